@@ -1,0 +1,164 @@
+import Foundation
+
+/// A place in a file of the license repo: a path relative to the repo root, 1-based line and
+/// column (column counted in Unicode scalars; 1 when only the line is known).
+public struct SourceLocation: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int = 1) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    /// `file:line:column`.
+    public var description: String { "\(file):\(line):\(column)" }
+
+    /// `file:line`, the short form recorded in state as a license's `source`.
+    public var fileAndLine: String { "\(file):\(line)" }
+
+    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+        (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
+    }
+}
+
+/// One problem found in the inputs, the state or the plan.
+///
+/// Errors refuse the run (exit 1, nothing written); warnings are reported and the run goes on.
+/// Printed compiler-style as `file:line:column: error: message`, or
+/// `licensectl: error: message` without a place (SPEC §6).
+public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Hashable, Codable, Comparable {
+        case error
+        case warning
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool {
+            lhs == .error && rhs == .warning
+        }
+    }
+
+    public var severity: Severity
+    public var message: String
+    public var location: SourceLocation?
+
+    public init(_ severity: Severity, _ message: String, at location: SourceLocation? = nil) {
+        self.severity = severity
+        self.message = message
+        self.location = location
+    }
+
+    public static func error(_ message: String, at location: SourceLocation? = nil) -> Diagnostic {
+        Diagnostic(.error, message, at: location)
+    }
+
+    public static func warning(_ message: String, at location: SourceLocation? = nil) -> Diagnostic {
+        Diagnostic(.warning, message, at: location)
+    }
+
+    /// `file:line:column: severity: message`, or `licensectl: severity: message`.
+    public var description: String {
+        if let location { return "\(location): \(severity.rawValue): \(message)" }
+        return "licensectl: \(severity.rawValue): \(message)"
+    }
+
+    /// A GitHub Actions workflow command (`::error file=…,line=…,col=…::message`).
+    public var githubAnnotation: String {
+        func escapeData(_ s: String) -> String {
+            s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+                .replacingOccurrences(of: "\n", with: "%0A")
+        }
+        func escapeProperty(_ s: String) -> String {
+            escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+        }
+        guard let location else { return "::\(severity.rawValue)::\(escapeData(message))" }
+        return "::\(severity.rawValue) file=\(escapeProperty(location.file)),line=\(location.line),col=\(location.column)::\(escapeData(message))"
+    }
+
+    enum CodingKeys: String, CodingKey { case severity, file, line, column, message }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        severity = try c.decode(Severity.self, forKey: .severity)
+        message = try c.decode(String.self, forKey: .message)
+        if let file = try c.decodeIfPresent(String.self, forKey: .file) {
+            location = SourceLocation(
+                file: file, line: try c.decodeIfPresent(Int.self, forKey: .line) ?? 1,
+                column: try c.decodeIfPresent(Int.self, forKey: .column) ?? 1)
+        }
+    }
+
+    /// `{"severity","file","line","column","message"}`; place keys are null without a place.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(severity, forKey: .severity)
+        try c.encode(message, forKey: .message)
+        if let location {
+            try c.encode(location.file, forKey: .file)
+            try c.encode(location.line, forKey: .line)
+            try c.encode(location.column, forKey: .column)
+        } else {
+            try c.encodeNil(forKey: .file)
+            try c.encodeNil(forKey: .line)
+            try c.encodeNil(forKey: .column)
+        }
+    }
+}
+
+/// Collects diagnostics from every stage so that one run reports all problems, not the first.
+/// Thread-safe: parsers running in parallel report into one engine.
+public final class DiagnosticsEngine: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Diagnostic] = []
+
+    public init() {}
+
+    public func emit(_ diagnostic: Diagnostic) {
+        lock.lock()
+        storage.append(diagnostic)
+        lock.unlock()
+    }
+
+    public func error(_ message: String, at location: SourceLocation? = nil) {
+        emit(.error(message, at: location))
+    }
+
+    public func warning(_ message: String, at location: SourceLocation? = nil) {
+        emit(.warning(message, at: location))
+    }
+
+    /// All diagnostics in a stable order: by file, line, column, severity, message; those without
+    /// a place last.
+    public var diagnostics: [Diagnostic] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage.sortedForOutput()
+    }
+
+    public var hasErrors: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage.contains { $0.severity == .error }
+    }
+}
+
+extension Array where Element == Diagnostic {
+    /// Deterministic order for output: placed ones by place, then severity and message; unplaced last.
+    public func sortedForOutput() -> [Diagnostic] {
+        sorted { a, b in
+            switch (a.location, b.location) {
+            case let (la?, lb?):
+                if la != lb { return la < lb }
+            case (nil, _?): return false
+            case (_?, nil): return true
+            case (nil, nil): break
+            }
+            if a.severity != b.severity { return a.severity < b.severity }
+            return a.message < b.message
+        }
+    }
+
+    public var errorCount: Int { filter { $0.severity == .error }.count }
+    public var warningCount: Int { filter { $0.severity == .warning }.count }
+}

@@ -1,0 +1,136 @@
+/// What a manifest asks for a license's activation (SPEC §3.1, §4.2): `immediately` or an instant.
+/// Absent (`nil` where used) means the license stays `available`.
+///
+/// Encoded in JSON as the string `"immediately"` or an instant `YYYY-MM-DDTHH:MM:SSZ`.
+public enum ActivationRequest: Sendable, Hashable, Codable, CustomStringConvertible {
+    case immediately
+    case at(Instant)
+
+    public var description: String {
+        switch self {
+        case .immediately: "immediately"
+        case .at(let instant): instant.description
+        }
+    }
+
+    /// Parses `immediately`, a date or an RFC 3339 date-time (SPEC §2).
+    public init(parsing text: String) throws(ValueParseError) {
+        if text == "immediately" {
+            self = .immediately
+            return
+        }
+        do {
+            self = .at(try Instant.parse(text))
+        } catch {
+            throw ValueParseError(message: "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found '\(text)'" + (error.message.contains("offset") || error.message.contains("leap") || error.message.contains("exist") ? " (\(error.message))" : ""))
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        do {
+            self = try ActivationRequest(parsing: text)
+        } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.message)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// One license a tenant's manifest declares, after merging its imports and `licenses` entries
+/// (SPEC §3.1, §4.2). Validated: the code is canonical, the type known, the term valid.
+public struct DesiredLicense: Sendable, Hashable {
+    public var code: ActivationCode
+    public var type: LicenseType
+    /// The issue date, 00:00:00Z (UTC).
+    public var issued: Instant
+    /// ISO 8601 duration; `P1Y` unless given (always `P1Y` for Cloud Free).
+    public var term: Term
+    /// The normalized activation request; `nil` = stay `available`.
+    public var activation: ActivationRequest?
+    /// Cloud Free only: renew automatically (SPEC §4.1 `renew`).
+    public var renew: Bool
+    /// Free-text order number from the sales CSV, kept for audit.
+    public var order: String?
+    /// Where the code is defined: the CSV row or the manifest entry (`file:line:column`).
+    public var source: SourceLocation
+    /// Where the `activate` value was given (the manifest entry or the import), for diagnostics.
+    public var activationSource: SourceLocation?
+
+    public init(code: ActivationCode, type: LicenseType, issued: Instant, term: Term = .oneYear,
+                activation: ActivationRequest? = nil, renew: Bool = false, order: String? = nil,
+                source: SourceLocation, activationSource: SourceLocation? = nil) {
+        self.code = code
+        self.type = type
+        self.issued = issued
+        self.term = term
+        self.activation = activation
+        self.renew = renew
+        self.order = order
+        self.source = source
+        self.activationSource = activationSource
+    }
+
+    /// `issued + P2Y`: after this instant the code can no longer be redeemed or activated (R5).
+    public var stockExpiresAt: Instant { issued.adding(.twoYears) }
+}
+
+/// One router a tenant's manifest declares (its `routers` and its device list, merged).
+public struct DesiredRouter: Sendable, Hashable {
+    /// 1–64 of `[A-Za-z0-9._:-]`, unique across all tenants.
+    public var serial: String
+    /// When it connected (UTC); `nil` = not connected.
+    public var connectedAt: Instant?
+    public var source: SourceLocation
+
+    public init(serial: String, connectedAt: Instant?, source: SourceLocation) {
+        self.serial = serial
+        self.connectedAt = connectedAt
+        self.source = source
+    }
+}
+
+/// A validated Tenant manifest (SPEC §3.1): one YAML document of `kind: Tenant`.
+public struct TenantManifest: Sendable, Hashable {
+    /// DNS label, unique across the repo.
+    public var name: String
+    public var labels: [String: String]
+    /// Reminder recipients (e-mail addresses).
+    public var contacts: [String]
+    /// Licenses sorted by code.
+    public var licenses: [DesiredLicense]
+    /// Routers sorted by serial.
+    public var routers: [DesiredRouter]
+    /// Where `metadata.name` stands.
+    public var source: SourceLocation
+
+    public init(name: String, labels: [String: String] = [:], contacts: [String] = [],
+                licenses: [DesiredLicense] = [], routers: [DesiredRouter] = [], source: SourceLocation) {
+        self.name = name
+        self.labels = labels
+        self.contacts = contacts
+        self.licenses = licenses.sorted { $0.code < $1.code }
+        self.routers = routers.sorted { $0.serial < $1.serial }
+        self.source = source
+    }
+}
+
+/// Everything the license repo declares, as read by ``LicenseRepoLoader``: the tenants sorted by
+/// name, the SHA-256 digest over every manifest and every CSV they read, and the diagnostics.
+public struct LicenseRepo: Sendable {
+    public var tenants: [TenantManifest]
+    /// `sha256:<64 hex>` over the manifests and the CSV files they read (SPEC §6 `inputsDigest`).
+    public var inputsDigest: String
+    public var diagnostics: [Diagnostic]
+
+    public init(tenants: [TenantManifest], inputsDigest: String, diagnostics: [Diagnostic]) {
+        self.tenants = tenants.sorted { $0.name < $1.name }
+        self.inputsDigest = inputsDigest
+        self.diagnostics = diagnostics
+    }
+}

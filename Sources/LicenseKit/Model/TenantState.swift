@@ -1,0 +1,162 @@
+/// A license's status (SPEC §4.1). `expired` and `invalid` are terminal.
+public enum LicenseStatus: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    case available, scheduled, active, expired, invalid
+
+    public var isTerminal: Bool { self == .expired || self == .invalid }
+
+    public static func < (lhs: LicenseStatus, rhs: LicenseStatus) -> Bool {
+        allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
+    }
+}
+
+/// A tenant's mode at an instant (SPEC §1): `full` with paid capacity, `limited` on a valid Cloud
+/// Free license, else `disabled`.
+public enum TenantMode: String, Sendable, Hashable, Codable {
+    case full, limited, disabled
+}
+
+/// Whether a router is admitted.
+public enum RouterStatus: String, Sendable, Hashable, Codable {
+    case online, offline
+}
+
+/// Why a router is offline (SPEC §4.4), in order of precedence.
+public enum RejectionReason: String, Sendable, Hashable, Codable, Comparable {
+    case notConnected = "not-connected"
+    case noValidLicense = "no-valid-license"
+    case capacity
+
+    public static func < (lhs: RejectionReason, rhs: RejectionReason) -> Bool {
+        let order: [RejectionReason] = [.notConnected, .noValidLicense, .capacity]
+        return order.firstIndex(of: lhs) ?? 0 < order.firstIndex(of: rhs) ?? 0
+    }
+}
+
+/// One license as recorded in a tenant's state document (SPEC §5). Instants are UTC.
+public struct LicenseRecord: Sendable, Hashable {
+    public var code: ActivationCode
+    public var type: LicenseType
+    /// Routers this license admits while valid (from ``type``).
+    public var capacity: Int
+    public var status: LicenseStatus
+    public var issued: Instant
+    public var term: Term
+    /// The normalized activation request last applied (SPEC §4.2); `nil` = none.
+    public var activation: ActivationRequest?
+    public var stockExpiresAt: Instant
+    public var redeemedAt: Instant
+    public var scheduledAt: Instant?
+    public var activatedAt: Instant?
+    public var expiresAt: Instant?
+    public var invalidatedAt: Instant?
+    public var archivedAt: Instant?
+    public var renew: Bool
+    /// Every reminder slot recorded as sent, ascending (SPEC §4.3).
+    public var remindersSent: [Instant]
+    /// `file:line` of the code's definition.
+    public var source: String
+
+    public init(code: ActivationCode, type: LicenseType, status: LicenseStatus, issued: Instant, term: Term,
+                activation: ActivationRequest?, redeemedAt: Instant, scheduledAt: Instant? = nil,
+                activatedAt: Instant? = nil, expiresAt: Instant? = nil, invalidatedAt: Instant? = nil,
+                archivedAt: Instant? = nil, renew: Bool = false, remindersSent: [Instant] = [], source: String) {
+        self.code = code
+        self.type = type
+        self.capacity = type.capacity
+        self.status = status
+        self.issued = issued
+        self.term = term
+        self.activation = activation
+        self.stockExpiresAt = issued.adding(.twoYears)
+        self.redeemedAt = redeemedAt
+        self.scheduledAt = scheduledAt
+        self.activatedAt = activatedAt
+        self.expiresAt = expiresAt
+        self.invalidatedAt = invalidatedAt
+        self.archivedAt = archivedAt
+        self.renew = renew
+        self.remindersSent = remindersSent
+        self.source = source
+    }
+}
+
+/// One router as recorded in state: its admission at the last apply.
+public struct RouterRecord: Sendable, Hashable {
+    public var serial: String
+    public var connectedAt: Instant?
+    public var status: RouterStatus
+    /// `nil` when online.
+    public var reason: RejectionReason?
+
+    public init(serial: String, connectedAt: Instant?, status: RouterStatus, reason: RejectionReason?) {
+        self.serial = serial
+        self.connectedAt = connectedAt
+        self.status = status
+        self.reason = reason
+    }
+}
+
+/// A tenant's summary at the last apply.
+public struct TenantSummary: Sendable, Hashable {
+    public var mode: TenantMode
+    public var capacity: Int
+    public var online: Int
+    public var offline: Int
+
+    public init(mode: TenantMode, capacity: Int, online: Int, offline: Int) {
+        self.mode = mode
+        self.capacity = capacity
+        self.online = online
+        self.offline = offline
+    }
+}
+
+/// One tenant's state document, `state/tenants/<tenant>.json` (SPEC §5).
+///
+/// JSON: sorted keys, 2-space indent, trailing newline, licenses sorted by code and routers by
+/// serial; absent instants are `null`.
+public struct TenantState: Sendable, Hashable {
+    /// The document format this build writes; newer ones are refused.
+    public static let currentFormatVersion = 1
+
+    public var formatVersion: Int
+    public var tenant: String
+    /// UUIDv5 of the tenant name, the `at` of its first apply and the inputs digest.
+    public var lineage: String
+    /// 1 after the first write, +1 on each write.
+    public var serial: Int
+    public var appliedAt: Instant
+    /// The first paid activation ever recorded in the tenant (R2 "ever").
+    public var paidSince: Instant?
+    public var retiredAt: Instant?
+    public var licenses: [LicenseRecord]
+    public var routers: [RouterRecord]
+    public var summary: TenantSummary
+
+    public init(formatVersion: Int = TenantState.currentFormatVersion, tenant: String, lineage: String, serial: Int,
+                appliedAt: Instant, paidSince: Instant? = nil, retiredAt: Instant? = nil,
+                licenses: [LicenseRecord], routers: [RouterRecord], summary: TenantSummary) {
+        self.formatVersion = formatVersion
+        self.tenant = tenant
+        self.lineage = lineage
+        self.serial = serial
+        self.appliedAt = appliedAt
+        self.paidSince = paidSince
+        self.retiredAt = retiredAt
+        self.licenses = licenses.sorted { $0.code < $1.code }
+        self.routers = routers.sorted { $0.serial < $1.serial }
+        self.summary = summary
+    }
+}
+
+/// A tenant's state as loaded from disk, with the path it came from (relative to the repo root)
+/// for diagnostics.
+public struct PriorState: Sendable, Hashable {
+    public var document: TenantState
+    public var path: String
+
+    public init(document: TenantState, path: String) {
+        self.document = document
+        self.path = path
+    }
+}

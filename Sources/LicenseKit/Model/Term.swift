@@ -1,0 +1,80 @@
+/// An ISO 8601 duration of whole years, months and days: `PnY`, `PnM`, `PnD` or a combination
+/// such as `P1Y6M` (SPEC §2). Added with ``Instant/adding(_:)``.
+public struct Term: Sendable, Hashable, CustomStringConvertible {
+    public var years: Int
+    public var months: Int
+    public var days: Int
+
+    public init(years: Int = 0, months: Int = 0, days: Int = 0) {
+        self.years = years
+        self.months = months
+        self.days = days
+    }
+
+    /// One year, the default term of a paid license and the only term of Cloud Free (SPEC §1 R4).
+    public static let oneYear = Term(years: 1)
+    /// Two years: stock expiry after the issue date (SPEC §1 R5).
+    public static let twoYears = Term(years: 2)
+
+    /// Canonical text, e.g. `P1Y6M`; a zero term is `P0D`.
+    public var description: String {
+        var s = "P"
+        if years != 0 { s += "\(years)Y" }
+        if months != 0 { s += "\(months)M" }
+        if days != 0 || s == "P" { s += "\(days)D" }
+        return s
+    }
+
+    /// Parses `P` followed by one or more of `nY`, `nM`, `nD` in that order.
+    ///
+    /// - Throws: ``ValueParseError`` naming the expected form, also for a zero term.
+    public static func parse(_ text: String) throws(ValueParseError) -> Term {
+        let fail = ValueParseError(message: "expected an ISO 8601 duration such as P1Y, P6M, P30D or P1Y6M, found '\(text)'")
+        var bytes = Substring(text).utf8.makeIterator()
+        guard bytes.next() == UInt8(ascii: "P") else { throw fail }
+        var term = Term()
+        var value: Int?
+        var lastUnit = 0
+        var sawUnit = false
+        while let c = bytes.next() {
+            if c >= 48, c <= 57 {
+                let (m, o1) = (value ?? 0).multipliedReportingOverflow(by: 10)
+                let (v, o2) = m.addingReportingOverflow(Int(c - 48))
+                guard !o1, !o2, v <= 10_000 else { throw fail }
+                value = v
+                continue
+            }
+            guard let n = value else { throw fail }
+            let unit: Int
+            switch c {
+            case UInt8(ascii: "Y"): unit = 1; term.years = n
+            case UInt8(ascii: "M"): unit = 2; term.months = n
+            case UInt8(ascii: "D"): unit = 3; term.days = n
+            default: throw fail
+            }
+            guard unit > lastUnit else { throw fail }
+            lastUnit = unit
+            value = nil
+            sawUnit = true
+        }
+        guard sawUnit, value == nil, term != Term() else { throw fail }
+        return term
+    }
+}
+
+extension Term: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        do {
+            self = try Term.parse(text)
+        } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.message)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -1,0 +1,261 @@
+/// The JSON `action` of a plan event, in their order at equal instants (SPEC §4.1).
+public enum Action: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    case redeem
+    case schedule
+    case reschedule
+    case unschedule
+    case expire
+    case stockExpire = "stock-expire"
+    case activate
+    case invalidate
+    case renew
+    case notify
+    case archive
+    case retire
+    case reject
+    case admit
+    case remove
+
+    /// Position in the tie order of SPEC §4.1.
+    public var rank: Int { Action.allCases.firstIndex(of: self) ?? 0 }
+
+    public static func < (lhs: Action, rhs: Action) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// One event of a plan (SPEC §4.1, §6). Which optional fields are set depends on ``action``:
+/// `schedule` → `scheduledAt`; `reschedule` → `from`, `scheduledAt`; `activate`/`renew` →
+/// `expiresAt`; `notify` → `slot`, `expiresAt`; `reject`/`admit`/`remove` → `serial`, `reason`
+/// (reject only). Instants are UTC.
+public struct PlanEvent: Sendable, Hashable, Codable {
+    public var at: Instant
+    public var action: Action
+    public var code: ActivationCode?
+    public var serial: String?
+    public var scheduledAt: Instant?
+    public var from: Instant?
+    public var expiresAt: Instant?
+    public var slot: Instant?
+    public var reason: RejectionReason?
+
+    public init(at: Instant, action: Action, code: ActivationCode? = nil, serial: String? = nil,
+                scheduledAt: Instant? = nil, from: Instant? = nil, expiresAt: Instant? = nil,
+                slot: Instant? = nil, reason: RejectionReason? = nil) {
+        self.at = at
+        self.action = action
+        self.code = code
+        self.serial = serial
+        self.scheduledAt = scheduledAt
+        self.from = from
+        self.expiresAt = expiresAt
+        self.slot = slot
+        self.reason = reason
+    }
+
+    /// Tie order within a tenant: instant, then action order, then code or serial.
+    public static func ordered(_ a: PlanEvent, _ b: PlanEvent) -> Bool {
+        if a.at != b.at { return a.at < b.at }
+        if a.action != b.action { return a.action < b.action }
+        let ka = a.code?.canonical ?? a.serial ?? ""
+        let kb = b.code?.canonical ?? b.serial ?? ""
+        return ka < kb
+    }
+}
+
+/// `prior` of a tenant plan: the state it was computed against.
+public struct PriorRef: Sendable, Hashable, Codable {
+    public var lineage: String
+    public var serial: Int
+
+    public init(lineage: String, serial: Int) {
+        self.lineage = lineage
+        self.serial = serial
+    }
+}
+
+/// An offline router in a plan's `after`.
+public struct OfflineRouter: Sendable, Hashable, Codable {
+    public var serial: String
+    public var reason: RejectionReason
+
+    public init(serial: String, reason: RejectionReason) {
+        self.serial = serial
+        self.reason = reason
+    }
+}
+
+/// Counts of licenses by status, archived licenses excluded.
+public struct LicenseCounts: Sendable, Hashable, Codable {
+    public var available = 0
+    public var scheduled = 0
+    public var active = 0
+    public var expired = 0
+    public var invalid = 0
+
+    public init() {}
+
+    public subscript(status: LicenseStatus) -> Int {
+        get {
+            switch status {
+            case .available: available
+            case .scheduled: scheduled
+            case .active: active
+            case .expired: expired
+            case .invalid: invalid
+            }
+        }
+        set {
+            switch status {
+            case .available: available = newValue
+            case .scheduled: scheduled = newValue
+            case .active: active = newValue
+            case .expired: expired = newValue
+            case .invalid: invalid = newValue
+            }
+        }
+    }
+}
+
+/// A tenant's result at the plan's `at`, after both steps (SPEC §4, §6 `after`).
+public struct TenantAfter: Sendable, Hashable, Codable {
+    public var mode: TenantMode
+    public var capacity: Int
+    /// Serials of admitted routers, ordered by `connectedAt` then serial.
+    public var online: [String]
+    /// Offline routers, sorted by serial.
+    public var offline: [OfflineRouter]
+    public var licenses: LicenseCounts
+
+    public init(mode: TenantMode, capacity: Int, online: [String], offline: [OfflineRouter], licenses: LicenseCounts) {
+        self.mode = mode
+        self.capacity = capacity
+        self.online = online
+        self.offline = offline
+        self.licenses = licenses
+    }
+}
+
+/// One tenant's part of a plan.
+public struct TenantPlan: Sendable, Hashable, Codable {
+    public var tenant: String
+    /// The state the plan was computed against; `nil` when the tenant has no state yet.
+    public var prior: PriorRef?
+    /// Whether apply writes this tenant (SPEC §4.6).
+    public var changed: Bool
+    /// Ordered by ``PlanEvent/ordered(_:_:)``.
+    public var events: [PlanEvent]
+    public var after: TenantAfter
+    /// The summary recorded before this plan (`nil` without state); not part of the JSON.
+    public var before: TenantSummary?
+    /// The document apply writes when ``changed``; not part of the JSON.
+    public var newState: TenantState?
+    /// The tenant's contacts, for reminder mail; not part of the JSON.
+    public var contacts: [String]
+
+    public init(tenant: String, prior: PriorRef?, changed: Bool, events: [PlanEvent], after: TenantAfter,
+                before: TenantSummary? = nil, newState: TenantState? = nil, contacts: [String] = []) {
+        self.tenant = tenant
+        self.prior = prior
+        self.changed = changed
+        self.events = events
+        self.after = after
+        self.before = before
+        self.newState = newState
+        self.contacts = contacts
+    }
+
+    enum CodingKeys: String, CodingKey { case tenant, prior, changed, events, after }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        tenant = try c.decode(String.self, forKey: .tenant)
+        prior = try c.decodeIfPresent(PriorRef.self, forKey: .prior)
+        changed = try c.decode(Bool.self, forKey: .changed)
+        events = try c.decode([PlanEvent].self, forKey: .events)
+        after = try c.decode(TenantAfter.self, forKey: .after)
+        before = nil
+        newState = nil
+        contacts = []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(tenant, forKey: .tenant)
+        if let prior { try c.encode(prior, forKey: .prior) } else { try c.encodeNil(forKey: .prior) }
+        try c.encode(changed, forKey: .changed)
+        try c.encode(events, forKey: .events)
+        try c.encode(after, forKey: .after)
+    }
+}
+
+/// Totals over a plan (SPEC §6 `summary`).
+public struct PlanSummary: Sendable, Hashable, Codable {
+    public var tenants: Int
+    public var changed: Int
+    public var errors: Int
+    public var warnings: Int
+    /// Event count per action name.
+    public var actions: [String: Int]
+}
+
+/// A plan: what `apply` would record at ``at`` (SPEC §4, §6 "Plan JSON", `formatVersion` 1).
+public struct Plan: Sendable, Hashable, Codable {
+    public static let currentFormatVersion = 1
+
+    public var formatVersion: Int
+    /// "Now" of the plan (UTC).
+    public var at: Instant
+    /// `sha256:…` over the manifests and the CSV files they read.
+    public var inputsDigest: String
+    /// Sorted by tenant name.
+    public var tenants: [TenantPlan]
+    public var diagnostics: [Diagnostic]
+
+    public init(at: Instant, inputsDigest: String, tenants: [TenantPlan], diagnostics: [Diagnostic]) {
+        formatVersion = Plan.currentFormatVersion
+        self.at = at
+        self.inputsDigest = inputsDigest
+        self.tenants = tenants.sorted { $0.tenant < $1.tenant }
+        self.diagnostics = diagnostics.sortedForOutput()
+    }
+
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// Whether any tenant would be written.
+    public var hasChanges: Bool { tenants.contains { $0.changed } }
+
+    public var summary: PlanSummary {
+        var actions: [String: Int] = [:]
+        for tenant in tenants {
+            for event in tenant.events { actions[event.action.rawValue, default: 0] += 1 }
+        }
+        return PlanSummary(
+            tenants: tenants.count, changed: tenants.filter(\.changed).count,
+            errors: diagnostics.errorCount, warnings: diagnostics.warningCount, actions: actions)
+    }
+
+    enum CodingKeys: String, CodingKey { case formatVersion, at, inputsDigest, tenants, diagnostics, summary }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        formatVersion = try c.decode(Int.self, forKey: .formatVersion)
+        guard formatVersion == Plan.currentFormatVersion else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .formatVersion, in: c,
+                debugDescription: "plan formatVersion \(formatVersion) is not \(Plan.currentFormatVersion)")
+        }
+        at = try c.decode(Instant.self, forKey: .at)
+        inputsDigest = try c.decode(String.self, forKey: .inputsDigest)
+        tenants = try c.decode([TenantPlan].self, forKey: .tenants)
+        diagnostics = try c.decode([Diagnostic].self, forKey: .diagnostics)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(formatVersion, forKey: .formatVersion)
+        try c.encode(at, forKey: .at)
+        try c.encode(inputsDigest, forKey: .inputsDigest)
+        try c.encode(tenants, forKey: .tenants)
+        try c.encode(diagnostics, forKey: .diagnostics)
+        try c.encode(summary, forKey: .summary)
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+import LicenseKit
+
+struct Licensectl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "licensectl",
+        abstract: "Manage icom Router Management Cloud licenses the GitOps way.",
+        version: "0.1.0"
+    )
+}
+
+Licensectl.main()

@@ -1,0 +1,91 @@
+import Testing
+@testable import LicenseKit
+
+@Suite struct InstantTests {
+    @Test(arguments: [
+        ("2026-11-29", "2026-11-29T00:00:00Z"),
+        ("2026-11-02T08:15:00Z", "2026-11-02T08:15:00Z"),
+        ("2026-11-02T08:15:00.999Z", "2026-11-02T08:15:00Z"),
+        ("2026-01-01T00:30:00+01:00", "2025-12-31T23:30:00Z"),
+        ("2026-03-01T01:00:00-02:30", "2026-03-01T03:30:00Z"),
+        ("2024-02-29", "2024-02-29T00:00:00Z"),
+    ])
+    func parsesToUTC(input: String, expected: String) throws {
+        #expect(try Instant.parse(input).description == expected)
+    }
+
+    @Test(arguments: [
+        ("2026-02-30", "'2026-02-30' is not a date that exists"),
+        ("2026-11-02T08:15:00", "date-time '2026-11-02T08:15:00' has no UTC offset; add 'Z' or an offset such as +01:00"),
+        ("2026-06-30T23:59:60Z", "'2026-06-30T23:59:60Z' is a leap second; licensectl does not accept leap seconds"),
+        ("01/02/2026", "expected a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '01/02/2026'"),
+    ])
+    func rejects(input: String, message: String) {
+        #expect(throws: ValueParseError(message: message)) { try Instant.parse(input) }
+    }
+
+    @Test(arguments: [
+        ("2024-02-29", "P1Y", "2025-02-28"),
+        ("2026-01-31", "P1M", "2026-02-28"),
+        ("2024-01-31", "P1M", "2024-02-29"),
+        ("2026-11-29", "P30D", "2026-12-29"),
+        ("2025-08-31", "P1Y6M", "2027-02-28"),
+        ("2026-12-15", "P1M20D", "2027-02-04"),
+    ])
+    func termArithmetic(start: String, term: String, expected: String) throws {
+        #expect(try Instant.parse(start).adding(Term.parse(term)).dateString == expected)
+    }
+
+    @Test(arguments: ["P", "P0D", "1Y", "P1M1Y", "PT1H", "P-1Y", "P1.5Y", ""])
+    func badTerms(text: String) {
+        #expect(throws: ValueParseError.self) { try Term.parse(text) }
+    }
+
+    @Test func salesDates() throws {
+        #expect(try Instant.parseSalesDate("15.01.2026").dateString == "2026-01-15")
+        #expect(try Instant.parseSalesDate("2026-01-15").dateString == "2026-01-15")
+        #expect(throws: ValueParseError.self) { try Instant.parseSalesDate("01/02/2026") }
+        #expect(throws: ValueParseError.self) { try Instant.parseSalesDate("31.02.2026") }
+    }
+}
+
+@Suite struct ActivationCodeTests {
+    @Test(arguments: [
+        ("96D9-3718-59E5", "96D9-3718-59E5"),
+        (" 96d9-3718-59e5 ", "96D9-3718-59E5"),
+        ("96D9371859E5", "96D9-3718-59E5"),
+        ("96D9 3718 59E5", "96D9-3718-59E5"),
+    ])
+    func normalizes(input: String, canonical: String) throws {
+        #expect(try ActivationCode(parsing: input).canonical == canonical)
+    }
+
+    @Test(arguments: ["96D9-3718-59E", "96D9-3718-59EG", "96D9--3718-59E5", "96D93-718-59E5", "4,68769E+15", "2026-01-15", ""])
+    func rejects(input: String) {
+        #expect(throws: ActivationCodeError.self) { try ActivationCode(parsing: input) }
+    }
+
+    @Test func masksTheMiddleGroup() throws {
+        #expect(try ActivationCode(parsing: "96D9-3718-59E5").masked == "96D9-****-59E5")
+    }
+
+    @Test func spreadsheetHint() {
+        #expect(ActivationCodeError(text: "4,68769E+15").message.contains("spreadsheet turned the code into a number"))
+        #expect(ActivationCodeError(text: "15.01.2026").message.contains("into a date"))
+    }
+}
+
+@Suite struct LicenseTypeTests {
+    @Test(arguments: [("Cloud Basic 1", LicenseType.cloudBasic1), ("cloud basic 25", .cloudBasic25),
+                      ("CLOUD_FREE", .cloudFree), ("cloudbasic-1", .cloudBasic1)])
+    func parses(text: String, type: LicenseType) throws {
+        #expect(try LicenseType(parsing: text) == type)
+    }
+
+    @Test func capacities() {
+        #expect(LicenseType.cloudBasic1.capacity == 1)
+        #expect(LicenseType.cloudBasic25.capacity == 25)
+        #expect(LicenseType.cloudFree.capacity == 1000)
+        #expect(!LicenseType.cloudFree.isPaid)
+    }
+}
