@@ -7,6 +7,7 @@ public struct DeviceRecord: Sendable, Hashable {
     /// The record's first physical line, column 1 (path relative to the repo root).
     public var location: SourceLocation
 
+    /// A record as the reader produces it; `serial` is expected to be valid already.
     public init(serial: String, connectedAt: Instant?, location: SourceLocation) {
         self.serial = serial
         self.connectedAt = connectedAt

@@ -1,7 +1,8 @@
 /// One activation code read from a sales CSV file (SPEC §3.2).
 public struct SalesCodeRecord: Sendable, Hashable {
-    /// The code in canonical form.
+    /// The code in canonical form `XXXX-XXXX-XXXX` (SPEC §3.4).
     public var code: ActivationCode
+    /// The license type of SPEC §1 (`license_type` column, case and spacing ignored).
     public var type: LicenseType
     /// The issue date, 00:00:00Z (UTC).
     public var issued: Instant
@@ -12,6 +13,7 @@ public struct SalesCodeRecord: Sendable, Hashable {
     /// The record's first physical line, column 1 (path relative to the repo root).
     public var location: SourceLocation
 
+    /// A record as the reader produces it; `term` defaults to `P1Y`, `order` to none.
     public init(code: ActivationCode, type: LicenseType, issued: Instant, term: Term = .oneYear,
                 order: String? = nil, location: SourceLocation) {
         self.code = code
