@@ -1,0 +1,199 @@
+import CSV
+
+/// One column a CSV reader knows: its canonical name, the synonyms accepted in the header, and
+/// whether the file must have it (SPEC §3.2, §3.3).
+struct CSVColumn: Sendable {
+    var name: String
+    var synonyms: [String]
+    var required: Bool
+
+    /// The canonical name and the synonyms, squashed for matching.
+    var keys: [String] { ([name] + synonyms).map(CSVTable.squash) }
+}
+
+/// One data row of a CSV file: the line of its first physical line and the trimmed values of the
+/// known columns (absent when the file has no such column).
+struct CSVRow: Sendable {
+    var line: Int
+    var values: [String: String]
+
+    subscript(column: String) -> String? { values[column] }
+}
+
+/// The shared CSV rules of SPEC §3.2/§3.3 over yaslab/CSV.swift: UTF-8 with or without BOM
+/// (invalid UTF-8 is an error), delimiter `,` `;` or TAB detected from the header line, LF/CR/CRLF,
+/// RFC 4180 quoting, header names matched case-insensitively ignoring spaces, `_` and `-`, blank
+/// and separator-only rows skipped. CSV.swift reports no positions, so lines are counted here:
+/// a record spans one line plus the line breaks inside its quoted fields.
+enum CSVTable {
+    /// Reads the rows of a CSV file, or `[]` after reporting why the file cannot be read.
+    ///
+    /// - Parameters:
+    ///   - bytes: the file's content.
+    ///   - path: the repo-relative path used in diagnostics.
+    ///   - columns: the columns this kind of file has; unknown columns are ignored.
+    static func read(_ bytes: [UInt8], path: String, columns: [CSVColumn],
+                     diagnostics: DiagnosticsEngine) -> [CSVRow] {
+        var body = bytes[...]
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        if let bad = firstInvalidUTF8(body) {
+            diagnostics.error(
+                "invalid UTF-8 (byte 0x\(hex(bad.byte))); the file is not UTF-8 (probably Windows-1252 or Latin-1): save it as UTF-8 (in Excel: \"CSV UTF-8\")",
+                at: SourceLocation(file: path, line: bad.line, column: bad.column))
+            return []
+        }
+        let text = String(decoding: body, as: UTF8.self)
+        let delimiter = detectDelimiter(body)
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(string: text, hasHeaderRow: false, trimFields: false, delimiter: delimiter)
+        } catch {
+            diagnostics.error("cannot read the file as CSV: \(error)", at: SourceLocation(file: path, line: 1))
+            return []
+        }
+
+        var line = 1
+        var header: (line: Int, fields: [String])?
+        var rows: [(line: Int, fields: [String])] = []
+        var lastRowSpan = (start: 1, lines: 1)
+        while let fields = reader.next() {
+            let start = line
+            let span = 1 + fields.reduce(0) { $0 + lineBreaks(in: $1) }
+            line += span
+            lastRowSpan = (start, span)
+            if fields.allSatisfy({ $0.trimmingASCIIWhitespace().isEmpty }) { continue }
+            if header == nil {
+                header = (start, fields)
+            } else {
+                rows.append((start, fields))
+            }
+        }
+        if lastRowSpan.lines > 1, body.reduce(0, { $0 + ($1 == 0x22 ? 1 : 0) }) % 2 == 1 {
+            diagnostics.error(
+                "a quoted field that starts in this record is never closed; expected a closing '\"' (RFC 4180 quoting)",
+                at: SourceLocation(file: path, line: lastRowSpan.start))
+            return []
+        }
+        guard let header else {
+            let names = columns.filter(\.required).map(\.name).joined(separator: ", ")
+            diagnostics.error("the file is empty; expected a header row with the columns \(names)",
+                              at: SourceLocation(file: path, line: 1))
+            return []
+        }
+
+        // Map header fields to known columns.
+        var indexOf: [String: Int] = [:]
+        var ok = true
+        for (index, raw) in header.fields.enumerated() {
+            let key = squash(raw)
+            guard let column = columns.first(where: { $0.keys.contains(key) }) else { continue }
+            if let earlier = indexOf[column.name] {
+                diagnostics.error(
+                    "columns '\(header.fields[earlier].trimmingASCIIWhitespace())' and '\(raw.trimmingASCIIWhitespace())' both give \(column.name); keep one of them",
+                    at: SourceLocation(file: path, line: header.line))
+                ok = false
+                continue
+            }
+            indexOf[column.name] = index
+        }
+        for column in columns where column.required && indexOf[column.name] == nil {
+            let found = header.fields.map { "'\($0.trimmingASCIIWhitespace())'" }.joined(separator: ", ")
+            diagnostics.error(
+                "missing required column '\(column.name)' (also accepted: \(column.synonyms.joined(separator: ", "))); found columns \(found)",
+                at: SourceLocation(file: path, line: header.line))
+            ok = false
+        }
+        guard ok else { return [] }
+
+        return rows.map { row in
+            var values: [String: String] = [:]
+            for (name, index) in indexOf {
+                values[name] = index < row.fields.count ? row.fields[index].trimmingASCIIWhitespace() : ""
+            }
+            return CSVRow(line: row.line, values: values)
+        }
+    }
+
+    /// Lower-cased, without spaces, `_` and `-`: `License Key` and `license_key` match.
+    static func squash(_ s: String) -> String {
+        String(s.trimmingASCIIWhitespace().lowercased().filter { $0 != " " && $0 != "_" && $0 != "-" })
+    }
+
+    /// Line breaks (LF, CRLF or a lone CR) inside a field's value.
+    static func lineBreaks(in field: String) -> Int {
+        var count = 0
+        var previousCR = false
+        for scalar in field.unicodeScalars {
+            switch scalar {
+            case "\n": if !previousCR { count += 1 }
+            case "\r": count += 1
+            default: break
+            }
+            previousCR = scalar == "\r"
+        }
+        return count
+    }
+
+    /// The most frequent of `,` `;` TAB outside quotes in the first non-blank line (ties: `,`
+    /// before `;` before TAB; none at all: `,`).
+    static func detectDelimiter(_ bytes: ArraySlice<UInt8>) -> UnicodeScalar {
+        var counts: [UInt8: Int] = [0x2C: 0, 0x3B: 0, 0x09: 0]
+        var inQuotes = false
+        var sawContent = false
+        for b in bytes {
+            if b == 0x22 { inQuotes.toggle() }
+            if !inQuotes, b == 0x0A || b == 0x0D {
+                if sawContent { break }
+                continue
+            }
+            if !inQuotes, counts[b] != nil { counts[b, default: 0] += 1 }
+            if b != 0x20 { sawContent = true }
+        }
+        let order: [UInt8] = [0x2C, 0x3B, 0x09]
+        var best: UInt8 = 0x2C
+        for candidate in order where counts[candidate, default: 0] > counts[best, default: 0] { best = candidate }
+        return UnicodeScalar(best)
+    }
+
+    /// The first byte that is not valid UTF-8, with its 1-based line and column (column counted
+    /// in Unicode scalars, as ``SourceLocation`` does).
+    static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> (byte: UInt8, line: Int, column: Int)? {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = bytes.startIndex
+        var line = 1
+        var column = 1
+        var previousCR = false
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                let count = encoded.count
+                if count == 1, let b = encoded.first {
+                    if b == 0x0A {
+                        if !previousCR { line += 1 }
+                        column = 1
+                    } else if b == 0x0D {
+                        line += 1
+                        column = 1
+                    } else {
+                        column += 1
+                    }
+                    previousCR = b == 0x0D
+                } else {
+                    column += 1
+                    previousCR = false
+                }
+                offset += count
+            case .error:
+                return (bytes[offset], line, column)
+            case .emptyInput:
+                return nil
+            }
+        }
+    }
+
+    static func hex(_ b: UInt8) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return String([digits[Int(b >> 4)], digits[Int(b & 0xF)]])
+    }
+}

@@ -1,0 +1,66 @@
+/// One router read from a device list CSV file (SPEC §3.3).
+public struct DeviceRecord: Sendable, Hashable {
+    /// 1–64 of `[A-Za-z0-9._:-]`, kept as written (`012` stays "012").
+    public var serial: String
+    /// When the router connected (UTC); `nil` = not connected (empty field or no such column).
+    public var connectedAt: Instant?
+    /// The record's first physical line, column 1 (path relative to the repo root).
+    public var location: SourceLocation
+
+    public init(serial: String, connectedAt: Instant?, location: SourceLocation) {
+        self.serial = serial
+        self.connectedAt = connectedAt
+        self.location = location
+    }
+}
+
+/// Reads device list CSV files (SPEC §3.3): column `serial` (required; synonyms
+/// `serial_number`, `device`) and `connected_at` (optional; synonyms `connected_since`,
+/// `connected`; a date or an RFC 3339 date-time, empty = not connected). Same CSV rules as the
+/// sales CSV (SPEC §3.2).
+public enum DeviceListReader {
+    static let columns = [
+        CSVColumn(name: "serial", synonyms: ["serial_number", "device"], required: true),
+        CSVColumn(name: "connected_at", synonyms: ["connected_since", "connected"], required: false),
+    ]
+
+    /// Reads every router of a device list.
+    ///
+    /// Problems go to `diagnostics` at `path:line:column` and reading goes on: a missing `serial`
+    /// column or invalid UTF-8 (nothing is read); a bad serial or `connected_at` (the row is
+    /// skipped); the same serial twice (an error naming both lines; the later row is skipped).
+    ///
+    /// - Parameters:
+    ///   - bytes: the file's content.
+    ///   - path: the path relative to the repo root, used in diagnostics and locations.
+    /// - Returns: the valid records in file order.
+    public static func read(_ bytes: [UInt8], path: String, diagnostics: DiagnosticsEngine) -> [DeviceRecord] {
+        var records: [DeviceRecord] = []
+        var firstLine: [String: Int] = [:]
+        for row in CSVTable.read(bytes, path: path, columns: columns, diagnostics: diagnostics) {
+            let location = SourceLocation(file: path, line: row.line)
+            var errors: [String] = []
+            var serial: String?
+            do { serial = try RouterSerial.validate(row["serial"] ?? "") } catch {
+                errors.append("serial: \(error.message)")
+            }
+            var connectedAt: Instant?
+            if let text = row["connected_at"], !text.isEmpty {
+                do { connectedAt = try Instant.parse(text) } catch {
+                    errors.append("connected_at: \(error.message); leave it empty when the router is not connected")
+                }
+            }
+            for message in errors { diagnostics.error(message, at: location) }
+            guard errors.isEmpty, let serial else { continue }
+            if let first = firstLine[serial] {
+                diagnostics.error(
+                    "serial \(serial) appears on line \(first) and line \(row.line); list each router once",
+                    at: location)
+                continue
+            }
+            firstLine[serial] = row.line
+            records.append(DeviceRecord(serial: serial, connectedAt: connectedAt, location: location))
+        }
+        return records
+    }
+}

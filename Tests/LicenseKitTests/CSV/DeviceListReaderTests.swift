@@ -1,0 +1,63 @@
+import Testing
+@testable import LicenseKit
+
+private let path = "fixtures/devices/d.csv"
+private func at(_ line: Int) -> LicenseKit.SourceLocation { LicenseKit.SourceLocation(file: path, line: line) }
+
+private func readDevices(_ text: String) -> ([DeviceRecord], [Diagnostic]) {
+    let engine = DiagnosticsEngine()
+    let records = DeviceListReader.read(Array(text.utf8), path: path, diagnostics: engine)
+    return (records, engine.diagnostics)
+}
+
+@Suite struct DeviceListReaderTests {
+    @Test func emptyConnectedAtMeansNotConnectedAndBadRowsAreErrorsNamingTheLine() throws {
+        let text = """
+            serial,connected_at
+            00A0BA1C2D3E,2025-03-01T08:00:00+01:00
+            00A0BA1C2D3F,
+
+            00A0BA 1C2D40,2025-03-01
+            00A0BA1C2D3E,2025-04-01
+            00A0BA1C2D41,01.03.2025
+            012,2025-03-02
+
+            """
+        let (records, diagnostics) = readDevices(text)
+        #expect(records == [
+            DeviceRecord(serial: "00A0BA1C2D3E", connectedAt: try Instant.parse("2025-03-01T07:00:00Z"), location: at(2)),
+            DeviceRecord(serial: "00A0BA1C2D3F", connectedAt: nil, location: at(3)),
+            DeviceRecord(serial: "012", connectedAt: try Instant.parse("2025-03-02"), location: at(8)),
+        ])
+        #expect(diagnostics == [
+            .error("serial: expected a router serial of 1-64 characters A-Z a-z 0-9 . _ : -, found '00A0BA 1C2D40'", at: at(5)),
+            .error("serial 00A0BA1C2D3E appears on line 2 and line 6; list each router once", at: at(6)),
+            .error("connected_at: expected a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '01.03.2025'; leave it empty when the router is not connected", at: at(7)),
+        ])
+    }
+
+    @Test(arguments: [
+        "Serial Number;Connected Since\r\n00A0BA1C2D3E;2025-03-01\r\n",
+        "device\tconnected\n00A0BA1C2D3E\t2025-03-01\n",
+        "\u{FEFF}SERIAL,Connected-At,location\n\"00A0BA1C2D3E\",2025-03-01,\"Hall 3, rack 2\"\n",
+    ])
+    func headerSynonymsAndDelimitersAreAccepted(text: String) throws {
+        let (records, diagnostics) = readDevices(text)
+        #expect(diagnostics == [])
+        #expect(records == [DeviceRecord(serial: "00A0BA1C2D3E", connectedAt: try Instant.parse("2025-03-01"), location: at(2))])
+    }
+
+    @Test func withoutConnectedAtColumnNoRouterIsConnected() throws {
+        let (records, diagnostics) = readDevices("serial\n00A0BA1C2D3E\n00A0BA1C2D3F\n")
+        #expect(diagnostics == [])
+        #expect(records.map(\.connectedAt) == [nil, nil])
+    }
+
+    @Test func missingSerialColumnIsAnError() throws {
+        let (records, diagnostics) = readDevices("router,connected_at\n00A0BA1C2D3E,2025-03-01\n")
+        #expect(records == [])
+        #expect(diagnostics == [.error(
+            "missing required column 'serial' (also accepted: serial_number, device); found columns 'router', 'connected_at'",
+            at: at(1))])
+    }
+}
