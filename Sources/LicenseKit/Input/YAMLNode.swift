@@ -3,7 +3,9 @@
 /// Only plain scalars can mean null or a boolean; every scalar is typed later by the manifest
 /// schema, never by YAML 1.1 rules (SPEC §3.1).
 public enum YAMLScalarStyle: Sendable, Hashable {
+    /// Written without quotes.
     case plain
+    /// Single- or double-quoted, or a literal/folded block scalar.
     case quoted
 }
 
@@ -14,17 +16,22 @@ public enum YAMLScalarStyle: Sendable, Hashable {
 public struct YAMLNode: Sendable {
     /// The node's content.
     public enum Content: Sendable {
+        /// A scalar's text (UTF-8, escapes resolved) and how it was written.
         case scalar(String, YAMLScalarStyle)
+        /// A mapping's pairs in file order (duplicate and merge keys already refused).
         case mapping([YAMLPair])
+        /// A sequence's items in file order.
         case sequence([YAMLNode])
     }
 
+    /// What the node holds.
     public var content: Content
     /// 1-based line of the node's first character.
     public var line: Int
     /// 1-based column (Unicode scalars) of the node's first character.
     public var column: Int
 
+    /// A node at a 1-based line and column.
     public init(_ content: Content, line: Int, column: Int) {
         self.content = content
         self.line = line
@@ -56,9 +63,12 @@ public struct YAMLNode: Sendable {
 
 /// A key/value pair of a YAML mapping, in file order.
 public struct YAMLPair: Sendable {
+    /// The key node (a scalar in every valid manifest).
     public var key: YAMLNode
+    /// The value node.
     public var value: YAMLNode
 
+    /// A pair of a key and its value.
     public init(key: YAMLNode, value: YAMLNode) {
         self.key = key
         self.value = value

@@ -47,8 +47,3 @@ func tenantYAML(_ name: String = "acme", spec: [String]) -> String {
     (["apiVersion: licensectl/v1", "kind: Tenant", "metadata:", "  name: \(name)", "spec:"] + spec)
         .joined(separator: "\n") + "\n"
 }
-
-extension Diagnostic {
-    /// `file:line:column: severity: message`, the form tests compare.
-    var text: String { description }
-}
