@@ -58,7 +58,6 @@ public enum ManifestSchema {
     public static func jsonSchema() -> String {
         var root: [(String, JSONValue)] = [
             ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
-            ("$id", .string("https://licensectl.dev/schema/licensectl-v1-tenant.json")),
             ("title", .string("licensectl Tenant manifest (\(apiVersion))")),
         ]
         if case .object(let members) = objectJSON(tenant) { root += members }
