@@ -5,7 +5,8 @@ struct Licensectl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "licensectl",
         abstract: "Manage icom Router Management Cloud licenses the GitOps way.",
-        version: "0.1.0"
+        version: "0.1.0",
+        subcommands: [Validate.self, Schema.self]
     )
 }
 

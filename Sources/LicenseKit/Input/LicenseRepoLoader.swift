@@ -1,0 +1,247 @@
+import Crypto
+import Foundation
+
+/// Reads a license repo (SPEC §3): every Tenant manifest under the tenants folder and the CSV
+/// files they import, into validated ``TenantManifest`` values and diagnostics.
+public enum LicenseRepoLoader {
+    /// Loads the license repo at `root`.
+    ///
+    /// Finds `*.yaml`/`*.yml` recursively under `tenantsDirectory` (relative to `root` unless
+    /// absolute), in sorted order; parses them in parallel on all cores; reads every CSV file
+    /// once even when several manifests name it; merges imports, `licenses` entries, routers and
+    /// device lists (SPEC §4.2); then checks across files (SPEC §4.5): tenant names unique, a code
+    /// in one tenant only, router serials unique across all tenants.
+    ///
+    /// - Parameters:
+    ///   - root: the repo root (`-C`); paths in manifests must resolve inside it.
+    ///   - tenantsDirectory: the manifests' folder, default `tenants`.
+    /// - Returns: the tenants sorted by name (a tenant whose name is invalid or taken is left out),
+    ///   `inputsDigest` = `sha256:` + hex SHA-256 over each manifest and CSV read, in sorted
+    ///   repo-relative path order (for each: the path's UTF-8, a NUL byte, the byte count as a
+    ///   64-bit big-endian integer, the bytes), and every diagnostic sorted with
+    ///   `sortedForOutput()`. Never throws: problems are diagnostics (file paths relative to the
+    ///   repo root).
+    public static func load(root: String, tenantsDirectory: String = "tenants") -> LicenseRepo {
+        var diagnostics: [Diagnostic] = []
+        guard let paths = RepoPaths(root: root) else {
+            diagnostics.append(.error("repository root '\(root)' not found"))
+            return LicenseRepo(tenants: [], inputsDigest: digest([]), diagnostics: diagnostics)
+        }
+        let tenantsPath = tenantsDirectory.hasPrefix("/")
+            ? RepoPaths.normalize(tenantsDirectory) : RepoPaths.normalize(paths.root + "/" + tenantsDirectory)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: tenantsPath, isDirectory: &isDirectory), isDirectory.boolValue,
+              let tenantsReal = RepoPaths.realPath(tenantsPath)
+        else {
+            diagnostics.append(.error("tenants directory '\(tenantsDirectory)' not found in '\(root)'"))
+            return LicenseRepo(tenants: [], inputsDigest: digest([]), diagnostics: diagnostics)
+        }
+
+        // 1. Manifests, parsed and decoded in parallel.
+        let manifestPaths = findManifests(in: tenantsReal)
+        let parsed = ParallelSlots<ParsedManifest>(count: manifestPaths.count)
+        DispatchQueue.concurrentPerform(iterations: manifestPaths.count) { index in
+            let absolute = tenantsReal + "/" + manifestPaths[index]
+            let relative = paths.relative(absolute) ?? absolute
+            parsed.set(index, parseManifest(absolute: absolute, relative: relative, paths: paths))
+        }
+        let manifests = parsed.values()
+
+        // 2. CSV files, each read once, in parallel.
+        var csvFiles: [String: CSVJob] = [:]
+        for manifest in manifests {
+            diagnostics += manifest.diagnostics
+            for draft in manifest.drafts {
+                for entry in draft.imports {
+                    guard let file = entry.file else { continue }
+                    csvFiles[file.relative, default: CSVJob(file: file, firstUse: entry.location)].sales = true
+                }
+                if let file = draft.devices {
+                    csvFiles[file.relative, default: CSVJob(file: file, firstUse: draft.devicesLocation ?? draft.nameLocation)].devices = true
+                }
+            }
+        }
+        let jobs = csvFiles.values.sorted { $0.file.relative < $1.file.relative }
+        let csvEngine = DiagnosticsEngine()
+        let csvResults = ParallelSlots<CSVResult>(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            csvResults.set(index, readCSV(jobs[index], diagnostics: csvEngine))
+        }
+        var sales: [String: [SalesCodeRecord]] = [:]
+        var devices: [String: [DeviceRecord]] = [:]
+        var digestInputs: [(String, [UInt8])] = manifests.compactMap { m in m.bytes.map { (m.relative, $0) } }
+        for (job, result) in zip(jobs, csvResults.values()) {
+            if let bytes = result.bytes { digestInputs.append((job.file.relative, bytes)) }
+            if let problem = result.problem { diagnostics.append(problem) }
+            sales[job.file.relative] = result.sales
+            devices[job.file.relative] = result.devices
+        }
+        diagnostics += csvEngine.diagnostics
+
+        // 3. Tenants, then the checks across files.
+        var tenants: [TenantManifest] = []
+        var names: [String: SourceLocation] = [:]
+        var codes: [ActivationCode: (tenant: String, place: SourceLocation)] = [:]
+        var serials: [String: (tenant: String, place: SourceLocation)] = [:]
+        for manifest in manifests {
+            for draft in manifest.drafts {
+                guard let name = draft.name else { continue }
+                let assembled = TenantAssembler.assemble(draft, name: name, sales: sales, devices: devices,
+                                                         diagnostics: &diagnostics)
+                if let first = names[name] {
+                    diagnostics.append(.error(
+                        "tenant name '\(name)' is already used at \(first); tenant names must be unique",
+                        at: draft.nameLocation))
+                    continue
+                }
+                names[name] = draft.nameLocation
+                for license in assembled.manifest.licenses {
+                    let place = assembled.codePlaces[license.code] ?? license.source
+                    if let other = codes[license.code] {
+                        diagnostics.append(.error(
+                            "code \(license.code.masked) is also declared by tenant '\(other.tenant)' at \(other.place); a code belongs to exactly one tenant",
+                            at: place))
+                    } else {
+                        codes[license.code] = (name, place)
+                    }
+                }
+                for router in assembled.manifest.routers {
+                    if let other = serials[router.serial] {
+                        diagnostics.append(.error(
+                            "router serial '\(router.serial)' is also declared by tenant '\(other.tenant)' at \(other.place); a router belongs to exactly one tenant",
+                            at: router.source))
+                    } else {
+                        serials[router.serial] = (name, router.source)
+                    }
+                }
+                tenants.append(assembled.manifest)
+            }
+        }
+        return LicenseRepo(tenants: tenants, inputsDigest: digest(digestInputs),
+                           diagnostics: diagnostics.sortedForOutput())
+    }
+
+    // MARK: Steps
+
+    private struct ParsedManifest: Sendable {
+        var relative: String
+        var bytes: [UInt8]?
+        var drafts: [ManifestDraft]
+        var diagnostics: [Diagnostic]
+    }
+
+    private struct CSVJob: Sendable {
+        var file: ResolvedFile
+        var firstUse: SourceLocation
+        var sales = false
+        var devices = false
+    }
+
+    private struct CSVResult: Sendable {
+        var bytes: [UInt8]?
+        var problem: Diagnostic?
+        var sales: [SalesCodeRecord] = []
+        var devices: [DeviceRecord] = []
+    }
+
+    /// Manifest paths relative to `directory`, sorted by their UTF-8 bytes.
+    static func findManifests(in directory: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
+        var found: [String] = []
+        while let next = enumerator.nextObject() as? String {
+            guard next.hasSuffix(".yaml") || next.hasSuffix(".yml") else { continue }
+            if let type = enumerator.fileAttributes?[.type] as? FileAttributeType, type == .typeDirectory { continue }
+            found.append(next)
+        }
+        return found.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    private static func parseManifest(absolute: String, relative: String, paths: RepoPaths) -> ParsedManifest {
+        guard let bytes = readBytes(absolute) else {
+            return ParsedManifest(relative: relative, bytes: nil, drafts: [],
+                                  diagnostics: [.error("cannot read '\(relative)'", at: SourceLocation(file: relative, line: 1))])
+        }
+        var diagnostics: [Diagnostic] = []
+        let documents = YAMLReader.read(bytes, path: relative, diagnostics: &diagnostics)
+        let directory = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.endIndex)])
+        var decoder = ManifestDecoder(file: relative, directory: directory, paths: paths)
+        var drafts: [ManifestDraft] = []
+        for document in documents {
+            if let draft = decoder.decode(document) { drafts.append(draft) }
+        }
+        diagnostics += decoder.diagnostics
+        return ParsedManifest(relative: relative, bytes: bytes, drafts: drafts, diagnostics: diagnostics)
+    }
+
+    private static func readCSV(_ job: CSVJob, diagnostics: DiagnosticsEngine) -> CSVResult {
+        guard let bytes = readBytes(job.file.absolute) else {
+            return CSVResult(bytes: nil, problem: .error("cannot read '\(job.file.relative)'", at: job.firstUse))
+        }
+        var result = CSVResult(bytes: bytes)
+        if job.sales { result.sales = SalesCSVReader.read(bytes, path: job.file.relative, diagnostics: diagnostics) }
+        if job.devices { result.devices = DeviceListReader.read(bytes, path: job.file.relative, diagnostics: diagnostics) }
+        return result
+    }
+
+    /// The bytes of a regular file, or `nil` (missing, a folder, unreadable). Plain POSIX reads
+    /// straight into the array: no `Data` copy.
+    static func readBytes(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: 4096)) }
+            let n = bytes.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return -1 }
+                return read(fd, base + filled, buffer.count - filled)
+            }
+            if n < 0 { return nil }
+            if n == 0 { break }
+            filled += n
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+
+    /// `sha256:<hex>` over (path, NUL, 64-bit big-endian byte count, bytes) in sorted path order.
+    static func digest(_ inputs: [(String, [UInt8])]) -> String {
+        var hasher = SHA256()
+        for (path, bytes) in inputs.sorted(by: { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }) {
+            hasher.update(data: Array(path.utf8))
+            hasher.update(data: [0])
+            let count = UInt64(bytes.count).bigEndian
+            withUnsafeBytes(of: count) { hasher.update(bufferPointer: $0) }
+            hasher.update(data: bytes)
+        }
+        let hex = hasher.finalize().map { byte -> String in
+            let s = String(byte, radix: 16)
+            return byte < 16 ? "0" + s : s
+        }.joined()
+        return "sha256:" + hex
+    }
+}
+
+/// Write-once slots filled from `DispatchQueue.concurrentPerform`; each index is written by
+/// exactly one iteration and read only after all of them finished.
+private final class ParallelSlots<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [T?]
+
+    init(count: Int) { storage = [T?](repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: T) {
+        lock.lock()
+        storage[index] = value
+        lock.unlock()
+    }
+
+    func values() -> [T] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage.compactMap { $0 }
+    }
+}

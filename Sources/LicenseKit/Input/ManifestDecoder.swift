@@ -1,0 +1,410 @@
+/// A file named by a manifest, resolved inside the repo root.
+struct ResolvedFile: Sendable, Hashable {
+    /// Absolute, symlinks resolved.
+    var absolute: String
+    /// Relative to the repo root, for diagnostics and the inputs digest.
+    var relative: String
+}
+
+/// One `imports` entry, its file resolved.
+struct ImportDraft: Sendable {
+    var file: ResolvedFile?
+    var activation: ActivationRequest?
+    var activationLocation: SourceLocation?
+    var location: SourceLocation
+}
+
+/// One `licenses` entry as written; type and issue date may come from an import instead.
+struct LicenseEntryDraft: Sendable {
+    var code: ActivationCode
+    var type: LicenseType?
+    var typeLocation: SourceLocation?
+    var issued: Instant?
+    var issuedLocation: SourceLocation?
+    var term: Term?
+    var termLocation: SourceLocation?
+    var activation: ActivationRequest?
+    var activationLocation: SourceLocation?
+    var renew: Bool?
+    var renewLocation: SourceLocation?
+    var location: SourceLocation
+}
+
+/// A Tenant document decoded field by field, before its CSV files are merged in.
+struct ManifestDraft: Sendable {
+    var name: String?
+    var nameLocation: SourceLocation
+    var labels: [String: String] = [:]
+    var contacts: [String] = []
+    var imports: [ImportDraft] = []
+    var licenses: [LicenseEntryDraft] = []
+    var routers: [DesiredRouter] = []
+    var devices: ResolvedFile?
+    var devicesLocation: SourceLocation?
+}
+
+/// Decodes Tenant documents through ``ManifestSchema`` (SPEC §3.1): unknown keys (with a
+/// did-you-mean), missing required keys, wrong kinds and invalid values become diagnostics at the
+/// offending node; paths are resolved inside the repo root.
+struct ManifestDecoder {
+    /// The manifest's path relative to the repo root.
+    let file: String
+    /// The manifest's folder, absolute.
+    let directory: String
+    let paths: RepoPaths
+    var diagnostics: [Diagnostic] = []
+
+    init(file: String, directory: String, paths: RepoPaths) {
+        self.file = file
+        self.directory = directory
+        self.paths = paths
+    }
+
+    private func place(_ node: YAMLNode) -> SourceLocation {
+        SourceLocation(file: file, line: node.line, column: node.column)
+    }
+
+    private mutating func error(_ message: String, _ node: YAMLNode) {
+        diagnostics.append(.error(message, at: place(node)))
+    }
+
+    // MARK: Document
+
+    /// Decodes one document; `nil` when it is not a usable Tenant (errors reported).
+    mutating func decode(_ root: YAMLNode) -> ManifestDraft? {
+        let schema = ManifestSchema.tenant
+        guard let top = fields(root, schema, key: nil) else { return nil }
+        var usable = true
+        for key in ["apiVersion", "kind"] {
+            guard let node = top[key] else { usable = false; continue }
+            guard let text = scalar(node, key, fieldShape(schema, key)) else { usable = false; continue }
+            if case .scalar(.constant(let expected)) = fieldShape(schema, key), text != expected {
+                error("\(key): expected '\(expected)', found '\(text)'", node)
+                usable = false
+            }
+        }
+        guard let metadataNode = top["metadata"] else { return nil }
+        var draft = ManifestDraft(nameLocation: place(metadataNode))
+        if let metadata = fields(metadataNode, ManifestSchema.metadata, key: "metadata") {
+            if let nameNode = metadata["name"], let name = scalar(nameNode, "name", .scalar(.dnsLabel)) {
+                draft.nameLocation = place(nameNode)
+                if ManifestDecoder.isDNSLabel(name) {
+                    draft.name = name
+                } else {
+                    error("name: expected \(ScalarKind.dnsLabel.expectation), found '\(name)'", nameNode)
+                }
+            }
+            if let labels = metadata["labels"] { draft.labels = stringMap(labels, "labels") }
+        }
+        if let specNode = top["spec"], let spec = fields(specNode, ManifestSchema.spec, key: "spec") {
+            if let node = spec["contacts"] {
+                for item in sequence(node, "contacts") {
+                    guard let text = scalar(item, "contacts", .scalar(.email)) else { continue }
+                    if ManifestDecoder.isEmail(text) {
+                        draft.contacts.append(text)
+                    } else {
+                        error("contacts: expected \(ScalarKind.email.expectation), found '\(text)'", item)
+                    }
+                }
+            }
+            if let node = spec["imports"] {
+                for item in sequence(node, "imports") {
+                    if let entry = importEntry(item) { draft.imports.append(entry) }
+                }
+            }
+            if let node = spec["licenses"] {
+                for item in sequence(node, "licenses") {
+                    if let entry = licenseEntry(item) { draft.licenses.append(entry) }
+                }
+            }
+            if let node = spec["routers"] {
+                for item in sequence(node, "routers") {
+                    if let router = routerEntry(item) { draft.routers.append(router) }
+                }
+            }
+            if let node = spec["devices"] {
+                draft.devices = resolvedPath(node, "devices")
+                draft.devicesLocation = place(node)
+            }
+        }
+        return usable ? draft : nil
+    }
+
+    private mutating func importEntry(_ node: YAMLNode) -> ImportDraft? {
+        guard let entry = fields(node, ManifestSchema.importEntry, key: "imports") else { return nil }
+        var draft = ImportDraft(location: place(node))
+        if let fileNode = entry["file"] { draft.file = resolvedPath(fileNode, "file") }
+        if let activateNode = entry["activate"] {
+            draft.activation = activation(activateNode)
+            draft.activationLocation = place(activateNode)
+        }
+        return draft
+    }
+
+    private mutating func licenseEntry(_ node: YAMLNode) -> LicenseEntryDraft? {
+        guard let entry = fields(node, ManifestSchema.license, key: "licenses") else { return nil }
+        guard let codeNode = entry["code"], let text = scalar(codeNode, "code", .scalar(.activationCode)) else { return nil }
+        let code: ActivationCode
+        do {
+            code = try ActivationCode(parsing: text)
+        } catch {
+            self.error("code: \(error.message)", codeNode)
+            return nil
+        }
+        var draft = LicenseEntryDraft(code: code, location: place(node))
+        var ok = true
+        if let n = entry["type"] {
+            draft.typeLocation = place(n)
+            draft.type = value(n, "type", .licenseType) { t throws(ValueParseError) in try LicenseType(parsing: t) }
+            ok = ok && draft.type != nil
+        }
+        if let n = entry["issued"] {
+            draft.issuedLocation = place(n)
+            draft.issued = value(n, "issued", .date) { t throws(ValueParseError) in
+                guard t.utf8.count == 10 else {
+                    throw ValueParseError(message: "expected a date YYYY-MM-DD, found '\(t)'")
+                }
+                return try Instant.parse(t)
+            }
+            ok = ok && draft.issued != nil
+        }
+        if let n = entry["term"] {
+            draft.termLocation = place(n)
+            draft.term = value(n, "term", .term) { t throws(ValueParseError) in try Term.parse(t) }
+            ok = ok && draft.term != nil
+        }
+        if let n = entry["activate"] {
+            draft.activationLocation = place(n)
+            draft.activation = activation(n)
+            ok = ok && draft.activation != nil
+        }
+        if let n = entry["renew"] {
+            draft.renewLocation = place(n)
+            draft.renew = boolean(n, "renew")
+            ok = ok && draft.renew != nil
+        }
+        return ok ? draft : nil
+    }
+
+    private mutating func routerEntry(_ node: YAMLNode) -> DesiredRouter? {
+        guard let entry = fields(node, ManifestSchema.router, key: "routers") else { return nil }
+        guard let serialNode = entry["serial"],
+              let serial = value(serialNode, "serial", .routerSerial, { t throws(ValueParseError) in try RouterSerial.validate(t) })
+        else { return nil }
+        var connectedAt: Instant?
+        if let n = entry["connectedAt"] {
+            guard let instant = value(n, "connectedAt", .instant, { t throws(ValueParseError) in try Instant.parse(t) })
+            else { return nil }
+            connectedAt = instant
+        }
+        return DesiredRouter(serial: serial, connectedAt: connectedAt, source: place(node))
+    }
+
+    // MARK: Values
+
+    private mutating func activation(_ node: YAMLNode) -> ActivationRequest? {
+        value(node, "activate", .activation) { t throws(ValueParseError) in try ActivationRequest(parsing: t) }
+    }
+
+    /// Plain `true` or `false` only; YAML 1.1 spellings (`yes`, `on`, `True`…) say what to write.
+    private mutating func boolean(_ node: YAMLNode, _ key: String) -> Bool? {
+        guard case .scalar(let text, let style) = node.content else {
+            error("\(key): expected true or false, found \(node.kindDescription)", node)
+            return nil
+        }
+        if style == .plain {
+            if text == "true" { return true }
+            if text == "false" { return false }
+        }
+        var message = "\(key): expected true or false, found '\(text)'"
+        switch text.lowercased() {
+        case "yes", "y", "on", "true": message += style == .plain ? "; write true" : "; write true without quotes"
+        case "no", "n", "off", "false": message += style == .plain ? "; write false" : "; write false without quotes"
+        default: break
+        }
+        error(message, node)
+        return nil
+    }
+
+    /// A scalar parsed by `parse`; a parse error becomes `key: message` at the node.
+    private mutating func value<T>(_ node: YAMLNode, _ key: String, _ kind: ScalarKind,
+                                   _ parse: (String) throws(ValueParseError) -> T) -> T? {
+        guard let text = scalar(node, key, .scalar(kind)) else { return nil }
+        do {
+            return try parse(text)
+        } catch {
+            self.error("\(key): \(error.message)", node)
+            return nil
+        }
+    }
+
+    private mutating func resolvedPath(_ node: YAMLNode, _ key: String) -> ResolvedFile? {
+        guard let text = scalar(node, key, .scalar(.path)) else { return nil }
+        guard !text.isEmpty else {
+            error("\(key): expected a file path, found ''", node)
+            return nil
+        }
+        switch paths.resolve(text, from: directory) {
+        case .inside(let absolute, let relative):
+            return ResolvedFile(absolute: absolute, relative: relative)
+        case .outside(let viaSymlink):
+            if viaSymlink {
+                error("\(key): '\(text)' resolves through a symlink to a place outside the repository root; files must be inside the license repo", node)
+            } else {
+                error("\(key): '\(text)' lies outside the repository root; files must be inside the license repo", node)
+            }
+        case .missing(let relative):
+            error("\(key): file '\(text)' not found (looked for '\(relative)')", node)
+        }
+        return nil
+    }
+
+    // MARK: Structure
+
+    /// The values of a mapping by schema key. Reports a non-mapping, non-string keys, unknown
+    /// keys (with a did-you-mean), null values of required keys and missing required keys.
+    /// Null values of optional keys count as absent.
+    private mutating func fields(_ node: YAMLNode, _ schema: ObjectSchema, key: String?) -> Fields? {
+        guard case .mapping(let pairs) = node.content else {
+            let found = node.kindDescription
+            switch key {
+            case nil: error("expected a Tenant manifest (a mapping), found \(found)", node)
+            case "imports", "licenses", "routers": error("\(key ?? ""): expected each entry to be a mapping, found \(found)", node)
+            default: error("\(key ?? ""): expected a mapping, found \(found)", node)
+            }
+            return nil
+        }
+        var values = [YAMLNode?](repeating: nil, count: schema.fields.count)
+        var reported = [Bool](repeating: false, count: schema.fields.count)
+        for pair in pairs {
+            guard case .scalar(let name, _) = pair.key.content else {
+                error("expected a key string, found \(pair.key.kindDescription)", pair.key)
+                continue
+            }
+            guard let index = schema.index(of: name) else {
+                error(unknownKeyMessage(name, schema), pair.key)
+                continue
+            }
+            if pair.value.isNull {
+                if schema.fields[index].required {
+                    error("\(name): expected \(schema.fields[index].shape.expectation), found nothing", pair.value)
+                    reported[index] = true
+                }
+                continue
+            }
+            values[index] = pair.value
+        }
+        for (index, field) in schema.fields.enumerated() where field.required && values[index] == nil && !reported[index] {
+            error("missing required key '\(field.key)' in \(schema.name)", node)
+        }
+        return Fields(schema: schema, values: values)
+    }
+
+    private func unknownKeyMessage(_ name: String, _ schema: ObjectSchema) -> String {
+        let keys = schema.fields.map(\.key)
+        if let suggestion = ManifestDecoder.suggestion(for: name, among: keys) {
+            return "unknown key '\(name)' (did you mean '\(suggestion)'?)"
+        }
+        return "unknown key '\(name)' in \(schema.name); expected one of: " + keys.joined(separator: ", ")
+    }
+
+    private mutating func sequence(_ node: YAMLNode, _ key: String) -> [YAMLNode] {
+        guard case .sequence(let items) = node.content else {
+            error("\(key): expected a sequence, found \(node.kindDescription)", node)
+            return []
+        }
+        return items
+    }
+
+    private mutating func scalar(_ node: YAMLNode, _ key: String, _ shape: Shape) -> String? {
+        guard case .scalar(let text, _) = node.content else {
+            error("\(key): expected \(shape.expectation), found \(node.kindDescription)", node)
+            return nil
+        }
+        return text
+    }
+
+    private mutating func stringMap(_ node: YAMLNode, _ key: String) -> [String: String] {
+        guard case .mapping(let pairs) = node.content else {
+            error("\(key): expected a mapping of strings, found \(node.kindDescription)", node)
+            return [:]
+        }
+        var out: [String: String] = [:]
+        for pair in pairs {
+            guard case .scalar(let name, _) = pair.key.content else {
+                error("\(key): expected a key string, found \(pair.key.kindDescription)", pair.key)
+                continue
+            }
+            guard case .scalar(let text, _) = pair.value.content, !pair.value.isNull else {
+                error("\(key): value of '\(name)' must be a string, found \(pair.value.kindDescription)", pair.value)
+                continue
+            }
+            out[name] = text
+        }
+        return out
+    }
+
+    private func fieldShape(_ schema: ObjectSchema, _ key: String) -> Shape {
+        schema.index(of: key).map { schema.fields[$0].shape } ?? .stringMap
+    }
+
+    // MARK: Rules
+
+    /// SPEC §3.1: `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`.
+    static func isDNSLabel(_ s: String) -> Bool {
+        let u = s.utf8
+        guard (1...63).contains(u.count) else { return false }
+        func alnum(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 48 && c <= 57) }
+        guard let first = u.first, let last = u.last, alnum(first), alnum(last) else { return false }
+        return u.allSatisfy { alnum($0) || $0 == 45 }
+    }
+
+    /// Something `@` something, without spaces.
+    static func isEmail(_ s: String) -> Bool {
+        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
+            && !s.contains(where: { $0 == " " || $0 == "\t" })
+    }
+
+    /// The closest key within edit distance 2 (or equal ignoring case), for did-you-mean.
+    static func suggestion(for name: String, among keys: [String]) -> String? {
+        var best: (key: String, distance: Int)?
+        let lower = Array(name.lowercased().utf8)
+        for key in keys {
+            let d = editDistance(lower, Array(key.lowercased().utf8))
+            let limit = min(2, max(1, key.utf8.count / 3))
+            if d <= limit, best.map({ d < $0.distance }) ?? true { best = (key, d) }
+        }
+        return best?.key
+    }
+
+    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}
+
+/// A mapping's values by schema key.
+struct Fields {
+    let schema: ObjectSchema
+    let values: [YAMLNode?]
+
+    subscript(key: String) -> YAMLNode? {
+        guard let index = schema.index(of: key) else {
+            assertionFailure("'\(key)' is not a key of \(schema.name) in ManifestSchema")
+            return nil
+        }
+        return values[index]
+    }
+}

@@ -1,0 +1,260 @@
+/// The Tenant manifest's schema as data (SPEC §3.1): keys, kinds, required keys, enum values and
+/// descriptions. ``ManifestDecoder`` reads manifests through these definitions and
+/// ``ManifestSchema/jsonSchema()`` prints them, so the two cannot drift apart.
+public enum ManifestSchema {
+    /// The only `apiVersion` this version reads.
+    public static let apiVersion = "licensectl/v1"
+    /// The only `kind` this version reads.
+    public static let kind = "Tenant"
+
+    static let license = ObjectSchema(name: "licenses entry", description: "A single activation code (\"Add license\").", fields: [
+        FieldSchema("code", .scalar(.activationCode), required: true,
+                    "Activation code XXXX-XXXX-XXXX (hex digits; dashes may be spaces or missing)."),
+        FieldSchema("type", .scalar(.licenseType),
+                    "License type; required unless the code comes from an import."),
+        FieldSchema("issued", .scalar(.date),
+                    "Issue date (UTC); required unless the code comes from an import."),
+        FieldSchema("term", .scalar(.term), "ISO 8601 duration; default P1Y, always P1Y for Cloud Free."),
+        FieldSchema("activate", .scalar(.activation),
+                    "When to activate: immediately, a date or an RFC 3339 date-time; absent = stay available."),
+        FieldSchema("renew", .scalar(.boolean), "Cloud Free only: renew automatically; default false."),
+    ])
+
+    static let importEntry = ObjectSchema(name: "imports entry", description: "A sales CSV file (bulk import).", fields: [
+        FieldSchema("file", .scalar(.path), required: true,
+                    "Path of the sales CSV, relative to this manifest's folder, inside the repo."),
+        FieldSchema("activate", .scalar(.activation), "Activation request applied to every code of the file."),
+    ])
+
+    static let router = ObjectSchema(name: "routers entry", description: "A router of the tenant.", fields: [
+        FieldSchema("serial", .scalar(.routerSerial), required: true,
+                    "Serial number, 1-64 of A-Z a-z 0-9 . _ : -, unique across all tenants."),
+        FieldSchema("connectedAt", .scalar(.instant), "When the router connected (UTC); absent = not connected."),
+    ])
+
+    static let metadata = ObjectSchema(name: "metadata", description: "The tenant's identity.", fields: [
+        FieldSchema("name", .scalar(.dnsLabel), required: true, "Tenant name: a DNS label, unique across the repo."),
+        FieldSchema("labels", .stringMap, "Free-form string labels."),
+    ])
+
+    static let spec = ObjectSchema(name: "spec", description: "What the tenant should have.", fields: [
+        FieldSchema("contacts", .array(.scalar(.email)), "E-mail addresses that receive reminders."),
+        FieldSchema("imports", .array(.object(importEntry)), "Sales CSV files to import."),
+        FieldSchema("licenses", .array(.object(license)), "Single codes; override activate/renew of imported codes."),
+        FieldSchema("routers", .array(.object(router)), "The tenant's routers."),
+        FieldSchema("devices", .scalar(.path),
+                    "Path of a device list CSV, relative to this manifest's folder; merged with routers."),
+    ])
+
+    static let tenant = ObjectSchema(name: "Tenant", description: "A licensectl Tenant manifest (one YAML document).", fields: [
+        FieldSchema("apiVersion", .scalar(.constant(apiVersion)), required: true, "Always \(apiVersion)."),
+        FieldSchema("kind", .scalar(.constant(kind)), required: true, "Always \(kind)."),
+        FieldSchema("metadata", .object(metadata), required: true, "Name and labels."),
+        FieldSchema("spec", .object(spec), "Contacts, imports, licenses, routers and devices."),
+    ])
+
+    /// The JSON Schema (draft 2020-12) of a Tenant manifest, generated from the same definitions
+    /// the decoder uses; pretty-printed with keys in a fixed order and a trailing newline.
+    public static func jsonSchema() -> String {
+        var root: [(String, JSONValue)] = [
+            ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
+            ("title", .string("licensectl Tenant manifest (\(apiVersion))")),
+        ]
+        if case .object(let members) = objectJSON(tenant) { root += members }
+        return JSONValue.object(root).rendered(indent: 0) + "\n"
+    }
+
+    static func objectJSON(_ object: ObjectSchema) -> JSONValue {
+        .object([
+            ("description", .string(object.description)),
+            ("type", .string("object")),
+            ("properties", .object(object.fields.map { field in
+                (field.key, shapeJSON(field.shape, description: field.description))
+            })),
+            ("required", .array(object.fields.filter(\.required).map { .string($0.key) })),
+            ("additionalProperties", .bool(false)),
+        ])
+    }
+
+    static func shapeJSON(_ shape: Shape, description: String?) -> JSONValue {
+        var members: [(String, JSONValue)] = []
+        if let description { members.append(("description", .string(description))) }
+        switch shape {
+        case .object(let object):
+            if case .object(let inner) = objectJSON(object) { members += inner.filter { $0.0 != "description" } }
+        case .array(let element):
+            members.append(("type", .string("array")))
+            members.append(("items", shapeJSON(element, description: nil)))
+        case .stringMap:
+            members.append(("type", .string("object")))
+            members.append(("additionalProperties", .object([("type", .string("string"))])))
+        case .scalar(let kind):
+            members += kind.jsonSchema
+        }
+        return .object(members)
+    }
+}
+
+/// The kinds of scalar a manifest holds; each knows what it expects (for messages) and its JSON
+/// Schema.
+enum ScalarKind: Sendable {
+    case constant(String)
+    case dnsLabel
+    case email
+    case path
+    case activationCode
+    case licenseType
+    case date
+    case instant
+    case term
+    case activation
+    case boolean
+    case routerSerial
+
+    /// What a value must look like, for "expected …" messages.
+    var expectation: String {
+        switch self {
+        case .constant(let value): "'\(value)'"
+        case .dnsLabel: "a DNS label (1-63 of a-z 0-9 -, starting and ending with a letter or digit)"
+        case .email: "an e-mail address"
+        case .path: "a file path"
+        case .activationCode: "an activation code XXXX-XXXX-XXXX"
+        case .licenseType: "a license type " + LicenseType.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        case .date: "a date YYYY-MM-DD"
+        case .instant: "a date YYYY-MM-DD or a date-time with an offset"
+        case .term: "an ISO 8601 duration such as P1Y"
+        case .activation: "'immediately', a date YYYY-MM-DD or a date-time with an offset"
+        case .boolean: "true or false"
+        case .routerSerial: "a router serial"
+        }
+    }
+
+    var jsonSchema: [(String, JSONValue)] {
+        switch self {
+        case .constant(let value):
+            return [("const", .string(value))]
+        case .dnsLabel:
+            return [("type", .string("string")), ("pattern", .string("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"))]
+        case .email:
+            return [("type", .string("string")), ("pattern", .string("^[^@\\s]+@[^@\\s]+$"))]
+        case .path:
+            return [("type", .string("string")), ("minLength", .int(1))]
+        case .activationCode:
+            return [("type", .string("string")),
+                    ("pattern", .string("^\\s*[0-9A-Fa-f]{4}[- ]?[0-9A-Fa-f]{4}[- ]?[0-9A-Fa-f]{4}\\s*$"))]
+        case .licenseType:
+            return [("enum", .array(LicenseType.allCases.map { .string($0.rawValue) }))]
+        case .date:
+            return [("type", .string("string")), ("format", .string("date"))]
+        case .instant:
+            return [("type", .string("string")), ("anyOf", .array([
+                .object([("format", .string("date"))]), .object([("format", .string("date-time"))]),
+            ]))]
+        case .term:
+            return [("type", .string("string")), ("pattern", .string("^P(?=\\d)(\\d+Y)?(\\d+M)?(\\d+D)?$"))]
+        case .activation:
+            return [("type", .string("string")), ("anyOf", .array([
+                .object([("const", .string("immediately"))]), .object([("format", .string("date"))]),
+                .object([("format", .string("date-time"))]),
+            ]))]
+        case .boolean:
+            return [("type", .string("boolean"))]
+        case .routerSerial:
+            return [("type", .string("string")), ("pattern", .string("^[A-Za-z0-9._:-]{1,64}$"))]
+        }
+    }
+}
+
+/// The shape of a manifest value.
+indirect enum Shape: Sendable {
+    case scalar(ScalarKind)
+    case object(ObjectSchema)
+    case array(Shape)
+    /// A mapping of string keys to string values (`labels`).
+    case stringMap
+
+    var expectation: String {
+        switch self {
+        case .scalar(let kind): kind.expectation
+        case .object: "a mapping"
+        case .array: "a sequence"
+        case .stringMap: "a mapping of strings"
+        }
+    }
+}
+
+/// One key of a mapping in the schema.
+struct FieldSchema: Sendable {
+    var key: String
+    var shape: Shape
+    var required: Bool
+    var description: String
+
+    init(_ key: String, _ shape: Shape, required: Bool = false, _ description: String) {
+        self.key = key
+        self.shape = shape
+        self.required = required
+        self.description = description
+    }
+}
+
+/// A mapping in the schema: its name in messages and its keys, in documentation order.
+struct ObjectSchema: Sendable {
+    var name: String
+    var description: String
+    var fields: [FieldSchema]
+
+    func index(of key: String) -> Int? {
+        fields.firstIndex { $0.key == key }
+    }
+}
+
+/// A tiny ordered JSON value for printing the schema with a readable key order.
+enum JSONValue: Sendable {
+    case string(String)
+    case int(Int)
+    case bool(Bool)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    func rendered(indent: Int) -> String {
+        let pad = String(repeating: "  ", count: indent + 1)
+        let close = String(repeating: "  ", count: indent)
+        switch self {
+        case .string(let s): return JSONValue.quote(s)
+        case .int(let i): return String(i)
+        case .bool(let b): return b ? "true" : "false"
+        case .array(let items):
+            if items.isEmpty { return "[]" }
+            if items.allSatisfy({ if case .string = $0 { return true } else { return false } }) {
+                return "[" + items.map { $0.rendered(indent: 0) }.joined(separator: ", ") + "]"
+            }
+            return "[\n" + items.map { pad + $0.rendered(indent: indent + 1) }.joined(separator: ",\n") + "\n\(close)]"
+        case .object(let members):
+            if members.isEmpty { return "{}" }
+            return "{\n" + members.map { pad + JSONValue.quote($0.0) + ": " + $0.1.rendered(indent: indent + 1) }
+                .joined(separator: ",\n") + "\n\(close)}"
+        }
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,185 @@
+/// A tenant after its imports, `licenses` entries, routers and device list were merged, with
+/// the manifest places that declare each code (for the cross-file checks).
+struct AssembledTenant: Sendable {
+    var manifest: TenantManifest
+    /// Where the manifest declares each code: its `licenses` entry, else its `imports` entry.
+    var codePlaces: [ActivationCode: SourceLocation]
+}
+
+/// Merges a decoded manifest with the records of its CSV files (SPEC §3.1, §4.2 — the rules that
+/// need no state).
+enum TenantAssembler {
+    private struct Merged {
+        var license: DesiredLicense
+        var place: SourceLocation
+        var fromImport: Bool
+    }
+
+    static func assemble(_ draft: ManifestDraft, name: String,
+                         sales: [String: [SalesCodeRecord]], devices: [String: [DeviceRecord]],
+                         diagnostics: inout [Diagnostic]) -> AssembledTenant {
+        var merged: [ActivationCode: Merged] = [:]
+        var order: [ActivationCode] = []
+
+        // Imports: every code of the file, with the import's `activate`.
+        for entry in draft.imports {
+            guard let file = entry.file else { continue }
+            for record in sales[file.relative] ?? [] {
+                let candidate = DesiredLicense(
+                    code: record.code, type: record.type, issued: record.issued, term: record.term,
+                    activation: entry.activation, renew: false, order: record.order, source: record.location,
+                    activationSource: entry.activationLocation)
+                if let existing = merged[record.code] {
+                    let old = existing.license
+                    if old.type != record.type || old.issued != record.issued || old.term != record.term {
+                        diagnostics.append(.error(
+                            "code \(record.code.masked) is imported again with different values: \(summary(candidate)) here, \(summary(old)) at \(old.source)",
+                            at: record.location))
+                    } else if old.activation != entry.activation {
+                        diagnostics.append(.error(
+                            "code \(record.code.masked) is imported twice with different 'activate': \(describe(entry.activation)) here, \(describe(old.activation)) at \(old.activationSource ?? existing.place)",
+                            at: entry.activationLocation ?? entry.location))
+                    } else {
+                        diagnostics.append(.warning(
+                            "code \(record.code.masked) is imported twice (also at \(old.source)); merged",
+                            at: record.location))
+                    }
+                    continue
+                }
+                merged[record.code] = Merged(license: candidate, place: entry.location, fromImport: true)
+                order.append(record.code)
+            }
+        }
+
+        // `licenses` entries: new codes, or overrides of imported ones.
+        var entryPlaces: [ActivationCode: SourceLocation] = [:]
+        for entry in draft.licenses {
+            if let first = entryPlaces[entry.code] {
+                diagnostics.append(.error(
+                    "code \(entry.code.masked) is listed twice in licenses; first at line \(first.line), column \(first.column)",
+                    at: entry.location))
+                continue
+            }
+            entryPlaces[entry.code] = entry.location
+            if var existing = merged[entry.code], existing.fromImport {
+                var ok = true
+                let from = existing.license.source
+                if let type = entry.type, type != existing.license.type {
+                    diagnostics.append(.error(
+                        "type: '\(type)' differs from '\(existing.license.type)' given for this code by \(from.fileAndLine); remove 'type' here or correct it",
+                        at: entry.typeLocation ?? entry.location))
+                    ok = false
+                }
+                if let issued = entry.issued, issued != existing.license.issued {
+                    diagnostics.append(.error(
+                        "issued: '\(issued.dateString)' differs from '\(existing.license.issued.dateString)' given for this code by \(from.fileAndLine); remove 'issued' here or correct it",
+                        at: entry.issuedLocation ?? entry.location))
+                    ok = false
+                }
+                if let term = entry.term, term != existing.license.term {
+                    diagnostics.append(.error(
+                        "term: '\(term)' differs from '\(existing.license.term)' given for this code by \(from.fileAndLine); remove 'term' here or correct it",
+                        at: entry.termLocation ?? entry.location))
+                    ok = false
+                }
+                guard ok else { continue }
+                if let activation = entry.activation {
+                    existing.license.activation = activation
+                    existing.license.activationSource = entry.activationLocation
+                }
+                if let renew = entry.renew { existing.license.renew = renew }
+                existing.place = entry.location
+                merged[entry.code] = existing
+                continue
+            }
+            var missing: [String] = []
+            if entry.type == nil { missing.append("'type'") }
+            if entry.issued == nil { missing.append("'issued'") }
+            guard let type = entry.type, let issued = entry.issued else {
+                diagnostics.append(.error(
+                    "licenses entry for code \(entry.code.masked) needs \(missing.joined(separator: " and ")) (required unless the code comes from an import)",
+                    at: entry.location))
+                continue
+            }
+            let license = DesiredLicense(
+                code: entry.code, type: type, issued: issued, term: entry.term ?? .oneYear,
+                activation: entry.activation, renew: entry.renew ?? false, source: entry.location,
+                activationSource: entry.activationLocation)
+            merged[entry.code] = Merged(license: license, place: entry.location, fromImport: false)
+            order.append(entry.code)
+        }
+
+        // Per-license rules (SPEC §4.2).
+        var licenses: [DesiredLicense] = []
+        var codePlaces: [ActivationCode: SourceLocation] = [:]
+        for code in order {
+            guard let item = merged[code] else { continue }
+            let license = item.license
+            var ok = true
+            if license.type == .cloudFree, license.term != .oneYear {
+                let entry = draft.licenses.first { $0.code == code }
+                diagnostics.append(.error(
+                    "term: Cloud Free licenses always run P1Y, found '\(license.term)'",
+                    at: entry?.termLocation ?? license.source))
+                ok = false
+            }
+            if license.type.isPaid, license.renew {
+                let entry = draft.licenses.first { $0.code == code }
+                diagnostics.append(.error(
+                    "renew: only Cloud Free licenses renew; '\(license.type)' is paid, remove 'renew'",
+                    at: entry?.renewLocation ?? license.source))
+                ok = false
+            }
+            guard ok else { continue }
+            licenses.append(license)
+            codePlaces[code] = item.place
+        }
+
+        // Routers: `routers` entries, then the device list.
+        var routers: [String: DesiredRouter] = [:]
+        for router in draft.routers {
+            if let first = routers[router.serial] {
+                diagnostics.append(.error(
+                    "router serial '\(router.serial)' is listed twice in routers; first at line \(first.source.line), column \(first.source.column)",
+                    at: router.source))
+                continue
+            }
+            routers[router.serial] = router
+        }
+        if let file = draft.devices {
+            for record in devices[file.relative] ?? [] {
+                if let existing = routers[record.serial] {
+                    if existing.connectedAt == record.connectedAt {
+                        diagnostics.append(.warning(
+                            "router serial '\(record.serial)' is also listed at \(existing.source); merged",
+                            at: record.location))
+                    } else {
+                        diagnostics.append(.error(
+                            "router serial '\(record.serial)' is also listed at \(existing.source) with connectedAt \(describe(existing.connectedAt)); here \(describe(record.connectedAt))",
+                            at: record.location))
+                    }
+                    continue
+                }
+                routers[record.serial] = DesiredRouter(serial: record.serial, connectedAt: record.connectedAt,
+                                                       source: record.location)
+            }
+        }
+
+        let manifest = TenantManifest(
+            name: name, labels: draft.labels, contacts: draft.contacts, licenses: licenses,
+            routers: Array(routers.values), source: draft.nameLocation)
+        return AssembledTenant(manifest: manifest, codePlaces: codePlaces)
+    }
+
+    private static func summary(_ license: DesiredLicense) -> String {
+        "'\(license.type)', issued \(license.issued.dateString), term \(license.term)"
+    }
+
+    private static func describe(_ activation: ActivationRequest?) -> String {
+        activation.map { "'\($0)'" } ?? "none"
+    }
+
+    private static func describe(_ instant: Instant?) -> String {
+        instant.map { $0.description } ?? "none"
+    }
+}

@@ -1,0 +1,355 @@
+import CYAML
+
+/// A strict YAML reader over libyaml's event parser (SPEC §3.1).
+///
+/// Builds one ``YAMLNode`` tree per document. Scalars stay text (typed later by the manifest
+/// schema). Reported as errors, each at its 1-based line and column: invalid UTF-8 (the first bad
+/// byte), tabs used as indentation, libyaml syntax errors, duplicate keys, merge keys (`<<`),
+/// tags other than the core `!!str`/`!!map`/`!!seq`, unknown aliases, more than
+/// ``maxAliasExpansions`` alias expansions in a file, and nesting deeper than ``maxDepth``
+/// (aliases included). A leading UTF-8 BOM is skipped. Never recursive over the input: a
+/// 5,000-deep `[[[[…` stops at depth 65 with an error.
+public enum YAMLReader {
+    /// The most alias expansions a file may use (aliases nested in aliased nodes counted as often
+    /// as they are expanded), SPEC §3.1.
+    public static let maxAliasExpansions = 10_000
+    /// The deepest nesting of mappings and sequences, SPEC §3.1.
+    public static let maxDepth = 64
+    /// The most nodes that aliases may bring into a file in total (a second guard against
+    /// aliases of huge subtrees).
+    static let maxExpandedNodes = 1_000_000
+
+    /// Reads every document of a YAML file.
+    ///
+    /// - Parameters:
+    ///   - bytes: the file's raw bytes.
+    ///   - path: the file's path relative to the repo root, used in diagnostics.
+    ///   - diagnostics: problems found are appended here.
+    /// - Returns: the root node of each complete, non-empty document, in file order. A document
+    ///   with an error is still returned when the error does not affect its shape (a duplicate
+    ///   key keeps the first value; a merge key is dropped); after a syntax, UTF-8, tab, depth or
+    ///   alias error the rest of the file is not read.
+    public static func read(_ bytes: [UInt8], path: String, diagnostics: inout [Diagnostic]) -> [YAMLNode] {
+        var start = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        if let problem = checkBytes(bytes, from: start, path: path) {
+            diagnostics.append(contentsOf: problem)
+            return []
+        }
+        return bytes.withUnsafeBufferPointer { buffer -> [YAMLNode] in
+            guard let base = buffer.baseAddress else { return [] }
+            var builder = TreeBuilder(path: path)
+            builder.run(base + start, count: buffer.count - start)
+            diagnostics.append(contentsOf: builder.diagnostics)
+            return builder.documents
+        }
+    }
+
+    /// One pass over the raw bytes: invalid UTF-8 (first bad byte) and tabs in a line's leading
+    /// indentation (every such line). Returns `nil` when the bytes are fine.
+    static func checkBytes(_ bytes: [UInt8], from start: Int, path: String) -> [Diagnostic]? {
+        var tabErrors: [Diagnostic] = []
+        return bytes.withUnsafeBufferPointer { b -> [Diagnostic]? in
+            var i = start
+            var line = 1
+            var column = 1
+            var inIndent = true
+            var tabColumn = 0
+            let n = b.count
+            while i < n {
+                let c = b[i]
+                if c < 0x80 {
+                    if c == 10 {
+                        line += 1
+                        column = 1
+                        inIndent = true
+                        tabColumn = 0
+                        i += 1
+                        continue
+                    }
+                    if inIndent {
+                        if c == 9 {
+                            if tabColumn == 0 { tabColumn = column }
+                        } else if c != 32 && c != 13 {
+                            inIndent = false
+                            if tabColumn != 0 && c != 35 {
+                                tabErrors.append(.error(
+                                    "tab character used for indentation; indent with spaces",
+                                    at: SourceLocation(file: path, line: line, column: tabColumn)))
+                            }
+                        }
+                    }
+                    column += 1
+                    i += 1
+                    continue
+                }
+                inIndent = false
+                let length = utf8SequenceLength(b, at: i)
+                if length == 0 {
+                    return [.error(
+                        "invalid UTF-8 (byte 0x\(hexByte(c))); save the file as UTF-8",
+                        at: SourceLocation(file: path, line: line, column: column))]
+                }
+                i += length
+                column += 1
+            }
+            return tabErrors.isEmpty ? nil : tabErrors
+        }
+    }
+
+    /// The length of the valid UTF-8 sequence starting at `i` (a non-ASCII lead byte), or 0.
+    static func utf8SequenceLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+        let c = b[i]
+        let n = b.count
+        func cont(_ k: Int) -> Bool { i + k < n && b[i + k] & 0xC0 == 0x80 }
+        switch c {
+        case 0xC2...0xDF:
+            return cont(1) ? 2 : 0
+        case 0xE0...0xEF:
+            guard cont(1), cont(2) else { return 0 }
+            let c1 = b[i + 1]
+            if c == 0xE0 && c1 < 0xA0 { return 0 }  // overlong
+            if c == 0xED && c1 >= 0xA0 { return 0 }  // surrogate
+            return 3
+        case 0xF0...0xF4:
+            guard cont(1), cont(2), cont(3) else { return 0 }
+            let c1 = b[i + 1]
+            if c == 0xF0 && c1 < 0x90 { return 0 }  // overlong
+            if c == 0xF4 && c1 >= 0x90 { return 0 }  // > U+10FFFF
+            return 4
+        default:
+            return 0
+        }
+    }
+
+    static func hexByte(_ c: UInt8) -> String {
+        let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "B", "C", "D", "E", "F"]
+        return String([digits[Int(c >> 4)], digits[Int(c & 15)]])
+    }
+}
+
+/// What an anchor refers to, with the cost of expanding it.
+private struct Anchored {
+    var node: YAMLNode
+    /// Alias expansions inside the node (each expanded once per use).
+    var aliasCount: Int
+    /// Nodes in the expanded subtree.
+    var nodeCount: Int
+    /// Height of the expanded subtree (a scalar is 0, `[x]` is 1).
+    var height: Int
+}
+
+/// An open mapping or sequence while events stream in.
+private struct Frame {
+    var isMapping: Bool
+    var line: Int
+    var column: Int
+    var anchor: String?
+    var items: [YAMLNode] = []
+    var pairs: [YAMLPair] = []
+    var pendingKey: YAMLNode?
+    /// Index of scalar keys, built once a mapping grows past a few keys.
+    var keyIndex: [String: Int]?
+    var dropPendingPair = false
+    var aliasCount = 0
+    var nodeCount = 1
+    var height = 1
+}
+
+/// Drives libyaml's event parser and builds the node trees with an explicit stack.
+private struct TreeBuilder {
+    let path: String
+    var documents: [YAMLNode] = []
+    var diagnostics: [Diagnostic] = []
+    private var stack: [Frame] = []
+    private var anchors: [String: Anchored] = [:]
+    private var expansions = 0
+    private var expandedNodes = 0
+    private var root: YAMLNode?
+
+    init(path: String) { self.path = path }
+
+    private func location(_ mark: yaml_mark_t) -> SourceLocation {
+        SourceLocation(file: path, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+    }
+
+    private mutating func fail(_ message: String, _ mark: yaml_mark_t) {
+        diagnostics.append(.error(message, at: location(mark)))
+    }
+
+    mutating func run(_ base: UnsafePointer<UInt8>, count: Int) {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            diagnostics.append(.error("cannot initialize the YAML parser", at: SourceLocation(file: path, line: 1)))
+            return
+        }
+        defer { yaml_parser_delete(&parser) }
+        yaml_parser_set_input_string(&parser, base, count)
+        yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+        var event = yaml_event_t()
+        while true {
+            guard yaml_parser_parse(&parser, &event) == 1 else {
+                reportSyntaxError(parser)
+                return
+            }
+            let keepGoing = handle(&event)
+            let done = event.type == YAML_STREAM_END_EVENT
+            yaml_event_delete(&event)
+            if !keepGoing || done { return }
+        }
+    }
+
+    private mutating func reportSyntaxError(_ parser: yaml_parser_t) {
+        var message = "invalid YAML: " + (parser.problem.map { String(cString: $0) } ?? "syntax error")
+        if let context = parser.context {
+            let l = Int(parser.context_mark.line) + 1
+            let c = Int(parser.context_mark.column) + 1
+            message += " (\(String(cString: context)) at line \(l), column \(c))"
+        }
+        let mark = parser.error == YAML_READER_ERROR ? parser.mark : parser.problem_mark
+        fail(message, mark)
+    }
+
+    /// Returns false to stop reading the file.
+    private mutating func handle(_ event: inout yaml_event_t) -> Bool {
+        switch event.type {
+        case YAML_DOCUMENT_START_EVENT:
+            stack.removeAll(keepingCapacity: true)
+            root = nil
+            anchors.removeAll()
+            return true
+        case YAML_DOCUMENT_END_EVENT:
+            if let root, !root.isNull { documents.append(root) }
+            root = nil
+            return true
+        case YAML_SCALAR_EVENT:
+            let s = event.data.scalar
+            let text = s.length == 0 || s.value == nil
+                ? "" : String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
+            let style: YAMLScalarStyle = s.style == YAML_PLAIN_SCALAR_STYLE ? .plain : .quoted
+            let mark = event.start_mark
+            if let tag = s.tag { _ = checkTag(tag, allowed: "str", mark) }
+            let node = YAMLNode(.scalar(text, style), line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+            if let anchor = s.anchor {
+                anchors[String(cString: anchor)] = Anchored(node: node, aliasCount: 0, nodeCount: 1, height: 0)
+            }
+            return attach(node, aliasCount: 0, nodeCount: 1, height: 0, mark: mark)
+        case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+            let isMapping = event.type == YAML_MAPPING_START_EVENT
+            let mark = event.start_mark
+            if stack.count >= YAMLReader.maxDepth {
+                fail("nesting deeper than \(YAMLReader.maxDepth) levels", mark)
+                return false
+            }
+            let anchorPointer = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+            let tagPointer = isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag
+            if let tagPointer { _ = checkTag(tagPointer, allowed: isMapping ? "map" : "seq", mark) }
+            stack.append(Frame(
+                isMapping: isMapping, line: Int(mark.line) + 1, column: Int(mark.column) + 1,
+                anchor: anchorPointer.map { String(cString: $0) }))
+            return true
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            guard let frame = stack.popLast() else { return true }
+            let content: YAMLNode.Content = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
+            let node = YAMLNode(content, line: frame.line, column: frame.column)
+            if let anchor = frame.anchor {
+                anchors[anchor] = Anchored(
+                    node: node, aliasCount: frame.aliasCount, nodeCount: frame.nodeCount, height: frame.height)
+            }
+            return attach(node, aliasCount: frame.aliasCount, nodeCount: frame.nodeCount, height: frame.height,
+                          mark: event.start_mark)
+        case YAML_ALIAS_EVENT:
+            let mark = event.start_mark
+            let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
+            guard let target = anchors[name] else {
+                fail("unknown alias '*\(name)'; define the anchor '&\(name)' before using it", mark)
+                return false
+            }
+            expansions += 1 + target.aliasCount
+            expandedNodes += target.nodeCount
+            if expansions > YAMLReader.maxAliasExpansions || expandedNodes > YAMLReader.maxExpandedNodes {
+                fail("more than \(YAMLReader.maxAliasExpansions) alias expansions in this file; write the values out instead of nesting aliases", mark)
+                return false
+            }
+            if stack.count + target.height > YAMLReader.maxDepth {
+                fail("nesting deeper than \(YAMLReader.maxDepth) levels (through alias '*\(name)')", mark)
+                return false
+            }
+            var node = target.node
+            node.line = Int(mark.line) + 1
+            node.column = Int(mark.column) + 1
+            return attach(node, aliasCount: 1 + target.aliasCount, nodeCount: target.nodeCount,
+                          height: target.height, mark: mark)
+        default:
+            return true
+        }
+    }
+
+    /// Accepts no tag or the core tag of the node's own kind (`!!str`, `!!map`, `!!seq`).
+    private mutating func checkTag(_ tag: UnsafePointer<UInt8>, allowed: String, _ mark: yaml_mark_t) -> Bool {
+        let text = String(cString: tag)
+        if text == "tag:yaml.org,2002:" + allowed { return true }
+        let shown = text.hasPrefix("tag:yaml.org,2002:") ? "!!" + text.dropFirst(18) : text
+        fail("tag '\(shown)' is not supported; licensectl types every value by its schema, remove the tag", mark)
+        return false
+    }
+
+    /// The pair already in the mapping with this scalar key, if any; linear for small mappings.
+    private static func firstPair(withKey text: String, in frame: inout Frame) -> YAMLPair? {
+        if frame.keyIndex == nil && frame.pairs.count < 16 {
+            return frame.pairs.first { $0.key.scalarText == text }
+        }
+        if frame.keyIndex == nil {
+            var index: [String: Int] = [:]
+            for (i, pair) in frame.pairs.enumerated() {
+                if let k = pair.key.scalarText, index[k] == nil { index[k] = i }
+            }
+            frame.keyIndex = index
+        }
+        return frame.keyIndex?[text].map { frame.pairs[$0] }
+    }
+
+    /// Adds a finished node to the open container, or makes it the document's root.
+    private mutating func attach(_ node: YAMLNode, aliasCount: Int, nodeCount: Int, height: Int,
+                                 mark: yaml_mark_t) -> Bool {
+        guard !stack.isEmpty else {
+            root = node
+            return true
+        }
+        let top = stack.count - 1
+        stack[top].aliasCount += aliasCount
+        stack[top].nodeCount += nodeCount
+        if height + 1 > stack[top].height { stack[top].height = height + 1 }
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return true
+        }
+        guard let key = stack[top].pendingKey else {
+            stack[top].pendingKey = node
+            stack[top].dropPendingPair = false
+            if case .scalar(let text, let style) = node.content {
+                if style == .plain && text == "<<" {
+                    diagnostics.append(.error(
+                        "merge keys ('<<') are not supported; write the keys out or use an alias for the whole value",
+                        at: SourceLocation(file: path, line: node.line, column: node.column)))
+                    stack[top].dropPendingPair = true
+                } else if let first = Self.firstPair(withKey: text, in: &stack[top]) {
+                    diagnostics.append(.error(
+                        "duplicate key '\(text)'; first given at line \(first.key.line), column \(first.key.column)",
+                        at: SourceLocation(file: path, line: node.line, column: node.column)))
+                    stack[top].dropPendingPair = true
+                }
+            }
+            return true
+        }
+        if !stack[top].dropPendingPair {
+            if let text = key.scalarText, stack[top].keyIndex != nil {
+                let position = stack[top].pairs.count
+                stack[top].keyIndex?[text] = position
+            }
+            stack[top].pairs.append(YAMLPair(key: key, value: node))
+        }
+        stack[top].pendingKey = nil
+        return true
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+@testable import LicenseKit
+
+/// Paths inside the repo root (SPEC §3) and the checks across files (SPEC §4.5).
+@Suite struct RepoRulesTests {
+    private let license = ["  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-01-15"]
+
+    @Test func pathEscapingTheRootIsAnError() throws {
+        let repo = try TestRepo(["tenants/acme.yaml": tenantYAML(spec: ["  devices: ../../outside.csv"])])
+        defer { repo.remove() }
+        try repo.write(repo.outside + "/outside.csv", "serial\nR1\n")
+        #expect(repo.load().diagnostics.map(\.description) == [
+            "tenants/acme.yaml:6:12: error: devices: '../../outside.csv' lies outside the repository root; files must be inside the license repo",
+        ])
+    }
+
+    @Test func pathEscapingTheRootThroughASymlinkIsAnError() throws {
+        let repo = try TestRepo([
+            "tenants/acme.yaml": tenantYAML(spec: ["  imports:", "    - file: ../fixtures/sales.csv"]),
+        ])
+        defer { repo.remove() }
+        try repo.write(repo.outside + "/secret.csv", "code,type,issued\n")
+        try repo.symlink("fixtures/sales.csv", to: repo.outside + "/secret.csv")
+        #expect(repo.load().diagnostics.map(\.description) == [
+            "tenants/acme.yaml:7:13: error: file: '../fixtures/sales.csv' resolves through a symlink to a place outside the repository root; files must be inside the license repo",
+        ])
+    }
+
+    @Test func symlinkThatStaysInsideIsFine() throws {
+        let repo = try TestRepo([
+            "tenants/acme.yaml": tenantYAML(spec: ["  devices: ../fixtures/link.csv"]),
+            "fixtures/devices/acme.csv": "serial\nR1\n",
+        ])
+        defer { repo.remove() }
+        try repo.symlink("fixtures/link.csv", to: repo.root + "/fixtures/devices/acme.csv")
+        #expect(repo.load().diagnostics.isEmpty)
+    }
+
+    @Test func missingFileIsAnError() throws {
+        let repo = try TestRepo(["tenants/team/acme.yaml": tenantYAML(spec: ["  devices: ../../fixtures/none.csv"])])
+        defer { repo.remove() }
+        #expect(repo.load().diagnostics.map(\.description) == [
+            "tenants/team/acme.yaml:6:12: error: devices: file '../../fixtures/none.csv' not found (looked for 'fixtures/none.csv')",
+        ])
+    }
+
+    @Test func codeInTwoTenantsIsAnErrorNamingBothPlaces() throws {
+        let repo = try TestRepo([
+            "tenants/a.yaml": tenantYAML("alpha", spec: license),
+            "tenants/b.yaml": tenantYAML("beta", spec: license),
+        ])
+        defer { repo.remove() }
+        let loaded = repo.load()
+        #expect(loaded.diagnostics.map(\.description) == [
+            "tenants/b.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a code belongs to exactly one tenant",
+        ])
+    }
+
+    @Test func routerSerialInTwoTenantsIsAnError() throws {
+        let repo = try TestRepo([
+            "tenants/a.yaml": tenantYAML("alpha", spec: ["  routers:", "    - serial: R1"]),
+            "tenants/b.yaml": tenantYAML("beta", spec: ["  routers:", "    - serial: R2", "    - serial: R1"]),
+        ])
+        defer { repo.remove() }
+        #expect(repo.load().diagnostics.map(\.description) == [
+            "tenants/b.yaml:8:7: error: router serial 'R1' is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a router belongs to exactly one tenant",
+        ])
+    }
+
+    @Test func tenantNameUsedTwiceIsAnErrorNamingBothPlaces() throws {
+        let repo = try TestRepo([
+            "tenants/a.yaml": tenantYAML("acme", spec: []),
+            "tenants/sub/b.yml": tenantYAML("acme", spec: []),
+        ])
+        defer { repo.remove() }
+        let loaded = repo.load()
+        #expect(loaded.diagnostics.map(\.description) == [
+            "tenants/sub/b.yml:4:9: error: tenant name 'acme' is already used at tenants/a.yaml:4:9; tenant names must be unique",
+        ])
+        #expect(loaded.tenants.count == 1)
+    }
+
+    @Test func missingTenantsDirectoryIsAnUnplacedError() throws {
+        let repo = try TestRepo()
+        defer { repo.remove() }
+        #expect(repo.load().diagnostics.map(\.description) == [
+            "licensectl: error: tenants directory 'tenants' not found in '\(repo.root)'",
+        ])
+    }
+
+    @Test func inputsDigestCoversManifestsAndChangesWithThem() throws {
+        let repo = try TestRepo(["tenants/a.yaml": tenantYAML("alpha", spec: [])])
+        defer { repo.remove() }
+        let first = repo.load().inputsDigest
+        #expect(repo.load().inputsDigest == first)
+        try repo.write("tenants/a.yaml", tenantYAML("alpha", spec: ["  contacts: [a@b.c]"]))
+        #expect(repo.load().inputsDigest != first)
+        #expect(LicenseRepoLoader.digest([]) == "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
+    @Test func manyManifestsLoadInSortedOrder() throws {
+        var files: [String: String] = [:]
+        for i in 0..<40 {
+            files["tenants/t\(i).yaml"] = tenantYAML("t\(i)", spec: ["  routers:", "    - serial: S\(i)"])
+        }
+        let repo = try TestRepo(files)
+        defer { repo.remove() }
+        let loaded = repo.load()
+        #expect(loaded.diagnostics.isEmpty)
+        #expect(loaded.tenants.count == 40)
+        #expect(loaded.tenants.map(\.name) == (0..<40).map { "t\($0)" }.sorted())
+    }
+}
+
+@Suite struct ManifestSchemaTests {
+    @Test func jsonSchemaIsValidJSONAndListsEveryKey() throws {
+        let text = ManifestSchema.jsonSchema()
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(object["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
+        #expect(object["required"] as? [String] == ["apiVersion", "kind", "metadata"])
+        let properties = try #require(object["properties"] as? [String: Any])
+        let spec = try #require(properties["spec"] as? [String: Any])
+        let specProperties = try #require(spec["properties"] as? [String: Any])
+        #expect(Set(specProperties.keys) == ["contacts", "imports", "licenses", "routers", "devices"])
+        let licenses = try #require(specProperties["licenses"] as? [String: Any])
+        let items = try #require(licenses["items"] as? [String: Any])
+        let licenseProperties = try #require(items["properties"] as? [String: Any])
+        #expect(Set(licenseProperties.keys) == Set(ManifestSchema.license.fields.map(\.key)))
+        #expect(items["required"] as? [String] == ["code"])
+        let renew = try #require(licenseProperties["renew"] as? [String: Any])
+        #expect(renew["type"] as? String == "boolean")
+        #expect(text.hasSuffix("}\n"))
+    }
+}
