@@ -71,7 +71,7 @@ enum Fx {
         return (plan, out)
     }
 
-    static func license(_ plan: Plan, _ tenant: String = "acme", _ n: Int) -> LicenseRecord? {
+    static func license(_ plan: Plan, _ n: Int, tenant: String = "acme") -> LicenseRecord? {
         plan.tenants.first { $0.tenant == tenant }?.newState?.licenses.first { $0.code == code(n) }
     }
 
