@@ -5,12 +5,20 @@
 /// for `notify`); a router connecting at its future `connectedAt` is an `admit` or `reject`
 /// point with `serial` (and `reason` when rejected). Instants are UTC.
 public struct ForecastPoint: Sendable, Hashable, Codable {
+    /// When the event happens (UTC).
     public var at: Instant
+    /// `activate`, `expire`, `stock-expire`, `invalidate`, `renew`, `notify` (license events) or
+    /// `admit`/`reject` (a router connecting).
     public var action: Action
+    /// The license, for license events.
     public var code: ActivationCode?
+    /// The router, for `admit`/`reject`.
     public var serial: String?
+    /// The new expiry for `activate`/`renew`; the expiry reminded of for `notify`.
     public var expiresAt: Instant?
+    /// The reminder slot for `notify`.
     public var slot: Instant?
+    /// Why a connecting router is rejected (`capacity` or `no-valid-license`).
     public var reason: RejectionReason?
     /// Capacity (routers) just before this event.
     public var capacityBefore: Int
@@ -44,6 +52,7 @@ public struct ForecastPoint: Sendable, Hashable, Codable {
 
 /// One tenant's forecast: where it starts (the plan's `after` at `at`) and what happens next.
 public struct TenantForecast: Sendable, Hashable, Codable {
+    /// The tenant's name.
     public var tenant: String
     /// The plan's result at `at`.
     public var start: TenantAfter
