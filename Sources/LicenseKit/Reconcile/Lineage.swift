@@ -4,7 +4,8 @@ import Crypto
 /// SHA-1), of `"<tenant>\n<at>\n<inputsDigest>"` in the namespace ``namespace``, where `at` is the
 /// instant of the tenant's first apply as `YYYY-MM-DDTHH:MM:SSZ`.
 public enum Lineage {
-    /// licensectl's fixed namespace UUID for lineages; never changes.
+    /// licensectl's fixed namespace UUID for lineages, `6c696365-6e73-6563-746c-2d7631000001`
+    /// (the ASCII bytes of "licensectl-v1" followed by 00 00 01); never changes.
     public static let namespace: [UInt8] = [
         0x6c, 0x69, 0x63, 0x65, 0x6e, 0x73, 0x65, 0x63, 0x74, 0x6c, 0x2d, 0x76, 0x31, 0x00, 0x00, 0x01,
     ]
