@@ -1,0 +1,113 @@
+/// The human plan (`plan --format text`), read like a careful Terraform plan (SPEC §6, issue 4).
+///
+/// Shape: a header with the plan's `at`; one block per changed tenant (`+ tenant x (new)` or
+/// `~ tenant x (serial 3 → 4)`) with its events in time order as aligned lines — instant, signed
+/// action, code or serial, details — then capacity, mode, online and offline before → after and
+/// the routers whose admission changes; one line for the unchanged tenants; the diagnostics
+/// compiler-style; and a summary line. No colour codes. Codes are masked unless `showCodes`
+/// (SPEC §3.4).
+public enum PlanText {
+    /// How many serials an admission line lists before `… and N more`.
+    static let routerListLimit = 10
+
+    /// The plan as text, lines separated and ended by `\n`.
+    public static func render(_ plan: Plan, showCodes: Bool) -> String {
+        var lines = ["licensectl plan at \(plan.at)"]
+        for tenant in plan.tenants where tenant.changed {
+            lines.append("")
+            lines += block(tenant, showCodes: showCodes)
+        }
+        let unchanged = plan.tenants.count - plan.summary.changed
+        if unchanged > 0 {
+            lines.append("")
+            lines.append("\(counted(unchanged, "tenant")) unchanged")
+        }
+        let diagnostics = plan.diagnostics.filter { $0.severity == .error }
+            + plan.diagnostics.filter { $0.severity == .warning }
+        if !diagnostics.isEmpty {
+            lines.append("")
+            lines += diagnostics.map(\.description)
+        }
+        lines.append("")
+        lines.append(summaryLine(plan))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `Plan: 4 tenants, 2 changed — redeem 10, activate 8, reject 2 · 0 errors, 3 warnings`, or
+    /// `No changes. State is up to date.` (with the diagnostic counts when there are warnings).
+    public static func summaryLine(_ plan: Plan) -> String {
+        let s = plan.summary
+        let diagnostics = "\(counted(s.errors, "error")), \(counted(s.warnings, "warning"))"
+        if s.changed == 0, s.errors == 0 {
+            return "No changes. State is up to date." + (s.warnings > 0 ? " · \(diagnostics)" : "")
+        }
+        let actions = actionCounts(s).map { "\($0.action.rawValue) \($0.count)" }.joined(separator: ", ")
+        return "Plan: \(counted(s.tenants, "tenant")), \(s.changed) changed"
+            + (actions.isEmpty ? "" : " — \(actions)") + " · \(diagnostics)"
+    }
+
+    /// The block of one changed tenant: header, events, counts, admission changes.
+    static func block(_ tenant: TenantPlan, showCodes: Bool) -> [String] {
+        var lines = [header(tenant)]
+        let indent = "    "
+        let rows = tenant.events.map { e in
+            [e.at.description, e.action.signed, e.subject(showCodes: showCodes), e.details]
+        }
+        lines += TextColumns.align(rows).map { indent + $0 }
+        let b = tenant.before
+        let a = tenant.after
+        lines.append(indent + [
+            "capacity \(transition(b?.capacity, a.capacity))",
+            "mode \(transition(b?.mode.rawValue, a.mode.rawValue))",
+            "online \(transition(b?.online, a.online.count))",
+            "offline \(transition(b?.offline, a.offline.count))",
+        ].joined(separator: ", "))
+        lines += admissionLines(tenant.events).map { indent + $0 }
+        return lines
+    }
+
+    /// `+ tenant x (new)`, `~ tenant x (serial 3 → 4)`, `- tenant x (retired, serial 3 → 4)`.
+    static func header(_ tenant: TenantPlan) -> String {
+        guard let prior = tenant.prior else { return "+ tenant \(tenant.tenant) (new)" }
+        let serial = "serial \(prior.serial) → \(prior.serial + 1)"
+        if tenant.events.contains(where: { $0.action == .retire }) {
+            return "- tenant \(tenant.tenant) (retired, \(serial))"
+        }
+        return "~ tenant \(tenant.tenant) (\(serial))"
+    }
+
+    /// The routers whose admission changes, one line per kind of change:
+    /// `routers admitted (2): A, B`, `routers rejected, capacity (12): A, … and 2 more`.
+    static func admissionLines(_ events: [PlanEvent]) -> [String] {
+        var groups: [(label: String, serials: [String])] = []
+        func add(_ label: String, _ serial: String) {
+            if let i = groups.firstIndex(where: { $0.label == label }) {
+                groups[i].serials.append(serial)
+            } else {
+                groups.append((label, [serial]))
+            }
+        }
+        let routerEvents = events.filter { [.admit, .reject, .remove].contains($0.action) }
+            .sorted { ($0.action, $0.reason ?? .capacity, $0.serial ?? "") < ($1.action, $1.reason ?? .capacity, $1.serial ?? "") }
+        for e in routerEvents {
+            guard let serial = e.serial else { continue }
+            switch e.action {
+            case .admit: add("routers admitted", serial)
+            case .reject: add("routers rejected, \((e.reason ?? .capacity).words)", serial)
+            default: add("routers removed", serial)
+            }
+        }
+        return groups.map { "\($0.label) (\($0.serials.count)): \(list($0.serials, limit: routerListLimit))" }
+    }
+
+    /// `A, B, C`, or the first `limit` items and `… and N more`.
+    static func list(_ items: [String], limit: Int) -> String {
+        guard items.count > limit else { return items.joined(separator: ", ") }
+        return items.prefix(limit).joined(separator: ", ") + " … and \(items.count - limit) more"
+    }
+
+    /// The plan's action counts in the tie order of SPEC §4.1, kinds with no event left out.
+    static func actionCounts(_ summary: PlanSummary) -> [(action: Action, count: Int)] {
+        Action.allCases.compactMap { a in summary.actions[a.rawValue].map { (a, $0) } }.filter { $0.count > 0 }
+    }
+}

@@ -1,0 +1,180 @@
+/// Small pieces shared by the plan renderers (text, Markdown) and the forecast renderers.
+
+extension Action {
+    /// One-character sign of the action in human output, Terraform style: `+` adds (redeem,
+    /// activate, admit), `~` changes (schedule, reschedule, unschedule, renew), `-` takes away
+    /// (expire, stock-expire, invalidate, archive, retire, remove), `!` needs attention (reject),
+    /// `*` informs (notify).
+    public var sign: String {
+        switch self {
+        case .redeem, .activate, .admit: "+"
+        case .schedule, .reschedule, .unschedule, .renew: "~"
+        case .expire, .stockExpire, .invalidate, .archive, .retire, .remove: "-"
+        case .reject: "!"
+        case .notify: "*"
+        }
+    }
+
+    /// `+ redeem`, `! reject`: the sign and the JSON action name.
+    public var signed: String { "\(sign) \(rawValue)" }
+}
+
+extension RejectionReason {
+    /// The reason in words: `capacity`, `no valid license`, `not connected`.
+    public var words: String {
+        switch self {
+        case .capacity: "capacity"
+        case .noValidLicense: "no valid license"
+        case .notConnected: "not connected"
+        }
+    }
+}
+
+extension PlanEvent {
+    /// What the event is about: the code (masked unless `showCodes`, SPEC §3.4), the router
+    /// serial, or `tenant` for `retire`.
+    public func subject(showCodes: Bool) -> String {
+        if let code { return code.display(showCodes: showCodes) }
+        if let serial { return serial }
+        return action == .retire ? "tenant" : ""
+    }
+
+    /// The event's fields in words, e.g. `at 2026-12-01T00:00:00Z`, `expires 2027-11-29T00:00:00Z`,
+    /// `offline (capacity)`; empty when the action says it all. Instants are UTC.
+    public var details: String {
+        switch action {
+        case .redeem, .expire: return ""
+        case .schedule:
+            return scheduledAt.map { "at \($0)" } ?? ""
+        case .reschedule:
+            switch (from, scheduledAt) {
+            case let (f?, s?): return "from \(f) to \(s)"
+            case let (nil, s?): return "to \(s)"
+            default: return ""
+            }
+        case .unschedule:
+            return from.map { "was at \($0), now available" } ?? "now available"
+        case .stockExpire:
+            return "not activated within 2 years of issue"
+        case .activate, .renew:
+            return expiresAt.map { "expires \($0)" } ?? ""
+        case .invalidate:
+            return "Cloud Free invalidated by a paid license"
+        case .notify:
+            var parts: [String] = []
+            if let slot { parts.append("reminder \(slot)") }
+            if let expiresAt { parts.append("expires \(expiresAt)") }
+            return parts.joined(separator: ", ")
+        case .archive, .retire:
+            return "kept in state"
+        case .reject:
+            return "offline (\((reason ?? .capacity).words))"
+        case .admit:
+            return "online"
+        case .remove:
+            return "left the manifest"
+        }
+    }
+}
+
+/// Left-aligned text columns separated by two spaces; the last column is not padded, so lines
+/// carry no trailing blanks. Widths count `Character`s.
+public enum TextColumns {
+    /// Each row as one line, every column padded to the widest cell of that column.
+    public static func align(_ rows: [[String]], separator: String = "  ") -> [String] {
+        let columns = rows.map(\.count).max() ?? 0
+        var widths = [Int](repeating: 0, count: columns)
+        for row in rows {
+            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+        }
+        return rows.map { row in
+            // Drop trailing empty cells so that a short row does not end in blanks.
+            var cells = row
+            while let last = cells.last, last.isEmpty { cells.removeLast() }
+            var line = ""
+            for (i, cell) in cells.enumerated() {
+                if i > 0 { line += separator }
+                line += cell
+                if i + 1 < cells.count { line += String(repeating: " ", count: widths[i] - cell.count) }
+            }
+            return line
+        }
+    }
+}
+
+/// A GitHub-flavoured Markdown table. Cells are escaped with ``escape(_:)`` unless they are
+/// given as ``Cell/raw(_:)``.
+public struct MarkdownTable: Sendable {
+    public enum Alignment: Sendable { case left, right }
+
+    /// A table cell: text to escape, or Markdown written as it is (e.g. a code span).
+    public enum Cell: Sendable, ExpressibleByStringLiteral {
+        case text(String)
+        case raw(String)
+
+        public init(stringLiteral value: String) { self = .text(value) }
+
+        /// A code span, `` `96D9-****-59E5` ``; empty text gives an empty cell.
+        public static func code(_ s: String) -> Cell {
+            s.isEmpty ? .raw("") : .raw("`" + s.replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "|", with: "\\|") + "`")
+        }
+
+        var markdown: String {
+            switch self {
+            case .text(let s): MarkdownTable.escape(s)
+            case .raw(let s): s
+            }
+        }
+    }
+
+    public var headers: [String]
+    public var alignments: [Alignment]
+    public var rows: [[Cell]] = []
+
+    public init(headers: [String], alignments: [Alignment]? = nil) {
+        self.headers = headers
+        self.alignments = alignments ?? headers.map { _ in .left }
+    }
+
+    public mutating func append(_ row: [Cell]) { rows.append(row) }
+
+    /// The table, one line per row, ending in a newline.
+    public func render() -> String {
+        var out = "| " + headers.map(MarkdownTable.escape).joined(separator: " | ") + " |\n"
+        out += "|" + alignments.map { $0 == .right ? "--:|" : ":--|" }.joined() + "\n"
+        for row in rows {
+            out += "|" + row.map { cell -> String in
+                let m = cell.markdown
+                return m.isEmpty ? " |" : " \(m) |"
+            }.joined() + "\n"
+        }
+        return out
+    }
+
+    /// Text made safe for a table cell or inline Markdown: `|` → `\|`, `<` → `&lt;` (no HTML,
+    /// no broken columns), `&` → `&amp;`, line breaks → spaces.
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.count)
+        for ch in s {
+            switch ch {
+            case "|": out += "\\|"
+            case "<": out += "&lt;"
+            case "&": out += "&amp;"
+            case "\n", "\r", "\r\n": out += " "
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+}
+
+/// `1 tenant`, `3 tenants`: a count with its noun, plural by appending `s`.
+func counted(_ n: Int, _ noun: String) -> String {
+    "\(n) \(noun)\(n == 1 ? "" : "s")"
+}
+
+/// `10 → 8`, or `none → 8` without a before value.
+func transition<T>(_ before: T?, _ after: T) -> String {
+    "\(before.map { "\($0)" } ?? "none") → \(after)"
+}
