@@ -3,7 +3,8 @@
 ///
 /// Shape: a title; a summary table (tenants, changed, events by action, errors, warnings); the
 /// errors and warnings with `file:line`; one collapsible `<details>` per changed tenant with its
-/// events table and capacity, mode, online and offline before → after; a line for the unchanged
+/// events table (router admission events grouped into one row per kind, at most 10 serials
+/// listed) and capacity, mode, online and offline before → after; a line for the unchanged
 /// tenants. Codes are masked unless `showCodes` (SPEC §3.4). `|` and `<` in cells are escaped.
 ///
 /// The text always stays below `limit` characters (GitHub refuses comments over 65,536): when
@@ -109,9 +110,13 @@ public enum PlanMarkdown {
         var out = "\n<details><summary>\(summary)</summary>\n\n"
         if !tenant.events.isEmpty {
             var events = MarkdownTable(headers: ["instant", "action", "code / serial", "details"])
-            for e in tenant.events {
+            for e in tenant.events where !RouterChangeGroup.isRouterEvent(e) {
                 events.append([.text(e.at.description), .code(e.action.signed), .code(e.subject(showCodes: showCodes)),
                                .text(e.details)])
+            }
+            for g in RouterChangeGroup.groups(of: tenant.events) {
+                events.append([.text(g.at.description), .code(g.action.signed), .text(g.countText),
+                               .text(g.listText(limit: PlanText.routerListLimit))])
             }
             out += events.render() + "\n"
         }

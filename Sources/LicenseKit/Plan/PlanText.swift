@@ -1,9 +1,10 @@
 /// The human plan (`plan --format text`), read like a careful Terraform plan (SPEC §6, issue 4).
 ///
 /// Shape: a header with the plan's `at`; one block per changed tenant (`+ tenant x (new)` or
-/// `~ tenant x (serial 3 → 4)`) with its events in time order as aligned lines — instant, signed
-/// action, code or serial, details — then capacity, mode, online and offline before → after and
-/// the routers whose admission changes; one line for the unchanged tenants; the diagnostics
+/// `~ tenant x (serial 3 → 4)`) with its license events in time order as aligned lines — instant,
+/// signed action, code, details — then capacity, mode, online and offline before → after, then
+/// the routers whose admission changes, one aligned line per kind (`! reject  12 routers
+/// capacity: A, B, … and 2 more`; router events all happen at the plan's `at`, SPEC §4); one line for the unchanged tenants; the diagnostics
 /// compiler-style; and a summary line. No colour codes. Codes are masked unless `showCodes`
 /// (SPEC §3.4).
 public enum PlanText {
@@ -46,11 +47,11 @@ public enum PlanText {
             + (actions.isEmpty ? "" : " — \(actions)") + " · \(diagnostics)"
     }
 
-    /// The block of one changed tenant: header, events, counts, admission changes.
+    /// The block of one changed tenant: header, license events, counts, router changes.
     static func block(_ tenant: TenantPlan, showCodes: Bool) -> [String] {
         var lines = [header(tenant)]
         let indent = "    "
-        let rows = tenant.events.map { e in
+        let rows = tenant.events.filter { !RouterChangeGroup.isRouterEvent($0) }.map { e in
             [e.at.description, e.action.signed, e.subject(showCodes: showCodes), e.details]
         }
         lines += TextColumns.align(rows).map { indent + $0 }
@@ -62,7 +63,10 @@ public enum PlanText {
             "online \(transition(b?.online, a.online.count))",
             "offline \(transition(b?.offline, a.offline.count))",
         ].joined(separator: ", "))
-        lines += admissionLines(tenant.events).map { indent + $0 }
+        let groups = RouterChangeGroup.groups(of: tenant.events).map { g in
+            [g.action.signed, g.countText, g.listText(limit: routerListLimit)]
+        }
+        lines += TextColumns.align(groups).map { indent + $0 }
         return lines
     }
 
@@ -74,36 +78,6 @@ public enum PlanText {
             return "- tenant \(tenant.tenant) (retired, \(serial))"
         }
         return "~ tenant \(tenant.tenant) (\(serial))"
-    }
-
-    /// The routers whose admission changes, one line per kind of change:
-    /// `routers admitted (2): A, B`, `routers rejected, capacity (12): A, … and 2 more`.
-    static func admissionLines(_ events: [PlanEvent]) -> [String] {
-        var groups: [(label: String, serials: [String])] = []
-        func add(_ label: String, _ serial: String) {
-            if let i = groups.firstIndex(where: { $0.label == label }) {
-                groups[i].serials.append(serial)
-            } else {
-                groups.append((label, [serial]))
-            }
-        }
-        let routerEvents = events.filter { [.admit, .reject, .remove].contains($0.action) }
-            .sorted { ($0.action, $0.reason ?? .capacity, $0.serial ?? "") < ($1.action, $1.reason ?? .capacity, $1.serial ?? "") }
-        for e in routerEvents {
-            guard let serial = e.serial else { continue }
-            switch e.action {
-            case .admit: add("routers admitted", serial)
-            case .reject: add("routers rejected, \((e.reason ?? .capacity).words)", serial)
-            default: add("routers removed", serial)
-            }
-        }
-        return groups.map { "\($0.label) (\($0.serials.count)): \(list($0.serials, limit: routerListLimit))" }
-    }
-
-    /// `A, B, C`, or the first `limit` items and `… and N more`.
-    static func list(_ items: [String], limit: Int) -> String {
-        guard items.count > limit else { return items.joined(separator: ", ") }
-        return items.prefix(limit).joined(separator: ", ") + " … and \(items.count - limit) more"
     }
 
     /// The plan's action counts in the tie order of SPEC §4.1, kinds with no event left out.

@@ -77,6 +77,55 @@ extension PlanEvent {
     }
 }
 
+/// Router admission events of one tenant grouped by kind: all `reject`s for one reason, all
+/// `admit`s, all `remove`s (SPEC §4.1). They all happen at the plan's `at` (SPEC §4), so the human
+/// renderers show one line per group instead of one per router.
+public struct RouterChangeGroup: Sendable, Hashable {
+    /// The instant of the events (the plan's `at`), UTC.
+    public var at: Instant
+    public var action: Action
+    /// The reason of a `reject` group; `nil` for the others.
+    public var reason: RejectionReason?
+    /// Serials in ascending order.
+    public var serials: [String]
+
+    /// Whether the event is a router admission event (`reject`, `admit`, `remove`).
+    public static func isRouterEvent(_ event: PlanEvent) -> Bool {
+        event.action == .reject || event.action == .admit || event.action == .remove
+    }
+
+    /// The groups of `events`, ordered: rejections (capacity, no valid license, not connected),
+    /// admissions, removals.
+    public static func groups(of events: [PlanEvent]) -> [RouterChangeGroup] {
+        let reasonOrder: [RejectionReason] = [.capacity, .noValidLicense, .notConnected]
+        func rank(_ g: RouterChangeGroup) -> Int {
+            g.action.rank * 10 + (g.reason.flatMap { reasonOrder.firstIndex(of: $0) } ?? 0)
+        }
+        var groups: [RouterChangeGroup] = []
+        for e in events where isRouterEvent(e) {
+            let reason = e.action == .reject ? (e.reason ?? .capacity) : nil
+            if let i = groups.firstIndex(where: { $0.at == e.at && $0.action == e.action && $0.reason == reason }) {
+                groups[i].serials.append(e.serial ?? "")
+            } else {
+                groups.append(RouterChangeGroup(at: e.at, action: e.action, reason: reason, serials: [e.serial ?? ""]))
+            }
+        }
+        for i in groups.indices { groups[i].serials.sort() }
+        return groups.sorted { ($0.at, rank($0)) < ($1.at, rank($1)) }
+    }
+
+    /// `12 routers`, `1 router`.
+    public var countText: String { counted(serials.count, "router") }
+
+    /// `capacity: A, B, … and 2 more` — the reason of a rejection, then at most `limit` serials.
+    public func listText(limit: Int) -> String {
+        let list = serials.count > limit
+            ? serials.prefix(limit).joined(separator: ", ") + " … and \(serials.count - limit) more"
+            : serials.joined(separator: ", ")
+        return reason.map { "\($0.words): \(list)" } ?? list
+    }
+}
+
 /// Left-aligned text columns separated by two spaces; the last column is not padded, so lines
 /// carry no trailing blanks. Widths count `Character`s.
 public enum TextColumns {
@@ -140,14 +189,15 @@ public struct MarkdownTable: Sendable {
 
     /// The table, one line per row, ending in a newline.
     public func render() -> String {
-        var out = "| " + headers.map(MarkdownTable.escape).joined(separator: " | ") + " |\n"
-        out += "|" + alignments.map { $0 == .right ? "--:|" : ":--|" }.joined() + "\n"
-        for row in rows {
-            out += "|" + row.map { cell -> String in
+        func line(_ cells: [Cell]) -> String {
+            "|" + cells.map { cell -> String in
                 let m = cell.markdown
                 return m.isEmpty ? " |" : " \(m) |"
             }.joined() + "\n"
         }
+        var out = line(headers.map(Cell.text))
+        out += "|" + alignments.map { $0 == .right ? "--:|" : ":--|" }.joined() + "\n"
+        for row in rows { out += line(row) }
         return out
     }
 
