@@ -17,32 +17,37 @@ public enum PlanMarkdown {
     public static func render(_ plan: Plan, showCodes: Bool, limit: Int = 60_000) -> String {
         let head = title(plan) + "\n" + summaryTable(plan)
         let changed = plan.tenants.filter(\.changed)
-        let sections = changed.map { section($0, showCodes: showCodes) }
         let unchanged = plan.tenants.count - changed.count
         let tail = unchanged > 0 ? "\n_\(counted(unchanged, "tenant")) unchanged._\n" : ""
 
         // Diagnostics may take at most half of what the head leaves; tenant sections the rest.
-        let diagnosticBudget = max(0, (limit - head.utf8.count) / 2)
-        let diagnostics = diagnosticsList(plan.diagnostics, budget: diagnosticBudget)
+        let diagnostics = diagnosticsList(plan.diagnostics, budget: max(0, (limit - head.utf8.count) / 2))
+        let fixed = head.utf8.count + diagnostics.utf8.count + tail.utf8.count
 
-        var out = head + diagnostics
-        let full = out + sections.joined() + tail
-        if full.utf8.count < limit { return full }
+        // Render sections only until the limit is passed: the work stays proportional to the output.
+        var sections: [String] = []
+        var used = fixed
+        for tenant in changed where used < limit {
+            let s = section(tenant, showCodes: showCodes)
+            sections.append(s)
+            used += s.utf8.count
+        }
+        if sections.count == changed.count, used < limit {
+            return head + diagnostics + sections.joined() + tail
+        }
 
-        // Keep whole sections from the start while the note still fits after them.
-        var kept = 0
-        var used = out.utf8.count + tail.utf8.count
+        // Keep whole sections from the start while the closing note still fits after them.
         let noteReserve = omissionNote(tenants: changed.count, events: Int.max / 2, limit: limit).utf8.count
+        var kept = 0
+        used = fixed
         for s in sections {
             guard used + s.utf8.count + noteReserve < limit else { break }
             used += s.utf8.count
             kept += 1
         }
-        out += sections.prefix(kept).joined()
         let leftOut = changed.dropFirst(kept)
-        out += omissionNote(tenants: leftOut.count, events: leftOut.reduce(0) { $0 + $1.events.count }, limit: limit)
-        out += tail
-        return truncated(out, limit: limit)
+        let note = omissionNote(tenants: leftOut.count, events: leftOut.reduce(0) { $0 + $1.events.count }, limit: limit)
+        return truncated(head + diagnostics + sections.prefix(kept).joined() + note + tail, limit: limit)
     }
 
     /// `## licensectl plan at …` and the one-line verdict.
@@ -54,7 +59,7 @@ public enum PlanMarkdown {
         } else if s.changed == 0 {
             out += "**No changes.** State is up to date.\n"
         } else {
-            out += "**\(s.changed) of \(counted(s.tenants, "tenant")) change.**\n"
+            out += "**Changes in \(s.changed) of \(counted(s.tenants, "tenant")).**\n"
         }
         return out
     }

@@ -163,7 +163,7 @@ private let goldenPlans: [(String, Plan)] = [
         #expect(md.contains("> **\(leftOut) changed tenants (\(leftOut * 50) events) not shown:** this comment is kept below 60000 characters. Run `licensectl plan --format json` or `licensectl plan --out PLANFILE` for the full plan.\n"))
         // Whole sections only: every opened section is closed.
         #expect(md.components(separatedBy: "</details>").count - 1 == shown)
-        #expect(md.hasPrefix("## licensectl plan at 2026-11-29T00:00:00Z\n\n**2000 of 2000 tenants change.**\n"))
+        #expect(md.hasPrefix("## licensectl plan at 2026-11-29T00:00:00Z\n\n**Changes in 2000 of 2000 tenants.**\n"))
     }
 
     @Test(arguments: [2_000, 10_000, 60_000])
