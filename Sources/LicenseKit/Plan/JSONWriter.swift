@@ -9,10 +9,13 @@ import Foundation
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
+    /// An integer number (counts, serials, line numbers).
     case int(Int)
+    /// A number with a fraction or exponent; written with a fraction, non-finite as `null`.
     case double(Double)
     case string(String)
     case array([JSONValue])
+    /// Members; written in key order, so insertion order does not matter.
     case object([String: JSONValue])
 
     /// The value of an `Encodable`, as its `Codable` conformance encodes it (optional properties

@@ -85,6 +85,7 @@ public enum PlanJSON {
 
 /// A plan file that cannot be applied: `message` says why (SPEC §6 "stale plan").
 public struct PlanDecodeError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The whole message, e.g. `stale plan: formatVersion 2, this licensectl reads 1`.
     public var message: String
 
     public init(message: String) { self.message = message }

@@ -5,7 +5,7 @@
 /// errors and warnings with `file:line`; one collapsible `<details>` per changed tenant with its
 /// events table (router admission events grouped into one row per kind, at most 10 serials
 /// listed) and capacity, mode, online and offline before → after; a line for the unchanged
-/// tenants. Codes are masked unless `showCodes` (SPEC §3.4). `|` and `<` in cells are escaped.
+/// tenants. Codes are masked unless `showCodes` (SPEC §3.4), in diagnostic messages too. `|` and `<` in cells are escaped.
 ///
 /// The text always stays below `limit` characters (GitHub refuses comments over 65,536): when
 /// the whole plan does not fit, tenant sections are dropped from the end (and, with very many
@@ -21,7 +21,7 @@ public enum PlanMarkdown {
         let tail = unchanged > 0 ? "\n_\(counted(unchanged, "tenant")) unchanged._\n" : ""
 
         // Diagnostics may take at most half of what the head leaves; tenant sections the rest.
-        let diagnostics = diagnosticsList(plan.diagnostics, budget: max(0, (limit - head.utf8.count) / 2))
+        let diagnostics = diagnosticsList(plan.diagnostics, showCodes: showCodes, budget: max(0, (limit - head.utf8.count) / 2))
         let fixed = head.utf8.count + diagnostics.utf8.count + tail.utf8.count
 
         // Render sections only until the limit is passed: the work stays proportional to the output.
@@ -80,7 +80,7 @@ public enum PlanMarkdown {
 
     /// `### Errors and warnings` with one bullet each, errors first; cut to `budget` UTF-8 bytes
     /// with `… and N more` when needed. Empty without diagnostics.
-    static func diagnosticsList(_ diagnostics: [Diagnostic], budget: Int) -> String {
+    static func diagnosticsList(_ diagnostics: [Diagnostic], showCodes: Bool, budget: Int) -> String {
         guard !diagnostics.isEmpty else { return "" }
         let ordered = diagnostics.filter { $0.severity == .error } + diagnostics.filter { $0.severity == .warning }
         var out = "\n### Errors and warnings\n\n"
@@ -88,7 +88,7 @@ public enum PlanMarkdown {
         for (i, d) in ordered.enumerated() {
             var line = "- **\(d.severity.rawValue)**"
             if let location = d.location { line += " `\(location.fileAndLine)`" }
-            line += " " + MarkdownTable.escape(d.message) + "\n"
+            line += " " + MarkdownTable.escape(showCodes ? d.message : maskingActivationCodes(in: d.message)) + "\n"
             if out.utf8.count + line.utf8.count + moreReserve > budget {
                 out += "- … and \(ordered.count - i) more (see `licensectl plan --format json`)\n"
                 break

@@ -6,7 +6,7 @@
 /// the routers whose admission changes, one aligned line per kind (`! reject  12 routers
 /// capacity: A, B, … and 2 more`; router events all happen at the plan's `at`, SPEC §4); one line for the unchanged tenants; the diagnostics
 /// compiler-style; and a summary line. No colour codes. Codes are masked unless `showCodes`
-/// (SPEC §3.4).
+/// (SPEC §3.4), in diagnostic messages too.
 public enum PlanText {
     /// How many serials an admission line lists before `… and N more`.
     static let routerListLimit = 10
@@ -27,7 +27,7 @@ public enum PlanText {
             + plan.diagnostics.filter { $0.severity == .warning }
         if !diagnostics.isEmpty {
             lines.append("")
-            lines += diagnostics.map(\.description)
+            lines += diagnostics.map { $0.description(showCodes: showCodes) }
         }
         lines.append("")
         lines.append(summaryLine(plan))

@@ -154,6 +154,7 @@ public enum TextColumns {
 /// A GitHub-flavoured Markdown table. Cells are escaped with ``escape(_:)`` unless they are
 /// given as ``Cell/raw(_:)``.
 public struct MarkdownTable: Sendable {
+    /// Column alignment (`:--` or `--:`).
     public enum Alignment: Sendable { case left, right }
 
     /// A table cell: text to escape, or Markdown written as it is (e.g. a code span).
@@ -161,6 +162,7 @@ public struct MarkdownTable: Sendable {
         case text(String)
         case raw(String)
 
+        /// A literal is text, escaped.
         public init(stringLiteral value: String) { self = .text(value) }
 
         /// A code span, `` `96D9-****-59E5` ``; empty text gives an empty cell.
@@ -176,15 +178,20 @@ public struct MarkdownTable: Sendable {
         }
     }
 
+    /// Column titles (text, escaped).
     public var headers: [String]
+    /// One per column; left by default.
     public var alignments: [Alignment]
+    /// Body rows, one cell per column.
     public var rows: [[Cell]] = []
 
+    /// An empty table with these column titles.
     public init(headers: [String], alignments: [Alignment]? = nil) {
         self.headers = headers
         self.alignments = alignments ?? headers.map { _ in .left }
     }
 
+    /// Adds a body row.
     public mutating func append(_ row: [Cell]) { rows.append(row) }
 
     /// The table, one line per row, ending in a newline.
@@ -216,6 +223,38 @@ public struct MarkdownTable: Sendable {
             }
         }
         return out
+    }
+}
+
+/// `text` with every canonical activation code in it (`XXXX-XXXX-XXXX` between non-alphanumeric
+/// characters) masked as `XXXX-****-XXXX`, for diagnostic messages in human output (SPEC §3.4).
+public func maskingActivationCodes(in text: String) -> String {
+    let b = Array(text.utf8)
+    guard b.count >= 14 else { return text }
+    func isHex(_ c: UInt8) -> Bool { (c >= 48 && c <= 57) || (c >= 65 && c <= 70) }
+    func isWord(_ c: UInt8) -> Bool { (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
+    var out = b
+    var i = 0
+    var changed = false
+    while i + 14 <= b.count {
+        let isCode = (0..<14).allSatisfy { k in k == 4 || k == 9 ? b[i + k] == 45 : isHex(b[i + k]) }
+        let bounded = (i == 0 || (!isWord(b[i - 1]) && b[i - 1] != 45))
+            && (i + 14 == b.count || (!isWord(b[i + 14]) && b[i + 14] != 45))
+        if isCode, bounded {
+            for k in 5..<9 { out[i + k] = 42 }
+            changed = true
+            i += 14
+        } else {
+            i += 1
+        }
+    }
+    return changed ? String(decoding: out, as: UTF8.self) : text
+}
+
+extension Diagnostic {
+    /// ``description`` with activation codes masked unless `showCodes` (SPEC §3.4).
+    public func description(showCodes: Bool) -> String {
+        showCodes ? description : maskingActivationCodes(in: description)
     }
 }
 

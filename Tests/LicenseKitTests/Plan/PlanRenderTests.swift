@@ -118,6 +118,31 @@ private let goldenPlans: [(String, Plan)] = [
         }
     }
 
+    @Test(arguments: [
+        ("code 96D9-3718-59E5 is in tenants a and b", "code 96D9-****-59E5 is in tenants a and b"),
+        ("'96D9-3718-59E5'", "'96D9-****-59E5'"),
+        ("96D9-3718-59E5", "96D9-****-59E5"),
+        ("serial X96D9-3718-59E5 stays", "serial X96D9-3718-59E5 stays"),
+        ("96D9-3718-59E5-01 stays", "96D9-3718-59E5-01 stays"),
+        ("no code here", "no code here"),
+    ])
+    func codesInDiagnosticMessagesAreMasked(input: String, expected: String) {
+        #expect(maskingActivationCodes(in: input) == expected)
+    }
+
+    @Test func diagnosticsInHumanOutputMaskCodesUnlessShowCodes() {
+        var plan = PlanFixtures.noChanges
+        plan.diagnostics = [.error("code 96D9-3718-59E5 is redeemed in tenants acme-water and beta-gas",
+                                   at: SourceLocation(file: "tenants/beta-gas.yaml", line: 12, column: 13))]
+        #expect(PlanText.render(plan, showCodes: false).contains(
+            "tenants/beta-gas.yaml:12:13: error: code 96D9-****-59E5 is redeemed in tenants acme-water and beta-gas\n"))
+        #expect(PlanMarkdown.render(plan, showCodes: false).contains(
+            "- **error** `tenants/beta-gas.yaml:12` code 96D9-****-59E5 is redeemed in tenants acme-water and beta-gas\n"))
+        #expect(PlanText.render(plan, showCodes: true).contains("96D9-3718-59E5"))
+        #expect(PlanMarkdown.render(plan, showCodes: true).contains("96D9-3718-59E5"))
+        #expect(PlanJSON.render(plan).contains("96D9-3718-59E5"))
+    }
+
     @Test func jsonCarriesFullCodes() {
         let text = PlanJSON.render(PlanFixtures.changes)
         for code in ["7777-8888-9999", "96D9-3718-59E5", "FEED-FACE-CAFE", "C0DE-F00D-BEEF", "2222-3333-4444"] {
