@@ -167,6 +167,19 @@ private let goldenPlans: [(String, Plan)] = [
         #expect(text.contains("\n    ! reject  12 routers  capacity: 00A0BA000026, 00A0BA000027, 00A0BA000028, 00A0BA000029, 00A0BA000030, 00A0BA000031, 00A0BA000032, 00A0BA000033, 00A0BA000034, 00A0BA000035 … and 2 more\n"))
     }
 
+    @Test(arguments: [
+        (nil, [Action](), "+ tenant acme-water (new)"),
+        (3, [.expire], "~ tenant acme-water (serial 3 → 4)"),
+        (3, [.archive, .retire], "- tenant acme-water (retired, serial 3 → 4)"),
+    ] as [(Int?, [Action], String)])
+    func tenantHeaderSaysNewChangedOrRetired(priorSerial: Int?, actions: [Action], expected: String) {
+        let tenant = TenantPlan(
+            tenant: "acme-water", prior: priorSerial.map { PriorRef(lineage: "l", serial: $0) }, changed: true,
+            events: actions.map { PlanFixtures.event("2026-11-29T00:00:00Z", $0, code: $0 == .retire ? nil : "96D9-3718-59E5") },
+            after: TenantAfter(mode: .disabled, capacity: 0, online: [], offline: [], licenses: LicenseCounts()))
+        #expect(PlanText.header(tenant) == expected)
+    }
+
     @Test func textHasNoTrailingBlanksAndNoEscapeCodes() {
         for (_, plan) in goldenPlans {
             let text = PlanText.render(plan, showCodes: false)
