@@ -1,0 +1,158 @@
+/// The plan as a pull-request comment (`plan --format markdown`, issue 5), GitHub-flavoured
+/// Markdown.
+///
+/// Shape: a title; a summary table (tenants, changed, events by action, errors, warnings); the
+/// errors and warnings with `file:line`; one collapsible `<details>` per changed tenant with its
+/// events table (router admission events grouped into one row per kind, at most 10 serials
+/// listed) and capacity, mode, online and offline before → after; a line for the unchanged
+/// tenants. Codes are masked unless `showCodes` (SPEC §3.4), in diagnostic messages too. `|` and `<` in cells are escaped.
+///
+/// The text always stays below `limit` characters (GitHub refuses comments over 65,536): when
+/// the whole plan does not fit, tenant sections are dropped from the end (and, with very many
+/// diagnostics, diagnostics too) and a closing line says how many tenants and events were left
+/// out and points to `plan --format json` / `plan --out` for the full plan. Length is measured in
+/// UTF-8 bytes, which is never less than the character count.
+public enum PlanMarkdown {
+    /// The comment text, lines ended by `\n`.
+    public static func render(_ plan: Plan, showCodes: Bool, limit: Int = 60_000) -> String {
+        let head = title(plan) + "\n" + summaryTable(plan)
+        let changed = plan.tenants.filter(\.changed)
+        let unchanged = plan.tenants.count - changed.count
+        let tail = unchanged > 0 ? "\n_\(counted(unchanged, "tenant")) unchanged._\n" : ""
+
+        // Diagnostics may take at most half of what the head leaves; tenant sections the rest.
+        let diagnostics = diagnosticsList(plan.diagnostics, showCodes: showCodes, budget: max(0, (limit - head.utf8.count) / 2))
+        let fixed = head.utf8.count + diagnostics.utf8.count + tail.utf8.count
+
+        // Render sections only until the limit is passed: the work stays proportional to the output.
+        var sections: [String] = []
+        var used = fixed
+        for tenant in changed where used < limit {
+            let s = section(tenant, showCodes: showCodes)
+            sections.append(s)
+            used += s.utf8.count
+        }
+        if sections.count == changed.count, used < limit {
+            return head + diagnostics + sections.joined() + tail
+        }
+
+        // Keep whole sections from the start while the closing note still fits after them.
+        let noteReserve = omissionNote(tenants: changed.count, events: Int.max / 2, limit: limit).utf8.count
+        var kept = 0
+        used = fixed
+        for s in sections {
+            guard used + s.utf8.count + noteReserve < limit else { break }
+            used += s.utf8.count
+            kept += 1
+        }
+        let leftOut = changed.dropFirst(kept)
+        let note = omissionNote(tenants: leftOut.count, events: leftOut.reduce(0) { $0 + $1.events.count }, limit: limit)
+        return truncated(head + diagnostics + sections.prefix(kept).joined() + note + tail, limit: limit)
+    }
+
+    /// `## licensectl plan at …` and the one-line verdict.
+    static func title(_ plan: Plan) -> String {
+        let s = plan.summary
+        var out = "## licensectl plan at \(plan.at)\n\n"
+        if s.errors > 0 {
+            out += "**The plan has \(counted(s.errors, "error")): nothing can be applied.**\n"
+        } else if s.changed == 0 {
+            out += "**No changes.** State is up to date.\n"
+        } else {
+            out += "**Changes in \(s.changed) of \(counted(s.tenants, "tenant")).**\n"
+        }
+        return out
+    }
+
+    /// Tenants, changed, the count of each action (SPEC §4.1 order), errors, warnings.
+    static func summaryTable(_ plan: Plan) -> String {
+        let s = plan.summary
+        var table = MarkdownTable(headers: ["", "count"], alignments: [.left, .right])
+        table.append(["tenants", .text("\(s.tenants)")])
+        table.append(["changed", .text("\(s.changed)")])
+        for (action, count) in PlanText.actionCounts(s) {
+            table.append([.code(action.signed), .text("\(count)")])
+        }
+        table.append(["errors", .text("\(s.errors)")])
+        table.append(["warnings", .text("\(s.warnings)")])
+        return table.render()
+    }
+
+    /// `### Errors and warnings` with one bullet each, errors first; cut to `budget` UTF-8 bytes
+    /// with `… and N more` when needed. Empty without diagnostics.
+    static func diagnosticsList(_ diagnostics: [Diagnostic], showCodes: Bool, budget: Int) -> String {
+        guard !diagnostics.isEmpty else { return "" }
+        let ordered = diagnostics.filter { $0.severity == .error } + diagnostics.filter { $0.severity == .warning }
+        var out = "\n### Errors and warnings\n\n"
+        let moreReserve = "- … and \(ordered.count) more (see `licensectl plan --format json`)\n".utf8.count
+        for (i, d) in ordered.enumerated() {
+            var line = "- **\(d.severity.rawValue)**"
+            if let location = d.location { line += " `\(location.fileAndLine)`" }
+            line += " " + MarkdownTable.escape(showCodes ? d.message : maskingActivationCodes(in: d.message)) + "\n"
+            if out.utf8.count + line.utf8.count + moreReserve > budget {
+                out += "- … and \(ordered.count - i) more (see `licensectl plan --format json`)\n"
+                break
+            }
+            out += line
+        }
+        return out
+    }
+
+    /// One changed tenant as a collapsible block.
+    static func section(_ tenant: TenantPlan, showCodes: Bool) -> String {
+        let b = tenant.before
+        let a = tenant.after
+        var summary = "<code>\(PlanText.header(tenant).prefix(1)) \(MarkdownTable.escape(tenant.tenant))</code>"
+        if let prior = tenant.prior {
+            summary += " · serial \(prior.serial) → \(prior.serial + 1)"
+        } else {
+            summary += " · new"
+        }
+        summary += " · \(counted(tenant.events.count, "event")) · capacity \(transition(b?.capacity, a.capacity))"
+        let offlineAfter = a.offline.filter { $0.reason != .notConnected }.count
+        if offlineAfter > 0 { summary += " · \(offlineAfter) rejected" }
+
+        var out = "\n<details><summary>\(summary)</summary>\n\n"
+        if !tenant.events.isEmpty {
+            var events = MarkdownTable(headers: ["instant", "action", "code / serial", "details"])
+            for e in tenant.events where !RouterChangeGroup.isRouterEvent(e) {
+                events.append([.text(e.at.description), .code(e.action.signed), .code(e.subject(showCodes: showCodes)),
+                               .text(e.details)])
+            }
+            for g in RouterChangeGroup.groups(of: tenant.events) {
+                events.append([.text(g.at.description), .code(g.action.signed), .text(g.countText),
+                               .text(g.listText(limit: PlanText.routerListLimit))])
+            }
+            out += events.render() + "\n"
+        }
+        var counts = MarkdownTable(headers: ["", "before", "after"], alignments: [.left, .right, .right])
+        counts.append(["capacity", .text(b.map { "\($0.capacity)" } ?? "none"), .text("\(a.capacity)")])
+        counts.append(["mode", .text(b?.mode.rawValue ?? "none"), .text(a.mode.rawValue)])
+        counts.append(["online", .text(b.map { "\($0.online)" } ?? "none"), .text("\(a.online.count)")])
+        counts.append(["offline", .text(b.map { "\($0.offline)" } ?? "none"), .text("\(a.offline.count)")])
+        out += counts.render()
+        out += "\n</details>\n"
+        return out
+    }
+
+    /// The closing line when sections were left out.
+    static func omissionNote(tenants: Int, events: Int, limit: Int) -> String {
+        "\n> **\(counted(tenants, "changed tenant")) (\(counted(events, "event"))) not shown:** "
+            + "this comment is kept below \(limit) characters. "
+            + "Run `licensectl plan --format json` or `licensectl plan --out PLANFILE` for the full plan.\n"
+    }
+
+    /// Last resort for a limit too small for even the head: cut at the last line break that fits.
+    static func truncated(_ text: String, limit: Int) -> String {
+        guard text.utf8.count >= limit else { return text }
+        var out = ""
+        var used = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let n = line.utf8.count + 1
+            guard used + n < limit else { break }
+            out += line + "\n"
+            used += n
+        }
+        return out
+    }
+}

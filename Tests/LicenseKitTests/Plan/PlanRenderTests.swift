@@ -1,0 +1,287 @@
+import Foundation
+import Testing
+@testable import LicenseKit
+
+/// The three fixtures of the golden files: (file stem, plan).
+private let goldenPlans: [(String, Plan)] = [
+    ("new-tenant", PlanFixtures.newTenant),
+    ("changes", PlanFixtures.changes),
+    ("no-changes", PlanFixtures.noChanges),
+]
+
+@Suite struct PlanGoldenTests {
+    @Test(arguments: goldenPlans.map(\.0))
+    func textPlanMatchesGoldenFile(name: String) throws {
+        let plan = try #require(goldenPlans.first { $0.0 == name }?.1)
+        assertSnapshot(PlanText.render(plan, showCodes: false), named: "\(name).txt")
+    }
+
+    @Test(arguments: goldenPlans.map(\.0))
+    func markdownPlanMatchesGoldenFile(name: String) throws {
+        let plan = try #require(goldenPlans.first { $0.0 == name }?.1)
+        assertSnapshot(PlanMarkdown.render(plan, showCodes: false), named: "\(name).md")
+    }
+
+    @Test(arguments: goldenPlans.map(\.0))
+    func jsonPlanMatchesGoldenFile(name: String) throws {
+        let plan = try #require(goldenPlans.first { $0.0 == name }?.1)
+        assertSnapshot(PlanJSON.render(plan), named: "\(name).json")
+    }
+}
+
+@Suite struct PlanJSONTests {
+    /// The JSON does not carry `before`, `newState` or `contacts`; decoding leaves them empty.
+    private func withoutLocalFields(_ plan: Plan) -> Plan {
+        var p = plan
+        p.tenants = p.tenants.map { t in
+            var t = t
+            t.before = nil
+            t.newState = nil
+            t.contacts = []
+            return t
+        }
+        return p
+    }
+
+    @Test(arguments: goldenPlans.map(\.0))
+    func jsonPlanRoundTripsThroughDecode(name: String) throws {
+        let plan = try #require(goldenPlans.first { $0.0 == name }?.1)
+        let text = PlanJSON.render(plan)
+        let decoded = try PlanJSON.decode(Array(text.utf8))
+        #expect(decoded == withoutLocalFields(plan))
+        #expect(PlanJSON.render(decoded) == text)
+    }
+
+    @Test func jsonPlanIsSortedTwoSpaceIndentedWithTrailingNewline() {
+        let text = PlanJSON.render(PlanFixtures.noChanges)
+        #expect(text.hasPrefix("{\n  \"at\": \"2026-11-30T06:00:00Z\",\n  \"diagnostics\": [],\n  \"formatVersion\": 1,\n"))
+        #expect(text.hasSuffix("}\n"))
+        #expect(!text.contains("\" : "))
+    }
+
+    @Test func eventCarriesOnlyTheFieldsThatAreSet() throws {
+        let text = PlanJSON.render(PlanFixtures.newTenant)
+        #expect(text.contains("""
+                {
+                  "action": "schedule",
+                  "at": "2026-11-29T00:00:00Z",
+                  "code": "1A2B-3C4D-5E6F",
+                  "scheduledAt": "2026-12-01T00:00:00Z"
+                },
+        """))
+        #expect(text.contains("""
+                {
+                  "action": "reject",
+                  "at": "2026-11-29T00:00:00Z",
+                  "reason": "capacity",
+                  "serial": "00A0BA000003"
+                },
+        """))
+    }
+
+    @Test func newTenantHasNullPrior() {
+        #expect(PlanJSON.render(PlanFixtures.newTenant).contains("\"prior\": null,"))
+    }
+
+    @Test(arguments: [0, 2, 17])
+    func planOfAnotherFormatVersionIsAStalePlan(version: Int) {
+        let text = PlanJSON.render(PlanFixtures.noChanges)
+            .replacingOccurrences(of: "\"formatVersion\": 1", with: "\"formatVersion\": \(version)")
+        #expect(throws: PlanDecodeError(message: "stale plan: formatVersion \(version), this licensectl reads 1")) {
+            try PlanJSON.decode(Array(text.utf8))
+        }
+    }
+
+    @Test(arguments: [
+        ("", "not a licensectl plan: invalid JSON at byte 0: unexpected end of input"),
+        ("[1]", "not a licensectl plan: expected a JSON object at the top"),
+        ("{\"formatVersion\": \"1\"}", "not a licensectl plan: no integer 'formatVersion'"),
+        ("{\"formatVersion\": 1, \"at\": \"2026-11-29T00:00:00Z\"}", "not a licensectl plan: missing key 'inputsDigest' in top level"),
+        ("{\"formatVersion\": 1, \"at\": \"yesterday\"}", "not a licensectl plan: at: expected a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found 'yesterday'"),
+    ])
+    func bytesThatAreNotAPlanAreRefusedWithTheReason(input: String, message: String) {
+        #expect(throws: PlanDecodeError(message: message)) { try PlanJSON.decode(Array(input.utf8)) }
+    }
+}
+
+@Suite struct PlanMaskingTests {
+    @Test(arguments: goldenPlans.map(\.0))
+    func humanOutputMasksCodesUnlessShowCodes(name: String) throws {
+        let plan = try #require(goldenPlans.first { $0.0 == name }?.1)
+        let masked = PlanText.render(plan, showCodes: false) + PlanMarkdown.render(plan, showCodes: false)
+        for code in PlanFixtures.allCodes { #expect(!masked.contains(code)) }
+        let codesInPlan = Set(plan.tenants.flatMap(\.events).compactMap(\.code))
+        for code in codesInPlan {
+            #expect(masked.contains(code.masked))
+            #expect(PlanText.render(plan, showCodes: true).contains(code.canonical))
+            #expect(PlanMarkdown.render(plan, showCodes: true).contains(code.canonical))
+        }
+    }
+
+    @Test(arguments: [
+        ("code 96D9-3718-59E5 is in tenants a and b", "code 96D9-****-59E5 is in tenants a and b"),
+        ("'96D9-3718-59E5'", "'96D9-****-59E5'"),
+        ("96D9-3718-59E5", "96D9-****-59E5"),
+        ("serial X96D9-3718-59E5 stays", "serial X96D9-3718-59E5 stays"),
+        ("96D9-3718-59E5-01 stays", "96D9-3718-59E5-01 stays"),
+        ("no code here", "no code here"),
+    ])
+    func codesInDiagnosticMessagesAreMasked(input: String, expected: String) {
+        #expect(maskingActivationCodes(in: input) == expected)
+    }
+
+    @Test func diagnosticsInHumanOutputMaskCodesUnlessShowCodes() {
+        var plan = PlanFixtures.noChanges
+        plan.diagnostics = [.error("code 96D9-3718-59E5 is redeemed in tenants acme-water and beta-gas",
+                                   at: SourceLocation(file: "tenants/beta-gas.yaml", line: 12, column: 13))]
+        #expect(PlanText.render(plan, showCodes: false).contains(
+            "tenants/beta-gas.yaml:12:13: error: code 96D9-****-59E5 is redeemed in tenants acme-water and beta-gas\n"))
+        #expect(PlanMarkdown.render(plan, showCodes: false).contains(
+            "- **error** `tenants/beta-gas.yaml:12` code 96D9-****-59E5 is redeemed in tenants acme-water and beta-gas\n"))
+        #expect(PlanText.render(plan, showCodes: true).contains("96D9-3718-59E5"))
+        #expect(PlanMarkdown.render(plan, showCodes: true).contains("96D9-3718-59E5"))
+        #expect(PlanJSON.render(plan).contains("96D9-3718-59E5"))
+    }
+
+    @Test func jsonCarriesFullCodes() {
+        let text = PlanJSON.render(PlanFixtures.changes)
+        for code in ["7777-8888-9999", "96D9-3718-59E5", "FEED-FACE-CAFE", "C0DE-F00D-BEEF", "2222-3333-4444"] {
+            #expect(text.contains("\"code\": \"\(code)\""))
+        }
+        #expect(!text.contains("****"))
+    }
+}
+
+@Suite struct PlanTextTests {
+    @Test func summaryLineCountsTenantsChangesActionsAndDiagnostics() {
+        #expect(PlanText.summaryLine(PlanFixtures.changes)
+            == "Plan: 4 tenants, 2 changed — redeem 1, schedule 1, reschedule 1, expire 2, activate 1, invalidate 1, notify 1, reject 14, remove 1 · 0 errors, 3 warnings")
+    }
+
+    @Test func planWithoutChangesSaysStateIsUpToDate() {
+        #expect(PlanText.summaryLine(PlanFixtures.noChanges) == "No changes. State is up to date.")
+    }
+
+    @Test func admissionChangesListTheFirstTenRoutersAndHowManyMore() {
+        let text = PlanText.render(PlanFixtures.changes, showCodes: false)
+        #expect(text.contains("\n    ! reject  12 routers  capacity: 00A0BA000026, 00A0BA000027, 00A0BA000028, 00A0BA000029, 00A0BA000030, 00A0BA000031, 00A0BA000032, 00A0BA000033, 00A0BA000034, 00A0BA000035 … and 2 more\n"))
+    }
+
+    @Test(arguments: [
+        (nil, [Action](), "+ tenant acme-water (new)"),
+        (3, [.expire], "~ tenant acme-water (serial 3 → 4)"),
+        (3, [.archive, .retire], "- tenant acme-water (retired, serial 3 → 4)"),
+    ] as [(Int?, [Action], String)])
+    func tenantHeaderSaysNewChangedOrRetired(priorSerial: Int?, actions: [Action], expected: String) {
+        let tenant = TenantPlan(
+            tenant: "acme-water", prior: priorSerial.map { PriorRef(lineage: "l", serial: $0) }, changed: true,
+            events: actions.map { PlanFixtures.event("2026-11-29T00:00:00Z", $0, code: $0 == .retire ? nil : "96D9-3718-59E5") },
+            after: TenantAfter(mode: .disabled, capacity: 0, online: [], offline: [], licenses: LicenseCounts()))
+        #expect(PlanText.header(tenant) == expected)
+    }
+
+    @Test func textHasNoTrailingBlanksAndNoEscapeCodes() {
+        for (_, plan) in goldenPlans {
+            let text = PlanText.render(plan, showCodes: false)
+            #expect(!text.contains("\u{1B}"))
+            #expect(!text.split(separator: "\n").contains { $0.hasSuffix(" ") })
+        }
+    }
+}
+
+@Suite struct PlanMarkdownTests {
+    @Test func markdownOfTwoThousandTenantsStaysBelowTheLimitAndSaysWhatWasLeftOut() throws {
+        let plan = PlanFixtures.large(tenants: 2_000, eventsPerTenant: 50)
+        let md = PlanMarkdown.render(plan, showCodes: false)
+        #expect(md.count < 60_000)
+        #expect(md.utf8.count < 60_000)
+        let shown = md.components(separatedBy: "<details>").count - 1
+        #expect(shown > 0)
+        let leftOut = 2_000 - shown
+        #expect(md.contains("> **\(leftOut) changed tenants (\(leftOut * 50) events) not shown:** this comment is kept below 60000 characters. Run `licensectl plan --format json` or `licensectl plan --out PLANFILE` for the full plan.\n"))
+        // Whole sections only: every opened section is closed.
+        #expect(md.components(separatedBy: "</details>").count - 1 == shown)
+        #expect(md.hasPrefix("## licensectl plan at 2026-11-29T00:00:00Z\n\n**Changes in 2000 of 2000 tenants.**\n"))
+    }
+
+    @Test(arguments: [2_000, 10_000, 60_000])
+    func markdownStaysBelowAnyReasonableLimit(limit: Int) {
+        let md = PlanMarkdown.render(PlanFixtures.large(tenants: 300, eventsPerTenant: 20), showCodes: false, limit: limit)
+        #expect(md.utf8.count < limit)
+        #expect(md.contains("not shown"))
+    }
+
+    @Test func manyDiagnosticsAreCutWithACount() {
+        var plan = PlanFixtures.noChanges
+        plan.diagnostics = (1...3_000).map {
+            .warning("code not yet activated, stock expires soon (\($0))", at: SourceLocation(file: "tenants/a.yaml", line: $0))
+        }
+        let md = PlanMarkdown.render(plan, showCodes: false)
+        #expect(md.utf8.count < 60_000)
+        #expect(md.contains(" more (see `licensectl plan --format json`)\n"))
+    }
+
+    @Test(arguments: [
+        ("a|b", "a\\|b"),
+        ("<script>", "&lt;script>"),
+        ("R&D", "R&amp;D"),
+        ("two\nlines", "two lines"),
+    ])
+    func cellsEscapePipeAndAngleBracket(input: String, expected: String) {
+        #expect(MarkdownTable.escape(input) == expected)
+    }
+
+    @Test func diagnosticsAreListedWithFileAndLineAndEscaped() {
+        var plan = PlanFixtures.noChanges
+        plan.diagnostics = [.error("type <Cloud Basic 2> | unknown", at: SourceLocation(file: "tenants/x.yaml", line: 7, column: 9))]
+        let md = PlanMarkdown.render(plan, showCodes: false)
+        #expect(md.contains("\n- **error** `tenants/x.yaml:7` type &lt;Cloud Basic 2> \\| unknown\n"))
+        #expect(md.contains("**The plan has 1 error: nothing can be applied.**"))
+    }
+}
+
+@Suite struct JSONValueTests {
+    @Test func stringsAreEscapedPerRFC8259() {
+        let v = JSONValue.string("a\"b\\c\n\t\u{01}/é\u{7F}")
+        #expect(v.serializedCompact() == "\"a\\\"b\\\\c\\n\\t\\u0001/é\u{7F}\"")
+    }
+
+    @Test func objectsAreSortedIndentedByTwoAndEmptyContainersStayOnOneLine() {
+        let v = JSONValue.object(["b": .array([.int(1), .null]), "a": .object([:]), "c": .array([]), "B": .bool(true)])
+        #expect(v.serialized() == """
+        {
+          "B": true,
+          "a": {},
+          "b": [
+            1,
+            null
+          ],
+          "c": []
+        }
+
+        """)
+    }
+
+    @Test func parseReadsWhatSerializeWrites() throws {
+        let v = JSONValue.object([
+            "s": .string("x\u{1F600}\u{0}\"\\"), "n": .int(-42), "d": .double(1.5), "l": .array([.bool(false), .null]),
+        ])
+        #expect(try JSONValue.parse(Array(v.serialized().utf8)) == v)
+        #expect(try JSONValue.parse(Array(v.serializedCompact().utf8)) == v)
+    }
+
+    @Test func surrogatePairEscapesDecodeToOneScalar() throws {
+        #expect(try JSONValue.parse(Array("\"\\ud83d\\ude00\"".utf8)) == .string("\u{1F600}"))
+    }
+
+    @Test(arguments: [
+        ("{\"a\":1,\"a\":2}", "duplicate key 'a'", 7),
+        ("[1,]", "unexpected character ']'", 3),
+        ("01", "unexpected data after the JSON value", 1),
+        ("\"\\ud83d\"", "unpaired surrogate", 7),
+        ("{\"a\" 1}", "expected ':'", 5),
+    ])
+    func invalidJSONIsRefusedWithOffset(input: String, message: String, offset: Int) {
+        #expect(throws: JSONParseError(message: message, offset: offset)) { try JSONValue.parse(Array(input.utf8)) }
+    }
+}
