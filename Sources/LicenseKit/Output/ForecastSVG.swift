@@ -61,10 +61,10 @@ public enum ForecastSVG {
     static let plotLeft = 64.0
     static let plotRight = 936.0
     static let headerHeight = 76.0
-    static let panelHeight = 290.0
+    static let panelHeight = 300.0
     static let panelTitleOffset = 22.0
     static let plotTopOffset = 56.0
-    static let plotHeight = 170.0
+    static let plotHeight = 180.0
 
     static let capacityColor = "#1f6fb4"
     static let connectedColor = "#e67e22"
@@ -74,14 +74,14 @@ public enum ForecastSVG {
     public static func render(_ charts: [CapacityChart], title: String) -> String {
         let height = headerHeight + panelHeight * Double(max(charts.count, 1)) + 8
         var out: [String] = []
-        out.append(#"<?xml version="1.0" encoding="UTF-8"?>"#)
-        out.append(#"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="\#(fmt(width))" height="\#(fmt(height))" viewBox="0 0 \#(fmt(width)) \#(fmt(height))" font-family="sans-serif">"#)
+        out.append(##"<?xml version="1.0" encoding="UTF-8"?>"##)
+        out.append(##"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="\##(fmt(width))" height="\##(fmt(height))" viewBox="0 0 \##(fmt(width)) \##(fmt(height))" font-family="sans-serif">"##)
         out.append("<title>\(escape(title))</title>")
-        out.append(#"<rect x="0" y="0" width="\#(fmt(width))" height="\#(fmt(height))" fill="#ffffff"/>"#)
-        out.append(#"<text x="\#(fmt(plotLeft))" y="28" font-size="18" font-weight="bold" fill="#222222">\#(escape(title))</text>"#)
+        out.append(##"<rect x="0" y="0" width="\##(fmt(width))" height="\##(fmt(height))" fill="#ffffff"/>"##)
+        out.append(##"<text x="\##(fmt(plotLeft))" y="28" font-size="18" font-weight="bold" fill="#222222">\##(escape(title))</text>"##)
         out += legend(y: 54)
         if charts.isEmpty {
-            out.append(#"<text x="\#(fmt(plotLeft))" y="\#(fmt(headerHeight + 40))" font-size="13" fill="#555555">No tenants to show.</text>"#)
+            out.append(##"<text x="\##(fmt(plotLeft))" y="\##(fmt(headerHeight + 40))" font-size="13" fill="#555555">No tenants to show.</text>"##)
         }
         for (index, chart) in charts.enumerated() {
             out += panel(chart, top: headerHeight + panelHeight * Double(index))
@@ -93,20 +93,20 @@ public enum ForecastSVG {
     // MARK: - Legend
 
     static func legend(y: Double) -> [String] {
-        var out: [String] = [#"<g font-size="12" fill="#333333">"#]
+        var out: [String] = [##"<g font-size="12" fill="#333333">"##]
         var x = plotLeft
         func item(_ symbol: String, _ label: String, _ labelWidth: Double) {
             out.append(symbol)
-            out.append(#"<text x="\#(fmt(x + 26))" y="\#(fmt(y + 4))">\#(escape(label))</text>"#)
+            out.append(##"<text x="\##(fmt(x + 26))" y="\##(fmt(y + 4))">\##(escape(label))</text>"##)
             x += 26 + labelWidth + 22
         }
-        item(#"<line x1="\#(fmt(x))" y1="\#(fmt(y))" x2="\#(fmt(x + 20))" y2="\#(fmt(y))" stroke="\#(capacityColor)" stroke-width="2.5"/>"#,
+        item(##"<line x1="\##(fmt(x))" y1="\##(fmt(y))" x2="\##(fmt(x + 20))" y2="\##(fmt(y))" stroke="\##(capacityColor)" stroke-width="2.5"/>"##,
              "capacity", 52)
-        item(#"<line x1="\#(fmt(x))" y1="\#(fmt(y))" x2="\#(fmt(x + 20))" y2="\#(fmt(y))" stroke="\#(connectedColor)" stroke-width="1.75"/>"#,
+        item(##"<line x1="\##(fmt(x))" y1="\##(fmt(y))" x2="\##(fmt(x + 20))" y2="\##(fmt(y))" stroke="\##(connectedColor)" stroke-width="1.75"/>"##,
              "connected routers", 108)
-        item(#"<rect x="\#(fmt(x))" y="\#(fmt(y - 6))" width="20" height="12" fill="\#(rejectedColor)" fill-opacity="0.3"/>"#,
+        item(##"<rect x="\##(fmt(x))" y="\##(fmt(y - 6))" width="20" height="12" fill="\##(rejectedColor)" fill-opacity="0.3"/>"##,
              "rejected (connected above capacity)", 215)
-        item(#"<line x1="\#(fmt(x + 10))" y1="\#(fmt(y - 7))" x2="\#(fmt(x + 10))" y2="\#(fmt(y + 7))" stroke="#666666" stroke-width="1" stroke-dasharray="3 2"/>"#,
+        item(##"<line x1="\##(fmt(x + 10))" y1="\##(fmt(y - 7))" x2="\##(fmt(x + 10))" y2="\##(fmt(y + 7))" stroke="#666666" stroke-width="1" stroke-dasharray="3 2"/>"##,
              "event", 40)
         out.append("</g>")
         return out
@@ -145,9 +145,13 @@ public enum ForecastSVG {
         }
 
         var out: [String] = []
-        out.append(#"<g id="tenant-\#(escape(chart.tenant))">"#)
-        out.append(#"<text x="\#(fmt(plotLeft))" y="\#(fmt(top + panelTitleOffset))" font-size="15" font-weight="bold" fill="#222222">\#(escape(chart.tenant))</text>"#)
-        out.append(#"<text x="\#(fmt(plotLeft))" y="\#(fmt(top + panelTitleOffset + 17))" font-size="11" fill="#555555">\#(escape("\(chart.start.dateString) to \(chart.end.dateString) (UTC)"))</text>"#)
+        out.append(##"<g id="tenant-\##(escape(chart.tenant))">"##)
+        out.append(##"<text x="\##(fmt(plotLeft))" y="\##(fmt(top + panelTitleOffset))" font-size="15" font-weight="bold" fill="#222222">\##(escape(chart.tenant))</text>"##)
+        var subtitle = "\(chart.start.dateString) to \(chart.end.dateString) (UTC)"
+        if let above = segments.map(\.step.capacity).filter({ $0 > yTop }).max() {
+            subtitle += "; a capacity of \(above) is above the scale and drawn dashed at the top edge"
+        }
+        out.append(##"<text x="\##(fmt(plotLeft))" y="\##(fmt(top + panelTitleOffset + 17))" font-size="11" fill="#555555">\##(escape(subtitle))</text>"##)
 
         // Worst rejection, at the panel's top right.
         var worst: (count: Int, at: Instant)?
@@ -157,35 +161,35 @@ public enum ForecastSVG {
         }
         if let worst {
             let text = "up to \(worst.count) router\(worst.count == 1 ? "" : "s") rejected, from \(worst.at.dateString)"
-            out.append(#"<text x="\#(fmt(plotRight))" y="\#(fmt(top + panelTitleOffset))" font-size="12" font-weight="bold" text-anchor="end" fill="\#(rejectedColor)">\#(escape(text))</text>"#)
+            out.append(##"<text x="\##(fmt(plotRight))" y="\##(fmt(top + panelTitleOffset))" font-size="12" font-weight="bold" text-anchor="end" fill="\##(rejectedColor)">\##(escape(text))</text>"##)
         } else if !segments.isEmpty {
-            out.append(#"<text x="\#(fmt(plotRight))" y="\#(fmt(top + panelTitleOffset))" font-size="12" text-anchor="end" fill="#2e7d32">no rejections</text>"#)
+            out.append(##"<text x="\##(fmt(plotRight))" y="\##(fmt(top + panelTitleOffset))" font-size="12" text-anchor="end" fill="#2e7d32">no rejections</text>"##)
         }
 
         // Grid and y ticks.
-        out.append(#"<g font-size="11" fill="#444444" text-anchor="end">"#)
+        out.append(##"<g font-size="11" fill="#444444" text-anchor="end">"##)
         var value = 0
         while value <= yTop {
             let yy = y(value)
-            out.append(#"<line x1="\#(fmt(plotLeft))" y1="\#(fmt(yy))" x2="\#(fmt(plotRight))" y2="\#(fmt(yy))" stroke="#e6e6e6" stroke-width="1"/>"#)
-            out.append(#"<text x="\#(fmt(plotLeft - 6))" y="\#(fmt(yy + 4))">\#(value)</text>"#)
+            out.append(##"<line x1="\##(fmt(plotLeft))" y1="\##(fmt(yy))" x2="\##(fmt(plotRight))" y2="\##(fmt(yy))" stroke="#e6e6e6" stroke-width="1"/>"##)
+            out.append(##"<text x="\##(fmt(plotLeft - 6))" y="\##(fmt(yy + 4))">\##(value)</text>"##)
             value += tickStep
         }
         out.append("</g>")
         let midY = plotTop + plotHeight / 2
-        out.append(#"<text x="18" y="\#(fmt(midY))" font-size="11" fill="#444444" text-anchor="middle" transform="rotate(-90 18 \#(fmt(midY)))">routers</text>"#)
+        out.append(##"<text x="18" y="\##(fmt(midY))" font-size="11" fill="#444444" text-anchor="middle" transform="rotate(-90 18 \##(fmt(midY)))">routers</text>"##)
 
         // x ticks.
-        out.append(#"<g font-size="11" fill="#444444" text-anchor="middle">"#)
+        out.append(##"<g font-size="11" fill="#444444" text-anchor="middle">"##)
         var lastYear: Int?
         for tick in dateTicks(from: chart.start, to: chart.end, pixels: plotRight - plotLeft) {
             let xx = x(tick)
             let d = tick.date
-            out.append(#"<line x1="\#(fmt(xx))" y1="\#(fmt(plotTop))" x2="\#(fmt(xx))" y2="\#(fmt(plotBottom))" stroke="#f0f0f0" stroke-width="1"/>"#)
-            out.append(#"<line x1="\#(fmt(xx))" y1="\#(fmt(plotBottom))" x2="\#(fmt(xx))" y2="\#(fmt(plotBottom + 4))" stroke="#444444" stroke-width="1"/>"#)
-            out.append(#"<text x="\#(fmt(xx))" y="\#(fmt(plotBottom + 16))">\#(RFC5322.monthName(d.month)) \#(d.day)</text>"#)
+            out.append(##"<line x1="\##(fmt(xx))" y1="\##(fmt(plotTop))" x2="\##(fmt(xx))" y2="\##(fmt(plotBottom))" stroke="#f0f0f0" stroke-width="1"/>"##)
+            out.append(##"<line x1="\##(fmt(xx))" y1="\##(fmt(plotBottom))" x2="\##(fmt(xx))" y2="\##(fmt(plotBottom + 4))" stroke="#444444" stroke-width="1"/>"##)
+            out.append(##"<text x="\##(fmt(xx))" y="\##(fmt(plotBottom + 16))">\##(RFC5322.monthName(d.month)) \##(d.day)</text>"##)
             if lastYear != d.year {
-                out.append(#"<text x="\#(fmt(xx))" y="\#(fmt(plotBottom + 30))" fill="#777777">\#(d.year)</text>"#)
+                out.append(##"<text x="\##(fmt(xx))" y="\##(fmt(plotBottom + 30))" fill="#777777">\##(d.year)</text>"##)
                 lastYear = d.year
             }
         }
@@ -195,25 +199,7 @@ public enum ForecastSVG {
         for seg in segments where seg.step.connected > seg.step.capacity {
             let x0 = x(seg.from), x1 = x(seg.to)
             let y0 = y(seg.step.connected), y1 = y(seg.step.capacity)
-            out.append(#"<rect x="\#(fmt(x0))" y="\#(fmt(y0))" width="\#(fmt(x1 - x0))" height="\#(fmt(y1 - y0))" fill="\#(rejectedColor)" fill-opacity="0.3"/>"#)
-        }
-
-        // Step lines: capacity under connected, both visible where equal.
-        if !segments.isEmpty {
-            out.append(#"<path d="\#(stepPath(segments.map { (x($0.from), x($0.to), y($0.step.capacity)) }))" fill="none" stroke="\#(capacityColor)" stroke-width="3"/>"#)
-            out.append(#"<path d="\#(stepPath(segments.map { (x($0.from), x($0.to), y($0.step.connected)) }))" fill="none" stroke="\#(connectedColor)" stroke-width="1.75"/>"#)
-        } else {
-            out.append(#"<text x="\#(fmt((plotLeft + plotRight) / 2))" y="\#(fmt(midY))" font-size="12" fill="#777777" text-anchor="middle">no data</text>"#)
-        }
-
-        // Capacity above the scale: say so where it starts.
-        var previousClipped = false
-        for seg in segments {
-            let clipped = seg.step.capacity > yTop
-            if clipped, !previousClipped {
-                out.append(#"<text x="\#(fmt(x(seg.from) + 4))" y="\#(fmt(plotTop + 13))" font-size="10" fill="\#(capacityColor)" stroke="#ffffff" stroke-width="3" paint-order="stroke">\#(escape("capacity \(seg.step.capacity) (above scale)"))</text>"#)
-            }
-            previousClipped = clipped
+            out.append(##"<rect x="\##(fmt(x0))" y="\##(fmt(y0))" width="\##(fmt(x1 - x0))" height="\##(fmt(y1 - y0))" fill="\##(rejectedColor)" fill-opacity="0.3"/>"##)
         }
 
         // Markers: merged per instant, labels spread so that they do not overlap.
@@ -227,20 +213,31 @@ public enum ForecastSVG {
             }
         }
         var lastLabelX = -Double.infinity
-        let maxChars = Int((plotHeight - 8) / 5.8)
+        let maxChars = Int((plotHeight - 8) / 5.6)
         for marker in merged {
             let xx = x(marker.at)
-            out.append(#"<line x1="\#(fmt(xx))" y1="\#(fmt(plotTop))" x2="\#(fmt(xx))" y2="\#(fmt(plotBottom))" stroke="#666666" stroke-width="1" stroke-dasharray="4 3"/>"#)
+            out.append(##"<line x1="\##(fmt(xx))" y1="\##(fmt(plotTop))" x2="\##(fmt(xx))" y2="\##(fmt(plotBottom))" stroke="#666666" stroke-width="1" stroke-dasharray="4 3"/>"##)
             let labelX = max(xx - 3, lastLabelX + 11)
             lastLabelX = labelX
             let label = truncate(marker.labels.joined(separator: ", "), to: maxChars)
             let ly = plotTop + 4
-            out.append(#"<text x="\#(fmt(labelX))" y="\#(fmt(ly))" font-size="10" fill="#333333" text-anchor="end" stroke="#ffffff" stroke-width="3" paint-order="stroke" transform="rotate(-90 \#(fmt(labelX)) \#(fmt(ly)))">\#(escape(label))</text>"#)
+            out.append(##"<text x="\##(fmt(labelX))" y="\##(fmt(ly))" font-size="10" fill="#333333" text-anchor="end" stroke="#ffffff" stroke-width="3" paint-order="stroke" transform="rotate(-90 \##(fmt(labelX)) \##(fmt(ly)))">\##(escape(label))</text>"##)
+        }
+
+        // Step lines: capacity under connected, both visible where equal.
+        if !segments.isEmpty {
+            out.append(##"<path d="\##(stepPath(segments.map { (x($0.from), x($0.to), y($0.step.capacity)) }))" fill="none" stroke="\##(capacityColor)" stroke-width="3"/>"##)
+            out.append(##"<path d="\##(stepPath(segments.map { (x($0.from), x($0.to), y($0.step.connected)) }))" fill="none" stroke="\##(connectedColor)" stroke-width="1.75"/>"##)
+            for seg in segments where seg.step.capacity > yTop {
+                out.append(##"<line x1="\##(fmt(x(seg.from)))" y1="\##(fmt(plotTop))" x2="\##(fmt(x(seg.to)))" y2="\##(fmt(plotTop))" stroke="#ffffff" stroke-width="2" stroke-dasharray="4 4"/>"##)
+            }
+        } else {
+            out.append(##"<text x="\##(fmt((plotLeft + plotRight) / 2))" y="\##(fmt(midY))" font-size="12" fill="#777777" text-anchor="middle">no data</text>"##)
         }
 
         // Axes last, on top.
-        out.append(#"<line x1="\#(fmt(plotLeft))" y1="\#(fmt(plotBottom))" x2="\#(fmt(plotRight))" y2="\#(fmt(plotBottom))" stroke="#444444" stroke-width="1"/>"#)
-        out.append(#"<line x1="\#(fmt(plotLeft))" y1="\#(fmt(plotTop))" x2="\#(fmt(plotLeft))" y2="\#(fmt(plotBottom))" stroke="#444444" stroke-width="1"/>"#)
+        out.append(##"<line x1="\##(fmt(plotLeft))" y1="\##(fmt(plotBottom))" x2="\##(fmt(plotRight))" y2="\##(fmt(plotBottom))" stroke="#444444" stroke-width="1"/>"##)
+        out.append(##"<line x1="\##(fmt(plotLeft))" y1="\##(fmt(plotTop))" x2="\##(fmt(plotLeft))" y2="\##(fmt(plotBottom))" stroke="#444444" stroke-width="1"/>"##)
         out.append("</g>")
         return out
     }

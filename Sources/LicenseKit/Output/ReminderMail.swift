@@ -138,6 +138,13 @@ public enum ReminderMailer {
         return free ? LicenseType.cloudFree.capacity : 0
     }
 
+    /// `YYYY-MM-DD` at midnight UTC, else `YYYY-MM-DD HH:MM`.
+    static func humanInstant(_ instant: Instant) -> String {
+        instant.secondOfDay == 0
+            ? instant.dateString
+            : instant.dateString + " " + String(instant.description.dropFirst(11).prefix(5))
+    }
+
     static func body(tenant: TenantPlan, at: Instant, items: [Item]) -> [String] {
         var lines: [String] = []
         func paragraph(_ text: String, indent: String = "") {
@@ -160,9 +167,7 @@ public enum ReminderMailer {
         for item in items {
             let type = item.record?.type.rawValue ?? "unknown"
             let days = max(0, Int((item.expiresAt.secondsSinceEpoch - at.secondsSinceEpoch).floorDiv(86_400)))
-            let expiry = item.expiresAt.secondOfDay == 0
-                ? item.expiresAt.dateString
-                : item.expiresAt.dateString + " " + String(item.expiresAt.description.dropFirst(11).prefix(5))
+            let expiry = humanInstant(item.expiresAt)
             lines.append("  " + item.code.masked.padded(16) + type.padded(16) + expiry.padded(18) + String(days))
         }
         lines.append("")
@@ -184,14 +189,16 @@ public enum ReminderMailer {
             let after = capacity(of: licenses, at: expiry)
             let kept = min(after, online.count)
             let lost = Array(online.suffix(online.count - kept))
-            var text = "From \(expiry.description): capacity \(capacityNow) -> \(after)"
+            var text = "From \(humanInstant(expiry)): capacity \(capacityNow) -> \(after)"
             if after == 0 {
                 text += "; with no valid license device management is disabled (users can still log in) and every router is rejected"
             }
             if lost.isEmpty {
                 text += "; all \(online.count) online routers stay online."
             } else {
-                text += "; \(lost.count) of the \(online.count) online routers would go offline"
+                text += lost.count == online.count
+                    ? "; \(lost.count == 1 ? "the online router" : "all \(lost.count) online routers") would go offline"
+                    : "; \(lost.count) of the \(online.count) online routers would go offline"
                     + " (the most recently connected lose first):"
             }
             lines.append("")

@@ -26,17 +26,18 @@ enum ChartFixtures {
             ])
     }
 
-    /// harbor-lab on Cloud Free (capacity 1000, above the scale) that lapses.
+    /// harbor-lab on Cloud Free (capacity 1000, above the scale) that lapses on 2027-01-05.
     static var harborLab: CapacityChart {
         CapacityChart(
             tenant: "harbor-lab", start: instant("2026-11-29"), end: instant("2027-02-27"),
             steps: [
                 CapacityStep(at: instant("2026-11-29"), capacity: 1000, connected: 3),
-                CapacityStep(at: instant("2026-12-01"), capacity: 0, connected: 3),
+                CapacityStep(at: instant("2027-01-05"), capacity: 0, connected: 3),
             ],
             markers: [
-                ChartMarker(at: instant("2026-12-01"), label: "expire F3EE-****-2026 (Cloud Free)"),
-                ChartMarker(at: instant("2026-12-02"), label: "reminder"),
+                ChartMarker(at: instant("2026-12-06"), label: "notify F3EE-****-2026"),
+                ChartMarker(at: instant("2027-01-05"), label: "expire F3EE-****-2026 (Free)"),
+                ChartMarker(at: instant("2027-01-06"), label: "reminder"),
             ])
     }
 
@@ -140,10 +141,10 @@ final class XMLCheck: NSObject, XMLParserDelegate, @unchecked Sendable {
 
     @Test func capacityFarAboveRoutersIsClippedAndLabelled() {
         let svg = ForecastSVG.render([ChartFixtures.harborLab], title: "t")
-        #expect(svg.contains("capacity 1000 (above scale)"))
+        #expect(svg.contains("a capacity of 1000 is above the scale and drawn dashed at the top edge"))
     }
 
-    @Test(arguments: [(0, 1, 1), (4, 1, 5), (10, 2, 10), (11, 5, 15), (48, 10, 50), (1000, 200, 1000)])
+    @Test(arguments: [(0, 1, 1), (4, 1, 4), (10, 2, 10), (11, 5, 15), (48, 10, 50), (1000, 200, 1000)])
     func yAxisUsesRoundSteps(max: Int, step: Int, top: Int) {
         #expect(ForecastSVG.niceScale(max) == (step, top))
     }
