@@ -29,7 +29,10 @@ enum OutputGolden {
     /// The differing lines, `-` expected and `+` actual, with line numbers; CR shown as `␍`.
     static func diff(expected: String, actual: String) -> String {
         func lines(_ s: String) -> [String] {
-            s.split(separator: "\n", omittingEmptySubsequences: false).map { $0.replacingOccurrences(of: "\r", with: "␍") }
+            // Split by scalar: a CRLF is one Swift Character, and its CR is shown as ␍.
+            s.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                String(String.UnicodeScalarView(line.map { $0 == "\r" ? "␍" : $0 }))
+            }
         }
         let e = lines(expected), a = lines(actual)
         var out: [String] = []
