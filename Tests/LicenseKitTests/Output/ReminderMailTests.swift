@@ -135,6 +135,17 @@ enum MailFixtures {
         #expect(first != (try messageID(fewer, at)))
     }
 
+    @Test func longTenantNameFoldsMessageIDAndShortensItsTenantPart() throws {
+        var plan = MailFixtures.acmeWater
+        plan.tenant = String(repeating: "w", count: 63)
+        let mail = try #require(ReminderMailer.message(for: plan, at: MailFixtures.instant("2026-11-15T00:00:00Z"), from: ReminderMailer.defaultFrom))
+        let lines = mail.contents.components(separatedBy: "\r\n")
+        let index = try #require(lines.firstIndex(of: "Message-ID:"))
+        #expect(lines[index + 1].hasPrefix(" <licensectl.\(String(repeating: "w", count: 23)).20261115T000000Z."))
+        #expect(lines.allSatisfy { $0.count <= 78 })
+        #expect(mail.fileName == plan.tenant + "-20261115T000000Z.eml")
+    }
+
     @Test(arguments: [
         ("1970-01-01T00:00:00Z", "Thu, 1 Jan 1970 00:00:00 +0000"),
         ("2026-11-15T00:00:00Z", "Sun, 15 Nov 2026 00:00:00 +0000"),
