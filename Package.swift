@@ -34,7 +34,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "LicenseKitTests", dependencies: ["LicenseKit"], exclude: ["Plan/Golden"]),
+        .testTarget(name: "LicenseKitTests", dependencies: ["LicenseKit"], exclude: ["Plan/Golden", "Output/Golden"]),
         .testTarget(name: "licensectlTests", dependencies: ["LicenseKit"]),
     ],
     swiftLanguageModes: [.v6]
