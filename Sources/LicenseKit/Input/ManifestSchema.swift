@@ -56,15 +56,15 @@ public enum ManifestSchema {
     /// The JSON Schema (draft 2020-12) of a Tenant manifest, generated from the same definitions
     /// the decoder uses; pretty-printed with keys in a fixed order and a trailing newline.
     public static func jsonSchema() -> String {
-        var root: [(String, JSONValue)] = [
+        var root: [(String, OrderedJSON)] = [
             ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
             ("title", .string("licensectl Tenant manifest (\(apiVersion))")),
         ]
         if case .object(let members) = objectJSON(tenant) { root += members }
-        return JSONValue.object(root).rendered(indent: 0) + "\n"
+        return OrderedJSON.object(root).rendered(indent: 0) + "\n"
     }
 
-    static func objectJSON(_ object: ObjectSchema) -> JSONValue {
+    static func objectJSON(_ object: ObjectSchema) -> OrderedJSON {
         .object([
             ("description", .string(object.description)),
             ("type", .string("object")),
@@ -76,8 +76,8 @@ public enum ManifestSchema {
         ])
     }
 
-    static func shapeJSON(_ shape: Shape, description: String?) -> JSONValue {
-        var members: [(String, JSONValue)] = []
+    static func shapeJSON(_ shape: Shape, description: String?) -> OrderedJSON {
+        var members: [(String, OrderedJSON)] = []
         if let description { members.append(("description", .string(description))) }
         switch shape {
         case .object(let object):
@@ -129,7 +129,7 @@ enum ScalarKind: Sendable {
         }
     }
 
-    var jsonSchema: [(String, JSONValue)] {
+    var jsonSchema: [(String, OrderedJSON)] {
         switch self {
         case .constant(let value):
             return [("const", .string(value))]
@@ -210,18 +210,18 @@ struct ObjectSchema: Sendable {
 }
 
 /// A tiny ordered JSON value for printing the schema with a readable key order.
-enum JSONValue: Sendable {
+enum OrderedJSON: Sendable {
     case string(String)
     case int(Int)
     case bool(Bool)
-    case array([JSONValue])
-    case object([(String, JSONValue)])
+    case array([OrderedJSON])
+    case object([(String, OrderedJSON)])
 
     func rendered(indent: Int) -> String {
         let pad = String(repeating: "  ", count: indent + 1)
         let close = String(repeating: "  ", count: indent)
         switch self {
-        case .string(let s): return JSONValue.quote(s)
+        case .string(let s): return OrderedJSON.quote(s)
         case .int(let i): return String(i)
         case .bool(let b): return b ? "true" : "false"
         case .array(let items):
@@ -232,29 +232,13 @@ enum JSONValue: Sendable {
             return "[\n" + items.map { pad + $0.rendered(indent: indent + 1) }.joined(separator: ",\n") + "\n\(close)]"
         case .object(let members):
             if members.isEmpty { return "{}" }
-            return "{\n" + members.map { pad + JSONValue.quote($0.0) + ": " + $0.1.rendered(indent: indent + 1) }
+            return "{\n" + members.map { pad + OrderedJSON.quote($0.0) + ": " + $0.1.rendered(indent: indent + 1) }
                 .joined(separator: ",\n") + "\n\(close)}"
         }
     }
 
+    /// RFC 8259 string escaping, shared with the plan and state writer.
     static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        JSONValue.string(s).serializedCompact()
     }
 }
