@@ -68,14 +68,12 @@ public enum Reconciler {
         return (out, events)
     }
 
-    /// Errors that need every tenant at once (SPEC §4.5): the same code in two tenants'
-    /// manifests, a code in one tenant's manifest and another tenant's state, a router serial
-    /// declared twice. Each is reported once, at the later place, naming the earlier one.
+    /// The cross-tenant error that needs state (SPEC §4.5): a code in one tenant's manifest and
+    /// another tenant's state, naming both places. (Codes and router serials declared twice in
+    /// the manifests are reported by ``LicenseRepoLoader``, which sees every file.)
     static func crossTenantDiagnostics(repo: LicenseRepo, states: [String: PriorState]) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        var codeOwner: [ActivationCode: (tenant: String, source: SourceLocation)] = [:]
         var stateOwner: [ActivationCode: (tenant: String, path: String)] = [:]
-        var routerOwner: [String: (tenant: String, source: SourceLocation)] = [:]
         for name in states.keys.sorted() {
             guard let prior = states[name] else { continue }
             for license in prior.document.licenses where stateOwner[license.code] == nil {
@@ -84,28 +82,10 @@ public enum Reconciler {
         }
         for tenant in repo.tenants {
             for license in tenant.licenses {
-                let shown = license.code.masked
-                if let owner = codeOwner[license.code], owner.tenant != tenant.name {
-                    out.append(.error(
-                        "code \(shown) of tenant '\(tenant.name)' is also declared in tenant '\(owner.tenant)' at \(owner.source); a code is redeemed into exactly one tenant",
-                        at: license.source))
-                } else if codeOwner[license.code] == nil {
-                    codeOwner[license.code] = (tenant.name, license.source)
-                }
                 if let owner = stateOwner[license.code], owner.tenant != tenant.name {
                     out.append(.error(
-                        "code \(shown) of tenant '\(tenant.name)' is already redeemed into tenant '\(owner.tenant)' (\(owner.path)); a code is redeemed into exactly one tenant",
+                        "code \(license.code.masked) of tenant '\(tenant.name)' is already redeemed into tenant '\(owner.tenant)' (\(owner.path)); a code is redeemed into exactly one tenant",
                         at: license.source))
-                }
-            }
-            for router in tenant.routers {
-                if let owner = routerOwner[router.serial] {
-                    let other = owner.tenant == tenant.name ? "also declared at \(owner.source)" : "also declared in tenant '\(owner.tenant)' at \(owner.source)"
-                    out.append(.error(
-                        "router \(router.serial) of tenant '\(tenant.name)' is \(other); router serials are unique across all tenants",
-                        at: router.source))
-                } else {
-                    routerOwner[router.serial] = (tenant.name, router.source)
                 }
             }
         }

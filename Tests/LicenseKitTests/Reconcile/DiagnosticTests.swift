@@ -2,16 +2,9 @@ import Testing
 @testable import LicenseKit
 
 /// SPEC §4.5 errors: each refuses the plan; each is placed where the user can fix it.
+/// (The same code in two manifests and duplicate router serials are the loader's errors: see
+/// RepoRulesTests and ImportMergeTests.)
 @Suite struct ReconcilerErrorTests {
-    @Test func error_sameCodeInTwoTenants() {
-        let repo = Fx.repo(Fx.tenant("acme", [Fx.lic(1)]),
-                           Fx.tenant("beta", [Fx.lic(1, file: "tenants/beta.yaml")], file: "tenants/beta.yaml"))
-        let plan = Fx.apply(repo, at: "2026-03-01").plan
-        #expect(Fx.errors(plan) == [.error(
-            "code 0000-****-0001 of tenant 'beta' is also declared in tenant 'acme' at tenants/acme.yaml:11:7; a code is redeemed into exactly one tenant",
-            at: Fx.loc(11, file: "tenants/beta.yaml"))])
-    }
-
     @Test func error_codeInOneManifestAndAnotherTenantsState() {
         let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)])), at: "2026-01-01")
         let archived = Fx.apply(Fx.repo(Fx.tenant("acme")), first.states, at: "2027-02-01")
@@ -99,15 +92,6 @@ import Testing
             "tenant 'acme' has state but no manifest, and its licenses 0000-****-0001 (active) are not expired or invalid; restore its manifest (a tenant retires only when all its licenses are terminal)",
             at: SourceLocation(file: "state/tenants/acme.json", line: 1))])
         #expect(Fx.tenantPlan(plan)?.events.contains { $0.action == .retire } == false)
-    }
-
-    @Test func error_duplicateRouterSerials() {
-        let repo = Fx.repo(Fx.tenant("acme", routers: [Fx.router(1, nil)]),
-                           Fx.tenant("beta", routers: [Fx.router(1, nil, file: "tenants/beta.yaml")], file: "tenants/beta.yaml"))
-        let plan = Fx.apply(repo, at: "2026-03-01").plan
-        #expect(Fx.errors(plan) == [.error(
-            "router R001 of tenant 'beta' is also declared in tenant 'acme' at tenants/acme.yaml:201:7; router serials are unique across all tenants",
-            at: Fx.loc(201, file: "tenants/beta.yaml"))])
     }
 
     @Test func error_atEarlierThanAppliedAt() {

@@ -1,0 +1,98 @@
+/// Decides whether a saved plan (`plan --out`) may still be applied (SPEC §6 `apply PLANFILE`).
+public enum StalePlanCheck {
+    /// The reasons the saved plan is stale, empty when it may be applied.
+    ///
+    /// - Parameters:
+    ///   - saved: the plan read from the plan file (its `formatVersion` was checked on decoding).
+    ///   - fresh: the plan computed now from the current inputs and state at `saved.at`.
+    ///   - states: the state documents as they are now.
+    ///   - now: the moment of apply (UTC).
+    /// - Returns: one message per reason, each starting with "stale plan:": a changed inputs
+    ///   digest; a tenant whose lineage or serial changed, whose `prior` was null and now has a
+    ///   file, or whose state file the plan did not cover; a time-driven instant (activation,
+    ///   expiry, stock expiry, reminder slot, renewal window) in `(saved.at, now]`; or a fresh
+    ///   plan whose events differ from the saved ones.
+    public static func reasons(saved: Plan, fresh: Plan, states: [String: PriorState], now: Instant) -> [String] {
+        var reasons: [String] = []
+        if saved.inputsDigest != fresh.inputsDigest {
+            reasons.append("stale plan: the manifests or CSV files changed since the plan was made (inputs digest \(short(saved.inputsDigest)) → \(short(fresh.inputsDigest)))")
+        }
+        let covered = Set(saved.tenants.map(\.tenant))
+        for tenant in saved.tenants {
+            let current = states[tenant.tenant].map { PriorRef(lineage: $0.document.lineage, serial: $0.document.serial) }
+            switch (tenant.prior, current) {
+            case (nil, nil):
+                break
+            case (nil, let now?):
+                reasons.append("stale plan: tenant '\(tenant.tenant)' had no state when planned, now it has serial \(now.serial)")
+            case (let then?, nil):
+                reasons.append("stale plan: tenant '\(tenant.tenant)' had state serial \(then.serial) when planned, now it has none")
+            case (let then?, let now?) where then != now:
+                if then.lineage != now.lineage {
+                    reasons.append("stale plan: tenant '\(tenant.tenant)' has another lineage (\(then.lineage) → \(now.lineage))")
+                } else {
+                    reasons.append("stale plan: tenant '\(tenant.tenant)' was applied since (serial \(then.serial) → \(now.serial))")
+                }
+            default:
+                break
+            }
+        }
+        for name in states.keys.sorted() where !covered.contains(name) {
+            reasons.append("stale plan: tenant '\(name)' has a state file the plan did not cover")
+        }
+        if now > saved.at {
+            for tenant in fresh.tenants {
+                guard let document = tenant.newState else { continue }
+                if let (what, when) = firstTimeDrivenInstant(in: document, after: saved.at, upTo: now) {
+                    reasons.append("stale plan: tenant '\(tenant.tenant)' has \(what) at \(when), after the plan's at \(saved.at); the world moved on, plan again")
+                }
+            }
+        }
+        if reasons.isEmpty {
+            let savedEvents = Dictionary(saved.tenants.map { ($0.tenant, $0.events) }, uniquingKeysWith: { a, _ in a })
+            for tenant in fresh.tenants where savedEvents[tenant.tenant] != tenant.events {
+                reasons.append("stale plan: tenant '\(tenant.tenant)' would now get other events than the plan shows; plan again")
+            }
+            if Set(fresh.tenants.map(\.tenant)) != covered {
+                reasons.append("stale plan: the set of tenants changed; plan again")
+            }
+        }
+        return reasons
+    }
+
+    /// The earliest time-driven instant of a tenant document in `(after, upTo]`, with what it is.
+    static func firstTimeDrivenInstant(in document: TenantState, after: Instant, upTo: Instant) -> (String, Instant)? {
+        var found: [(String, Instant)] = []
+        func consider(_ what: String, _ instant: Instant?) {
+            guard let instant, instant > after, instant <= upTo else { return }
+            found.append((what, instant))
+        }
+        for license in document.licenses where license.archivedAt == nil {
+            let code = license.code.masked
+            switch license.status {
+            case .available:
+                consider("the stock expiry of \(code)", license.stockExpiresAt)
+            case .scheduled:
+                consider("the scheduled activation of \(code)", license.scheduledAt)
+                consider("the stock expiry of \(code)", license.stockExpiresAt)
+            case .active:
+                consider("the expiry of \(code)", license.expiresAt)
+                if let expiresAt = license.expiresAt {
+                    for slot in LicenseTimeline.reminderSlots(expiresAt: expiresAt) {
+                        consider("a reminder slot of \(code)", slot)
+                    }
+                    if license.renew {
+                        consider("the renewal window of \(code)", LicenseTimeline.renewalWindowStart(expiresAt: expiresAt))
+                    }
+                }
+            case .expired, .invalid:
+                break
+            }
+        }
+        return found.min { $0.1 < $1.1 }
+    }
+
+    private static func short(_ digest: String) -> String {
+        digest.hasPrefix("sha256:") ? String(digest.prefix(19)) + "…" : digest
+    }
+}

@@ -1,0 +1,49 @@
+/// A license repo on disk with its state directory: the one place that strings the pipeline
+/// together (Input → Reconcile → Plan), so that the CLI and the benchmark run the same code.
+public struct Workspace: Sendable {
+    /// The repo root (`-C DIR`).
+    public var root: String
+    /// The manifests' folder relative to ``root`` (`--tenants`, default `tenants`).
+    public var tenantsDirectory: String
+    /// The state store over `--state` (default `state`).
+    public var store: StateStore
+
+    public init(root: String, tenantsDirectory: String = "tenants", stateDirectory: String = "state") {
+        self.root = root
+        self.tenantsDirectory = tenantsDirectory
+        self.store = StateStore(root: root, directory: stateDirectory)
+    }
+
+    /// Everything a plan is computed from.
+    public struct Inputs: Sendable {
+        public var repo: LicenseRepo
+        public var states: [String: PriorState]
+        /// Problems reading state files (SPEC §4.5): each refuses the plan.
+        public var stateDiagnostics: [Diagnostic]
+    }
+
+    /// Reads the manifests, the CSV files they import and every state document.
+    public func loadInputs() -> Inputs {
+        let repo = LicenseRepoLoader.load(root: root, tenantsDirectory: tenantsDirectory)
+        do {
+            return Inputs(repo: repo, states: try store.loadAll(), stateDiagnostics: [])
+        } catch {
+            return Inputs(repo: repo, states: [:], stateDiagnostics: error.diagnostics)
+        }
+    }
+
+    /// The plan at `at` (SPEC §4). When a state file cannot be read the plan carries its errors
+    /// and no tenants: it is refused, and nothing is planned against a partial state.
+    public func plan(at: Instant) -> Plan {
+        plan(inputs: loadInputs(), at: at)
+    }
+
+    /// The plan at `at` over inputs already read.
+    public func plan(inputs: Inputs, at: Instant) -> Plan {
+        guard inputs.stateDiagnostics.isEmpty else {
+            return Plan(at: at, inputsDigest: inputs.repo.inputsDigest, tenants: [],
+                        diagnostics: inputs.repo.diagnostics + inputs.stateDiagnostics)
+        }
+        return Reconciler.plan(repo: inputs.repo, states: inputs.states, at: at)
+    }
+}

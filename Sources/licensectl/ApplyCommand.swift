@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import LicenseKit
+
+/// `licensectl apply [PLANFILE]`: record a plan in the state directory (SPEC §5, §6).
+///
+/// Without a plan file it plans and applies in one go, asking for confirmation only when stdin
+/// is a terminal and `--yes` is absent. With one, it applies exactly that plan at the plan's own
+/// `at`, or refuses it as stale.
+struct ApplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Record the plan in the state directory (atomically, under a lock)."
+    )
+
+    @Argument(help: ArgumentHelp("A JSON plan written by `plan --out`.", valueName: "PLANFILE"))
+    var planFile: String?
+
+    @OptionGroup var repo: RepoOptions
+    @OptionGroup var state: StateOptions
+
+    @Option(help: ArgumentHelp("Wait up to this many seconds for another apply's lock (default: fail at once).",
+                               valueName: "SECONDS"))
+    var lockTimeout: Double = 0
+
+    @Option(help: ArgumentHelp("Also write one reminder e-mail (.eml) per tenant with reminders due into this folder.",
+                               valueName: "DIR"))
+    var outbox: String?
+
+    @Option(help: ArgumentHelp("The From address of reminder e-mails.", valueName: "ADDRESS"))
+    var mailFrom: String = ReminderMailer.defaultFrom
+
+    @Flag(help: "Apply without asking for confirmation.")
+    var yes = false
+
+    @Flag(help: "Show full activation codes in the printed plan.")
+    var showCodes = false
+
+    func validate() throws {
+        if planFile != nil, state.at != nil {
+            throw ValidationError("apply PLANFILE applies the plan at its own at; remove --at")
+        }
+        if lockTimeout < 0 { throw ValidationError("--lock-timeout must be 0 or more seconds") }
+    }
+
+    func run() throws {
+        let workspace = Workspace(root: repo.directory, tenantsDirectory: repo.tenants, stateDirectory: state.state)
+        let store = workspace.store
+        let lock: StateLock
+        do {
+            lock = try store.lock(timeout: lockTimeout, startTime: Instant.now())
+        } catch {
+            try Console.failOnErrors(error.diagnostics)
+            return
+        }
+        defer { lock.release() }
+        do {
+            if try store.recoverIfNeeded(lock: lock) {
+                Console.err("licensectl: completed an interrupted apply first.\n")
+            }
+        } catch {
+            try Console.failOnErrors(error.diagnostics)
+        }
+
+        let plan: Plan
+        if let planFile {
+            plan = try savedPlan(planFile, workspace: workspace)
+        } else {
+            let at = try state.instant()
+            plan = workspace.plan(at: at)
+            Console.report(plan.diagnostics)
+            if plan.hasErrors {
+                Console.err("Apply refused: \(plan.diagnostics.errorCount) error(s); nothing was written.\n")
+                throw ExitCode.failure
+            }
+            Console.out(PlanText.render(plan, showCodes: showCodes))
+            guard plan.hasChanges else { return }
+            if !yes, isatty(0) == 1, !confirm() {
+                Console.err("Apply cancelled; nothing was written.\n")
+                throw ExitCode.failure
+            }
+        }
+        guard plan.hasChanges else {
+            Console.out("No changes. State is up to date.\n")
+            return
+        }
+        let result: StateStore.ApplyResult
+        do {
+            result = try store.write(plan, lock: lock)
+        } catch {
+            try Console.failOnErrors(error.diagnostics)
+            return
+        }
+        Console.report(result.warnings)
+        let mails = try writeOutbox(plan)
+        var summary = "Apply complete at \(plan.at): \(result.written.count) tenant file(s) written, "
+            + "\(result.journalLines) journal line(s)"
+        if outbox != nil { summary += ", \(mails) reminder e-mail(s)" }
+        Console.out(summary + ".\n")
+    }
+
+    /// Reads the plan file, re-plans at its `at` and refuses it when stale (SPEC §6).
+    private func savedPlan(_ path: String, workspace: Workspace) throws -> Plan {
+        let resolved = repo.resolve(path)
+        guard let data = FileManager.default.contents(atPath: resolved) else {
+            throw ValidationError("cannot read plan file '\(path)'")
+        }
+        let saved: Plan
+        do {
+            saved = try PlanJSON.decode(Array(data))
+        } catch {
+            Console.err("licensectl: error: \(path): \(error.message)\n")
+            throw ExitCode.failure
+        }
+        let inputs = workspace.loadInputs()
+        let fresh = workspace.plan(inputs: inputs, at: saved.at)
+        Console.report(fresh.diagnostics)
+        if fresh.hasErrors {
+            Console.err("Apply refused: \(fresh.diagnostics.errorCount) error(s); nothing was written.\n")
+            throw ExitCode.failure
+        }
+        let reasons = StalePlanCheck.reasons(saved: saved, fresh: fresh, states: inputs.states, now: Instant.now())
+        if !reasons.isEmpty {
+            Console.err(reasons.map { "licensectl: error: \($0)\n" }.joined())
+            Console.err("Apply refused; nothing was written. Run plan again.\n")
+            throw ExitCode.failure
+        }
+        return fresh
+    }
+
+    /// Asks on the terminal; only "yes" proceeds (like Terraform).
+    private func confirm() -> Bool {
+        Console.out("\nDo you want to apply these changes? Only 'yes' will be accepted: ")
+        return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
+    }
+
+    /// Writes one `.eml` per tenant with reminders due; returns how many.
+    private func writeOutbox(_ plan: Plan) throws -> Int {
+        guard let outbox else { return 0 }
+        let folder = repo.resolve(outbox)
+        var count = 0
+        // A tenant with reminders but no contacts gets no message; the plan already warned.
+        for tenant in plan.tenants {
+            guard let mail = ReminderMailer.message(for: tenant, at: plan.at, from: mailFrom) else { continue }
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try FileOutput.write(mail.contents, to: (folder as NSString).appendingPathComponent(mail.fileName))
+            count += 1
+        }
+        return count
+    }
+}

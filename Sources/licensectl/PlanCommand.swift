@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import LicenseKit
+
+/// `licensectl plan`: reconcile the manifests against state at `--at` and show the diff (SPEC §4, §6).
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what apply would record: redemptions, activations, expiries, reminders, admissions."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, markdown
+    }
+
+    @OptionGroup var repo: RepoOptions
+    @OptionGroup var state: StateOptions
+
+    @Option(help: "Output format: text, json or markdown (a pull-request comment).")
+    var format: Format = .text
+
+    @Option(name: .customLong("out"), help: ArgumentHelp(
+        "Also write the JSON plan to this file, for `apply PLANFILE`. It holds full codes: treat it as a secret.",
+        valueName: "PLANFILE"))
+    var out: String?
+
+    @Flag(help: "Exit 2 when the plan has changes (0: no changes, 1: errors).")
+    var detailedExitcode = false
+
+    @Flag(help: "Show full activation codes in text and Markdown output.")
+    var showCodes = false
+
+    func run() throws {
+        let at = try state.instant()
+        let workspace = Workspace(root: repo.directory, tenantsDirectory: repo.tenants, stateDirectory: state.state)
+        let plan = workspace.plan(at: at)
+        Console.report(plan.diagnostics)
+        if plan.hasErrors {
+            if format == .json { Console.out(PlanJSON.render(plan)) }
+            Console.err("Plan refused: \(plan.diagnostics.errorCount) error(s); nothing was written.\n")
+            throw ExitCode.failure
+        }
+        switch format {
+        case .text: Console.out(PlanText.render(plan, showCodes: showCodes))
+        case .json: Console.out(PlanJSON.render(plan))
+        case .markdown: Console.out(PlanMarkdown.render(plan, showCodes: showCodes))
+        }
+        if let out {
+            try FileOutput.write(PlanJSON.render(plan), to: repo.resolve(out))
+        }
+        if detailedExitcode, plan.hasChanges { throw ExitCode(2) }
+    }
+}
+
+extension RepoOptions {
+    /// A user-given path: absolute, or relative to `-C` (like `git -C`).
+    func resolve(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
+    }
+}
+
+/// Writes a user-requested output file (`--out`), replacing it atomically.
+enum FileOutput {
+    static func write(_ text: String, to path: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ValidationError("cannot write '\(path)': \(error.localizedDescription)")
+        }
+    }
+}

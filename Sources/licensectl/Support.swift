@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import LicenseKit
+
+/// `--state` and `--at`, shared by the commands that read state (SPEC §6).
+struct StateOptions: ParsableArguments {
+    @Option(name: .customLong("state"), help: ArgumentHelp("The state directory, relative to -C.", valueName: "DIR"))
+    var state: String = "state"
+
+    @Option(name: .customLong("at"), help: ArgumentHelp(
+        "\"Now\" for this run: YYYY-MM-DD (00:00:00Z) or an RFC 3339 date-time with an offset. Default: the current time, floored to the second.",
+        valueName: "T"))
+    var at: String?
+
+    /// The instant `--at` names, or the current time floored to the second (SPEC §2).
+    func instant() throws -> Instant {
+        guard let at else { return Instant.now() }
+        do {
+            return try Instant.parse(at)
+        } catch {
+            throw ValidationError("--at: \(error.message)")
+        }
+    }
+}
+
+extension Instant {
+    /// The current time, floored to the second. Only the executable reads the clock.
+    static func now() -> Instant {
+        Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970.rounded(.down)))
+    }
+}
+
+/// Where diagnostics and output go; colour only on a terminal and never with NO_COLOR.
+enum Console {
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func err(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    static var stderrIsColourTerminal: Bool {
+        isatty(2) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    }
+
+    /// Prints diagnostics compiler-style on stderr.
+    static func report(_ diagnostics: [Diagnostic]) {
+        guard !diagnostics.isEmpty else { return }
+        let colour = stderrIsColourTerminal
+        var text = ""
+        for d in diagnostics {
+            if colour {
+                let tint = d.severity == .error ? "\u{1B}[1;31m" : "\u{1B}[1;33m"
+                let place = d.location.map { "\u{1B}[1m\($0):\u{1B}[0m " } ?? "\u{1B}[1mlicensectl:\u{1B}[0m "
+                text += "\(place)\(tint)\(d.severity.rawValue):\u{1B}[0m \(d.message)\n"
+            } else {
+                text += d.description + "\n"
+            }
+        }
+        err(text)
+    }
+
+    /// Reports the diagnostics and fails when any is an error.
+    static func failOnErrors(_ diagnostics: [Diagnostic]) throws {
+        report(diagnostics)
+        if diagnostics.errorCount > 0 { throw ExitCode.failure }
+    }
+}
