@@ -226,8 +226,12 @@ struct JSONParser {
     }
 
     private mutating func expect(_ word: String) throws(JSONParseError) {
+        let start = i
         for c in word.utf8 {
-            guard i < bytes.count, bytes[i] == c else { throw fail("expected '\(word)'") }
+            guard i < bytes.count, bytes[i] == c else {
+                i = start
+                throw fail("expected a value")
+            }
             i += 1
         }
     }
