@@ -1,0 +1,154 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Low-level file operations of the state store, on POSIX calls so that every step is explicit:
+/// directories are opened with `O_NOFOLLOW` and files are addressed relative to them (`openat`,
+/// `renameat`), so no symlink inside `state/` is ever followed for a write (SPEC §5).
+enum FileSystem {
+    static func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
+
+    private static func isSymlink(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFLNK }
+    private static func isDirectory(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFDIR }
+    private static func isRegular(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFREG }
+
+    /// Opens a directory by path without following a symlink at its last component, creating it
+    /// (mode 0755) when `create` and it is missing. Returns `nil` when missing and not `create`.
+    static func openDirectory(_ path: String, display: String, create: Bool) throws(StateStoreError) -> Int32? {
+        var st = stat()
+        if lstat(path, &st) != 0 {
+            guard errno == ENOENT else { throw StateStoreError("cannot read \(display) (\(errnoText()))") }
+            guard create else { return nil }
+            if mkdir(path, 0o755) != 0, errno != EEXIST {
+                throw StateStoreError("cannot create \(display) (\(errnoText()))")
+            }
+            let parent = (path as NSString).deletingLastPathComponent
+            let pfd = open(parent.isEmpty ? "." : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if pfd >= 0 { _ = fsync(pfd); _ = close(pfd) }
+        } else if isSymlink(st) {
+            throw StateStoreError("\(display) is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a real directory")
+        } else if !isDirectory(st) {
+            throw StateStoreError("\(display) is not a directory")
+        }
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw StateStoreError("cannot open \(display) (\(errnoText()))") }
+        return fd
+    }
+
+    /// Opens (or creates) the subdirectory `name` of an open directory, refusing a symlink.
+    static func openSubdirectory(_ parent: Int32, _ name: String, display: String, create: Bool) throws(StateStoreError) -> Int32? {
+        var st = stat()
+        if fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) != 0 {
+            guard errno == ENOENT else { throw StateStoreError("cannot read \(display) (\(errnoText()))") }
+            guard create else { return nil }
+            if mkdirat(parent, name, 0o755) != 0, errno != EEXIST {
+                throw StateStoreError("cannot create \(display) (\(errnoText()))")
+            }
+            _ = fsync(parent)
+        } else if isSymlink(st) {
+            throw StateStoreError("\(display) is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a real directory")
+        } else if !isDirectory(st) {
+            throw StateStoreError("\(display) is not a directory")
+        }
+        let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw StateStoreError("cannot open \(display) (\(errnoText()))") }
+        return fd
+    }
+
+    /// Fails unless `name` in `dir` is missing or a regular file (never a symlink).
+    static func checkWritableTarget(_ dir: Int32, _ name: String, display: String) -> Diagnostic? {
+        var st = stat()
+        if fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0 {
+            return errno == ENOENT ? nil : .error("cannot read \(display) (\(errnoText()))", at: SourceLocation(file: display, line: 1))
+        }
+        if isSymlink(st) {
+            return .error("\(display) is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a regular file (nothing was written)",
+                          at: SourceLocation(file: display, line: 1))
+        }
+        if !isRegular(st) {
+            return .error("\(display) is not a regular file (nothing was written)", at: SourceLocation(file: display, line: 1))
+        }
+        return nil
+    }
+
+    /// Reads a whole file from an open descriptor.
+    static func readAll(_ fd: Int32) -> [UInt8]? {
+        var out = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if n == 0 { return out }
+            out.append(contentsOf: buffer[0..<n])
+        }
+    }
+
+    /// The bytes of `name` in `dir` (not following symlinks), or `nil` when it does not exist.
+    static func readFile(_ dir: Int32, _ name: String, display: String) throws(StateStoreError) -> [UInt8]? {
+        let fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw StateStoreError("cannot read \(display) (\(errnoText()))", file: display)
+        }
+        defer { _ = close(fd) }
+        guard let bytes = readAll(fd) else { throw StateStoreError("cannot read \(display) (\(errnoText()))", file: display) }
+        return bytes
+    }
+
+    /// Writes all bytes, retrying short writes and `EINTR`.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress.map { $0 + done }, bytes.count - done) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            done += n
+        }
+        return true
+    }
+
+    /// Atomically replaces `name` in `dir` with `bytes`: a temporary file `.<name>.tmp.<pid>` in
+    /// the same folder (`O_CREAT|O_EXCL|O_NOFOLLOW`), write, fsync, rename over the target.
+    /// The caller fsyncs `dir` afterwards. `beforeRename` runs between fsync and rename (crash
+    /// tests). The target must not be a symlink.
+    static func replace(_ dir: Int32, _ name: String, with bytes: [UInt8], display: String,
+                        beforeRename: () -> Void = {}) throws(StateStoreError) {
+        if let problem = checkWritableTarget(dir, name, display: display) { throw StateStoreError([problem]) }
+        let temp = ".\(name).tmp.\(getpid())"
+        var fd = openat(dir, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        if fd < 0, errno == EEXIST {
+            _ = unlinkat(dir, temp, 0)
+            fd = openat(dir, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        }
+        guard fd >= 0 else { throw StateStoreError("cannot create a temporary file next to \(display) (\(errnoText()))", file: display) }
+        guard writeAll(fd, bytes), fsync(fd) == 0 else {
+            let text = errnoText()
+            _ = close(fd)
+            _ = unlinkat(dir, temp, 0)
+            throw StateStoreError("cannot write \(display) (\(text)); it was not changed", file: display)
+        }
+        _ = close(fd)
+        beforeRename()
+        guard renameat(dir, temp, dir, name) == 0 else {
+            let text = errnoText()
+            _ = unlinkat(dir, temp, 0)
+            throw StateStoreError("cannot replace \(display) (\(text)); it was not changed", file: display)
+        }
+    }
+
+    /// Removes leftover temporary files (`.*.tmp.*`) of crashed writers from a directory.
+    static func removeStaleTemporaries(_ dir: Int32, path: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
+        for name in names where name.hasPrefix(".") && name.contains(".tmp.") {
+            _ = unlinkat(dir, name, 0)
+        }
+    }
+}

@@ -1,0 +1,439 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The JSON state directory of a license repo (SPEC §5):
+///
+/// ```
+/// state/tenants/<tenant>.json   one document per tenant (TenantState.canonicalJSON())
+/// state/journal.jsonl           append-only: one line per applied event
+/// state/.lock                   flock(2) lock; text `pid host startTime`
+/// state/.pending.json           intent of an apply in progress (exists only after a crash)
+/// ```
+///
+/// ## Journal lines
+/// One compact JSON object per applied event, keys sorted, absent fields left out:
+/// `{"action":"activate","apply":"2026-11-29T00:00:00Z","at":"2026-11-29T00:00:00Z",`
+/// `"code":"96D9-3718-59E5","expiresAt":"2027-11-29T00:00:00Z","seq":1,"tenant":"acme-water"}` —
+/// the tenant, every field of the ``PlanEvent``, `apply` (the apply's `at`) and `seq` (1-based
+/// over the whole apply, tenants by name, events in plan order).
+///
+/// ## Intent file `state/.pending.json`
+/// `{"apply", "files": [{"path": "tenants/<t>.json", "content": "<document text>"}],
+/// "formatVersion": 1, "journal": ["<line>", …], "journalOffset": <bytes>}` — the complete result
+/// of one apply, written atomically before any tenant file is touched; `journalOffset` is the
+/// journal's size (in bytes, ending with a newline) before this apply's lines.
+///
+/// ## Crash protocol (a SIGKILL at any moment)
+/// 1. Under the lock, write the intent atomically (temp file, fsync, rename, fsync `state/`).
+///    A crash before the rename leaves everything old: nothing to complete.
+/// 2. Replace each tenant file whose bytes differ atomically (temp, fsync, rename); fsync
+///    `state/tenants/`. Each file is always fully old or fully new.
+/// 3. Truncate the journal to `journalOffset` (dropping a partial or complete earlier attempt
+///    of this same apply), append the lines, fsync.
+/// 4. Delete the intent, fsync `state/`.
+/// Steps 2–4 are idempotent; ``recoverIfNeeded(lock:)`` replays them from a pending intent, so
+/// the next apply first completes the interrupted one and the journal holds each event once.
+///
+/// ## Crash tests
+/// With `LICENSECTL_TEST_CRASH_AFTER=<step>` in the environment (see ``crashAfter``) the store
+/// kills its own process with SIGKILL right after that step: `intent-temp` (intent written, not
+/// renamed), `intent`, `tenant-temp-<n>` (n-th written tenant file's temp written, not renamed;
+/// n is 1-based), `tenant-<n>` (n-th tenant file renamed), `tenants` (folder fsynced),
+/// `journal-torn` (half of the new journal bytes written), `journal`, `done` (intent removed,
+/// lock still held). Unset it for the rerun that recovers.
+public struct StateStore: Sendable {
+    /// The repo root (`-C DIR`), absolute or relative to the working directory.
+    public var root: String
+    /// The state directory relative to ``root`` (`--state`, default `state`), or absolute.
+    public var directory: String
+    /// Test hook: the step after which the process kills itself (see the type's documentation).
+    public var crashAfter: String?
+
+    /// - Parameters:
+    ///   - root: the repo root.
+    ///   - directory: the state directory, relative to `root` (default `state`).
+    ///   - crashAfter: crash-test step; by default `LICENSECTL_TEST_CRASH_AFTER` from the environment.
+    public init(root: String, directory: String = "state",
+                crashAfter: String? = ProcessInfo.processInfo.environment["LICENSECTL_TEST_CRASH_AFTER"]) {
+        self.root = root
+        self.directory = directory
+        self.crashAfter = crashAfter.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static let pendingName = ".pending.json"
+    static let journalName = "journal.jsonl"
+
+    /// The state directory's path for system calls.
+    var statePath: String { directory.hasPrefix("/") ? directory : (root as NSString).appendingPathComponent(directory) }
+
+    /// A path inside the state directory as shown to users (relative to the repo root).
+    func display(_ relative: String) -> String {
+        directory.hasSuffix("/") ? directory + relative : directory + "/" + relative
+    }
+
+    private func crashPoint(_ step: String) {
+        if crashAfter == step { kill(getpid(), SIGKILL) }
+    }
+
+    // MARK: - Reading
+
+    /// Loads every `state/tenants/*.json` (hidden files ignored), keyed by tenant name. A missing
+    /// state directory or tenants folder is empty state. Never modifies anything.
+    ///
+    /// When an interrupted apply left `state/.pending.json`, the documents it holds stand in for
+    /// the files they will replace (the state that ``recoverIfNeeded(lock:)`` completes), so a
+    /// plan made now matches what apply will find after recovery.
+    ///
+    /// - Returns: tenant name → document and its repo-relative path (`state/tenants/acme.json`).
+    /// - Throws: ``StateStoreError`` with one diagnostic per bad file (all of them, not the
+    ///   first): unreadable, empty, truncated or not JSON, invalid, newer `formatVersion`, or a
+    ///   file name that does not match its `tenant` (SPEC §5).
+    public func loadAll() throws(StateStoreError) -> [String: PriorState] {
+        let tenantsPath = (statePath as NSString).appendingPathComponent("tenants")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: tenantsPath, isDirectory: &isDirectory) else { return [:] }
+        guard isDirectory.boolValue else { throw StateStoreError("\(display("tenants")) is not a directory") }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: tenantsPath)
+        } catch {
+            throw StateStoreError("cannot list \(display("tenants")) (\(error.localizedDescription))")
+        }
+        var pending = [String: [UInt8]]()
+        if let intent = try readIntent() {
+            for file in intent.files { pending[file.path] = Array(file.content.utf8) }
+        }
+        var result = [String: PriorState]()
+        var problems = [Diagnostic]()
+        var files = Set(names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { "tenants/" + $0 })
+        files.formUnion(pending.keys)
+        for relative in files.sorted() {
+            let path = display(relative)
+            let bytes: [UInt8]
+            if let replacement = pending[relative] {
+                bytes = replacement
+            } else {
+                let fd = open((statePath as NSString).appendingPathComponent(relative), O_RDONLY | O_CLOEXEC)
+                guard fd >= 0, let read = FileSystem.readAll(fd) else {
+                    let text = FileSystem.errnoText()
+                    if fd >= 0 { _ = close(fd) }
+                    problems.append(.error("cannot read state file (\(text)); it was not changed",
+                                           at: SourceLocation(file: path, line: 1)))
+                    continue
+                }
+                _ = close(fd)
+                bytes = read
+            }
+            do {
+                let document = try TenantState.decode(stateFile: bytes, path: path)
+                result[document.tenant] = PriorState(document: document, path: path)
+            } catch {
+                problems.append(error)
+            }
+        }
+        guard problems.isEmpty else { throw StateStoreError(problems) }
+        return result
+    }
+
+    // MARK: - Locking
+
+    /// Takes the state directory's lock (see ``StateLock``), creating the directory if needed.
+    ///
+    /// - Parameters:
+    ///   - timeout: seconds to wait for a busy lock (`--lock-timeout`); 0 fails at once.
+    ///   - startTime: this process's start time (UTC), recorded for other lockers' messages.
+    /// - Throws: ``StateStoreError`` naming the holder.
+    public func lock(timeout: Double, startTime: Instant) throws(StateStoreError) -> StateLock {
+        try StateLock.acquire(stateDirectory: statePath, display: directory, timeout: timeout, startTime: startTime)
+    }
+
+    // MARK: - Applying
+
+    /// The outcome of writing a plan.
+    public struct ApplyResult: Sendable, Hashable {
+        /// Repo-relative paths of the tenant files replaced, by name.
+        public var written: [String] = []
+        /// Repo-relative paths of changed tenants whose file already had identical bytes.
+        public var unchanged: [String] = []
+        /// Lines appended to `state/journal.jsonl`.
+        public var journalLines = 0
+        /// Whether an interrupted apply was completed first (only set by ``apply(_:lockTimeout:startTime:)``).
+        public var recovered = false
+        /// E.g. a torn journal line without a pending intent that was cut off.
+        public var warnings: [Diagnostic] = []
+    }
+
+    /// Locks, completes an interrupted apply, writes the plan, unlocks. For callers that plan
+    /// under the lock themselves (the CLI: lock → recover → load → plan → write), use
+    /// ``lock(timeout:startTime:)``, ``recoverIfNeeded(lock:)`` and ``write(_:lock:)``.
+    ///
+    /// - Throws: ``StateStoreError`` (lock busy, plan with errors, symlinks, I/O).
+    public func apply(_ plan: Plan, lockTimeout: Double, startTime: Instant) throws(StateStoreError) -> ApplyResult {
+        let lock = try lock(timeout: lockTimeout, startTime: startTime)
+        defer { lock.release() }
+        let recovered = try recoverIfNeeded(lock: lock)
+        var result = try write(plan, lock: lock)
+        result.recovered = recovered
+        return result
+    }
+
+    /// Writes every `changed` tenant's ``TenantPlan/newState`` and journals its events,
+    /// following the crash protocol of this type. Files whose bytes are unchanged are not
+    /// rewritten. Nothing is written when a target is a symlink or not a regular file.
+    ///
+    /// - Parameter lock: the held lock of this state directory.
+    /// - Throws: ``StateStoreError``: the plan has errors; a pending intent was not recovered
+    ///   first; a changed tenant has no new document or an unsafe name; a symlink; I/O errors.
+    public func write(_ plan: Plan, lock: StateLock) throws(StateStoreError) -> ApplyResult {
+        guard lock.isHeld else { throw StateStoreError("internal error: the state lock is not held") }
+        guard !plan.hasErrors else { throw StateStoreError("the plan has errors; nothing was written") }
+        var problems = [Diagnostic]()
+        var documents = [(tenant: String, state: TenantState)]()
+        for tenant in plan.tenants where tenant.changed {
+            guard let state = tenant.newState, state.tenant == tenant.tenant else {
+                problems.append(.error("internal error: tenant '\(tenant.tenant)' is changed but has no new state document"))
+                continue
+            }
+            guard StateStore.isSafeFileName(tenant.tenant) else {
+                problems.append(.error("tenant name '\(tenant.tenant)' cannot be a state file name"))
+                continue
+            }
+            documents.append((tenant.tenant, state))
+        }
+        guard problems.isEmpty else { throw StateStoreError(problems) }
+
+        guard let stateFD = try FileSystem.openDirectory(statePath, display: directory, create: true) else {
+            throw StateStoreError("cannot create \(directory)")
+        }
+        defer { _ = close(stateFD) }
+        guard (try FileSystem.readFile(stateFD, StateStore.pendingName, display: display(StateStore.pendingName))) == nil else {
+            throw StateStoreError("an interrupted apply is pending in \(display(StateStore.pendingName)); it must be recovered first")
+        }
+        guard let tenantsFD = try FileSystem.openSubdirectory(stateFD, "tenants", display: display("tenants"), create: true) else {
+            throw StateStoreError("cannot create \(display("tenants"))")
+        }
+        defer { _ = close(tenantsFD) }
+
+        var result = ApplyResult()
+        var files = [IntentFile]()
+        for (tenant, state) in documents {
+            let name = tenant + ".json"
+            let shown = display("tenants/" + name)
+            if let problem = FileSystem.checkWritableTarget(tenantsFD, name, display: shown) {
+                problems.append(problem)
+                continue
+            }
+            let content = state.canonicalJSON()
+            let old = try? FileSystem.readFile(tenantsFD, name, display: shown)
+            if old == Array(content.utf8) {
+                result.unchanged.append(shown)
+            } else {
+                files.append(IntentFile(path: "tenants/" + name, content: content))
+            }
+        }
+        if let problem = FileSystem.checkWritableTarget(stateFD, StateStore.journalName, display: display(StateStore.journalName)) {
+            problems.append(problem)
+        }
+        guard problems.isEmpty else { throw StateStoreError(problems) }
+
+        let lines = journalLines(plan, tenants: Set(documents.map(\.tenant)))
+        if files.isEmpty && lines.isEmpty { return result }
+
+        let (offset, warning) = try normalizedJournalSize(stateFD)
+        if let warning { result.warnings.append(warning) }
+        let intent = Intent(apply: plan.at.description, files: files, journal: lines, journalOffset: offset)
+        try FileSystem.replace(stateFD, StateStore.pendingName, with: Array(intent.text.utf8),
+                               display: display(StateStore.pendingName), beforeRename: { crashPoint("intent-temp") })
+        _ = fsync(stateFD)
+        crashPoint("intent")
+        try replay(intent, stateFD: stateFD, tenantsFD: tenantsFD)
+        result.written = files.map { display($0.path) }
+        result.journalLines = lines.count
+        return result
+    }
+
+    /// Completes an apply that was interrupted (a pending `state/.pending.json`): writes its
+    /// tenant files, appends its journal lines exactly once, removes the intent. Also removes
+    /// leftover temporary files. Idempotent.
+    ///
+    /// - Parameter lock: the held lock of this state directory.
+    /// - Returns: whether an interrupted apply was completed.
+    /// - Throws: ``StateStoreError`` when the intent is unreadable or a write fails.
+    public func recoverIfNeeded(lock: StateLock) throws(StateStoreError) -> Bool {
+        guard lock.isHeld else { throw StateStoreError("internal error: the state lock is not held") }
+        guard let stateFD = try FileSystem.openDirectory(statePath, display: directory, create: false) else { return false }
+        defer { _ = close(stateFD) }
+        FileSystem.removeStaleTemporaries(stateFD, path: statePath)
+        let tenantsFD = try FileSystem.openSubdirectory(stateFD, "tenants", display: display("tenants"), create: false)
+        if let tenantsFD {
+            FileSystem.removeStaleTemporaries(tenantsFD, path: (statePath as NSString).appendingPathComponent("tenants"))
+            _ = close(tenantsFD)
+        }
+        guard let intent = try readIntent() else { return false }
+        guard let tenantsFD = try FileSystem.openSubdirectory(stateFD, "tenants", display: display("tenants"), create: true) else {
+            throw StateStoreError("cannot create \(display("tenants"))")
+        }
+        defer { _ = close(tenantsFD) }
+        try replay(intent, stateFD: stateFD, tenantsFD: tenantsFD)
+        return true
+    }
+
+    /// Steps 2–4 of the crash protocol; idempotent.
+    private func replay(_ intent: Intent, stateFD: Int32, tenantsFD: Int32) throws(StateStoreError) {
+        for (n, file) in intent.files.enumerated() {
+            let name = String(file.path.dropFirst("tenants/".count))
+            let bytes = Array(file.content.utf8)
+            if (try? FileSystem.readFile(tenantsFD, name, display: display(file.path))) == bytes { continue }
+            try FileSystem.replace(tenantsFD, name, with: bytes, display: display(file.path),
+                                   beforeRename: { crashPoint("tenant-temp-\(n + 1)") })
+            crashPoint("tenant-\(n + 1)")
+        }
+        _ = fsync(tenantsFD)
+        crashPoint("tenants")
+
+        let journalShown = display(StateStore.journalName)
+        let fd = openat(stateFD, StateStore.journalName, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw StateStoreError("cannot open \(journalShown) (\(FileSystem.errnoText()))", file: journalShown) }
+        defer { _ = close(fd) }
+        let size = Int(lseek(fd, 0, SEEK_END))
+        if size != intent.journalOffset {
+            if size > intent.journalOffset {
+                _ = ftruncate(fd, off_t(intent.journalOffset))
+            } else {
+                // The journal shrank since the intent was written (edited by hand): keep what is
+                // there, cut a torn last line, and append.
+                _ = try normalizedJournalSize(stateFD)
+            }
+        }
+        _ = lseek(fd, 0, SEEK_END)
+        let bytes = Array(intent.journal.map { $0 + "\n" }.joined().utf8)
+        if crashAfter == "journal-torn" {
+            _ = FileSystem.writeAll(fd, Array(bytes.prefix(bytes.count / 2)))
+            crashPoint("journal-torn")
+        }
+        guard FileSystem.writeAll(fd, bytes), fsync(fd) == 0 else {
+            throw StateStoreError("cannot append to \(journalShown) (\(FileSystem.errnoText()))", file: journalShown)
+        }
+        _ = fsync(stateFD)
+        crashPoint("journal")
+
+        guard unlinkat(stateFD, StateStore.pendingName, 0) == 0 || errno == ENOENT else {
+            throw StateStoreError("cannot remove \(display(StateStore.pendingName)) (\(FileSystem.errnoText()))")
+        }
+        _ = fsync(stateFD)
+        crashPoint("done")
+    }
+
+    /// The journal's size after cutting a torn last line (one not ending in a newline); the
+    /// warning says what was cut.
+    private func normalizedJournalSize(_ stateFD: Int32) throws(StateStoreError) -> (Int, Diagnostic?) {
+        let shown = display(StateStore.journalName)
+        guard let bytes = try FileSystem.readFile(stateFD, StateStore.journalName, display: shown) else { return (0, nil) }
+        guard let last = bytes.last, last != 0x0A else { return (bytes.count, nil) }
+        let keep = (bytes.lastIndex(of: 0x0A) ?? -1) + 1
+        let fd = openat(stateFD, StateStore.journalName, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0, ftruncate(fd, off_t(keep)) == 0, fsync(fd) == 0 else {
+            if fd >= 0 { _ = close(fd) }
+            throw StateStoreError("cannot repair \(shown) (\(FileSystem.errnoText()))", file: shown)
+        }
+        _ = close(fd)
+        let line = bytes[0..<keep].filter { $0 == 0x0A }.count + 1
+        return (keep, .warning("cut a torn last journal line (\(bytes.count - keep) bytes without a newline)",
+                               at: SourceLocation(file: shown, line: line)))
+    }
+
+    /// Journal lines of a plan's events for the given tenants (see the type's documentation).
+    func journalLines(_ plan: Plan, tenants: Set<String>) -> [String] {
+        var lines = [String]()
+        let encoder = JSONEncoder()
+        for tenant in plan.tenants where tenants.contains(tenant.tenant) {
+            for event in tenant.events {
+                var fields = [String: JSONValue]()
+                if let data = try? encoder.encode(event), let node = try? JSONParser.parse(Array(data)),
+                   case .object(let members) = node.kind {
+                    for (key, value) in members {
+                        switch value.kind {
+                        case .string(let s): fields[key] = .string(s)
+                        case .number(let n): if let i = Int(n) { fields[key] = .int(i) }
+                        case .bool(let b): fields[key] = .bool(b)
+                        default: break
+                        }
+                    }
+                }
+                fields["tenant"] = .string(tenant.tenant)
+                fields["apply"] = .string(plan.at.description)
+                fields["seq"] = .int(lines.count + 1)
+                lines.append(JSONValue.object(fields).compactText())
+            }
+        }
+        return lines
+    }
+
+    static func isSafeFileName(_ name: String) -> Bool {
+        !name.isEmpty && !name.hasPrefix(".") && !name.contains("/") && !name.utf8.contains(0)
+    }
+
+    // MARK: - Intent
+
+    struct IntentFile: Sendable, Hashable {
+        /// Relative to the state directory: `tenants/<tenant>.json`.
+        var path: String
+        var content: String
+    }
+
+    struct Intent: Sendable, Hashable {
+        var apply: String
+        var files: [IntentFile]
+        var journal: [String]
+        var journalOffset: Int
+
+        var text: String {
+            JSONValue.object([
+                "formatVersion": .int(1),
+                "apply": .string(apply),
+                "files": .array(files.map { .object(["path": .string($0.path), "content": .string($0.content)]) }),
+                "journal": .array(journal.map(JSONValue.string)),
+                "journalOffset": .int(journalOffset),
+            ]).prettyText()
+        }
+    }
+
+    /// The pending intent, if any.
+    func readIntent() throws(StateStoreError) -> Intent? {
+        let shown = display(StateStore.pendingName)
+        let path = (statePath as NSString).appendingPathComponent(StateStore.pendingName)
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw StateStoreError("cannot read \(shown) (\(FileSystem.errnoText()))", file: shown)
+        }
+        defer { _ = close(fd) }
+        let bad = StateStoreError(
+            "the intent of an interrupted apply is unreadable; it is written atomically, so this file was edited: remove it and run apply again",
+            file: shown)
+        guard let bytes = FileSystem.readAll(fd), let node = try? JSONParser.parse(bytes),
+              case .string(let apply)? = node.member("apply")?.kind,
+              case .number(let offsetText)? = node.member("journalOffset")?.kind, let offset = Int(offsetText),
+              case .array(let fileNodes)? = node.member("files")?.kind,
+              case .array(let lineNodes)? = node.member("journal")?.kind,
+              case .number(let version)? = node.member("formatVersion")?.kind, version == "1"
+        else { throw bad }
+        var files = [IntentFile]()
+        for file in fileNodes {
+            guard case .string(let p)? = file.member("path")?.kind, case .string(let c)? = file.member("content")?.kind,
+                  p.hasPrefix("tenants/"), StateStore.isSafeFileName(String(p.dropFirst("tenants/".count)))
+            else { throw bad }
+            files.append(IntentFile(path: p, content: c))
+        }
+        var lines = [String]()
+        for line in lineNodes {
+            guard case .string(let l) = line.kind else { throw bad }
+            lines.append(l)
+        }
+        return Intent(apply: apply, files: files, journal: lines, journalOffset: offset)
+    }
+}

@@ -1,0 +1,346 @@
+/// A state document that is not a valid tenant document: what is wrong and the byte offset of
+/// the value at fault.
+struct StateDecodeError: Error, Sendable, Equatable {
+    var message: String
+    var offset: Int
+}
+
+// MARK: - Encoding
+
+extension LicenseRecord {
+    var jsonValue: JSONValue {
+        func instant(_ i: Instant?) -> JSONValue { i.map { .string($0.description) } ?? .null }
+        return .object([
+            "code": .string(code.canonical),
+            "type": .string(type.rawValue),
+            "capacity": .int(capacity),
+            "status": .string(status.rawValue),
+            "issued": .string(issued.description),
+            "term": .string(term.description),
+            "activation": activation.map { .string($0.description) } ?? .null,
+            "stockExpiresAt": .string(stockExpiresAt.description),
+            "redeemedAt": .string(redeemedAt.description),
+            "scheduledAt": instant(scheduledAt),
+            "activatedAt": instant(activatedAt),
+            "expiresAt": instant(expiresAt),
+            "invalidatedAt": instant(invalidatedAt),
+            "archivedAt": instant(archivedAt),
+            "renew": .bool(renew),
+            "remindersSent": .array(remindersSent.map { .string($0.description) }),
+            "source": .string(source),
+        ])
+    }
+}
+
+extension RouterRecord {
+    var jsonValue: JSONValue {
+        .object([
+            "serial": .string(serial),
+            "connectedAt": connectedAt.map { .string($0.description) } ?? .null,
+            "status": .string(status.rawValue),
+            "reason": reason.map { .string($0.rawValue) } ?? .null,
+        ])
+    }
+}
+
+extension TenantSummary {
+    var jsonValue: JSONValue {
+        .object(["mode": .string(mode.rawValue), "capacity": .int(capacity), "online": .int(online), "offline": .int(offline)])
+    }
+}
+
+extension TenantState {
+    var jsonValue: JSONValue {
+        .object([
+            "formatVersion": .int(formatVersion),
+            "tenant": .string(tenant),
+            "lineage": .string(lineage),
+            "serial": .int(serial),
+            "appliedAt": .string(appliedAt.description),
+            "paidSince": paidSince.map { .string($0.description) } ?? .null,
+            "retiredAt": retiredAt.map { .string($0.description) } ?? .null,
+            "licenses": .array(licenses.sorted { $0.code < $1.code }.map(\.jsonValue)),
+            "routers": .array(routers.sorted { $0.serial.utf8.lexicographicallyPrecedes($1.serial.utf8) }.map(\.jsonValue)),
+            "summary": summary.jsonValue,
+        ])
+    }
+
+    /// The document's canonical text (SPEC §5): every field, absent values as `null`, keys
+    /// sorted, 2-space indent, licenses sorted by code, routers by serial, a trailing newline.
+    /// Equal documents always give identical bytes.
+    public func canonicalJSON() -> String { jsonValue.prettyText() }
+
+    /// Decodes a tenant document from the bytes of a state file, validating every field.
+    ///
+    /// - Parameters:
+    ///   - bytes: the file's content.
+    ///   - path: the file's path relative to the repo root, used in diagnostics and to check that
+    ///     the file name is `<tenant>.json`; `nil` skips the name check.
+    /// - Throws: a ``Diagnostic`` at the place of the problem: empty file, not JSON, newer
+    ///   `formatVersion`, missing or unknown keys, wrong types, unknown enum values, a file name
+    ///   that does not match `tenant` (SPEC §5).
+    public static func decode(stateFile bytes: [UInt8], path: String?) throws(Diagnostic) -> TenantState {
+        let file = path ?? "<state>"
+        let keep = "; the file was not changed: fix it or restore it from git"
+        func located(_ message: String, _ offset: Int) -> Diagnostic {
+            let (line, column) = bytes.lineAndColumn(ofOffset: offset)
+            // A newer document is valid, just not for this build: don't suggest fixing it.
+            let hint = message.contains("upgrade licensectl") ? "; the file was not changed" : keep
+            return .error(message + hint, at: SourceLocation(file: file, line: line, column: column))
+        }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            throw located("state file is empty", 0)
+        }
+        let root: JSONNode
+        do {
+            root = try JSONParser.parse(bytes)
+        } catch {
+            let (line, column) = bytes.lineAndColumn(ofOffset: error.offset)
+            throw located("state file is truncated or not JSON (\(error.message) at line \(line), column \(column))", 0)
+        }
+        do throws(StateDecodeError) {
+            let state = try TenantState(node: root)
+            if let path {
+                let name = String(path.split(separator: "/").last ?? Substring(path))
+                guard name == state.tenant + ".json" else {
+                    let tenantOffset = root.member("tenant")?.offset ?? 0
+                    throw StateDecodeError(
+                        message: "file name '\(name)' does not match tenant '\(state.tenant)': rename the file to '\(state.tenant).json' (git mv) or fix the tenant field",
+                        offset: tenantOffset)
+                }
+            }
+            return state
+        } catch {
+            throw located(error.message, error.offset)
+        }
+    }
+}
+
+extension TenantState: Codable {
+    /// Decodes with the same validation as ``decode(stateFile:path:)`` (without locations).
+    public init(from decoder: any Decoder) throws {
+        let value = try JSONValue(from: decoder)
+        do {
+            self = try TenantState(node: JSONNode(value: value))
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
+        }
+    }
+
+    /// Encodes every field of SPEC §5, absent values as `null`.
+    public func encode(to encoder: any Encoder) throws {
+        try jsonValue.encode(to: encoder)
+    }
+}
+
+// MARK: - Decoding
+
+extension JSONNode {
+    func member(_ key: String) -> JSONNode? {
+        guard case .object(let members) = kind else { return nil }
+        return members.first { $0.key == key }?.value
+    }
+}
+
+/// Reads the members of one JSON object, with the dotted path used in messages.
+private struct Fields {
+    let node: JSONNode
+    let path: String
+    let members: [String: JSONNode]
+
+    init(_ node: JSONNode, path: String, keys: [String]) throws(StateDecodeError) {
+        guard case .object(let list) = node.kind else {
+            throw StateDecodeError(message: "\(path.isEmpty ? "document" : path): expected an object, found \(node.kindName)", offset: node.offset)
+        }
+        self.node = node
+        self.path = path
+        var members = [String: JSONNode]()
+        for (key, value) in list {
+            guard keys.contains(key) else {
+                throw StateDecodeError(message: "\(path.isEmpty ? key : path + "." + key): unknown key (expected one of \(keys.sorted().joined(separator: ", ")))", offset: value.offset)
+            }
+            members[key] = value
+        }
+        self.members = members
+        for key in keys where members[key] == nil {
+            throw StateDecodeError(message: "\(path.isEmpty ? "document" : path): missing key '\(key)'", offset: node.offset)
+        }
+    }
+
+    func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func node(_ key: String) -> JSONNode { members[key] ?? JSONNode(kind: .null, offset: node.offset) }
+
+    func wrong(_ key: String, _ expected: String) -> StateDecodeError {
+        let n = node(key)
+        var found = n.kindName
+        if case .string(let s) = n.kind { found = "'\(s)'" }
+        if case .number(let s) = n.kind { found = s }
+        return StateDecodeError(message: "\(name(key)): expected \(expected), found \(found)", offset: n.offset)
+    }
+
+    func string(_ key: String) throws(StateDecodeError) -> String {
+        guard case .string(let s) = node(key).kind else { throw wrong(key, "a string") }
+        return s
+    }
+
+    func int(_ key: String, atLeast minimum: Int = 0) throws(StateDecodeError) -> Int {
+        guard case .number(let text) = node(key).kind, let n = Int(text), n >= minimum else {
+            throw wrong(key, "an integer ≥ \(minimum)")
+        }
+        return n
+    }
+
+    func bool(_ key: String) throws(StateDecodeError) -> Bool {
+        guard case .bool(let b) = node(key).kind else { throw wrong(key, "true or false") }
+        return b
+    }
+
+    func isNull(_ key: String) -> Bool {
+        if case .null = node(key).kind { return true }
+        return false
+    }
+
+    func instant(_ key: String) throws(StateDecodeError) -> Instant {
+        let expected = "an instant YYYY-MM-DDTHH:MM:SSZ"
+        guard case .string(let s) = node(key).kind else { throw wrong(key, expected) }
+        guard let i = try? Instant.parse(s), i.description == s else { throw wrong(key, expected) }
+        return i
+    }
+
+    func optionalInstant(_ key: String) throws(StateDecodeError) -> Instant? {
+        isNull(key) ? nil : try instant(key)
+    }
+
+    func oneOf<T: RawRepresentable>(_ key: String, _ allowed: [T]) throws(StateDecodeError) -> T
+    where T.RawValue == String {
+        let names = allowed.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        guard case .string(let s) = node(key).kind, let v = T(rawValue: s) else { throw wrong(key, "one of \(names)") }
+        return v
+    }
+
+    func array(_ key: String) throws(StateDecodeError) -> [JSONNode] {
+        guard case .array(let items) = node(key).kind else { throw wrong(key, "an array") }
+        return items
+    }
+}
+
+
+private let tenantKeys = ["formatVersion", "tenant", "lineage", "serial", "appliedAt", "paidSince", "retiredAt",
+                          "licenses", "routers", "summary"]
+private let licenseKeys = ["code", "type", "capacity", "status", "issued", "term", "activation", "stockExpiresAt",
+                           "redeemedAt", "scheduledAt", "activatedAt", "expiresAt", "invalidatedAt", "archivedAt",
+                           "renew", "remindersSent", "source"]
+private let routerKeys = ["serial", "connectedAt", "status", "reason"]
+private let summaryKeys = ["mode", "capacity", "online", "offline"]
+
+extension TenantState {
+    /// Validates and decodes a parsed document. `formatVersion` is checked first so that a newer
+    /// document is reported as newer, not as invalid.
+    init(node: JSONNode) throws(StateDecodeError) {
+        guard case .object = node.kind else {
+            throw StateDecodeError(message: "expected a tenant document (a JSON object), found \(node.kindName)", offset: node.offset)
+        }
+        if let v = node.member("formatVersion"), case .number(let text) = v.kind, let n = Int(text),
+           n > TenantState.currentFormatVersion {
+            throw StateDecodeError(
+                message: "state file has formatVersion \(n), newer than this licensectl reads (\(TenantState.currentFormatVersion)); upgrade licensectl",
+                offset: v.offset)
+        }
+        let f = try Fields(node, path: "", keys: tenantKeys)
+        let version = try f.int("formatVersion", atLeast: 1)
+        let tenant = try f.string("tenant")
+        let lineage = try f.string("lineage")
+        let serial = try f.int("serial", atLeast: 1)
+        let appliedAt = try f.instant("appliedAt")
+        let paidSince = try f.optionalInstant("paidSince")
+        let retiredAt = try f.optionalInstant("retiredAt")
+        var licenses = [LicenseRecord]()
+        var codes = Set<ActivationCode>()
+        for (i, item) in try f.array("licenses").enumerated() {
+            let license = try LicenseRecord(node: item, path: "licenses[\(i)]")
+            guard codes.insert(license.code).inserted else {
+                throw StateDecodeError(message: "licenses[\(i)].code: \(license.code) appears twice", offset: item.offset)
+            }
+            licenses.append(license)
+        }
+        var routers = [RouterRecord]()
+        var serials = Set<String>()
+        for (i, item) in try f.array("routers").enumerated() {
+            let router = try RouterRecord(node: item, path: "routers[\(i)]")
+            guard serials.insert(router.serial).inserted else {
+                throw StateDecodeError(message: "routers[\(i)].serial: '\(router.serial)' appears twice", offset: item.offset)
+            }
+            routers.append(router)
+        }
+        let s = try Fields(f.node("summary"), path: "summary", keys: summaryKeys)
+        let summary = TenantSummary(
+            mode: try s.oneOf("mode", [TenantMode.full, .limited, .disabled]), capacity: try s.int("capacity"),
+            online: try s.int("online"), offline: try s.int("offline"))
+        self.init(formatVersion: version, tenant: tenant, lineage: lineage, serial: serial, appliedAt: appliedAt,
+                  paidSince: paidSince, retiredAt: retiredAt, licenses: licenses, routers: routers, summary: summary)
+    }
+}
+
+extension LicenseRecord {
+    fileprivate init(node: JSONNode, path: String) throws(StateDecodeError) {
+        let f = try Fields(node, path: path, keys: licenseKeys)
+        let codeText = try f.string("code")
+        guard let code = try? ActivationCode(parsing: codeText), code.canonical == codeText else {
+            throw f.wrong("code", "an activation code XXXX-XXXX-XXXX")
+        }
+        let type = try f.oneOf("type", LicenseType.allCases)
+        let capacity = try f.int("capacity")
+        guard capacity == type.capacity else {
+            throw StateDecodeError(message: "\(path).capacity: \(capacity) does not match \(type) (\(type.capacity))", offset: f.node("capacity").offset)
+        }
+        let status = try f.oneOf("status", LicenseStatus.allCases)
+        let issued = try f.instant("issued")
+        let termText = try f.string("term")
+        guard let term = try? Term.parse(termText), term.description == termText else {
+            throw f.wrong("term", "an ISO 8601 duration such as P1Y")
+        }
+        var activation: ActivationRequest?
+        if !f.isNull("activation") {
+            let text = try f.string("activation")
+            guard let a = try? ActivationRequest(parsing: text), a.description == text else {
+                throw f.wrong("activation", "'immediately', an instant YYYY-MM-DDTHH:MM:SSZ or null")
+            }
+            activation = a
+        }
+        let stockExpiresAt = try f.instant("stockExpiresAt")
+        guard stockExpiresAt == issued.adding(.twoYears) else {
+            throw StateDecodeError(message: "\(path).stockExpiresAt: expected \(issued.adding(.twoYears)) (issued + P2Y), found \(stockExpiresAt)", offset: f.node("stockExpiresAt").offset)
+        }
+        var reminders = [Instant]()
+        for (i, item) in try f.array("remindersSent").enumerated() {
+            guard case .string(let s) = item.kind, let r = try? Instant.parse(s), r.description == s else {
+                throw StateDecodeError(message: "\(path).remindersSent[\(i)]: expected an instant YYYY-MM-DDTHH:MM:SSZ, found \(item.kindName)", offset: item.offset)
+            }
+            reminders.append(r)
+        }
+        self.init(code: code, type: type, status: status, issued: issued, term: term, activation: activation,
+                  redeemedAt: try f.instant("redeemedAt"), scheduledAt: try f.optionalInstant("scheduledAt"),
+                  activatedAt: try f.optionalInstant("activatedAt"), expiresAt: try f.optionalInstant("expiresAt"),
+                  invalidatedAt: try f.optionalInstant("invalidatedAt"), archivedAt: try f.optionalInstant("archivedAt"),
+                  renew: try f.bool("renew"), remindersSent: reminders, source: try f.string("source"))
+    }
+}
+
+extension RouterRecord {
+    fileprivate init(node: JSONNode, path: String) throws(StateDecodeError) {
+        let f = try Fields(node, path: path, keys: routerKeys)
+        let serialText = try f.string("serial")
+        guard (try? RouterSerial.validate(serialText)) != nil else {
+            throw f.wrong("serial", "a router serial of 1-64 characters A-Z a-z 0-9 . _ : -")
+        }
+        let status = try f.oneOf("status", [RouterStatus.online, .offline])
+        var reason: RejectionReason?
+        if status == .offline {
+            reason = try f.oneOf("reason", [RejectionReason.notConnected, .noValidLicense, .capacity])
+        } else if !f.isNull("reason") {
+            throw f.wrong("reason", "null for an online router")
+        }
+        self.init(serial: serialText, connectedAt: try f.optionalInstant("connectedAt"), status: status, reason: reason)
+    }
+}
