@@ -367,7 +367,7 @@ public struct StateStore: Sendable {
                 fields["tenant"] = .string(tenant.tenant)
                 fields["apply"] = .string(plan.at.description)
                 fields["seq"] = .int(lines.count + 1)
-                lines.append(JSONValue.object(fields).compactText())
+                lines.append(JSONValue.object(fields).serializedCompact())
             }
         }
         return lines
@@ -398,7 +398,7 @@ public struct StateStore: Sendable {
                 "files": .array(files.map { .object(["path": .string($0.path), "content": .string($0.content)]) }),
                 "journal": .array(journal.map(JSONValue.string)),
                 "journalOffset": .int(journalOffset),
-            ]).prettyText()
+            ]).serialized()
         }
     }
 

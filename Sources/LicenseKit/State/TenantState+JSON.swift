@@ -68,7 +68,7 @@ extension TenantState {
     /// The document's canonical text (SPEC §5): every field, absent values as `null`, keys
     /// sorted, 2-space indent, licenses sorted by code, routers by serial, a trailing newline.
     /// Equal documents always give identical bytes.
-    public func canonicalJSON() -> String { jsonValue.prettyText() }
+    public func canonicalJSON() -> String { jsonValue.serialized() }
 
     /// Decodes a tenant document from the bytes of a state file, validating every field.
     ///
@@ -143,7 +143,7 @@ extension JSONNode {
 }
 
 /// Reads the members of one JSON object, with the dotted path used in messages.
-private struct Fields {
+private struct JSONFields {
     let node: JSONNode
     let path: String
     let members: [String: JSONNode]
@@ -247,7 +247,7 @@ extension TenantState {
                 message: "state file has formatVersion \(n), newer than this licensectl reads (\(TenantState.currentFormatVersion)); upgrade licensectl",
                 offset: v.offset)
         }
-        let f = try Fields(node, path: "", keys: tenantKeys)
+        let f = try JSONFields(node, path: "", keys: tenantKeys)
         let version = try f.int("formatVersion", atLeast: 1)
         let tenant = try f.string("tenant")
         let lineage = try f.string("lineage")
@@ -273,7 +273,7 @@ extension TenantState {
             }
             routers.append(router)
         }
-        let s = try Fields(f.node("summary"), path: "summary", keys: summaryKeys)
+        let s = try JSONFields(f.node("summary"), path: "summary", keys: summaryKeys)
         let summary = TenantSummary(
             mode: try s.oneOf("mode", [TenantMode.full, .limited, .disabled]), capacity: try s.int("capacity"),
             online: try s.int("online"), offline: try s.int("offline"))
@@ -284,7 +284,7 @@ extension TenantState {
 
 extension LicenseRecord {
     fileprivate init(node: JSONNode, path: String) throws(StateDecodeError) {
-        let f = try Fields(node, path: path, keys: licenseKeys)
+        let f = try JSONFields(node, path: path, keys: licenseKeys)
         let codeText = try f.string("code")
         guard let code = try? ActivationCode(parsing: codeText), code.canonical == codeText else {
             throw f.wrong("code", "an activation code XXXX-XXXX-XXXX")
@@ -329,7 +329,7 @@ extension LicenseRecord {
 
 extension RouterRecord {
     fileprivate init(node: JSONNode, path: String) throws(StateDecodeError) {
-        let f = try Fields(node, path: path, keys: routerKeys)
+        let f = try JSONFields(node, path: path, keys: routerKeys)
         let serialText = try f.string("serial")
         guard (try? RouterSerial.validate(serialText)) != nil else {
             throw f.wrong("serial", "a router serial of 1-64 characters A-Z a-z 0-9 . _ : -")

@@ -93,7 +93,7 @@ private let goldenPlans: [(String, Plan)] = [
     }
 
     @Test(arguments: [
-        ("", "not a licensectl plan: invalid JSON at byte 0: unexpected end of input"),
+        ("", "not a licensectl plan: invalid JSON at byte 0: unexpected end of file"),
         ("[1]", "not a licensectl plan: expected a JSON object at the top"),
         ("{\"formatVersion\": \"1\"}", "not a licensectl plan: no integer 'formatVersion'"),
         ("{\"formatVersion\": 1, \"at\": \"2026-11-29T00:00:00Z\"}", "not a licensectl plan: missing key 'inputsDigest' in top level"),
@@ -276,9 +276,9 @@ private let goldenPlans: [(String, Plan)] = [
 
     @Test(arguments: [
         ("{\"a\":1,\"a\":2}", "duplicate key 'a'", 7),
-        ("[1,]", "unexpected character ']'", 3),
-        ("01", "unexpected data after the JSON value", 1),
-        ("\"\\ud83d\"", "unpaired surrogate", 7),
+        ("[1,]", "expected a value", 3),
+        ("01", "unexpected text after the end of the JSON value", 1),
+        ("\"\\ud83d\"", "unpaired surrogate in \\u escape", 7),
         ("{\"a\" 1}", "expected ':'", 5),
     ])
     func invalidJSONIsRefusedWithOffset(input: String, message: String, offset: Int) {

@@ -75,7 +75,7 @@ import Testing
 
     @Test func stringsAreEscapedPerRFC8259() {
         let value = JSONValue.object(["k": .string("a\"b\\c/d\n\u{01}é")])
-        #expect(value.compactText() == #"{"k":"a\"b\\c/d\n\u0001é"}"#)
+        #expect(value.serializedCompact() == #"{"k":"a\"b\\c/d\n\u0001é"}"#)
     }
 
     static let keep = "; the file was not changed: fix it or restore it from git"

@@ -1,117 +1,7 @@
-/// A JSON value of the shapes licensectl writes: null, booleans, integers, strings, arrays and
-/// objects. Written deterministically by ``prettyText()`` and ``compactText()``.
-///
-/// Foundation's `JSONEncoder` is not used for state files: on Linux its pretty printer writes
-/// `"key" : value` and drops `nil` values instead of writing `null`, and its escaping differs
-/// between platforms. State files must be byte-identical everywhere (SPEC §5).
-enum JSONValue: Sendable, Hashable {
-    case null
-    case bool(Bool)
-    case int(Int)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    /// Pretty text: keys sorted by UTF-8 bytes, 2-space indent, `"key": value`, empty
-    /// containers as `[]` / `{}`, a trailing newline.
-    func prettyText() -> String {
-        var out = [UInt8]()
-        writePretty(into: &out, indent: 0)
-        out.append(0x0A)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// One line, no spaces, keys sorted by UTF-8 bytes, no trailing newline (journal lines).
-    func compactText() -> String {
-        var out = [UInt8]()
-        writeCompact(into: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func sortedKeys(_ object: [String: JSONValue]) -> [String] {
-        object.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-    }
-
-    private func writePretty(into out: inout [UInt8], indent: Int) {
-        func pad(_ n: Int) { out.append(contentsOf: repeatElement(0x20, count: n)) }
-        switch self {
-        case .array(let items) where !items.isEmpty:
-            out.append(0x5B)
-            for (i, item) in items.enumerated() {
-                out.append(contentsOf: i == 0 ? [0x0A] : [0x2C, 0x0A])
-                pad(indent + 2)
-                item.writePretty(into: &out, indent: indent + 2)
-            }
-            out.append(0x0A)
-            pad(indent)
-            out.append(0x5D)
-        case .object(let fields) where !fields.isEmpty:
-            out.append(0x7B)
-            for (i, key) in JSONValue.sortedKeys(fields).enumerated() {
-                out.append(contentsOf: i == 0 ? [0x0A] : [0x2C, 0x0A])
-                pad(indent + 2)
-                JSONValue.writeString(key, into: &out)
-                out.append(contentsOf: [0x3A, 0x20])
-                fields[key, default: .null].writePretty(into: &out, indent: indent + 2)
-            }
-            out.append(0x0A)
-            pad(indent)
-            out.append(0x7D)
-        default:
-            writeCompact(into: &out)
-        }
-    }
-
-    private func writeCompact(into out: inout [UInt8]) {
-        switch self {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .int(let n): out.append(contentsOf: String(n).utf8)
-        case .string(let s): JSONValue.writeString(s, into: &out)
-        case .array(let items):
-            out.append(0x5B)
-            for (i, item) in items.enumerated() {
-                if i > 0 { out.append(0x2C) }
-                item.writeCompact(into: &out)
-            }
-            out.append(0x5D)
-        case .object(let fields):
-            out.append(0x7B)
-            for (i, key) in JSONValue.sortedKeys(fields).enumerated() {
-                if i > 0 { out.append(0x2C) }
-                JSONValue.writeString(key, into: &out)
-                out.append(0x3A)
-                fields[key, default: .null].writeCompact(into: &out)
-            }
-            out.append(0x7D)
-        }
-    }
-
-    /// A JSON string per RFC 8259 §7: `"` and `\` escaped, control characters as `\b \f \n \r \t`
-    /// or `\u00XX`; everything else (including `/` and non-ASCII) written as UTF-8.
-    static func writeString(_ s: String, into out: inout [UInt8]) {
-        out.append(0x22)
-        for c in s.utf8 {
-            switch c {
-            case 0x22: out.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x08: out.append(contentsOf: [0x5C, 0x62])
-            case 0x0C: out.append(contentsOf: [0x5C, 0x66])
-            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-            case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-            case 0x09: out.append(contentsOf: [0x5C, 0x74])
-            case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 0xF)]])
-            default: out.append(c)
-            }
-        }
-        out.append(0x22)
-    }
-}
+/// A strict, located JSON parser shared by the plan and state readers.
 
 extension JSONValue: Codable {
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() {
             self = .null
@@ -119,6 +9,8 @@ extension JSONValue: Codable {
             self = .bool(b)
         } else if let n = try? c.decode(Int.self) {
             self = .int(n)
+        } else if let d = try? c.decode(Double.self) {
+            self = .double(d)
         } else if let s = try? c.decode(String.self) {
             self = .string(s)
         } else if let a = try? c.decode([JSONValue].self) {
@@ -128,12 +20,13 @@ extension JSONValue: Codable {
         }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {
         case .null: try c.encodeNil()
         case .bool(let b): try c.encode(b)
         case .int(let n): try c.encode(n)
+        case .double(let d): try c.encode(d)
         case .string(let s): try c.encode(s)
         case .array(let a): try c.encode(a)
         case .object(let o): try c.encode(o)
@@ -177,6 +70,7 @@ struct JSONNode: Sendable {
         case .null: kind = .null
         case .bool(let b): kind = .bool(b)
         case .int(let n): kind = .number(String(n))
+        case .double(let d): kind = .number(String(d))
         case .string(let s): kind = .string(s)
         case .array(let a): kind = .array(a.map(JSONNode.init(value:)))
         case .object(let o): kind = .object(o.map { (key: $0.key, value: JSONNode(value: $0.value)) })
@@ -187,12 +81,6 @@ struct JSONNode: Sendable {
         self.kind = kind
         self.offset = offset
     }
-}
-
-/// Text that is not valid JSON, with the byte offset of the problem.
-struct JSONParseError: Error, Sendable, Equatable {
-    var message: String
-    var offset: Int
 }
 
 /// A strict RFC 8259 parser: one value, optional surrounding white space, valid UTF-8, no
@@ -400,5 +288,21 @@ extension Array where Element == UInt8 {
             k += 1
         }
         return (line, column)
+    }
+}
+
+extension JSONValue {
+    /// The value of a parsed node (offsets dropped). Integers that fit in `Int` become
+    /// ``int(_:)``, other numbers ``double(_:)``.
+    init(node: JSONNode) {
+        switch node.kind {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .number(let text): self = Int(text).map(JSONValue.int) ?? .double(Double(text) ?? 0)
+        case .string(let s): self = .string(s)
+        case .array(let items): self = .array(items.map(JSONValue.init(node:)))
+        case .object(let members):
+            self = .object(Dictionary(members.map { ($0.key, JSONValue(node: $0.value)) }, uniquingKeysWith: { a, _ in a }))
+        }
     }
 }
