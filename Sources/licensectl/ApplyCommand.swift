@@ -73,7 +73,7 @@ struct ApplyCommand: ParsableCommand {
                 Console.err("Apply refused: \(plan.diagnostics.errorCount) error(s); nothing was written.\n")
                 throw ExitCode.failure
             }
-            Console.out(PlanText.render(plan, showCodes: showCodes))
+            Console.out(PlanText.render(plan, showCodes: showCodes, includeDiagnostics: false))
             guard plan.hasChanges else { return }
             if !yes, isatty(0) == 1, !confirm() {
                 Console.err("Apply cancelled; nothing was written.\n")

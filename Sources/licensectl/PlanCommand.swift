@@ -41,7 +41,7 @@ struct PlanCommand: ParsableCommand {
             throw ExitCode.failure
         }
         switch format {
-        case .text: Console.out(PlanText.render(plan, showCodes: showCodes))
+        case .text: Console.out(PlanText.render(plan, showCodes: showCodes, includeDiagnostics: false))
         case .json: Console.out(PlanJSON.render(plan))
         case .markdown: Console.out(PlanMarkdown.render(plan, showCodes: showCodes))
         }

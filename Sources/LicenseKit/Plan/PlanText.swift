@@ -12,7 +12,10 @@ public enum PlanText {
     static let routerListLimit = 10
 
     /// The plan as text, lines separated and ended by `\n`.
-    public static func render(_ plan: Plan, showCodes: Bool) -> String {
+    ///
+    /// - Parameter includeDiagnostics: list the diagnostics before the summary line; the CLI
+    ///   passes `false` because it prints them on stderr (SPEC §6).
+    public static func render(_ plan: Plan, showCodes: Bool, includeDiagnostics: Bool = true) -> String {
         var lines = ["licensectl plan at \(plan.at)"]
         for tenant in plan.tenants where tenant.changed {
             lines.append("")
@@ -25,7 +28,7 @@ public enum PlanText {
         }
         let diagnostics = plan.diagnostics.filter { $0.severity == .error }
             + plan.diagnostics.filter { $0.severity == .warning }
-        if !diagnostics.isEmpty {
+        if includeDiagnostics, !diagnostics.isEmpty {
             lines.append("")
             lines += diagnostics.map { $0.description(showCodes: showCodes) }
         }
