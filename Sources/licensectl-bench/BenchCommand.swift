@@ -10,8 +10,10 @@ struct BenchCommand: ParsableCommand {
         commandName: "licensectl-bench",
         abstract: "Benchmark licensectl validate/plan against a bare libyaml event pass (SPEC §7).",
         discussion: """
-            Build both executables first: swift build -c release
-            then: swift run -c release licensectl-bench [--scale]
+            Build licensectl first, in the same configuration:
+              swift build -c release --product licensectl
+              swift run -c release licensectl-bench [--scale]
+            Progress goes to stderr; the Markdown report to stdout.
             """)
 
     @Option(help: "Tenants in the synthetic repo.")
@@ -187,19 +189,20 @@ struct Runner {
         guard fm.isExecutableFile(atPath: candidate) else {
             throw BenchError("""
                 no licensectl binary at \(candidate).
-                Build it in the same configuration first:  swift build -c release
-                (or give one with --licensectl PATH), then:  swift run -c release licensectl-bench
+                Build it in the same configuration first, then run the benchmark:
+                  swift build -c release --product licensectl
+                  swift run -c release licensectl-bench
+                (`swift build -c release` builds both; one `swift build` takes only one --product;
+                or give a binary with --licensectl PATH.)
                 """)
         }
         return candidate
     }
 
     private func makeTemporaryDirectory() throws -> String {
-        var template = Array((NSTemporaryDirectory() + "/licensectl-bench.XXXXXX").utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress) }) else {
-            throw BenchError("cannot create a temporary directory")
-        }
-        return String(cString: made)
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("licensectl-bench-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
     }
 
     /// Writes the PyYAML reference script and returns its path, or `nil` when python3, its yaml
