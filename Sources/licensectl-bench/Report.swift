@@ -77,7 +77,7 @@ enum Report {
             out += "| stage | median (s) | × floor | peak RSS (MiB) |\n|---|---:|---:|---:|\n"
             for stage in result.stages {
                 let ratio = stage.median / result.floor.median
-                out += "| \(stage.name) | \(String(format: "%.3f", stage.median)) | "
+                out += "| \(stage.name) | \(seconds(stage.median)) | "
                 out += "\(String(format: "%.2f", ratio)) | \(stage.peakRSSBytes.map { mebibytes($0) } ?? "–") |\n"
             }
         }
@@ -122,6 +122,11 @@ enum Report {
             out.append(c)
         }
         return out
+    }
+
+    /// Three decimals, or four significant digits below 0.1 s (small repos).
+    static func seconds(_ s: Double) -> String {
+        s < 0.1 ? String(format: "%.4g", s) : String(format: "%.3f", s)
     }
 
     static func megabytes(_ bytes: Int) -> String { String(format: "%.2f", Double(bytes) / 1e6) }
