@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "licensectl", targets: ["licensectl"]),
+        .executable(name: "licensectl-bench", targets: ["licensectl-bench"]),
         .library(name: "LicenseKit", targets: ["LicenseKit"]),
     ],
     dependencies: [
@@ -34,7 +35,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "LicenseKitTests", dependencies: ["LicenseKit"], exclude: ["Plan/Golden", "Output/Golden"]),
+        .executableTarget(
+            name: "licensectl-bench",
+            dependencies: [
+                "LicenseKit",
+                "CYAML",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "LicenseKitTests",
+            dependencies: ["LicenseKit", "licensectl-bench"],
+            exclude: ["Plan/Golden", "Output/Golden"]
+        ),
         .testTarget(name: "licensectlTests", dependencies: ["LicenseKit"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,226 @@
+import ArgumentParser
+import Foundation
+import LicenseKit
+
+/// `licensectl-bench`: generates a synthetic license repo and times `licensectl` on it against
+/// the libyaml floor (SPEC §7, issue 6). Progress goes to stderr, the Markdown report to stdout.
+@main
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "licensectl-bench",
+        abstract: "Benchmark licensectl validate/plan against a bare libyaml event pass (SPEC §7).",
+        discussion: """
+            Build licensectl first, in the same configuration:
+              swift build -c release --product licensectl
+              swift run -c release licensectl-bench [--scale]
+            Progress goes to stderr; the Markdown report to stdout.
+            """)
+
+    @Option(help: "Tenants in the synthetic repo.")
+    var tenants = 1000
+
+    @Option(help: "Routers per tenant (inline in the manifest).")
+    var routers = 100
+
+    @Option(help: "Activation codes per tenant: half in the manifest, half in its sales CSV.")
+    var codes = 20
+
+    @Option(help: "Seed of the generator (SplitMix64); same seed, same bytes.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Runs of each stage; the report gives medians.")
+    var runs = 5
+
+    @Option(help: "Generate the repo into this directory and keep it (the 10× repo goes to DIR-x10).")
+    var keep: String?
+
+    @Flag(help: "Also run a repo with 10× the tenants, for the linearity and memory targets.")
+    var scale = false
+
+    @Option(help: "The licensectl binary (default: next to this executable).")
+    var licensectl: String?
+
+    @Flag(help: "Skip the PyYAML reference even when python3 with yaml is installed.")
+    var noPython = false
+
+    func validate() throws {
+        guard tenants >= 1 else { throw ValidationError("--tenants must be at least 1") }
+        guard (0...65_535).contains(routers) else { throw ValidationError("--routers must be 0…65535") }
+        guard (0...4095).contains(codes) else { throw ValidationError("--codes must be 0…4095") }
+        guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
+    }
+
+    func run() throws {
+        do {
+            try Runner(command: self).run()
+        } catch let error as BenchError {
+            FileHandle.standardError.write(Data("licensectl-bench: error: \(error.description)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// Log a progress line to stderr.
+func progress(_ message: String) {
+    FileHandle.standardError.write(Data("licensectl-bench: \(message)\n".utf8))
+}
+
+/// One benchmark run, start to end.
+struct Runner {
+    var command: BenchCommand
+    let fm = FileManager.default
+
+    func run() throws {
+        let machine = MachineInfo.current()
+        let binary = try locateLicensectl()
+        progress("licensectl: \(binary)")
+        let scratch = try makeTemporaryDirectory()
+        defer { try? fm.removeItem(atPath: scratch) }
+
+        var sizes = [command.tenants]
+        if command.scale { sizes.append(command.tenants * 10) }
+        let python = command.noPython ? nil : try pythonWithYAML(scratch: scratch)
+
+        var results: [RepoResults] = []
+        var inProcessWired = false
+        for (n, tenantCount) in sizes.enumerated() {
+            let options = SyntheticRepoOptions(
+                tenants: tenantCount, routersPerTenant: command.routers, codesPerTenant: command.codes,
+                seed: command.seed)
+            let root: String
+            if let keep = command.keep {
+                root = n == 0 ? keep : keep + "-x10"
+            } else {
+                root = scratch + "/repo-\(tenantCount)"
+            }
+            progress("generating \(tenantCount) tenants into \(root)")
+            let (genSeconds, repo) = try timed { try SyntheticRepoGenerator.write(options, into: root) }
+            progress(String(format: "generated in %.1f s: %@ MB YAML, %@ MB CSV", genSeconds,
+                            Report.megabytes(repo.yamlBytes), Report.megabytes(repo.csvBytes)))
+            var result = try measure(repo, binary: binary, python: n == 0 ? python : nil, scratch: scratch)
+            let context = InProcessContext(
+                root: root, tenantsDirectory: "tenants", at: options.at, runs: command.runs, expected: repo.expected)
+            let inProcess = try inProcessStages(context)
+            inProcessWired = inProcessWired || !inProcess.isEmpty
+            result.stages += inProcess
+            results.append(result)
+        }
+        let note = command.noPython ? nil
+            : python == nil ? "PyYAML reference: skipped (python3 with the yaml module and its C loader not found)." : nil
+        #if DEBUG
+        let debugBuild = true
+        #else
+        let debugBuild = false
+        #endif
+        print(Report.markdown(machine: machine, debugBuild: debugBuild, runs: command.runs, results: results,
+                              inProcessWired: inProcessWired, pythonNote: note), terminator: "")
+    }
+
+    /// Verifies, warms up, then times every stage `runs` times, interleaved.
+    private func measure(_ repo: SyntheticRepo, binary: String, python: String?, scratch: String) throws -> RepoResults {
+        let stderrPath = scratch + "/stderr.txt"
+        let planArgs = ["plan", "-C", repo.root, "--at", SyntheticRepoGenerator.atText, "--format", "json"]
+        let validateArgs = ["validate", "-C", repo.root]
+
+        // Correctness first (issue 6): one untimed run of each, checked; it also warms the cache.
+        let floorEvents = try LibYAMLFloor.readAndParse(repo.manifestPaths)
+        let validate = try ChildProcess.run(binary, validateArgs, stderrPath: stderrPath)
+        try expectExit(validate, in: [0], what: "licensectl validate -C \(repo.root)")
+        let planOut = scratch + "/plan.json"
+        let plan = try ChildProcess.run(binary, planArgs, stdoutPath: planOut, stderrPath: stderrPath)
+        try expectExit(plan, in: [0, 2], what: "licensectl \(planArgs.joined(separator: " "))")
+        let counts = try PlanCounts(planJSON: try Data(contentsOf: URL(fileURLWithPath: planOut)))
+        try repo.expected.expectMatch(counts, what: "the plan of licensectl")
+        try? fm.removeItem(atPath: planOut)
+        progress("plan checked: \(counts)")
+
+        let buffers = try repo.manifestPaths.map { (path: $0, bytes: try LibYAMLFloor.readFile($0)) }
+        var floor = StageResult(name: Report.floorStage, seconds: [])
+        var parseOnly = StageResult(name: Report.parseOnlyStage, seconds: [])
+        var validateStage = StageResult(name: Report.validateStage, seconds: [], peakRSSBytes: 0)
+        var planStage = StageResult(name: Report.planStage, seconds: [], peakRSSBytes: 0)
+        var pyStage = StageResult(name: Report.pyyamlStage, seconds: [], peakRSSBytes: 0)
+        for i in 1...command.runs {
+            progress("run \(i) of \(command.runs)")
+            let (s, events) = try timed { try LibYAMLFloor.readAndParse(repo.manifestPaths) }
+            guard events == floorEvents else { throw BenchError("libyaml floor: event count changed") }
+            floor.seconds.append(s)
+            parseOnly.seconds.append(try timed { try LibYAMLFloor.parseAll(buffers) }.seconds)
+            try time(binary, validateArgs, exits: [0], into: &validateStage, stderrPath: stderrPath)
+            try time(binary, planArgs, exits: [0, 2], into: &planStage, stderrPath: stderrPath)
+            if let python {
+                try time("/usr/bin/env", ["python3", python, repo.root + "/tenants"], exits: [0], into: &pyStage,
+                         stderrPath: stderrPath)
+            }
+        }
+        var stages = [floor, parseOnly, validateStage, planStage]
+        if python != nil { stages.append(pyStage) }
+        return RepoResults(repo: repo, floorEvents: floorEvents, stages: stages)
+    }
+
+    /// One timed whole-process run of a stage, its exit code checked.
+    private func time(_ executable: String, _ args: [String], exits: [Int32], into stage: inout StageResult,
+                      stderrPath: String) throws {
+        let child = try ChildProcess.run(executable, args, stderrPath: stderrPath)
+        try expectExit(child, in: exits, what: ([executable] + args).joined(separator: " "))
+        stage.seconds.append(child.seconds)
+        stage.peakRSSBytes = max(stage.peakRSSBytes ?? 0, child.peakRSSBytes)
+    }
+
+    private func expectExit(_ run: ChildRun, in codes: [Int32], what: String) throws {
+        guard codes.contains(run.exitCode) else {
+            throw BenchError("""
+                \(what) exited with \(run.exitCode) (expected \(codes.map(String.init).joined(separator: " or "))); \
+                its stderr ends with:
+                \(ChildProcess.stderrTail(run))
+                """)
+        }
+    }
+
+    /// `licensectl` in the same build directory as this executable, unless `--licensectl` is given.
+    private func locateLicensectl() throws -> String {
+        if let path = command.licensectl {
+            guard fm.isExecutableFile(atPath: path) else { throw BenchError("--licensectl \(path): not an executable") }
+            return path
+        }
+        let me = (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
+        let candidate = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("licensectl").path
+        guard fm.isExecutableFile(atPath: candidate) else {
+            throw BenchError("""
+                no licensectl binary at \(candidate).
+                Build it in the same configuration first, then run the benchmark:
+                  swift build -c release --product licensectl
+                  swift run -c release licensectl-bench
+                (`swift build -c release` builds both; one `swift build` takes only one --product;
+                or give a binary with --licensectl PATH.)
+                """)
+        }
+        return candidate
+    }
+
+    private func makeTemporaryDirectory() throws -> String {
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("licensectl-bench-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Writes the PyYAML reference script and returns its path, or `nil` when python3, its yaml
+    /// module or the C loader is missing.
+    private func pythonWithYAML(scratch: String) throws -> String? {
+        let probe = try? ChildProcess.run(
+            "/usr/bin/env", ["python3", "-c", "import yaml; yaml.CSafeLoader"], stderrPath: scratch + "/probe.txt")
+        guard probe?.exitCode == 0 else { return nil }
+        let script = """
+            import os, sys, yaml
+            root = sys.argv[1]
+            for name in sorted(os.listdir(root)):
+                with open(os.path.join(root, name), "rb") as f:
+                    yaml.load(f.read(), Loader=yaml.CSafeLoader)
+
+            """
+        let path = scratch + "/pyyaml_reference.py"
+        try script.write(toFile: path, atomically: false, encoding: .utf8)
+        return path
+    }
+}
