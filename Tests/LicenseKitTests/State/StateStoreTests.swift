@@ -45,12 +45,14 @@ private func fileIdentity(_ path: String) throws -> (inode: Int, modified: Date)
                 .replacingOccurrences(of: "\"serial\": 1", with: "\"serial\": true"),
         ]
         for (path, text) in files { try repo.write(path, text) }
+        try FileManager.default.createDirectory(atPath: repo.path("state/tenants/folder.json"), withIntermediateDirectories: true)
         #expect(throws: StateStoreError.self) { try repo.store.loadAll() }
         do {
             _ = try repo.store.loadAll()
         } catch {
             #expect(error.diagnostics.map(\.description) == [
                 "state/tenants/empty.json:1:1: error: state file is empty" + keep,
+                "state/tenants/folder.json:1:1: error: cannot read state file (Is a directory); it was not changed",
                 "state/tenants/newer.json:3:20: error: state file has formatVersion 2, newer than this licensectl reads (1); upgrade licensectl; the file was not changed",
                 "state/tenants/notjson.json:1:1: error: state file is truncated or not JSON (expected a value at line 1, column 1)" + keep,
                 "state/tenants/truncated.json:1:1: error: state file is truncated or not JSON (unexpected end of file at line 6, column 16)" + keep,
