@@ -2,10 +2,9 @@ import Foundation
 import Testing
 @testable import LicenseKit
 
-private let start = Sample.instant("2026-11-29T10:00:00Z")
 
 /// Every file under `state/` except the lock, path → text.
-private func snapshot(_ repo: TempRepo) -> [String: String] {
+func snapshot(_ repo: TempRepo) -> [String: String] {
     var files = [String: String]()
     let base = repo.path("state")
     guard let walker = FileManager.default.enumerator(atPath: base) else { return files }
@@ -18,8 +17,8 @@ private func snapshot(_ repo: TempRepo) -> [String: String] {
     return files
 }
 
-private let first = Sample.plan(at: "2026-11-29T00:00:00Z", [Sample.document()])
-private let second = Sample.plan(at: "2026-12-01T00:00:00Z", [
+let first = Sample.plan(at: "2026-11-29T00:00:00Z", [Sample.document()])
+let second = Sample.plan(at: "2026-12-01T00:00:00Z", [
     Sample.document(tenant: "acme", serial: 2, appliedAt: "2026-12-01T00:00:00Z"),
     Sample.document(tenant: "beta", appliedAt: "2026-12-01T00:00:00Z"),
     Sample.document(tenant: "gamma", appliedAt: "2026-12-01T00:00:00Z"),

@@ -3,7 +3,6 @@ import Testing
 @testable import LicenseKit
 
 private let keep = "; the file was not changed: fix it or restore it from git"
-private let start = Sample.instant("2026-11-29T10:00:00Z")
 
 private func fileIdentity(_ path: String) throws -> (inode: Int, modified: Date) {
     let attributes = try FileManager.default.attributesOfItem(atPath: path)

@@ -71,3 +71,6 @@ enum Sample {
         return Plan(at: instant(at), inputsDigest: "sha256:00", tenants: tenants, diagnostics: [])
     }
 }
+
+/// The start time recorded in lock files by tests.
+let start = Sample.instant("2026-11-29T10:00:00Z")
