@@ -120,7 +120,7 @@ enum FileSystem {
     /// The caller fsyncs `dir` afterwards. `beforeRename` runs between fsync and rename (crash
     /// tests). The target must not be a symlink.
     static func replace(_ dir: Int32, _ name: String, with bytes: [UInt8], display: String,
-                        beforeRename: () -> Void = {}) throws(StateStoreError) {
+                        beforeRename: () throws(StateStoreError) -> Void = {}) throws(StateStoreError) {
         if let problem = checkWritableTarget(dir, name, display: display) { throw StateStoreError([problem]) }
         let temp = ".\(name).tmp.\(getpid())"
         var fd = openat(dir, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
@@ -136,7 +136,7 @@ enum FileSystem {
             throw StateStoreError("cannot write \(display) (\(text)); it was not changed", file: display)
         }
         _ = close(fd)
-        beforeRename()
+        try beforeRename()
         guard renameat(dir, temp, dir, name) == 0 else {
             let text = errnoText()
             _ = unlinkat(dir, temp, 0)

@@ -75,8 +75,15 @@ public struct StateStore: Sendable {
         directory.hasSuffix("/") ? directory + relative : directory + "/" + relative
     }
 
-    private func crashPoint(_ step: String) {
-        if crashAfter == step { kill(getpid(), SIGKILL) }
+    /// Unit tests set this to stop at ``crashAfter`` by throwing `simulated crash after <step>`
+    /// instead of killing the process: what is on disk is then exactly what a SIGKILL at that
+    /// step leaves (no cleanup runs on that path), while the test process survives.
+    var simulateCrashByThrowing = false
+
+    private func crashPoint(_ step: String) throws(StateStoreError) {
+        guard crashAfter == step else { return }
+        if simulateCrashByThrowing { throw StateStoreError("simulated crash after \(step)") }
+        kill(getpid(), SIGKILL)
     }
 
     // MARK: - Reading
@@ -247,9 +254,9 @@ public struct StateStore: Sendable {
         if let warning { result.warnings.append(warning) }
         let intent = Intent(apply: plan.at.description, files: files, journal: lines, journalOffset: offset)
         try FileSystem.replace(stateFD, StateStore.pendingName, with: Array(intent.text.utf8),
-                               display: display(StateStore.pendingName), beforeRename: { crashPoint("intent-temp") })
+                               display: display(StateStore.pendingName), beforeRename: { () throws(StateStoreError) in try crashPoint("intent-temp") })
         _ = fsync(stateFD)
-        crashPoint("intent")
+        try crashPoint("intent")
         try replay(intent, stateFD: stateFD, tenantsFD: tenantsFD)
         result.written = files.map { display($0.path) }
         result.journalLines = lines.count
@@ -289,11 +296,11 @@ public struct StateStore: Sendable {
             let bytes = Array(file.content.utf8)
             if (try? FileSystem.readFile(tenantsFD, name, display: display(file.path))) == bytes { continue }
             try FileSystem.replace(tenantsFD, name, with: bytes, display: display(file.path),
-                                   beforeRename: { crashPoint("tenant-temp-\(n + 1)") })
-            crashPoint("tenant-\(n + 1)")
+                                   beforeRename: { () throws(StateStoreError) in try crashPoint("tenant-temp-\(n + 1)") })
+            try crashPoint("tenant-\(n + 1)")
         }
         _ = fsync(tenantsFD)
-        crashPoint("tenants")
+        try crashPoint("tenants")
 
         let journalShown = display(StateStore.journalName)
         let fd = openat(stateFD, StateStore.journalName, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
@@ -313,19 +320,19 @@ public struct StateStore: Sendable {
         let bytes = Array(intent.journal.map { $0 + "\n" }.joined().utf8)
         if crashAfter == "journal-torn" {
             _ = FileSystem.writeAll(fd, Array(bytes.prefix(bytes.count / 2)))
-            crashPoint("journal-torn")
+            try crashPoint("journal-torn")
         }
         guard FileSystem.writeAll(fd, bytes), fsync(fd) == 0 else {
             throw StateStoreError("cannot append to \(journalShown) (\(FileSystem.errnoText()))", file: journalShown)
         }
         _ = fsync(stateFD)
-        crashPoint("journal")
+        try crashPoint("journal")
 
         guard unlinkat(stateFD, StateStore.pendingName, 0) == 0 || errno == ENOENT else {
             throw StateStoreError("cannot remove \(display(StateStore.pendingName)) (\(FileSystem.errnoText()))")
         }
         _ = fsync(stateFD)
-        crashPoint("done")
+        try crashPoint("done")
     }
 
     /// The journal's size after cutting a torn last line (one not ending in a newline); the

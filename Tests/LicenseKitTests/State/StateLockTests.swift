@@ -26,7 +26,6 @@ private func hostName() -> String {
     return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
-private let start = Sample.instant("2026-11-29T10:00:00Z")
 
 @Suite(.serialized) struct StateLockTests {
     @Test func lockHeldByAnotherProcessFailsAtOnceNamingAnUnknownHolder() throws {

@@ -3,7 +3,6 @@ import Testing
 @testable import LicenseKit
 
 private let keep = "; the file was not changed: fix it or restore it from git"
-private let start = Sample.instant("2026-11-29T10:00:00Z")
 
 private func fileIdentity(_ path: String) throws -> (inode: Int, modified: Date) {
     let attributes = try FileManager.default.attributesOfItem(atPath: path)
@@ -45,12 +44,14 @@ private func fileIdentity(_ path: String) throws -> (inode: Int, modified: Date)
                 .replacingOccurrences(of: "\"serial\": 1", with: "\"serial\": true"),
         ]
         for (path, text) in files { try repo.write(path, text) }
+        try FileManager.default.createDirectory(atPath: repo.path("state/tenants/folder.json"), withIntermediateDirectories: true)
         #expect(throws: StateStoreError.self) { try repo.store.loadAll() }
         do {
             _ = try repo.store.loadAll()
         } catch {
             #expect(error.diagnostics.map(\.description) == [
                 "state/tenants/empty.json:1:1: error: state file is empty" + keep,
+                "state/tenants/folder.json:1:1: error: cannot read state file (Is a directory); it was not changed",
                 "state/tenants/newer.json:3:20: error: state file has formatVersion 2, newer than this licensectl reads (1); upgrade licensectl; the file was not changed",
                 "state/tenants/notjson.json:1:1: error: state file is truncated or not JSON (expected a value at line 1, column 1)" + keep,
                 "state/tenants/truncated.json:1:1: error: state file is truncated or not JSON (unexpected end of file at line 6, column 16)" + keep,

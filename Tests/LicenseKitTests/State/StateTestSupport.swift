@@ -37,7 +37,7 @@ enum Sample {
     }
 
     static func code(_ text: String) -> ActivationCode {
-        (try? ActivationCode(parsing: text)) ?? (try? ActivationCode(parsing: "0000-0000-0000"))!
+        do { return try ActivationCode(parsing: text) } catch { fatalError("bad test code: \(error)") }
     }
 
     /// A small document: one active paid license, one online and one offline router.
@@ -71,3 +71,6 @@ enum Sample {
         return Plan(at: instant(at), inputsDigest: "sha256:00", tenants: tenants, diagnostics: [])
     }
 }
+
+/// The start time recorded in lock files by tests.
+let start = Sample.instant("2026-11-29T10:00:00Z")
