@@ -31,10 +31,8 @@ struct Validate: ParsableCommand {
                 + "\(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings")\n"
             FileHandle.standardError.write(Data(out.utf8))
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let data = try encoder.encode(["diagnostics": diagnostics])
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            let json = try JSONValue(encoding: ["diagnostics": diagnostics])
+            FileHandle.standardOutput.write(Data(json.serialized().utf8))
         case .github:
             let out = diagnostics.map { $0.githubAnnotation + "\n" }.joined()
             FileHandle.standardOutput.write(Data(out.utf8))
