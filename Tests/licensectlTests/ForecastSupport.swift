@@ -71,8 +71,9 @@ func assertForecastSnapshot(
         return
     }
     if expected != actual {
-        Issue.record("output differs from golden file \(name) (RECORD_SNAPSHOTS=1 re-records):\n"
-                     + goldenLineDiff(expected ?? "", actual), sourceLocation: sourceLocation)
+        let diff = goldenLineDiff(expected ?? "", actual)
+        Issue.record("output differs from golden file \(name) (RECORD_SNAPSHOTS=1 re-records):\n\(diff)",
+                     sourceLocation: sourceLocation)
     }
 }
 
