@@ -1,0 +1,117 @@
+/// The forecast as a pull-request or issue comment (`forecast --format markdown`, issue 5),
+/// GitHub-flavoured Markdown.
+///
+/// Shape: a title and a one-line verdict (the first rejection, or none within the horizon); a
+/// summary table (tenants, events, events by action, tenants with rejections); then one
+/// collapsible `<details>` per tenant with events or rejections — tenants with rejections first,
+/// earliest first, then by name — with its start and an events table (instant, action, code or
+/// serial, capacity before → after, routers rejected after the event, at most 10 serials); a line
+/// for the tenants with nothing to show. Codes are masked unless `showCodes` (SPEC §3.4).
+///
+/// Like ``PlanMarkdown`` the text stays below `limit` UTF-8 bytes: tenant sections are dropped
+/// from the end and a closing line says how many tenants and events were left out and points to
+/// `forecast --format json`.
+public enum ForecastMarkdown {
+    /// How many serials a rejected-routers cell lists before `… and N more`.
+    static let serialLimit = 10
+
+    /// The comment text, lines ended by `\n`.
+    public static func render(_ forecasts: [TenantForecast], at: Instant, days: Int, showCodes: Bool,
+                              limit: Int = 60_000) -> String {
+        let summary = ForecastSummary(forecasts, at: at)
+        let head = title(summary, at: at, days: days) + "\n" + summaryTable(summary)
+        let shown = forecasts.filter { !$0.events.isEmpty || $0.firstRejectionAt != nil }
+            .sorted { a, b in
+                switch (a.firstRejectionAt, b.firstRejectionAt) {
+                case let (x?, y?): return (x, a.tenant) < (y, b.tenant)
+                case (.some, nil): return true
+                case (nil, .some): return false
+                case (nil, nil): return a.tenant < b.tenant
+                }
+            }
+        let quiet = forecasts.count - shown.count
+        let tail = quiet > 0 ? "\n_\(counted(quiet, "tenant")) without events or rejections._\n" : ""
+        let fixed = head.utf8.count + tail.utf8.count
+
+        // Render sections only until the limit is passed: the work stays proportional to the output.
+        var sections: [String] = []
+        var used = fixed
+        for f in shown where used < limit {
+            let s = section(f, days: days, showCodes: showCodes)
+            sections.append(s)
+            used += s.utf8.count
+        }
+        if sections.count == shown.count, used < limit {
+            return head + sections.joined() + tail
+        }
+
+        // Keep whole sections from the start while the closing note still fits after them.
+        let noteReserve = omissionNote(tenants: shown.count, events: Int.max / 2, limit: limit).utf8.count
+        var kept = 0
+        used = fixed
+        for s in sections {
+            guard used + s.utf8.count + noteReserve < limit else { break }
+            used += s.utf8.count
+            kept += 1
+        }
+        let leftOut = shown.dropFirst(kept)
+        let note = omissionNote(tenants: leftOut.count, events: leftOut.reduce(0) { $0 + $1.events.count }, limit: limit)
+        return PlanMarkdown.truncated(head + sections.prefix(kept).joined() + note + tail, limit: limit)
+    }
+
+    /// `## licensectl forecast at …` and the verdict.
+    static func title(_ summary: ForecastSummary, at: Instant, days: Int) -> String {
+        var out = "## licensectl forecast at \(at)\n\n"
+        out += "\(counted(days, "day")), until \(at.addingDays(days)). "
+        if let r = summary.firstRejection {
+            out += "**First rejection: \(MarkdownTable.escape(r.tenant)) on \(r.at.dateString) (\(counted(r.routers, "router"))).**\n"
+        } else {
+            out += "**No router would be rejected within \(counted(days, "day")).**\n"
+        }
+        return out
+    }
+
+    /// Tenants, events, the count of each action (SPEC §4.1 order), tenants with rejections.
+    static func summaryTable(_ summary: ForecastSummary) -> String {
+        var table = MarkdownTable(headers: ["", "count"], alignments: [.left, .right])
+        table.append(["tenants", .text("\(summary.tenants)")])
+        table.append(["events", .text("\(summary.events)")])
+        for (action, count) in summary.actions {
+            table.append([.code(action.signed), .text("\(count)")])
+        }
+        table.append(["tenants with rejections", .text("\(summary.rejectingTenants)")])
+        return table.render()
+    }
+
+    /// One tenant as a collapsible block.
+    static func section(_ f: TenantForecast, days: Int, showCodes: Bool) -> String {
+        var summary = "<code>\(f.firstRejectionAt == nil ? "~" : "!") \(MarkdownTable.escape(f.tenant))</code>"
+        summary += " · \(counted(f.events.count, "event")) · capacity \(f.start.capacity)"
+        if let first = f.firstRejectionAt { summary += " · first rejection \(first.dateString)" }
+
+        var out = "\n<details><summary>\(summary)</summary>\n\n"
+        out += "At the start: \(MarkdownTable.escape(ForecastText.startText(f))).\n\n"
+        if !f.startRejected.isEmpty {
+            out += "Rejected at the start: \(MarkdownTable.escape(serialList(f.startRejected.map(\.serial), limit: serialLimit))).\n\n"
+        }
+        if f.events.isEmpty {
+            out += "_No events within \(counted(days, "day"))._\n"
+        } else {
+            var table = MarkdownTable(headers: ["instant", "action", "code / serial", "capacity", "rejected after"])
+            for e in f.events {
+                table.append([.text(e.at.description), .code(e.action.signed), .code(e.subject(showCodes: showCodes)),
+                              .text("\(e.capacityBefore) → \(e.capacityAfter)"), .text(e.rejectedText(limit: serialLimit))])
+            }
+            out += table.render()
+        }
+        out += "\n</details>\n"
+        return out
+    }
+
+    /// The closing line when sections were left out.
+    static func omissionNote(tenants: Int, events: Int, limit: Int) -> String {
+        "\n> **\(counted(tenants, "tenant")) (\(counted(events, "event"))) not shown:** "
+            + "this comment is kept below \(limit) characters. "
+            + "Run `licensectl forecast --format json` for the full forecast.\n"
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import LicenseKit
+
+/// `licensectl forecast`: the future events up to `--days` from the plan's result at `--at`,
+/// with capacity and the routers rejected after each change (SPEC §6).
+struct ForecastCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forecast",
+        abstract: "List future expiries, activations and reminders, and the routers they would reject.",
+        discussion: """
+        Starts from what `plan` would leave at --at and runs time forward: scheduled activations, \
+        expiries, stock expiries, reminders, Cloud Free renewals, and routers connecting at a \
+        future connectedAt. Today's connected routers are assumed to stay connected.
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, markdown, svg
+    }
+
+    @Argument(help: ArgumentHelp("Tenants to forecast (default: all).", valueName: "TENANT"))
+    var tenants: [String] = []
+
+    @OptionGroup var repo: RepoOptions
+    @OptionGroup var state: StateOptions
+
+    @Option(help: ArgumentHelp("The horizon in days after --at.", valueName: "N"))
+    var days: Int = 90
+
+    @Option(help: "Output format: text, json, markdown (a pull-request or issue comment) or svg (a chart).")
+    var format: Format = .text
+
+    @Flag(help: "Exit 2 when some connected router would be offline within the horizon (0 otherwise, 1 on errors).")
+    var failOnRejection = false
+
+    @Flag(help: "Show full activation codes in text, Markdown and SVG output.")
+    var showCodes = false
+
+    func validate() throws {
+        guard (0...36_500).contains(days) else {
+            throw ValidationError("--days: expected a whole number of days from 0 to 36500, found \(days)")
+        }
+    }
+
+    func run() throws {
+        let at = try state.instant()
+        let workspace = Workspace(root: repo.directory, tenantsDirectory: repo.tenants, stateDirectory: state.state)
+        let inputs = workspace.loadInputs()
+        let plan = workspace.plan(inputs: inputs, at: at)
+        if plan.hasErrors {
+            Console.report(plan.diagnostics)
+            Console.err("Forecast refused: the plan at \(at) has \(plan.diagnostics.errorCount) error(s).\n")
+            throw ExitCode.failure
+        }
+        let known = Set(plan.tenants.map(\.tenant))
+        let unknown = tenants.filter { !known.contains($0) }
+        if !unknown.isEmpty {
+            let list = known.sorted().joined(separator: ", ")
+            for name in unknown {
+                Console.err("licensectl: error: unknown tenant '\(name)'; known tenants: \(list.isEmpty ? "none" : list)\n")
+            }
+            throw ExitCode.failure
+        }
+
+        let forecasts = Forecaster.forecast(repo: inputs.repo, states: inputs.states, at: at, days: days,
+                                            tenants: tenants.isEmpty ? nil : tenants)
+        switch format {
+        case .text: Console.out(ForecastText.render(forecasts, at: at, days: days, showCodes: showCodes))
+        case .json: Console.out(ForecastJSON.render(forecasts, at: at, days: days))
+        case .markdown: Console.out(ForecastMarkdown.render(forecasts, at: at, days: days, showCodes: showCodes))
+        case .svg: Console.out(ForecastChart.render(forecasts, at: at, days: days, showCodes: showCodes))
+        }
+        if failOnRejection, forecasts.contains(where: { $0.firstRejectionAt != nil }) {
+            throw ExitCode(2)
+        }
+    }
+}

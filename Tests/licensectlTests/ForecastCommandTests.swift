@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+
+/// A repo with spare capacity: one Cloud Basic 25 activated now, two routers connected.
+private let spareCapacityRepo = [
+    "tenants/quiet.yaml": """
+    apiVersion: licensectl/v1
+    kind: Tenant
+    metadata:
+      name: quiet-pond
+    spec:
+      licenses:
+        - code: 1234-5678-9ABC
+          type: Cloud Basic 25
+          issued: 2026-06-01
+          activate: immediately
+      routers:
+        - serial: R1
+          connectedAt: 2026-10-01T00:00:00Z
+        - serial: R2
+          connectedAt: 2026-10-02T00:00:00Z
+
+    """,
+]
+
+@Suite struct ForecastCommandTests {
+    enum Case: String, CaseIterable {
+        case text, json, markdown, svg
+        var golden: String {
+            switch self {
+            case .text: "example.txt"
+            case .json: "example.json"
+            case .markdown: "example.md"
+            case .svg: "example.svg"
+            }
+        }
+    }
+
+    @Test(arguments: Case.allCases)
+    func exampleRepoForecastMatchesGoldenOutput(_ format: Case) throws {
+        let root = try copyOfExampleRepo()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let result = try runLicensectl(["forecast", "-C", root, "--at", "2026-11-29", "--format", format.rawValue])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        assertForecastSnapshot(result.stdout, named: format.golden)
+    }
+
+    @Test func showCodesPrintsFullCodesInTextOutput() throws {
+        let root = try copyOfExampleRepo()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let masked = try runLicensectl(["forecast", "nordlicht-ferries", "-C", root, "--at", "2026-11-29"])
+        let shown = try runLicensectl(["forecast", "nordlicht-ferries", "-C", root, "--at", "2026-11-29", "--show-codes"])
+        #expect(masked.stdout.contains("- stock-expire  2A11-****-ECE6"))
+        #expect(!masked.stdout.contains("2A11-67EE-ECE6"))
+        #expect(shown.stdout.contains("- stock-expire  2A11-67EE-ECE6"))
+    }
+
+    @Test func namedTenantsLimitTheForecast() throws {
+        let root = try copyOfExampleRepo()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let result = try runLicensectl(["forecast", "harbor-lights", "-C", root, "--at", "2026-11-29", "--format", "json"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let tenants = try #require(object["tenants"] as? [[String: Any]])
+        #expect(tenants.map { $0["tenant"] as? String } == ["harbor-lights"])
+        #expect(object["until"] as? String == "2027-02-27T00:00:00Z")
+    }
+
+    @Test func failOnRejectionExitsTwoWhenARouterWouldBeOfflineAndPrintsTheForecastFirst() throws {
+        let root = try copyOfExampleRepo()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let result = try runLicensectl(["forecast", "-C", root, "--at", "2026-11-29", "--fail-on-rejection"])
+        #expect(result.status == 2)
+        assertForecastSnapshot(result.stdout, named: "example.txt")
+    }
+
+    @Test func failOnRejectionExitsZeroWithSpareCapacity() throws {
+        let root = try makeRepo(spareCapacityRepo)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let result = try runLicensectl(["forecast", "-C", root, "--at", "2026-11-29", "--fail-on-rejection"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.hasSuffix("\n1 tenant, 0 events; no router would be rejected within 90 days\n"))
+    }
+
+    @Test func aRejectionAtTheStartCountsForFailOnRejection() throws {
+        var files = spareCapacityRepo
+        files["tenants/quiet.yaml"] = files["tenants/quiet.yaml"]?.replacingOccurrences(of: "Cloud Basic 25", with: "Cloud Basic 1")
+        let root = try makeRepo(files)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let result = try runLicensectl(["forecast", "-C", root, "--at", "2026-11-29", "--days", "10", "--fail-on-rejection"])
+        #expect(result.status == 2)
+        #expect(result.stdout.hasSuffix("\n1 tenant, 0 events; first rejection: quiet-pond on 2026-11-29 (1 router)\n"))
+    }
+
+    @Test func notConnectedRoutersAreNoRejection() throws {
+        var files = spareCapacityRepo
+        files["tenants/quiet.yaml"] = (files["tenants/quiet.yaml"] ?? "") + "    - serial: R3\n"
+        let root = try makeRepo(files)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let result = try runLicensectl(["forecast", "-C", root, "--at", "2026-11-29", "--fail-on-rejection"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("quiet-pond: full, capacity 25, 2 online, 0 rejected, 1 not connected\n"))
+    }
+
+    @Test func unknownTenantIsAnError() throws {
+        let root = try copyOfExampleRepo()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let result = try runLicensectl(["forecast", "acme-waterr", "-C", root, "--at", "2026-11-29"])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "licensectl: error: unknown tenant 'acme-waterr'; known tenants: acme-water, harbor-lights, nordlicht-ferries, stadtwerke-nord\n")
+    }
+
+    @Test func aPlanWithErrorsIsRefused() throws {
+        var files = spareCapacityRepo
+        files["tenants/other.yaml"] = """
+        apiVersion: licensectl/v1
+        kind: Tenant
+        metadata:
+          name: other
+        spec:
+          licenses:
+            - code: 1234-5678-9ABC
+              type: Cloud Basic 1
+              issued: 2026-06-01
+
+        """
+        let root = try makeRepo(files)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let result = try runLicensectl(["forecast", "-C", root, "--at", "2026-11-29", "--fail-on-rejection"])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == """
+            tenants/quiet.yaml:7:7: error: code 1234-****-9ABC is also declared by tenant 'other' at tenants/other.yaml:7:7; a code belongs to exactly one tenant
+            Forecast refused: the plan at 2026-11-29T00:00:00Z has 1 error(s).
+
+            """)
+    }
+
+    @Test func negativeDaysAreRejected() throws {
+        let result = try runLicensectl(["forecast", "--days=-1"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--days: expected a whole number of days from 0 to 36500, found -1"))
+    }
+}
