@@ -39,8 +39,12 @@ public struct Workspace: Sendable {
     }
 
     /// The plan at `at` over inputs already read.
+    ///
+    /// Like `terraform plan` on an invalid configuration, a repo or state with errors is not
+    /// reconciled: the plan carries those errors (and the repo's warnings) and no tenants, so a
+    /// typo in one license entry is reported once, not also as "license missing from the manifest".
     public func plan(inputs: Inputs, at: Instant) -> Plan {
-        guard inputs.stateDiagnostics.isEmpty else {
+        guard inputs.stateDiagnostics.isEmpty, !inputs.repo.diagnostics.contains(where: { $0.severity == .error }) else {
             return Plan(at: at, inputsDigest: inputs.repo.inputsDigest, tenants: [],
                         diagnostics: inputs.repo.diagnostics + inputs.stateDiagnostics)
         }

@@ -40,7 +40,12 @@ struct ApplyCommand: ParsableCommand {
         if planFile != nil, state.at != nil {
             throw ValidationError("apply PLANFILE applies the plan at its own at; remove --at")
         }
-        if lockTimeout < 0 { throw ValidationError("--lock-timeout must be 0 or more seconds") }
+        guard lockTimeout.isFinite, (0...86_400).contains(lockTimeout) else {
+            throw ValidationError("--lock-timeout: expected a number of seconds from 0 to 86400, found \(lockTimeout)")
+        }
+        if mailFrom.contains(where: { $0 == "\r" || $0 == "\n" }) {
+            throw ValidationError("--mail-from: expected one address without line breaks")
+        }
     }
 
     func run() throws {

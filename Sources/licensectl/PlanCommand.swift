@@ -46,7 +46,7 @@ struct PlanCommand: ParsableCommand {
         case .markdown: Console.out(PlanMarkdown.render(plan, showCodes: showCodes))
         }
         if let out {
-            try FileOutput.write(PlanJSON.render(plan), to: repo.resolve(out))
+            try FileOutput.write(PlanJSON.render(plan), to: repo.resolve(out), secret: true)
         }
         if detailedExitcode, plan.hasChanges { throw ExitCode(2) }
     }
@@ -59,13 +59,19 @@ extension RepoOptions {
     }
 }
 
-/// Writes a user-requested output file (`--out`), replacing it atomically.
+/// Writes a user-requested output file (`--out`, `--outbox`), replacing it atomically.
 enum FileOutput {
-    static func write(_ text: String, to path: String) throws {
+    /// - Parameter secret: readable by the owner only (a plan file holds full codes).
+    static func write(_ text: String, to path: String, secret: Bool = false) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ValidationError("cannot write '\(path)': it is a folder; give a file name")
+        }
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            if secret { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
         } catch {
-            throw ValidationError("cannot write '\(path)': \(error.localizedDescription)")
+            throw ValidationError("cannot write '\(path)': check that its folder exists and is writable")
         }
     }
 }

@@ -38,7 +38,7 @@ struct StatusCommand: ParsableCommand {
         let names = tenants.isEmpty ? states.keys.sorted() : tenants
         let early = names.compactMap { name -> Diagnostic? in
             guard let document = states[name]?.document, at < document.appliedAt else { return nil }
-            return .error("--at \(at) is earlier than tenant '\(name)''s appliedAt \(document.appliedAt)",
+            return .error("--at \(at) is earlier than the appliedAt of tenant '\(name)', \(document.appliedAt)",
                           at: states[name].map { SourceLocation(file: $0.path, line: 1) })
         }
         try Console.failOnErrors(early)

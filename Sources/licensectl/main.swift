@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LicenseKit
 
 struct Licensectl: ParsableCommand {
@@ -10,4 +11,23 @@ struct Licensectl: ParsableCommand {
     )
 }
 
-Licensectl.main()
+// Usage errors exit 1 like every other error (SPEC §6: 0 success, 1 errors, 2 changes), not
+// swift-argument-parser's EX_USAGE 64, so that CI scripts can test for 1.
+func failUsage(_ message: String) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    Licensectl.exit(withError: ExitCode.failure)
+}
+
+var command: any ParsableCommand
+do {
+    command = try Licensectl.parseAsRoot()
+} catch {
+    if Licensectl.exitCode(for: error) == .validationFailure { failUsage(Licensectl.fullMessage(for: error)) }
+    Licensectl.exit(withError: error)
+}
+do {
+    try command.run()
+} catch {
+    if Licensectl.exitCode(for: error) == .validationFailure { failUsage("Error: " + Licensectl.message(for: error)) }
+    Licensectl.exit(withError: error)
+}

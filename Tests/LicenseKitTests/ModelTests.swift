@@ -89,3 +89,32 @@ import Testing
         #expect(!LicenseType.cloudFree.isPaid)
     }
 }
+
+@Suite struct DiagnosticTests {
+    @Test func controlCharactersFromInputAreEscapedInText() {
+        let d = Diagnostic.error("found 'a\nb\u{1B}[31m'", at: SourceLocation(file: "f.csv", line: 2, column: 1))
+        #expect(d.description == "f.csv:2:1: error: found 'a\\u{A}b\\u{1B}[31m'")
+    }
+
+    @Test func githubAnnotationEscapesNewlinesAndPercent() {
+        let d = Diagnostic.error("50% a\nb", at: SourceLocation(file: "t/x.yaml", line: 3, column: 4))
+        #expect(d.githubAnnotation == "::error file=t/x.yaml,line=3,col=4::50%25 a%0Ab")
+    }
+}
+
+@Suite struct InputRangeTests {
+    @Test func datesOutsideTheSupportedYearsAreErrors() {
+        #expect(throws: ValueParseError(message: "'9999-12-31' is outside the supported dates 1970-01-01 to 2999-12-31")) {
+            try Instant.parse("9999-12-31")
+        }
+        #expect(throws: ValueParseError(message: "'31.12.9999' is outside the supported dates 1970-01-01 to 2999-12-31")) {
+            try Instant.parseSalesDate("31.12.9999")
+        }
+    }
+
+    @Test func termsAreAtMostAHundredYears() throws {
+        #expect(try Term.parse("P100Y") == Term(years: 100))
+        #expect(throws: ValueParseError.self) { try Term.parse("P101Y") }
+        #expect(throws: ValueParseError.self) { try Term.parse("P36601D") }
+    }
+}

@@ -140,7 +140,7 @@ private let spareCapacityRepo = [
 
     @Test func negativeDaysAreRejected() throws {
         let result = try runLicensectl(["forecast", "--days=-1"])
-        #expect(result.status == 64)
+        #expect(result.status == 1)  // usage errors exit 1 like every error (SPEC §6)
         #expect(result.stderr.contains("--days: expected a whole number of days from 0 to 36500, found -1"))
     }
 }

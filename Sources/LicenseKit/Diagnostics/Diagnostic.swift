@@ -57,10 +57,31 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
         Diagnostic(.warning, message, at: location)
     }
 
-    /// `file:line:column: severity: message`, or `licensectl: severity: message`.
+    /// `file:line:column: severity: message`, or `licensectl: severity: message`. Control
+    /// characters from the input (a newline, ESC, NUL in a CSV value) are shown escaped, so a
+    /// file cannot forge diagnostic lines or terminal sequences.
     public var description: String {
-        if let location { return "\(location): \(severity.rawValue): \(message)" }
-        return "licensectl: \(severity.rawValue): \(message)"
+        let text = Diagnostic.escapingControlCharacters(message)
+        if let location { return "\(location): \(severity.rawValue): \(text)" }
+        return "licensectl: \(severity.rawValue): \(text)"
+    }
+
+    /// `s` with C0/C1 control characters and DEL written as `\u{XX}`.
+    static func escapingControlCharacters(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: isControl) else { return s }
+        var out = ""
+        for scalar in s.unicodeScalars {
+            if isControl(scalar) {
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
     /// A GitHub Actions workflow command (`::error file=…,line=…,col=…::message`).

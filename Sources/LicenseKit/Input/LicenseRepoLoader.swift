@@ -186,7 +186,8 @@ public enum LicenseRepoLoader {
     /// The bytes of a regular file, or `nil` (missing, a folder, unreadable). Plain POSIX reads
     /// straight into the array: no `Data` copy.
     static func readBytes(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()

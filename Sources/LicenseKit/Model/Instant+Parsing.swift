@@ -36,6 +36,7 @@ extension Instant {
         else { throw ValueParseError(message: expected) }
         guard (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year: year, month: month), year >= 1
         else { throw ValueParseError(message: "'\(original)' is not a date that exists") }
+        guard Instant.supportedYears.contains(year) else { throw ValueParseError(message: Instant.rangeMessage(original)) }
         if b.count == 10 {
             guard let instant = Instant(year: year, month: month, day: day) else {
                 throw ValueParseError(message: "'\(original)' is not a date that exists")
@@ -106,7 +107,16 @@ extension Instant {
         guard let instant = Instant(year: year, month: month, day: day) else {
             throw ValueParseError(message: "'\(text)' is not a date that exists")
         }
+        guard Instant.supportedYears.contains(year) else { throw ValueParseError(message: Instant.rangeMessage(text)) }
         return instant
+    }
+
+    /// Years accepted in input (SPEC §2 is silent): wide enough for any license, narrow enough that
+    /// `issued + P2Y` or `activatedAt + term` never leaves the four-digit years of the output form.
+    public static let supportedYears = 1970...2999
+
+    static func rangeMessage(_ text: String) -> String {
+        "'\(text)' is outside the supported dates 1970-01-01 to 2999-12-31"
     }
 }
 

@@ -53,6 +53,8 @@ public struct Term: Sendable, Hashable, CustomStringConvertible {
             default: throw fail
             }
             guard unit > lastUnit else { throw fail }
+            // At most 100 years in any unit, so that instants stay within four-digit years.
+            guard n <= [0, 100, 1200, 36_600][unit] else { throw fail }
             lastUnit = unit
             value = nil
             sawUnit = true

@@ -125,7 +125,7 @@ struct TenantPlanner {
         let doc = prior?.document
         if let doc, at < doc.appliedAt {
             diagnostics.append(.error(
-                "--at \(at) is earlier than tenant '\(name)''s appliedAt \(doc.appliedAt); plan at \(doc.appliedAt) or later",
+                "--at \(at) is earlier than the appliedAt of tenant '\(name)', \(doc.appliedAt); plan at \(doc.appliedAt) or later",
                 at: stateLocation))
             return unchanged(doc)
         }
@@ -336,7 +336,8 @@ struct TenantPlanner {
             if activatedNow.contains(l.code) { activation = at }
             if let t = activation, let paid = plannedPaid, t >= paid {
                 diagnostics.append(.error(
-                    "cannot activate Cloud Free \(l.code.masked) at \(t): tenant '\(name)' has its first paid activation at \(paid); Cloud Free never follows a paid license",
+                    "cannot activate Cloud Free \(l.code.masked) at \(t): tenant '\(name)' has its first paid activation at \(paid); Cloud Free never follows a paid license"
+                        + (l.renew && activatedNow.contains(l.code) ? " (this would renew the expired Cloud Free: remove 'renew: true')" : ""),
                     at: place))
             }
         }

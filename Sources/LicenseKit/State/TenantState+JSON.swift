@@ -184,9 +184,11 @@ private struct JSONFields {
         return s
     }
 
+    /// An integer in `minimum...2^53` (the range JSON tools read exactly; also keeps `serial + 1`
+    /// from overflowing).
     func int(_ key: String, atLeast minimum: Int = 0) throws(StateDecodeError) -> Int {
-        guard case .number(let text) = node(key).kind, let n = Int(text), n >= minimum else {
-            throw wrong(key, "an integer ≥ \(minimum)")
+        guard case .number(let text) = node(key).kind, let n = Int(text), n >= minimum, n <= 1 << 53 else {
+            throw wrong(key, "an integer from \(minimum) to 2^53")
         }
         return n
     }

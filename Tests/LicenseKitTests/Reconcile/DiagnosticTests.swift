@@ -99,7 +99,7 @@ import Testing
         let first = Fx.apply(repo, at: "2026-02-01")
         let plan = Fx.apply(repo, first.states, at: "2026-01-01").plan
         #expect(Fx.errors(plan) == [.error(
-            "--at 2026-01-01T00:00:00Z is earlier than tenant 'acme''s appliedAt 2026-02-01T00:00:00Z; plan at 2026-02-01T00:00:00Z or later",
+            "--at 2026-01-01T00:00:00Z is earlier than the appliedAt of tenant 'acme', 2026-02-01T00:00:00Z; plan at 2026-02-01T00:00:00Z or later",
             at: SourceLocation(file: "state/tenants/acme.json", line: 1))])
         #expect(Fx.tenantPlan(plan)?.changed == false)
     }

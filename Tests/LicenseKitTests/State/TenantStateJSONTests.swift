@@ -106,7 +106,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("\"serial\": 1,", "\"serial\": \"one\",", "42:13", "serial: expected an integer ≥ 1, found 'one'"),
+        ("\"serial\": 1,", "\"serial\": \"one\",", "42:13", "serial: expected an integer from 1 to 2^53, found 'one'"),
         ("\"status\": \"active\"", "\"status\": \"actve\"", "19:17",
          "licenses[0].status: expected one of 'available', 'scheduled', 'active', 'expired', 'invalid', found 'actve'"),
         ("\"formatVersion\": 1", "\"formatVersion\": 2", "3:20",
