@@ -326,6 +326,32 @@ extension LicenseRecord {
                   activatedAt: try f.optionalInstant("activatedAt"), expiresAt: try f.optionalInstant("expiresAt"),
                   invalidatedAt: try f.optionalInstant("invalidatedAt"), archivedAt: try f.optionalInstant("archivedAt"),
                   renew: try f.bool("renew"), remindersSent: reminders, source: try f.string("source"))
+        try checkLifecycle(f, path: path)
+    }
+
+    /// The instants a status implies (SPEC §4.1): a scheduled license has `scheduledAt`; an active
+    /// one `activatedAt` < `expiresAt`; an invalid one `invalidatedAt`. A hand-edited state that
+    /// breaks this would otherwise never expire or never activate.
+    private func checkLifecycle(_ f: JSONFields, path: String) throws(StateDecodeError) {
+        func missing(_ key: String) -> StateDecodeError {
+            StateDecodeError(message: "\(path).\(key): a license with status '\(status.rawValue)' needs \(key), found null",
+                             offset: f.node(key).offset)
+        }
+        switch status {
+        case .scheduled:
+            if scheduledAt == nil { throw missing("scheduledAt") }
+        case .active:
+            guard let activatedAt else { throw missing("activatedAt") }
+            guard let expiresAt else { throw missing("expiresAt") }
+            guard activatedAt < expiresAt else {
+                throw StateDecodeError(message: "\(path).expiresAt: \(expiresAt) is not after activatedAt \(activatedAt)",
+                                       offset: f.node("expiresAt").offset)
+            }
+        case .invalid:
+            if invalidatedAt == nil { throw missing("invalidatedAt") }
+        case .available, .expired:
+            break
+        }
     }
 }
 

@@ -119,6 +119,8 @@ import Testing
         ("\"issued\": \"2026-01-15T00:00:00Z\"", "\"issued\": \"2026-01-15\"", "13:17",
          "licenses[0].issued: expected an instant YYYY-MM-DDTHH:MM:SSZ, found '2026-01-15'"),
         ("\"mode\": \"full\"", "\"mode\": \"fast\"", "45:13", "summary.mode: expected one of 'full', 'limited', 'disabled', found 'fast'"),
+        ("\"expiresAt\": \"2027-11-29T00:00:00Z\"", "\"expiresAt\": null", "11:20",
+         "licenses[0].expiresAt: a license with status 'active' needs expiresAt, found null"),
         ("\"reason\": null", "\"reason\": null, \"extra\": 1", "31:32", "routers[0].extra: unknown key (expected one of connectedAt, reason, serial, status)"),
     ])
     func refusesInvalidDocumentsAtTheValueAtFault(from: String, to: String, place: String, message: String) throws {
