@@ -72,6 +72,9 @@ struct ApplyCommand: ParsableCommand {
             plan = try savedPlan(planFile, workspace: workspace)
         } else {
             let at = try state.instant()
+            if at.secondsSinceEpoch > Instant.now().secondsSinceEpoch + 60 {
+                Console.report([.warning("applying at \(at), later than the current time: until then, plans without --at are refused (--at earlier than appliedAt)")])
+            }
             plan = workspace.plan(at: at)
             Console.report(plan.diagnostics)
             if plan.hasErrors {

@@ -99,6 +99,10 @@ public enum SalesCSVReader {
             firstIndex[code] = records.count
             records.append(record)
         }
+        if records.isEmpty, !diagnostics.diagnostics.contains(where: { $0.location?.file == path }) {
+            diagnostics.warning("no activation codes in this file, only a header; was the export cut short?",
+                                at: SourceLocation(file: path, line: 1))
+        }
         return records
     }
 
