@@ -48,7 +48,7 @@ let package = Package(
             dependencies: ["LicenseKit", "licensectl-bench"],
             exclude: ["Plan/Golden", "Output/Golden"]
         ),
-        .testTarget(name: "licensectlTests", dependencies: ["LicenseKit"]),
+        .testTarget(name: "licensectlTests", dependencies: ["LicenseKit"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )
