@@ -87,6 +87,36 @@ import Testing
         #expect(stateFiles(repo).isEmpty)
     }
 
+    @Test func planFileIsStaleWhenATimeDrivenInstantPassedSinceItsAt() throws {
+        let now = Date()
+        let activation = utcStamp(now.addingTimeInterval(-3_600))
+        let at = utcStamp(now.addingTimeInterval(-7_200))
+        let repo = try freshRepo(label: "stale-time", activate: activation)
+        defer { repo.remove() }
+        let plan = try licensectl(["plan", "-C", repo.root, "--at", at, "--out", "plan.json", "--show-codes"])
+        #expect(plan.status == 0, "\(plan)")
+        #expect(plan.stdout.contains("schedule  1111-2222-3333  at \(activation)"), "\(plan.stdout)")
+
+        let apply = try licensectl(["apply", "-C", repo.root, "plan.json"])
+        #expect(apply.status == 1, "\(apply)")
+        #expect(apply.stderr.contains(
+            "licensectl: error: stale plan: tenant 'fresh-one' has the scheduled activation of 1111-****-3333 at \(activation), after the plan's at \(at); the world moved on, plan again\n"),
+            "\(apply.stderr)")
+        #expect(stateFiles(repo).isEmpty)
+    }
+
+    @Test func planFileIsStaleWhenAStateFileAppearedThatItDidNotCover() throws {
+        let repo = try freshRepo(label: "stale-uncovered")
+        defer { repo.remove() }
+        let plan = try licensectl(["plan", "-C", repo.root, "--at", utcStamp(Date().addingTimeInterval(-5)), "--out", "plan.json"])
+        #expect(plan.status == 0, "\(plan)")
+        try repo.write("state/tenants/fresh-one.json", "")
+        let apply = try licensectl(["apply", "-C", repo.root, "plan.json"])
+        #expect(apply.status == 1, "\(apply)")
+        #expect(apply.stderr.hasPrefix("state/tenants/fresh-one.json:1:1: error: state file is empty"), "\(apply.stderr)")
+        #expect(try repo.read("state/tenants/fresh-one.json") == "")
+    }
+
     @Test func applyPlanFileRejectsAt() throws {
         let repo = try freshRepo(label: "plan-at")
         defer { repo.remove() }
@@ -201,6 +231,21 @@ import Testing
         #expect(apply.stderr.split(separator: "\n").map(String.init).filter { $0.contains(": error: ") } == lines)
         #expect(apply.stderr.hasSuffix("Apply refused: 4 error(s); nothing was written.\n"))
         #expect(changedPaths(before, stateFiles(repo)) == [])
+    }
+
+    @Test("symlinks in state/ are not followed for writes", arguments: ["state/tenants/acme-water.json", "state/journal.jsonl"])
+    func symlinkInStateIsRefusedAndItsTargetUntouched(_ link: String) throws {
+        let repo = try TempRepo.example(label: "symlink")
+        defer { repo.remove() }
+        try FileManager.default.moveItem(atPath: repo.path(link), toPath: repo.path("outside"))
+        try FileManager.default.createSymbolicLink(atPath: repo.path(link), withDestinationPath: repo.path("outside"))
+        let before = repo.files()
+        let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
+        #expect(apply.status == 1, "\(apply)")
+        #expect(apply.stderr.hasSuffix(
+            "\(link):1:1: error: \(link) is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a regular file (nothing was written)\n"),
+            "\(apply.stderr)")
+        #expect(changedPaths(before, repo.files()) == ["state/.lock"])
     }
 
     // MARK: - Confirmation and outbox

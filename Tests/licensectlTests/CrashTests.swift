@@ -117,6 +117,25 @@ import Darwin
         }
     }
 
+    @Test func aCrashDuringRecoveryStillConverges() throws {
+        let fixture = try Self.makeFixture()
+        defer { fixture.remove() }
+        let repo = try fixture.baseline.copy(label: "crash-twice")
+        defer { repo.remove() }
+        let arguments = ["apply", "-C", repo.root, "--at", GeneratedRepo.t2, "--yes"]
+        let first = try licensectl(arguments, environment: ["LICENSECTL_TEST_CRASH_AFTER": "tenant-100"])
+        #expect(first.signaled && first.status == SIGKILL, "\(first)")
+        #expect(Self.checkOldOrNew(repo, fixture, "first crash") == 100)
+        // The rerun recovers the pending intent and dies again while doing so.
+        let second = try licensectl(arguments, environment: ["LICENSECTL_TEST_CRASH_AFTER": "tenant-200"])
+        #expect(second.signaled && second.status == SIGKILL, "\(second)")
+        #expect(Self.checkOldOrNew(repo, fixture, "second crash") == 200)
+        let third = try licensectl(arguments, environment: ["LICENSECTL_TEST_CRASH_AFTER": "journal-torn"])
+        #expect(third.signaled && third.status == SIGKILL, "\(third)")
+        #expect(Self.checkOldOrNew(repo, fixture, "third crash") == Self.tenantCount)
+        try Self.rerunConverges(repo, fixture, "after three crashes")
+    }
+
     @Test func randomSigkillsDuringApplyNeverLeaveATornFile() throws {
         let fixture = try Self.makeFixture()
         defer { fixture.remove() }

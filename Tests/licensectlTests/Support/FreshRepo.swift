@@ -16,13 +16,14 @@ func utcDay(_ date: Date) -> String { String(utcStamp(date).prefix(10)) }
 /// made "now" is not stale a few seconds later (SPEC §6: apply PLANFILE compares with the real
 /// moment of apply). `fresh-one` holds one Cloud Basic 25, issued 30 days ago and activated
 /// immediately; `extraLicense` adds a second one (a manifest change).
-func freshRepo(label: String, extraLicense: Bool = false) throws -> TempRepo {
+/// `activate` replaces `immediately` for the first license (e.g. an instant shortly before now).
+func freshRepo(label: String, extraLicense: Bool = false, activate: String = "immediately") throws -> TempRepo {
     let repo = try TempRepo(label: label)
-    try writeFreshManifest(repo, extraLicense: extraLicense)
+    try writeFreshManifest(repo, extraLicense: extraLicense, activate: activate)
     return repo
 }
 
-func writeFreshManifest(_ repo: TempRepo, extraLicense: Bool) throws {
+func writeFreshManifest(_ repo: TempRepo, extraLicense: Bool, activate: String = "immediately") throws {
     let issued = utcDay(Date().addingTimeInterval(-30 * 86_400))
     var text = """
     apiVersion: licensectl/v1
@@ -35,7 +36,7 @@ func writeFreshManifest(_ repo: TempRepo, extraLicense: Bool) throws {
         - code: 1111-2222-3333
           type: Cloud Basic 25
           issued: \(issued)
-          activate: immediately
+          activate: \(activate)
 
     """
     if extraLicense {
