@@ -46,6 +46,8 @@ struct ApplyCommand: ParsableCommand {
     func run() throws {
         let workspace = Workspace(root: repo.directory, tenantsDirectory: repo.tenants, stateDirectory: state.state)
         let store = workspace.store
+        // Arguments are checked before the lock is taken: a bad --at touches nothing.
+        let at = planFile == nil ? try state.instant() : nil
         let lock: StateLock
         do {
             lock = try store.lock(timeout: lockTimeout, startTime: Instant.now())
@@ -66,8 +68,7 @@ struct ApplyCommand: ParsableCommand {
         if let planFile {
             plan = try savedPlan(planFile, workspace: workspace)
         } else {
-            let at = try state.instant()
-            plan = workspace.plan(at: at)
+            plan = workspace.plan(at: at ?? Instant.now())
             Console.report(plan.diagnostics)
             if plan.hasErrors {
                 Console.err("Apply refused: \(plan.diagnostics.errorCount) error(s); nothing was written.\n")
@@ -103,7 +104,7 @@ struct ApplyCommand: ParsableCommand {
     private func savedPlan(_ path: String, workspace: Workspace) throws -> Plan {
         let resolved = repo.resolve(path)
         guard let data = FileManager.default.contents(atPath: resolved) else {
-            throw ValidationError("cannot read plan file '\(path)'")
+            try Console.fail("cannot read plan file '\(path)'")
         }
         let saved: Plan
         do {
@@ -143,7 +144,8 @@ struct ApplyCommand: ParsableCommand {
         for tenant in plan.tenants {
             guard let mail = ReminderMailer.message(for: tenant, at: plan.at, from: mailFrom) else { continue }
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try FileOutput.write(mail.contents, to: (folder as NSString).appendingPathComponent(mail.fileName))
+            try FileOutput.write(mail.contents, to: (folder as NSString).appendingPathComponent(mail.fileName),
+                                 shown: (outbox as NSString).appendingPathComponent(mail.fileName))
             count += 1
         }
         return count

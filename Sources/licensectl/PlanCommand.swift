@@ -40,13 +40,14 @@ struct PlanCommand: ParsableCommand {
             Console.err("Plan refused: \(plan.diagnostics.errorCount) error(s); nothing was written.\n")
             throw ExitCode.failure
         }
+        // The plan file first: when it cannot be written the run fails before printing a plan.
+        if let out {
+            try FileOutput.write(PlanJSON.render(plan), to: repo.resolve(out), shown: out)
+        }
         switch format {
         case .text: Console.out(PlanText.render(plan, showCodes: showCodes, includeDiagnostics: false))
         case .json: Console.out(PlanJSON.render(plan))
         case .markdown: Console.out(PlanMarkdown.render(plan, showCodes: showCodes))
-        }
-        if let out {
-            try FileOutput.write(PlanJSON.render(plan), to: repo.resolve(out))
         }
         if detailedExitcode, plan.hasChanges { throw ExitCode(2) }
     }
@@ -59,13 +60,26 @@ extension RepoOptions {
     }
 }
 
-/// Writes a user-requested output file (`--out`), replacing it atomically.
+/// Writes a user-requested output file (`--out`, `--outbox`), replacing it atomically.
 enum FileOutput {
-    static func write(_ text: String, to path: String) throws {
+    /// - Parameters:
+    ///   - path: where to write (resolved against `-C`).
+    ///   - shown: the path as the user gave it, for the message.
+    /// - Throws: `ExitCode.failure` after printing `licensectl: error: cannot write '…': why`.
+    static func write(_ text: String, to path: String, shown: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isDirectory),
+              isDirectory.boolValue else {
+            try Console.fail("cannot write '\(shown)': its folder does not exist")
+        }
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw ValidationError("cannot write '\(path)': \(error.localizedDescription)")
+            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+            let reason = underlying?.domain == NSPOSIXErrorDomain
+                ? String(cString: strerror(Int32(underlying?.code ?? 0))) : error.localizedDescription
+            try Console.fail("cannot write '\(shown)': \(reason)")
         }
     }
 }
