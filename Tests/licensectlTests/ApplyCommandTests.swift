@@ -259,6 +259,50 @@ import Testing
         #expect(apply.stdout.hasSuffix("Apply complete at 2026-11-29T00:00:00Z: 2 tenant file(s) written, 9 journal line(s).\n"))
     }
 
+    /// Runs `licensectl apply` on a pseudo-terminal (util-linux `script`), typing `answer`.
+    private func applyOnTerminal(_ repo: TempRepo, answer: String) throws -> (status: Int32, output: String) {
+        let script = URL(fileURLWithPath: "/usr/bin/script")
+        try #require(FileManager.default.isExecutableFile(atPath: script.path), "util-linux script is needed")
+        let executable = try #require(licensectlExecutable())
+        let process = Process()
+        process.executableURL = script
+        process.arguments = ["-qec", "'\(executable.path)' apply -C '\(repo.root)' --at 2026-11-29", "/dev/null"]
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        process.environment = env
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data((answer + "\n").utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func applyOnATerminalAsksAndAnythingButYesCancels() throws {
+        let repo = try TempRepo.example(label: "tty-no")
+        defer { repo.remove() }
+        let before = stateFiles(repo)
+        let (status, output) = try applyOnTerminal(repo, answer: "y")
+        #expect(status == 1, "\(output)")
+        #expect(output.contains("Do you want to apply these changes? Only 'yes' will be accepted: "))
+        #expect(output.contains("Apply cancelled; nothing was written."))
+        #expect(changedPaths(before, stateFiles(repo)) == [])
+    }
+
+    @Test func applyOnATerminalAppliesAfterYes() throws {
+        let repo = try TempRepo.example(label: "tty-yes")
+        defer { repo.remove() }
+        let (status, output) = try applyOnTerminal(repo, answer: "yes")
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("Do you want to apply these changes?"))
+        #expect(output.contains("Apply complete at 2026-11-29T00:00:00Z: 2 tenant file(s) written, 9 journal line(s)."))
+    }
+
     @Test func outboxGetsOneMessagePerTenantWithRemindersAndNothingElseIsWritten() throws {
         let repo = try TempRepo.example(label: "outbox")
         defer { repo.remove() }
