@@ -125,6 +125,26 @@ import Testing
         #expect(apply.stderr.contains("apply PLANFILE applies the plan at its own at; remove --at"))
     }
 
+    @Test func stateAndTenantsOptionsChooseTheFolders() throws {
+        let repo = try TempRepo.example(withState: false, label: "options")
+        defer { repo.remove() }
+        try FileManager.default.moveItem(atPath: repo.path("tenants"), toPath: repo.path("manifests"))
+        let apply = try licensectl(["apply", "-C", repo.root, "--tenants", "manifests", "--state", "ledger", "--at", "2025-01-01", "--yes"])
+        #expect(apply.status == 0, "\(apply)")
+        #expect(!repo.exists("state"))
+        #expect(repo.files(under: "ledger").keys.sorted() == [
+            "ledger/.lock", "ledger/journal.jsonl", "ledger/tenants/acme-water.json", "ledger/tenants/harbor-lights.json",
+            "ledger/tenants/nordlicht-ferries.json", "ledger/tenants/stadtwerke-nord.json",
+        ])
+        // The shipped state was written by the same code at the same at: identical first serial.
+        let shipped = try String(contentsOfFile: packageRoot + "/state/journal.jsonl", encoding: .utf8)
+        let written = try repo.read("ledger/journal.jsonl")
+        #expect(shipped.hasPrefix(written))
+        let status = try licensectl(["status", "-C", repo.root, "--state", "ledger", "--at", "2025-01-01"])
+        #expect(status.status == 0, "\(status)")
+        #expect(status.stdout.contains("acme-water  (serial 1, applied 2025-01-01T00:00:00Z)"))
+    }
+
     // MARK: - Idempotence
 
     @Test func applyingTwiceAtTheSameAtChangesNothing() throws {

@@ -136,6 +136,22 @@ import Darwin
         try Self.rerunConverges(repo, fixture, "after three crashes")
     }
 
+    @Test func concurrentAppliesTakeTurnsAndJournalEachEventOnce() throws {
+        let fixture = try Self.makeFixture()
+        defer { fixture.remove() }
+        let repo = try fixture.baseline.copy(label: "concurrent")
+        defer { repo.remove() }
+        let arguments = ["apply", "-C", repo.root, "--at", GeneratedRepo.t2, "--yes", "--lock-timeout", "60"]
+        let first = try startLicensectl(arguments)
+        let second = try startLicensectl(arguments)
+        let runs = [first.wait(), second.wait()]
+        for run in runs { #expect(run.status == 0 && !run.signaled, "\(run)") }
+        // One of them applied; the other planned under the lock afterwards and found nothing to do.
+        #expect(runs.filter { $0.stdout.contains("Apply complete") }.count == 1)
+        #expect(runs.filter { $0.stdout.contains("No changes.") }.count == 1)
+        #expect(changedPaths(fixture.reference, Self.stateFiles(repo)) == [])
+    }
+
     @Test func randomSigkillsDuringApplyNeverLeaveATornFile() throws {
         let fixture = try Self.makeFixture()
         defer { fixture.remove() }
