@@ -30,6 +30,17 @@ import Testing
         assertGolden(run.stdout, named: "\(example.goldenPrefix).\(format.fileExtension)")
     }
 
+    @Test func laterPlanAfterApplyShowsExpiriesInvalidationAndRejections() throws {
+        let repo = try TempRepo.example(label: "walkthrough")
+        defer { repo.remove() }
+        let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
+        #expect(apply.status == 0, "\(apply)")
+        let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-12-21", "--detailed-exitcode"])
+        #expect(run.status == 2, "\(run)")
+        assertGolden(run.stdout, named: "plan-after-apply-2026-12-21.txt")
+        assertGolden(run.stderr, named: "plan-after-apply-2026-12-21.stderr")
+    }
+
     @Test func planDiagnosticsOnStderrMatchTheGoldenFile() throws {
         let repo = try TempRepo.example(label: "plan-stderr")
         defer { repo.remove() }
