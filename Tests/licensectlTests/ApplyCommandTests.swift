@@ -268,6 +268,22 @@ import Testing
         #expect(changedPaths(before, repo.files()) == ["state/.lock"])
     }
 
+    @Test func aTornLastJournalLineIsCutWithAWarningBeforeAppending() throws {
+        let repo = try TempRepo.example(label: "torn-journal")
+        defer { repo.remove() }
+        let journal = try repo.read("state/journal.jsonl")
+        try repo.write("state/journal.jsonl", journal + "{\"action\":\"redeem\",\"ap")
+        let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
+        #expect(apply.status == 0, "\(apply)")
+        #expect(apply.stderr.hasSuffix("state/journal.jsonl:250:1: warning: cut a torn last journal line (22 bytes without a newline)\n"),
+                "\(apply.stderr)")
+        let after = try repo.read("state/journal.jsonl")
+        #expect(after.hasPrefix(journal))
+        let added = after.dropFirst(journal.count).split(separator: "\n")
+        #expect(added.count == 9)
+        #expect(added.allSatisfy { $0.hasPrefix("{\"action\":") && $0.hasSuffix("}") })
+    }
+
     // MARK: - Confirmation and outbox
 
     @Test func applyWithoutYesAndStdinNotATerminalAppliesWithoutAsking() throws {
