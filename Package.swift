@@ -48,7 +48,7 @@ let package = Package(
             dependencies: ["LicenseKit", "licensectl-bench"],
             exclude: ["Plan/Golden", "Output/Golden"]
         ),
-        .testTarget(name: "licensectlTests", dependencies: ["LicenseKit"], exclude: ["ForecastGolden"]),
+        .testTarget(name: "licensectlTests", dependencies: ["LicenseKit"], exclude: ["ForecastGolden", "Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

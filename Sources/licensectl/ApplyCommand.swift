@@ -51,6 +51,8 @@ struct ApplyCommand: ParsableCommand {
     func run() throws {
         let workspace = Workspace(root: repo.directory, tenantsDirectory: repo.tenants, stateDirectory: state.state)
         let store = workspace.store
+        // Arguments are checked before the lock is taken: a bad --at touches nothing.
+        let at = planFile == nil ? try state.instant() : nil
         let lock: StateLock
         do {
             lock = try store.lock(timeout: lockTimeout, startTime: Instant.now())
@@ -71,11 +73,11 @@ struct ApplyCommand: ParsableCommand {
         if let planFile {
             plan = try savedPlan(planFile, workspace: workspace)
         } else {
-            let at = try state.instant()
-            if at.secondsSinceEpoch > Instant.now().secondsSinceEpoch + 60 {
-                Console.report([.warning("applying at \(at), later than the current time: until then, plans without --at are refused (--at earlier than appliedAt)")])
+            let now = at ?? Instant.now()
+            if now.secondsSinceEpoch > Instant.now().secondsSinceEpoch + 60 {
+                Console.report([.warning("applying at \(now), later than the current time: until then, plans without --at are refused (--at earlier than appliedAt)")])
             }
-            plan = workspace.plan(at: at)
+            plan = workspace.plan(at: now)
             Console.report(plan.diagnostics)
             if plan.hasErrors {
                 Console.err("Apply refused: \(plan.diagnostics.errorCount) error(s); nothing was written.\n")
@@ -111,7 +113,7 @@ struct ApplyCommand: ParsableCommand {
     private func savedPlan(_ path: String, workspace: Workspace) throws -> Plan {
         let resolved = repo.resolve(path)
         guard let data = FileManager.default.contents(atPath: resolved) else {
-            throw ValidationError("cannot read plan file '\(path)'")
+            try Console.fail("cannot read plan file '\(path)'")
         }
         let saved: Plan
         do {
@@ -151,7 +153,8 @@ struct ApplyCommand: ParsableCommand {
         for tenant in plan.tenants {
             guard let mail = ReminderMailer.message(for: tenant, at: plan.at, from: mailFrom) else { continue }
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try FileOutput.write(mail.contents, to: (folder as NSString).appendingPathComponent(mail.fileName))
+            try FileOutput.write(mail.contents, to: (folder as NSString).appendingPathComponent(mail.fileName),
+                                 shown: (outbox as NSString).appendingPathComponent(mail.fileName))
             count += 1
         }
         return count

@@ -40,13 +40,14 @@ struct PlanCommand: ParsableCommand {
             Console.err("Plan refused: \(plan.diagnostics.errorCount) error(s); nothing was written.\n")
             throw ExitCode.failure
         }
+        // The plan file first: when it cannot be written the run fails before printing a plan.
+        if let out {
+            try FileOutput.write(PlanJSON.render(plan), to: repo.resolve(out), shown: out, secret: true)
+        }
         switch format {
         case .text: Console.out(PlanText.render(plan, showCodes: showCodes, includeDiagnostics: false))
         case .json: Console.out(PlanJSON.render(plan))
         case .markdown: Console.out(PlanMarkdown.render(plan, showCodes: showCodes))
-        }
-        if let out {
-            try FileOutput.write(PlanJSON.render(plan), to: repo.resolve(out), secret: true)
         }
         if detailedExitcode, plan.hasChanges { throw ExitCode(2) }
     }
@@ -61,17 +62,26 @@ extension RepoOptions {
 
 /// Writes a user-requested output file (`--out`, `--outbox`), replacing it atomically.
 enum FileOutput {
-    /// - Parameter secret: readable by the owner only (a plan file holds full codes).
-    static func write(_ text: String, to path: String, secret: Bool = false) throws {
+    /// - Parameters:
+    ///   - path: where to write (resolved against `-C`).
+    ///   - shown: the path as the user gave it, for the message.
+    ///   - secret: readable by the owner only (a plan file holds full codes).
+    /// - Throws: `ExitCode.failure` after printing `licensectl: error: cannot write '…': why`.
+    static func write(_ text: String, to path: String, shown: String, secret: Bool = false) throws {
+        let folder = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw ValidationError("cannot write '\(path)': it is a folder; give a file name")
+        guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isDirectory),
+              isDirectory.boolValue else {
+            try Console.fail("cannot write '\(shown)': its folder does not exist")
         }
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             if secret { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
         } catch {
-            throw ValidationError("cannot write '\(path)': check that its folder exists and is writable")
+            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+            let reason = underlying?.domain == NSPOSIXErrorDomain
+                ? String(cString: strerror(Int32(underlying?.code ?? 0))) : error.localizedDescription
+            try Console.fail("cannot write '\(shown)': \(reason)")
         }
     }
 }

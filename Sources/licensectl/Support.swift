@@ -13,12 +13,14 @@ struct StateOptions: ParsableArguments {
     var at: String?
 
     /// The instant `--at` names, or the current time floored to the second (SPEC §2).
+    ///
+    /// - Throws: `ExitCode.failure` after printing `licensectl: error: --at: …` (SPEC §6: exit 1).
     func instant() throws -> Instant {
         guard let at else { return Instant.now() }
         do {
             return try Instant.parse(at)
         } catch {
-            throw ValidationError("--at: \(error.message)")
+            try Console.fail("--at: \(error.message)")
         }
     }
 }
@@ -59,6 +61,13 @@ enum Console {
             }
         }
         err(text)
+    }
+
+    /// Prints `licensectl: error: message` and ends the command with exit code 1 (SPEC §6). For
+    /// errors found while running; the argument parser's own usage errors keep its exit code.
+    static func fail(_ message: String) throws -> Never {
+        report([.error(message)])
+        throw ExitCode.failure
     }
 
     /// Reports the diagnostics and fails when any is an error.
