@@ -70,7 +70,7 @@ private func validate(schema: String, manifests: [String]) throws -> CommandResu
 
 /// Every example manifest under `tenants/` (recursively), as absolute paths, sorted.
 private func exampleManifests() throws -> [String] {
-    let tenants = try packageRoot() + "/tenants"
+    let tenants = packageRoot + "/tenants"
     let enumerator = FileManager.default.enumerator(atPath: tenants)
     var paths: [String] = []
     while let relative = enumerator?.nextObject() as? String {
@@ -81,7 +81,7 @@ private func exampleManifests() throws -> [String] {
 
 @Suite struct SchemaFileTests {
     @Test func committedSchemaEqualsTheSchemaCommandOutput() throws {
-        let path = try packageRoot() + "/schema/tenant.schema.json"
+        let path = packageRoot + "/schema/tenant.schema.json"
         let committed = try String(contentsOfFile: path, encoding: .utf8)
         let result = try runLicensectl(["schema"])
         #expect(result.status == 0)
@@ -99,7 +99,7 @@ private func exampleManifests() throws -> [String] {
             #expect(first.hasPrefix(prefix), "\(manifest) does not start with a yaml-language-server comment")
             let target = URL(fileURLWithPath: manifest).deletingLastPathComponent()
                 .appendingPathComponent(String(first.dropFirst(prefix.count))).standardizedFileURL.path
-            #expect(target == (try packageRoot()) + "/schema/tenant.schema.json", "\(manifest) points at \(target)")
+            #expect(target == packageRoot + "/schema/tenant.schema.json", "\(manifest) points at \(target)")
         }
     }
 
@@ -107,7 +107,7 @@ private func exampleManifests() throws -> [String] {
                    "needs python3 with jsonschema and pyyaml (pip install jsonschema pyyaml)"))
     func everyExampleManifestValidatesAgainstTheSchema() throws {
         let manifests = try exampleManifests()
-        let result = try validate(schema: try packageRoot() + "/schema/tenant.schema.json", manifests: manifests)
+        let result = try validate(schema: packageRoot + "/schema/tenant.schema.json", manifests: manifests)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout == "\(manifests.count) documents, 0 problems\n")
     }
@@ -129,7 +129,7 @@ private func exampleManifests() throws -> [String] {
 
             """])
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let result = try validate(schema: try packageRoot() + "/schema/tenant.schema.json", manifests: [root + "/tenants/bad.yaml"])
+        let result = try validate(schema: packageRoot + "/schema/tenant.schema.json", manifests: [root + "/tenants/bad.yaml"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("Additional properties are not allowed ('activte' was unexpected) (at /spec/licenses/0)"),
                 "\(result.stdout)\(result.stderr)")
