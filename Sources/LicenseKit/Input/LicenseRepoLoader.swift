@@ -78,44 +78,51 @@ public enum LicenseRepoLoader {
         }
         diagnostics += csvEngine.diagnostics
 
-        // 3. Tenants, then the checks across files.
+        // 3. Tenants, assembled in parallel (each from its own draft and the CSV records), then
+        // the checks across files in manifest order.
+        let named = manifests.flatMap { $0.drafts.compactMap { draft in draft.name.map { (draft, $0) } } }
+        let (salesByFile, devicesByFile) = (sales, devices)
+        let assembledSlots = ParallelSlots<(tenant: AssembledTenant, diagnostics: [Diagnostic])>(count: named.count)
+        DispatchQueue.concurrentPerform(iterations: named.count) { index in
+            var found: [Diagnostic] = []
+            let tenant = TenantAssembler.assemble(named[index].0, name: named[index].1, sales: salesByFile,
+                                                  devices: devicesByFile, diagnostics: &found)
+            assembledSlots.set(index, (tenant, found))
+        }
         var tenants: [TenantManifest] = []
         var names: [String: SourceLocation] = [:]
         var codes: [ActivationCode: (tenant: String, place: SourceLocation)] = [:]
         var serials: [String: (tenant: String, place: SourceLocation)] = [:]
-        for manifest in manifests {
-            for draft in manifest.drafts {
-                guard let name = draft.name else { continue }
-                let assembled = TenantAssembler.assemble(draft, name: name, sales: sales, devices: devices,
-                                                         diagnostics: &diagnostics)
-                if let first = names[name] {
-                    diagnostics.append(.error(
-                        "tenant name '\(name)' is already used at \(first); tenant names must be unique",
-                        at: draft.nameLocation))
-                    continue
-                }
-                names[name] = draft.nameLocation
-                for license in assembled.manifest.licenses {
-                    let place = assembled.codePlaces[license.code] ?? license.source
-                    if let other = codes[license.code] {
-                        diagnostics.append(.error(
-                            "code \(license.code.masked) is also declared by tenant '\(other.tenant)' at \(other.place); a code belongs to exactly one tenant",
-                            at: place))
-                    } else {
-                        codes[license.code] = (name, place)
-                    }
-                }
-                for router in assembled.manifest.routers {
-                    if let other = serials[router.serial] {
-                        diagnostics.append(.error(
-                            "router serial '\(router.serial)' is also declared by tenant '\(other.tenant)' at \(other.place); a router belongs to exactly one tenant",
-                            at: router.source))
-                    } else {
-                        serials[router.serial] = (name, router.source)
-                    }
-                }
-                tenants.append(assembled.manifest)
+        for ((draft, name), result) in zip(named, assembledSlots.values()) {
+            let assembled = result.tenant
+            diagnostics += result.diagnostics
+            if let first = names[name] {
+                diagnostics.append(.error(
+                    "tenant name '\(name)' is already used at \(first); tenant names must be unique",
+                    at: draft.nameLocation))
+                continue
             }
+            names[name] = draft.nameLocation
+            for license in assembled.manifest.licenses {
+                let place = assembled.codePlaces[license.code] ?? license.source
+                if let other = codes[license.code] {
+                    diagnostics.append(.error(
+                        "code \(license.code.masked) is also declared by tenant '\(other.tenant)' at \(other.place); a code belongs to exactly one tenant",
+                        at: place))
+                } else {
+                    codes[license.code] = (name, place)
+                }
+            }
+            for router in assembled.manifest.routers {
+                if let other = serials[router.serial] {
+                    diagnostics.append(.error(
+                        "router serial '\(router.serial)' is also declared by tenant '\(other.tenant)' at \(other.place); a router belongs to exactly one tenant",
+                        at: router.source))
+                } else {
+                    serials[router.serial] = (name, router.source)
+                }
+            }
+            tenants.append(assembled.manifest)
         }
         return LicenseRepo(tenants: tenants, inputsDigest: digest(digestInputs),
                            diagnostics: diagnostics.sortedForOutput())
@@ -153,7 +160,7 @@ public enum LicenseRepoLoader {
             if let type = enumerator.fileAttributes?[.type] as? FileAttributeType, type == .typeDirectory { continue }
             found.append(next)
         }
-        return found.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        return found.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     private static func parseManifest(absolute: String, relative: String, paths: RepoPaths) -> ParsedManifest {
@@ -210,7 +217,7 @@ public enum LicenseRepoLoader {
     /// `sha256:<hex>` over (path, NUL, 64-bit big-endian byte count, bytes) in sorted path order.
     static func digest(_ inputs: [(String, [UInt8])]) -> String {
         var hasher = SHA256()
-        for (path, bytes) in inputs.sorted(by: { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }) {
+        for (path, bytes) in inputs.sorted(by: { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }) {
             hasher.update(data: Array(path.utf8))
             hasher.update(data: [0])
             let count = UInt64(bytes.count).bigEndian
