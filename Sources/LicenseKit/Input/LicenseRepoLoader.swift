@@ -79,11 +79,18 @@ public enum LicenseRepoLoader {
         diagnostics += csvEngine.diagnostics
 
         // 3. Tenants, assembled in parallel (each from its own draft and the CSV records), then
-        // the checks across files in manifest order.
+        // the checks across files in manifest order. The inputs digest, one SHA-256 over every
+        // file, is the first iteration: it runs on one core while the other assembles.
         let named = manifests.flatMap { $0.drafts.compactMap { draft in draft.name.map { (draft, $0) } } }
-        let (salesByFile, devicesByFile) = (sales, devices)
+        let (salesByFile, devicesByFile, hashed) = (sales, devices, digestInputs)
         let assembledSlots = ParallelSlots<(tenant: AssembledTenant, diagnostics: [Diagnostic])>(count: named.count)
-        DispatchQueue.concurrentPerform(iterations: named.count) { index in
+        let digestSlot = ParallelSlots<String>(count: 1)
+        DispatchQueue.concurrentPerform(iterations: named.count + 1) { iteration in
+            guard iteration > 0 else {
+                digestSlot.set(0, digest(hashed))
+                return
+            }
+            let index = iteration - 1
             var found: [Diagnostic] = []
             let tenant = TenantAssembler.assemble(named[index].0, name: named[index].1, sales: salesByFile,
                                                   devices: devicesByFile, diagnostics: &found)
@@ -124,7 +131,7 @@ public enum LicenseRepoLoader {
             }
             tenants.append(assembled.manifest)
         }
-        return LicenseRepo(tenants: tenants, inputsDigest: digest(digestInputs),
+        return LicenseRepo(tenants: tenants, inputsDigest: digestSlot.values().first ?? digest(digestInputs),
                            diagnostics: diagnostics.sortedForOutput())
     }
 
