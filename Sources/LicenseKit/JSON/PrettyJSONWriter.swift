@@ -22,9 +22,20 @@ struct PrettyJSONWriter {
     /// Whether the innermost open container has no member yet.
     private var isEmpty = true
 
-    /// An empty writer; `capacity` bytes are reserved up front.
-    init(capacity: Int = 0) {
+    /// An empty writer; `capacity` bytes are reserved up front. `indent` is the indentation of
+    /// the value it will write: 0 for a whole document, or ``currentIndent`` of the writer whose
+    /// ``raw(_:)`` will take this writer's bytes.
+    init(capacity: Int = 0, indent: Int = 0) {
         bytes.reserveCapacity(capacity)
+        self.indent = indent
+    }
+
+    /// The indentation of a value written now (inside a container: its members' indentation).
+    var currentIndent: Int { indent }
+
+    /// A value written by another writer started at ``currentIndent`` (e.g. on another thread).
+    mutating func raw(_ value: [UInt8]) {
+        bytes.append(contentsOf: value)
     }
 
     /// The text with its trailing newline, as a `String`.

@@ -95,7 +95,7 @@ public enum Reconciler {
 
 /// A preallocated result buffer shared by `concurrentPerform` iterations. Sound because every
 /// iteration writes only its own index and the buffer outlives the (synchronous) loop.
-private struct DisjointSlots<Element>: @unchecked Sendable {
+struct DisjointSlots<Element>: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<Element>
 
     func callAsFunction(_ index: Int, _ value: Element) { buffer[index] = value }
