@@ -100,7 +100,10 @@ public enum LicenseRepoLoader {
         var names: [String: SourceLocation] = [:]
         var codes: [ActivationCode: (tenant: String, place: SourceLocation)] = [:]
         var serials: [String: (tenant: String, place: SourceLocation)] = [:]
-        for ((draft, name), result) in zip(named, assembledSlots.values()) {
+        let assembledTenants = assembledSlots.values()
+        codes.reserveCapacity(assembledTenants.reduce(0) { $0 + $1.tenant.manifest.licenses.count })
+        serials.reserveCapacity(assembledTenants.reduce(0) { $0 + $1.tenant.manifest.routers.count })
+        for ((draft, name), result) in zip(named, assembledTenants) {
             let assembled = result.tenant
             diagnostics += result.diagnostics
             if let first = names[name] {
@@ -158,16 +161,40 @@ public enum LicenseRepoLoader {
         var devices: [DeviceRecord] = []
     }
 
-    /// Manifest paths relative to `directory`, sorted by their UTF-8 bytes.
+    /// Manifest paths relative to `directory`, sorted by their UTF-8 bytes: every `*.yaml` and
+    /// `*.yml` entry that is not a directory, found recursively; symlinks are listed, never
+    /// followed; unreadable folders are skipped. Plain `readdir(3)`: Foundation's enumerator
+    /// with `fileAttributes` cost ~120k instructions per file.
     static func findManifests(in directory: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
         var found: [String] = []
-        while let next = enumerator.nextObject() as? String {
-            guard next.hasSuffix(".yaml") || next.hasSuffix(".yml") else { continue }
-            if let type = enumerator.fileAttributes?[.type] as? FileAttributeType, type == .typeDirectory { continue }
-            found.append(next)
+        var pending = [""]
+        while let relative = pending.popLast() {
+            let absolute = relative.isEmpty ? directory : directory + "/" + relative
+            guard let dir = opendir(absolute) else { continue }
+            defer { closedir(dir) }
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name == "." || name == ".." { continue }
+                let path = relative.isEmpty ? name : relative + "/" + name
+                if isDirectory(entry.pointee.d_type, at: directory + "/" + path) {
+                    pending.append(path)
+                } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+                    found.append(path)
+                }
+            }
         }
         return found.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// Whether a directory entry is a real directory (a symlink to one is not), asking `lstat`
+    /// when the file system does not fill in `d_type`.
+    private static func isDirectory(_ type: UInt8, at path: String) -> Bool {
+        if type == UInt8(DT_DIR) { return true }
+        guard type == UInt8(DT_UNKNOWN) else { return false }
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     private static func parseManifest(absolute: String, relative: String, paths: RepoPaths) -> ParsedManifest {
