@@ -15,8 +15,11 @@
 /// let text = w.finish()   // ends in a newline
 /// ```
 struct PrettyJSONWriter {
-    /// The text so far, UTF-8.
+    /// The text written since the last ``raw(_:)`` value (all of it when there was none), UTF-8.
     private(set) var bytes: [UInt8] = []
+    /// The text before ``bytes``, in order: earlier runs of written text and the raw values, kept
+    /// as they are so that a large document is copied once, into the final `String`.
+    private var pieces: [[UInt8]] = []
     /// Spaces before a member of the innermost open container.
     private var indent = 0
     /// Whether the innermost open container has no member yet.
@@ -34,14 +37,35 @@ struct PrettyJSONWriter {
     var currentIndent: Int { indent }
 
     /// A value written by another writer started at ``currentIndent`` (e.g. on another thread).
+    /// Kept as a piece of its own, not copied until ``finish()``.
     mutating func raw(_ value: [UInt8]) {
-        bytes.append(contentsOf: value)
+        if !bytes.isEmpty {
+            pieces.append(bytes)
+            bytes = []
+        }
+        pieces.append(value)
     }
 
     /// The text with its trailing newline, as a `String`.
     mutating func finish() -> String {
         bytes.append(ascii.newline)
-        return String(decoding: bytes, as: UTF8.self)
+        pieces.append(bytes)
+        bytes = []
+        let total = pieces.reduce(0) { $0 + $1.count }
+        let all = pieces
+        pieces = []
+        // One copy of every piece into the string's storage (which checks the UTF-8, as
+        // `String(decoding:as:)` would).
+        return String(unsafeUninitializedCapacity: total) { buffer in
+            var offset = 0
+            for piece in all {
+                piece.withUnsafeBufferPointer { source in
+                    _ = UnsafeMutableBufferPointer(rebasing: buffer[offset..<(offset + source.count)]).initialize(from: source)
+                }
+                offset += piece.count
+            }
+            return offset
+        }
     }
 
     // MARK: Containers
