@@ -115,21 +115,21 @@ public enum LicenseRepoLoader {
             names[name] = draft.nameLocation
             for license in assembled.manifest.licenses {
                 let place = assembled.codePlaces[license.code] ?? license.source
-                if let other = codes[license.code] {
+                // One hash lookup in the common case: insert, and put the first owner back if
+                // there was one (a duplicate, an error).
+                if let other = codes.updateValue((name, place), forKey: license.code) {
+                    codes[license.code] = other
                     diagnostics.append(.error(
                         "code \(license.code.masked) is also declared by tenant '\(other.tenant)' at \(other.place); a code belongs to exactly one tenant",
                         at: place))
-                } else {
-                    codes[license.code] = (name, place)
                 }
             }
             for router in assembled.manifest.routers {
-                if let other = serials[router.serial] {
+                if let other = serials.updateValue((name, router.source), forKey: router.serial) {
+                    serials[router.serial] = other
                     diagnostics.append(.error(
                         "router serial '\(router.serial)' is also declared by tenant '\(other.tenant)' at \(other.place); a router belongs to exactly one tenant",
                         at: router.source))
-                } else {
-                    serials[router.serial] = (name, router.source)
                 }
             }
             tenants.append(assembled.manifest)
