@@ -58,6 +58,15 @@ public enum YAMLReader {
             let n = b.count
             while i < n {
                 let c = b[i]
+                if !inIndent && c < 0x80 && c != 10 {
+                    // Inside a line's content only line breaks and non-ASCII bytes matter: skip
+                    // the run of other ASCII bytes at once.
+                    var j = i + 1
+                    while j < n, b[j] < 0x80, b[j] != 10 { j += 1 }
+                    column += j - i
+                    i = j
+                    continue
+                }
                 if c < 0x80 {
                     if c == 10 {
                         line += 1
