@@ -13,9 +13,8 @@ public enum PlanJSON {
     /// Written straight into bytes (see ``PlanJSON/write(_:into:)``), the same text as
     /// `value(plan).serialized()` at a fraction of the cost (SPEC §7).
     public static func render(_ plan: Plan) -> String {
-        // About 64 bytes per router and event line; a guess that saves most regrowth.
-        let lines = plan.tenants.reduce(0) { $0 + $1.events.count + $1.after.online.count + $1.after.offline.count }
-        var writer = PrettyJSONWriter(capacity: 4096 + lines * 64 + 128 * plan.diagnostics.count)
+        // The tenants are written apart (``tenantTexts``); this writer holds the rest.
+        var writer = PrettyJSONWriter(capacity: 4096 + 256 * plan.diagnostics.count)
         write(plan, into: &writer)
         return writer.finish()
     }
@@ -64,9 +63,10 @@ public enum PlanJSON {
             let out = DisjointSlots(buffer: buffer)
             DispatchQueue.concurrentPerform(iterations: tenants.count) { i in
                 let t = tenants[i]
-                // About 64 bytes per event and router line, plus the fixed members.
-                var w = PrettyJSONWriter(capacity: 1024 + 64 * (t.events.count + t.after.online.count + t.after.offline.count),
-                                         indent: indent)
+                // A little more than the text takes (an event ~160 bytes, an online serial ~30, an
+                // offline router ~100): growing the buffer would double it.
+                let estimate = 1024 + 176 * t.events.count + 32 * t.after.online.count + 112 * t.after.offline.count
+                var w = PrettyJSONWriter(capacity: estimate, indent: indent)
                 write(t, into: &w)
                 out(i, w.bytes)
             }
