@@ -17,9 +17,10 @@
 struct PrettyJSONWriter {
     /// The text written since the last ``raw(_:)`` value (all of it when there was none), UTF-8.
     private(set) var bytes: [UInt8] = []
-    /// The text before ``bytes``, in order: earlier runs of written text and the raw values, kept
-    /// as they are so that a large document is copied once, into the final `String`.
-    private var pieces: [[UInt8]] = []
+    /// The text before ``bytes``, in order: earlier runs of written text and the raw values,
+    /// already `String`s (checked as UTF-8 where they were made, e.g. on another thread), so that
+    /// ``finish()`` only copies them.
+    private var pieces: [String] = []
     /// Spaces before a member of the innermost open container.
     private var indent = 0
     /// Whether the innermost open container has no member yet.
@@ -27,7 +28,7 @@ struct PrettyJSONWriter {
 
     /// An empty writer; `capacity` bytes are reserved up front. `indent` is the indentation of
     /// the value it will write: 0 for a whole document, or ``currentIndent`` of the writer whose
-    /// ``raw(_:)`` will take this writer's bytes.
+    /// ``raw(_:)`` will take this writer's text.
     init(capacity: Int = 0, indent: Int = 0) {
         bytes.reserveCapacity(capacity)
         self.indent = indent
@@ -36,36 +37,36 @@ struct PrettyJSONWriter {
     /// The indentation of a value written now (inside a container: its members' indentation).
     var currentIndent: Int { indent }
 
+    /// The text written so far as a `String` (without a trailing newline): a value for another
+    /// writer's ``raw(_:)``.
+    func valueText() -> String {
+        let tail = String(decoding: bytes, as: UTF8.self)
+        return pieces.isEmpty ? tail : (pieces + [tail]).joined()
+    }
+
     /// A value written by another writer started at ``currentIndent`` (e.g. on another thread).
     /// Kept as a piece of its own, not copied until ``finish()``.
-    mutating func raw(_ value: [UInt8]) {
-        if !bytes.isEmpty {
-            pieces.append(bytes)
-            bytes = []
-        }
+    mutating func raw(_ value: String) {
+        flushBytes()
         pieces.append(value)
     }
 
-    /// The text with its trailing newline, as a `String`.
+    private mutating func flushBytes() {
+        guard !bytes.isEmpty else { return }
+        pieces.append(String(decoding: bytes, as: UTF8.self))
+        bytes = []
+    }
+
+    /// The text with its trailing newline, as a `String`: every piece copied once (appending a
+    /// `String` to a `String` does not check the UTF-8 again).
     mutating func finish() -> String {
         bytes.append(ascii.newline)
-        pieces.append(bytes)
-        bytes = []
-        let total = pieces.reduce(0) { $0 + $1.count }
-        let all = pieces
+        flushBytes()
+        var text = ""
+        text.reserveCapacity(pieces.reduce(0) { $0 + $1.utf8.count })
+        for piece in pieces { text.append(piece) }
         pieces = []
-        // One copy of every piece into the string's storage (which checks the UTF-8, as
-        // `String(decoding:as:)` would).
-        return String(unsafeUninitializedCapacity: total) { buffer in
-            var offset = 0
-            for piece in all {
-                piece.withUnsafeBufferPointer { source in
-                    _ = UnsafeMutableBufferPointer(rebasing: buffer[offset..<(offset + source.count)]).initialize(from: source)
-                }
-                offset += piece.count
-            }
-            return offset
-        }
+        return text
     }
 
     // MARK: Containers

@@ -57,8 +57,8 @@ public enum PlanJSON {
 
     /// Each tenant's object as text at `indent`, written in parallel on all cores: the tenants
     /// are most of a large plan's bytes.
-    static func tenantTexts(_ tenants: [TenantPlan], indent: Int) -> [[UInt8]] {
-        var texts = [[UInt8]](repeating: [], count: tenants.count)
+    static func tenantTexts(_ tenants: [TenantPlan], indent: Int) -> [String] {
+        var texts = [String](repeating: "", count: tenants.count)
         texts.withUnsafeMutableBufferPointer { buffer in
             let out = DisjointSlots(buffer: buffer)
             DispatchQueue.concurrentPerform(iterations: tenants.count) { i in
@@ -68,7 +68,7 @@ public enum PlanJSON {
                 let estimate = 1024 + 176 * t.events.count + 32 * t.after.online.count + 112 * t.after.offline.count
                 var w = PrettyJSONWriter(capacity: estimate, indent: indent)
                 write(t, into: &w)
-                out(i, w.bytes)
+                out(i, w.valueText())
             }
         }
         return texts
