@@ -60,13 +60,20 @@ struct PrettyJSONWriter {
     /// The text with its trailing newline, as a `String`: every piece copied once (appending a
     /// `String` to a `String` does not check the UTF-8 again).
     mutating func finish() -> String {
+        let all = finishPieces()
+        var text = ""
+        text.reserveCapacity(all.reduce(0) { $0 + $1.utf8.count })
+        for piece in all { text.append(piece) }
+        return text
+    }
+
+    /// The text with its trailing newline as its pieces, in order (joined, they are
+    /// ``finish()``): for writing a large document out without holding it twice.
+    mutating func finishPieces() -> [String] {
         bytes.append(ascii.newline)
         flushBytes()
-        var text = ""
-        text.reserveCapacity(pieces.reduce(0) { $0 + $1.utf8.count })
-        for piece in pieces { text.append(piece) }
-        pieces = []
-        return text
+        defer { pieces = [] }
+        return pieces
     }
 
     // MARK: Containers
