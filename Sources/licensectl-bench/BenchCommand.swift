@@ -43,6 +43,17 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the PyYAML reference even when python3 with yaml is installed.")
     var noPython = false
 
+    /// Serves as the spawn helper when asked to; otherwise starts the helper while this process
+    /// is still small (see ``SpawnHelper``), then runs the benchmark.
+    static func main() {
+        if CommandLine.arguments.dropFirst().first == SpawnHelper.flag {
+            SpawnHelper.serve()
+            return
+        }
+        SpawnHelper.start()
+        main(nil)
+    }
+
     func validate() throws {
         guard tenants >= 1 else { throw ValidationError("--tenants must be at least 1") }
         guard (0...65_535).contains(routers) else { throw ValidationError("--routers must be 0…65535") }

@@ -53,5 +53,8 @@ func inProcessStages(_ context: InProcessContext) throws -> [StageResult] {
     }
     try context.expect(plan)
     try context.expect(planJSON: json)
+    guard PlanJSON.renderPieces(plan).joined() == json else {
+        throw BenchError("PlanJSON.renderPieces joined differs from PlanJSON.render")
+    }
     return [load, reconcile, render, total]
 }

@@ -117,8 +117,18 @@ struct ChildRun: Sendable {
 enum ChildProcess {
     /// Runs `executable` with `arguments`; stdin from /dev/null, stdout to `stdoutPath`, stderr to
     /// `stderrPath`. The clock runs from just before `posix_spawn` to `wait4`'s return.
+    /// Goes through ``SpawnHelper`` when it runs, so that the peak RSS is the child's own.
     static func run(_ executable: String, _ arguments: [String], stdoutPath: String = "/dev/null",
                     stderrPath: String) throws -> ChildRun {
+        if let run = try SpawnHelper.run(executable, arguments, stdoutPath: stdoutPath, stderrPath: stderrPath) {
+            return run
+        }
+        return try spawnAndWait(executable, arguments, stdoutPath: stdoutPath, stderrPath: stderrPath)
+    }
+
+    /// Spawns the child from this process and waits for it.
+    static func spawnAndWait(_ executable: String, _ arguments: [String], stdoutPath: String,
+                             stderrPath: String) throws -> ChildRun {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

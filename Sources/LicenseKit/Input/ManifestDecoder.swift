@@ -274,9 +274,10 @@ struct ManifestDecoder {
             }
             return nil
         }
-        var values = [YAMLNode?](repeating: nil, count: schema.fields.count)
-        var reported = [Bool](repeating: false, count: schema.fields.count)
-        for pair in pairs {
+        // Per schema key: the index of its pair, or one of the two markers. Plain integers, so
+        // that a router entry costs one small allocation.
+        var slots = [Int](repeating: Fields.absent, count: schema.fields.count)
+        for (position, pair) in pairs.enumerated() {
             guard case .scalar(let name, _) = pair.key.content else {
                 error("expected a key string, found \(pair.key.kindDescription)", pair.key)
                 continue
@@ -288,16 +289,16 @@ struct ManifestDecoder {
             if pair.value.isNull {
                 if schema.fields[index].required {
                     error("\(name): expected \(schema.fields[index].shape.expectation), found nothing", pair.value)
-                    reported[index] = true
+                    slots[index] = Fields.reportedNull
                 }
                 continue
             }
-            values[index] = pair.value
+            slots[index] = position
         }
-        for (index, field) in schema.fields.enumerated() where field.required && values[index] == nil && !reported[index] {
+        for (index, field) in schema.fields.enumerated() where field.required && slots[index] == Fields.absent {
             error("missing required key '\(field.key)' in \(schema.name)", node)
         }
-        return Fields(schema: schema, values: values)
+        return Fields(schema: schema, pairs: pairs, slots: slots)
     }
 
     private func unknownKeyMessage(_ name: String, _ schema: ObjectSchema) -> String {
@@ -397,14 +398,24 @@ struct ManifestDecoder {
 
 /// A mapping's values by schema key.
 struct Fields {
+    /// A slot of a key the mapping does not have.
+    static let absent = -1
+    /// A slot of a required key whose null value was already reported.
+    static let reportedNull = -2
+
     let schema: ObjectSchema
-    let values: [YAMLNode?]
+    /// The mapping's pairs in file order.
+    let pairs: [YAMLPair]
+    /// Per field of `schema`: the index of its pair in `pairs`, ``absent`` or ``reportedNull``
+    /// (null values of optional keys are absent).
+    let slots: [Int]
 
     subscript(key: String) -> YAMLNode? {
         guard let index = schema.index(of: key) else {
             assertionFailure("'\(key)' is not a key of \(schema.name) in ManifestSchema")
             return nil
         }
-        return values[index]
+        let slot = slots[index]
+        return slot >= 0 ? pairs[slot].value : nil
     }
 }

@@ -137,6 +137,7 @@ enum TenantAssembler {
 
         // Routers: `routers` entries, then the device list.
         var routers: [String: DesiredRouter] = [:]
+        routers.reserveCapacity(draft.routers.count)
         for router in draft.routers {
             if let first = routers[router.serial] {
                 diagnostics.append(.error(

@@ -48,6 +48,8 @@ public struct YAMLNode: Sendable {
     /// "absent" for optional keys.
     public var isNull: Bool {
         guard case .scalar(let text, .plain) = content else { return false }
+        // Most scalars are longer than any null spelling: one length check instead of four compares.
+        guard text.utf8.count <= 4 else { return false }
         return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
     }
 

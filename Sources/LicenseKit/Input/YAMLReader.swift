@@ -58,6 +58,15 @@ public enum YAMLReader {
             let n = b.count
             while i < n {
                 let c = b[i]
+                if !inIndent && c < 0x80 && c != 10 {
+                    // Inside a line's content only line breaks and non-ASCII bytes matter: skip
+                    // the run of other ASCII bytes at once.
+                    var j = i + 1
+                    while j < n, b[j] < 0x80, b[j] != 10 { j += 1 }
+                    column += j - i
+                    i = j
+                    continue
+                }
                 if c < 0x80 {
                     if c == 10 {
                         line += 1
@@ -244,9 +253,13 @@ private struct TreeBuilder {
             let anchorPointer = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
             let tagPointer = isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag
             if let tagPointer { _ = checkTag(tagPointer, allowed: isMapping ? "map" : "seq", mark) }
-            stack.append(Frame(
+            var frame = Frame(
                 isMapping: isMapping, line: Int(mark.line) + 1, column: Int(mark.column) + 1,
-                anchor: anchorPointer.map { String(cString: $0) }))
+                anchor: anchorPointer.map { String(cString: $0) })
+            // Most mappings of a manifest (routers, licenses) have 2-6 keys: one allocation
+            // instead of growing 1, 2, 4.
+            if isMapping { frame.pairs.reserveCapacity(4) }
+            stack.append(frame)
             return true
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return true }

@@ -20,7 +20,10 @@ extension Instant {
     }
 
     static func parse(bytes b: UnsafeBufferPointer<UInt8>, original: String) throws(ValueParseError) -> Instant {
-        let expected = "expected a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '\(original)'"
+        // Built only when thrown: interpolating it up front cost more than the whole parse.
+        var expected: String {
+            "expected a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '\(original)'"
+        }
         func digits(_ at: Int, _ count: Int) -> Int? {
             guard at + count <= b.count else { return nil }
             var v = 0

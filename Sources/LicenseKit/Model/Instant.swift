@@ -35,23 +35,37 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// `YYYY-MM-DDTHH:MM:SSZ`.
     public var description: String {
-        let d = date
-        let s = secondOfDay
         var out = [UInt8]()
         out.reserveCapacity(20)
-        func put(_ value: Int, _ width: Int) {
-            var digits = [UInt8](repeating: 48, count: width)
-            var v = value
-            for i in stride(from: width - 1, through: 0, by: -1) {
-                digits[i] = UInt8(48 + v % 10)
-                v /= 10
-            }
-            out.append(contentsOf: digits)
-        }
-        put(d.year, 4); out.append(45); put(d.month, 2); out.append(45); put(d.day, 2)
-        out.append(84); put(s / 3600, 2); out.append(58); put(s / 60 % 60, 2); out.append(58)
-        put(s % 60, 2); out.append(90)
+        writeDescription(into: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends ``description`` (20 ASCII bytes, `YYYY-MM-DDTHH:MM:SSZ`) to `out`, without building
+    /// a `String`: the JSON writers call this for every instant of a plan or state document.
+    func writeDescription(into out: inout [UInt8]) {
+        let d = date
+        let s = secondOfDay
+        // Fixed-width decimal fields, least significant digit last; the year is 4 digits.
+        var text: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                   UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (48, 48, 48, 48, 45, 48, 48, 45, 48, 48, 84, 48, 48, 58, 48, 48, 58, 48, 48, 90)
+        withUnsafeMutableBytes(of: &text) { b in
+            func put(_ value: Int, endingAt last: Int, width: Int) {
+                var v = value
+                for i in stride(from: last, to: last - width, by: -1) {
+                    b[i] = UInt8(truncatingIfNeeded: 48 + v % 10)
+                    v /= 10
+                }
+            }
+            put(d.year, endingAt: 3, width: 4)
+            put(d.month, endingAt: 6, width: 2)
+            put(d.day, endingAt: 9, width: 2)
+            put(s / 3600, endingAt: 12, width: 2)
+            put(s / 60 % 60, endingAt: 15, width: 2)
+            put(s % 60, endingAt: 18, width: 2)
+            out.append(contentsOf: b)
+        }
     }
 
     /// `YYYY-MM-DD` of the UTC date.

@@ -26,13 +26,35 @@ public enum LicenseType: String, Sendable, Hashable, CaseIterable, Codable, Cust
     /// - Throws: ``ValueParseError`` carrying the list of valid names.
     public init(parsing text: String) throws(ValueParseError) {
         let key = LicenseType.squash(text)
-        guard let match = LicenseType.allCases.first(where: { LicenseType.squash($0.rawValue) == key }) else {
+        guard let match = LicenseType.squashedNames.first(where: { $0.key == key })?.type else {
             throw ValueParseError(message: "expected a license type 'Cloud Basic 1', 'Cloud Basic 25' or 'Cloud Free', found '\(text)'")
         }
         self = match
     }
 
     static func squash(_ s: String) -> String {
-        String(s.lowercased().filter { $0 != " " && $0 != "_" && $0 != "-" && $0 != "\t" })
+        if let ascii = s.asciiSquashed(dropping: { $0 == 0x20 || $0 == 0x5F || $0 == 0x2D || $0 == 0x09 }) {
+            return ascii
+        }
+        return String(s.lowercased().filter { $0 != " " && $0 != "_" && $0 != "-" && $0 != "\t" })
+    }
+
+    /// The squashed names of the types, in `allCases` order (squashed once, not per parse).
+    private static let squashedNames: [(type: LicenseType, key: String)] = allCases.map { ($0, squash($0.rawValue)) }
+}
+
+extension String {
+    /// The text lower-cased with the bytes `dropping` selects removed, when it is all ASCII;
+    /// `nil` otherwise (callers then take the Unicode path). For ASCII text this equals
+    /// `lowercased()` followed by filtering those characters, without walking `Character`s.
+    func asciiSquashed(dropping drop: (UInt8) -> Bool) -> String? {
+        var out = [UInt8]()
+        out.reserveCapacity(utf8.count)
+        for byte in utf8 {
+            guard byte < 0x80 else { return nil }
+            if drop(byte) { continue }
+            out.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

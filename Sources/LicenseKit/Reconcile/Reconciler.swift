@@ -64,7 +64,7 @@ public enum Reconciler {
         out.routers = admission.records
         out.summary = TenantSummary(mode: capacity.mode, capacity: capacity.capacity,
                                     online: admission.online.count, offline: admission.offline.count)
-        events.sort(by: PlanEvent.ordered)
+        events.sortInPlanOrder()
         return (out, events)
     }
 
@@ -95,7 +95,7 @@ public enum Reconciler {
 
 /// A preallocated result buffer shared by `concurrentPerform` iterations. Sound because every
 /// iteration writes only its own index and the buffer outlives the (synchronous) loop.
-private struct DisjointSlots<Element>: @unchecked Sendable {
+struct DisjointSlots<Element>: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<Element>
 
     func callAsFunction(_ index: Int, _ value: Element) { buffer[index] = value }
@@ -543,7 +543,7 @@ struct TenantPlanner {
             newDoc.serial = (doc?.serial ?? 0) + 1
             newDoc.lineage = doc?.lineage ?? Lineage.make(tenant: name, firstAppliedAt: at, inputsDigest: inputsDigest)
         }
-        events.sort(by: PlanEvent.ordered)
+        events.sortInPlanOrder()
         return TenantPlan(tenant: name, prior: doc.map { PriorRef(lineage: $0.lineage, serial: $0.serial) },
                           changed: changed, events: events, after: after, before: doc?.summary,
                           newState: changed ? newDoc : doc, contacts: contacts)

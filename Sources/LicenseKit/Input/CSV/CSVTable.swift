@@ -84,9 +84,11 @@ enum CSVTable {
         // Map header fields to known columns.
         var indexOf: [String: Int] = [:]
         var ok = true
+        let columnKeys = columns.map(\.keys)
         for (index, raw) in header.fields.enumerated() {
             let key = squash(raw)
-            guard let column = columns.first(where: { $0.keys.contains(key) }) else { continue }
+            guard let c = columnKeys.firstIndex(where: { $0.contains(key) }) else { continue }
+            let column = columns[c]
             if let earlier = indexOf[column.name] {
                 diagnostics.error(
                     "columns '\(header.fields[earlier].trimmingASCIIWhitespace())' and '\(raw.trimmingASCIIWhitespace())' both give \(column.name); keep one of them",
@@ -116,7 +118,9 @@ enum CSVTable {
 
     /// Lower-cased, without spaces, `_` and `-`: `License Key` and `license_key` match.
     static func squash(_ s: String) -> String {
-        String(s.trimmingASCIIWhitespace().lowercased().filter { $0 != " " && $0 != "_" && $0 != "-" })
+        let trimmed = s.trimmingASCIIWhitespace()
+        if let ascii = trimmed.asciiSquashed(dropping: { $0 == 0x20 || $0 == 0x5F || $0 == 0x2D }) { return ascii }
+        return String(trimmed.lowercased().filter { $0 != " " && $0 != "_" && $0 != "-" })
     }
 
     /// Line breaks (LF, CRLF or a lone CR) inside a field's value.
