@@ -40,13 +40,15 @@ struct PlanCommand: ParsableCommand {
             Console.err("Plan refused: \(plan.diagnostics.errorCount) error(s); nothing was written.\n")
             throw ExitCode.failure
         }
+        // The JSON in pieces: written one by one, the whole text is never held twice.
+        let json = out != nil || format == .json ? PlanJSON.renderPieces(plan) : []
         // The plan file first: when it cannot be written the run fails before printing a plan.
         if let out {
-            try FileOutput.write(PlanJSON.render(plan), to: repo.resolve(out), shown: out, secret: true)
+            try FileOutput.write(pieces: json, to: repo.resolve(out), shown: out, secret: true)
         }
         switch format {
         case .text: Console.out(PlanText.render(plan, showCodes: showCodes, includeDiagnostics: false))
-        case .json: Console.out(PlanJSON.render(plan))
+        case .json: json.forEach(Console.out)
         case .markdown: Console.out(PlanMarkdown.render(plan, showCodes: showCodes))
         }
         if detailedExitcode, plan.hasChanges { throw ExitCode(2) }
@@ -68,19 +70,26 @@ enum FileOutput {
     ///   - secret: readable by the owner only (a plan file holds full codes).
     /// - Throws: `ExitCode.failure` after printing `licensectl: error: cannot write '…': why`.
     static func write(_ text: String, to path: String, shown: String, secret: Bool = false) throws {
+        try write(pieces: [text], to: path, shown: shown, secret: secret)
+    }
+
+    /// Writes the pieces, in order, to a temporary file beside `path`, then renames it over `path`.
+    static func write(pieces: [String], to path: String, shown: String, secret: Bool = false) throws {
         let folder = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isDirectory),
               isDirectory.boolValue else {
             try Console.fail("cannot write '\(shown)': its folder does not exist")
         }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-            if secret { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
-        } catch {
-            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-            let reason = underlying?.domain == NSPOSIXErrorDomain
-                ? String(cString: strerror(Int32(underlying?.code ?? 0))) : error.localizedDescription
+        let temporary = path + ".tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, secret ? 0o600 : 0o644)
+        guard fd >= 0 else { try Console.fail("cannot write '\(shown)': \(String(cString: strerror(errno)))") }
+        for piece in pieces { Console.write(piece, to: fd) }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard synced, rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
             try Console.fail("cannot write '\(shown)': \(reason)")
         }
     }

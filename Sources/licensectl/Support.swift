@@ -35,7 +35,24 @@ extension Instant {
 /// Where diagnostics and output go; colour only on a terminal and never with NO_COLOR.
 enum Console {
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        write(text, to: 1)
+    }
+
+    /// Writes `text`'s UTF-8 to a file descriptor without copying it (a plan's JSON is tens of
+    /// megabytes on a big fleet).
+    static func write(_ text: String, to fd: Int32) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count, let base = bytes.baseAddress {
+                let n = Foundation.write(fd, base + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += n
+            }
+        }
     }
 
     static func err(_ text: String) {

@@ -285,3 +285,17 @@ private let goldenPlans: [(String, Plan)] = [
         #expect(throws: JSONParseError(message: message, offset: offset)) { try JSONValue.parse(Array(input.utf8)) }
     }
 }
+
+@Suite struct PlanJSONWriterTests {
+    /// The direct byte writer behind `PlanJSON.render` and the general `JSONValue` serializer
+    /// must agree byte for byte, escaping included (control characters, quotes, backslashes,
+    /// non-ASCII), so that `render` can never drift from the plan's Codable shape.
+    @Test(arguments: ["plain", "quote \" backslash \\ slash /", "tab\tnewline\ncr\rnul\u{0}esc\u{1B}del\u{7F}",
+                      "ümlaut – ✓ 😀", "\u{2028}\u{2029}"])
+    func directWriterEqualsTheValueSerializer(message: String) throws {
+        var plan = PlanFixtures.changes
+        plan.diagnostics = [.warning(message, at: SourceLocation(file: "tenants/\(message).yaml", line: 1, column: 2))]
+        #expect(PlanJSON.render(plan) == PlanJSON.value(plan).serialized())
+        #expect(PlanJSON.renderPieces(plan).joined() == PlanJSON.render(plan))
+    }
+}
