@@ -202,7 +202,7 @@ import Testing
             case .empty:
                 "state/tenants/acme-water.json:1:1: error: state file is empty; the file was not changed: fix it or restore it from git\n"
             case .truncated:
-                "state/tenants/acme-water.json:1:1: error: state file is truncated or not JSON (unexpected end of file at line 12, column 5); the file was not changed: fix it or restore it from git\n"
+                "state/tenants/acme-water.json:12:5: error: state file is truncated or not JSON (unexpected end of file); the file was not changed: fix it or restore it from git\n"
             case .emptyObject:
                 "state/tenants/acme-water.json:1:1: error: document: missing key 'formatVersion'; the file was not changed: fix it or restore it from git\n"
             case .formatVersion2:

@@ -95,8 +95,7 @@ extension TenantState {
         do {
             root = try JSONParser.parse(bytes)
         } catch {
-            let (line, column) = bytes.lineAndColumn(ofOffset: error.offset)
-            throw located("state file is truncated or not JSON (\(error.message) at line \(line), column \(column))", 0)
+            throw located("state file is truncated or not JSON (\(error.message))", error.offset)
         }
         do throws(StateDecodeError) {
             let state = try TenantState(node: root)
