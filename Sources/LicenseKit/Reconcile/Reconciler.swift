@@ -202,6 +202,13 @@ struct TenantPlanner {
                         at: d.source))
                     continue
                 }
+                if d.issued > at {
+                    // SPEC §4 is silent; a code cannot exist before the vendor issued it, but the
+                    // issue date is the sales order's date, so this is a warning, not an error.
+                    diagnostics.append(.warning(
+                        "\(d.code.masked) is redeemed at \(at), before its issue date \(d.issued.dateString); check the issue date or plan later",
+                        at: d.source))
+                }
                 events.append(PlanEvent(at: at, action: .redeem, code: d.code))
                 var record = LicenseRecord(
                     code: d.code, type: d.type, status: .available, issued: d.issued, term: d.term,

@@ -191,6 +191,13 @@ import Testing
         #expect(Fx.tenantPlan(plan)?.after.offline == [OfflineRouter(serial: "R001", reason: .notConnected)])
     }
 
+    @Test func warning_redeemedBeforeItsIssueDate() {
+        let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, issued: "2026-04-01")])), at: "2026-03-01").plan
+        #expect(Fx.warnings(plan) == [.warning(
+            "0000-****-0001 is redeemed at 2026-03-01T00:00:00Z, before its issue date 2026-04-01; check the issue date or plan later",
+            at: Fx.loc(11))])
+    }
+
     @Test func warning_remindersDueInATenantWithoutContacts() {
         let repo = Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)], contacts: []))
         let first = Fx.apply(repo, at: "2026-01-01")
