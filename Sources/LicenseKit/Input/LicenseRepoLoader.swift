@@ -37,8 +37,25 @@ public enum LicenseRepoLoader {
             return LicenseRepo(tenants: [], inputsDigest: digest([]), diagnostics: diagnostics)
         }
 
-        // 1. Manifests, parsed and decoded in parallel.
-        let manifestPaths = findManifests(in: tenantsReal)
+        guard paths.relative(tenantsReal) != nil else {
+            diagnostics.append(.error("tenants directory '\(tenantsDirectory)' lies outside the repository root '\(root)'"))
+            return LicenseRepo(tenants: [], inputsDigest: digest([]), diagnostics: diagnostics)
+        }
+
+        // 1. Manifests, parsed and decoded in parallel. A manifest that is a symlink must still
+        // resolve inside the repo root (SPEC §3).
+        var found = findManifests(in: tenantsReal)
+        found.removeAll { path in
+            let absolute = tenantsReal + "/" + path
+            var info = stat()
+            guard lstat(absolute, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK,
+                  case .outside = paths.resolve(absolute, from: tenantsReal) else { return false }
+            diagnostics.append(.error(
+                "manifest resolves through a symlink to a place outside the repository root; files must be inside the license repo",
+                at: SourceLocation(file: paths.relative(absolute) ?? absolute, line: 1)))
+            return true
+        }
+        let manifestPaths = found
         let parsed = ParallelSlots<ParsedManifest>(count: manifestPaths.count)
         DispatchQueue.concurrentPerform(iterations: manifestPaths.count) { index in
             let absolute = tenantsReal + "/" + manifestPaths[index]

@@ -27,6 +27,18 @@ import Testing
         ])
     }
 
+    @Test func manifestSymlinkedFromOutsideTheRootIsAnError() throws {
+        let repo = try TestRepo(["tenants/acme.yaml": tenantYAML(spec: [])])
+        defer { repo.remove() }
+        try repo.write(repo.outside + "/other.yaml", tenantYAML("other", spec: []))
+        try repo.symlink("tenants/other.yaml", to: repo.outside + "/other.yaml")
+        let loaded = repo.load()
+        #expect(loaded.diagnostics.map(\.description) == [
+            "tenants/other.yaml:1:1: error: manifest resolves through a symlink to a place outside the repository root; files must be inside the license repo",
+        ])
+        #expect(loaded.tenants.map(\.name) == ["acme"])
+    }
+
     @Test func symlinkThatStaysInsideIsFine() throws {
         let repo = try TestRepo([
             "tenants/acme.yaml": tenantYAML(spec: ["  devices: ../fixtures/link.csv"]),
