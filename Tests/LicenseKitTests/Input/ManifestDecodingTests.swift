@@ -82,6 +82,8 @@ struct LicenseLineCase: Sendable, CustomTestStringConvertible {
         LicenseLineCase(line: "renew: [true]", expected: "tenants/acme.yaml:10:14: error: renew: expected true or false, found a sequence"),
         LicenseLineCase(line: "renew: true", expected: "tenants/acme.yaml:10:14: error: renew: only Cloud Free licenses renew; 'Cloud Basic 1' is paid, remove 'renew'"),
         LicenseLineCase(line: "activte: immediately", expected: "tenants/acme.yaml:10:7: error: unknown key 'activte' (did you mean 'activate'?)"),
+        LicenseLineCase(line: "rnew: true", expected: "tenants/acme.yaml:10:7: error: unknown key 'rnew' (did you mean 'renew'?)"),
+        LicenseLineCase(line: "tpye: Cloud Basic 1", expected: "tenants/acme.yaml:10:7: error: unknown key 'tpye' (did you mean 'type'?)"),
         LicenseLineCase(line: "Term: P1Y", expected: "tenants/acme.yaml:10:7: error: unknown key 'Term' (did you mean 'term'?)"),
         LicenseLineCase(line: "color: blue", expected: "tenants/acme.yaml:10:7: error: unknown key 'color' in licenses entry; expected one of: code, type, issued, term, activate, renew"),
         LicenseLineCase(line: "type: Cloud Basic 25", expected: "tenants/acme.yaml:10:7: error: duplicate key 'type'; first given at line 8, column 7"),
