@@ -17,7 +17,7 @@ import Testing
         let plan = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--out", "p.json"])
         #expect(plan.status == 0, "\(plan)")
         let saved = try repo.read("p.json")
-        #expect(saved.contains("\"inputsDigest\": \"sha256:0819ca073a48c84a4f5c45022bb613fb310be97a7aa900f4066432d62bae5a11\""))
+        #expect(saved.contains("\"inputsDigest\": \"sha256:2b606813dfcbab4e9b8231270c8b2fd7805fe59e9b14075d7dab99a22b204736\""))
         let manifest = try repo.read("tenants/acme-water.yaml").replacingOccurrences(of: "team: ot", with: "team: water")
         try repo.write("tenants/acme-water.yaml", manifest)
         let before = stateFiles(repo)
@@ -25,7 +25,7 @@ import Testing
         let apply = try licensectl(["apply", "-C", repo.root, "p.json"])
         #expect(apply.status == 1, "\(apply)")
         #expect(apply.stderr.contains(
-            "licensectl: error: stale plan: the manifests or CSV files changed since the plan was made (inputs digest sha256:0819ca073a48… → sha256:"),
+            "licensectl: error: stale plan: the manifests or CSV files changed since the plan was made (inputs digest sha256:2b606813dfcb… → sha256:"),
             "\(apply.stderr)")
         #expect(apply.stderr.hasSuffix("Apply refused; nothing was written. Run plan again.\n"))
         #expect(changedPaths(before, stateFiles(repo)) == [])
