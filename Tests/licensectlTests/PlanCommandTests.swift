@@ -49,6 +49,17 @@ import Testing
         assertGolden(run.stderr, named: "plan-example-2026-11-29.stderr")
     }
 
+    /// The README's first command plans the shipped example at the current time; it must keep
+    /// working on any later day (no plan error appears as time passes), and without --at.
+    @Test(arguments: [nil, "2026-12-21", "2027-06-01", "2030-01-01"])
+    func exampleRepoPlansWithoutErrorsOnAnyLaterDay(at: String?) throws {
+        let repo = try TempRepo.example(label: "plan-later")
+        defer { repo.remove() }
+        let run = try licensectl(["plan", "-C", repo.root] + (at.map { ["--at", $0] } ?? []))
+        #expect(run.status == 0, "\(run)")
+        #expect(!run.stderr.contains(": error: "), "\(run.stderr)")
+    }
+
     @Test func planWritesNothing() throws {
         let repo = try TempRepo.example(label: "plan-readonly")
         defer { repo.remove() }
