@@ -43,8 +43,8 @@ struct ApplyCommand: ParsableCommand {
         guard lockTimeout.isFinite, (0...86_400).contains(lockTimeout) else {
             throw ValidationError("--lock-timeout: expected a number of seconds from 0 to 86400, found \(lockTimeout)")
         }
-        if mailFrom.contains(where: { $0 == "\r" || $0 == "\n" }) {
-            throw ValidationError("--mail-from: expected one address without line breaks")
+        if mailFrom.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "," }) || !mailFrom.contains("@") {
+            throw ValidationError("--mail-from: expected one address such as 'licensectl <ops@example.com>', found '\(mailFrom)'")
         }
     }
 
@@ -94,6 +94,10 @@ struct ApplyCommand: ParsableCommand {
             Console.out("No changes. State is up to date.\n")
             return
         }
+        // The outbox must be usable before state changes: a reminder recorded as sent but never
+        // written would be lost for good.
+        let mails = plan.tenants.compactMap { ReminderMailer.message(for: $0, at: plan.at, from: mailFrom) }
+        if outbox != nil, !mails.isEmpty { try prepareOutbox() }
         let result: StateStore.ApplyResult
         do {
             result = try store.write(plan, lock: lock)
@@ -102,10 +106,10 @@ struct ApplyCommand: ParsableCommand {
             return
         }
         Console.report(result.warnings)
-        let mails = try writeOutbox(plan)
+        try writeOutbox(mails)
         var summary = "Apply complete at \(plan.at): \(result.written.count) tenant file(s) written, "
             + "\(result.journalLines) journal line(s)"
-        if outbox != nil { summary += ", \(mails) reminder e-mail(s)" }
+        if outbox != nil { summary += ", \(mails.count) reminder e-mail(s)" }
         Console.out(summary + ".\n")
     }
 
@@ -144,19 +148,27 @@ struct ApplyCommand: ParsableCommand {
         return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
     }
 
-    /// Writes one `.eml` per tenant with reminders due; returns how many.
-    private func writeOutbox(_ plan: Plan) throws -> Int {
-        guard let outbox else { return 0 }
+    /// Creates the outbox folder (and checks it is a writable folder) before anything is applied.
+    private func prepareOutbox() throws {
+        guard let outbox else { return }
         let folder = repo.resolve(outbox)
-        var count = 0
-        // A tenant with reminders but no contacts gets no message; the plan already warned.
-        for tenant in plan.tenants {
-            guard let mail = ReminderMailer.message(for: tenant, at: plan.at, from: mailFrom) else { continue }
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { try Console.fail("--outbox '\(outbox)' is a file, not a folder; nothing was written") }
+        } else if (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) == nil {
+            try Console.fail("--outbox '\(outbox)': cannot create the folder; nothing was written")
+        }
+        guard access(folder, W_OK) == 0 else { try Console.fail("--outbox '\(outbox)' is not writable; nothing was written") }
+    }
+
+    /// Writes one `.eml` per tenant with reminders due and contacts (a tenant without contacts
+    /// gets none; the plan already warned).
+    private func writeOutbox(_ mails: [ReminderMail]) throws {
+        guard let outbox else { return }
+        let folder = repo.resolve(outbox)
+        for mail in mails {
             try FileOutput.write(mail.contents, to: (folder as NSString).appendingPathComponent(mail.fileName),
                                  shown: (outbox as NSString).appendingPathComponent(mail.fileName))
-            count += 1
         }
-        return count
     }
 }

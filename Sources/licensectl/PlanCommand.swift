@@ -36,7 +36,9 @@ struct PlanCommand: ParsableCommand {
         let plan = workspace.plan(at: at)
         Console.report(plan.diagnostics)
         if plan.hasErrors {
-            if format == .json { Console.out(PlanJSON.render(plan)) }
+            // Machine and pull-request formats still print, so CI can post the errors.
+            if format == .json { PlanJSON.renderPieces(plan).forEach(Console.out) }
+            if format == .markdown { Console.out(PlanMarkdown.render(plan, showCodes: showCodes)) }
             Console.err("Plan refused: \(plan.diagnostics.errorCount) error(s); nothing was written.\n")
             throw ExitCode.failure
         }

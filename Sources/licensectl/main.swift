@@ -28,6 +28,6 @@ do {
 do {
     try command.run()
 } catch {
-    if Licensectl.exitCode(for: error) == .validationFailure { failUsage("Error: " + Licensectl.message(for: error)) }
+    if Licensectl.exitCode(for: error) == .validationFailure { failUsage("licensectl: error: " + Licensectl.message(for: error)) }
     Licensectl.exit(withError: error)
 }

@@ -339,6 +339,17 @@ import Testing
         #expect(output.contains("Apply complete at 2026-11-29T00:00:00Z: 2 tenant file(s) written, 9 journal line(s)."))
     }
 
+    @Test func anUnusableOutboxRefusesTheApplyBeforeStateChanges() throws {
+        let repo = try TempRepo.example(label: "outbox-file")
+        defer { repo.remove() }
+        try repo.write("ob", "")
+        let before = stateFiles(repo)
+        let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes", "--outbox", "ob"])
+        #expect(apply.status == 1, "\(apply)")
+        #expect(apply.stderr.hasSuffix("licensectl: error: --outbox 'ob' is a file, not a folder; nothing was written\n"))
+        #expect(changedPaths(before, stateFiles(repo)) == [])
+    }
+
     @Test func outboxGetsOneMessagePerTenantWithRemindersAndNothingElseIsWritten() throws {
         let repo = try TempRepo.example(label: "outbox")
         defer { repo.remove() }
