@@ -8,6 +8,10 @@ public struct Workspace: Sendable {
     /// The state store over `--state` (default `state`).
     public var store: StateStore
 
+    /// - Parameters:
+    ///   - root: the repo root (`-C`), absolute or relative to the working directory.
+    ///   - tenantsDirectory: the manifests' folder relative to `root`.
+    ///   - stateDirectory: the state directory relative to `root`.
     public init(root: String, tenantsDirectory: String = "tenants", stateDirectory: String = "state") {
         self.root = root
         self.tenantsDirectory = tenantsDirectory
@@ -16,7 +20,9 @@ public struct Workspace: Sendable {
 
     /// Everything a plan is computed from.
     public struct Inputs: Sendable {
+        /// The validated manifests, the inputs digest and the loader's diagnostics.
         public var repo: LicenseRepo
+        /// Every state document, by tenant name.
         public var states: [String: PriorState]
         /// Problems reading state files (SPEC §4.5): each refuses the plan.
         public var stateDiagnostics: [Diagnostic]

@@ -34,22 +34,35 @@ public enum RejectionReason: String, Sendable, Hashable, Codable, Comparable {
 
 /// One license as recorded in a tenant's state document (SPEC §5). Instants are UTC.
 public struct LicenseRecord: Sendable, Hashable {
+    /// The code, canonical `XXXX-XXXX-XXXX`.
     public var code: ActivationCode
+    /// The license type (capacity, paid or free).
     public var type: LicenseType
     /// Routers this license admits while valid (from ``type``).
     public var capacity: Int
+    /// The status after the last apply (SPEC §4.1).
     public var status: LicenseStatus
+    /// Issue date, 00:00:00Z (UTC).
     public var issued: Instant
+    /// ISO 8601 duration of an activation (`P1Y` by default).
     public var term: Term
     /// The normalized activation request last applied (SPEC §4.2); `nil` = none.
     public var activation: ActivationRequest?
+    /// `issued + P2Y` (R5), UTC.
     public var stockExpiresAt: Instant
+    /// When the code entered the tenant (the `at` of that apply), UTC.
     public var redeemedAt: Instant
+    /// The recorded future activation instant while `scheduled` (kept afterwards), UTC.
     public var scheduledAt: Instant?
+    /// When the license became active (or restarted by a renewal), UTC.
     public var activatedAt: Instant?
+    /// `activatedAt + term`, moved on by renewals; validity is `[activatedAt, expiresAt)`.
     public var expiresAt: Instant?
+    /// When a Cloud Free license was invalidated by the first paid activation (R2), UTC.
     public var invalidatedAt: Instant?
+    /// When a terminal license left the manifest; archived licenses count nowhere.
     public var archivedAt: Instant?
+    /// Cloud Free only: renew automatically (SPEC §4.1 `renew`).
     public var renew: Bool
     /// Every reminder slot recorded as sent, ascending (SPEC §4.3).
     public var remindersSent: [Instant]
@@ -82,8 +95,11 @@ public struct LicenseRecord: Sendable, Hashable {
 
 /// One router as recorded in state: its admission at the last apply.
 public struct RouterRecord: Sendable, Hashable {
+    /// The router serial (1–64 of `[A-Za-z0-9._:-]`).
     public var serial: String
+    /// When it connected (UTC); `nil` = not connected.
     public var connectedAt: Instant?
+    /// Admitted (`online`) or rejected (`offline`) at the last apply.
     public var status: RouterStatus
     /// `nil` when online.
     public var reason: RejectionReason?
@@ -98,9 +114,13 @@ public struct RouterRecord: Sendable, Hashable {
 
 /// A tenant's summary at the last apply.
 public struct TenantSummary: Sendable, Hashable {
+    /// `full`, `limited` or `disabled` (SPEC §1).
     public var mode: TenantMode
+    /// Routers the valid licenses admit.
     public var capacity: Int
+    /// Routers admitted.
     public var online: Int
+    /// Routers rejected, `not-connected` ones included.
     public var offline: Int
 
     public init(mode: TenantMode, capacity: Int, online: Int, offline: Int) {
@@ -119,18 +139,25 @@ public struct TenantState: Sendable, Hashable {
     /// The document format this build writes; newer ones are refused.
     public static let currentFormatVersion = 1
 
+    /// The document format (1).
     public var formatVersion: Int
+    /// The tenant name; the file is `state/tenants/<tenant>.json`.
     public var tenant: String
     /// UUIDv5 of the tenant name, the `at` of its first apply and the inputs digest.
     public var lineage: String
     /// 1 after the first write, +1 on each write.
     public var serial: Int
+    /// The `at` of the last apply that changed this tenant, UTC.
     public var appliedAt: Instant
     /// The first paid activation ever recorded in the tenant (R2 "ever").
     public var paidSince: Instant?
+    /// When the tenant left the manifests (`retire`), UTC.
     public var retiredAt: Instant?
+    /// Licenses sorted by code, archived ones included.
     public var licenses: [LicenseRecord]
+    /// Routers sorted by serial.
     public var routers: [RouterRecord]
+    /// Mode, capacity and admission counts at the last apply.
     public var summary: TenantSummary
 
     public init(formatVersion: Int = TenantState.currentFormatVersion, tenant: String, lineage: String, serial: Int,

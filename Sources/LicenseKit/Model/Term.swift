@@ -1,10 +1,14 @@
 /// An ISO 8601 duration of whole years, months and days: `PnY`, `PnM`, `PnD` or a combination
 /// such as `P1Y6M` (SPEC §2). Added with ``Instant/adding(_:)``.
 public struct Term: Sendable, Hashable, CustomStringConvertible {
+    /// Whole years, added first.
     public var years: Int
+    /// Whole months, added after the years (day clamped to the month's end).
     public var months: Int
+    /// Whole days, added last.
     public var days: Int
 
+    /// A term of the given parts; negative parts subtract (see ``Instant/subtracting(_:)``).
     public init(years: Int = 0, months: Int = 0, days: Int = 0) {
         self.years = years
         self.months = months

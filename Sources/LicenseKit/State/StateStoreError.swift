@@ -4,8 +4,10 @@
 /// root, e.g. `state/tenants/acme.json:1:1: error: state file is truncated or not JSON (…)`, or
 /// without a place: `licensectl: error: state is locked by pid 4242 on host ci-1 since …`.
 public struct StateStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// One diagnostic per problem, file paths relative to the repo root.
     public var diagnostics: [Diagnostic]
 
+    /// An error of several problems.
     public init(_ diagnostics: [Diagnostic]) {
         self.diagnostics = diagnostics.sortedForOutput()
     }
