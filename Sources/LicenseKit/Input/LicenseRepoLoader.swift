@@ -62,7 +62,7 @@ public enum LicenseRepoLoader {
             let relative = paths.relative(absolute) ?? absolute
             parsed.set(index, parseManifest(absolute: absolute, relative: relative, paths: paths))
         }
-        let manifests = parsed.values()
+        var manifests = parsed.values()
 
         // 2. CSV files, each read once, in parallel.
         var csvFiles: [String: CSVJob] = [:]
@@ -98,7 +98,21 @@ public enum LicenseRepoLoader {
         // 3. Tenants, assembled in parallel (each from its own draft and the CSV records), then
         // the checks across files in manifest order. The inputs digest, one SHA-256 over every
         // file, is the first iteration: it runs on one core while the other assembles.
-        let named = manifests.flatMap { $0.drafts.compactMap { draft in draft.name.map { (draft, $0) } } }
+        // The drafts move into slots that each assembly takes its own from: a draft (100 routers
+        // and more) is then freed on the core that assembled it, not on this one at the end.
+        var names: [(name: String, place: SourceLocation)] = []
+        var namedDrafts: [ManifestDraft] = []
+        for index in manifests.indices {
+            for draft in manifests[index].drafts {
+                guard let name = draft.name else { continue }
+                names.append((name, draft.nameLocation))
+                namedDrafts.append(draft)
+            }
+            manifests[index].drafts = []
+        }
+        let named = names
+        let drafts = ParallelSlots(namedDrafts)
+        namedDrafts = []
         let (salesByFile, devicesByFile, hashed) = (sales, devices, digestInputs)
         let assembledSlots = ParallelSlots<(tenant: AssembledTenant, diagnostics: [Diagnostic])>(count: named.count)
         let digestSlot = ParallelSlots<String>(count: 1)
@@ -108,48 +122,63 @@ public enum LicenseRepoLoader {
                 return
             }
             let index = iteration - 1
+            guard let draft = drafts.take(index) else { return }
             var found: [Diagnostic] = []
-            let tenant = TenantAssembler.assemble(named[index].0, name: named[index].1, sales: salesByFile,
+            let tenant = TenantAssembler.assemble(draft, name: named[index].name, sales: salesByFile,
                                                   devices: devicesByFile, diagnostics: &found)
             assembledSlots.set(index, (tenant, found))
         }
-        var tenants: [TenantManifest] = []
-        var names: [String: SourceLocation] = [:]
-        var codes: [ActivationCode: (tenant: String, place: SourceLocation)] = [:]
-        var serials: [String: (tenant: String, place: SourceLocation)] = [:]
+
+        // 4. The checks across files, in manifest order. The tables remember where a code or a
+        // serial was first declared as indices (tenant, entry): the loop over every router copies
+        // no strings, and places are looked up only to report a duplicate.
         let assembledTenants = assembledSlots.values()
+        var tenants: [TenantManifest] = []
+        var firstUse: [String: SourceLocation] = [:]
+        var codes: [ActivationCode: EntryIndex] = [:]
+        var serials: [String: EntryIndex] = [:]
         codes.reserveCapacity(assembledTenants.reduce(0) { $0 + $1.tenant.manifest.licenses.count })
         serials.reserveCapacity(assembledTenants.reduce(0) { $0 + $1.tenant.manifest.routers.count })
-        for ((draft, name), result) in zip(named, assembledTenants) {
-            let assembled = result.tenant
+        /// Where the manifest declares a code: its `licenses` entry, else its `imports` entry.
+        func codePlace(_ at: EntryIndex) -> SourceLocation {
+            let assembled = assembledTenants[at.tenant].tenant
+            let license = assembled.manifest.licenses[at.entry]
+            return assembled.codePlaces[license.code] ?? license.source
+        }
+        for (t, result) in assembledTenants.enumerated() {
+            let (name, nameLocation) = named[t]
+            let manifest = result.tenant.manifest
             diagnostics += result.diagnostics
-            if let first = names[name] {
+            if let first = firstUse[name] {
                 diagnostics.append(.error(
                     "tenant name '\(name)' is already used at \(first); tenant names must be unique",
-                    at: draft.nameLocation))
+                    at: nameLocation))
                 continue
             }
-            names[name] = draft.nameLocation
-            for license in assembled.manifest.licenses {
-                let place = assembled.codePlaces[license.code] ?? license.source
+            firstUse[name] = nameLocation
+            for entry in manifest.licenses.indices {
+                let code = manifest.licenses[entry].code
                 // One hash lookup in the common case: insert, and put the first owner back if
                 // there was one (a duplicate, an error).
-                if let other = codes.updateValue((name, place), forKey: license.code) {
-                    codes[license.code] = other
+                let here = EntryIndex(tenant: t, entry: entry)
+                if let first = codes.updateValue(here, forKey: code) {
+                    codes[code] = first
                     diagnostics.append(.error(
-                        "code \(license.code.masked) is also declared by tenant '\(other.tenant)' at \(other.place); a code belongs to exactly one tenant",
-                        at: place))
+                        "code \(code.masked) is also declared by tenant '\(named[first.tenant].name)' at \(codePlace(first)); a code belongs to exactly one tenant",
+                        at: codePlace(here)))
                 }
             }
-            for router in assembled.manifest.routers {
-                if let other = serials.updateValue((name, router.source), forKey: router.serial) {
-                    serials[router.serial] = other
+            for entry in manifest.routers.indices {
+                let serial = manifest.routers[entry].serial
+                if let first = serials.updateValue(EntryIndex(tenant: t, entry: entry), forKey: serial) {
+                    serials[serial] = first
+                    let other = assembledTenants[first.tenant].tenant.manifest.routers[first.entry].source
                     diagnostics.append(.error(
-                        "router serial '\(router.serial)' is also declared by tenant '\(other.tenant)' at \(other.place); a router belongs to exactly one tenant",
-                        at: router.source))
+                        "router serial '\(serial)' is also declared by tenant '\(named[first.tenant].name)' at \(other); a router belongs to exactly one tenant",
+                        at: manifest.routers[entry].source))
                 }
             }
-            tenants.append(assembled.manifest)
+            tenants.append(manifest)
         }
         return LicenseRepo(tenants: tenants, inputsDigest: digestSlot.values().first ?? digest(digestInputs),
                            diagnostics: diagnostics.sortedForOutput())
@@ -162,6 +191,12 @@ public enum LicenseRepoLoader {
         var bytes: [UInt8]?
         var drafts: [ManifestDraft]
         var diagnostics: [Diagnostic]
+    }
+
+    /// An entry of one assembled tenant: the tenant's index, and the license's or router's.
+    private struct EntryIndex {
+        var tenant: Int
+        var entry: Int
     }
 
     private struct CSVJob: Sendable {
@@ -293,6 +328,18 @@ private final class ParallelSlots<T: Sendable>: @unchecked Sendable {
     private var storage: [T?]
 
     init(count: Int) { storage = [T?](repeating: nil, count: count) }
+
+    /// Slots filled with `values`, for iterations to ``take(_:)`` one each.
+    init(_ values: [T]) { storage = values.map { $0 } }
+
+    /// The value at `index`, leaving the slot empty (the caller then holds the only copy).
+    func take(_ index: Int) -> T? {
+        lock.lock()
+        defer { lock.unlock() }
+        let value = storage[index]
+        storage[index] = nil
+        return value
+    }
 
     func set(_ index: Int, _ value: T) {
         lock.lock()
