@@ -129,25 +129,13 @@ public enum LicenseRepoLoader {
             assembledSlots.set(index, (tenant, found))
         }
 
-        // 4. The checks across files, in manifest order. The tables remember where a code or a
-        // serial was first declared as indices (tenant, entry): the loop over every router copies
-        // no strings, and places are looked up only to report a duplicate.
-        let assembledTenants = assembledSlots.values()
-        var tenants: [TenantManifest] = []
+        // 4. The checks across files, in manifest order. First tenant names: a tenant whose name
+        // is taken is left out.
+        let results = assembledSlots.values()
         var firstUse: [String: SourceLocation] = [:]
-        var codes: [ActivationCode: EntryIndex] = [:]
-        var serials: [String: EntryIndex] = [:]
-        codes.reserveCapacity(assembledTenants.reduce(0) { $0 + $1.tenant.manifest.licenses.count })
-        serials.reserveCapacity(assembledTenants.reduce(0) { $0 + $1.tenant.manifest.routers.count })
-        /// Where the manifest declares a code: its `licenses` entry, else its `imports` entry.
-        func codePlace(_ at: EntryIndex) -> SourceLocation {
-            let assembled = assembledTenants[at.tenant].tenant
-            let license = assembled.manifest.licenses[at.entry]
-            return assembled.codePlaces[license.code] ?? license.source
-        }
-        for (t, result) in assembledTenants.enumerated() {
+        var kept: [Int] = []
+        for (t, result) in results.enumerated() {
             let (name, nameLocation) = named[t]
-            let manifest = result.tenant.manifest
             diagnostics += result.diagnostics
             if let first = firstUse[name] {
                 diagnostics.append(.error(
@@ -156,35 +144,72 @@ public enum LicenseRepoLoader {
                 continue
             }
             firstUse[name] = nameLocation
-            for entry in manifest.licenses.indices {
-                let code = manifest.licenses[entry].code
-                // One hash lookup in the common case: insert, and put the first owner back if
-                // there was one (a duplicate, an error).
-                let here = EntryIndex(tenant: t, entry: entry)
-                if let first = codes.updateValue(here, forKey: code) {
-                    codes[code] = first
-                    diagnostics.append(.error(
-                        "code \(code.masked) is also declared by tenant '\(named[first.tenant].name)' at \(codePlace(first)); a code belongs to exactly one tenant",
-                        at: codePlace(here)))
-                }
-            }
-            for entry in manifest.routers.indices {
-                let serial = manifest.routers[entry].serial
-                if let first = serials.updateValue(EntryIndex(tenant: t, entry: entry), forKey: serial) {
-                    serials[serial] = first
-                    let other = assembledTenants[first.tenant].tenant.manifest.routers[first.entry].source
-                    diagnostics.append(.error(
-                        "router serial '\(serial)' is also declared by tenant '\(named[first.tenant].name)' at \(other); a router belongs to exactly one tenant",
-                        at: manifest.routers[entry].source))
-                }
-            }
-            tenants.append(manifest)
+            kept.append(t)
         }
+        let assembled = results.map(\.tenant)
+        let tenants = kept.map { assembled[$0].manifest }
+
+        // Then codes and router serials, each declared by one tenant only. Every key belongs to
+        // one of two halves (by its last byte), each half checked on its own core, in manifest
+        // order: the first declaration of a key owns it, as in a single pass.
+        let halves = ParallelSlots<[Diagnostic]>(count: 2)
+        let (keptTenants, tenantNames) = (kept, named.map(\.name))
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+            halves.set(half, crossFileErrors(half: half, of: keptTenants, in: assembled, names: tenantNames))
+        }
+        for found in halves.values() { diagnostics += found }
         return LicenseRepo(tenants: tenants, inputsDigest: digestSlot.values().first ?? digest(digestInputs),
                            diagnostics: diagnostics.sortedForOutput())
     }
 
     // MARK: Steps
+
+    /// The errors for codes and router serials declared by more than one tenant, among the keys
+    /// of one `half` (0 or 1: the parity of the key's last byte), visiting `kept` tenants in
+    /// order. The tables remember first owners as indices (tenant, entry): the loop over every
+    /// router copies no strings, and places are looked up only to report a duplicate.
+    private static func crossFileErrors(half: Int, of kept: [Int], in assembled: [AssembledTenant],
+                                        names: [String]) -> [Diagnostic] {
+        func inHalf(_ key: String) -> Bool { Int(key.utf8.last ?? 0) & 1 == half }
+        /// Where the manifest declares a code: its `licenses` entry, else its `imports` entry.
+        func codePlace(_ at: EntryIndex) -> SourceLocation {
+            let license = assembled[at.tenant].manifest.licenses[at.entry]
+            return assembled[at.tenant].codePlaces[license.code] ?? license.source
+        }
+        var found: [Diagnostic] = []
+        var codes: [ActivationCode: EntryIndex] = [:]
+        var serials: [String: EntryIndex] = [:]
+        codes.reserveCapacity(kept.reduce(0) { $0 + assembled[$1].manifest.licenses.count } / 2)
+        serials.reserveCapacity(kept.reduce(0) { $0 + assembled[$1].manifest.routers.count } / 2)
+        for t in kept {
+            let manifest = assembled[t].manifest
+            for entry in manifest.licenses.indices {
+                let code = manifest.licenses[entry].code
+                guard inHalf(code.canonical) else { continue }
+                // One hash lookup in the common case: insert, and put the first owner back if
+                // there was one (a duplicate, an error).
+                let here = EntryIndex(tenant: t, entry: entry)
+                if let first = codes.updateValue(here, forKey: code) {
+                    codes[code] = first
+                    found.append(.error(
+                        "code \(code.masked) is also declared by tenant '\(names[first.tenant])' at \(codePlace(first)); a code belongs to exactly one tenant",
+                        at: codePlace(here)))
+                }
+            }
+            for entry in manifest.routers.indices {
+                let serial = manifest.routers[entry].serial
+                guard inHalf(serial) else { continue }
+                if let first = serials.updateValue(EntryIndex(tenant: t, entry: entry), forKey: serial) {
+                    serials[serial] = first
+                    let other = assembled[first.tenant].manifest.routers[first.entry].source
+                    found.append(.error(
+                        "router serial '\(serial)' is also declared by tenant '\(names[first.tenant])' at \(other); a router belongs to exactly one tenant",
+                        at: manifest.routers[entry].source))
+                }
+            }
+        }
+        return found
+    }
 
     private struct ParsedManifest: Sendable {
         var relative: String
