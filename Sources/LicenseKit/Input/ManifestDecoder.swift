@@ -392,6 +392,16 @@ struct ManifestDecoder {
 
     /// Something `@` something, without spaces.
     static func isEmail(_ s: String) -> Bool {
+        // ASCII (nearly every address): each byte is one character (CR LF, one character, holds
+        // no '@', space or TAB either), so counting bytes says the same as splitting characters.
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            var ats = 0
+            for byte in s.utf8 {
+                if byte == 0x40 { ats += 1 }
+                if byte == 0x20 || byte == 0x09 { return false }
+            }
+            return ats == 1 && s.utf8.first != 0x40 && s.utf8.last != 0x40
+        }
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
             && !s.contains(where: { $0 == " " || $0 == "\t" })
