@@ -68,7 +68,10 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
 
     /// `s` with C0/C1 control characters and DEL written as `\u{XX}`.
     static func escapingControlCharacters(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: isControl) else { return s }
+        // C0 controls and DEL are single bytes and C1 controls start with 0xC2 in UTF-8: a
+        // message without those bytes (nearly all) needs no walk over its scalars.
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }),
+              s.unicodeScalars.contains(where: isControl) else { return s }
         var out = ""
         for scalar in s.unicodeScalars {
             if isControl(scalar) {

@@ -62,7 +62,7 @@ public enum LicenseRepoLoader {
             let relative = paths.relative(absolute) ?? absolute
             parsed.set(index, parseManifest(absolute: absolute, relative: relative, paths: paths))
         }
-        let manifests = parsed.values()
+        var manifests = parsed.values()
 
         // 2. CSV files, each read once, in parallel.
         var csvFiles: [String: CSVJob] = [:]
@@ -98,7 +98,21 @@ public enum LicenseRepoLoader {
         // 3. Tenants, assembled in parallel (each from its own draft and the CSV records), then
         // the checks across files in manifest order. The inputs digest, one SHA-256 over every
         // file, is the first iteration: it runs on one core while the other assembles.
-        let named = manifests.flatMap { $0.drafts.compactMap { draft in draft.name.map { (draft, $0) } } }
+        // The drafts move into slots that each assembly takes its own from: a draft (100 routers
+        // and more) is then freed on the core that assembled it, not on this one at the end.
+        var names: [(name: String, place: SourceLocation)] = []
+        var namedDrafts: [ManifestDraft] = []
+        for index in manifests.indices {
+            for draft in manifests[index].drafts {
+                guard let name = draft.name else { continue }
+                names.append((name, draft.nameLocation))
+                namedDrafts.append(draft)
+            }
+            manifests[index].drafts = []
+        }
+        let named = names
+        let drafts = ParallelSlots(namedDrafts)
+        namedDrafts = []
         let (salesByFile, devicesByFile, hashed) = (sales, devices, digestInputs)
         let assembledSlots = ParallelSlots<(tenant: AssembledTenant, diagnostics: [Diagnostic])>(count: named.count)
         let digestSlot = ParallelSlots<String>(count: 1)
@@ -108,60 +122,106 @@ public enum LicenseRepoLoader {
                 return
             }
             let index = iteration - 1
+            guard let draft = drafts.take(index) else { return }
             var found: [Diagnostic] = []
-            let tenant = TenantAssembler.assemble(named[index].0, name: named[index].1, sales: salesByFile,
+            let tenant = TenantAssembler.assemble(draft, name: named[index].name, sales: salesByFile,
                                                   devices: devicesByFile, diagnostics: &found)
             assembledSlots.set(index, (tenant, found))
         }
-        var tenants: [TenantManifest] = []
-        var names: [String: SourceLocation] = [:]
-        var codes: [ActivationCode: (tenant: String, place: SourceLocation)] = [:]
-        var serials: [String: (tenant: String, place: SourceLocation)] = [:]
-        let assembledTenants = assembledSlots.values()
-        codes.reserveCapacity(assembledTenants.reduce(0) { $0 + $1.tenant.manifest.licenses.count })
-        serials.reserveCapacity(assembledTenants.reduce(0) { $0 + $1.tenant.manifest.routers.count })
-        for ((draft, name), result) in zip(named, assembledTenants) {
-            let assembled = result.tenant
+
+        // 4. The checks across files, in manifest order. First tenant names: a tenant whose name
+        // is taken is left out.
+        let results = assembledSlots.values()
+        var firstUse: [String: SourceLocation] = [:]
+        var kept: [Int] = []
+        for (t, result) in results.enumerated() {
+            let (name, nameLocation) = named[t]
             diagnostics += result.diagnostics
-            if let first = names[name] {
+            if let first = firstUse[name] {
                 diagnostics.append(.error(
                     "tenant name '\(name)' is already used at \(first); tenant names must be unique",
-                    at: draft.nameLocation))
+                    at: nameLocation))
                 continue
             }
-            names[name] = draft.nameLocation
-            for license in assembled.manifest.licenses {
-                let place = assembled.codePlaces[license.code] ?? license.source
-                // One hash lookup in the common case: insert, and put the first owner back if
-                // there was one (a duplicate, an error).
-                if let other = codes.updateValue((name, place), forKey: license.code) {
-                    codes[license.code] = other
-                    diagnostics.append(.error(
-                        "code \(license.code.masked) is also declared by tenant '\(other.tenant)' at \(other.place); a code belongs to exactly one tenant",
-                        at: place))
-                }
-            }
-            for router in assembled.manifest.routers {
-                if let other = serials.updateValue((name, router.source), forKey: router.serial) {
-                    serials[router.serial] = other
-                    diagnostics.append(.error(
-                        "router serial '\(router.serial)' is also declared by tenant '\(other.tenant)' at \(other.place); a router belongs to exactly one tenant",
-                        at: router.source))
-                }
-            }
-            tenants.append(assembled.manifest)
+            firstUse[name] = nameLocation
+            kept.append(t)
         }
+        let assembled = results.map(\.tenant)
+        let tenants = kept.map { assembled[$0].manifest }
+
+        // Then codes and router serials, each declared by one tenant only. Every key belongs to
+        // one of two halves (by its last byte), each half checked on its own core, in manifest
+        // order: the first declaration of a key owns it, as in a single pass.
+        let halves = ParallelSlots<[Diagnostic]>(count: 2)
+        let (keptTenants, tenantNames) = (kept, named.map(\.name))
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+            halves.set(half, crossFileErrors(half: half, of: keptTenants, in: assembled, names: tenantNames))
+        }
+        for found in halves.values() { diagnostics += found }
         return LicenseRepo(tenants: tenants, inputsDigest: digestSlot.values().first ?? digest(digestInputs),
                            diagnostics: diagnostics.sortedForOutput())
     }
 
     // MARK: Steps
 
+    /// The errors for codes and router serials declared by more than one tenant, among the keys
+    /// of one `half` (0 or 1: the parity of the key's last byte), visiting `kept` tenants in
+    /// order. The tables remember first owners as indices (tenant, entry): the loop over every
+    /// router copies no strings, and places are looked up only to report a duplicate.
+    private static func crossFileErrors(half: Int, of kept: [Int], in assembled: [AssembledTenant],
+                                        names: [String]) -> [Diagnostic] {
+        func inHalf(_ key: String) -> Bool { Int(key.utf8.last ?? 0) & 1 == half }
+        /// Where the manifest declares a code: its `licenses` entry, else its `imports` entry.
+        func codePlace(_ at: EntryIndex) -> SourceLocation {
+            let license = assembled[at.tenant].manifest.licenses[at.entry]
+            return assembled[at.tenant].codePlaces[license.code] ?? license.source
+        }
+        var found: [Diagnostic] = []
+        var codes: [ActivationCode: EntryIndex] = [:]
+        var serials: [String: EntryIndex] = [:]
+        codes.reserveCapacity(kept.reduce(0) { $0 + assembled[$1].manifest.licenses.count } / 2)
+        serials.reserveCapacity(kept.reduce(0) { $0 + assembled[$1].manifest.routers.count } / 2)
+        for t in kept {
+            let manifest = assembled[t].manifest
+            for entry in manifest.licenses.indices {
+                let code = manifest.licenses[entry].code
+                guard inHalf(code.canonical) else { continue }
+                // One hash lookup in the common case: insert, and put the first owner back if
+                // there was one (a duplicate, an error).
+                let here = EntryIndex(tenant: t, entry: entry)
+                if let first = codes.updateValue(here, forKey: code) {
+                    codes[code] = first
+                    found.append(.error(
+                        "code \(code.masked) is also declared by tenant '\(names[first.tenant])' at \(codePlace(first)); a code belongs to exactly one tenant",
+                        at: codePlace(here)))
+                }
+            }
+            for entry in manifest.routers.indices {
+                let serial = manifest.routers[entry].serial
+                guard inHalf(serial) else { continue }
+                if let first = serials.updateValue(EntryIndex(tenant: t, entry: entry), forKey: serial) {
+                    serials[serial] = first
+                    let other = assembled[first.tenant].manifest.routers[first.entry].source
+                    found.append(.error(
+                        "router serial '\(serial)' is also declared by tenant '\(names[first.tenant])' at \(other); a router belongs to exactly one tenant",
+                        at: manifest.routers[entry].source))
+                }
+            }
+        }
+        return found
+    }
+
     private struct ParsedManifest: Sendable {
         var relative: String
         var bytes: [UInt8]?
         var drafts: [ManifestDraft]
         var diagnostics: [Diagnostic]
+    }
+
+    /// An entry of one assembled tenant: the tenant's index, and the license's or router's.
+    private struct EntryIndex {
+        var tenant: Int
+        var entry: Int
     }
 
     private struct CSVJob: Sendable {
@@ -293,6 +353,18 @@ private final class ParallelSlots<T: Sendable>: @unchecked Sendable {
     private var storage: [T?]
 
     init(count: Int) { storage = [T?](repeating: nil, count: count) }
+
+    /// Slots filled with `values`, for iterations to ``take(_:)`` one each.
+    init(_ values: [T]) { storage = values.map { $0 } }
+
+    /// The value at `index`, leaving the slot empty (the caller then holds the only copy).
+    func take(_ index: Int) -> T? {
+        lock.lock()
+        defer { lock.unlock() }
+        let value = storage[index]
+        storage[index] = nil
+        return value
+    }
 
     func set(_ index: Int, _ value: T) {
         lock.lock()

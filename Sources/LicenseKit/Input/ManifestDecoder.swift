@@ -187,17 +187,47 @@ struct ManifestDecoder {
     }
 
     private mutating func routerEntry(_ node: YAMLNode) -> DesiredRouter? {
-        guard let entry = fields(node, ManifestSchema.router, key: "routers") else { return nil }
-        guard let serialNode = entry["serial"],
-              let serial = value(serialNode, "serial", .routerSerial, { t throws(ValueParseError) in try RouterSerial.validate(t) })
+        let serialNode: YAMLNode
+        let connectedAtNode: YAMLNode?
+        if let plain = Self.plainRouterFields(node) {
+            (serialNode, connectedAtNode) = plain
+        } else {
+            guard let entry = fields(node, ManifestSchema.router, key: "routers"),
+                  let serialValue = entry["serial"] else { return nil }
+            (serialNode, connectedAtNode) = (serialValue, entry["connectedAt"])
+        }
+        guard let serial = value(serialNode, "serial", .routerSerial, { t throws(ValueParseError) in try RouterSerial.validate(t) })
         else { return nil }
         var connectedAt: Instant?
-        if let n = entry["connectedAt"] {
+        if let n = connectedAtNode {
             guard let instant = value(n, "connectedAt", .instant, { t throws(ValueParseError) in try Instant.parse(t) })
             else { return nil }
             connectedAt = instant
         }
         return DesiredRouter(serial: serial, connectedAt: connectedAt, source: place(node))
+    }
+
+    /// The value nodes of a routers entry that has exactly the key `serial` and maybe
+    /// `connectedAt`, neither null: what almost every entry looks like, and one that
+    /// ``fields(_:_:key:)`` would pass without a diagnostic. `nil` for anything else, which then
+    /// goes through ``fields(_:_:key:)`` and its messages. Skips the general field table, the
+    /// decoder's largest cost per router.
+    private static func plainRouterFields(_ node: YAMLNode) -> (serial: YAMLNode, connectedAt: YAMLNode?)? {
+        guard case .mapping(let pairs) = node.content, pairs.count == 1 || pairs.count == 2 else { return nil }
+        var serial: YAMLNode?
+        var connectedAt: YAMLNode?
+        for pair in pairs {
+            guard case .scalar(let key, _) = pair.key.content, !pair.value.isNull else { return nil }
+            if key == "serial", serial == nil {
+                serial = pair.value
+            } else if key == "connectedAt", connectedAt == nil {
+                connectedAt = pair.value
+            } else {
+                return nil
+            }
+        }
+        guard let serial else { return nil }
+        return (serial, connectedAt)
     }
 
     // MARK: Values
@@ -362,6 +392,16 @@ struct ManifestDecoder {
 
     /// Something `@` something, without spaces.
     static func isEmail(_ s: String) -> Bool {
+        // ASCII (nearly every address): each byte is one character (CR LF, one character, holds
+        // no '@', space or TAB either), so counting bytes says the same as splitting characters.
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            var ats = 0
+            for byte in s.utf8 {
+                if byte == 0x40 { ats += 1 }
+                if byte == 0x20 || byte == 0x09 { return false }
+            }
+            return ats == 1 && s.utf8.first != 0x40 && s.utf8.last != 0x40
+        }
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
             && !s.contains(where: { $0 == " " || $0 == "\t" })

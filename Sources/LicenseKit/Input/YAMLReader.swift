@@ -50,6 +50,7 @@ public enum YAMLReader {
     static func checkBytes(_ bytes: [UInt8], from start: Int, path: String) -> [Diagnostic]? {
         var tabErrors: [Diagnostic] = []
         return bytes.withUnsafeBufferPointer { b -> [Diagnostic]? in
+            let raw = UnsafeRawBufferPointer(b)
             var i = start
             var line = 1
             var column = 1
@@ -62,6 +63,14 @@ public enum YAMLReader {
                     // Inside a line's content only line breaks and non-ASCII bytes matter: skip
                     // the run of other ASCII bytes at once.
                     var j = i + 1
+                    // Eight bytes at a time while none is non-ASCII or a line feed.
+                    while j + 8 <= n {
+                        let word = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+                        let lineFeeds = word ^ 0x0A0A_0A0A_0A0A_0A0A  // a zero byte where a LF was
+                        let zeroBytes = (lineFeeds &- 0x0101_0101_0101_0101) & ~lineFeeds
+                        if (word | zeroBytes) & 0x8080_8080_8080_8080 != 0 { break }
+                        j += 8
+                    }
                     while j < n, b[j] < 0x80, b[j] != 10 { j += 1 }
                     column += j - i
                     i = j

@@ -102,12 +102,27 @@ struct PrettyJSONWriter {
 
     /// Starts an object member: separator, indent, `"key": `. Keys are ASCII names.
     mutating func key(_ key: StaticString) {
-        separator()
-        bytes.append(ascii.quote)
-        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(ascii.quote)
-        bytes.append(ascii.colon)
-        bytes.append(ascii.space)
+        // One append of `,\n<indent>"key": ` built on the stack, instead of seven: keys are
+        // most of a plan's appends (~450,000 per 1,000 tenants).
+        let comma = !isEmpty
+        isEmpty = false
+        let count = (comma ? 1 : 0) + 1 + indent + key.utf8CodeUnitCount + 4
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { piece in
+            var i = 0
+            func put(_ byte: UInt8) {
+                piece[i] = byte
+                i += 1
+            }
+            if comma { put(ascii.comma) }
+            put(ascii.newline)
+            for _ in 0..<indent { put(ascii.space) }
+            put(ascii.quote)
+            key.withUTF8Buffer { for byte in $0 { put(byte) } }
+            put(ascii.quote)
+            put(ascii.colon)
+            put(ascii.space)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: piece[..<i]))
+        }
     }
 
     /// Starts an object member whose key is only known at run time (escaped like a string).

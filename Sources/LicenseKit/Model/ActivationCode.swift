@@ -9,34 +9,44 @@ public struct ActivationCode: Sendable, Hashable, Comparable, CustomStringConver
     /// - Throws: ``ActivationCodeError`` for anything else, with a hint when the value looks
     ///   mangled by a spreadsheet (`4,68769E+15`) or like a date.
     public init(parsing text: String) throws(ActivationCodeError) {
-        var hex = [UInt8]()
-        hex.reserveCapacity(12)
-        let trimmed = text.trimmingASCIIWhitespace()
-        let bytes = Array(trimmed.utf8)
-        // Groups of four, separated by nothing, single dashes or single spaces, consistently placed.
-        var i = 0
-        var group = 0
-        while i < bytes.count {
-            var c = bytes[i]
-            if c >= 97, c <= 102 { c -= 32 }
-            let isHex = (c >= 48 && c <= 57) || (c >= 65 && c <= 70)
-            if isHex {
-                hex.append(c)
-                group += 1
-                i += 1
-                continue
+        var trimmed = text.trimmingASCIIWhitespace()
+        // Every code of every manifest and CSV comes through here: the digits go straight into
+        // the canonical text's storage, without intermediate arrays. An empty result means
+        // "not a code" (a canonical code is never empty).
+        let canonical = trimmed.withUTF8 { bytes -> String in
+            String(unsafeUninitializedCapacity: 14) { out -> Int in
+                // Groups of four, separated by nothing, single dashes or single spaces,
+                // consistently placed.
+                var digits = 0
+                var group = 0
+                var i = 0
+                while i < bytes.count {
+                    var c = bytes[i]
+                    if c >= 97, c <= 102 { c -= 32 }
+                    let isHex = (c >= 48 && c <= 57) || (c >= 65 && c <= 70)
+                    if isHex {
+                        guard digits < 12 else { return 0 }
+                        out[digits + digits / 4] = c
+                        digits += 1
+                        group += 1
+                        i += 1
+                        continue
+                    }
+                    if (c == 45 || c == 32), group == 4, digits < 12, i + 1 < bytes.count {
+                        group = 0
+                        i += 1
+                        continue
+                    }
+                    return 0
+                }
+                guard digits == 12 else { return 0 }
+                out[4] = 45
+                out[9] = 45
+                return 14
             }
-            if (c == 45 || c == 32), group == 4, hex.count < 12, i + 1 < bytes.count {
-                group = 0
-                i += 1
-                continue
-            }
-            throw ActivationCodeError(text: text)
         }
-        guard hex.count == 12 else { throw ActivationCodeError(text: text) }
-        var out = hex[0..<4] + [45] + hex[4..<8]
-        out += [45] + hex[8..<12]
-        canonical = String(decoding: out, as: UTF8.self)
+        guard !canonical.isEmpty else { throw ActivationCodeError(text: text) }
+        self.canonical = canonical
     }
 
     public var description: String { canonical }
@@ -90,12 +100,15 @@ extension ActivationCode: Codable {
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs, CR and LF.
     func trimmingASCIIWhitespace() -> String {
-        let u = Array(self.utf8)
-        var start = 0
-        var end = u.count
+        let whole = String(self)
+        let u = whole.utf8
         func ws(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 }
-        while start < end, ws(u[start]) { start += 1 }
-        while end > start, ws(u[end - 1]) { end -= 1 }
+        // Most values have nothing to trim: no copy then (`String(self)` of a String is free).
+        guard let first = u.first, let last = u.last, ws(first) || ws(last) else { return whole }
+        var start = u.startIndex
+        var end = u.endIndex
+        while start < end, ws(u[start]) { start = u.index(after: start) }
+        while end > start, ws(u[u.index(before: end)]) { end = u.index(before: end) }
         return String(decoding: u[start..<end], as: UTF8.self)
     }
 }

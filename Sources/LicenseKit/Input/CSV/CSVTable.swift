@@ -6,18 +6,27 @@ struct CSVColumn: Sendable {
     var name: String
     var synonyms: [String]
     var required: Bool
+    /// The canonical name and the synonyms, squashed for matching (computed once: the readers'
+    /// column lists are static).
+    let keys: [String]
 
-    /// The canonical name and the synonyms, squashed for matching.
-    var keys: [String] { ([name] + synonyms).map(CSVTable.squash) }
+    init(name: String, synonyms: [String], required: Bool) {
+        self.name = name
+        self.synonyms = synonyms
+        self.required = required
+        self.keys = ([name] + synonyms).map(CSVTable.squash)
+    }
 }
 
 /// One data row of a CSV file: the line of its first physical line and the trimmed values of the
-/// known columns (absent when the file has no such column).
+/// known columns, in the order of the reader's column list (`nil` when the file has no such
+/// column).
 struct CSVRow: Sendable {
     var line: Int
-    var values: [String: String]
+    var values: [String?]
 
-    subscript(column: String) -> String? { values[column] }
+    /// The value of the column at `index` in the reader's column list.
+    subscript(column index: Int) -> String? { values[index] }
 }
 
 /// The shared CSV rules of SPEC §3.2/§3.3 over yaslab/CSV.swift: UTF-8 with or without BOM
@@ -61,7 +70,7 @@ enum CSVTable {
             let span = 1 + fields.reduce(0) { $0 + lineBreaks(in: $1) }
             line += span
             lastRowSpan = (start, span)
-            if fields.allSatisfy({ $0.trimmingASCIIWhitespace().isEmpty }) { continue }
+            if fields.allSatisfy(isBlank) { continue }
             if header == nil {
                 header = (start, fields)
             } else {
@@ -81,24 +90,23 @@ enum CSVTable {
             return []
         }
 
-        // Map header fields to known columns.
-        var indexOf: [String: Int] = [:]
+        // Map header fields to known columns: per column of `columns`, its field index.
+        var fieldOf = [Int?](repeating: nil, count: columns.count)
         var ok = true
-        let columnKeys = columns.map(\.keys)
         for (index, raw) in header.fields.enumerated() {
             let key = squash(raw)
-            guard let c = columnKeys.firstIndex(where: { $0.contains(key) }) else { continue }
+            guard let c = columns.firstIndex(where: { $0.keys.contains(key) }) else { continue }
             let column = columns[c]
-            if let earlier = indexOf[column.name] {
+            if let earlier = fieldOf[c] {
                 diagnostics.error(
                     "columns '\(header.fields[earlier].trimmingASCIIWhitespace())' and '\(raw.trimmingASCIIWhitespace())' both give \(column.name); keep one of them",
                     at: SourceLocation(file: path, line: header.line))
                 ok = false
                 continue
             }
-            indexOf[column.name] = index
+            fieldOf[c] = index
         }
-        for column in columns where column.required && indexOf[column.name] == nil {
+        for (c, column) in columns.enumerated() where column.required && fieldOf[c] == nil {
             let found = header.fields.map { "'\($0.trimmingASCIIWhitespace())'" }.joined(separator: ", ")
             diagnostics.error(
                 "missing required column '\(column.name)' (also accepted: \(column.synonyms.joined(separator: ", "))); found columns \(found)",
@@ -108,12 +116,16 @@ enum CSVTable {
         guard ok else { return [] }
 
         return rows.map { row in
-            var values: [String: String] = [:]
-            for (name, index) in indexOf {
-                values[name] = index < row.fields.count ? row.fields[index].trimmingASCIIWhitespace() : ""
+            let values = fieldOf.map { field in
+                field.map { $0 < row.fields.count ? row.fields[$0].trimmingASCIIWhitespace() : "" }
             }
             return CSVRow(line: row.line, values: values)
         }
+    }
+
+    /// Empty or only ASCII whitespace (space, TAB, CR, LF), without making a trimmed copy.
+    static func isBlank(_ field: String) -> Bool {
+        field.utf8.allSatisfy { $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }
     }
 
     /// Lower-cased, without spaces, `_` and `-`: `License Key` and `license_key` match.
@@ -125,15 +137,16 @@ enum CSVTable {
 
     /// Line breaks (LF, CRLF or a lone CR) inside a field's value.
     static func lineBreaks(in field: String) -> Int {
+        // CR and LF are ASCII, so the UTF-8 bytes say the same as the scalars, and faster.
         var count = 0
         var previousCR = false
-        for scalar in field.unicodeScalars {
-            switch scalar {
-            case "\n": if !previousCR { count += 1 }
-            case "\r": count += 1
+        for byte in field.utf8 {
+            switch byte {
+            case 0x0A: if !previousCR { count += 1 }
+            case 0x0D: count += 1
             default: break
             }
-            previousCR = scalar == "\r"
+            previousCR = byte == 0x0D
         }
         return count
     }
@@ -162,6 +175,9 @@ enum CSVTable {
     /// The first byte that is not valid UTF-8, with its 1-based line and column (column counted
     /// in Unicode scalars, as ``SourceLocation`` does).
     static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> (byte: UInt8, line: Int, column: Int)? {
+        // Almost every file is valid: check that first over runs of bytes, and walk scalars (for
+        // the line and column) only when a bad byte is there.
+        if isValidUTF8(bytes) { return nil }
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()
         var offset = bytes.startIndex
@@ -193,6 +209,23 @@ enum CSVTable {
             case .emptyInput:
                 return nil
             }
+        }
+    }
+
+    /// Whether the bytes are valid UTF-8 (no overlongs, surrogates or values past U+10FFFF).
+    static func isValidUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.withUnsafeBufferPointer { b -> Bool in
+            var i = 0
+            while i < b.count {
+                if b[i] < 0x80 {
+                    i += 1
+                    continue
+                }
+                let length = YAMLReader.utf8SequenceLength(b, at: i)
+                if length == 0 { return false }
+                i += length
+            }
+            return true
         }
     }
 

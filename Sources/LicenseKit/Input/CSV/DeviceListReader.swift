@@ -20,10 +20,17 @@ public struct DeviceRecord: Sendable, Hashable {
 /// `connected`; a date or an RFC 3339 date-time, empty = not connected). Same CSV rules as the
 /// sales CSV (SPEC §3.2).
 public enum DeviceListReader {
+    /// The columns, in the order of ``Column``.
     static let columns = [
         CSVColumn(name: "serial", synonyms: ["serial_number", "device"], required: true),
         CSVColumn(name: "connected_at", synonyms: ["connected_since", "connected"], required: false),
     ]
+
+    /// Positions in ``columns`` (and so in a row's values).
+    private enum Column {
+        static let serial = 0
+        static let connectedAt = 1
+    }
 
     /// Reads every router of a device list.
     ///
@@ -42,11 +49,11 @@ public enum DeviceListReader {
             let location = SourceLocation(file: path, line: row.line)
             var errors: [String] = []
             var serial: String?
-            do { serial = try RouterSerial.validate(row["serial"] ?? "") } catch {
+            do { serial = try RouterSerial.validate(row[column: Column.serial] ?? "") } catch {
                 errors.append("serial: \(error.message)")
             }
             var connectedAt: Instant?
-            if let text = row["connected_at"], !text.isEmpty {
+            if let text = row[column: Column.connectedAt], !text.isEmpty {
                 do { connectedAt = try Instant.parse(text) } catch {
                     errors.append("connected_at: \(error.message); leave it empty when the router is not connected")
                 }

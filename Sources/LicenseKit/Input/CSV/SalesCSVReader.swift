@@ -33,6 +33,7 @@ public struct SalesCodeRecord: Sendable, Hashable {
 /// optional `term` (`duration`, default `P1Y`) and `order` (`order_number`, `order_id`); other
 /// columns are ignored. The CSV rules (delimiter, BOM, CRLF, quoting, UTF-8) are those of SPEC §3.2.
 public enum SalesCSVReader {
+    /// The columns, in the order of ``Column``.
     static let columns = [
         CSVColumn(name: "activation_code", synonyms: ["code", "license_code", "license_key"], required: true),
         CSVColumn(name: "license_type", synonyms: ["type", "product"], required: true),
@@ -40,6 +41,15 @@ public enum SalesCSVReader {
         CSVColumn(name: "term", synonyms: ["duration"], required: false),
         CSVColumn(name: "order", synonyms: ["order_number", "order_id"], required: false),
     ]
+
+    /// Positions in ``columns`` (and so in a row's values).
+    private enum Column {
+        static let code = 0
+        static let type = 1
+        static let issued = 2
+        static let term = 3
+        static let order = 4
+    }
 
     /// Reads every code of a sales CSV file.
     ///
@@ -59,19 +69,19 @@ public enum SalesCSVReader {
             let location = SourceLocation(file: path, line: row.line)
             var errors: [String] = []
             var code: ActivationCode?
-            do { code = try ActivationCode(parsing: row["activation_code"] ?? "") } catch {
+            do { code = try ActivationCode(parsing: row[column: Column.code] ?? "") } catch {
                 errors.append("activation_code: \(error.message)")
             }
             var type: LicenseType?
-            do { type = try LicenseType(parsing: row["license_type"] ?? "") } catch {
+            do { type = try LicenseType(parsing: row[column: Column.type] ?? "") } catch {
                 errors.append("license_type: \(error.message)")
             }
             var issued: Instant?
-            do { issued = try Instant.parseSalesDate(row["issued"] ?? "") } catch {
+            do { issued = try Instant.parseSalesDate(row[column: Column.issued] ?? "") } catch {
                 errors.append("issued: \(error.message)")
             }
             var term: Term? = .oneYear
-            if let text = row["term"], !text.isEmpty {
+            if let text = row[column: Column.term], !text.isEmpty {
                 do { term = try Term.parse(text) } catch {
                     term = nil
                     errors.append("term: \(error.message)")
@@ -79,7 +89,7 @@ public enum SalesCSVReader {
             }
             for message in errors { diagnostics.error(message, at: location) }
             guard errors.isEmpty, let code, let type, let issued, let term else { continue }
-            let order = row["order"].flatMap { $0.isEmpty ? nil : $0 }
+            let order = row[column: Column.order].flatMap { $0.isEmpty ? nil : $0 }
             let record = SalesCodeRecord(code: code, type: type, issued: issued, term: term, order: order,
                                          location: location)
             if let index = firstIndex[code] {
