@@ -33,30 +33,11 @@ public enum ForecastMarkdown {
         let tail = quiet > 0 ? "\n_\(counted(quiet, "tenant")) without events or rejections._\n" : ""
         let fixed = head.utf8.count + tail.utf8.count
 
-        // Render sections only until the limit is passed: the work stays proportional to the output.
-        var sections: [String] = []
-        var used = fixed
-        for f in shown where used < limit {
-            let s = section(f, days: days, showCodes: showCodes)
-            sections.append(s)
-            used += s.utf8.count
-        }
-        if sections.count == shown.count, used < limit {
-            return head + sections.joined() + tail
-        }
-
-        // Keep whole sections from the start while the closing note still fits after them.
-        let noteReserve = omissionNote(tenants: shown.count, events: Int.max / 2, limit: limit).utf8.count
-        var kept = 0
-        used = fixed
-        for s in sections {
-            guard used + s.utf8.count + noteReserve < limit else { break }
-            used += s.utf8.count
-            kept += 1
-        }
-        let leftOut = shown.dropFirst(kept)
-        let note = omissionNote(tenants: leftOut.count, events: leftOut.reduce(0) { $0 + $1.events.count }, limit: limit)
-        return PlanMarkdown.truncated(head + sections.prefix(kept).joined() + note + tail, limit: limit)
+        let body = PlanMarkdown.cappedSections(
+            shown, fixed: fixed, limit: limit, render: { section($0, days: days, showCodes: showCodes) },
+            events: { $0.events.count }, note: { omissionNote(tenants: $0, events: $1, limit: limit) })
+        let text = head + body.text + tail
+        return body.complete ? text : PlanMarkdown.truncated(text, limit: limit)
     }
 
     /// `## licensectl forecast at …` and the verdict.

@@ -24,20 +24,33 @@ public enum PlanMarkdown {
         let diagnostics = diagnosticsList(plan.diagnostics, showCodes: showCodes, budget: max(0, (limit - head.utf8.count) / 2))
         let fixed = head.utf8.count + diagnostics.utf8.count + tail.utf8.count
 
-        // Render sections only until the limit is passed: the work stays proportional to the output.
+        let body = cappedSections(changed, fixed: fixed, limit: limit, render: { section($0, showCodes: showCodes) },
+                                  events: { $0.events.count },
+                                  note: { omissionNote(tenants: $0, events: $1, limit: limit) })
+        let text = head + diagnostics + body.text + tail
+        return body.complete ? text : truncated(text, limit: limit)
+    }
+
+    /// The sections of a capped Markdown comment (plan or forecast): rendered only until the
+    /// limit is passed, so the work stays proportional to the output; when not all fit, whole
+    /// sections are kept from the start while the closing `note(tenantsLeftOut, eventsLeftOut)`
+    /// still fits after them.
+    ///
+    /// - Parameter fixed: bytes (UTF-8) already taken by the rest of the comment.
+    /// - Returns: the kept sections (and the note when any was left out); `complete` when all fit.
+    static func cappedSections<Item>(
+        _ items: [Item], fixed: Int, limit: Int, render: (Item) -> String, events: (Item) -> Int,
+        note: (_ tenants: Int, _ events: Int) -> String
+    ) -> (text: String, complete: Bool) {
         var sections: [String] = []
         var used = fixed
-        for tenant in changed where used < limit {
-            let s = section(tenant, showCodes: showCodes)
+        for item in items where used < limit {
+            let s = render(item)
             sections.append(s)
             used += s.utf8.count
         }
-        if sections.count == changed.count, used < limit {
-            return head + diagnostics + sections.joined() + tail
-        }
-
-        // Keep whole sections from the start while the closing note still fits after them.
-        let noteReserve = omissionNote(tenants: changed.count, events: Int.max / 2, limit: limit).utf8.count
+        if sections.count == items.count, used < limit { return (sections.joined(), true) }
+        let noteReserve = note(items.count, Int.max / 2).utf8.count
         var kept = 0
         used = fixed
         for s in sections {
@@ -45,9 +58,8 @@ public enum PlanMarkdown {
             used += s.utf8.count
             kept += 1
         }
-        let leftOut = changed.dropFirst(kept)
-        let note = omissionNote(tenants: leftOut.count, events: leftOut.reduce(0) { $0 + $1.events.count }, limit: limit)
-        return truncated(head + diagnostics + sections.prefix(kept).joined() + note + tail, limit: limit)
+        let leftOut = items.dropFirst(kept)
+        return (sections.prefix(kept).joined() + note(leftOut.count, leftOut.reduce(0) { $0 + events($1) }), false)
     }
 
     /// `## licensectl plan at …` and the one-line verdict.

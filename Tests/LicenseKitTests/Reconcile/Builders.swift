@@ -91,18 +91,3 @@ enum Fx {
     static func errors(_ plan: Plan) -> [Diagnostic] { plan.diagnostics.filter { $0.severity == .error } }
     static func warnings(_ plan: Plan) -> [Diagnostic] { plan.diagnostics.filter { $0.severity == .warning } }
 }
-
-/// SplitMix64: a tiny seeded generator for property tests (deterministic across platforms).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
