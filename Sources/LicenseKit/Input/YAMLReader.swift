@@ -346,7 +346,8 @@ private struct TreeBuilder {
             stack[top].items.append(node)
             return true
         }
-        guard let key = stack[top].pendingKey else {
+        // take(): the key moves into its pair instead of being copied, then released.
+        guard let key = stack[top].pendingKey.take() else {
             stack[top].pendingKey = node
             stack[top].dropPendingPair = false
             if case .scalar(let text, let style) = node.content {
@@ -371,7 +372,6 @@ private struct TreeBuilder {
             }
             stack[top].pairs.append(YAMLPair(key: key, value: node))
         }
-        stack[top].pendingKey = nil
         return true
     }
 }
