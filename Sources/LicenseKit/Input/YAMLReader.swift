@@ -242,8 +242,15 @@ private struct TreeBuilder {
             return true
         case YAML_SCALAR_EVENT:
             let s = event.data.scalar
-            let text = s.length == 0 || s.value == nil
-                ? "" : String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
+            let text: String
+            if s.length == 0 || s.value == nil {
+                text = ""
+            } else {
+                let bytes = UnsafeBufferPointer(start: s.value, count: s.length)
+                let top = stack.count - 1
+                let isKey = top >= 0 && stack[top].isMapping && stack[top].pendingKey == nil
+                text = (isKey ? Self.schemaKey(bytes) : nil) ?? String(decoding: bytes, as: UTF8.self)
+            }
             let style: YAMLScalarStyle = s.style == YAML_PLAIN_SCALAR_STYLE ? .plain : .quoted
             let mark = event.start_mark
             if let tag = s.tag { _ = checkTag(tag, allowed: "str", mark) }
@@ -307,6 +314,49 @@ private struct TreeBuilder {
         }
     }
 
+    /// The manifest schema's key spelled by `bytes` as a String literal, or `nil`: keys repeat
+    /// in every entry, and a literal costs nothing where decoding validates the bytes each time.
+    private static func schemaKey(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        func spells(_ key: StaticString) -> Bool {
+            guard key.utf8CodeUnitCount == b.count else { return false }
+            let k = key.utf8Start
+            for i in 0..<b.count where k[i] != b[i] { return false }
+            return true
+        }
+        switch b.count {
+        case 4:
+            if spells("code") { return "code" }
+            if spells("type") { return "type" }
+            if spells("term") { return "term" }
+            if spells("file") { return "file" }
+            if spells("kind") { return "kind" }
+            if spells("name") { return "name" }
+            if spells("spec") { return "spec" }
+        case 5:
+            if spells("renew") { return "renew" }
+        case 6:
+            if spells("serial") { return "serial" }
+            if spells("issued") { return "issued" }
+            if spells("labels") { return "labels" }
+        case 7:
+            if spells("imports") { return "imports" }
+            if spells("routers") { return "routers" }
+            if spells("devices") { return "devices" }
+        case 8:
+            if spells("activate") { return "activate" }
+            if spells("metadata") { return "metadata" }
+            if spells("contacts") { return "contacts" }
+            if spells("licenses") { return "licenses" }
+        case 10:
+            if spells("apiVersion") { return "apiVersion" }
+        case 11:
+            if spells("connectedAt") { return "connectedAt" }
+        default:
+            break
+        }
+        return nil
+    }
+
     /// Accepts no tag or the core tag of the node's own kind (`!!str`, `!!map`, `!!seq`).
     private mutating func checkTag(_ tag: UnsafePointer<UInt8>, allowed: String, _ mark: yaml_mark_t) -> Bool {
         let text = String(cString: tag)
@@ -338,40 +388,47 @@ private struct TreeBuilder {
             root = node
             return true
         }
-        let top = stack.count - 1
-        stack[top].aliasCount += aliasCount
-        stack[top].nodeCount += nodeCount
-        if height + 1 > stack[top].height { stack[top].height = height + 1 }
-        guard stack[top].isMapping else {
-            stack[top].items.append(node)
-            return true
+        // One exclusive access to the open frame instead of one (and a uniqueness check) per field.
+        Self.add(node, aliasCount: aliasCount, nodeCount: nodeCount, height: height,
+                 to: &stack[stack.count - 1], path: path, diagnostics: &diagnostics)
+        return true
+    }
+
+    /// ``attach(_:aliasCount:nodeCount:height:mark:)`` for an open frame.
+    private static func add(_ node: YAMLNode, aliasCount: Int, nodeCount: Int, height: Int,
+                            to frame: inout Frame, path: String, diagnostics: inout [Diagnostic]) {
+        frame.aliasCount += aliasCount
+        frame.nodeCount += nodeCount
+        if height + 1 > frame.height { frame.height = height + 1 }
+        guard frame.isMapping else {
+            frame.items.append(node)
+            return
         }
         // take(): the key moves into its pair instead of being copied, then released.
-        guard let key = stack[top].pendingKey.take() else {
-            stack[top].pendingKey = node
-            stack[top].dropPendingPair = false
+        guard let key = frame.pendingKey.take() else {
+            frame.pendingKey = node
+            frame.dropPendingPair = false
             if case .scalar(let text, let style) = node.content {
                 if style == .plain && text == "<<" {
                     diagnostics.append(.error(
                         "merge keys ('<<') are not supported; write the keys out or use an alias for the whole value",
                         at: SourceLocation(file: path, line: node.line, column: node.column)))
-                    stack[top].dropPendingPair = true
-                } else if let first = Self.firstPair(withKey: text, in: &stack[top]) {
+                    frame.dropPendingPair = true
+                } else if let first = firstPair(withKey: text, in: &frame) {
                     diagnostics.append(.error(
                         "duplicate key '\(text)'; first given at line \(first.key.line), column \(first.key.column)",
                         at: SourceLocation(file: path, line: node.line, column: node.column)))
-                    stack[top].dropPendingPair = true
+                    frame.dropPendingPair = true
                 }
             }
-            return true
+            return
         }
-        if !stack[top].dropPendingPair {
-            if let text = key.scalarText, stack[top].keyIndex != nil {
-                let position = stack[top].pairs.count
-                stack[top].keyIndex?[text] = position
+        if !frame.dropPendingPair {
+            if let text = key.scalarText, frame.keyIndex != nil {
+                let position = frame.pairs.count
+                frame.keyIndex?[text] = position
             }
-            stack[top].pairs.append(YAMLPair(key: key, value: node))
+            frame.pairs.append(YAMLPair(key: key, value: node))
         }
-        return true
     }
 }
