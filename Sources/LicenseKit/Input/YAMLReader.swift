@@ -278,15 +278,27 @@ private struct TreeBuilder {
             stack.append(frame)
             return true
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            guard let frame = stack.popLast() else { return true }
-            let content: YAMLNode.Content = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
-            let node = YAMLNode(content, line: frame.line, column: frame.column)
-            if let anchor = frame.anchor {
-                anchors[anchor] = Anchored(
-                    node: node, aliasCount: frame.aliasCount, nodeCount: frame.nodeCount, height: frame.height)
+            guard !stack.isEmpty else { return true }
+            // The container's children are moved out of its frame in place, then the emptied
+            // frame is dropped: popping the whole frame copied and released each of its fields.
+            let top = stack.count - 1
+            let content: YAMLNode.Content
+            if stack[top].isMapping {
+                var pairs: [YAMLPair] = []
+                swap(&pairs, &stack[top].pairs)
+                content = .mapping(pairs)
+            } else {
+                var items: [YAMLNode] = []
+                swap(&items, &stack[top].items)
+                content = .sequence(items)
             }
-            return attach(node, aliasCount: frame.aliasCount, nodeCount: frame.nodeCount, height: frame.height,
-                          mark: event.start_mark)
+            let node = YAMLNode(content, line: stack[top].line, column: stack[top].column)
+            let (aliasCount, nodeCount, height) = (stack[top].aliasCount, stack[top].nodeCount, stack[top].height)
+            if let anchor = stack[top].anchor {
+                anchors[anchor] = Anchored(node: node, aliasCount: aliasCount, nodeCount: nodeCount, height: height)
+            }
+            stack.removeLast()
+            return attach(node, aliasCount: aliasCount, nodeCount: nodeCount, height: height, mark: event.start_mark)
         case YAML_ALIAS_EVENT:
             let mark = event.start_mark
             let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
@@ -382,31 +394,31 @@ private struct TreeBuilder {
     }
 
     /// Adds a finished node to the open container, or makes it the document's root.
-    private mutating func attach(_ node: YAMLNode, aliasCount: Int, nodeCount: Int, height: Int,
+    private mutating func attach(_ node: consuming YAMLNode, aliasCount: Int, nodeCount: Int, height: Int,
                                  mark: yaml_mark_t) -> Bool {
         guard !stack.isEmpty else {
-            root = node
+            root = consume node
             return true
         }
         // One exclusive access to the open frame instead of one (and a uniqueness check) per field.
-        Self.add(node, aliasCount: aliasCount, nodeCount: nodeCount, height: height,
+        // The node is moved, not copied, into its container.
+        Self.add(consume node, aliasCount: aliasCount, nodeCount: nodeCount, height: height,
                  to: &stack[stack.count - 1], path: path, diagnostics: &diagnostics)
         return true
     }
 
     /// ``attach(_:aliasCount:nodeCount:height:mark:)`` for an open frame.
-    private static func add(_ node: YAMLNode, aliasCount: Int, nodeCount: Int, height: Int,
+    private static func add(_ node: consuming YAMLNode, aliasCount: Int, nodeCount: Int, height: Int,
                             to frame: inout Frame, path: String, diagnostics: inout [Diagnostic]) {
         frame.aliasCount += aliasCount
         frame.nodeCount += nodeCount
         if height + 1 > frame.height { frame.height = height + 1 }
         guard frame.isMapping else {
-            frame.items.append(node)
+            frame.items.append(consume node)
             return
         }
         // take(): the key moves into its pair instead of being copied, then released.
         guard let key = frame.pendingKey.take() else {
-            frame.pendingKey = node
             frame.dropPendingPair = false
             if case .scalar(let text, let style) = node.content {
                 if style == .plain && text == "<<" {
@@ -421,6 +433,7 @@ private struct TreeBuilder {
                     frame.dropPendingPair = true
                 }
             }
+            frame.pendingKey = consume node
             return
         }
         if !frame.dropPendingPair {
@@ -428,7 +441,7 @@ private struct TreeBuilder {
                 let position = frame.pairs.count
                 frame.keyIndex?[text] = position
             }
-            frame.pairs.append(YAMLPair(key: key, value: node))
+            frame.pairs.append(YAMLPair(key: key, value: consume node))
         }
     }
 }
