@@ -275,7 +275,7 @@ private struct TreeBuilder {
             // Most mappings of a manifest (routers, licenses) have 2-6 keys: one allocation
             // instead of growing 1, 2, 4.
             if isMapping { frame.pairs.reserveCapacity(4) }
-            stack.append(frame)
+            stack.append(consume frame)
             return true
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard !stack.isEmpty else { return true }
