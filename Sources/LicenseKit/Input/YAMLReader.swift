@@ -254,7 +254,7 @@ private struct TreeBuilder {
             let style: YAMLScalarStyle = s.style == YAML_PLAIN_SCALAR_STYLE ? .plain : .quoted
             let mark = event.start_mark
             if let tag = s.tag { _ = checkTag(tag, allowed: "str", mark) }
-            let node = YAMLNode(.scalar(text, style), line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+            let node = YAMLNode(.scalar(consume text, style), line: Int(mark.line) + 1, column: Int(mark.column) + 1)
             if let anchor = s.anchor {
                 anchors[String(cString: anchor)] = Anchored(node: node, aliasCount: 0, nodeCount: 1, height: 0)
             }
