@@ -378,10 +378,14 @@ private struct TreeBuilder {
         return false
     }
 
-    /// The pair already in the mapping with this scalar key, if any; linear for small mappings.
-    private static func firstPair(withKey text: String, in frame: inout Frame) -> YAMLPair? {
+    /// The line and column of the key already in the mapping with this scalar text, if any;
+    /// linear for small mappings (comparing in place, without copying pairs or texts out).
+    private static func firstKeyPlace(of text: String, in frame: inout Frame) -> (line: Int, column: Int)? {
         if frame.keyIndex == nil && frame.pairs.count < 16 {
-            return frame.pairs.first { $0.key.scalarText == text }
+            for pair in frame.pairs {
+                if case .scalar(let key, _) = pair.key.content, key == text { return (pair.key.line, pair.key.column) }
+            }
+            return nil
         }
         if frame.keyIndex == nil {
             var index: [String: Int] = [:]
@@ -390,7 +394,7 @@ private struct TreeBuilder {
             }
             frame.keyIndex = index
         }
-        return frame.keyIndex?[text].map { frame.pairs[$0] }
+        return frame.keyIndex?[text].map { (frame.pairs[$0].key.line, frame.pairs[$0].key.column) }
     }
 
     /// Adds a finished node to the open container, or makes it the document's root.
@@ -426,9 +430,9 @@ private struct TreeBuilder {
                         "merge keys ('<<') are not supported; write the keys out or use an alias for the whole value",
                         at: SourceLocation(file: path, line: node.line, column: node.column)))
                     frame.dropPendingPair = true
-                } else if let first = firstPair(withKey: text, in: &frame) {
+                } else if let first = firstKeyPlace(of: text, in: &frame) {
                     diagnostics.append(.error(
-                        "duplicate key '\(text)'; first given at line \(first.key.line), column \(first.key.column)",
+                        "duplicate key '\(text)'; first given at line \(first.line), column \(first.column)",
                         at: SourceLocation(file: path, line: node.line, column: node.column)))
                     frame.dropPendingPair = true
                 }
