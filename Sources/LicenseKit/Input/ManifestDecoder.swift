@@ -114,12 +114,17 @@ struct ManifestDecoder {
                 }
             }
             if let node = spec["licenses"] {
-                for item in sequence(node, "licenses") {
+                let items = sequence(node, "licenses")
+                draft.licenses.reserveCapacity(items.count)
+                for item in items {
                     if let entry = licenseEntry(item) { draft.licenses.append(entry) }
                 }
             }
             if let node = spec["routers"] {
-                for item in sequence(node, "routers") {
+                // Sized once: a tenant has up to thousands of routers.
+                let items = sequence(node, "routers")
+                draft.routers.reserveCapacity(items.count)
+                for item in items {
                     if let router = routerEntry(item) { draft.routers.append(router) }
                 }
             }
