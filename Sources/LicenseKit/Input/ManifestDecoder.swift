@@ -77,8 +77,9 @@ struct ManifestDecoder {
         var usable = true
         for key in ["apiVersion", "kind"] {
             guard let node = top[key] else { usable = false; continue }
-            guard let text = scalar(node, key, fieldShape(schema, key)) else { usable = false; continue }
-            if case .scalar(.constant(let expected)) = fieldShape(schema, key), text != expected {
+            let shape = fieldShape(schema, key)
+            guard let text = scalar(node, key, shape) else { usable = false; continue }
+            if case .scalar(.constant(let expected)) = shape, text != expected {
                 error("\(key): expected '\(expected)', found '\(text)'", node)
                 usable = false
             }
@@ -113,12 +114,17 @@ struct ManifestDecoder {
                 }
             }
             if let node = spec["licenses"] {
-                for item in sequence(node, "licenses") {
+                let items = sequence(node, "licenses")
+                draft.licenses.reserveCapacity(items.count)
+                for item in items {
                     if let entry = licenseEntry(item) { draft.licenses.append(entry) }
                 }
             }
             if let node = spec["routers"] {
-                for item in sequence(node, "routers") {
+                // Sized once: a tenant has up to thousands of routers.
+                let items = sequence(node, "routers")
+                draft.routers.reserveCapacity(items.count)
+                for item in items {
                     if let router = routerEntry(item) { draft.routers.append(router) }
                 }
             }
@@ -347,9 +353,11 @@ struct ManifestDecoder {
         return items
     }
 
-    private mutating func scalar(_ node: YAMLNode, _ key: String, _ shape: Shape) -> String? {
+    /// The scalar's text; `shape` is only built for the message (``Shape`` is an indirect enum,
+    /// so building it allocates, once per value otherwise).
+    private mutating func scalar(_ node: YAMLNode, _ key: String, _ shape: @autoclosure () -> Shape) -> String? {
         guard case .scalar(let text, _) = node.content else {
-            error("\(key): expected \(shape.expectation), found \(node.kindDescription)", node)
+            error("\(key): expected \(shape().expectation), found \(node.kindDescription)", node)
             return nil
         }
         return text

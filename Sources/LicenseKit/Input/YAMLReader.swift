@@ -242,12 +242,19 @@ private struct TreeBuilder {
             return true
         case YAML_SCALAR_EVENT:
             let s = event.data.scalar
-            let text = s.length == 0 || s.value == nil
-                ? "" : String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
+            let text: String
+            if s.length == 0 || s.value == nil {
+                text = ""
+            } else {
+                let bytes = UnsafeBufferPointer(start: s.value, count: s.length)
+                let top = stack.count - 1
+                let isKey = top >= 0 && stack[top].isMapping && stack[top].pendingKey == nil
+                text = (isKey ? Self.schemaKey(bytes) : nil) ?? String(decoding: bytes, as: UTF8.self)
+            }
             let style: YAMLScalarStyle = s.style == YAML_PLAIN_SCALAR_STYLE ? .plain : .quoted
             let mark = event.start_mark
             if let tag = s.tag { _ = checkTag(tag, allowed: "str", mark) }
-            let node = YAMLNode(.scalar(text, style), line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+            let node = YAMLNode(.scalar(consume text, style), line: Int(mark.line) + 1, column: Int(mark.column) + 1)
             if let anchor = s.anchor {
                 anchors[String(cString: anchor)] = Anchored(node: node, aliasCount: 0, nodeCount: 1, height: 0)
             }
@@ -268,18 +275,30 @@ private struct TreeBuilder {
             // Most mappings of a manifest (routers, licenses) have 2-6 keys: one allocation
             // instead of growing 1, 2, 4.
             if isMapping { frame.pairs.reserveCapacity(4) }
-            stack.append(frame)
+            stack.append(consume frame)
             return true
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            guard let frame = stack.popLast() else { return true }
-            let content: YAMLNode.Content = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
-            let node = YAMLNode(content, line: frame.line, column: frame.column)
-            if let anchor = frame.anchor {
-                anchors[anchor] = Anchored(
-                    node: node, aliasCount: frame.aliasCount, nodeCount: frame.nodeCount, height: frame.height)
+            guard !stack.isEmpty else { return true }
+            // The container's children are moved out of its frame in place, then the emptied
+            // frame is dropped: popping the whole frame copied and released each of its fields.
+            let top = stack.count - 1
+            let content: YAMLNode.Content
+            if stack[top].isMapping {
+                var pairs: [YAMLPair] = []
+                swap(&pairs, &stack[top].pairs)
+                content = .mapping(pairs)
+            } else {
+                var items: [YAMLNode] = []
+                swap(&items, &stack[top].items)
+                content = .sequence(items)
             }
-            return attach(node, aliasCount: frame.aliasCount, nodeCount: frame.nodeCount, height: frame.height,
-                          mark: event.start_mark)
+            let node = YAMLNode(content, line: stack[top].line, column: stack[top].column)
+            let (aliasCount, nodeCount, height) = (stack[top].aliasCount, stack[top].nodeCount, stack[top].height)
+            if let anchor = stack[top].anchor {
+                anchors[anchor] = Anchored(node: node, aliasCount: aliasCount, nodeCount: nodeCount, height: height)
+            }
+            stack.removeLast()
+            return attach(node, aliasCount: aliasCount, nodeCount: nodeCount, height: height, mark: event.start_mark)
         case YAML_ALIAS_EVENT:
             let mark = event.start_mark
             let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
@@ -307,6 +326,49 @@ private struct TreeBuilder {
         }
     }
 
+    /// The manifest schema's key spelled by `bytes` as a String literal, or `nil`: keys repeat
+    /// in every entry, and a literal costs nothing where decoding validates the bytes each time.
+    private static func schemaKey(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        func spells(_ key: StaticString) -> Bool {
+            guard key.utf8CodeUnitCount == b.count else { return false }
+            let k = key.utf8Start
+            for i in 0..<b.count where k[i] != b[i] { return false }
+            return true
+        }
+        switch b.count {
+        case 4:
+            if spells("code") { return "code" }
+            if spells("type") { return "type" }
+            if spells("term") { return "term" }
+            if spells("file") { return "file" }
+            if spells("kind") { return "kind" }
+            if spells("name") { return "name" }
+            if spells("spec") { return "spec" }
+        case 5:
+            if spells("renew") { return "renew" }
+        case 6:
+            if spells("serial") { return "serial" }
+            if spells("issued") { return "issued" }
+            if spells("labels") { return "labels" }
+        case 7:
+            if spells("imports") { return "imports" }
+            if spells("routers") { return "routers" }
+            if spells("devices") { return "devices" }
+        case 8:
+            if spells("activate") { return "activate" }
+            if spells("metadata") { return "metadata" }
+            if spells("contacts") { return "contacts" }
+            if spells("licenses") { return "licenses" }
+        case 10:
+            if spells("apiVersion") { return "apiVersion" }
+        case 11:
+            if spells("connectedAt") { return "connectedAt" }
+        default:
+            break
+        }
+        return nil
+    }
+
     /// Accepts no tag or the core tag of the node's own kind (`!!str`, `!!map`, `!!seq`).
     private mutating func checkTag(_ tag: UnsafePointer<UInt8>, allowed: String, _ mark: yaml_mark_t) -> Bool {
         let text = String(cString: tag)
@@ -316,10 +378,14 @@ private struct TreeBuilder {
         return false
     }
 
-    /// The pair already in the mapping with this scalar key, if any; linear for small mappings.
-    private static func firstPair(withKey text: String, in frame: inout Frame) -> YAMLPair? {
+    /// The line and column of the key already in the mapping with this scalar text, if any;
+    /// linear for small mappings (comparing in place, without copying pairs or texts out).
+    private static func firstKeyPlace(of text: String, in frame: inout Frame) -> (line: Int, column: Int)? {
         if frame.keyIndex == nil && frame.pairs.count < 16 {
-            return frame.pairs.first { $0.key.scalarText == text }
+            for pair in frame.pairs {
+                if case .scalar(let key, _) = pair.key.content, key == text { return (pair.key.line, pair.key.column) }
+            }
+            return nil
         }
         if frame.keyIndex == nil {
             var index: [String: Int] = [:]
@@ -328,50 +394,58 @@ private struct TreeBuilder {
             }
             frame.keyIndex = index
         }
-        return frame.keyIndex?[text].map { frame.pairs[$0] }
+        return frame.keyIndex?[text].map { (frame.pairs[$0].key.line, frame.pairs[$0].key.column) }
     }
 
     /// Adds a finished node to the open container, or makes it the document's root.
-    private mutating func attach(_ node: YAMLNode, aliasCount: Int, nodeCount: Int, height: Int,
+    private mutating func attach(_ node: consuming YAMLNode, aliasCount: Int, nodeCount: Int, height: Int,
                                  mark: yaml_mark_t) -> Bool {
         guard !stack.isEmpty else {
-            root = node
+            root = consume node
             return true
         }
-        let top = stack.count - 1
-        stack[top].aliasCount += aliasCount
-        stack[top].nodeCount += nodeCount
-        if height + 1 > stack[top].height { stack[top].height = height + 1 }
-        guard stack[top].isMapping else {
-            stack[top].items.append(node)
-            return true
+        // One exclusive access to the open frame instead of one (and a uniqueness check) per field.
+        // The node is moved, not copied, into its container.
+        Self.add(consume node, aliasCount: aliasCount, nodeCount: nodeCount, height: height,
+                 to: &stack[stack.count - 1], path: path, diagnostics: &diagnostics)
+        return true
+    }
+
+    /// ``attach(_:aliasCount:nodeCount:height:mark:)`` for an open frame.
+    private static func add(_ node: consuming YAMLNode, aliasCount: Int, nodeCount: Int, height: Int,
+                            to frame: inout Frame, path: String, diagnostics: inout [Diagnostic]) {
+        frame.aliasCount += aliasCount
+        frame.nodeCount += nodeCount
+        if height + 1 > frame.height { frame.height = height + 1 }
+        guard frame.isMapping else {
+            frame.items.append(consume node)
+            return
         }
-        guard let key = stack[top].pendingKey else {
-            stack[top].pendingKey = node
-            stack[top].dropPendingPair = false
+        // take(): the key moves into its pair instead of being copied, then released.
+        guard let key = frame.pendingKey.take() else {
+            frame.dropPendingPair = false
             if case .scalar(let text, let style) = node.content {
                 if style == .plain && text == "<<" {
                     diagnostics.append(.error(
                         "merge keys ('<<') are not supported; write the keys out or use an alias for the whole value",
                         at: SourceLocation(file: path, line: node.line, column: node.column)))
-                    stack[top].dropPendingPair = true
-                } else if let first = Self.firstPair(withKey: text, in: &stack[top]) {
+                    frame.dropPendingPair = true
+                } else if let first = firstKeyPlace(of: text, in: &frame) {
                     diagnostics.append(.error(
-                        "duplicate key '\(text)'; first given at line \(first.key.line), column \(first.key.column)",
+                        "duplicate key '\(text)'; first given at line \(first.line), column \(first.column)",
                         at: SourceLocation(file: path, line: node.line, column: node.column)))
-                    stack[top].dropPendingPair = true
+                    frame.dropPendingPair = true
                 }
             }
-            return true
+            frame.pendingKey = consume node
+            return
         }
-        if !stack[top].dropPendingPair {
-            if let text = key.scalarText, stack[top].keyIndex != nil {
-                let position = stack[top].pairs.count
-                stack[top].keyIndex?[text] = position
+        if !frame.dropPendingPair {
+            if let text = key.scalarText, frame.keyIndex != nil {
+                let position = frame.pairs.count
+                frame.keyIndex?[text] = position
             }
-            stack[top].pairs.append(YAMLPair(key: key, value: node))
+            frame.pairs.append(YAMLPair(key: key, value: consume node))
         }
-        stack[top].pendingKey = nil
-        return true
     }
 }
