@@ -33,7 +33,10 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let at = try state.instant()
         let workspace = Workspace(root: repo.directory, tenantsDirectory: repo.tenants, stateDirectory: state.state)
-        let plan = workspace.plan(at: at)
+        let inputs = workspace.loadInputs()
+        let plan = workspace.plan(inputs: inputs, at: at)
+        ProcessLifetime.keep(inputs)
+        ProcessLifetime.keep(plan)
         Console.report(plan.diagnostics)
         if plan.hasErrors {
             // Machine and pull-request formats still print, so CI can post the errors.
@@ -44,6 +47,7 @@ struct PlanCommand: ParsableCommand {
         }
         // The JSON in pieces: written one by one, the whole text is never held twice.
         let json = out != nil || format == .json ? PlanJSON.renderPieces(plan) : []
+        ProcessLifetime.keep(json)
         // The plan file first: when it cannot be written the run fails before printing a plan.
         if let out {
             try FileOutput.write(pieces: json, to: repo.resolve(out), shown: out, secret: true)
