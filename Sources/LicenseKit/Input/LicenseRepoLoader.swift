@@ -279,16 +279,40 @@ public enum LicenseRepoLoader {
             return ParsedManifest(relative: relative, bytes: nil, drafts: [],
                                   diagnostics: [.error("cannot read '\(relative)'", at: SourceLocation(file: relative, line: 1))])
         }
-        var diagnostics: [Diagnostic] = []
-        let documents = YAMLReader.read(bytes, path: relative, diagnostics: &diagnostics)
         let directory = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.endIndex)])
-        var decoder = ManifestDecoder(file: relative, directory: directory, paths: paths)
+        // The fast path first: a clean manifest decodes straight from libyaml's events. Anything
+        // else is read again through the node trees, which report every problem at its place.
+        if let drafts = cleanDrafts(bytes, file: relative, directory: directory, paths: paths) {
+            return ParsedManifest(relative: relative, bytes: bytes, drafts: drafts, diagnostics: [])
+        }
+        let (drafts, diagnostics) = diagnosedDrafts(bytes, file: relative, directory: directory, paths: paths)
+        return ParsedManifest(relative: relative, bytes: bytes, drafts: drafts, diagnostics: diagnostics)
+    }
+
+    /// The drafts of a manifest file through ``ManifestStreamDecoder``, or `nil` when the file is
+    /// not entirely clean (then ``diagnosedDrafts(_:file:directory:paths:)`` reads it).
+    static func cleanDrafts(_ bytes: [UInt8], file: String, directory: String, paths: RepoPaths) -> [ManifestDraft]? {
+        let start = YAMLReader.bomLength(bytes)
+        guard YAMLReader.checkBytes(bytes, from: start, path: file) == nil else { return nil }
+        let decoder = ManifestStreamDecoder(file: file, directory: directory, paths: paths)
+        return bytes.withUnsafeBufferPointer { buffer in
+            decoder.decode(UnsafeBufferPointer(rebasing: buffer[start...]))
+        }
+    }
+
+    /// The drafts of a manifest file through ``YAMLReader`` and ``ManifestDecoder``, with every
+    /// problem found.
+    static func diagnosedDrafts(_ bytes: [UInt8], file: String, directory: String,
+                                paths: RepoPaths) -> (drafts: [ManifestDraft], diagnostics: [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        let documents = YAMLReader.read(bytes, path: file, diagnostics: &diagnostics)
+        var decoder = ManifestDecoder(file: file, directory: directory, paths: paths)
         var drafts: [ManifestDraft] = []
         for document in documents {
             if let draft = decoder.decode(document) { drafts.append(draft) }
         }
         diagnostics += decoder.diagnostics
-        return ParsedManifest(relative: relative, bytes: bytes, drafts: drafts, diagnostics: diagnostics)
+        return (drafts, diagnostics)
     }
 
     private static func readCSV(_ job: CSVJob, diagnostics: DiagnosticsEngine) -> CSVResult {

@@ -7,7 +7,7 @@ struct ResolvedFile: Sendable, Hashable {
 }
 
 /// One `imports` entry, its file resolved.
-struct ImportDraft: Sendable {
+struct ImportDraft: Sendable, Equatable {
     var file: ResolvedFile?
     var activation: ActivationRequest?
     var activationLocation: SourceLocation?
@@ -15,7 +15,7 @@ struct ImportDraft: Sendable {
 }
 
 /// One `licenses` entry as written; type and issue date may come from an import instead.
-struct LicenseEntryDraft: Sendable {
+struct LicenseEntryDraft: Sendable, Equatable {
     var code: ActivationCode
     var type: LicenseType?
     var typeLocation: SourceLocation?
@@ -31,7 +31,7 @@ struct LicenseEntryDraft: Sendable {
 }
 
 /// A Tenant document decoded field by field, before its CSV files are merged in.
-struct ManifestDraft: Sendable {
+struct ManifestDraft: Sendable, Equatable {
     var name: String?
     var nameLocation: SourceLocation
     var labels: [String: String] = [:]

@@ -30,8 +30,7 @@ public enum YAMLReader {
     ///   key keeps the first value; a merge key is dropped); after a syntax, UTF-8, tab, depth or
     ///   alias error the rest of the file is not read.
     public static func read(_ bytes: [UInt8], path: String, diagnostics: inout [Diagnostic]) -> [YAMLNode] {
-        var start = 0
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        let start = bomLength(bytes)
         if let problem = checkBytes(bytes, from: start, path: path) {
             diagnostics.append(contentsOf: problem)
             return []
@@ -43,6 +42,11 @@ public enum YAMLReader {
             diagnostics.append(contentsOf: builder.diagnostics)
             return builder.documents
         }
+    }
+
+    /// 3 when the bytes start with a UTF-8 byte order mark (skipped), else 0.
+    static func bomLength(_ bytes: [UInt8]) -> Int {
+        bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
     }
 
     /// One pass over the raw bytes: invalid UTF-8 (first bad byte) and tabs in a line's leading
