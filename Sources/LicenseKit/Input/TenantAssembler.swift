@@ -18,8 +18,14 @@ enum TenantAssembler {
     static func assemble(_ draft: ManifestDraft, name: String,
                          sales: [String: [SalesCodeRecord]], devices: [String: [DeviceRecord]],
                          diagnostics: inout [Diagnostic]) -> AssembledTenant {
+        // Sized once: growing the tables showed in the profile.
+        let expected = draft.licenses.count + draft.imports.reduce(0) { count, entry in
+            count + (entry.file.flatMap { sales[$0.relative]?.count } ?? 0)
+        }
         var merged: [ActivationCode: Merged] = [:]
+        merged.reserveCapacity(expected)
         var order: [ActivationCode] = []
+        order.reserveCapacity(expected)
 
         // Imports: every code of the file, with the import's `activate`.
         for entry in draft.imports {
@@ -53,6 +59,7 @@ enum TenantAssembler {
 
         // `licenses` entries: new codes, or overrides of imported ones.
         var entryPlaces: [ActivationCode: SourceLocation] = [:]
+        entryPlaces.reserveCapacity(draft.licenses.count)
         for entry in draft.licenses {
             if let first = entryPlaces[entry.code] {
                 diagnostics.append(.error(
@@ -112,6 +119,8 @@ enum TenantAssembler {
         // Per-license rules (SPEC §4.2).
         var licenses: [DesiredLicense] = []
         var codePlaces: [ActivationCode: SourceLocation] = [:]
+        codePlaces.reserveCapacity(order.count)
+        licenses.reserveCapacity(order.count)
         for code in order {
             guard let item = merged[code] else { continue }
             let license = item.license
@@ -135,40 +144,46 @@ enum TenantAssembler {
             codePlaces[code] = item.place
         }
 
-        // Routers: `routers` entries, then the device list.
-        var routers: [String: DesiredRouter] = [:]
-        routers.reserveCapacity(draft.routers.count)
-        for router in draft.routers {
-            if let first = routers[router.serial] {
-                diagnostics.append(.error(
-                    "router serial '\(router.serial)' is listed twice in routers; first at line \(first.source.line), column \(first.source.column)",
-                    at: router.source))
+        // Routers: the `routers` entries, then the device list's records, ordered by serial so
+        // that the entries of one serial stand together (in that order): the first is kept, each
+        // later one is a duplicate of it. Sorting replaces a hash table of every serial.
+        var candidates = draft.routers
+        let fromManifest = candidates.count
+        if let file = draft.devices, let records = devices[file.relative] {
+            candidates.reserveCapacity(fromManifest + records.count)
+            for record in records {
+                candidates.append(DesiredRouter(serial: record.serial, connectedAt: record.connectedAt, source: record.location))
+            }
+        }
+        var routers: [DesiredRouter] = []
+        routers.reserveCapacity(candidates.count)
+        var kept: Int?
+        for index in RouterSerial.sortedIndices(candidates.count, serial: { candidates[$0].serial }) {
+            let router = candidates[index]
+            guard let first = kept, candidates[first].serial == router.serial else {
+                kept = index
+                routers.append(router)
                 continue
             }
-            routers[router.serial] = router
-        }
-        if let file = draft.devices {
-            for record in devices[file.relative] ?? [] {
-                if let existing = routers[record.serial] {
-                    if existing.connectedAt == record.connectedAt {
-                        diagnostics.append(.warning(
-                            "router serial '\(record.serial)' is also listed at \(existing.source); merged",
-                            at: record.location))
-                    } else {
-                        diagnostics.append(.error(
-                            "router serial '\(record.serial)' is also listed at \(existing.source) with connectedAt \(describe(existing.connectedAt)); here \(describe(record.connectedAt))",
-                            at: record.location))
-                    }
-                    continue
-                }
-                routers[record.serial] = DesiredRouter(serial: record.serial, connectedAt: record.connectedAt,
-                                                       source: record.location)
+            let existing = candidates[first]
+            if index < fromManifest {
+                diagnostics.append(.error(
+                    "router serial '\(router.serial)' is listed twice in routers; first at line \(existing.source.line), column \(existing.source.column)",
+                    at: router.source))
+            } else if existing.connectedAt == router.connectedAt {
+                diagnostics.append(.warning(
+                    "router serial '\(router.serial)' is also listed at \(existing.source); merged",
+                    at: router.source))
+            } else {
+                diagnostics.append(.error(
+                    "router serial '\(router.serial)' is also listed at \(existing.source) with connectedAt \(describe(existing.connectedAt)); here \(describe(router.connectedAt))",
+                    at: router.source))
             }
         }
 
         let manifest = TenantManifest(
             name: name, labels: draft.labels, contacts: draft.contacts, licenses: licenses,
-            routers: Array(routers.values), source: draft.nameLocation)
+            routers: routers, source: draft.nameLocation)
         return AssembledTenant(manifest: manifest, codePlaces: codePlaces)
     }
 

@@ -33,7 +33,10 @@ public struct Term: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Throws: ``ValueParseError`` naming the expected form, also for a zero term.
     public static func parse(_ text: String) throws(ValueParseError) -> Term {
-        let fail = ValueParseError(message: "expected an ISO 8601 duration such as P1Y, P6M, P30D or P1Y6M, found '\(text)'")
+        // Built only when thrown: every CSV row and manifest entry parses a term.
+        var fail: ValueParseError {
+            ValueParseError(message: "expected an ISO 8601 duration such as P1Y, P6M, P30D or P1Y6M, found '\(text)'")
+        }
         var bytes = Substring(text).utf8.makeIterator()
         guard bytes.next() == UInt8(ascii: "P") else { throw fail }
         var term = Term()
@@ -58,7 +61,7 @@ public struct Term: Sendable, Hashable, CustomStringConvertible {
             }
             guard unit > lastUnit else { throw fail }
             // At most 100 years in any unit, so that instants stay within four-digit years.
-            guard n <= [0, 100, 1200, 36_600][unit] else { throw fail }
+            guard n <= (unit == 1 ? 100 : unit == 2 ? 1200 : 36_600) else { throw fail }
             lastUnit = unit
             value = nil
             sawUnit = true

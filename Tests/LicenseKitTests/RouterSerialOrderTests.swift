@@ -1,0 +1,35 @@
+import Testing
+@testable import LicenseKit
+@testable import licensectl_bench
+
+/// ``RouterSerial/sortedIndices(_:serial:)``: the order of `String <`, equal serials by index.
+@Suite struct RouterSerialOrderTests {
+    @Test func sameOrderAsStringComparisonWithTiesByIndex() {
+        let serials = [
+            "00A0BA123456", "012", "12", "0123456789ABCDEFG", "0123456789ABCDEF", "0123456789ABCDEFF",
+            "0123456789ABCDEF-long-tail-2", "0123456789ABCDEF-long-tail-1", "a", "A", "Z.9", "Z:9", "012",
+            "z", "0123456789ABCDEF", "-", "_", ".",
+        ]
+        let order = RouterSerial.sortedIndices(serials.count) { serials[$0] }
+        let expected = serials.indices.sorted { a, b in
+            serials[a] != serials[b] ? serials[a] < serials[b] : a < b
+        }
+        #expect(order == expected)
+        #expect(order.map { serials[$0] }.first == "-")
+        // The two "012" entries keep their order (index 1 before 12).
+        #expect(order.filter { serials[$0] == "012" } == [1, 12])
+    }
+
+    @Test func seededSerialsSortAsStrings() {
+        var rng = SplitMix64(seed: 42)
+        let alphabet = Array("0123456789ABCDEFabcdef._:-")
+        let serials = (0..<2_000).map { _ -> String in
+            // Short and long serials, many sharing their first 16 characters.
+            let prefix = rng.next() % 3 == 0 ? "SHAREDPREFIX0000" : ""
+            let length = Int(rng.next() % 24) + 1
+            return prefix + String((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
+        }
+        let order = RouterSerial.sortedIndices(serials.count) { serials[$0] }
+        #expect(order == serials.indices.sorted { serials[$0] != serials[$1] ? serials[$0] < serials[$1] : $0 < $1 })
+    }
+}
