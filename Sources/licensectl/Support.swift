@@ -69,13 +69,15 @@ enum Console {
         guard !diagnostics.isEmpty else { return }
         let colour = stderrIsColourTerminal
         var text = ""
+        text.reserveCapacity(diagnostics.count * 120)
         for d in diagnostics {
             if colour {
                 let tint = d.severity == .error ? "\u{1B}[1;31m" : "\u{1B}[1;33m"
                 let place = d.location.map { "\u{1B}[1m\($0):\u{1B}[0m " } ?? "\u{1B}[1mlicensectl:\u{1B}[0m "
                 text += "\(place)\(tint)\(d.severity.rawValue):\u{1B}[0m \(d.message)\n"
             } else {
-                text += d.description + "\n"
+                d.appendDescription(to: &text)
+                text += "\n"
             }
         }
         err(text)

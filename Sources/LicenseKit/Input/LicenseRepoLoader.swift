@@ -44,18 +44,16 @@ public enum LicenseRepoLoader {
 
         // 1. Manifests, parsed and decoded in parallel. A manifest that is a symlink must still
         // resolve inside the repo root (SPEC §3).
-        var found = findManifests(in: tenantsReal)
-        found.removeAll { path in
-            let absolute = tenantsReal + "/" + path
-            var info = stat()
-            guard lstat(absolute, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK,
-                  case .outside = paths.resolve(absolute, from: tenantsReal) else { return false }
+        var found = findManifestEntries(in: tenantsReal)
+        found.removeAll { entry in
+            let absolute = tenantsReal + "/" + entry.path
+            guard entry.isSymlink, case .outside = paths.resolve(absolute, from: tenantsReal) else { return false }
             diagnostics.append(.error(
                 "manifest resolves through a symlink to a place outside the repository root; files must be inside the license repo",
                 at: SourceLocation(file: paths.relative(absolute) ?? absolute, line: 1)))
             return true
         }
-        let manifestPaths = found
+        let manifestPaths = found.map(\.path)
         let parsed = ParallelSlots<ParsedManifest>(count: manifestPaths.count)
         DispatchQueue.concurrentPerform(iterations: manifestPaths.count) { index in
             let absolute = tenantsReal + "/" + manifestPaths[index]
@@ -243,7 +241,13 @@ public enum LicenseRepoLoader {
     /// followed; unreadable folders are skipped. Plain `readdir(3)`: Foundation's enumerator
     /// with `fileAttributes` cost ~120k instructions per file.
     static func findManifests(in directory: String) -> [String] {
-        var found: [String] = []
+        findManifestEntries(in: directory).map(\.path)
+    }
+
+    /// ``findManifests(in:)`` with, for each, whether the entry is a symlink (from `d_type`, or
+    /// `lstat` when the file system does not fill it in).
+    static func findManifestEntries(in directory: String) -> [(path: String, isSymlink: Bool)] {
+        var found: [(path: String, isSymlink: Bool)] = []
         var pending = [""]
         while let relative = pending.popLast() {
             let absolute = relative.isEmpty ? directory : directory + "/" + relative
@@ -258,11 +262,20 @@ public enum LicenseRepoLoader {
                 if isDirectory(entry.pointee.d_type, at: directory + "/" + path) {
                     pending.append(path)
                 } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
-                    found.append(path)
+                    found.append((path, isSymlink(entry.pointee.d_type, at: directory + "/" + path)))
                 }
             }
         }
-        return found.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+    }
+
+    /// Whether a directory entry is a symlink, asking `lstat` when the file system does not fill
+    /// in `d_type`.
+    private static func isSymlink(_ type: UInt8, at path: String) -> Bool {
+        if type == UInt8(DT_LNK) { return true }
+        guard type == UInt8(DT_UNKNOWN) else { return false }
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
     }
 
     /// Whether a directory entry is a real directory (a symlink to one is not), asking `lstat`
