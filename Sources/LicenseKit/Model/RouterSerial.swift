@@ -39,7 +39,7 @@ public enum RouterSerial {
         keys.reserveCapacity(count)
         for index in 0..<count {
             var text = serial(index)
-            let (high, low) = text.withUTF8 { (prefixWord($0, from: 0), prefixWord($0, from: 8)) }
+            let (high, low) = text.withUTF8 { prefixWords($0) }
             keys.append(Key(high: high, low: low, index: index))
         }
         keys.sort { a, b in
@@ -50,6 +50,12 @@ public enum RouterSerial {
             return a.index < b.index
         }
         return keys.map(\.index)
+    }
+
+    /// The first 16 bytes as two big-endian words, zero-padded: comparing the words compares
+    /// those bytes lexicographically.
+    static func prefixWords(_ bytes: UnsafeBufferPointer<UInt8>) -> (high: UInt64, low: UInt64) {
+        (prefixWord(bytes, from: 0), prefixWord(bytes, from: 8))
     }
 
     /// Bytes `from..<from + 8` big-endian, zero-padded past the end: comparing these words

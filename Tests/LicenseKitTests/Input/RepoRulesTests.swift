@@ -80,6 +80,22 @@ import Testing
         ])
     }
 
+    @Test func routerSerialsSharingALongPrefixAreToldApartAndTheFirstTenantOwnsEach() throws {
+        // The check sorts serials by their first 16 bytes: serials that share them must still be
+        // compared whole, and each duplicate must name the first tenant that declared it.
+        let repo = try TestRepo([
+            "tenants/a.yaml": tenantYAML("alpha", spec: ["  routers:", "    - serial: SHAREDPREFIX0000-A", "    - serial: R1"]),
+            "tenants/b.yaml": tenantYAML("beta", spec: ["  routers:", "    - serial: SHAREDPREFIX0000-B", "    - serial: R1"]),
+            "tenants/c.yaml": tenantYAML("gamma", spec: ["  routers:", "    - serial: SHAREDPREFIX0000-A", "    - serial: SHAREDPREFIX0000-B", "    - serial: SHAREDPREFIX0000"]),
+        ])
+        defer { repo.remove() }
+        #expect(repo.load().diagnostics.map(\.description) == [
+            "tenants/b.yaml:8:7: error: router serial 'R1' is also declared by tenant 'alpha' at tenants/a.yaml:8:7; a router belongs to exactly one tenant",
+            "tenants/c.yaml:7:7: error: router serial 'SHAREDPREFIX0000-A' is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a router belongs to exactly one tenant",
+            "tenants/c.yaml:8:7: error: router serial 'SHAREDPREFIX0000-B' is also declared by tenant 'beta' at tenants/b.yaml:7:7; a router belongs to exactly one tenant",
+        ])
+    }
+
     @Test func tenantNameUsedTwiceIsAnErrorNamingBothPlaces() throws {
         let repo = try TestRepo([
             "tenants/a.yaml": tenantYAML("acme", spec: []),
