@@ -386,19 +386,69 @@ struct TenantPlanner {
     // MARK: - Routers (SPEC §4.4)
 
     private mutating func routerEvents(_ manifest: TenantManifest, _ doc: TenantState?, _ admission: Admission) {
-        var recorded: [String: RouterRecord] = [:]
-        for r in doc?.routers ?? [] { recorded[r.serial] = r }
+        let recorded = doc?.routers ?? []
+        events.reserveCapacity(events.count + admission.records.count + recorded.count)
+        if recorded.isEmpty {
+            // Nothing recorded: every router is admitted or rejected now.
+            for r in admission.records {
+                events.append(PlanEvent(at: at, action: r.status == .online ? .admit : .reject,
+                                        serial: r.serial, reason: r.reason))
+            }
+            return
+        }
+        if Self.mergeRouterEvents(recorded: recorded, records: admission.records, manifest: manifest.routers,
+                                  at: at, into: &events) {
+            return
+        }
+        var byserial: [String: RouterRecord] = [:]
+        for r in recorded { byserial[r.serial] = r }
         for r in admission.records {
-            let old = recorded[r.serial]
+            let old = byserial[r.serial]
             if old?.status != r.status || old?.reason != r.reason {
                 events.append(PlanEvent(at: at, action: r.status == .online ? .admit : .reject,
                                         serial: r.serial, reason: r.reason))
             }
         }
         let present = Set(manifest.routers.map(\.serial))
-        for r in doc?.routers ?? [] where !present.contains(r.serial) {
+        for r in recorded where !present.contains(r.serial) {
             events.append(PlanEvent(at: at, action: .remove, serial: r.serial))
         }
+    }
+
+    /// ``routerEvents`` by a linear merge, when the recorded routers, the admitted ones and the
+    /// manifest's are each in strictly increasing serial order (as state and manifests keep
+    /// them): admit/reject events in the order of `records`, then remove events in the order of
+    /// `recorded`. Returns `false`, having added nothing, when an input is out of order.
+    private static func mergeRouterEvents(recorded: [RouterRecord], records: [RouterRecord], manifest: [DesiredRouter],
+                                          at: Instant, into events: inout [PlanEvent]) -> Bool {
+        func increasing(_ count: Int, _ serial: (Int) -> String) -> Bool {
+            var i = 1
+            while i < count {
+                guard serial(i - 1) < serial(i) else { return false }
+                i += 1
+            }
+            return true
+        }
+        guard increasing(recorded.count, { recorded[$0].serial }), increasing(records.count, { records[$0].serial }),
+              increasing(manifest.count, { manifest[$0].serial })
+        else { return false }
+        var j = 0
+        for r in records {
+            while j < recorded.count, recorded[j].serial < r.serial { j += 1 }
+            let old = j < recorded.count && recorded[j].serial == r.serial ? recorded[j] : nil
+            if old?.status != r.status || old?.reason != r.reason {
+                events.append(PlanEvent(at: at, action: r.status == .online ? .admit : .reject,
+                                        serial: r.serial, reason: r.reason))
+            }
+        }
+        var m = 0
+        for r in recorded {
+            while m < manifest.count, manifest[m].serial < r.serial { m += 1 }
+            if !(m < manifest.count && manifest[m].serial == r.serial) {
+                events.append(PlanEvent(at: at, action: .remove, serial: r.serial))
+            }
+        }
+        return true
     }
 
     // MARK: - Warnings (SPEC §4.5)
