@@ -14,15 +14,16 @@
 /// }
 /// let text = w.finish()   // ends in a newline
 /// ```
-struct PrettyJSONWriter {
+struct PrettyJSONWriter: ~Copyable {
     /// The text written since the last ``raw(_:)`` value (all of it when there was none), UTF-8:
-    /// the first ``used`` bytes of ``storage``. The rest of ``storage`` is room to write into
-    /// (zeros), so that a key, an instant or a string is one bounds check and one copy instead
-    /// of an `Array.append` each.
-    private var storage: [UInt8] = []
-    /// Bytes of ``storage`` written.
+    /// the first ``used`` bytes of a buffer of ``capacity`` bytes that this writer owns (it is
+    /// not copyable), so that a key, an instant or a string is one capacity check and one copy
+    /// instead of an `Array.append` (uniqueness check, growth check) each.
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes of the buffer written.
     private var used = 0
-    /// The text before ``storage``, in order: earlier runs of written text and the raw values,
+    /// The text before the buffer's, in order: earlier runs of written text and the raw values,
     /// already `String`s (checked as UTF-8 where they were made, e.g. on another thread), so that
     /// ``finish()`` only copies them.
     private var pieces: [String] = []
@@ -37,9 +38,12 @@ struct PrettyJSONWriter {
     /// the value it will write: 0 for a whole document, or ``currentIndent`` of the writer whose
     /// ``raw(_:)`` will take this writer's text.
     init(capacity: Int = 0, indent: Int = 0) {
-        storage = [UInt8](repeating: 0, count: Swift.max(capacity, 64))
+        self.capacity = Swift.max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
         self.indent = indent
     }
+
+    deinit { base.deallocate() }
 
     /// The indentation of a value written now (inside a container: its members' indentation).
     var currentIndent: Int { indent }
@@ -47,7 +51,7 @@ struct PrettyJSONWriter {
     /// The text written so far as a `String` (without a trailing newline): a value for another
     /// writer's ``raw(_:)``.
     func valueText() -> String {
-        let tail = storage.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[..<used]), as: UTF8.self) }
+        let tail = String(decoding: UnsafeBufferPointer(start: base, count: used), as: UTF8.self)
         return pieces.isEmpty ? tail : (pieces + [tail]).joined()
     }
 
@@ -60,9 +64,7 @@ struct PrettyJSONWriter {
 
     private mutating func flushBytes() {
         guard used > 0 else { return }
-        pieces.append(storage.withUnsafeBufferPointer {
-            String(decoding: UnsafeBufferPointer(rebasing: $0[..<used]), as: UTF8.self)
-        })
+        pieces.append(String(decoding: UnsafeBufferPointer(start: base, count: used), as: UTF8.self))
         used = 0
     }
 
@@ -91,18 +93,17 @@ struct PrettyJSONWriter {
     /// (at most `count`).
     @inline(__always)
     private mutating func write(upTo count: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
-        if used + count > storage.count { grow(count) }
-        let start = used
-        let written = storage.withUnsafeMutableBufferPointer { buffer -> Int in
-            guard let base = buffer.baseAddress else { return 0 }
-            return body(base + start)
-        }
-        used = start + written
+        if used + count > capacity { grow(count) }
+        used += body(base + used)
     }
 
     private mutating func grow(_ count: Int) {
-        let wanted = Swift.max(storage.count * 2, used + count)
-        storage.append(contentsOf: repeatElement(0, count: wanted - storage.count))
+        let wanted = Swift.max(capacity * 2, used + count)
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: wanted)
+        bigger.moveInitialize(from: base, count: used)
+        base.deallocate()
+        base = bigger
+        capacity = wanted
     }
 
     @inline(__always)
@@ -275,15 +276,26 @@ struct PrettyJSONWriter {
     /// ``JSONValue/serialized()`` does. Works on the UTF-8 bytes: every byte of a multi-byte
     /// character is ≥ 0x80 and is copied as it is.
     mutating func string(_ value: String) {
+        // Most strings (codes, serials, names) need no escape: copied between quotes in one
+        // pass that checks each byte; on the first byte to escape, the copy is abandoned.
         let done = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
-            // Most strings (codes, serials, names) need no escape: one copy between quotes.
-            for byte in utf8 where Self.needsEscape(byte) { return false }
-            write(upTo: utf8.count + 2) { p in
-                p.pointee = ascii.quote
-                if let base = utf8.baseAddress { (p + 1).update(from: base, count: utf8.count) }
-                p[utf8.count + 1] = ascii.quote
-                return utf8.count + 2
+            let n = utf8.count
+            guard let source = utf8.baseAddress else {
+                literal("\"\"")
+                return true
             }
+            if used + n + 2 > capacity { grow(n + 2) }
+            let p = base + used
+            p.pointee = ascii.quote
+            var i = 0
+            while i < n {
+                let byte = source[i]
+                if Self.needsEscape(byte) { return false }
+                p[i + 1] = byte
+                i += 1
+            }
+            p[n + 1] = ascii.quote
+            used += n + 2
             return true
         }
         if done == true { return }
