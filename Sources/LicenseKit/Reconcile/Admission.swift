@@ -28,9 +28,14 @@ struct Admission {
         for (i, r) in routers.enumerated() {
             if let c = r.connectedAt, c <= at { queue.append((c.secondsSinceEpoch, i)) }
         }
-        queue.sort { a, b in
-            if a.connectedAt != b.connectedAt { return a.connectedAt < b.connectedAt }
-            return a.index < b.index  // serials increase with the index
+        // Serials increase with the index: admission order is (connectedAt, index).
+        if let packed = PackedOrder(queue.lazy.map { ($0.connectedAt, 0, $0.index) }, count: queue.count) {
+            queue = packed.sortedIndices.map { (routers[$0].connectedAt?.secondsSinceEpoch ?? 0, $0) }
+        } else {
+            queue.sort { a, b in
+                if a.connectedAt != b.connectedAt { return a.connectedAt < b.connectedAt }
+                return a.index < b.index
+            }
         }
         let admitted = min(capacity.capacity, queue.count)
         let rejectReason: RejectionReason = capacity.mode == .disabled ? .noValidLicense : .capacity

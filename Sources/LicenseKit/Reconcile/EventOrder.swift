@@ -42,8 +42,13 @@ extension Array where Element == PlanEvent {
             if let last = keys.last, key < last { keysSorted = false }
             keys.append(key)
         }
-        var order = [Int](0..<count)
-        if !keysSorted {
+        var order: [Int]
+        if keysSorted {
+            order = [Int](0..<count)
+        } else if let packed = PackedOrder(keys.enumerated().lazy.map { ($1.at, $1.rank, $0) }, count: count) {
+            order = packed.sortedIndices
+        } else {
+            order = [Int](0..<count)
             order.sort { i, j in
                 let a = keys[i], b = keys[j]
                 if a != b { return a < b }
@@ -99,4 +104,26 @@ extension Array where Element == PlanEvent {
 extension PlanEvent {
     /// The name events of equal instant and action are ordered by: code, else serial.
     fileprivate var orderName: String { code?.canonical ?? serial ?? "" }
+}
+
+/// Sorting indices by (instant, small rank, index) as one `UInt64` each — instant in the high 40
+/// bits, rank in the next 4, index in the low 20 — so that the sort compares integers instead of
+/// calling a closure on tuples. Only for instants in [1970, year 36812), ranks below 16 and fewer
+/// than 2^20 items; `nil` otherwise (the caller sorts the general way).
+struct PackedOrder {
+    private var keys: [UInt64] = []
+
+    init?(_ items: some Sequence<(Int64, Int, Int)>, count: Int) {
+        guard count < 1 << 20 else { return nil }
+        keys.reserveCapacity(count)
+        for (at, rank, index) in items {
+            guard at >= 0, at < 1 << 40, rank >= 0, rank < 16 else { return nil }
+            keys.append(UInt64(at) << 24 | UInt64(rank) << 20 | UInt64(index))
+        }
+    }
+
+    /// The indices in (instant, rank, index) order.
+    var sortedIndices: [Int] {
+        keys.sorted().map { Int($0 & 0xF_FFFF) }
+    }
 }
