@@ -14,10 +14,16 @@
 /// }
 /// let text = w.finish()   // ends in a newline
 /// ```
-struct PrettyJSONWriter {
-    /// The text written since the last ``raw(_:)`` value (all of it when there was none), UTF-8.
-    private(set) var bytes: [UInt8] = []
-    /// The text before ``bytes``, in order: earlier runs of written text and the raw values,
+struct PrettyJSONWriter: ~Copyable {
+    /// The text written since the last ``raw(_:)`` value (all of it when there was none), UTF-8:
+    /// the first ``used`` bytes of a buffer of ``capacity`` bytes that this writer owns (it is
+    /// not copyable), so that a key, an instant or a string is one capacity check and one copy
+    /// instead of an `Array.append` (uniqueness check, growth check) each.
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes of the buffer written.
+    private var used = 0
+    /// The text before the buffer's, in order: earlier runs of written text and the raw values,
     /// already `String`s (checked as UTF-8 where they were made, e.g. on another thread), so that
     /// ``finish()`` only copies them.
     private var pieces: [String] = []
@@ -25,14 +31,19 @@ struct PrettyJSONWriter {
     private var indent = 0
     /// Whether the innermost open container has no member yet.
     private var isEmpty = true
+    /// The last two instants written and their 20 bytes: most instants of a plan are its `at`.
+    private var instantCache = InstantCache()
 
     /// An empty writer; `capacity` bytes are reserved up front. `indent` is the indentation of
     /// the value it will write: 0 for a whole document, or ``currentIndent`` of the writer whose
     /// ``raw(_:)`` will take this writer's text.
     init(capacity: Int = 0, indent: Int = 0) {
-        bytes.reserveCapacity(capacity)
+        self.capacity = Swift.max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
         self.indent = indent
     }
+
+    deinit { base.deallocate() }
 
     /// The indentation of a value written now (inside a container: its members' indentation).
     var currentIndent: Int { indent }
@@ -40,7 +51,7 @@ struct PrettyJSONWriter {
     /// The text written so far as a `String` (without a trailing newline): a value for another
     /// writer's ``raw(_:)``.
     func valueText() -> String {
-        let tail = String(decoding: bytes, as: UTF8.self)
+        let tail = String(decoding: UnsafeBufferPointer(start: base, count: used), as: UTF8.self)
         return pieces.isEmpty ? tail : (pieces + [tail]).joined()
     }
 
@@ -52,9 +63,9 @@ struct PrettyJSONWriter {
     }
 
     private mutating func flushBytes() {
-        guard !bytes.isEmpty else { return }
-        pieces.append(String(decoding: bytes, as: UTF8.self))
-        bytes = []
+        guard used > 0 else { return }
+        pieces.append(String(decoding: UnsafeBufferPointer(start: base, count: used), as: UTF8.self))
+        used = 0
     }
 
     /// The text with its trailing newline, as a `String`: every piece copied once (appending a
@@ -70,10 +81,45 @@ struct PrettyJSONWriter {
     /// The text with its trailing newline as its pieces, in order (joined, they are
     /// ``finish()``): for writing a large document out without holding it twice.
     mutating func finishPieces() -> [String] {
-        bytes.append(ascii.newline)
+        append(ascii.newline)
         flushBytes()
         defer { pieces = [] }
         return pieces
+    }
+
+    // MARK: Raw bytes
+
+    /// Runs `body` with room for `count` more bytes at `used`; `body` returns how many it wrote
+    /// (at most `count`).
+    @inline(__always)
+    private mutating func write(upTo count: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        if used + count > capacity { grow(count) }
+        used += body(base + used)
+    }
+
+    private mutating func grow(_ count: Int) {
+        let wanted = Swift.max(capacity * 2, used + count)
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: wanted)
+        bigger.moveInitialize(from: base, count: used)
+        base.deallocate()
+        base = bigger
+        capacity = wanted
+    }
+
+    @inline(__always)
+    private mutating func append(_ byte: UInt8) {
+        write(upTo: 1) { p in
+            p.pointee = byte
+            return 1
+        }
+    }
+
+    @inline(__always)
+    private mutating func append(_ source: UnsafeBufferPointer<UInt8>) {
+        write(upTo: source.count) { p in
+            if let base = source.baseAddress { p.update(from: base, count: source.count) }
+            return source.count
+        }
     }
 
     // MARK: Containers
@@ -89,39 +135,52 @@ struct PrettyJSONWriter {
     }
 
     private mutating func container(open: UInt8, close: UInt8, _ body: (inout PrettyJSONWriter) -> Void) {
-        bytes.append(open)
+        append(open)
         let outerIsEmpty = isEmpty
         isEmpty = true
         indent += 2
         body(&self)
         indent -= 2
-        if !isEmpty { newlineAndIndent() }
-        bytes.append(close)
+        if isEmpty {
+            append(close)
+        } else {
+            // `\n<indent><close>` in one write.
+            let indent = indent
+            write(upTo: indent + 2) { p in
+                p.pointee = ascii.newline
+                (p + 1).update(repeating: ascii.space, count: indent)
+                p[indent + 1] = close
+                return indent + 2
+            }
+        }
         isEmpty = outerIsEmpty
     }
 
     /// Starts an object member: separator, indent, `"key": `. Keys are ASCII names.
     mutating func key(_ key: StaticString) {
-        // One append of `,\n<indent>"key": ` built on the stack, instead of seven: keys are
-        // most of a plan's appends (~450,000 per 1,000 tenants).
+        // One write of `,\n<indent>"key": `: keys are most of a plan's members (~450,000 per
+        // 1,000 tenants).
         let comma = !isEmpty
         isEmpty = false
-        let count = (comma ? 1 : 0) + 1 + indent + key.utf8CodeUnitCount + 4
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { piece in
-            var i = 0
-            func put(_ byte: UInt8) {
-                piece[i] = byte
-                i += 1
+        let indent = indent
+        key.withUTF8Buffer { name in
+            write(upTo: 1 + 1 + indent + name.count + 4) { p in
+                var i = 0
+                if comma {
+                    p.pointee = ascii.comma
+                    i = 1
+                }
+                p[i] = ascii.newline
+                (p + i + 1).update(repeating: ascii.space, count: indent)
+                i += 1 + indent
+                p[i] = ascii.quote
+                if let base = name.baseAddress { (p + i + 1).update(from: base, count: name.count) }
+                i += 1 + name.count
+                p[i] = ascii.quote
+                p[i + 1] = ascii.colon
+                p[i + 2] = ascii.space
+                return i + 3
             }
-            if comma { put(ascii.comma) }
-            put(ascii.newline)
-            for _ in 0..<indent { put(ascii.space) }
-            put(ascii.quote)
-            key.withUTF8Buffer { for byte in $0 { put(byte) } }
-            put(ascii.quote)
-            put(ascii.colon)
-            put(ascii.space)
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: piece[..<i]))
         }
     }
 
@@ -130,8 +189,8 @@ struct PrettyJSONWriter {
     mutating func key(dynamic key: String) {
         separator()
         string(key)
-        bytes.append(ascii.colon)
-        bytes.append(ascii.space)
+        append(ascii.colon)
+        append(ascii.space)
     }
 
     /// Starts an array item: separator and indent.
@@ -139,23 +198,22 @@ struct PrettyJSONWriter {
         separator()
     }
 
+    /// `,` unless first, then a newline and the indent, in one write.
     private mutating func separator() {
-        if isEmpty { isEmpty = false } else { bytes.append(ascii.comma) }
-        newlineAndIndent()
-    }
-
-    private mutating func newlineAndIndent() {
-        bytes.append(ascii.newline)
-        var left = indent
-        while left > 0 {
-            let n = min(left, PrettyJSONWriter.spaces.utf8CodeUnitCount)
-            PrettyJSONWriter.spaces.withUTF8Buffer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<n])) }
-            left -= n
+        let comma = !isEmpty
+        isEmpty = false
+        let indent = indent
+        write(upTo: indent + 2) { p in
+            var i = 0
+            if comma {
+                p.pointee = ascii.comma
+                i = 1
+            }
+            p[i] = ascii.newline
+            (p + i + 1).update(repeating: ascii.space, count: indent)
+            return i + 1 + indent
         }
     }
-
-    /// Indentation is copied from here, a block at a time.
-    private static let spaces: StaticString = "                                                                "
 
     // MARK: Scalars
 
@@ -168,56 +226,96 @@ struct PrettyJSONWriter {
     }
 
     private mutating func literal(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        text.withUTF8Buffer { append($0) }
+    }
+
+    /// Text already in its JSON form (e.g. a quoted name from a table made once), copied as it is.
+    mutating func verbatim(_ text: [UInt8]) {
+        text.withUnsafeBufferPointer { append($0) }
     }
 
     /// A decimal integer, as `String(value)` writes it.
     mutating func int(_ value: Int) {
-        if value < 0 { bytes.append(45) }
-        var v = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
+        write(upTo: 20) { p in
+            var v = value.magnitude
+            var digits = 0
             repeat {
-                buffer[19 - count] = UInt8(48 + v % 10)
+                digits += 1
                 v /= 10
-                count += 1
             } while v > 0
-            bytes.append(contentsOf: buffer[(20 - count)...])
+            var i = 0
+            if value < 0 {
+                p.pointee = 45
+                i = 1
+            }
+            v = value.magnitude
+            var k = i + digits - 1
+            repeat {
+                p[k] = UInt8(truncatingIfNeeded: 48 + v % 10)
+                v /= 10
+                k -= 1
+            } while v > 0
+            return i + digits
         }
     }
 
     /// An instant as a string, `"YYYY-MM-DDTHH:MM:SSZ"` (UTC, ``Instant/description``).
     mutating func instant(_ value: Instant) {
-        bytes.append(ascii.quote)
-        value.writeDescription(into: &bytes)
-        bytes.append(ascii.quote)
+        let text = instantCache.text(of: value)
+        write(upTo: 22) { p in
+            p.pointee = ascii.quote
+            withUnsafeBytes(of: text) { raw in
+                UnsafeMutableRawPointer(p + 1).copyMemory(from: raw.baseAddress ?? UnsafeRawPointer(p), byteCount: 20)
+            }
+            p[21] = ascii.quote
+            return 22
+        }
     }
 
     /// A string literal, escaping `"`, `\` and U+0000–U+001F (RFC 8259 §7) as
     /// ``JSONValue/serialized()`` does. Works on the UTF-8 bytes: every byte of a multi-byte
     /// character is ≥ 0x80 and is copied as it is.
     mutating func string(_ value: String) {
-        bytes.append(ascii.quote)
-        var value = value
-        value.withUTF8 { utf8 in
-            func needsEscape(_ byte: UInt8) -> Bool { byte < 0x20 || byte == ascii.quote || byte == ascii.backslash }
-            // Most strings (codes, serials, names) need no escape: one copy.
-            guard utf8.contains(where: needsEscape) else {
-                bytes.append(contentsOf: utf8)
-                return
+        // Most strings (codes, serials, names) need no escape: copied between quotes in one
+        // pass that checks each byte; on the first byte to escape, the copy is abandoned.
+        let done = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            let n = utf8.count
+            guard let source = utf8.baseAddress else {
+                literal("\"\"")
+                return true
             }
+            if used + n + 2 > capacity { grow(n + 2) }
+            let p = base + used
+            p.pointee = ascii.quote
+            var i = 0
+            while i < n {
+                let byte = source[i]
+                if Self.needsEscape(byte) { return false }
+                p[i + 1] = byte
+                i += 1
+            }
+            p[n + 1] = ascii.quote
+            used += n + 2
+            return true
+        }
+        if done == true { return }
+        var value = value
+        append(ascii.quote)
+        value.withUTF8 { utf8 in
             var start = 0
-            for (i, byte) in utf8.enumerated() where needsEscape(byte) {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
+            for (i, byte) in utf8.enumerated() where Self.needsEscape(byte) {
+                append(UnsafeBufferPointer(rebasing: utf8[start..<i]))
                 appendEscape(byte)
                 start = i + 1
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+            append(UnsafeBufferPointer(rebasing: utf8[start...]))
         }
-        bytes.append(ascii.quote)
+        append(ascii.quote)
+    }
+
+    @inline(__always)
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == ascii.quote || byte == ascii.backslash
     }
 
     private mutating func appendEscape(_ byte: UInt8) {
@@ -231,13 +329,35 @@ struct PrettyJSONWriter {
         case 0x0C: 102  // f
         default: nil
         }
-        bytes.append(ascii.backslash)
+        append(ascii.backslash)
         if let short {
-            bytes.append(short)
+            append(short)
         } else {
             let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            bytes.append(contentsOf: [117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])  // u00XX
+            for b in [117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]] { append(b) }  // u00XX
         }
+    }
+}
+
+/// ``Instant/description`` bytes of the last two instants written: a plan's events are mostly
+/// at its `at`, with an expiry or a schedule between them.
+private struct InstantCache {
+    typealias Text = (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)
+    private var recent: (seconds: Int64, text: Text)?
+    private var older: (seconds: Int64, text: Text)?
+
+    mutating func text(of instant: Instant) -> Text {
+        let seconds = instant.secondsSinceEpoch
+        if let recent, recent.seconds == seconds { return recent.text }
+        if let older, older.seconds == seconds {
+            swap(&self.recent, &self.older)
+            return older.text
+        }
+        let text = instant.descriptionBytes()
+        older = recent
+        recent = (seconds, text)
+        return text
     }
 }
 

@@ -35,15 +35,13 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// `YYYY-MM-DDTHH:MM:SSZ`.
     public var description: String {
-        var out = [UInt8]()
-        out.reserveCapacity(20)
-        writeDescription(into: &out)
-        return String(decoding: out, as: UTF8.self)
+        withUnsafeBytes(of: descriptionBytes()) { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Appends ``description`` (20 ASCII bytes, `YYYY-MM-DDTHH:MM:SSZ`) to `out`, without building
-    /// a `String`: the JSON writers call this for every instant of a plan or state document.
-    func writeDescription(into out: inout [UInt8]) {
+    /// ``description`` as its 20 ASCII bytes, `YYYY-MM-DDTHH:MM:SSZ`, on the stack: the JSON
+    /// writers copy these for every instant of a plan or state document.
+    func descriptionBytes() -> (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) {
         let d = date
         let s = secondOfDay
         // Fixed-width decimal fields, least significant digit last; the year is 4 digits.
@@ -61,11 +59,12 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
             put(d.year, endingAt: 3, width: 4)
             put(d.month, endingAt: 6, width: 2)
             put(d.day, endingAt: 9, width: 2)
+            guard s != 0 else { return }  // 00:00:00, as most instants are
             put(s / 3600, endingAt: 12, width: 2)
             put(s / 60 % 60, endingAt: 15, width: 2)
             put(s % 60, endingAt: 18, width: 2)
-            out.append(contentsOf: b)
         }
+        return text
     }
 
     /// `YYYY-MM-DD` of the UTC date.

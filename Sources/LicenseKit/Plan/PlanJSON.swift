@@ -105,7 +105,7 @@ public enum PlanJSON {
         var changed = 0
         for tenant in plan.tenants {
             if tenant.changed { changed += 1 }
-            for event in tenant.events { counts[event.action.rank] += 1 }
+            for event in tenant.events { counts[event.action.planOrder] += 1 }
         }
         w.object { w in
             w.key("actions")
@@ -146,7 +146,7 @@ public enum PlanJSON {
                     for router in t.after.offline {
                         w.element()
                         w.object { w in
-                            w.key("reason"); w.string(router.reason.rawValue)
+                            w.key("reason"); w.verbatim(Self.quoted(router.reason))
                             w.key("serial"); w.string(router.serial)
                         }
                     }
@@ -182,16 +182,39 @@ public enum PlanJSON {
     /// fields that are set.
     static func write(_ e: PlanEvent, into w: inout PrettyJSONWriter) {
         w.object { w in
-            w.key("action"); w.string(e.action.rawValue)
+            w.key("action"); w.verbatim(actionNames[e.action.planOrder])
             w.key("at"); w.instant(e.at)
             if let code = e.code { w.key("code"); w.string(code.canonical) }
             if let expiresAt = e.expiresAt { w.key("expiresAt"); w.instant(expiresAt) }
             if let from = e.from { w.key("from"); w.instant(from) }
-            if let reason = e.reason { w.key("reason"); w.string(reason.rawValue) }
+            if let reason = e.reason { w.key("reason"); w.verbatim(Self.quoted(reason)) }
             if let scheduledAt = e.scheduledAt { w.key("scheduledAt"); w.instant(scheduledAt) }
             if let serial = e.serial { w.key("serial"); w.string(serial) }
             if let slot = e.slot { w.key("slot"); w.instant(slot) }
         }
+    }
+
+    /// Each action's JSON string (quotes included), by ``Action/planOrder``: copied, not escaped.
+    private static let actionNames: [[UInt8]] = Action.allCases.map(quotedName)
+
+    /// Each rejection reason's JSON string (quotes included).
+    private static let reasonNames: (notConnected: [UInt8], noValidLicense: [UInt8], capacity: [UInt8]) =
+        (quotedName(RejectionReason.notConnected), quotedName(RejectionReason.noValidLicense),
+         quotedName(RejectionReason.capacity))
+
+    private static func quoted(_ reason: RejectionReason) -> [UInt8] {
+        switch reason {
+        case .notConnected: reasonNames.notConnected
+        case .noValidLicense: reasonNames.noValidLicense
+        case .capacity: reasonNames.capacity
+        }
+    }
+
+    /// `"<rawValue>"` as bytes, escaped as ``PrettyJSONWriter/string(_:)`` would.
+    private static func quotedName<T: RawRepresentable<String>>(_ value: T) -> [UInt8] {
+        var w = PrettyJSONWriter()
+        w.string(value.rawValue)
+        return Array(w.valueText().utf8)
     }
 
     // MARK: Reading

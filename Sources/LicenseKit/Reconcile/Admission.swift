@@ -18,6 +18,70 @@ struct Admission {
     ///   - routers: (serial, connectedAt) pairs sorted by serial.
     ///   - capacity: mode and capacity at `at`.
     init(routers: [(serial: String, connectedAt: Instant?)], capacity: Capacity, at: Instant) {
+        guard Self.strictlyIncreasing(routers) else {
+            self = Admission(unsortedRouters: routers, capacity: capacity, at: at)
+            return
+        }
+        // Serials are unique: a router's admission is kept by its index, not looked up by serial.
+        var queue: [(connectedAt: Int64, index: Int)] = []
+        queue.reserveCapacity(routers.count)
+        for (i, r) in routers.enumerated() {
+            if let c = r.connectedAt, c <= at { queue.append((c.secondsSinceEpoch, i)) }
+        }
+        // Serials increase with the index: admission order is (connectedAt, index).
+        if let packed = PackedOrder(queue.lazy.map { ($0.connectedAt, 0, $0.index) }, count: queue.count) {
+            queue = packed.sortedIndices.map { (routers[$0].connectedAt?.secondsSinceEpoch ?? 0, $0) }
+        } else {
+            queue.sort { a, b in
+                if a.connectedAt != b.connectedAt { return a.connectedAt < b.connectedAt }
+                return a.index < b.index
+            }
+        }
+        let admitted = min(capacity.capacity, queue.count)
+        let rejectReason: RejectionReason = capacity.mode == .disabled ? .noValidLicense : .capacity
+        var reasons = [RejectionReason?](repeating: .notConnected, count: routers.count)
+        var online: [String] = []
+        online.reserveCapacity(admitted)
+        var rejected: [String] = []
+        rejected.reserveCapacity(queue.count - admitted)
+        for (k, q) in queue.enumerated() {
+            if k < admitted {
+                reasons[q.index] = nil
+                online.append(routers[q.index].serial)
+            } else {
+                reasons[q.index] = rejectReason
+                rejected.append(routers[q.index].serial)
+            }
+        }
+        var offline: [OfflineRouter] = []
+        offline.reserveCapacity(routers.count - admitted)
+        var records: [RouterRecord] = []
+        records.reserveCapacity(routers.count)
+        for (i, r) in routers.enumerated() {
+            let reason = reasons[i]
+            if let reason { offline.append(OfflineRouter(serial: r.serial, reason: reason)) }
+            records.append(RouterRecord(serial: r.serial, connectedAt: r.connectedAt,
+                                        status: reason == nil ? .online : .offline, reason: reason))
+        }
+        self.online = online
+        self.offline = offline
+        self.records = records
+        self.rejected = rejected
+        self.connected = queue.count
+    }
+
+    /// Whether the serials are strictly increasing (so unique).
+    private static func strictlyIncreasing(_ routers: [(serial: String, connectedAt: Instant?)]) -> Bool {
+        var i = 1
+        while i < routers.count {
+            guard routers[i - 1].serial < routers[i].serial else { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// The general case (routers not in serial order, or a serial twice): admission by serial.
+    private init(unsortedRouters routers: [(serial: String, connectedAt: Instant?)], capacity: Capacity, at: Instant) {
         var queue: [(serial: String, connectedAt: Instant)] = []
         queue.reserveCapacity(routers.count)
         for r in routers {

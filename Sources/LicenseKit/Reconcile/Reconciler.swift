@@ -180,15 +180,14 @@ struct TenantPlanner {
         /// Cloud Free licenses renewed by this plan (no reminders for them, SPEC §4.3).
         var renewed: Set<ActivationCode> = []
         /// The manifest's licenses by code (lookup only).
-        var desired: [ActivationCode: DesiredLicense] = [:]
+        var desired = DesiredLicenses(licenses: [])
     }
 
     private mutating func diffLicenses(_ manifest: TenantManifest, _ timeline: inout LicenseTimeline, _ step: inout StepTwo) {
         step.capacityBeforeStepTwo = Capacity(timeline.licenses)
         var index: [ActivationCode: Int] = Dictionary(minimumCapacity: timeline.licenses.count)
         for (i, l) in timeline.licenses.enumerated() { index[l.code] = i }
-        step.desired = Dictionary(minimumCapacity: manifest.licenses.count)
-        for d in manifest.licenses { step.desired[d.code] = d }
+        step.desired = DesiredLicenses(licenses: manifest.licenses)
 
         for d in manifest.licenses {
             if let i = index[d.code] {
@@ -212,7 +211,7 @@ struct TenantPlanner {
                 events.append(PlanEvent(at: at, action: .redeem, code: d.code))
                 var record = LicenseRecord(
                     code: d.code, type: d.type, status: .available, issued: d.issued, term: d.term,
-                    activation: nil, redeemedAt: at, renew: d.renew, source: d.source.fileAndLine)
+                    activation: nil, redeemedAt: at, renew: d.renew, source: Self.fileAndLine(d.source))
                 request(&record, d, timeline: &timeline, step: &step)
                 timeline.licenses.append(record)
             }
@@ -220,7 +219,7 @@ struct TenantPlanner {
 
         // Licenses in state that left the manifest (SPEC §4.1 archive, §4.5).
         var missing: [String] = []
-        for i in timeline.licenses.indices where step.desired[timeline.licenses[i].code] == nil {
+        for i in timeline.licenses.indices where !step.desired.contains(timeline.licenses[i].code) {
             let l = timeline.licenses[i]
             guard l.archivedAt == nil else { continue }
             if l.status.isTerminal {
@@ -386,19 +385,69 @@ struct TenantPlanner {
     // MARK: - Routers (SPEC §4.4)
 
     private mutating func routerEvents(_ manifest: TenantManifest, _ doc: TenantState?, _ admission: Admission) {
-        var recorded: [String: RouterRecord] = [:]
-        for r in doc?.routers ?? [] { recorded[r.serial] = r }
+        let recorded = doc?.routers ?? []
+        events.reserveCapacity(events.count + admission.records.count + recorded.count)
+        if recorded.isEmpty {
+            // Nothing recorded: every router is admitted or rejected now.
+            for r in admission.records {
+                events.append(PlanEvent(at: at, action: r.status == .online ? .admit : .reject,
+                                        serial: r.serial, reason: r.reason))
+            }
+            return
+        }
+        if Self.mergeRouterEvents(recorded: recorded, records: admission.records, manifest: manifest.routers,
+                                  at: at, into: &events) {
+            return
+        }
+        var byserial: [String: RouterRecord] = [:]
+        for r in recorded { byserial[r.serial] = r }
         for r in admission.records {
-            let old = recorded[r.serial]
+            let old = byserial[r.serial]
             if old?.status != r.status || old?.reason != r.reason {
                 events.append(PlanEvent(at: at, action: r.status == .online ? .admit : .reject,
                                         serial: r.serial, reason: r.reason))
             }
         }
         let present = Set(manifest.routers.map(\.serial))
-        for r in doc?.routers ?? [] where !present.contains(r.serial) {
+        for r in recorded where !present.contains(r.serial) {
             events.append(PlanEvent(at: at, action: .remove, serial: r.serial))
         }
+    }
+
+    /// ``routerEvents`` by a linear merge, when the recorded routers, the admitted ones and the
+    /// manifest's are each in strictly increasing serial order (as state and manifests keep
+    /// them): admit/reject events in the order of `records`, then remove events in the order of
+    /// `recorded`. Returns `false`, having added nothing, when an input is out of order.
+    private static func mergeRouterEvents(recorded: [RouterRecord], records: [RouterRecord], manifest: [DesiredRouter],
+                                          at: Instant, into events: inout [PlanEvent]) -> Bool {
+        func increasing(_ count: Int, _ serial: (Int) -> String) -> Bool {
+            var i = 1
+            while i < count {
+                guard serial(i - 1) < serial(i) else { return false }
+                i += 1
+            }
+            return true
+        }
+        guard increasing(recorded.count, { recorded[$0].serial }), increasing(records.count, { records[$0].serial }),
+              increasing(manifest.count, { manifest[$0].serial })
+        else { return false }
+        var j = 0
+        for r in records {
+            while j < recorded.count, recorded[j].serial < r.serial { j += 1 }
+            let old = j < recorded.count && recorded[j].serial == r.serial ? recorded[j] : nil
+            if old?.status != r.status || old?.reason != r.reason {
+                events.append(PlanEvent(at: at, action: r.status == .online ? .admit : .reject,
+                                        serial: r.serial, reason: r.reason))
+            }
+        }
+        var m = 0
+        for r in recorded {
+            while m < manifest.count, manifest[m].serial < r.serial { m += 1 }
+            if !(m < manifest.count && manifest[m].serial == r.serial) {
+                events.append(PlanEvent(at: at, action: .remove, serial: r.serial))
+            }
+        }
+        return true
     }
 
     // MARK: - Warnings (SPEC §4.5)
@@ -556,9 +605,128 @@ struct TenantPlanner {
                           newState: changed ? newDoc : doc, contacts: contacts)
     }
 
+    /// ``SourceLocation/fileAndLine`` (`file:line`), made in one buffer instead of by
+    /// interpolation: every newly redeemed license records it.
+    static func fileAndLine(_ location: SourceLocation) -> String {
+        var file = location.file
+        let line = location.line
+        return file.withUTF8 { name in
+            var digits = 1
+            var rest = line.magnitude / 10
+            while rest > 0 {
+                digits += 1
+                rest /= 10
+            }
+            let count = name.count + 1 + (line < 0 ? 1 : 0) + digits
+            return String(unsafeUninitializedCapacity: count) { out in
+                var i = 0
+                for byte in name {
+                    out[i] = byte
+                    i += 1
+                }
+                out[i] = UInt8(ascii: ":")
+                i += 1
+                if line < 0 {
+                    out[i] = UInt8(ascii: "-")
+                    i += 1
+                }
+                var v = line.magnitude
+                var k = i + digits - 1
+                repeat {
+                    out[k] = UInt8(truncatingIfNeeded: 48 + v % 10)
+                    v /= 10
+                    k -= 1
+                } while v > 0
+                return count
+            }
+        }
+    }
+
     static func counts(_ licenses: [LicenseRecord]) -> LicenseCounts {
         var counts = LicenseCounts()
         for l in licenses where l.archivedAt == nil { counts[l.status] += 1 }
         return counts
+    }
+}
+
+/// A manifest's licenses looked up by code, for step 2 and its checks: codes are keyed by their
+/// 12 hex digits as one integer and found by binary search, instead of hashing their text. For
+/// a code given twice, the last one counts (as a dictionary built in order would keep it).
+struct DesiredLicenses {
+    let licenses: [DesiredLicense]
+    /// (key, position in `licenses`) sorted by key; one entry per key.
+    private var byKey: [(key: UInt64, position: Int)] = []
+    /// Whether every code packed to a distinct key; otherwise lookups compare codes one by one.
+    private var packed = true
+
+    init(licenses: [DesiredLicense]) {
+        self.licenses = licenses
+        byKey.reserveCapacity(licenses.count)
+        for (i, d) in licenses.enumerated() {
+            guard let key = Self.key(d.code) else {
+                packed = false
+                return
+            }
+            byKey.append((key, i))
+        }
+        byKey.sort { ($0.key, $0.position) < ($1.key, $1.position) }
+        // One entry per key, the last position; a key shared by different codes cannot be
+        // told apart by key (it cannot happen: the key is the code's hex digits).
+        var unique: [(key: UInt64, position: Int)] = []
+        unique.reserveCapacity(byKey.count)
+        for entry in byKey {
+            if let last = unique.last, last.key == entry.key {
+                guard licenses[last.position].code == licenses[entry.position].code else {
+                    packed = false
+                    return
+                }
+                unique[unique.count - 1] = entry
+            } else {
+                unique.append(entry)
+            }
+        }
+        byKey = unique
+    }
+
+    /// The position in ``licenses`` of the (last) license with `code`.
+    func position(of code: ActivationCode) -> Int? {
+        guard packed, let key = Self.key(code) else {
+            return licenses.lastIndex { $0.code == code }
+        }
+        var low = 0
+        var high = byKey.count
+        while low < high {
+            let mid = (low + high) / 2
+            if byKey[mid].key < key { low = mid + 1 } else { high = mid }
+        }
+        guard low < byKey.count, byKey[low].key == key else { return nil }
+        let position = byKey[low].position
+        return licenses[position].code == code ? position : nil
+    }
+
+    func contains(_ code: ActivationCode) -> Bool { position(of: code) != nil }
+
+    subscript(code: ActivationCode) -> DesiredLicense? {
+        position(of: code).map { licenses[$0] }
+    }
+
+    /// The 12 hex digits of a canonical code `XXXX-XXXX-XXXX` as a 48-bit integer; `nil` for
+    /// text of another shape.
+    private static func key(_ code: ActivationCode) -> UInt64? {
+        let key = code.canonical.utf8.withContiguousStorageIfAvailable { utf8 -> UInt64? in
+            var key: UInt64 = 0
+            var digits = 0
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): key = key << 4 | UInt64(byte - 48)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): key = key << 4 | UInt64(byte - 55)
+                case UInt8(ascii: "-"): continue
+                default: return nil
+                }
+                digits += 1
+            }
+            return digits == 12 ? key : nil
+        }
+        return key ?? nil
     }
 }
