@@ -9,6 +9,10 @@ struct SyntheticRepoOptions: Sendable, Equatable {
     /// the tenant's semicolon sales CSV.
     var codesPerTenant = 20
     var seed: UInt64 = 1
+    /// Extra columns in every sales CSV row, which licensectl ignores (SPEC §3.2) — vendors'
+    /// exports carry customer, site, article and price columns: 10 of them make the 1,000-tenant
+    /// repo's CSVs about 4 MB, the issue's figure.
+    var extraSalesColumns = 0
     /// The plan's `at`; every issue date lies within the two years before it.
     var at = Instant(year: 2026, month: 11, day: 29) ?? Instant(secondsSinceEpoch: 0)
 }
@@ -272,11 +276,18 @@ enum SyntheticRepoGenerator {
         // The sales CSV.
         var sales: String?
         if !imported.isEmpty {
-            var c = "activation_code;license_type;issued;term;order\n"
+            let extras = (0..<options.extraSalesColumns).map { k in
+                extraColumnNames[k % extraColumnNames.count] + (k < extraColumnNames.count ? "" : "_\(k / extraColumnNames.count + 1)")
+            }
+            var c = "activation_code;license_type;issued;term;order" + extras.map { ";" + $0 }.joined() + "\n"
             for (n, l) in imported.enumerated() {
                 let d = l.issued.date
                 let date = pad(d.day, 2) + "." + pad(d.month, 2) + "." + pad(d.year, 4)
-                c += "\(l.code);\(l.type.rawValue);\(date);\(l.term);SO-\(d.year)-\(pad(index * 100 + n, 6))\n"
+                c += "\(l.code);\(l.type.rawValue);\(date);\(l.term);SO-\(d.year)-\(pad(index * 100 + n, 6))"
+                for k in 0..<options.extraSalesColumns {
+                    c += ";" + extraValue(k % extraColumnNames.count, tenant: name, row: n, license: l.type.rawValue)
+                }
+                c += "\n"
             }
             sales = c
         }
@@ -314,6 +325,28 @@ enum SyntheticRepoGenerator {
         return TenantFixture(
             name: name, manifestPath: "tenants/\(name).yaml", manifest: y, salesPath: salesPath, sales: sales,
             codes: all.map(\.code), serials: routers.map(\.serial), expected: e)
+    }
+
+    /// Ignored columns of a vendor's export, in the order they are added.
+    static let extraColumnNames = [
+        "customer", "site", "article", "description", "unit_price", "currency", "sales_rep", "contract",
+        "delivery", "remarks",
+    ]
+
+    /// A plausible value of ignored column `k` (30-45 characters).
+    private static func extraValue(_ k: Int, tenant: String, row: Int, license: String) -> String {
+        switch k {
+        case 0: return "Customer \(tenant) Automation GmbH & Co. KG"
+        case 1: return "Site \(row + 1), Industriestrasse \(10 + row), 70565 Stuttgart"
+        case 2: return "ICR-RMC-\(license.uppercased().replacingOccurrences(of: " ", with: "-"))-12M"
+        case 3: return "icom Router Management \(license), 12 months"
+        case 4: return "\(100 + row * 7 % 90).00"
+        case 5: return "EUR"
+        case 6: return "sales-rep-\(row % 7)@vendor.example"
+        case 7: return "Framework agreement FA-2025-\(pad(row * 37 % 1000, 4)) / \(tenant)"
+        case 8: return "Electronic delivery of activation codes by e-mail"
+        default: return "Imported by the customer portal; no remarks"
+        }
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {
