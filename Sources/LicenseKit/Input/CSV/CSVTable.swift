@@ -72,9 +72,12 @@ enum CSVTable {
         var header: (line: Int, fields: [String])?
         var rows: [(line: Int, fields: [String])] = []
         var lastRowSpan = (start: 1, lines: 1)
+        // Only a quoted field can hold a line break: without a quote in the file every record is
+        // one line, and the fields need no walk (vendors' exports are wide).
+        let quoted = body.contains(0x22)
         while let fields = reader.next() {
             let start = line
-            let span = 1 + fields.reduce(0) { $0 + lineBreaks(in: $1) }
+            let span = quoted ? 1 + fields.reduce(0) { $0 + lineBreaks(in: $1) } : 1
             line += span
             lastRowSpan = (start, span)
             if fields.allSatisfy(isBlank) { continue }
