@@ -96,6 +96,7 @@ struct Runner {
         let python = command.noPython ? nil : try pythonWithYAML(scratch: scratch)
 
         var results: [RepoResults] = []
+        var contexts: [InProcessContext] = []
         var inProcessWired = false
         for (n, tenantCount) in sizes.enumerated() {
             let options = SyntheticRepoOptions(
@@ -111,13 +112,16 @@ struct Runner {
             let (genSeconds, repo) = try timed { try SyntheticRepoGenerator.write(options, into: root) }
             progress(String(format: "generated in %.1f s: %@ MB YAML, %@ MB CSV", genSeconds,
                             Report.megabytes(repo.yamlBytes), Report.megabytes(repo.csvBytes)))
-            var result = try measure(repo, binary: binary, python: n == 0 ? python : nil, scratch: scratch)
-            let context = InProcessContext(
-                root: root, tenantsDirectory: "tenants", at: options.at, runs: command.runs, expected: repo.expected)
+            results.append(try measure(repo, binary: binary, python: n == 0 ? python : nil, scratch: scratch))
+            contexts.append(InProcessContext(
+                root: root, tenantsDirectory: "tenants", at: options.at, runs: command.runs, expected: repo.expected))
+        }
+        // The in-process stages last: loading a repo inside this process grows its heap by
+        // hundreds of megabytes, which slowed the larger repo's whole-process runs that followed.
+        for (n, context) in contexts.enumerated() {
             let inProcess = try inProcessStages(context)
             inProcessWired = inProcessWired || !inProcess.isEmpty
-            result.stages += inProcess
-            results.append(result)
+            results[n].stages += inProcess
         }
         let note = command.noPython ? nil
             : python == nil ? "PyYAML reference: skipped (python3 with the yaml module and its C loader not found)." : nil
@@ -136,6 +140,10 @@ struct Runner {
         let planArgs = ["plan", "-C", repo.root, "--at", SyntheticRepoGenerator.atText, "--format", "json"]
         let validateArgs = ["validate", "-C", repo.root]
 
+        // The generated files written back to disk first: otherwise the kernel's writeback of
+        // tens of megabytes competes for the cores during the timed runs (it starts ~30 s after
+        // the writes, in the middle of the 10× repo's runs).
+        sync()
         // Correctness first (issue 6): one untimed run of each, checked; it also warms the cache.
         let floorEvents = try LibYAMLFloor.readAndParse(repo.manifestPaths)
         let validate = try ChildProcess.run(binary, validateArgs, stderrPath: stderrPath)
