@@ -63,25 +63,28 @@ public enum YAMLReader {
             let n = b.count
             while i < n {
                 let c = b[i]
-                if !inIndent && c < 0x80 && c != 10 {
+                if !inIndent && c < 0x80 && c != 10 && c != 13 {
                     // Inside a line's content only line breaks and non-ASCII bytes matter: skip
                     // the run of other ASCII bytes at once.
                     var j = i + 1
-                    // Eight bytes at a time while none is non-ASCII or a line feed.
+                    // Eight bytes at a time while none is non-ASCII, a line feed or a carriage return.
                     while j + 8 <= n {
                         let word = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
                         let lineFeeds = word ^ 0x0A0A_0A0A_0A0A_0A0A  // a zero byte where a LF was
-                        let zeroBytes = (lineFeeds &- 0x0101_0101_0101_0101) & ~lineFeeds
+                        let returns = word ^ 0x0D0D_0D0D_0D0D_0D0D  // a zero byte where a CR was
+                        let zeroBytes = ((lineFeeds &- 0x0101_0101_0101_0101) & ~lineFeeds)
+                            | ((returns &- 0x0101_0101_0101_0101) & ~returns)
                         if (word | zeroBytes) & 0x8080_8080_8080_8080 != 0 { break }
                         j += 8
                     }
-                    while j < n, b[j] < 0x80, b[j] != 10 { j += 1 }
+                    while j < n, b[j] < 0x80, b[j] != 10, b[j] != 13 { j += 1 }
                     column += j - i
                     i = j
                     continue
                 }
                 if c < 0x80 {
-                    if c == 10 {
+                    // A lone CR ends a line too (old Mac line ends; libyaml reads them so).
+                    if c == 10 || (c == 13 && (i + 1 == n || b[i + 1] != 10)) {
                         line += 1
                         column = 1
                         inIndent = true
@@ -117,6 +120,25 @@ public enum YAMLReader {
             }
             return tabErrors.isEmpty ? nil : tabErrors
         }
+    }
+
+    /// The 1-based line and column (in Unicode scalars) of byte `offset`; line breaks are LF, CRLF
+    /// and a lone CR, as libyaml reads them.
+    static func lineAndColumn(ofOffset offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int) {
+        var line = 1
+        var column = 1
+        var i = 0
+        while i < min(offset, bytes.count) {
+            let c = bytes[i]
+            if c == 10 || (c == 13 && (i + 1 == bytes.count || bytes[i + 1] != 10)) {
+                line += 1
+                column = 1
+            } else if c & 0xC0 != 0x80 && c != 13 {
+                column += 1
+            }
+            i += 1
+        }
+        return (line, column)
     }
 
     /// The length of the valid UTF-8 sequence starting at `i` (a non-ASCII lead byte), or 0.
@@ -211,7 +233,7 @@ private struct TreeBuilder {
         var event = yaml_event_t()
         while true {
             guard yaml_parser_parse(&parser, &event) == 1 else {
-                reportSyntaxError(parser)
+                reportSyntaxError(parser, input: UnsafeBufferPointer(start: base, count: count))
                 return
             }
             let keepGoing = handle(&event)
@@ -221,15 +243,21 @@ private struct TreeBuilder {
         }
     }
 
-    private mutating func reportSyntaxError(_ parser: yaml_parser_t) {
+    private mutating func reportSyntaxError(_ parser: yaml_parser_t, input: UnsafeBufferPointer<UInt8>) {
         var message = "invalid YAML: " + (parser.problem.map { String(cString: $0) } ?? "syntax error")
         if let context = parser.context {
             let l = Int(parser.context_mark.line) + 1
             let c = Int(parser.context_mark.column) + 1
             message += " (\(String(cString: context)) at line \(l), column \(c))"
         }
-        let mark = parser.error == YAML_READER_ERROR ? parser.mark : parser.problem_mark
-        fail(message, mark)
+        guard parser.error == YAML_READER_ERROR else {
+            fail(message, parser.problem_mark)
+            return
+        }
+        // libyaml checks characters ahead of its tokens and gives a reader error only a byte
+        // offset: its marks still stand where reading was.
+        let place = YAMLReader.lineAndColumn(ofOffset: Int(parser.problem_offset), in: input)
+        diagnostics.append(.error(message, at: SourceLocation(file: path, line: place.line, column: place.column)))
     }
 
     /// Returns false to stop reading the file.
@@ -255,9 +283,11 @@ private struct TreeBuilder {
                 let isKey = top >= 0 && stack[top].isMapping && stack[top].pendingKey == nil
                 text = (isKey ? Self.schemaKey(bytes) : nil) ?? String(decoding: bytes, as: UTF8.self)
             }
-            let style: YAMLScalarStyle = s.style == YAML_PLAIN_SCALAR_STYLE ? .plain : .quoted
+            var style: YAMLScalarStyle = s.style == YAML_PLAIN_SCALAR_STYLE ? .plain : .quoted
             let mark = event.start_mark
-            if let tag = s.tag { _ = checkTag(tag, allowed: "str", mark) }
+            // `!!str` makes a plain scalar a string, as quotes do: `!!str ~` is "~", not null,
+            // and `renew: !!str true` is not the boolean.
+            if let tag = s.tag, checkTag(tag, allowed: "str", mark) { style = .quoted }
             let node = YAMLNode(.scalar(consume text, style), line: Int(mark.line) + 1, column: Int(mark.column) + 1)
             if let anchor = s.anchor {
                 anchors[String(cString: anchor)] = Anchored(node: node, aliasCount: 0, nodeCount: 1, height: 0)

@@ -171,6 +171,21 @@ private func day(_ s: String) throws -> Instant { try Instant.parse(s) }
         #expect(diagnostics == [.warning("no activation codes in this file, only a header; was the export cut short?", at: at(1))])
     }
 
+    @Test(arguments: ["\n", "", "\r\n"])
+    func unclosedQuoteInTheLastRecordIsAnErrorWithOrWithoutAFinalLineBreak(_ end: String) throws {
+        let text = "code,type,issued\r\n96D9-3718-59E5,Cloud Basic 1,2026-01-15\r\n\"4A1F-0C22-9B7E,Cloud Basic 1,2026-01-15" + end
+        let (records, diagnostics) = readSales(text)
+        #expect(records == [])
+        #expect(diagnostics == [.error("a quoted field that starts in this record is never closed; expected a closing '\"' (RFC 4180 quoting)", at: at(3))])
+    }
+
+    @Test func quotedFieldsAndEscapedQuotesThatCloseAreFine() throws {
+        let text = "code,type,issued,order\n\"96D9-3718-59E5\",Cloud Basic 1,2026-01-15,\"SO \"\"1\"\"\"\n4A1F-0C22-9B7E,Cloud Basic 1,2026-01-15,\"SO\n2\""
+        let (records, diagnostics) = readSales(text)
+        #expect(diagnostics == [])
+        #expect(records.map(\.order) == ["SO \"1\"", "SO\n2"])
+    }
+
     @Test func unclosedQuoteIsAnErrorAtTheRecordWhereItOpens() throws {
         let text = "code,type,issued,order\n96D9-3718-59E5,Cloud Basic 1,2026-01-15,\"SO-1\n4A1F-0C22-9B7E,Cloud Basic 1,2026-01-15,SO-2\n"
         let (records, diagnostics) = readSales(text)

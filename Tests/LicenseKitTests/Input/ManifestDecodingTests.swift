@@ -22,6 +22,12 @@ struct LicenseLineCase: Sendable, CustomTestStringConvertible {
         return repo.load().diagnostics.map(\.description)
     }
 
+    @Test func strTaggedTrueIsNotTheBoolean() throws {
+        #expect(try diagnostics(licenseManifest(type: "Cloud Free", extra: ["renew: !!str true"])) == [
+            "tenants/acme.yaml:10:14: error: renew: expected true or false, found 'true'; write true without quotes",
+        ])
+    }
+
     @Test func validManifestDecodesEveryField() throws {
         let repo = try TestRepo([
             "tenants/acme.yaml": """

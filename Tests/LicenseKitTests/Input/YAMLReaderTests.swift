@@ -152,6 +152,32 @@ import Testing
         ])
     }
 
+    @Test func aControlCharacterIsReportedWhereItStands() {
+        #expect(read(Array("a: 1\nb: 2\n# note \u{01} here\n".utf8)).diagnostics == [
+            "t.yaml:3:8: error: invalid YAML: control characters are not allowed",
+        ])
+    }
+
+    @Test func carriageReturnLineEndsCountAsLines() {
+        #expect(read(Array("a: 1\rb: 2\rc: x".utf8) + [0xFF, 0x0D]).diagnostics == [
+            "t.yaml:3:5: error: invalid UTF-8 (byte 0xFF); save the file as UTF-8",
+        ])
+        #expect(read("a: 1\r\n\tb: 2\r\n").diagnostics == [
+            "t.yaml:2:1: error: tab character used for indentation; indent with spaces",
+        ])
+    }
+
+    @Test func strTagMakesAPlainScalarAStringAsQuotesDo() throws {
+        let result = read("a: !!str ~\nb: !!str true\nc: ~\n")
+        #expect(result.diagnostics == [])
+        guard case .mapping(let pairs) = try #require(result.nodes.first).content else {
+            Issue.record("expected a mapping")
+            return
+        }
+        #expect(pairs.map { $0.value.isNull } == [false, false, true])
+        #expect(pairs.map { $0.value.scalarText } == ["~", "true", "~"])
+    }
+
     @Test func nonCoreTagsAreErrors() {
         #expect(read("a: !!int 12\nb: !!str 012\n").diagnostics == [
             "t.yaml:1:4: error: tag '!!int' is not supported; licensectl types every value by its schema, remove the tag",

@@ -87,7 +87,9 @@ enum CSVTable {
                 rows.append((start, fields))
             }
         }
-        if lastRowSpan.lines > 1, body.reduce(0, { $0 + ($1 == 0x22 ? 1 : 0) }) % 2 == 1 {
+        // CSV.swift reads an unclosed quoted field to the end of the file: the last record then
+        // holds an odd number of quotes (each closed field, and each escaped "", has two).
+        if quoted, quoteCount(in: body, fromLine: lastRowSpan.start) % 2 == 1 {
             diagnostics.error(
                 "a quoted field that starts in this record is never closed; expected a closing '\"' (RFC 4180 quoting)",
                 at: SourceLocation(file: path, line: lastRowSpan.start))
@@ -131,6 +133,19 @@ enum CSVTable {
             }
             return CSVRow(line: row.line, values: values)
         }
+    }
+
+    /// The `"` bytes from the start of 1-based `line` (line breaks: LF, CRLF or a lone CR) to the
+    /// end.
+    static func quoteCount(in bytes: ArraySlice<UInt8>, fromLine line: Int) -> Int {
+        var current = 1
+        var index = bytes.startIndex
+        while current < line, index < bytes.endIndex {
+            let byte = bytes[index]
+            index += 1
+            if byte == 0x0A || (byte == 0x0D && (index == bytes.endIndex || bytes[index] != 0x0A)) { current += 1 }
+        }
+        return bytes[index...].reduce(0) { $0 + ($1 == 0x22 ? 1 : 0) }
     }
 
     /// Empty or only ASCII whitespace (space, TAB, CR, LF), without making a trimmed copy.
