@@ -365,10 +365,14 @@ public enum LicenseRepoLoader {
         let directory = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.endIndex)])
         // The fast path first: a clean manifest decodes straight from libyaml's events. Anything
         // else is read again through the node trees, which report every problem at its place.
-        if let drafts = cleanDrafts(bytes, file: relative, directory: directory, paths: paths) {
-            return ParsedManifest(relative: relative, bytes: bytes, drafts: drafts, diagnostics: [])
+        var (drafts, diagnostics) = cleanDrafts(bytes, file: relative, directory: directory, paths: paths).map { ($0, []) }
+            ?? diagnosedDrafts(bytes, file: relative, directory: directory, paths: paths)
+        if drafts.isEmpty && diagnostics.isEmpty {
+            // An emptied manifest would otherwise pass `validate` and only surface in `plan` (as
+            // "state but no manifest") or, for a new tenant, not at all.
+            diagnostics.append(.warning("no Tenant document in this file (it is empty or holds only comments)",
+                                        at: SourceLocation(file: relative, line: 1)))
         }
-        let (drafts, diagnostics) = diagnosedDrafts(bytes, file: relative, directory: directory, paths: paths)
         return ParsedManifest(relative: relative, bytes: bytes, drafts: drafts, diagnostics: diagnostics)
     }
 

@@ -47,6 +47,14 @@ private func readDevices(_ text: String) -> ([DeviceRecord], [Diagnostic]) {
         #expect(records == [DeviceRecord(serial: "00A0BA1C2D3E", connectedAt: try Instant.parse("2025-03-01"), location: at(2))])
     }
 
+    @Test func aMisspelledConnectedAtColumnIsAWarningNotASilentlyDisconnectedFleet() throws {
+        let (records, diagnostics) = readDevices("serial,conected_at\nR1,2026-11-01\n")
+        #expect(records.map(\.connectedAt) == [nil])
+        #expect(diagnostics.map(\.description) == [
+            "fixtures/devices/d.csv:1:1: warning: column 'conected_at' is not one licensectl reads (did you mean 'connected_at'?); its values are ignored",
+        ])
+    }
+
     @Test func withoutConnectedAtColumnNoRouterIsConnected() throws {
         let (records, diagnostics) = readDevices("serial\n00A0BA1C2D3E\n00A0BA1C2D3F\n")
         #expect(diagnostics == [])

@@ -186,6 +186,12 @@ private func day(_ s: String) throws -> Instant { try Instant.parse(s) }
         #expect(records.map(\.order) == ["SO \"1\"", "SO\n2"])
     }
 
+    @Test func aMisspelledOptionalColumnIsAWarningWithTheColumnMeant() throws {
+        let (records, diagnostics) = readSales("code;type;issued;Duraton;customer\n96D9-3718-59E5;Cloud Basic 1;2026-01-15;P2Y;ACME\n")
+        #expect(records.map(\.term) == [.oneYear])
+        #expect(diagnostics == [.warning("column 'Duraton' is not one licensectl reads (did you mean 'duration'?); its values are ignored", at: at(1))])
+    }
+
     @Test func unclosedQuoteIsAnErrorAtTheRecordWhereItOpens() throws {
         let text = "code,type,issued,order\n96D9-3718-59E5,Cloud Basic 1,2026-01-15,\"SO-1\n4A1F-0C22-9B7E,Cloud Basic 1,2026-01-15,SO-2\n"
         let (records, diagnostics) = readSales(text)

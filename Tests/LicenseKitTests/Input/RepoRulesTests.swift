@@ -96,6 +96,17 @@ import Testing
         ])
     }
 
+    @Test(arguments: ["", "# only a comment\n", "---\n", "---\n...\n---\n~\n"])
+    func aManifestWithoutATenantDocumentIsAWarning(_ text: String) throws {
+        let repo = try TestRepo(["tenants/a.yaml": text])
+        defer { repo.remove() }
+        let loaded = repo.load()
+        #expect(loaded.tenants.isEmpty)
+        #expect(loaded.diagnostics.map(\.description) == [
+            "tenants/a.yaml:1:1: warning: no Tenant document in this file (it is empty or holds only comments)",
+        ])
+    }
+
     @Test func tenantNameUsedTwiceIsAnErrorNamingBothPlaces() throws {
         let repo = try TestRepo([
             "tenants/a.yaml": tenantYAML("acme", spec: []),

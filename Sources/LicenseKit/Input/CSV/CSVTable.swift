@@ -118,6 +118,20 @@ enum CSVTable {
             }
             fieldOf[c] = index
         }
+        // An unknown column whose name is close to a known one the file lacks is most likely
+        // a typo: its values would be ignored without a word (SPEC §3.2 ignores other columns).
+        let known = columns.enumerated().flatMap { c, column in
+            zip(column.keys, [column.name] + column.synonyms).map { (key: $0, spelled: $1, column: c) }
+        }
+        for raw in header.fields {
+            let key = squash(raw)
+            guard !key.isEmpty, !known.contains(where: { $0.key == key }),
+                  let match = ManifestDecoder.suggestion(for: key, among: known.map(\.key)),
+                  let entry = known.first(where: { $0.key == match }), fieldOf[entry.column] == nil else { continue }
+            diagnostics.warning(
+                "column '\(raw.trimmingASCIIWhitespace())' is not one licensectl reads (did you mean '\(entry.spelled)'?); its values are ignored",
+                at: SourceLocation(file: path, line: header.line))
+        }
         for (c, column) in columns.enumerated() where column.required && fieldOf[c] == nil {
             let found = header.fields.map { "'\($0.trimmingASCIIWhitespace())'" }.joined(separator: ", ")
             diagnostics.error(
