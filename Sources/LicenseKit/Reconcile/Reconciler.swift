@@ -240,6 +240,19 @@ struct TenantPlanner {
     private mutating func update(_ record: inout LicenseRecord, from d: DesiredLicense,
                                  timeline: inout LicenseTimeline, step: inout StepTwo) {
         guard record.archivedAt == nil else { return }
+        // State keeps what the code was redeemed as (README); say so when the manifest now
+        // disagrees, rather than ignoring the edit without a word.
+        var differences: [String] = []
+        if d.type != record.type { differences.append("type '\(d.type)' (recorded '\(record.type)')") }
+        if d.issued != record.issued {
+            differences.append("issued \(d.issued.dateString) (recorded \(record.issued.dateString))")
+        }
+        if d.term != record.term { differences.append("term \(d.term) (recorded \(record.term))") }
+        if !differences.isEmpty {
+            diagnostics.append(.warning(
+                "\(d.code.masked) was redeemed with other values; the manifest now gives \(differences.joined(separator: ", ")); state keeps the recorded ones — restore them, or redeem a new code",
+                at: d.source))
+        }
         record.renew = d.renew
         switch record.status {
         case .available, .scheduled:

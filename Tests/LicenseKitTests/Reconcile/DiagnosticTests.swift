@@ -206,3 +206,26 @@ import Testing
         #expect(Fx.license(plan, 1)?.remindersSent == [Fx.t("2026-12-02"), Fx.t("2026-12-09")])
     }
 }
+
+/// README choice: state keeps what a code was redeemed as; a manifest that later disagrees gets a
+/// warning, not silence.
+@Suite struct RedeemedValuesTests {
+    @Test func changedTypeIssuedOrTermOfARedeemedCodeIsAWarningAndStateWins() throws {
+        let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)])), at: "2026-02-01")
+        let edited = Fx.repo(Fx.tenant("acme", [Fx.lic(1, .cloudBasic25, issued: "2025-12-01", term: Term(years: 2), activate: .immediately)]))
+        let plan = Fx.apply(edited, first.states, at: "2026-03-01").plan
+        #expect(Fx.warnings(plan) == [.warning(
+            "0000-****-0001 was redeemed with other values; the manifest now gives type 'Cloud Basic 25' (recorded 'Cloud Basic 1'), issued 2025-12-01 (recorded 2026-01-01), term P2Y (recorded P1Y); state keeps the recorded ones — restore them, or redeem a new code",
+            at: Fx.loc(11))])
+        let record = try #require(Fx.license(plan, 1))
+        #expect(record.type == .cloudBasic1)
+        #expect(record.term == .oneYear)
+        #expect(Fx.events(plan).isEmpty)
+    }
+
+    @Test func unchangedValuesGiveNoWarning() {
+        let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)])), at: "2026-02-01")
+        let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)])), first.states, at: "2026-03-01").plan
+        #expect(Fx.warnings(plan) == [])
+    }
+}
