@@ -165,14 +165,7 @@ struct PrettyJSONWriter: ~Copyable {
         let indent = indent
         key.withUTF8Buffer { name in
             write(upTo: 1 + 1 + indent + name.count + 4) { p in
-                var i = 0
-                if comma {
-                    p.pointee = ascii.comma
-                    i = 1
-                }
-                p[i] = ascii.newline
-                (p + i + 1).update(repeating: ascii.space, count: indent)
-                i += 1 + indent
+                var i = Self.writeSeparator(at: p, comma: comma, indent: indent)
                 p[i] = ascii.quote
                 if let base = name.baseAddress { (p + i + 1).update(from: base, count: name.count) }
                 i += 1 + name.count
@@ -203,16 +196,20 @@ struct PrettyJSONWriter: ~Copyable {
         let comma = !isEmpty
         isEmpty = false
         let indent = indent
-        write(upTo: indent + 2) { p in
-            var i = 0
-            if comma {
-                p.pointee = ascii.comma
-                i = 1
-            }
-            p[i] = ascii.newline
-            (p + i + 1).update(repeating: ascii.space, count: indent)
-            return i + 1 + indent
+        write(upTo: indent + 2) { p in Self.writeSeparator(at: p, comma: comma, indent: indent) }
+    }
+
+    /// Writes `,` when `comma`, then a newline and `indent` spaces at `p`; returns the bytes
+    /// written.
+    private static func writeSeparator(at p: UnsafeMutablePointer<UInt8>, comma: Bool, indent: Int) -> Int {
+        var i = 0
+        if comma {
+            p.pointee = ascii.comma
+            i = 1
         }
+        p[i] = ascii.newline
+        (p + i + 1).update(repeating: ascii.space, count: indent)
+        return i + 1 + indent
     }
 
     // MARK: Scalars
