@@ -404,12 +404,25 @@ public enum LicenseRepoLoader {
 
     private static func readCSV(_ job: CSVJob, diagnostics: DiagnosticsEngine) -> CSVResult {
         guard let bytes = readBytes(job.file.absolute) else {
-            return CSVResult(bytes: nil, problem: .error("cannot read '\(job.file.relative)'", at: job.firstUse))
+            return CSVResult(bytes: nil, problem: .error(
+                "cannot read '\(job.file.relative)'\(unreadableReason(job.file.absolute))", at: job.firstUse))
         }
         var result = CSVResult(bytes: bytes)
         if job.sales { result.sales = SalesCSVReader.read(bytes, path: job.file.relative, diagnostics: diagnostics) }
         if job.devices { result.devices = DeviceListReader.read(bytes, path: job.file.relative, diagnostics: diagnostics) }
         return result
+    }
+
+    /// Why `readBytes` found nothing at `path`, as a clause for the message: a folder, another
+    /// kind of file, or the system's reason.
+    private static func unreadableReason(_ path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return ": " + String(cString: strerror(errno)) }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return ": it is a folder; name a CSV file"
+        case S_IFREG: return access(path, R_OK) == 0 ? "" : ": " + String(cString: strerror(EACCES))
+        default: return ": it is not a regular file"
+        }
     }
 
     /// The bytes of a regular file, or `nil` (missing, a folder, unreadable). Plain POSIX reads

@@ -96,6 +96,17 @@ import Testing
         ])
     }
 
+    @Test func importingAFolderSaysItIsAFolder() throws {
+        let repo = try TestRepo([
+            "tenants/a.yaml": tenantYAML("alpha", spec: ["  imports:", "    - file: ../fixtures/sales"]),
+            "fixtures/sales/x.csv": "code,type,issued\n",
+        ])
+        defer { repo.remove() }
+        #expect(repo.load().diagnostics.map(\.description) == [
+            "tenants/a.yaml:7:7: error: cannot read 'fixtures/sales': it is a folder; name a CSV file",
+        ])
+    }
+
     @Test(arguments: ["", "# only a comment\n", "---\n", "---\n...\n---\n~\n"])
     func aManifestWithoutATenantDocumentIsAWarning(_ text: String) throws {
         let repo = try TestRepo(["tenants/a.yaml": text])
