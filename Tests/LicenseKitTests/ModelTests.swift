@@ -118,3 +118,16 @@ import Testing
         #expect(throws: ValueParseError.self) { try Term.parse("P36601D") }
     }
 }
+
+/// `activate` values (SPEC §3.1): the message says what is wrong, once.
+@Suite struct ActivationRequestParsingTests {
+    @Test(arguments: [
+        ("Immediately", "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found 'Immediately'; write 'immediately' in lower case"),
+        ("soon", "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found 'soon'"),
+        ("2026-02-30", "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found '2026-02-30' ('2026-02-30' is not a date that exists)"),
+        ("2026-12-01T08:00:00", "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found '2026-12-01T08:00:00' (date-time '2026-12-01T08:00:00' has no UTC offset; add 'Z' or an offset such as +01:00)"),
+    ])
+    func invalidActivationSaysWhyOnce(text: String, message: String) {
+        #expect(throws: ValueParseError(message: message)) { try ActivationRequest(parsing: text) }
+    }
+}

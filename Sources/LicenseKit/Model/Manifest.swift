@@ -19,10 +19,15 @@ public enum ActivationRequest: Sendable, Hashable, Codable, CustomStringConverti
             self = .immediately
             return
         }
+        let expected = "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found '\(text)'"
+        if text.lowercased() == "immediately" { throw ValueParseError(message: expected + "; write 'immediately' in lower case") }
         do {
             self = .at(try Instant.parse(text))
         } catch {
-            throw ValueParseError(message: "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found '\(text)'" + (error.message.contains("offset") || error.message.contains("leap") || error.message.contains("exist") ? " (\(error.message))" : ""))
+            // The date parser's own reason when it is a specific one (a missing offset, a day
+            // that does not exist, a leap second, a year out of range), not its general form.
+            let general = error.message.hasPrefix("expected a date YYYY-MM-DD or a date-time")
+            throw ValueParseError(message: expected + (general ? "" : " (\(error.message))"))
         }
     }
 
