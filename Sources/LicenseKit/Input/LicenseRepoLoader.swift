@@ -83,12 +83,14 @@ public enum LicenseRepoLoader {
             csvResults.set(index, readCSV(jobs[index], diagnostics: csvEngine))
         }
         var sales: [String: [SalesCodeRecord]] = [:]
+        var rejectedCodes: [String: Set<ActivationCode>] = [:]
         var devices: [String: [DeviceRecord]] = [:]
         var digestInputs: [(String, [UInt8])] = manifests.compactMap { m in m.bytes.map { (m.relative, $0) } }
         for (job, result) in zip(jobs, csvResults.values()) {
             if let bytes = result.bytes { digestInputs.append((job.file.relative, bytes)) }
             if let problem = result.problem { diagnostics.append(problem) }
             sales[job.file.relative] = result.sales
+            if !result.rejectedCodes.isEmpty { rejectedCodes[job.file.relative] = result.rejectedCodes }
             devices[job.file.relative] = result.devices
         }
         diagnostics += csvEngine.diagnostics
@@ -111,7 +113,7 @@ public enum LicenseRepoLoader {
         let named = names
         let drafts = ParallelSlots(namedDrafts)
         namedDrafts = []
-        let (salesByFile, devicesByFile, hashed) = (sales, devices, digestInputs)
+        let (salesByFile, devicesByFile, rejectedByFile, hashed) = (sales, devices, rejectedCodes, digestInputs)
         let assembledSlots = ParallelSlots<(tenant: AssembledTenant, diagnostics: [Diagnostic])>(count: named.count)
         let digestSlot = ParallelSlots<String>(count: 1)
         DispatchQueue.concurrentPerform(iterations: named.count + 1) { iteration in
@@ -123,7 +125,7 @@ public enum LicenseRepoLoader {
             guard let draft = drafts.take(index) else { return }
             var found: [Diagnostic] = []
             let tenant = TenantAssembler.assemble(draft, name: named[index].name, sales: salesByFile,
-                                                  devices: devicesByFile, diagnostics: &found)
+                                                  devices: devicesByFile, rejected: rejectedByFile, diagnostics: &found)
             assembledSlots.set(index, (tenant, found))
         }
 
@@ -303,6 +305,8 @@ public enum LicenseRepoLoader {
         var bytes: [UInt8]?
         var problem: Diagnostic?
         var sales: [SalesCodeRecord] = []
+        /// Codes of sales rows skipped for a bad value.
+        var rejectedCodes: Set<ActivationCode> = []
         var devices: [DeviceRecord] = []
     }
 
@@ -408,7 +412,10 @@ public enum LicenseRepoLoader {
                 "cannot read '\(job.file.relative)'\(unreadableReason(job.file.absolute))", at: job.firstUse))
         }
         var result = CSVResult(bytes: bytes)
-        if job.sales { result.sales = SalesCSVReader.read(bytes, path: job.file.relative, diagnostics: diagnostics) }
+        if job.sales {
+            result.sales = SalesCSVReader.read(bytes, path: job.file.relative, diagnostics: diagnostics,
+                                               rejected: &result.rejectedCodes)
+        }
         if job.devices { result.devices = DeviceListReader.read(bytes, path: job.file.relative, diagnostics: diagnostics) }
         return result
     }

@@ -17,6 +17,7 @@ enum TenantAssembler {
 
     static func assemble(_ draft: ManifestDraft, name: String,
                          sales: [String: [SalesCodeRecord]], devices: [String: [DeviceRecord]],
+                         rejected: [String: Set<ActivationCode>] = [:],
                          diagnostics: inout [Diagnostic]) -> AssembledTenant {
         // Sized once: growing the tables showed in the profile.
         let expected = draft.licenses.count + draft.imports.reduce(0) { count, entry in
@@ -103,6 +104,12 @@ enum TenantAssembler {
             if entry.type == nil { missing.append("'type'") }
             if entry.issued == nil { missing.append("'issued'") }
             guard let type = entry.type, let issued = entry.issued else {
+                // A code whose sales row was skipped for a bad value: that row's error says what
+                // to fix; "needs 'type'" here would send the reader to the wrong file.
+                let rowRejected = draft.imports.contains { importEntry in
+                    importEntry.file.flatMap { rejected[$0.relative]?.contains(entry.code) } ?? false
+                }
+                if rowRejected { continue }
                 diagnostics.append(.error(
                     "licenses entry for code \(entry.code.masked) needs \(missing.joined(separator: " and ")) (required unless the code comes from an import)",
                     at: entry.location))

@@ -32,6 +32,21 @@ import Testing
         #expect(licenses[1].activationSource == SourceLocation(file: "tenants/acme.yaml", line: 8, column: 17))
     }
 
+    @Test func aBadSalesRowIsReportedOnceNotAlsoAtTheEntryThatOverridesItsCode() throws {
+        let repo = try TestRepo([
+            "tenants/acme.yaml": importing(["../fixtures/sales.csv"], extra: [
+                "  licenses:", "    - code: 96D9-3718-59E5", "      activate: immediately",
+                "    - code: 4A1F-0C22-9B7E", "      activate: immediately",
+            ]),
+            "fixtures/sales.csv": "activation_code;license_type;issued\n96D9-3718-59E5;Cloud Basic 1;2026-02-30\n",
+        ])
+        defer { repo.remove() }
+        #expect(repo.load().diagnostics.map(\.description) == [
+            "fixtures/sales.csv:2:1: error: issued: '2026-02-30' is not a date that exists",
+            "tenants/acme.yaml:11:7: error: licenses entry for code 4A1F-****-9B7E needs 'type' and 'issued' (required unless the code comes from an import)",
+        ])
+    }
+
     @Test func licensesEntryOverridesActivateAndRenewOfAnImportedCode() throws {
         let repo = try TestRepo([
             "tenants/acme.yaml": importing(["../fixtures/sales.csv"], extra: [

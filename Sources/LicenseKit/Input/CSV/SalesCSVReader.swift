@@ -63,6 +63,15 @@ public enum SalesCSVReader {
     ///   - path: the path relative to the repo root, used in diagnostics and locations.
     /// - Returns: the valid records in file order.
     public static func read(_ bytes: [UInt8], path: String, diagnostics: DiagnosticsEngine) -> [SalesCodeRecord] {
+        var rejected: Set<ActivationCode> = []
+        return read(bytes, path: path, diagnostics: diagnostics, rejected: &rejected)
+    }
+
+    /// ``read(_:path:diagnostics:)``, also collecting in `rejected` the codes of rows skipped for
+    /// a bad value, so that a manifest entry overriding such a code is not reported a second
+    /// time (the row's error says what to fix).
+    static func read(_ bytes: [UInt8], path: String, diagnostics: DiagnosticsEngine,
+                     rejected: inout Set<ActivationCode>) -> [SalesCodeRecord] {
         var records: [SalesCodeRecord] = []
         var firstIndex: [ActivationCode: Int] = [:]
         for row in CSVTable.read(bytes, path: path, columns: columns, diagnostics: diagnostics) {
@@ -88,7 +97,10 @@ public enum SalesCSVReader {
                 }
             }
             for message in errors { diagnostics.error(message, at: location) }
-            guard errors.isEmpty, let code, let type, let issued, let term else { continue }
+            guard errors.isEmpty, let code, let type, let issued, let term else {
+                if let code { rejected.insert(code) }
+                continue
+            }
             let order = row[column: Column.order].flatMap { $0.isEmpty ? nil : $0 }
             let record = SalesCodeRecord(code: code, type: type, issued: issued, term: term, order: order,
                                          location: location)
