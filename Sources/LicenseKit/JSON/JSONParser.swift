@@ -151,6 +151,8 @@ struct JSONParser {
         case 0x7B:
             i += 1
             var members = [(key: String, value: JSONNode)]()
+            // Duplicate keys: compared in place while an object is small (a state file's
+            // objects have up to ~20 keys), hashed beyond.
             var seen = Set<String>()
             skipWhitespace()
             if i < bytes.count, bytes[i] == 0x7D { i += 1; return JSONNode(kind: .object(members), offset: start) }
@@ -159,7 +161,14 @@ struct JSONParser {
                 guard i < bytes.count, bytes[i] == 0x22 else { throw fail("expected a key in double quotes") }
                 let keyOffset = i
                 let key = try string()
-                guard seen.insert(key).inserted else {
+                let duplicate: Bool
+                if members.count < 24 {
+                    duplicate = members.contains { $0.key == key }
+                } else {
+                    if seen.isEmpty { seen = Set(members.map(\.key)) }
+                    duplicate = !seen.insert(key).inserted
+                }
+                guard !duplicate else {
                     throw JSONParseError(message: "duplicate key '\(key)'", offset: keyOffset)
                 }
                 skipWhitespace()
@@ -220,6 +229,25 @@ struct JSONParser {
 
     private mutating func string() throws(JSONParseError) -> String {
         i += 1  // opening quote
+        // Most strings (keys, codes, instants, serials) have no escape: found whole, they become
+        // a String in one step, without copying byte by byte.
+        var end = i
+        var ascii = true
+        while end < bytes.count {
+            let c = bytes[end]
+            if c == 0x22 || c == 0x5C || c < 0x20 { break }
+            if c >= 0x80 { ascii = false }
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == 0x22 {
+            let text: String? = bytes.withUnsafeBufferPointer { b in
+                let slice = UnsafeBufferPointer(rebasing: b[i..<end])
+                return ascii ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
+            }
+            i = end + 1
+            guard let text else { throw fail("invalid UTF-8 in a string") }
+            return text
+        }
         var out = [UInt8]()
         while true {
             guard i < bytes.count else { throw fail("") }

@@ -114,32 +114,43 @@ public struct StateStore: Sendable {
         if let intent = try readIntent() {
             for file in intent.files { pending[file.path] = Array(file.content.utf8) }
         }
-        var result = [String: PriorState]()
-        var problems = [Diagnostic]()
         var files = Set(names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { "tenants/" + $0 })
         files.formUnion(pending.keys)
-        for relative in files.sorted() {
+        // Read and decoded in parallel (a state file of 100 routers is ~46 KB of JSON), merged in
+        // sorted order below.
+        let sorted = files.sorted()
+        let (statePath, replacements) = (statePath, pending)
+        let loaded = LoadSlots(count: sorted.count)
+        DispatchQueue.concurrentPerform(iterations: sorted.count) { index in
+            let relative = sorted[index]
             let path = display(relative)
             let bytes: [UInt8]
-            if let replacement = pending[relative] {
+            if let replacement = replacements[relative] {
                 bytes = replacement
             } else {
                 let fd = open((statePath as NSString).appendingPathComponent(relative), O_RDONLY | O_CLOEXEC)
                 guard fd >= 0, let read = FileSystem.readAll(fd) else {
                     let text = FileSystem.errnoText()
                     if fd >= 0 { _ = close(fd) }
-                    problems.append(.error("cannot read state file (\(text)); it was not changed",
-                                           at: SourceLocation(file: path, line: 1)))
-                    continue
+                    loaded.set(index, .failure(.error("cannot read state file (\(text)); it was not changed",
+                                                      at: SourceLocation(file: path, line: 1))))
+                    return
                 }
                 _ = close(fd)
                 bytes = read
             }
-            do {
-                let document = try TenantState.decode(stateFile: bytes, path: path)
-                result[document.tenant] = PriorState(document: document, path: path)
+            do throws(Diagnostic) {
+                loaded.set(index, .success(PriorState(document: try TenantState.decode(stateFile: bytes, path: path), path: path)))
             } catch {
-                problems.append(error)
+                loaded.set(index, .failure(error))
+            }
+        }
+        var result = [String: PriorState]()
+        var problems = [Diagnostic]()
+        for outcome in loaded.values() {
+            switch outcome {
+            case .success(let prior): result[prior.document.tenant] = prior
+            case .failure(let problem): problems.append(problem)
             }
         }
         guard problems.isEmpty else { throw StateStoreError(problems) }
@@ -442,5 +453,26 @@ public struct StateStore: Sendable {
             lines.append(l)
         }
         return Intent(apply: apply, files: files, journal: lines, journalOffset: offset)
+    }
+}
+
+/// One outcome per state file, filled from `DispatchQueue.concurrentPerform`; each index is
+/// written by exactly one iteration and read only after all of them finished.
+private final class LoadSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Result<PriorState, Diagnostic>?]
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ outcome: Result<PriorState, Diagnostic>) {
+        lock.lock()
+        storage[index] = outcome
+        lock.unlock()
+    }
+
+    func values() -> [Result<PriorState, Diagnostic>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage.compactMap { $0 }
     }
 }

@@ -145,7 +145,7 @@ extension JSONNode {
 private struct JSONFields {
     let node: JSONNode
     let path: String
-    let members: [String: JSONNode]
+    let members: [(key: String, value: JSONNode)]
 
     init(_ node: JSONNode, path: String, keys: [String]) throws(StateDecodeError) {
         guard case .object(let list) = node.kind else {
@@ -153,22 +153,22 @@ private struct JSONFields {
         }
         self.node = node
         self.path = path
-        var members = [String: JSONNode]()
-        for (key, value) in list {
-            guard keys.contains(key) else {
-                throw StateDecodeError(message: "\(path.isEmpty ? key : path + "." + key): unknown key (expected one of \(keys.sorted().joined(separator: ", ")))", offset: value.offset)
-            }
-            members[key] = value
+        for (key, value) in list where !keys.contains(key) {
+            throw StateDecodeError(message: "\(path.isEmpty ? key : path + "." + key): unknown key (expected one of \(keys.sorted().joined(separator: ", ")))", offset: value.offset)
         }
-        self.members = members
-        for key in keys where members[key] == nil {
+        // The members as listed (the parser refused duplicates): looked up by a scan, which
+        // for objects of up to ~20 keys costs less than building a dictionary per object.
+        self.members = list
+        for key in keys where !list.contains(where: { $0.key == key }) {
             throw StateDecodeError(message: "\(path.isEmpty ? "document" : path): missing key '\(key)'", offset: node.offset)
         }
     }
 
     func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    func node(_ key: String) -> JSONNode { members[key] ?? JSONNode(kind: .null, offset: node.offset) }
+    func node(_ key: String) -> JSONNode {
+        members.first { $0.key == key }?.value ?? JSONNode(kind: .null, offset: node.offset)
+    }
 
     func wrong(_ key: String, _ expected: String) -> StateDecodeError {
         let n = node(key)

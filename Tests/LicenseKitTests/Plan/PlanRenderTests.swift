@@ -270,6 +270,22 @@ private let goldenPlans: [(String, Plan)] = [
         #expect(try JSONValue.parse(Array(v.serializedCompact().utf8)) == v)
     }
 
+    @Test func stringsWithAndWithoutEscapesAndNonASCIIDecode() throws {
+        let text = "{\"plain\":\"2026-11-29T00:00:00Z\",\"umlaut\":\"Stadtwerke Nörd\",\"escaped\":\"a\\\"b\\n\u{E4}\"}"
+        #expect(try JSONValue.parse(Array(text.utf8)) == .object([
+            "plain": .string("2026-11-29T00:00:00Z"), "umlaut": .string("Stadtwerke Nörd"), "escaped": .string("a\"b\n\u{E4}"),
+        ]))
+    }
+
+    @Test func invalidUTF8InAStringIsRefusedAfterTheString() {
+        #expect(throws: JSONParseError(message: "invalid UTF-8 in a string", offset: 6)) {
+            try JSONValue.parse([0x5B, 0x22, 0x61, 0xFF, 0x62, 0x22, 0x5D])
+        }
+        #expect(throws: JSONParseError(message: "invalid UTF-8 in a string", offset: 8)) {
+            try JSONValue.parse([0x5B, 0x22, 0x61, 0xFF, 0x5C, 0x6E, 0x62, 0x22, 0x5D])
+        }
+    }
+
     @Test func surrogatePairEscapesDecodeToOneScalar() throws {
         #expect(try JSONValue.parse(Array("\"\\ud83d\\ude00\"".utf8)) == .string("\u{1F600}"))
     }
