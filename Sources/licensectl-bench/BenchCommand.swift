@@ -123,6 +123,11 @@ struct Runner {
             inProcessWired = inProcessWired || !inProcess.isEmpty
             results[n].stages += inProcess
         }
+        // The everyday plan, on the first repo only (state for the 10x repo would be ~0.5 GB):
+        // after one apply, a week later.
+        if let first = results.first {
+            results[0].stages.append(try measureWithState(first.repo, binary: binary, scratch: scratch))
+        }
         let note = command.noPython ? nil
             : python == nil ? "PyYAML reference: skipped (python3 with the yaml module and its C loader not found)." : nil
         #if DEBUG
@@ -178,6 +183,32 @@ struct Runner {
         var stages = [floor, parseOnly, validateStage, planStage]
         if python != nil { stages.append(pyStage) }
         return RepoResults(repo: repo, floorEvents: floorEvents, stages: stages)
+    }
+
+    /// `plan --format json` a week after one `apply` at the bench's `at` (so with one state
+    /// file per tenant), timed `runs` times after one checked run: every router and tenant
+    /// planned, no errors. Run last: the repo then has state.
+    private func measureWithState(_ repo: SyntheticRepo, binary: String, scratch: String) throws -> StageResult {
+        let stderrPath = scratch + "/stderr.txt"
+        let apply = try ChildProcess.run(
+            binary, ["apply", "-C", repo.root, "--at", SyntheticRepoGenerator.atText, "--yes"], stderrPath: stderrPath)
+        try expectExit(apply, in: [0], what: "licensectl apply -C \(repo.root)")
+        sync()
+        let args = ["plan", "-C", repo.root, "--at", Report.statePlanAt, "--format", "json"]
+        let planOut = scratch + "/plan-state.json"
+        let plan = try ChildProcess.run(binary, args, stdoutPath: planOut, stderrPath: stderrPath)
+        try expectExit(plan, in: [0, 2], what: "licensectl \(args.joined(separator: " "))")
+        let counts = try PlanCounts(planJSON: try Data(contentsOf: URL(fileURLWithPath: planOut)))
+        try? fm.removeItem(atPath: planOut)
+        guard counts.errors == 0, counts.routers == repo.routers, counts.tenants == repo.options.tenants else {
+            throw BenchError("the plan with state is not whole: \(counts)")
+        }
+        progress("plan with state checked: \(counts)")
+        var stage = StageResult(name: Report.statePlanStage, seconds: [], peakRSSBytes: 0)
+        for _ in 1...command.runs {
+            try time(binary, args, exits: [0, 2], into: &stage, stderrPath: stderrPath)
+        }
+        return stage
     }
 
     /// One timed whole-process run of a stage, its exit code checked.

@@ -53,6 +53,9 @@ enum Report {
     static let floorStage = "**libyaml event pass, 1 thread, read + parse (the floor)**"
     static let parseOnlyStage = "libyaml event pass, 1 thread, parse only (files already in memory)"
     static let pyyamlStage = "PyYAML `CSafeLoader` over the manifests (whole process, reference)"
+    /// A week after the bench's `at`: reminders, expiries and scheduled activations fall due.
+    static let statePlanAt = "2026-12-06T00:00:00Z"
+    static let statePlanStage = "`licensectl plan --format json` with state: a week after one `apply` (whole process)"
 
     static func markdown(machine: MachineInfo, debugBuild: Bool, runs: Int, results: [RepoResults],
                          inProcessWired: Bool, pythonNote: String?) -> String {
