@@ -40,12 +40,18 @@ struct PlanCommand: ParsableCommand {
         Console.report(plan.diagnostics)
         if plan.hasErrors {
             // Machine and pull-request formats still print, so CI can post the errors.
-            if format == .json { PlanJSON.renderPieces(plan).forEach(Console.out) }
+            if format == .json { PlanJSON.stream(plan, to: Console.out) }
             if format == .markdown { Console.out(PlanMarkdown.render(plan, showCodes: showCodes)) }
             Console.err("Plan refused: \(plan.diagnostics.errorCount) error(s); nothing was written.\n")
             throw ExitCode.failure
         }
-        // The JSON in pieces: written one by one, the whole text is never held twice.
+        // Without --out the JSON goes out batch by batch as it is written (a plan of 10,000
+        // tenants is 250 MB of text); with it, the file comes first and whole, then stdout.
+        if out == nil, format == .json {
+            PlanJSON.stream(plan, to: Console.out)
+            if detailedExitcode, plan.hasChanges { throw ExitCode(2) }
+            return
+        }
         let json = out != nil || format == .json ? PlanJSON.renderPieces(plan) : []
         ProcessLifetime.keep(json)
         // The plan file first: when it cannot be written the run fails before printing a plan.

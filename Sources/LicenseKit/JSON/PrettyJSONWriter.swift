@@ -78,6 +78,14 @@ struct PrettyJSONWriter: ~Copyable {
         return text
     }
 
+    /// The text written so far as its pieces, in order, leaving the writer empty but still
+    /// inside its open containers: for handing out a large document while it is written.
+    mutating func takePieces() -> [String] {
+        flushBytes()
+        defer { pieces = [] }
+        return pieces
+    }
+
     /// The text with its trailing newline as its pieces, in order (joined, they are
     /// ``finish()``): for writing a large document out without holding it twice.
     mutating func finishPieces() -> [String] {

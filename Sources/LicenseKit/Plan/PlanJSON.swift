@@ -25,6 +25,16 @@ public enum PlanJSON {
         return writer.finishPieces()
     }
 
+    /// ``render(_:)`` handed to `emit` piece by piece while it is written: the tenants in
+    /// batches of `batch`, each batch written in parallel and handed out before the next, so
+    /// that a plan of 10,000 tenants (250 MB of JSON) is never held whole. Joined, the pieces
+    /// are exactly `render(plan)`.
+    public static func stream(_ plan: Plan, batch: Int = 256, to emit: (String) -> Void) {
+        var writer = PrettyJSONWriter(capacity: 4096 + 256 * plan.diagnostics.count)
+        write(plan, into: &writer, batch: Swift.max(1, batch), streaming: true, emit: emit)
+        writer.finishPieces().forEach(emit)
+    }
+
     /// A writer holding the whole plan; the tenants are pieces of their own (``tenantTexts``).
     private static func writer(for plan: Plan) -> PrettyJSONWriter {
         var writer = PrettyJSONWriter(capacity: 4096 + 256 * plan.diagnostics.count)
@@ -48,6 +58,13 @@ public enum PlanJSON {
 
     /// `{at, diagnostics, formatVersion, inputsDigest, summary, tenants}`.
     static func write(_ plan: Plan, into w: inout PrettyJSONWriter) {
+        write(plan, into: &w, batch: Int.max, streaming: false) { _ in }
+    }
+
+    /// ``write(_:into:)``; when `streaming`, what is written so far goes to `emit` after each
+    /// batch of `batch` tenants.
+    private static func write(_ plan: Plan, into w: inout PrettyJSONWriter, batch: Int, streaming: Bool,
+                              emit: (String) -> Void) {
         w.object { w in
             w.key("at"); w.instant(plan.at)
             w.key("diagnostics")
@@ -61,8 +78,14 @@ public enum PlanJSON {
             w.key("summary"); writeSummary(of: plan, into: &w)
             w.key("tenants")
             w.array { w in
-                for tenant in tenantTexts(plan.tenants, indent: w.currentIndent) {
-                    w.element(); w.raw(tenant)
+                var start = 0
+                while start < plan.tenants.count {
+                    let end = plan.tenants.count - start > batch ? start + batch : plan.tenants.count
+                    for tenant in tenantTexts(plan.tenants[start..<end], indent: w.currentIndent) {
+                        w.element(); w.raw(tenant)
+                    }
+                    if streaming { w.takePieces().forEach(emit) }
+                    start = end
                 }
             }
         }
@@ -70,12 +93,12 @@ public enum PlanJSON {
 
     /// Each tenant's object as text at `indent`, written in parallel on all cores: the tenants
     /// are most of a large plan's bytes.
-    static func tenantTexts(_ tenants: [TenantPlan], indent: Int) -> [String] {
+    static func tenantTexts(_ tenants: ArraySlice<TenantPlan>, indent: Int) -> [String] {
         var texts = [String](repeating: "", count: tenants.count)
         texts.withUnsafeMutableBufferPointer { buffer in
             let out = DisjointSlots(buffer: buffer)
             DispatchQueue.concurrentPerform(iterations: tenants.count) { i in
-                let t = tenants[i]
+                let t = tenants[tenants.startIndex + i]
                 // A little more than the text takes (an event ~160 bytes, an online serial ~30, an
                 // offline router ~100): growing the buffer would double it.
                 let estimate = 1024 + 176 * t.events.count + 32 * t.after.online.count + 112 * t.after.offline.count

@@ -315,3 +315,19 @@ private let goldenPlans: [(String, Plan)] = [
         #expect(PlanJSON.renderPieces(plan).joined() == PlanJSON.render(plan))
     }
 }
+
+/// `PlanJSON.stream`: the same text as `render`, in pieces, whatever the batch size.
+@Suite struct PlanJSONStreamTests {
+    @Test(arguments: [1, 2, 3, 256])
+    func streamedPiecesJoinToTheRenderedText(batch: Int) {
+        let repo = Fx.repo(
+            Fx.tenant("acme", [Fx.lic(1, activate: .immediately)], routers: Fx.routers(3)),
+            Fx.tenant("beta", [Fx.lic(2)], file: "tenants/beta.yaml"),
+            Fx.tenant("gamma", file: "tenants/gamma.yaml"))
+        let plan = Fx.apply(repo, at: "2026-02-01").plan
+        var pieces: [String] = []
+        PlanJSON.stream(plan, batch: batch) { pieces.append($0) }
+        #expect(pieces.joined() == PlanJSON.render(plan))
+        #expect(pieces.count > 1)
+    }
+}
