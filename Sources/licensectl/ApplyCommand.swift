@@ -43,7 +43,8 @@ struct ApplyCommand: ParsableCommand {
         guard lockTimeout.isFinite, (0...86_400).contains(lockTimeout) else {
             throw ValidationError("--lock-timeout: expected a number of seconds from 0 to 86400, found \(lockTimeout)")
         }
-        if mailFrom.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "," }) || !mailFrom.contains("@") {
+        // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        if mailFrom.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x2C }) || !mailFrom.contains("@") {
             throw ValidationError("--mail-from: expected one address such as 'licensectl <ops@example.com>', found '\(mailFrom)'")
         }
     }

@@ -350,6 +350,17 @@ import Testing
         #expect(changedPaths(before, stateFiles(repo)) == [])
     }
 
+    @Test(arguments: ["me@x.example\r\nBcc: spy@evil.example", "me@x.example\nBcc: spy@evil.example", "a@x.example, b@x.example"])
+    func mailFromThatWouldAddAHeaderOrARecipientIsRefused(_ from: String) throws {
+        let repo = try TempRepo.example(label: "mail-from")
+        defer { repo.remove() }
+        let before = stateFiles(repo)
+        let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes", "--outbox", "ob", "--mail-from", from])
+        #expect(apply.status == 1, "\(apply)")
+        #expect(apply.stderr.contains("--mail-from: expected one address"))
+        #expect(changedPaths(before, stateFiles(repo)) == [])
+    }
+
     @Test func outboxGetsOneMessagePerTenantWithRemindersAndNothingElseIsWritten() throws {
         let repo = try TempRepo.example(label: "outbox")
         defer { repo.remove() }

@@ -398,21 +398,20 @@ struct ManifestDecoder {
         return u.allSatisfy { alnum($0) || $0 == 45 }
     }
 
-    /// Something `@` something, without spaces.
+    /// One mailbox `local@domain` (SPEC §3.1 `contacts`): exactly one `@` with text on both
+    /// sides, and none of what would split or extend a mail header (`To:` of the reminder mail):
+    /// no white space or control characters (CR, LF, TAB…), no `,` `;` `<` `>` `"` `(` `)` `[`
+    /// `]` `\`. Non-ASCII letters are allowed (RFC 6532).
     static func isEmail(_ s: String) -> Bool {
-        // ASCII (nearly every address): each byte is one character (CR LF, one character, holds
-        // no '@', space or TAB either), so counting bytes says the same as splitting characters.
-        if s.utf8.allSatisfy({ $0 < 0x80 }) {
-            var ats = 0
-            for byte in s.utf8 {
-                if byte == 0x40 { ats += 1 }
-                if byte == 0x20 || byte == 0x09 { return false }
+        var ats = 0
+        for byte in s.utf8 {
+            switch byte {
+            case 0x40: ats += 1
+            case 0x00...0x20, 0x7F, 0x2C, 0x3B, 0x3C, 0x3E, 0x22, 0x28, 0x29, 0x5B, 0x5D, 0x5C: return false
+            default: break
             }
-            return ats == 1 && s.utf8.first != 0x40 && s.utf8.last != 0x40
         }
-        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
-            && !s.contains(where: { $0 == " " || $0 == "\t" })
+        return ats == 1 && s.utf8.first != 0x40 && s.utf8.last != 0x40
     }
 
     /// The closest key within edit distance 2 (or equal ignoring case), for did-you-mean.

@@ -136,7 +136,7 @@ enum ScalarKind: Sendable {
         case .dnsLabel:
             return [("type", .string("string")), ("pattern", .string("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"))]
         case .email:
-            return [("type", .string("string")), ("pattern", .string("^[^@\\s]+@[^@\\s]+$"))]
+            return [("type", .string("string")), ("pattern", .string("^[^@\\s\\x00-\\x1f\\x7f,;<>\"()\\[\\]\\\\]+@[^@\\s\\x00-\\x1f\\x7f,;<>\"()\\[\\]\\\\]+$"))]
         case .path:
             return [("type", .string("string")), ("minLength", .int(1))]
         case .activationCode:

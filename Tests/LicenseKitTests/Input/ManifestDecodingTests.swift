@@ -28,6 +28,18 @@ struct LicenseLineCase: Sendable, CustomTestStringConvertible {
         ])
     }
 
+    @Test(arguments: ["ops@acme.example,attacker.example", "<x>@y.example", "a@b.example\\r\\nBcc: spy@evil.example",
+                      "ops@acme.example;b@c.example", "\\\"x\\\"@y.example"])
+    func contactsThatWouldSplitOrExtendAMailHeaderAreRefused(_ address: String) throws {
+        let found = try diagnostics(tenantYAML(spec: ["  contacts: [\"\(address)\"]"]))
+        #expect(found.count == 1)
+        #expect(found.first?.contains("contacts: expected an e-mail address") == true)
+    }
+
+    @Test func nonASCIIMailboxesAreAccepted() throws {
+        #expect(try diagnostics(tenantYAML(spec: ["  contacts: [jörg@stadtwerke.example]"])) == [])
+    }
+
     @Test func validManifestDecodesEveryField() throws {
         let repo = try TestRepo([
             "tenants/acme.yaml": """
