@@ -252,6 +252,7 @@ extension TenantState {
         let version = try f.int("formatVersion", atLeast: 1)
         let tenant = try f.string("tenant")
         let lineage = try f.string("lineage")
+        guard Self.isUUID(lineage) else { throw f.wrong("lineage", "a UUID such as 3f2a9c4e-…") }
         let serial = try f.int("serial", atLeast: 1)
         let appliedAt = try f.instant("appliedAt")
         let paidSince = try f.optionalInstant("paidSince")
@@ -262,6 +263,18 @@ extension TenantState {
             let license = try LicenseRecord(node: item, path: "licenses[\(i)]")
             guard codes.insert(license.code).inserted else {
                 throw StateDecodeError(message: "licenses[\(i)].code: \(license.code) appears twice", offset: item.offset)
+            }
+            // Expiry is recorded by the apply that reached it: an expired license has passed its
+            // expiresAt (or, never activated, its stockExpiresAt) by this file's appliedAt. A hand
+            // edit to 'expired' would otherwise take capacity away without a word.
+            if license.status == .expired {
+                let end = license.activatedAt == nil ? license.stockExpiresAt : license.expiresAt
+                guard let end, end <= appliedAt else {
+                    let field = license.activatedAt == nil ? "stockExpiresAt" : "expiresAt"
+                    throw StateDecodeError(
+                        message: "licenses[\(i)].status: 'expired', but its \(field) \(end.map { "\($0)" } ?? "is null and it") is not at or before appliedAt \(appliedAt); a license expires only when that instant has passed",
+                        offset: item.member("status")?.offset ?? item.offset)
+                }
             }
             licenses.append(license)
         }
@@ -280,6 +293,22 @@ extension TenantState {
             online: try s.int("online"), offline: try s.int("offline"))
         self.init(formatVersion: version, tenant: tenant, lineage: lineage, serial: serial, appliedAt: appliedAt,
                   paidSince: paidSince, retiredAt: retiredAt, licenses: licenses, routers: routers, summary: summary)
+    }
+}
+
+extension TenantState {
+    /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` with hex digits (SPEC §5 `lineage`, a UUIDv5).
+    fileprivate static func isUUID(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 36 else { return false }
+        for (i, c) in bytes.enumerated() {
+            if i == 8 || i == 13 || i == 18 || i == 23 {
+                guard c == 0x2D else { return false }
+            } else {
+                guard (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46) else { return false }
+            }
+        }
+        return true
     }
 }
 

@@ -122,6 +122,10 @@ import Testing
         ("\"expiresAt\": \"2027-11-29T00:00:00Z\"", "\"expiresAt\": null", "11:20",
          "licenses[0].expiresAt: a license with status 'active' needs expiresAt, found null"),
         ("\"reason\": null", "\"reason\": null, \"extra\": 1", "31:32", "routers[0].extra: unknown key (expected one of connectedAt, reason, serial, status)"),
+        ("\"status\": \"active\"", "\"status\": \"expired\"", "19:17",
+         "licenses[0].status: 'expired', but its expiresAt 2027-11-29T00:00:00Z is not at or before appliedAt 2026-11-29T00:00:00Z; a license expires only when that instant has passed"),
+        ("\"lineage\": \"5b7e6c1e-2f1a-5d4b-9c3e-1a2b3c4d5e6f\"", "\"lineage\": \"x\"", "25:14",
+         "lineage: expected a UUID such as 3f2a9c4e-…, found 'x'"),
     ])
     func refusesInvalidDocumentsAtTheValueAtFault(from: String, to: String, place: String, message: String) throws {
         var text = Self.golden
