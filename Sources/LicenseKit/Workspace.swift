@@ -30,7 +30,14 @@ public struct Workspace: Sendable {
 
     /// Reads the manifests, the CSV files they import and every state document.
     public func loadInputs() -> Inputs {
-        let repo = LicenseRepoLoader.load(root: root, tenantsDirectory: tenantsDirectory)
+        var repo = LicenseRepoLoader.load(root: root, tenantsDirectory: tenantsDirectory)
+        if let pending = store.pendingApply {
+            // The plan reads the interrupted apply's documents as state (what apply will find
+            // after completing it); say so, or "no changes" would hide half-written state files.
+            repo.diagnostics.append(.warning(
+                "an apply was interrupted; its intent is pending and the next apply completes it first (this plan already counts it as state): run apply before committing state/",
+                at: SourceLocation(file: pending, line: 1)))
+        }
         do {
             return Inputs(repo: repo, states: try store.loadAll(), stateDiagnostics: [])
         } catch {

@@ -421,6 +421,14 @@ public struct StateStore: Sendable {
     }
 
     /// The pending intent, if any.
+    /// Where an interrupted apply left its intent (`state/.pending.json`, shown relative to the
+    /// repo root), or `nil` when there is none. The next `apply` completes it first.
+    public var pendingApply: String? {
+        var info = stat()
+        let path = (statePath as NSString).appendingPathComponent(StateStore.pendingName)
+        return lstat(path, &info) == 0 ? display(StateStore.pendingName) : nil
+    }
+
     func readIntent() throws(StateStoreError) -> Intent? {
         let shown = display(StateStore.pendingName)
         let path = (statePath as NSString).appendingPathComponent(StateStore.pendingName)

@@ -74,6 +74,18 @@ let second = Sample.plan(at: "2026-12-01T00:00:00Z", [
         #expect(snapshot(repo) == reference)
     }
 
+    @Test func aPlanOverAnInterruptedApplySaysSo() throws {
+        let repo = try TempRepo()
+        defer { repo.remove() }
+        try repo.write("tenants/acme.yaml", "apiVersion: licensectl/v1\nkind: Tenant\nmetadata: {name: acme}\n")
+        let workspace = Workspace(root: repo.root)
+        #expect(workspace.plan(at: start).diagnostics.isEmpty)
+        try repo.write("state/.pending.json", "{}")
+        #expect(workspace.plan(at: start).diagnostics.map(\.description) == [
+            "state/.pending.json:1:1: warning: an apply was interrupted; its intent is pending and the next apply completes it first (this plan already counts it as state): run apply before committing state/",
+        ])
+    }
+
     @Test func recoveryFromAnIntentAndATornJournalWritesEachLineOnce() throws {
         let repo = try TempRepo()
         defer { repo.remove() }
