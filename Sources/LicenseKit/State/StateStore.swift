@@ -101,6 +101,11 @@ public struct StateStore: Sendable {
     ///   file name that does not match its `tenant` (SPEC §5).
     public func loadAll() throws(StateStoreError) -> [String: PriorState] {
         let tenantsPath = (statePath as NSString).appendingPathComponent("tenants")
+        // What apply would refuse to write through, plan refuses to read through: otherwise a
+        // pull request's plan is green and the apply on merge fails (SPEC §5).
+        for (path, shown) in [(statePath, directory), (tenantsPath, display("tenants"))] where Self.isSymlink(path) {
+            throw StateStoreError("\(shown) is a symlink; licensectl does not follow symlinks in the state directory (apply would refuse to write): replace it with a real directory")
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: tenantsPath, isDirectory: &isDirectory) else { return [:] }
         guard isDirectory.boolValue else { throw StateStoreError("\(display("tenants")) is not a directory") }
@@ -128,8 +133,15 @@ public struct StateStore: Sendable {
             if let replacement = replacements[relative] {
                 bytes = replacement
             } else {
-                let fd = open((statePath as NSString).appendingPathComponent(relative), O_RDONLY | O_CLOEXEC)
+                let fd = open((statePath as NSString).appendingPathComponent(relative), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
                 guard fd >= 0, let read = FileSystem.readAll(fd) else {
+                    if errno == ELOOP {
+                        loaded.set(index, .failure(.error(
+                            "state file is a symlink; licensectl does not follow symlinks in the state directory (apply would refuse to write it): replace it with the file itself",
+                            at: SourceLocation(file: path, line: 1))))
+                        if fd >= 0 { _ = close(fd) }
+                        return
+                    }
                     let text = FileSystem.errnoText()
                     if fd >= 0 { _ = close(fd) }
                     loaded.set(index, .failure(.error("cannot read state file (\(text)); it was not changed",
@@ -421,6 +433,11 @@ public struct StateStore: Sendable {
     }
 
     /// The pending intent, if any.
+    private static func isSymlink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+    }
+
     /// Where an interrupted apply left its intent (`state/.pending.json`, shown relative to the
     /// repo root), or `nil` when there is none. The next `apply` completes it first.
     public var pendingApply: String? {

@@ -17,6 +17,16 @@ private func fileIdentity(_ path: String) throws -> (inode: Int, modified: Date)
         #expect(!repo.exists("state"))
     }
 
+    @Test func aSymlinkedStateFolderIsRefusedWhenReadAsWhenWritten() throws {
+        let repo = try TempRepo()
+        defer { repo.remove() }
+        try repo.write("elsewhere/tenants/acme.json", Sample.document().canonicalJSON())
+        try FileManager.default.createSymbolicLink(atPath: repo.path("state"), withDestinationPath: repo.path("elsewhere"))
+        #expect(throws: StateStoreError("state is a symlink; licensectl does not follow symlinks in the state directory (apply would refuse to write): replace it with a real directory")) {
+            try repo.store.loadAll()
+        }
+    }
+
     @Test func loadsEveryTenantWithItsRepoRelativePath() throws {
         let repo = try TempRepo()
         defer { repo.remove() }
