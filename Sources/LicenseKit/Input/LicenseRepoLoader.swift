@@ -311,7 +311,8 @@ public enum LicenseRepoLoader {
     }
 
     /// Manifest paths relative to `directory`, sorted by their UTF-8 bytes: every `*.yaml` and
-    /// `*.yml` entry that is not a directory, found recursively; symlinks are listed, never
+    /// `*.yml` entry that is not a directory, found recursively, skipping names that start with
+    /// `.`; symlinks are listed, never
     /// followed; unreadable folders are skipped. Plain `readdir(3)`: Foundation's enumerator
     /// with `fileAttributes` cost ~120k instructions per file.
     static func findManifests(in directory: String) -> [String] {
@@ -331,7 +332,9 @@ public enum LicenseRepoLoader {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                     String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
                 }
-                if name == "." || name == ".." { continue }
+                // Hidden entries are skipped: `.`/`..`, `.git`, editors' lock and backup files
+                // (Emacs' `.#acme.yaml` is a dangling symlink).
+                if name.hasPrefix(".") { continue }
                 let path = relative.isEmpty ? name : relative + "/" + name
                 if isDirectory(entry.pointee.d_type, at: directory + "/" + path) {
                     pending.append(path)

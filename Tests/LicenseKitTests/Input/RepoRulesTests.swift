@@ -96,6 +96,16 @@ import Testing
         ])
     }
 
+    @Test func hiddenFilesAndFoldersUnderTenantsAreSkipped() throws {
+        let repo = try TestRepo(["tenants/a.yaml": tenantYAML("alpha", spec: []), "tenants/.git/x.yaml": "not: a tenant\n",
+                                 "tenants/.a.yaml.swp.yaml": "broken: [\n"])
+        defer { repo.remove() }
+        try repo.symlink("tenants/.#a.yaml", to: "user@host.1234:1700000000")
+        let loaded = repo.load()
+        #expect(loaded.diagnostics.isEmpty)
+        #expect(loaded.tenants.map(\.name) == ["alpha"])
+    }
+
     @Test func importingAFolderSaysItIsAFolder() throws {
         let repo = try TestRepo([
             "tenants/a.yaml": tenantYAML("alpha", spec: ["  imports:", "    - file: ../fixtures/sales"]),
