@@ -114,8 +114,11 @@ import Testing
 
     @Test func termsAreAtMostAHundredYears() throws {
         #expect(try Term.parse("P100Y") == Term(years: 100))
-        #expect(throws: ValueParseError.self) { try Term.parse("P101Y") }
+        #expect(throws: ValueParseError(message: "term 'P101Y' is longer than licensectl allows (at most P100Y, P1200M or P36600D)")) {
+            try Term.parse("P101Y")
+        }
         #expect(throws: ValueParseError.self) { try Term.parse("P36601D") }
+        #expect(throws: ValueParseError(message: "term 'P0Y0D' is zero; a license runs for at least a day")) { try Term.parse("P0Y0D") }
     }
 }
 

@@ -167,10 +167,14 @@ struct ManifestDecoder {
         if let n = entry["issued"] {
             draft.issuedLocation = place(n)
             draft.issued = value(n, "issued", .date) { t throws(ValueParseError) in
-                guard t.utf8.count == 10 else {
-                    throw ValueParseError(message: "expected a date YYYY-MM-DD, found '\(t)'")
+                let expected = ValueParseError(message: "expected a date YYYY-MM-DD, found '\(t)'")
+                guard t.utf8.count == 10 else { throw expected }
+                do throws(ValueParseError) {
+                    return try Instant.parse(t)
+                } catch {
+                    // The date parser's general form also offers date-times, which `issued` is not.
+                    throw error.message.hasPrefix("expected a date YYYY-MM-DD or a date-time") ? expected : error
                 }
-                return try Instant.parse(t)
             }
             ok = ok && draft.issued != nil
         }

@@ -40,6 +40,13 @@ struct LicenseLineCase: Sendable, CustomTestStringConvertible {
         #expect(try diagnostics(tenantYAML(spec: ["  contacts: [jörg@stadtwerke.example]"])) == [])
     }
 
+    @Test func issuedTakesADateOnlyAndSaysSo() throws {
+        #expect(try diagnostics(tenantYAML(spec: ["  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1",
+                                                  "      issued: 28.11.2024"])) == [
+            "tenants/acme.yaml:9:15: error: issued: expected a date YYYY-MM-DD, found '28.11.2024'",
+        ])
+    }
+
     @Test func validManifestDecodesEveryField() throws {
         let repo = try TestRepo([
             "tenants/acme.yaml": """
