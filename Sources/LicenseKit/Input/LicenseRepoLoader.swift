@@ -482,7 +482,7 @@ public enum LicenseRepoLoader {
 
 /// Write-once slots filled from `DispatchQueue.concurrentPerform`; each index is written by
 /// exactly one iteration and read only after all of them finished.
-private final class ParallelSlots<T: Sendable>: @unchecked Sendable {
+final class ParallelSlots<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var storage: [T?]
 

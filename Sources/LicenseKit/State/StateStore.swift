@@ -125,7 +125,7 @@ public struct StateStore: Sendable {
         // sorted order below.
         let sorted = files.sorted()
         let (statePath, replacements) = (statePath, pending)
-        let loaded = LoadSlots(count: sorted.count)
+        let loaded = ParallelSlots<Result<PriorState, Diagnostic>>(count: sorted.count)
         DispatchQueue.concurrentPerform(iterations: sorted.count) { index in
             let relative = sorted[index]
             let path = display(relative)
@@ -478,26 +478,5 @@ public struct StateStore: Sendable {
             lines.append(l)
         }
         return Intent(apply: apply, files: files, journal: lines, journalOffset: offset)
-    }
-}
-
-/// One outcome per state file, filled from `DispatchQueue.concurrentPerform`; each index is
-/// written by exactly one iteration and read only after all of them finished.
-private final class LoadSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [Result<PriorState, Diagnostic>?]
-
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ outcome: Result<PriorState, Diagnostic>) {
-        lock.lock()
-        storage[index] = outcome
-        lock.unlock()
-    }
-
-    func values() -> [Result<PriorState, Diagnostic>] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage.compactMap { $0 }
     }
 }
