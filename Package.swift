@@ -64,12 +64,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Golden-file comparison shared by the two test targets.
+        .target(name: "GoldenFiles", path: "Tests/GoldenFiles"),
         .testTarget(
             name: "LicenseKitTests",
-            dependencies: ["LicenseKit", "licensectl-bench"],
+            dependencies: ["LicenseKit", "licensectl-bench", "GoldenFiles"],
             exclude: ["Plan/Golden", "Output/Golden"]
         ),
-        .testTarget(name: "licensectlTests", dependencies: ["LicenseKit"], exclude: ["ForecastGolden", "Golden"]),
+        .testTarget(
+            name: "licensectlTests", dependencies: ["LicenseKit", "licensectl-bench", "GoldenFiles"],
+            exclude: ["ForecastGolden", "Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

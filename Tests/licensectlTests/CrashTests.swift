@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import licensectl_bench
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -177,18 +178,5 @@ import Darwin
             try Self.rerunConverges(repo, fixture, label)
         }
         #expect(died > 0, "no round was killed before the apply ended")
-    }
-}
-
-/// A tiny seeded generator (SplitMix64), so that the random kill delays repeat from run to run.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -139,10 +139,7 @@ private struct Reader {
     }
 
     private static func spells(_ b: UnsafeBufferPointer<UInt8>, _ key: StaticString) -> Bool {
-        guard key.utf8CodeUnitCount == b.count else { return false }
-        let k = key.utf8Start
-        for i in 0..<b.count where k[i] != b[i] { return false }
-        return true
+        YAMLReader.spells(b, key)
     }
 
     /// YAML's null as ``YAMLNode/isNull`` reads it: empty, `~`, `null`, `Null`, `NULL`.

@@ -141,6 +141,14 @@ public enum YAMLReader {
         return (line, column)
     }
 
+    /// Whether a scalar's bytes are exactly `key` (no String made: keys repeat in every entry).
+    static func spells(_ b: UnsafeBufferPointer<UInt8>, _ key: StaticString) -> Bool {
+        guard key.utf8CodeUnitCount == b.count else { return false }
+        let k = key.utf8Start
+        for i in 0..<b.count where k[i] != b[i] { return false }
+        return true
+    }
+
     /// The length of the valid UTF-8 sequence starting at `i` (a non-ASCII lead byte), or 0.
     static func utf8SequenceLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
         let c = b[i]
@@ -363,12 +371,7 @@ private struct TreeBuilder {
     /// The manifest schema's key spelled by `bytes` as a String literal, or `nil`: keys repeat
     /// in every entry, and a literal costs nothing where decoding validates the bytes each time.
     private static func schemaKey(_ b: UnsafeBufferPointer<UInt8>) -> String? {
-        func spells(_ key: StaticString) -> Bool {
-            guard key.utf8CodeUnitCount == b.count else { return false }
-            let k = key.utf8Start
-            for i in 0..<b.count where k[i] != b[i] { return false }
-            return true
-        }
+        func spells(_ key: StaticString) -> Bool { YAMLReader.spells(b, key) }
         switch b.count {
         case 4:
             if spells("code") { return "code" }
