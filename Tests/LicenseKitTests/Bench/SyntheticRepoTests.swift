@@ -56,6 +56,20 @@ import LicenseKit
         for code in tenant.codes.suffix(10) { #expect(sales.contains("\(code);")) }
     }
 
+    @Test func extraSalesColumnsMakeWideCSVsThatReadTheSameCodesWithoutWarnings() throws {
+        var wide = options
+        wide.extraSalesColumns = 10
+        let narrowSales = try #require(SyntheticRepoGenerator.fixture(1, options).sales)
+        let wideSales = try #require(SyntheticRepoGenerator.fixture(1, wide).sales)
+        #expect(wideSales.split(separator: "\n").first?.split(separator: ";").count == 15)
+        #expect(wideSales.utf8.count > 5 * narrowSales.utf8.count)
+        let engine = DiagnosticsEngine()
+        let records = SalesCSVReader.read(Array(wideSales.utf8), path: "fixtures/sales/t-00001.csv", diagnostics: engine)
+        let narrow = SalesCSVReader.read(Array(narrowSales.utf8), path: "fixtures/sales/t-00001.csv", diagnostics: DiagnosticsEngine())
+        #expect(engine.diagnostics == [])
+        #expect(records == narrow)
+    }
+
     @Test func issueDatesLieWithinTwoYearsBeforeAt() throws {
         for tenant in fixtures.prefix(50) {
             for row in (tenant.sales ?? "").split(separator: "\n").dropFirst() {
