@@ -61,18 +61,23 @@ let package = Package(
             dependencies: [
                 "LicenseKit",
                 "CYAML",
+                "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Golden-file comparison shared by the two test targets.
+        // Synthetic license repos and the seeded generator, shared by the benchmark and the two
+        // test targets (a regular library, so the tests need not depend on the bench executable).
+        .target(name: "TestSupport", dependencies: ["LicenseKit"], path: "Tests/TestSupport"),
+        // Golden-file comparison shared by the two test targets. A library of its own because it
+        // imports Testing, which the benchmark executable must not link.
         .target(name: "GoldenFiles", path: "Tests/GoldenFiles"),
         .testTarget(
             name: "LicenseKitTests",
-            dependencies: ["LicenseKit", "licensectl-bench", "GoldenFiles"],
+            dependencies: ["LicenseKit", "TestSupport", "GoldenFiles"],
             exclude: ["Plan/Golden", "Output/Golden"]
         ),
         .testTarget(
-            name: "licensectlTests", dependencies: ["LicenseKit", "licensectl-bench", "GoldenFiles"],
+            name: "licensectlTests", dependencies: ["LicenseKit", "TestSupport", "GoldenFiles"],
             exclude: ["ForecastGolden", "Golden"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LicenseKit
+import TestSupport
 
 /// `licensectl-bench`: generates a synthetic license repo and times `licensectl` on it against
 /// the libyaml floor (SPEC §7, issue 6). Progress goes to stderr, the Markdown report to stdout.

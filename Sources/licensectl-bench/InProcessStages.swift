@@ -1,5 +1,6 @@
 import Foundation
 import LicenseKit
+import TestSupport
 
 /// What an in-process stage gets: the generated repo, the plan's `at`, the number of runs, and
 /// the counts its plan must have.

@@ -1,5 +1,6 @@
 import CYAML
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,6 +1,6 @@
 import Testing
 @testable import LicenseKit
-@testable import licensectl_bench
+import TestSupport
 
 /// `sortedForOutput()`: by file, line, column, severity, message; unplaced last; ties keep their
 /// input order. It ranks files as integers; this checks it against the plain comparison.

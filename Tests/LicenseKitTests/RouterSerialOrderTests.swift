@@ -1,6 +1,6 @@
 import Testing
 @testable import LicenseKit
-@testable import licensectl_bench
+import TestSupport
 
 /// ``RouterSerial/sortedIndices(_:serial:)``: the order of `String <`, equal serials by index.
 @Suite struct RouterSerialOrderTests {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import licensectl_bench
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import LicenseKit
-@testable import licensectl_bench
+import TestSupport
 
 /// The fast path (issue 6): ``ManifestStreamDecoder`` takes clean manifests and returns exactly
 /// what ``YAMLReader`` + ``ManifestDecoder`` return for them; everything else it leaves to that

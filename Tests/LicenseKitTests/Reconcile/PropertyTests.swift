@@ -1,6 +1,6 @@
 import Testing
 @testable import LicenseKit
-@testable import licensectl_bench  // SplitMix64, the seeded generator the benchmark uses
+import TestSupport  // SplitMix64, the seeded generator the benchmark uses
 
 /// Properties over seeded, generated tenants (SPEC §1 R8, §2 determinism, §4.7 replay invariance).
 @Suite struct ReconcilerPropertyTests {

@@ -4,24 +4,29 @@ import LicenseKit
 /// The shape of a first plan (no state yet) reduced to counts: what the benchmark asserts so that
 /// a fast wrong answer cannot pass (issue 6). The generator predicts it from what it wrote; the
 /// plan's JSON (whole process) or ``Plan`` value (in process) must match it exactly.
-struct PlanCounts: Sendable, Equatable, CustomStringConvertible {
-    var tenants = 0
-    var errors = 0
+public struct PlanCounts: Sendable, Equatable, CustomStringConvertible {
+    /// Tenants in the plan.
+    public var tenants = 0
+    /// Error diagnostics (`summary.errors`).
+    public var errors = 0
     /// Events per JSON `action` (`redeem`, `activate`, `schedule`, `admit`, `reject`, …).
-    var actions: [String: Int] = [:]
+    public var actions: [String: Int] = [:]
     /// Routers in `after.online`, summed over tenants.
-    var online = 0
+    public var online = 0
     /// Routers in `after.offline`, by `reason`.
-    var offline: [String: Int] = [:]
+    public var offline: [String: Int] = [:]
     /// `after.capacity`, summed over tenants.
-    var capacity = 0
+    public var capacity = 0
     /// Tenants by `after.mode`.
-    var modes: [String: Int] = [:]
+    public var modes: [String: Int] = [:]
 
-    var events: Int { actions.values.reduce(0, +) }
-    var routers: Int { online + offline.values.reduce(0, +) }
+    /// Events over all actions.
+    public var events: Int { actions.values.reduce(0, +) }
+    /// Routers online or offline.
+    public var routers: Int { online + offline.values.reduce(0, +) }
 
-    mutating func add(_ other: PlanCounts) {
+    /// Adds another plan's counts (one more tenant's) to these.
+    public mutating func add(_ other: PlanCounts) {
         tenants += other.tenants
         errors += other.errors
         actions.merge(other.actions, uniquingKeysWith: +)
@@ -31,7 +36,8 @@ struct PlanCounts: Sendable, Equatable, CustomStringConvertible {
         modes.merge(other.modes, uniquingKeysWith: +)
     }
 
-    var description: String {
+    /// One line naming every count, for failure messages.
+    public var description: String {
         func list(_ d: [String: Int]) -> String {
             d.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         }
@@ -41,7 +47,7 @@ struct PlanCounts: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Reads the counts from plan JSON as SPEC §6 defines it (only contract keys are used).
-    init(planJSON data: Data) throws {
+    public init(planJSON data: Data) throws {
         guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
               let tenantList = root["tenants"] as? [[String: Any]],
               let summary = root["summary"] as? [String: Any]
@@ -65,7 +71,7 @@ struct PlanCounts: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Reads the counts from an in-process ``Plan``.
-    init(plan: Plan) {
+    public init(plan: Plan) {
         tenants = plan.tenants.count
         errors = plan.diagnostics.filter { $0.severity == .error }.count
         for tenant in plan.tenants {
@@ -77,10 +83,11 @@ struct PlanCounts: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    init() {}
+    /// All counts zero.
+    public init() {}
 
     /// Throws unless `actual` equals `self`, naming every difference.
-    func expectMatch(_ actual: PlanCounts, what: String) throws {
+    public func expectMatch(_ actual: PlanCounts, what: String) throws {
         guard actual != self else { return }
         throw BenchError("""
             \(what) does not have the expected counts — a fast wrong answer cannot pass.
@@ -91,10 +98,12 @@ struct PlanCounts: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A benchmark failure with a message for the user.
-struct BenchError: Error, CustomStringConvertible {
-    var description: String
+public struct BenchError: Error, CustomStringConvertible {
+    /// The message shown to the user.
+    public var description: String
 
-    init(_ description: String) {
+    /// A failure saying `description`.
+    public init(_ description: String) {
         self.description = description
     }
 }

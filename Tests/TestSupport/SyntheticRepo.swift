@@ -1,48 +1,78 @@
 import Foundation
 import LicenseKit
 
-/// Options of the synthetic license repo (issue 6: 1,000 tenants × 100 routers × 20 codes).
-struct SyntheticRepoOptions: Sendable, Equatable {
-    var tenants = 1000
-    var routersPerTenant = 100
+/// Options of the synthetic license repo (issue 6: 1,000 tenants × 100 routers × 20 codes), shared
+/// by the benchmark (`licensectl-bench`) and the tests.
+public struct SyntheticRepoOptions: Sendable, Equatable {
+    /// Tenants `t-00001` … in the repo (at least 1 is written).
+    public var tenants = 1000
+    /// Routers per tenant, listed inline in its manifest.
+    public var routersPerTenant = 100
     /// Codes per tenant: the first half (rounded up) as manifest `licenses` entries, the rest in
     /// the tenant's semicolon sales CSV.
-    var codesPerTenant = 20
-    var seed: UInt64 = 1
+    public var codesPerTenant = 20
+    /// The seed: the same seed gives byte-identical files.
+    public var seed: UInt64 = 1
     /// Extra columns in every sales CSV row, which licensectl ignores (SPEC §3.2) — vendors'
     /// exports carry customer, site, article and price columns: 10 of them make the 1,000-tenant
     /// repo's CSVs about 4 MB, the issue's figure.
-    var extraSalesColumns = 0
+    public var extraSalesColumns = 0
     /// The plan's `at`; every issue date lies within the two years before it.
-    var at = Instant(year: 2026, month: 11, day: 29) ?? Instant(secondsSinceEpoch: 0)
+    public var at = Instant(year: 2026, month: 11, day: 29) ?? Instant(secondsSinceEpoch: 0)
+
+    /// The issue's sizes by default; every argument overrides one of them.
+    public init(
+        tenants: Int = 1000, routersPerTenant: Int = 100, codesPerTenant: Int = 20, seed: UInt64 = 1,
+        extraSalesColumns: Int = 0
+    ) {
+        self.tenants = tenants
+        self.routersPerTenant = routersPerTenant
+        self.codesPerTenant = codesPerTenant
+        self.seed = seed
+        self.extraSalesColumns = extraSalesColumns
+    }
 }
 
 /// One tenant's files and what its first plan must show.
-struct TenantFixture: Sendable {
-    var name: String
+public struct TenantFixture: Sendable {
+    /// The tenant name, `t-00001` for tenant 1.
+    public var name: String
     /// `tenants/<name>.yaml`, relative to the repo root.
-    var manifestPath: String
-    var manifest: String
+    public var manifestPath: String
+    /// The manifest's text (YAML).
+    public var manifest: String
     /// `fixtures/sales/<name>.csv`; `nil` when the tenant has no imported codes.
-    var salesPath: String?
-    var sales: String?
-    var codes: [String]
-    var serials: [String]
-    var expected: PlanCounts
+    public var salesPath: String?
+    /// The sales CSV's text; `nil` when the tenant has no imported codes.
+    public var sales: String?
+    /// Every code of the tenant, canonical, manifest entries first.
+    public var codes: [String]
+    /// Every router serial of the tenant, in manifest order.
+    public var serials: [String]
+    /// The counts the tenant's first plan at `options.at` must show.
+    public var expected: PlanCounts
 }
 
 /// A generated repo on disk.
-struct SyntheticRepo: Sendable {
-    var root: String
-    var options: SyntheticRepoOptions
+public struct SyntheticRepo: Sendable {
+    /// The repo root, as given to ``SyntheticRepoGenerator/write(_:into:)``.
+    public var root: String
+    /// The options the repo was generated with.
+    public var options: SyntheticRepoOptions
     /// Manifest paths, absolute, sorted.
-    var manifestPaths: [String]
-    var yamlBytes: Int
-    var csvBytes: Int
-    var csvFiles: Int
-    var codes: Int
-    var routers: Int
-    var expected: PlanCounts
+    public var manifestPaths: [String]
+    /// Bytes of YAML over all manifests.
+    public var yamlBytes: Int
+    /// Bytes of CSV over all sales files.
+    public var csvBytes: Int
+    /// Number of sales CSV files written.
+    public var csvFiles: Int
+    /// Codes over all tenants.
+    public var codes: Int
+    /// Routers over all tenants.
+    public var routers: Int
+    /// The counts the repo's first plan at `options.at` must show (sum over the tenants).
+    public var expected: PlanCounts
 }
 
 /// Deterministic synthetic license repos (SPEC §3.1, §3.2) whose first plan has no errors.
@@ -55,11 +85,12 @@ struct SyntheticRepo: Sendable {
 /// some of whose codes the manifest reschedules. Mostly Cloud Basic 1, some Cloud Basic 25;
 /// about 1 tenant in 20 runs on Cloud Free, activated now, with its paid codes only scheduled
 /// later (so R2 never makes an error). Codes and serials are unique across the repo.
-enum SyntheticRepoGenerator {
-    static let atText = "2026-11-29T00:00:00Z"
+public enum SyntheticRepoGenerator {
+    /// The plan's `at` of the default options, as given to `--at`.
+    public static let atText = "2026-11-29T00:00:00Z"
 
     /// Writes the repo into `root` (created if missing; must not hold a `tenants` folder).
-    static func write(_ options: SyntheticRepoOptions, into root: String) throws -> SyntheticRepo {
+    public static func write(_ options: SyntheticRepoOptions, into root: String) throws -> SyntheticRepo {
         let fm = FileManager.default
         let tenantsDir = root + "/tenants"
         let salesDir = root + "/fixtures/sales"
@@ -91,14 +122,14 @@ enum SyntheticRepoGenerator {
 
     /// The canonical code `XXXX-XXXX-XXXX` of a tenant's code: a bijection of (tenant, index),
     /// so unique across the repo.
-    static func code(tenant: Int, index: Int, seed: UInt64) -> String {
+    public static func code(tenant: Int, index: Int, seed: UInt64) -> String {
         let value = scramble48(UInt64(tenant) << 12 | UInt64(index), key: seed &* 0x2545_F491_4F6C_DD1D)
         let hex = hex12(value)
         return "\(hex.prefix(4))-\(hex.dropFirst(4).prefix(4))-\(hex.suffix(4))"
     }
 
     /// A router serial (12 hex digits): a bijection of (tenant, index), unique across the repo.
-    static func serial(tenant: Int, index: Int, seed: UInt64) -> String {
+    public static func serial(tenant: Int, index: Int, seed: UInt64) -> String {
         hex12(scramble48(UInt64(tenant) << 16 | UInt64(index), key: ~seed &* 0x9E37_79B9_7F4A_7C15))
     }
 
@@ -107,7 +138,8 @@ enum SyntheticRepoGenerator {
         return String(repeating: "0", count: max(0, 12 - s.count)) + s
     }
 
-    static func tenantName(_ index: Int) -> String {
+    /// The name of tenant `index`: `t-` and five digits (`t-00042`).
+    public static func tenantName(_ index: Int) -> String {
         let digits = String(index)
         return "t-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits
     }
@@ -145,7 +177,7 @@ enum SyntheticRepoGenerator {
     }
 
     /// One tenant's files; a pure function of (index, options).
-    static func fixture(_ index: Int, _ options: SyntheticRepoOptions) -> TenantFixture {
+    public static func fixture(_ index: Int, _ options: SyntheticRepoOptions) -> TenantFixture {
         var rng = SplitMix64(seed: options.seed, stream: UInt64(index))
         let at = options.at
         let name = tenantName(index)
@@ -328,7 +360,7 @@ enum SyntheticRepoGenerator {
     }
 
     /// Ignored columns of a vendor's export, in the order they are added.
-    static let extraColumnNames = [
+    public static let extraColumnNames = [
         "customer", "site", "article", "description", "unit_price", "currency", "sales_rep", "contract",
         "delivery", "remarks",
     ]
