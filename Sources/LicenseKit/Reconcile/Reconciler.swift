@@ -13,12 +13,16 @@ public enum Reconciler {
     ///   - repo: the validated manifests; `repo.diagnostics` are carried into the plan.
     ///   - states: prior state documents keyed by tenant name (a tenant without state is absent).
     ///   - at: "now" (UTC).
-    /// - Returns: a plan covering every manifest tenant and every tenant that only has state,
-    ///   sorted by name. Errors of SPEC §4.5 are added to `diagnostics`; a plan with errors is
+    ///   - selection: the tenants to plan (SPEC §5.2); cross-tenant checks still run over the
+    ///     whole repo and state, and warnings about unselected tenants are left out.
+    /// - Returns: a plan covering every selected manifest tenant and every selected tenant that
+    ///   only has state, sorted by name. Errors of SPEC §4.5 are added to `diagnostics`; a plan with errors is
     ///   still returned (the CLI refuses it).
-    public static func plan(repo: LicenseRepo, states: [String: PriorState], at: Instant) -> Plan {
+    public static func plan(repo: LicenseRepo, states: [String: PriorState], at: Instant,
+                            selection: TenantSelection = TenantSelection()) -> Plan {
         let manifests = Dictionary(repo.tenants.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let names = Set(manifests.keys).union(states.keys).sorted()
+        var names = Set(manifests.keys).union(states.keys).sorted()
+        if selection.isRestricting { names = names.filter(selection.contains) }
         let cross = crossTenantDiagnostics(repo: repo, states: states)
 
         var results = [(plan: TenantPlan, diagnostics: [Diagnostic])?](repeating: nil, count: names.count)
@@ -33,7 +37,7 @@ public enum Reconciler {
             }
         }
 
-        var diagnostics = repo.diagnostics + cross
+        var diagnostics = repo.diagnostics(selecting: selection) + cross
         var tenants: [TenantPlan] = []
         tenants.reserveCapacity(names.count)
         for result in results {
@@ -41,7 +45,8 @@ public enum Reconciler {
             tenants.append(result.plan)
             diagnostics += result.diagnostics
         }
-        return Plan(at: at, inputsDigest: repo.inputsDigest, tenants: tenants, diagnostics: diagnostics)
+        return Plan(at: at, inputsDigest: repo.inputsDigest, tenants: tenants, diagnostics: diagnostics,
+                    selection: selection)
     }
 
     /// Step 1 only, for `status` (SPEC §6): the recorded state replayed over (`appliedAt`, `at`] —
