@@ -51,12 +51,12 @@ public struct PlanEvent: Sendable, Hashable, Codable {
         self.reason = reason
     }
 
-    /// Tie order within a tenant: instant, then action order, then code or serial.
+    /// Tie order within a tenant: instant, then action order, then code or upper-cased serial.
     public static func ordered(_ a: PlanEvent, _ b: PlanEvent) -> Bool {
         if a.at != b.at { return a.at < b.at }
         if a.action != b.action { return a.action < b.action }
-        let ka = a.code?.canonical ?? a.serial ?? ""
-        let kb = b.code?.canonical ?? b.serial ?? ""
+        let ka = a.code?.canonical ?? a.serial.map(RouterSerial.identity) ?? ""
+        let kb = b.code?.canonical ?? b.serial.map(RouterSerial.identity) ?? ""
         return ka < kb
     }
 }

@@ -282,8 +282,9 @@ extension TenantState {
         var serials = Set<String>()
         for (i, item) in try f.array("routers").enumerated() {
             let router = try RouterRecord(node: item, path: "routers[\(i)]")
-            guard serials.insert(router.serial).inserted else {
-                throw StateDecodeError(message: "routers[\(i)].serial: '\(router.serial)' appears twice", offset: item.offset)
+            // One router per upper-cased serial (SPEC §8 "Inputs").
+            guard serials.insert(RouterSerial.identity(router.serial)).inserted else {
+                throw StateDecodeError(message: "routers[\(i)].serial: '\(router.serial)' appears twice (serials are compared case-insensitively)", offset: item.offset)
             }
             routers.append(router)
         }
