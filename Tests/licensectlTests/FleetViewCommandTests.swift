@@ -54,7 +54,7 @@ import Testing
         defer { repo.remove() }
         let run = try licensectl(["status", "-C", repo.root, "--at", "2026-11-29", "--shard", "3/3"])
         #expect(run.status == 0, "\(run)")
-        let names = run.stdout.split(separator: "\n").dropFirst(2).compactMap { $0.split(separator: " ").first }
+        let names = run.stdout.split(separator: "\n").dropFirst(1).compactMap { $0.split(separator: " ").first }
         #expect(names.prefix(3) == ["TENANT", "harbor-lights", "nordlicht-ferries"])
         let target = try licensectl(["status", "-C", repo.root, "--at", "2026-11-29", "--target", "acme-water", "--format", "json"])
         #expect(target.stdout.contains("\"tenant\": \"acme-water\""))

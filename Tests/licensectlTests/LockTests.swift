@@ -63,7 +63,7 @@ import Testing
         holder.waitUntilExit()
         let after = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
         #expect(after.status == 0, "\(after)")
-        #expect(after.stdout.hasSuffix("No changes. State is up to date.\n"), "\(after)")
+        #expect(after.stdout.contains("No changes. State is up to date."), "\(after)")
     }
 
     @Test func lockTimeoutSucceedsWhenTheHolderLetsGoInTime() throws {

@@ -36,7 +36,7 @@ import Testing
         try repo.write("tenants/one.yaml", manifest("one", serials: ["00a0ba000001", "00A0BA000001"]))
         let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-03-01"])
         #expect(run.status == 1, "\(run)")
-        #expect(run.stderr.contains("tenants/one.yaml:14:15: error: router serial '00A0BA000001' is listed twice in routers; first at line 12, column 15\n"),
+        #expect(run.stderr.contains("tenants/one.yaml:14:7: error: router serial '00A0BA000001' is listed twice in routers; first at line 12, column 7\n"),
                 "\(run.stderr)")
     }
 
@@ -64,7 +64,8 @@ import Testing
         #expect(after["online"] as? [String] == ["a"])
         #expect((after["offline"] as? [[String: Any]])?.compactMap { $0["serial"] as? String } == ["b", "C"])
         let events = try #require(tenant["events"] as? [[String: Any]])
-        #expect(events.compactMap { $0["serial"] as? String } == ["a", "b", "C"])
+        // SPEC §4.1: rejects before admits, then by upper-cased serial.
+        #expect(events.compactMap { $0["serial"] as? String } == ["b", "C", "a"])
     }
 
     @Test func aSpellingChangeAloneIsNoEventButIsRecorded() throws {

@@ -52,7 +52,8 @@ import Testing
                 let name = try #require(tenant["tenant"] as? String)
                 seen.append(name)
                 let same = try #require(fullTenants.first { $0["tenant"] as? String == name })
-                #expect(NSDictionary(dictionary: tenant).isEqual(to: same), "\(name)")
+                let canonical = { (value: [String: Any]) in try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) }
+                #expect(try canonical(tenant) == (try canonical(same)), "\(name)")
             }
         }
         #expect(seen.sorted() == Self.all)
@@ -105,11 +106,11 @@ import Testing
     @Test func aPlanningErrorOfAnUnselectedTenantFailsOnlyRunsThatIncludeIt() throws {
         let repo = try TempRepo.example(label: "sel-tenant-error")
         defer { repo.remove() }
-        // nordlicht-ferries' state records an active license activated immediately; a different
+        // nordlicht-ferries' state records its Cloud Basic 25 as activated on 2025-02-01; another
         // activate is an error of planning that tenant (SPEC §4.2).
         let path = "tenants/emea/nordlicht-ferries.yaml"
         let manifest = try repo.read(path)
-        let changed = manifest.replacingOccurrences(of: "activate: immediately", with: "activate: 2020-01-01")
+        let changed = manifest.replacingOccurrences(of: "activate: 2025-02-01", with: "activate: 2025-03-01")
         #expect(changed != manifest)
         try repo.write(path, changed)
         let all = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29"])
@@ -131,13 +132,11 @@ import Testing
         #expect(run.stderr.contains("tenants/broken.yaml:"), "\(run.stderr)")
         try FileManager.default.removeItem(atPath: repo.path("tenants/broken.yaml"))
 
-        // The same router serial in two tenants: a cross-tenant error, whoever is selected.
-        let acme = try repo.read("tenants/acme-water.yaml")
-        let harbor = try repo.read("tenants/harbor-lights.yaml")
-        let serial = try #require(acme.split(separator: "\n").first { $0.contains("serial:") })
-        try repo.write("tenants/harbor-lights.yaml", harbor.replacingOccurrences(
-            of: "  routers:\n", with: "  routers:\n" + serial.replacingOccurrences(of: "serial:", with: "- serial:").replacingOccurrences(of: "- - ", with: "- ") + "\n"))
-        let cross = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--target", "nordlicht-ferries"])
+        // The same router serial in two tenants (in another case): a cross-tenant error, whoever
+        // is selected.
+        let path = "tenants/emea/nordlicht-ferries.yaml"
+        try repo.write(path, try repo.read(path) + "    - serial: 00a0ba4eae58\n")
+        let cross = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--target", "stadtwerke-nord"])
         #expect(cross.status == 1, "\(cross)")
         #expect(cross.stderr.contains("is also declared by tenant"), "\(cross.stderr)")
     }

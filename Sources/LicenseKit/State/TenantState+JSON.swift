@@ -60,7 +60,7 @@ extension TenantState {
             "paidSince": paidSince.map { .string($0.description) } ?? .null,
             "retiredAt": retiredAt.map { .string($0.description) } ?? .null,
             "licenses": .array(licenses.sorted { $0.code < $1.code }.map(\.jsonValue)),
-            "routers": .array(routers.sorted { $0.serial.utf8.lexicographicallyPrecedes($1.serial.utf8) }.map(\.jsonValue)),
+            "routers": .array(routers.sorted { RouterSerial.precedes($0.serial, $1.serial) }.map(\.jsonValue)),
             "summary": summary.jsonValue,
         ])
     }
