@@ -2,7 +2,8 @@ import Testing
 @testable import LicenseKit
 @testable import licensectl_bench
 
-/// ``RouterSerial/sortedIndices(_:serial:)``: the order of `String <`, equal serials by index.
+/// ``RouterSerial/sortedIndices(_:serial:)``: the order of upper-cased bytes (SPEC §8 "Inputs"),
+/// equal serials (in any spelling) by index.
 @Suite struct RouterSerialOrderTests {
     @Test func sameOrderAsStringComparisonWithTiesByIndex() {
         let serials = [
@@ -12,7 +13,7 @@ import Testing
         ]
         let order = RouterSerial.sortedIndices(serials.count) { serials[$0] }
         let expected = serials.indices.sorted { a, b in
-            serials[a] != serials[b] ? serials[a] < serials[b] : a < b
+            serials[a].uppercased() != serials[b].uppercased() ? serials[a].uppercased() < serials[b].uppercased() : a < b
         }
         #expect(order == expected)
         #expect(order.map { serials[$0] }.first == "-")
@@ -30,6 +31,7 @@ import Testing
             return prefix + String((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
         }
         let order = RouterSerial.sortedIndices(serials.count) { serials[$0] }
-        #expect(order == serials.indices.sorted { serials[$0] != serials[$1] ? serials[$0] < serials[$1] : $0 < $1 })
+        let upper = serials.map { $0.uppercased() }
+        #expect(order == serials.indices.sorted { upper[$0] != upper[$1] ? upper[$0] < upper[$1] : $0 < $1 })
     }
 }

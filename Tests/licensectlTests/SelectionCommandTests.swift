@@ -205,3 +205,29 @@ import Testing
 private extension Dictionary where Key == String {
     func mapKeys() -> [String] { keys.sorted() }
 }
+
+/// Small items of issue 11 §6 that show in `plan`'s output.
+@Suite struct PlanHintTests {
+    @Test func aTenantRenamedOnlyInMetadataNameGetsAGitMvHint() throws {
+        let repo = try TempRepo.example(label: "rename-hint")
+        defer { repo.remove() }
+        let path = "tenants/acme-water.yaml"
+        try repo.write(path, try repo.read(path).replacingOccurrences(of: "name: acme-water", with: "name: acme-wasser"))
+        let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29"])
+        #expect(run.status == 1, "\(run)")
+        let hint = "; a code is redeemed into exactly one tenant. If tenant 'acme-water' was renamed to 'acme-wasser' in metadata.name, rename its state file too: git mv state/tenants/acme-water.json state/tenants/acme-wasser.json, and set its \"tenant\" field to 'acme-wasser'\n"
+        // Once per renamed tenant, not once per code.
+        #expect(run.stderr.components(separatedBy: hint).count == 2, "\(run.stderr)")
+        #expect(run.stderr.contains("is already redeemed into tenant 'acme-water' (state/tenants/acme-water.json)"))
+    }
+
+    @Test func aMarkdownPlanWithErrorsDoesNotSayZeroTenants() throws {
+        let repo = try TempRepo.example(label: "md-errors")
+        defer { repo.remove() }
+        try repo.write("tenants/broken.yaml", "apiVersion: licensectl/v1\nkind: Tenant\nmetadata: [\n")
+        let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--format", "markdown"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("| tenants | not planned (errors) |\n"), "\(run.stdout)")
+        #expect(!run.stdout.contains("| tenants | 0 |"))
+    }
+}
