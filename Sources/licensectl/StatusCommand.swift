@@ -53,6 +53,10 @@ struct StatusCommand: ParsableCommand {
             return .warning("tenant '\(name)' was applied at \(prior.document.appliedAt), after --at \(at); shown as recorded then",
                             at: SourceLocation(file: prior.path, line: 1))
         })
+        if names.isEmpty, selected.isRestricting, format == .text {
+            Console.out("licensectl status at \(at)\n\nNo tenant of this selection has state.\n")
+            return
+        }
         let reports = names.compactMap { states[$0].map { TenantStatusReport(state: $0.document, at: at) } }
         switch format {
         case .text where tenants.isEmpty: Console.out(StatusRender.table(reports, at: at))
@@ -60,5 +64,4 @@ struct StatusCommand: ParsableCommand {
         case .json: Console.out(StatusRender.json(reports, at: at))
         }
     }
-
 }

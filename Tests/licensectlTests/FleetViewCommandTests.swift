@@ -61,6 +61,15 @@ import Testing
         #expect(!target.stdout.contains("\"tenant\": \"harbor-lights\""))
     }
 
+    @Test func aSelectionWithoutStateSaysSo() throws {
+        let repo = try TempRepo.example(label: "status-empty-shard")
+        defer { repo.remove() }
+        // No example tenant is in shard 1 of 3 (see SelectionCommandTests).
+        let run = try licensectl(["status", "-C", repo.root, "--at", "2026-11-29", "--shard", "1/3"])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout == "licensectl status at 2026-11-29T00:00:00Z\n\nNo tenant of this selection has state.\n")
+    }
+
     @Test func statePastAtIsShownWithAWarning() throws {
         let repo = try TempRepo.example(label: "status-early")
         defer { repo.remove() }

@@ -33,6 +33,11 @@ public enum RouterSerial {
 
     /// Whether `a` orders before `b`: their upper-cased bytes compared (SPEC §8 "Inputs").
     public static func precedes(_ a: String, _ b: String) -> Bool {
+        // Native strings: over their contiguous bytes (admission and state documents compare
+        // every serial of a tenant; the iterator below is several times slower).
+        if let result = a.utf8.withContiguousStorageIfAvailable({ x in
+            b.utf8.withContiguousStorageIfAvailable { y in precedes(x, y) }
+        }), let result { return result }
         var i = a.utf8.makeIterator()
         var j = b.utf8.makeIterator()
         while true {
@@ -46,6 +51,22 @@ public enum RouterSerial {
                 if ux != uy { return ux < uy }
             }
         }
+    }
+
+    /// ``precedes(_:_:)`` over UTF-8 bytes.
+    static func precedes(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = Swift.min(x.count, y.count)
+        var k = 0
+        while k < n {
+            let (cx, cy) = (x[k], y[k])
+            if cx != cy {
+                let ux = cx >= 97 && cx <= 122 ? cx - 32 : cx
+                let uy = cy >= 97 && cy <= 122 ? cy - 32 : cy
+                if ux != uy { return ux < uy }
+            }
+            k += 1
+        }
+        return x.count < y.count
     }
 
     /// Whether two serials name the same router (equal when upper-cased).

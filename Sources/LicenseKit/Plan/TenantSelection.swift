@@ -4,18 +4,9 @@ import Crypto
 /// 1 + (the first 8 bytes of SHA-256 of `t`'s UTF-8 name, as a big-endian integer) mod N.
 public struct Shard: Sendable, Hashable, CustomStringConvertible {
     /// 1-based, `1 ≤ index ≤ count`.
-    public var index: Int
+    public let index: Int
     /// The number of shards, ≥ 1.
-    public var count: Int
-
-    /// - Throws: ``SelectionError`` unless `1 ≤ index ≤ count`.
-    public init(index: Int, count: Int) throws(SelectionError) {
-        guard count >= 1, (1...count).contains(index) else {
-            throw SelectionError(message: "--shard: expected I/N with 1 ≤ I ≤ N, found '\(index)/\(count)'")
-        }
-        self.index = index
-        self.count = count
-    }
+    public let count: Int
 
     /// Parses `I/N`, e.g. `2/4`.
     ///
@@ -105,8 +96,10 @@ public struct TenantSelection: Sendable, Hashable {
 /// A `--shard` or `--target` value that cannot be used; `message` says what was found and what
 /// is expected.
 public struct SelectionError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The whole message, e.g. `--shard: expected I/N with 1 ≤ I ≤ N …, found '0/3'`.
     public var message: String
 
+    /// An error with this message.
     public init(message: String) { self.message = message }
 
     public var description: String { message }
