@@ -28,7 +28,7 @@ public enum ManifestSchema {
 
     static let router = ObjectSchema(name: "routers entry", description: "A router of the tenant.", fields: [
         FieldSchema("serial", .scalar(.routerSerial), required: true,
-                    "Serial number, 1-64 of A-Z a-z 0-9 . _ : -, unique across all tenants."),
+                    "Serial number, 1-64 of A-Z a-z 0-9 . _ : -, unique across all tenants (compared case-insensitively)."),
         FieldSchema("connectedAt", .scalar(.instant), "When the router connected (UTC); absent = not connected."),
     ])
 
@@ -142,6 +142,7 @@ enum ScalarKind: Sendable {
         case .activationCode:
             // `code: 123456789012` (twelve decimal digits) is a YAML integer the reader keeps as text.
             return [("type", .array([.string("string"), .string("integer")])), ("minimum", .int(0)),
+                    ("maximum", .int(999_999_999_999)),
                     ("pattern", .string("^\\s*[0-9A-Fa-f]{4}[- ]?[0-9A-Fa-f]{4}[- ]?[0-9A-Fa-f]{4}\\s*$"))]
         case .licenseType:
             // The canonical names for editors' completion, and every spelling the reader accepts

@@ -3,13 +3,13 @@ public struct ActivationCode: Sendable, Hashable, Comparable, CustomStringConver
     /// The canonical form, `XXXX-XXXX-XXXX`.
     public let canonical: String
 
-    /// Normalizes user input: trims white space, upper-cases, accepts the groups separated by
-    /// dashes, by spaces, or not at all.
+    /// Normalizes user input: trims ASCII spaces and tabs (only those, SPEC §8 "Inputs"),
+    /// upper-cases, accepts the groups separated by dashes, by spaces, or not at all.
     ///
     /// - Throws: ``ActivationCodeError`` for anything else, with a hint when the value looks
     ///   mangled by a spreadsheet (`4,68769E+15`) or like a date.
     public init(parsing text: String) throws(ActivationCodeError) {
-        var trimmed = text.trimmingASCIIWhitespace()
+        var trimmed = text.trimmingSpacesAndTabs()
         // Every code of every manifest and CSV comes through here: the digits go straight into
         // the canonical text's storage, without intermediate arrays. An empty result means
         // "not a code" (a canonical code is never empty).
@@ -135,6 +135,20 @@ extension ActivationCode: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(canonical)
+    }
+}
+
+extension String {
+    /// The text without leading and trailing ASCII spaces and tabs (a code's trimming, SPEC §8).
+    func trimmingSpacesAndTabs() -> String {
+        let u = utf8
+        func blank(_ c: UInt8) -> Bool { c == 32 || c == 9 }
+        guard let first = u.first, let last = u.last, blank(first) || blank(last) else { return self }
+        var start = u.startIndex
+        var end = u.endIndex
+        while start < end, blank(u[start]) { start = u.index(after: start) }
+        while end > start, blank(u[u.index(before: end)]) { end = u.index(before: end) }
+        return String(decoding: u[start..<end], as: UTF8.self)
     }
 }
 
