@@ -82,7 +82,13 @@ struct ApplyCommand: ParsableCommand {
         let lock = try takeLock(store)
         defer { lock.release() }
         guard let underLock = try decide(workspace, at: first.plan.at, quiet: true) else {
-            try Console.fail("stale plan: state changed while this apply waited for the lock; there is nothing to write any more. Run plan again.")
+            // Another apply wrote it meanwhile: the plan made under the lock has no changes.
+            if first.confirmed {
+                try Console.fail("stale plan: state changed between your confirmation and taking the lock; what you confirmed would not be written. Run apply again.")
+            }
+            Console.err("licensectl: state changed while this apply waited for the lock; the plan made under the lock has no changes.\n")
+            Console.out("No changes. State is up to date.\n")
+            return
         }
         if Self.differs(first.plan, underLock.plan) {
             if first.confirmed {
