@@ -78,4 +78,33 @@ import Testing
                         selection: TenantSelection(arguments: ["a"]))
         #expect(!PlanJSON.render(none).contains("selection"))
     }
+
+    /// SPEC §8 "Selections": the loader's errors stay; its warnings about files that belong only
+    /// to unselected tenants (their manifest, a CSV file only they import) are left out.
+    @Test func loaderWarningsOfUnselectedTenantsAreLeftOut() throws {
+        func place(_ file: String, _ line: Int) -> LicenseKit.SourceLocation { LicenseKit.SourceLocation(file: file, line: line) }
+        let license = { (code: String, file: String) in
+            DesiredLicense(code: PlanFixtures.code(code), type: .cloudBasic1, issued: PlanFixtures.at,
+                           source: place(file, 2))
+        }
+        let a = TenantManifest(name: "a", licenses: [license("96D9-3718-59E5", "fixtures/a.csv")],
+                               source: place("tenants/a.yaml", 4))
+        let b = TenantManifest(name: "b", licenses: [license("1A2B-3C4D-5E6F", "fixtures/shared.csv"),
+                                                     license("0F0F-1234-ABCD", "fixtures/b.csv")],
+                               source: place("tenants/b.yaml", 4))
+        let c = TenantManifest(name: "c", licenses: [license("7777-8888-9999", "fixtures/shared.csv")],
+                               source: place("tenants/c.yaml", 4))
+        let diagnostics: [Diagnostic] = [
+            .warning("about a", at: place("tenants/a.yaml", 9)), .warning("about a's CSV", at: place("fixtures/a.csv", 3)),
+            .warning("about b", at: place("tenants/b.yaml", 9)), .warning("about b's CSV", at: place("fixtures/b.csv", 3)),
+            .warning("shared CSV", at: place("fixtures/shared.csv", 5)), .warning("no place"),
+            .error("error in a", at: place("tenants/a.yaml", 7)),
+        ]
+        let repo = LicenseRepo(tenants: [a, b, c], inputsDigest: PlanFixtures.digest, diagnostics: diagnostics)
+        #expect(repo.diagnostics(selecting: TenantSelection(targets: ["b"])).map(\.message)
+            == ["about b", "about b's CSV", "shared CSV", "no place", "error in a"])
+        #expect(repo.diagnostics(selecting: TenantSelection(targets: ["c"])).map(\.message)
+            == ["shared CSV", "no place", "error in a"])
+        #expect(repo.diagnostics(selecting: TenantSelection()) == diagnostics)
+    }
 }
