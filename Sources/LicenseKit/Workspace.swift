@@ -39,7 +39,8 @@ public struct Workspace: Sendable {
                 at: SourceLocation(file: pending, line: 1)))
         }
         do {
-            return Inputs(repo: repo, states: try store.loadAll(), stateDiagnostics: [])
+            let (states, problems) = try store.loadEach()
+            return Inputs(repo: repo, states: states, stateDiagnostics: problems)
         } catch {
             return Inputs(repo: repo, states: [:], stateDiagnostics: error.diagnostics)
         }
@@ -47,20 +48,63 @@ public struct Workspace: Sendable {
 
     /// The plan at `at` (SPEC §4). When a state file cannot be read the plan carries its errors
     /// and no tenants: it is refused, and nothing is planned against a partial state.
-    public func plan(at: Instant) -> Plan {
-        plan(inputs: loadInputs(), at: at)
+    public func plan(at: Instant, selection: TenantSelection = TenantSelection()) -> Plan {
+        plan(inputs: loadInputs(), at: at, selection: selection)
     }
 
-    /// The plan at `at` over inputs already read.
+    /// The plan at `at` over inputs already read, for the selected tenants (SPEC §5.2, §8
+    /// "Selections").
     ///
     /// Like `terraform plan` on an invalid configuration, a repo or state with errors is not
     /// reconciled: the plan carries those errors (and the repo's warnings) and no tenants, so a
     /// typo in one license entry is reported once, not also as "license missing from the manifest".
-    public func plan(inputs: Inputs, at: Instant) -> Plan {
-        guard inputs.stateDiagnostics.isEmpty, !inputs.repo.diagnostics.contains(where: { $0.severity == .error }) else {
-            return Plan(at: at, inputsDigest: inputs.repo.inputsDigest, tenants: [],
-                        diagnostics: inputs.repo.diagnostics + inputs.stateDiagnostics)
+    /// Errors reading any manifest or CSV file, and cross-tenant errors, refuse every plan; a state
+    /// document that cannot be read refuses only plans whose selection includes its tenant;
+    /// warnings about unselected tenants are left out.
+    public func plan(inputs: Inputs, at: Instant, selection: TenantSelection = TenantSelection()) -> Plan {
+        let stateErrors = inputs.stateDiagnostics.filter { d in
+            guard selection.isRestricting, let tenant = Self.stateTenant(of: d) else { return true }
+            return selection.contains(tenant)
         }
-        return Reconciler.plan(repo: inputs.repo, states: inputs.states, at: at)
+        guard stateErrors.isEmpty, !inputs.repo.diagnostics.contains(where: { $0.severity == .error }) else {
+            return Plan(at: at, inputsDigest: inputs.repo.inputsDigest, tenants: [],
+                        diagnostics: inputs.repo.diagnostics(selecting: selection) + stateErrors, selection: selection)
+        }
+        return Reconciler.plan(repo: inputs.repo, states: inputs.states, at: at, selection: selection)
+    }
+
+    /// Every tenant name of the manifests and of state (readable or not): what `--target` may name.
+    public static func knownTenants(_ inputs: Inputs) -> Set<String> {
+        var known = Set(inputs.repo.tenants.map(\.name)).union(inputs.states.keys)
+        for d in inputs.stateDiagnostics { if let tenant = stateTenant(of: d) { known.insert(tenant) } }
+        return known
+    }
+
+    /// The tenant a state-file diagnostic is about (`…/tenants/<t>.json`), `nil` for problems of
+    /// the state directory itself.
+    public static func stateTenant(of diagnostic: Diagnostic) -> String? {
+        guard let file = diagnostic.location?.file, file.hasSuffix(".json") else { return nil }
+        let parts = file.split(separator: "/")
+        guard parts.count >= 2, parts[parts.count - 2] == "tenants" else { return nil }
+        return String(parts[parts.count - 1].dropLast(".json".count))
+    }
+}
+
+extension LicenseRepo {
+    /// The loader's diagnostics for a selected run (SPEC §8 "Selections"): every error, and the
+    /// warnings except those whose file belongs only to unselected tenants (their manifest, or a
+    /// CSV file only they import). Without a selection: all of them.
+    public func diagnostics(selecting selection: TenantSelection) -> [Diagnostic] {
+        guard selection.isRestricting else { return diagnostics }
+        var owners: [String: Set<String>] = [:]
+        for tenant in tenants {
+            owners[tenant.source.file, default: []].insert(tenant.name)
+            for license in tenant.licenses { owners[license.source.file, default: []].insert(tenant.name) }
+            for router in tenant.routers { owners[router.source.file, default: []].insert(tenant.name) }
+        }
+        return diagnostics.filter { d in
+            guard d.severity == .warning, let file = d.location?.file, let names = owners[file] else { return true }
+            return names.contains(where: selection.contains)
+        }
     }
 }

@@ -19,9 +19,11 @@ struct ApplyCommand: ParsableCommand {
     @OptionGroup var repo: RepoOptions
     @OptionGroup var state: StateOptions
 
-    @Option(help: ArgumentHelp("Wait up to this many seconds for another apply's lock (default: fail at once).",
+    @OptionGroup var selection: SelectionOptions
+
+    @Option(help: ArgumentHelp("Wait up to this many seconds for another apply's lock (default: 0, fail at once).",
                                valueName: "SECONDS"))
-    var lockTimeout: Double = 0
+    var lockTimeout: Double?
 
     @Option(help: ArgumentHelp("Also write one reminder e-mail (.eml) per tenant with reminders due into this folder.",
                                valueName: "DIR"))
@@ -40,8 +42,11 @@ struct ApplyCommand: ParsableCommand {
         if planFile != nil, state.at != nil {
             throw ValidationError("apply PLANFILE applies the plan at its own at; remove --at")
         }
-        guard lockTimeout.isFinite, (0...86_400).contains(lockTimeout) else {
-            throw ValidationError("--lock-timeout: expected a number of seconds from 0 to 86400, found \(lockTimeout)")
+        if planFile != nil, selection.isGiven {
+            throw ValidationError("apply PLANFILE applies exactly the plan file's selection; remove --target/--shard (or plan again with them)")
+        }
+        guard (0...86_400).contains(timeout), timeout.isFinite else {
+            throw ValidationError("--lock-timeout: expected a number of seconds from 0 to 86400, found \(timeout)")
         }
         // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
         if mailFrom.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x2C }) || !mailFrom.contains("@") {
@@ -49,52 +54,128 @@ struct ApplyCommand: ParsableCommand {
         }
     }
 
+    /// `--lock-timeout` in seconds, 0 when absent.
+    private var timeout: Double { lockTimeout ?? 0 }
+
+    /// A plan that apply is about to write, and whether a person confirmed it at the terminal.
+    private struct Decision {
+        var plan: Plan
+        var confirmed: Bool
+    }
+
     func run() throws {
         let workspace = Workspace(root: repo.directory, tenantsDirectory: repo.tenants, stateDirectory: state.state)
         let store = workspace.store
         // Arguments are checked before the lock is taken: a bad --at touches nothing.
         let at = planFile == nil ? try state.instant() : nil
-        let lock: StateLock
-        do {
-            lock = try store.lock(timeout: lockTimeout, startTime: Instant.now())
-        } catch {
-            try Console.failOnErrors(error.diagnostics)
+        // SPEC §8 "Apply and the lock": with a .lock, lock first (a held lock fails even when
+        // there would be nothing to write); without one, plan first and create state/ and .lock
+        // only when there is something to write, then plan again under the lock.
+        if store.lockExists {
+            let lock = try takeLock(store)
+            defer { lock.release() }
+            guard let decision = try decide(workspace, at: at, quiet: false) else { return }
+            try commit(decision.plan, store: store, lock: lock)
             return
         }
+        guard let first = try decide(workspace, at: at, quiet: false) else { return }
+        let lock = try takeLock(store)
         defer { lock.release() }
+        guard let underLock = try decide(workspace, at: first.plan.at, quiet: true) else {
+            // Another apply wrote it meanwhile: the plan made under the lock has no changes.
+            if first.confirmed {
+                try Console.fail("stale plan: state changed between your confirmation and taking the lock; what you confirmed would not be written. Run apply again.")
+            }
+            Console.err("licensectl: state changed while this apply waited for the lock; the plan made under the lock has no changes.\n")
+            Console.out("No changes. State is up to date.\n")
+            return
+        }
+        if Self.differs(first.plan, underLock.plan) {
+            if first.confirmed {
+                try Console.fail("stale plan: state changed between your confirmation and taking the lock; what you confirmed would not be written. Run apply again.")
+            }
+            Console.err("licensectl: state changed while this apply waited for the lock; applying the plan made under the lock:\n")
+            Console.out(PlanText.render(underLock.plan, showCodes: showCodes, includeDiagnostics: false))
+        }
+        try commit(underLock.plan, store: store, lock: lock)
+    }
+
+    /// Takes the lock and completes an interrupted apply first.
+    private func takeLock(_ store: StateStore) throws -> StateLock {
+        let lock: StateLock
+        do {
+            lock = try store.lock(timeout: timeout, startTime: Instant.now())
+        } catch {
+            try Console.failOnErrors(error.diagnostics)
+            throw ExitCode.failure
+        }
         do {
             if try store.recoverIfNeeded(lock: lock) {
                 Console.err("licensectl: completed an interrupted apply first.\n")
             }
         } catch {
+            lock.release()
             try Console.failOnErrors(error.diagnostics)
         }
+        return lock
+    }
 
-        let plan: Plan
+    /// Whether two plans of one apply would write different things.
+    private static func differs(_ a: Plan, _ b: Plan) -> Bool {
+        a.tenants.map { [$0.tenant, "\($0.changed)"] } != b.tenants.map { [$0.tenant, "\($0.changed)"] }
+            || a.tenants.map(\.events) != b.tenants.map(\.events)
+            || a.tenants.map(\.newState) != b.tenants.map(\.newState)
+    }
+
+    /// Plans (or reads and checks the plan file), prints, asks; `nil` when there is nothing to
+    /// write (after printing so). `quiet`: the second look under the lock, which prints only errors.
+    ///
+    /// - Throws: `ExitCode.failure` after printing why: errors, a stale plan file, a cancelled
+    ///   confirmation.
+    private func decide(_ workspace: Workspace, at: Instant?, quiet: Bool) throws -> Decision? {
         if let planFile {
-            plan = try savedPlan(planFile, workspace: workspace)
-        } else {
-            let now = at ?? Instant.now()
-            if now.secondsSinceEpoch > Instant.now().secondsSinceEpoch + 60 {
-                Console.report([.warning("applying at \(now), later than the current time: until then, plans without --at are refused (--at earlier than appliedAt)")])
+            let plan = try savedPlan(planFile, workspace: workspace, quiet: quiet)
+            guard plan.hasChanges else {
+                if !quiet { Console.out("No changes. State is up to date.\n") }
+                return nil
             }
-            plan = workspace.plan(at: now)
-            Console.report(plan.diagnostics)
-            if plan.hasErrors {
-                Console.err("Apply refused: \(plan.diagnostics.errorCount) error(s); nothing was written.\n")
-                throw ExitCode.failure
-            }
-            Console.out(PlanText.render(plan, showCodes: showCodes, includeDiagnostics: false))
-            guard plan.hasChanges else { return }
-            if !yes, isatty(0) == 1, !confirm() {
+            return Decision(plan: plan, confirmed: false)
+        }
+        let now = at ?? Instant.now()
+        if !quiet { warnIfFuture(now) }
+        let inputs = workspace.loadInputs()
+        let selected = selection.selection()
+        try Console.failOnErrors(selected.unknownNames(known: Workspace.knownTenants(inputs)))
+        let plan = workspace.plan(inputs: inputs, at: now, selection: selected)
+        if !quiet || plan.hasErrors { Console.report(plan.diagnostics) }
+        if plan.hasErrors {
+            Console.err("Apply refused: \(plan.diagnostics.errorCount) error(s); nothing was written.\n")
+            throw ExitCode.failure
+        }
+        if quiet { return plan.hasChanges ? Decision(plan: plan, confirmed: false) : nil }
+        Console.out(PlanText.render(plan, showCodes: showCodes, includeDiagnostics: false))
+        guard plan.hasChanges else { return nil }
+        var confirmed = false
+        if !yes, isatty(0) == 1 {
+            guard confirm() else {
                 Console.err("Apply cancelled; nothing was written.\n")
                 throw ExitCode.failure
             }
+            confirmed = true
         }
-        guard plan.hasChanges else {
-            Console.out("No changes. State is up to date.\n")
-            return
+        return Decision(plan: plan, confirmed: confirmed)
+    }
+
+    /// SPEC §6: `apply --at T` and `apply PLANFILE` with an `at` later than the current time warn
+    /// that plans without `--at` are refused until then.
+    private func warnIfFuture(_ at: Instant) {
+        if at.secondsSinceEpoch > Instant.now().secondsSinceEpoch + 60 {
+            Console.report([.warning("applying at \(at), later than the current time: until then, plans without --at are refused (--at earlier than appliedAt)")])
         }
+    }
+
+    /// Writes the plan (and the outbox first) under the held lock and prints the summary.
+    private func commit(_ plan: Plan, store: StateStore, lock: StateLock) throws {
         // The outbox must be usable before state changes: a reminder recorded as sent but never
         // written would be lost for good.
         let mails = plan.tenants.compactMap { ReminderMailer.message(for: $0, at: plan.at, from: mailFrom) }
@@ -114,8 +195,9 @@ struct ApplyCommand: ParsableCommand {
         Console.out(summary + ".\n")
     }
 
-    /// Reads the plan file, re-plans at its `at` and refuses it when stale (SPEC §6).
-    private func savedPlan(_ path: String, workspace: Workspace) throws -> Plan {
+    /// Reads the plan file, re-plans at its `at` over its selection and refuses it when stale
+    /// (SPEC §6, §5.2).
+    private func savedPlan(_ path: String, workspace: Workspace, quiet: Bool) throws -> Plan {
         let resolved = repo.resolve(path)
         guard let data = FileManager.default.contents(atPath: resolved) else {
             try Console.fail("cannot read plan file '\(path)'")
@@ -127,9 +209,10 @@ struct ApplyCommand: ParsableCommand {
             Console.err("licensectl: error: \(path): \(error.message)\n")
             throw ExitCode.failure
         }
+        if !quiet { warnIfFuture(saved.at) }
         let inputs = workspace.loadInputs()
-        let fresh = workspace.plan(inputs: inputs, at: saved.at)
-        Console.report(fresh.diagnostics)
+        let fresh = workspace.plan(inputs: inputs, at: saved.at, selection: saved.selection ?? TenantSelection())
+        if !quiet || fresh.hasErrors { Console.report(fresh.diagnostics) }
         if fresh.hasErrors {
             Console.err("Apply refused: \(fresh.diagnostics.errorCount) error(s); nothing was written.\n")
             throw ExitCode.failure

@@ -24,6 +24,7 @@ struct ForecastCommand: ParsableCommand {
 
     @OptionGroup var repo: RepoOptions
     @OptionGroup var state: StateOptions
+    @OptionGroup var selection: SelectionOptions
 
     @Option(help: ArgumentHelp("The horizon in days after --at.", valueName: "N"))
     var days: Int = 90
@@ -47,24 +48,17 @@ struct ForecastCommand: ParsableCommand {
         let at = try state.instant()
         let workspace = Workspace(root: repo.directory, tenantsDirectory: repo.tenants, stateDirectory: state.state)
         let inputs = workspace.loadInputs()
-        let plan = workspace.plan(inputs: inputs, at: at)
+        // SPEC §8 "Selections": --target, --shard and TENANT arguments intersect.
+        let selected = selection.selection(arguments: tenants)
+        try Console.failOnErrors(selected.unknownNames(known: Workspace.knownTenants(inputs)))
+        let plan = workspace.plan(inputs: inputs, at: at, selection: selected)
         if plan.hasErrors {
             Console.report(plan.diagnostics)
             Console.err("Forecast refused: the plan at \(at) has \(plan.diagnostics.errorCount) error(s).\n")
             throw ExitCode.failure
         }
-        let known = Set(plan.tenants.map(\.tenant))
-        let unknown = tenants.filter { !known.contains($0) }
-        if !unknown.isEmpty {
-            let list = known.sorted().joined(separator: ", ")
-            for name in unknown {
-                Console.err("licensectl: error: unknown tenant '\(name)'; known tenants: \(list.isEmpty ? "none" : list)\n")
-            }
-            throw ExitCode.failure
-        }
-
         let forecasts = Forecaster.forecast(repo: inputs.repo, states: inputs.states, at: at, days: days,
-                                            tenants: tenants.isEmpty ? nil : tenants)
+                                            tenants: selected.isRestricting ? plan.tenants.map(\.tenant) : nil)
         switch format {
         case .text: Console.out(ForecastText.render(forecasts, at: at, days: days, showCodes: showCodes))
         case .json: Console.out(ForecastJSON.render(forecasts, at: at, days: days))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LicenseKit
 
 /// Options every command that reads the license repo shares (SPEC §6).
 struct RepoOptions: ParsableArguments {
@@ -7,4 +8,39 @@ struct RepoOptions: ParsableArguments {
 
     @Option(name: .customLong("tenants"), help: ArgumentHelp("The tenant manifests' folder, relative to -C.", valueName: "DIR"))
     var tenants: String = "tenants"
+}
+
+/// `--target TENANT` (repeatable) and `--shard I/N`, shared by `plan`, `apply`, `status` and
+/// `forecast` (SPEC §5.2, §8 "Selections").
+struct SelectionOptions: ParsableArguments {
+    @Option(name: .customLong("target"), help: ArgumentHelp(
+        "Plan, apply or show only this tenant (repeatable). Every manifest is still read and checked.",
+        valueName: "TENANT"))
+    var targets: [String] = []
+
+    @Option(name: .customLong("shard"), help: ArgumentHelp(
+        "Only the tenants of shard I of N (1 ≤ I ≤ N): 1 + (first 8 bytes of SHA-256 of the name) mod N.",
+        valueName: "I/N"))
+    var shard: String?
+
+    /// Whether `--target` or `--shard` was given.
+    var isGiven: Bool { !targets.isEmpty || shard != nil }
+
+    func validate() throws {
+        if let shard {
+            do {
+                _ = try Shard(parsing: shard)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
+        for target in targets where target.isEmpty {
+            throw ValidationError("--target: expected a tenant name, found an empty value")
+        }
+    }
+
+    /// The selection, intersected with positional TENANT `arguments`.
+    func selection(arguments: [String] = []) -> TenantSelection {
+        TenantSelection(targets: targets, shard: shard.flatMap { try? Shard(parsing: $0) }, arguments: arguments)
+    }
 }

@@ -15,6 +15,7 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var repo: RepoOptions
     @OptionGroup var state: StateOptions
+    @OptionGroup var selection: SelectionOptions
 
     @Option(help: "Output format: text, json or markdown (a pull-request comment).")
     var format: Format = .text
@@ -34,7 +35,9 @@ struct PlanCommand: ParsableCommand {
         let at = try state.instant()
         let workspace = Workspace(root: repo.directory, tenantsDirectory: repo.tenants, stateDirectory: state.state)
         let inputs = workspace.loadInputs()
-        let plan = workspace.plan(inputs: inputs, at: at)
+        let selected = selection.selection()
+        try Console.failOnErrors(selected.unknownNames(known: Workspace.knownTenants(inputs)))
+        let plan = workspace.plan(inputs: inputs, at: at, selection: selected)
         ProcessLifetime.keep(inputs)
         ProcessLifetime.keep(plan)
         Console.report(plan.diagnostics)

@@ -12,38 +12,54 @@ struct StatusCommand: ParsableCommand {
         case text, json
     }
 
-    @Argument(help: "Tenants to show (default: all).")
+    @Argument(help: "Tenants to show in detail, with their routers (default: a table of all).")
     var tenants: [String] = []
 
     @OptionGroup var repo: RepoOptions
     @OptionGroup var state: StateOptions
+    @OptionGroup var selection: SelectionOptions
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text or json (every selected tenant in full, routers included).")
     var format: Format = .text
 
     func run() throws {
         let at = try state.instant()
         let store = StateStore(root: repo.directory, directory: state.state)
         let states: [String: PriorState]
+        let problems: [Diagnostic]
         do {
-            states = try store.loadAll()
+            (states, problems) = try store.loadEach()
         } catch {
             try Console.failOnErrors(error.diagnostics)
             return
         }
-        let unknown = tenants.filter { states[$0] == nil }
+        // SPEC §8 "Selections": --target, --shard and TENANT arguments intersect; a state file
+        // that cannot be read fails only runs that include its tenant.
+        let selected = selection.selection(arguments: tenants)
+        let unknown = Array(Set(selected.targets + tenants)).sorted().filter { name in
+            states[name] == nil && !problems.contains { Workspace.stateTenant(of: $0) == name }
+        }
         if !unknown.isEmpty {
             try Console.failOnErrors(unknown.map { .error("tenant '\($0)' has no state in \(state.state)/tenants") })
         }
-        let names = tenants.isEmpty ? states.keys.sorted() : tenants
-        let early = names.compactMap { name -> Diagnostic? in
-            guard let document = states[name]?.document, at < document.appliedAt else { return nil }
-            return .error("--at \(at) is earlier than the appliedAt of tenant '\(name)', \(document.appliedAt)",
-                          at: states[name].map { SourceLocation(file: $0.path, line: 1) })
+        try Console.failOnErrors(problems.filter { d in
+            guard let name = Workspace.stateTenant(of: d) else { return true }
+            return selected.contains(name)
+        })
+        let names = states.keys.sorted().filter(selected.contains)
+        // State applied after --at is shown as recorded (status only reads), with a warning.
+        Console.report(names.compactMap { name -> Diagnostic? in
+            guard let prior = states[name], at < prior.document.appliedAt else { return nil }
+            return .warning("tenant '\(name)' was applied at \(prior.document.appliedAt), after --at \(at); shown as recorded then",
+                            at: SourceLocation(file: prior.path, line: 1))
+        })
+        if names.isEmpty, selected.isRestricting, format == .text {
+            Console.out("licensectl status at \(at)\n\nNo tenant of this selection has state.\n")
+            return
         }
-        try Console.failOnErrors(early)
         let reports = names.compactMap { states[$0].map { TenantStatusReport(state: $0.document, at: at) } }
         switch format {
+        case .text where tenants.isEmpty: Console.out(StatusRender.table(reports, at: at))
         case .text: Console.out(StatusRender.text(reports, at: at))
         case .json: Console.out(StatusRender.json(reports, at: at))
         }

@@ -73,6 +73,32 @@ import Testing
         #expect(ActivationCodeError(text: "4,68769E+15").message.contains("spreadsheet turned the code into a number"))
         #expect(ActivationCodeError(text: "15.01.2026").message.contains("into a date"))
     }
+
+    @Test func spacesAndTabsAroundACodeAreTrimmed() throws {
+        #expect(try ActivationCode(parsing: " \t96d9 3718 59e5\t ").canonical == "96D9-3718-59E5")
+    }
+
+    @Test func spreadsheetNumberHintSaysTheDigitsAreLost() {
+        #expect(ActivationCodeError(text: "9.6937E+11").message
+            == "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '9.6937E+11'; it looks like a spreadsheet turned the code into a number, and the digits it rounded away are lost: take the code from the original file (the vendor's delivery), format the column as text and export again")
+    }
+
+    /// SPEC §3.4, §8 "Inputs": a look-alike character is named by code point and 1-based position.
+    @Test(arguments: [
+        ("96D9\u{2013}3718-59E5", "; character 5 is U+2013 (looks like a dash), which is not part of a code: retype it as '-'"),
+        ("96D9\u{00A0}3718 59E5", "; character 5 is U+00A0 (an invisible or non-breaking space), which is not part of a code: retype it as a plain space or remove it"),
+        ("\u{200B}96D9-3718-59E5", "; character 1 is U+200B (an invisible or non-breaking space), which is not part of a code: retype it as a plain space or remove it"),
+        ("96D9-3718-59EG", "; character 14 is 'G' (U+0047), not a hex digit 0-9 A-F"),
+        ("96D9-37\u{00D6}8-59E5", "; character 8 is U+00D6, which is not part of a code: retype it"),
+        // SPEC §8 "Inputs": trimming removes ASCII space and tab only.
+        ("96D9-3718-59E5\r", "; character 15 is U+000D, which is not part of a code: retype it"),
+        ("\n96D9-3718-59E5", "; character 1 is U+000A, which is not part of a code: retype it"),
+    ])
+    func lookAlikeCharacterIsNamed(input: String, hint: String) {
+        #expect(throws: ActivationCodeError.self) { try ActivationCode(parsing: input) }
+        #expect(ActivationCodeError(text: input).message
+            == "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '\(input)'" + hint)
+    }
 }
 
 @Suite struct LicenseTypeTests {

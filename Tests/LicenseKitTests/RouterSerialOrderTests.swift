@@ -2,7 +2,8 @@ import Testing
 @testable import LicenseKit
 import TestSupport
 
-/// ``RouterSerial/sortedIndices(_:serial:)``: the order of `String <`, equal serials by index.
+/// ``RouterSerial/sortedIndices(_:serial:)``: the order of upper-cased bytes (SPEC §8 "Inputs"),
+/// equal serials (in any spelling) by index.
 @Suite struct RouterSerialOrderTests {
     @Test func sameOrderAsStringComparisonWithTiesByIndex() {
         let serials = [
@@ -12,7 +13,7 @@ import TestSupport
         ]
         let order = RouterSerial.sortedIndices(serials.count) { serials[$0] }
         let expected = serials.indices.sorted { a, b in
-            serials[a] != serials[b] ? serials[a] < serials[b] : a < b
+            serials[a].uppercased() != serials[b].uppercased() ? serials[a].uppercased() < serials[b].uppercased() : a < b
         }
         #expect(order == expected)
         #expect(order.map { serials[$0] }.first == "-")
@@ -30,6 +31,25 @@ import TestSupport
             return prefix + String((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
         }
         let order = RouterSerial.sortedIndices(serials.count) { serials[$0] }
-        #expect(order == serials.indices.sorted { serials[$0] != serials[$1] ? serials[$0] < serials[$1] : $0 < $1 })
+        let upper = serials.map { $0.uppercased() }
+        #expect(order == serials.indices.sorted { upper[$0] != upper[$1] ? upper[$0] < upper[$1] : $0 < $1 })
+    }
+
+    /// SPEC §8 "Inputs": identity and order are those of the upper-cased serial.
+    @Test func identityAndOrderAreThoseOfTheUpperCasedSerial() {
+        #expect(RouterSerial.identity("00a0Ba12:x") == "00A0BA12:X")
+        #expect(RouterSerial.same("00a0ba123456", "00A0BA123456"))
+        #expect(!RouterSerial.same("00a0ba123456", "00A0BA12345"))
+        #expect(RouterSerial.precedes("a", "B") && !RouterSerial.precedes("B", "a"))
+        #expect(!RouterSerial.precedes("ab", "AB") && !RouterSerial.precedes("AB", "ab"))
+        #expect(RouterSerial.precedes("A", "ab"))
+        // "_" (0x5F) lies between upper- and lower-case letters, so upper-casing changes orders.
+        var rng = SplitMix64(seed: 7)
+        let alphabet = Array("0Aa9Zz._:-_")
+        for _ in 0..<2_000 {
+            let x = String((0..<Int(rng.next() % 5)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
+            let y = String((0..<Int(rng.next() % 5)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
+            #expect(RouterSerial.precedes(x, y) == (x.uppercased() < y.uppercased()), "\(x) \(y)")
+        }
     }
 }

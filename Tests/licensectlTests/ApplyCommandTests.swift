@@ -142,7 +142,10 @@ import Testing
         #expect(shipped.hasPrefix(written))
         let status = try licensectl(["status", "-C", repo.root, "--state", "ledger", "--at", "2025-01-01"])
         #expect(status.status == 0, "\(status)")
-        #expect(status.stdout.contains("acme-water  (serial 1, applied 2025-01-01T00:00:00Z)"))
+        #expect(status.stdout.contains("\nacme-water         disabled  0         0       10       0       10         0          0        0        -                     -\n"),
+                "\(status.stdout)")
+        let detail = try licensectl(["status", "acme-water", "-C", repo.root, "--state", "ledger", "--at", "2025-01-01"])
+        #expect(detail.stdout.contains("acme-water  (serial 1, applied 2025-01-01T00:00:00Z)"))
     }
 
     // MARK: - Idempotence
@@ -268,7 +271,9 @@ import Testing
             ? "\(link):1:1: error: state file is a symlink; licensectl does not follow symlinks in the state directory (apply would refuse to write it): replace it with the file itself\n"
             : "\(link):1:1: error: \(link) is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a regular file (nothing was written)\n"
         #expect(apply.stderr.contains(expected), "\(apply.stderr)")
-        #expect(changedPaths(before, repo.files()) == ["state/.lock"])
+        // A tenant file is refused by the plan made before any lock (no .lock yet, SPEC §8
+        // "Apply and the lock"): nothing is created. The journal is refused under the lock.
+        #expect(changedPaths(before, repo.files()) == (link.hasSuffix(".json") ? [] : ["state/.lock"]))
         if link.hasSuffix(".json") {
             let plan = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29"])
             #expect(plan.status == 1, "\(plan)")

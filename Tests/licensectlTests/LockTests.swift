@@ -48,6 +48,24 @@ import Testing
         #expect(after.stdout.hasSuffix("Apply complete at 2026-11-29T00:00:00Z: 2 tenant file(s) written, 9 journal line(s).\n"))
     }
 
+    /// SPEC §8 "Apply and the lock": when `.lock` exists, apply takes it before it plans, so a
+    /// held lock fails even an apply that would write nothing.
+    @Test func aHeldLockFailsEvenAnApplyWithNothingToWrite() throws {
+        let repo = try TempRepo.example(label: "lock-noop")
+        defer { repo.remove() }
+        let first = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
+        #expect(first.status == 0, "\(first)")
+        let holder = try holdLock(repo, seconds: 3)
+        let noop = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
+        #expect(noop.status == 1, "\(noop)")
+        #expect(noop.stderr == "licensectl: error: state is locked by another process (unknown holder: state/.lock names none); wait or retry with --lock-timeout\n")
+        #expect(holder.isRunning)
+        holder.waitUntilExit()
+        let after = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
+        #expect(after.status == 0, "\(after)")
+        #expect(after.stdout.contains("No changes. State is up to date."), "\(after)")
+    }
+
     @Test func lockTimeoutSucceedsWhenTheHolderLetsGoInTime() throws {
         let repo = try TempRepo.example(label: "lock-wait")
         defer { repo.remove() }

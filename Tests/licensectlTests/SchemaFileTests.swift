@@ -100,6 +100,45 @@ private func exampleManifests() throws -> [String] {
         #expect(result.stdout == "\(manifests.count) documents, 0 problems\n")
     }
 
+    /// Issue 11: the schema accepts every spelling licensectl accepts.
+    @Test(.enabled(if: pythonValidatorAvailable,
+                   "needs python3 with jsonschema and pyyaml (pip install jsonschema pyyaml)"))
+    func spellingsLicensectlAcceptsPassTheSchema() throws {
+        let manifest = """
+            apiVersion: licensectl/v1
+            kind: Tenant
+            metadata:
+              name: spellings
+            spec:
+              licenses:
+                - code: 96d9 3718 59e5
+                  type: cloud basic 1
+                  issued: 2026-01-15
+                - code: 1A2B3C4D5E6F
+                  type: CLOUD_FREE
+                  issued: 2026-01-15
+                - code: 123456789012
+                  type: cloud-basic-25
+                  issued: 2026-01-15
+              routers:
+                - serial: 123456
+                - serial: 00a0ba123456
+
+            """
+        let root = try makeRepo(["tenants/spellings.yaml": manifest])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let accepted = try runLicensectl(["validate", "-C", root])
+        #expect(accepted.status == 0, "\(accepted.stdout)\(accepted.stderr)")
+        let result = try validate(schema: packageRoot + "/schema/tenant.schema.json", manifests: [root + "/tenants/spellings.yaml"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout == "1 documents, 0 problems\n")
+
+        let wrong = try makeRepo(["tenants/wrong.yaml": manifest.replacingOccurrences(of: "cloud basic 1", with: "cloud basic 2")])
+        defer { try? FileManager.default.removeItem(atPath: wrong) }
+        let rejected = try validate(schema: packageRoot + "/schema/tenant.schema.json", manifests: [wrong + "/tenants/wrong.yaml"])
+        #expect(rejected.status == 1, "\(rejected.stdout)")
+    }
+
     @Test(.enabled(if: pythonValidatorAvailable,
                    "needs python3 with jsonschema and pyyaml (pip install jsonschema pyyaml)"))
     func aManifestWithAnUnknownKeyFailsTheSchema() throws {

@@ -234,7 +234,7 @@ public enum LicenseRepoLoader {
                 var owners: [SerialKey] = []
                 for key in keys[start..<end] {
                     let here = router(key)
-                    guard let first = owners.first(where: { router($0).serial == here.serial }) else {
+                    guard let first = owners.first(where: { RouterSerial.same(router($0).serial, here.serial) }) else {
                         owners.append(key)
                         continue
                     }

@@ -28,7 +28,7 @@ public enum ManifestSchema {
 
     static let router = ObjectSchema(name: "routers entry", description: "A router of the tenant.", fields: [
         FieldSchema("serial", .scalar(.routerSerial), required: true,
-                    "Serial number, 1-64 of A-Z a-z 0-9 . _ : -, unique across all tenants."),
+                    "Serial number, 1-64 of A-Z a-z 0-9 . _ : -, unique across all tenants (compared case-insensitively)."),
         FieldSchema("connectedAt", .scalar(.instant), "When the router connected (UTC); absent = not connected."),
     ])
 
@@ -140,10 +140,17 @@ enum ScalarKind: Sendable {
         case .path:
             return [("type", .string("string")), ("minLength", .int(1))]
         case .activationCode:
-            return [("type", .string("string")),
+            // `code: 123456789012` (twelve decimal digits) is a YAML integer the reader keeps as text.
+            return [("type", .array([.string("string"), .string("integer")])), ("minimum", .int(0)),
+                    ("maximum", .int(999_999_999_999)),
                     ("pattern", .string("^\\s*[0-9A-Fa-f]{4}[- ]?[0-9A-Fa-f]{4}[- ]?[0-9A-Fa-f]{4}\\s*$"))]
         case .licenseType:
-            return [("enum", .array(LicenseType.allCases.map { .string($0.rawValue) }))]
+            // The canonical names for editors' completion, and every spelling the reader accepts
+            // (case, spaces, `_` and `-` ignored: `cloud basic 1`, `CLOUD_FREE`).
+            return [("anyOf", .array([
+                .object([("enum", .array(LicenseType.allCases.map { .string($0.rawValue) }))]),
+                .object([("type", .string("string")), ("pattern", .string(Self.licenseTypePattern))]),
+            ]))]
         case .date:
             return [("type", .string("string")), ("format", .string("date"))]
         case .instant:
@@ -160,9 +167,23 @@ enum ScalarKind: Sendable {
         case .boolean:
             return [("type", .string("boolean"))]
         case .routerSerial:
-            return [("type", .string("string")), ("pattern", .string("^[A-Za-z0-9._:-]{1,64}$"))]
+            // `serial: 123456` is a YAML integer that the reader keeps as the string "123456".
+            return [("type", .array([.string("string"), .string("integer")])), ("minimum", .int(0)),
+                    ("pattern", .string("^[A-Za-z0-9._:-]{1,64}$"))]
         }
     }
+
+    /// A license type as the reader accepts it: the letters of a canonical name in either case,
+    /// with any spaces, tabs, `_` and `-` around and between them (``LicenseType/init(parsing:)``).
+    static let licenseTypePattern: String = {
+        let gap = "[ \\t_-]*"
+        let names = LicenseType.allCases.map { type in
+            type.rawValue.filter { $0 != " " }.map { c -> String in
+                c.isLetter ? "[\(c.uppercased())\(c.lowercased())]" : String(c)
+            }.joined(separator: gap)
+        }
+        return "^" + gap + "(" + names.joined(separator: "|") + ")" + gap + "$"
+    }()
 }
 
 /// The shape of a manifest value.

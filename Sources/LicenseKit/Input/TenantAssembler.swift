@@ -167,7 +167,7 @@ enum TenantAssembler {
         var kept: Int?
         for index in RouterSerial.sortedIndices(candidates.count, serial: { candidates[$0].serial }) {
             let router = candidates[index]
-            guard let first = kept, candidates[first].serial == router.serial else {
+            guard let first = kept, RouterSerial.same(candidates[first].serial, router.serial) else {
                 kept = index
                 routers.append(router)
                 continue

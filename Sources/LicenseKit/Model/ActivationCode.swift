@@ -3,13 +3,13 @@ public struct ActivationCode: Sendable, Hashable, Comparable, CustomStringConver
     /// The canonical form, `XXXX-XXXX-XXXX`.
     public let canonical: String
 
-    /// Normalizes user input: trims white space, upper-cases, accepts the groups separated by
-    /// dashes, by spaces, or not at all.
+    /// Normalizes user input: trims ASCII spaces and tabs (only those, SPEC §8 "Inputs"),
+    /// upper-cases, accepts the groups separated by dashes, by spaces, or not at all.
     ///
     /// - Throws: ``ActivationCodeError`` for anything else, with a hint when the value looks
     ///   mangled by a spreadsheet (`4,68769E+15`) or like a date.
     public init(parsing text: String) throws(ActivationCodeError) {
-        var trimmed = text.trimmingASCIIWhitespace()
+        var trimmed = text.trimmingSpacesAndTabs()
         // Every code of every manifest and CSV comes through here: the digits go straight into
         // the canonical text's storage, without intermediate arrays. An empty result means
         // "not a code" (a canonical code is never empty).
@@ -70,14 +70,55 @@ public struct ActivationCodeError: Error, Sendable, Equatable, CustomStringConve
         var m = "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '\(text)'"
         let t = text.trimmingASCIIWhitespace()
         if t.contains("E+") || t.contains("e+") {
-            m += "; it looks like a spreadsheet turned the code into a number: format the column as text and export again"
+            m += "; it looks like a spreadsheet turned the code into a number, and the digits it rounded away are lost: take the code from the original file (the vendor's delivery), format the column as text and export again"
         } else if (try? Instant.parseSalesDate(t)) != nil || t.split(separator: "/").count == 3 {
             m += "; it looks like a spreadsheet turned the code into a date: format the column as text and export again"
+        } else if let (position, scalar) = Self.firstForeignCharacter(in: text) {
+            if scalar.isASCII, scalar.value > 0x20, scalar.value < 0x7F {
+                m += "; character \(position) is '\(Character(scalar))' (\(Self.codePoint(scalar))), not a hex digit 0-9 A-F"
+            } else {
+                m += "; character \(position) is \(Self.codePoint(scalar))\(Self.lookAlike(scalar)), which is not part of a code: retype it"
+                    + (Self.looksLikeDash(scalar) ? " as '-'" : Self.looksLikeSpace(scalar) ? " as a plain space or remove it" : "")
+            }
         }
         return m
     }
 
     public var description: String { message }
+
+    /// The first character outside `0-9A-Fa-f`, `-`, space and tab, with its 1-based character
+    /// position (SPEC §3.4, §8 "Inputs"), e.g. an en dash (U+2013) or a no-break space (U+00A0)
+    /// pasted from a document.
+    static func firstForeignCharacter(in text: String) -> (position: Int, scalar: Unicode.Scalar)? {
+        for (offset, character) in text.enumerated() {
+            let allowed = character.unicodeScalars.count == 1 && character.unicodeScalars.allSatisfy { s in
+                s.isASCII && (s.properties.isASCIIHexDigit || s == "-" || s == " " || s == "\t")
+            }
+            if !allowed, let scalar = character.unicodeScalars.first { return (offset + 1, scalar) }
+        }
+        return nil
+    }
+
+    /// `U+2013`: at least four upper-case hex digits.
+    static func codePoint(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
+    /// ` (looks like a dash)`, ` (an invisible or non-breaking space)`, or empty.
+    static func lookAlike(_ scalar: Unicode.Scalar) -> String {
+        if looksLikeDash(scalar) { return " (looks like a dash)" }
+        if looksLikeSpace(scalar) { return " (an invisible or non-breaking space)" }
+        return ""
+    }
+
+    static func looksLikeDash(_ s: Unicode.Scalar) -> Bool {
+        (0x2010...0x2015).contains(s.value) || [0x2212, 0x00AD, 0xFE58, 0xFE63, 0xFF0D].contains(s.value)
+    }
+
+    static func looksLikeSpace(_ s: Unicode.Scalar) -> Bool {
+        (0x2000...0x200D).contains(s.value) || [0x00A0, 0x202F, 0x205F, 0x2060, 0x3000, 0xFEFF].contains(s.value)
+    }
 }
 
 extension ActivationCode: Codable {
@@ -94,6 +135,20 @@ extension ActivationCode: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(canonical)
+    }
+}
+
+extension String {
+    /// The text without leading and trailing ASCII spaces and tabs (a code's trimming, SPEC §8).
+    func trimmingSpacesAndTabs() -> String {
+        let u = utf8
+        func blank(_ c: UInt8) -> Bool { c == 32 || c == 9 }
+        guard let first = u.first, let last = u.last, blank(first) || blank(last) else { return self }
+        var start = u.startIndex
+        var end = u.endIndex
+        while start < end, blank(u[start]) { start = u.index(after: start) }
+        while end > start, blank(u[u.index(before: end)]) { end = u.index(before: end) }
+        return String(decoding: u[start..<end], as: UTF8.self)
     }
 }
 

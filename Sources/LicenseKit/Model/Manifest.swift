@@ -120,7 +120,7 @@ public struct TenantManifest: Sendable, Hashable {
         self.labels = labels
         self.contacts = contacts
         self.licenses = licenses.sorted { $0.code < $1.code }
-        self.routers = routers.sorted { $0.serial < $1.serial }
+        self.routers = routers.sorted { RouterSerial.precedes($0.serial, $1.serial) }
         self.source = source
     }
 }

@@ -23,8 +23,59 @@ public enum RouterSerial {
         (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 46 || c == 95 || c == 58 || c == 45
     }
 
-    /// The indices `0..<count` ordered by serial (String order, which for a serial's ASCII is
-    /// byte order), equal serials in index order.
+    /// A router's identity: its serial upper-cased (SPEC §3.1, §8 "Inputs": serials are unique
+    /// case-insensitively; output keeps the spelling). The serial itself when it has no
+    /// lower-case letter (the usual case, no copy).
+    public static func identity(_ serial: String) -> String {
+        guard serial.utf8.contains(where: { $0 >= 97 && $0 <= 122 }) else { return serial }
+        return String(decoding: serial.utf8.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }, as: UTF8.self)
+    }
+
+    /// Whether `a` orders before `b`: their upper-cased bytes compared (SPEC §8 "Inputs").
+    public static func precedes(_ a: String, _ b: String) -> Bool {
+        // Native strings: over their contiguous bytes (admission and state documents compare
+        // every serial of a tenant; the iterator below is several times slower).
+        if let result = a.utf8.withContiguousStorageIfAvailable({ x in
+            b.utf8.withContiguousStorageIfAvailable { y in precedes(x, y) }
+        }), let result { return result }
+        var i = a.utf8.makeIterator()
+        var j = b.utf8.makeIterator()
+        while true {
+            switch (i.next(), j.next()) {
+            case (nil, nil): return false
+            case (nil, _): return true
+            case (_, nil): return false
+            case (let x?, let y?):
+                let ux = x >= 97 && x <= 122 ? x - 32 : x
+                let uy = y >= 97 && y <= 122 ? y - 32 : y
+                if ux != uy { return ux < uy }
+            }
+        }
+    }
+
+    /// ``precedes(_:_:)`` over UTF-8 bytes.
+    static func precedes(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = Swift.min(x.count, y.count)
+        var k = 0
+        while k < n {
+            let (cx, cy) = (x[k], y[k])
+            if cx != cy {
+                let ux = cx >= 97 && cx <= 122 ? cx - 32 : cx
+                let uy = cy >= 97 && cy <= 122 ? cy - 32 : cy
+                if ux != uy { return ux < uy }
+            }
+            k += 1
+        }
+        return x.count < y.count
+    }
+
+    /// Whether two serials name the same router (equal when upper-cased).
+    public static func same(_ a: String, _ b: String) -> Bool {
+        a == b || (a.utf8.count == b.utf8.count && !precedes(a, b) && !precedes(b, a))
+    }
+
+    /// The indices `0..<count` ordered by serial (upper-cased bytes, SPEC §8 "Inputs"), equal
+    /// serials (in any spelling) in index order.
     ///
     /// Compares the first 16 bytes of each serial as two integers and the strings themselves
     /// only when those are equal: sorting 100 routers by `String <` cost ~1,000 instructions per
@@ -46,7 +97,10 @@ public enum RouterSerial {
             if a.high != b.high { return a.high < b.high }
             if a.low != b.low { return a.low < b.low }
             let (sa, sb) = (serial(a.index), serial(b.index))
-            if sa != sb { return sa < sb }
+            if sa != sb {
+                if RouterSerial.precedes(sa, sb) { return true }
+                if RouterSerial.precedes(sb, sa) { return false }
+            }
             return a.index < b.index
         }
         return keys.map(\.index)
@@ -58,12 +112,13 @@ public enum RouterSerial {
         (prefixWord(bytes, from: 0), prefixWord(bytes, from: 8))
     }
 
-    /// Bytes `from..<from + 8` big-endian, zero-padded past the end: comparing these words
-    /// compares the bytes lexicographically (a serial holds no zero byte).
+    /// Bytes `from..<from + 8` upper-cased, big-endian, zero-padded past the end: comparing
+    /// these words compares the upper-cased bytes lexicographically (a serial holds no zero byte).
     private static func prefixWord(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> UInt64 {
         var word: UInt64 = 0
         for i in start..<(start + 8) {
-            word = word << 8 | UInt64(i < bytes.count ? bytes[i] : 0)
+            let c = i < bytes.count ? bytes[i] : 0
+            word = word << 8 | UInt64(c >= 97 && c <= 122 ? c - 32 : c)
         }
         return word
     }

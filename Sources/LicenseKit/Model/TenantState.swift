@@ -171,7 +171,7 @@ public struct TenantState: Sendable, Hashable {
         self.paidSince = paidSince
         self.retiredAt = retiredAt
         self.licenses = licenses.sorted { $0.code < $1.code }
-        self.routers = routers.sorted { $0.serial < $1.serial }
+        self.routers = routers.sorted { RouterSerial.precedes($0.serial, $1.serial) }
         self.summary = summary
     }
 }

@@ -211,21 +211,57 @@ public enum ReminderMailer {
         }
         lines.append("")
 
-        // What to do.
+        // What is already on its way: scheduled licenses (counted above) and licenses in stock.
+        let open = licenses.filter { $0.archivedAt == nil }
+        let scheduled = open.filter { $0.status == .scheduled }
+            .sorted { ($0.scheduledAt ?? at, $0.code) < ($1.scheduledAt ?? at, $1.code) }
+        let stock = open.filter { $0.status == .available && $0.stockExpiresAt > at }
+            .sorted { ($0.stockExpiresAt, $0.code) < ($1.stockExpiresAt, $1.code) }
+        if !scheduled.isEmpty {
+            lines.append(scheduled.count == 1 ? "A replacement is already scheduled" : "Replacements already scheduled")
+            lines.append("")
+            for license in scheduled {
+                lines.append("  " + license.code.masked.padded(16) + license.type.rawValue.padded(16)
+                    + "activates " + humanInstant(license.scheduledAt ?? at))
+            }
+            paragraph("These activate on their own; the capacity above already counts them.", indent: "  ")
+            lines.append("")
+        }
+        if !stock.isEmpty {
+            lines.append("Licenses in stock (not activated yet)")
+            lines.append("")
+            for license in stock {
+                lines.append("  " + license.code.masked.padded(16) + license.type.rawValue.padded(16)
+                    + "usable until " + humanInstant(license.stockExpiresAt))
+            }
+            lines.append("")
+        }
+
+        // What to do, said to the tenant's contacts (who read this), not to the repo's maintainers.
         lines.append("What to do")
         lines.append("")
+        let latest = instants.last ?? items[0].expiresAt
+        let stillCovered = !licenses.isEmpty && capacity(of: licenses, at: latest) >= online.count && !online.isEmpty
         let paid = items.filter { ($0.record?.type.isPaid) ?? true }
         let free = items.filter { $0.record?.type == .cloudFree }
-        if !paid.isEmpty {
-            paragraph("Order new licenses in time, add them to the tenant's manifest in the license repo with an `activate:` date no later than the expiry, and merge the change.", indent: "  ")
-        }
-        if !free.isEmpty {
-            if !paid.isEmpty { lines.append("") }
-            paragraph("Cloud Free is free and renewable for another year: set `renew: true` on the license in the tenant's manifest, and the next apply renews it (within 30 days before expiry).", indent: "  ")
+        if stillCovered {
+            paragraph("Nothing, if the scheduled licenses above are what you expect: all \(online.count) online routers stay online.", indent: "  ")
+        } else {
+            if !paid.isEmpty {
+                let deadline = humanInstant(paid.map(\.expiresAt).min() ?? latest)
+                paragraph(stock.isEmpty
+                    ? "To keep your routers online after \(deadline), order new licenses in time and ask your license administrator to schedule their activation for \(deadline) at the latest."
+                    : "To keep your routers online after \(deadline), ask your license administrator to activate the licenses in stock above by \(deadline), or order new ones in time.",
+                    indent: "  ")
+            }
+            if !free.isEmpty {
+                if !paid.isEmpty { lines.append("") }
+                paragraph("Cloud Free is free of charge and can be renewed for another year: ask your license administrator to renew it before it expires (it is renewed within the 30 days before expiry).", indent: "  ")
+            }
         }
         lines.append("")
         lines.append("-- ")
-        lines += RFC5322.wrap("Sent by licensectl at \(at.description) (reminders start 30 days before expiry and repeat weekly).", width: 72)
+        lines += RFC5322.wrap("You receive this message as a contact of the tenant \(tenant.tenant). Sent by licensectl at \(at.description); reminders start 30 days before expiry and repeat weekly.", width: 72)
         return lines
     }
 }

@@ -51,12 +51,12 @@ public struct PlanEvent: Sendable, Hashable, Codable {
         self.reason = reason
     }
 
-    /// Tie order within a tenant: instant, then action order, then code or serial.
+    /// Tie order within a tenant: instant, then action order, then code or upper-cased serial.
     public static func ordered(_ a: PlanEvent, _ b: PlanEvent) -> Bool {
         if a.at != b.at { return a.at < b.at }
         if a.action != b.action { return a.action < b.action }
-        let ka = a.code?.canonical ?? a.serial ?? ""
-        let kb = b.code?.canonical ?? b.serial ?? ""
+        let ka = a.code?.canonical ?? a.serial.map(RouterSerial.identity) ?? ""
+        let kb = b.code?.canonical ?? b.serial.map(RouterSerial.identity) ?? ""
         return ka < kb
     }
 }
@@ -144,7 +144,9 @@ public struct TenantPlan: Sendable, Hashable, Codable {
     /// Ordered by ``PlanEvent/ordered(_:_:)``.
     public var events: [PlanEvent]
     public var after: TenantAfter
-    /// The summary recorded before this plan (`nil` without state); not part of the JSON.
+    /// The summary recorded before this plan (`nil` without state). In the JSON as `before`
+    /// (`{capacity, mode, offline, online}`) when present, so that `show PLANFILE` prints what
+    /// `plan` printed (SPEC §8 "Output").
     public var before: TenantSummary?
     /// The document apply writes when ``changed``; not part of the JSON.
     public var newState: TenantState?
@@ -163,7 +165,15 @@ public struct TenantPlan: Sendable, Hashable, Codable {
         self.contacts = contacts
     }
 
-    enum CodingKeys: String, CodingKey { case tenant, prior, changed, events, after }
+    enum CodingKeys: String, CodingKey { case tenant, prior, changed, events, after, before }
+
+    /// `before` as JSON: `{capacity, mode, offline, online}`.
+    struct BeforeJSON: Codable {
+        var mode: TenantMode
+        var capacity: Int
+        var online: Int
+        var offline: Int
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -172,7 +182,9 @@ public struct TenantPlan: Sendable, Hashable, Codable {
         changed = try c.decode(Bool.self, forKey: .changed)
         events = try c.decode([PlanEvent].self, forKey: .events)
         after = try c.decode(TenantAfter.self, forKey: .after)
-        before = nil
+        before = try c.decodeIfPresent(BeforeJSON.self, forKey: .before).map {
+            TenantSummary(mode: $0.mode, capacity: $0.capacity, online: $0.online, offline: $0.offline)
+        }
         newState = nil
         contacts = []
     }
@@ -184,6 +196,10 @@ public struct TenantPlan: Sendable, Hashable, Codable {
         try c.encode(changed, forKey: .changed)
         try c.encode(events, forKey: .events)
         try c.encode(after, forKey: .after)
+        if let before {
+            try c.encode(BeforeJSON(mode: before.mode, capacity: before.capacity, online: before.online,
+                                    offline: before.offline), forKey: .before)
+        }
     }
 }
 
@@ -209,13 +225,18 @@ public struct Plan: Sendable, Hashable, Codable {
     /// Sorted by tenant name.
     public var tenants: [TenantPlan]
     public var diagnostics: [Diagnostic]
+    /// The `--target`/`--shard` selection the plan was made with (SPEC §5.2), `nil` without one
+    /// (the JSON then has no `selection` key). Positional TENANT arguments are not recorded.
+    public var selection: TenantSelection?
 
-    public init(at: Instant, inputsDigest: String, tenants: [TenantPlan], diagnostics: [Diagnostic]) {
+    public init(at: Instant, inputsDigest: String, tenants: [TenantPlan], diagnostics: [Diagnostic],
+                selection: TenantSelection? = nil) {
         formatVersion = Plan.currentFormatVersion
         self.at = at
         self.inputsDigest = inputsDigest
         self.tenants = tenants.sorted { $0.tenant < $1.tenant }
         self.diagnostics = diagnostics.sortedForOutput()
+        self.selection = selection?.recorded
     }
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -233,7 +254,14 @@ public struct Plan: Sendable, Hashable, Codable {
             errors: diagnostics.errorCount, warnings: diagnostics.warningCount, actions: actions)
     }
 
-    enum CodingKeys: String, CodingKey { case formatVersion, at, inputsDigest, tenants, diagnostics, summary }
+    enum CodingKeys: String, CodingKey { case formatVersion, at, inputsDigest, tenants, diagnostics, summary, selection }
+
+    /// `selection` as JSON: `{"targets": [...], "shard": "I/N"}`, absent keys meaning no such
+    /// restriction (SPEC §6 Plan JSON).
+    struct SelectionJSON: Codable {
+        var targets: [String]?
+        var shard: String?
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -247,6 +275,19 @@ public struct Plan: Sendable, Hashable, Codable {
         inputsDigest = try c.decode(String.self, forKey: .inputsDigest)
         tenants = try c.decode([TenantPlan].self, forKey: .tenants)
         diagnostics = try c.decode([Diagnostic].self, forKey: .diagnostics)
+        if let recorded = try c.decodeIfPresent(SelectionJSON.self, forKey: .selection) {
+            var shard: Shard?
+            if let text = recorded.shard {
+                do {
+                    shard = try Shard(parsing: text)
+                } catch {
+                    throw DecodingError.dataCorruptedError(forKey: .selection, in: c, debugDescription: error.message)
+                }
+            }
+            selection = TenantSelection(targets: recorded.targets ?? [], shard: shard).recorded
+        } else {
+            selection = nil
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -257,5 +298,9 @@ public struct Plan: Sendable, Hashable, Codable {
         try c.encode(tenants, forKey: .tenants)
         try c.encode(diagnostics, forKey: .diagnostics)
         try c.encode(summary, forKey: .summary)
+        if let selection {
+            try c.encode(SelectionJSON(targets: selection.targets.isEmpty ? nil : selection.targets,
+                                       shard: selection.shard?.description), forKey: .selection)
+        }
     }
 }

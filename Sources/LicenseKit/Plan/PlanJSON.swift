@@ -56,7 +56,7 @@ public enum PlanJSON {
 
     // MARK: Writing, members in the UTF-8 order of their keys
 
-    /// `{at, diagnostics, formatVersion, inputsDigest, summary, tenants}`.
+    /// `{at, diagnostics, formatVersion, inputsDigest, selection?, summary, tenants}`.
     static func write(_ plan: Plan, into w: inout PrettyJSONWriter) {
         write(plan, into: &w, batch: Int.max, streaming: false) { _ in }
     }
@@ -75,6 +75,20 @@ public enum PlanJSON {
             }
             w.key("formatVersion"); w.int(plan.formatVersion)
             w.key("inputsDigest"); w.string(plan.inputsDigest)
+            if let selection = plan.selection {
+                w.key("selection")
+                w.object { w in
+                    if let shard = selection.shard { w.key("shard"); w.string(shard.description) }
+                    if !selection.targets.isEmpty {
+                        w.key("targets")
+                        w.array { w in
+                            for target in selection.targets {
+                                w.element(); w.string(target)
+                            }
+                        }
+                    }
+                }
+            }
             w.key("summary"); writeSummary(of: plan, into: &w)
             w.key("tenants")
             w.array { w in
@@ -148,7 +162,8 @@ public enum PlanJSON {
     private static let actionsByName: [Action] =
         Action.allCases.sorted { $0.rawValue.utf8.lexicographicallyPrecedes($1.rawValue.utf8) }
 
-    /// `{after, changed, events, prior, tenant}`; `prior` is `null` without state.
+    /// `{after, before?, changed, events, prior, tenant}`; `prior` is `null` without state, and
+    /// `before` (the recorded summary) is present only with state.
     static func write(_ t: TenantPlan, into w: inout PrettyJSONWriter) {
         w.object { w in
             w.key("after")
@@ -179,6 +194,15 @@ public enum PlanJSON {
                     for serial in t.after.online {
                         w.element(); w.string(serial)
                     }
+                }
+            }
+            if let before = t.before {
+                w.key("before")
+                w.object { w in
+                    w.key("capacity"); w.int(before.capacity)
+                    w.key("mode"); w.string(before.mode.rawValue)
+                    w.key("offline"); w.int(before.offline)
+                    w.key("online"); w.int(before.online)
                 }
             }
             w.key("changed"); w.bool(t.changed)

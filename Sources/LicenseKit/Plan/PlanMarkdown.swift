@@ -80,7 +80,7 @@ public enum PlanMarkdown {
     static func summaryTable(_ plan: Plan) -> String {
         let s = plan.summary
         var table = MarkdownTable(headers: ["", "count"], alignments: [.left, .right])
-        table.append(["tenants", .text("\(s.tenants)")])
+        table.append(["tenants", .text(s.errors > 0 && s.tenants == 0 ? "not planned (errors)" : "\(s.tenants)")])
         table.append(["changed", .text("\(s.changed)")])
         for (action, count) in PlanText.actionCounts(s) {
             table.append([.code(action.signed), .text("\(count)")])

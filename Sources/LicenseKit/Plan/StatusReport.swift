@@ -9,8 +9,10 @@ public struct TenantStatusReport: Sendable, Hashable {
     public var mode: TenantMode
     public var capacity: Int
     public var licenses: LicenseCounts
-    /// The earliest `expiresAt` of an active license after the instant, if any.
+    /// The earliest `expiresAt` of an active license, if any (SPEC §8 "Output").
     public var nextExpiry: Instant?
+    /// Whole days from the instant to ``nextExpiry``: ⌊(expiresAt − at) / 1 day⌋ (SPEC §8).
+    public var daysLeft: Int64?
     /// Routers sorted by serial, with status and reason at the instant.
     public var routers: [RouterRecord]
 
@@ -31,13 +33,39 @@ public struct TenantStatusReport: Sendable, Hashable {
         licenses = counts
         nextExpiry = replayed.licenses
             .filter { $0.archivedAt == nil && $0.status == .active }
-            .compactMap(\.expiresAt).filter { $0 > at }.min()
+            .compactMap(\.expiresAt).min()
+        daysLeft = nextExpiry.map { expiry in
+            let seconds = expiry.secondsSinceEpoch - at.secondsSinceEpoch
+            return seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
+        }
         routers = replayed.routers
     }
 }
 
 /// Renders `status` as text or JSON.
 public enum StatusRender {
+    /// The fleet table (SPEC §6 `status`): a header line, then one aligned line per tenant with
+    /// mode, capacity, online and offline routers, licenses by status, next expiry and days left
+    /// (`-` without an active license); a retired tenant's mode reads `retired`.
+    public static func table(_ reports: [TenantStatusReport], at: Instant) -> String {
+        var out = "licensectl status at \(at)\n"
+        if reports.isEmpty { return out + "\nNo tenant has state yet. Run `licensectl apply` first.\n" }
+        var rows = [["TENANT", "MODE", "CAPACITY", "ONLINE", "OFFLINE", "ACTIVE", "SCHEDULED", "AVAILABLE",
+                     "EXPIRED", "INVALID", "NEXT EXPIRY", "DAYS LEFT"]]
+        for r in reports {
+            let l = r.licenses
+            rows.append([r.tenant, r.retiredAt == nil ? r.mode.rawValue : "retired", "\(r.capacity)", "\(r.online)",
+                         "\(r.offline)", "\(l.active)", "\(l.scheduled)", "\(l.available)", "\(l.expired)",
+                         "\(l.invalid)", r.nextExpiry?.description ?? "-", r.daysLeft.map { "\($0)" } ?? "-"])
+        }
+        out += "\n" + TextColumns.align(rows).map { $0 + "\n" }.joined()
+        let routers = reports.reduce(0) { $0 + $1.routers.count }
+        let offline = reports.reduce(0) { $0 + $1.offline }
+        out += "\n\(reports.count) tenant(s), \(routers) router(s), \(offline) offline. "
+            + "Details: licensectl status TENANT …\n"
+        return out
+    }
+
     /// Human text: one block per tenant with its routers (offline ones with their reason).
     public static func text(_ reports: [TenantStatusReport], at: Instant) -> String {
         var out = "licensectl status at \(at)\n"
@@ -50,7 +78,7 @@ public enum StatusRender {
             let l = r.licenses
             out += "  licenses: \(l.active) active, \(l.scheduled) scheduled, \(l.available) available, "
                 + "\(l.expired) expired, \(l.invalid) invalid\n"
-            out += "  next expiry: \(r.nextExpiry?.description ?? "none")\n"
+            out += "  next expiry: " + (r.nextExpiry.map { "\($0) (\(r.daysLeft ?? 0) days left)" } ?? "none") + "\n"
             if !r.routers.isEmpty {
                 let rows = r.routers.map { router in
                     ["    " + router.serial, router.status.rawValue, router.reason?.rawValue ?? "",
@@ -64,7 +92,7 @@ public enum StatusRender {
     }
 
     /// JSON: `{"at", "tenants": [{"tenant", "serial", "appliedAt", "retiredAt", "mode",
-    /// "capacity", "online", "offline", "licenses": {by status}, "nextExpiry",
+    /// "capacity", "online", "offline", "licenses": {by status}, "nextExpiry", "daysLeft",
     /// "routers": [{"serial", "connectedAt", "status", "reason"}]}]}`; instants UTC, absent ones null.
     public static func json(_ reports: [TenantStatusReport], at: Instant) -> String {
         func instant(_ i: Instant?) -> JSONValue { i.map { .string($0.description) } ?? .null }
@@ -77,6 +105,7 @@ public enum StatusRender {
                     ($0.rawValue, JSONValue.int(r.licenses[$0]))
                 })),
                 "nextExpiry": instant(r.nextExpiry),
+                "daysLeft": r.daysLeft.map { .int(Int($0)) } ?? .null,
                 "routers": .array(r.routers.map { router in
                     .object([
                         "serial": .string(router.serial), "connectedAt": instant(router.connectedAt),

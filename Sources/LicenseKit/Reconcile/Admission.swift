@@ -70,11 +70,11 @@ struct Admission {
         self.connected = queue.count
     }
 
-    /// Whether the serials are strictly increasing (so unique).
+    /// Whether the serials are strictly increasing, upper-cased (so unique case-insensitively).
     private static func strictlyIncreasing(_ routers: [(serial: String, connectedAt: Instant?)]) -> Bool {
         var i = 1
         while i < routers.count {
-            guard routers[i - 1].serial < routers[i].serial else { return false }
+            guard RouterSerial.precedes(routers[i - 1].serial, routers[i].serial) else { return false }
             i += 1
         }
         return true
@@ -87,7 +87,8 @@ struct Admission {
         for r in routers {
             if let c = r.connectedAt, c <= at { queue.append((r.serial, c)) }
         }
-        queue.sort { ($0.connectedAt, $0.serial) < ($1.connectedAt, $1.serial) }
+        // SPEC §8 "Inputs": serials order by their upper-cased bytes.
+        queue.sort { $0.connectedAt != $1.connectedAt ? $0.connectedAt < $1.connectedAt : RouterSerial.precedes($0.serial, $1.serial) }
         let admitted = min(capacity.capacity, queue.count)
         let rejectReason: RejectionReason = capacity.mode == .disabled ? .noValidLicense : .capacity
         var status: [String: RejectionReason?] = Dictionary(minimumCapacity: routers.count)

@@ -102,8 +102,9 @@ extension Array where Element == PlanEvent {
 }
 
 extension PlanEvent {
-    /// The name events of equal instant and action are ordered by: code, else serial.
-    fileprivate var orderName: String { code?.canonical ?? serial ?? "" }
+    /// The name events of equal instant and action are ordered by: code, else the upper-cased
+    /// serial (SPEC §8 "Inputs").
+    fileprivate var orderName: String { code?.canonical ?? serial.map(RouterSerial.identity) ?? "" }
 }
 
 /// Sorting indices by (instant, small rank, index) as one `UInt64` each — instant in the high 40

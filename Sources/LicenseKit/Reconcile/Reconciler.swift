@@ -13,12 +13,16 @@ public enum Reconciler {
     ///   - repo: the validated manifests; `repo.diagnostics` are carried into the plan.
     ///   - states: prior state documents keyed by tenant name (a tenant without state is absent).
     ///   - at: "now" (UTC).
-    /// - Returns: a plan covering every manifest tenant and every tenant that only has state,
-    ///   sorted by name. Errors of SPEC §4.5 are added to `diagnostics`; a plan with errors is
+    ///   - selection: the tenants to plan (SPEC §5.2); cross-tenant checks still run over the
+    ///     whole repo and state, and warnings about unselected tenants are left out.
+    /// - Returns: a plan covering every selected manifest tenant and every selected tenant that
+    ///   only has state, sorted by name. Errors of SPEC §4.5 are added to `diagnostics`; a plan with errors is
     ///   still returned (the CLI refuses it).
-    public static func plan(repo: LicenseRepo, states: [String: PriorState], at: Instant) -> Plan {
+    public static func plan(repo: LicenseRepo, states: [String: PriorState], at: Instant,
+                            selection: TenantSelection = TenantSelection()) -> Plan {
         let manifests = Dictionary(repo.tenants.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let names = Set(manifests.keys).union(states.keys).sorted()
+        let everyName = Set(manifests.keys).union(states.keys).sorted()
+        let names = selection.isRestricting ? everyName.filter(selection.contains) : everyName
         let cross = crossTenantDiagnostics(repo: repo, states: states)
 
         var results = [(plan: TenantPlan, diagnostics: [Diagnostic])?](repeating: nil, count: names.count)
@@ -33,7 +37,7 @@ public enum Reconciler {
             }
         }
 
-        var diagnostics = repo.diagnostics + cross
+        var diagnostics = repo.diagnostics(selecting: selection) + cross
         var tenants: [TenantPlan] = []
         tenants.reserveCapacity(names.count)
         for result in results {
@@ -41,7 +45,8 @@ public enum Reconciler {
             tenants.append(result.plan)
             diagnostics += result.diagnostics
         }
-        return Plan(at: at, inputsDigest: repo.inputsDigest, tenants: tenants, diagnostics: diagnostics)
+        return Plan(at: at, inputsDigest: repo.inputsDigest, tenants: tenants, diagnostics: diagnostics,
+                    selection: selection)
     }
 
     /// Step 1 only, for `status` (SPEC §6): the recorded state replayed over (`appliedAt`, `at`] —
@@ -80,12 +85,22 @@ public enum Reconciler {
                 stateOwner[license.code] = (name, prior.path)
             }
         }
+        let manifestNames = Set(repo.tenants.map(\.name))
+        var hinted: Set<String> = []
         for tenant in repo.tenants {
             for license in tenant.licenses {
                 if let owner = stateOwner[license.code], owner.tenant != tenant.name {
-                    out.append(.error(
-                        "code \(license.code.masked) of tenant '\(tenant.name)' is already redeemed into tenant '\(owner.tenant)' (\(owner.path)); a code is redeemed into exactly one tenant",
-                        at: license.source))
+                    var message = "code \(license.code.masked) of tenant '\(tenant.name)' is already redeemed into tenant '\(owner.tenant)' (\(owner.path)); a code is redeemed into exactly one tenant"
+                    // A tenant renamed only in metadata.name: its state file still has the old
+                    // name (SPEC §5: git mv it and edit its tenant field). Said once per pair.
+                    if states[tenant.name] == nil, !manifestNames.contains(owner.tenant),
+                       hinted.insert(owner.tenant + "\n" + tenant.name).inserted {
+                        let folder = owner.path.hasSuffix("/\(owner.tenant).json")
+                            ? String(owner.path.dropLast("\(owner.tenant).json".count)) : "state/tenants/"
+                        message += ". If tenant '\(owner.tenant)' was renamed to '\(tenant.name)' in metadata.name, rename its state file too: "
+                            + "git mv \(owner.path) \(folder)\(tenant.name).json, and set its \"tenant\" field to '\(tenant.name)'"
+                    }
+                    out.append(.error(message, at: license.source))
                 }
             }
         }
@@ -412,17 +427,19 @@ struct TenantPlanner {
                                   at: at, into: &events) {
             return
         }
+        // Routers are identified by their upper-cased serial (SPEC §8 "Inputs"): a spelling
+        // change alone is no event (the new document records the new spelling).
         var byserial: [String: RouterRecord] = [:]
-        for r in recorded { byserial[r.serial] = r }
+        for r in recorded { byserial[RouterSerial.identity(r.serial)] = r }
         for r in admission.records {
-            let old = byserial[r.serial]
+            let old = byserial[RouterSerial.identity(r.serial)]
             if old?.status != r.status || old?.reason != r.reason {
                 events.append(PlanEvent(at: at, action: r.status == .online ? .admit : .reject,
                                         serial: r.serial, reason: r.reason))
             }
         }
-        let present = Set(manifest.routers.map(\.serial))
-        for r in recorded where !present.contains(r.serial) {
+        let present = Set(manifest.routers.map { RouterSerial.identity($0.serial) })
+        for r in recorded where !present.contains(RouterSerial.identity(r.serial)) {
             events.append(PlanEvent(at: at, action: .remove, serial: r.serial))
         }
     }
@@ -436,7 +453,7 @@ struct TenantPlanner {
         func increasing(_ count: Int, _ serial: (Int) -> String) -> Bool {
             var i = 1
             while i < count {
-                guard serial(i - 1) < serial(i) else { return false }
+                guard RouterSerial.precedes(serial(i - 1), serial(i)) else { return false }
                 i += 1
             }
             return true
@@ -446,8 +463,8 @@ struct TenantPlanner {
         else { return false }
         var j = 0
         for r in records {
-            while j < recorded.count, recorded[j].serial < r.serial { j += 1 }
-            let old = j < recorded.count && recorded[j].serial == r.serial ? recorded[j] : nil
+            while j < recorded.count, RouterSerial.precedes(recorded[j].serial, r.serial) { j += 1 }
+            let old = j < recorded.count && RouterSerial.same(recorded[j].serial, r.serial) ? recorded[j] : nil
             if old?.status != r.status || old?.reason != r.reason {
                 events.append(PlanEvent(at: at, action: r.status == .online ? .admit : .reject,
                                         serial: r.serial, reason: r.reason))
@@ -455,8 +472,8 @@ struct TenantPlanner {
         }
         var m = 0
         for r in recorded {
-            while m < manifest.count, manifest[m].serial < r.serial { m += 1 }
-            if !(m < manifest.count && manifest[m].serial == r.serial) {
+            while m < manifest.count, RouterSerial.precedes(manifest[m].serial, r.serial) { m += 1 }
+            if !(m < manifest.count && RouterSerial.same(manifest[m].serial, r.serial)) {
                 events.append(PlanEvent(at: at, action: .remove, serial: r.serial))
             }
         }

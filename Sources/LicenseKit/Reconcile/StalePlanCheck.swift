@@ -9,7 +9,7 @@ public enum StalePlanCheck {
     ///   - now: the moment of apply (UTC).
     /// - Returns: one message per reason, each starting with "stale plan:": a changed inputs
     ///   digest; a tenant whose lineage or serial changed, whose `prior` was null and now has a
-    ///   file, or whose state file the plan did not cover; a time-driven instant (activation,
+    ///   file, or whose state file the plan did not cover (within the plan's selection, SPEC §5.2); a time-driven instant (activation,
     ///   expiry, stock expiry, reminder slot, renewal window) in `(saved.at, now]`; or a fresh
     ///   plan whose events differ from the saved ones.
     public static func reasons(saved: Plan, fresh: Plan, states: [String: PriorState], now: Instant) -> [String] {
@@ -37,7 +37,8 @@ public enum StalePlanCheck {
                 break
             }
         }
-        for name in states.keys.sorted() where !covered.contains(name) {
+        // Only within the plan's selection (SPEC §5.2): a shard's plan never covers the others.
+        for name in states.keys.sorted() where !covered.contains(name) && saved.selection?.contains(name) ?? true {
             reasons.append("stale plan: tenant '\(name)' has a state file the plan did not cover")
         }
         if now > saved.at {

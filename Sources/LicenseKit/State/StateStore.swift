@@ -100,6 +100,18 @@ public struct StateStore: Sendable {
     ///   first): unreadable, empty, truncated or not JSON, invalid, newer `formatVersion`, or a
     ///   file name that does not match its `tenant` (SPEC §5).
     public func loadAll() throws(StateStoreError) -> [String: PriorState] {
+        let (result, problems) = try loadEach()
+        guard problems.isEmpty else { throw StateStoreError(problems) }
+        return result
+    }
+
+    /// ``loadAll()`` that keeps going past bad files: the documents that could be read, and one
+    /// diagnostic per file that could not (at that file's path, `state/tenants/<t>.json`), so that
+    /// a selected run fails only on the state documents of its selection (SPEC §8 "Selections").
+    ///
+    /// - Throws: ``StateStoreError`` for problems with the state directory itself (a symlinked
+    ///   or unlistable folder), which no selection escapes.
+    public func loadEach() throws(StateStoreError) -> (states: [String: PriorState], problems: [Diagnostic]) {
         let tenantsPath = (statePath as NSString).appendingPathComponent("tenants")
         // What apply would refuse to write through, plan refuses to read through: otherwise a
         // pull request's plan is green and the apply on merge fails (SPEC §5).
@@ -107,7 +119,7 @@ public struct StateStore: Sendable {
             throw StateStoreError("\(shown) is a symlink; licensectl does not follow symlinks in the state directory (apply would refuse to write): replace it with a real directory")
         }
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: tenantsPath, isDirectory: &isDirectory) else { return [:] }
+        guard FileManager.default.fileExists(atPath: tenantsPath, isDirectory: &isDirectory) else { return ([:], []) }
         guard isDirectory.boolValue else { throw StateStoreError("\(display("tenants")) is not a directory") }
         let names: [String]
         do {
@@ -165,11 +177,18 @@ public struct StateStore: Sendable {
             case .failure(let problem): problems.append(problem)
             }
         }
-        guard problems.isEmpty else { throw StateStoreError(problems) }
-        return result
+        return (result, problems)
     }
 
     // MARK: - Locking
+
+    /// Whether `state/.lock` exists (as any kind of file): `apply` then takes the lock before it
+    /// plans; otherwise it plans first and creates `state/` and `.lock` only when it has something
+    /// to write (SPEC §8 "Apply and the lock").
+    public var lockExists: Bool {
+        var info = stat()
+        return lstat((statePath as NSString).appendingPathComponent(".lock"), &info) == 0
+    }
 
     /// Takes the state directory's lock (see ``StateLock``), creating the directory if needed.
     ///

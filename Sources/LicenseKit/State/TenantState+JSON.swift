@@ -60,7 +60,7 @@ extension TenantState {
             "paidSince": paidSince.map { .string($0.description) } ?? .null,
             "retiredAt": retiredAt.map { .string($0.description) } ?? .null,
             "licenses": .array(licenses.sorted { $0.code < $1.code }.map(\.jsonValue)),
-            "routers": .array(routers.sorted { $0.serial.utf8.lexicographicallyPrecedes($1.serial.utf8) }.map(\.jsonValue)),
+            "routers": .array(routers.sorted { RouterSerial.precedes($0.serial, $1.serial) }.map(\.jsonValue)),
             "summary": summary.jsonValue,
         ])
     }
@@ -282,8 +282,9 @@ extension TenantState {
         var serials = Set<String>()
         for (i, item) in try f.array("routers").enumerated() {
             let router = try RouterRecord(node: item, path: "routers[\(i)]")
-            guard serials.insert(router.serial).inserted else {
-                throw StateDecodeError(message: "routers[\(i)].serial: '\(router.serial)' appears twice", offset: item.offset)
+            // One router per upper-cased serial (SPEC §8 "Inputs").
+            guard serials.insert(RouterSerial.identity(router.serial)).inserted else {
+                throw StateDecodeError(message: "routers[\(i)].serial: '\(router.serial)' appears twice (serials are compared case-insensitively)", offset: item.offset)
             }
             routers.append(router)
         }

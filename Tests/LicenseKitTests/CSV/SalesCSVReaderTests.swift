@@ -83,8 +83,8 @@ private func day(_ s: String) throws -> Instant { try Instant.parse(s) }
     }
 
     @Test(arguments: [
-        ("4,68769E+15", "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '4,68769E+15'; it looks like a spreadsheet turned the code into a number: format the column as text and export again"),
-        ("1.23457E+11", "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '1.23457E+11'; it looks like a spreadsheet turned the code into a number: format the column as text and export again"),
+        ("4,68769E+15", "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '4,68769E+15'; it looks like a spreadsheet turned the code into a number, and the digits it rounded away are lost: take the code from the original file (the vendor's delivery), format the column as text and export again"),
+        ("1.23457E+11", "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '1.23457E+11'; it looks like a spreadsheet turned the code into a number, and the digits it rounded away are lost: take the code from the original file (the vendor's delivery), format the column as text and export again"),
         ("12.03.2026", "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '12.03.2026'; it looks like a spreadsheet turned the code into a date: format the column as text and export again"),
         ("3/12/2026", "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '3/12/2026'; it looks like a spreadsheet turned the code into a date: format the column as text and export again"),
         ("96D9-3718-59E", "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '96D9-3718-59E'"),
@@ -102,7 +102,7 @@ private func day(_ s: String) throws -> Instant { try Instant.parse(s) }
         let (records, diagnostics) = readSales(text)
         #expect(records.map(\.term) == [Term(months: 6)])
         #expect(diagnostics == [
-            .error("activation_code: expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found 'nope'", at: at(2)),
+            .error("activation_code: expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found 'nope'; character 1 is 'n' (U+006E), not a hex digit 0-9 A-F", at: at(2)),
             .error("issued: '2026-13-01' is not a date that exists", at: at(2)),
             .error("license_type: expected a license type 'Cloud Basic 1', 'Cloud Basic 25' or 'Cloud Free', found 'Cloud Basic 2'", at: at(2)),
             .error("term: expected an ISO 8601 duration such as P1Y, P6M, P30D or P1Y6M, found '1Y'", at: at(2)),

@@ -164,7 +164,7 @@ struct LicenseLineCase: Sendable, CustomTestStringConvertible {
     @Test func badCodeSaysWhatItLooksLike() throws {
         let manifest = tenantYAML(spec: ["  licenses:", "    - code: 4,68769E+15", "      type: Cloud Basic 1", "      issued: 2026-01-15"])
         #expect(try diagnostics(manifest) == [
-            "tenants/acme.yaml:7:13: error: code: expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '4,68769E+15'; it looks like a spreadsheet turned the code into a number: format the column as text and export again",
+            "tenants/acme.yaml:7:13: error: code: expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '4,68769E+15'; it looks like a spreadsheet turned the code into a number, and the digits it rounded away are lost: take the code from the original file (the vendor's delivery), format the column as text and export again",
         ])
     }
 

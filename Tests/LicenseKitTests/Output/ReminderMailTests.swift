@@ -74,7 +74,7 @@ enum MailFixtures {
         let mail = try #require(ReminderMailer.message(for: plan, at: MailFixtures.instant("2026-11-29T06:30:00Z"), from: "Licenses <licenses@corp.example>"))
         #expect(mail.fileName == "harbor-lab-20261129T063000Z.eml")
         let text = MailFixtures.flattened(mail.contents)
-        #expect(text.contains("set `renew: true` on the license in the tenant's manifest"))
+        #expect(text.contains("Cloud Free is free of charge and can be renewed for another year: ask your license administrator to renew it"))
         #expect(text.contains("From 2026-12-01: capacity 1000 -> 0; with no valid license device management is disabled"))
         #expect(text.contains("all 3 online routers would go offline"))
         try OutputGolden.check(mail.contents, named: mail.fileName)
@@ -163,6 +163,39 @@ enum MailFixtures {
         #expect(MailFixtures.flattened(mail.contents).contains("From 2026-12-15: capacity 10 -> 2; 8 of the 10 online routers would go offline"))
         #expect(mail.contents.contains("00A0BA000003, 00A0BA000004"))
         #expect(!mail.contents.contains("00A0BA000002,"))
+    }
+
+    /// Issue 11: the mail says when a replacement is already scheduled, and speaks to the
+    /// tenant's contacts (no manifest, no repo, no merge).
+    @Test func aScheduledReplacementIsNamedAndNothingIsToBeDone() throws {
+        var plan = MailFixtures.acmeWater
+        var replacement = MailFixtures.active(MailFixtures.code("5D00-0000-0001"), .cloudBasic25,
+                                              activated: "2026-12-15", expires: "2027-12-15")
+        replacement.status = .scheduled
+        replacement.activatedAt = nil
+        replacement.expiresAt = nil
+        replacement.scheduledAt = MailFixtures.instant("2026-12-15")
+        plan.newState?.licenses.append(replacement)
+        let mail = try #require(ReminderMailer.message(for: plan, at: MailFixtures.instant("2026-11-15T00:00:00Z"), from: ReminderMailer.defaultFrom))
+        let text = MailFixtures.flattened(mail.contents)
+        #expect(text.contains("A replacement is already scheduled 5D00-****-0001 Cloud Basic 25 activates 2026-12-15 These activate on their own; the capacity above already counts them."), "\(text)")
+        #expect(text.contains("From 2026-12-15: capacity 10 -> 27; all 10 online routers stay online."))
+        #expect(text.contains("What to do Nothing, if the scheduled licenses above are what you expect: all 10 online routers stay online."))
+        #expect(!text.contains("manifest") && !text.contains("merge") && !text.contains("license repo"))
+        #expect(text.contains("You receive this message as a contact of the tenant acme-water."))
+    }
+
+    @Test func licensesInStockAreNamedWithTheirLastDay() throws {
+        var plan = MailFixtures.acmeWater
+        let stock = LicenseRecord(code: MailFixtures.code("5D00-0000-0002"), type: .cloudBasic25, status: .available,
+                                  issued: MailFixtures.instant("2025-06-01"), term: .oneYear, activation: nil,
+                                  redeemedAt: MailFixtures.instant("2025-07-01"), source: "fixtures/sales.csv:3")
+        plan.newState?.licenses.append(stock)
+        let mail = try #require(ReminderMailer.message(for: plan, at: MailFixtures.instant("2026-11-15T00:00:00Z"), from: ReminderMailer.defaultFrom))
+        let text = MailFixtures.flattened(mail.contents)
+        #expect(text.contains("Licenses in stock (not activated yet) 5D00-****-0002 Cloud Basic 25 usable until 2027-06-01"), "\(text)")
+        #expect(text.contains("To keep your routers online after 2026-12-15, ask your license administrator to activate the licenses in stock above by 2026-12-15, or order new ones in time."))
+        #expect(!text.contains("manifest") && !text.contains("merge"))
     }
 
     @Test func nonASCIIDisplayNameIsEncoded() {

@@ -35,7 +35,7 @@ private let goldenPlans: [(String, Plan)] = [
         var p = plan
         p.tenants = p.tenants.map { t in
             var t = t
-            t.before = nil
+            // `before` is in the JSON (for `show PLANFILE`); the rest is local to the process.
             t.newState = nil
             t.contacts = []
             return t

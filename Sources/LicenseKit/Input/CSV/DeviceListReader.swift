@@ -60,13 +60,14 @@ public enum DeviceListReader {
             }
             for message in errors { diagnostics.error(message, at: location) }
             guard errors.isEmpty, let serial else { continue }
-            if let first = firstLine[serial] {
+            // One router per upper-cased serial (SPEC §8 "Inputs").
+            if let first = firstLine[RouterSerial.identity(serial)] {
                 diagnostics.error(
                     "serial \(serial) appears on line \(first) and line \(row.line); list each router once",
                     at: location)
                 continue
             }
-            firstLine[serial] = row.line
+            firstLine[RouterSerial.identity(serial)] = row.line
             records.append(DeviceRecord(serial: serial, connectedAt: connectedAt, location: location))
         }
         return records

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import LicenseKit
+
+/// `licensectl show TENANT|PLANFILE` (SPEC §6, §8 "Output"): one tenant's recorded state
+/// document, without replay, or a saved plan rendered exactly as the `plan` that wrote it printed.
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one tenant's recorded licenses and routers, or a saved plan file.",
+        discussion: """
+        An argument containing '.' or '/' is a plan file (written by `plan --out`, read relative \
+        to -C); anything else is a tenant name, shown from its state document as recorded (no \
+        replay to the current time; `status TENANT` shows it as of --at).
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, markdown
+    }
+
+    @Argument(help: ArgumentHelp("A tenant name, or a plan file (contains '.' or '/').", valueName: "TENANT|PLANFILE"))
+    var subject: String
+
+    @Option(name: .customShort("C"), help: ArgumentHelp("The license repo's root directory.", valueName: "DIR"))
+    var directory: String = "."
+
+    @Option(name: .customLong("state"), help: ArgumentHelp("The state directory, relative to -C.", valueName: "DIR"))
+    var state: String = "state"
+
+    @Option(help: "Output format: text, json or markdown.")
+    var format: Format = .text
+
+    @Flag(help: "Show full activation codes in text and Markdown output.")
+    var showCodes = false
+
+    func run() throws {
+        if subject.contains(".") || subject.contains("/") {
+            try showPlan()
+        } else {
+            try showTenant()
+        }
+    }
+
+    /// Prints the plan file as `plan --format <format>` printed it: the same renderers over the
+    /// recorded plan, its diagnostics on stderr.
+    private func showPlan() throws {
+        let path = subject.hasPrefix("/") ? subject : (directory as NSString).appendingPathComponent(subject)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            try Console.fail("cannot read plan file '\(subject)' (an argument containing '.' or '/' is a plan file; a tenant name has neither)")
+        }
+        let plan: Plan
+        do {
+            plan = try PlanJSON.decode(Array(data))
+        } catch {
+            try Console.fail("\(subject): \(error.message)")
+        }
+        switch format {
+        case .text:
+            Console.report(plan.diagnostics)
+            Console.out(PlanText.render(plan, showCodes: showCodes, includeDiagnostics: false))
+        case .json:
+            Console.report(plan.diagnostics)
+            PlanJSON.stream(plan, to: Console.out)
+        case .markdown:
+            Console.report(plan.diagnostics)
+            Console.out(PlanMarkdown.render(plan, showCodes: showCodes))
+        }
+    }
+
+    /// Prints the tenant's state document as recorded.
+    private func showTenant() throws {
+        let store = StateStore(root: directory, directory: state)
+        let states: [String: PriorState]
+        let problems: [Diagnostic]
+        do {
+            (states, problems) = try store.loadEach()
+        } catch {
+            try Console.failOnErrors(error.diagnostics)
+            return
+        }
+        try Console.failOnErrors(problems.filter { Workspace.stateTenant(of: $0) == subject })
+        guard let prior = states[subject] else {
+            let known = states.keys.sorted()
+            try Console.fail("tenant '\(subject)' has no state in \(state)/tenants; tenants with state: "
+                + (known.isEmpty ? "none (run apply first)" : known.prefix(10).joined(separator: ", ")
+                    + (known.count > 10 ? " and \(known.count - 10) more" : "")))
+        }
+        switch format {
+        case .text: Console.out(StateDocumentRender.text(prior.document, path: prior.path, showCodes: showCodes))
+        case .json: Console.out(prior.document.canonicalJSON())
+        case .markdown: Console.out(StateDocumentRender.markdown(prior.document, path: prior.path, showCodes: showCodes))
+        }
+    }
+}
