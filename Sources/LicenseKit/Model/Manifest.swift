@@ -66,10 +66,14 @@ public struct DesiredLicense: Sendable, Hashable {
     public var source: SourceLocation
     /// Where the `activate` value was given (the manifest entry or the import), for diagnostics.
     public var activationSource: SourceLocation?
+    /// A license already running in the platform (SPEC §4.8): its recorded history, from
+    /// `activated`/`expires` or the CSV's `activated_at`/`expires_at`; `nil` for a request.
+    /// When set, ``activation`` is `.at(adopted.activatedAt)` (SPEC §8: the same request).
+    public var adopted: AdoptedHistory?
 
     public init(code: ActivationCode, type: LicenseType, issued: Instant, term: Term = .oneYear,
                 activation: ActivationRequest? = nil, renew: Bool = false, order: String? = nil,
-                source: SourceLocation, activationSource: SourceLocation? = nil) {
+                source: SourceLocation, activationSource: SourceLocation? = nil, adopted: AdoptedHistory? = nil) {
         self.code = code
         self.type = type
         self.issued = issued
@@ -79,10 +83,36 @@ public struct DesiredLicense: Sendable, Hashable {
         self.order = order
         self.source = source
         self.activationSource = activationSource
+        self.adopted = adopted
+        if let adopted { self.activation = .at(adopted.activatedAt) }
     }
 
     /// `issued + P2Y`: after this instant the code can no longer be redeemed or activated (R5).
     public var stockExpiresAt: Instant { issued.adding(.twoYears) }
+}
+
+/// The platform's history of a license that already runs there (SPEC §4.8): when it was
+/// activated and, where it is not `activatedAt + term`, when it expires. Instants are UTC.
+public struct AdoptedHistory: Sendable, Hashable {
+    /// The platform's activation instant (`activated` / `activated_at`), ≤ the plan's `at`.
+    public var activatedAt: Instant
+    /// The platform's expiry (`expires` / `expires_at`); `nil` = `activatedAt + term`.
+    public var expiresAt: Instant?
+    /// Where `activated` (or the CSV row with `activated_at`) stands, for diagnostics.
+    public var source: SourceLocation
+    /// Where `expires` (or the CSV row with `expires_at`) stands, for diagnostics.
+    public var expiresSource: SourceLocation?
+
+    public init(activatedAt: Instant, expiresAt: Instant? = nil, source: SourceLocation,
+                expiresSource: SourceLocation? = nil) {
+        self.activatedAt = activatedAt
+        self.expiresAt = expiresAt
+        self.source = source
+        self.expiresSource = expiresSource
+    }
+
+    /// The expiry the license runs to: `expires`, else `activatedAt + term` (SPEC §4.8).
+    public func expiry(term: Term) -> Instant { expiresAt ?? activatedAt.adding(term) }
 }
 
 /// One router a tenant's manifest declares (its `routers` and its device list, merged).

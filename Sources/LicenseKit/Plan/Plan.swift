@@ -1,6 +1,8 @@
 /// The JSON `action` of a plan event, in their order at equal instants (SPEC §4.1).
 public enum Action: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case redeem
+    /// A license already running in the platform enters state with its history (SPEC §4.8).
+    case adopt
     case schedule
     case reschedule
     case unschedule
@@ -25,7 +27,10 @@ public enum Action: String, Sendable, Hashable, Codable, CaseIterable, Comparabl
 /// One event of a plan (SPEC §4.1, §6). Which optional fields are set depends on ``action``:
 /// `schedule` → `scheduledAt`; `reschedule` → `from`, `scheduledAt`; `activate`/`renew` →
 /// `expiresAt`; `notify` → `slot`, `expiresAt`; `reject`/`admit`/`remove` → `serial`, `reason`
-/// (reject only). Instants are UTC.
+/// (reject only); `adopt` → `activatedAt`, `expiresAt`, `status` and, when its status is
+/// `invalid`, `invalidatedAt` and `invalidatedBy` (SPEC §4.8, §8); an `invalidate` of a recorded
+/// Cloud Free by an adopted paid activation → `invalidatedAt` (that activation's instant, before
+/// `at`) and `invalidatedBy`. Instants are UTC.
 public struct PlanEvent: Sendable, Hashable, Codable {
     public var at: Instant
     public var action: Action
@@ -36,10 +41,20 @@ public struct PlanEvent: Sendable, Hashable, Codable {
     public var expiresAt: Instant?
     public var slot: Instant?
     public var reason: RejectionReason?
+    /// `adopt`: the platform's activation instant.
+    public var activatedAt: Instant?
+    /// `adopt`: the license's status at `at` after R2 (SPEC §8).
+    public var status: LicenseStatus?
+    /// `adopt` of an invalid Cloud Free, or `invalidate` by an adopted paid activation: the
+    /// paid activation's instant (SPEC §8).
+    public var invalidatedAt: Instant?
+    /// The paid license whose activation invalidated the Cloud Free (with ``invalidatedAt``).
+    public var invalidatedBy: ActivationCode?
 
     public init(at: Instant, action: Action, code: ActivationCode? = nil, serial: String? = nil,
                 scheduledAt: Instant? = nil, from: Instant? = nil, expiresAt: Instant? = nil,
-                slot: Instant? = nil, reason: RejectionReason? = nil) {
+                slot: Instant? = nil, reason: RejectionReason? = nil, activatedAt: Instant? = nil,
+                status: LicenseStatus? = nil, invalidatedAt: Instant? = nil, invalidatedBy: ActivationCode? = nil) {
         self.at = at
         self.action = action
         self.code = code
@@ -49,6 +64,10 @@ public struct PlanEvent: Sendable, Hashable, Codable {
         self.expiresAt = expiresAt
         self.slot = slot
         self.reason = reason
+        self.activatedAt = activatedAt
+        self.status = status
+        self.invalidatedAt = invalidatedAt
+        self.invalidatedBy = invalidatedBy
     }
 
     /// Tie order within a tenant: instant, then action order, then code or serial.
