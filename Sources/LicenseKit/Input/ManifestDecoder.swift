@@ -177,7 +177,9 @@ struct ManifestDecoder {
                             draft.devicesLocation = place(fileNode)
                         }
                         if let columnsNode = list["columns"] {
+                            let before = diagnostics.count
                             draft.devicesColumns = columnMapping(columnsNode, ManifestSchema.deviceColumns)
+                            if diagnostics.count > before { draft.devices = nil }
                         }
                     }
                 } else {
@@ -197,7 +199,10 @@ struct ManifestDecoder {
             draft.activationLocation = place(activateNode)
         }
         if let columnsNode = entry["columns"] {
+            let before = diagnostics.count
             draft.columns = columnMapping(columnsNode, ManifestSchema.salesColumns)
+            // A mapping with errors is not used to read the file under the standard names.
+            if diagnostics.count > before { draft.file = nil }
         }
         return draft
     }

@@ -130,6 +130,7 @@ enum CSVTable {
         // Map header fields to known columns: per column of `columns`, its field index.
         var fieldOf = [Int?](repeating: nil, count: columns.count)
         var ok = true
+        var ambiguous = false
         for (index, raw) in header.fields.enumerated() {
             let key = squash(raw)
             guard let c = columns.firstIndex(where: { $0.keys.contains(key) }) else { continue }
@@ -140,7 +141,7 @@ enum CSVTable {
                 diagnostics.error(
                     "column '\(raw.trimmingASCIIWhitespace())' matches both \(column.name) and \(columns[other].name); map each column to a header of its own in the manifest's 'columns'",
                     at: SourceLocation(file: path, line: header.line))
-                ok = false
+                ambiguous = true
                 continue
             }
             if let earlier = fieldOf[c] {
@@ -152,6 +153,9 @@ enum CSVTable {
             }
             fieldOf[c] = index
         }
+        // A header matching two columns says nothing more: the missing columns would only be
+        // its echo.
+        guard !ambiguous else { return [] }
         // An unknown column whose name is close to a known one the file lacks is most likely
         // a typo: its values would be ignored without a word (SPEC §3.2 ignores other columns).
         let known = columns.enumerated().flatMap { c, column in
