@@ -340,4 +340,18 @@ extension Fx {
             _ = try TenantState.decode(stateFile: Array(json.utf8), path: "state/tenants/acme.json")
         }
     }
+
+    // MARK: §6 — stale plans treat adopted instants like recorded ones
+
+    @Test func adopt_aSavedPlanIsStaleOnceAnAdoptedExpiryOrReminderSlotHasPassed() {
+        // Expires 2026-02-10: its slot 2026-02-08 lies between the plan and a late apply.
+        let repo = Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-02-10")]))
+        let at = Fx.t("2026-02-01")
+        let saved = Reconciler.plan(repo: repo, states: [:], at: at)
+        let fresh = Reconciler.plan(repo: repo, states: [:], at: at)
+        #expect(StalePlanCheck.reasons(saved: saved, fresh: fresh, states: [:], now: Fx.t("2026-02-01T12:00:00Z")) == [])
+        #expect(StalePlanCheck.reasons(saved: saved, fresh: fresh, states: [:], now: Fx.t("2026-02-09")) == [
+            "stale plan: tenant 'acme' has a reminder slot of 0000-****-0001 at 2026-02-08T00:00:00Z, after the plan's at 2026-02-01T00:00:00Z; the world moved on, plan again",
+        ])
+    }
 }
