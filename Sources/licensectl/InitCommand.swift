@@ -30,22 +30,38 @@ struct InitCommand: ParsableCommand {
     @Option(name: .customLong("label"), help: ArgumentHelp("A metadata label KEY=VALUE (repeatable).", valueName: "KEY=VALUE"))
     var labels: [String] = []
 
+    @Option(name: .customLong("column"), help: ArgumentHelp(
+        "The license list's own header for a column, e.g. activation_code=Aktivierungscode (repeatable).",
+        valueName: "COLUMN=HEADER"))
+    var columns: [String] = []
+
+    @Option(name: .customLong("device-column"), help: ArgumentHelp(
+        "The device list's own header for a column, e.g. serial=Seriennummer (repeatable).", valueName: "COLUMN=HEADER"))
+    var deviceColumns: [String] = []
+
     @OptionGroup var repo: RepoOptions
 
     func validate() throws {
-        for label in labels where !label.contains("=") {
-            throw ValidationError("--label '\(label)': expected KEY=VALUE")
+        for (option, values) in [("--label", labels), ("--column", columns), ("--device-column", deviceColumns)] {
+            for value in values where !value.contains("=") {
+                throw ValidationError("\(option) '\(value)': expected \(option == "--label" ? "KEY=VALUE" : "COLUMN=HEADER")")
+            }
+        }
+    }
+
+    private static func pairs(_ values: [String]) -> [(String, String)] {
+        values.map { value in
+            let parts = value.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
         }
     }
 
     func run() throws {
-        let pairs = labels.map { label -> (key: String, value: String) in
-            let parts = label.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-        }
         let request = TenantInit.Request(
             name: tenant, root: repo.directory, tenantsDirectory: repo.tenants, licenses: licenses,
-            devices: devices, contacts: contacts, labels: pairs)
+            devices: devices, contacts: contacts, labels: Self.pairs(labels).map { (key: $0.0, value: $0.1) },
+            licenseColumns: Self.pairs(columns).map { (column: $0.0, header: $0.1) },
+            deviceColumns: Self.pairs(deviceColumns).map { (column: $0.0, header: $0.1) })
         var diagnostics: [Diagnostic] = []
         guard let outcome = TenantInit.run(request, diagnostics: &diagnostics) else {
             try Console.failOnErrors(diagnostics)

@@ -172,4 +172,41 @@ import Testing
         }
         #expect(changedPaths(before, repo.files()) == [])
     }
+
+    @Test func initMapsAVendorsOwnHeadersWithColumnAndDeviceColumn() throws {
+        let repo = try TempRepo(label: "adopt-init-columns")
+        defer { repo.remove() }
+        try repo.write("fixtures/l.csv", "\u{FEFF}Aktivierungscode;Produkt;Ausstellungsdatum;Aktiviert am\r\n1A2B-3C4D-0001;Cloud Basic 1;01.10.2025;02.10.2025\r\n")
+        try repo.write("fixtures/d.csv", "Seriennummer;Online seit\r\n00A0BA000001;03.10.2025\r\n")
+        let run = try licensectl([
+            "init", "werk", "-C", repo.root, "--licenses", "fixtures/l.csv", "--devices", "fixtures/d.csv",
+            "--column", "activation_code=Aktivierungscode", "--column", "license_type=Produkt",
+            "--column", "issued=Ausstellungsdatum", "--column", "activated_at=Aktiviert am",
+            "--device-column", "serial=Seriennummer", "--device-column", "connected_at=Online seit",
+        ])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.hasPrefix("Wrote tenants/werk.yaml: 1 license (1 running in the platform, 0 to redeem as available), 1 router."))
+        #expect(try repo.read("tenants/werk.yaml").hasSuffix("""
+              imports:
+                - file: "../fixtures/l.csv"
+                  columns:
+                    activation_code: "Aktivierungscode"
+                    license_type: "Produkt"
+                    issued: "Ausstellungsdatum"
+                    activated_at: "Aktiviert am"
+              devices:
+                file: "../fixtures/d.csv"
+                columns:
+                  serial: "Seriennummer"
+                  connected_at: "Online seit"
+
+            """))
+        let plan = try licensectl(["plan", "-C", repo.root, "--at", "2026-01-01", "--format", "json"])
+        #expect(plan.status == 0, "\(plan)")
+        #expect(plan.stdout.contains("\"activatedAt\": \"2025-10-02T00:00:00Z\""))
+        let unknown = try licensectl(["init", "other", "-C", repo.root, "--licenses", "fixtures/l.csv", "--column", "activation_cod=X"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("--column activation_cod=…: unknown column (did you mean 'activation_code'?)"), "\(unknown)")
+        #expect(!repo.exists("tenants/other.yaml"))
+    }
 }

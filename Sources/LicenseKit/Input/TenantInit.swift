@@ -28,9 +28,17 @@ public enum TenantInit {
         public var contacts: [String]
         /// `metadata.labels`, in the order given.
         public var labels: [(key: String, value: String)]
+        /// The license list's own header names (`imports[].columns`, SPEC §3.2): column → header.
+        public var licenseColumns: [(column: String, header: String)]
+        /// The device list's own header names (`devices.columns`, SPEC §3.3): column → header.
+        public var deviceColumns: [(column: String, header: String)]
 
         public init(name: String, root: String, tenantsDirectory: String = "tenants", licenses: String,
-                    devices: String? = nil, contacts: [String] = [], labels: [(key: String, value: String)] = []) {
+                    devices: String? = nil, contacts: [String] = [], labels: [(key: String, value: String)] = [],
+                    licenseColumns: [(column: String, header: String)] = [],
+                    deviceColumns: [(column: String, header: String)] = []) {
+            self.licenseColumns = licenseColumns
+            self.deviceColumns = deviceColumns
             self.name = name
             self.root = root
             self.tenantsDirectory = tenantsDirectory
@@ -75,6 +83,13 @@ public enum TenantInit {
         for label in request.labels where label.key.isEmpty {
             diagnostics.append(.error("--label '=\(label.value)': expected KEY=VALUE with a non-empty key"))
         }
+        let licenseMapping = mapping(request.licenseColumns, ManifestSchema.salesColumns, option: "--column",
+                                     diagnostics: &diagnostics)
+        let deviceMapping = mapping(request.deviceColumns, ManifestSchema.deviceColumns, option: "--device-column",
+                                    diagnostics: &diagnostics)
+        if !request.deviceColumns.isEmpty, request.devices == nil {
+            diagnostics.append(.error("--device-column needs --devices FILE"))
+        }
         guard let paths = RepoPaths(root: request.root) else {
             diagnostics.append(.error("repository root '\(request.root)' not found"))
             return nil
@@ -94,10 +109,11 @@ public enum TenantInit {
         var routers: [DeviceRecord] = []
         if let licenses, let bytes = LicenseRepoLoader.readBytes(licenses.absolute) {
             var rejected = Set<ActivationCode>()
-            records = SalesCSVReader.read(bytes, path: licenses.relative, diagnostics: engine, rejected: &rejected)
+            records = SalesCSVReader.read(bytes, path: licenses.relative, mapping: licenseMapping, diagnostics: engine,
+                                          rejected: &rejected)
         }
         if let devices, let bytes = LicenseRepoLoader.readBytes(devices.absolute) {
-            routers = DeviceListReader.read(bytes, path: devices.relative, diagnostics: engine)
+            routers = DeviceListReader.read(bytes, path: devices.relative, mapping: deviceMapping, diagnostics: engine)
         }
         let found = engine.diagnostics
         diagnostics += found.filter { $0.severity == .error }
@@ -117,6 +133,7 @@ public enum TenantInit {
         let text = manifest(name: name, labels: request.labels, contacts: request.contacts,
                             licenses: relativePath(from: tenantsFolder, to: licenses.absolute),
                             devices: devices.map { relativePath(from: tenantsFolder, to: $0.absolute) },
+                            licenseColumns: request.licenseColumns, deviceColumns: request.deviceColumns,
                             command: commandLine(request))
         if let problem = createExclusively(tenantsFolder + "/" + name + ".yaml", text: text) {
             diagnostics.append(.error("cannot write \(relative): \(problem)"))
@@ -129,7 +146,8 @@ public enum TenantInit {
 
     /// The manifest's text: values quoted as JSON strings (valid YAML, never retyped).
     static func manifest(name: String, labels: [(key: String, value: String)], contacts: [String],
-                         licenses: String, devices: String?, command: String) -> String {
+                         licenses: String, devices: String?, licenseColumns: [(column: String, header: String)] = [],
+                         deviceColumns: [(column: String, header: String)] = [], command: String) -> String {
         func q(_ s: String) -> String { OrderedJSON.quote(s) }
         var lines = [
             "# Written by `\(command)`: a tenant already running in the platform.",
@@ -150,8 +168,47 @@ public enum TenantInit {
         }
         lines.append("  imports:")
         lines.append("    - file: \(q(licenses))")
-        if let devices { lines.append("  devices: \(q(devices))") }
+        if !licenseColumns.isEmpty {
+            lines.append("      columns:")
+            for entry in licenseColumns { lines.append("        \(entry.column): \(q(entry.header))") }
+        }
+        if let devices {
+            if deviceColumns.isEmpty {
+                lines.append("  devices: \(q(devices))")
+            } else {
+                lines.append("  devices:")
+                lines.append("    file: \(q(devices))")
+                lines.append("    columns:")
+                for entry in deviceColumns { lines.append("      \(entry.column): \(q(entry.header))") }
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `--column COLUMN=HEADER` pairs as a ``ColumnMapping``; a column the schema does not know,
+    /// a column given twice or an empty header is an error.
+    private static func mapping(_ pairs: [(column: String, header: String)], _ schema: ObjectSchema, option: String,
+                                diagnostics: inout [Diagnostic]) -> ColumnMapping? {
+        guard !pairs.isEmpty else { return nil }
+        var mapping = ColumnMapping()
+        // No manifest place yet: a missing header is reported at the CSV's header line.
+        let place = SourceLocation(file: "", line: 0)
+        for field in schema.fields {
+            let given = pairs.filter { $0.column == field.key }
+            if given.count > 1 { diagnostics.append(.error("\(option) \(field.key) is given twice; give each column once")) }
+            guard let pair = given.first else { continue }
+            guard !CSVTable.squash(pair.header).isEmpty else {
+                diagnostics.append(.error("\(option) \(field.key)='\(pair.header)': expected the file's header name for this column"))
+                continue
+            }
+            mapping.entries.append(ColumnMapping.Entry(column: field.key, header: pair.header, location: place))
+        }
+        for pair in pairs where schema.index(of: pair.column) == nil {
+            let known = schema.fields.map(\.key).joined(separator: ", ")
+            let hint = ManifestDecoder.suggestion(for: pair.column, among: schema.fields.map(\.key)).map { " (did you mean '\($0)'?)" } ?? ""
+            diagnostics.append(.error("\(option) \(pair.column)=…: unknown column\(hint); expected one of: \(known)"))
+        }
+        return mapping
     }
 
     private static func commandLine(_ request: Request) -> String {

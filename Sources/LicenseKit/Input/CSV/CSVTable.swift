@@ -175,7 +175,7 @@ enum CSVTable {
             let entry = mapping?.entries.first { $0.column == column.name }
             diagnostics.error(
                 "columns: \(column.name) is mapped to '\(entry?.header ?? "")', but \(path) has no such column; found columns \(found)",
-                at: entry?.location ?? SourceLocation(file: path, line: header.line))
+                at: entry.flatMap { $0.location.file.isEmpty ? nil : $0.location } ?? SourceLocation(file: path, line: header.line))
             ok = false
         }
         for (c, column) in columns.enumerated() where column.required && !column.mapped && fieldOf[c] == nil {
