@@ -209,4 +209,27 @@ import Testing
         #expect(unknown.stderr.contains("--column activation_cod=…: unknown column (did you mean 'activation_code'?)"), "\(unknown)")
         #expect(!repo.exists("tenants/other.yaml"))
     }
+
+    @Test func aSavedAdoptingPlanIsAppliedAsPlanned() throws {
+        let repo = try TempRepo(label: "adopt-planfile")
+        defer { repo.remove() }
+        // Far from the real clock: no time-driven instant between plan and apply (SPEC §6).
+        try repo.write("fixtures/l.csv", """
+            code,type,issued,term,activated_at
+            1A2B-3C4D-0001,Cloud Free,2025-01-01,P1Y,2025-01-02
+            1A2B-3C4D-0002,Cloud Basic 25,2025-01-01,P5Y,2025-02-01T10:00:00Z
+
+            """)
+        #expect(try licensectl(["init", "acme", "-C", repo.root, "--licenses", "fixtures/l.csv"]).status == 0)
+        let plan = try licensectl(["plan", "-C", repo.root, "--out", "p.json"])
+        #expect(plan.status == 0, "\(plan)")
+        let apply = try licensectl(["apply", "-C", repo.root, "p.json"])
+        #expect(apply.status == 0, "\(apply)")
+        let state = try repo.read("state/tenants/acme.json")
+        #expect(state.contains("\"invalidatedAt\": \"2025-02-01T10:00:00Z\""), "\(state)")
+        #expect(state.contains("\"expiresAt\": \"2030-02-01T10:00:00Z\""), "\(state)")
+        let journal = try repo.read("state/journal.jsonl")
+        #expect(journal.contains("\"action\":\"adopt\""), "\(journal)")
+        #expect(journal.contains("\"invalidatedBy\":\"1A2B-3C4D-0002\""), "\(journal)")
+    }
 }

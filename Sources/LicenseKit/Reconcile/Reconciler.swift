@@ -263,6 +263,10 @@ struct TenantPlanner {
             differences.append("issued \(d.issued.dateString) (recorded \(record.issued.dateString))")
         }
         if d.term != record.term { differences.append("term \(d.term) (recorded \(record.term))") }
+        if record.adoptedAt != nil, !record.renew, let history = d.adopted, let recorded = record.expiresAt,
+           history.expiry(term: record.term) != recorded {
+            differences.append("expiry \(history.expiry(term: record.term)) (recorded \(recorded))")
+        }
         if !differences.isEmpty {
             diagnostics.append(.warning(
                 "\(d.code.masked) was redeemed with other values; the manifest now gives \(differences.joined(separator: ", ")); state keeps the recorded ones — restore them, or redeem a new code",

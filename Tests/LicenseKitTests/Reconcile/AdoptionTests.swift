@@ -274,6 +274,17 @@ extension Fx {
         #expect(Fx.tenantPlan(plan)?.changed == false)
     }
 
+    @Test func adopt_anEditedExpiryAfterAdoptionKeepsTheRecordedOneWithAWarning() {
+        let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01")])), at: "2026-02-01")
+        let edited = Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01", expires: "2026-07-01")]))
+        let plan = Fx.apply(edited, first.states, at: "2026-02-02").plan
+        #expect(Fx.errors(plan).isEmpty)
+        #expect(Fx.warnings(plan) == [.warning(
+            "0000-****-0001 was redeemed with other values; the manifest now gives expiry 2026-07-01T00:00:00Z (recorded 2026-06-01T00:00:00Z); state keeps the recorded ones — restore them, or redeem a new code",
+            at: Fx.loc(11))])
+        #expect(Fx.license(plan, 1)?.expiresAt == Fx.t("2026-06-01"))
+    }
+
     @Test func adopt_aRequestActivatedByLicensectlIsTheSameAsActivatedAtItsInstant() {
         let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)])), at: "2026-02-01")
         let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.adopted(1, issued: "2026-01-01", activated: "2026-02-01")])),
