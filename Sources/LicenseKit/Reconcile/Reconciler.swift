@@ -434,7 +434,7 @@ struct TenantPlanner {
                 if let earlier = paid.first(where: { $0.at < start && adoptedNow.contains($0.code) }) {
                     diagnostics.append(.error(
                         "\(earlier.code.masked) was activated at \(earlier.at), before Cloud Free \(l.code.masked) recorded as activated at \(start); the platform refuses Cloud Free after a paid activation — check activated of \(earlier.code.masked)",
-                        at: step.desired[earlier.code]?.adopted?.source ?? step.desired[earlier.code]?.source ?? prior.map { SourceLocation(file: $0.path, line: 1) }))
+                        at: step.desired[earlier.code]?.adopted?.source ?? step.desired[earlier.code]?.source ?? stateLocation))
                     continue
                 }
             }

@@ -42,11 +42,13 @@ public enum DeviceListReader {
     ///   - bytes: the file's content.
     ///   - path: the path relative to the repo root, used in diagnostics and locations.
     /// - Returns: the valid records in file order.
-    ///   - mapping: the manifest's `devices.columns` (SPEC §3.1, §8), if any.
     public static func read(_ bytes: [UInt8], path: String, diagnostics: DiagnosticsEngine) -> [DeviceRecord] {
         read(bytes, path: path, mapping: nil, diagnostics: diagnostics)
     }
 
+    /// ``read(_:path:diagnostics:)`` with the manifest's `devices.columns` (SPEC §3.1, §8): a
+    /// mapped header replaces that column's standard names; one the file lacks is an error at
+    /// the mapping.
     static func read(_ bytes: [UInt8], path: String, mapping: ColumnMapping?, diagnostics: DiagnosticsEngine) -> [DeviceRecord] {
         var records: [DeviceRecord] = []
         var firstLine: [String: Int] = [:]
