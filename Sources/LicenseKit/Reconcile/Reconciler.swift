@@ -426,8 +426,9 @@ struct TenantPlanner {
             let adopted = adoptedNow.contains(l.code)
             // An adopted Free is judged on its whole history (R2 before expiry, SPEC §8); a
             // recorded one only while active (expired or invalid ones are never rewritten).
+            // A Free this plan activates (or restarts) is judged by the R2 check of requests.
             guard l.type.invalidatedByPaid, l.status == .active || (adopted && l.status == .expired), l.archivedAt == nil,
-                  let start = l.activatedAt, let end = l.expiresAt else { continue }
+                  !activatedNow.contains(l.code), let start = l.activatedAt, let end = l.expiresAt else { continue }
             if !adopted {
                 // A recorded Cloud Free: an adopted paid activation before it means the platform
                 // would have refused the Free (SPEC §8).

@@ -158,6 +158,17 @@ extension Fx {
             at: Fx.loc(12, column: 18))])
     }
 
+    @Test func adopt_aCloudFreeActivatedNowAfterAnAdoptedPaidActivationIsOneError() {
+        let repo = Fx.repo(Fx.tenant("acme", [
+            Fx.lic(1, .cloudFree, issued: "2025-01-01", activate: .immediately),
+            Fx.adopted(2, activated: "2025-05-01"),
+        ]))
+        let plan = Fx.apply(repo, at: "2025-12-01").plan
+        #expect(Fx.errors(plan) == [.error(
+            "cannot activate Cloud Free 0000-****-0001 at 2025-12-01T00:00:00Z: tenant 'acme' has its first paid activation at 2025-05-01T00:00:00Z; Cloud Free never follows a paid license",
+            at: Fx.loc(11, column: 17))])
+    }
+
     @Test(arguments: ["2025-05-01", "2025-06-01"])
     func adopt_anAdoptedCloudFreeActivatedAtOrAfterPaidSinceIsAnError(freeActivated: String) {
         let repo = Fx.repo(Fx.tenant("acme", [
