@@ -62,36 +62,45 @@ public enum LicenseRepoLoader {
         }
         var manifests = parsed.values()
 
-        // 2. CSV files, each read once, in parallel.
+        // 2. CSV files, each read once per column mapping, in parallel.
         var csvFiles: [String: CSVJob] = [:]
         for manifest in manifests {
             diagnostics += manifest.diagnostics
             for draft in manifest.drafts {
                 for entry in draft.imports {
                     guard let file = entry.file else { continue }
-                    csvFiles[file.relative, default: CSVJob(file: file, firstUse: entry.location)].sales = true
+                    csvFiles[csvReadingKey(file, entry.columns),
+                             default: CSVJob(file: file, firstUse: entry.location, mapping: entry.columns)].sales = true
                 }
                 if let file = draft.devices {
-                    csvFiles[file.relative, default: CSVJob(file: file, firstUse: draft.devicesLocation ?? draft.nameLocation)].devices = true
+                    csvFiles[csvReadingKey(file, draft.devicesColumns),
+                             default: CSVJob(file: file, firstUse: draft.devicesLocation ?? draft.nameLocation,
+                                             mapping: draft.devicesColumns)].devices = true
                 }
             }
         }
-        let jobs = csvFiles.values.sorted { $0.file.relative < $1.file.relative }
+        let jobs = csvFiles.sorted { $0.key < $1.key }
         let csvEngine = DiagnosticsEngine()
         let csvResults = ParallelSlots<CSVResult>(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            csvResults.set(index, readCSV(jobs[index], diagnostics: csvEngine))
+            csvResults.set(index, readCSV(jobs[index].value, diagnostics: csvEngine))
         }
         var sales: [String: [SalesCodeRecord]] = [:]
         var rejectedCodes: [String: Set<ActivationCode>] = [:]
         var devices: [String: [DeviceRecord]] = [:]
         var digestInputs: [(String, [UInt8])] = manifests.compactMap { m in m.bytes.map { (m.relative, $0) } }
-        for (job, result) in zip(jobs, csvResults.values()) {
-            if let bytes = result.bytes { digestInputs.append((job.file.relative, bytes)) }
-            if let problem = result.problem { diagnostics.append(problem) }
-            sales[job.file.relative] = result.sales
-            if !result.rejectedCodes.isEmpty { rejectedCodes[job.file.relative] = result.rejectedCodes }
-            devices[job.file.relative] = result.devices
+        var digested = Set<String>()
+        for ((key, job), result) in zip(jobs, csvResults.values()) {
+            // A file read under two column mappings is one input of the digest (SPEC §8).
+            if let bytes = result.bytes, digested.insert(job.file.relative).inserted {
+                digestInputs.append((job.file.relative, bytes))
+            }
+            if let problem = result.problem, digested.insert("\u{0}unreadable:" + job.file.relative).inserted {
+                diagnostics.append(problem)
+            }
+            if job.sales { sales[key] = result.sales }
+            if !result.rejectedCodes.isEmpty { rejectedCodes[key] = result.rejectedCodes }
+            if job.devices { devices[key] = result.devices }
         }
         diagnostics += csvEngine.diagnostics
 
@@ -297,6 +306,8 @@ public enum LicenseRepoLoader {
     private struct CSVJob: Sendable {
         var file: ResolvedFile
         var firstUse: SourceLocation
+        /// The manifest's `columns` for this reading (SPEC §3.2, §8).
+        var mapping: ColumnMapping?
         var sales = false
         var devices = false
     }
@@ -416,10 +427,13 @@ public enum LicenseRepoLoader {
         }
         var result = CSVResult(bytes: bytes)
         if job.sales {
-            result.sales = SalesCSVReader.read(bytes, path: job.file.relative, diagnostics: diagnostics,
-                                               rejected: &result.rejectedCodes)
+            result.sales = SalesCSVReader.read(bytes, path: job.file.relative, mapping: job.mapping,
+                                               diagnostics: diagnostics, rejected: &result.rejectedCodes)
         }
-        if job.devices { result.devices = DeviceListReader.read(bytes, path: job.file.relative, diagnostics: diagnostics) }
+        if job.devices {
+            result.devices = DeviceListReader.read(bytes, path: job.file.relative, mapping: job.mapping,
+                                                   diagnostics: diagnostics)
+        }
         return result
     }
 

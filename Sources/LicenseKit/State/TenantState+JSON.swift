@@ -10,7 +10,7 @@ struct StateDecodeError: Error, Sendable, Equatable {
 extension LicenseRecord {
     var jsonValue: JSONValue {
         func instant(_ i: Instant?) -> JSONValue { i.map { .string($0.description) } ?? .null }
-        return .object([
+        var members: [String: JSONValue] = [
             "code": .string(code.canonical),
             "type": .string(type.rawValue),
             "capacity": .int(capacity),
@@ -28,7 +28,10 @@ extension LicenseRecord {
             "renew": .bool(renew),
             "remindersSent": .array(remindersSent.map { .string($0.description) }),
             "source": .string(source),
-        ])
+        ]
+        // Only on adopted licenses (SPEC §8): other documents keep their bytes.
+        if let adoptedAt { members["adoptedAt"] = .string(adoptedAt.description) }
+        return .object(members)
     }
 }
 
@@ -147,14 +150,14 @@ private struct JSONFields {
     let path: String
     let members: [(key: String, value: JSONNode)]
 
-    init(_ node: JSONNode, path: String, keys: [String]) throws(StateDecodeError) {
+    init(_ node: JSONNode, path: String, keys: [String], optional: [String] = []) throws(StateDecodeError) {
         guard case .object(let list) = node.kind else {
             throw StateDecodeError(message: "\(path.isEmpty ? "document" : path): expected an object, found \(node.kindName)", offset: node.offset)
         }
         self.node = node
         self.path = path
-        for (key, value) in list where !keys.contains(key) {
-            throw StateDecodeError(message: "\(path.isEmpty ? key : path + "." + key): unknown key (expected one of \(keys.sorted().joined(separator: ", ")))", offset: value.offset)
+        for (key, value) in list where !keys.contains(key) && !optional.contains(key) {
+            throw StateDecodeError(message: "\(path.isEmpty ? key : path + "." + key): unknown key (expected one of \((keys + optional).sorted().joined(separator: ", ")))", offset: value.offset)
         }
         // The members as listed (the parser refused duplicates): looked up by a scan, which
         // for objects of up to ~20 keys costs less than building a dictionary per object.
@@ -163,6 +166,9 @@ private struct JSONFields {
             throw StateDecodeError(message: "\(path.isEmpty ? "document" : path): missing key '\(key)'", offset: node.offset)
         }
     }
+
+    /// Whether the object has `key` (for optional keys).
+    func has(_ key: String) -> Bool { members.contains { $0.key == key } }
 
     func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
@@ -232,6 +238,8 @@ private let tenantKeys = ["formatVersion", "tenant", "lineage", "serial", "appli
 private let licenseKeys = ["code", "type", "capacity", "status", "issued", "term", "activation", "stockExpiresAt",
                            "redeemedAt", "scheduledAt", "activatedAt", "expiresAt", "invalidatedAt", "archivedAt",
                            "renew", "remindersSent", "source"]
+/// Keys a license may have besides ``licenseKeys`` (SPEC §8: `adoptedAt` only on adopted ones).
+private let optionalLicenseKeys = ["adoptedAt"]
 private let routerKeys = ["serial", "connectedAt", "status", "reason"]
 private let summaryKeys = ["mode", "capacity", "online", "offline"]
 
@@ -315,7 +323,7 @@ extension TenantState {
 
 extension LicenseRecord {
     fileprivate init(node: JSONNode, path: String) throws(StateDecodeError) {
-        let f = try JSONFields(node, path: path, keys: licenseKeys)
+        let f = try JSONFields(node, path: path, keys: licenseKeys, optional: optionalLicenseKeys)
         let codeText = try f.string("code")
         guard let code = try? ActivationCode(parsing: codeText), code.canonical == codeText else {
             throw f.wrong("code", "an activation code XXXX-XXXX-XXXX")
@@ -354,7 +362,12 @@ extension LicenseRecord {
                   redeemedAt: try f.instant("redeemedAt"), scheduledAt: try f.optionalInstant("scheduledAt"),
                   activatedAt: try f.optionalInstant("activatedAt"), expiresAt: try f.optionalInstant("expiresAt"),
                   invalidatedAt: try f.optionalInstant("invalidatedAt"), archivedAt: try f.optionalInstant("archivedAt"),
-                  renew: try f.bool("renew"), remindersSent: reminders, source: try f.string("source"))
+                  renew: try f.bool("renew"), remindersSent: reminders, source: try f.string("source"),
+                  adoptedAt: f.has("adoptedAt") ? try f.instant("adoptedAt") : nil)
+        if adoptedAt != nil, activatedAt == nil {
+            throw StateDecodeError(message: "\(path).adoptedAt: only an activated license is adopted, but activatedAt is null",
+                                   offset: f.node("adoptedAt").offset)
+        }
         try checkLifecycle(f, path: path)
     }
 

@@ -17,6 +17,28 @@ struct CSVColumn: Sendable {
         self.required = required
         self.keys = ([name] + synonyms).map(CSVTable.squash)
     }
+
+    /// The column matched by one header name of the file instead of its names (SPEC §8
+    /// "Inputs": a mapped name replaces the canonical name and every synonym).
+    init(name: String, mappedTo header: String, required: Bool) {
+        self.name = name
+        self.synonyms = []
+        self.required = required
+        self.keys = [CSVTable.squash(header)]
+        self.mapped = true
+    }
+
+    /// Whether ``keys`` is a manifest's `columns` mapping rather than the standard names.
+    var mapped = false
+
+    /// `columns` with the manifest's mapping applied (SPEC §3.2 `columns`).
+    static func applying(_ mapping: ColumnMapping?, to columns: [CSVColumn]) -> [CSVColumn] {
+        guard let mapping, !mapping.isEmpty else { return columns }
+        return columns.map { column in
+            guard let entry = mapping.entries.first(where: { $0.column == column.name }) else { return column }
+            return CSVColumn(name: column.name, mappedTo: entry.header, required: column.required)
+        }
+    }
 }
 
 /// One data row of a CSV file: the line of its first physical line and the trimmed values of the
@@ -47,8 +69,11 @@ enum CSVTable {
     ///   - bytes: the file's content.
     ///   - path: the repo-relative path used in diagnostics.
     ///   - columns: the columns this kind of file has; unknown columns are ignored.
-    static func read(_ bytes: [UInt8], path: String, columns: [CSVColumn],
+    ///   - mapping: the manifest's `columns` for this file; a mapped header the file lacks is an
+    ///     error at the mapping's place (SPEC §8 "Inputs").
+    static func read(_ bytes: [UInt8], path: String, columns standard: [CSVColumn], mapping: ColumnMapping? = nil,
                      diagnostics: DiagnosticsEngine) -> [CSVRow] {
+        let columns = CSVColumn.applying(mapping, to: standard)
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         if let bad = firstInvalidUTF8(body) {
@@ -105,10 +130,20 @@ enum CSVTable {
         // Map header fields to known columns: per column of `columns`, its field index.
         var fieldOf = [Int?](repeating: nil, count: columns.count)
         var ok = true
+        var ambiguous = false
         for (index, raw) in header.fields.enumerated() {
             let key = squash(raw)
             guard let c = columns.firstIndex(where: { $0.keys.contains(key) }) else { continue }
             let column = columns[c]
+            if let other = columns.indices.first(where: { $0 > c && columns[$0].keys.contains(key) }) {
+                // Only possible with a mapping: a header that is one column's mapped name and
+                // another's standard name (SPEC §8 "Inputs").
+                diagnostics.error(
+                    "column '\(raw.trimmingASCIIWhitespace())' matches both \(column.name) and \(columns[other].name); map each column to a header of its own in the manifest's 'columns'",
+                    at: SourceLocation(file: path, line: header.line))
+                ambiguous = true
+                continue
+            }
             if let earlier = fieldOf[c] {
                 diagnostics.error(
                     "columns '\(header.fields[earlier].trimmingASCIIWhitespace())' and '\(raw.trimmingASCIIWhitespace())' both give \(column.name); keep one of them",
@@ -118,6 +153,9 @@ enum CSVTable {
             }
             fieldOf[c] = index
         }
+        // A header matching two columns says nothing more: the missing columns would only be
+        // its echo.
+        guard !ambiguous else { return [] }
         // An unknown column whose name is close to a known one the file lacks is most likely
         // a typo: its values would be ignored without a word (SPEC §3.2 ignores other columns).
         let known = columns.enumerated().flatMap { c, column in
@@ -132,7 +170,15 @@ enum CSVTable {
                 "column '\(raw.trimmingASCIIWhitespace())' is not one licensectl reads (did you mean '\(entry.spelled)'?); its values are ignored",
                 at: SourceLocation(file: path, line: header.line))
         }
-        for (c, column) in columns.enumerated() where column.required && fieldOf[c] == nil {
+        for (c, column) in columns.enumerated() where column.mapped && fieldOf[c] == nil {
+            let found = header.fields.map { "'\($0.trimmingASCIIWhitespace())'" }.joined(separator: ", ")
+            let entry = mapping?.entries.first { $0.column == column.name }
+            diagnostics.error(
+                "columns: \(column.name) is mapped to '\(entry?.header ?? "")', but \(path) has no such column; found columns \(found)",
+                at: entry.flatMap { $0.location.file.isEmpty ? nil : $0.location } ?? SourceLocation(file: path, line: header.line))
+            ok = false
+        }
+        for (c, column) in columns.enumerated() where column.required && !column.mapped && fieldOf[c] == nil {
             let found = header.fields.map { "'\($0.trimmingASCIIWhitespace())'" }.joined(separator: ", ")
             diagnostics.error(
                 "missing required column '\(column.name)' (also accepted: \(column.synonyms.joined(separator: ", "))); found columns \(found)",
