@@ -95,10 +95,11 @@ struct ApplyCommand: ParsableCommand {
             Console.out("No changes. State is up to date.\n")
             return
         }
-        // The outbox must be usable before state changes: a reminder recorded as sent but never
-        // written would be lost for good.
+        // Messages are written completely and durably (fsync) before state records their
+        // reminders as sent: a reminder recorded but never written would be lost for good
+        // (SPEC §8 "Apply and the lock"). A failed write is exit 1 with no state written.
         let mails = plan.tenants.compactMap { ReminderMailer.message(for: $0, at: plan.at, from: mailFrom) }
-        if outbox != nil, !mails.isEmpty { try prepareOutbox() }
+        if outbox != nil, !mails.isEmpty { try writeOutbox(mails) }
         let result: StateStore.ApplyResult
         do {
             result = try store.write(plan, lock: lock)
@@ -107,7 +108,6 @@ struct ApplyCommand: ParsableCommand {
             return
         }
         Console.report(result.warnings)
-        try writeOutbox(mails)
         var summary = "Apply complete at \(plan.at): \(result.written.count) tenant file(s) written, "
             + "\(result.journalLines) journal line(s)"
         if outbox != nil { summary += ", \(mails.count) reminder e-mail(s)" }
@@ -149,27 +149,27 @@ struct ApplyCommand: ParsableCommand {
         return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
     }
 
-    /// Creates the outbox folder (and checks it is a writable folder) before anything is applied.
-    private func prepareOutbox() throws {
-        guard let outbox else { return }
-        let folder = repo.resolve(outbox)
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { try Console.fail("--outbox '\(outbox)' is a file, not a folder; nothing was written") }
-        } else if (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) == nil {
-            try Console.fail("--outbox '\(outbox)': cannot create the folder; nothing was written")
-        }
-        guard access(folder, W_OK) == 0 else { try Console.fail("--outbox '\(outbox)' is not writable; nothing was written") }
-    }
-
     /// Writes one `.eml` per tenant with reminders due and contacts (a tenant without contacts
-    /// gets none; the plan already warned).
+    /// gets none; the plan already warned), each atomically and fsynced, into the outbox folder
+    /// (created when missing; a relative one must lie inside the repo root).
+    ///
+    /// - Throws: `ExitCode.failure` after printing why, before any state is written.
     private func writeOutbox(_ mails: [ReminderMail]) throws {
         guard let outbox else { return }
-        let folder = repo.resolve(outbox)
+        let folder: Int32
+        do {
+            folder = try OutputFile.openOutbox(outbox, root: repo.directory)
+        } catch {
+            try Console.fail("--outbox '\(outbox)': \(error.reason); nothing was written")
+        }
+        defer { _ = close(folder) }
         for mail in mails {
-            try FileOutput.write(mail.contents, to: (folder as NSString).appendingPathComponent(mail.fileName),
-                                 shown: (outbox as NSString).appendingPathComponent(mail.fileName))
+            do {
+                try OutputFile.write([mail.contents], in: folder, name: mail.fileName, mode: 0o600)
+            } catch {
+                let shown = (outbox as NSString).appendingPathComponent(mail.fileName)
+                try Console.fail("cannot write '\(shown)': \(error.reason); no state was written")
+            }
         }
     }
 }

@@ -276,7 +276,17 @@ extension TenantState {
                         offset: item.member("status")?.offset ?? item.offset)
                 }
             }
+            if let violation = license.invariantViolation(appliedAt: appliedAt) {
+                throw StateDecodeError(message: "licenses[\(i)].\(violation.field): \(violation.message)",
+                                       offset: item.member(violation.field)?.offset ?? item.offset)
+            }
             licenses.append(license)
+        }
+        for (key, instant) in [("paidSince", paidSince), ("retiredAt", retiredAt)] {
+            if let instant, instant > appliedAt {
+                throw StateDecodeError(message: "\(key): \(instant) is after appliedAt \(appliedAt); an apply records only what happened by its at",
+                                       offset: f.node(key).offset)
+            }
         }
         var routers = [RouterRecord]()
         var serials = Set<String>()
@@ -380,6 +390,55 @@ extension LicenseRecord {
         case .available, .expired:
             break
         }
+    }
+}
+
+extension LicenseRecord {
+    /// A broken invariant of a recorded license (SPEC §8 "State", §4.1), or `nil`: the field to
+    /// blame and what is wrong with it. A state document breaking one is invalid (SPEC §4.5).
+    ///
+    /// - `archivedAt` only on terminal (`expired`, `invalid`) licenses;
+    /// - `invalidatedAt` only on `invalid` licenses;
+    /// - `activatedAt` only on activated (`active`, `expired`, `invalid`) licenses;
+    /// - `renew: true` only on Cloud Free;
+    /// - instants in order: `redeemedAt`, `activatedAt`, `invalidatedAt`, `archivedAt` and every
+    ///   reminder sent at or before the document's `appliedAt`; `activatedAt` before `expiresAt`
+    ///   and at or before `invalidatedAt`; `archivedAt` at or after `redeemedAt`.
+    ///
+    /// Kept apart from decoding so that new fields add their rules here (adoption's `adoptedAt`:
+    /// its `redeemedAt` may lie after its `activatedAt`, which is therefore not checked).
+    func invariantViolation(appliedAt: Instant) -> (field: String, message: String)? {
+        let status = "status '\(self.status.rawValue)'"
+        if archivedAt != nil, !self.status.isTerminal {
+            return ("archivedAt", "set on a license with \(status); only expired or invalid licenses are archived: set it to null")
+        }
+        if invalidatedAt != nil, self.status != .invalid {
+            return ("invalidatedAt", "set on a license with \(status); only invalid licenses have it: set it to null")
+        }
+        if activatedAt != nil, self.status == .available || self.status == .scheduled {
+            return ("activatedAt", "set on a license with \(status); only activated (active, expired or invalid) licenses have it: set it to null")
+        }
+        if renew, type.isPaid {
+            return ("renew", "true on a \(type) license; renew applies to Cloud Free only: set it to false")
+        }
+        let afterApply = "is after appliedAt \(appliedAt); an apply records only what happened by its at"
+        for (field, instant) in [("redeemedAt", redeemedAt), ("activatedAt", activatedAt),
+                                 ("invalidatedAt", invalidatedAt), ("archivedAt", archivedAt)] {
+            if let instant, instant > appliedAt { return (field, "\(instant) \(afterApply)") }
+        }
+        if let late = remindersSent.first(where: { $0 > appliedAt }) {
+            return ("remindersSent", "\(late) \(afterApply)")
+        }
+        if let activatedAt, let expiresAt, expiresAt <= activatedAt {
+            return ("expiresAt", "\(expiresAt) is not after activatedAt \(activatedAt)")
+        }
+        if let activatedAt, let invalidatedAt, invalidatedAt < activatedAt {
+            return ("invalidatedAt", "\(invalidatedAt) is before activatedAt \(activatedAt); a license is invalidated only once active")
+        }
+        if let archivedAt, archivedAt < redeemedAt {
+            return ("archivedAt", "\(archivedAt) is before redeemedAt \(redeemedAt)")
+        }
+        return nil
     }
 }
 

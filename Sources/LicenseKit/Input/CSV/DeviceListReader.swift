@@ -63,7 +63,7 @@ public enum DeviceListReader {
             if let first = firstLine[serial] {
                 diagnostics.error(
                     "serial \(serial) appears on line \(first) and line \(row.line); list each router once",
-                    at: location)
+                    at: location, keeping: [serial])
                 continue
             }
             firstLine[serial] = row.line
