@@ -69,38 +69,54 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     ///
     /// A code-like value is a run of hex digits (`0-9`, `A-F`, `a-f`) joined by single dashes or
     /// spaces that holds at least 12 hex digits and either a decimal digit or the canonical shape
-    /// `XXXX-XXXX-XXXX` (so English words such as "a bad face added" stay). Of such a run the
+    /// `XXXX-XXXX-XXXX` (so English words such as "a bad face added" stay). A space joins only
+    /// a group that starts a word, and only until 12 digits are found; UUIDs (`8-4-4-4-12`) are
+    /// not code-like. Of such a run the
     /// first and the last 4 hex digits stay and every other hex digit becomes `*`, separators and
     /// spelling kept: `96D9-3718-59E5` → `96D9-****-59E5`, `0d951c95602f` → `0d95****602f`,
     /// `="0D95-1C95-602F"` → `="0D95-****-602F"`, `0D95-1C95-602FX` → `0D95-****-602FX`. A run
     /// equal to one of `keeping` stays as written. Idempotent.
     public static func maskingCodes(in text: String, keeping: [String] = []) -> String {
-        func isHex(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66) }
+        func isHexByte(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66) }
         // Nearly every message has fewer than 12 hex digits in all: no copy, no walk by runs.
         var total = 0
-        for b in text.utf8 where isHex(b) {
+        for b in text.utf8 where isHexByte(b) {
             total += 1
             if total == 12 { break }
         }
         guard total == 12 else { return text }
         var bytes = Array(text.utf8)
+        // UUIDs (a lineage, a temporary folder's name) are not codes: their bytes end runs.
+        var protected = [Bool](repeating: false, count: bytes.count)
+        if bytes.count >= 36 {
+            for start in 0...(bytes.count - 36) where isUUID(bytes, at: start, isHex: isHexByte) {
+                for k in start..<(start + 36) { protected[k] = true }
+            }
+        }
+        func isHex(_ k: Int) -> Bool { !protected[k] && isHexByte(bytes[k]) }
         var changed = false
         var i = 0
         while i < bytes.count {
-            guard isHex(bytes[i]) else {
+            guard isHex(i) else {
                 i += 1
                 continue
             }
             let start = i
             var digits: [Int] = []
             var hasDecimal = false
+            // Whether the current group of hex digits starts a word: only such a group joins the
+            // next across a space ("code 96D9-…" must not take the "e" of "code" along).
+            var groupStartsWord = i == 0 || !isWordByte(bytes[i - 1])
             while i < bytes.count {
                 let b = bytes[i]
-                if isHex(b) {
+                if isHex(i) {
                     digits.append(i)
                     if b <= 0x39 { hasDecimal = true }
                     i += 1
-                } else if (b == 0x2D || b == 0x20), i + 1 < bytes.count, isHex(bytes[i + 1]) {
+                } else if b == 0x2D, i + 1 < bytes.count, isHex(i + 1) {
+                    i += 1
+                    groupStartsWord = true
+                } else if b == 0x20, groupStartsWord, digits.count < 12, i + 1 < bytes.count, isHex(i + 1) {
                     i += 1
                 } else {
                     break
@@ -115,6 +131,27 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
             changed = true
         }
         return changed ? String(decoding: bytes, as: UTF8.self) : text
+    }
+
+    /// An ASCII letter or digit, or a byte of a non-ASCII character.
+    private static func isWordByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b >= 0x80
+    }
+
+    /// Whether `bytes[start...]` begins with a UUID (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`) that
+    /// no hex digit touches on either side.
+    private static func isUUID(_ bytes: [UInt8], at start: Int, isHex: (UInt8) -> Bool) -> Bool {
+        if start > 0, isHex(bytes[start - 1]) { return false }
+        if start + 36 < bytes.count, isHex(bytes[start + 36]) { return false }
+        for k in 0..<36 {
+            let b = bytes[start + k]
+            if k == 8 || k == 13 || k == 18 || k == 23 {
+                guard b == 0x2D else { return false }
+            } else {
+                guard isHex(b) else { return false }
+            }
+        }
+        return true
     }
 
     /// `file:line:column: severity: message`, or `licensectl: severity: message`. Control

@@ -402,7 +402,7 @@ public struct StateStore: Sendable {
             throw StateStoreError("cannot repair \(shown) (\(FileSystem.errnoText()))", file: shown)
         }
         let line = bytes[0..<keep].filter { $0 == 0x0A }.count + 1
-        return (keep, .warning("cut a torn last journal line (\(bytes.count - keep) bytes without a newline that are not a complete journal line)",
+        return (keep, .warning("cut a torn last journal line (\(bytes.count - keep) bytes without a newline)",
                                at: SourceLocation(file: shown, line: line)))
     }
 
