@@ -98,6 +98,9 @@ struct ApplyCommand: ParsableCommand {
         // Messages are written completely and durably (fsync) before state records their
         // reminders as sent: a reminder recorded but never written would be lost for good
         // (SPEC §8 "Apply and the lock"). A failed write is exit 1 with no state written.
+        // The plan and its warnings could not be shown (stdout or stderr failed): apply nothing
+        // that nobody saw; the run ends with exit 1 and one message (SPEC §8 "Output").
+        if Console.hasFailed { throw ExitCode.failure }
         let mails = plan.tenants.compactMap { ReminderMailer.message(for: $0, at: plan.at, from: mailFrom) }
         if outbox != nil, !mails.isEmpty { try writeOutbox(mails) }
         let result: StateStore.ApplyResult
@@ -117,7 +120,8 @@ struct ApplyCommand: ParsableCommand {
     /// Reads the plan file, re-plans at its `at` and refuses it when stale (SPEC §6).
     private func savedPlan(_ path: String, workspace: Workspace) throws -> Plan {
         let resolved = repo.resolve(path)
-        guard let data = FileManager.default.contents(atPath: resolved) else {
+        // A FIFO or device must not block or feed the run: only a regular file is a plan file.
+        guard let data = OutputFile.readRegularFile(resolved) else {
             try Console.fail("cannot read plan file '\(path)'")
         }
         let saved: Plan

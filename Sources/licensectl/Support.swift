@@ -79,6 +79,11 @@ enum Console {
         }
     }
 
+    /// Whether a write to stdout or stderr has failed in this run.
+    static var hasFailed: Bool {
+        failures.withLock { $0.out != nil || $0.err != nil }
+    }
+
     /// The exit code a command that would end with `code` ends with: 1 after a failed write to
     /// stdout (saying so on stderr) or to stderr (silently: there is nowhere to say it).
     static func finish(_ code: Int32) -> Int32 {

@@ -66,6 +66,26 @@ func mountFullDisk(_ repo: TempRepo, at relative: String, leaving folders: [Stri
         #expect(run.status == 1, "\(run)")
     }
 
+    @Test func anApplyWhosePlanCannotBePrintedWritesNothing() throws {
+        let repo = try TempRepo.example(label: "apply-full-stdout")
+        defer { repo.remove() }
+        let before = repo.files(under: "state")
+        let run = try licensectlRedirected(["apply", "-C", repo.root, "--at", "2026-12-01", "--yes"], redirect: ">/dev/full")
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.hasSuffix(Self.fullDisk), "\(run)")
+        #expect(changedPaths(before, repo.files(under: "state")).allSatisfy { $0 == "state/.lock" })
+    }
+
+    @Test func aPlanFileThatIsAFIFOIsRefusedNotWaitedFor() throws {
+        let repo = try TempRepo.example(label: "plan-fifo")
+        defer { repo.remove() }
+        #expect(mkfifo(repo.path("p.json"), 0o644) == 0)
+        let run = try licensectl(["apply", "-C", repo.root, "p.json"])
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr == "licensectl: error: cannot read plan file 'p.json'\n", "\(run)")
+        #expect(run.seconds < 30)
+    }
+
     @Test func planOutRefusesAFIFOAndADirectoryAndWritesMode0600() throws {
         let repo = try TempRepo.example(label: "out-special")
         defer { repo.remove() }

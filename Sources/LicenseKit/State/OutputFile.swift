@@ -97,6 +97,18 @@ public enum OutputFile {
         }
     }
 
+    /// The bytes of a regular file (a plan file given to `apply PLANFILE`), or `nil` when it is
+    /// missing, unreadable or not a regular file. Opened with `O_NONBLOCK`, so a FIFO never
+    /// blocks the run.
+    public static func readRegularFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { _ = close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return FileSystem.readAll(fd)
+    }
+
     /// Opens (creating it and its parents when missing) the folder of `apply --outbox`.
     ///
     /// A relative `folder` is resolved against `root` and must lie, after symlinks, inside the
