@@ -303,6 +303,33 @@ extension TenantState {
             online: try s.int("online"), offline: try s.int("offline"))
         self.init(formatVersion: version, tenant: tenant, lineage: lineage, serial: serial, appliedAt: appliedAt,
                   paidSince: paidSince, retiredAt: retiredAt, licenses: licenses, routers: routers, summary: summary)
+        if let violation = routersInvariantViolation() {
+            var offset = f.node("summary").offset
+            if let i = violation.router, case .array(let items) = f.node("routers").kind, i < items.count {
+                offset = items[i].member("status")?.offset ?? items[i].offset
+            }
+            throw StateDecodeError(message: violation.message, offset: offset)
+        }
+    }
+
+    /// A broken invariant of the recorded routers (SPEC §4.4, §5), or `nil`: an online router is
+    /// connected (its `connectedAt` at or before `appliedAt`); no more routers are online than
+    /// the capacity; `summary.online`/`offline` count the routers. `router` is the index to blame,
+    /// `nil` for the summary.
+    func routersInvariantViolation() -> (router: Int?, message: String)? {
+        for (i, router) in routers.enumerated() where router.status == .online {
+            guard let connectedAt = router.connectedAt, connectedAt <= appliedAt else {
+                return (i, "routers[\(i)].status: 'online', but the router is not connected by appliedAt \(appliedAt) (connectedAt \(router.connectedAt.map { "\($0)" } ?? "null"))")
+            }
+        }
+        let online = routers.filter { $0.status == .online }.count
+        guard summary.online == online, summary.offline == routers.count - online else {
+            return (nil, "summary: online \(summary.online) and offline \(summary.offline) do not count the routers (\(online) online, \(routers.count - online) offline)")
+        }
+        guard online <= summary.capacity else {
+            return (nil, "summary: \(online) routers online, more than the capacity \(summary.capacity)")
+        }
+        return nil
     }
 }
 

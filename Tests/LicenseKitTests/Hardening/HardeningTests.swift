@@ -139,6 +139,9 @@ import Testing
             }),
             ("licenses[0].remindersSent: 2026-12-01T00:00:00Z is after appliedAt", { $0.licenses[0].remindersSent = [at("2026-12-01")] }),
             ("retiredAt: 2026-12-01T00:00:00Z is after appliedAt", { $0.retiredAt = at("2026-12-01") }),
+            ("routers[1].status: 'online', but the router is not connected", { $0.routers[1].status = .online; $0.routers[1].reason = nil; $0.summary.online = 2; $0.summary.offline = 0 }),
+            ("summary: online 1 and offline 0 do not count the routers (1 online, 1 offline)", { $0.summary.offline = 0 }),
+            ("summary: 1 routers online, more than the capacity 0", { $0.summary.capacity = 0 }),
         ]
         for (prefix, edit) in cases {
             let d = try #require(Self.decodeError(edit), "\(prefix)")
