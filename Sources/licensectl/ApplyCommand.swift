@@ -128,7 +128,7 @@ struct ApplyCommand: ParsableCommand {
         do {
             saved = try PlanJSON.decode(Array(data))
         } catch {
-            Console.err("licensectl: error: \(path): \(error.message)\n")
+            Console.report([.error("\(path): \(error.message)")])  // masked like every diagnostic
             throw ExitCode.failure
         }
         let inputs = workspace.loadInputs()
@@ -140,7 +140,7 @@ struct ApplyCommand: ParsableCommand {
         }
         let reasons = StalePlanCheck.reasons(saved: saved, fresh: fresh, states: inputs.states, now: Instant.now())
         if !reasons.isEmpty {
-            Console.err(reasons.map { "licensectl: error: \($0)\n" }.joined())
+            Console.report(reasons.map { .error($0) })
             Console.err("Apply refused; nothing was written. Run plan again.\n")
             throw ExitCode.failure
         }
