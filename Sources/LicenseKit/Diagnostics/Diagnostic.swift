@@ -70,8 +70,8 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     /// A code-like value is a run of hex digits (`0-9`, `A-F`, `a-f`) joined by single dashes or
     /// spaces that holds at least 12 hex digits and either a decimal digit or the canonical shape
     /// `XXXX-XXXX-XXXX` (so English words such as "a bad face added" stay). A space joins only
-    /// a group that starts a word, and only until 12 digits are found; UUIDs (`8-4-4-4-12`) are
-    /// not code-like. Of such a run the
+    /// a group that starts a word, and only until 12 digits are found; UUIDs (`8-4-4-4-12`) and
+    /// digests after `sha256:` are not code-like. Of such a run the
     /// first and the last 4 hex digits stay and every other hex digit becomes `*`, separators and
     /// spelling kept: `96D9-3718-59E5` → `96D9-****-59E5`, `0d951c95602f` → `0d95****602f`,
     /// `="0D95-1C95-602F"` → `="0D95-****-602F"`, `0D95-1C95-602FX` → `0D95-****-602FX`. A run
@@ -91,6 +91,20 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
         if bytes.count >= 36 {
             for start in 0...(bytes.count - 36) where isUUID(bytes, at: start, isHex: isHexByte) {
                 for k in start..<(start + 36) { protected[k] = true }
+            }
+        }
+        // A digest (`sha256:2b606813dfcb…`) is not a code either.
+        let label = Array("sha256:".utf8)
+        var k = 0
+        while k + label.count <= bytes.count {
+            if bytes[k..<(k + label.count)].elementsEqual(label) {
+                k += label.count
+                while k < bytes.count, isHexByte(bytes[k]) {
+                    protected[k] = true
+                    k += 1
+                }
+            } else {
+                k += 1
             }
         }
         func isHex(_ k: Int) -> Bool { !protected[k] && isHexByte(bytes[k]) }

@@ -63,6 +63,7 @@ import Testing
         ("expires at 2026-12-10T00:00:00Z (in 11 days)", "expires at 2026-12-10T00:00:00Z (in 11 days)"),
         ("unknown value 'acme-water'", "unknown value 'acme-water'"),
         ("code 96D9-3718-59E5 is redeemed", "code 96D9-****-59E5 is redeemed"),
+        ("inputs digest sha256:2b606813dfcb… → sha256:e9290a1bd5b0…", "inputs digest sha256:2b606813dfcb… → sha256:e9290a1bd5b0…"),
         ("code 96D9 3718 59E5 added", "code 96D9 **** 59E5 added"),
         ("in '/tmp/x-9676AB12-1234-4321-ABCD-0123456789AB/repo'", "in '/tmp/x-9676AB12-1234-4321-ABCD-0123456789AB/repo'"),
     ])
