@@ -176,10 +176,14 @@ struct ApplyCommand: ParsableCommand {
 
     /// Writes the plan (and the outbox first) under the held lock and prints the summary.
     private func commit(_ plan: Plan, store: StateStore, lock: StateLock) throws {
-        // The outbox must be usable before state changes: a reminder recorded as sent but never
-        // written would be lost for good.
+        // Messages are written completely and durably (fsync) before state records their
+        // reminders as sent: a reminder recorded but never written would be lost for good
+        // (SPEC §8 "Apply and the lock"). A failed write is exit 1 with no state written.
+        // The plan and its warnings could not be shown (stdout or stderr failed): apply nothing
+        // that nobody saw; the run ends with exit 1 and one message (SPEC §8 "Output").
+        if Console.hasFailed { throw ExitCode.failure }
         let mails = plan.tenants.compactMap { ReminderMailer.message(for: $0, at: plan.at, from: mailFrom) }
-        if outbox != nil, !mails.isEmpty { try prepareOutbox() }
+        if outbox != nil, !mails.isEmpty { try writeOutbox(mails) }
         let result: StateStore.ApplyResult
         do {
             result = try store.write(plan, lock: lock)
@@ -188,7 +192,6 @@ struct ApplyCommand: ParsableCommand {
             return
         }
         Console.report(result.warnings)
-        try writeOutbox(mails)
         var summary = "Apply complete at \(plan.at): \(result.written.count) tenant file(s) written, "
             + "\(result.journalLines) journal line(s)"
         if outbox != nil { summary += ", \(mails.count) reminder e-mail(s)" }
@@ -199,14 +202,15 @@ struct ApplyCommand: ParsableCommand {
     /// (SPEC §6, §5.2).
     private func savedPlan(_ path: String, workspace: Workspace, quiet: Bool) throws -> Plan {
         let resolved = repo.resolve(path)
-        guard let data = FileManager.default.contents(atPath: resolved) else {
+        // A FIFO or device must not block or feed the run: only a regular file is a plan file.
+        guard let data = OutputFile.readRegularFile(resolved) else {
             try Console.fail("cannot read plan file '\(path)'")
         }
         let saved: Plan
         do {
             saved = try PlanJSON.decode(Array(data))
         } catch {
-            Console.err("licensectl: error: \(path): \(error.message)\n")
+            Console.report([.error("\(path): \(error.message)")])  // masked like every diagnostic
             throw ExitCode.failure
         }
         if !quiet { warnIfFuture(saved.at) }
@@ -219,7 +223,7 @@ struct ApplyCommand: ParsableCommand {
         }
         let reasons = StalePlanCheck.reasons(saved: saved, fresh: fresh, states: inputs.states, now: Instant.now())
         if !reasons.isEmpty {
-            Console.err(reasons.map { "licensectl: error: \($0)\n" }.joined())
+            Console.report(reasons.map { .error($0) })
             Console.err("Apply refused; nothing was written. Run plan again.\n")
             throw ExitCode.failure
         }
@@ -232,27 +236,27 @@ struct ApplyCommand: ParsableCommand {
         return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
     }
 
-    /// Creates the outbox folder (and checks it is a writable folder) before anything is applied.
-    private func prepareOutbox() throws {
-        guard let outbox else { return }
-        let folder = repo.resolve(outbox)
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { try Console.fail("--outbox '\(outbox)' is a file, not a folder; nothing was written") }
-        } else if (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) == nil {
-            try Console.fail("--outbox '\(outbox)': cannot create the folder; nothing was written")
-        }
-        guard access(folder, W_OK) == 0 else { try Console.fail("--outbox '\(outbox)' is not writable; nothing was written") }
-    }
-
     /// Writes one `.eml` per tenant with reminders due and contacts (a tenant without contacts
-    /// gets none; the plan already warned).
+    /// gets none; the plan already warned), each atomically and fsynced, into the outbox folder
+    /// (created when missing; a relative one must lie inside the repo root).
+    ///
+    /// - Throws: `ExitCode.failure` after printing why, before any state is written.
     private func writeOutbox(_ mails: [ReminderMail]) throws {
         guard let outbox else { return }
-        let folder = repo.resolve(outbox)
+        let folder: Int32
+        do {
+            folder = try OutputFile.openOutbox(outbox, root: repo.directory)
+        } catch {
+            try Console.fail("--outbox '\(outbox)': \(error.reason); nothing was written")
+        }
+        defer { _ = close(folder) }
         for mail in mails {
-            try FileOutput.write(mail.contents, to: (folder as NSString).appendingPathComponent(mail.fileName),
-                                 shown: (outbox as NSString).appendingPathComponent(mail.fileName))
+            do {
+                try OutputFile.write([mail.contents], in: folder, name: mail.fileName, mode: 0o600)
+            } catch {
+                let shown = (outbox as NSString).appendingPathComponent(mail.fileName)
+                try Console.fail("cannot write '\(shown)': \(error.reason); no state was written")
+            }
         }
     }
 }

@@ -362,7 +362,7 @@ import Testing
         let before = stateFiles(repo)
         let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes", "--outbox", "ob"])
         #expect(apply.status == 1, "\(apply)")
-        #expect(apply.stderr.hasSuffix("licensectl: error: --outbox 'ob' is a file, not a folder; nothing was written\n"))
+        #expect(apply.stderr.hasSuffix("licensectl: error: --outbox 'ob': it is a file, not a folder; nothing was written\n"), "\(apply)")
         #expect(changedPaths(before, stateFiles(repo)) == [])
     }
 

@@ -44,7 +44,12 @@ public enum LicenseRepoLoader {
 
         // 1. Manifests, parsed and decoded in parallel. A manifest that is a symlink must still
         // resolve inside the repo root (SPEC §3).
-        var found = findManifestEntries(in: tenantsReal)
+        let scan = scanManifests(in: tenantsReal)
+        for problem in scan.problems {
+            let absolute = problem.path.isEmpty ? tenantsReal : tenantsReal + "/" + problem.path
+            diagnostics.append(.error(problem.reason, at: SourceLocation(file: paths.relative(absolute) ?? absolute, line: 1)))
+        }
+        var found = scan.entries
         found.removeAll { entry in
             let absolute = tenantsReal + "/" + entry.path
             guard entry.isSymlink, case .outside = paths.resolve(absolute, from: tenantsReal) else { return false }
@@ -249,7 +254,7 @@ public enum LicenseRepoLoader {
                     }
                     found.append(.error(
                         "router serial '\(here.serial)' is also declared by tenant '\(names[Int(first.tenant)])' at \(router(first).source); a router belongs to exactly one tenant",
-                        at: here.source))
+                        at: here.source, keeping: [here.serial]))
                 }
             }
             start = end
@@ -333,11 +338,23 @@ public enum LicenseRepoLoader {
     /// ``findManifests(in:)`` with, for each, whether the entry is a symlink (from `d_type`, or
     /// `lstat` when the file system does not fill it in).
     static func findManifestEntries(in directory: String) -> [(path: String, isSymlink: Bool)] {
+        scanManifests(in: directory).entries
+    }
+
+    /// ``findManifestEntries(in:)`` and the entries that could not be listed or are not files at
+    /// all (SPEC §8 "State": an unreadable folder or a FIFO under `tenants/` is an error, never
+    /// "no manifest there"): each with its path relative to `directory` and why.
+    static func scanManifests(in directory: String)
+        -> (entries: [(path: String, isSymlink: Bool)], problems: [(path: String, reason: String)]) {
         var found: [(path: String, isSymlink: Bool)] = []
+        var problems: [(path: String, reason: String)] = []
         var pending = [""]
         while let relative = pending.popLast() {
             let absolute = relative.isEmpty ? directory : directory + "/" + relative
-            guard let dir = opendir(absolute) else { continue }
+            guard let dir = opendir(absolute) else {
+                problems.append((relative, "cannot read this folder (\(String(cString: strerror(errno)))); its manifests would be missing: make it readable (chmod) or remove it"))
+                continue
+            }
             defer { closedir(dir) }
             while let entry = readdir(dir) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
@@ -349,12 +366,26 @@ public enum LicenseRepoLoader {
                 let path = relative.isEmpty ? name : relative + "/" + name
                 if isDirectory(entry.pointee.d_type, at: directory + "/" + path) {
                     pending.append(path)
+                } else if isSpecial(entry.pointee.d_type, at: directory + "/" + path) {
+                    problems.append((path, "not a regular file (a FIFO, device or socket); the tenants folder holds only manifests and folders: remove it"))
                 } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
                     found.append((path, isSymlink(entry.pointee.d_type, at: directory + "/" + path)))
                 }
             }
         }
-        return found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return (found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) },
+                problems.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) })
+    }
+
+    /// Whether a directory entry is a FIFO, device or socket (asking `lstat` when the file system
+    /// does not fill in `d_type`).
+    private static func isSpecial(_ type: UInt8, at path: String) -> Bool {
+        if type == UInt8(DT_FIFO) || type == UInt8(DT_CHR) || type == UInt8(DT_BLK) || type == UInt8(DT_SOCK) { return true }
+        guard type == UInt8(DT_UNKNOWN) else { return false }
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return false }
+        let kind = info.st_mode & S_IFMT
+        return kind == S_IFIFO || kind == S_IFCHR || kind == S_IFBLK || kind == S_IFSOCK
     }
 
     /// Whether a directory entry is a symlink, asking `lstat` when the file system does not fill
@@ -378,7 +409,7 @@ public enum LicenseRepoLoader {
     private static func parseManifest(absolute: String, relative: String, paths: RepoPaths) -> ParsedManifest {
         guard let bytes = readBytes(absolute) else {
             return ParsedManifest(relative: relative, bytes: nil, drafts: [],
-                                  diagnostics: [.error("cannot read '\(relative)'", at: SourceLocation(file: relative, line: 1))])
+                                  diagnostics: [.error("cannot read '\(relative)'\(unreadableReason(absolute))", at: SourceLocation(file: relative, line: 1))])
         }
         let directory = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.endIndex)])
         // The fast path first: a clean manifest decodes straight from libyaml's events. Anything

@@ -229,15 +229,15 @@ enum TenantAssembler {
             if index < fromManifest {
                 diagnostics.append(.error(
                     "router serial '\(router.serial)' is listed twice in routers; first at line \(existing.source.line), column \(existing.source.column)",
-                    at: router.source))
+                    at: router.source, keeping: [router.serial]))
             } else if existing.connectedAt == router.connectedAt {
                 diagnostics.append(.warning(
                     "router serial '\(router.serial)' is also listed at \(existing.source); merged",
-                    at: router.source))
+                    at: router.source, keeping: [router.serial]))
             } else {
                 diagnostics.append(.error(
                     "router serial '\(router.serial)' is also listed at \(existing.source) with connectedAt \(describe(existing.connectedAt)); here \(describe(router.connectedAt))",
-                    at: router.source))
+                    at: router.source, keeping: [router.serial]))
             }
         }
 

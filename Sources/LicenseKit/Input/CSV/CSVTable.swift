@@ -100,7 +100,17 @@ enum CSVTable {
         // Only a quoted field can hold a line break: without a quote in the file every record is
         // one line, and the fields need no walk (vendors' exports are wide).
         let quoted = body.contains(0x22)
+        // CSV.swift reads `"SO-1" ` (a character after a closing quote) as a quoted field that
+        // goes on to the next closing quote, swallowing the records in between without an error.
+        // Each record it returns is therefore checked against the bytes it came from: the first
+        // record that does not spell out exactly is malformed (SPEC §3.2 RFC 4180 quoting).
+        var position = body.startIndex
+        var malformed: Int?
+        let delimiterByte = UInt8(delimiter.value)
         while let fields = reader.next() {
+            if quoted, malformed == nil {
+                malformed = recordMismatch(fields, in: body, from: &position, delimiter: delimiterByte)
+            }
             let start = line
             let span = quoted ? 1 + fields.reduce(0) { $0 + lineBreaks(in: $1) } : 1
             line += span
@@ -118,6 +128,13 @@ enum CSVTable {
             diagnostics.error(
                 "a quoted field that starts in this record is never closed; expected a closing '\"' (RFC 4180 quoting)",
                 at: SourceLocation(file: path, line: lastRowSpan.start))
+            return []
+        }
+        if let malformed {
+            let (found, place) = describeMalformed(body, at: malformed)
+            diagnostics.error(
+                "malformed quoted field: expected the delimiter or a line break right after the closing '\"', found \(found); quote the whole value (\"SO-1\"), or double a quote inside a value (\"\"), as RFC 4180 says",
+                at: SourceLocation(file: path, line: place.line, column: place.column))
             return []
         }
         guard let header else {
@@ -193,6 +210,84 @@ enum CSVTable {
             }
             return CSVRow(line: row.line, values: values)
         }
+    }
+
+    /// Checks one record that CSV.swift returned against the bytes it was read from, starting at
+    /// `position` (advanced past the record when it matches): each field spelled out either as
+    /// is or quoted (`"` + the value with `"` doubled + `"`), fields joined by the delimiter, the
+    /// record ended by LF, CRLF, a lone CR or the end of the file.
+    ///
+    /// - Returns: `nil` when the record matches, else the offset of the first byte that does not
+    ///   (e.g. the space in `"SO-1" ` followed by a line break).
+    static func recordMismatch(_ fields: [String], in body: ArraySlice<UInt8>, from position: inout Int,
+                               delimiter: UInt8) -> Int? {
+        var p = position
+        let end = body.endIndex
+        for (k, field) in fields.enumerated() {
+            if p < end, body[p] == 0x22 {
+                p += 1
+                for b in field.utf8 {
+                    guard p < end, body[p] == b else { return p }
+                    p += 1
+                    if b == 0x22 {
+                        guard p < end, body[p] == 0x22 else { return p }
+                        p += 1
+                    }
+                }
+                guard p < end, body[p] == 0x22 else { return p }
+                p += 1
+            } else {
+                for b in field.utf8 {
+                    guard p < end, body[p] == b else { return p }
+                    p += 1
+                }
+            }
+            if k < fields.count - 1 {
+                guard p < end, body[p] == delimiter else { return p }
+                p += 1
+            } else if p < end {
+                switch body[p] {
+                case 0x0A: p += 1
+                case 0x0D:
+                    p += 1
+                    if p < end, body[p] == 0x0A { p += 1 }
+                default: return p
+                }
+            }
+        }
+        position = p
+        return nil
+    }
+
+    /// The byte at `offset` as a message names it (`' '`, `'x'`, `U+00A0`, the end of the file) and
+    /// its 1-based line and column.
+    static func describeMalformed(_ body: ArraySlice<UInt8>, at offset: Int) -> (String, (line: Int, column: Int)) {
+        var line = 1
+        var column = 1
+        var k = body.startIndex
+        while k < min(offset, body.endIndex) {
+            let c = body[k]
+            if c == 0x0A || (c == 0x0D && (k + 1 == body.endIndex || body[k + 1] != 0x0A)) {
+                line += 1
+                column = 1
+            } else if c & 0xC0 != 0x80 && c != 0x0D {
+                column += 1
+            }
+            k += 1
+        }
+        guard offset < body.endIndex else { return ("the end of the file", (line, column)) }
+        let b = body[offset]
+        let found: String
+        switch b {
+        case 0x20: found = "a space"
+        case 0x09: found = "a TAB"
+        case 0x21...0x7E: found = "'\(Character(UnicodeScalar(b)))'"
+        default:
+            let rest = body[offset...].prefix(4)
+            let scalar = String(decoding: rest, as: UTF8.self).unicodeScalars.first
+            found = "U+" + String(format: "%04X", scalar?.value ?? UInt32(b))
+        }
+        return (found, (line, column))
     }
 
     /// The `"` bytes from the start of 1-based `line` (line breaks: LF, CRLF or a lone CR) to the

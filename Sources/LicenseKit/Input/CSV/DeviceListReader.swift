@@ -71,7 +71,7 @@ public enum DeviceListReader {
             if let first = firstLine[RouterSerial.identity(serial)] {
                 diagnostics.error(
                     "serial \(serial) appears on line \(first) and line \(row.line); list each router once",
-                    at: location)
+                    at: location, keeping: [serial])
                 continue
             }
             firstLine[RouterSerial.identity(serial)] = row.line
