@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import LicenseKit
-@testable import licensectl_bench  // SplitMix64, the seeded generator the benchmark uses
+import TestSupport  // SplitMix64, the seeded generator the benchmark uses
 
 /// No CSV row can vanish into a field (issue 15): for seeded mutations of a sales CSV, either
 /// licensectl reports an error, or it reads exactly as many records as Python's `csv` module —

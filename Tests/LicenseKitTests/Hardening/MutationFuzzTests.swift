@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import LicenseKit
-@testable import licensectl_bench  // SplitMix64, the seeded generator the benchmark uses
+import TestSupport  // SplitMix64, the seeded generator the benchmark uses
 
 /// A seeded mutation fuzz test over the example repo's manifests, sales CSVs, device lists and
 /// state documents (issue 15). Bounded: a fixed number of mutated inputs, stopped early after a
