@@ -71,6 +71,7 @@ struct ForecastCommand: ParsableCommand {
         case .markdown: Console.out(ForecastMarkdown.render(forecasts, at: at, days: days, showCodes: showCodes))
         case .svg: Console.out(ForecastChart.render(forecasts, at: at, days: days, showCodes: showCodes))
         }
+        // SPEC §8: only routers online or not connected at `at` fail the run.
         if failOnRejection, forecasts.contains(where: { $0.firstRejectionAt != nil }) {
             throw ExitCode(2)
         }
