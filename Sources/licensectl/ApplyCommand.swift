@@ -79,7 +79,7 @@ struct ApplyCommand: ParsableCommand {
                 Console.report([.warning("applying at \(now), later than the current time: until then, plans without --at are refused (--at earlier than appliedAt)")])
             }
             plan = workspace.plan(at: now)
-            Console.report(plan.diagnostics)
+            Console.report(HumanDiagnostics(plan).diagnostics)
             if plan.hasErrors {
                 Console.err("Apply refused: \(plan.diagnostics.errorCount) error(s); nothing was written.\n")
                 throw ExitCode.failure
@@ -129,7 +129,7 @@ struct ApplyCommand: ParsableCommand {
         }
         let inputs = workspace.loadInputs()
         let fresh = workspace.plan(inputs: inputs, at: saved.at)
-        Console.report(fresh.diagnostics)
+        Console.report(HumanDiagnostics(fresh).diagnostics)
         if fresh.hasErrors {
             Console.err("Apply refused: \(fresh.diagnostics.errorCount) error(s); nothing was written.\n")
             throw ExitCode.failure

@@ -42,11 +42,16 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     public var severity: Severity
     public var message: String
     public var location: SourceLocation?
+    /// Set on warnings that repeat a standing condition of one tenant; human output consolidates
+    /// them for unchanged tenants (SPEC §8 "Output"). Not part of the JSON shape.
+    public var standing: StandingCondition?
 
-    public init(_ severity: Severity, _ message: String, at location: SourceLocation? = nil) {
+    public init(_ severity: Severity, _ message: String, at location: SourceLocation? = nil,
+                standing: StandingCondition? = nil) {
         self.severity = severity
         self.message = message
         self.location = location
+        self.standing = standing
     }
 
     public static func error(_ message: String, at location: SourceLocation? = nil) -> Diagnostic {
@@ -55,6 +60,12 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
 
     public static func warning(_ message: String, at location: SourceLocation? = nil) -> Diagnostic {
         Diagnostic(.warning, message, at: location)
+    }
+
+    /// A warning about a standing condition of `tenant` (SPEC §4.5, consolidated by §8 "Output").
+    public static func warning(_ message: String, at location: SourceLocation?, standing kind: StandingCondition.Kind,
+                               tenant: String) -> Diagnostic {
+        Diagnostic(.warning, message, at: location, standing: StandingCondition(kind: kind, tenant: tenant))
     }
 
     /// `file:line:column: severity: message`, or `licensectl: severity: message`. Control
@@ -143,6 +154,26 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
             try c.encodeNil(forKey: .line)
             try c.encodeNil(forKey: .column)
         }
+    }
+}
+
+/// A warning's standing condition: which kind, in which tenant (SPEC §8 "Output": warning
+/// consolidation).
+public struct StandingCondition: Sendable, Hashable {
+    /// The four kinds that human output consolidates for unchanged tenants.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case rejectedRouters = "rejected routers"
+        case stockExpiring = "stock expiring"
+        case cloudFreeNearExpiry = "Cloud Free near expiry without renew"
+        case remindersWithoutContacts = "reminders without contacts"
+    }
+
+    public var kind: Kind
+    public var tenant: String
+
+    public init(kind: Kind, tenant: String) {
+        self.kind = kind
+        self.tenant = tenant
     }
 }
 
