@@ -16,7 +16,7 @@ struct ForecastCommand: ParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, markdown, svg
+        case text, json, markdown, svg, html
     }
 
     @Argument(help: ArgumentHelp("Tenants to forecast (default: all).", valueName: "TENANT"))
@@ -28,7 +28,7 @@ struct ForecastCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The horizon in days after --at.", valueName: "N"))
     var days: Int = 90
 
-    @Option(help: "Output format: text, json, markdown (a pull-request or issue comment) or svg (a chart).")
+    @Option(help: "Output format: text, json, markdown (a pull-request or issue comment), svg (a chart) or html (the fleet report: one self-contained page with a sortable table and charts).")
     var format: Format = .text
 
     @Flag(help: "Exit 2 when some connected router would be offline within the horizon (0 otherwise, 1 on errors).")
@@ -63,13 +63,13 @@ struct ForecastCommand: ParsableCommand {
             throw ExitCode.failure
         }
 
-        let forecasts = Forecaster.forecast(repo: inputs.repo, states: inputs.states, at: at, days: days,
-                                            tenants: tenants.isEmpty ? nil : tenants)
+        let forecasts = Forecaster.forecast(plan: plan, at: at, days: days, tenants: tenants.isEmpty ? nil : tenants)
         switch format {
         case .text: Console.out(ForecastText.render(forecasts, at: at, days: days, showCodes: showCodes))
         case .json: Console.out(ForecastJSON.render(forecasts, at: at, days: days))
         case .markdown: Console.out(ForecastMarkdown.render(forecasts, at: at, days: days, showCodes: showCodes))
         case .svg: Console.out(ForecastChart.render(forecasts, at: at, days: days, showCodes: showCodes))
+        case .html: Console.out(FleetReport.render(FleetReport.rows(plan: plan, forecasts: forecasts), at: at, days: days))
         }
         // SPEC §8: only routers online or not connected at `at` fail the run.
         if failOnRejection, forecasts.contains(where: { $0.firstRejectionAt != nil }) {

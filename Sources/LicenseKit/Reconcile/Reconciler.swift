@@ -514,7 +514,8 @@ struct TenantPlanner {
         for r in manifest.routers {
             if let c = r.connectedAt, c > at {
                 diagnostics.append(.warning(
-                    "router \(r.serial) has connectedAt \(c), after \(at); it counts as not connected", at: r.source))
+                    "router \(r.serial) has connectedAt \(c), after \(at); it counts as not connected", at: r.source,
+                    standing: .routersConnectingLater, tenant: name))
             }
         }
         for l in timeline.licenses where l.archivedAt == nil {

@@ -189,7 +189,8 @@ import Testing
     @Test func warning_routerConnectedAfterAt() {
         let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)], routers: [Fx.router(1, "2026-05-01")])), at: "2026-03-01").plan
         #expect(Fx.warnings(plan) == [.warning(
-            "router R001 has connectedAt 2026-05-01T00:00:00Z, after 2026-03-01T00:00:00Z; it counts as not connected", at: Fx.loc(201))])
+            "router R001 has connectedAt 2026-05-01T00:00:00Z, after 2026-03-01T00:00:00Z; it counts as not connected", at: Fx.loc(201),
+            standing: .routersConnectingLater, tenant: "acme")])
         #expect(Fx.tenantPlan(plan)?.after.offline == [OfflineRouter(serial: "R001", reason: .notConnected)])
     }
 
