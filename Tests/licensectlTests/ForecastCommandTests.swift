@@ -132,8 +132,9 @@ private let spareCapacityRepo = [
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr == """
+            tenants/other.yaml:7:7: error: code 1234-****-9ABC is also declared by tenant 'quiet-pond' at tenants/quiet.yaml:7:7; a code belongs to exactly one tenant
             tenants/quiet.yaml:7:7: error: code 1234-****-9ABC is also declared by tenant 'other' at tenants/other.yaml:7:7; a code belongs to exactly one tenant
-            Forecast refused: the plan at 2026-11-29T00:00:00Z has 1 error(s).
+            Forecast refused: the plan at 2026-11-29T00:00:00Z has 2 error(s).
 
             """)
     }
