@@ -56,6 +56,19 @@ import Testing
         let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
         #expect(diagnostics.count > textPlan.stderr.split(separator: "\n").count)
         #expect(json.stderr.split(separator: "\n").count == diagnostics.count)
+
+        // The fleet views of the 300 tenants: a bounded SVG, an HTML row per tenant.
+        let svg = try licensectl(["forecast", "-C", repo.root, "--at", Self.at, "--format", "svg"])
+        #expect(svg.status == 0)
+        let height = svg.stdout.range(of: #"height=""#).map { svg.stdout[$0.upperBound...].prefix { $0 != "\"" } }
+        #expect(height.flatMap { Double($0) }.map { $0 < 2_000 } == true, "height \(height ?? "none")")
+        let html = try licensectl(["forecast", "-C", repo.root, "--at", Self.at, "--format", "html"])
+        #expect(html.status == 0)
+        #expect(html.stdout.components(separatedBy: "<tr>").count - 1 == 301)
+        if let keep = ProcessInfo.processInfo.environment["LICENSECTL_KEEP_FLEET"] {
+            try svg.stdout.write(toFile: keep + ".svg", atomically: true, encoding: .utf8)
+            try html.stdout.write(toFile: keep + ".html", atomically: true, encoding: .utf8)
+        }
     }
 
     /// Two Cloud Basic 1 expiring at 2027-01-01 and a Cloud Basic 25 scheduled for that instant.
