@@ -1,5 +1,6 @@
-/// One future event of a forecast (SPEC §6 `forecast`), with the tenant's capacity around it
-/// and the admission right after it.
+/// One future event of a forecast (SPEC §6 `forecast`), with the tenant's capacity around its
+/// instant and the admission after the instant's last event (all events at one instant take
+/// effect together, SPEC §8 "Output").
 ///
 /// License events carry `code` (and `expiresAt` for `activate`/`renew`, `slot` and `expiresAt`
 /// for `notify`); a router connecting at its future `connectedAt` is an `admit` or `reject`
@@ -20,15 +21,15 @@ public struct ForecastPoint: Sendable, Hashable, Codable {
     public var slot: Instant?
     /// Why a connecting router is rejected (`capacity` or `no-valid-license`).
     public var reason: RejectionReason?
-    /// Capacity (routers) just before this event.
+    /// Capacity (routers) just before this event's instant.
     public var capacityBefore: Int
-    /// Capacity (routers) just after this event.
+    /// Capacity (routers) after the last event of this event's instant.
     public var capacityAfter: Int
-    /// Tenant mode just after this event.
+    /// Tenant mode after the instant.
     public var mode: TenantMode
-    /// Online routers just after this event.
+    /// Online routers after the instant.
     public var online: Int
-    /// Connected routers offline just after this event (reason `capacity` or `no-valid-license`),
+    /// Connected routers offline after the instant (reason `capacity` or `no-valid-license`),
     /// in admission order (connectedAt, then serial).
     public var rejected: [String]
 
