@@ -26,7 +26,7 @@ extension ForecastSVG {
     /// a line saying how many tenants were not drawn. Its height is bounded whatever the number
     /// of tenants (about 1,600 px), unlike one 300 px panel per tenant.
     public static func renderFleet(aggregate: CapacityChart, tiles: [FleetTile], omitted: Int, title: String,
-                                   verdict: String, verdictIsBad: Bool) -> String {
+                                   verdict: Verdict) -> String {
         let shown = Array(tiles.prefix(maxTiles))
         let notDrawn = omitted + (tiles.count - shown.count)
         let rows = (shown.count + tileColumns - 1) / tileColumns
@@ -38,7 +38,7 @@ extension ForecastSVG {
         out.append("<title>\(escape(title))</title>")
         out.append(##"<rect x="0" y="0" width="\##(fmt(width))" height="\##(fmt(height))" fill="#ffffff"/>"##)
         out.append(##"<text x="\##(fmt(plotLeft))" y="28" font-size="18" font-weight="bold" fill="#222222">\##(escape(title))</text>"##)
-        out.append(##"<text x="\##(fmt(plotRight))" y="28" font-size="12" font-weight="bold" text-anchor="end" fill="\##(verdictIsBad ? rejectedColor : "#2e7d32")">\##(escape(verdict))</text>"##)
+        out.append(verdict.svg)
         out += legend(y: 54)
         out += panel(aggregate, top: headerHeight)
         for (i, tile) in shown.enumerated() {

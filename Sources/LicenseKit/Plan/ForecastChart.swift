@@ -56,13 +56,14 @@ public enum ForecastChart {
     /// ``ForecastSummary`` (the same as in text, JSON, Markdown and HTML).
     public static func render(_ forecasts: [TenantForecast], at: Instant, days: Int, showCodes: Bool) -> String {
         let title = "licensectl forecast at \(at.dateString), \(counted(days, "day"))"
-        guard forecasts.count > panelLimit else {
-            return ForecastSVG.render(forecasts.map { chart($0, at: at, days: days, showCodes: showCodes) }, title: title)
-        }
         let summary = ForecastSummary(forecasts, at: at)
-        let verdict = summary.firstRejection.map {
+        let verdict = ForecastSVG.Verdict(text: summary.firstRejection.map {
             "First rejection: \($0.tenant) on \($0.at.dateString) (\(counted($0.routers, "router")))"
-        } ?? "No router would be rejected within \(counted(days, "day"))"
+        } ?? "No router would be rejected within \(counted(days, "day"))", bad: summary.firstRejection != nil)
+        guard forecasts.count > panelLimit else {
+            return ForecastSVG.render(forecasts.map { chart($0, at: at, days: days, showCodes: showCodes) }, title: title,
+                                      verdict: verdict)
+        }
         let ordered = forecasts.sorted { a, b in
             switch (a.firstRejectionAt, b.firstRejectionAt) {
             case let (x?, y?): return (x, a.tenant) < (y, b.tenant)
@@ -78,6 +79,6 @@ public enum ForecastChart {
         }
         return ForecastSVG.renderFleet(aggregate: FleetReport.aggregateChart(forecasts, at: at, days: days), tiles: Array(tiles),
                                        omitted: forecasts.count - tiles.count, title: title + ", \(counted(forecasts.count, "tenant"))",
-                                       verdict: verdict, verdictIsBad: summary.firstRejection != nil)
+                                       verdict: verdict)
     }
 }
