@@ -11,7 +11,9 @@ struct ForecastCommand: ParsableCommand {
         discussion: """
         Starts from what `plan` would leave at --at and runs time forward: scheduled activations, \
         expiries, stock expiries, reminders, Cloud Free renewals, and routers connecting at a \
-        future connectedAt. Today's connected routers are assumed to stay connected.
+        future connectedAt. Today's connected routers are assumed to stay connected. All events \
+        at one instant take effect together before admission is judged. --format html writes \
+        the fleet report: one self-contained page with a sortable table and charts.
         """
     )
 
@@ -31,7 +33,7 @@ struct ForecastCommand: ParsableCommand {
     @Option(help: "Output format: text, json, markdown (a pull-request or issue comment), svg (a chart) or html (the fleet report: one self-contained page with a sortable table and charts).")
     var format: Format = .text
 
-    @Flag(help: "Exit 2 when some connected router would be offline within the horizon (0 otherwise, 1 on errors).")
+    @Flag(help: "Exit 2 when a router online or not yet connected at --at would be rejected (capacity or no valid license) within the horizon; routers already rejected at --at do not count (0 otherwise, 1 on errors).")
     var failOnRejection = false
 
     @Flag(help: "Show full activation codes in text, Markdown and SVG output.")

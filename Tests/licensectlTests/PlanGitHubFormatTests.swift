@@ -31,4 +31,17 @@ import Testing
         #expect(annotations.allSatisfy { $0.hasPrefix("::error file=state/tenants/") || $0.hasPrefix("::error file=tenants/") || $0.hasPrefix("::error::") })
         #expect(run.stderr.hasSuffix("Plan refused: \(annotations.count) error(s); nothing was written.\n"), "\(run.stderr)")
     }
+
+    @Test func applyConsolidatesTheStandingWarningsOfUnchangedTenantsToo() throws {
+        let repo = try TempRepo.example(label: "apply-consolidated")
+        defer { repo.remove() }
+        let run = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stderr.hasPrefix("""
+            tenants/acme-water.yaml:8:9: warning: tenant 'acme-water': 2 of 10 connected routers rejected (capacity 8)
+            licensectl: warning: 1 tenant: rejected routers (stadtwerke-nord)
+            licensectl: warning: 1 tenant: stock expiring (nordlicht-ferries)
+
+            """), "\(run.stderr)")
+    }
 }
