@@ -171,7 +171,9 @@ public struct StandingCondition: Sendable, Hashable {
         case routersConnectingLater = "routers connecting after at"
     }
 
+    /// Which condition the warning repeats.
     public var kind: Kind
+    /// The tenant it is about (its plan's `changed` decides whether it is consolidated).
     public var tenant: String
 
     public init(kind: Kind, tenant: String) {

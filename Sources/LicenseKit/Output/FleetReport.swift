@@ -11,6 +11,7 @@
 public enum FleetReport {
     /// One tenant's row.
     public struct Row: Sendable, Hashable {
+        /// The tenant's forecast (its `start` is the plan's result at `at`).
         public var forecast: TenantForecast
         /// Earliest `expiresAt` of the tenant's active licenses at `at`; `nil` when none.
         public var nextExpiry: Instant?

@@ -1,5 +1,6 @@
 /// One small chart of the fleet overview: a tenant's chart and what to say under its name.
 public struct FleetTile: Sendable, Hashable {
+    /// The tenant's chart over the forecast's horizon.
     public var chart: CapacityChart
     /// `first rejection 2026-12-15` or `no rejection`.
     public var note: String
