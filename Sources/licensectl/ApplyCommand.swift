@@ -147,7 +147,7 @@ struct ApplyCommand: ParsableCommand {
         let selected = selection.selection()
         try Console.failOnErrors(selected.unknownNames(known: Workspace.knownTenants(inputs)))
         let plan = workspace.plan(inputs: inputs, at: now, selection: selected)
-        if !quiet || plan.hasErrors { Console.report(plan.diagnostics) }
+        if !quiet || plan.hasErrors { Console.report(HumanDiagnostics(plan).diagnostics) }
         if plan.hasErrors {
             Console.err("Apply refused: \(plan.diagnostics.errorCount) error(s); nothing was written.\n")
             throw ExitCode.failure
@@ -216,7 +216,7 @@ struct ApplyCommand: ParsableCommand {
         if !quiet { warnIfFuture(saved.at) }
         let inputs = workspace.loadInputs()
         let fresh = workspace.plan(inputs: inputs, at: saved.at, selection: saved.selection ?? TenantSelection())
-        if !quiet || fresh.hasErrors { Console.report(fresh.diagnostics) }
+        if !quiet || fresh.hasErrors { Console.report(HumanDiagnostics(fresh).diagnostics) }
         if fresh.hasErrors {
             Console.err("Apply refused: \(fresh.diagnostics.errorCount) error(s); nothing was written.\n")
             throw ExitCode.failure
