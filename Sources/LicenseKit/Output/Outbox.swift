@@ -1,0 +1,306 @@
+import Foundation
+
+/// One reminder message waiting in an outbox folder, as `apply --outbox` wrote it (SPEC §6
+/// `notify`): the raw RFC 5322 bytes plus the few header fields delivery needs.
+public struct OutboxMessage: Sendable, Hashable {
+    /// The file name inside the outbox, e.g. `acme-water-20261129T000000Z.eml`.
+    public var fileName: String
+    /// The whole message as stored (CRLF line endings when licensectl wrote it).
+    public var contents: [UInt8]
+    /// The `Message-ID` header's value (`<…@licensectl>`), or `nil` when the message has none.
+    public var messageID: String?
+    /// The `To` header's addresses, in order.
+    public var to: [String]
+    /// The `Subject` header's value (unfolded), or `""`.
+    public var subject: String
+    /// The tenant: the file name without `-YYYYMMDDTHHMMSSZ.eml` (the outbox naming of SPEC §8
+    /// "Apply and the lock"), else the file name without `.eml`.
+    public var tenant: String
+    /// The body's lines (after the blank line that ends the headers), without line endings.
+    public var bodyLines: [String]
+
+    /// Reads the headers of `contents` (unfolding continuation lines; names compared
+    /// case-insensitively). Never fails: a message without headers has empty fields.
+    public init(fileName: String, contents: [UInt8]) {
+        self.fileName = fileName
+        self.contents = contents
+        let text = String(decoding: contents, as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        }
+        if lines.last == "" { lines.removeLast() }
+        var fields: [(name: String, value: String)] = []
+        var index = 0
+        while index < lines.count, !lines[index].isEmpty {
+            let line = lines[index]
+            if line.first == " " || line.first == "\t", !fields.isEmpty {
+                fields[fields.count - 1].value += " " + line.trimmingCharacters(in: .whitespaces)
+            } else if let colon = line.firstIndex(of: ":") {
+                fields.append((line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            }
+            index += 1
+        }
+        func field(_ name: String) -> String? { fields.first { $0.name == name }?.value }
+        messageID = field("message-id")
+        to = (field("to") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        subject = field("subject") ?? ""
+        bodyLines = index < lines.count ? Array(lines[(index + 1)...]) : []
+        tenant = Self.tenant(fromFileName: fileName)
+    }
+
+    /// `acme-water-20261129T000000Z.eml` → `acme-water`.
+    static func tenant(fromFileName name: String) -> String {
+        var stem = name.hasSuffix(".eml") ? String(name.dropLast(4)) : name
+        let stamp = Array(stem.utf8.suffix(17))
+        let isDigit = { (c: UInt8) in c >= 48 && c <= 57 }
+        if stamp.count == 17, stamp[0] == UInt8(ascii: "-"), stamp[9] == UInt8(ascii: "T"), stamp[16] == UInt8(ascii: "Z"),
+           stamp[1...8].allSatisfy(isDigit), stamp[10...15].allSatisfy(isDigit), stem.utf8.count > 17 {
+            stem = String(decoding: stem.utf8.dropLast(17), as: UTF8.self)
+        }
+        return stem
+    }
+
+    /// The message with LF line endings, as local mail submission (`sendmail -t -i`) expects.
+    public var unixText: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(contents.count)
+        var i = 0
+        while i < contents.count {
+            if contents[i] == 13, i + 1 < contents.count, contents[i + 1] == 10 {
+                i += 1
+                continue
+            }
+            out.append(contents[i])
+            i += 1
+        }
+        return out
+    }
+}
+
+/// The JSON body `notify --webhook` posts for one message (SPEC §8 "Output", `notify`).
+///
+/// `{"messageId","tenant","to","subject","eml"}` as the contract names them, plus `text`: a
+/// short plain-text summary (subject, then the licenses and what happens to the routers, taken
+/// from the reminder's body) that Slack- and Teams-style incoming webhooks display as the
+/// message. Activation codes in `text` are masked (SPEC §3.4: human output); `eml` is the
+/// message as stored, whose codes ``ReminderMailer`` already masked.
+public enum WebhookPayload {
+    /// The JSON bytes (sorted keys, no trailing newline) for `message`.
+    public static func json(for message: OutboxMessage) -> [UInt8] {
+        let eml = String(decoding: message.contents, as: UTF8.self)
+        var writer = "{"
+        func add(_ key: String, _ value: String, last: Bool = false) {
+            writer += "\"\(key)\":" + quoted(value) + (last ? "" : ",")
+        }
+        add("eml", eml)
+        add("messageId", message.messageID ?? "")
+        add("subject", message.subject)
+        add("tenant", message.tenant)
+        add("text", text(for: message))
+        writer += "\"to\":[" + message.to.map(quoted).joined(separator: ",") + "]}"
+        return Array(writer.utf8)
+    }
+
+    /// The summary: the subject, the license table and the router forecast of a reminder
+    /// written by ``ReminderMailer`` (sections `Licenses` and `What happens to your routers`);
+    /// only the subject for a message without them. Codes masked.
+    public static func text(for message: OutboxMessage) -> String {
+        var lines = [message.subject]
+        let body = message.bodyLines
+        for heading in ["Licenses", "What happens to your routers"] {
+            guard let start = body.firstIndex(of: heading) else { continue }
+            var section: [String] = []
+            var i = start + 1
+            while i < body.count, body[i].isEmpty { i += 1 }
+            while i < body.count, !(body[i].first.map { $0 != " " } ?? false) {
+                section.append(body[i])
+                i += 1
+            }
+            while section.last?.isEmpty == true { section.removeLast() }
+            guard !section.isEmpty else { continue }
+            lines.append("")
+            lines.append(heading + ":")
+            lines += section.filter { !$0.isEmpty }.map { line in
+                // Fold a wrapped paragraph's continuation lines into readable lines again.
+                line.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return maskingActivationCodes(in: lines.joined(separator: "\n"))
+    }
+
+    static func quoted(_ value: String) -> String {
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// Why a message could not be delivered (one line, for `licensectl: error: FILE: reason`).
+public struct DeliveryFailure: Error, Sendable, Equatable {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+}
+
+/// A way to deliver one outbox message: a sendmail command or a webhook (SPEC §6 `notify`).
+public protocol MessageTransport: Sendable {
+    /// Delivers the message; returns only once the receiver accepted it.
+    ///
+    /// - Throws: ``DeliveryFailure`` saying why (exit status, HTTP status, timeout …).
+    func deliver(_ message: OutboxMessage) throws(DeliveryFailure)
+}
+
+/// Delivery through a sendmail-compatible command (SPEC §8 "Output", `notify`): `/bin/sh -c
+/// COMMAND` with the message (LF line endings) on stdin; exit status 0 is success. Default
+/// command `sendmail -t -i` (recipients from the headers, a lone `.` line is not the end).
+public struct SendmailTransport: MessageTransport {
+    /// The default command (SPEC §6).
+    public static let defaultCommand = "sendmail -t -i"
+
+    public var command: String
+    /// Seconds the command may take before it is killed and the message counts as failed.
+    public var timeout: Double
+
+    public init(command: String = SendmailTransport.defaultCommand, timeout: Double) {
+        self.command = command
+        self.timeout = timeout
+    }
+
+    public func deliver(_ message: OutboxMessage) throws(DeliveryFailure) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let input = Pipe()
+        let errors = FileManager.default.temporaryDirectory
+            .appendingPathComponent("licensectl-sendmail-\(getpid())-\(UUID().uuidString).err")
+        guard FileManager.default.createFile(atPath: errors.path, contents: nil),
+              let errorHandle = try? FileHandle(forWritingTo: errors) else {
+            throw DeliveryFailure("cannot create a temporary file for the command's error output")
+        }
+        defer {
+            try? errorHandle.close()
+            try? FileManager.default.removeItem(at: errors)
+        }
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errorHandle
+        do {
+            try process.run()
+        } catch {
+            throw DeliveryFailure("cannot start /bin/sh: \(error.localizedDescription)")
+        }
+        // A command that exits without reading stdin must not kill us with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        let writeOK = (try? input.fileHandleForWriting.write(contentsOf: message.unixText)) != nil
+        try? input.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            process.terminate()
+            usleep(200_000)
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            throw DeliveryFailure("'\(command)' did not finish within \(Self.seconds(timeout)) s and was stopped")
+        }
+        process.waitUntilExit()
+        let status = process.terminationStatus
+        let stderrText = ((try? String(contentsOf: errors, encoding: .utf8)) ?? "")
+            .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.suffix(3).joined(separator: " / ")
+        let said = stderrText.isEmpty ? "" : ": " + stderrText
+        if process.terminationReason == .uncaughtSignal {
+            throw DeliveryFailure("'\(command)' was killed by signal \(status)\(said)")
+        }
+        guard status == 0 else { throw DeliveryFailure("'\(command)' exited with status \(status)\(said)") }
+        guard writeOK else { throw DeliveryFailure("'\(command)' exited without reading the whole message") }
+    }
+
+    /// `30` for 30.0, `1.5` for 1.5: seconds as messages show them.
+    public static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}
+
+/// The outbox folder of `apply --outbox` and its `sent/` subfolder (SPEC §6 `notify`).
+public struct Outbox: Sendable {
+    /// The folder as the user gave it, for messages.
+    public var shown: String
+    /// The folder's path.
+    public var path: String
+
+    public init(path: String, shown: String) {
+        self.path = path
+        self.shown = shown
+    }
+
+    /// The outcome of one message.
+    public enum Outcome: Sendable, Equatable {
+        case delivered
+        case failed(String)
+    }
+
+    /// Whether the folder exists (a missing outbox means that no apply wrote a reminder).
+    public var exists: Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// The names of the `.eml` regular files directly in the folder, sorted by bytes.
+    ///
+    /// - Throws: ``DeliveryFailure`` when the path is not a readable folder.
+    public func pending() throws(DeliveryFailure) -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
+        guard isDirectory.boolValue else { throw DeliveryFailure("--outbox '\(shown)' is a file, not a folder") }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+            throw DeliveryFailure("--outbox '\(shown)': cannot read the folder: \(String(cString: strerror(errno)))")
+        }
+        return names.filter { name in
+            guard name.hasSuffix(".eml"), !name.hasPrefix(".") else { return false }
+            var st = stat()
+            return lstat(path + "/" + name, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+        }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    /// Reads one pending message.
+    public func read(_ name: String) throws(DeliveryFailure) -> OutboxMessage {
+        guard let data = FileManager.default.contents(atPath: path + "/" + name) else {
+            throw DeliveryFailure("cannot read the message: \(String(cString: strerror(errno)))")
+        }
+        return OutboxMessage(fileName: name, contents: Array(data))
+    }
+
+    /// Moves a delivered message into `sent/` (created when missing) by one `rename(2)`, then
+    /// syncs both folders, so that after a crash the message is either still pending (delivered
+    /// again: at least once, SPEC §6) or in `sent/`.
+    public func markSent(_ name: String) throws(DeliveryFailure) {
+        let sent = path + "/sent"
+        if mkdir(sent, 0o755) != 0, errno != EEXIST {
+            throw DeliveryFailure("delivered, but cannot create '\(shown)/sent': \(String(cString: strerror(errno))); it will be delivered again")
+        }
+        guard rename(path + "/" + name, sent + "/" + name) == 0 else {
+            throw DeliveryFailure("delivered, but cannot move it to '\(shown)/sent': \(String(cString: strerror(errno))); it will be delivered again")
+        }
+        for folder in [sent, path] {
+            let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd >= 0 {
+                fsync(fd)
+                close(fd)
+            }
+        }
+    }
+}
