@@ -64,8 +64,8 @@ while IFS= read -r file; do
     fi
 done < "$listed"
 # Files gone from the worktree leave the copy too.
-(cd "$src" && find . -type f | sed 's|^\./||' | sort) | comm -13 "$listed" - | grep -v '^Package.resolved$' \
-    | while IFS= read -r gone; do rm -f "$src/$gone"; done
+(cd "$src" && find . -type f | sed 's|^\./||' | sort) | comm -13 "$listed" - \
+    | while IFS= read -r gone; do [ "$gone" = Package.resolved ] || rm -f "$src/$gone"; done
 # The worktree's resolved dependency versions, so that the release uses the same ones.
 if [ -f Package.resolved ] && ! cmp -s Package.resolved "$src/Package.resolved"; then cp -p Package.resolved "$src/"; fi
 
