@@ -26,7 +26,8 @@ fail() { echo "::error title=licensectl install::$*"; exit 1; }
 
 if [ -n "$version" ]; then
     name="licensectl-$version-x86_64-linux"
-    url="${INPUT_RELEASE_URL:-https://github.com/${GITHUB_ACTION_REPOSITORY:-your-org/licensectl}/releases/download/v{version}/$name.tar.gz}"
+    default_url="https://github.com/${GITHUB_ACTION_REPOSITORY:-your-org/licensectl}/releases/download/v{version}/$name.tar.gz"
+    url="${INPUT_RELEASE_URL:-$default_url}"
     url="${url//\{version\}/$version}"
     work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/licensectl-install.XXXXXX")"
     curl -fsSL --retry 3 -o "$work/$name.tar.gz" "$url" || fail "cannot download $url"

@@ -25,9 +25,9 @@ public struct OutboxMessage: Sendable, Hashable {
         self.fileName = fileName
         self.contents = contents
         let text = String(decoding: contents, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
-        }
+        // "\r\n" is one Character in Swift: split on either line ending.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .map(String.init)
         if lines.last == "" { lines.removeLast() }
         var fields: [(name: String, value: String)] = []
         var index = 0
@@ -181,52 +181,70 @@ public struct SendmailTransport: MessageTransport {
     }
 
     public func deliver(_ message: OutboxMessage) throws(DeliveryFailure) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let input = Pipe()
-        let errors = FileManager.default.temporaryDirectory
-            .appendingPathComponent("licensectl-sendmail-\(getpid())-\(UUID().uuidString).err")
-        guard FileManager.default.createFile(atPath: errors.path, contents: nil),
-              let errorHandle = try? FileHandle(forWritingTo: errors) else {
-            throw DeliveryFailure("cannot create a temporary file for the command's error output")
-        }
+        // The message goes in as a file (no pipe that a command not reading it could block),
+        // stderr into another; the command runs in its own process group with default signal
+        // handling, so that a timeout can stop it with everything it started.
+        let scratch = FileManager.default.temporaryDirectory.path + "/licensectl-sendmail-\(getpid())-\(UUID().uuidString)"
+        let inputPath = scratch + ".eml"
+        let errorPath = scratch + ".err"
         defer {
-            try? errorHandle.close()
-            try? FileManager.default.removeItem(at: errors)
+            unlink(inputPath)
+            unlink(errorPath)
         }
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errorHandle
-        do {
-            try process.run()
-        } catch {
-            throw DeliveryFailure("cannot start /bin/sh: \(error.localizedDescription)")
+        guard FileManager.default.createFile(atPath: inputPath, contents: Data(message.unixText),
+                                             attributes: [.posixPermissions: 0o600]),
+              FileManager.default.createFile(atPath: errorPath, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw DeliveryFailure("cannot write a temporary file in \(FileManager.default.temporaryDirectory.path)")
         }
-        // A command that exits without reading stdin must not kill us with SIGPIPE.
-        signal(SIGPIPE, SIG_IGN)
-        let writeOK = (try? input.fileHandleForWriting.write(contentsOf: message.unixText)) != nil
-        try? input.fileHandleForWriting.close()
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_APPEND, 0)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", command].map { (text: String) in strdup(text) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
+        guard spawned == 0 else { throw DeliveryFailure("cannot start /bin/sh: \(String(cString: strerror(spawned)))") }
+
+        var status: Int32 = 0
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        if process.isRunning {
-            process.terminate()
-            usleep(200_000)
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
+        var finished = false
+        while true {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { finished = true; break }
+            if result < 0, errno != EINTR { break }
+            if Date() >= deadline { break }
+            usleep(10_000)
+        }
+        if !finished {
+            kill(-pid, SIGKILL)
+            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
             throw DeliveryFailure("'\(command)' did not finish within \(Self.seconds(timeout)) s and was stopped")
         }
-        process.waitUntilExit()
-        let status = process.terminationStatus
-        let stderrText = ((try? String(contentsOf: errors, encoding: .utf8)) ?? "")
+        let stderrText = ((try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
             .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.suffix(3).joined(separator: " / ")
         let said = stderrText.isEmpty ? "" : ": " + stderrText
-        if process.terminationReason == .uncaughtSignal {
-            throw DeliveryFailure("'\(command)' was killed by signal \(status)\(said)")
-        }
-        guard status == 0 else { throw DeliveryFailure("'\(command)' exited with status \(status)\(said)") }
-        guard writeOK else { throw DeliveryFailure("'\(command)' exited without reading the whole message") }
+        let signal = status & 0x7F
+        if signal != 0 { throw DeliveryFailure("'\(command)' was killed by signal \(signal)\(said)") }
+        let exitStatus = (status >> 8) & 0xFF
+        guard exitStatus == 0 else { throw DeliveryFailure("'\(command)' exited with status \(exitStatus)\(said)") }
     }
 
     /// `30` for 30.0, `1.5` for 1.5: seconds as messages show them.

@@ -3,7 +3,8 @@ import Testing
 
 /// A test server script from `Tests/licensectlTests/Scripts/` run by Debian's `/usr/bin/python3`
 /// on 127.0.0.1: it prints `READY <port>` once listening and stores what it receives as numbered
-/// files in ``folder``. Stopped with SIGTERM by ``stop()``.
+/// files in ``folder``. Stopped with SIGKILL by ``stop()`` (a child of the test process may
+/// inherit a signal mask that blocks SIGTERM; the scripts write every file atomically).
 final class LoopbackServer: @unchecked Sendable {
     let process = Process()
     let port: Int
@@ -53,7 +54,7 @@ final class LoopbackServer: @unchecked Sendable {
 
     func stop() {
         if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(atPath: folder)
