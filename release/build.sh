@@ -106,6 +106,9 @@ if ldd "$binary" | grep -E 'libyaml|libswift|libFoundation|libdispatch|libBlocks
 fi
 "$binary" --version | grep -qxF "$version (commit $commit)" \
     || { echo "release/build.sh: --version says '$("$binary" --version)'" >&2; exit 1; }
+# Kept aside: the plugin below builds the package again.
+cp "$binary" "$root/.build-release/licensectl"
+binary="$root/.build-release/licensectl"
 
 # 4. The man page through swift-argument-parser's generate-manual plugin (it builds the package
 #    in release mode, which is already done, and runs the tool on the binary's
@@ -115,7 +118,7 @@ PKG_CONFIG_PATH="$root/.build-release/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_P
     swift package --package-path "$src" --scratch-path "$scratch" plugin generate-manual \
     --date "$man_date" >&2
 manpage="$scratch/plugins/GenerateManual/outputs/licensectl/licensectl.1"
-[ -s "$manpage" ] || manpage="$(find "$scratch/plugins" -name licensectl.1 -newer "$binary" | head -n 1)"
+[ -s "$manpage" ] || manpage="$(find "$scratch/plugins" -name licensectl.1 | head -n 1)"
 [ -s "$manpage" ] || { echo "release/build.sh: generate-manual wrote no licensectl.1" >&2; exit 1; }
 
 # 5. Pack.

@@ -70,4 +70,22 @@ else
 fi
 run validate -C license-repo --format github > /dev/null || fail "validate failed"
 pass "validate (libyaml linked in)"
+
+# URLSession (static FoundationNetworking over the system's libcurl): notify --webhook to a
+# loopback server.
+run apply -C license-repo --at 2026-11-29 --yes --outbox outbox > /dev/null 2>&1 || fail "apply --outbox failed"
+mkdir -p "$away/received"
+/usr/bin/python3 -u "$root/Tests/licensectlTests/Scripts/http_server.py" "$away/received" > "$away/server.out" 2>&1 &
+server=$!
+for _ in $(seq 100); do grep -q READY "$away/server.out" 2>/dev/null && break; sleep 0.1; done
+port="$(awk '/READY/ {print $2}' "$away/server.out")"
+set +e
+run notify --outbox license-repo/outbox --webhook "http://127.0.0.1:$port/ok" --timeout 10 > "$away/notify.out" 2>&1
+status=$?
+set -e
+{ kill -9 "$server" && wait "$server"; } 2>/dev/null || true
+[ "$status" -eq 0 ] || { cat "$away/notify.out" >&2; fail "notify --webhook exited $status"; }
+ls "$away/received"/*.json > /dev/null 2>&1 || fail "the webhook received nothing"
+[ -z "$(ls "$away/license-repo/outbox"/*.eml 2>/dev/null)" ] || fail "notify left messages in the outbox"
+pass "notify --webhook through URLSession: $(ls "$away/received"/*.json | wc -l) message(s) posted"
 echo "release/check.sh: all checks passed for $name"

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import LicenseKit
+
+/// Reading outbox messages and the webhook body of `notify` (SPEC §6, §8 "Output").
+@Suite struct OutboxTests {
+    static let message = "From: licensectl <licensectl@localhost>\r\n"
+        + "To: ops@acme.example, \"Night \\\"Shift\\\"\" <night@acme.example>\r\n"
+        + "Subject: [licensectl] acme-water: 2 licenses expire\r\n between 2026-12-15 and 2026-12-20\r\n"
+        + "Message-ID: <licensectl.acme-water.20261129T000000Z.0123456789ab@licensectl>\r\n"
+        + "\r\n"
+        + "Hello,\r\n\r\nLicenses\r\n\r\n  96D9-3718-59E5  Cloud Basic 1\r\n\r\nWhat happens to your routers\r\n\r\n"
+        + "  Now: capacity 2 routers; 2 online.\r\n\r\nWhat to do\r\n\r\n  Order new licenses.\r\n"
+
+    @Test func headersAreUnfoldedAndTheTenantComesFromTheFileName() {
+        let parsed = OutboxMessage(fileName: "acme-water-20261129T000000Z.eml", contents: Array(Self.message.utf8))
+        #expect(parsed.tenant == "acme-water")
+        #expect(parsed.subject == "[licensectl] acme-water: 2 licenses expire between 2026-12-15 and 2026-12-20")
+        #expect(parsed.messageID == "<licensectl.acme-water.20261129T000000Z.0123456789ab@licensectl>")
+        #expect(parsed.to == ["ops@acme.example", "\"Night \\\"Shift\\\"\" <night@acme.example>"])
+        #expect(parsed.bodyLines.first == "Hello,")
+        #expect(!parsed.unixText.contains(13))
+        #expect(parsed.unixText.count == Self.message.utf8.count - Self.message.components(separatedBy: "\r\n").count + 1)
+    }
+
+    @Test(arguments: [
+        ("acme-water-20261129T000000Z.eml", "acme-water"),
+        ("a-20261129T000000Z.eml", "a"),
+        ("-20261129T000000Z.eml", "-20261129T000000Z"),
+        ("hand-written.eml", "hand-written"),
+        ("acme-2026112XT000000Z.eml", "acme-2026112XT000000Z"),
+    ])
+    func tenantFromFileName(name: String, tenant: String) {
+        #expect(OutboxMessage.tenant(fromFileName: name) == tenant)
+    }
+
+    @Test func webhookBodyCarriesTheContractFieldsAndAMaskedSummary() throws {
+        let parsed = OutboxMessage(fileName: "acme-water-20261129T000000Z.eml", contents: Array(Self.message.utf8))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(WebhookPayload.json(for: parsed))) as? [String: Any])
+        #expect(Set(json.keys) == ["messageId", "tenant", "to", "subject", "eml", "text"])
+        #expect(json["eml"] as? String == Self.message)
+        #expect(json["tenant"] as? String == "acme-water")
+        #expect(json["to"] as? [String] == parsed.to)
+        #expect(json["text"] as? String == """
+            [licensectl] acme-water: 2 licenses expire between 2026-12-15 and 2026-12-20
+
+            Licenses:
+            96D9-****-59E5  Cloud Basic 1
+
+            What happens to your routers:
+            Now: capacity 2 routers; 2 online.
+            """)
+    }
+
+    @Test func aMessageWithoutTheSectionsIsSummarizedByItsSubject() {
+        let parsed = OutboxMessage(fileName: "x.eml", contents: Array("Subject: hello\n\nplain body\n".utf8))
+        #expect(WebhookPayload.text(for: parsed) == "hello")
+        #expect(parsed.messageID == nil)
+    }
+}
