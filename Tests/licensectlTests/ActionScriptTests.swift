@@ -167,6 +167,28 @@ import Testing
         #expect(content.range(of: Self.fullCode, options: .regularExpression) == nil, "codes must be masked")
     }
 
+    /// Once `plan --format github` exists, the script takes the annotations from it instead of
+    /// `validate`. A wrapper adds the format to the help and records the call.
+    @Test func planFormatGithubSlotsInWhenTheBinaryHasIt() throws {
+        let repo = try TempRepo.example(label: "action-plan-github")
+        defer { repo.remove() }
+        let runner = try FakeRunner(label: "plan-github")
+        defer { runner.remove() }
+        let real = try #require(licensectlExecutable()).path
+        try runner.tool("licensectl-next", """
+            #!/bin/bash
+            if [ "$1" = plan ] && [[ " $* " == *" --help "* ]]; then "\(real)" "$@"; echo "  --format <format>  text, json, markdown or github"; exit 0; fi
+            if [ "$1" = plan ] && [[ " $* " == *" --format github "* ]]; then echo "::warning file=tenants/acme-water.yaml,line=1,col=1::from plan $*"; exit 0; fi
+            if [ "$1" = validate ]; then echo "validate must not run" >&2; exit 1; fi
+            exec "\(real)" "$@"
+            """)
+        let run = try runner.run("pull-request.sh", ["INPUT_DIRECTORY": repo.root, "LICENSECTL": runner.bin + "/licensectl-next"])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("::warning file=tenants/acme-water.yaml,line=1,col=1::from plan plan -C \(repo.root) --at 2026-11-29 --format github"), "\(run)")
+        #expect(!run.stderr.contains("validate must not run"))
+        #expect(runner.outputs["exit-code"] == "2")
+    }
+
     @Test func outsideAPullRequestThereIsNoComment() throws {
         let repo = try TempRepo.example(label: "action-push")
         defer { repo.remove() }
