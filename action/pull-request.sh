@@ -17,7 +17,8 @@
 #   INPUT_AT                 --at for both plans (default: the current time, once for both)
 #   INPUT_COMMENT            true|false: post/update the pull-request comment (default true)
 #   INPUT_DETAILED_EXITCODE  true|false (default false)
-#   GITHUB_TOKEN             token for `gh api` (pull-requests: write / issues: write)
+#   GITHUB_TOKEN             token for the comment (pull-requests: write), through `gh api`, or
+#                            curl and jq where gh is missing (LICENSECTL_ACTION_HTTP=gh|curl)
 #   GITHUB_STEP_SUMMARY, GITHUB_OUTPUT, GITHUB_EVENT_NAME, GITHUB_REF, GITHUB_EVENT_PATH,
 #   GITHUB_REPOSITORY, GITHUB_SERVER_URL, GITHUB_RUN_ID, GITHUB_SHA
 set -uo pipefail
@@ -94,7 +95,7 @@ if [ -n "${GITHUB_OUTPUT:-}" ]; then
 fi
 
 # 4. One pull-request comment, updated in place. A failure to comment (a fork's read-only
-#    token, no gh) is a warning: the plan's verdict stays the step's result.
+#    token) is a warning: the plan's verdict stays the step's result.
 pr=""
 case "${GITHUB_EVENT_NAME:-}" in
     pull_request|pull_request_target)
@@ -105,26 +106,53 @@ case "${GITHUB_EVENT_NAME:-}" in
         fi
         ;;
 esac
-if [ -n "$pr" ] && [ "${INPUT_COMMENT:-true}" = "true" ]; then
-    if ! command -v gh >/dev/null 2>&1; then
-        echo "::warning title=licensectl::gh (GitHub CLI) not found: the plan comment was not posted"
+warn() { echo "::warning title=licensectl::$1: $(head -c 300 "$work/http.err" | tr '\n' ' ')"; }
+
+# Through the GitHub CLI (on every GitHub-hosted runner).
+comment_with_gh() {
+    export GH_TOKEN="${GH_TOKEN:-${GITHUB_TOKEN:-}}"
+    local ids id
+    ids="$(gh api --paginate "repos/$repo/issues/$pr/comments?per_page=100" \
+        --jq ".[] | select(.body | contains(\"$marker\")) | .id" 2> "$work/http.err")" \
+        || { warn "cannot read the pull request's comments"; return; }
+    id="$(printf '%s\n' "$ids" | grep -m 1 -E '^[0-9]+$')"
+    if [ -n "$id" ]; then
+        gh api --method PATCH "repos/$repo/issues/comments/$id" -F "body=@$work/comment.md" > /dev/null 2> "$work/http.err" \
+            || warn "cannot update the plan comment"
     else
-        export GH_TOKEN="${GH_TOKEN:-${GITHUB_TOKEN:-}}"
-        repo="${GITHUB_REPOSITORY:?GITHUB_REPOSITORY is not set}"
-        ids="$(gh api --paginate "repos/$repo/issues/$pr/comments?per_page=100" \
-            --jq ".[] | select(.body | contains(\"$marker\")) | .id" 2> "$work/gh.err")"
-        listed=$?
-        id="$(printf '%s\n' "$ids" | grep -m 1 -E '^[0-9]+$')"
-        if [ "$listed" -ne 0 ]; then
-            echo "::warning title=licensectl::cannot read the pull request's comments: $(head -c 300 "$work/gh.err" | tr '\n' ' ')"
-        elif [ -n "$id" ]; then
-            gh api --method PATCH "repos/$repo/issues/comments/$id" -F "body=@$work/comment.md" > /dev/null 2> "$work/gh.err" \
-                || echo "::warning title=licensectl::cannot update the plan comment: $(head -c 300 "$work/gh.err" | tr '\n' ' ')"
-        else
-            gh api --method POST "repos/$repo/issues/$pr/comments" -F "body=@$work/comment.md" > /dev/null 2> "$work/gh.err" \
-                || echo "::warning title=licensectl::cannot post the plan comment: $(head -c 300 "$work/gh.err" | tr '\n' ' ')"
-        fi
+        gh api --method POST "repos/$repo/issues/$pr/comments" -F "body=@$work/comment.md" > /dev/null 2> "$work/http.err" \
+            || warn "cannot post the plan comment"
     fi
+}
+
+# Through curl and jq with GITHUB_TOKEN (containers and self-hosted runners without gh).
+comment_with_curl() {
+    local api="${GITHUB_API_URL:-https://api.github.com}" page id="" list
+    local -a headers=(-H "Authorization: Bearer ${GITHUB_TOKEN:-}" -H "Accept: application/vnd.github+json"
+        -H "X-GitHub-Api-Version: 2022-11-28")
+    command -v jq >/dev/null 2>&1 || { echo "jq not found" > "$work/http.err"; warn "cannot post the plan comment"; return; }
+    for page in 1 2 3 4 5 6 7 8 9 10; do
+        list="$(curl -fsS "${headers[@]}" "$api/repos/$repo/issues/$pr/comments?per_page=100&page=$page" 2> "$work/http.err")" \
+            || { warn "cannot read the pull request's comments"; return; }
+        id="$(printf '%s' "$list" | jq -r --arg m "$marker" '[.[] | select(.body | contains($m)) | .id][0] // empty')"
+        [ -z "$id" ] && [ "$(printf '%s' "$list" | jq 'length')" -eq 100 ] || break
+    done
+    jq -Rs '{body: .}' < "$work/comment.md" > "$work/comment.json"
+    if [ -n "$id" ]; then
+        curl -fsS -X PATCH "${headers[@]}" --data-binary "@$work/comment.json" "$api/repos/$repo/issues/comments/$id" \
+            > /dev/null 2> "$work/http.err" || warn "cannot update the plan comment"
+    else
+        curl -fsS -X POST "${headers[@]}" --data-binary "@$work/comment.json" "$api/repos/$repo/issues/$pr/comments" \
+            > /dev/null 2> "$work/http.err" || warn "cannot post the plan comment"
+    fi
+}
+
+if [ -n "$pr" ] && [ "${INPUT_COMMENT:-true}" = "true" ]; then
+    repo="${GITHUB_REPOSITORY:?GITHUB_REPOSITORY is not set}"
+    # LICENSECTL_ACTION_HTTP=gh|curl chooses; by default gh when it is installed.
+    via="${LICENSECTL_ACTION_HTTP:-}"
+    [ -n "$via" ] || { command -v gh >/dev/null 2>&1 && via=gh || via=curl; }
+    if [ "$via" = gh ]; then comment_with_gh; else comment_with_curl; fi
 fi
 
 if [ "$code" -eq 2 ] && [ "${INPUT_DETAILED_EXITCODE:-false}" != "true" ]; then

@@ -189,6 +189,35 @@ import Testing
         #expect(runner.outputs["exit-code"] == "2")
     }
 
+    /// Without gh (a container, a self-hosted runner) the comment goes through curl and jq with
+    /// GITHUB_TOKEN: the listing finds the marker, the update sends `{"body": …}`.
+    @Test func withoutGhTheCommentGoesThroughCurl() throws {
+        let repo = try TempRepo.example(label: "action-curl")
+        defer { repo.remove() }
+        let runner = try FakeRunner(label: "curl")
+        defer { runner.remove() }
+        try runner.tool("curl", """
+            #!/bin/bash
+            method=GET; data=""; url=""; auth=""
+            while [ $# -gt 0 ]; do case "$1" in -X) method="$2"; shift 2;; --data-binary) data="${2#@}"; shift 2;;
+              -H) case "$2" in Authorization:*) auth="$2";; esac; shift 2;; -*) shift;; *) url="$1"; shift;; esac; done
+            printf '%s %s %s\n' "$method" "$url" "$auth" >> "\(runner.calls)"
+            if [ "$method" = GET ]; then printf '%s' "$FAKE_CURL_LIST"; else cp "$data" "\(runner.root)/body-0.json"; echo '{}'; fi
+            """)
+        let marker = "<!-- licensectl-plan: \(repo.root) -->"
+        let listing = "[{\"id\": 11, \"body\": \"hello\"}, {\"id\": 12, \"body\": \"\(marker)\\nold plan\"}]"
+        let run = try runner.run("pull-request.sh", ["INPUT_DIRECTORY": repo.root, "LICENSECTL_ACTION_HTTP": "curl",
+                                                     "FAKE_CURL_LIST": listing, "GITHUB_API_URL": "https://api.example.invalid"])
+        #expect(run.status == 0, "\(run)")
+        #expect(runner.callLines == [
+            "GET https://api.example.invalid/repos/acme/licenses/issues/42/comments?per_page=100&page=1 Authorization: Bearer fake-token",
+            "PATCH https://api.example.invalid/repos/acme/licenses/issues/comments/12 Authorization: Bearer fake-token",
+        ])
+        let sent = try #require(try JSONSerialization.jsonObject(with: Data(runner.read(runner.root + "/body-0.json").utf8)) as? [String: Any])
+        let body = try #require(sent["body"] as? String)
+        #expect(body.hasPrefix(marker + "\n## licensectl plan"), "\(body)")
+    }
+
     @Test func outsideAPullRequestThereIsNoComment() throws {
         let repo = try TempRepo.example(label: "action-push")
         defer { repo.remove() }
