@@ -101,9 +101,10 @@ public enum WebhookPayload {
         return Array(writer.utf8)
     }
 
-    /// The summary: the subject, the license table and the router forecast of a reminder
-    /// written by ``ReminderMailer`` (sections `Licenses` and `What happens to your routers`);
-    /// only the subject for a message without them. Codes masked.
+    /// The summary: the subject, the license table (at most ``maxLicenseLines`` rows) and the
+    /// router forecast, one line per paragraph, of a reminder written by ``ReminderMailer``
+    /// (sections `Licenses` and `What happens to your routers`); only the subject for a message
+    /// without them. Codes masked.
     public static func text(for message: OutboxMessage) -> String {
         var lines = [message.subject]
         let body = message.bodyLines
@@ -120,13 +121,23 @@ public enum WebhookPayload {
             guard !section.isEmpty else { continue }
             lines.append("")
             lines.append(heading + ":")
-            lines += section.filter { !$0.isEmpty }.map { line in
-                // Fold a wrapped paragraph's continuation lines into readable lines again.
-                line.trimmingCharacters(in: .whitespaces)
+            if heading == "Licenses" {
+                // One line per license (a table), at most maxLicenseLines of them.
+                let rows = section.filter { !$0.isEmpty }.map { $0.trimmingCharacters(in: .whitespaces) }
+                lines += rows.prefix(maxLicenseLines + 1)
+                if rows.count > maxLicenseLines + 1 { lines.append("… and \(rows.count - maxLicenseLines - 1) more") }
+            } else {
+                // Paragraphs wrapped at 72 columns become one line each again.
+                lines += section.split(separator: "", omittingEmptySubsequences: true).map { paragraph in
+                    paragraph.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+                }
             }
         }
         return maskingActivationCodes(in: lines.joined(separator: "\n"))
     }
+
+    /// How many license rows (after the table's header) `text` shows before "… and N more".
+    static let maxLicenseLines = 20
 
     static func quoted(_ value: String) -> String {
         var out = "\""

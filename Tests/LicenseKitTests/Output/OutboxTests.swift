@@ -10,7 +10,8 @@ import Testing
         + "Message-ID: <licensectl.acme-water.20261129T000000Z.0123456789ab@licensectl>\r\n"
         + "\r\n"
         + "Hello,\r\n\r\nLicenses\r\n\r\n  96D9-3718-59E5  Cloud Basic 1\r\n\r\nWhat happens to your routers\r\n\r\n"
-        + "  Now: capacity 2 routers; 2 online.\r\n\r\nWhat to do\r\n\r\n  Order new licenses.\r\n"
+        + "  Now: capacity 2 routers; 2 online.\r\n\r\n  From 2026-12-15: capacity 2 -> 1; 1 of the 2 online\r\n"
+        + "    routers would go offline:\r\n    00A0BA000002\r\n\r\nWhat to do\r\n\r\n  Order new licenses.\r\n"
 
     @Test func headersAreUnfoldedAndTheTenantComesFromTheFileName() {
         let parsed = OutboxMessage(fileName: "acme-water-20261129T000000Z.eml", contents: Array(Self.message.utf8))
@@ -49,7 +50,18 @@ import Testing
 
             What happens to your routers:
             Now: capacity 2 routers; 2 online.
+            From 2026-12-15: capacity 2 -> 1; 1 of the 2 online routers would go offline: 00A0BA000002
             """)
+    }
+
+    @Test func aLongLicenseTableIsCut() {
+        let rows = (0..<25).map { "  AAAA-****-\(String(format: "%04d", $0))  Cloud Basic 1" }
+        let text = "Subject: s\n\nLicenses\n\n  Code  Type\n" + rows.joined(separator: "\n") + "\n\nWhat to do\n"
+        let summary = WebhookPayload.text(for: OutboxMessage(fileName: "x.eml", contents: Array(text.utf8)))
+        let lines = summary.split(separator: "\n").map(String.init)
+        #expect(lines.count == 1 + 1 + 1 + WebhookPayload.maxLicenseLines + 1)  // subject, heading, header row, rows, "more"
+        #expect(lines.last == "… and 5 more")
+        #expect(lines.dropLast().last == "AAAA-****-0019  Cloud Basic 1")
     }
 
     @Test func aMessageWithoutTheSectionsIsSummarizedByItsSubject() {
