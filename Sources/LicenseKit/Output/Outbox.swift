@@ -163,7 +163,10 @@ public enum WebhookPayload {
 
 /// Why a message could not be delivered (one line, for `licensectl: error: FILE: reason`).
 public struct DeliveryFailure: Error, Sendable, Equatable {
+    /// What went wrong, e.g. `the webhook answered HTTP 500: …`; never a webhook URL's path.
     public var reason: String
+
+    /// A failure with its one-line reason.
     public init(_ reason: String) { self.reason = reason }
 }
 
@@ -182,15 +185,23 @@ public struct SendmailTransport: MessageTransport {
     /// The default command (SPEC §6).
     public static let defaultCommand = "sendmail -t -i"
 
+    /// The shell command, run as `/bin/sh -c COMMAND`.
     public var command: String
-    /// Seconds the command may take before it is killed and the message counts as failed.
+    /// Seconds the command may take before it is killed (with its process group) and the
+    /// message counts as failed.
     public var timeout: Double
 
+    /// A transport through `command` (default ``defaultCommand``), stopped after `timeout` seconds.
     public init(command: String = SendmailTransport.defaultCommand, timeout: Double) {
         self.command = command
         self.timeout = timeout
     }
 
+    /// Runs the command with ``OutboxMessage/unixText`` on stdin; exit status 0 is success
+    /// (SPEC §8 "Output", `notify`).
+    ///
+    /// - Throws: ``DeliveryFailure`` naming the exit status or signal and the command's last
+    ///   lines of stderr, or the timeout.
     public func deliver(_ message: OutboxMessage) throws(DeliveryFailure) {
         // The message goes in as a file (no pipe that a command not reading it could block),
         // stderr into another; the command runs in its own process group with default signal
@@ -271,15 +282,10 @@ public struct Outbox: Sendable {
     /// The folder's path.
     public var path: String
 
+    /// The outbox at `path`, named `shown` in messages.
     public init(path: String, shown: String) {
         self.path = path
         self.shown = shown
-    }
-
-    /// The outcome of one message.
-    public enum Outcome: Sendable, Equatable {
-        case delivered
-        case failed(String)
     }
 
     /// Whether the folder exists (a missing outbox means that no apply wrote a reminder).
