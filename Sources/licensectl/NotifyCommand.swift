@@ -61,46 +61,40 @@ struct NotifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let transport: any MessageTransport
-        let via: String
         if let webhook, let url = URL(string: webhook) {
-            transport = WebhookTransport(url: url, timeout: timeout)
-            via = "webhook " + WebhookTransport.redacted(webhook)
+            try deliver(through: WebhookTransport(url: url, timeout: timeout), via: "webhook " + WebhookTransport.redacted(webhook))
         } else {
             let command = self.command ?? SendmailTransport.defaultCommand
-            transport = SendmailTransport(command: command, timeout: timeout)
-            via = "'\(command)'"
+            try deliver(through: SendmailTransport(command: command, timeout: timeout), via: "'\(command)'")
         }
+    }
+
+    private func deliver(through transport: some MessageTransport, via: String) throws {
         let box = Outbox(path: outbox, shown: outbox)
-        let names: [String]
+        // Crash test: stop between a delivery and its move, the window at-least-once covers.
+        let crashAfterDelivery = ProcessInfo.processInfo.environment["LICENSECTL_TEST_CRASH_AFTER"] == "notify-delivered"
+        let outcomes: [OutboxDelivery.Outcome]
         do {
-            names = try box.pending()
+            outcomes = try OutboxDelivery.run(box, through: transport, afterDelivery: { _ in
+                if crashAfterDelivery { kill(getpid(), SIGKILL) }
+            }, report: { outcome in
+                switch outcome {
+                case .sent(let name, let messageID):
+                    let shown = (outbox as NSString).appendingPathComponent(name)
+                    Console.out("sent \(shown) (\(messageID ?? "no Message-ID")) via \(via)\n")
+                case .failed(let name, let reason):
+                    Console.report([.error("\((outbox as NSString).appendingPathComponent(name)): \(reason)")])
+                }
+            })
         } catch {
             try Console.fail(error.reason)
         }
-        guard !names.isEmpty else {
+        guard !outcomes.isEmpty else {
             Console.out(box.exists ? "No messages in '\(outbox)'.\n" : "No messages: '\(outbox)' does not exist.\n")
             return
         }
-        let crashAfter = ProcessInfo.processInfo.environment["LICENSECTL_TEST_CRASH_AFTER"]
-        var delivered = 0
-        var failed = 0
-        for name in names {
-            let shown = (outbox as NSString).appendingPathComponent(name)
-            do {
-                let message = try box.read(name)
-                try transport.deliver(message)
-                // Crash test: delivered but not yet moved, the window the at-least-once rule covers.
-                if crashAfter == "notify-delivered" { kill(getpid(), SIGKILL) }
-                try box.markSent(name)
-                delivered += 1
-                Console.out("sent \(shown) (\(message.messageID ?? "no Message-ID")) via \(via)\n")
-            } catch {
-                failed += 1
-                Console.report([.error("\(shown): \(error.reason)")])
-            }
-        }
-        Console.out("Notify: \(delivered) message(s) delivered, \(failed) failed.\n")
+        let failed = outcomes.filter { if case .failed = $0 { return true } else { return false } }.count
+        Console.out("Notify: \(outcomes.count - failed) message(s) delivered, \(failed) failed.\n")
         if failed > 0 { throw ExitCode.failure }
     }
 }

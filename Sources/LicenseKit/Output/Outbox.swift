@@ -339,3 +339,45 @@ public struct Outbox: Sendable {
         }
     }
 }
+
+/// The `notify` workflow (SPEC §6, §8 "Output"): every pending message of an outbox is read,
+/// handed to a transport and, once delivered, moved to `sent/`; a failure leaves the message
+/// in place and the next one is tried.
+public enum OutboxDelivery {
+    /// What happened to one message.
+    public enum Outcome: Sendable, Equatable {
+        /// Delivered and moved to `sent/`; the message's `Message-ID` when it has one.
+        case sent(fileName: String, messageID: String?)
+        /// Not delivered (or delivered but not moved): it stays for the next run.
+        case failed(fileName: String, reason: String)
+    }
+
+    /// Delivers the pending messages in file-name order.
+    ///
+    /// - Parameters:
+    ///   - afterDelivery: called with the file name between a successful delivery and the move
+    ///     to `sent/` (the crash tests stop the process there).
+    ///   - report: called once per message, in order, as it is done.
+    /// - Returns: the outcomes, in order; empty when the outbox is missing or empty.
+    /// - Throws: ``DeliveryFailure`` when the outbox is not a readable folder (nothing is tried).
+    public static func run(_ outbox: Outbox, through transport: some MessageTransport,
+                           afterDelivery: (String) -> Void = { _ in },
+                           report: (Outcome) -> Void = { _ in }) throws(DeliveryFailure) -> [Outcome] {
+        var outcomes: [Outcome] = []
+        for name in try outbox.pending() {
+            let outcome: Outcome
+            do {
+                let message = try outbox.read(name)
+                try transport.deliver(message)
+                afterDelivery(name)
+                try outbox.markSent(name)
+                outcome = .sent(fileName: name, messageID: message.messageID)
+            } catch {
+                outcome = .failed(fileName: name, reason: error.reason)
+            }
+            report(outcome)
+            outcomes.append(outcome)
+        }
+        return outcomes
+    }
+}

@@ -69,4 +69,57 @@ import Testing
         #expect(WebhookPayload.text(for: parsed) == "hello")
         #expect(parsed.messageID == nil)
     }
+
+    /// Fails the messages whose subject contains "fail"; records every attempt.
+    final class FakeTransport: MessageTransport, @unchecked Sendable {
+        private let lock = NSLock()
+        private var attempts: [String] = []
+        var tried: [String] { lock.lock(); defer { lock.unlock() }; return attempts }
+
+        func deliver(_ message: OutboxMessage) throws(DeliveryFailure) {
+            lock.lock()
+            attempts.append(message.fileName)
+            lock.unlock()
+            if message.subject.contains("fail") { throw DeliveryFailure("refused") }
+        }
+    }
+
+    @Test func deliveryTriesEveryMessageAndMovesOnlyTheDeliveredOnes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("licensectl-outbox-" + UUID().uuidString).path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (name, subject) in [("b-20261129T000000Z.eml", "fail me"), ("a-20261129T000000Z.eml", "ok"),
+                                ("c-20261129T000000Z.eml", "ok"), ("notes.txt", "ok")] {
+            try Data("Subject: \(subject)\r\nMessage-ID: <\(name)>\r\n\r\nbody\r\n".utf8).write(to: URL(fileURLWithPath: folder + "/" + name))
+        }
+        let transport = FakeTransport()
+        var between: [String] = []
+        var reported: [OutboxDelivery.Outcome] = []
+        let outcomes = try OutboxDelivery.run(Outbox(path: folder, shown: "outbox"), through: transport, afterDelivery: { name in
+            // Delivered, not yet moved.
+            between.append(name)
+            #expect(FileManager.default.fileExists(atPath: folder + "/" + name))
+        }, report: { reported.append($0) })
+        #expect(transport.tried == ["a-20261129T000000Z.eml", "b-20261129T000000Z.eml", "c-20261129T000000Z.eml"])
+        #expect(between == ["a-20261129T000000Z.eml", "c-20261129T000000Z.eml"])
+        #expect(outcomes == [
+            .sent(fileName: "a-20261129T000000Z.eml", messageID: "<a-20261129T000000Z.eml>"),
+            .failed(fileName: "b-20261129T000000Z.eml", reason: "refused"),
+            .sent(fileName: "c-20261129T000000Z.eml", messageID: "<c-20261129T000000Z.eml>"),
+        ])
+        #expect(reported == outcomes)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/sent").sorted() == ["a-20261129T000000Z.eml", "c-20261129T000000Z.eml"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["b-20261129T000000Z.eml", "notes.txt", "sent"])
+    }
+
+    @Test func aMissingOutboxHasNothingPendingAndAFileIsAnError() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("licensectl-none-" + UUID().uuidString).path
+        #expect(try Outbox(path: missing, shown: "outbox").pending().isEmpty)
+        let file = missing + ".eml"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        #expect(throws: DeliveryFailure("--outbox 'box' is a file, not a folder")) {
+            try Outbox(path: file, shown: "box").pending()
+        }
+    }
 }
