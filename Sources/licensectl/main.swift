@@ -7,7 +7,8 @@ struct Licensectl: ParsableCommand {
         commandName: "licensectl",
         abstract: "Manage icom Router Management Cloud licenses the GitOps way.",
         version: "0.1.0",
-        subcommands: [PlanCommand.self, ApplyCommand.self, StatusCommand.self, ForecastCommand.self, Validate.self, Schema.self]
+        subcommands: [PlanCommand.self, ApplyCommand.self, StatusCommand.self, ForecastCommand.self, Validate.self, Schema.self,
+                      StateCommand.self]
     )
 }
 
