@@ -121,7 +121,7 @@ public final class PostgresStateLease: @unchecked Sendable {
             RETURNING id
             """, as: Int.self).first ?? 0
         try await insertJournal(lines, applyID: applyID, place: "plan")
-        try await store.faultInjection?("written", self)
+        try await store.inject("written", self)
         return StateStore.ApplyResult(written: written.sorted().map(url.place(ofTenant:)),
                                       unchanged: unchanged.map(url.place(ofTenant:)), journalLines: lines.count)
     }

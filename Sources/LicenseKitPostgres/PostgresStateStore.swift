@@ -55,7 +55,7 @@ public struct PostgresStateStore: Sendable {
     /// - Throws: ``StateStoreError``: cannot connect (one line, no password); a newer schema
     ///   version; one diagnostic per invalid document (as a state file's, SPEC §4.5).
     public func load() async throws(StateStoreError) -> [String: PriorState] {
-        try await withConnection { session throws(StateStoreError) in
+        try await withConnection { session async throws(StateStoreError) in
             guard try await session.schemaExists() else { return [:] }
             return try await session.loadTenants()
         }
@@ -64,7 +64,7 @@ public struct PostgresStateStore: Sendable {
     /// The codes recorded for tenants of other owners, by canonical code: a code in this
     /// owner's manifests that is listed here is redeemed by another license repo (SPEC §5.1).
     public func codesOfOtherOwners() async throws(StateStoreError) -> [String: RedeemedCode] {
-        try await withConnection { session throws(StateStoreError) in
+        try await withConnection { session async throws(StateStoreError) in
             guard try await session.schemaExists() else { return [:] }
             var codes = [String: RedeemedCode]()
             let rows = try await session.rows(
@@ -76,7 +76,7 @@ public struct PostgresStateStore: Sendable {
 
     /// The applies recorded for this owner, oldest first (migrations included).
     public func history() async throws(StateStoreError) -> [ApplyRecord] {
-        try await withConnection { session throws(StateStoreError) in
+        try await withConnection { session async throws(StateStoreError) in
             guard try await session.schemaExists() else { return [] }
             let rows = try await session.rows("""
                 SELECT id, kind, floor(extract(epoch FROM at))::int8, inputs_digest, host, pid,
@@ -111,7 +111,7 @@ public struct PostgresStateStore: Sendable {
         do throws(StateStoreError) {
             try await session.execute("BEGIN")
             try await session.lockTenants(tenants.sorted(), timeout: timeout)
-            try await faultInjection?("locked", lease)
+            try await inject("locked", lease)
         } catch {
             await lease.release()
             throw error
@@ -123,7 +123,7 @@ public struct PostgresStateStore: Sendable {
 
     /// Everything recorded for this owner: documents and the journal in order.
     public func snapshot() async throws(StateStoreError) -> StateSnapshot {
-        try await withConnection { session throws(StateStoreError) in
+        try await withConnection { session async throws(StateStoreError) in
             guard try await session.schemaExists() else { return StateSnapshot(documents: [], journal: []) }
             // One consistent view of documents and journal, whatever commits meanwhile.
             try await session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -148,6 +148,16 @@ public struct PostgresStateStore: Sendable {
         } catch {
             await lease.release()
             throw error
+        }
+    }
+
+    /// Runs ``faultInjection`` at `step`; what it throws fails the commit.
+    func inject(_ step: String, _ lease: PostgresStateLease) async throws(StateStoreError) {
+        guard let faultInjection else { return }
+        do {
+            try await faultInjection(step, lease)
+        } catch {
+            throw StateStoreError("simulated crash after \(step): \(error)")
         }
     }
 
@@ -180,8 +190,10 @@ public struct LockHolder: Sendable, Hashable, CustomStringConvertible {
 
     /// This process on this host.
     public static func current(start: Instant) -> LockHolder {
-        LockHolder(host: ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "unknown",
-                   pid: ProcessInfo.processInfo.processIdentifier, start: start)
+        var name = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&name, name.count - 1) == 0
+            ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+        return LockHolder(host: host.isEmpty ? "unknown" : host, pid: getpid(), start: start)
     }
 
     public var description: String { "pid \(pid) on host \(host) since \(start)" }

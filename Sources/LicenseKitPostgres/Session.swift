@@ -279,7 +279,7 @@ struct Session: Sendable {
             if let dns = error.dnsAAAAError ?? error.dnsAError { return "cannot resolve host (\(oneLine(String(describing: dns))))" }
             return "cannot connect"
         }
-        if error is ChannelError, case .connectTimeout = error as? ChannelError { return "timed out" }
+        if let channel = error as? ChannelError, case .connectTimeout = channel { return "timed out" }
         if let error = error as? PSQLError { return "\(error.code)" }
         return oneLine(String(describing: error))
     }
