@@ -122,15 +122,20 @@ struct Session: Sendable {
         if try await schemaExists() { return }
         try await execute("SELECT pg_advisory_xact_lock(\(Self.schemaLockKey.0), \(Self.schemaLockKey.1))")
         if try await schemaExists() { return }
+        // IF NOT EXISTS: a transaction that waited for the lock may still not see the tables
+        // another one just committed in its catalog snapshot.
         for statement in Self.schema { try await execute(PostgresQuery(unsafeSQL: statement)) }
-        try await execute("INSERT INTO licensectl.schema_version (version) VALUES (\(Int32(PostgresStateStore.schemaVersion)))")
+        try await execute("""
+            INSERT INTO licensectl.schema_version (version)
+            SELECT \(Int32(PostgresStateStore.schemaVersion)) WHERE NOT EXISTS (SELECT 1 FROM licensectl.schema_version)
+            """)
     }
 
     static let schema = [
         "CREATE SCHEMA IF NOT EXISTS licensectl",
-        "CREATE TABLE licensectl.schema_version (version integer NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS licensectl.schema_version (version integer NOT NULL)",
         """
-        CREATE TABLE licensectl.tenants (
+        CREATE TABLE IF NOT EXISTS licensectl.tenants (
             owner text NOT NULL,
             name text NOT NULL,
             document jsonb NOT NULL,
@@ -140,15 +145,15 @@ struct Session: Sendable {
             PRIMARY KEY (owner, name))
         """,
         """
-        CREATE TABLE licensectl.codes (
+        CREATE TABLE IF NOT EXISTS licensectl.codes (
             code text PRIMARY KEY,
             owner text NOT NULL,
             tenant text NOT NULL,
             FOREIGN KEY (owner, tenant) REFERENCES licensectl.tenants (owner, name) ON DELETE CASCADE)
         """,
-        "CREATE INDEX codes_tenant ON licensectl.codes (owner, tenant)",
+        "CREATE INDEX IF NOT EXISTS codes_tenant ON licensectl.codes (owner, tenant)",
         """
-        CREATE TABLE licensectl.applies (
+        CREATE TABLE IF NOT EXISTS licensectl.applies (
             id bigserial PRIMARY KEY,
             owner text NOT NULL,
             kind text NOT NULL,
@@ -161,9 +166,9 @@ struct Session: Sendable {
             tenants integer NOT NULL,
             events integer NOT NULL)
         """,
-        "CREATE INDEX applies_owner ON licensectl.applies (owner, id)",
+        "CREATE INDEX IF NOT EXISTS applies_owner ON licensectl.applies (owner, id)",
         """
-        CREATE TABLE licensectl.journal (
+        CREATE TABLE IF NOT EXISTS licensectl.journal (
             apply_id bigint NOT NULL REFERENCES licensectl.applies (id),
             position bigint NOT NULL,
             owner text NOT NULL,
@@ -173,7 +178,7 @@ struct Session: Sendable {
             line text NOT NULL,
             PRIMARY KEY (apply_id, position))
         """,
-        "CREATE INDEX journal_tenant ON licensectl.journal (owner, tenant)",
+        "CREATE INDEX IF NOT EXISTS journal_tenant ON licensectl.journal (owner, tenant)",
     ]
 
     // MARK: - Tenants

@@ -7,7 +7,7 @@ import Testing
 
 /// The PostgreSQL state backend against a real server (SPEC §5.1, §8 "PostgreSQL"): one
 /// throwaway cluster for the suite, one database per test.
-@Suite(.postgresCluster) struct PostgresStateStoreTests {
+@Suite(.postgresCluster, .timeLimit(.minutes(1))) struct PostgresStateStoreTests {
     let holder = LockHolder(host: "test-host", pid: 4242, start: Example.instant("2026-11-29T10:00:00Z"))
 
     @Test func readsWithoutTheSchemaSeeEmptyStateAndCreateNothing() async throws {
@@ -199,15 +199,11 @@ import Testing
 
     @Test func aKilledClientLeavesTheOldStateAndReleasesItsLocks() async throws {
         let (cluster, database, _) = try Self.fresh()
-        // A psql child takes a tenant's lock inside a transaction and is killed with SIGKILL.
+        // A psql child takes a tenant's lock inside a transaction, stays idle in it (as licensectl
+        // between two queries) and is killed with SIGKILL.
         let store = try Self.store(cluster, database, owner: "default")
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: cluster.binaries + "/psql")
-        child.arguments = ["-h", cluster.folder, "-U", cluster.user, "-d", database, "-X", "-q", "-c",
-                           "BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('default/acme-water', 0)); SELECT pg_sleep(600);"]
-        child.environment = ["PGPASSWORD": cluster.password]
-        child.standardOutput = FileHandle.nullDevice
-        try child.run()
+        let child = try cluster.startClient(
+            "BEGIN;\nSELECT pg_advisory_xact_lock(hashtextextended('default/acme-water', 0));", database: database)
         var message = ""
         for _ in 0..<100 {
             do {
@@ -219,8 +215,8 @@ import Testing
             }
         }
         #expect(message == "licensectl: error: tenant 'acme-water' is locked by another session (application_name 'psql', not a licensectl run); wait or retry with --lock-timeout")
-        kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
+        kill(child.pid, SIGKILL)
+        cluster.reap(child)
         let lease = try await store.lock(tenants: ["acme-water"], timeout: 10, holder: holder)
         await lease.release()
     }
@@ -292,7 +288,7 @@ import Testing
 
 /// The same backend when the server stops in the middle of an apply (its own cluster: the
 /// restart would disturb the other suite's tests).
-@Suite(.postgresCluster) struct PostgresServerStopTests {
+@Suite(.postgresCluster, .timeLimit(.minutes(1))) struct PostgresServerStopTests {
     @Test func aServerStoppedMidApplyLeavesTheOldStateAndTheNextApplyConverges() async throws {
         let cluster = try #require(PostgresCluster.current)
         let database = try cluster.createDatabase()

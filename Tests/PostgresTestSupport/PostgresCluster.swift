@@ -100,6 +100,49 @@ public final class PostgresCluster: Sendable {
                      environment: ["PGPASSWORD": password])
     }
 
+    /// A `psql` running in the background, fed through a pipe that stays open: after its
+    /// statements it waits for more input, its session idle (in a transaction if one was begun),
+    /// like a licensectl between two queries.
+    public struct Client: Sendable {
+        public let pid: pid_t
+        let input: Int32
+    }
+
+    /// Starts `psql` and sends it `statements` (output discarded). End it, e.g. with
+    /// `kill(client.pid, SIGKILL)`, and ``reap(_:)`` it.
+    public func startClient(_ statements: String, database: String) throws -> Client {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw ClusterError("pipe failed (errno \(errno))") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
+        posix_spawn_file_actions_addclose(&actions, fds[1])
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let executable = binaries + "/psql"
+        let argv = Self.cStrings([executable, "-h", folder, "-U", user, "-d", database, "-X", "-q"])
+        let envp = Self.cStrings(["PGPASSWORD=\(password)"])
+        defer { (argv + envp).forEach { free($0) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        close(fds[0])
+        guard spawned == 0 else {
+            close(fds[1])
+            throw ClusterError("cannot run \(executable) (error \(spawned))")
+        }
+        let bytes = Array((statements + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) }
+        return Client(pid: pid, input: fds[1])
+    }
+
+    /// Waits for a client to end and closes its pipe.
+    public func reap(_ client: Client) {
+        var status: Int32 = 0
+        while waitpid(client.pid, &status, 0) < 0 && errno == EINTR {}
+        close(client.input)
+    }
+
     private func runServerTool(_ tool: String, _ arguments: [String]) throws {
         let path = binaries + "/" + tool
         if let runAs {
@@ -109,28 +152,40 @@ public final class PostgresCluster: Sendable {
         }
     }
 
+    /// Runs a program to its end with `posix_spawn` and `waitpid`, its output in a temporary
+    /// file: `pg_ctl start` leaves a server running that inherits the output descriptors, so a
+    /// pipe would never reach its end (and Foundation's `Process` hung waiting here).
     @discardableResult
     private static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw ClusterError("cannot run \(executable): \(error)")
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw ClusterError("\(executable) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(text)")
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("lctl-pg-out-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }.map { "\($0.key)=\($0.value)" }
+        let argv = cStrings([executable] + arguments)
+        let envp = cStrings(variables)
+        defer { (argv + envp).forEach { free($0) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard spawned == 0 else { throw ClusterError("cannot run \(executable) (error \(spawned))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        let exited = status & 0x7F == 0
+        let code = (status >> 8) & 0xFF
+        guard exited && code == 0 else {
+            throw ClusterError("\(executable) \(arguments.joined(separator: " ")) failed (status \(status)): \(text)")
         }
         return text
+    }
+
+    /// `strdup` copies and a terminating `nil`, for `posix_spawn`; the caller frees them.
+    private static func cStrings(_ strings: [String]) -> [UnsafeMutablePointer<CChar>?] {
+        strings.map { (text: String) -> UnsafeMutablePointer<CChar>? in strdup(text) } + [nil]
     }
 
     private static func findBinaries() throws -> String {
