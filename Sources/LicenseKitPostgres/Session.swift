@@ -240,6 +240,7 @@ struct Session: Sendable {
         let names = try await rows("""
             SELECT coalesce(a.application_name, '') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
               AND ((l.classid::int8 << 32) | l.objid::int8) = hashtextextended(\(key), 0)
             """, as: String.self)
         guard let name = names.first else { return "another run (it has just finished; retry)" }
