@@ -355,7 +355,7 @@ public struct StateStore: Sendable {
     }
 
     /// Steps 2–4 of the crash protocol; idempotent.
-    private func replay(_ intent: Intent, stateFD: Int32, tenantsFD: Int32) throws(StateStoreError) {
+    func replay(_ intent: Intent, stateFD: Int32, tenantsFD: Int32) throws(StateStoreError) {
         for (n, file) in intent.files.enumerated() {
             let name = String(file.path.dropFirst("tenants/".count))
             let bytes = Array(file.content.utf8)
