@@ -28,7 +28,8 @@ struct ForecastCommand: ParsableCommand {
     @OptionGroup var state: StateOptions
     @OptionGroup var selection: SelectionOptions
 
-    @Option(help: ArgumentHelp("The horizon in days after --at.", valueName: "N"))
+    // `.unconditional`: `--days -1` reaches the range check instead of being taken for a flag.
+    @Option(parsing: .unconditional, help: ArgumentHelp("The horizon in days after --at.", valueName: "N"))
     var days: Int = 90
 
     @Option(help: "Output format: text, json, markdown (a pull-request or issue comment), svg (a chart) or html (the fleet report: one self-contained page with a sortable table and charts).")
