@@ -485,7 +485,7 @@ struct TenantPlanner {
             if activatedNow.contains(l.code) { activation = at }
             if step.adopted.contains(l.code), let t = l.activatedAt, let paid = timeline.paidSince, t >= paid {
                 diagnostics.append(.error(
-                    "Cloud Free \(l.code.masked) is activated at \(t), at or after tenant '\(name)''s first paid activation at \(paid); the platform refuses Cloud Free after a paid license — check 'activated'",
+                    "Cloud Free \(l.code.masked) is activated at \(t), at or after the first paid activation of tenant '\(name)' at \(paid); the platform refuses Cloud Free after a paid license — check 'activated'",
                     at: step.desired[l.code]?.adopted?.source ?? place))
                 continue
             }
