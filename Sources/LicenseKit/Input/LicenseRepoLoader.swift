@@ -227,7 +227,11 @@ public enum LicenseRepoLoader {
             return row == codePlace(at) ? "" : " (row \(row.file):\(row.line))"
         }
         for (code, entries) in codeDuplicates {
-            let places = entries.map { (place: codePlace($0), tenant: names[$0.tenant], row: rowNote($0)) }
+            // Rows are named where they tell the places apart (not for one CSV imported twice).
+            let rows = entries.map(rowNote)
+            let named = Set(rows).count > 1
+            let places = entries.indices.map { (place: codePlace(entries[$0]), tenant: names[entries[$0].tenant],
+                                                row: named ? rows[$0] : "") }
             for (i, here) in places.enumerated() {
                 let others = places.enumerated().filter { $0.offset != i }
                     .map { "tenant '\($0.element.tenant)' at \($0.element.place)\($0.element.row)" }.joined(separator: " and by ")
