@@ -2,8 +2,8 @@
 import PackageDescription
 
 /// The static libraries of the Swift runtime and Foundation (Swift 6.3 on Linux), linked as one
-/// group into release builds of `licensectl`. FoundationNetworking (URLSession, for `notify
-/// --webhook`) sits on the system's libcurl, which stays a shared library (`libcurl4`; linking it
+/// group into release builds of `licensectl`. The system's libcurl (`notify --webhook`, module
+/// CCurl; FoundationNetworking sits on it too) stays a shared library (`libcurl4`; linking it
 /// needs `libcurl4-openssl-dev`).
 let staticFoundationLibraries = [
     "FoundationNetworking", "_CFURLSessionInterface", "curl",
@@ -41,6 +41,13 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // libcurl's easy interface for `notify --webhook`: curl_easy_perform waits in poll(2),
+        // where URLSession on Linux woke every millisecond while a webhook did not answer.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         .target(
             name: "LicenseKit",
             dependencies: [
@@ -63,6 +70,7 @@ let package = Package(
             dependencies: [
                 "LicenseKit",
                 "LicenseKitPostgres",
+                "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Release builds on Linux carry the Swift runtime and Foundation inside the binary:

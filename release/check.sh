@@ -71,7 +71,7 @@ fi
 run validate -C license-repo --format github > /dev/null || fail "validate failed"
 pass "validate (libyaml linked in)"
 
-# URLSession (static FoundationNetworking over the system's libcurl): notify --webhook to a
+# libcurl (the system's, linked by the CCurl module): notify --webhook to a
 # loopback server.
 run apply -C license-repo --at 2026-11-29 --yes --outbox outbox > /dev/null 2>&1 || fail "apply --outbox failed"
 mkdir -p "$away/received"
@@ -87,5 +87,5 @@ set -e
 [ "$status" -eq 0 ] || { cat "$away/notify.out" >&2; fail "notify --webhook exited $status"; }
 ls "$away/received"/*.json > /dev/null 2>&1 || fail "the webhook received nothing"
 [ -z "$(ls "$away/license-repo/outbox"/*.eml 2>/dev/null)" ] || fail "notify left messages in the outbox"
-pass "notify --webhook through URLSession: $(ls "$away/received"/*.json | wc -l) message(s) posted"
+pass "notify --webhook through libcurl: $(ls "$away/received"/*.json | wc -l) message(s) posted"
 echo "release/check.sh: all checks passed for $name"

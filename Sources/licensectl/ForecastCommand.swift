@@ -28,10 +28,11 @@ struct ForecastCommand: ParsableCommand {
     @OptionGroup var state: StateOptions
     @OptionGroup var selection: SelectionOptions
 
-    @Option(help: ArgumentHelp("The horizon in days after --at.", valueName: "N"))
+    // `.unconditional`: `--days -1` reaches the range check instead of being taken for a flag.
+    @Option(parsing: .unconditional, help: ArgumentHelp("The horizon in days after --at.", valueName: "N"))
     var days: Int = 90
 
-    @Option(help: "Output format: text, json, markdown (a pull-request or issue comment), svg (a chart) or html (the fleet report: one self-contained page with a sortable table and charts).")
+    @Option(help: "Output format: text, json (full codes, like the plan JSON), markdown (a pull-request or issue comment), svg (a chart) or html (the fleet report: one self-contained page with a sortable table and charts).")
     var format: Format = .text
 
     @Flag(help: "Exit 2 when a router online or not yet connected at --at would be rejected (capacity or no valid license) within the horizon; routers already rejected at --at do not count (0 otherwise, 1 on errors).")

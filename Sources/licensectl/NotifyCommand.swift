@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
 import LicenseKit
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import CCurl
 
 /// `licensectl notify --outbox DIR (--sendmail [COMMAND] | --webhook URL)`: deliver the reminder
 /// messages that `apply --outbox` wrote (SPEC §6, §8 "Output").
@@ -99,8 +97,12 @@ struct NotifyCommand: ParsableCommand {
     }
 }
 
-/// Posts a message as JSON (``WebhookPayload``) with Foundation's URLSession; only a 2xx answer
-/// is success (SPEC §8 "Output", `notify`).
+/// Posts a message as JSON (``WebhookPayload``) with libcurl's easy interface; only a 2xx answer
+/// is success (SPEC §8 "Output", `notify`). Redirects are not followed (a 3xx is a failure).
+///
+/// `curl_easy_perform` waits for the answer in poll(2): URLSession on Linux (FoundationNetworking
+/// over the same libcurl) woke about every millisecond while a webhook did not answer, burning
+/// ~80% of a core for up to `--timeout` seconds per message.
 struct WebhookTransport: MessageTransport {
     var url: URL
     var timeout: Double
@@ -114,68 +116,64 @@ struct WebhookTransport: MessageTransport {
     }
 
     func deliver(_ message: OutboxMessage) throws(DeliveryFailure) {
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
-        request.setValue("licensectl/\(BuildInfo.version)", forHTTPHeaderField: "User-Agent")
-        request.httpBody = Data(WebhookPayload.json(for: message))
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
-
-        let outcome = WebhookOutcome()
-        let done = DispatchSemaphore(value: 0)
-        let task = session.dataTask(with: request) { data, response, error in
-            if let error {
-                outcome.set(.failure(DeliveryFailure(Self.describe(error, timeout: timeout))))
-            } else if let http = response as? HTTPURLResponse {
-                if (200..<300).contains(http.statusCode) {
-                    outcome.set(.success(()))
-                } else {
-                    let body = String(decoding: (data ?? Data()).prefix(200), as: UTF8.self)
-                        .split(whereSeparator: \.isNewline).joined(separator: " ")
-                    outcome.set(.failure(DeliveryFailure(
-                        "the webhook answered HTTP \(http.statusCode)" + (body.isEmpty ? "" : ": \(body)"))))
-                }
-            } else {
-                outcome.set(.failure(DeliveryFailure("the webhook gave no HTTP answer")))
+        guard let handle = curl_easy_init() else { throw DeliveryFailure("cannot start an HTTP request (libcurl)") }
+        defer { curl_easy_cleanup(handle) }
+        var headers: UnsafeMutablePointer<curl_slist>?
+        headers = curl_slist_append(headers, "Content-Type: application/json; charset=utf-8")
+        headers = curl_slist_append(headers, "Expect:")  // no 100-continue round trip
+        defer { curl_slist_free_all(headers) }
+        let body = WebhookPayload.json(for: message)
+        let answer = WebhookAnswer()
+        var errorText = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        let code: CURLcode = body.withUnsafeBufferPointer { bytes in
+            errorText.withUnsafeMutableBufferPointer { errorBuffer in
+                let context = Unmanaged.passUnretained(answer).toOpaque()
+                var ok = true
+                func set(_ result: CURLcode) { if result != CURLE_OK { ok = false } }
+                set(licensectl_curl_setopt_pointer(handle, CURLOPT_URL, url.absoluteString))
+                set(licensectl_curl_setopt_pointer(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
+                set(licensectl_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
+                set(licensectl_curl_setopt_long(handle, CURLOPT_POST, 1))
+                set(licensectl_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, bytes.baseAddress))
+                set(licensectl_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, bytes.count))
+                set(licensectl_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, headers))
+                set(licensectl_curl_setopt_pointer(handle, CURLOPT_USERAGENT, "licensectl/\(BuildInfo.version)"))
+                set(licensectl_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(timeout * 1000)))
+                set(licensectl_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer.baseAddress))
+                set(licensectl_curl_setopt_write(handle, { data, size, count, context in
+                    guard let data, let context else { return 0 }
+                    Unmanaged<WebhookAnswer>.fromOpaque(context).takeUnretainedValue()
+                        .append(UnsafeRawBufferPointer(start: data, count: size * count))
+                    return size * count
+                }))
+                set(licensectl_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context))
+                guard ok else { return CURLE_FAILED_INIT }
+                return curl_easy_perform(handle)
             }
-            done.signal()
         }
-        task.resume()
-        // URLSession's own timeouts end the task; the extra second covers a stalled callback.
-        if done.wait(timeout: .now() + timeout + 1) == .timedOut {
-            task.cancel()
+        switch code {
+        case CURLE_OK:
+            var status = 0
+            _ = licensectl_curl_response_code(handle, &status)
+            guard (200..<300).contains(status) else {
+                let text = String(decoding: answer.body, as: UTF8.self)
+                    .split(whereSeparator: \.isNewline).joined(separator: " ")
+                throw DeliveryFailure("the webhook answered HTTP \(status)" + (text.isEmpty ? "" : ": \(text)"))
+            }
+        case CURLE_OPERATION_TIMEDOUT:
             throw DeliveryFailure("the webhook did not answer within \(SendmailTransport.seconds(timeout)) s")
+        default:
+            let detail = String(decoding: errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw DeliveryFailure("cannot reach the webhook: " + (detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
         }
-        if case .failure(let failure) = outcome.get() { throw failure }
-    }
-
-    static func describe(_ error: any Error, timeout: Double) -> String {
-        let ns = error as NSError
-        if ns.domain == NSURLErrorDomain, ns.code == NSURLErrorTimedOut {
-            return "the webhook did not answer within \(SendmailTransport.seconds(timeout)) s"
-        }
-        return "cannot reach the webhook: \(ns.localizedDescription)"
     }
 }
 
-/// The result handed from URLSession's callback to the waiting command.
-private final class WebhookOutcome: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Result<Void, DeliveryFailure> = .failure(DeliveryFailure("the webhook request did not finish"))
+/// The first 200 bytes of the webhook's answer, collected by libcurl's write callback.
+private final class WebhookAnswer {
+    private(set) var body: [UInt8] = []
 
-    func set(_ result: Result<Void, DeliveryFailure>) {
-        lock.lock()
-        value = result
-        lock.unlock()
-    }
-
-    func get() -> Result<Void, DeliveryFailure> {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
+    func append(_ bytes: UnsafeRawBufferPointer) {
+        body += bytes.prefix(max(0, 200 - body.count))
     }
 }

@@ -18,7 +18,8 @@ struct SelectionOptions: ParsableArguments {
         valueName: "TENANT"))
     var targets: [String] = []
 
-    @Option(name: .customLong("shard"), help: ArgumentHelp(
+    // `.unconditional`: `--shard -1/2` reaches the range check instead of being taken for a flag.
+    @Option(name: .customLong("shard"), parsing: .unconditional, help: ArgumentHelp(
         "Only the tenants of shard I of N (1 ≤ I ≤ N): 1 + (first 8 bytes of SHA-256 of the name) mod N.",
         valueName: "I/N"))
     var shard: String?

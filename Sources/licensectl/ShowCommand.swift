@@ -46,8 +46,11 @@ struct ShowCommand: ParsableCommand {
     /// recorded plan, its diagnostics on stderr.
     private func showPlan() throws {
         let path = subject.hasPrefix("/") ? subject : (directory as NSString).appendingPathComponent(subject)
+        guard FileManager.default.fileExists(atPath: path) else {
+            try Console.fail("plan file '\(subject)' does not exist (an argument containing '.' or '/' is a plan file; a tenant name has neither)")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
-            try Console.fail("cannot read plan file '\(subject)' (an argument containing '.' or '/' is a plan file; a tenant name has neither)")
+            try Console.fail("cannot read plan file '\(subject)' (is it a readable file?)")
         }
         let plan: Plan
         do {

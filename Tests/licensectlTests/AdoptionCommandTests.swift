@@ -173,6 +173,51 @@ import Testing
         #expect(changedPaths(before, repo.files()) == [])
     }
 
+    /// The header comment records the whole command: run again (shell-quoted as written), it
+    /// writes the same file.
+    @Test func initsHeaderCommentIsTheFullCommandAndReproducesTheFile() throws {
+        let repo = try TempRepo(label: "adopt-init-command")
+        defer { repo.remove() }
+        try repo.write("fixtures/l.csv", "Code;Produkt;issued;Aktiviert am\n1A2B-3C4D-0001;Cloud Basic 1;2025-10-01;2025-10-02\n")
+        try repo.write("fixtures/d.csv", "Seriennummer,connected_at\n00A0BA000001,2025-10-03\n")
+        let run = try licensectl([
+            "init", "werk", "-C", repo.root, "--licenses", "fixtures/l.csv", "--devices", "fixtures/d.csv",
+            "--contact", "ops@werk.example", "--contact", "it@werk.example", "--label", "team=o'brien",
+            "--column", "activation_code=Code", "--column", "license_type=Produkt", "--column", "activated_at=Aktiviert am",
+            "--device-column", "serial=Seriennummer",
+        ])
+        #expect(run.status == 0, "\(run)")
+        let written = try repo.read("tenants/werk.yaml")
+        let header = try #require(written.split(separator: "\n").first)
+        #expect(header == """
+            # Written by `licensectl init werk --licenses fixtures/l.csv --devices fixtures/d.csv --contact ops@werk.example \
+            --contact it@werk.example --label 'team=o'\\''brien' --column activation_code=Code --column license_type=Produkt \
+            --column 'activated_at=Aktiviert am' --device-column serial=Seriennummer`: a tenant already running in the platform.
+            """)
+        // Run the recorded command from the repo root, with the built licensectl first on PATH.
+        let command = try #require(header.split(separator: "`").dropFirst().first)
+        try FileManager.default.removeItem(atPath: repo.path("tenants/werk.yaml"))
+        let executable = try #require(licensectlExecutable())
+        let folder = executable.deletingLastPathComponent().path
+        let again = try RunningCommand(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "PATH='\(folder)':\"$PATH\" \(command)"],
+                                       directory: repo.root).wait()
+        #expect(again.status == 0, "\(again)")
+        #expect(try repo.read("tenants/werk.yaml") == written)
+    }
+
+    /// A header that a `--column` mapping makes ambiguous: the fix is another `--column`, not
+    /// the manifest's `columns` (init has no manifest yet).
+    @Test func anAmbiguousColumnDuringInitPointsAtTheColumnOption() throws {
+        let repo = try TempRepo(label: "adopt-init-ambiguous")
+        defer { repo.remove() }
+        try repo.write("fixtures/l.csv", "code,type,activated\n1A2B-3C4D-0001,Cloud Basic 1,2025-10-01\n")
+        let run = try licensectl(["init", "werk", "-C", repo.root, "--licenses", "fixtures/l.csv", "--column", "issued=activated"])
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.contains(
+            "column 'activated' matches both issued and activated_at; map each column to a header of its own with --column"), "\(run)")
+        #expect(!repo.exists("tenants/werk.yaml"))
+    }
+
     @Test func initMapsAVendorsOwnHeadersWithColumnAndDeviceColumn() throws {
         let repo = try TempRepo(label: "adopt-init-columns")
         defer { repo.remove() }

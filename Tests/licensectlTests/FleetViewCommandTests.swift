@@ -92,6 +92,14 @@ import Testing
 
     // MARK: - show
 
+    @Test func showAMissingPlanFileSaysItDoesNotExist() throws {
+        let repo = try TempRepo.example(label: "show-missing")
+        defer { repo.remove() }
+        let run = try licensectl(["show", "nothere.json", "-C", repo.root])
+        #expect(run.status == 1)
+        #expect(run.stderr == "licensectl: error: plan file 'nothere.json' does not exist (an argument containing '.' or '/' is a plan file; a tenant name has neither)\n", "\(run)")
+    }
+
     @Test func showTenantPrintsTheDocumentAsRecorded() throws {
         let repo = try TempRepo.example(label: "show-tenant")
         defer { repo.remove() }

@@ -176,6 +176,39 @@ import Testing
         #expect(Self.pending(repo) == ["alpha-20261129T000000Z.eml"])
     }
 
+    /// Waiting for a webhook that does not answer blocks: the process uses almost no CPU (it
+    /// used ~80% of a core with URLSession, which woke every millisecond).
+    @Test func waitingForAWebhookDoesNotBurnCPU() throws {
+        let repo = try TempRepo(label: "notify-cpu")
+        defer { repo.remove() }
+        try repo.write("outbox/alpha-20261129T000000Z.eml", "To: ops@alpha.example\r\nSubject: x\r\nMessage-ID: <a@b>\r\n\r\nHello\r\n")
+        let server = try LoopbackServer(script: "http_server.py")
+        defer { server.stop() }
+
+        let running = try startLicensectl(["notify", "--outbox", repo.path("outbox"), "--webhook",
+                                           "http://127.0.0.1:\(server.port)/hang", "--timeout", "4"])
+        // Start-up (loading, reading the outbox) is over well within a second; then it waits.
+        Thread.sleep(forTimeInterval: 1)
+        let before = try Self.cpuSeconds(of: running.pid)
+        Thread.sleep(forTimeInterval: 2)
+        let after = try Self.cpuSeconds(of: running.pid)
+        let run = running.wait()
+        #expect(run.stderr.contains("the webhook did not answer within 4 s"), "\(run)")
+        // 2 s of waiting: a busy wait uses about as much CPU time; a blocked wait next to none.
+        #expect(after - before < 0.2, "\(after - before) s of CPU in 2 s of waiting")
+    }
+
+    /// User + system CPU time of a running process, from /proc/PID/stat (fields 14 and 15, in
+    /// clock ticks).
+    static func cpuSeconds(of pid: Int32) throws -> Double {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        // Fields after the command name, which is in parentheses and may hold spaces.
+        let rest = try #require(stat.range(of: ") ", options: .backwards)).upperBound
+        let fields = stat[rest...].split(separator: " ")
+        let ticks = try #require(Double(fields[11])) + (try #require(Double(fields[12])))
+        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     @Test func aCrashBetweenDeliveryAndMoveDeliversAgainWithTheSameMessageID() throws {
         let (repo, names) = try Self.repoWithOutbox("notify-crash")
         defer { repo.remove() }

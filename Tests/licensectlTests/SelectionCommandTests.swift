@@ -62,6 +62,8 @@ import Testing
     @Test(arguments: [
         ("0/3", "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '0/3'"),
         ("4/3", "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '4/3'"),
+        ("-1/2", "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '-1/2'"),
+        ("1/-2", "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '1/-2'"),
         ("x", "--shard: expected I/N (two whole numbers, e.g. 2/4: the second of four shards), found 'x'"),
     ])
     func invalidShardIsAUsageErrorWithExit1(shard: String, message: String) throws {

@@ -72,10 +72,13 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     /// `text` with every code-like value masked as SPEC §3.4 masks a code (SPEC §8 "Output":
     /// diagnostics, in every format, never show a code).
     ///
-    /// A code-like value is a run of hex digits (`0-9`, `A-F`, `a-f`) joined by single dashes or
-    /// spaces that holds at least 12 hex digits and either a decimal digit or the canonical shape
-    /// `XXXX-XXXX-XXXX` (so English words such as "a bad face added" stay). A space joins only
-    /// a group that starts a word, and only until 12 digits are found; UUIDs (`8-4-4-4-12`) and
+    /// A code-like value is a run of hex digits (`0-9`, `A-F`, `a-f`) joined by single dashes,
+    /// spaces or other short separators that holds at least 12 hex digits and either a decimal
+    /// digit or the shape of three groups of 4 (so English words such as "a bad face added"
+    /// stay). A space joins only a group that starts a word, and only until 12 digits are found;
+    /// any other separator (`–`, `—`, `−`, NBSP, zero-width space, `.`, `_`, `/`, `--`: up to 4
+    /// bytes that are not letters, digits or quotes) joins only after a group of at least 4 hex
+    /// digits and only until 12 digits are found (so a list of dates stays); UUIDs (`8-4-4-4-12`) and
     /// digests after `sha256:` are not code-like. Of such a run the
     /// first and the last 4 hex digits stay and every other hex digit becomes `*`, separators and
     /// spelling kept: `96D9-3718-59E5` → `96D9-****-59E5`, `0d951c95602f` → `0d95****602f`,
@@ -123,6 +126,8 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
             let start = i
             var digits: [Int] = []
             var hasDecimal = false
+            // Hex digits per group (between separators): 4-4-4 is a code's shape whatever joins it.
+            var groups = [0]
             // Whether the current group of hex digits starts a word: only such a group joins the
             // next across a space ("code 96D9-…" must not take the "e" of "code" along).
             var groupStartsWord = i == 0 || !isWordByte(bytes[i - 1])
@@ -130,26 +135,70 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
                 let b = bytes[i]
                 if isHex(i) {
                     digits.append(i)
+                    groups[groups.count - 1] += 1
                     if b <= 0x39 { hasDecimal = true }
                     i += 1
                 } else if b == 0x2D, i + 1 < bytes.count, isHex(i + 1) {
                     i += 1
+                    groups.append(0)
                     groupStartsWord = true
                 } else if b == 0x20, groupStartsWord, digits.count < 12, i + 1 < bytes.count, isHex(i + 1) {
                     i += 1
+                    groups.append(0)
+                } else if digits.count < 12, groups[groups.count - 1] >= 4,
+                          let length = codeSeparatorLength(bytes, at: i, startsWord: groupStartsWord),
+                          isHex(i + length) {
+                    i += length
+                    groups.append(0)
+                    groupStartsWord = true
                 } else {
                     break
                 }
             }
             guard digits.count >= 12 else { continue }
             let run = bytes[start..<i]
-            let canonical = run.count == 14 && run[start + 4] == 0x2D && run[start + 9] == 0x2D
+            let canonical = digits.count == 12 && groups == [4, 4, 4]
             guard hasDecimal || canonical else { continue }
             if !keeping.isEmpty, keeping.contains(where: { $0.utf8.elementsEqual(run) }) { continue }
             for position in digits[4..<(digits.count - 4)] { bytes[position] = 0x2A }
             changed = true
         }
         return changed ? String(decoding: bytes, as: UTF8.self) : text
+    }
+
+    /// The length in bytes of a separator that joins two groups of a mistyped code at
+    /// `bytes[start]` (SPEC §8: a malformed value holding 12 hex digits is masked too), or nil:
+    /// up to 4 bytes of characters that are neither letters, digits, quotes, `*` nor control
+    /// characters, followed by a hex digit — `–`, `—`, `−`, NBSP, zero-width space, `.`, `_`,
+    /// `/`, `--`. A separator with a space in it joins only a group that starts a word (as a
+    /// single space does). The single `-` and the single space are handled by the caller.
+    private static func codeSeparatorLength(_ bytes: [UInt8], at start: Int, startsWord: Bool) -> Int? {
+        var k = start
+        var hasSpace = false
+        while k < bytes.count, k - start <= 4 {
+            let b = bytes[k]
+            if b < 0x80 {
+                if isWordByte(b) {
+                    break
+                }
+                if b < 0x20 || b == 0x7F || b == 0x22 || b == 0x27 || b == 0x60 || b == 0x2A { return nil }
+                if b == 0x20 { hasSpace = true }
+                k += 1
+                continue
+            }
+            // A non-ASCII character: decode it (2–4 bytes) and judge its properties.
+            let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+            guard k + length <= bytes.count,
+                  let scalar = String(decoding: bytes[k..<(k + length)], as: UTF8.self).unicodeScalars.first,
+                  scalar.value != 0xFFFD else { return nil }
+            let p = scalar.properties
+            if p.isAlphabetic || p.numericType != nil || p.isQuotationMark || p.generalCategory == .control { return nil }
+            if p.isWhitespace { hasSpace = true }
+            k += length
+        }
+        let length = k - start
+        guard length > 0, length <= 4, k < bytes.count, !hasSpace || startsWord else { return nil }
+        return length
     }
 
     /// An ASCII letter or digit, or a byte of a non-ASCII character.

@@ -221,13 +221,22 @@ public enum LicenseRepoLoader {
                 }
             }
         }
+        /// The CSV row of an imported code, when the place is the manifest's `imports` entry.
+        func rowNote(_ at: EntryIndex) -> String {
+            let row = assembled[at.tenant].manifest.licenses[at.entry].source
+            return row == codePlace(at) ? "" : " (row \(row.file):\(row.line))"
+        }
         for (code, entries) in codeDuplicates {
-            let places = entries.map { (place: codePlace($0), tenant: names[$0.tenant]) }
+            // Rows are named where they tell the places apart (not for one CSV imported twice).
+            let rows = entries.map(rowNote)
+            let named = Set(rows).count > 1
+            let places = entries.indices.map { (place: codePlace(entries[$0]), tenant: names[entries[$0].tenant],
+                                                row: named ? rows[$0] : "") }
             for (i, here) in places.enumerated() {
                 let others = places.enumerated().filter { $0.offset != i }
-                    .map { "tenant '\($0.element.tenant)' at \($0.element.place)" }.joined(separator: " and by ")
+                    .map { "tenant '\($0.element.tenant)' at \($0.element.place)\($0.element.row)" }.joined(separator: " and by ")
                 found.append(.error(
-                    "code \(code.masked) is also declared by \(others); a code belongs to exactly one tenant", at: here.place))
+                    "code \(code.masked)\(here.row) is also declared by \(others); a code belongs to exactly one tenant", at: here.place))
             }
         }
         // Router serials: sorted by their first 16 bytes (two integers), then by declaration;

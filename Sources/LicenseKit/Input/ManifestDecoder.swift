@@ -20,6 +20,9 @@ struct ColumnMapping: Sendable, Hashable {
 
     /// In the schema's column order.
     var entries: [Entry] = []
+    /// The command-line option that gave the mapping (`--column`, `--device-column` of
+    /// `licensectl init`), for messages; nil when a manifest's `columns` gave it.
+    var option: String?
 
     var isEmpty: Bool { entries.isEmpty }
 

@@ -191,6 +191,7 @@ public enum TenantInit {
                                 diagnostics: inout [Diagnostic]) -> ColumnMapping? {
         guard !pairs.isEmpty else { return nil }
         var mapping = ColumnMapping()
+        mapping.option = option
         // No manifest place yet: a missing header is reported at the CSV's header line.
         let place = SourceLocation(file: "", line: 0)
         for field in schema.fields {
@@ -211,10 +212,26 @@ public enum TenantInit {
         return mapping
     }
 
-    private static func commandLine(_ request: Request) -> String {
-        var parts = ["licensectl init", request.name, "--licenses", request.licenses]
-        if let devices = request.devices { parts += ["--devices", devices] }
+    /// The command that writes this file again (run from the repo root): every option given,
+    /// each value shell-quoted when it needs to be.
+    static func commandLine(_ request: Request) -> String {
+        var parts = ["licensectl", "init", shellQuoted(request.name), "--licenses", shellQuoted(request.licenses)]
+        if let devices = request.devices { parts += ["--devices", shellQuoted(devices)] }
+        if request.tenantsDirectory != "tenants" { parts += ["--tenants", shellQuoted(request.tenantsDirectory)] }
+        for contact in request.contacts { parts += ["--contact", shellQuoted(contact)] }
+        for label in request.labels { parts += ["--label", shellQuoted(label.key + "=" + label.value)] }
+        for entry in request.licenseColumns { parts += ["--column", shellQuoted(entry.column + "=" + entry.header)] }
+        for entry in request.deviceColumns { parts += ["--device-column", shellQuoted(entry.column + "=" + entry.header)] }
         return parts.joined(separator: " ")
+    }
+
+    /// `text` as one POSIX shell word: unchanged when it holds only `A-Z a-z 0-9 @ % + = : , . / _ -`,
+    /// else in single quotes (a `'` inside written `'\''`).
+    static func shellQuoted(_ text: String) -> String {
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { c in
+            c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || "@%+=:,./_-".unicodeScalars.contains(c))
+        }
+        return plain ? text : "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 
     private static func resolve(_ path: String, option: String, paths: RepoPaths,

@@ -14,7 +14,12 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     ///   `4/3`, `x`.
     public init(parsing text: String) throws(SelectionError) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }),
+        // Whole numbers; a negative one (`-1/2`) is out of range, not malformed.
+        let whole = { (part: Substring) in
+            let digits = part.hasPrefix("-") ? part.dropFirst() : part
+            return !digits.isEmpty && digits.utf8.allSatisfy { (0x30...0x39).contains($0) }
+        }
+        guard parts.count == 2, parts.allSatisfy(whole),
               let index = Int(parts[0]), let count = Int(parts[1]) else {
             throw SelectionError(message: "--shard: expected I/N (two whole numbers, e.g. 2/4: the second of four shards), found '\(text)'")
         }

@@ -159,9 +159,10 @@ struct TenantPlanner {
         var step = StepTwo()
         diffLicenses(manifest, &timeline, &step)
         timeline.licenses.sort { $0.code < $1.code }
-        let beforeStepTwo = step.capacityBeforeStepTwo
+        let beforeStepTwo = capacityBeforeActivationsNow(timeline, step)
         let settle = timeline.run(through: at)
         events += settle
+        renewCloudFree(&timeline, &step)
         checkCloudFree(manifest, timeline, step)
         let notifications = Self.dueReminders(&timeline.licenses, appliedAt: doc?.appliedAt, at: at, renewed: step.renewed)
         events += notifications
@@ -325,13 +326,10 @@ struct TenantPlanner {
                     "cannot activate \(d.code.masked): its stock expired at \(record.stockExpiresAt) (issued \(record.issued.dateString) + P2Y)",
                     at: d.activationSource ?? d.source))
             }
-            guard record.type == .cloudFree, d.renew, let expiresAt = record.expiresAt else { return }
-            if record.status == .active, LicenseTimeline.renewalWindowStart(expiresAt: expiresAt) <= at, at < expiresAt {
-                let moved = expiresAt.adding(record.term)
-                record.expiresAt = moved
-                step.renewed.insert(record.code)
-                events.append(PlanEvent(at: at, action: .renew, code: record.code, expiresAt: moved))
-            } else if record.status == .expired, record.activatedAt != nil {
+            // An active Cloud Free renews after both steps (``renewCloudFree(_:_:)``); an expired
+            // one restarts here, an activation that R2 judges.
+            guard record.type == .cloudFree, d.renew else { return }
+            if record.status == .expired, record.activatedAt != nil {
                 let moved = at.adding(record.term)
                 record.status = .active
                 record.activatedAt = at
@@ -487,7 +485,7 @@ struct TenantPlanner {
             if activatedNow.contains(l.code) { activation = at }
             if step.adopted.contains(l.code), let t = l.activatedAt, let paid = timeline.paidSince, t >= paid {
                 diagnostics.append(.error(
-                    "Cloud Free \(l.code.masked) is activated at \(t), at or after tenant '\(name)''s first paid activation at \(paid); the platform refuses Cloud Free after a paid license — check 'activated'",
+                    "Cloud Free \(l.code.masked) is activated at \(t), at or after the first paid activation of tenant '\(name)' at \(paid); the platform refuses Cloud Free after a paid license — check 'activated'",
                     at: step.desired[l.code]?.adopted?.source ?? place))
                 continue
             }

@@ -165,6 +165,15 @@ private func day(_ s: String) throws -> Instant { try Instant.parse(s) }
         #expect(diagnostics == [.error("the file is empty; expected a header row with the columns activation_code, license_type, issued", at: at(1))])
     }
 
+    /// A row shorter than the header says which column it lacks, not "issued: … found ''".
+    @Test func aShortRowNamesTheMissingColumnsAndTheFieldCounts() throws {
+        let (records, diagnostics) = readSales("activation_code;license_type;issued;order\nAAAA-BBBB-0093;Cloud Basic 1\n417C-2D01-7E07;Cloud Basic 1;2026-01-15\n")
+        #expect(records.map(\.code) == [try code("417C-2D01-7E07")])
+        #expect(diagnostics == [.error(
+            "the row has 2 fields where the header has 4: issued (column 3, 'issued') is missing; give every column, separated by ';'",
+            at: at(2))])
+    }
+
     @Test func headerOnlyFileHasNoCodesAndAWarning() throws {
         let (records, diagnostics) = readSales("activation_code,license_type,issued\n")
         #expect(records == [])

@@ -66,6 +66,22 @@ import Testing
         ("inputs digest sha256:2b606813dfcb… → sha256:e9290a1bd5b0…", "inputs digest sha256:2b606813dfcb… → sha256:e9290a1bd5b0…"),
         ("code 96D9 3718 59E5 added", "code 96D9 **** 59E5 added"),
         ("in '/tmp/x-9676AB12-1234-4321-ABCD-0123456789AB/repo'", "in '/tmp/x-9676AB12-1234-4321-ABCD-0123456789AB/repo'"),
+        // Mistyped separators (SPEC §8: a malformed value holding 12 hex digits is masked too).
+        ("found 'AAAA\u{2013}BBBB-0031'", "found 'AAAA\u{2013}****-0031'"),
+        ("found 'AAAA\u{2014}BBBB\u{2014}0031'", "found 'AAAA\u{2014}****\u{2014}0031'"),
+        ("found 'AAAA\u{2212}BBBB-0031'", "found 'AAAA\u{2212}****-0031'"),
+        ("found 'AAAA\u{A0}BBBB\u{A0}0031'", "found 'AAAA\u{A0}****\u{A0}0031'"),
+        ("found 'AAAA\u{200B}BBBB-0031'", "found 'AAAA\u{200B}****-0031'"),
+        ("found 'AAAA.BBBB.0031'", "found 'AAAA.****.0031'"),
+        ("found 'AAAA_BBBB_0031'", "found 'AAAA_****_0031'"),
+        ("found 'AAAA/BBBB/0031'", "found 'AAAA/****/0031'"),
+        ("found 'AAAA--BBBB--0031'", "found 'AAAA--****--0031'"),
+        ("found 'AAAA\u{2013}BBBB\u{2013}CCCC'", "found 'AAAA\u{2013}****\u{2013}CCCC'"),
+        ("code: \"96D9\u{2013}3718-59E5\"", "code: \"96D9\u{2013}****-59E5\""),
+        ("from 2026-12-01, 2026-12-05 to 2026-12-09", "from 2026-12-01, 2026-12-05 to 2026-12-09"),
+        ("capacity 1000 → 1, 2000 → 3", "capacity 1000 → 1, 2000 → 3"),
+        ("'face'/'bead'/'cafe' are words", "'face'/'bead'/'cafe' are words"),
+        ("code ABCD\u{2013}EF12-3456 twice", "code ABCD\u{2013}****-3456 twice"),
     ])
     func codeLikeValuesAreMaskedInEveryMessage(_ message: String, _ expected: String) {
         #expect(Diagnostic.error(message).message == expected)
@@ -75,6 +91,8 @@ import Testing
     @Test func routerSerialsKeptOnPurposeStayAsWritten() {
         let d = Diagnostic.warning("router 00A0BAFF4222 has connectedAt …", keeping: ["00A0BAFF4222"])
         #expect(d.message == "router 00A0BAFF4222 has connectedAt …")
+        let dotted = Diagnostic.warning("router '00A0.BAFF.4222' and 1C95\u{2013}1C95-602F", keeping: ["00A0.BAFF.4222"])
+        #expect(dotted.message == "router '00A0.BAFF.4222' and 1C95\u{2013}****-602F")
         var assigned = Diagnostic.warning("x")
         assigned.message = "code 0D95-1C95-602F"
         #expect(assigned.message == "code 0D95-****-602F")

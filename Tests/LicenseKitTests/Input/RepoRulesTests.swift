@@ -71,6 +71,21 @@ import Testing
         ])
     }
 
+    /// An imported code is reported at the manifest's `imports` entry; the message names the
+    /// CSV row too, where the code is written.
+    @Test func anImportedCodeInTwoTenantsNamesItsCSVRow() throws {
+        let repo = try TestRepo([
+            "tenants/a.yaml": tenantYAML("alpha", spec: license),
+            "tenants/b.yaml": tenantYAML("beta", spec: ["  imports:", "    - file: ../fixtures/b.csv"]),
+            "fixtures/b.csv": "code,type,issued\n417C-2D01-7E07,Cloud Basic 1,2026-01-15\n96D9-3718-59E5,Cloud Basic 1,2026-01-15\n",
+        ])
+        defer { repo.remove() }
+        #expect(repo.load().diagnostics.map(\.description) == [
+            "tenants/a.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'beta' at tenants/b.yaml:7:7 (row fixtures/b.csv:3); a code belongs to exactly one tenant",
+            "tenants/b.yaml:7:7: error: code 96D9-****-59E5 (row fixtures/b.csv:3) is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a code belongs to exactly one tenant",
+        ])
+    }
+
     @Test func codeInThreeTenantsIsAnErrorAtEachPlaceNamingBothOthers() throws {
         let repo = try TestRepo([
             "tenants/a.yaml": tenantYAML("alpha", spec: license),

@@ -177,7 +177,7 @@ extension Fx {
         ]))
         let plan = Fx.apply(repo, at: "2025-12-01").plan
         #expect(Fx.errors(plan) == [.error(
-            "Cloud Free 0000-****-0001 is activated at \(Fx.t(freeActivated)), at or after tenant 'acme''s first paid activation at 2025-05-01T00:00:00Z; the platform refuses Cloud Free after a paid license — check 'activated'",
+            "Cloud Free 0000-****-0001 is activated at \(Fx.t(freeActivated)), at or after the first paid activation of tenant 'acme' at 2025-05-01T00:00:00Z; the platform refuses Cloud Free after a paid license — check 'activated'",
             at: Fx.loc(11, column: 18))])
     }
 

@@ -30,7 +30,8 @@ import Testing
         ("1/0", "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '1/0'"),
         ("x", "--shard: expected I/N (two whole numbers, e.g. 2/4: the second of four shards), found 'x'"),
         ("1/", "--shard: expected I/N (two whole numbers, e.g. 2/4: the second of four shards), found '1/'"),
-        ("-1/3", "--shard: expected I/N (two whole numbers, e.g. 2/4: the second of four shards), found '-1/3'"),
+        // A negative number is out of range, as 0/3 is (it said "two whole numbers").
+        ("-1/3", "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '-1/3'"),
         ("1/2/3", "--shard: expected I/N (two whole numbers, e.g. 2/4: the second of four shards), found '1/2/3'"),
     ])
     func invalidShardsSayWhatIsExpected(text: String, message: String) {

@@ -156,7 +156,7 @@ enum CSVTable {
                 // Only possible with a mapping: a header that is one column's mapped name and
                 // another's standard name (SPEC §8 "Inputs").
                 diagnostics.error(
-                    "column '\(raw.trimmingASCIIWhitespace())' matches both \(column.name) and \(columns[other].name); map each column to a header of its own in the manifest's 'columns'",
+                    "column '\(raw.trimmingASCIIWhitespace())' matches both \(column.name) and \(columns[other].name); map each column to a header of its own \(mapping?.option.map { "with \($0)" } ?? "in the manifest's 'columns'")",
                     at: SourceLocation(file: path, line: header.line))
                 ambiguous = true
                 continue
@@ -204,7 +204,22 @@ enum CSVTable {
         }
         guard ok else { return [] }
 
-        return rows.map { row in
+        return rows.compactMap { row in
+            // A row shorter than the header that lacks a required column: say so, rather than
+            // report the column's value as empty.
+            let short = columns.indices.filter { c in
+                columns[c].required && (fieldOf[c].map { $0 >= row.fields.count } ?? false)
+            }
+            if !short.isEmpty {
+                let names = short.map { c in
+                    let index = fieldOf[c] ?? 0
+                    return "\(columns[c].name) (column \(index + 1), '\(header.fields[index].trimmingASCIIWhitespace())')"
+                }.joined(separator: ", ")
+                diagnostics.error(
+                    "the row has \(row.fields.count) field\(row.fields.count == 1 ? "" : "s") where the header has \(header.fields.count): \(names) \(short.count == 1 ? "is" : "are") missing; give every column, separated by \(delimiter == "\t" ? "TAB" : "'\(delimiter)'")",
+                    at: SourceLocation(file: path, line: row.line))
+                return nil
+            }
             let values = fieldOf.map { field in
                 field.map { $0 < row.fields.count ? row.fields[$0].trimmingASCIIWhitespace() : "" }
             }

@@ -36,7 +36,8 @@ public enum DeviceListReader {
     ///
     /// Problems go to `diagnostics` at `path:line:column` and reading goes on: a missing `serial`
     /// column or invalid UTF-8 (nothing is read); a bad serial or `connected_at` (the row is
-    /// skipped); the same serial twice (an error naming both lines; the later row is skipped).
+    /// skipped); the same serial twice with the same `connected_at` (a warning, read once) or with
+    /// another (an error naming both lines; the later row is skipped).
     ///
     /// - Parameters:
     ///   - bytes: the file's content.
@@ -51,7 +52,7 @@ public enum DeviceListReader {
     /// the mapping.
     static func read(_ bytes: [UInt8], path: String, mapping: ColumnMapping?, diagnostics: DiagnosticsEngine) -> [DeviceRecord] {
         var records: [DeviceRecord] = []
-        var firstLine: [String: Int] = [:]
+        var firstIndex: [String: Int] = [:]
         for row in CSVTable.read(bytes, path: path, columns: columns, mapping: mapping, diagnostics: diagnostics) {
             let location = SourceLocation(file: path, line: row.line)
             var errors: [String] = []
@@ -67,14 +68,23 @@ public enum DeviceListReader {
             }
             for message in errors { diagnostics.error(message, at: location) }
             guard errors.isEmpty, let serial else { continue }
-            // One router per upper-cased serial (SPEC §8 "Inputs").
-            if let first = firstLine[RouterSerial.identity(serial)] {
-                diagnostics.error(
-                    "serial \(serial) appears on line \(first) and line \(row.line); list each router once",
-                    at: location, keeping: [serial])
+            // One router per upper-cased serial (SPEC §8 "Inputs"); a repeated row is read once
+            // when its values are the same, as a repeated code is (SPEC §3.3 "Same CSV rules").
+            if let index = firstIndex[RouterSerial.identity(serial)] {
+                let first = records[index]
+                if first.connectedAt == connectedAt {
+                    diagnostics.warning(
+                        "serial \(serial) appears again (first on line \(first.location.line)) with the same connected_at; it is read once",
+                        at: location, keeping: [serial])
+                } else {
+                    let shown = { (t: Instant?) in t.map { "\($0)" } ?? "empty" }
+                    diagnostics.error(
+                        "serial \(serial) appears on line \(first.location.line) and line \(row.line) with different connected_at (\(shown(first.connectedAt)) vs \(shown(connectedAt))); list each router once",
+                        at: location, keeping: [serial])
+                }
                 continue
             }
-            firstLine[RouterSerial.identity(serial)] = row.line
+            firstIndex[RouterSerial.identity(serial)] = records.count
             records.append(DeviceRecord(serial: serial, connectedAt: connectedAt, location: location))
         }
         return records
