@@ -13,6 +13,25 @@ struct StateOptions: ParsableArguments {
         valueName: "T"))
     var at: String?
 
+    /// The state backend `--state` names, for the repo at `repo`.
+    ///
+    /// `LICENSECTL_TEST_CRASH_AFTER=<step>` (crash tests only) makes `apply` kill itself after
+    /// that step of the directory backend's commit; the library never reads the environment.
+    func backend(root: String) -> any StateBackend {
+        Self.backend(state, root: root)
+    }
+
+    /// The state backend a `--state` value names (`show` has its own `--state` option).
+    static func backend(_ state: String, root: String) -> any StateBackend {
+        let crashAfter = ProcessInfo.processInfo.environment["LICENSECTL_TEST_CRASH_AFTER"].flatMap { $0.isEmpty ? nil : $0 }
+        return StateBackends.directory(root: root, directory: state, crashAfter: crashAfter)
+    }
+
+    /// The repo `-C`/`--tenants` with this state backend.
+    func workspace(_ repo: RepoOptions) throws -> Workspace {
+        Workspace(root: repo.directory, tenantsDirectory: repo.tenants, backend: backend(root: repo.directory))
+    }
+
     /// The instant `--at` names, or the current time floored to the second (SPEC §2).
     ///
     /// - Throws: `ExitCode.failure` after printing `licensectl: error: --at: …` (SPEC §6: exit 1).
