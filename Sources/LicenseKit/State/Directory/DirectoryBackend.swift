@@ -37,7 +37,7 @@ extension StateStore: StateBackend {
 
     /// Takes the directory's one lock, whatever `tenants` names (creating `state/` and `.lock`).
     public func lock(tenants: [String]?, timeout: Double, holder: LockHolder) throws(StateStoreError) -> any StateLease {
-        DirectoryLease(store: self, lock: try lock(timeout: timeout, startTime: holder.start))
+        DirectoryLease(store: self, lock: try StateLock.acquire(stateDirectory: statePath, display: directory, timeout: timeout, holder: holder))
     }
 
     /// The lines of `state/journal.jsonl` (none when it does not exist).
