@@ -41,7 +41,7 @@ public struct ApplySession: Sendable {
         public var lockTimeout: Double
         /// This run, as other runs name it while it holds the lock.
         public var holder: LockHolder
-        /// `--outbox` was given: reminder messages are handed to ``Callbacks/writeMessages``.
+        /// `--outbox` was given: reminder messages are handed to ``Callbacks/beforeCommit``.
         public var writesMessages: Bool
         /// The From address of reminder messages.
         public var mailFrom: String
@@ -68,17 +68,18 @@ public struct ApplySession: Sendable {
         public var confirm: (() -> Bool)?
         /// Receives what happens, in order, for printing.
         public var report: (ApplyReport) -> Void
-        /// Writes the reminder messages completely and durably (`--outbox`); called before the
-        /// commit, only with at least one message. Throwing refuses the apply: nothing is
-        /// committed.
-        public var writeMessages: ([ReminderMail]) throws(ApplyFailure) -> Void
+        /// Runs right before the commit, under the lock, with the reminder messages of the plan
+        /// (`--outbox`; empty without one): writes them completely and durably. Throwing
+        /// refuses the apply (nothing is committed), e.g. when a message cannot be written or
+        /// the printed plan did not reach its reader.
+        public var beforeCommit: ([ReminderMail]) throws(ApplyFailure) -> Void
 
         public init(now: @escaping () -> Instant, confirm: (() -> Bool)?, report: @escaping (ApplyReport) -> Void,
-                    writeMessages: @escaping ([ReminderMail]) throws(ApplyFailure) -> Void = { _ in }) {
+                    beforeCommit: @escaping ([ReminderMail]) throws(ApplyFailure) -> Void = { _ in }) {
             self.now = now
             self.confirm = confirm
             self.report = report
-            self.writeMessages = writeMessages
+            self.beforeCommit = beforeCommit
         }
     }
 
@@ -206,7 +207,8 @@ public struct ApplySession: Sendable {
     /// Reads the plan file, re-plans at its `at` over its selection and refuses it when stale
     /// (SPEC §6, §5.2).
     private func savedPlan(_ file: PlanFile, lease: (any StateLease)?, quiet: Bool, _ callbacks: Callbacks) throws(ApplyFailure) -> Plan {
-        guard let data = FileManager.default.contents(atPath: file.path) else {
+        // A FIFO or device must not block or feed the run: only a regular file is a plan file.
+        guard let data = OutputFile.readRegularFile(file.path) else {
             throw ApplyFailure([.error("cannot read plan file '\(file.shown)'")])
         }
         let saved: Plan
@@ -233,7 +235,7 @@ public struct ApplySession: Sendable {
         // written would be lost for good (SPEC §8 "Apply and the lock").
         let mails = options.writesMessages
             ? plan.tenants.compactMap { ReminderMailer.message(for: $0, at: plan.at, from: options.mailFrom) } : []
-        if !mails.isEmpty { try callbacks.writeMessages(mails) }
+        try callbacks.beforeCommit(mails)
         let result: ApplyResult
         do {
             result = try lease.commit(plan)

@@ -70,7 +70,13 @@ struct ApplyCommand: ParsableCommand {
             now: { Instant.now() },
             confirm: asks ? { self.confirm() } : nil,
             report: { self.print($0) },
-            writeMessages: { (mails: [ReminderMail]) throws(ApplyFailure) in try self.writeOutbox(mails) })
+            beforeCommit: { (mails: [ReminderMail]) throws(ApplyFailure) in
+                // The plan and its warnings could not be shown (stdout or stderr failed): apply
+                // nothing that nobody saw; the run ends with exit 1 and one message (SPEC §8
+                // "Output").
+                if Console.hasFailed { throw ApplyFailure([]) }
+                try self.writeOutbox(mails)
+            })
         do throws(ApplyFailure) {
             _ = try ApplySession(workspace: workspace, options: options).run(callbacks)
         } catch {
@@ -109,25 +115,26 @@ struct ApplyCommand: ParsableCommand {
     }
 
     /// Writes one `.eml` per tenant with reminders due and contacts (a tenant without contacts
-    /// gets none; the plan already warned) into `--outbox`, creating the folder, before state is
+    /// gets none; the plan already warned), each atomically and fsynced, into the outbox folder
+    /// (created when missing; a relative one must lie inside the repo root), before state is
     /// committed (SPEC §8 "Apply and the lock").
+    ///
+    /// - Throws: ``ApplyFailure`` saying why; no state is written then.
     private func writeOutbox(_ mails: [ReminderMail]) throws(ApplyFailure) {
-        guard let outbox else { return }
-        let folder = repo.resolve(outbox)
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw ApplyFailure([.error("--outbox '\(outbox)' is a file, not a folder; nothing was written")]) }
-        } else if (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) == nil {
-            throw ApplyFailure([.error("--outbox '\(outbox)': cannot create the folder; nothing was written")])
+        guard let outbox, !mails.isEmpty else { return }
+        let folder: Int32
+        do {
+            folder = try OutputFile.openOutbox(outbox, root: repo.directory)
+        } catch {
+            throw ApplyFailure([.error("--outbox '\(outbox)': \(error.reason); nothing was written")])
         }
-        guard access(folder, W_OK) == 0 else { throw ApplyFailure([.error("--outbox '\(outbox)' is not writable; nothing was written")]) }
+        defer { _ = close(folder) }
         for mail in mails {
             do {
-                try FileOutput.write(mail.contents, to: (folder as NSString).appendingPathComponent(mail.fileName),
-                                     shown: (outbox as NSString).appendingPathComponent(mail.fileName))
+                try OutputFile.write([mail.contents], in: folder, name: mail.fileName, mode: 0o600)
             } catch {
-                // FileOutput printed why.
-                throw ApplyFailure([])
+                let shown = (outbox as NSString).appendingPathComponent(mail.fileName)
+                throw ApplyFailure([.error("cannot write '\(shown)': \(error.reason); no state was written")])
             }
         }
     }

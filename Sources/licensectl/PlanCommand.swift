@@ -77,7 +77,7 @@ extension RepoOptions {
     }
 }
 
-/// Writes a user-requested output file (`--out`, `--outbox`), replacing it atomically.
+/// Writes a user-requested output file (`--out`) through ``OutputFile`` (SPEC §8 "Output").
 enum FileOutput {
     /// - Parameters:
     ///   - path: where to write (resolved against `-C`).
@@ -88,24 +88,13 @@ enum FileOutput {
         try write(pieces: [text], to: path, shown: shown, secret: secret)
     }
 
-    /// Writes the pieces, in order, to a temporary file beside `path`, then renames it over `path`.
+    /// Writes the pieces, in order, to an `O_EXCL` temporary file beside `path`, then renames it
+    /// over `path`; nothing is left behind when any write fails.
     static func write(pieces: [String], to path: String, shown: String, secret: Bool = false) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isDirectory),
-              isDirectory.boolValue else {
-            try Console.fail("cannot write '\(shown)': its folder does not exist")
-        }
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, secret ? 0o600 : 0o644)
-        guard fd >= 0 else { try Console.fail("cannot write '\(shown)': \(String(cString: strerror(errno)))") }
-        for piece in pieces { Console.write(piece, to: fd) }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard synced, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            try Console.fail("cannot write '\(shown)': \(reason)")
+        do {
+            try OutputFile.write(pieces, to: path, mode: secret ? 0o600 : 0o644)
+        } catch {
+            try Console.fail("cannot write '\(shown)': \(error.reason)")
         }
     }
 }

@@ -10,6 +10,6 @@ struct Schema: ParsableCommand {
     )
 
     func run() throws {
-        FileHandle.standardOutput.write(Data(ManifestSchema.jsonSchema().utf8))
+        Console.out(ManifestSchema.jsonSchema())
     }
 }

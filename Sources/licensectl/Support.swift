@@ -53,30 +53,67 @@ extension Instant {
 }
 
 /// Where diagnostics and output go; colour only on a terminal and never with NO_COLOR.
+///
+/// Every write is checked (SPEC §8 "Output"): the first failed write to stdout or stderr is
+/// remembered, later writes to that stream are skipped, and ``finish(_:)`` turns the run into
+/// exit 1 with one message (none when stderr itself failed) — never a crash, never exit 0.
 enum Console {
+    /// Why a write failed, per stream: stdout (`out`) and stderr (`err`).
+    private struct Failures: Sendable {
+        var out: String?
+        var err: String?
+    }
+
+    private static let failures = Mutex(Failures())
+
     static func out(_ text: String) {
-        write(text, to: 1)
+        guard failures.withLock({ $0.out == nil }) else { return }
+        if let problem = write(text, to: 1) { failures.withLock { $0.out = problem } }
+    }
+
+    static func err(_ text: String) {
+        guard failures.withLock({ $0.err == nil }) else { return }
+        if let problem = write(text, to: 2) { failures.withLock { $0.err = problem } }
     }
 
     /// Writes `text`'s UTF-8 to a file descriptor without copying it (a plan's JSON is tens of
-    /// megabytes on a big fleet).
-    static func write(_ text: String, to fd: Int32) {
+    /// megabytes on a big fleet), retrying short writes and `EINTR`.
+    ///
+    /// - Returns: `nil` when every byte was written, else the system's reason (`No space left
+    ///   on device`).
+    static func write(_ text: String, to fd: Int32) -> String? {
         var text = text
-        text.withUTF8 { bytes in
+        return text.withUTF8 { bytes -> String? in
             var offset = 0
             while offset < bytes.count, let base = bytes.baseAddress {
                 let n = Foundation.write(fd, base + offset, bytes.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    return
+                    return String(cString: strerror(errno))
                 }
+                if n == 0 { return "nothing was written" }
                 offset += n
             }
+            return nil
         }
     }
 
-    static func err(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+    /// Whether a write to stdout or stderr has failed in this run.
+    static var hasFailed: Bool {
+        failures.withLock { $0.out != nil || $0.err != nil }
+    }
+
+    /// The exit code a command that would end with `code` ends with: 1 after a failed write to
+    /// stdout (saying so on stderr) or to stderr (silently: there is nowhere to say it).
+    static func finish(_ code: Int32) -> Int32 {
+        let state = failures.withLock { $0 }
+        if let problem = state.out {
+            if state.err == nil {
+                _ = write("licensectl: error: cannot write to standard output (\(problem)); the output is incomplete\n", to: 2)
+            }
+            return 1
+        }
+        return state.err == nil ? code : 1
     }
 
     static var stderrIsColourTerminal: Bool {

@@ -29,13 +29,13 @@ struct Validate: ParsableCommand {
             let tenants = loaded.tenants.count
             out += "\(tenants) \(tenants == 1 ? "tenant" : "tenants"), "
                 + "\(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings")\n"
-            FileHandle.standardError.write(Data(out.utf8))
+            Console.err(out)
         case .json:
             let json = try JSONValue(encoding: ["diagnostics": diagnostics])
-            FileHandle.standardOutput.write(Data(json.serialized().utf8))
+            Console.out(json.serialized())
         case .github:
             let out = diagnostics.map { $0.githubAnnotation + "\n" }.joined()
-            FileHandle.standardOutput.write(Data(out.utf8))
+            Console.out(out)
         }
         if diagnostics.errorCount > 0 { throw ExitCode.failure }
     }

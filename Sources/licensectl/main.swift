@@ -7,15 +7,15 @@ struct Licensectl: ParsableCommand {
         commandName: "licensectl",
         abstract: "Manage icom Router Management Cloud licenses the GitOps way.",
         version: "0.1.0",
-        subcommands: [PlanCommand.self, ApplyCommand.self, StatusCommand.self, ShowCommand.self, ForecastCommand.self, Validate.self, Schema.self]
+        subcommands: [PlanCommand.self, ApplyCommand.self, StatusCommand.self, ShowCommand.self, ForecastCommand.self, Validate.self, InitCommand.self, Schema.self]
     )
 }
 
 // Usage errors exit 1 like every other error (SPEC §6: 0 success, 1 errors, 2 changes), not
 // swift-argument-parser's EX_USAGE 64, so that CI scripts can test for 1.
 func failUsage(_ message: String) -> Never {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
-    Licensectl.exit(withError: ExitCode.failure)
+    Console.err(message + "\n")
+    exit(Console.finish(1))
 }
 
 var command: any ParsableCommand
@@ -29,5 +29,10 @@ do {
     try command.run()
 } catch {
     if Licensectl.exitCode(for: error) == .validationFailure { failUsage("licensectl: error: " + Licensectl.message(for: error)) }
+    // A failed write to stdout or stderr turns any outcome into exit 1 (SPEC §8 "Output").
+    let code = Licensectl.exitCode(for: error).rawValue
+    if Console.finish(code) != code { exit(1) }
     Licensectl.exit(withError: error)
 }
+// Every write was checked: a failed one makes this exit 1, never 0 (SPEC §8 "Output").
+exit(Console.finish(0))

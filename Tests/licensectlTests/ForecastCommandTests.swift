@@ -109,7 +109,7 @@ private let spareCapacityRepo = [
         let result = try runLicensectl(["forecast", "acme-waterr", "-C", root, "--at", "2026-11-29"])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr == "licensectl: error: unknown tenant 'acme-waterr': no manifest and no state file names it; known tenants: acme-water, harbor-lights, nordlicht-ferries, stadtwerke-nord\n")
+        #expect(result.stderr == "licensectl: error: unknown tenant 'acme-waterr': no manifest and no state file names it; known tenants: acme-water, baltic-ports, harbor-lights, nordlicht-ferries, stadtwerke-nord\n")
     }
 
     @Test func aPlanWithErrorsIsRefused() throws {

@@ -88,7 +88,7 @@ import Testing
         let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--detailed-exitcode"])
         #expect(run.status == 2, "\(run)")
         #expect(!run.signaled)
-        #expect(run.stdout.contains("Plan: 4 tenants, 2 changed"))
+        #expect(run.stdout.contains("Plan: 5 tenants, 3 changed"))
     }
 
     @Test func detailedExitcodeIsZeroAfterApplyingAtTheSameAt() throws {

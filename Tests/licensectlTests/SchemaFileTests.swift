@@ -162,4 +162,56 @@ private func exampleManifests() throws -> [String] {
                 "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.hasSuffix("1 documents, 1 problems\n"))
     }
+
+    @Test(.enabled(if: pythonValidatorAvailable,
+                   "needs python3 with jsonschema and pyyaml (pip install jsonschema pyyaml)"))
+    func adoptionKeysAndColumnMappingsValidate_anUnknownColumnFails() throws {
+        let root = try makeRepo([
+            "tenants/adopted.yaml": """
+                apiVersion: licensectl/v1
+                kind: Tenant
+                metadata:
+                  name: adopted
+                spec:
+                  imports:
+                    - file: ../fixtures/export.csv
+                      columns: {activation_code: Aktivierungscode, license_type: Produkt, issued: Ausstellungsdatum}
+                  licenses:
+                    - code: 3C1A-77D0-A1B2
+                      type: Cloud Basic 25
+                      issued: 2024-05-02
+                      activated: 2024-06-01T09:30:00Z
+                      expires: 2025-06-01T09:30:00Z
+                  devices:
+                    file: ../fixtures/devices.csv
+                    columns: {serial: Seriennummer, connected_at: Online seit}
+
+                """,
+            "tenants/plain-devices.yaml": """
+                apiVersion: licensectl/v1
+                kind: Tenant
+                metadata: {name: plain-devices}
+                spec:
+                  devices: ../fixtures/devices.csv
+
+                """,
+            "tenants/bad.yaml": """
+                apiVersion: licensectl/v1
+                kind: Tenant
+                metadata: {name: bad}
+                spec:
+                  devices:
+                    file: ../fixtures/devices.csv
+                    columns: {serial_no: Seriennummer}
+
+                """,
+        ])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let schema = packageRoot + "/schema/tenant.schema.json"
+        let good = try validate(schema: schema, manifests: [root + "/tenants/adopted.yaml", root + "/tenants/plain-devices.yaml"])
+        #expect(good.stdout == "2 documents, 0 problems\n", "\(good.stdout)\(good.stderr)")
+        let bad = try validate(schema: schema, manifests: [root + "/tenants/bad.yaml"])
+        #expect(bad.status == 1)
+        #expect(bad.stdout.hasSuffix("1 documents, 1 problems\n"), "\(bad.stdout)\(bad.stderr)")
+    }
 }

@@ -3,7 +3,7 @@ import Testing
 
 /// `--target`/`--shard` end to end (SPEC §5.2, §8 "Selections") on the example repo.
 @Suite struct SelectionCommandTests {
-    private static let all = ["acme-water", "harbor-lights", "nordlicht-ferries", "stadtwerke-nord"]
+    private static let all = ["acme-water", "baltic-ports", "harbor-lights", "nordlicht-ferries", "stadtwerke-nord"]
 
     /// The `"tenant"` names of a JSON plan's tenants, in order.
     private func tenants(ofPlan json: String) throws -> [String] {
@@ -41,7 +41,7 @@ import Testing
         let fullTenants = try #require(try object(full.stdout)["tenants"] as? [[String: Any]])
         var seen: [String] = []
         // From Python's hashlib: acme-water and stadtwerke-nord are in shard 2 of 3, the others in 3.
-        let expected = [1: [String](), 2: ["acme-water", "stadtwerke-nord"], 3: ["harbor-lights", "nordlicht-ferries"]]
+        let expected = [1: [String](), 2: ["acme-water", "stadtwerke-nord"], 3: ["baltic-ports", "harbor-lights", "nordlicht-ferries"]]
         for i in 1...3 {
             let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--format", "json", "--shard", "\(i)/3"])
             #expect(run.status == 0, "\(run)")
@@ -83,7 +83,7 @@ import Testing
             let run = try licensectl([command, "-C", repo.root, "--at", "2026-11-29", "--target", "nobody", "--yes"]
                 .filter { command == "apply" || $0 != "--yes" })
             #expect(run.status == 1, "\(command): \(run)")
-            #expect(run.stderr.hasPrefix("licensectl: error: unknown tenant 'nobody': no manifest and no state file names it; known tenants: acme-water, harbor-lights, nordlicht-ferries, stadtwerke-nord\n"),
+            #expect(run.stderr.hasPrefix("licensectl: error: unknown tenant 'nobody': no manifest and no state file names it; known tenants: acme-water, baltic-ports, harbor-lights, nordlicht-ferries, stadtwerke-nord\n"),
                     "\(command): \(run.stderr)")
         }
         // A tenant that only has state counts as known.

@@ -40,21 +40,132 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     }
 
     public var severity: Severity
-    public var message: String
+    /// The message, with every code-like value masked (see ``maskingCodes(in:keeping:)``): set
+    /// through the initializers or assigned, it never holds 12 hex digits of a code in a row.
+    public var message: String {
+        didSet { message = Diagnostic.maskingCodes(in: message) }
+    }
     public var location: SourceLocation?
 
-    public init(_ severity: Severity, _ message: String, at location: SourceLocation? = nil) {
+    /// - Parameters:
+    ///   - keeping: values quoted in `message` that are identifiers, not secrets, and stay as
+    ///     written even when they hold 12 hex digits (router serials such as `00A0BA123456`).
+    public init(_ severity: Severity, _ message: String, at location: SourceLocation? = nil, keeping: [String] = []) {
         self.severity = severity
-        self.message = message
+        self.message = Diagnostic.maskingCodes(in: message, keeping: keeping)
         self.location = location
     }
 
-    public static func error(_ message: String, at location: SourceLocation? = nil) -> Diagnostic {
-        Diagnostic(.error, message, at: location)
+    public static func error(_ message: String, at location: SourceLocation? = nil, keeping: [String] = []) -> Diagnostic {
+        Diagnostic(.error, message, at: location, keeping: keeping)
     }
 
-    public static func warning(_ message: String, at location: SourceLocation? = nil) -> Diagnostic {
-        Diagnostic(.warning, message, at: location)
+    public static func warning(_ message: String, at location: SourceLocation? = nil, keeping: [String] = []) -> Diagnostic {
+        Diagnostic(.warning, message, at: location, keeping: keeping)
+    }
+
+    /// `text` with every code-like value masked as SPEC §3.4 masks a code (SPEC §8 "Output":
+    /// diagnostics, in every format, never show a code).
+    ///
+    /// A code-like value is a run of hex digits (`0-9`, `A-F`, `a-f`) joined by single dashes or
+    /// spaces that holds at least 12 hex digits and either a decimal digit or the canonical shape
+    /// `XXXX-XXXX-XXXX` (so English words such as "a bad face added" stay). A space joins only
+    /// a group that starts a word, and only until 12 digits are found; UUIDs (`8-4-4-4-12`) and
+    /// digests after `sha256:` are not code-like. Of such a run the
+    /// first and the last 4 hex digits stay and every other hex digit becomes `*`, separators and
+    /// spelling kept: `96D9-3718-59E5` → `96D9-****-59E5`, `0d951c95602f` → `0d95****602f`,
+    /// `="0D95-1C95-602F"` → `="0D95-****-602F"`, `0D95-1C95-602FX` → `0D95-****-602FX`. A run
+    /// equal to one of `keeping` stays as written. Idempotent.
+    public static func maskingCodes(in text: String, keeping: [String] = []) -> String {
+        func isHexByte(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66) }
+        // Nearly every message has fewer than 12 hex digits in all: no copy, no walk by runs.
+        var total = 0
+        for b in text.utf8 where isHexByte(b) {
+            total += 1
+            if total == 12 { break }
+        }
+        guard total == 12 else { return text }
+        var bytes = Array(text.utf8)
+        // UUIDs (a lineage, a temporary folder's name) are not codes: their bytes end runs.
+        var protected = [Bool](repeating: false, count: bytes.count)
+        if bytes.count >= 36 {
+            for start in 0...(bytes.count - 36) where isUUID(bytes, at: start, isHex: isHexByte) {
+                for k in start..<(start + 36) { protected[k] = true }
+            }
+        }
+        // A digest (`sha256:2b606813dfcb…`) is not a code either.
+        let label = Array("sha256:".utf8)
+        var k = 0
+        while k + label.count <= bytes.count {
+            if bytes[k..<(k + label.count)].elementsEqual(label) {
+                k += label.count
+                while k < bytes.count, isHexByte(bytes[k]) {
+                    protected[k] = true
+                    k += 1
+                }
+            } else {
+                k += 1
+            }
+        }
+        func isHex(_ k: Int) -> Bool { !protected[k] && isHexByte(bytes[k]) }
+        var changed = false
+        var i = 0
+        while i < bytes.count {
+            guard isHex(i) else {
+                i += 1
+                continue
+            }
+            let start = i
+            var digits: [Int] = []
+            var hasDecimal = false
+            // Whether the current group of hex digits starts a word: only such a group joins the
+            // next across a space ("code 96D9-…" must not take the "e" of "code" along).
+            var groupStartsWord = i == 0 || !isWordByte(bytes[i - 1])
+            while i < bytes.count {
+                let b = bytes[i]
+                if isHex(i) {
+                    digits.append(i)
+                    if b <= 0x39 { hasDecimal = true }
+                    i += 1
+                } else if b == 0x2D, i + 1 < bytes.count, isHex(i + 1) {
+                    i += 1
+                    groupStartsWord = true
+                } else if b == 0x20, groupStartsWord, digits.count < 12, i + 1 < bytes.count, isHex(i + 1) {
+                    i += 1
+                } else {
+                    break
+                }
+            }
+            guard digits.count >= 12 else { continue }
+            let run = bytes[start..<i]
+            let canonical = run.count == 14 && run[start + 4] == 0x2D && run[start + 9] == 0x2D
+            guard hasDecimal || canonical else { continue }
+            if !keeping.isEmpty, keeping.contains(where: { $0.utf8.elementsEqual(run) }) { continue }
+            for position in digits[4..<(digits.count - 4)] { bytes[position] = 0x2A }
+            changed = true
+        }
+        return changed ? String(decoding: bytes, as: UTF8.self) : text
+    }
+
+    /// An ASCII letter or digit, or a byte of a non-ASCII character.
+    private static func isWordByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b >= 0x80
+    }
+
+    /// Whether `bytes[start...]` begins with a UUID (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`) that
+    /// no hex digit touches on either side.
+    private static func isUUID(_ bytes: [UInt8], at start: Int, isHex: (UInt8) -> Bool) -> Bool {
+        if start > 0, isHex(bytes[start - 1]) { return false }
+        if start + 36 < bytes.count, isHex(bytes[start + 36]) { return false }
+        for k in 0..<36 {
+            let b = bytes[start + k]
+            if k == 8 || k == 13 || k == 18 || k == 23 {
+                guard b == 0x2D else { return false }
+            } else {
+                guard isHex(b) else { return false }
+            }
+        }
+        return true
     }
 
     /// `file:line:column: severity: message`, or `licensectl: severity: message`. Control
@@ -121,7 +232,7 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         severity = try c.decode(Severity.self, forKey: .severity)
-        message = try c.decode(String.self, forKey: .message)
+        message = Diagnostic.maskingCodes(in: try c.decode(String.self, forKey: .message))
         if let file = try c.decodeIfPresent(String.self, forKey: .file) {
             location = SourceLocation(
                 file: file, line: try c.decodeIfPresent(Int.self, forKey: .line) ?? 1,
@@ -160,12 +271,12 @@ public final class DiagnosticsEngine: @unchecked Sendable {
         lock.unlock()
     }
 
-    public func error(_ message: String, at location: SourceLocation? = nil) {
-        emit(.error(message, at: location))
+    public func error(_ message: String, at location: SourceLocation? = nil, keeping: [String] = []) {
+        emit(.error(message, at: location, keeping: keeping))
     }
 
-    public func warning(_ message: String, at location: SourceLocation? = nil) {
-        emit(.warning(message, at: location))
+    public func warning(_ message: String, at location: SourceLocation? = nil, keeping: [String] = []) {
+        emit(.warning(message, at: location, keeping: keeping))
     }
 
     /// All diagnostics in a stable order: by file, line, column, severity, message; those without

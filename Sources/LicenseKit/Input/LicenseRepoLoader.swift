@@ -44,7 +44,12 @@ public enum LicenseRepoLoader {
 
         // 1. Manifests, parsed and decoded in parallel. A manifest that is a symlink must still
         // resolve inside the repo root (SPEC §3).
-        var found = findManifestEntries(in: tenantsReal)
+        let scan = scanManifests(in: tenantsReal)
+        for problem in scan.problems {
+            let absolute = problem.path.isEmpty ? tenantsReal : tenantsReal + "/" + problem.path
+            diagnostics.append(.error(problem.reason, at: SourceLocation(file: paths.relative(absolute) ?? absolute, line: 1)))
+        }
+        var found = scan.entries
         found.removeAll { entry in
             let absolute = tenantsReal + "/" + entry.path
             guard entry.isSymlink, case .outside = paths.resolve(absolute, from: tenantsReal) else { return false }
@@ -62,36 +67,45 @@ public enum LicenseRepoLoader {
         }
         var manifests = parsed.values()
 
-        // 2. CSV files, each read once, in parallel.
+        // 2. CSV files, each read once per column mapping, in parallel.
         var csvFiles: [String: CSVJob] = [:]
         for manifest in manifests {
             diagnostics += manifest.diagnostics
             for draft in manifest.drafts {
                 for entry in draft.imports {
                     guard let file = entry.file else { continue }
-                    csvFiles[file.relative, default: CSVJob(file: file, firstUse: entry.location)].sales = true
+                    csvFiles[csvReadingKey(file, entry.columns),
+                             default: CSVJob(file: file, firstUse: entry.location, mapping: entry.columns)].sales = true
                 }
                 if let file = draft.devices {
-                    csvFiles[file.relative, default: CSVJob(file: file, firstUse: draft.devicesLocation ?? draft.nameLocation)].devices = true
+                    csvFiles[csvReadingKey(file, draft.devicesColumns),
+                             default: CSVJob(file: file, firstUse: draft.devicesLocation ?? draft.nameLocation,
+                                             mapping: draft.devicesColumns)].devices = true
                 }
             }
         }
-        let jobs = csvFiles.values.sorted { $0.file.relative < $1.file.relative }
+        let jobs = csvFiles.sorted { $0.key < $1.key }
         let csvEngine = DiagnosticsEngine()
         let csvResults = ParallelSlots<CSVResult>(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            csvResults.set(index, readCSV(jobs[index], diagnostics: csvEngine))
+            csvResults.set(index, readCSV(jobs[index].value, diagnostics: csvEngine))
         }
         var sales: [String: [SalesCodeRecord]] = [:]
         var rejectedCodes: [String: Set<ActivationCode>] = [:]
         var devices: [String: [DeviceRecord]] = [:]
         var digestInputs: [(String, [UInt8])] = manifests.compactMap { m in m.bytes.map { (m.relative, $0) } }
-        for (job, result) in zip(jobs, csvResults.values()) {
-            if let bytes = result.bytes { digestInputs.append((job.file.relative, bytes)) }
-            if let problem = result.problem { diagnostics.append(problem) }
-            sales[job.file.relative] = result.sales
-            if !result.rejectedCodes.isEmpty { rejectedCodes[job.file.relative] = result.rejectedCodes }
-            devices[job.file.relative] = result.devices
+        var digested = Set<String>()
+        for ((key, job), result) in zip(jobs, csvResults.values()) {
+            // A file read under two column mappings is one input of the digest (SPEC §8).
+            if let bytes = result.bytes, digested.insert(job.file.relative).inserted {
+                digestInputs.append((job.file.relative, bytes))
+            }
+            if let problem = result.problem, digested.insert("\u{0}unreadable:" + job.file.relative).inserted {
+                diagnostics.append(problem)
+            }
+            if job.sales { sales[key] = result.sales }
+            if !result.rejectedCodes.isEmpty { rejectedCodes[key] = result.rejectedCodes }
+            if job.devices { devices[key] = result.devices }
         }
         diagnostics += csvEngine.diagnostics
 
@@ -240,7 +254,7 @@ public enum LicenseRepoLoader {
                     }
                     found.append(.error(
                         "router serial '\(here.serial)' is also declared by tenant '\(names[Int(first.tenant)])' at \(router(first).source); a router belongs to exactly one tenant",
-                        at: here.source))
+                        at: here.source, keeping: [here.serial]))
                 }
             }
             start = end
@@ -297,6 +311,8 @@ public enum LicenseRepoLoader {
     private struct CSVJob: Sendable {
         var file: ResolvedFile
         var firstUse: SourceLocation
+        /// The manifest's `columns` for this reading (SPEC §3.2, §8).
+        var mapping: ColumnMapping?
         var sales = false
         var devices = false
     }
@@ -322,11 +338,23 @@ public enum LicenseRepoLoader {
     /// ``findManifests(in:)`` with, for each, whether the entry is a symlink (from `d_type`, or
     /// `lstat` when the file system does not fill it in).
     static func findManifestEntries(in directory: String) -> [(path: String, isSymlink: Bool)] {
+        scanManifests(in: directory).entries
+    }
+
+    /// ``findManifestEntries(in:)`` and the entries that could not be listed or are not files at
+    /// all (SPEC §8 "State": an unreadable folder or a FIFO under `tenants/` is an error, never
+    /// "no manifest there"): each with its path relative to `directory` and why.
+    static func scanManifests(in directory: String)
+        -> (entries: [(path: String, isSymlink: Bool)], problems: [(path: String, reason: String)]) {
         var found: [(path: String, isSymlink: Bool)] = []
+        var problems: [(path: String, reason: String)] = []
         var pending = [""]
         while let relative = pending.popLast() {
             let absolute = relative.isEmpty ? directory : directory + "/" + relative
-            guard let dir = opendir(absolute) else { continue }
+            guard let dir = opendir(absolute) else {
+                problems.append((relative, "cannot read this folder (\(String(cString: strerror(errno)))); its manifests would be missing: make it readable (chmod) or remove it"))
+                continue
+            }
             defer { closedir(dir) }
             while let entry = readdir(dir) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
@@ -338,12 +366,26 @@ public enum LicenseRepoLoader {
                 let path = relative.isEmpty ? name : relative + "/" + name
                 if isDirectory(entry.pointee.d_type, at: directory + "/" + path) {
                     pending.append(path)
+                } else if isSpecial(entry.pointee.d_type, at: directory + "/" + path) {
+                    problems.append((path, "not a regular file (a FIFO, device or socket); the tenants folder holds only manifests and folders: remove it"))
                 } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
                     found.append((path, isSymlink(entry.pointee.d_type, at: directory + "/" + path)))
                 }
             }
         }
-        return found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return (found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) },
+                problems.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) })
+    }
+
+    /// Whether a directory entry is a FIFO, device or socket (asking `lstat` when the file system
+    /// does not fill in `d_type`).
+    private static func isSpecial(_ type: UInt8, at path: String) -> Bool {
+        if type == UInt8(DT_FIFO) || type == UInt8(DT_CHR) || type == UInt8(DT_BLK) || type == UInt8(DT_SOCK) { return true }
+        guard type == UInt8(DT_UNKNOWN) else { return false }
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return false }
+        let kind = info.st_mode & S_IFMT
+        return kind == S_IFIFO || kind == S_IFCHR || kind == S_IFBLK || kind == S_IFSOCK
     }
 
     /// Whether a directory entry is a symlink, asking `lstat` when the file system does not fill
@@ -367,7 +409,7 @@ public enum LicenseRepoLoader {
     private static func parseManifest(absolute: String, relative: String, paths: RepoPaths) -> ParsedManifest {
         guard let bytes = readBytes(absolute) else {
             return ParsedManifest(relative: relative, bytes: nil, drafts: [],
-                                  diagnostics: [.error("cannot read '\(relative)'", at: SourceLocation(file: relative, line: 1))])
+                                  diagnostics: [.error("cannot read '\(relative)'\(unreadableReason(absolute))", at: SourceLocation(file: relative, line: 1))])
         }
         let directory = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.endIndex)])
         // The fast path first: a clean manifest decodes straight from libyaml's events. Anything
@@ -416,10 +458,13 @@ public enum LicenseRepoLoader {
         }
         var result = CSVResult(bytes: bytes)
         if job.sales {
-            result.sales = SalesCSVReader.read(bytes, path: job.file.relative, diagnostics: diagnostics,
-                                               rejected: &result.rejectedCodes)
+            result.sales = SalesCSVReader.read(bytes, path: job.file.relative, mapping: job.mapping,
+                                               diagnostics: diagnostics, rejected: &result.rejectedCodes)
         }
-        if job.devices { result.devices = DeviceListReader.read(bytes, path: job.file.relative, diagnostics: diagnostics) }
+        if job.devices {
+            result.devices = DeviceListReader.read(bytes, path: job.file.relative, mapping: job.mapping,
+                                                   diagnostics: diagnostics)
+        }
         return result
     }
 

@@ -6,12 +6,44 @@ struct ResolvedFile: Sendable, Hashable {
     var relative: String
 }
 
+/// A file's own header names for some of its columns (`imports[].columns`, `devices.columns`;
+/// SPEC §3.2, §8 "Inputs"): each mapped name replaces the canonical name and the synonyms of
+/// its column.
+struct ColumnMapping: Sendable, Hashable {
+    /// One mapped column: the canonical column name (`activation_code`, `serial` …), the file's
+    /// header for it, and where the manifest maps it.
+    struct Entry: Sendable, Hashable {
+        var column: String
+        var header: String
+        var location: SourceLocation
+    }
+
+    /// In the schema's column order.
+    var entries: [Entry] = []
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    /// The header names only: two manifests that map a file alike read it once.
+    var key: String {
+        entries.map { "\($0.column)=\($0.header)" }.joined(separator: "\u{1}")
+    }
+}
+
+/// Which reading of a CSV file a manifest asks for: its path and column mapping. Keys the
+/// loader's table of records.
+func csvReadingKey(_ file: ResolvedFile, _ columns: ColumnMapping?) -> String {
+    guard let columns, !columns.isEmpty else { return file.relative }
+    return file.relative + "\u{0}" + columns.key
+}
+
 /// One `imports` entry, its file resolved.
 struct ImportDraft: Sendable, Equatable {
     var file: ResolvedFile?
     var activation: ActivationRequest?
     var activationLocation: SourceLocation?
     var location: SourceLocation
+    /// The file's own header names (SPEC §3.2 `columns`); `nil` = the standard names.
+    var columns: ColumnMapping?
 }
 
 /// One `licenses` entry as written; type and issue date may come from an import instead.
@@ -28,6 +60,12 @@ struct LicenseEntryDraft: Sendable, Equatable {
     var renew: Bool?
     var renewLocation: SourceLocation?
     var location: SourceLocation
+    /// The platform's activation instant of a running license (SPEC §4.8).
+    var activated: Instant?
+    var activatedLocation: SourceLocation?
+    /// The platform's expiry, when not `activated + term` (SPEC §4.8).
+    var expires: Instant?
+    var expiresLocation: SourceLocation?
 }
 
 /// A Tenant document decoded field by field, before its CSV files are merged in.
@@ -41,6 +79,8 @@ struct ManifestDraft: Sendable, Equatable {
     var routers: [DesiredRouter] = []
     var devices: ResolvedFile?
     var devicesLocation: SourceLocation?
+    /// The device list's own header names (`devices: {file, columns}`, SPEC §3.1, §8).
+    var devicesColumns: ColumnMapping?
 }
 
 /// Decodes Tenant documents through ``ManifestSchema`` (SPEC §3.1): unknown keys (with a
@@ -129,8 +169,22 @@ struct ManifestDecoder {
                 }
             }
             if let node = spec["devices"] {
-                draft.devices = resolvedPath(node, "devices")
                 draft.devicesLocation = place(node)
+                if case .mapping = node.content {
+                    if let list = fields(node, ManifestSchema.deviceList, key: "devices") {
+                        if let fileNode = list["file"] {
+                            draft.devices = resolvedPath(fileNode, "file")
+                            draft.devicesLocation = place(fileNode)
+                        }
+                        if let columnsNode = list["columns"] {
+                            let before = diagnostics.count
+                            draft.devicesColumns = columnMapping(columnsNode, ManifestSchema.deviceColumns)
+                            if diagnostics.count > before { draft.devices = nil }
+                        }
+                    }
+                } else {
+                    draft.devices = resolvedPath(node, "devices")
+                }
             }
         }
         return usable ? draft : nil
@@ -144,7 +198,28 @@ struct ManifestDecoder {
             draft.activation = activation(activateNode)
             draft.activationLocation = place(activateNode)
         }
+        if let columnsNode = entry["columns"] {
+            let before = diagnostics.count
+            draft.columns = columnMapping(columnsNode, ManifestSchema.salesColumns)
+            // A mapping with errors is not used to read the file under the standard names.
+            if diagnostics.count > before { draft.file = nil }
+        }
         return draft
+    }
+
+    /// A `columns` mapping (SPEC §3.2, §8): keys of `schema`, each a non-empty header name.
+    private mutating func columnMapping(_ node: YAMLNode, _ schema: ObjectSchema) -> ColumnMapping? {
+        guard let columns = fields(node, schema, key: "columns") else { return nil }
+        var mapping = ColumnMapping()
+        for field in schema.fields {
+            guard let valueNode = columns[field.key], let header = scalar(valueNode, field.key, field.shape) else { continue }
+            guard !CSVTable.squash(header).isEmpty else {
+                error("\(field.key): expected \(ScalarKind.header.expectation), found '\(header)'", valueNode)
+                continue
+            }
+            mapping.entries.append(ColumnMapping.Entry(column: field.key, header: header, location: place(valueNode)))
+        }
+        return mapping
     }
 
     private mutating func licenseEntry(_ node: YAMLNode) -> LicenseEntryDraft? {
@@ -192,6 +267,16 @@ struct ManifestDecoder {
             draft.renewLocation = place(n)
             draft.renew = boolean(n, "renew")
             ok = ok && draft.renew != nil
+        }
+        if let n = entry["activated"] {
+            draft.activatedLocation = place(n)
+            draft.activated = value(n, "activated", .instant) { t throws(ValueParseError) in try Instant.parse(t) }
+            ok = ok && draft.activated != nil
+        }
+        if let n = entry["expires"] {
+            draft.expiresLocation = place(n)
+            draft.expires = value(n, "expires", .instant) { t throws(ValueParseError) in try Instant.parse(t) }
+            ok = ok && draft.expires != nil
         }
         return ok ? draft : nil
     }

@@ -18,12 +18,39 @@ public enum ManifestSchema {
         FieldSchema("activate", .scalar(.activation),
                     "When to activate: immediately, a date or an RFC 3339 date-time; absent = stay available."),
         FieldSchema("renew", .scalar(.boolean), "Cloud Free only: renew automatically; default false."),
+        FieldSchema("activated", .scalar(.instant),
+                    "A license already running in the platform: its activation instant (a date or an RFC 3339 date-time, not in the future); not together with activate."),
+        FieldSchema("expires", .scalar(.instant),
+                    "The platform's expiry of an activated license, when it is not activated + term; needs activated."),
+    ])
+
+    /// `imports[].columns`: the file's own header for any column of SPEC §3.2.
+    static let salesColumns = ObjectSchema(
+        name: "columns", description: "The sales CSV's own header names, by column (each replaces that column's standard names).",
+        fields: SalesCSVReader.columns.map { column in
+            FieldSchema(column.name, .scalar(.header), "Header of the \(column.name) column in this file.")
+        })
+
+    /// `devices.columns`: the file's own header for any column of SPEC §3.3.
+    static let deviceColumns = ObjectSchema(
+        name: "columns", description: "The device list's own header names, by column (each replaces that column's standard names).",
+        fields: DeviceListReader.columns.map { column in
+            FieldSchema(column.name, .scalar(.header), "Header of the \(column.name) column in this file.")
+        })
+
+    /// `devices` in its mapping form.
+    static let deviceList = ObjectSchema(name: "devices", description: "A device list CSV with its own header names.", fields: [
+        FieldSchema("file", .scalar(.path), required: true,
+                    "Path of the device list CSV, relative to this manifest's folder, inside the repo."),
+        FieldSchema("columns", .object(deviceColumns), "The file's own header names."),
     ])
 
     static let importEntry = ObjectSchema(name: "imports entry", description: "A sales CSV file (bulk import).", fields: [
         FieldSchema("file", .scalar(.path), required: true,
                     "Path of the sales CSV, relative to this manifest's folder, inside the repo."),
-        FieldSchema("activate", .scalar(.activation), "Activation request applied to every code of the file."),
+        FieldSchema("activate", .scalar(.activation),
+                    "Activation request applied to every code of the file without activated_at."),
+        FieldSchema("columns", .object(salesColumns), "The file's own header names, when they are not the standard ones."),
     ])
 
     static let router = ObjectSchema(name: "routers entry", description: "A router of the tenant.", fields: [
@@ -42,8 +69,8 @@ public enum ManifestSchema {
         FieldSchema("imports", .array(.object(importEntry)), "Sales CSV files to import."),
         FieldSchema("licenses", .array(.object(license)), "Single codes; override activate/renew of imported codes."),
         FieldSchema("routers", .array(.object(router)), "The tenant's routers."),
-        FieldSchema("devices", .scalar(.path),
-                    "Path of a device list CSV, relative to this manifest's folder; merged with routers."),
+        FieldSchema("devices", .pathOr(deviceList),
+                    "Device list CSV merged with routers: its path relative to this manifest's folder, or {file, columns}."),
     ])
 
     static let tenant = ObjectSchema(name: "Tenant", description: "A licensectl Tenant manifest (one YAML document).", fields: [
@@ -90,6 +117,10 @@ public enum ManifestSchema {
             members.append(("additionalProperties", .object([("type", .string("string"))])))
         case .scalar(let kind):
             members += kind.jsonSchema
+        case .pathOr(let object):
+            members.append(("oneOf", .array([
+                .object(ScalarKind.path.jsonSchema), objectJSON(object),
+            ])))
         }
         return .object(members)
     }
@@ -110,6 +141,8 @@ enum ScalarKind: Sendable {
     case activation
     case boolean
     case routerSerial
+    /// A CSV header name (`columns`).
+    case header
 
     /// What a value must look like, for "expected …" messages.
     var expectation: String {
@@ -126,6 +159,7 @@ enum ScalarKind: Sendable {
         case .activation: "'immediately', a date YYYY-MM-DD or a date-time with an offset"
         case .boolean: "true or false"
         case .routerSerial: "a router serial"
+        case .header: "the file's header name for this column"
         }
     }
 
@@ -170,6 +204,8 @@ enum ScalarKind: Sendable {
             // `serial: 123456` is a YAML integer that the reader keeps as the string "123456".
             return [("type", .array([.string("string"), .string("integer")])), ("minimum", .int(0)),
                     ("pattern", .string("^[A-Za-z0-9._:-]{1,64}$"))]
+        case .header:
+            return [("type", .string("string")), ("minLength", .int(1))]
         }
     }
 
@@ -193,6 +229,8 @@ indirect enum Shape: Sendable {
     case array(Shape)
     /// A mapping of string keys to string values (`labels`).
     case stringMap
+    /// A path, or a mapping of the object's shape (`devices`).
+    case pathOr(ObjectSchema)
 
     var expectation: String {
         switch self {
@@ -200,6 +238,7 @@ indirect enum Shape: Sendable {
         case .object: "a mapping"
         case .array: "a sequence"
         case .stringMap: "a mapping of strings"
+        case .pathOr: "a file path or a mapping {file, columns}"
         }
     }
 }

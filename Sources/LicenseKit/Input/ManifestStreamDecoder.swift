@@ -271,6 +271,7 @@ private struct Reader {
                     return true
                 }
             default:
+                if isCollection(mapping: true) { return deviceList(&draft) }
                 guard let file = resolvedPath() else { return false }
                 draft.devices = file
                 draft.devicesLocation = place
@@ -283,17 +284,63 @@ private struct Reader {
 
     private func importEntry() -> ImportDraft? {
         var entry = ImportDraft(location: place)
-        let complete = mapping(["file", "activate"], required: 0b01) { index in
-            if index == 0 {
+        let complete = mapping(["file", "activate", "columns"], required: 0b001) { index in
+            switch index {
+            case 0:
                 entry.file = resolvedPath()
                 return entry.file != nil
+            case 1:
+                guard let activation = activation() else { return false }
+                entry.activation = activation
+                entry.activationLocation = place
+                return true
+            default:
+                guard isCollection(mapping: true), let columns = columnMapping(ManifestSchema.salesColumns) else { return false }
+                entry.columns = columns
+                return true
             }
-            guard let activation = activation() else { return false }
-            entry.activation = activation
-            entry.activationLocation = place
-            return true
         }
         return complete ? entry : nil
+    }
+
+    /// `devices: {file, columns}` (SPEC §3.1), its mapping's start current.
+    private func deviceList(_ draft: inout ManifestDraft) -> Bool {
+        var file: ResolvedFile?
+        var location = place
+        var columns: ColumnMapping?
+        let complete = mapping(["file", "columns"], required: 0b01) { index in
+            if index == 0 {
+                file = resolvedPath()
+                location = place
+                return file != nil
+            }
+            guard isCollection(mapping: true), let mapping = columnMapping(ManifestSchema.deviceColumns) else { return false }
+            columns = mapping
+            return true
+        }
+        guard complete, let file else { return false }
+        draft.devices = file
+        draft.devicesLocation = location
+        draft.devicesColumns = columns
+        return true
+    }
+
+    /// A `columns` mapping (SPEC §3.2, §8), its start current: keys of `schema`, each once, with
+    /// a header name that has more than spaces, `_` and `-`. Entries in the schema's order, as
+    /// the diagnosing decoder lists them.
+    private func columnMapping(_ schema: ObjectSchema) -> ColumnMapping? {
+        var found: [(index: Int, entry: ColumnMapping.Entry)] = []
+        var seen = Set<Int>()
+        while true {
+            guard events.next() else { return nil }
+            if type == YAML_MAPPING_END_EVENT { break }
+            guard let b = scalarBytes else { return nil }
+            let name = String(decoding: b, as: UTF8.self)
+            guard let index = schema.index(of: name), seen.insert(index).inserted else { return nil }
+            guard let header = nextValue(), !CSVTable.squash(header).isEmpty else { return nil }
+            found.append((index, ColumnMapping.Entry(column: name, header: header, location: place)))
+        }
+        return ColumnMapping(entries: found.sorted { $0.index < $1.index }.map(\.entry))
     }
 
     private func licenseEntry() -> LicenseEntryDraft? {
@@ -304,7 +351,9 @@ private struct Reader {
         var term: (Term, SourceLocation)?
         var activation: (ActivationRequest, SourceLocation)?
         var renew: (Bool, SourceLocation)?
-        let keys: [StaticString] = ["code", "type", "issued", "term", "activate", "renew"]
+        var activated: (Instant, SourceLocation)?
+        var expires: (Instant, SourceLocation)?
+        let keys: [StaticString] = ["code", "type", "issued", "term", "activate", "renew", "activated", "expires"]
         let complete = mapping(keys, required: 0b01) { index in
             guard let b = valueBytes else { return false }
             let here = place
@@ -324,9 +373,15 @@ private struct Reader {
             case 4:
                 guard let value = self.activation() else { return false }
                 activation = (value, here)
-            default:
+            case 5:
                 guard isPlain, Self.spells(b, "true") || Self.spells(b, "false") else { return false }
                 renew = (Self.spells(b, "true"), here)
+            case 6:
+                guard let value = try? Instant.parse(bytes: b, original: "") else { return false }
+                activated = (value, here)
+            default:
+                guard let value = try? Instant.parse(bytes: b, original: "") else { return false }
+                expires = (value, here)
             }
             return true
         }
@@ -334,7 +389,8 @@ private struct Reader {
         return LicenseEntryDraft(
             code: code, type: type?.0, typeLocation: type?.1, issued: issued?.0, issuedLocation: issued?.1,
             term: term?.0, termLocation: term?.1, activation: activation?.0, activationLocation: activation?.1,
-            renew: renew?.0, renewLocation: renew?.1, location: location)
+            renew: renew?.0, renewLocation: renew?.1, location: location, activated: activated?.0,
+            activatedLocation: activated?.1, expires: expires?.0, expiresLocation: expires?.1)
     }
 
     private func routerEntry() -> DesiredRouter? {

@@ -21,7 +21,7 @@ enum TenantAssembler {
                          diagnostics: inout [Diagnostic]) -> AssembledTenant {
         // Sized once: growing the tables showed in the profile.
         let expected = draft.licenses.count + draft.imports.reduce(0) { count, entry in
-            count + (entry.file.flatMap { sales[$0.relative]?.count } ?? 0)
+            count + (entry.file.flatMap { sales[csvReadingKey($0, entry.columns)]?.count } ?? 0)
         }
         var merged: [ActivationCode: Merged] = [:]
         merged.reserveCapacity(expected)
@@ -31,21 +31,28 @@ enum TenantAssembler {
         // Imports: every code of the file, with the import's `activate`.
         for entry in draft.imports {
             guard let file = entry.file else { continue }
-            for record in sales[file.relative] ?? [] {
+            for record in sales[csvReadingKey(file, entry.columns)] ?? [] {
+                // A row with activated_at is a running license (SPEC §4.8): the import's
+                // `activate` applies only to the file's other codes.
+                let adopted = record.activatedAt.map {
+                    AdoptedHistory(activatedAt: $0, expiresAt: record.expiresAt, source: record.location,
+                                   expiresSource: record.expiresAt == nil ? nil : record.location)
+                }
                 let candidate = DesiredLicense(
                     code: record.code, type: record.type, issued: record.issued, term: record.term,
-                    activation: entry.activation, renew: false, order: record.order, source: record.location,
-                    activationSource: entry.activationLocation)
+                    activation: adopted == nil ? entry.activation : nil, renew: false, order: record.order,
+                    source: record.location, activationSource: adopted == nil ? entry.activationLocation : record.location,
+                    adopted: adopted)
                 if let existing = merged[record.code] {
                     let old = existing.license
                     if old.type != record.type || old.issued != record.issued || old.term != record.term {
                         diagnostics.append(.error(
                             "code \(record.code.masked) is imported again with different values: \(summary(candidate)) here, \(summary(old)) at \(old.source)",
                             at: record.location))
-                    } else if old.activation != entry.activation {
+                    } else if old.activation != candidate.activation || old.adopted?.expiresAt != candidate.adopted?.expiresAt {
                         diagnostics.append(.error(
-                            "code \(record.code.masked) is imported twice with different 'activate': \(describe(entry.activation)) here, \(describe(old.activation)) at \(old.activationSource ?? existing.place)",
-                            at: entry.activationLocation ?? entry.location))
+                            "code \(record.code.masked) is imported twice with different 'activate': \(describe(candidate.activation)) here, \(describe(old.activation)) at \(old.activationSource ?? existing.place)",
+                            at: candidate.adopted == nil ? (entry.activationLocation ?? entry.location) : record.location))
                     } else {
                         diagnostics.append(.warning(
                             "code \(record.code.masked) is imported twice (also at \(old.source)); merged",
@@ -69,6 +76,13 @@ enum TenantAssembler {
                 continue
             }
             entryPlaces[entry.code] = entry.location
+            // SPEC §4.8: a fact of the past and a request exclude each other.
+            if entry.activated != nil, entry.activation != nil {
+                diagnostics.append(.error(
+                    "activated and activate are both given for \(entry.code.masked); 'activated' records a license already running in the platform, 'activate' requests an activation — keep one",
+                    at: entry.activationLocation ?? entry.location))
+                continue
+            }
             if var existing = merged[entry.code], existing.fromImport {
                 var ok = true
                 let from = existing.license.source
@@ -90,6 +104,36 @@ enum TenantAssembler {
                         at: entry.termLocation ?? entry.location))
                     ok = false
                 }
+                if let row = existing.license.adopted {
+                    // The CSV row has activated_at (SPEC §8): the entry may repeat, not change it.
+                    if let activation = entry.activation {
+                        diagnostics.append(.error(
+                            "activate: '\(activation)' for \(entry.code.masked), whose row \(from.fileAndLine) has activated_at \(row.activatedAt): the license already runs in the platform; remove 'activate'",
+                            at: entry.activationLocation ?? entry.location))
+                        ok = false
+                    }
+                    if let activated = entry.activated, activated != row.activatedAt {
+                        diagnostics.append(.error(
+                            "activated: \(activated) differs from activated_at \(row.activatedAt) given for this code by \(from.fileAndLine); remove 'activated' here or correct it",
+                            at: entry.activatedLocation ?? entry.location))
+                        ok = false
+                    }
+                    if let expires = entry.expires, expires != row.expiresAt {
+                        diagnostics.append(.error(
+                            "expires: \(expires) differs from expires_at \(row.expiresAt.map(\.description) ?? "(empty)") given for this code by \(from.fileAndLine); remove 'expires' here or correct it",
+                            at: entry.expiresLocation ?? entry.location))
+                        ok = false
+                    }
+                } else if let activated = entry.activated {
+                    existing.license.adopted = AdoptedHistory(
+                        activatedAt: activated, expiresAt: entry.expires, source: entry.activatedLocation ?? entry.location,
+                        expiresSource: entry.expiresLocation)
+                    existing.license.activation = .at(activated)
+                    existing.license.activationSource = entry.activatedLocation
+                } else if entry.expires != nil {
+                    diagnostics.append(.error(Self.expiresWithoutActivated(entry.code), at: entry.expiresLocation ?? entry.location))
+                    ok = false
+                }
                 guard ok else { continue }
                 if let activation = entry.activation {
                     existing.license.activation = activation
@@ -107,7 +151,7 @@ enum TenantAssembler {
                 // A code whose sales row was skipped for a bad value: that row's error says what
                 // to fix; "needs 'type'" here would send the reader to the wrong file.
                 let rowRejected = draft.imports.contains { importEntry in
-                    importEntry.file.flatMap { rejected[$0.relative]?.contains(entry.code) } ?? false
+                    importEntry.file.flatMap { rejected[csvReadingKey($0, importEntry.columns)]?.contains(entry.code) } ?? false
                 }
                 if rowRejected { continue }
                 diagnostics.append(.error(
@@ -115,10 +159,18 @@ enum TenantAssembler {
                     at: entry.location))
                 continue
             }
+            if entry.expires != nil, entry.activated == nil {
+                diagnostics.append(.error(Self.expiresWithoutActivated(entry.code), at: entry.expiresLocation ?? entry.location))
+                continue
+            }
+            let adopted = entry.activated.map {
+                AdoptedHistory(activatedAt: $0, expiresAt: entry.expires, source: entry.activatedLocation ?? entry.location,
+                               expiresSource: entry.expiresLocation)
+            }
             let license = DesiredLicense(
                 code: entry.code, type: type, issued: issued, term: entry.term ?? .oneYear,
                 activation: entry.activation, renew: entry.renew ?? false, source: entry.location,
-                activationSource: entry.activationLocation)
+                activationSource: adopted == nil ? entry.activationLocation : entry.activatedLocation, adopted: adopted)
             merged[entry.code] = Merged(license: license, place: entry.location, fromImport: false)
             order.append(entry.code)
         }
@@ -146,6 +198,7 @@ enum TenantAssembler {
                     at: entry?.renewLocation ?? license.source))
                 ok = false
             }
+            if let adopted = license.adopted, !checkAdopted(license, adopted, diagnostics: &diagnostics) { ok = false }
             guard ok else { continue }
             licenses.append(license)
             codePlaces[code] = item.place
@@ -156,7 +209,7 @@ enum TenantAssembler {
         // later one is a duplicate of it. Sorting replaces a hash table of every serial.
         var candidates = draft.routers
         let fromManifest = candidates.count
-        if let file = draft.devices, let records = devices[file.relative] {
+        if let file = draft.devices, let records = devices[csvReadingKey(file, draft.devicesColumns)] {
             candidates.reserveCapacity(fromManifest + records.count)
             for record in records {
                 candidates.append(DesiredRouter(serial: record.serial, connectedAt: record.connectedAt, source: record.location))
@@ -176,15 +229,15 @@ enum TenantAssembler {
             if index < fromManifest {
                 diagnostics.append(.error(
                     "router serial '\(router.serial)' is listed twice in routers; first at line \(existing.source.line), column \(existing.source.column)",
-                    at: router.source))
+                    at: router.source, keeping: [router.serial]))
             } else if existing.connectedAt == router.connectedAt {
                 diagnostics.append(.warning(
                     "router serial '\(router.serial)' is also listed at \(existing.source); merged",
-                    at: router.source))
+                    at: router.source, keeping: [router.serial]))
             } else {
                 diagnostics.append(.error(
                     "router serial '\(router.serial)' is also listed at \(existing.source) with connectedAt \(describe(existing.connectedAt)); here \(describe(router.connectedAt))",
-                    at: router.source))
+                    at: router.source, keeping: [router.serial]))
             }
         }
 
@@ -192,6 +245,37 @@ enum TenantAssembler {
             name: name, labels: draft.labels, contacts: draft.contacts, licenses: licenses,
             routers: routers, source: draft.nameLocation)
         return AssembledTenant(manifest: manifest, codePlaces: codePlaces)
+    }
+
+    /// The rules of SPEC §4.8 on a running license's history that need no `at`: `activated` ≥
+    /// `issued` and < `stockExpiresAt`; `expires` > `activated`. (A future `activated` is
+    /// judged by the reconciler, which knows `at`.)
+    private static func checkAdopted(_ license: DesiredLicense, _ adopted: AdoptedHistory,
+                                     diagnostics: inout [Diagnostic]) -> Bool {
+        var ok = true
+        let code = license.code.masked
+        if adopted.activatedAt < license.issued {
+            diagnostics.append(.error(
+                "activated: \(adopted.activatedAt) of \(code) is before its issue date \(license.issued.dateString); a code cannot run before it was issued — check the activation or the issue date",
+                at: adopted.source))
+            ok = false
+        } else if adopted.activatedAt >= license.stockExpiresAt {
+            diagnostics.append(.error(
+                "activated: \(adopted.activatedAt) of \(code) is at or after its stock expiry \(license.stockExpiresAt) (issued \(license.issued.dateString) + P2Y); the platform cannot have activated it then — check the activation or the issue date",
+                at: adopted.source))
+            ok = false
+        }
+        if let expires = adopted.expiresAt, expires <= adopted.activatedAt {
+            diagnostics.append(.error(
+                "expires: \(expires) of \(code) is not after its activation \(adopted.activatedAt); expected the platform's expiry, later than 'activated'",
+                at: adopted.expiresSource ?? adopted.source))
+            ok = false
+        }
+        return ok
+    }
+
+    private static func expiresWithoutActivated(_ code: ActivationCode) -> String {
+        "expires is given for \(code.masked) without activated; an expiry is recorded only for a license already running in the platform — add 'activated', or remove 'expires'"
     }
 
     private static func summary(_ license: DesiredLicense) -> String {

@@ -18,6 +18,10 @@ public enum YAMLReader {
     /// The most nodes that aliases may bring into a file in total (a second guard against
     /// aliases of huge subtrees).
     static let maxExpandedNodes = 1_000_000
+    /// The most bytes of scalar text that aliases may bring into a file in total: a 100 KiB
+    /// value aliased 9,999 times stays under the alias count but would expand to a gigabyte
+    /// (and a 1 GB reminder e-mail). 1 MiB is far above any real manifest's reuse.
+    public static let maxExpandedBytes = 1 << 20
 
     /// Reads every document of a YAML file.
     ///
@@ -187,6 +191,8 @@ private struct Anchored {
     var aliasCount: Int
     /// Nodes in the expanded subtree.
     var nodeCount: Int
+    /// Bytes of scalar text in the expanded subtree.
+    var byteCount: Int
     /// Height of the expanded subtree (a scalar is 0, `[x]` is 1).
     var height: Int
 }
@@ -205,6 +211,7 @@ private struct Frame {
     var dropPendingPair = false
     var aliasCount = 0
     var nodeCount = 1
+    var byteCount = 0
     var height = 1
 }
 
@@ -217,6 +224,7 @@ private struct TreeBuilder {
     private var anchors: [String: Anchored] = [:]
     private var expansions = 0
     private var expandedNodes = 0
+    private var expandedBytes = 0
     private var root: YAMLNode?
 
     init(path: String) { self.path = path }
@@ -296,11 +304,12 @@ private struct TreeBuilder {
             // `!!str` makes a plain scalar a string, as quotes do: `!!str ~` is "~", not null,
             // and `renew: !!str true` is not the boolean.
             if let tag = s.tag, checkTag(tag, allowed: "str", mark) { style = .quoted }
+            let byteCount = text.utf8.count
             let node = YAMLNode(.scalar(consume text, style), line: Int(mark.line) + 1, column: Int(mark.column) + 1)
             if let anchor = s.anchor {
-                anchors[String(cString: anchor)] = Anchored(node: node, aliasCount: 0, nodeCount: 1, height: 0)
+                anchors[String(cString: anchor)] = Anchored(node: node, aliasCount: 0, nodeCount: 1, byteCount: byteCount, height: 0)
             }
-            return attach(node, aliasCount: 0, nodeCount: 1, height: 0, mark: mark)
+            return attach(node, aliasCount: 0, nodeCount: 1, byteCount: byteCount, height: 0, mark: mark)
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             let isMapping = event.type == YAML_MAPPING_START_EVENT
             let mark = event.start_mark
@@ -335,12 +344,12 @@ private struct TreeBuilder {
                 content = .sequence(items)
             }
             let node = YAMLNode(content, line: stack[top].line, column: stack[top].column)
-            let (aliasCount, nodeCount, height) = (stack[top].aliasCount, stack[top].nodeCount, stack[top].height)
+            let (aliasCount, nodeCount, byteCount, height) = (stack[top].aliasCount, stack[top].nodeCount, stack[top].byteCount, stack[top].height)
             if let anchor = stack[top].anchor {
-                anchors[anchor] = Anchored(node: node, aliasCount: aliasCount, nodeCount: nodeCount, height: height)
+                anchors[anchor] = Anchored(node: node, aliasCount: aliasCount, nodeCount: nodeCount, byteCount: byteCount, height: height)
             }
             stack.removeLast()
-            return attach(node, aliasCount: aliasCount, nodeCount: nodeCount, height: height, mark: event.start_mark)
+            return attach(node, aliasCount: aliasCount, nodeCount: nodeCount, byteCount: byteCount, height: height, mark: event.start_mark)
         case YAML_ALIAS_EVENT:
             let mark = event.start_mark
             let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
@@ -354,6 +363,11 @@ private struct TreeBuilder {
                 fail("more than \(YAMLReader.maxAliasExpansions) alias expansions in this file; write the values out instead of nesting aliases", mark)
                 return false
             }
+            expandedBytes += target.byteCount
+            if expandedBytes > YAMLReader.maxExpandedBytes {
+                fail("aliases expand to more than \(YAMLReader.maxExpandedBytes / 1024) KiB of text in this file (alias '*\(name)' brings \(target.byteCount) bytes); write the values out or alias smaller values", mark)
+                return false
+            }
             if stack.count + target.height > YAMLReader.maxDepth {
                 fail("nesting deeper than \(YAMLReader.maxDepth) levels (through alias '*\(name)')", mark)
                 return false
@@ -362,7 +376,7 @@ private struct TreeBuilder {
             node.line = Int(mark.line) + 1
             node.column = Int(mark.column) + 1
             return attach(node, aliasCount: 1 + target.aliasCount, nodeCount: target.nodeCount,
-                          height: target.height, mark: mark)
+                          byteCount: target.byteCount, height: target.height, mark: mark)
         default:
             return true
         }
@@ -435,7 +449,7 @@ private struct TreeBuilder {
     }
 
     /// Adds a finished node to the open container, or makes it the document's root.
-    private mutating func attach(_ node: consuming YAMLNode, aliasCount: Int, nodeCount: Int, height: Int,
+    private mutating func attach(_ node: consuming YAMLNode, aliasCount: Int, nodeCount: Int, byteCount: Int, height: Int,
                                  mark: yaml_mark_t) -> Bool {
         guard !stack.isEmpty else {
             root = consume node
@@ -443,16 +457,17 @@ private struct TreeBuilder {
         }
         // One exclusive access to the open frame instead of one (and a uniqueness check) per field.
         // The node is moved, not copied, into its container.
-        Self.add(consume node, aliasCount: aliasCount, nodeCount: nodeCount, height: height,
+        Self.add(consume node, aliasCount: aliasCount, nodeCount: nodeCount, byteCount: byteCount, height: height,
                  to: &stack[stack.count - 1], path: path, diagnostics: &diagnostics)
         return true
     }
 
-    /// ``attach(_:aliasCount:nodeCount:height:mark:)`` for an open frame.
-    private static func add(_ node: consuming YAMLNode, aliasCount: Int, nodeCount: Int, height: Int,
+    /// ``attach(_:aliasCount:nodeCount:byteCount:height:mark:)`` for an open frame.
+    private static func add(_ node: consuming YAMLNode, aliasCount: Int, nodeCount: Int, byteCount: Int, height: Int,
                             to frame: inout Frame, path: String, diagnostics: inout [Diagnostic]) {
         frame.aliasCount += aliasCount
         frame.nodeCount += nodeCount
+        frame.byteCount += byteCount
         if height + 1 > frame.height { frame.height = height + 1 }
         guard frame.isMapping else {
             frame.items.append(consume node)

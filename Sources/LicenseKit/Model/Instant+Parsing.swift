@@ -83,6 +83,22 @@ extension Instant {
         return Instant(secondsSinceEpoch: local.secondsSinceEpoch - Int64(offsetSeconds))
     }
 
+    /// Parses an instant in a CSV cell (SPEC §3.2 `activated_at`/`expires_at`, §3.3
+    /// `connected_at`): `YYYY-MM-DD`, `DD.MM.YYYY` (00:00:00Z that day) or an RFC 3339 date-time.
+    ///
+    /// - Throws: ``ValueParseError`` for any other form, naming the three accepted ones.
+    public static func parseCSVInstant(_ text: String) throws(ValueParseError) -> Instant {
+        let u = text.utf8
+        if u.count == 10, u.dropFirst(2).first == UInt8(ascii: ".") { return try parseSalesDate(text) }
+        do {
+            return try parse(text)
+        } catch {
+            guard error.message.hasPrefix("expected a date YYYY-MM-DD or a date-time") else { throw error }
+            throw ValueParseError(
+                message: "expected a date YYYY-MM-DD or DD.MM.YYYY or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '\(text)'")
+        }
+    }
+
     /// Parses an issue date of a sales CSV (SPEC §3.2): `YYYY-MM-DD` or `DD.MM.YYYY`.
     ///
     /// - Throws: ``ValueParseError`` for any other form (e.g. `01/02/2026`) or a date that does

@@ -19,6 +19,9 @@ public enum LicenseType: String, Sendable, Hashable, CaseIterable, Codable, Cust
     /// Paid licenses combine freely (R1) and invalidate Cloud Free (R2).
     public var isPaid: Bool { self != .cloudFree }
 
+    /// Whether the tenant's first paid activation invalidates it (R2): Cloud Free.
+    public var invalidatedByPaid: Bool { !isPaid }
+
     public var description: String { rawValue }
 
     /// Parses a type name, ignoring case, spaces, `_` and `-` (`cloud basic 25`, `CLOUD_FREE`).

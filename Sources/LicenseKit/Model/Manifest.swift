@@ -66,10 +66,14 @@ public struct DesiredLicense: Sendable, Hashable {
     public var source: SourceLocation
     /// Where the `activate` value was given (the manifest entry or the import), for diagnostics.
     public var activationSource: SourceLocation?
+    /// A license already running in the platform (SPEC §4.8): its recorded history, from
+    /// `activated`/`expires` or the CSV's `activated_at`/`expires_at`; `nil` for a request.
+    /// When set, ``activation`` is `.at(adopted.activatedAt)` (SPEC §8: the same request).
+    public var adopted: AdoptedHistory?
 
     public init(code: ActivationCode, type: LicenseType, issued: Instant, term: Term = .oneYear,
                 activation: ActivationRequest? = nil, renew: Bool = false, order: String? = nil,
-                source: SourceLocation, activationSource: SourceLocation? = nil) {
+                source: SourceLocation, activationSource: SourceLocation? = nil, adopted: AdoptedHistory? = nil) {
         self.code = code
         self.type = type
         self.issued = issued
@@ -79,10 +83,64 @@ public struct DesiredLicense: Sendable, Hashable {
         self.order = order
         self.source = source
         self.activationSource = activationSource
+        self.adopted = adopted
+        if let adopted { self.activation = .at(adopted.activatedAt) }
     }
 
     /// `issued + P2Y`: after this instant the code can no longer be redeemed or activated (R5).
     public var stockExpiresAt: Instant { issued.adding(.twoYears) }
+}
+
+/// The platform's history of a license that already runs there (SPEC §4.8): when it was
+/// activated and, where it is not `activatedAt + term`, when it expires. Instants are UTC.
+///
+/// Held in one shared box, so that ``DesiredLicense`` grows by a pointer only: hundreds of
+/// thousands of desired licenses, nearly all of them without a history, stay as small as before.
+public struct AdoptedHistory: Sendable, Hashable {
+    private final class Storage: Sendable {
+        let activatedAt: Instant
+        let expiresAt: Instant?
+        let source: SourceLocation
+        let expiresSource: SourceLocation?
+
+        init(activatedAt: Instant, expiresAt: Instant?, source: SourceLocation, expiresSource: SourceLocation?) {
+            self.activatedAt = activatedAt
+            self.expiresAt = expiresAt
+            self.source = source
+            self.expiresSource = expiresSource
+        }
+    }
+
+    private let storage: Storage
+
+    /// The platform's activation instant (`activated` / `activated_at`), ≤ the plan's `at`.
+    public var activatedAt: Instant { storage.activatedAt }
+    /// The platform's expiry (`expires` / `expires_at`); `nil` = `activatedAt + term`.
+    public var expiresAt: Instant? { storage.expiresAt }
+    /// Where `activated` (or the CSV row with `activated_at`) stands, for diagnostics.
+    public var source: SourceLocation { storage.source }
+    /// Where `expires` (or the CSV row with `expires_at`) stands, for diagnostics.
+    public var expiresSource: SourceLocation? { storage.expiresSource }
+
+    public init(activatedAt: Instant, expiresAt: Instant? = nil, source: SourceLocation,
+                expiresSource: SourceLocation? = nil) {
+        storage = Storage(activatedAt: activatedAt, expiresAt: expiresAt, source: source, expiresSource: expiresSource)
+    }
+
+    /// The expiry the license runs to: `expires`, else `activatedAt + term` (SPEC §4.8).
+    public func expiry(term: Term) -> Instant { expiresAt ?? activatedAt.adding(term) }
+
+    public static func == (a: AdoptedHistory, b: AdoptedHistory) -> Bool {
+        a.storage === b.storage || (a.activatedAt == b.activatedAt && a.expiresAt == b.expiresAt
+            && a.source == b.source && a.expiresSource == b.expiresSource)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(activatedAt)
+        hasher.combine(expiresAt)
+        hasher.combine(source)
+        hasher.combine(expiresSource)
+    }
 }
 
 /// One router a tenant's manifest declares (its `routers` and its device list, merged).

@@ -68,11 +68,16 @@ public struct LicenseRecord: Sendable, Hashable {
     public var remindersSent: [Instant]
     /// `file:line` of the code's definition.
     public var source: String
+    /// When the license was adopted with its platform history (SPEC §4.8): the `at` of that
+    /// apply, UTC; `nil` for a license licensectl redeemed and activated itself. Written to state
+    /// only when set (SPEC §8), so documents of other licenses keep their bytes.
+    public var adoptedAt: Instant?
 
     public init(code: ActivationCode, type: LicenseType, status: LicenseStatus, issued: Instant, term: Term,
                 activation: ActivationRequest?, redeemedAt: Instant, scheduledAt: Instant? = nil,
                 activatedAt: Instant? = nil, expiresAt: Instant? = nil, invalidatedAt: Instant? = nil,
-                archivedAt: Instant? = nil, renew: Bool = false, remindersSent: [Instant] = [], source: String) {
+                archivedAt: Instant? = nil, renew: Bool = false, remindersSent: [Instant] = [], source: String,
+                adoptedAt: Instant? = nil) {
         self.code = code
         self.type = type
         self.capacity = type.capacity
@@ -90,6 +95,7 @@ public struct LicenseRecord: Sendable, Hashable {
         self.renew = renew
         self.remindersSent = remindersSent
         self.source = source
+        self.adoptedAt = adoptedAt
     }
 }
 

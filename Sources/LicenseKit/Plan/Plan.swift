@@ -1,6 +1,8 @@
 /// The JSON `action` of a plan event, in their order at equal instants (SPEC §4.1).
 public enum Action: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case redeem
+    /// A license already running in the platform enters state with its history (SPEC §4.8).
+    case adopt
     case schedule
     case reschedule
     case unschedule
@@ -25,7 +27,10 @@ public enum Action: String, Sendable, Hashable, Codable, CaseIterable, Comparabl
 /// One event of a plan (SPEC §4.1, §6). Which optional fields are set depends on ``action``:
 /// `schedule` → `scheduledAt`; `reschedule` → `from`, `scheduledAt`; `activate`/`renew` →
 /// `expiresAt`; `notify` → `slot`, `expiresAt`; `reject`/`admit`/`remove` → `serial`, `reason`
-/// (reject only). Instants are UTC.
+/// (reject only); `adopt` → `activatedAt`, `expiresAt`, `status` and, when its status is
+/// `invalid`, `invalidatedAt` and `invalidatedBy` (SPEC §4.8, §8); an `invalidate` of a recorded
+/// Cloud Free by an adopted paid activation → `invalidatedAt` (that activation's instant, before
+/// `at`) and `invalidatedBy`. Instants are UTC.
 public struct PlanEvent: Sendable, Hashable, Codable {
     public var at: Instant
     public var action: Action
@@ -36,10 +41,36 @@ public struct PlanEvent: Sendable, Hashable, Codable {
     public var expiresAt: Instant?
     public var slot: Instant?
     public var reason: RejectionReason?
+    /// The adoption fields below, boxed: set on a handful of events, while a big plan has a
+    /// million router events that would otherwise each carry them.
+    private var adoption: AdoptionFields?
+
+    /// `adopt`: the platform's activation instant.
+    public var activatedAt: Instant? {
+        get { adoption?.activatedAt }
+        set { updateAdoption { $0.activatedAt = newValue } }
+    }
+    /// `adopt`: the license's status at `at` after R2 (SPEC §8).
+    public var status: LicenseStatus? {
+        get { adoption?.status }
+        set { updateAdoption { $0.status = newValue } }
+    }
+    /// `adopt` of an invalid Cloud Free, or `invalidate` by an adopted paid activation: the
+    /// paid activation's instant (SPEC §8).
+    public var invalidatedAt: Instant? {
+        get { adoption?.invalidatedAt }
+        set { updateAdoption { $0.invalidatedAt = newValue } }
+    }
+    /// The paid license whose activation invalidated the Cloud Free (with ``invalidatedAt``).
+    public var invalidatedBy: ActivationCode? {
+        get { adoption?.invalidatedBy }
+        set { updateAdoption { $0.invalidatedBy = newValue } }
+    }
 
     public init(at: Instant, action: Action, code: ActivationCode? = nil, serial: String? = nil,
                 scheduledAt: Instant? = nil, from: Instant? = nil, expiresAt: Instant? = nil,
-                slot: Instant? = nil, reason: RejectionReason? = nil) {
+                slot: Instant? = nil, reason: RejectionReason? = nil, activatedAt: Instant? = nil,
+                status: LicenseStatus? = nil, invalidatedAt: Instant? = nil, invalidatedBy: ActivationCode? = nil) {
         self.at = at
         self.action = action
         self.code = code
@@ -49,6 +80,54 @@ public struct PlanEvent: Sendable, Hashable, Codable {
         self.expiresAt = expiresAt
         self.slot = slot
         self.reason = reason
+        self.adoption = AdoptionFields.make(activatedAt: activatedAt, status: status, invalidatedAt: invalidatedAt,
+                                            invalidatedBy: invalidatedBy)
+    }
+
+    private mutating func updateAdoption(_ change: (inout AdoptionFields.Values) -> Void) {
+        var values = adoption?.values ?? AdoptionFields.Values()
+        change(&values)
+        adoption = AdoptionFields.make(activatedAt: values.activatedAt, status: values.status,
+                                       invalidatedAt: values.invalidatedAt, invalidatedBy: values.invalidatedBy)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case at, action, code, serial, scheduledAt, from, expiresAt, slot, reason
+        case activatedAt, status, invalidatedAt, invalidatedBy
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            at: try c.decode(Instant.self, forKey: .at), action: try c.decode(Action.self, forKey: .action),
+            code: try c.decodeIfPresent(ActivationCode.self, forKey: .code),
+            serial: try c.decodeIfPresent(String.self, forKey: .serial),
+            scheduledAt: try c.decodeIfPresent(Instant.self, forKey: .scheduledAt),
+            from: try c.decodeIfPresent(Instant.self, forKey: .from),
+            expiresAt: try c.decodeIfPresent(Instant.self, forKey: .expiresAt),
+            slot: try c.decodeIfPresent(Instant.self, forKey: .slot),
+            reason: try c.decodeIfPresent(RejectionReason.self, forKey: .reason),
+            activatedAt: try c.decodeIfPresent(Instant.self, forKey: .activatedAt),
+            status: try c.decodeIfPresent(LicenseStatus.self, forKey: .status),
+            invalidatedAt: try c.decodeIfPresent(Instant.self, forKey: .invalidatedAt),
+            invalidatedBy: try c.decodeIfPresent(ActivationCode.self, forKey: .invalidatedBy))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(at, forKey: .at)
+        try c.encode(action, forKey: .action)
+        try c.encodeIfPresent(code, forKey: .code)
+        try c.encodeIfPresent(serial, forKey: .serial)
+        try c.encodeIfPresent(scheduledAt, forKey: .scheduledAt)
+        try c.encodeIfPresent(from, forKey: .from)
+        try c.encodeIfPresent(expiresAt, forKey: .expiresAt)
+        try c.encodeIfPresent(slot, forKey: .slot)
+        try c.encodeIfPresent(reason, forKey: .reason)
+        try c.encodeIfPresent(activatedAt, forKey: .activatedAt)
+        try c.encodeIfPresent(status, forKey: .status)
+        try c.encodeIfPresent(invalidatedAt, forKey: .invalidatedAt)
+        try c.encodeIfPresent(invalidatedBy, forKey: .invalidatedBy)
     }
 
     /// Tie order within a tenant: instant, then action order, then code or upper-cased serial.
@@ -58,6 +137,53 @@ public struct PlanEvent: Sendable, Hashable, Codable {
         let ka = a.code?.canonical ?? a.serial.map(RouterSerial.identity) ?? ""
         let kb = b.code?.canonical ?? b.serial.map(RouterSerial.identity) ?? ""
         return ka < kb
+    }
+}
+
+/// The fields only `adopt` and some `invalidate` events carry (SPEC §4.8), in one immutable box
+/// compared by value; `nil` on a ``PlanEvent`` when none is set.
+private final class AdoptionFields: Sendable, Hashable {
+    struct Values {
+        var activatedAt: Instant?
+        var status: LicenseStatus?
+        var invalidatedAt: Instant?
+        var invalidatedBy: ActivationCode?
+    }
+
+    let activatedAt: Instant?
+    let status: LicenseStatus?
+    let invalidatedAt: Instant?
+    let invalidatedBy: ActivationCode?
+
+    private init(_ values: Values) {
+        activatedAt = values.activatedAt
+        status = values.status
+        invalidatedAt = values.invalidatedAt
+        invalidatedBy = values.invalidatedBy
+    }
+
+    var values: Values {
+        Values(activatedAt: activatedAt, status: status, invalidatedAt: invalidatedAt, invalidatedBy: invalidatedBy)
+    }
+
+    /// A box, or `nil` when every field is `nil`.
+    static func make(activatedAt: Instant?, status: LicenseStatus?, invalidatedAt: Instant?,
+                     invalidatedBy: ActivationCode?) -> AdoptionFields? {
+        if activatedAt == nil, status == nil, invalidatedAt == nil, invalidatedBy == nil { return nil }
+        return AdoptionFields(Values(activatedAt: activatedAt, status: status, invalidatedAt: invalidatedAt,
+                                     invalidatedBy: invalidatedBy))
+    }
+
+    static func == (a: AdoptionFields, b: AdoptionFields) -> Bool {
+        a === b || (a.activatedAt == b.activatedAt && a.status == b.status && a.invalidatedAt == b.invalidatedAt
+            && a.invalidatedBy == b.invalidatedBy)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(activatedAt)
+        hasher.combine(status)
+        hasher.combine(invalidatedAt)
+        hasher.combine(invalidatedBy)
     }
 }
 

@@ -225,19 +225,23 @@ public enum PlanJSON {
         }
     }
 
-    /// `{action, at, code?, expiresAt?, from?, reason?, scheduledAt?, serial?, slot?}`: only the
-    /// fields that are set.
+    /// `{action, activatedAt?, at, code?, expiresAt?, from?, invalidatedAt?, invalidatedBy?,
+    /// reason?, scheduledAt?, serial?, slot?, status?}`: only the fields that are set, keys sorted.
     static func write(_ e: PlanEvent, into w: inout PrettyJSONWriter) {
         w.object { w in
             w.key("action"); w.verbatim(actionNames[e.action.planOrder])
+            if let activatedAt = e.activatedAt { w.key("activatedAt"); w.instant(activatedAt) }
             w.key("at"); w.instant(e.at)
             if let code = e.code { w.key("code"); w.string(code.canonical) }
             if let expiresAt = e.expiresAt { w.key("expiresAt"); w.instant(expiresAt) }
             if let from = e.from { w.key("from"); w.instant(from) }
+            if let invalidatedAt = e.invalidatedAt { w.key("invalidatedAt"); w.instant(invalidatedAt) }
+            if let invalidatedBy = e.invalidatedBy { w.key("invalidatedBy"); w.string(invalidatedBy.canonical) }
             if let reason = e.reason { w.key("reason"); w.verbatim(Self.quoted(reason)) }
             if let scheduledAt = e.scheduledAt { w.key("scheduledAt"); w.instant(scheduledAt) }
             if let serial = e.serial { w.key("serial"); w.string(serial) }
             if let slot = e.slot { w.key("slot"); w.instant(slot) }
+            if let status = e.status { w.key("status"); w.string(status.rawValue) }
         }
     }
 

@@ -129,7 +129,7 @@ public enum PlanMarkdown {
             var events = MarkdownTable(headers: ["instant", "action", "code / serial", "details"])
             for e in tenant.events where !RouterChangeGroup.isRouterEvent(e) {
                 events.append([.text(e.at.description), .code(e.action.signed), .code(e.subject(showCodes: showCodes)),
-                               .text(e.details)])
+                               .text(e.details(showCodes: showCodes))])
             }
             for g in RouterChangeGroup.groups(of: tenant.events) {
                 events.append([.text(g.at.description), .code(g.action.signed), .text(g.countText),

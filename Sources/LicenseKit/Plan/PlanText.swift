@@ -55,7 +55,7 @@ public enum PlanText {
         var lines = [header(tenant)]
         let indent = "    "
         let rows = tenant.events.filter { !RouterChangeGroup.isRouterEvent($0) }.map { e in
-            [e.at.description, e.action.signed, e.subject(showCodes: showCodes), e.details]
+            [e.at.description, e.action.signed, e.subject(showCodes: showCodes), e.details(showCodes: showCodes)]
         }
         lines += TextColumns.align(rows).map { indent + $0 }
         let b = tenant.before

@@ -7,7 +7,7 @@ extension Action {
     /// `*` informs (notify).
     public var sign: String {
         switch self {
-        case .redeem, .activate, .admit: "+"
+        case .redeem, .adopt, .activate, .admit: "+"
         case .schedule, .reschedule, .unschedule, .renew: "~"
         case .expire, .stockExpire, .invalidate, .archive, .retire, .remove: "-"
         case .reject: "!"
@@ -40,10 +40,36 @@ extension PlanEvent {
     }
 
     /// The event's fields in words, e.g. `at 2026-12-01T00:00:00Z`, `expires 2027-11-29T00:00:00Z`,
-    /// `offline (capacity)`; empty when the action says it all. Instants are UTC.
-    public var details: String {
+    /// `offline (capacity)`; empty when the action says it all. Instants are UTC. Codes named in
+    /// the details (the paid license that invalidated an adopted Cloud Free) are masked.
+    public var details: String { details(showCodes: false) }
+
+    /// ``details`` with the codes it names shown in full when `showCodes` (SPEC §3.4). An `adopt`
+    /// reads `activated A, expires E` and then `active`, `already expired` or `invalidated by
+    /// <code> on P` (SPEC §4.8), so that a reviewer can check it against the platform's UI.
+    public func details(showCodes: Bool) -> String {
         switch action {
-        case .redeem, .expire: return ""
+        case .adopt:
+            var parts: [String] = []
+            if let activatedAt { parts.append("activated \(activatedAt)") }
+            if let expiresAt { parts.append("expires \(expiresAt)") }
+            switch status {
+            case .expired?: parts.append("already expired")
+            case .invalid?:
+                let by = invalidatedBy.map { " by \($0.display(showCodes: showCodes))" } ?? ""
+                parts.append("invalidated\(by)" + (invalidatedAt.map { " on \($0)" } ?? ""))
+            case .active?: parts.append("active")
+            default: break
+            }
+            return parts.joined(separator: ", ")
+        case .invalidate where invalidatedAt != nil:
+            let by = invalidatedBy.map { " by \($0.display(showCodes: showCodes))" } ?? " by a paid license"
+            return "Cloud Free invalidated\(by) on \(invalidatedAt.map(\.description) ?? "")"
+        default:
+            break
+        }
+        switch action {
+        case .adopt, .redeem, .expire: return ""
         case .schedule:
             return scheduledAt.map { "at \($0)" } ?? ""
         case .reschedule:

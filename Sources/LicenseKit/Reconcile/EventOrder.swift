@@ -5,20 +5,21 @@ extension Action {
     var planOrder: Int {
         switch self {
         case .redeem: 0
-        case .schedule: 1
-        case .reschedule: 2
-        case .unschedule: 3
-        case .expire: 4
-        case .stockExpire: 5
-        case .activate: 6
-        case .invalidate: 7
-        case .renew: 8
-        case .notify: 9
-        case .archive: 10
-        case .retire: 11
-        case .reject: 12
-        case .admit: 13
-        case .remove: 14
+        case .adopt: 1
+        case .schedule: 2
+        case .reschedule: 3
+        case .unschedule: 4
+        case .expire: 5
+        case .stockExpire: 6
+        case .activate: 7
+        case .invalidate: 8
+        case .renew: 9
+        case .notify: 10
+        case .archive: 11
+        case .retire: 12
+        case .reject: 13
+        case .admit: 14
+        case .remove: 15
         }
     }
 }

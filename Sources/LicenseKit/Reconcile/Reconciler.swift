@@ -194,6 +194,8 @@ struct TenantPlanner {
         var scheduledNow: [ActivationCode] = []
         /// Cloud Free licenses renewed by this plan (no reminders for them, SPEC §4.3).
         var renewed: Set<ActivationCode> = []
+        /// Licenses adopted by this plan with their platform history (SPEC §4.8).
+        var adopted: [ActivationCode] = []
         /// The manifest's licenses by code (lookup only).
         var desired = DesiredLicenses(licenses: [])
     }
@@ -209,6 +211,17 @@ struct TenantPlanner {
                 var record = timeline.licenses[i]
                 update(&record, from: d, timeline: &timeline, step: &step)
                 timeline.licenses[i] = record
+            } else if let history = d.adopted {
+                // A running license (SPEC §4.8): redeemed, then adopted with its history. The
+                // stock-expiry error of redeeming does not apply: `activated` < stockExpiresAt
+                // was checked when the manifest was read.
+                guard notInFuture(d, history) else { continue }
+                events.append(PlanEvent(at: at, action: .redeem, code: d.code))
+                var record = LicenseRecord(
+                    code: d.code, type: d.type, status: .available, issued: d.issued, term: d.term,
+                    activation: nil, redeemedAt: at, renew: d.renew, source: Self.fileAndLine(d.source))
+                adopt(&record, history, timeline: &timeline, step: &step)
+                timeline.licenses.append(record)
             } else {
                 if at >= d.stockExpiresAt {
                     diagnostics.append(.error(
@@ -231,6 +244,8 @@ struct TenantPlanner {
                 timeline.licenses.append(record)
             }
         }
+
+        if !step.adopted.isEmpty { settleAdoptions(&timeline, &step) }
 
         // Licenses in state that left the manifest (SPEC §4.1 archive, §4.5).
         var missing: [String] = []
@@ -263,19 +278,44 @@ struct TenantPlanner {
             differences.append("issued \(d.issued.dateString) (recorded \(record.issued.dateString))")
         }
         if d.term != record.term { differences.append("term \(d.term) (recorded \(record.term))") }
+        if record.adoptedAt != nil, !record.renew, let history = d.adopted, let recorded = record.expiresAt,
+           history.expiry(term: record.term) != recorded {
+            differences.append("expiry \(history.expiry(term: record.term)) (recorded \(recorded))")
+        }
         if !differences.isEmpty {
             diagnostics.append(.warning(
                 "\(d.code.masked) was redeemed with other values; the manifest now gives \(differences.joined(separator: ", ")); state keeps the recorded ones — restore them, or redeem a new code",
                 at: d.source))
         }
         record.renew = d.renew
+        if let history = d.adopted, record.status == .expired, record.activatedAt == nil,
+           let stockExpiry = events.firstIndex(where: { $0.action == .stockExpire && $0.code == d.code }) {
+            // SPEC §8: step 1 stock-expired a held code that the platform activated in time
+            // (`activated` < stockExpiresAt, checked on reading): its stock-expire is dropped.
+            guard notInFuture(d, history) else { return }
+            events.remove(at: stockExpiry)
+            record.status = .available
+            adopt(&record, history, timeline: &timeline, step: &step)
+            return
+        }
         switch record.status {
         case .available, .scheduled:
-            request(&record, d, timeline: &timeline, step: &step)
+            if let history = d.adopted {
+                // Activated in the platform at another time than planned (SPEC §4.8): adopted
+                // with that history, without an `unschedule`.
+                guard notInFuture(d, history) else { return }
+                adopt(&record, history, timeline: &timeline, step: &step)
+            } else {
+                request(&record, d, timeline: &timeline, step: &step)
+            }
         case .active, .expired, .invalid:
             if let activatedAt = record.activatedAt {
-                if d.activation != record.activation {
-                    let restore = record.activation.map { "restore `activate: \($0)`" } ?? "remove `activate`"
+                // SPEC §8: `activated: X` is the request recorded as `activate: X`, and the
+                // same as the recorded activation when X is its activatedAt.
+                let same = d.activation == record.activation || d.adopted.map { $0.activatedAt == activatedAt } ?? false
+                if !same {
+                    let key = record.adoptedAt == nil ? "activate" : "activated"
+                    let restore = record.activation.map { "restore `\(key): \($0)`" } ?? "remove `activate`"
                     diagnostics.append(.error(
                         "license \(d.code.masked) was activated on \(activatedAt); \(restore)",
                         at: d.activationSource ?? d.source))
@@ -354,6 +394,83 @@ struct TenantPlanner {
         record.activation = d.activation
     }
 
+    // MARK: - Adoption (SPEC §4.8)
+
+    /// SPEC §4.8: `activated` must not lie after `at`; a future activation is a request.
+    private mutating func notInFuture(_ d: DesiredLicense, _ history: AdoptedHistory) -> Bool {
+        guard history.activatedAt > at else { return true }
+        diagnostics.append(.error(
+            "activated: \(history.activatedAt) of \(d.code.masked) is in the future (after \(at)); 'activated' records an activation the platform already made — to request one, write `activate: \(history.activatedAt)`",
+            at: history.source))
+        return false
+    }
+
+    /// Enters a running license into state with its history (SPEC §4.8): `activation` =
+    /// `activatedAt` = the given instant, `expiresAt` = `expires` or `activated + term`,
+    /// `adoptedAt` = `at`, status `active` or `expired` at `at` (R2 follows in
+    /// ``settleAdoptions(_:_:)``, which also makes the `adopt` event).
+    private mutating func adopt(_ record: inout LicenseRecord, _ history: AdoptedHistory,
+                                timeline: inout LicenseTimeline, step: inout StepTwo) {
+        let expires = history.expiry(term: record.term)
+        record.status = at < expires ? .active : .expired
+        record.activation = .at(history.activatedAt)
+        record.activatedAt = history.activatedAt
+        record.expiresAt = expires
+        record.scheduledAt = nil
+        record.adoptedAt = at
+        if record.type.isPaid { timeline.paidSince = min(timeline.paidSince ?? history.activatedAt, history.activatedAt) }
+        step.adopted.append(record.code)
+    }
+
+    /// R2 over adopted activations (SPEC §4.8, §8), then the `adopt` events. A Cloud Free adopted
+    /// now (active or expired), or recorded and active, whose validity [activatedAt, expiresAt)
+    /// contains a paid activation P ≤ `at` that was adopted or recorded (not one made by this
+    /// plan, which invalidates at `at` as usual) becomes `invalid` with `invalidatedAt` = the
+    /// earliest such P; a recorded one gets an `invalidate` event at `at` carrying P.
+    private mutating func settleAdoptions(_ timeline: inout LicenseTimeline, _ step: inout StepTwo) {
+        let adoptedNow = Set(step.adopted)
+        let activatedNow = Set(step.activatedNow)
+        var paid: [(at: Instant, code: ActivationCode)] = []
+        for l in timeline.licenses where l.type.isPaid && !activatedNow.contains(l.code) {
+            if let a = l.activatedAt, a <= at { paid.append((a, l.code)) }
+        }
+        paid.sort { ($0.at, $0.code) < ($1.at, $1.code) }
+        var invalidatedBy: [ActivationCode: ActivationCode] = [:]
+        for i in timeline.licenses.indices {
+            let l = timeline.licenses[i]
+            let adopted = adoptedNow.contains(l.code)
+            // An adopted Free is judged on its whole history (R2 before expiry, SPEC §8); a
+            // recorded one only while active (expired or invalid ones are never rewritten).
+            // A Free this plan activates (or restarts) is judged by the R2 check of requests.
+            guard l.type.invalidatedByPaid, l.status == .active || (adopted && l.status == .expired), l.archivedAt == nil,
+                  !activatedNow.contains(l.code), let start = l.activatedAt, let end = l.expiresAt else { continue }
+            if !adopted {
+                // A recorded Cloud Free: an adopted paid activation before it means the platform
+                // would have refused the Free (SPEC §8).
+                if let earlier = paid.first(where: { $0.at < start && adoptedNow.contains($0.code) }) {
+                    diagnostics.append(.error(
+                        "\(earlier.code.masked) was activated at \(earlier.at), before Cloud Free \(l.code.masked) recorded as activated at \(start); the platform refuses Cloud Free after a paid activation — check activated of \(earlier.code.masked)",
+                        at: step.desired[earlier.code]?.adopted?.source ?? step.desired[earlier.code]?.source ?? stateLocation))
+                    continue
+                }
+            }
+            guard let by = paid.first(where: { start <= $0.at && $0.at < end }),
+                  adopted || adoptedNow.contains(by.code) else { continue }
+            timeline.licenses[i].status = .invalid
+            timeline.licenses[i].invalidatedAt = by.at
+            invalidatedBy[l.code] = by.code
+            if !adopted {
+                events.append(PlanEvent(at: at, action: .invalidate, code: l.code, invalidatedAt: by.at,
+                                        invalidatedBy: by.code))
+            }
+        }
+        for l in timeline.licenses where adoptedNow.contains(l.code) {
+            events.append(PlanEvent(
+                at: at, action: .adopt, code: l.code, expiresAt: l.expiresAt, activatedAt: l.activatedAt, status: l.status,
+                invalidatedAt: l.status == .invalid ? l.invalidatedAt : nil, invalidatedBy: invalidatedBy[l.code]))
+        }
+    }
+
     // MARK: - Checks
 
     /// R1 (one non-terminal Cloud Free) and R2 (no Cloud Free at or after the first paid
@@ -368,6 +485,12 @@ struct TenantPlanner {
             var activation: Instant?
             if l.status == .scheduled { activation = l.scheduledAt }
             if activatedNow.contains(l.code) { activation = at }
+            if step.adopted.contains(l.code), let t = l.activatedAt, let paid = timeline.paidSince, t >= paid {
+                diagnostics.append(.error(
+                    "Cloud Free \(l.code.masked) is activated at \(t), at or after tenant '\(name)''s first paid activation at \(paid); the platform refuses Cloud Free after a paid license — check 'activated'",
+                    at: step.desired[l.code]?.adopted?.source ?? place))
+                continue
+            }
             if let t = activation, let paid = plannedPaid, t >= paid {
                 diagnostics.append(.error(
                     "cannot activate Cloud Free \(l.code.masked) at \(t): tenant '\(name)' has its first paid activation at \(paid); Cloud Free never follows a paid license"
@@ -397,7 +520,8 @@ struct TenantPlanner {
             let l = licenses[i]
             guard l.status == .active, l.archivedAt == nil, !renewed.contains(l.code),
                   let e = l.expiresAt, let activatedAt = l.activatedAt else { continue }
-            let lower = max(appliedAt ?? activatedAt, activatedAt)
+            // An adopted license's slots up to its adoption were the platform's (SPEC §4.8).
+            let lower = max(appliedAt ?? activatedAt, activatedAt, l.adoptedAt ?? activatedAt)
             let due = LicenseTimeline.reminderSlots(expiresAt: e).filter {
                 lower < $0 && $0 <= at && !l.remindersSent.contains($0)
             }
@@ -531,7 +655,7 @@ struct TenantPlanner {
         for r in manifest.routers {
             if let c = r.connectedAt, c > at {
                 diagnostics.append(.warning(
-                    "router \(r.serial) has connectedAt \(c), after \(at); it counts as not connected", at: r.source))
+                    "router \(r.serial) has connectedAt \(c), after \(at); it counts as not connected", at: r.source, keeping: [r.serial]))
             }
         }
         for l in timeline.licenses where l.archivedAt == nil {

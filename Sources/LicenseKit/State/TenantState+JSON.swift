@@ -10,7 +10,7 @@ struct StateDecodeError: Error, Sendable, Equatable {
 extension LicenseRecord {
     var jsonValue: JSONValue {
         func instant(_ i: Instant?) -> JSONValue { i.map { .string($0.description) } ?? .null }
-        return .object([
+        var members: [String: JSONValue] = [
             "code": .string(code.canonical),
             "type": .string(type.rawValue),
             "capacity": .int(capacity),
@@ -28,7 +28,10 @@ extension LicenseRecord {
             "renew": .bool(renew),
             "remindersSent": .array(remindersSent.map { .string($0.description) }),
             "source": .string(source),
-        ])
+        ]
+        // Only on adopted licenses (SPEC §8): other documents keep their bytes.
+        if let adoptedAt { members["adoptedAt"] = .string(adoptedAt.description) }
+        return .object(members)
     }
 }
 
@@ -147,14 +150,14 @@ private struct JSONFields {
     let path: String
     let members: [(key: String, value: JSONNode)]
 
-    init(_ node: JSONNode, path: String, keys: [String]) throws(StateDecodeError) {
+    init(_ node: JSONNode, path: String, keys: [String], optional: [String] = []) throws(StateDecodeError) {
         guard case .object(let list) = node.kind else {
             throw StateDecodeError(message: "\(path.isEmpty ? "document" : path): expected an object, found \(node.kindName)", offset: node.offset)
         }
         self.node = node
         self.path = path
-        for (key, value) in list where !keys.contains(key) {
-            throw StateDecodeError(message: "\(path.isEmpty ? key : path + "." + key): unknown key (expected one of \(keys.sorted().joined(separator: ", ")))", offset: value.offset)
+        for (key, value) in list where !keys.contains(key) && !optional.contains(key) {
+            throw StateDecodeError(message: "\(path.isEmpty ? key : path + "." + key): unknown key (expected one of \((keys + optional).sorted().joined(separator: ", ")))", offset: value.offset)
         }
         // The members as listed (the parser refused duplicates): looked up by a scan, which
         // for objects of up to ~20 keys costs less than building a dictionary per object.
@@ -163,6 +166,9 @@ private struct JSONFields {
             throw StateDecodeError(message: "\(path.isEmpty ? "document" : path): missing key '\(key)'", offset: node.offset)
         }
     }
+
+    /// Whether the object has `key` (for optional keys).
+    func has(_ key: String) -> Bool { members.contains { $0.key == key } }
 
     func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
@@ -232,6 +238,8 @@ private let tenantKeys = ["formatVersion", "tenant", "lineage", "serial", "appli
 private let licenseKeys = ["code", "type", "capacity", "status", "issued", "term", "activation", "stockExpiresAt",
                            "redeemedAt", "scheduledAt", "activatedAt", "expiresAt", "invalidatedAt", "archivedAt",
                            "renew", "remindersSent", "source"]
+/// Keys a license may have besides ``licenseKeys`` (SPEC §8: `adoptedAt` only on adopted ones).
+private let optionalLicenseKeys = ["adoptedAt"]
 private let routerKeys = ["serial", "connectedAt", "status", "reason"]
 private let summaryKeys = ["mode", "capacity", "online", "offline"]
 
@@ -276,7 +284,17 @@ extension TenantState {
                         offset: item.member("status")?.offset ?? item.offset)
                 }
             }
+            if let violation = license.invariantViolation(appliedAt: appliedAt) {
+                throw StateDecodeError(message: "licenses[\(i)].\(violation.field): \(violation.message)",
+                                       offset: item.member(violation.field)?.offset ?? item.offset)
+            }
             licenses.append(license)
+        }
+        for (key, instant) in [("paidSince", paidSince), ("retiredAt", retiredAt)] {
+            if let instant, instant > appliedAt {
+                throw StateDecodeError(message: "\(key): \(instant) is after appliedAt \(appliedAt); an apply records only what happened by its at",
+                                       offset: f.node(key).offset)
+            }
         }
         var routers = [RouterRecord]()
         var serials = Set<String>()
@@ -294,6 +312,33 @@ extension TenantState {
             online: try s.int("online"), offline: try s.int("offline"))
         self.init(formatVersion: version, tenant: tenant, lineage: lineage, serial: serial, appliedAt: appliedAt,
                   paidSince: paidSince, retiredAt: retiredAt, licenses: licenses, routers: routers, summary: summary)
+        if let violation = routersInvariantViolation() {
+            var offset = f.node("summary").offset
+            if let i = violation.router, case .array(let items) = f.node("routers").kind, i < items.count {
+                offset = items[i].member("status")?.offset ?? items[i].offset
+            }
+            throw StateDecodeError(message: violation.message, offset: offset)
+        }
+    }
+
+    /// A broken invariant of the recorded routers (SPEC §4.4, §5), or `nil`: an online router is
+    /// connected (its `connectedAt` at or before `appliedAt`); no more routers are online than
+    /// the capacity; `summary.online`/`offline` count the routers. `router` is the index to blame,
+    /// `nil` for the summary.
+    func routersInvariantViolation() -> (router: Int?, message: String)? {
+        for (i, router) in routers.enumerated() where router.status == .online {
+            guard let connectedAt = router.connectedAt, connectedAt <= appliedAt else {
+                return (i, "routers[\(i)].status: 'online', but the router is not connected by appliedAt \(appliedAt) (connectedAt \(router.connectedAt.map { "\($0)" } ?? "null"))")
+            }
+        }
+        let online = routers.filter { $0.status == .online }.count
+        guard summary.online == online, summary.offline == routers.count - online else {
+            return (nil, "summary: online \(summary.online) and offline \(summary.offline) do not count the routers (\(online) online, \(routers.count - online) offline)")
+        }
+        guard online <= summary.capacity else {
+            return (nil, "summary: \(online) routers online, more than the capacity \(summary.capacity)")
+        }
+        return nil
     }
 }
 
@@ -315,7 +360,7 @@ extension TenantState {
 
 extension LicenseRecord {
     fileprivate init(node: JSONNode, path: String) throws(StateDecodeError) {
-        let f = try JSONFields(node, path: path, keys: licenseKeys)
+        let f = try JSONFields(node, path: path, keys: licenseKeys, optional: optionalLicenseKeys)
         let codeText = try f.string("code")
         guard let code = try? ActivationCode(parsing: codeText), code.canonical == codeText else {
             throw f.wrong("code", "an activation code XXXX-XXXX-XXXX")
@@ -354,7 +399,12 @@ extension LicenseRecord {
                   redeemedAt: try f.instant("redeemedAt"), scheduledAt: try f.optionalInstant("scheduledAt"),
                   activatedAt: try f.optionalInstant("activatedAt"), expiresAt: try f.optionalInstant("expiresAt"),
                   invalidatedAt: try f.optionalInstant("invalidatedAt"), archivedAt: try f.optionalInstant("archivedAt"),
-                  renew: try f.bool("renew"), remindersSent: reminders, source: try f.string("source"))
+                  renew: try f.bool("renew"), remindersSent: reminders, source: try f.string("source"),
+                  adoptedAt: f.has("adoptedAt") ? try f.instant("adoptedAt") : nil)
+        if adoptedAt != nil, activatedAt == nil {
+            throw StateDecodeError(message: "\(path).adoptedAt: only an activated license is adopted, but activatedAt is null",
+                                   offset: f.node("adoptedAt").offset)
+        }
         try checkLifecycle(f, path: path)
     }
 
@@ -381,6 +431,55 @@ extension LicenseRecord {
         case .available, .expired:
             break
         }
+    }
+}
+
+extension LicenseRecord {
+    /// A broken invariant of a recorded license (SPEC §8 "State", §4.1), or `nil`: the field to
+    /// blame and what is wrong with it. A state document breaking one is invalid (SPEC §4.5).
+    ///
+    /// - `archivedAt` only on terminal (`expired`, `invalid`) licenses;
+    /// - `invalidatedAt` only on `invalid` licenses;
+    /// - `activatedAt` only on activated (`active`, `expired`, `invalid`) licenses;
+    /// - `renew: true` only on Cloud Free;
+    /// - instants in order: `redeemedAt`, `activatedAt`, `invalidatedAt`, `archivedAt` and every
+    ///   reminder sent at or before the document's `appliedAt`; `activatedAt` before `expiresAt`
+    ///   and at or before `invalidatedAt`; `archivedAt` at or after `redeemedAt`.
+    ///
+    /// Kept apart from decoding so that new fields add their rules here (adoption's `adoptedAt`:
+    /// its `redeemedAt` may lie after its `activatedAt`, which is therefore not checked).
+    func invariantViolation(appliedAt: Instant) -> (field: String, message: String)? {
+        let status = "status '\(self.status.rawValue)'"
+        if archivedAt != nil, !self.status.isTerminal {
+            return ("archivedAt", "set on a license with \(status); only expired or invalid licenses are archived: set it to null")
+        }
+        if invalidatedAt != nil, self.status != .invalid {
+            return ("invalidatedAt", "set on a license with \(status); only invalid licenses have it: set it to null")
+        }
+        if activatedAt != nil, self.status == .available || self.status == .scheduled {
+            return ("activatedAt", "set on a license with \(status); only activated (active, expired or invalid) licenses have it: set it to null")
+        }
+        if renew, type.isPaid {
+            return ("renew", "true on a \(type) license; renew applies to Cloud Free only: set it to false")
+        }
+        let afterApply = "is after appliedAt \(appliedAt); an apply records only what happened by its at"
+        for (field, instant) in [("redeemedAt", redeemedAt), ("activatedAt", activatedAt),
+                                 ("invalidatedAt", invalidatedAt), ("archivedAt", archivedAt)] {
+            if let instant, instant > appliedAt { return (field, "\(instant) \(afterApply)") }
+        }
+        if let late = remindersSent.first(where: { $0 > appliedAt }) {
+            return ("remindersSent", "\(late) \(afterApply)")
+        }
+        if let activatedAt, let expiresAt, expiresAt <= activatedAt {
+            return ("expiresAt", "\(expiresAt) is not after activatedAt \(activatedAt)")
+        }
+        if let activatedAt, let invalidatedAt, invalidatedAt < activatedAt {
+            return ("invalidatedAt", "\(invalidatedAt) is before activatedAt \(activatedAt); a license is invalidated only once active")
+        }
+        if let archivedAt, archivedAt < redeemedAt {
+            return ("archivedAt", "\(archivedAt) is before redeemedAt \(redeemedAt)")
+        }
+        return nil
     }
 }
 

@@ -20,6 +20,7 @@ private func readDevices(_ text: String) -> ([DeviceRecord], [Diagnostic]) {
             00A0BA 1C2D40,2025-03-01
             00A0BA1C2D3E,2025-04-01
             00A0BA1C2D41,01.03.2025
+            00A0BA1C2D42,01/03/2025
             012,2025-03-02
 
             """
@@ -27,12 +28,14 @@ private func readDevices(_ text: String) -> ([DeviceRecord], [Diagnostic]) {
         #expect(records == [
             DeviceRecord(serial: "00A0BA1C2D3E", connectedAt: try Instant.parse("2025-03-01T07:00:00Z"), location: at(2)),
             DeviceRecord(serial: "00A0BA1C2D3F", connectedAt: nil, location: at(3)),
-            DeviceRecord(serial: "012", connectedAt: try Instant.parse("2025-03-02"), location: at(8)),
+            // DD.MM.YYYY as in sales CSVs (SPEC §3.3).
+            DeviceRecord(serial: "00A0BA1C2D41", connectedAt: try Instant.parse("2025-03-01"), location: at(7)),
+            DeviceRecord(serial: "012", connectedAt: try Instant.parse("2025-03-02"), location: at(9)),
         ])
         #expect(diagnostics == [
             .error("serial: expected a router serial of 1-64 characters A-Z a-z 0-9 . _ : -, found '00A0BA 1C2D40'", at: at(5)),
-            .error("serial 00A0BA1C2D3E appears on line 2 and line 6; list each router once", at: at(6)),
-            .error("connected_at: expected a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '01.03.2025'; leave it empty when the router is not connected", at: at(7)),
+            .error("serial 00A0BA1C2D3E appears on line 2 and line 6; list each router once", at: at(6), keeping: ["00A0BA1C2D3E"]),
+            .error("connected_at: expected a date YYYY-MM-DD or DD.MM.YYYY or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '01/03/2025'; leave it empty when the router is not connected", at: at(8)),
         ])
     }
 

@@ -31,12 +31,48 @@ import Testing
         "fixtures/sales/acme-water-2024-12.csv",
         "fixtures/sales/acme-water-2025-01.csv",
         "fixtures/sales/stadtwerke-nord-2024-12.csv",
+        "fixtures/platform/baltic-ports-licenses.csv",
     ]
     static let deviceFiles = ["fixtures/devices/harbor-lights.csv", "fixtures/devices/stadtwerke-nord.csv"]
     static let manifests = [
         "tenants/acme-water.yaml", "tenants/harbor-lights.yaml", "tenants/stadtwerke-nord.yaml",
-        "tenants/emea/nordlicht-ferries.yaml",
+        "tenants/emea/nordlicht-ferries.yaml", "tenants/baltic-ports.yaml",
     ]
+
+    /// baltic-ports' device list: the portal's German export, read with the manifest's `columns`.
+    static func balticDevices() throws -> [DeviceRecord] {
+        let path = "fixtures/platform/baltic-ports-devices.csv"
+        let place = SourceLocation(file: "tenants/baltic-ports.yaml", line: 1)
+        let mapping = ColumnMapping(entries: [
+            .init(column: "serial", header: "Seriennummer", location: place),
+            .init(column: "connected_at", header: "Online seit", location: place),
+        ])
+        let engine = DiagnosticsEngine()
+        let records = DeviceListReader.read(try bytes(path), path: path, mapping: mapping, diagnostics: engine)
+        #expect(engine.diagnostics == [])
+        return records
+    }
+
+    @Test func balticPortsLicenseListIsThePlatformsExportWithActivationAndExpiryDates() throws {
+        let records = try Self.sales("fixtures/platform/baltic-ports-licenses.csv")
+        #expect(records.count == 4)
+        #expect(records.map(\.type) == [.cloudFree, .cloudBasic1, .cloudBasic25, .cloudBasic1])
+        // Every code runs (or ran) in the platform; Valid Until is the platform's activated + term.
+        for record in records {
+            let activated = try #require(record.activatedAt)
+            #expect(record.expiresAt == activated.adding(record.term))
+            #expect(record.issued <= activated && activated < record.issued.adding(.twoYears))
+        }
+        // The first paid activation lies inside the Cloud Free's validity: R2 invalidated it.
+        let free = try #require(records.first?.activatedAt)
+        let firstPaid = try #require(records.dropFirst().compactMap(\.activatedAt).min())
+        #expect(free < firstPaid && firstPaid < (records.first?.expiresAt ?? free))
+        // All of it before the example's first apply (2025-01-01), so that every example plan adopts it.
+        #expect(records.allSatisfy { ($0.activatedAt ?? .init(secondsSinceEpoch: .max)) <= (try? Instant.parse("2025-01-01")) ?? free })
+        let devices = try Self.balticDevices()
+        #expect(devices.count == 24)
+        #expect(devices.allSatisfy { ($0.connectedAt ?? .init(secondsSinceEpoch: .max)) <= (try? Instant.parse("2025-01-01")) ?? free })
+    }
 
     @Test func acmeWaterSalesFilesHoldTheWorkedExamplesTenCloudBasic1Codes() throws {
         let december = try Self.sales("fixtures/sales/acme-water-2024-12.csv")
@@ -89,14 +125,16 @@ import Testing
         for file in Self.salesFiles { codes += try Self.sales(file).map(\.code) }
         var serials: [String] = []
         for file in Self.deviceFiles { serials += try Self.devices(file).map(\.serial) }
+        serials += try Self.balticDevices().map(\.serial)
         for manifest in Self.manifests {
             codes += try Self.values(of: "code", in: manifest).map { try ActivationCode(parsing: $0) }
-            serials += try Self.values(of: "serial", in: manifest)
+            // (baltic-ports' `columns: {serial: Seriennummer}` names a header, not a router.)
+            serials += try Self.values(of: "serial", in: manifest).filter { $0 != "Seriennummer" }
         }
         // stadtwerke-nord overrides the activation of one code of its own import.
-        #expect(codes.count == 2 + 8 + 8 + 2 + 1 + 3)
+        #expect(codes.count == 2 + 8 + 8 + 4 + 2 + 1 + 3)
         #expect(Set(codes).count == codes.count - 1)
-        #expect(serials.count == 40 + 70 + 10 + 3)
+        #expect(serials.count == 40 + 70 + 24 + 10 + 3)
         #expect(Set(serials).count == serials.count)
     }
 }

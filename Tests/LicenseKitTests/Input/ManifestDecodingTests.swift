@@ -110,7 +110,7 @@ struct LicenseLineCase: Sendable, CustomTestStringConvertible {
         LicenseLineCase(line: "rnew: true", expected: "tenants/acme.yaml:10:7: error: unknown key 'rnew' (did you mean 'renew'?)"),
         LicenseLineCase(line: "tpye: Cloud Basic 1", expected: "tenants/acme.yaml:10:7: error: unknown key 'tpye' (did you mean 'type'?)"),
         LicenseLineCase(line: "Term: P1Y", expected: "tenants/acme.yaml:10:7: error: unknown key 'Term' (did you mean 'term'?)"),
-        LicenseLineCase(line: "color: blue", expected: "tenants/acme.yaml:10:7: error: unknown key 'color' in licenses entry; expected one of: code, type, issued, term, activate, renew"),
+        LicenseLineCase(line: "color: blue", expected: "tenants/acme.yaml:10:7: error: unknown key 'color' in licenses entry; expected one of: code, type, issued, term, activate, renew, activated, expires"),
         LicenseLineCase(line: "type: Cloud Basic 25", expected: "tenants/acme.yaml:10:7: error: duplicate key 'type'; first given at line 8, column 7"),
         LicenseLineCase(line: "<<: {term: P1Y}", expected: "tenants/acme.yaml:10:7: error: merge keys ('<<') are not supported; write the keys out or use an alias for the whole value"),
         LicenseLineCase(line: "term: 1Y", expected: "tenants/acme.yaml:10:13: error: term: expected an ISO 8601 duration such as P1Y, P6M, P30D or P1Y6M, found '1Y'"),

@@ -98,6 +98,43 @@ import TestSupport
         spec: {}
 
         """,
+        // Adoption (SPEC §4.8): activated/expires, imports[].columns, devices {file, columns}.
+        """
+        apiVersion: licensectl/v1
+        kind: Tenant
+        metadata:
+          name: adopted
+        spec:
+          imports:
+            - file: ../fixtures/sales/a.csv
+              columns:
+                issued: Ausstellungsdatum
+                activation_code: Aktivierungscode
+                license_type: Produkt
+                activated_at: Aktiviert am
+          licenses:
+            - code: 0000-0000-0003
+              type: Cloud Basic 25
+              issued: 2024-05-02
+              activated: 2024-06-01T09:30:00Z
+              expires: 2025-06-01T09:30:00+00:00
+            - code: 0000-0000-0004
+              type: Cloud Free
+              issued: 2024-05-02
+              activated: 2024-06-01
+          devices:
+            columns: {connected_at: Online seit, serial: Seriennummer}
+            file: ../fixtures/devices/a.csv
+
+        """,
+        """
+        apiVersion: licensectl/v1
+        kind: Tenant
+        metadata: {name: mapped}
+        spec:
+          devices: {file: ../fixtures/devices/a.csv}
+
+        """,
         // A byte order mark and CRLF line ends.
         "\u{FEFF}apiVersion: licensectl/v1\r\nkind: Tenant\r\nmetadata:\r\n  name: bom\r\nspec:\r\n  routers:\r\n    - serial: X1\r\n",
         // Block scalars and a multi-line plain scalar as values.
@@ -211,6 +248,15 @@ import TestSupport
         tenantYAML(spec: ["  imports:", "    - file: ../../outside.csv"]),
         tenantYAML(spec: ["  imports:", "    - activate: immediately"]),
         tenantYAML(spec: ["  devices: ''"]),
+        tenantYAML(spec: ["  devices: {file: ../fixtures/devices/a.csv, colums: {serial: S}}"]),
+        tenantYAML(spec: ["  devices: {columns: {serial: S}}"]),
+        tenantYAML(spec: ["  devices: {file: ../fixtures/devices/a.csv, columns: {serial: S, activation_code: C}}"]),
+        tenantYAML(spec: ["  devices: [../fixtures/devices/a.csv]"]),
+        tenantYAML(spec: ["  imports:", "    - file: ../fixtures/sales/a.csv", "      columns: {activation_code: ' _ '}"]),
+        tenantYAML(spec: ["  imports:", "    - file: ../fixtures/sales/a.csv", "      columns: {code: Aktivierungscode}"]),
+        tenantYAML(spec: ["  imports:", "    - file: ../fixtures/sales/a.csv", "      columns: [Aktivierungscode]"]),
+        tenantYAML(spec: ["  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-01-15", "      activated: 2026-01-20T00:00:00"]),
+        tenantYAML(spec: ["  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-01-15", "      activated: 2026-01-20", "      expires: 20.01.2027"]),
         tenantYAML(spec: ["  contacts: [not-an-address]"]),
         tenantYAML(spec: ["  contacts: [a@b.example, ~]"]),
         tenantYAML(spec: ["  extra: 1"]),

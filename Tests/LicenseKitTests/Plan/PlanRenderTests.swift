@@ -138,9 +138,12 @@ private let goldenPlans: [(String, Plan)] = [
             "tenants/beta-gas.yaml:12:13: error: code 96D9-****-59E5 is redeemed in tenants acme-water and beta-gas\n"))
         #expect(PlanMarkdown.render(plan, showCodes: false).contains(
             "- **error** `tenants/beta-gas.yaml:12` code 96D9-****-59E5 is redeemed in tenants acme-water and beta-gas\n"))
-        #expect(PlanText.render(plan, showCodes: true).contains("96D9-3718-59E5"))
-        #expect(PlanMarkdown.render(plan, showCodes: true).contains("96D9-3718-59E5"))
-        #expect(PlanJSON.render(plan).contains("96D9-3718-59E5"))
+        // SPEC §8 "Output": diagnostics show codes masked in every format, --show-codes and
+        // JSON included (a Diagnostic masks its message when it is made).
+        #expect(!PlanText.render(plan, showCodes: true).contains("96D9-3718-59E5"))
+        #expect(!PlanMarkdown.render(plan, showCodes: true).contains("96D9-3718-59E5"))
+        #expect(!PlanJSON.render(plan).contains("96D9-3718-59E5"))
+        #expect(PlanJSON.render(plan).contains("code 96D9-****-59E5 is redeemed"))
     }
 
     @Test func jsonCarriesFullCodes() {
@@ -329,5 +332,47 @@ private let goldenPlans: [(String, Plan)] = [
         PlanJSON.stream(plan, batch: batch) { pieces.append($0) }
         #expect(pieces.joined() == PlanJSON.render(plan))
         #expect(pieces.count > 1)
+    }
+}
+
+/// How an `adopt` event reads (SPEC §4.8, §6): its dates and what became of the license, the
+/// invalidating code masked unless `--show-codes`; the JSON keys sorted with the others.
+@Suite struct AdoptEventRenderTests {
+    static let free = try! ActivationCode(parsing: "4747-6522-74A1")
+    static let paid = try! ActivationCode(parsing: "E539-5A8C-E3BE")
+    static func t(_ s: String) -> Instant { try! Instant.parse(s) }
+
+    static let invalid = PlanEvent(
+        at: t("2026-11-29"), action: .adopt, code: free, expiresAt: t("2024-09-04T10:12:00Z"),
+        activatedAt: t("2023-09-04T10:12:00Z"), status: .invalid, invalidatedAt: t("2023-11-06T08:30:00Z"), invalidatedBy: paid)
+
+    @Test func detailsNameTheDatesAndTheOutcome() {
+        #expect(Self.invalid.details ==
+            "activated 2023-09-04T10:12:00Z, expires 2024-09-04T10:12:00Z, invalidated by E539-****-E3BE on 2023-11-06T08:30:00Z")
+        #expect(Self.invalid.details(showCodes: true).hasSuffix("invalidated by E539-5A8C-E3BE on 2023-11-06T08:30:00Z"))
+        var expired = Self.invalid
+        expired.status = .expired
+        expired.invalidatedAt = nil
+        expired.invalidatedBy = nil
+        #expect(expired.details == "activated 2023-09-04T10:12:00Z, expires 2024-09-04T10:12:00Z, already expired")
+        let invalidate = PlanEvent(at: Self.t("2026-11-29"), action: .invalidate, code: Self.free,
+                                   invalidatedAt: Self.t("2023-11-06T08:30:00Z"), invalidatedBy: Self.paid)
+        #expect(invalidate.details == "Cloud Free invalidated by E539-****-E3BE on 2023-11-06T08:30:00Z")
+        #expect(Action.adopt.signed == "+ adopt")
+    }
+
+    @Test func jsonEventCarriesTheHistoryWithSortedKeys() {
+        var writer = PrettyJSONWriter()
+        PlanJSON.write(Self.invalid, into: &writer)
+        let text = writer.finish()
+        #expect(text.contains("""
+            "action": "adopt",
+            """))
+        let keys = text.split(separator: "\n").compactMap { line -> String? in
+            let trimmed = line.drop { $0 == " " }
+            guard trimmed.hasPrefix("\"") else { return nil }
+            return String(trimmed.dropFirst().prefix { $0 != "\"" })
+        }
+        #expect(keys == ["action", "activatedAt", "at", "code", "expiresAt", "invalidatedAt", "invalidatedBy", "status"])
     }
 }

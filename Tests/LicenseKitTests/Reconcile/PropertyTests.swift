@@ -103,4 +103,76 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
         #expect(a.routers == b.routers)
         #expect(Fx.tenantPlan(twoSteps)?.after == Fx.tenantPlan(oneStep)?.after)
     }
+
+    /// A tenant brought in from the platform (SPEC §4.8): `scheduled` holds paid licenses
+    /// scheduled at t0 (or left available), `full` adds the running licenses with their history —
+    /// maybe a Cloud Free first (its `expires` sometimes the platform's own), then paid
+    /// activations, all before t0, some inside the Free's validity, some already expired.
+    static func generateAdopted(_ seed: UInt64) -> (scheduled: TenantManifest, full: TenantManifest) {
+        var rng = SplitMix64(seed: seed ^ 0xAD0B7)
+        func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
+        func seconds() -> Int64 { Int64(int(0...86_399)) }
+        var scheduled: [DesiredLicense] = []
+        var n = 0
+        for _ in 0..<int(0...4) {
+            n += 1
+            let activation: ActivationRequest? = int(0...2) == 0
+                ? nil : .at(Instant(secondsSinceEpoch: t0.secondsSinceEpoch + Int64(int(1...400)) * 86_400 + seconds()))
+            scheduled.append(Fx.lic(n, int(0...1) == 0 ? .cloudBasic1 : .cloudBasic25, issued: "2025-12-01", activate: activation))
+        }
+        var adopted: [DesiredLicense] = []
+        func history(_ n: Int, _ type: LicenseType, activated: Instant, term: Term, expires: Instant?) -> DesiredLicense {
+            let issued = activated.addingDays(-int(0...300))
+            let issuedDay = Instant(secondsSinceEpoch: issued.secondsSinceEpoch - issued.secondsSinceEpoch % 86_400)
+            let place = Fx.loc(10 + n, column: 18)
+            return DesiredLicense(code: Fx.code(n), type: type, issued: issuedDay, term: term, source: Fx.loc(10 + n),
+                                  activationSource: place,
+                                  adopted: AdoptedHistory(activatedAt: activated, expiresAt: expires, source: place))
+        }
+        var earliest = Instant(secondsSinceEpoch: t0.secondsSinceEpoch - Int64(int(300...700)) * 86_400 + seconds())
+        if int(0...1) == 0 {
+            n += 1
+            let expires: Instant? = int(0...2) == 0 ? earliest.addingDays(int(200...500)) : nil
+            adopted.append(history(n, .cloudFree, activated: earliest, term: .oneYear, expires: expires))
+            earliest = earliest.addingDays(1)
+        }
+        for _ in 0..<int(0...6) {
+            n += 1
+            let span = max(1, Int((t0.secondsSinceEpoch - earliest.secondsSinceEpoch) / 86_400) - 1)
+            let activated = Instant(secondsSinceEpoch: earliest.secondsSinceEpoch + Int64(int(0...span)) * 86_400 + seconds())
+            let term = [Term.oneYear, Term(years: 2), Term(months: 6)][int(0...2)]
+            adopted.append(history(n, int(0...1) == 0 ? .cloudBasic1 : .cloudBasic25, activated: min(activated, t0), term: term,
+                                   expires: nil))
+        }
+        let routers = (0..<int(0...30)).map { i -> DesiredRouter in
+            let connected: Instant? = int(0...5) == 0
+                ? nil : Instant(secondsSinceEpoch: t0.secondsSinceEpoch + Int64(int(-600...400)) * 86_400)
+            return DesiredRouter(serial: "adopt-\(i)", connectedAt: connected, source: Fx.loc(300 + i))
+        }
+        return (Fx.tenant("acme", scheduled, routers: routers), Fx.tenant("acme", scheduled + adopted, routers: routers))
+    }
+
+    /// SPEC §4.7 extended to adoption (§4.8): adopting at t1 and applying again at t2 gives the
+    /// same statuses, dates and admissions as adopting at t2.
+    @Test(arguments: seeds)
+    func replayInvariance_adoptAtT1ThenApplyAtT2EqualsAdoptingAtT2(seed: UInt64) {
+        let tenant = Self.generateAdopted(seed)
+        var rng = SplitMix64(seed: seed ^ 0xADD)
+        let start = Fx.apply(Fx.repo(tenant.scheduled), at: Self.t0.description)
+        let repo = Fx.repo(tenant.full)
+        let t1 = Instant(secondsSinceEpoch: Self.t0.secondsSinceEpoch + Int64.random(in: 1...(300 * 86_400), using: &rng))
+        let t2 = Instant(secondsSinceEpoch: t1.secondsSinceEpoch + Int64.random(in: 0...(400 * 86_400), using: &rng))
+        let viaT1 = Fx.apply(repo, start.states, at: t1.description)
+        let twoSteps = Fx.apply(repo, viaT1.states, at: t2.description).plan
+        let oneStep = Fx.apply(repo, start.states, at: t2.description).plan
+        #expect(Fx.errors(viaT1.plan).isEmpty)
+        #expect(Fx.errors(twoSteps).isEmpty)
+        #expect(Fx.errors(oneStep).isEmpty)
+        let a = Self.observed(twoSteps)
+        let b = Self.observed(oneStep)
+        #expect(a.licenses == b.licenses)
+        #expect(a.routers == b.routers)
+        #expect(Fx.tenantPlan(twoSteps)?.after == Fx.tenantPlan(oneStep)?.after)
+        #expect(Fx.tenantPlan(twoSteps)?.newState?.paidSince == Fx.tenantPlan(oneStep)?.newState?.paidSince)
+    }
 }

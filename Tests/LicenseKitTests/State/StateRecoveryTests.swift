@@ -131,7 +131,7 @@ let second = Sample.plan(at: "2026-12-01T00:00:00Z", [
         defer { repo.remove() }
         try repo.write("state/.pending.json", "{\"apply\": 1}\n")
         #expect(throws: StateStoreError(
-            "the intent of an interrupted apply is unreadable; it is written atomically, so this file was edited: remove it and run apply again",
+            "the intent of an interrupted apply is not consistent: expected exactly the keys apply, files, formatVersion, journal, journalOffset, found apply; nothing was written. It is written atomically, so it or the state was edited since: restore it from a backup, or remove it to discard the interrupted apply and run plan again",
             file: "state/.pending.json")) {
             try repo.store.apply(first, lockTimeout: 0, startTime: start)
         }

@@ -61,7 +61,7 @@ private func fileIdentity(_ path: String) throws -> (inode: Int, modified: Date)
         } catch {
             #expect(error.diagnostics.map(\.description) == [
                 "state/tenants/empty.json:1:1: error: state file is empty" + keep,
-                "state/tenants/folder.json:1:1: error: cannot read state file (Is a directory); it was not changed",
+                "state/tenants/folder.json:1:1: error: state file is not a regular file (a FIFO, device, socket or folder); the state directory holds only regular files: remove it",
                 "state/tenants/newer.json:3:20: error: state file has formatVersion 2, newer than this licensectl reads (1); upgrade licensectl; the file was not changed",
                 "state/tenants/notjson.json:1:1: error: state file is truncated or not JSON (expected a value)" + keep,
                 "state/tenants/truncated.json:6:16: error: state file is truncated or not JSON (unexpected end of file)" + keep,

@@ -17,6 +17,28 @@ struct CSVColumn: Sendable {
         self.required = required
         self.keys = ([name] + synonyms).map(CSVTable.squash)
     }
+
+    /// The column matched by one header name of the file instead of its names (SPEC §8
+    /// "Inputs": a mapped name replaces the canonical name and every synonym).
+    init(name: String, mappedTo header: String, required: Bool) {
+        self.name = name
+        self.synonyms = []
+        self.required = required
+        self.keys = [CSVTable.squash(header)]
+        self.mapped = true
+    }
+
+    /// Whether ``keys`` is a manifest's `columns` mapping rather than the standard names.
+    var mapped = false
+
+    /// `columns` with the manifest's mapping applied (SPEC §3.2 `columns`).
+    static func applying(_ mapping: ColumnMapping?, to columns: [CSVColumn]) -> [CSVColumn] {
+        guard let mapping, !mapping.isEmpty else { return columns }
+        return columns.map { column in
+            guard let entry = mapping.entries.first(where: { $0.column == column.name }) else { return column }
+            return CSVColumn(name: column.name, mappedTo: entry.header, required: column.required)
+        }
+    }
 }
 
 /// One data row of a CSV file: the line of its first physical line and the trimmed values of the
@@ -47,8 +69,11 @@ enum CSVTable {
     ///   - bytes: the file's content.
     ///   - path: the repo-relative path used in diagnostics.
     ///   - columns: the columns this kind of file has; unknown columns are ignored.
-    static func read(_ bytes: [UInt8], path: String, columns: [CSVColumn],
+    ///   - mapping: the manifest's `columns` for this file; a mapped header the file lacks is an
+    ///     error at the mapping's place (SPEC §8 "Inputs").
+    static func read(_ bytes: [UInt8], path: String, columns standard: [CSVColumn], mapping: ColumnMapping? = nil,
                      diagnostics: DiagnosticsEngine) -> [CSVRow] {
+        let columns = CSVColumn.applying(mapping, to: standard)
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         if let bad = firstInvalidUTF8(body) {
@@ -75,7 +100,17 @@ enum CSVTable {
         // Only a quoted field can hold a line break: without a quote in the file every record is
         // one line, and the fields need no walk (vendors' exports are wide).
         let quoted = body.contains(0x22)
+        // CSV.swift reads `"SO-1" ` (a character after a closing quote) as a quoted field that
+        // goes on to the next closing quote, swallowing the records in between without an error.
+        // Each record it returns is therefore checked against the bytes it came from: the first
+        // record that does not spell out exactly is malformed (SPEC §3.2 RFC 4180 quoting).
+        var position = body.startIndex
+        var malformed: Int?
+        let delimiterByte = UInt8(delimiter.value)
         while let fields = reader.next() {
+            if quoted, malformed == nil {
+                malformed = recordMismatch(fields, in: body, from: &position, delimiter: delimiterByte)
+            }
             let start = line
             let span = quoted ? 1 + fields.reduce(0) { $0 + lineBreaks(in: $1) } : 1
             line += span
@@ -95,6 +130,13 @@ enum CSVTable {
                 at: SourceLocation(file: path, line: lastRowSpan.start))
             return []
         }
+        if let malformed {
+            let (found, place) = describeMalformed(body, at: malformed)
+            diagnostics.error(
+                "malformed quoted field: expected the delimiter or a line break right after the closing '\"', found \(found); quote the whole value (\"SO-1\"), or double a quote inside a value (\"\"), as RFC 4180 says",
+                at: SourceLocation(file: path, line: place.line, column: place.column))
+            return []
+        }
         guard let header else {
             let names = columns.filter(\.required).map(\.name).joined(separator: ", ")
             diagnostics.error("the file is empty; expected a header row with the columns \(names)",
@@ -105,10 +147,20 @@ enum CSVTable {
         // Map header fields to known columns: per column of `columns`, its field index.
         var fieldOf = [Int?](repeating: nil, count: columns.count)
         var ok = true
+        var ambiguous = false
         for (index, raw) in header.fields.enumerated() {
             let key = squash(raw)
             guard let c = columns.firstIndex(where: { $0.keys.contains(key) }) else { continue }
             let column = columns[c]
+            if let other = columns.indices.first(where: { $0 > c && columns[$0].keys.contains(key) }) {
+                // Only possible with a mapping: a header that is one column's mapped name and
+                // another's standard name (SPEC §8 "Inputs").
+                diagnostics.error(
+                    "column '\(raw.trimmingASCIIWhitespace())' matches both \(column.name) and \(columns[other].name); map each column to a header of its own in the manifest's 'columns'",
+                    at: SourceLocation(file: path, line: header.line))
+                ambiguous = true
+                continue
+            }
             if let earlier = fieldOf[c] {
                 diagnostics.error(
                     "columns '\(header.fields[earlier].trimmingASCIIWhitespace())' and '\(raw.trimmingASCIIWhitespace())' both give \(column.name); keep one of them",
@@ -118,6 +170,9 @@ enum CSVTable {
             }
             fieldOf[c] = index
         }
+        // A header matching two columns says nothing more: the missing columns would only be
+        // its echo.
+        guard !ambiguous else { return [] }
         // An unknown column whose name is close to a known one the file lacks is most likely
         // a typo: its values would be ignored without a word (SPEC §3.2 ignores other columns).
         let known = columns.enumerated().flatMap { c, column in
@@ -132,7 +187,15 @@ enum CSVTable {
                 "column '\(raw.trimmingASCIIWhitespace())' is not one licensectl reads (did you mean '\(entry.spelled)'?); its values are ignored",
                 at: SourceLocation(file: path, line: header.line))
         }
-        for (c, column) in columns.enumerated() where column.required && fieldOf[c] == nil {
+        for (c, column) in columns.enumerated() where column.mapped && fieldOf[c] == nil {
+            let found = header.fields.map { "'\($0.trimmingASCIIWhitespace())'" }.joined(separator: ", ")
+            let entry = mapping?.entries.first { $0.column == column.name }
+            diagnostics.error(
+                "columns: \(column.name) is mapped to '\(entry?.header ?? "")', but \(path) has no such column; found columns \(found)",
+                at: entry.flatMap { $0.location.file.isEmpty ? nil : $0.location } ?? SourceLocation(file: path, line: header.line))
+            ok = false
+        }
+        for (c, column) in columns.enumerated() where column.required && !column.mapped && fieldOf[c] == nil {
             let found = header.fields.map { "'\($0.trimmingASCIIWhitespace())'" }.joined(separator: ", ")
             diagnostics.error(
                 "missing required column '\(column.name)' (also accepted: \(column.synonyms.joined(separator: ", "))); found columns \(found)",
@@ -147,6 +210,84 @@ enum CSVTable {
             }
             return CSVRow(line: row.line, values: values)
         }
+    }
+
+    /// Checks one record that CSV.swift returned against the bytes it was read from, starting at
+    /// `position` (advanced past the record when it matches): each field spelled out either as
+    /// is or quoted (`"` + the value with `"` doubled + `"`), fields joined by the delimiter, the
+    /// record ended by LF, CRLF, a lone CR or the end of the file.
+    ///
+    /// - Returns: `nil` when the record matches, else the offset of the first byte that does not
+    ///   (e.g. the space in `"SO-1" ` followed by a line break).
+    static func recordMismatch(_ fields: [String], in body: ArraySlice<UInt8>, from position: inout Int,
+                               delimiter: UInt8) -> Int? {
+        var p = position
+        let end = body.endIndex
+        for (k, field) in fields.enumerated() {
+            if p < end, body[p] == 0x22 {
+                p += 1
+                for b in field.utf8 {
+                    guard p < end, body[p] == b else { return p }
+                    p += 1
+                    if b == 0x22 {
+                        guard p < end, body[p] == 0x22 else { return p }
+                        p += 1
+                    }
+                }
+                guard p < end, body[p] == 0x22 else { return p }
+                p += 1
+            } else {
+                for b in field.utf8 {
+                    guard p < end, body[p] == b else { return p }
+                    p += 1
+                }
+            }
+            if k < fields.count - 1 {
+                guard p < end, body[p] == delimiter else { return p }
+                p += 1
+            } else if p < end {
+                switch body[p] {
+                case 0x0A: p += 1
+                case 0x0D:
+                    p += 1
+                    if p < end, body[p] == 0x0A { p += 1 }
+                default: return p
+                }
+            }
+        }
+        position = p
+        return nil
+    }
+
+    /// The byte at `offset` as a message names it (`' '`, `'x'`, `U+00A0`, the end of the file) and
+    /// its 1-based line and column.
+    static func describeMalformed(_ body: ArraySlice<UInt8>, at offset: Int) -> (String, (line: Int, column: Int)) {
+        var line = 1
+        var column = 1
+        var k = body.startIndex
+        while k < min(offset, body.endIndex) {
+            let c = body[k]
+            if c == 0x0A || (c == 0x0D && (k + 1 == body.endIndex || body[k + 1] != 0x0A)) {
+                line += 1
+                column = 1
+            } else if c & 0xC0 != 0x80 && c != 0x0D {
+                column += 1
+            }
+            k += 1
+        }
+        guard offset < body.endIndex else { return ("the end of the file", (line, column)) }
+        let b = body[offset]
+        let found: String
+        switch b {
+        case 0x20: found = "a space"
+        case 0x09: found = "a TAB"
+        case 0x21...0x7E: found = "'\(Character(UnicodeScalar(b)))'"
+        default:
+            let rest = body[offset...].prefix(4)
+            let scalar = String(decoding: rest, as: UTF8.self).unicodeScalars.first
+            found = "U+" + String(format: "%04X", scalar?.value ?? UInt32(b))
+        }
+        return (found, (line, column))
     }
 
     /// The `"` bytes from the start of 1-based `line` (line breaks: LF, CRLF or a lone CR) to the

@@ -17,7 +17,7 @@ public struct DeviceRecord: Sendable, Hashable {
 
 /// Reads device list CSV files (SPEC §3.3): column `serial` (required; synonyms
 /// `serial_number`, `device`) and `connected_at` (optional; synonyms `connected_since`,
-/// `connected`; a date or an RFC 3339 date-time, empty = not connected). Same CSV rules as the
+/// `connected`; `YYYY-MM-DD`, `DD.MM.YYYY` or an RFC 3339 date-time, empty = not connected). Same CSV rules as the
 /// sales CSV (SPEC §3.2).
 public enum DeviceListReader {
     /// The columns, in the order of ``Column``.
@@ -43,9 +43,16 @@ public enum DeviceListReader {
     ///   - path: the path relative to the repo root, used in diagnostics and locations.
     /// - Returns: the valid records in file order.
     public static func read(_ bytes: [UInt8], path: String, diagnostics: DiagnosticsEngine) -> [DeviceRecord] {
+        read(bytes, path: path, mapping: nil, diagnostics: diagnostics)
+    }
+
+    /// ``read(_:path:diagnostics:)`` with the manifest's `devices.columns` (SPEC §3.1, §8): a
+    /// mapped header replaces that column's standard names; one the file lacks is an error at
+    /// the mapping.
+    static func read(_ bytes: [UInt8], path: String, mapping: ColumnMapping?, diagnostics: DiagnosticsEngine) -> [DeviceRecord] {
         var records: [DeviceRecord] = []
         var firstLine: [String: Int] = [:]
-        for row in CSVTable.read(bytes, path: path, columns: columns, diagnostics: diagnostics) {
+        for row in CSVTable.read(bytes, path: path, columns: columns, mapping: mapping, diagnostics: diagnostics) {
             let location = SourceLocation(file: path, line: row.line)
             var errors: [String] = []
             var serial: String?
@@ -54,7 +61,7 @@ public enum DeviceListReader {
             }
             var connectedAt: Instant?
             if let text = row[column: Column.connectedAt], !text.isEmpty {
-                do { connectedAt = try Instant.parse(text) } catch {
+                do { connectedAt = try Instant.parseCSVInstant(text) } catch {
                     errors.append("connected_at: \(error.message); leave it empty when the router is not connected")
                 }
             }
@@ -64,7 +71,7 @@ public enum DeviceListReader {
             if let first = firstLine[RouterSerial.identity(serial)] {
                 diagnostics.error(
                     "serial \(serial) appears on line \(first) and line \(row.line); list each router once",
-                    at: location)
+                    at: location, keeping: [serial])
                 continue
             }
             firstLine[RouterSerial.identity(serial)] = row.line

@@ -12,16 +12,22 @@ public struct SalesCodeRecord: Sendable, Hashable {
     public var order: String?
     /// The record's first physical line, column 1 (path relative to the repo root).
     public var location: SourceLocation
+    /// `activated_at`: the platform's activation instant of a running license (SPEC §4.8), UTC.
+    public var activatedAt: Instant?
+    /// `expires_at`: the platform's expiry, when not `activatedAt + term` (SPEC §4.8), UTC.
+    public var expiresAt: Instant?
 
     /// A record as the reader produces it; `term` defaults to `P1Y`, `order` to none.
     public init(code: ActivationCode, type: LicenseType, issued: Instant, term: Term = .oneYear,
-                order: String? = nil, location: SourceLocation) {
+                order: String? = nil, location: SourceLocation, activatedAt: Instant? = nil, expiresAt: Instant? = nil) {
         self.code = code
         self.type = type
         self.issued = issued
         self.term = term
         self.order = order
         self.location = location
+        self.activatedAt = activatedAt
+        self.expiresAt = expiresAt
     }
 }
 
@@ -30,8 +36,11 @@ public struct SalesCodeRecord: Sendable, Hashable {
 /// Columns (header names match case-insensitively, ignoring spaces, `_` and `-`):
 /// `activation_code` (`code`, `license_code`, `license_key`), `license_type` (`type`,
 /// `product`), `issued` (`issued_on`, `issue_date`, `order_date`; `YYYY-MM-DD` or `DD.MM.YYYY`),
-/// optional `term` (`duration`, default `P1Y`) and `order` (`order_number`, `order_id`); other
-/// columns are ignored. The CSV rules (delimiter, BOM, CRLF, quoting, UTF-8) are those of SPEC §3.2.
+/// optional `term` (`duration`, default `P1Y`), `order` (`order_number`, `order_id`),
+/// `activated_at` (`activated`, `activation_date`, `active_since`) and `expires_at` (`expires`,
+/// `expiry_date`, `valid_until`) of a running license (SPEC §4.8; a date `YYYY-MM-DD` or
+/// `DD.MM.YYYY`, or an RFC 3339 date-time; empty = absent); other columns are ignored. A
+/// manifest's `columns` replaces a column's names with the file's own (SPEC §3.2). The CSV rules (delimiter, BOM, CRLF, quoting, UTF-8) are those of SPEC §3.2.
 public enum SalesCSVReader {
     /// The columns, in the order of ``Column``.
     static let columns = [
@@ -40,6 +49,8 @@ public enum SalesCSVReader {
         CSVColumn(name: "issued", synonyms: ["issued_on", "issue_date", "order_date"], required: true),
         CSVColumn(name: "term", synonyms: ["duration"], required: false),
         CSVColumn(name: "order", synonyms: ["order_number", "order_id"], required: false),
+        CSVColumn(name: "activated_at", synonyms: ["activated", "activation_date", "active_since"], required: false),
+        CSVColumn(name: "expires_at", synonyms: ["expires", "expiry_date", "valid_until"], required: false),
     ]
 
     /// Positions in ``columns`` (and so in a row's values).
@@ -49,6 +60,8 @@ public enum SalesCSVReader {
         static let issued = 2
         static let term = 3
         static let order = 4
+        static let activatedAt = 5
+        static let expiresAt = 6
     }
 
     /// Reads every code of a sales CSV file.
@@ -70,11 +83,13 @@ public enum SalesCSVReader {
     /// ``read(_:path:diagnostics:)``, also collecting in `rejected` the codes of rows skipped for
     /// a bad value, so that a manifest entry overriding such a code is not reported a second
     /// time (the row's error says what to fix).
-    static func read(_ bytes: [UInt8], path: String, diagnostics: DiagnosticsEngine,
+    ///
+    /// `mapping` is the importing manifest's `columns` (SPEC §3.2), if any.
+    static func read(_ bytes: [UInt8], path: String, mapping: ColumnMapping? = nil, diagnostics: DiagnosticsEngine,
                      rejected: inout Set<ActivationCode>) -> [SalesCodeRecord] {
         var records: [SalesCodeRecord] = []
         var firstIndex: [ActivationCode: Int] = [:]
-        for row in CSVTable.read(bytes, path: path, columns: columns, diagnostics: diagnostics) {
+        for row in CSVTable.read(bytes, path: path, columns: columns, mapping: mapping, diagnostics: diagnostics) {
             let location = SourceLocation(file: path, line: row.line)
             var errors: [String] = []
             var code: ActivationCode?
@@ -96,6 +111,24 @@ public enum SalesCSVReader {
                     errors.append("term: \(error.message)")
                 }
             }
+            var activatedAt: Instant?
+            if let text = row[column: Column.activatedAt], !text.isEmpty {
+                do { activatedAt = try Instant.parseCSVInstant(text) } catch {
+                    errors.append("activated_at: \(error.message)")
+                }
+            }
+            var expiresAt: Instant?
+            if let text = row[column: Column.expiresAt], !text.isEmpty {
+                do { expiresAt = try Instant.parseCSVInstant(text) } catch {
+                    errors.append("expires_at: \(error.message)")
+                }
+            }
+            if expiresAt != nil, activatedAt == nil, !errors.contains(where: { $0.hasPrefix("activated_at") }) {
+                errors.append("expires_at: given without activated_at; an expiry is recorded only for a license the platform activated — add its activated_at or leave expires_at empty")
+            }
+            if let a = activatedAt, let e = expiresAt, e <= a {
+                errors.append("expires_at: \(e) is not after activated_at \(a); expected the platform's expiry, later than its activation")
+            }
             for message in errors { diagnostics.error(message, at: location) }
             guard errors.isEmpty, let code, let type, let issued, let term else {
                 if let code { rejected.insert(code) }
@@ -103,7 +136,7 @@ public enum SalesCSVReader {
             }
             let order = row[column: Column.order].flatMap { $0.isEmpty ? nil : $0 }
             let record = SalesCodeRecord(code: code, type: type, issued: issued, term: term, order: order,
-                                         location: location)
+                                         location: location, activatedAt: activatedAt, expiresAt: expiresAt)
             if let index = firstIndex[code] {
                 let first = records[index]
                 let differences = differences(first, record)
@@ -135,6 +168,12 @@ public enum SalesCSVReader {
         if a.issued != b.issued { out.append("issued \(a.issued.dateString) vs \(b.issued.dateString)") }
         if a.term != b.term { out.append("term \(a.term) vs \(b.term)") }
         if a.order != b.order { out.append("order '\(a.order ?? "")' vs '\(b.order ?? "")'") }
+        if a.activatedAt != b.activatedAt {
+            out.append("activated_at \(a.activatedAt.map(\.description) ?? "none") vs \(b.activatedAt.map(\.description) ?? "none")")
+        }
+        if a.expiresAt != b.expiresAt {
+            out.append("expires_at \(a.expiresAt.map(\.description) ?? "none") vs \(b.expiresAt.map(\.description) ?? "none")")
+        }
         return out
     }
 }

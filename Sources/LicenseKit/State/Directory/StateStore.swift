@@ -136,6 +136,19 @@ public struct StateStore: Sendable {
         if let intent = try readIntent() {
             for file in intent.files { pending[file.path] = Array(file.content.utf8) }
         }
+        // Any other entry that is not a regular file (a FIFO, a device) is refused too: the state
+        // directory holds only regular files (SPEC §8 "State").
+        var strangers = [Diagnostic]()
+        for name in names.sorted() where !name.hasPrefix(".") && !name.hasSuffix(".json") {
+            var info = stat()
+            let path = (tenantsPath as NSString).appendingPathComponent(name)
+            guard lstat(path, &info) == 0 else { continue }
+            let kind = info.st_mode & S_IFMT
+            if kind != S_IFREG && kind != S_IFDIR && kind != S_IFLNK {
+                strangers.append(.error("not a regular file (a FIFO, device or socket); the state directory holds only regular files: remove it",
+                                        at: SourceLocation(file: display("tenants/" + name), line: 1)))
+            }
+        }
         var files = Set(names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { "tenants/" + $0 })
         files.formUnion(pending.keys)
         // Read and decoded in parallel (a state file of 100 routers is ~46 KB of JSON), merged in
@@ -150,7 +163,17 @@ public struct StateStore: Sendable {
             if let replacement = replacements[relative] {
                 bytes = replacement
             } else {
-                let fd = open((statePath as NSString).appendingPathComponent(relative), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+                // O_NONBLOCK: a FIFO must not block the run until a writer comes; it is refused
+                // below, as is any other file that is not a regular one (SPEC §8 "State").
+                let fd = open((statePath as NSString).appendingPathComponent(relative), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+                var info = stat()
+                if fd >= 0, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+                    _ = close(fd)
+                    loaded.set(index, .failure(.error(
+                        "state file is not a regular file (a FIFO, device, socket or folder); the state directory holds only regular files: remove it",
+                        at: SourceLocation(file: path, line: 1))))
+                    return
+                }
                 guard fd >= 0, let read = FileSystem.readAll(fd) else {
                     if errno == ELOOP {
                         loaded.set(index, .failure(.error(
@@ -175,7 +198,7 @@ public struct StateStore: Sendable {
             }
         }
         var result = [String: PriorState]()
-        var problems = [Diagnostic]()
+        var problems = strangers
         for outcome in loaded.values() {
             switch outcome {
             case .success(let prior): result[prior.document.tenant] = prior
@@ -379,19 +402,26 @@ public struct StateStore: Sendable {
         try crashPoint("done")
     }
 
-    /// The journal's size after cutting a torn last line (one not ending in a newline); the
-    /// warning says what was cut.
+    /// The journal's size once it ends with a newline (SPEC §8 "State"): a last line without
+    /// a newline that is a complete journal object is kept and gets its newline; only an
+    /// invalid (torn) last line is cut, and the warning says what was cut.
     private func normalizedJournalSize(_ stateFD: Int32) throws(StateStoreError) -> (Int, Diagnostic?) {
         let shown = display(StateStore.journalName)
         guard let bytes = try FileSystem.readFile(stateFD, StateStore.journalName, display: shown) else { return (0, nil) }
         guard let last = bytes.last, last != 0x0A else { return (bytes.count, nil) }
         let keep = (bytes.lastIndex(of: 0x0A) ?? -1) + 1
         let fd = openat(stateFD, StateStore.journalName, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0, ftruncate(fd, off_t(keep)) == 0, fsync(fd) == 0 else {
-            if fd >= 0 { _ = close(fd) }
+        guard fd >= 0 else { throw StateStoreError("cannot repair \(shown) (\(FileSystem.errnoText()))", file: shown) }
+        defer { _ = close(fd) }
+        if Self.isJournalLine(Array(bytes[keep...])) {
+            guard lseek(fd, 0, SEEK_END) >= 0, FileSystem.writeAll(fd, [0x0A]), fsync(fd) == 0 else {
+                throw StateStoreError("cannot repair \(shown) (\(FileSystem.errnoText()))", file: shown)
+            }
+            return (bytes.count + 1, nil)
+        }
+        guard ftruncate(fd, off_t(keep)) == 0, fsync(fd) == 0 else {
             throw StateStoreError("cannot repair \(shown) (\(FileSystem.errnoText()))", file: shown)
         }
-        _ = close(fd)
         let line = bytes[0..<keep].filter { $0 == 0x0A }.count + 1
         return (keep, .warning("cut a torn last journal line (\(bytes.count - keep) bytes without a newline)",
                                at: SourceLocation(file: shown, line: line)))
@@ -467,37 +497,185 @@ public struct StateStore: Sendable {
         return lstat(path, &info) == 0 ? display(StateStore.pendingName) : nil
     }
 
+    /// The pending intent, validated as strictly as a tenant file and against the tenant files
+    /// and journal it names (SPEC §8 "State"), or `nil` when there is none.
+    ///
+    /// Checked: the keys and types of the intent; `apply` an instant; each file's path is
+    /// `tenants/<tenant>.json` (once) and its content a valid tenant document of that tenant
+    /// applied at `apply`, whose file on disk is either already this document or its
+    /// predecessor (same lineage, serial one less; no file: serial 1); each journal line a
+    /// journal object of this apply with `seq` 1, 2, …; `journalOffset` a line boundary of the
+    /// journal, after which the journal holds only a beginning of these lines.
+    ///
+    /// - Throws: ``StateStoreError`` at `state/.pending.json` naming what is off; the intent is
+    ///   then refused as a whole and nothing is written.
     func readIntent() throws(StateStoreError) -> Intent? {
         let shown = display(StateStore.pendingName)
         let path = (statePath as NSString).appendingPathComponent(StateStore.pendingName)
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard let bytes = try Self.readRegularFile(path, display: shown) else { return nil }
+        let intent: Intent
+        do throws(IntentProblem) {
+            intent = try Self.parseIntent(bytes, display: display)
+            try checkAgainstDisk(intent)
+        } catch {
+            throw StateStoreError(
+                "the intent of an interrupted apply is not consistent: \(error.message); nothing was written. It is written atomically, so it or the state was edited since: restore it from a backup, or remove it to discard the interrupted apply and run plan again",
+                file: shown)
+        }
+        return intent
+    }
+
+    /// Why an intent is refused (see ``readIntent()``).
+    struct IntentProblem: Error {
+        var message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    /// The bytes of a file opened without following a symlink and without waiting on a FIFO, or
+    /// `nil` when it does not exist.
+    ///
+    /// - Throws: ``StateStoreError`` when it is not a regular file or cannot be read.
+    static func readRegularFile(_ path: String, display shown: String) throws(StateStoreError) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT || errno == ENOTDIR { return nil }
+            if errno == ELOOP {
+                throw StateStoreError("\(shown) is a symlink; licensectl does not follow symlinks in the state directory: replace it with the file itself", file: shown)
+            }
             throw StateStoreError("cannot read \(shown) (\(FileSystem.errnoText()))", file: shown)
         }
         defer { _ = close(fd) }
-        let bad = StateStoreError(
-            "the intent of an interrupted apply is unreadable; it is written atomically, so this file was edited: remove it and run apply again",
-            file: shown)
-        guard let bytes = FileSystem.readAll(fd), let node = try? JSONParser.parse(bytes),
-              case .string(let apply)? = node.member("apply")?.kind,
-              case .number(let offsetText)? = node.member("journalOffset")?.kind, let offset = Int(offsetText),
-              case .array(let fileNodes)? = node.member("files")?.kind,
-              case .array(let lineNodes)? = node.member("journal")?.kind,
-              case .number(let version)? = node.member("formatVersion")?.kind, version == "1"
-        else { throw bad }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw StateStoreError("\(shown) is not a regular file (a FIFO, device, socket or folder); the state directory holds only regular files: remove it", file: shown)
+        }
+        guard let bytes = FileSystem.readAll(fd) else {
+            throw StateStoreError("cannot read \(shown) (\(FileSystem.errnoText()))", file: shown)
+        }
+        return bytes
+    }
+
+    /// Parses an intent and checks it on its own (see ``readIntent()``).
+    static func parseIntent(_ bytes: [UInt8], display: (String) -> String) throws(IntentProblem) -> Intent {
+        let node: JSONNode
+        do {
+            node = try JSONParser.parse(bytes)
+        } catch {
+            throw IntentProblem("it is truncated or not JSON (\(error.message))")
+        }
+        guard case .object(let members) = node.kind else { throw IntentProblem("expected a JSON object") }
+        let keys = ["apply", "files", "formatVersion", "journal", "journalOffset"]
+        guard members.map(\.key).sorted() == keys else {
+            throw IntentProblem("expected exactly the keys \(keys.joined(separator: ", ")), found \(members.map(\.key).sorted().joined(separator: ", "))")
+        }
+        guard case .number("1")? = node.member("formatVersion")?.kind else { throw IntentProblem("formatVersion: expected 1") }
+        guard case .string(let apply)? = node.member("apply")?.kind, let at = try? Instant.parse(apply), at.description == apply else {
+            throw IntentProblem("apply: expected an instant YYYY-MM-DDTHH:MM:SSZ")
+        }
+        guard case .number(let offsetText)? = node.member("journalOffset")?.kind, let offset = Int(offsetText), offset >= 0 else {
+            throw IntentProblem("journalOffset: expected a byte count (an integer ≥ 0)")
+        }
+        guard case .array(let fileNodes)? = node.member("files")?.kind else { throw IntentProblem("files: expected an array") }
+        guard case .array(let lineNodes)? = node.member("journal")?.kind else { throw IntentProblem("journal: expected an array") }
         var files = [IntentFile]()
-        for file in fileNodes {
-            guard case .string(let p)? = file.member("path")?.kind, case .string(let c)? = file.member("content")?.kind,
-                  p.hasPrefix("tenants/"), StateStore.isSafeFileName(String(p.dropFirst("tenants/".count)))
-            else { throw bad }
-            files.append(IntentFile(path: p, content: c))
+        var paths = Set<String>()
+        for (i, file) in fileNodes.enumerated() {
+            guard case .object(let fileMembers) = file.kind, fileMembers.map(\.key).sorted() == ["content", "path"],
+                  case .string(let p)? = file.member("path")?.kind, case .string(let content)? = file.member("content")?.kind
+            else { throw IntentProblem("files[\(i)]: expected an object with the strings path and content") }
+            let name = String(p.dropFirst("tenants/".count))
+            guard p.hasPrefix("tenants/"), name.hasSuffix(".json"), isSafeFileName(name), !name.dropLast(5).contains("/") else {
+                throw IntentProblem("files[\(i)].path: expected tenants/<tenant>.json, found '\(p)'")
+            }
+            guard paths.insert(p).inserted else { throw IntentProblem("files[\(i)].path: '\(p)' appears twice") }
+            let document: TenantState
+            do throws(Diagnostic) {
+                document = try TenantState.decode(stateFile: Array(content.utf8), path: display(p))
+            } catch {
+                throw IntentProblem("files[\(i)].content is not a valid tenant document for \(p) (line \(error.location?.line ?? 1) of the content: \(error.message))")
+            }
+            guard document.appliedAt == at else {
+                throw IntentProblem("files[\(i)].content: appliedAt \(document.appliedAt) is not the intent's apply \(apply)")
+            }
+            files.append(IntentFile(path: p, content: content))
         }
         var lines = [String]()
-        for line in lineNodes {
-            guard case .string(let l) = line.kind else { throw bad }
-            lines.append(l)
+        for (i, line) in lineNodes.enumerated() {
+            guard case .string(let text) = line.kind else { throw IntentProblem("journal[\(i)]: expected a string") }
+            guard isJournalLine(Array(text.utf8)), !text.contains("\n"),
+                  let parsed = try? JSONParser.parse(Array(text.utf8)),
+                  case .string(apply)? = parsed.member("apply")?.kind,
+                  case .number(String(i + 1))? = parsed.member("seq")?.kind
+            else {
+                throw IntentProblem("journal[\(i)]: expected one journal line of this apply (an object with at, action, tenant, code or serial, apply \(apply) and seq \(i + 1))")
+            }
+            lines.append(text)
         }
         return Intent(apply: apply, files: files, journal: lines, journalOffset: offset)
+    }
+
+    /// Whether `bytes` is one journal line (SPEC §8 "State"): a JSON object with the strings
+    /// `at`, `action`, `tenant` and `code` or `serial`.
+    static func isJournalLine(_ bytes: [UInt8]) -> Bool {
+        guard let node = try? JSONParser.parse(bytes), case .object = node.kind,
+              case .string? = node.member("at")?.kind, case .string? = node.member("action")?.kind,
+              case .string? = node.member("tenant")?.kind else { return false }
+        if case .string? = node.member("code")?.kind { return true }
+        if case .string? = node.member("serial")?.kind { return true }
+        return false
+    }
+
+    /// Checks an intent against the tenant files and the journal it would touch (see
+    /// ``readIntent()``).
+    private func checkAgainstDisk(_ intent: Intent) throws(IntentProblem) {
+        for file in intent.files {
+            let path = (statePath as NSString).appendingPathComponent(file.path)
+            let current: [UInt8]?
+            do {
+                current = try Self.readRegularFile(path, display: display(file.path))
+            } catch {
+                throw IntentProblem(error.diagnostics.first?.message ?? "cannot read \(display(file.path))")
+            }
+            let content = Array(file.content.utf8)
+            if current == content { continue }
+            guard let new = try? TenantState.decode(stateFile: content, path: display(file.path)) else {
+                throw IntentProblem("the content for \(file.path) is not a valid tenant document")
+            }
+            guard let current else {
+                guard new.serial == 1 else {
+                    throw IntentProblem("\(display(file.path)) does not exist, but the intent writes serial \(new.serial) (expected 1 for a new tenant file)")
+                }
+                continue
+            }
+            guard let old = try? TenantState.decode(stateFile: current, path: display(file.path)) else {
+                throw IntentProblem("\(display(file.path)) is not a valid tenant document, so the intent cannot be its next version")
+            }
+            guard old.lineage == new.lineage, old.serial + 1 == new.serial else {
+                throw IntentProblem("the intent writes \(display(file.path)) as lineage \(new.lineage) serial \(new.serial), but the file holds lineage \(old.lineage) serial \(old.serial) (expected the same lineage and serial \(old.serial + 1))")
+            }
+        }
+        let journalShown = display(StateStore.journalName)
+        let journal: [UInt8]
+        do {
+            journal = try Self.readRegularFile((statePath as NSString).appendingPathComponent(StateStore.journalName),
+                                               display: journalShown) ?? []
+        } catch {
+            throw IntentProblem(error.diagnostics.first?.message ?? "cannot read \(journalShown)")
+        }
+        let offset = intent.journalOffset
+        guard offset <= journal.count else {
+            throw IntentProblem("journalOffset \(offset) is past the end of \(journalShown) (\(journal.count) bytes)")
+        }
+        guard offset == 0 || journal[offset - 1] == 0x0A else {
+            throw IntentProblem("journalOffset \(offset) is not at the start of a line of \(journalShown)")
+        }
+        // After the offset only a beginning of this apply's own lines may stand (an attempt that
+        // was interrupted while appending); anything else would be cut by the replay.
+        let own = Array(intent.journal.map { $0 + "\n" }.joined().utf8)
+        let after = journal[offset...]
+        guard after.count <= own.count, own.starts(with: after) else {
+            let lines = after.filter { $0 == 0x0A }.count
+            throw IntentProblem("\(journalShown) holds \(lines) line(s) after journalOffset \(offset) that are not this apply's; the replay would delete them")
+        }
     }
 }

@@ -1,0 +1,279 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `licensectl init`: writes the manifest of a tenant that already runs in the platform, from
+/// its license list (a sales CSV with `activated_at`/`expires_at`, SPEC §3.2, §4.8) and its device
+/// list (SPEC §3.3), so that a running fleet is brought in by one loop and one plan.
+///
+/// The license list is referenced as an import (its activation and expiry dates stay in the
+/// CSV, the single source), the device list as `devices`. Nothing is overwritten: an existing
+/// `tenants/<name>.yaml` (or `.yml`) is an error, and the file is created with `O_EXCL`.
+public enum TenantInit {
+    /// What to write.
+    public struct Request: Sendable {
+        /// The tenant name: a DNS label (SPEC §3.1).
+        public var name: String
+        /// The repo root (`-C`).
+        public var root: String
+        /// The manifests' folder, relative to `root` (`--tenants`).
+        public var tenantsDirectory: String
+        /// The license list CSV, relative to `root` (or absolute), inside the repo.
+        public var licenses: String
+        /// The device list CSV, relative to `root` (or absolute), inside the repo; optional.
+        public var devices: String?
+        /// Reminder recipients, each one mailbox.
+        public var contacts: [String]
+        /// `metadata.labels`, in the order given.
+        public var labels: [(key: String, value: String)]
+        /// The license list's own header names (`imports[].columns`, SPEC §3.2): column → header.
+        public var licenseColumns: [(column: String, header: String)]
+        /// The device list's own header names (`devices.columns`, SPEC §3.3): column → header.
+        public var deviceColumns: [(column: String, header: String)]
+
+        public init(name: String, root: String, tenantsDirectory: String = "tenants", licenses: String,
+                    devices: String? = nil, contacts: [String] = [], labels: [(key: String, value: String)] = [],
+                    licenseColumns: [(column: String, header: String)] = [],
+                    deviceColumns: [(column: String, header: String)] = []) {
+            self.licenseColumns = licenseColumns
+            self.deviceColumns = deviceColumns
+            self.name = name
+            self.root = root
+            self.tenantsDirectory = tenantsDirectory
+            self.licenses = licenses
+            self.devices = devices
+            self.contacts = contacts
+            self.labels = labels
+        }
+    }
+
+    /// What was written.
+    public struct Outcome: Sendable {
+        /// The manifest's path relative to the repo root, e.g. `tenants/acme-water.yaml`.
+        public var path: String
+        /// The manifest's text as written.
+        public var text: String
+        /// Codes in the license list.
+        public var licenses: Int
+        /// Of those, codes with `activated_at` (adopted by the next apply, SPEC §4.8).
+        public var running: Int
+        /// Routers in the device list.
+        public var routers: Int
+        /// Warnings found while reading the CSV files.
+        public var warnings: [Diagnostic]
+    }
+
+    /// Checks the request, reads both CSV files and writes the manifest.
+    ///
+    /// - Returns: the outcome, or `nil` with every problem in `diagnostics` (nothing written):
+    ///   a name that is not a DNS label, a contact that is not one mailbox, an empty label key,
+    ///   a file that is missing or outside the repo, a CSV with errors, an existing manifest of
+    ///   that name, or a failed write.
+    public static func run(_ request: Request, diagnostics: inout [Diagnostic]) -> Outcome? {
+        let errorsBefore = diagnostics.errorCount
+        if !ManifestDecoder.isDNSLabel(request.name) {
+            diagnostics.append(.error(
+                "tenant name '\(request.name)' is not a DNS label; expected \(ScalarKind.dnsLabel.expectation), e.g. acme-water"))
+        }
+        for contact in request.contacts where !ManifestDecoder.isEmail(contact) {
+            diagnostics.append(.error("--contact '\(contact)': expected one e-mail address such as ops@example.com"))
+        }
+        for label in request.labels where label.key.isEmpty {
+            diagnostics.append(.error("--label '=\(label.value)': expected KEY=VALUE with a non-empty key"))
+        }
+        let licenseMapping = mapping(request.licenseColumns, ManifestSchema.salesColumns, option: "--column",
+                                     diagnostics: &diagnostics)
+        let deviceMapping = mapping(request.deviceColumns, ManifestSchema.deviceColumns, option: "--device-column",
+                                    diagnostics: &diagnostics)
+        if !request.deviceColumns.isEmpty, request.devices == nil {
+            diagnostics.append(.error("--device-column needs --devices FILE"))
+        }
+        guard let paths = RepoPaths(root: request.root) else {
+            diagnostics.append(.error("repository root '\(request.root)' not found"))
+            return nil
+        }
+        let tenantsFolder = RepoPaths.normalize(
+            request.tenantsDirectory.hasPrefix("/") ? request.tenantsDirectory : paths.root + "/" + request.tenantsDirectory)
+        guard let tenantsRelative = paths.relative(tenantsFolder) else {
+            diagnostics.append(.error("--tenants '\(request.tenantsDirectory)' lies outside the repository root; manifests live inside the license repo"))
+            return nil
+        }
+        let licenses = resolve(request.licenses, option: "--licenses", paths: paths, diagnostics: &diagnostics)
+        let devices = request.devices.flatMap { resolve($0, option: "--devices", paths: paths, diagnostics: &diagnostics) }
+
+        // The CSV files as `plan` will read them: an error now is an error there.
+        let engine = DiagnosticsEngine()
+        var records: [SalesCodeRecord] = []
+        var routers: [DeviceRecord] = []
+        if let licenses, let bytes = LicenseRepoLoader.readBytes(licenses.absolute) {
+            var rejected = Set<ActivationCode>()
+            records = SalesCSVReader.read(bytes, path: licenses.relative, mapping: licenseMapping, diagnostics: engine,
+                                          rejected: &rejected)
+        }
+        if let devices, let bytes = LicenseRepoLoader.readBytes(devices.absolute) {
+            routers = DeviceListReader.read(bytes, path: devices.relative, mapping: deviceMapping, diagnostics: engine)
+        }
+        let found = engine.diagnostics
+        diagnostics += found.filter { $0.severity == .error }
+
+        let name = request.name
+        let relative = (tenantsRelative == "." ? "" : tenantsRelative + "/") + name + ".yaml"
+        for ext in ["yaml", "yml"] {
+            let existing = tenantsFolder + "/" + name + "." + ext
+            if access(existing, F_OK) == 0 {
+                let shown = (tenantsRelative == "." ? "" : tenantsRelative + "/") + name + "." + ext
+                diagnostics.append(.error(
+                    "\(shown) already exists; init writes only new tenants (edit that manifest, or choose another name)"))
+            }
+        }
+        guard diagnostics.errorCount == errorsBefore, let licenses else { return nil }
+
+        let text = manifest(name: name, labels: request.labels, contacts: request.contacts,
+                            licenses: relativePath(from: tenantsFolder, to: licenses.absolute),
+                            devices: devices.map { relativePath(from: tenantsFolder, to: $0.absolute) },
+                            licenseColumns: request.licenseColumns, deviceColumns: request.deviceColumns,
+                            command: commandLine(request))
+        if let problem = createExclusively(tenantsFolder + "/" + name + ".yaml", text: text) {
+            diagnostics.append(.error("cannot write \(relative): \(problem)"))
+            return nil
+        }
+        return Outcome(path: relative, text: text, licenses: records.count,
+                       running: records.filter { $0.activatedAt != nil }.count, routers: routers.count,
+                       warnings: found.filter { $0.severity == .warning })
+    }
+
+    /// The manifest's text: values quoted as JSON strings (valid YAML, never retyped).
+    static func manifest(name: String, labels: [(key: String, value: String)], contacts: [String],
+                         licenses: String, devices: String?, licenseColumns: [(column: String, header: String)] = [],
+                         deviceColumns: [(column: String, header: String)] = [], command: String) -> String {
+        func q(_ s: String) -> String { OrderedJSON.quote(s) }
+        var lines = [
+            "# Written by `\(command)`: a tenant already running in the platform.",
+            "# Codes with activated_at in the CSV are adopted with the platform's dates; the others are redeemed as available.",
+            "apiVersion: \(ManifestSchema.apiVersion)",
+            "kind: \(ManifestSchema.kind)",
+            "metadata:",
+            "  name: \(name)",
+        ]
+        if !labels.isEmpty {
+            lines.append("  labels:")
+            for label in labels { lines.append("    \(q(label.key)): \(q(label.value))") }
+        }
+        lines.append("spec:")
+        if !contacts.isEmpty {
+            lines.append("  contacts:")
+            for contact in contacts { lines.append("    - \(q(contact))") }
+        }
+        lines.append("  imports:")
+        lines.append("    - file: \(q(licenses))")
+        if !licenseColumns.isEmpty {
+            lines.append("      columns:")
+            for entry in licenseColumns { lines.append("        \(entry.column): \(q(entry.header))") }
+        }
+        if let devices {
+            if deviceColumns.isEmpty {
+                lines.append("  devices: \(q(devices))")
+            } else {
+                lines.append("  devices:")
+                lines.append("    file: \(q(devices))")
+                lines.append("    columns:")
+                for entry in deviceColumns { lines.append("      \(entry.column): \(q(entry.header))") }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `--column COLUMN=HEADER` pairs as a ``ColumnMapping``; a column the schema does not know,
+    /// a column given twice or an empty header is an error.
+    private static func mapping(_ pairs: [(column: String, header: String)], _ schema: ObjectSchema, option: String,
+                                diagnostics: inout [Diagnostic]) -> ColumnMapping? {
+        guard !pairs.isEmpty else { return nil }
+        var mapping = ColumnMapping()
+        // No manifest place yet: a missing header is reported at the CSV's header line.
+        let place = SourceLocation(file: "", line: 0)
+        for field in schema.fields {
+            let given = pairs.filter { $0.column == field.key }
+            if given.count > 1 { diagnostics.append(.error("\(option) \(field.key) is given twice; give each column once")) }
+            guard let pair = given.first else { continue }
+            guard !CSVTable.squash(pair.header).isEmpty else {
+                diagnostics.append(.error("\(option) \(field.key)='\(pair.header)': expected the file's header name for this column"))
+                continue
+            }
+            mapping.entries.append(ColumnMapping.Entry(column: field.key, header: pair.header, location: place))
+        }
+        for pair in pairs where schema.index(of: pair.column) == nil {
+            let known = schema.fields.map(\.key).joined(separator: ", ")
+            let hint = ManifestDecoder.suggestion(for: pair.column, among: schema.fields.map(\.key)).map { " (did you mean '\($0)'?)" } ?? ""
+            diagnostics.append(.error("\(option) \(pair.column)=…: unknown column\(hint); expected one of: \(known)"))
+        }
+        return mapping
+    }
+
+    private static func commandLine(_ request: Request) -> String {
+        var parts = ["licensectl init", request.name, "--licenses", request.licenses]
+        if let devices = request.devices { parts += ["--devices", devices] }
+        return parts.joined(separator: " ")
+    }
+
+    private static func resolve(_ path: String, option: String, paths: RepoPaths,
+                                diagnostics: inout [Diagnostic]) -> ResolvedFile? {
+        switch paths.resolve(path, from: paths.root) {
+        case .inside(let absolute, let relative):
+            var info = stat()
+            guard stat(absolute, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+                diagnostics.append(.error("\(option) '\(path)' is not a regular file; expected a CSV file"))
+                return nil
+            }
+            return ResolvedFile(absolute: absolute, relative: relative)
+        case .outside:
+            diagnostics.append(.error(
+                "\(option) '\(path)' lies outside the repository root; copy the file into the license repo (e.g. fixtures/) first"))
+        case .missing(let relative):
+            diagnostics.append(.error("\(option) '\(path)' not found (looked for '\(relative)' in the repository root)"))
+        }
+        return nil
+    }
+
+    /// `to` relative to the folder `from` (both absolute, normalized), e.g. `../fixtures/a.csv`.
+    static func relativePath(from: String, to: String) -> String {
+        let a = from.split(separator: "/")
+        let b = to.split(separator: "/")
+        var common = 0
+        while common < a.count, common < b.count, a[common] == b[common] { common += 1 }
+        let ups = Array(repeating: "..", count: a.count - common)
+        return (ups + b[common...].map(String.init)).joined(separator: "/")
+    }
+
+    /// Creates `path` (and its folder) with `O_EXCL`; the reason on failure.
+    private static func createExclusively(_ path: String, text: String) -> String? {
+        var folder = ""
+        for part in path.split(separator: "/").dropLast() {
+            folder += "/" + part
+            if mkdir(folder, 0o755) != 0, errno != EEXIST { return String(cString: strerror(errno)) }
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else {
+            return errno == EEXIST ? "it already exists" : String(cString: strerror(errno))
+        }
+        var failure: String?
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < buffer.count, let base = buffer.baseAddress {
+                let n = write(fd, base + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += n
+            }
+        }
+        if fsync(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+        if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+        if failure != nil { unlink(path) }
+        return failure
+    }
+}

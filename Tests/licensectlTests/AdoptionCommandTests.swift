@@ -1,0 +1,235 @@
+import Foundation
+import Testing
+
+/// Bringing in a running fleet end to end (SPEC §4.8, README "Bring in a running fleet"): the
+/// built binary writes three manifests with `init`, plans their adoption, applies it, and plans
+/// a month later.
+@Suite struct AdoptionCommandTests {
+    /// The platform's license lists and device lists of three tenants.
+    private static let fleet: [(name: String, licenses: String, devices: String)] = [
+        // A Cloud Basic 25 whose first reminder slot (2026-10-26T06:00Z) the platform sent.
+        ("north-water", """
+            Activation Code,Product,Issued,Term,Activated,Valid Until
+            1A2B-3C4D-0001,Cloud Basic 25,2025-10-01,P1Y,2025-11-25T06:00:00Z,
+
+            """, "serial,connected_at\n00A0BA100001,2025-12-01\n00A0BA100002,2026-01-15T08:00:00Z\n"),
+        // Cloud Free invalidated in the platform by a Cloud Basic 1 that has expired since, and
+        // a Cloud Basic 25 (P2Y) that runs.
+        ("south-ports", """
+            code;type;issued;term;activated_at;expires_at
+            1A2B-3C4D-0002;Cloud Free;01.02.2025;P1Y;01.03.2025;
+            1A2B-3C4D-0003;Cloud Basic 1;01.02.2025;P1Y;10.05.2025;
+            1A2B-3C4D-0004;Cloud Basic 25;01.05.2025;P2Y;2025-06-01T12:00:00Z;
+
+            """, "serial_number;connected_since\n00A0BA200001;02.03.2025\n00A0BA200002;\n"),
+        // Spare stock (no activated_at) and one running code with the platform's own expiry.
+        ("east-grid", """
+            license_code,product,issue_date,activation_date,valid_until
+            1A2B-3C4D-0005,Cloud Basic 1,2026-09-01,,
+            1A2B-3C4D-0006,Cloud Basic 1,2025-12-01,2026-01-15,2027-01-15T00:00:00Z
+
+            """, "device\n00A0BA300001\n"),
+    ]
+
+    private func events(_ plan: [String: Any], _ tenant: String) -> [[String: Any]] {
+        let tenants = plan["tenants"] as? [[String: Any]] ?? []
+        return tenants.first { $0["tenant"] as? String == tenant }?["events"] as? [[String: Any]] ?? []
+    }
+
+    private func line(_ event: [String: Any]) -> String {
+        let plain: Set = ["at", "action", "code", "serial"]
+        let keys = ["at", "action", "code", "serial", "activatedAt", "expiresAt", "status", "invalidatedAt", "invalidatedBy", "slot"]
+        return keys.compactMap { key in (event[key] as? String).map { plain.contains(key) ? $0 : "\(key)=\($0)" } }
+            .joined(separator: " ")
+    }
+
+    private func json(_ run: CLIRun) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    }
+
+    @Test func threeTenantsAreBroughtInWithTheirPlatformDatesAppliedAndPlannedAMonthLater() throws {
+        let repo = try TempRepo(label: "adopt-fleet")
+        defer { repo.remove() }
+        for tenant in Self.fleet {
+            try repo.write("fixtures/platform/\(tenant.name)-licenses.csv", tenant.licenses)
+            try repo.write("fixtures/platform/\(tenant.name)-devices.csv", tenant.devices)
+            let run = try licensectl([
+                "init", tenant.name, "-C", repo.root,
+                "--licenses", "fixtures/platform/\(tenant.name)-licenses.csv",
+                "--devices", "fixtures/platform/\(tenant.name)-devices.csv",
+                "--contact", "noc@\(tenant.name).example", "--label", "source=platform",
+            ])
+            #expect(run.status == 0, "\(run)")
+            #expect(run.stdout.hasPrefix("Wrote tenants/\(tenant.name).yaml: "), "\(run)")
+        }
+        let manifest = try repo.read("tenants/south-ports.yaml")
+        #expect(manifest.contains("""
+            metadata:
+              name: south-ports
+              labels:
+                "source": "platform"
+            spec:
+              contacts:
+                - "noc@south-ports.example"
+              imports:
+                - file: "../fixtures/platform/south-ports-licenses.csv"
+              devices: "../fixtures/platform/south-ports-devices.csv"
+
+            """))
+        let validate = try licensectl(["validate", "-C", repo.root])
+        #expect(validate.status == 0, "\(validate)")
+        #expect(validate.stderr == "3 tenants, 0 errors, 0 warnings\n")
+
+        // The adopting plan: redeem then adopt, with the platform's dates.
+        let plan = try licensectl(["plan", "-C", repo.root, "--at", "2026-10-28", "--format", "json"])
+        #expect(plan.status == 0, "\(plan)")
+        let planned = try json(plan)
+        #expect(events(planned, "north-water").map(line).filter { !$0.contains("admit") } == [
+            "2026-10-28T00:00:00Z redeem 1A2B-3C4D-0001",
+            "2026-10-28T00:00:00Z adopt 1A2B-3C4D-0001 activatedAt=2025-11-25T06:00:00Z expiresAt=2026-11-25T06:00:00Z status=active",
+        ])
+        #expect(events(planned, "south-ports").map(line) == [
+            "2026-10-28T00:00:00Z redeem 1A2B-3C4D-0002",
+            "2026-10-28T00:00:00Z redeem 1A2B-3C4D-0003",
+            "2026-10-28T00:00:00Z redeem 1A2B-3C4D-0004",
+            "2026-10-28T00:00:00Z adopt 1A2B-3C4D-0002 activatedAt=2025-03-01T00:00:00Z expiresAt=2026-03-01T00:00:00Z status=invalid invalidatedAt=2025-05-10T00:00:00Z invalidatedBy=1A2B-3C4D-0003",
+            "2026-10-28T00:00:00Z adopt 1A2B-3C4D-0003 activatedAt=2025-05-10T00:00:00Z expiresAt=2026-05-10T00:00:00Z status=expired",
+            "2026-10-28T00:00:00Z adopt 1A2B-3C4D-0004 activatedAt=2025-06-01T12:00:00Z expiresAt=2027-06-01T12:00:00Z status=active",
+            "2026-10-28T00:00:00Z reject 00A0BA200002",
+            "2026-10-28T00:00:00Z admit 00A0BA200001",
+        ])
+        #expect(events(planned, "east-grid").map(line) == [
+            "2026-10-28T00:00:00Z redeem 1A2B-3C4D-0005",
+            "2026-10-28T00:00:00Z redeem 1A2B-3C4D-0006",
+            "2026-10-28T00:00:00Z adopt 1A2B-3C4D-0006 activatedAt=2026-01-15T00:00:00Z expiresAt=2027-01-15T00:00:00Z status=active",
+            "2026-10-28T00:00:00Z reject 00A0BA300001",
+        ])
+        let summary = try #require(planned["summary"] as? [String: Any])
+        #expect((summary["actions"] as? [String: Any])?["adopt"] as? Int == 5)
+
+        // Text: each adopted license with its dates and what happened to it.
+        let text = try licensectl(["plan", "-C", repo.root, "--at", "2026-10-28"])
+        #expect(text.stdout.contains(
+            "+ adopt   1A2B-****-0002  activated 2025-03-01T00:00:00Z, expires 2026-03-01T00:00:00Z, invalidated by 1A2B-****-0003 on 2025-05-10T00:00:00Z"),
+            "\(text.stdout)")
+        #expect(text.stdout.contains(
+            "+ adopt   1A2B-****-0003  activated 2025-05-10T00:00:00Z, expires 2026-05-10T00:00:00Z, already expired"),
+            "\(text.stdout)")
+        #expect(text.stdout.contains("adopt 5"), "\(text.stdout)")
+        let markdown = try licensectl(["plan", "-C", repo.root, "--at", "2026-10-28", "--format", "markdown"])
+        #expect(markdown.stdout.contains("| `+ adopt` | 5 |"), "\(markdown.stdout)")
+        #expect(markdown.stdout.contains("already expired"))
+
+        let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-10-28", "--yes"])
+        #expect(apply.status == 0, "\(apply)")
+        let state = try repo.read("state/tenants/north-water.json")
+        #expect(state.contains("\"adoptedAt\": \"2026-10-28T00:00:00Z\""))
+        #expect(state.contains("\"remindersSent\": []"))
+
+        // A month later: only the slots after the adoption are due (2026-10-26 was the platform's).
+        let later = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-24", "--format", "json"])
+        #expect(later.status == 0, "\(later)")
+        let laterPlan = try json(later)
+        #expect(events(laterPlan, "north-water").map(line) == [
+            "2026-11-23T06:00:00Z notify 1A2B-3C4D-0001 expiresAt=2026-11-25T06:00:00Z slot=2026-11-23T06:00:00Z",
+        ])
+        #expect(events(laterPlan, "south-ports").isEmpty)
+        #expect(events(laterPlan, "east-grid").isEmpty)
+        let applyLater = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-24", "--yes"])
+        #expect(applyLater.status == 0, "\(applyLater)")
+        let sent = try repo.read("state/tenants/north-water.json")
+        #expect(sent.contains("""
+            "remindersSent": [
+                    "2026-11-02T06:00:00Z",
+                    "2026-11-09T06:00:00Z",
+                    "2026-11-16T06:00:00Z",
+                    "2026-11-23T06:00:00Z"
+                  ]
+            """), "\(sent)")
+    }
+
+    @Test func initRefusesToOverwriteAnExistingManifestAndWritesNothingOnBadInput() throws {
+        let repo = try TempRepo(label: "adopt-init")
+        defer { repo.remove() }
+        try repo.write("fixtures/l.csv", "code,type,issued,activated_at\n1A2B-3C4D-0001,Cloud Basic 1,2025-10-01,2025-10-02\n")
+        try repo.write("fixtures/bad.csv", "code,type,issued\n1A2B-3C4D-0001,Cloud Basic 1,01/10/2025\n")
+        let first = try licensectl(["init", "acme", "-C", repo.root, "--licenses", "fixtures/l.csv"])
+        #expect(first.status == 0, "\(first)")
+        let before = repo.files()
+        let again = try licensectl(["init", "acme", "-C", repo.root, "--licenses", "fixtures/l.csv"])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("tenants/acme.yaml already exists"), "\(again)")
+        for arguments in [
+            ["init", "Acme_1", "--licenses", "fixtures/l.csv"],
+            ["init", "beta", "--licenses", "fixtures/missing.csv"],
+            ["init", "beta", "--licenses", "../outside.csv"],
+            ["init", "beta", "--licenses", "fixtures/bad.csv"],
+            ["init", "beta", "--licenses", "fixtures/l.csv", "--contact", "not an address"],
+        ] {
+            let run = try licensectl(arguments + ["-C", repo.root])
+            #expect(run.status == 1, "\(arguments): \(run)")
+            #expect(run.stderr.contains("error: "), "\(arguments): \(run)")
+        }
+        #expect(changedPaths(before, repo.files()) == [])
+    }
+
+    @Test func initMapsAVendorsOwnHeadersWithColumnAndDeviceColumn() throws {
+        let repo = try TempRepo(label: "adopt-init-columns")
+        defer { repo.remove() }
+        try repo.write("fixtures/l.csv", "\u{FEFF}Aktivierungscode;Produkt;Ausstellungsdatum;Aktiviert am\r\n1A2B-3C4D-0001;Cloud Basic 1;01.10.2025;02.10.2025\r\n")
+        try repo.write("fixtures/d.csv", "Seriennummer;Online seit\r\n00A0BA000001;03.10.2025\r\n")
+        let run = try licensectl([
+            "init", "werk", "-C", repo.root, "--licenses", "fixtures/l.csv", "--devices", "fixtures/d.csv",
+            "--column", "activation_code=Aktivierungscode", "--column", "license_type=Produkt",
+            "--column", "issued=Ausstellungsdatum", "--column", "activated_at=Aktiviert am",
+            "--device-column", "serial=Seriennummer", "--device-column", "connected_at=Online seit",
+        ])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.hasPrefix("Wrote tenants/werk.yaml: 1 license (1 running in the platform, 0 to redeem as available), 1 router."))
+        #expect(try repo.read("tenants/werk.yaml").hasSuffix("""
+              imports:
+                - file: "../fixtures/l.csv"
+                  columns:
+                    activation_code: "Aktivierungscode"
+                    license_type: "Produkt"
+                    issued: "Ausstellungsdatum"
+                    activated_at: "Aktiviert am"
+              devices:
+                file: "../fixtures/d.csv"
+                columns:
+                  serial: "Seriennummer"
+                  connected_at: "Online seit"
+
+            """))
+        let plan = try licensectl(["plan", "-C", repo.root, "--at", "2026-01-01", "--format", "json"])
+        #expect(plan.status == 0, "\(plan)")
+        #expect(plan.stdout.contains("\"activatedAt\": \"2025-10-02T00:00:00Z\""))
+        let unknown = try licensectl(["init", "other", "-C", repo.root, "--licenses", "fixtures/l.csv", "--column", "activation_cod=X"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("--column activation_cod=…: unknown column (did you mean 'activation_code'?)"), "\(unknown)")
+        #expect(!repo.exists("tenants/other.yaml"))
+    }
+
+    @Test func aSavedAdoptingPlanIsAppliedAsPlanned() throws {
+        let repo = try TempRepo(label: "adopt-planfile")
+        defer { repo.remove() }
+        // Far from the real clock: no time-driven instant between plan and apply (SPEC §6).
+        try repo.write("fixtures/l.csv", """
+            code,type,issued,term,activated_at
+            1A2B-3C4D-0001,Cloud Free,2025-01-01,P1Y,2025-01-02
+            1A2B-3C4D-0002,Cloud Basic 25,2025-01-01,P5Y,2025-02-01T10:00:00Z
+
+            """)
+        #expect(try licensectl(["init", "acme", "-C", repo.root, "--licenses", "fixtures/l.csv"]).status == 0)
+        let plan = try licensectl(["plan", "-C", repo.root, "--out", "p.json"])
+        #expect(plan.status == 0, "\(plan)")
+        let apply = try licensectl(["apply", "-C", repo.root, "p.json"])
+        #expect(apply.status == 0, "\(apply)")
+        let state = try repo.read("state/tenants/acme.json")
+        #expect(state.contains("\"invalidatedAt\": \"2025-02-01T10:00:00Z\""), "\(state)")
+        #expect(state.contains("\"expiresAt\": \"2030-02-01T10:00:00Z\""), "\(state)")
+        let journal = try repo.read("state/journal.jsonl")
+        #expect(journal.contains("\"action\":\"adopt\""), "\(journal)")
+        #expect(journal.contains("\"invalidatedBy\":\"1A2B-3C4D-0002\""), "\(journal)")
+    }
+}
