@@ -430,28 +430,37 @@ public struct StateStore: Sendable {
     /// Journal lines of a plan's events for the given tenants (see the type's documentation).
     func journalLines(_ plan: Plan, tenants: Set<String>) -> [String] {
         var lines = [String]()
-        let encoder = JSONEncoder()
+        let apply = JSONValue.string(plan.at.description)
         for tenant in plan.tenants where tenants.contains(tenant.tenant) {
+            let name = JSONValue.string(tenant.tenant)
             for event in tenant.events {
-                var fields = [String: JSONValue]()
-                if let data = try? encoder.encode(event), let node = try? JSONParser.parse(Array(data)),
-                   case .object(let members) = node.kind {
-                    for (key, value) in members {
-                        switch value.kind {
-                        case .string(let s): fields[key] = .string(s)
-                        case .number(let n): if let i = Int(n) { fields[key] = .int(i) }
-                        case .bool(let b): fields[key] = .bool(b)
-                        default: break
-                        }
-                    }
-                }
-                fields["tenant"] = .string(tenant.tenant)
-                fields["apply"] = .string(plan.at.description)
+                var fields = Self.journalFields(event)
+                fields["tenant"] = name
+                fields["apply"] = apply
                 fields["seq"] = .int(lines.count + 1)
                 lines.append(JSONValue.object(fields).serializedCompact())
             }
         }
         return lines
+    }
+
+    /// The event's fields as its `Codable` form writes them (absent ones left out), built
+    /// directly: an apply of 1,000 new tenants journals ~130,000 events, and a round trip
+    /// through `JSONEncoder` and the parser per event cost more than writing the files.
+    static func journalFields(_ event: PlanEvent) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = ["at": .string(event.at.description), "action": .string(event.action.rawValue)]
+        if let code = event.code { fields["code"] = .string(code.canonical) }
+        if let serial = event.serial { fields["serial"] = .string(serial) }
+        if let scheduledAt = event.scheduledAt { fields["scheduledAt"] = .string(scheduledAt.description) }
+        if let from = event.from { fields["from"] = .string(from.description) }
+        if let expiresAt = event.expiresAt { fields["expiresAt"] = .string(expiresAt.description) }
+        if let slot = event.slot { fields["slot"] = .string(slot.description) }
+        if let reason = event.reason { fields["reason"] = .string(reason.rawValue) }
+        if let activatedAt = event.activatedAt { fields["activatedAt"] = .string(activatedAt.description) }
+        if let status = event.status { fields["status"] = .string(status.rawValue) }
+        if let invalidatedAt = event.invalidatedAt { fields["invalidatedAt"] = .string(invalidatedAt.description) }
+        if let invalidatedBy = event.invalidatedBy { fields["invalidatedBy"] = .string(invalidatedBy.canonical) }
+        return fields
     }
 
     static func isSafeFileName(_ name: String) -> Bool {
