@@ -25,8 +25,8 @@ struct ShowCommand: ParsableCommand {
     @Option(name: .customShort("C"), help: ArgumentHelp("The license repo's root directory.", valueName: "DIR"))
     var directory: String = "."
 
-    @Option(name: .customLong("state"), help: ArgumentHelp("The state directory, relative to -C.", valueName: "DIR"))
-    var state: String = "state"
+    @Option(name: .customLong("state"), help: StateOptions.stateHelp)
+    var state: String?
 
     @Option(help: "Output format: text, json or markdown.")
     var format: Format = .text
@@ -70,7 +70,7 @@ struct ShowCommand: ParsableCommand {
 
     /// Prints the tenant's state document as recorded.
     private func showTenant() throws {
-        let backend = StateOptions.backend(state, root: directory)
+        let backend = try StateOptions.backend(state, root: directory)
         let loaded: LoadedState
         do {
             loaded = try backend.load()

@@ -24,7 +24,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let at = try state.instant()
-        let backend = state.backend(root: repo.directory)
+        let backend = try state.backend(root: repo.directory)
         let loaded: LoadedState
         do {
             loaded = try backend.load()
