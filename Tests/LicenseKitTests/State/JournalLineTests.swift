@@ -39,3 +39,18 @@ import Testing
                     == JSONValue.object(expected).serializedCompact())
     }
 }
+
+/// JSON strings are escaped byte by byte (for speed) exactly as RFC 8259 asks and as before:
+/// `"`, `\` and U+0000–U+001F escaped (short forms where JSON has them), everything else as is.
+@Suite struct JSONStringEscapeTests {
+    @Test(arguments: [
+        ("plain", #""plain""#),
+        ("say \"hi\"\\", #""say \"hi\"\\""#),
+        ("a\nb\rc\td\u{08}e\u{0C}f", #""a\nb\rc\td\be\ff""#),
+        ("\u{01}\u{1F}\u{00}", #""\u0001\u001f\u0000""#),
+        ("Größe ✓ 🚀 /", "\"Größe ✓ 🚀 /\""),
+    ])
+    func stringsAreEscapedPerRFC8259(text: String, expected: String) {
+        #expect(JSONValue.string(text).serializedCompact() == expected)
+    }
+}

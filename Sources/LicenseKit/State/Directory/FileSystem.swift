@@ -163,7 +163,7 @@ enum FileSystem {
     /// so the batch costs a few commits instead of one per file, even on few cores.
     static let syncWidth = 64
 
-    /// Writes each replacement's bytes to its temporary file in `dir` and fsyncs it, up to
+    /// Writes each replacement's bytes to its temporary file in `dir`, then fsyncs them, up to
     /// ``syncWidth`` files at a time; returns when every one is durable. Nothing is renamed:
     /// ``renameTemporary(_:_:)`` does that afterwards. On failure every temporary file of the
     /// batch is removed and the targets are unchanged.
@@ -176,9 +176,10 @@ enum FileSystem {
             if let problem = checkWritableTarget(dir, file.name, display: file.display) { problems.append(problem) }
         }
         guard problems.isEmpty else { throw StateStoreError(problems) }
+        // Created and written one after another (creating files in one folder is serialized by
+        // the kernel anyway), then fsynced concurrently.
         let failures = ParallelSlots<Diagnostic>(count: files.count)
-        concurrentBlocking(count: files.count, width: syncWidth) { index in
-            let file = files[index]
+        for (index, file) in files.enumerated() {
             let temp = file.temporaryName
             var fd = openat(dir, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
             if fd < 0, errno == EEXIST {
@@ -188,14 +189,29 @@ enum FileSystem {
             guard fd >= 0 else {
                 failures.set(index, .error("cannot create a temporary file next to \(file.display) (\(errnoText()))",
                                            at: SourceLocation(file: file.display, line: 1)))
-                return
+                break
             }
-            let written = writeAll(fd, file.bytes) && fsync(fd) == 0
+            let written = writeAll(fd, file.bytes)
             let text = errnoText()
             _ = close(fd)
             if !written {
                 failures.set(index, .error("cannot write \(file.display) (\(text)); it was not changed",
                                            at: SourceLocation(file: file.display, line: 1)))
+                break
+            }
+        }
+        if failures.values().isEmpty {
+            concurrentBlocking(count: files.count, width: syncWidth) { index in
+                let file = files[index]
+                let fd = openat(dir, file.temporaryName, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+                guard fd >= 0, fsync(fd) == 0 else {
+                    let text = errnoText()
+                    if fd >= 0 { _ = close(fd) }
+                    failures.set(index, .error("cannot write \(file.display) (\(text)); it was not changed",
+                                               at: SourceLocation(file: file.display, line: 1)))
+                    return
+                }
+                _ = close(fd)
             }
         }
         let failed = failures.values()

@@ -429,19 +429,33 @@ public struct StateStore: Sendable {
 
     /// Journal lines of a plan's events for the given tenants (see the type's documentation).
     func journalLines(_ plan: Plan, tenants: Set<String>) -> [String] {
-        var lines = [String]()
+        let selected = plan.tenants.filter { tenants.contains($0.tenant) }
+        // `seq` runs over the whole apply: each tenant's first number is known up front, so
+        // tenants are written in parallel (an apply of 1,000 new tenants has ~130,000 lines).
+        var starts = [Int]()
+        var next = 1
+        for tenant in selected {
+            starts.append(next)
+            next += tenant.events.count
+        }
+        let firstSeq = starts
         let apply = JSONValue.string(plan.at.description)
-        for tenant in plan.tenants where tenants.contains(tenant.tenant) {
+        let slots = ParallelSlots<[String]>(count: selected.count)
+        DispatchQueue.concurrentPerform(iterations: selected.count) { index in
+            let tenant = selected[index]
             let name = JSONValue.string(tenant.tenant)
-            for event in tenant.events {
+            var lines = [String]()
+            lines.reserveCapacity(tenant.events.count)
+            for (offset, event) in tenant.events.enumerated() {
                 var fields = Self.journalFields(event)
                 fields["tenant"] = name
                 fields["apply"] = apply
-                fields["seq"] = .int(lines.count + 1)
+                fields["seq"] = .int(firstSeq[index] + offset)
                 lines.append(JSONValue.object(fields).serializedCompact())
             }
+            slots.set(index, lines)
         }
-        return lines
+        return slots.values().flatMap { $0 }
     }
 
     /// The event's fields as its `Codable` form writes them (absent ones left out), built
