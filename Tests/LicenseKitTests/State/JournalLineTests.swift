@@ -38,6 +38,16 @@ import Testing
         #expect(JSONValue.object(StateStore.journalFields(event)).serializedCompact()
                     == JSONValue.object(expected).serializedCompact())
     }
+
+    @Test(arguments: events)
+    func linesAreTheSortedCompactObjectOfTheFieldsTenantApplyAndSeq(event: PlanEvent) {
+        var fields = StateStore.journalFields(event)
+        fields["tenant"] = .string("acme \"water\"")
+        fields["apply"] = .string("2026-11-29T00:00:00Z")
+        fields["seq"] = .int(12)
+        #expect(StateStore.journalLine(event, tenant: "acme \"water\"", apply: "2026-11-29T00:00:00Z", seq: 12)
+                    == JSONValue.object(fields).serializedCompact())
+    }
 }
 
 /// JSON strings are escaped byte by byte (for speed) exactly as RFC 8259 asks and as before:
@@ -52,5 +62,26 @@ import Testing
     ])
     func stringsAreEscapedPerRFC8259(text: String, expected: String) {
         #expect(JSONValue.string(text).serializedCompact() == expected)
+    }
+}
+
+/// The intent file is written directly as bytes (it holds every new document); its text stays
+/// the pretty JSON form of the intent (docs/state.md "Writes and crash guarantees").
+@Suite struct IntentTextTests {
+    @Test func theIntentIsThePrettyJSONOfItsFields() {
+        for files in [[], [StateStore.IntentFile(path: "tenants/acme.json", content: Sample.document().canonicalJSON()),
+                           StateStore.IntentFile(path: "tenants/b\"eta.json", content: "{\n}\n")]] {
+            for journal in [[], [#"{"action":"redeem","seq":1}"#, "two"]] {
+                let intent = StateStore.Intent(apply: "2026-11-29T00:00:00Z", files: files, journal: journal, journalOffset: 291)
+                let expected = JSONValue.object([
+                    "formatVersion": .int(1),
+                    "apply": .string(intent.apply),
+                    "files": .array(files.map { .object(["path": .string($0.path), "content": .string($0.content)]) }),
+                    "journal": .array(journal.map(JSONValue.string)),
+                    "journalOffset": .int(291),
+                ]).serialized()
+                #expect(intent.text == expected)
+            }
+        }
     }
 }

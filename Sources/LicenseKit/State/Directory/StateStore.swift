@@ -312,7 +312,7 @@ public struct StateStore: Sendable {
         let (offset, warning) = try normalizedJournalSize(stateFD)
         if let warning { result.warnings.append(warning) }
         let intent = Intent(apply: plan.at.description, files: files, journal: lines, journalOffset: offset)
-        try FileSystem.replace(stateFD, StateStore.pendingName, with: Array(intent.text.utf8),
+        try FileSystem.replace(stateFD, StateStore.pendingName, with: intent.bytes,
                                display: display(StateStore.pendingName), beforeRename: { () throws(StateStoreError) in try crashPoint("intent-temp") })
         _ = fsync(stateFD)
         try crashPoint("intent")
@@ -439,23 +439,47 @@ public struct StateStore: Sendable {
             next += tenant.events.count
         }
         let firstSeq = starts
-        let apply = JSONValue.string(plan.at.description)
+        let apply = plan.at.description
         let slots = ParallelSlots<[String]>(count: selected.count)
         DispatchQueue.concurrentPerform(iterations: selected.count) { index in
             let tenant = selected[index]
-            let name = JSONValue.string(tenant.tenant)
             var lines = [String]()
             lines.reserveCapacity(tenant.events.count)
             for (offset, event) in tenant.events.enumerated() {
-                var fields = Self.journalFields(event)
-                fields["tenant"] = name
-                fields["apply"] = apply
-                fields["seq"] = .int(firstSeq[index] + offset)
-                lines.append(JSONValue.object(fields).serializedCompact())
+                lines.append(Self.journalLine(event, tenant: tenant.tenant, apply: apply, seq: firstSeq[index] + offset))
             }
             slots.set(index, lines)
         }
         return slots.values().flatMap { $0 }
+    }
+
+    /// One journal line: the event's fields (``journalFields(_:)``), `tenant`, `apply` and
+    /// `seq`, keys sorted, compact — written directly in that order.
+    static func journalLine(_ event: PlanEvent, tenant: String, apply: String, seq: Int) -> String {
+        var out = CompactJSONBytes(capacity: 192)
+        out.raw("{\"action\":")
+        out.string(event.action.rawValue)
+        if let activatedAt = event.activatedAt { out.raw(",\"activatedAt\":"); out.string(activatedAt.description) }
+        out.raw(",\"apply\":")
+        out.string(apply)
+        out.raw(",\"at\":")
+        out.string(event.at.description)
+        if let code = event.code { out.raw(",\"code\":"); out.string(code.canonical) }
+        if let expiresAt = event.expiresAt { out.raw(",\"expiresAt\":"); out.string(expiresAt.description) }
+        if let from = event.from { out.raw(",\"from\":"); out.string(from.description) }
+        if let invalidatedAt = event.invalidatedAt { out.raw(",\"invalidatedAt\":"); out.string(invalidatedAt.description) }
+        if let invalidatedBy = event.invalidatedBy { out.raw(",\"invalidatedBy\":"); out.string(invalidatedBy.canonical) }
+        if let reason = event.reason { out.raw(",\"reason\":"); out.string(reason.rawValue) }
+        if let scheduledAt = event.scheduledAt { out.raw(",\"scheduledAt\":"); out.string(scheduledAt.description) }
+        out.raw(",\"seq\":")
+        out.int(seq)
+        if let serial = event.serial { out.raw(",\"serial\":"); out.string(serial) }
+        if let slot = event.slot { out.raw(",\"slot\":"); out.string(slot.description) }
+        if let status = event.status { out.raw(",\"status\":"); out.string(status.rawValue) }
+        out.raw(",\"tenant\":")
+        out.string(tenant)
+        out.raw("}")
+        return out.text
     }
 
     /// The event's fields as its `Codable` form writes them (absent ones left out), built
@@ -495,15 +519,43 @@ public struct StateStore: Sendable {
         var journal: [String]
         var journalOffset: Int
 
-        var text: String {
-            JSONValue.object([
-                "formatVersion": .int(1),
-                "apply": .string(apply),
-                "files": .array(files.map { .object(["path": .string($0.path), "content": .string($0.content)]) }),
-                "journal": .array(journal.map(JSONValue.string)),
-                "journalOffset": .int(journalOffset),
-            ]).serialized()
+        /// The intent file's bytes: the pretty JSON of ``JSONValue/serialized()`` (2-space
+        /// indent, keys sorted, trailing newline), written directly (it holds every new document).
+        var bytes: [UInt8] {
+            var out = CompactJSONBytes(capacity: files.reduce(0) { $0 + $1.content.utf8.count * 5 / 4 + 64 }
+                                           + journal.reduce(0) { $0 + $1.utf8.count * 5 / 4 + 8 } + 128)
+            out.raw("{\n  \"apply\": ")
+            out.string(apply)
+            out.raw(",\n  \"files\": ")
+            if files.isEmpty { out.raw("[]") } else {
+                out.raw("[\n")
+                for (index, file) in files.enumerated() {
+                    out.raw("    {\n      \"content\": ")
+                    out.string(file.content)
+                    out.raw(",\n      \"path\": ")
+                    out.string(file.path)
+                    out.raw(index + 1 < files.count ? "\n    },\n" : "\n    }\n")
+                }
+                out.raw("  ]")
+            }
+            out.raw(",\n  \"formatVersion\": 1,\n  \"journal\": ")
+            if journal.isEmpty { out.raw("[]") } else {
+                out.raw("[\n")
+                for (index, line) in journal.enumerated() {
+                    out.raw("    ")
+                    out.string(line)
+                    out.raw(index + 1 < journal.count ? ",\n" : "\n")
+                }
+                out.raw("  ]")
+            }
+            out.raw(",\n  \"journalOffset\": ")
+            out.int(journalOffset)
+            out.raw("\n}\n")
+            return out.bytes
         }
+
+        /// ``bytes`` as text.
+        var text: String { String(decoding: bytes, as: UTF8.self) }
     }
 
     /// The pending intent, if any.
