@@ -85,3 +85,13 @@ import Testing
         }
     }
 }
+
+/// ``CompactJSONBytes`` escapes strings exactly as ``JSONValue`` does.
+@Suite struct CompactJSONBytesTests {
+    @Test(arguments: ["", "plain", "say \"hi\"\\", "a\nb\rc\td\u{08}e\u{0C}f\u{01}\u{1F}", "Größe ✓ 🚀 /\"", "\"\"x\n"])
+    func stringsMatchJSONValue(text: String) {
+        var out = CompactJSONBytes()
+        out.string(text)
+        #expect(out.text == JSONValue.string(text).serializedCompact())
+    }
+}
