@@ -178,7 +178,7 @@ public struct ApplySession: Sendable {
         if !unknown.isEmpty { callbacks.report(.diagnostics(unknown)) }
         let plan = workspace.plan(inputs: inputs, at: now, selection: options.selection)
         try refuseErrors(plan)
-        if !quiet { callbacks.report(.diagnostics(plan.diagnostics)) }
+        if !quiet { callbacks.report(.diagnostics(HumanDiagnostics(plan).diagnostics)) }
         if quiet { return plan.hasChanges ? Decision(plan: plan, confirmed: false) : nil }
         callbacks.report(.plan(plan))
         guard plan.hasChanges else { return nil }
@@ -193,7 +193,8 @@ public struct ApplySession: Sendable {
     /// A plan with errors is refused with all its diagnostics.
     private func refuseErrors(_ plan: Plan) throws(ApplyFailure) {
         guard plan.hasErrors else { return }
-        throw ApplyFailure(plan.diagnostics, note: "Apply refused: \(plan.diagnostics.errorCount) error(s); nothing was written.")
+        throw ApplyFailure(HumanDiagnostics(plan).diagnostics,
+                           note: "Apply refused: \(plan.diagnostics.errorCount) error(s); nothing was written.")
     }
 
     /// SPEC §6: `apply --at T` and `apply PLANFILE` with an `at` later than the current time warn
@@ -221,7 +222,7 @@ public struct ApplySession: Sendable {
         let inputs = loadInputs(lease)
         let fresh = workspace.plan(inputs: inputs, at: saved.at, selection: saved.selection ?? TenantSelection())
         try refuseErrors(fresh)
-        if !quiet { callbacks.report(.diagnostics(fresh.diagnostics)) }
+        if !quiet { callbacks.report(.diagnostics(HumanDiagnostics(fresh).diagnostics)) }
         let reasons = StalePlanCheck.reasons(saved: saved, fresh: fresh, states: inputs.states, now: callbacks.now())
         if !reasons.isEmpty {
             throw ApplyFailure(reasons.map { .error($0) }, note: "Apply refused; nothing was written. Run plan again.")
@@ -252,7 +253,8 @@ public struct ApplySession: Sendable {
 
 /// What an ``ApplySession`` tells its caller, in order.
 public enum ApplyReport: Sendable {
-    /// Diagnostics to print (on stderr); may be empty.
+    /// Diagnostics to print (on stderr); may be empty. A plan's diagnostics come as people read
+    /// them: standing warnings of unchanged tenants consolidated (``HumanDiagnostics``, SPEC §8).
     case diagnostics([Diagnostic])
     /// An interrupted apply was completed first.
     case recoveredInterruptedApply

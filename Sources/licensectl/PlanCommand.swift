@@ -10,14 +10,14 @@ struct PlanCommand: ParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, markdown
+        case text, json, markdown, github
     }
 
     @OptionGroup var repo: RepoOptions
     @OptionGroup var state: StateOptions
     @OptionGroup var selection: SelectionOptions
 
-    @Option(help: "Output format: text, json or markdown (a pull-request comment).")
+    @Option(help: "Output format: text, json, markdown (a pull-request comment) or github (every diagnostic as a GitHub Actions annotation, then the text plan).")
     var format: Format = .text
 
     @Option(name: .customLong("out"), help: ArgumentHelp(
@@ -40,11 +40,18 @@ struct PlanCommand: ParsableCommand {
         let plan = workspace.plan(inputs: inputs, at: at, selection: selected)
         ProcessLifetime.keep(inputs)
         ProcessLifetime.keep(plan)
-        Console.report(plan.diagnostics)
+        // JSON and github keep every diagnostic; human formats consolidate the standing warnings
+        // of unchanged tenants (SPEC §8 "Output").
+        switch format {
+        case .json: Console.report(plan.diagnostics)
+        case .github: Console.out(plan.diagnostics.map { $0.maskingCodes.githubAnnotation + "\n" }.joined())
+        case .text, .markdown: Console.report(HumanDiagnostics(plan).diagnostics)
+        }
         if plan.hasErrors {
             // Machine and pull-request formats still print, so CI can post the errors.
             if format == .json { PlanJSON.stream(plan, to: Console.out) }
             if format == .markdown { Console.out(PlanMarkdown.render(plan, showCodes: showCodes)) }
+            if format == .github { Console.out(PlanText.render(plan, showCodes: showCodes, includeDiagnostics: false)) }
             Console.err("Plan refused: \(plan.diagnostics.errorCount) error(s); nothing was written.\n")
             throw ExitCode.failure
         }
@@ -62,7 +69,7 @@ struct PlanCommand: ParsableCommand {
             try FileOutput.write(pieces: json, to: repo.resolve(out), shown: out, secret: true)
         }
         switch format {
-        case .text: Console.out(PlanText.render(plan, showCodes: showCodes, includeDiagnostics: false))
+        case .text, .github: Console.out(PlanText.render(plan, showCodes: showCodes, includeDiagnostics: false))
         case .json: json.forEach(Console.out)
         case .markdown: Console.out(PlanMarkdown.render(plan, showCodes: showCodes))
         }

@@ -57,13 +57,13 @@ struct ShowCommand: ParsableCommand {
         }
         switch format {
         case .text:
-            Console.report(plan.diagnostics)
+            Console.report(HumanDiagnostics(plan).diagnostics)
             Console.out(PlanText.render(plan, showCodes: showCodes, includeDiagnostics: false))
         case .json:
             Console.report(plan.diagnostics)
             PlanJSON.stream(plan, to: Console.out)
         case .markdown:
-            Console.report(plan.diagnostics)
+            Console.report(HumanDiagnostics(plan).diagnostics)
             Console.out(PlanMarkdown.render(plan, showCodes: showCodes))
         }
     }

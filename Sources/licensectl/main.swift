@@ -6,8 +6,8 @@ struct Licensectl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "licensectl",
         abstract: "Manage icom Router Management Cloud licenses the GitOps way.",
-        version: "0.1.0",
-        subcommands: [PlanCommand.self, ApplyCommand.self, StatusCommand.self, ShowCommand.self, ForecastCommand.self, Validate.self, InitCommand.self, Schema.self]
+        version: BuildInfo.description,
+        subcommands: [PlanCommand.self, ApplyCommand.self, StatusCommand.self, ShowCommand.self, ForecastCommand.self, NotifyCommand.self, Validate.self, InitCommand.self, Schema.self]
     )
 }
 

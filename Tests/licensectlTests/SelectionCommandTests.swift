@@ -144,7 +144,8 @@ import Testing
     @Test func warningsOfUnselectedTenantsAreNotPrinted() throws {
         let repo = try TempRepo.example(label: "sel-warnings")
         defer { repo.remove() }
-        let all = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29"])
+        // JSON keeps every diagnostic (text consolidates standing warnings of unchanged tenants).
+        let all = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--format", "json"])
         #expect(all.stderr.contains("tenants/stadtwerke-nord.yaml"), "\(all.stderr)")
         let one = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--target", "acme-water"])
         #expect(one.status == 0, "\(one)")

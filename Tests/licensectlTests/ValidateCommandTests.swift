@@ -88,7 +88,11 @@ private func makeBadRepo() throws -> String {
         try Data(fixed.utf8).write(to: URL(fileURLWithPath: root + "/tenants/acme.yaml"))
         let result = try runLicensectl(["validate", "-C", root, "--format", "github"])
         #expect(result.status == 1)
-        #expect(result.stdout == "::error file=tenants/beta.yaml,line=7,col=7::code 96D9-****-59E5 is also declared by tenant 'acme' at tenants/acme.yaml:7:7; a code belongs to exactly one tenant\n")
+        #expect(result.stdout == """
+            ::error file=tenants/acme.yaml,line=7,col=7::code 96D9-****-59E5 is also declared by tenant 'beta' at tenants/beta.yaml:7:7; a code belongs to exactly one tenant
+            ::error file=tenants/beta.yaml,line=7,col=7::code 96D9-****-59E5 is also declared by tenant 'acme' at tenants/acme.yaml:7:7; a code belongs to exactly one tenant
+
+            """)
     }
 
     @Test func jsonFormatPrintsTheDiagnosticsObject() throws {

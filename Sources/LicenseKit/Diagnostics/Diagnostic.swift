@@ -46,14 +46,19 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
         didSet { message = Diagnostic.maskingCodes(in: message) }
     }
     public var location: SourceLocation?
+    /// Set on warnings that repeat a standing condition of one tenant; human output consolidates
+    /// them for unchanged tenants (SPEC §8 "Output"). Not part of the JSON shape.
+    public var standing: StandingCondition?
 
     /// - Parameters:
     ///   - keeping: values quoted in `message` that are identifiers, not secrets, and stay as
     ///     written even when they hold 12 hex digits (router serials such as `00A0BA123456`).
-    public init(_ severity: Severity, _ message: String, at location: SourceLocation? = nil, keeping: [String] = []) {
+    public init(_ severity: Severity, _ message: String, at location: SourceLocation? = nil, keeping: [String] = [],
+                standing: StandingCondition? = nil) {
         self.severity = severity
         self.message = Diagnostic.maskingCodes(in: message, keeping: keeping)
         self.location = location
+        self.standing = standing
     }
 
     public static func error(_ message: String, at location: SourceLocation? = nil, keeping: [String] = []) -> Diagnostic {
@@ -168,6 +173,12 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
         return true
     }
 
+    /// A warning about a standing condition of `tenant` (SPEC §4.5, consolidated by §8 "Output").
+    public static func warning(_ message: String, at location: SourceLocation?, standing kind: StandingCondition.Kind,
+                               tenant: String, keeping: [String] = []) -> Diagnostic {
+        Diagnostic(.warning, message, at: location, keeping: keeping, standing: StandingCondition(kind: kind, tenant: tenant))
+    }
+
     /// `file:line:column: severity: message`, or `licensectl: severity: message`. Control
     /// characters from the input (a newline, ESC, NUL in a CSV value) are shown escaped, so a
     /// file cannot forge diagnostic lines or terminal sequences.
@@ -227,7 +238,7 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
         return "::\(severity.rawValue) file=\(escapeProperty(location.file)),line=\(location.line),col=\(location.column)::\(escapeData(message))"
     }
 
-    enum CodingKeys: String, CodingKey { case severity, file, line, column, message }
+    enum CodingKeys: String, CodingKey { case severity, file, line, column, message, standing }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -238,6 +249,7 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
                 file: file, line: try c.decodeIfPresent(Int.self, forKey: .line) ?? 1,
                 column: try c.decodeIfPresent(Int.self, forKey: .column) ?? 1)
         }
+        standing = try c.decodeIfPresent(StandingCondition.self, forKey: .standing)
     }
 
     /// `{"severity","file","line","column","message"}`; place keys are null without a place.
@@ -254,6 +266,32 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
             try c.encodeNil(forKey: .line)
             try c.encodeNil(forKey: .column)
         }
+        try c.encodeIfPresent(standing, forKey: .standing)
+    }
+}
+
+/// A warning's standing condition: which kind, in which tenant (SPEC §8 "Output": warning
+/// consolidation).
+public struct StandingCondition: Sendable, Hashable, Codable {
+    /// The kinds that human output consolidates for unchanged tenants: the four of SPEC §8,
+    /// and routers whose `connectedAt` lies after `at` (a standing condition of the manifest
+    /// too; a synthetic 300-tenant fleet printed ~600 of them; README).
+    public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
+        case rejectedRouters = "rejected routers"
+        case stockExpiring = "stock expiring"
+        case cloudFreeNearExpiry = "Cloud Free near expiry without renew"
+        case remindersWithoutContacts = "reminders without contacts"
+        case routersConnectingLater = "routers connecting after at"
+    }
+
+    /// Which condition the warning repeats.
+    public var kind: Kind
+    /// The tenant it is about (its plan's `changed` decides whether it is consolidated).
+    public var tenant: String
+
+    public init(kind: Kind, tenant: String) {
+        self.kind = kind
+        self.tenant = tenant
     }
 }
 

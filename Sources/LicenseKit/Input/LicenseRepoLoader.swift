@@ -144,21 +144,26 @@ public enum LicenseRepoLoader {
         }
 
         // 4. The checks across files, in manifest order. First tenant names: a tenant whose name
-        // is taken is left out.
+        // is taken is left out. A name used twice is an error at each place, naming the others
+        // (SPEC §8 "Output": the file a pull request touched carries it).
         let results = assembledSlots.values()
         var firstUse: [String: SourceLocation] = [:]
+        var nameUses: [String: [SourceLocation]] = [:]
         var kept: [Int] = []
         for (t, result) in results.enumerated() {
             let (name, nameLocation) = named[t]
             diagnostics += result.diagnostics
             if let first = firstUse[name] {
-                diagnostics.append(.error(
-                    "tenant name '\(name)' is already used at \(first); tenant names must be unique",
-                    at: nameLocation))
+                nameUses[name, default: [first]].append(nameLocation)
                 continue
             }
             firstUse[name] = nameLocation
             kept.append(t)
+        }
+        for (name, places) in nameUses {
+            diagnostics += atEachPlace(places) { others in
+                "tenant name '\(name)' is also used at \(others); tenant names must be unique"
+            }
         }
         let assembled = results.map(\.tenant)
         let tenants = kept.map { assembled[$0].manifest }
@@ -198,6 +203,8 @@ public enum LicenseRepoLoader {
             return assembled[at.tenant].codePlaces[license.code] ?? license.source
         }
         var found: [Diagnostic] = []
+        // Duplicates are gathered first: each place then gets an error naming every other one.
+        var codeDuplicates: [ActivationCode: [EntryIndex]] = [:]
         var codes: [ActivationCode: EntryIndex] = [:]
         codes.reserveCapacity(kept.reduce(0) { $0 + assembled[$1].manifest.licenses.count } / 2)
         for t in kept {
@@ -210,10 +217,17 @@ public enum LicenseRepoLoader {
                 let here = EntryIndex(tenant: t, entry: entry)
                 if let first = codes.updateValue(here, forKey: code) {
                     codes[code] = first
-                    found.append(.error(
-                        "code \(code.masked) is also declared by tenant '\(names[first.tenant])' at \(codePlace(first)); a code belongs to exactly one tenant",
-                        at: codePlace(here)))
+                    codeDuplicates[code, default: [first]].append(here)
                 }
+            }
+        }
+        for (code, entries) in codeDuplicates {
+            let places = entries.map { (place: codePlace($0), tenant: names[$0.tenant]) }
+            for (i, here) in places.enumerated() {
+                let others = places.enumerated().filter { $0.offset != i }
+                    .map { "tenant '\($0.element.tenant)' at \($0.element.place)" }.joined(separator: " and by ")
+                found.append(.error(
+                    "code \(code.masked) is also declared by \(others); a code belongs to exactly one tenant", at: here.place))
             }
         }
         // Router serials: sorted by their first 16 bytes (two integers), then by declaration;
@@ -239,6 +253,7 @@ public enum LicenseRepoLoader {
         func router(_ key: SerialKey) -> DesiredRouter {
             assembled[Int(key.tenant)].manifest.routers[Int(key.entry)]
         }
+        var serialDuplicates: [SerialKey: [SerialKey]] = [:]
         var start = 0
         while start < keys.count {
             var end = start + 1
@@ -252,14 +267,31 @@ public enum LicenseRepoLoader {
                         owners.append(key)
                         continue
                     }
-                    found.append(.error(
-                        "router serial '\(here.serial)' is also declared by tenant '\(names[Int(first.tenant)])' at \(router(first).source); a router belongs to exactly one tenant",
-                        at: here.source, keeping: [here.serial]))
+                    serialDuplicates[first, default: [first]].append(key)
                 }
             }
             start = end
         }
+        for entries in serialDuplicates.values {
+            let places = entries.map { (router: router($0), tenant: names[Int($0.tenant)]) }
+            for (i, here) in places.enumerated() {
+                let others = places.enumerated().filter { $0.offset != i }
+                    .map { "tenant '\($0.element.tenant)' at \($0.element.router.source)" }.joined(separator: " and by ")
+                found.append(.error(
+                    "router serial '\(here.router.serial)' is also declared by \(others); a router belongs to exactly one tenant",
+                    at: here.router.source, keeping: [here.router.serial]))
+            }
+        }
         return found
+    }
+
+    /// One error per place of something declared more than once, each naming every other place
+    /// (SPEC §8 "Output": two-place errors).
+    private static func atEachPlace(_ places: [SourceLocation], message: (String) -> String) -> [Diagnostic] {
+        places.indices.map { i in
+            let others = places.indices.filter { $0 != i }.map { places[$0].description }.joined(separator: " and ")
+            return .error(message(others), at: places[i])
+        }
     }
 
     private struct ParsedManifest: Sendable {
@@ -295,7 +327,7 @@ public enum LicenseRepoLoader {
     }
 
     /// A router serial's first 16 bytes as two big-endian integers, and where it is declared.
-    private struct SerialKey {
+    private struct SerialKey: Hashable {
         var high: UInt64
         var low: UInt64
         var tenant: Int32

@@ -70,8 +70,9 @@ public enum ForecastSVG {
     static let connectedColor = "#e67e22"
     static let rejectedColor = "#d62728"
 
-    /// The SVG document: a title, a legend, then one panel per chart in the given order.
-    public static func render(_ charts: [CapacityChart], title: String) -> String {
+    /// The SVG document: a title (with `verdict` at the top right when given, red when `bad`),
+    /// a legend, then one panel per chart in the given order.
+    public static func render(_ charts: [CapacityChart], title: String, verdict: Verdict? = nil) -> String {
         let height = headerHeight + panelHeight * Double(max(charts.count, 1)) + 8
         var out: [String] = []
         out.append(##"<?xml version="1.0" encoding="UTF-8"?>"##)
@@ -79,6 +80,7 @@ public enum ForecastSVG {
         out.append("<title>\(escape(title))</title>")
         out.append(##"<rect x="0" y="0" width="\##(fmt(width))" height="\##(fmt(height))" fill="#ffffff"/>"##)
         out.append(##"<text x="\##(fmt(plotLeft))" y="28" font-size="18" font-weight="bold" fill="#222222">\##(escape(title))</text>"##)
+        if let verdict { out.append(verdict.svg) }
         out += legend(y: 54)
         if charts.isEmpty {
             out.append(##"<text x="\##(fmt(plotLeft))" y="\##(fmt(headerHeight + 40))" font-size="13" fill="#555555">No tenants to show.</text>"##)
@@ -88,6 +90,23 @@ public enum ForecastSVG {
         }
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The forecast's verdict drawn at the top right: its first rejection or none (SPEC §8: every
+    /// format names the same first rejection).
+    public struct Verdict: Sendable, Hashable {
+        public var text: String
+        /// A rejection (red) rather than none (green).
+        public var bad: Bool
+
+        public init(text: String, bad: Bool) {
+            self.text = text
+            self.bad = bad
+        }
+
+        var svg: String {
+            ##"<text x="\##(fmt(plotRight))" y="28" font-size="12" font-weight="bold" text-anchor="end" fill="\##(bad ? rejectedColor : "#2e7d32")">\##(escape(text))</text>"##
+        }
     }
 
     // MARK: - Legend

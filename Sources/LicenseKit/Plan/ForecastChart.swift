@@ -45,9 +45,40 @@ public enum ForecastChart {
         return CapacityChart(tenant: f.tenant, start: at, end: at.addingDays(days), steps: compact, markers: markers)
     }
 
-    /// The SVG document: one panel per tenant, titled with `at` and the horizon.
+    /// Up to this many tenants the SVG has one panel per tenant; beyond, a fleet overview.
+    public static let panelLimit = 12
+
+    /// The SVG document, titled with `at` and the horizon: one panel per tenant for at most
+    /// ``panelLimit`` tenants; for more, the fleet overview (``ForecastSVG/renderFleet``): the
+    /// aggregate chart, then small charts of the tenants that reject a router first (earliest
+    /// first), then the others by name, at most 48, so that 300 tenants stay one screenful and
+    /// not 90,000 px. The verdict in the corner is the first rejection of
+    /// ``ForecastSummary`` (the same as in text, JSON, Markdown and HTML).
     public static func render(_ forecasts: [TenantForecast], at: Instant, days: Int, showCodes: Bool) -> String {
-        ForecastSVG.render(forecasts.map { chart($0, at: at, days: days, showCodes: showCodes) },
-                           title: "licensectl forecast at \(at.dateString), \(counted(days, "day"))")
+        let title = "licensectl forecast at \(at.dateString), \(counted(days, "day"))"
+        let summary = ForecastSummary(forecasts, at: at)
+        let verdict = ForecastSVG.Verdict(text: summary.firstRejection.map {
+            "First rejection: \($0.tenant) on \($0.at.dateString) (\(counted($0.routers, "router")))"
+        } ?? "No router would be rejected within \(counted(days, "day"))", bad: summary.firstRejection != nil)
+        guard forecasts.count > panelLimit else {
+            return ForecastSVG.render(forecasts.map { chart($0, at: at, days: days, showCodes: showCodes) }, title: title,
+                                      verdict: verdict)
+        }
+        let ordered = forecasts.sorted { a, b in
+            switch (a.firstRejectionAt, b.firstRejectionAt) {
+            case let (x?, y?): return (x, a.tenant) < (y, b.tenant)
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): return a.tenant < b.tenant
+            }
+        }
+        let tiles = ordered.prefix(ForecastSVG.maxTiles).map { f in
+            FleetTile(chart: chart(f, at: at, days: days, showCodes: showCodes),
+                      note: f.firstRejectionAt.map { "first rejection \($0.dateString)" } ?? "no rejection",
+                      rejects: f.firstRejectionAt != nil)
+        }
+        return ForecastSVG.renderFleet(aggregate: FleetReport.aggregateChart(forecasts, at: at, days: days), tiles: Array(tiles),
+                                       omitted: forecasts.count - tiles.count, title: title + ", \(counted(forecasts.count, "tenant"))",
+                                       verdict: verdict)
     }
 }

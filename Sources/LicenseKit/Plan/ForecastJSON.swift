@@ -4,7 +4,8 @@
 /// "events", "actions": {name: count}, "rejectingTenants", "firstRejection": {"tenant", "at",
 /// "routers"} | null}}`. A tenant is `{"tenant", "start" (the plan's `after`), "events",
 /// "firstRejectionAt" (null when never)}`; an event carries `at`, `action`, `capacityBefore`,
-/// `capacityAfter`, `mode`, `online` (a count), `rejected` (serials) and only the optional fields
+/// `capacityAfter`, `mode`, `online` (a count), `rejected` (serials) — capacity before the
+/// event's instant, the rest after the instant's last event (SPEC §8 "Output") — and only the optional fields
 /// that are set (`code`, `serial`, `expiresAt`, `slot`, `reason`). Instants are UTC
 /// `YYYY-MM-DDTHH:MM:SSZ`. Codes are full, never masked (SPEC §3.4). Deterministic: keys sorted,
 /// 2-space indent, trailing newline.

@@ -4,8 +4,9 @@
 /// Shape: a title and a one-line verdict (the first rejection, or none within the horizon); a
 /// summary table (tenants, events, events by action, tenants with rejections); then one
 /// collapsible `<details>` per tenant with events or rejections — tenants with rejections first,
-/// earliest first, then by name — with its start and an events table (instant, action, code or
-/// serial, capacity before → after, routers rejected after the event, at most 10 serials); a line
+/// earliest first, then by name — with its start and an events table, one row per instant
+/// (its events by kind, capacity before → after, routers rejected after the instant's last
+/// event, at most 10 serials); a line
 /// for the tenants with nothing to show. Codes are masked unless `showCodes` (SPEC §3.4).
 ///
 /// Like ``PlanMarkdown`` the text stays below `limit` UTF-8 bytes: tenant sections are dropped
@@ -78,10 +79,14 @@ public enum ForecastMarkdown {
         if f.events.isEmpty {
             out += "_No events within \(counted(days, "day"))._\n"
         } else {
-            var table = MarkdownTable(headers: ["instant", "action", "code / serial", "capacity", "rejected after"])
-            for e in f.events {
-                table.append([.text(e.at.description), .code(e.action.signed), .code(e.subject(showCodes: showCodes)),
-                              .text("\(e.capacityBefore) → \(e.capacityAfter)"), .text(e.rejectedText(limit: serialLimit))])
+            var table = MarkdownTable(headers: ["instant", "events", "capacity", "rejected after"])
+            for instant in f.instants {
+                let events = instant.groups(showCodes: showCodes, limit: 3).map { g in
+                    MarkdownTable.Cell.code(g.filter { !$0.isEmpty }.joined(separator: " ")).markdown
+                }.joined(separator: "<br>")
+                table.append([.text(instant.at.description), .raw(events),
+                              .text("\(instant.capacityBefore) → \(instant.capacityAfter)"),
+                              .text(rejectionText(instant.rejected, limit: serialLimit))])
             }
             out += table.render()
         }

@@ -1,12 +1,13 @@
 /// Totals over a forecast, shared by its renderers (SPEC §6 `forecast`).
 public struct ForecastSummary: Sendable {
-    /// The earliest rejection over all tenants: where, when, and how many routers.
+    /// The earliest rejection over all tenants: where, when, and how many routers (SPEC §8: of
+    /// the routers not already rejected at `at`).
     public struct Rejection: Sendable, Hashable {
         public var tenant: String
         /// The tenant's ``TenantForecast/firstRejectionAt`` (UTC).
         public var at: Instant
-        /// Connected routers offline (`capacity` or `no-valid-license`) after every event at
-        /// that instant (at the start when the instant is the forecast's `at`).
+        /// Routers that were online or not connected at the forecast's `at` and are offline
+        /// (`capacity` or `no-valid-license`) after the last event of that instant.
         public var routers: Int
     }
 
@@ -16,10 +17,13 @@ public struct ForecastSummary: Sendable {
     public var events: Int
     /// Event count per action, in SPEC §4.1 order; actions that do not occur are left out.
     public var actions: [(action: Action, count: Int)]
-    /// Tenants in which some connected router is offline at some point within the horizon.
+    /// Tenants in which some router not rejected at `at` is rejected within the horizon.
     public var rejectingTenants: Int
     /// The earliest rejection (ties: tenant name); `nil` when no router would be rejected.
     public var firstRejection: Rejection?
+    /// Routers already rejected at `at` (reason `capacity` or `no-valid-license`) over all
+    /// tenants: `plan`'s warnings, not the forecast's failures (SPEC §6).
+    public var rejectedAtStart: Int
 
     /// Totals of `forecasts` (one per tenant) that start at `at`.
     public init(_ forecasts: [TenantForecast], at: Instant) {
@@ -31,17 +35,20 @@ public struct ForecastSummary: Sendable {
         }
         actions = Action.allCases.compactMap { a in counts[a].map { (a, $0) } }
         rejectingTenants = forecasts.filter { $0.firstRejectionAt != nil }.count
+        rejectedAtStart = forecasts.reduce(0) { $0 + $1.startRejected.count }
         firstRejection = forecasts
-            .compactMap { f in f.firstRejectionAt.map { Rejection(tenant: f.tenant, at: $0, routers: f.rejectedCount(at: $0, start: at)) } }
+            .compactMap { f in f.firstRejectionAt.map { Rejection(tenant: f.tenant, at: $0, routers: f.newlyRejected(at: $0).count) } }
             .min { ($0.at, $0.tenant) < ($1.at, $1.tenant) }
     }
 
     /// `3 tenants, 12 events; first rejection: acme-water on 2026-12-15 (8 routers)`, or
-    /// `3 tenants, 12 events; no router would be rejected within 90 days`.
+    /// `3 tenants, 12 events; no router would be rejected within 90 days`, each followed by
+    /// `; 2 routers already rejected at the start` when some are.
     public func line(days: Int) -> String {
         let head = "\(counted(tenants, "tenant")), \(counted(events, "event")); "
-        guard let r = firstRejection else { return head + "no router would be rejected within \(counted(days, "day"))" }
-        return head + "first rejection: \(r.tenant) on \(r.at.dateString) (\(counted(r.routers, "router")))"
+        let already = rejectedAtStart > 0 ? "; \(counted(rejectedAtStart, "router")) already rejected at the start" : ""
+        guard let r = firstRejection else { return head + "no router would be rejected within \(counted(days, "day"))" + already }
+        return head + "first rejection: \(r.tenant) on \(r.at.dateString) (\(counted(r.routers, "router")))" + already
     }
 }
 
@@ -62,11 +69,82 @@ extension TenantForecast {
         start.online.count + startRejected.count
     }
 
-    /// Routers offline after the last event at `instant`; the start's count when no event
-    /// happens then and `instant` is `start` (the forecast's `at`).
-    func rejectedCount(at instant: Instant, start at: Instant) -> Int {
-        if let last = events.last(where: { $0.at == instant }) { return last.rejected.count }
-        return instant == at ? startRejected.count : 0
+    /// Routers offline after the last event at `instant` that were not rejected at the start
+    /// (in admission order); empty when no event happens then.
+    public func newlyRejected(at instant: Instant) -> [String] {
+        guard let last = events.last(where: { $0.at == instant }) else { return [] }
+        let before = Set(startRejected.map(\.serial))
+        return last.rejected.filter { !before.contains($0) }
+    }
+
+    /// The events grouped by instant, in time order (SPEC §8 "Output": one block per tenant
+    /// and instant).
+    public var instants: [ForecastInstant] {
+        var out: [ForecastInstant] = []
+        var i = events.startIndex
+        while i < events.endIndex {
+            var j = i
+            while j < events.endIndex, events[j].at == events[i].at { j += 1 }
+            out.append(ForecastInstant(events: Array(events[i..<j])))
+            i = j
+        }
+        return out
+    }
+}
+
+/// The events of one tenant at one instant, which take effect together (SPEC §6 `forecast`):
+/// the capacity before and after the instant and the routers rejected after its last event.
+public struct ForecastInstant: Sendable, Hashable {
+    /// The instant's events in SPEC §4.1 order; never empty.
+    public var events: [ForecastPoint]
+
+    /// The instant (UTC).
+    public var at: Instant { events[0].at }
+    /// Capacity just before the instant.
+    public var capacityBefore: Int { events[0].capacityBefore }
+    /// Capacity after the instant's last event.
+    public var capacityAfter: Int { events[events.count - 1].capacityAfter }
+    /// Connected routers offline after the instant, in admission order.
+    public var rejected: [String] { events[events.count - 1].rejected }
+    /// Mode after the instant.
+    public var mode: TenantMode { events[events.count - 1].mode }
+
+    /// One line per kind of event: `- expire` / `30 licenses` / `96D9-****-59E5, … and 27 more`;
+    /// reminders as `* notify` / `3 reminders` / `earliest expiry …` (one line per tenant and
+    /// instant); routers connecting as `+ admit`/`! reject` with their serials.
+    public func groups(showCodes: Bool, limit: Int) -> [[String]] {
+        var order: [String] = []
+        var members: [String: [ForecastPoint]] = [:]
+        for e in events {
+            let key = e.action.rawValue + (e.reason.map { "/" + $0.rawValue } ?? "")
+            if members[key] == nil { order.append(key) }
+            members[key, default: []].append(e)
+        }
+        return order.compactMap { key -> [String]? in
+            guard let group = members[key], let first = group.first else { return nil }
+            let action = first.action.signed
+            switch first.action {
+            case .notify:
+                let earliest = group.compactMap(\.expiresAt).min().map { "\(group.count == 1 ? "expiry" : "earliest expiry") \($0)" } ?? ""
+                return [action, counted(group.count, "reminder"), earliest]
+            case .admit, .reject:
+                let serials = group.compactMap(\.serial)
+                let what = first.reason.map { ": \($0.words)" } ?? ""
+                return [action, counted(serials.count, "router") + what, serialList(serials, limit: limit)]
+            default:
+                if group.count == 1 {
+                    let detail = first.expiresAt.map { "expires \($0)" } ?? ""
+                    return [action, first.subject(showCodes: showCodes), detail]
+                }
+                let subjects = group.map { $0.subject(showCodes: showCodes) }
+                return [action, counted(group.count, "license"), serialList(subjects, limit: limit)]
+            }
+        }
+    }
+
+    /// `capacity 30 → 75, no router rejected` / `…, 2 routers rejected: A, B`.
+    public func outcome(limit: Int) -> String {
+        "capacity \(capacityBefore) → \(capacityAfter), " + rejectionText(rejected, limit: limit)
     }
 }
 

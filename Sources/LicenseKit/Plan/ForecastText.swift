@@ -1,9 +1,11 @@
 /// The human forecast (`forecast --format text`, SPEC §6).
 ///
 /// Shape: a header with `at`, the horizon in days and its end; per tenant a start line (mode,
-/// capacity, online, rejected and not-connected routers at `at`) and one aligned line per future
-/// event — instant, signed action, code or serial, capacity before → after, and the connected
-/// routers offline right after it (count and the first few serials); then one summary line
+/// capacity, online, rejected and not-connected routers at `at`) and one block per instant with
+/// events (SPEC §8 "Output"): the instant, capacity before → after the instant and the connected
+/// routers offline after its last event (count and the first few serials), then one aligned line
+/// per kind of event (`- expire  30 licenses  A, B, C … and 27 more`; reminders as one line
+/// `* notify  3 reminders  earliest expiry …`); then one summary line
 /// (``ForecastSummary/line(days:)``). Codes are masked unless `showCodes` (SPEC §3.4). No colour.
 public enum ForecastText {
     /// How many rejected serials an event line lists before `… and N more`.
@@ -23,11 +25,10 @@ public enum ForecastText {
                 lines.append("    no events within \(counted(days, "day"))")
                 continue
             }
-            let rows = f.events.map { e in
-                [e.at.description, e.action.signed, e.subject(showCodes: showCodes),
-                 "capacity \(e.capacityBefore) → \(e.capacityAfter)", e.rejectedText(limit: serialLimit)]
+            for instant in f.instants {
+                lines.append("    \(instant.at)  \(instant.outcome(limit: serialLimit))")
+                lines += TextColumns.align(instant.groups(showCodes: showCodes, limit: serialLimit)).map { "        " + $0 }
             }
-            lines += TextColumns.align(rows).map { "    " + $0 }
         }
         lines.append("")
         lines.append(ForecastSummary(forecasts, at: at).line(days: days))

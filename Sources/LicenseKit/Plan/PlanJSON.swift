@@ -124,7 +124,9 @@ public enum PlanJSON {
         return texts
     }
 
-    /// `{column, file, line, message, severity}`; the place keys are `null` without a place.
+    /// `{column, file, line, message, severity, standing?}`; the place keys are `null` without a
+    /// place; `standing` (`{kind, tenant}`) marks a warning that repeats a standing condition of
+    /// a tenant, so that `show PLANFILE` consolidates it as `plan` did.
     static func write(_ d: Diagnostic, into w: inout PrettyJSONWriter) {
         w.object { w in
             w.key("column"); if let l = d.location { w.int(l.column) } else { w.null() }
@@ -132,6 +134,13 @@ public enum PlanJSON {
             w.key("line"); if let l = d.location { w.int(l.line) } else { w.null() }
             w.key("message"); w.string(d.message)
             w.key("severity"); w.string(d.severity.rawValue)
+            if let standing = d.standing {
+                w.key("standing")
+                w.object { w in
+                    w.key("kind"); w.string(standing.kind.rawValue)
+                    w.key("tenant"); w.string(standing.tenant)
+                }
+            }
         }
     }
 

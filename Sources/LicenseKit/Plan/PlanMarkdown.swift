@@ -1,15 +1,17 @@
 /// The plan as a pull-request comment (`plan --format markdown`, issue 5), GitHub-flavoured
 /// Markdown.
 ///
-/// Shape: a title; a summary table (tenants, changed, events by action, errors, warnings); the
-/// errors and warnings with `file:line`; one collapsible `<details>` per changed tenant with its
+/// Shape, change first (SPEC §6, §8 "Output"): a title; a summary table (tenants, changed,
+/// events by action, errors, warnings); one collapsible `<details>` per changed tenant with its
 /// events table (router admission events grouped into one row per kind, at most 10 serials
 /// listed) and capacity, mode, online and offline before → after; a line for the unchanged
-/// tenants. Codes are masked unless `showCodes` (SPEC §3.4), in diagnostic messages too. `|` and `<` in cells are escaped.
+/// tenants; then the errors and warnings with `file:line` — standing warnings of unchanged
+/// tenants as one line per kind (``HumanDiagnostics``), followed by all of them in a collapsed
+/// section. Codes are masked unless `showCodes` (SPEC §3.4), in diagnostic messages too. `|` and `<` in cells are escaped.
 ///
-/// The text always stays below `limit` characters (GitHub refuses comments over 65,536): when
-/// the whole plan does not fit, tenant sections are dropped from the end (and, with very many
-/// diagnostics, diagnostics too) and a closing line says how many tenants and events were left
+/// The text always stays below `limit` characters (GitHub refuses comments over 65,536): the
+/// diagnostics list is cut first (to at most a third of the limit, `… and N more`); when the
+/// whole plan still does not fit, tenant sections are dropped from the end and a closing line says how many tenants and events were left
 /// out and points to `plan --format json` / `plan --out` for the full plan. Length is measured in
 /// UTF-8 bytes, which is never less than the character count.
 public enum PlanMarkdown {
@@ -20,14 +22,21 @@ public enum PlanMarkdown {
         let unchanged = plan.tenants.count - changed.count
         let tail = unchanged > 0 ? "\n_\(counted(unchanged, "tenant")) unchanged._\n" : ""
 
-        // Diagnostics may take at most half of what the head leaves; tenant sections the rest.
-        let diagnostics = diagnosticsList(plan.diagnostics, showCodes: showCodes, budget: max(0, (limit - head.utf8.count) / 2))
+        // The errors and warnings that stand alone may take at most a third of what the head
+        // leaves; tenant sections come first in the text and take what is left.
+        let human = HumanDiagnostics(plan)
+        let diagnostics = diagnosticsList(human.diagnostics, showCodes: showCodes,
+                                          budget: max(0, (limit - head.utf8.count) / 3))
         let fixed = head.utf8.count + diagnostics.utf8.count + tail.utf8.count
 
         let body = cappedSections(changed, fixed: fixed, limit: limit, render: { section($0, showCodes: showCodes) },
                                   events: { $0.events.count },
                                   note: { omissionNote(tenants: $0, events: $1, limit: limit) })
-        let text = head + diagnostics + body.text + tail
+        var text = head + body.text + tail + diagnostics
+        // All standing warnings of unchanged tenants, collapsed, in whatever room is left.
+        if body.complete, !human.consolidated.isEmpty {
+            text += standingList(human.consolidated, showCodes: showCodes, budget: limit - text.utf8.count)
+        }
         return body.complete ? text : truncated(text, limit: limit)
     }
 
@@ -90,19 +99,33 @@ public enum PlanMarkdown {
         return table.render()
     }
 
-    /// `### Errors and warnings` with one bullet each, errors first; cut to `budget` UTF-8 bytes
-    /// with `… and N more` when needed. Empty without diagnostics.
+    /// `### Errors and warnings` with one bullet each in the given order (errors first); cut to
+    /// `budget` UTF-8 bytes with `… and N more` when needed. Empty without diagnostics.
     static func diagnosticsList(_ diagnostics: [Diagnostic], showCodes: Bool, budget: Int) -> String {
         guard !diagnostics.isEmpty else { return "" }
-        let ordered = diagnostics.filter { $0.severity == .error } + diagnostics.filter { $0.severity == .warning }
-        var out = "\n### Errors and warnings\n\n"
-        let moreReserve = "- … and \(ordered.count) more (see `licensectl plan --format json`)\n".utf8.count
-        for (i, d) in ordered.enumerated() {
+        return "\n### Errors and warnings\n\n" + bullets(diagnostics, showCodes: showCodes, budget: budget - 30)
+    }
+
+    /// The standing warnings of unchanged tenants in a collapsed `<details>`, cut to `budget`
+    /// UTF-8 bytes; empty when not even its frame fits.
+    static func standingList(_ diagnostics: [Diagnostic], showCodes: Bool, budget: Int) -> String {
+        let open = "\n<details><summary>\(counted(diagnostics.count, "standing warning")) of unchanged tenants</summary>\n\n"
+        let close = "\n</details>\n"
+        let room = budget - open.utf8.count - close.utf8.count - 1
+        guard room > 200 else { return "" }
+        return open + bullets(diagnostics, showCodes: showCodes, budget: room) + close
+    }
+
+    /// One bullet per diagnostic, `- **warning** `file:line` message`, within `budget` bytes.
+    static func bullets(_ diagnostics: [Diagnostic], showCodes: Bool, budget: Int) -> String {
+        var out = ""
+        let moreReserve = "- … and \(diagnostics.count) more (see `licensectl plan --format json`)\n".utf8.count
+        for (i, d) in diagnostics.enumerated() {
             var line = "- **\(d.severity.rawValue)**"
             if let location = d.location { line += " `\(location.fileAndLine)`" }
             line += " " + MarkdownTable.escape(showCodes ? d.message : maskingActivationCodes(in: d.message)) + "\n"
             if out.utf8.count + line.utf8.count + moreReserve > budget {
-                out += "- … and \(ordered.count - i) more (see `licensectl plan --format json`)\n"
+                out += "- … and \(diagnostics.count - i) more (see `licensectl plan --format json`)\n"
                 break
             }
             out += line

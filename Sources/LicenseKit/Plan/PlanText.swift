@@ -5,7 +5,8 @@
 /// signed action, code, details — then capacity, mode, online and offline before → after, then
 /// the routers whose admission changes, one aligned line per kind (`! reject  12 routers
 /// capacity: A, B, … and 2 more`; router events all happen at the plan's `at`, SPEC §4); one line for the unchanged tenants; the diagnostics
-/// compiler-style; and a summary line. No colour codes. Codes are masked unless `showCodes`
+/// compiler-style, standing warnings of unchanged tenants consolidated (``HumanDiagnostics``,
+/// SPEC §8 "Output"); and a summary line. No colour codes. Codes are masked unless `showCodes`
 /// (SPEC §3.4), in diagnostic messages too.
 public enum PlanText {
     /// How many serials an admission line lists before `… and N more`.
@@ -26,9 +27,8 @@ public enum PlanText {
             lines.append("")
             lines.append("\(counted(unchanged, "tenant")) unchanged")
         }
-        let diagnostics = plan.diagnostics.filter { $0.severity == .error }
-            + plan.diagnostics.filter { $0.severity == .warning }
-        if includeDiagnostics, !diagnostics.isEmpty {
+        let diagnostics = includeDiagnostics ? HumanDiagnostics(plan).diagnostics : []
+        if !diagnostics.isEmpty {
             lines.append("")
             lines += diagnostics.map { $0.description(showCodes: showCodes) }
         }

@@ -278,6 +278,14 @@ public func maskingActivationCodes(in text: String) -> String {
 }
 
 extension Diagnostic {
+    /// The diagnostic with the activation codes in its message masked (SPEC §8 "Output": masked
+    /// in every format), e.g. for ``githubAnnotation``.
+    public var maskingCodes: Diagnostic {
+        var d = self
+        d.message = maskingActivationCodes(in: message)
+        return d
+    }
+
     /// ``description`` with activation codes masked unless `showCodes` (SPEC §3.4).
     public func description(showCodes: Bool) -> String {
         showCodes ? description : maskingActivationCodes(in: description)

@@ -1,5 +1,6 @@
-/// One future event of a forecast (SPEC §6 `forecast`), with the tenant's capacity around it
-/// and the admission right after it.
+/// One future event of a forecast (SPEC §6 `forecast`), with the tenant's capacity around its
+/// instant and the admission after the instant's last event (all events at one instant take
+/// effect together, SPEC §8 "Output").
 ///
 /// License events carry `code` (and `expiresAt` for `activate`/`renew`, `slot` and `expiresAt`
 /// for `notify`); a router connecting at its future `connectedAt` is an `admit` or `reject`
@@ -20,15 +21,15 @@ public struct ForecastPoint: Sendable, Hashable, Codable {
     public var slot: Instant?
     /// Why a connecting router is rejected (`capacity` or `no-valid-license`).
     public var reason: RejectionReason?
-    /// Capacity (routers) just before this event.
+    /// Capacity (routers) just before this event's instant.
     public var capacityBefore: Int
-    /// Capacity (routers) just after this event.
+    /// Capacity (routers) after the last event of this event's instant.
     public var capacityAfter: Int
-    /// Tenant mode just after this event.
+    /// Tenant mode after the instant.
     public var mode: TenantMode
-    /// Online routers just after this event.
+    /// Online routers after the instant.
     public var online: Int
-    /// Connected routers offline just after this event (reason `capacity` or `no-valid-license`),
+    /// Connected routers offline after the instant (reason `capacity` or `no-valid-license`),
     /// in admission order (connectedAt, then serial).
     public var rejected: [String]
 
@@ -57,10 +58,13 @@ public struct TenantForecast: Sendable, Hashable, Codable {
     /// The plan's result at `at`.
     public var start: TenantAfter
     /// Future events in (`at`, `at` + days], in SPEC §4.1 order (instant, action, code or serial).
+    /// Every event of one instant carries the capacity before that instant and the admission
+    /// after the instant's last event (SPEC §8 "Output": the events of an instant take effect
+    /// together).
     public var events: [ForecastPoint]
-    /// The first instant within the horizon at which some connected router is offline
-    /// (`capacity` or `no-valid-license`); `at` itself when that is already so at the start;
-    /// `nil` when never (SPEC §6 `--fail-on-rejection`).
+    /// The first instant in (`at`, `at` + days] after which some router that was online or not
+    /// connected at `at` is offline with reason `capacity` or `no-valid-license`; `nil` when
+    /// none is. Routers already rejected at `at` never set it (SPEC §6, §8 `--fail-on-rejection`).
     public var firstRejectionAt: Instant?
 
     public init(tenant: String, start: TenantAfter, events: [ForecastPoint], firstRejectionAt: Instant?) {
@@ -77,7 +81,9 @@ public enum Forecaster {
     /// `at + days` days: scheduled activations, expiries, stock expiries, reminders (one `notify`
     /// per slot), Cloud Free renewals (`renew: true`, at max(`at`, E−30d)), invalidations (R2),
     /// and routers connecting at a future `connectedAt`. Today's connected routers are assumed
-    /// to stay connected.
+    /// to stay connected. All events at one instant take effect together before admission is
+    /// judged (SPEC §6): a license expiring at the instant its replacement activates rejects
+    /// nobody.
     ///
     /// - Parameters:
     ///   - days: the horizon in days (SPEC default 90); negative is treated as 0.
@@ -86,6 +92,12 @@ public enum Forecaster {
     public static func forecast(repo: LicenseRepo, states: [String: PriorState], at: Instant, days: Int,
                                 tenants: [String]? = nil) -> [TenantForecast] {
         let plan = Reconciler.plan(repo: repo, states: states, at: at)
+        return forecast(plan: plan, at: at, days: days, tenants: tenants)
+    }
+
+    /// Forecasts the tenants of a plan made at `at` (see
+    /// ``forecast(repo:states:at:days:tenants:)``).
+    public static func forecast(plan: Plan, at: Instant, days: Int, tenants: [String]? = nil) -> [TenantForecast] {
         let wanted = tenants.map(Set.init)
         let horizon = at.addingDays(max(0, days))
         var out: [TenantForecast] = []
@@ -95,13 +107,12 @@ public enum Forecaster {
         return out
     }
 
-    /// Runs one tenant's planned state forward over (`at`, `horizon`].
+    /// Runs one tenant's planned state forward over (`at`, `horizon`], one instant at a time.
     static func forecast(_ plan: TenantPlan, at: Instant, horizon: Instant) -> TenantForecast {
-        let startRejected = plan.after.offline.contains { $0.reason != .notConnected }
         guard let doc = plan.newState, doc.retiredAt == nil else {
-            return TenantForecast(tenant: plan.tenant, start: plan.after, events: [],
-                                  firstRejectionAt: startRejected ? at : nil)
+            return TenantForecast(tenant: plan.tenant, start: plan.after, events: [], firstRejectionAt: nil)
         }
+        let rejectedAtStart = Set(plan.after.offline.filter { $0.reason != .notConnected }.map(\.serial))
         var timeline = LicenseTimeline(licenses: doc.licenses, paidSince: doc.paidSince, forecast: true, start: at)
         var queue: [(serial: String, connectedAt: Instant)] = doc.routers.compactMap { r in
             r.connectedAt.map { (r.serial, $0) }
@@ -110,37 +121,48 @@ public enum Forecaster {
         var connected = queue.firstIndex { $0.connectedAt > at } ?? queue.count
         var capacity = Capacity(timeline.licenses)
         var points: [ForecastPoint] = []
-        var firstRejection: Instant? = startRejected ? at : nil
+        var firstRejection: Instant?
 
-        func rejected(_ capacity: Capacity) -> [String] {
-            queue[min(capacity.capacity, connected)..<connected].map(\.serial)
-        }
         while true {
-            let license = timeline.next().flatMap { $0.at <= horizon ? $0 : nil }
-            let router = connected < queue.count && queue[connected].connectedAt <= horizon ? queue[connected] : nil
-            // License actions all rank before admit/reject, so at a tie the license goes first.
-            let point: ForecastPoint
-            if let l = license, router.map({ l.at <= $0.connectedAt }) ?? true {
-                let event = timeline.apply(l.action, to: l.index, at: l.at)
-                let now = Capacity(timeline.licenses)
-                let off = rejected(now)
-                point = ForecastPoint(at: event.at, action: event.action, code: event.code, expiresAt: event.expiresAt,
-                                      slot: event.slot, capacityBefore: capacity.capacity, capacityAfter: now.capacity,
-                                      mode: now.mode, online: min(now.capacity, connected), rejected: off)
-                capacity = now
-            } else if let r = router {
-                connected += 1
-                let admitted = connected <= capacity.capacity
-                let reason: RejectionReason? = admitted ? nil : (capacity.mode == .disabled ? .noValidLicense : .capacity)
-                point = ForecastPoint(at: r.connectedAt, action: admitted ? .admit : .reject, serial: r.serial,
-                                      reason: reason, capacityBefore: capacity.capacity, capacityAfter: capacity.capacity,
-                                      mode: capacity.mode, online: min(capacity.capacity, connected),
-                                      rejected: rejected(capacity))
-            } else {
-                break
+            let nextLicense = timeline.next().flatMap { $0.at <= horizon ? $0.at : nil }
+            let nextRouter = connected < queue.count && queue[connected].connectedAt <= horizon
+                ? queue[connected].connectedAt : nil
+            guard let instant = [nextLicense, nextRouter].compactMap({ $0 }).min() else { break }
+
+            // Every event of the instant first: license events in SPEC §4.1 order (they rank
+            // before admit/reject), then the routers connecting then.
+            var pending: [ForecastPoint] = []
+            while let l = timeline.next(), l.at == instant {
+                let e = timeline.apply(l.action, to: l.index, at: l.at)
+                pending.append(ForecastPoint(at: e.at, action: e.action, code: e.code, expiresAt: e.expiresAt, slot: e.slot,
+                                             capacityBefore: 0, capacityAfter: 0, mode: .disabled, online: 0, rejected: []))
             }
-            if firstRejection == nil, !point.rejected.isEmpty { firstRejection = point.at }
-            points.append(point)
+            let firstConnecting = connected
+            while connected < queue.count, queue[connected].connectedAt == instant { connected += 1 }
+
+            // Then admission, judged once after the instant's last event.
+            let now = Capacity(timeline.licenses)
+            let online = min(now.capacity, connected)
+            let rejected = queue[online..<connected].map(\.serial)
+            let reason: RejectionReason = now.mode == .disabled ? .noValidLicense : .capacity
+            for k in firstConnecting..<connected {
+                let admitted = k < online
+                pending.append(ForecastPoint(at: instant, action: admitted ? .admit : .reject, serial: queue[k].serial,
+                                             reason: admitted ? nil : reason, capacityBefore: 0, capacityAfter: 0,
+                                             mode: .disabled, online: 0, rejected: []))
+            }
+            for i in pending.indices {
+                pending[i].capacityBefore = capacity.capacity
+                pending[i].capacityAfter = now.capacity
+                pending[i].mode = now.mode
+                pending[i].online = online
+                pending[i].rejected = rejected
+            }
+            if firstRejection == nil, rejected.contains(where: { !rejectedAtStart.contains($0) }) {
+                firstRejection = instant
+            }
+            points += pending
+            capacity = now
         }
         return TenantForecast(tenant: plan.tenant, start: plan.after, events: points, firstRejectionAt: firstRejection)
     }

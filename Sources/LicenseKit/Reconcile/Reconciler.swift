@@ -649,13 +649,14 @@ struct TenantPlanner {
             let why = capacity.mode == .disabled ? "no valid license: device management is disabled" : "capacity \(capacity.capacity)"
             diagnostics.append(.warning(
                 "tenant '\(name)': \(admission.rejected.count) of \(admission.connected) connected routers rejected (\(why))",
-                at: manifest.source))
+                at: manifest.source, standing: .rejectedRouters, tenant: name))
         }
         // Routers connected after `at`.
         for r in manifest.routers {
             if let c = r.connectedAt, c > at {
                 diagnostics.append(.warning(
-                    "router \(r.serial) has connectedAt \(c), after \(at); it counts as not connected", at: r.source, keeping: [r.serial]))
+                    "router \(r.serial) has connectedAt \(c), after \(at); it counts as not connected", at: r.source,
+                    standing: .routersConnectingLater, tenant: name, keeping: [r.serial]))
             }
         }
         for l in timeline.licenses where l.archivedAt == nil {
@@ -665,20 +666,20 @@ struct TenantPlanner {
                LicenseTimeline.renewalWindowStart(expiresAt: e) <= at, at < e {
                 diagnostics.append(.warning(
                     "Cloud Free \(l.code.masked) expires at \(e) (in \(Self.days(from: at, to: e)) days) and has renew: false; set renew: true to keep limited mode",
-                    at: d.source))
+                    at: d.source, standing: .cloudFreeNearExpiry, tenant: name))
             }
             // Codes still available near stock expiry.
             if l.status == .available, l.stockExpiresAt.addingDays(-90) <= at, at < l.stockExpiresAt {
                 diagnostics.append(.warning(
                     "\(l.code.masked) is still available and its stock expires at \(l.stockExpiresAt) (in \(Self.days(from: at, to: l.stockExpiresAt)) days); activate it before then",
-                    at: d.source))
+                    at: d.source, standing: .stockExpiring, tenant: name))
             }
         }
         // Reminders due without contacts.
         if notifications > 0, manifest.contacts.isEmpty {
             diagnostics.append(.warning(
                 "tenant '\(name)' has \(notifications) reminder\(notifications == 1 ? "" : "s") due but no contacts; add spec.contacts",
-                at: manifest.source))
+                at: manifest.source, standing: .remindersWithoutContacts, tenant: name))
         }
     }
 

@@ -9,7 +9,8 @@ enum ForecastFixtures {
 
     static let at = t("2026-11-29")
 
-    /// 3 × Cloud Basic 1, 3 routers connected; two licenses expire at the same instant, a router
+    /// 3 × Cloud Basic 1, 3 routers connected; two licenses expire at the same instant (both
+    /// events carry the capacity before and the admission after the instant, SPEC §8), a router
     /// connects later, a reminder before.
     static var shrinking: TenantForecast {
         TenantForecast(
@@ -21,7 +22,7 @@ enum ForecastFixtures {
                               expiresAt: t("2026-12-15"), slot: t("2026-12-06"),
                               capacityBefore: 3, capacityAfter: 3, mode: .full, online: 3, rejected: []),
                 ForecastPoint(at: t("2026-12-15"), action: .expire, code: code("AAAA-1111-0001"),
-                              capacityBefore: 3, capacityAfter: 2, mode: .full, online: 2, rejected: ["R3"]),
+                              capacityBefore: 3, capacityAfter: 1, mode: .full, online: 1, rejected: ["R2", "R3"]),
                 ForecastPoint(at: t("2026-12-15"), action: .expire, code: code("AAAA-1111-0002"),
                               capacityBefore: 2, capacityAfter: 1, mode: .full, online: 1, rejected: ["R2", "R3"]),
                 ForecastPoint(at: t("2027-01-10"), action: .reject, serial: "R9", reason: .capacity,
@@ -63,7 +64,7 @@ enum ForecastFixtures {
             == [ChartMarker(at: F.t("2026-12-15"), label: "expire AAAA-1111-0001")])
     }
 
-    @Test func textListsEachEventWithCapacityAndRejectedRouters() {
+    @Test func textShowsOneBlockPerInstantWithCapacityBeforeAndAfterIt() {
         let text = ForecastText.render([F.calm, F.shrinking], at: F.at, days: 90, showCodes: false)
         #expect(text == """
             licensectl forecast at 2026-11-29T00:00:00Z, 90 days (until 2027-02-27T00:00:00Z)
@@ -72,10 +73,12 @@ enum ForecastFixtures {
                 no events within 90 days
 
             shrinking: full, capacity 3, 3 online, 0 rejected, 1 not connected
-                2026-12-06T00:00:00Z  * notify  AAAA-****-0001  capacity 3 → 3  no router rejected
-                2026-12-15T00:00:00Z  - expire  AAAA-****-0001  capacity 3 → 2  1 router rejected: R3
-                2026-12-15T00:00:00Z  - expire  AAAA-****-0002  capacity 2 → 1  2 routers rejected: R2, R3
-                2027-01-10T00:00:00Z  ! reject  R9              capacity 1 → 1  3 routers rejected: R2, R3, R9
+                2026-12-06T00:00:00Z  capacity 3 → 3, no router rejected
+                    * notify  1 reminder  expiry 2026-12-15T00:00:00Z
+                2026-12-15T00:00:00Z  capacity 3 → 1, 2 routers rejected: R2, R3
+                    - expire  2 licenses  AAAA-****-0001, AAAA-****-0002
+                2027-01-10T00:00:00Z  capacity 1 → 1, 3 routers rejected: R2, R3, R9
+                    ! reject  1 router: capacity  R9
 
             2 tenants, 4 events; first rejection: shrinking on 2026-12-15 (2 routers)
 
@@ -88,14 +91,18 @@ enum ForecastFixtures {
     }
 
     @Test func summaryTakesTheEarliestRejectionAndBreaksTiesByTenantName() {
+        // zeta: Z1 already rejected at the start, Z2 rejected when a license expires on 12-01.
         var early = F.calm
         early.tenant = "zeta"
+        early.start.online = ["Z2"]
         early.start.offline = [OfflineRouter(serial: "Z1", reason: .capacity)]
-        early.firstRejectionAt = F.at
+        early.events = [ForecastPoint(at: F.t("2026-12-01"), action: .expire, code: F.code("AAAA-1111-0009"),
+                                      capacityBefore: 1, capacityAfter: 0, mode: .disabled, online: 0, rejected: ["Z2", "Z1"])]
+        early.firstRejectionAt = F.t("2026-12-01")
         var tie = early
         tie.tenant = "alpha"
         let summary = ForecastSummary([early, F.shrinking, tie], at: F.at)
-        #expect(summary.firstRejection == ForecastSummary.Rejection(tenant: "alpha", at: F.at, routers: 1))
+        #expect(summary.firstRejection == ForecastSummary.Rejection(tenant: "alpha", at: F.t("2026-12-01"), routers: 1))
         #expect(summary.rejectingTenants == 3)
     }
 
@@ -122,7 +129,7 @@ enum ForecastFixtures {
         let second = md.range(of: "<code>! aardvark</code>")
         #expect(first != nil && second != nil && first?.lowerBound ?? md.endIndex < second?.lowerBound ?? md.startIndex)
         #expect(!md.contains("AAAA-1111"))
-        #expect(md.contains("| 2026-12-15T00:00:00Z | `- expire` | `AAAA-****-0002` | 2 → 1 | 2 routers rejected: R2, R3 |"))
+        #expect(md.contains("| 2026-12-15T00:00:00Z | `- expire 2 licenses AAAA-****-0001, AAAA-****-0002` | 3 → 1 | 2 routers rejected: R2, R3 |"))
         #expect(md.hasSuffix("\n_1 tenant without events or rejections._\n"))
     }
 

@@ -127,6 +127,8 @@ import Testing
         ])
         defer { repo.remove() }
         #expect(repo.load().diagnostics.map(\.description) == [
+            "tenants/a.yaml:7:7: error: code 0000-****-0001 is also declared by tenant 'beta' at tenants/b.yaml:7:7; a code belongs to exactly one tenant",
+            "tenants/a.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'beta' at tenants/b.yaml:7:7; a code belongs to exactly one tenant",
             "tenants/b.yaml:7:7: error: code 0000-****-0001 is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a code belongs to exactly one tenant",
             "tenants/b.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a code belongs to exactly one tenant",
         ])
@@ -153,6 +155,7 @@ import Testing
         let loaded = repo.load()
         #expect(loaded.diagnostics.map(\.description) == [
             "fixtures/devices.csv:2:1: warning: router serial 'R1' is also listed at tenants/a.yaml:7:7; merged",
+            "fixtures/devices.csv:4:1: error: router serial 'R3' is also declared by tenant 'beta' at tenants/b.yaml:7:7; a router belongs to exactly one tenant",
             "tenants/b.yaml:7:7: error: router serial 'R3' is also declared by tenant 'alpha' at fixtures/devices.csv:4:1; a router belongs to exactly one tenant",
         ])
         #expect(loaded.tenants.first?.routers.map(\.serial) == ["R1", "R2", "R3"])

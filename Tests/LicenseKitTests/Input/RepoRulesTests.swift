@@ -64,8 +64,24 @@ import Testing
         ])
         defer { repo.remove() }
         let loaded = repo.load()
+        // SPEC §8: one error per place, each naming the other.
         #expect(loaded.diagnostics.map(\.description) == [
+            "tenants/a.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'beta' at tenants/b.yaml:7:7; a code belongs to exactly one tenant",
             "tenants/b.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a code belongs to exactly one tenant",
+        ])
+    }
+
+    @Test func codeInThreeTenantsIsAnErrorAtEachPlaceNamingBothOthers() throws {
+        let repo = try TestRepo([
+            "tenants/a.yaml": tenantYAML("alpha", spec: license),
+            "tenants/b.yaml": tenantYAML("beta", spec: license),
+            "tenants/c.yaml": tenantYAML("gamma", spec: license),
+        ])
+        defer { repo.remove() }
+        #expect(repo.load().diagnostics.map(\.description) == [
+            "tenants/a.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'beta' at tenants/b.yaml:7:7 and by tenant 'gamma' at tenants/c.yaml:7:7; a code belongs to exactly one tenant",
+            "tenants/b.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'alpha' at tenants/a.yaml:7:7 and by tenant 'gamma' at tenants/c.yaml:7:7; a code belongs to exactly one tenant",
+            "tenants/c.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'alpha' at tenants/a.yaml:7:7 and by tenant 'beta' at tenants/b.yaml:7:7; a code belongs to exactly one tenant",
         ])
     }
 
@@ -76,6 +92,7 @@ import Testing
         ])
         defer { repo.remove() }
         #expect(repo.load().diagnostics.map(\.description) == [
+            "tenants/a.yaml:7:7: error: router serial 'R1' is also declared by tenant 'beta' at tenants/b.yaml:8:7; a router belongs to exactly one tenant",
             "tenants/b.yaml:8:7: error: router serial 'R1' is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a router belongs to exactly one tenant",
         ])
     }
@@ -90,6 +107,9 @@ import Testing
         ])
         defer { repo.remove() }
         #expect(repo.load().diagnostics.map(\.description) == [
+            "tenants/a.yaml:7:7: error: router serial 'SHAREDPREFIX0000-A' is also declared by tenant 'gamma' at tenants/c.yaml:7:7; a router belongs to exactly one tenant",
+            "tenants/a.yaml:8:7: error: router serial 'R1' is also declared by tenant 'beta' at tenants/b.yaml:8:7; a router belongs to exactly one tenant",
+            "tenants/b.yaml:7:7: error: router serial 'SHAREDPREFIX0000-B' is also declared by tenant 'gamma' at tenants/c.yaml:8:7; a router belongs to exactly one tenant",
             "tenants/b.yaml:8:7: error: router serial 'R1' is also declared by tenant 'alpha' at tenants/a.yaml:8:7; a router belongs to exactly one tenant",
             "tenants/c.yaml:7:7: error: router serial 'SHAREDPREFIX0000-A' is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a router belongs to exactly one tenant",
             "tenants/c.yaml:8:7: error: router serial 'SHAREDPREFIX0000-B' is also declared by tenant 'beta' at tenants/b.yaml:7:7; a router belongs to exactly one tenant",
@@ -136,7 +156,8 @@ import Testing
         defer { repo.remove() }
         let loaded = repo.load()
         #expect(loaded.diagnostics.map(\.description) == [
-            "tenants/sub/b.yml:4:9: error: tenant name 'acme' is already used at tenants/a.yaml:4:9; tenant names must be unique",
+            "tenants/a.yaml:4:9: error: tenant name 'acme' is also used at tenants/sub/b.yml:4:9; tenant names must be unique",
+            "tenants/sub/b.yml:4:9: error: tenant name 'acme' is also used at tenants/a.yaml:4:9; tenant names must be unique",
         ])
         #expect(loaded.tenants.count == 1)
     }

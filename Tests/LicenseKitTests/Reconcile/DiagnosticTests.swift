@@ -144,7 +144,8 @@ import Testing
         ])
         #expect(tenant?.events.filter { $0.action == .reject }.count == 275)
         #expect(Fx.warnings(plan) == [
-            .warning("tenant 'acme': 275 of 300 connected routers rejected (capacity 25)", at: Fx.loc(4, column: 9)),
+            .warning("tenant 'acme': 275 of 300 connected routers rejected (capacity 25)", at: Fx.loc(4, column: 9),
+                     standing: .rejectedRouters, tenant: "acme"),
             .warning("activating 0000-****-0002 invalidates Cloud Free 0000-****-0001: capacity 1000 → 25, 275 routers rejected",
                      at: Fx.loc(12, column: 17)),
         ])
@@ -161,7 +162,8 @@ import Testing
 
     @Test func warning_rejectedRoutersCountPerTenant() {
         let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)], routers: Fx.routers(3))), at: "2026-03-01").plan
-        #expect(Fx.warnings(plan) == [.warning("tenant 'acme': 2 of 3 connected routers rejected (capacity 1)", at: Fx.loc(4, column: 9))])
+        #expect(Fx.warnings(plan) == [.warning("tenant 'acme': 2 of 3 connected routers rejected (capacity 1)", at: Fx.loc(4, column: 9),
+                                               standing: .rejectedRouters, tenant: "acme")])
     }
 
     @Test(arguments: [("2026-12-02", true), ("2026-12-01T23:59:59Z", false)])
@@ -171,7 +173,7 @@ import Testing
         let plan = Fx.apply(repo, first.states, at: at).plan
         let expected: [Diagnostic] = warns ? [.warning(
             "Cloud Free 0000-****-0001 expires at 2027-01-01T00:00:00Z (in 30 days) and has renew: false; set renew: true to keep limited mode",
-            at: Fx.loc(11))] : []
+            at: Fx.loc(11), standing: .cloudFreeNearExpiry, tenant: "acme")] : []
         #expect(Fx.warnings(plan) == expected)
     }
 
@@ -180,14 +182,15 @@ import Testing
         let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, issued: "2026-01-01")])), at: at).plan
         let expected: [Diagnostic] = warns ? [.warning(
             "0000-****-0001 is still available and its stock expires at 2028-01-01T00:00:00Z (in 90 days); activate it before then",
-            at: Fx.loc(11))] : []
+            at: Fx.loc(11), standing: .stockExpiring, tenant: "acme")] : []
         #expect(Fx.warnings(plan) == expected)
     }
 
     @Test func warning_routerConnectedAfterAt() {
         let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)], routers: [Fx.router(1, "2026-05-01")])), at: "2026-03-01").plan
         #expect(Fx.warnings(plan) == [.warning(
-            "router R001 has connectedAt 2026-05-01T00:00:00Z, after 2026-03-01T00:00:00Z; it counts as not connected", at: Fx.loc(201))])
+            "router R001 has connectedAt 2026-05-01T00:00:00Z, after 2026-03-01T00:00:00Z; it counts as not connected", at: Fx.loc(201),
+            standing: .routersConnectingLater, tenant: "acme")])
         #expect(Fx.tenantPlan(plan)?.after.offline == [OfflineRouter(serial: "R001", reason: .notConnected)])
     }
 
@@ -202,7 +205,8 @@ import Testing
         let repo = Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)], contacts: []))
         let first = Fx.apply(repo, at: "2026-01-01")
         let plan = Fx.apply(repo, first.states, at: "2026-12-10").plan
-        #expect(Fx.warnings(plan) == [.warning("tenant 'acme' has 1 reminder due but no contacts; add spec.contacts", at: Fx.loc(4, column: 9))])
+        #expect(Fx.warnings(plan) == [.warning("tenant 'acme' has 1 reminder due but no contacts; add spec.contacts", at: Fx.loc(4, column: 9),
+                                               standing: .remindersWithoutContacts, tenant: "acme")])
         #expect(Fx.license(plan, 1)?.remindersSent == [Fx.t("2026-12-02"), Fx.t("2026-12-09")])
     }
 }
