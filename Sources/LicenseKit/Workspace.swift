@@ -42,7 +42,18 @@ public struct Workspace: Sendable {
     /// Reads the manifests and the CSV files they import, and state through `readState` (an
     /// apply reads it through its lease, under the lock).
     public func loadInputs(readingState readState: () throws(StateStoreError) -> LoadedState) -> Inputs {
-        var repo = LicenseRepoLoader.load(root: root, tenantsDirectory: tenantsDirectory)
+        inputs(repo: loadRepo(), readingState: readState)
+    }
+
+    /// Reads the manifests and the CSV files they import.
+    public func loadRepo() -> LicenseRepo {
+        LicenseRepoLoader.load(root: root, tenantsDirectory: tenantsDirectory)
+    }
+
+    /// The inputs of a plan from manifests already read (``loadRepo()``) and state read through
+    /// `readState`: an apply reads the manifests once and state again under the lock.
+    public func inputs(repo: LicenseRepo, readingState readState: () throws(StateStoreError) -> LoadedState) -> Inputs {
+        var repo = repo
         let state: LoadedState
         do {
             state = try readState()

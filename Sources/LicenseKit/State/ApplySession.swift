@@ -103,14 +103,20 @@ public struct ApplySession: Sendable {
         if workspace.backend.locksBeforePlanning {
             let lease = try takeLock(tenants: nil, callbacks)
             defer { lease.release() }
-            guard let decision = try decide(at: options.at, lease: lease, quiet: false, callbacks) else { return .noChanges }
+            let repo = workspace.loadRepo()
+            guard let decision = try decide(at: options.at, repo: repo, lease: lease, quiet: false, callbacks) else {
+                return .noChanges
+            }
             return .applied(try commit(decision.plan, lease: lease, callbacks))
         }
-        guard let first = try decide(at: options.at, lease: nil, quiet: false, callbacks) else { return .noChanges }
+        // The manifests are read once; state is read again under the lock, where it may have
+        // changed (another apply), while the manifests are this run's own files.
+        let repo = workspace.loadRepo()
+        guard let first = try decide(at: options.at, repo: repo, lease: nil, quiet: false, callbacks) else { return .noChanges }
         let lease = try takeLock(tenants: first.plan.tenants.map(\.tenant), callbacks)
         defer { lease.release() }
         let stale = ApplyFailure([.error("stale plan: state changed between your confirmation and taking the lock; what you confirmed would not be written. Run apply again.")])
-        guard let underLock = try decide(at: first.plan.at, lease: lease, quiet: true, callbacks) else {
+        guard let underLock = try decide(at: first.plan.at, repo: repo, lease: lease, quiet: true, callbacks) else {
             // Another apply wrote it meanwhile: the plan made under the lock has no changes.
             if first.confirmed { throw stale }
             callbacks.report(.replannedWithoutChanges)
@@ -153,17 +159,20 @@ public struct ApplySession: Sendable {
             || a.tenants.map(\.newState) != b.tenants.map(\.newState)
     }
 
-    /// Reads the inputs, through the lease when one is held.
-    private func loadInputs(_ lease: (any StateLease)?) -> Workspace.Inputs {
-        guard let lease else { return workspace.loadInputs() }
-        return workspace.loadInputs { () throws(StateStoreError) in try lease.load() }
+    /// The inputs over the manifests read, with state read now: through the lease when one is
+    /// held.
+    private func loadInputs(_ repo: LicenseRepo, _ lease: (any StateLease)?) -> Workspace.Inputs {
+        let backend = workspace.backend
+        guard let lease else { return workspace.inputs(repo: repo) { () throws(StateStoreError) in try backend.load() } }
+        return workspace.inputs(repo: repo) { () throws(StateStoreError) in try lease.load() }
     }
 
     /// Plans (or reads and checks the plan file), reports, asks; `nil` when there is nothing to
     /// write. `quiet`: the second look under the lock, which reports only errors.
-    private func decide(at: Instant?, lease: (any StateLease)?, quiet: Bool, _ callbacks: Callbacks) throws(ApplyFailure) -> Decision? {
+    private func decide(at: Instant?, repo: LicenseRepo, lease: (any StateLease)?, quiet: Bool,
+                        _ callbacks: Callbacks) throws(ApplyFailure) -> Decision? {
         if let planFile = options.planFile {
-            let plan = try savedPlan(planFile, lease: lease, quiet: quiet, callbacks)
+            let plan = try savedPlan(planFile, repo: repo, lease: lease, quiet: quiet, callbacks)
             guard plan.hasChanges else {
                 if !quiet { callbacks.report(.noChanges) }
                 return nil
@@ -172,7 +181,7 @@ public struct ApplySession: Sendable {
         }
         let now = at ?? callbacks.now()
         if !quiet { warnIfFuture(now, callbacks) }
-        let inputs = loadInputs(lease)
+        let inputs = loadInputs(repo, lease)
         let unknown = options.selection.unknownNames(known: workspace.knownTenants(inputs))
         if unknown.errorCount > 0 { throw ApplyFailure(unknown) }
         if !unknown.isEmpty { callbacks.report(.diagnostics(unknown)) }
@@ -207,7 +216,8 @@ public struct ApplySession: Sendable {
 
     /// Reads the plan file, re-plans at its `at` over its selection and refuses it when stale
     /// (SPEC §6, §5.2).
-    private func savedPlan(_ file: PlanFile, lease: (any StateLease)?, quiet: Bool, _ callbacks: Callbacks) throws(ApplyFailure) -> Plan {
+    private func savedPlan(_ file: PlanFile, repo: LicenseRepo, lease: (any StateLease)?, quiet: Bool,
+                           _ callbacks: Callbacks) throws(ApplyFailure) -> Plan {
         // A FIFO or device must not block or feed the run: only a regular file is a plan file.
         guard let data = OutputFile.readRegularFile(file.path) else {
             throw ApplyFailure([.error("cannot read plan file '\(file.shown)'")])
@@ -219,7 +229,7 @@ public struct ApplySession: Sendable {
             throw ApplyFailure([.error("\(file.shown): \(error.message)")])
         }
         if !quiet { warnIfFuture(saved.at, callbacks) }
-        let inputs = loadInputs(lease)
+        let inputs = loadInputs(repo, lease)
         let fresh = workspace.plan(inputs: inputs, at: saved.at, selection: saved.selection ?? TenantSelection())
         try refuseErrors(fresh)
         if !quiet { callbacks.report(.diagnostics(HumanDiagnostics(fresh).diagnostics)) }
