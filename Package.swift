@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 /// The static libraries of the Swift runtime and Foundation (Swift 6.3 on Linux), linked as one
@@ -20,10 +20,20 @@ let package = Package(
         .executable(name: "licensectl-bench", targets: ["licensectl-bench"]),
         .library(name: "LicenseKit", targets: ["LicenseKit"]),
     ],
+    // The PostgreSQL state backend (SPEC §5.1) pulls in SwiftNIO and its TLS stack: a cold
+    // debug build several times longer. It is a trait, off by default, so that a newcomer's
+    // first `swift run licensectl plan` stays quick; tests and release builds pass
+    // `--traits PostgreSQL`.
+    traits: [
+        .trait(name: "PostgreSQL", description: "The PostgreSQL state backend (postgres:// --state), over postgres-nio."),
+        .default(enabledTraits: []),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,10 +49,20 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The PostgreSQL state backend; empty unless the `PostgreSQL` trait is enabled.
+        .target(
+            name: "LicenseKitPostgres",
+            dependencies: [
+                "LicenseKit",
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["PostgreSQL"])),
+            ]
+        ),
         .executableTarget(
             name: "licensectl",
             dependencies: [
                 "LicenseKit",
+                "LicenseKitPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Release builds on Linux carry the Swift runtime and Foundation inside the binary:
@@ -78,6 +98,12 @@ let package = Package(
             name: "LicenseKitTests",
             dependencies: ["LicenseKit", "TestSupport", "GoldenFiles"],
             exclude: ["Plan/Golden", "Output/Golden"]
+        ),
+        // Throwaway PostgreSQL clusters (initdb + pg_ctl on a Unix socket) for tests.
+        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
+        .testTarget(
+            name: "LicenseKitPostgresTests",
+            dependencies: ["LicenseKit", "LicenseKitPostgres", "PostgresTestSupport"]
         ),
         .testTarget(
             name: "licensectlTests", dependencies: ["LicenseKit", "TestSupport", "GoldenFiles"],

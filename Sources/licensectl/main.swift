@@ -7,7 +7,8 @@ struct Licensectl: ParsableCommand {
         commandName: "licensectl",
         abstract: "Manage icom Router Management Cloud licenses the GitOps way.",
         version: BuildInfo.description,
-        subcommands: [PlanCommand.self, ApplyCommand.self, StatusCommand.self, ShowCommand.self, ForecastCommand.self, NotifyCommand.self, Validate.self, InitCommand.self, Schema.self]
+        subcommands: [PlanCommand.self, ApplyCommand.self, StatusCommand.self, ShowCommand.self, ForecastCommand.self, NotifyCommand.self, Validate.self, InitCommand.self, Schema.self,
+                      StateCommand.self]
     )
 }
 

@@ -1,0 +1,131 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// All recorded state of one license repo, independent of the backend: what
+/// `licensectl state migrate` copies (SPEC §5.1).
+public struct StateSnapshot: Sendable, Hashable {
+    /// Every tenant document, sorted by tenant name.
+    public var documents: [TenantState]
+    /// The journal, oldest first: one compact JSON object per applied event (see
+    /// ``StateStore`` "Journal lines"), without newlines.
+    public var journal: [String]
+
+    public init(documents: [TenantState], journal: [String]) {
+        self.documents = documents.sorted { $0.tenant < $1.tenant }
+        self.journal = journal
+    }
+
+    /// Whether there is nothing recorded.
+    public var isEmpty: Bool { documents.isEmpty && journal.isEmpty }
+
+    /// The fields a backend indexes journal lines by: `tenant`, `action`, `at` and `apply` (the
+    /// apply's `at`), each a string in every line licensectl writes (SPEC §8 "State").
+    public struct JournalFields: Sendable, Hashable {
+        public var tenant: String
+        public var action: String
+        public var at: Instant
+        public var apply: Instant
+    }
+
+    /// Parses one journal line.
+    ///
+    /// - Throws: ``StateStoreError`` at `place:lineNumber` when the line is not a JSON object
+    ///   with string `tenant` and `action` and instants `at` and `apply`.
+    public static func fields(ofJournalLine line: String, place: String, lineNumber: Int) throws(StateStoreError) -> JournalFields {
+        let location = SourceLocation(file: place, line: lineNumber)
+        guard let node = try? JSONParser.parse(Array(line.utf8)),
+              case .string(let tenant)? = node.member("tenant")?.kind,
+              case .string(let action)? = node.member("action")?.kind,
+              case .string(let atText)? = node.member("at")?.kind, let at = try? Instant.parse(atText),
+              case .string(let applyText)? = node.member("apply")?.kind, let apply = try? Instant.parse(applyText)
+        else {
+            throw StateStoreError([.error(
+                "journal line is not an applied event (expected a JSON object with tenant, action, at and apply); the state was not copied",
+                at: location)])
+        }
+        return JournalFields(tenant: tenant, action: action, at: at, apply: apply)
+    }
+}
+
+extension StateStore {
+    /// Journal lines of a plan's `changed` tenants' events, the same lines every state backend
+    /// records (SPEC §5, §5.1; see the type's "Journal lines").
+    public static func journalLines(of plan: Plan) -> [String] {
+        let changed = Set(plan.tenants.filter(\.changed).map(\.tenant))
+        return StateStore(root: ".", crashAfter: nil).journalLines(plan, tenants: changed)
+    }
+
+    /// Reads everything recorded in this state directory, for `state migrate` (SPEC §5.1).
+    ///
+    /// - Throws: ``StateStoreError``: an interrupted apply is pending (run `apply` first); a
+    ///   state file cannot be read (as ``loadAll()``); the journal cannot be read or a line
+    ///   is torn or not an event.
+    public func snapshot() throws(StateStoreError) -> StateSnapshot {
+        if let pending = pendingApply {
+            throw StateStoreError("an interrupted apply is pending in \(pending); run licensectl apply to complete it before copying the state")
+        }
+        let documents = try loadAll().values.map(\.document)
+        let shown = display(StateStore.journalName)
+        var journal = [String]()
+        let fd = open((statePath as NSString).appendingPathComponent(StateStore.journalName), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        if fd >= 0 {
+            defer { _ = close(fd) }
+            guard let bytes = FileSystem.readAll(fd) else { throw StateStoreError("cannot read \(shown) (\(FileSystem.errnoText()))", file: shown) }
+            let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+            for (index, raw) in lines.enumerated() {
+                if index == lines.count - 1, raw.isEmpty { break }
+                guard let line = String(validating: raw, as: UTF8.self) else {
+                    throw StateStoreError([.error("journal line is not UTF-8; the state was not copied", at: SourceLocation(file: shown, line: index + 1))])
+                }
+                _ = try StateSnapshot.fields(ofJournalLine: line, place: shown, lineNumber: index + 1)
+                journal.append(line)
+            }
+        } else if errno != ENOENT {
+            throw StateStoreError("cannot read \(shown) (\(FileSystem.errnoText()))", file: shown)
+        }
+        return StateSnapshot(documents: documents, journal: journal)
+    }
+
+    /// Writes a snapshot into this state directory, which must hold no state yet (no tenant
+    /// file, empty or no journal), under its lock and with the crash protocol of an apply:
+    /// after a crash the next `apply` completes the copy. Documents are written as
+    /// ``TenantState/canonicalJSON()``, so a round trip is byte-identical (SPEC §5.1).
+    ///
+    /// - Parameters:
+    ///   - snapshot: what to write.
+    ///   - lock: the held lock of this state directory.
+    /// - Throws: ``StateStoreError``: the directory already holds state; a tenant name that
+    ///   cannot be a file name; I/O errors.
+    public func restore(_ snapshot: StateSnapshot, lock: StateLock) throws(StateStoreError) {
+        guard lock.isHeld else { throw StateStoreError("internal error: the state lock is not held") }
+        _ = try recoverIfNeeded(lock: lock)
+        let existing = try self.snapshot()
+        guard existing.isEmpty else {
+            throw StateStoreError("\(directory) already holds state (\(existing.documents.count) tenant file(s), \(existing.journal.count) journal line(s)); migrate only into an empty destination")
+        }
+        var files = [IntentFile]()
+        for document in snapshot.documents {
+            guard StateStore.isSafeFileName(document.tenant) else {
+                throw StateStoreError("tenant name '\(document.tenant)' cannot be a state file name")
+            }
+            files.append(IntentFile(path: "tenants/\(document.tenant).json", content: document.canonicalJSON()))
+        }
+        guard !files.isEmpty || !snapshot.journal.isEmpty else { return }
+        guard let stateFD = try FileSystem.openDirectory(statePath, display: directory, create: true) else {
+            throw StateStoreError("cannot create \(directory)")
+        }
+        defer { _ = close(stateFD) }
+        guard let tenantsFD = try FileSystem.openSubdirectory(stateFD, "tenants", display: display("tenants"), create: true) else {
+            throw StateStoreError("cannot create \(display("tenants"))")
+        }
+        defer { _ = close(tenantsFD) }
+        let intent = Intent(apply: "migrate", files: files, journal: snapshot.journal, journalOffset: 0)
+        try FileSystem.replace(stateFD, StateStore.pendingName, with: Array(intent.text.utf8), display: display(StateStore.pendingName))
+        _ = fsync(stateFD)
+        try replay(intent, stateFD: stateFD, tenantsFD: tenantsFD)
+    }
+}

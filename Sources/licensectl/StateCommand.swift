@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import LicenseKit
+#if PostgreSQL
+import LicenseKitPostgres
+#endif
+
+/// `licensectl state`: commands on recorded state itself (SPEC §5.1).
+struct StateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "state",
+        abstract: "Work with recorded state.",
+        subcommands: [StateMigrateCommand.self]
+    )
+}
+
+/// `licensectl state migrate --from SRC --to DST`: copy a state directory into PostgreSQL or
+/// back (SPEC §5.1).
+struct StateMigrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Copy state between a state directory and PostgreSQL (byte-identical documents, journal in order).",
+        discussion: "The destination must hold no state for the owner. A postgres:// URL takes its password from the URL or PGPASSWORD; it is never printed."
+    )
+
+    @Option(name: .customShort("C"), help: ArgumentHelp("The license repo's root directory.", valueName: "DIR"))
+    var directory: String = "."
+
+    @Option(help: ArgumentHelp("The state to copy: a state directory (relative to -C) or a postgres:// URL.", valueName: "SRC"))
+    var from: String
+
+    @Option(help: ArgumentHelp("Where to copy it: a state directory (relative to -C) or a postgres:// URL.", valueName: "DST"))
+    var to: String
+
+    @Option(help: ArgumentHelp("Wait up to this many seconds for a state directory's lock (default: fail at once).",
+                               valueName: "SECONDS"))
+    var lockTimeout: Double = 0
+
+    func validate() throws {
+        guard lockTimeout.isFinite, (0...86_400).contains(lockTimeout) else {
+            throw ValidationError("--lock-timeout: expected a number of seconds from 0 to 86400, found \(lockTimeout)")
+        }
+    }
+
+    func run() throws {
+        #if PostgreSQL
+        let environment = ProcessInfo.processInfo.environment
+        let (directory, from, to, lockTimeout) = (directory, from, to, lockTimeout)
+        let holder = LockHolder.current(start: Instant.now())
+        do {
+            let source = try StateLocation.parse(from, root: directory, environment: environment)
+            let destination = try StateLocation.parse(to, root: directory, environment: environment)
+            let copied = try AsyncBridge.wait { () async throws(StateStoreError) in
+                try await StateMigration.migrate(from: source, to: destination, holder: holder, lockTimeout: lockTimeout)
+            }
+            Console.out("Migrated \(copied.documents.count) tenant(s) and \(copied.journal.count) journal line(s) from \(source) to \(destination).\n")
+        } catch {
+            try Console.failOnErrors(error.diagnostics)
+        }
+        #else
+        try Console.fail("state migrate needs the PostgreSQL state backend, which this licensectl was built without; build it with: swift build --traits PostgreSQL")
+        #endif
+    }
+}
