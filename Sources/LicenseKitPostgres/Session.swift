@@ -196,7 +196,7 @@ struct Session: Sendable {
                     return .failure(.error("stored document names tenant '\(document.tenant)', not '\(row.0)'; the state was not changed",
                                            at: SourceLocation(file: place, line: 1)))
                 }
-                return .success(PriorState(document: document, path: place))
+                return .success(PriorState(document: document, location: place))
             } catch {
                 var located = error
                 located.location = SourceLocation(file: place, line: 1)

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import LicenseKit
+#if PostgreSQL
+import LicenseKitPostgres
+#endif
 import Synchronization
 
 /// `--state` and `--at`, shared by the commands that read state (SPEC §6).
@@ -38,6 +41,13 @@ struct StateOptions: ParsableArguments {
         let value = given ?? environment["LICENSECTL_STATE"].flatMap { $0.isEmpty ? nil : $0 } ?? "state"
         let lowered = value.lowercased()
         if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
+            #if PostgreSQL
+            do {
+                return try StateBackends.postgres(url: value, environment: environment)
+            } catch {
+                try Console.failOnErrors(error.diagnostics)
+            }
+            #endif
             // The URL may hold a password: it is not repeated here.
             try Console.fail("--state names a PostgreSQL database, but this licensectl was built without the PostgreSQL state backend; build it with: swift build --traits PostgreSQL")
         }
