@@ -32,7 +32,8 @@ public struct PostgresBackend: StateBackend {
 
     public func load() throws(StateStoreError) -> LoadedState {
         let store = store
-        return LoadedState(states: try Blocking.wait { () async throws(StateStoreError) in try await store.load() })
+        let (states, problems) = try Blocking.wait { () async throws(StateStoreError) in try await store.loadEach() }
+        return LoadedState(states: states, problems: problems)
     }
 
     /// Always `false`: a refused or no-op apply must create nothing, so the locks are taken
@@ -74,7 +75,8 @@ final class PostgresBackendLease: StateLease {
 
     func load() throws(StateStoreError) -> LoadedState {
         let lease = lease
-        return LoadedState(states: try Blocking.wait { () async throws(StateStoreError) in try await lease.load() })
+        let (states, problems) = try Blocking.wait { () async throws(StateStoreError) in try await lease.loadEach() }
+        return LoadedState(states: states, problems: problems)
     }
 
     func commit(_ plan: Plan) throws(StateStoreError) -> ApplyResult {

@@ -61,6 +61,14 @@ public struct PostgresStateStore: Sendable {
         }
     }
 
+    /// ``load()`` that keeps going past invalid documents (one problem each, at its place).
+    public func loadEach() async throws(StateStoreError) -> (states: [String: PriorState], problems: [Diagnostic]) {
+        try await withConnection { session async throws(StateStoreError) in
+            guard try await session.schemaExists() else { return ([:], []) }
+            return try await session.loadTenantsEach()
+        }
+    }
+
     /// The codes recorded for tenants of other owners, by canonical code: a code in this
     /// owner's manifests that is listed here is redeemed by another license repo (SPEC §5.1).
     public func codesOfOtherOwners() async throws(StateStoreError) -> [String: RedeemedCode] {

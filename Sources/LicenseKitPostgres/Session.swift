@@ -185,6 +185,13 @@ struct Session: Sendable {
 
     /// Every document of the owner, decoded and validated like a state file.
     func loadTenants() async throws(StateStoreError) -> [String: PriorState] {
+        let (result, problems) = try await loadTenantsEach()
+        return (result, problems)
+    }
+
+    /// ``loadTenants()`` that keeps going past invalid documents: one problem each, at its
+    /// place `postgres:<owner>/<t>` (SPEC §8 "Selections": a selection without the tenant runs).
+    func loadTenantsEach() async throws(StateStoreError) -> (states: [String: PriorState], problems: [Diagnostic]) {
         let rows = try await rows("SELECT name, document::text FROM licensectl.tenants WHERE owner = \(url.owner) ORDER BY name",
                                   as: (String, String).self)
         let url = url
@@ -211,8 +218,7 @@ struct Session: Sendable {
             case .failure(let problem): problems.append(problem)
             }
         }
-        guard problems.isEmpty else { throw StateStoreError(problems) }
-        return result
+        return (result, problems)
     }
 
     /// Takes the transaction-level advisory lock of each tenant, in the given (name) order,

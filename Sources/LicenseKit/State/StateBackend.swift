@@ -47,8 +47,10 @@ public protocol StateBackend: Sendable {
     /// dies; nothing outlives a killed process.
     ///
     /// - Parameters:
-    ///   - tenants: the tenants the apply plans, or `nil` for every tenant of this state. A
-    ///     backend may lock more (the directory locks all of them).
+    ///   - tenants: the tenants the apply plans, or `nil` for every tenant of this state, for a
+    ///     backend that ``locksBeforePlanning`` (then the apply does not know them yet). A
+    ///     backend may lock more (the directory locks all of them); one that locks per tenant
+    ///     commits only documents of tenants it locked.
     ///   - timeout: seconds to wait for a lock another run holds (`--lock-timeout`); 0 fails at
     ///     once.
     ///   - holder: this run, as other runs name it in their messages.
