@@ -186,7 +186,8 @@ struct Session: Sendable {
     /// Every document of the owner, decoded and validated like a state file.
     func loadTenants() async throws(StateStoreError) -> [String: PriorState] {
         let (result, problems) = try await loadTenantsEach()
-        return (result, problems)
+        guard problems.isEmpty else { throw StateStoreError(problems) }
+        return result
     }
 
     /// ``loadTenants()`` that keeps going past invalid documents: one problem each, at its

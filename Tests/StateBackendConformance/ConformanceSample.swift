@@ -14,10 +14,14 @@ public enum ConformanceSample {
         do { return try ActivationCode(parsing: text) } catch { preconditionFailure("bad sample code: \(error)") }
     }
 
+    static let codes = ["acme": "96D9-3718-59E5", "beta": "96D9-3718-59E6", "gamma": "96D9-3718-59E7"]
+
     /// A small document: one active paid license, one online and one offline router.
     public static func document(tenant: String = "acme", serial: Int = 1, appliedAt: String = "2026-11-29T00:00:00Z") -> TenantState {
+        // A code of its own per tenant: a code is redeemed into exactly one tenant (PostgreSQL
+        // enforces it over the whole database).
         let license = LicenseRecord(
-            code: code("96D9-3718-59E5"), type: .cloudBasic1, status: .active, issued: instant("2026-01-15"),
+            code: code(codes[tenant] ?? "96D9-3718-59E5"), type: .cloudBasic1, status: .active, issued: instant("2026-01-15"),
             term: .oneYear, activation: .immediately, redeemedAt: instant("2026-11-29"),
             activatedAt: instant("2026-11-29"), expiresAt: instant("2027-11-29"),
             source: "tenants/acme.yaml:12")
@@ -35,10 +39,11 @@ public enum ConformanceSample {
     public static func plan(at: String = "2026-11-29T00:00:00Z", _ documents: [TenantState], changed: Bool = true) -> Plan {
         let tenants = documents.map { doc in
             TenantPlan(
-                tenant: doc.tenant, prior: nil, changed: changed,
+                tenant: doc.tenant, prior: doc.serial > 1 ? PriorRef(lineage: doc.lineage, serial: doc.serial - 1) : nil,
+                changed: changed,
                 events: [
-                    PlanEvent(at: instant(at), action: .redeem, code: code("96D9-3718-59E5")),
-                    PlanEvent(at: instant(at), action: .activate, code: code("96D9-3718-59E5"), expiresAt: instant("2027-11-29")),
+                    PlanEvent(at: instant(at), action: .redeem, code: doc.licenses[0].code),
+                    PlanEvent(at: instant(at), action: .activate, code: doc.licenses[0].code, expiresAt: instant("2027-11-29")),
                 ],
                 after: TenantAfter(mode: .full, capacity: 1, online: ["00A0BA123456"], offline: [], licenses: LicenseCounts()),
                 newState: doc)

@@ -136,9 +136,11 @@ public enum StateBackendConformance {
     static func anUnreadableDocumentIsOneProblemAtItsLocation(_ fixture: BackendFixture) throws {
         let subject = try fixture.make()
         defer { subject.cleanup() }
-        let lease = try subject.backend.lock(tenants: sampleTenants, timeout: 0, holder: holder)
-        _ = try lease.commit(second)
-        lease.release()
+        for plan in [first, second] {
+            let lease = try subject.backend.lock(tenants: sampleTenants, timeout: 0, holder: holder)
+            _ = try lease.commit(plan)
+            lease.release()
+        }
         try subject.corrupt("beta")
         let loaded = try subject.backend.load()
         #expect(loaded.states.keys.sorted() == ["acme", "gamma"])
