@@ -102,16 +102,20 @@ let package = Package(
         // Golden-file comparison shared by the two test targets. A library of its own because it
         // imports Testing, which the benchmark executable must not link.
         .target(name: "GoldenFiles", path: "Tests/GoldenFiles"),
+        // The state backend conformance checks, written against the StateBackend protocol only;
+        // each backend's test target runs them on its own fixture (docs/architecture.md).
+        .target(name: "StateBackendConformance", dependencies: ["LicenseKit", "TestSupport"],
+                path: "Tests/StateBackendConformance"),
         .testTarget(
             name: "LicenseKitTests",
-            dependencies: ["LicenseKit", "TestSupport", "GoldenFiles"],
+            dependencies: ["LicenseKit", "TestSupport", "GoldenFiles", "StateBackendConformance"],
             exclude: ["Plan/Golden", "Output/Golden"]
         ),
         // Throwaway PostgreSQL clusters (initdb + pg_ctl on a Unix socket) for tests.
         .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
         .testTarget(
             name: "LicenseKitPostgresTests",
-            dependencies: ["LicenseKit", "LicenseKitPostgres", "PostgresTestSupport"]
+            dependencies: ["LicenseKit", "LicenseKitPostgres", "PostgresTestSupport", "StateBackendConformance"]
         ),
         .testTarget(
             name: "licensectlTests", dependencies: ["LicenseKit", "TestSupport", "GoldenFiles"],

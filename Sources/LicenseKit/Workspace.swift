@@ -1,21 +1,27 @@
-/// A license repo on disk with its state directory: the one place that strings the pipeline
+/// A license repo on disk with its state backend: the one place that strings the pipeline
 /// together (Input → Reconcile → Plan), so that the CLI and the benchmark run the same code.
 public struct Workspace: Sendable {
     /// The repo root (`-C DIR`).
     public var root: String
     /// The manifests' folder relative to ``root`` (`--tenants`, default `tenants`).
     public var tenantsDirectory: String
-    /// The state store over `--state` (default `state`).
-    public var store: StateStore
+    /// Where state is recorded (`--state`, default the directory `state`).
+    public var backend: any StateBackend
 
     /// - Parameters:
     ///   - root: the repo root (`-C`), absolute or relative to the working directory.
     ///   - tenantsDirectory: the manifests' folder relative to `root`.
-    ///   - stateDirectory: the state directory relative to `root`.
-    public init(root: String, tenantsDirectory: String = "tenants", stateDirectory: String = "state") {
+    ///   - backend: the state backend.
+    public init(root: String, tenantsDirectory: String = "tenants", backend: any StateBackend) {
         self.root = root
         self.tenantsDirectory = tenantsDirectory
-        self.store = StateStore(root: root, directory: stateDirectory)
+        self.backend = backend
+    }
+
+    /// A workspace whose state is the directory `stateDirectory` (relative to `root`).
+    public init(root: String, tenantsDirectory: String = "tenants", stateDirectory: String = "state") {
+        self.init(root: root, tenantsDirectory: tenantsDirectory,
+                  backend: StateBackends.directory(root: root, directory: stateDirectory))
     }
 
     /// Everything a plan is computed from.
@@ -30,20 +36,38 @@ public struct Workspace: Sendable {
 
     /// Reads the manifests, the CSV files they import and every state document.
     public func loadInputs() -> Inputs {
-        var repo = LicenseRepoLoader.load(root: root, tenantsDirectory: tenantsDirectory)
-        if let pending = store.pendingApply {
+        loadInputs { () throws(StateStoreError) in try backend.load() }
+    }
+
+    /// Reads the manifests and the CSV files they import, and state through `readState` (an
+    /// apply reads it through its lease, under the lock).
+    public func loadInputs(readingState readState: () throws(StateStoreError) -> LoadedState) -> Inputs {
+        inputs(repo: loadRepo(), readingState: readState)
+    }
+
+    /// Reads the manifests and the CSV files they import.
+    public func loadRepo() -> LicenseRepo {
+        LicenseRepoLoader.load(root: root, tenantsDirectory: tenantsDirectory)
+    }
+
+    /// The inputs of a plan from manifests already read (``loadRepo()``) and state read through
+    /// `readState`: an apply reads the manifests once and state again under the lock.
+    public func inputs(repo: LicenseRepo, readingState readState: () throws(StateStoreError) -> LoadedState) -> Inputs {
+        var repo = repo
+        let state: LoadedState
+        do {
+            state = try readState()
+        } catch {
+            return Inputs(repo: repo, states: [:], stateDiagnostics: error.diagnostics)
+        }
+        if let pending = state.pendingApply {
             // The plan reads the interrupted apply's documents as state (what apply will find
             // after completing it); say so, or "no changes" would hide half-written state files.
             repo.diagnostics.append(.warning(
                 "an apply was interrupted; its intent is pending and the next apply completes it first (this plan already counts it as state): run apply before committing state/",
                 at: SourceLocation(file: pending, line: 1)))
         }
-        do {
-            let (states, problems) = try store.loadEach()
-            return Inputs(repo: repo, states: states, stateDiagnostics: problems)
-        } catch {
-            return Inputs(repo: repo, states: [:], stateDiagnostics: error.diagnostics)
-        }
+        return Inputs(repo: repo, states: state.states, stateDiagnostics: state.problems)
     }
 
     /// The plan at `at` (SPEC §4). When a state file cannot be read the plan carries its errors
@@ -63,7 +87,7 @@ public struct Workspace: Sendable {
     /// warnings about unselected tenants are left out.
     public func plan(inputs: Inputs, at: Instant, selection: TenantSelection = TenantSelection()) -> Plan {
         let stateErrors = inputs.stateDiagnostics.filter { d in
-            guard selection.isRestricting, let tenant = Self.stateTenant(of: d) else { return true }
+            guard selection.isRestricting, let tenant = stateTenant(of: d) else { return true }
             return selection.contains(tenant)
         }
         guard stateErrors.isEmpty, !inputs.repo.diagnostics.contains(where: { $0.severity == .error }) else {
@@ -74,19 +98,16 @@ public struct Workspace: Sendable {
     }
 
     /// Every tenant name of the manifests and of state (readable or not): what `--target` may name.
-    public static func knownTenants(_ inputs: Inputs) -> Set<String> {
+    public func knownTenants(_ inputs: Inputs) -> Set<String> {
         var known = Set(inputs.repo.tenants.map(\.name)).union(inputs.states.keys)
         for d in inputs.stateDiagnostics { if let tenant = stateTenant(of: d) { known.insert(tenant) } }
         return known
     }
 
-    /// The tenant a state-file diagnostic is about (`…/tenants/<t>.json`), `nil` for problems of
-    /// the state directory itself.
-    public static func stateTenant(of diagnostic: Diagnostic) -> String? {
-        guard let file = diagnostic.location?.file, file.hasSuffix(".json") else { return nil }
-        let parts = file.split(separator: "/")
-        guard parts.count >= 2, parts[parts.count - 2] == "tenants" else { return nil }
-        return String(parts[parts.count - 1].dropLast(".json".count))
+    /// The tenant a state diagnostic is about (at ``StateBackend/location(ofTenant:)``), `nil`
+    /// for problems of the store itself.
+    public func stateTenant(of diagnostic: Diagnostic) -> String? {
+        diagnostic.location.flatMap { backend.tenant(atLocation: $0.file) }
     }
 }
 

@@ -40,6 +40,13 @@ public final class PostgresStateLease: @unchecked Sendable {
         return try await session.loadTenants()
     }
 
+    /// ``load()`` that keeps going past invalid documents (one problem each, at its place).
+    public func loadEach() async throws(StateStoreError) -> (states: [String: PriorState], problems: [Diagnostic]) {
+        try checkHeld()
+        guard try await session.schemaExists() else { return ([:], []) }
+        return try await session.loadTenantsEach()
+    }
+
     /// Records every `changed` tenant's ``TenantPlan/newState``, their codes, their events'
     /// journal lines and a history entry, then commits and ends the lease (SPEC §5.1). A plan
     /// with nothing to write commits nothing and creates no schema.

@@ -61,6 +61,14 @@ public struct PostgresStateStore: Sendable {
         }
     }
 
+    /// ``load()`` that keeps going past invalid documents (one problem each, at its place).
+    public func loadEach() async throws(StateStoreError) -> (states: [String: PriorState], problems: [Diagnostic]) {
+        try await withConnection { session async throws(StateStoreError) in
+            guard try await session.schemaExists() else { return ([:], []) }
+            return try await session.loadTenantsEach()
+        }
+    }
+
     /// The codes recorded for tenants of other owners, by canonical code: a code in this
     /// owner's manifests that is listed here is redeemed by another license repo (SPEC §5.1).
     public func codesOfOtherOwners() async throws(StateStoreError) -> [String: RedeemedCode] {
@@ -174,30 +182,8 @@ public struct PostgresStateStore: Sendable {
     }
 }
 
-/// Who holds a lock (SPEC §5): a process on a host since its start, named in other runs'
-/// messages as `pid 4242 on host ci-1 since 2026-11-29T10:00:00Z`.
-public struct LockHolder: Sendable, Hashable, CustomStringConvertible {
-    public var host: String
-    public var pid: Int32
-    /// The process's start time (UTC).
-    public var start: Instant
-
-    public init(host: String, pid: Int32, start: Instant) {
-        self.host = host
-        self.pid = pid
-        self.start = start
-    }
-
-    /// This process on this host.
-    public static func current(start: Instant) -> LockHolder {
-        var name = [CChar](repeating: 0, count: 256)
-        let host = gethostname(&name, name.count - 1) == 0
-            ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
-        return LockHolder(host: host.isEmpty ? "unknown" : host, pid: getpid(), start: start)
-    }
-
-    public var description: String { "pid \(pid) on host \(host) since \(start)" }
-
+/// How a ``LockHolder`` is named to other runs through PostgreSQL (SPEC §5.1).
+extension LockHolder {
     /// `licensectl PID HOST START`: the connection's `application_name` (at most 63 bytes; a
     /// long host name is cut).
     var applicationName: String {

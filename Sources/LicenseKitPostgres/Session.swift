@@ -185,6 +185,14 @@ struct Session: Sendable {
 
     /// Every document of the owner, decoded and validated like a state file.
     func loadTenants() async throws(StateStoreError) -> [String: PriorState] {
+        let (result, problems) = try await loadTenantsEach()
+        guard problems.isEmpty else { throw StateStoreError(problems) }
+        return result
+    }
+
+    /// ``loadTenants()`` that keeps going past invalid documents: one problem each, at its
+    /// place `postgres:<owner>/<t>` (SPEC §8 "Selections": a selection without the tenant runs).
+    func loadTenantsEach() async throws(StateStoreError) -> (states: [String: PriorState], problems: [Diagnostic]) {
         let rows = try await rows("SELECT name, document::text FROM licensectl.tenants WHERE owner = \(url.owner) ORDER BY name",
                                   as: (String, String).self)
         let url = url
@@ -196,7 +204,7 @@ struct Session: Sendable {
                     return .failure(.error("stored document names tenant '\(document.tenant)', not '\(row.0)'; the state was not changed",
                                            at: SourceLocation(file: place, line: 1)))
                 }
-                return .success(PriorState(document: document, path: place))
+                return .success(PriorState(document: document, location: place))
             } catch {
                 var located = error
                 located.location = SourceLocation(file: place, line: 1)
@@ -211,8 +219,7 @@ struct Session: Sendable {
             case .failure(let problem): problems.append(problem)
             }
         }
-        guard problems.isEmpty else { throw StateStoreError(problems) }
-        return result
+        return (result, problems)
     }
 
     /// Takes the transaction-level advisory lock of each tenant, in the given (name) order,

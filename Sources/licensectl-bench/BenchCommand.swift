@@ -127,6 +127,7 @@ struct Runner {
         // The everyday plan, on the first repo only (state for the 10x repo would be ~0.5 GB):
         // after one apply, a week later.
         if let first = results.first {
+            results[0].stages.append(try measureApply(first.repo, binary: binary, scratch: scratch))
             results[0].stages.append(try measureWithState(first.repo, binary: binary, scratch: scratch))
         }
         let note = command.noPython ? nil
@@ -184,6 +185,32 @@ struct Runner {
         var stages = [floor, parseOnly, validateStage, planStage]
         if python != nil { stages.append(pyStage) }
         return RepoResults(repo: repo, floorEvents: floorEvents, stages: stages)
+    }
+
+    /// `apply --yes` on the repo without state (issue 12 item 6): one new state document per
+    /// tenant and every event journaled, timed `runs` times; the state directory is removed (and
+    /// the removal synced) before each run, so that every run writes every file. Leaves the
+    /// state of the last run, which ``measureWithState(_:binary:scratch:)`` then finds applied.
+    private func measureApply(_ repo: SyntheticRepo, binary: String, scratch: String) throws -> StageResult {
+        let stderrPath = scratch + "/stderr.txt"
+        let stdoutPath = scratch + "/apply.txt"
+        let args = ["apply", "-C", repo.root, "--at", SyntheticRepoGenerator.atText, "--yes"]
+        var stage = StageResult(name: Report.applyStage(tenants: repo.options.tenants), seconds: [], peakRSSBytes: 0)
+        for run in 1...command.runs {
+            try? fm.removeItem(atPath: repo.root + "/state")
+            sync()
+            let child = try ChildProcess.run(binary, args, stdoutPath: stdoutPath, stderrPath: stderrPath)
+            try expectExit(child, in: [0], what: "licensectl \(args.joined(separator: " "))")
+            let output = (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? ""
+            guard output.contains(": \(repo.options.tenants) tenant(s) written, \(repo.expected.events) event(s) journaled.") else {
+                throw BenchError("apply did not write every tenant and event: \(output.suffix(200))")
+            }
+            if run == 1 { progress("apply checked: \(repo.options.tenants) tenant(s) written, \(repo.expected.events) event(s) journaled") }
+            stage.seconds.append(child.seconds)
+            stage.peakRSSBytes = max(stage.peakRSSBytes ?? 0, child.peakRSSBytes)
+        }
+        try? fm.removeItem(atPath: stdoutPath)
+        return stage
     }
 
     /// `plan --format json` a week after one `apply` at the bench's `at` (so with one state

@@ -56,6 +56,10 @@ enum Report {
     static let pyyamlStage = "PyYAML `CSafeLoader` over the manifests (whole process, reference)"
     /// A week after the bench's `at`: reminders, expiries and scheduled activations fall due.
     static let statePlanAt = "2026-12-06T00:00:00Z"
+    /// `apply --yes` writing one new state document per tenant (no state before).
+    static func applyStage(tenants: Int) -> String {
+        "`licensectl apply --yes`, \(grouped(tenants)) new tenants (whole process)"
+    }
     static let statePlanStage = "`licensectl plan --format json` with state: a week after one `apply` (whole process)"
 
     static func markdown(machine: MachineInfo, debugBuild: Bool, runs: Int, results: [RepoResults],
@@ -93,6 +97,11 @@ enum Report {
             let ratio = plan.median / base.floor.median
             out += "| plan ≤ 2.5× the libyaml floor (\(grouped(base.repo.options.tenants)) tenants) | "
             out += "\(String(format: "%.2f", ratio))× | \(ratio <= 2.5 ? "PASS" : "FAIL") |\n"
+            if let apply = base.stage(applyStage(tenants: base.repo.options.tenants)) {
+                out += "| apply of \(grouped(base.repo.options.tenants)) new tenants ≤ 1 s (issue 12) | "
+                out += "\(seconds(apply.median)) s, \(String(format: "%.2f", apply.median / plan.median))× the plan | "
+                out += "\(apply.median <= 1 ? "PASS" : "FAIL") |\n"
+            }
             if let py = base.stage(pyyamlStage) {
                 let speedup = py.median / plan.median
                 out += "| plan several times (≥ 3×) faster than PyYAML's C loader (aim, reference) | "

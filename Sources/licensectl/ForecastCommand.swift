@@ -49,11 +49,11 @@ struct ForecastCommand: ParsableCommand {
 
     func run() throws {
         let at = try state.instant()
-        let workspace = Workspace(root: repo.directory, tenantsDirectory: repo.tenants, stateDirectory: state.state)
+        let workspace = try state.workspace(repo)
         let inputs = workspace.loadInputs()
         // SPEC §8 "Selections": --target, --shard and TENANT arguments intersect.
         let selected = selection.selection(arguments: tenants)
-        try Console.failOnErrors(selected.unknownNames(known: Workspace.knownTenants(inputs)))
+        try Console.failOnErrors(selected.unknownNames(known: workspace.knownTenants(inputs)))
         let plan = workspace.plan(inputs: inputs, at: at, selection: selected)
         if plan.hasErrors {
             Console.report(plan.diagnostics)

@@ -33,10 +33,10 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let at = try state.instant()
-        let workspace = Workspace(root: repo.directory, tenantsDirectory: repo.tenants, stateDirectory: state.state)
+        let workspace = try state.workspace(repo)
         let inputs = workspace.loadInputs()
         let selected = selection.selection()
-        try Console.failOnErrors(selected.unknownNames(known: Workspace.knownTenants(inputs)))
+        try Console.failOnErrors(selected.unknownNames(known: workspace.knownTenants(inputs)))
         let plan = workspace.plan(inputs: inputs, at: at, selection: selected)
         ProcessLifetime.keep(inputs)
         ProcessLifetime.keep(plan)

@@ -25,8 +25,8 @@ struct ShowCommand: ParsableCommand {
     @Option(name: .customShort("C"), help: ArgumentHelp("The license repo's root directory.", valueName: "DIR"))
     var directory: String = "."
 
-    @Option(name: .customLong("state"), help: ArgumentHelp("The state directory, relative to -C.", valueName: "DIR"))
-    var state: String = "state"
+    @Option(name: .customLong("state"), help: StateOptions.stateHelp)
+    var state: String?
 
     @Option(help: "Output format: text, json or markdown.")
     var format: Format = .text
@@ -73,26 +73,26 @@ struct ShowCommand: ParsableCommand {
 
     /// Prints the tenant's state document as recorded.
     private func showTenant() throws {
-        let store = StateStore(root: directory, directory: state)
-        let states: [String: PriorState]
-        let problems: [Diagnostic]
+        let backend = try StateOptions.backend(state, root: directory)
+        let loaded: LoadedState
         do {
-            (states, problems) = try store.loadEach()
+            loaded = try backend.load()
         } catch {
             try Console.failOnErrors(error.diagnostics)
             return
         }
-        try Console.failOnErrors(problems.filter { Workspace.stateTenant(of: $0) == subject })
+        let (states, problems) = (loaded.states, loaded.problems)
+        try Console.failOnErrors(problems.filter { backend.tenant(atLocation: $0.location?.file ?? "") == subject })
         guard let prior = states[subject] else {
             let known = states.keys.sorted()
-            try Console.fail("tenant '\(subject)' has no state in \(state)/tenants; tenants with state: "
+            try Console.fail("tenant '\(subject)' has no state in \(backend.tenantsLocation); tenants with state: "
                 + (known.isEmpty ? "none (run apply first)" : known.prefix(10).joined(separator: ", ")
                     + (known.count > 10 ? " and \(known.count - 10) more" : "")))
         }
         switch format {
-        case .text: Console.out(StateDocumentRender.text(prior.document, path: prior.path, showCodes: showCodes))
+        case .text: Console.out(StateDocumentRender.text(prior.document, path: prior.location, showCodes: showCodes))
         case .json: Console.out(prior.document.canonicalJSON())
-        case .markdown: Console.out(StateDocumentRender.markdown(prior.document, path: prior.path, showCodes: showCodes))
+        case .markdown: Console.out(StateDocumentRender.markdown(prior.document, path: prior.location, showCodes: showCodes))
         }
     }
 }

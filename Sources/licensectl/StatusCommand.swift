@@ -24,26 +24,26 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let at = try state.instant()
-        let store = StateStore(root: repo.directory, directory: state.state)
-        let states: [String: PriorState]
-        let problems: [Diagnostic]
+        let backend = try state.backend(root: repo.directory)
+        let loaded: LoadedState
         do {
-            (states, problems) = try store.loadEach()
+            loaded = try backend.load()
         } catch {
             try Console.failOnErrors(error.diagnostics)
             return
         }
+        let (states, problems) = (loaded.states, loaded.problems)
         // SPEC §8 "Selections": --target, --shard and TENANT arguments intersect; a state file
         // that cannot be read fails only runs that include its tenant.
         let selected = selection.selection(arguments: tenants)
         let unknown = Array(Set(selected.targets + tenants)).sorted().filter { name in
-            states[name] == nil && !problems.contains { Workspace.stateTenant(of: $0) == name }
+            states[name] == nil && !problems.contains { backend.tenant(atLocation: $0.location?.file ?? "") == name }
         }
         if !unknown.isEmpty {
-            try Console.failOnErrors(unknown.map { .error("tenant '\($0)' has no state in \(state.state)/tenants") })
+            try Console.failOnErrors(unknown.map { .error("tenant '\($0)' has no state in \(backend.tenantsLocation)") })
         }
         try Console.failOnErrors(problems.filter { d in
-            guard let name = Workspace.stateTenant(of: d) else { return true }
+            guard let name = backend.tenant(atLocation: d.location?.file ?? "") else { return true }
             return selected.contains(name)
         })
         let names = states.keys.sorted().filter(selected.contains)
@@ -51,7 +51,7 @@ struct StatusCommand: ParsableCommand {
         Console.report(names.compactMap { name -> Diagnostic? in
             guard let prior = states[name], at < prior.document.appliedAt else { return nil }
             return .warning("tenant '\(name)' was applied at \(prior.document.appliedAt), after --at \(at); shown as recorded then",
-                            at: SourceLocation(file: prior.path, line: 1))
+                            at: SourceLocation(file: prior.location, line: 1))
         })
         if names.isEmpty, selected.isRestricting, format == .text {
             Console.out("licensectl status at \(at)\n\nNo tenant of this selection has state.\n")

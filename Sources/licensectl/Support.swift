@@ -1,17 +1,64 @@
 import ArgumentParser
 import Foundation
 import LicenseKit
+#if PostgreSQL
+import LicenseKitPostgres
+#endif
 import Synchronization
 
 /// `--state` and `--at`, shared by the commands that read state (SPEC §6).
 struct StateOptions: ParsableArguments {
-    @Option(name: .customLong("state"), help: ArgumentHelp("The state directory, relative to -C.", valueName: "DIR"))
-    var state: String = "state"
+    @Option(name: .customLong("state"), help: StateOptions.stateHelp)
+    var state: String?
+
+    /// `--state`'s help, shared with `show`.
+    static let stateHelp = ArgumentHelp(
+        "Where state is recorded: a state directory (relative to -C) or a postgres:// URL. Default: $LICENSECTL_STATE, else state.",
+        valueName: "DIR|URL")
 
     @Option(name: .customLong("at"), help: ArgumentHelp(
         "\"Now\" for this run: YYYY-MM-DD (00:00:00Z) or an RFC 3339 date-time with an offset. Default: the current time, floored to the second.",
         valueName: "T"))
     var at: String?
+
+    /// The state backend `--state` names, for the repo at `root`.
+    ///
+    /// - Throws: `ExitCode.failure` after printing why the value names no usable backend.
+    func backend(root: String) throws -> any StateBackend {
+        try Self.backend(state, root: root)
+    }
+
+    /// The state backend a `--state` value names (SPEC §5, §5.1; `show` has its own option):
+    /// the value, else `LICENSECTL_STATE`, else the directory `state`.
+    ///
+    /// `LICENSECTL_TEST_CRASH_AFTER=<step>` (crash tests only) makes `apply` kill itself after
+    /// that step of the directory backend's commit; the library never reads the environment.
+    ///
+    /// - Throws: `ExitCode.failure` after printing why, for a PostgreSQL URL in a build without
+    ///   the PostgreSQL backend.
+    static func backend(_ given: String?, root: String) throws -> any StateBackend {
+        let environment = ProcessInfo.processInfo.environment
+        let value = given ?? environment["LICENSECTL_STATE"].flatMap { $0.isEmpty ? nil : $0 } ?? "state"
+        let lowered = value.lowercased()
+        if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
+            #if PostgreSQL
+            do {
+                return try StateBackends.postgres(url: value, environment: environment)
+            } catch {
+                try Console.failOnErrors(error.diagnostics)
+            }
+            #endif
+            // The URL may hold a password: it is not repeated here.
+            try Console.fail("--state names a PostgreSQL database, but this licensectl was built without the PostgreSQL state backend; build it with: swift build --traits PostgreSQL")
+        }
+        let crashAfter = environment["LICENSECTL_TEST_CRASH_AFTER"].flatMap { $0.isEmpty ? nil : $0 }
+        return StateBackends.directory(root: root, directory: value, crashAfter: crashAfter)
+    }
+
+    /// The repo `-C`/`--tenants` with this state backend.
+    func workspace(_ repo: RepoOptions) throws -> Workspace {
+        Workspace(root: repo.directory, tenantsDirectory: repo.tenants, backend: try backend(root: repo.directory))
+    }
 
     /// The instant `--at` names, or the current time floored to the second (SPEC §2).
     ///

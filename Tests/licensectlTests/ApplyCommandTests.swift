@@ -42,7 +42,7 @@ import Testing
         #expect(plan.status == 2, "\(plan)")
         let apply = try licensectl(["apply", "-C", viaFile.root, "plan.json"])
         #expect(apply.status == 0, "\(apply)")
-        #expect(apply.stdout == "Apply complete at \(at): 1 tenant file(s) written, 3 journal line(s).\n")
+        #expect(apply.stdout == "Apply complete at \(at): 1 tenant(s) written, 3 event(s) journaled.\n")
 
         let reference = try licensectl(["apply", "-C", direct.root, "--at", at, "--yes"])
         #expect(reference.status == 0, "\(reference)")
@@ -157,7 +157,7 @@ import Testing
         defer { repo.remove() }
         let first = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
         #expect(first.status == 0, "\(first)")
-        #expect(first.stdout.hasSuffix("Apply complete at 2026-11-29T00:00:00Z: 3 tenant file(s) written, 41 journal line(s).\n"))
+        #expect(first.stdout.hasSuffix("Apply complete at 2026-11-29T00:00:00Z: 3 tenant(s) written, 41 event(s) journaled.\n"))
         let bytes = stateFiles(repo)
         let dates = repo.modificationDates(under: "state/tenants")
         #expect(dates.count == 5)
@@ -308,7 +308,7 @@ import Testing
         let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29"])
         #expect(apply.status == 0, "\(apply)")
         #expect(!apply.stdout.contains("Do you want"))
-        #expect(apply.stdout.hasSuffix("Apply complete at 2026-11-29T00:00:00Z: 3 tenant file(s) written, 41 journal line(s).\n"))
+        #expect(apply.stdout.hasSuffix("Apply complete at 2026-11-29T00:00:00Z: 3 tenant(s) written, 41 event(s) journaled.\n"))
     }
 
     /// Runs `licensectl apply` on a pseudo-terminal (util-linux `script`), typing `answer`.
@@ -352,7 +352,7 @@ import Testing
         let (status, output) = try applyOnTerminal(repo, answer: "yes")
         #expect(status == 0, "\(output)")
         #expect(output.contains("Do you want to apply these changes?"))
-        #expect(output.contains("Apply complete at 2026-11-29T00:00:00Z: 3 tenant file(s) written, 41 journal line(s)."))
+        #expect(output.contains("Apply complete at 2026-11-29T00:00:00Z: 3 tenant(s) written, 41 event(s) journaled."))
     }
 
     @Test func anUnusableOutboxRefusesTheApplyBeforeStateChanges() throws {
@@ -383,7 +383,7 @@ import Testing
         let before = repo.files()
         let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes", "--outbox", "outbox"])
         #expect(apply.status == 0, "\(apply)")
-        #expect(apply.stdout.hasSuffix("3 tenant file(s) written, 41 journal line(s), 1 reminder e-mail(s).\n"))
+        #expect(apply.stdout.hasSuffix("3 tenant(s) written, 41 event(s) journaled, 1 reminder e-mail(s).\n"))
         let changed = changedPaths(before, repo.files())
         #expect(changed == [
             "outbox/acme-water-20261129T000000Z.eml", "state/.lock", "state/journal.jsonl",

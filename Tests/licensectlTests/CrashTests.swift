@@ -42,7 +42,7 @@ import Darwin
         defer { referenceRepo.remove() }
         let reference = try licensectl(["apply", "-C", referenceRepo.root, "--at", GeneratedRepo.t2, "--yes"])
         try #require(reference.status == 0, "\(reference)")
-        #expect(reference.stdout.hasSuffix("\(tenantCount) tenant file(s) written, \(tenantCount + (tenantCount + 2) / 3) journal line(s).\n"),
+        #expect(reference.stdout.hasSuffix("\(tenantCount) tenant(s) written, \(tenantCount + (tenantCount + 2) / 3) event(s) journaled.\n"),
                 "every tenant changes at T2: \(reference.stdout.suffix(200))")
         let new = stateFiles(referenceRepo)
         #expect(new.count == tenantCount + 1)

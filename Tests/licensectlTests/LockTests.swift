@@ -45,7 +45,7 @@ import Testing
         holder.waitUntilExit()
         let after = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
         #expect(after.status == 0, "\(after)")
-        #expect(after.stdout.hasSuffix("Apply complete at 2026-11-29T00:00:00Z: 3 tenant file(s) written, 41 journal line(s).\n"))
+        #expect(after.stdout.hasSuffix("Apply complete at 2026-11-29T00:00:00Z: 3 tenant(s) written, 41 event(s) journaled.\n"))
     }
 
     /// SPEC §8 "Apply and the lock": when `.lock` exists, apply takes it before it plans, so a

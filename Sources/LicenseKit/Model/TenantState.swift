@@ -182,14 +182,16 @@ public struct TenantState: Sendable, Hashable {
     }
 }
 
-/// A tenant's state as loaded from disk, with the path it came from (relative to the repo root)
-/// for diagnostics.
+/// A tenant's recorded state as a ``StateBackend`` loaded it, with where it came from for
+/// diagnostics.
 public struct PriorState: Sendable, Hashable {
     public var document: TenantState
-    public var path: String
+    /// The backend's name for the stored document (``StateBackend/location(ofTenant:)``):
+    /// `state/tenants/<t>.json` (relative to the repo root) or `postgres:<owner>/<t>`.
+    public var location: String
 
-    public init(document: TenantState, path: String) {
+    public init(document: TenantState, location: String) {
         self.document = document
-        self.path = path
+        self.location = location
     }
 }

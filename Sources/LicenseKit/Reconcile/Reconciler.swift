@@ -82,7 +82,7 @@ public enum Reconciler {
         for name in states.keys.sorted() {
             guard let prior = states[name] else { continue }
             for license in prior.document.licenses where stateOwner[license.code] == nil {
-                stateOwner[license.code] = (name, prior.path)
+                stateOwner[license.code] = (name, prior.location)
             }
         }
         let manifestNames = Set(repo.tenants.map(\.name))
@@ -134,7 +134,7 @@ struct TenantPlanner {
         self.inputsDigest = inputsDigest
     }
 
-    private var stateLocation: SourceLocation? { prior.map { SourceLocation(file: $0.path, line: 1) } }
+    private var stateLocation: SourceLocation? { prior.map { SourceLocation(file: $0.location, line: 1) } }
 
     mutating func run() -> TenantPlan {
         let doc = prior?.document

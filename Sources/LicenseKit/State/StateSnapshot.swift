@@ -51,16 +51,6 @@ public struct StateSnapshot: Sendable, Hashable {
     }
 }
 
-extension StateStore.ApplyResult {
-    /// An empty result, for state backends outside this module.
-    public init(written: [String], unchanged: [String], journalLines: Int) {
-        self.init()
-        self.written = written
-        self.unchanged = unchanged
-        self.journalLines = journalLines
-    }
-}
-
 extension StateStore {
     /// Journal lines of a plan's `changed` tenants' events, the same lines every state backend
     /// records (SPEC §5, §5.1; see the type's "Journal lines").

@@ -66,7 +66,7 @@ enum Fx {
         let plan = Reconciler.plan(repo: repo, states: states, at: t(at))
         var out = states
         for tenant in plan.tenants where tenant.changed {
-            if let doc = tenant.newState { out[tenant.tenant] = PriorState(document: doc, path: statePath(tenant.tenant)) }
+            if let doc = tenant.newState { out[tenant.tenant] = PriorState(document: doc, location: statePath(tenant.tenant)) }
         }
         return (plan, out)
     }

@@ -53,7 +53,9 @@ import Glibc
 @Suite struct StateCrashChild {
     @Test func applyUntilKilled() throws {
         guard let root = ProcessInfo.processInfo.environment["LICENSECTL_STATE_CHILD_REPO"] else { return }
-        _ = try StateStore(root: root).apply(second, lockTimeout: 0, startTime: start)
+        // The test plays the CLI's part: it passes the crash step it was given.
+        let step = ProcessInfo.processInfo.environment["LICENSECTL_TEST_CRASH_AFTER"]
+        _ = try StateStore(root: root, crashAfter: step).apply(second, lockTimeout: 0, startTime: start)
         Issue.record("the store should have been killed after \(ProcessInfo.processInfo.environment["LICENSECTL_TEST_CRASH_AFTER"] ?? "?")")
     }
 }

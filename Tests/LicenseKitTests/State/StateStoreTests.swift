@@ -36,7 +36,7 @@ private func fileIdentity(_ path: String) throws -> (inode: Int, modified: Date)
         try repo.write("state/tenants/README.md", "not state")
         let loaded = try repo.store.loadAll()
         #expect(loaded.keys.sorted() == ["acme", "beta"])
-        #expect(loaded["acme"] == PriorState(document: Sample.document(), path: "state/tenants/acme.json"))
+        #expect(loaded["acme"] == PriorState(document: Sample.document(), location: "state/tenants/acme.json"))
     }
 
     @Test func refusesEveryBadFileNamingItAndLeavesAllUntouched() throws {

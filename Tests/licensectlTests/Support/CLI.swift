@@ -50,6 +50,7 @@ final class RunningCommand: @unchecked Sendable {
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["LICENSECTL_TEST_CRASH_AFTER"] = nil
+        env["LICENSECTL_STATE"] = nil
         env["NO_COLOR"] = "1"
         for (key, value) in environment { env[key] = value }
         process.environment = env

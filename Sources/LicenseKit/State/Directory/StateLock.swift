@@ -40,6 +40,13 @@ public final class StateLock {
     ///   file names none; or when the directory or file cannot be opened.
     public static func acquire(stateDirectory: String, display: String = "state", timeout: Double,
                                startTime: Instant) throws(StateStoreError) -> StateLock {
+        try acquire(stateDirectory: stateDirectory, display: display, timeout: timeout, holder: .current(start: startTime))
+    }
+
+    /// ``acquire(stateDirectory:display:timeout:startTime:)`` recording `holder` (its pid, host
+    /// and start) as the lock's holder.
+    public static func acquire(stateDirectory: String, display: String = "state", timeout: Double,
+                               holder: LockHolder) throws(StateStoreError) -> StateLock {
         guard let dir = try FileSystem.openDirectory(stateDirectory, display: display, create: true) else {
             throw StateStoreError("cannot create \(display)")
         }
@@ -71,10 +78,7 @@ public final class StateLock {
             }
             usleep(50_000)
         }
-        var host = [CChar](repeating: 0, count: 256)
-        let hostName = gethostname(&host, host.count - 1) == 0
-            ? String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "unknown"
-        let text = "\(getpid()) \(hostName.isEmpty ? "unknown" : hostName) \(startTime)\n"
+        let text = "\(holder.pid) \(holder.host) \(holder.start)\n"
         _ = ftruncate(fd, 0)
         _ = lseek(fd, 0, SEEK_SET)
         _ = FileSystem.writeAll(fd, Array(text.utf8))

@@ -1,0 +1,78 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The state directory as a ``StateBackend`` (docs/state.md §5): documents at
+/// `state/tenants/<t>.json`, one `flock(2)` lock for the whole directory, commits by
+/// ``StateStore``'s crash protocol.
+extension StateStore: StateBackend {
+    /// `state/tenants/<t>.json`, relative to the repo root (as `--state` was given).
+    public func location(ofTenant tenant: String) -> String {
+        display("tenants/\(tenant).json")
+    }
+
+    /// The tenant of `…/tenants/<t>.json`.
+    public func tenant(atLocation location: String) -> String? {
+        guard location.hasSuffix(".json") else { return nil }
+        let parts = location.split(separator: "/")
+        guard parts.count >= 2, parts[parts.count - 2] == "tenants" else { return nil }
+        return String(parts[parts.count - 1].dropLast(".json".count))
+    }
+
+    /// `state/tenants`.
+    public var tenantsLocation: String { display("tenants") }
+
+    /// ``loadEach()`` with the pending intent's place.
+    public func load() throws(StateStoreError) -> LoadedState {
+        let pending = pendingApply
+        let (states, problems) = try loadEach()
+        return LoadedState(states: states, problems: problems, pendingApply: pending)
+    }
+
+    /// Whether `state/.lock` exists (SPEC §8 "Apply and the lock").
+    public var locksBeforePlanning: Bool { lockExists }
+
+    /// Takes the directory's one lock, whatever `tenants` names (creating `state/` and `.lock`).
+    public func lock(tenants: [String]?, timeout: Double, holder: LockHolder) throws(StateStoreError) -> any StateLease {
+        DirectoryLease(store: self, lock: try StateLock.acquire(stateDirectory: statePath, display: directory, timeout: timeout, holder: holder))
+    }
+
+    /// The lines of `state/journal.jsonl` (none when it does not exist).
+    public func history() throws(StateStoreError) -> [String] {
+        let shown = display(StateStore.journalName)
+        let fd = open((statePath as NSString).appendingPathComponent(StateStore.journalName), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return [] }
+            throw StateStoreError("cannot read \(shown) (\(FileSystem.errnoText()))", file: shown)
+        }
+        defer { _ = close(fd) }
+        guard let bytes = FileSystem.readAll(fd) else {
+            throw StateStoreError("cannot read \(shown) (\(FileSystem.errnoText()))", file: shown)
+        }
+        return bytes.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+/// The held lock of a state directory, for one apply.
+final class DirectoryLease: StateLease {
+    let store: StateStore
+    let lock: StateLock
+
+    init(store: StateStore, lock: StateLock) {
+        self.store = store
+        self.lock = lock
+    }
+
+    var isHeld: Bool { lock.isHeld }
+
+    func recover() throws(StateStoreError) -> Bool { try store.recoverIfNeeded(lock: lock) }
+
+    func load() throws(StateStoreError) -> LoadedState { try store.load() }
+
+    func commit(_ plan: Plan) throws(StateStoreError) -> ApplyResult { try store.write(plan, lock: lock) }
+
+    func release() { lock.release() }
+}

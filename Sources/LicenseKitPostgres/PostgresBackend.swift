@@ -1,0 +1,130 @@
+#if PostgreSQL
+import Dispatch
+import Foundation
+import LicenseKit
+
+/// The PostgreSQL state backend as a ``StateBackend`` (docs/state.md §5.1): every command and
+/// ``ApplySession`` reach ``PostgresStateStore`` through it. Documents are named
+/// `postgres:<owner>/<t>`; a lease is one transaction holding the locks of its tenants, so
+/// there is never an interrupted apply to recover.
+///
+/// The protocol is synchronous (the commands are); each call waits for the store's
+/// asynchronous work on Swift's concurrency pool. Call it from a thread outside that pool (a
+/// command's main thread, a test).
+public struct PostgresBackend: StateBackend {
+    /// The store this backend drives.
+    public var store: PostgresStateStore
+
+    public init(store: PostgresStateStore) {
+        self.store = store
+    }
+
+    public func location(ofTenant tenant: String) -> String { store.url.place(ofTenant: tenant) }
+
+    public func tenant(atLocation location: String) -> String? {
+        let prefix = "postgres:\(store.url.owner)/"
+        guard location.hasPrefix(prefix), location.count > prefix.count else { return nil }
+        return String(location.dropFirst(prefix.count))
+    }
+
+    /// `postgres:<owner>`.
+    public var tenantsLocation: String { "postgres:\(store.url.owner)" }
+
+    public func load() throws(StateStoreError) -> LoadedState {
+        let store = store
+        let (states, problems) = try Blocking.wait { () async throws(StateStoreError) in try await store.loadEach() }
+        return LoadedState(states: states, problems: problems)
+    }
+
+    /// Always `false`: a refused or no-op apply must create nothing, so the locks are taken
+    /// after the first plan (SPEC §8).
+    public var locksBeforePlanning: Bool { false }
+
+    /// Locks `tenants` (or every tenant of the owner) in one transaction (SPEC §5.1).
+    public func lock(tenants: [String]?, timeout: Double, holder: LockHolder) throws(StateStoreError) -> any StateLease {
+        let store = store
+        let names: [String]
+        if let tenants {
+            names = tenants
+        } else {
+            names = Array(try load().states.keys)
+        }
+        let lease = try Blocking.wait { () async throws(StateStoreError) in
+            try await store.lock(tenants: names, timeout: timeout, holder: holder)
+        }
+        return PostgresBackendLease(lease: lease)
+    }
+
+    /// The owner's journal lines, oldest first.
+    public func history() throws(StateStoreError) -> [String] {
+        let store = store
+        return try Blocking.wait { () async throws(StateStoreError) in try await store.snapshot() }.journal
+    }
+}
+
+/// A ``PostgresStateLease`` as a ``StateLease``.
+final class PostgresBackendLease: StateLease {
+    let lease: PostgresStateLease
+
+    init(lease: PostgresStateLease) { self.lease = lease }
+
+    var isHeld: Bool { lease.isHeld }
+
+    /// Nothing to complete: a commit is one transaction.
+    func recover() throws(StateStoreError) -> Bool { false }
+
+    func load() throws(StateStoreError) -> LoadedState {
+        let lease = lease
+        let (states, problems) = try Blocking.wait { () async throws(StateStoreError) in try await lease.loadEach() }
+        return LoadedState(states: states, problems: problems)
+    }
+
+    func commit(_ plan: Plan) throws(StateStoreError) -> ApplyResult {
+        let lease = lease
+        return try Blocking.wait { () async throws(StateStoreError) in try await lease.commit(plan) }
+    }
+
+    func release() {
+        let lease = lease
+        _ = try? Blocking.wait { () async throws(StateStoreError) in await lease.release() }
+    }
+}
+
+extension StateBackends {
+    /// The PostgreSQL database a `postgres://` / `postgresql://` URL names (SPEC §5.1).
+    ///
+    /// - Throws: ``StateStoreError`` for a URL that cannot be parsed (its password never shown).
+    public static func postgres(url text: String, environment: [String: String]) throws(StateStoreError) -> any StateBackend {
+        PostgresBackend(store: PostgresStateStore(url: try PostgresStateURL(parsing: text, environment: environment)))
+    }
+
+    /// Whether `text` names a PostgreSQL database rather than a state directory.
+    public static func isPostgres(_ text: String) -> Bool { PostgresStateURL.isPostgresURL(text) }
+}
+
+/// Waits on the calling thread for asynchronous work of the PostgreSQL store.
+enum Blocking {
+    static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws(StateStoreError) -> T) throws(StateStoreError) -> T {
+        let outcome = Outcome<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            do throws(StateStoreError) {
+                outcome.set(.success(try await body()))
+            } catch {
+                outcome.set(.failure(error))
+            }
+            done.signal()
+        }
+        done.wait()
+        guard let result = outcome.result else { throw StateStoreError("internal error: asynchronous work ended without a result") }
+        return try result.get()
+    }
+
+    private final class Outcome<T: Sendable>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: Result<T, StateStoreError>?
+        var result: Result<T, StateStoreError>? { lock.withLock { value } }
+        func set(_ result: Result<T, StateStoreError>) { lock.withLock { value = result } }
+    }
+}
+#endif
