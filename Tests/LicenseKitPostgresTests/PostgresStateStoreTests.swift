@@ -47,7 +47,7 @@ import Testing
         }
 
         let documents = try await store.load()
-        #expect(documents.keys.sorted() == ["acme-water", "harbor-lights", "nordlicht-ferries", "stadtwerke-nord"])
+        #expect(documents.keys.sorted() == ["acme-water", "baltic-ports", "harbor-lights", "nordlicht-ferries", "stadtwerke-nord"])
         for (name, prior) in documents {
             #expect(prior.location == "postgres:default/\(name)")
             #expect(prior.document.canonicalJSON() == repo.read("state/tenants/\(name).json"), "\(name) is not byte-identical")
