@@ -184,14 +184,14 @@ enum TenantAssembler {
             guard let item = merged[code] else { continue }
             let license = item.license
             var ok = true
-            if license.type == .cloudFree, license.term != .oneYear {
+            if let fixed = license.type.policy.fixedTerm, license.term != fixed {
                 let entry = draft.licenses.first { $0.code == code }
                 diagnostics.append(.error(
                     "term: Cloud Free licenses always run P1Y, found '\(license.term)'",
                     at: entry?.termLocation ?? license.source))
                 ok = false
             }
-            if license.type.isPaid, license.renew {
+            if !license.type.policy.renewable, license.renew {
                 let entry = draft.licenses.first { $0.code == code }
                 diagnostics.append(.error(
                     "renew: only Cloud Free licenses renew; '\(license.type)' is paid, remove 'renew'",

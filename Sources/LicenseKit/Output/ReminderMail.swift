@@ -113,11 +113,10 @@ public enum ReminderMailer {
     }
 
     /// Capacity from licenses valid at `t` (SPEC §1): paid capacity when some paid license is
-    /// valid, else 1000 for a valid Cloud Free, else 0. Scheduled licenses count from their
+    /// valid, else the valid unpaid license's (1000 for Cloud Free), else 0 (``Capacity/Tally``). Scheduled licenses count from their
     /// scheduled instant for one term.
     static func capacity(of licenses: [LicenseRecord], at t: Instant) -> Int {
-        var paid = 0
-        var free = false
+        var tally = Capacity.Tally()
         for license in licenses where license.archivedAt == nil {
             let start: Instant
             let end: Instant
@@ -132,10 +131,9 @@ public enum ReminderMailer {
                 continue
             }
             guard start <= t, t < end else { continue }
-            if license.type.isPaid { paid += license.capacity } else { free = true }
+            tally.add(license)
         }
-        if paid > 0 { return paid }
-        return free ? LicenseType.cloudFree.capacity : 0
+        return tally.capacity.capacity
     }
 
     /// `YYYY-MM-DD` at midnight UTC, else `YYYY-MM-DD HH:MM`.
@@ -243,7 +241,7 @@ public enum ReminderMailer {
         let latest = instants.last ?? items[0].expiresAt
         let stillCovered = !licenses.isEmpty && capacity(of: licenses, at: latest) >= online.count && !online.isEmpty
         let paid = items.filter { ($0.record?.type.isPaid) ?? true }
-        let free = items.filter { $0.record?.type == .cloudFree }
+        let free = items.filter { $0.record.map { !$0.type.isPaid } ?? false }
         if stillCovered {
             paragraph("Nothing, if the scheduled licenses above are what you expect: all \(online.count) online routers stay online.", indent: "  ")
         } else {

@@ -56,11 +56,11 @@ struct LicenseTimeline {
             }
         case .active:
             if let e = l.expiresAt { consider(e, .expire) }
-            if l.type == .cloudFree, let paid = paidSince {
+            if l.type.invalidatedByPaid, let paid = paidSince {
                 consider(max(paid, l.activatedAt ?? paid), .invalidate)
             }
             if forecast, let e = l.expiresAt {
-                if l.type == .cloudFree, l.renew {
+                if l.type.policy.renewable, l.renew {
                     consider(max(start, Self.renewalWindowStart(expiresAt: e)), .renew)
                 }
                 let lower = max(start, l.activatedAt ?? start)
@@ -156,17 +156,34 @@ struct Capacity: Equatable {
     }
 
     init(_ licenses: [LicenseRecord]) {
-        var paid = 0
-        var free = false
-        for l in licenses where l.status == .active && l.archivedAt == nil {
-            if l.type.isPaid { paid += l.capacity } else { free = true }
+        var tally = Tally()
+        for l in licenses where l.status == .active && l.archivedAt == nil { tally.add(l) }
+        self = tally.capacity
+    }
+
+    /// Adds up licenses valid at one instant by their type's policy (docs/rules.md §1 R1, R7):
+    /// paid capacities add up (the paid types' mode, `full`); without a valid paid license the
+    /// largest valid unpaid one gives capacity and mode (Cloud Free: 1000, `limited`); none:
+    /// `disabled`, 0.
+    struct Tally {
+        private var paid = 0
+        private var paidMode: TenantMode?
+        private var unpaid: LicensePolicy?
+
+        mutating func add(_ license: LicenseRecord) {
+            let policy = license.type.policy
+            if policy.isPaid {
+                paid += license.capacity
+                paidMode = policy.mode
+            } else if unpaid.map({ policy.capacity > $0.capacity }) ?? true {
+                unpaid = policy
+            }
         }
-        if paid > 0 {
-            self.init(mode: .full, capacity: paid)
-        } else if free {
-            self.init(mode: .limited, capacity: LicenseType.cloudFree.capacity)
-        } else {
-            self.init(mode: .disabled, capacity: 0)
+
+        var capacity: Capacity {
+            if paid > 0, let paidMode { return Capacity(mode: paidMode, capacity: paid) }
+            if let unpaid { return Capacity(mode: unpaid.mode, capacity: unpaid.capacity) }
+            return Capacity(mode: .disabled, capacity: 0)
         }
     }
 }

@@ -325,7 +325,7 @@ struct TenantPlanner {
                     "cannot activate \(d.code.masked): its stock expired at \(record.stockExpiresAt) (issued \(record.issued.dateString) + P2Y)",
                     at: d.activationSource ?? d.source))
             }
-            guard record.type == .cloudFree, d.renew, let expiresAt = record.expiresAt else { return }
+            guard record.type.policy.renewable, d.renew, let expiresAt = record.expiresAt else { return }
             if record.status == .active, LicenseTimeline.renewalWindowStart(expiresAt: expiresAt) <= at, at < expiresAt {
                 let moved = expiresAt.adding(record.term)
                 record.expiresAt = moved
@@ -480,7 +480,7 @@ struct TenantPlanner {
         let firstScheduledPaid = live.filter { $0.type.isPaid && $0.status == .scheduled }.compactMap(\.scheduledAt).min()
         let plannedPaid = [timeline.paidSince, firstScheduledPaid].compactMap { $0 }.min()
         let activatedNow = Set(step.activatedNow)
-        for l in live where l.type == .cloudFree {
+        for l in live where l.type.invalidatedByPaid {
             let place = step.desired[l.code].map { $0.activationSource ?? $0.source } ?? manifest.source
             var activation: Instant?
             if l.status == .scheduled { activation = l.scheduledAt }
@@ -498,7 +498,7 @@ struct TenantPlanner {
                     at: place))
             }
         }
-        let nonTerminal = live.filter { $0.type == .cloudFree && !$0.status.isTerminal }
+        let nonTerminal = live.filter { $0.type.policy.exclusive && !$0.status.isTerminal }
             .sorted { ($0.redeemedAt, $0.code) < ($1.redeemedAt, $1.code) }
         if let first = nonTerminal.first {
             for extra in nonTerminal.dropFirst() {
@@ -627,7 +627,7 @@ struct TenantPlanner {
             if let first = scheduledPaid.min(by: { ($0.scheduledAt ?? at, $0.code) < ($1.scheduledAt ?? at, $1.code) }),
                let s = first.scheduledAt, step.scheduledNow.contains(first.code),
                let free = live.first(where: { l in
-                   l.type == .cloudFree && ((l.status == .active && (l.expiresAt ?? at) > s)
+                   l.type.invalidatedByPaid && ((l.status == .active && (l.expiresAt ?? at) > s)
                        || (l.status == .scheduled && (l.scheduledAt ?? s) < s))
                }) {
                 var paidCapacity = 0
@@ -640,7 +640,7 @@ struct TenantPlanner {
                 let connected = manifest.routers.filter { ($0.connectedAt ?? .init(secondsSinceEpoch: .max)) <= s }.count
                 let d = step.desired[first.code]
                 diagnostics.append(.warning(
-                    "activating \(first.code.masked) at \(s) will invalidate Cloud Free \(free.code.masked): capacity \(LicenseType.cloudFree.capacity) → \(paidCapacity), \(max(0, connected - paidCapacity)) routers rejected",
+                    "activating \(first.code.masked) at \(s) will invalidate Cloud Free \(free.code.masked): capacity \(free.type.capacity) → \(paidCapacity), \(max(0, connected - paidCapacity)) routers rejected",
                     at: d.map { $0.activationSource ?? $0.source } ?? manifest.source))
             }
         }
@@ -662,7 +662,7 @@ struct TenantPlanner {
         for l in timeline.licenses where l.archivedAt == nil {
             guard let d = step.desired[l.code] else { continue }
             // Cloud Free near expiry without renewal.
-            if l.type == .cloudFree, l.status == .active, !l.renew, let e = l.expiresAt,
+            if l.type.policy.renewable, l.status == .active, !l.renew, let e = l.expiresAt,
                LicenseTimeline.renewalWindowStart(expiresAt: e) <= at, at < e {
                 diagnostics.append(.warning(
                     "Cloud Free \(l.code.masked) expires at \(e) (in \(Self.days(from: at, to: e)) days) and has renew: false; set renew: true to keep limited mode",
