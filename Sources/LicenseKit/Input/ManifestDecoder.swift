@@ -248,7 +248,7 @@ struct ManifestDecoder {
                     return try Instant.parse(t)
                 } catch {
                     // The date parser's general form also offers date-times, which `issued` is not.
-                    throw error.message.hasPrefix("expected a date YYYY-MM-DD or a date-time") ? expected : error
+                    throw error.kind == .unrecognizedForm ? expected : error
                 }
             }
             ok = ok && draft.issued != nil

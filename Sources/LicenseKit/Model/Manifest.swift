@@ -26,7 +26,7 @@ public enum ActivationRequest: Sendable, Hashable, Codable, CustomStringConverti
         } catch {
             // The date parser's own reason when it is a specific one (a missing offset, a day
             // that does not exist, a leap second, a year out of range), not its general form.
-            let general = error.message.hasPrefix("expected a date YYYY-MM-DD or a date-time")
+            let general = error.kind == .unrecognizedForm
             throw ValueParseError(message: expected + (general ? "" : " (\(error.message))"))
         }
     }

@@ -112,9 +112,11 @@ public enum SalesCSVReader {
                 }
             }
             var activatedAt: Instant?
+            var activatedAtInvalid = false
             if let text = row[column: Column.activatedAt], !text.isEmpty {
                 do { activatedAt = try Instant.parseCSVInstant(text) } catch {
                     errors.append("activated_at: \(error.message)")
+                    activatedAtInvalid = true
                 }
             }
             var expiresAt: Instant?
@@ -123,7 +125,7 @@ public enum SalesCSVReader {
                     errors.append("expires_at: \(error.message)")
                 }
             }
-            if expiresAt != nil, activatedAt == nil, !errors.contains(where: { $0.hasPrefix("activated_at") }) {
+            if expiresAt != nil, activatedAt == nil, !activatedAtInvalid {
                 errors.append("expires_at: given without activated_at; an expiry is recorded only for a license the platform activated — add its activated_at or leave expires_at empty")
             }
             if let a = activatedAt, let e = expiresAt, e <= a {
