@@ -63,7 +63,7 @@ import Testing
     @Test(arguments: [("tenants/acme.yaml", 12), ("a", 0), ("tenants/ü.yaml", 1_234_567), ("x", -3)])
     func fileAndLineIsTheInterpolatedText(file: String, line: Int) {
         let location = SourceLocation(file: file, line: line, column: 1)
-        #expect(TenantPlanner.fileAndLine(location) == location.fileAndLine)
+        #expect(location.bufferedFileAndLine == location.fileAndLine)
     }
 
     @Test func desiredLicensesFindTheLastLicenseOfACode() {
