@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// Reads a license repo (SPEC §3): every Tenant manifest under the tenants folder and the CSV
+/// Reads a license repo (docs/formats.md §3): every Tenant manifest under the tenants folder and the CSV
 /// files they import, into validated ``TenantManifest`` values and diagnostics.
 public enum LicenseRepoLoader {
     /// Loads the license repo at `root`.
@@ -9,7 +9,7 @@ public enum LicenseRepoLoader {
     /// Finds `*.yaml`/`*.yml` recursively under `tenantsDirectory` (relative to `root` unless
     /// absolute), in sorted order; parses them in parallel on all cores; reads every CSV file
     /// once even when several manifests name it; merges imports, `licenses` entries, routers and
-    /// device lists (SPEC §4.2); then checks across files (SPEC §4.5): tenant names unique, a code
+    /// device lists (docs/rules.md §4.2); then checks across files (docs/rules.md §4.5): tenant names unique, a code
     /// in one tenant only, router serials unique across all tenants.
     ///
     /// - Parameters:
@@ -43,7 +43,7 @@ public enum LicenseRepoLoader {
         }
 
         // 1. Manifests, parsed and decoded in parallel. A manifest that is a symlink must still
-        // resolve inside the repo root (SPEC §3).
+        // resolve inside the repo root (docs/formats.md §3).
         let scan = scanManifests(in: tenantsReal)
         for problem in scan.problems {
             let absolute = problem.path.isEmpty ? tenantsReal : tenantsReal + "/" + problem.path
@@ -59,13 +59,10 @@ public enum LicenseRepoLoader {
             return true
         }
         let manifestPaths = found.map(\.path)
-        let parsed = ParallelSlots<ParsedManifest>(count: manifestPaths.count)
-        DispatchQueue.concurrentPerform(iterations: manifestPaths.count) { index in
-            let absolute = tenantsReal + "/" + manifestPaths[index]
-            let relative = paths.relative(absolute) ?? absolute
-            parsed.set(index, parseManifest(absolute: absolute, relative: relative, paths: paths))
+        var manifests = manifestPaths.concurrentMap { path in
+            let absolute = tenantsReal + "/" + path
+            return parseManifest(absolute: absolute, relative: paths.relative(absolute) ?? absolute, paths: paths)
         }
-        var manifests = parsed.values()
 
         // 2. CSV files, each read once per column mapping, in parallel.
         var csvFiles: [String: CSVJob] = [:]
@@ -86,17 +83,14 @@ public enum LicenseRepoLoader {
         }
         let jobs = csvFiles.sorted { $0.key < $1.key }
         let csvEngine = DiagnosticsEngine()
-        let csvResults = ParallelSlots<CSVResult>(count: jobs.count)
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            csvResults.set(index, readCSV(jobs[index].value, diagnostics: csvEngine))
-        }
+        let csvResults = jobs.concurrentMap { readCSV($0.value, diagnostics: csvEngine) }
         var sales: [String: [SalesCodeRecord]] = [:]
         var rejectedCodes: [String: Set<ActivationCode>] = [:]
         var devices: [String: [DeviceRecord]] = [:]
         var digestInputs: [(String, [UInt8])] = manifests.compactMap { m in m.bytes.map { (m.relative, $0) } }
         var digested = Set<String>()
-        for ((key, job), result) in zip(jobs, csvResults.values()) {
-            // A file read under two column mappings is one input of the digest (SPEC §8).
+        for ((key, job), result) in zip(jobs, csvResults) {
+            // A file read under two column mappings is one input of the digest (docs/README.md §8).
             if let bytes = result.bytes, digested.insert(job.file.relative).inserted {
                 digestInputs.append((job.file.relative, bytes))
             }
@@ -112,8 +106,6 @@ public enum LicenseRepoLoader {
         // 3. Tenants, assembled in parallel (each from its own draft and the CSV records), then
         // the checks across files in manifest order. The inputs digest, one SHA-256 over every
         // file, is the first iteration: it runs on one core while the other assembles.
-        // The drafts move into slots that each assembly takes its own from: a draft (100 routers
-        // and more) is then freed on the core that assembled it, not on this one at the end.
         var names: [(name: String, place: SourceLocation)] = []
         var namedDrafts: [ManifestDraft] = []
         for index in manifests.indices {
@@ -124,29 +116,29 @@ public enum LicenseRepoLoader {
             }
             manifests[index].drafts = []
         }
-        let named = names
-        let drafts = ParallelSlots(namedDrafts)
-        namedDrafts = []
+        let (named, drafts) = (names, namedDrafts)
         let (salesByFile, devicesByFile, rejectedByFile, hashed) = (sales, devices, rejectedCodes, digestInputs)
-        let assembledSlots = ParallelSlots<(tenant: AssembledTenant, diagnostics: [Diagnostic])>(count: named.count)
-        let digestSlot = ParallelSlots<String>(count: 1)
-        DispatchQueue.concurrentPerform(iterations: named.count + 1) { iteration in
-            guard iteration > 0 else {
-                digestSlot.set(0, digest(hashed))
-                return
-            }
-            let index = iteration - 1
-            guard let draft = drafts.take(index) else { return }
+        // Work -1 is the digest; work i assembles tenant i.
+        let assemblies = Array(-1..<named.count).concurrentMap { index -> Assembly in
+            guard index >= 0 else { return .digest(digest(hashed)) }
             var found: [Diagnostic] = []
-            let tenant = TenantAssembler.assemble(draft, name: named[index].name, sales: salesByFile,
+            let tenant = TenantAssembler.assemble(drafts[index], name: named[index].name, sales: salesByFile,
                                                   devices: devicesByFile, rejected: rejectedByFile, diagnostics: &found)
-            assembledSlots.set(index, (tenant, found))
+            return .tenant(tenant, found)
+        }
+        var inputsDigest: String?
+        var results: [(tenant: AssembledTenant, diagnostics: [Diagnostic])] = []
+        results.reserveCapacity(named.count)
+        for assembly in assemblies {
+            switch assembly {
+            case .digest(let text): inputsDigest = text
+            case .tenant(let tenant, let found): results.append((tenant, found))
+            }
         }
 
         // 4. The checks across files, in manifest order. First tenant names: a tenant whose name
         // is taken is left out. A name used twice is an error at each place, naming the others
-        // (SPEC §8 "Output": the file a pull request touched carries it).
-        let results = assembledSlots.values()
+        // (docs/README.md §8 "Output": the file a pull request touched carries it).
         var firstUse: [String: SourceLocation] = [:]
         var nameUses: [String: [SourceLocation]] = [:]
         var kept: [Int] = []
@@ -171,20 +163,19 @@ public enum LicenseRepoLoader {
         // Then codes and router serials, each declared by one tenant only. Every key belongs to
         // one of two halves (by its last byte), each half checked on its own core, in manifest
         // order: the first declaration of a key owns it, as in a single pass.
-        let halves = ParallelSlots<[Diagnostic]>(count: 2)
         let (keptTenants, tenantNames) = (kept, named.map(\.name))
-        DispatchQueue.concurrentPerform(iterations: 2) { half in
-            halves.set(half, crossFileErrors(half: half, of: keptTenants, in: assembled, names: tenantNames))
+        let halves = [0, 1].concurrentMap { half in
+            crossFileErrors(half: half, of: keptTenants, in: assembled, names: tenantNames)
         }
-        for found in halves.values() { diagnostics += found }
-        let repo = LicenseRepo(tenants: tenants, inputsDigest: digestSlot.values().first ?? digest(digestInputs),
+        for found in halves { diagnostics += found }
+        let repo = LicenseRepo(tenants: tenants, inputsDigest: inputsDigest ?? digest(digestInputs),
                                diagnostics: diagnostics.sortedForOutput())
         freeInBackground(Leftovers(
             assembled: consume assembled, results: consume results, manifests: consume manifests,
             sales: consume sales, devices: consume devices, salesByFile: consume salesByFile,
             devicesByFile: consume devicesByFile, csvResults: consume csvResults,
-            digestInputs: consume digestInputs, hashed: consume hashed, assembledSlots: consume assembledSlots,
-            parsed: consume parsed))
+            digestInputs: consume digestInputs, hashed: consume hashed, assemblies: consume assemblies,
+            drafts: consume drafts))
         return repo
     }
 
@@ -286,7 +277,7 @@ public enum LicenseRepoLoader {
     }
 
     /// One error per place of something declared more than once, each naming every other place
-    /// (SPEC §8 "Output": two-place errors).
+    /// (docs/README.md §8 "Output": two-place errors).
     private static func atEachPlace(_ places: [SourceLocation], message: (String) -> String) -> [Diagnostic] {
         places.indices.map { i in
             let others = places.indices.filter { $0 != i }.map { places[$0].description }.joined(separator: " and ")
@@ -311,16 +302,22 @@ public enum LicenseRepoLoader {
         var devices: [String: [DeviceRecord]]
         var salesByFile: [String: [SalesCodeRecord]]
         var devicesByFile: [String: [DeviceRecord]]
-        var csvResults: ParallelSlots<CSVResult>
+        var csvResults: [CSVResult]
         var digestInputs: [(String, [UInt8])]
         var hashed: [(String, [UInt8])]
-        var assembledSlots: ParallelSlots<(tenant: AssembledTenant, diagnostics: [Diagnostic])>
-        var parsed: ParallelSlots<ParsedManifest>
+        var assemblies: [Assembly]
+        var drafts: [ManifestDraft]
+    }
+
+    /// What one work item of the assembly stage produced: the inputs digest, or one tenant.
+    private enum Assembly: Sendable {
+        case digest(String)
+        case tenant(AssembledTenant, [Diagnostic])
     }
 
     /// Frees `leftovers` on another thread while the caller goes on: its objects were built on
     /// the worker cores, and releasing them one by one from this thread (each cold in its cache)
-    /// took ~5 ms at 1,000 tenants before the plan could start.
+    /// would hold up the plan.
     private static func freeInBackground(_ leftovers: consuming Leftovers) {
         let box = leftovers
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(box) {} }
@@ -343,7 +340,7 @@ public enum LicenseRepoLoader {
     private struct CSVJob: Sendable {
         var file: ResolvedFile
         var firstUse: SourceLocation
-        /// The manifest's `columns` for this reading (SPEC §3.2, §8).
+        /// The manifest's `columns` for this reading (docs/formats.md §3.2, docs/README.md §8).
         var mapping: ColumnMapping?
         var sales = false
         var devices = false
@@ -360,9 +357,8 @@ public enum LicenseRepoLoader {
 
     /// Manifest paths relative to `directory`, sorted by their UTF-8 bytes: every `*.yaml` and
     /// `*.yml` entry that is not a directory, found recursively, skipping names that start with
-    /// `.`; symlinks are listed, never
-    /// followed; unreadable folders are skipped. Plain `readdir(3)`: Foundation's enumerator
-    /// with `fileAttributes` cost ~120k instructions per file.
+    /// `.`; symlinks are listed, never followed; unreadable folders are skipped. Plain
+    /// `readdir(3)`, not Foundation's enumerator, which asks for every file's attributes.
     static func findManifests(in directory: String) -> [String] {
         findManifestEntries(in: directory).map(\.path)
     }
@@ -374,7 +370,7 @@ public enum LicenseRepoLoader {
     }
 
     /// ``findManifestEntries(in:)`` and the entries that could not be listed or are not files at
-    /// all (SPEC §8 "State": an unreadable folder or a FIFO under `tenants/` is an error, never
+    /// all (docs/README.md §8 "State": an unreadable folder or a FIFO under `tenants/` is an error, never
     /// "no manifest there"): each with its path relative to `directory` and why.
     static func scanManifests(in directory: String)
         -> (entries: [(path: String, isSymlink: Bool)], problems: [(path: String, reason: String)]) {
@@ -554,38 +550,5 @@ public enum LicenseRepoLoader {
             return byte < 16 ? "0" + s : s
         }.joined()
         return "sha256:" + hex
-    }
-}
-
-/// Write-once slots filled from `DispatchQueue.concurrentPerform`; each index is written by
-/// exactly one iteration and read only after all of them finished.
-final class ParallelSlots<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [T?]
-
-    init(count: Int) { storage = [T?](repeating: nil, count: count) }
-
-    /// Slots filled with `values`, for iterations to ``take(_:)`` one each.
-    init(_ values: [T]) { storage = values.map { $0 } }
-
-    /// The value at `index`, leaving the slot empty (the caller then holds the only copy).
-    func take(_ index: Int) -> T? {
-        lock.lock()
-        defer { lock.unlock() }
-        let value = storage[index]
-        storage[index] = nil
-        return value
-    }
-
-    func set(_ index: Int, _ value: T) {
-        lock.lock()
-        storage[index] = value
-        lock.unlock()
-    }
-
-    func values() -> [T] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage.compactMap { $0 }
     }
 }

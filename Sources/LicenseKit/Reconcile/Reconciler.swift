@@ -1,11 +1,9 @@
-import Dispatch
-
-/// The reconciler: manifests + prior state + `at` → ``Plan``, as a pure function (SPEC §4).
+/// The reconciler: manifests + prior state + `at` → ``Plan``, as a pure function (docs/rules.md §4).
 ///
 /// No I/O and no clock: `at` is a parameter; the same inputs give the same plan, byte for byte,
 /// whatever the order of `states` or the number of cores.
 public enum Reconciler {
-    /// Computes the plan at `at` (SPEC §4): for every tenant, step 1 replays the recorded facts
+    /// Computes the plan at `at` (docs/rules.md §4): for every tenant, step 1 replays the recorded facts
     /// over (`appliedAt`, `at`], step 2 diffs the manifest at `at`, then routers are admitted at
     /// `at`.
     ///
@@ -13,10 +11,10 @@ public enum Reconciler {
     ///   - repo: the validated manifests; `repo.diagnostics` are carried into the plan.
     ///   - states: prior state documents keyed by tenant name (a tenant without state is absent).
     ///   - at: "now" (UTC).
-    ///   - selection: the tenants to plan (SPEC §5.2); cross-tenant checks still run over the
+    ///   - selection: the tenants to plan (docs/cli.md §5.2); cross-tenant checks still run over the
     ///     whole repo and state, and warnings about unselected tenants are left out.
     /// - Returns: a plan covering every selected manifest tenant and every selected tenant that
-    ///   only has state, sorted by name. Errors of SPEC §4.5 are added to `diagnostics`; a plan with errors is
+    ///   only has state, sorted by name. Errors of docs/rules.md §4.5 are added to `diagnostics`; a plan with errors is
     ///   still returned (the CLI refuses it).
     public static func plan(repo: LicenseRepo, states: [String: PriorState], at: Instant,
                             selection: TenantSelection = TenantSelection()) -> Plan {
@@ -25,23 +23,18 @@ public enum Reconciler {
         let names = selection.isRestricting ? everyName.filter(selection.contains) : everyName
         let cross = crossTenantDiagnostics(repo: repo, states: states)
 
-        var results = [(plan: TenantPlan, diagnostics: [Diagnostic])?](repeating: nil, count: names.count)
-        results.withUnsafeMutableBufferPointer { buffer in
-            let out = DisjointSlots(buffer: buffer)
-            DispatchQueue.concurrentPerform(iterations: names.count) { i in
-                var planner = TenantPlanner(
-                    name: names[i], manifest: manifests[names[i]], prior: states[names[i]],
-                    at: at, inputsDigest: repo.inputsDigest)
-                let plan = planner.run()
-                out(i, (plan, planner.diagnostics))
-            }
+        let inputsDigest = repo.inputsDigest
+        let results = names.concurrentMap { name in
+            var planner = TenantPlanner(name: name, manifest: manifests[name], prior: states[name],
+                                        at: at, inputsDigest: inputsDigest)
+            let plan = planner.run()
+            return (plan: plan, diagnostics: planner.diagnostics)
         }
 
         var diagnostics = repo.diagnostics(selecting: selection) + cross
         var tenants: [TenantPlan] = []
         tenants.reserveCapacity(names.count)
         for result in results {
-            guard let result else { continue }
             tenants.append(result.plan)
             diagnostics += result.diagnostics
         }
@@ -49,13 +42,13 @@ public enum Reconciler {
                     selection: selection)
     }
 
-    /// Step 1 only, for `status` (SPEC §6): the recorded state replayed over (`appliedAt`, `at`] —
+    /// Step 1 only, for `status` (docs/cli.md §6): the recorded state replayed over (`appliedAt`, `at`] —
     /// scheduled activations, expiries, stock expiries, invalidations and the due reminders
-    /// (coalesced as in SPEC §4.3) — with router admission evaluated at `at` from the recorded
+    /// (coalesced as in docs/rules.md §4.3) — with router admission evaluated at `at` from the recorded
     /// routers. The manifest is not read. `appliedAt`, `serial` and `lineage` are left as they
     /// are; a retired tenant, or `at` before `appliedAt`, returns the state unchanged.
     ///
-    /// - Returns: the replayed document and its events in SPEC §4.1 order.
+    /// - Returns: the replayed document and its events in docs/rules.md §4.1 order.
     public static func replay(_ state: TenantState, to at: Instant) -> (state: TenantState, events: [PlanEvent]) {
         guard state.retiredAt == nil, at >= state.appliedAt else { return (state, []) }
         var timeline = LicenseTimeline(licenses: state.licenses, paidSince: state.paidSince)
@@ -73,7 +66,7 @@ public enum Reconciler {
         return (out, events)
     }
 
-    /// The cross-tenant error that needs state (SPEC §4.5): a code in one tenant's manifest and
+    /// The cross-tenant error that needs state (docs/rules.md §4.5): a code in one tenant's manifest and
     /// another tenant's state, naming both places. (Codes and router serials declared twice in
     /// the manifests are reported by ``LicenseRepoLoader``, which sees every file.)
     static func crossTenantDiagnostics(repo: LicenseRepo, states: [String: PriorState]) -> [Diagnostic] {
@@ -92,7 +85,7 @@ public enum Reconciler {
                 if let owner = stateOwner[license.code], owner.tenant != tenant.name {
                     var message = "code \(license.code.masked) of tenant '\(tenant.name)' is already redeemed into tenant '\(owner.tenant)' (\(owner.path)); a code is redeemed into exactly one tenant"
                     // A tenant renamed only in metadata.name: its state file still has the old
-                    // name (SPEC §5: git mv it and edit its tenant field). Said once per pair.
+                    // name (docs/state.md §5: git mv it and edit its tenant field). Said once per pair.
                     if states[tenant.name] == nil, !manifestNames.contains(owner.tenant),
                        hinted.insert(owner.tenant + "\n" + tenant.name).inserted {
                         let folder = owner.path.hasSuffix("/\(owner.tenant).json")
@@ -106,12 +99,4 @@ public enum Reconciler {
         }
         return out
     }
-}
-
-/// A preallocated result buffer shared by `concurrentPerform` iterations. Sound because every
-/// iteration writes only its own index and the buffer outlives the (synchronous) loop.
-struct DisjointSlots<Element>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Element>
-
-    func callAsFunction(_ index: Int, _ value: Element) { buffer[index] = value }
 }

@@ -3,32 +3,17 @@
 /// a code given twice, the last one counts (as a dictionary built in order would keep it).
 struct DesiredLicenses {
     let licenses: [DesiredLicense]
-    /// (key, position in `licenses`) sorted by key; one entry per key.
-    private var byKey: [(key: UInt64, position: Int)] = []
-    /// Whether every code packed to a distinct key; otherwise lookups compare codes one by one.
-    private var packed = true
+    /// (key, position in `licenses`) sorted by key; one entry per key, the last position.
+    private let byKey: [(key: UInt64, position: Int)]
 
     init(licenses: [DesiredLicense]) {
         self.licenses = licenses
-        byKey.reserveCapacity(licenses.count)
-        for (i, d) in licenses.enumerated() {
-            guard let key = Self.key(d.code) else {
-                packed = false
-                return
-            }
-            byKey.append((key, i))
-        }
-        byKey.sort { ($0.key, $0.position) < ($1.key, $1.position) }
-        // One entry per key, the last position; a key shared by different codes cannot be
-        // told apart by key (it cannot happen: the key is the code's hex digits).
+        var entries = licenses.indices.map { (key: Self.key(licenses[$0].code), position: $0) }
+        entries.sort { ($0.key, $0.position) < ($1.key, $1.position) }
         var unique: [(key: UInt64, position: Int)] = []
-        unique.reserveCapacity(byKey.count)
-        for entry in byKey {
+        unique.reserveCapacity(entries.count)
+        for entry in entries {
             if let last = unique.last, last.key == entry.key {
-                guard licenses[last.position].code == licenses[entry.position].code else {
-                    packed = false
-                    return
-                }
                 unique[unique.count - 1] = entry
             } else {
                 unique.append(entry)
@@ -39,9 +24,7 @@ struct DesiredLicenses {
 
     /// The position in ``licenses`` of the (last) license with `code`.
     func position(of code: ActivationCode) -> Int? {
-        guard packed, let key = Self.key(code) else {
-            return licenses.lastIndex { $0.code == code }
-        }
+        let key = Self.key(code)
         var low = 0
         var high = byKey.count
         while low < high {
@@ -49,8 +32,8 @@ struct DesiredLicenses {
             if byKey[mid].key < key { low = mid + 1 } else { high = mid }
         }
         guard low < byKey.count, byKey[low].key == key else { return nil }
-        let position = byKey[low].position
-        return licenses[position].code == code ? position : nil
+        assert(licenses[byKey[low].position].code == code, "two codes with one key")
+        return byKey[low].position
     }
 
     func contains(_ code: ActivationCode) -> Bool { position(of: code) != nil }
@@ -59,23 +42,17 @@ struct DesiredLicenses {
         position(of: code).map { licenses[$0] }
     }
 
-    /// The 12 hex digits of a canonical code `XXXX-XXXX-XXXX` as a 48-bit integer; `nil` for
-    /// text of another shape.
-    private static func key(_ code: ActivationCode) -> UInt64? {
-        let key = code.canonical.utf8.withContiguousStorageIfAvailable { utf8 -> UInt64? in
-            var key: UInt64 = 0
-            var digits = 0
-            for byte in utf8 {
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): key = key << 4 | UInt64(byte - 48)
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): key = key << 4 | UInt64(byte - 55)
-                case UInt8(ascii: "-"): continue
-                default: return nil
-                }
-                digits += 1
+    /// The 12 hex digits of a code as a 48-bit integer. An ``ActivationCode`` is always canonical
+    /// (`XXXX-XXXX-XXXX`, X ∈ `0-9A-F`, docs/formats.md §3.4), so distinct codes have distinct keys.
+    private static func key(_ code: ActivationCode) -> UInt64 {
+        var key: UInt64 = 0
+        for byte in code.canonical.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): key = key << 4 | UInt64(byte - 48)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): key = key << 4 | UInt64(byte - 55)
+            default: assert(byte == UInt8(ascii: "-"), "an activation code is canonical")
             }
-            return digits == 12 ? key : nil
         }
-        return key ?? nil
+        return key
     }
 }
