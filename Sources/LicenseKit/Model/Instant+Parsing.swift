@@ -27,7 +27,7 @@ public struct ValueParseError: Error, Sendable, Equatable, CustomStringConvertib
 
 extension Instant {
     /// Parses `YYYY-MM-DD` (00:00:00Z that day) or an RFC 3339 date-time with `Z` or an offset
-    /// (SPEC §2). Fractional seconds are floored.
+    /// (docs/rules.md §2). Fractional seconds are floored.
     ///
     /// - Throws: ``ValueParseError`` for any other form, an impossible date (`2026-02-30`), a
     ///   date-time without an offset, or a leap second.
@@ -40,7 +40,7 @@ extension Instant {
     }
 
     static func parse(bytes b: UnsafeBufferPointer<UInt8>, original: String) throws(ValueParseError) -> Instant {
-        // Built only when thrown: interpolating it up front cost more than the whole parse.
+        // Built only when thrown, not on every parse.
         var expected: String {
             "expected a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '\(original)'"
         }
@@ -103,7 +103,7 @@ extension Instant {
         return Instant(secondsSinceEpoch: local.secondsSinceEpoch - Int64(offsetSeconds))
     }
 
-    /// Parses an instant in a CSV cell (SPEC §3.2 `activated_at`/`expires_at`, §3.3
+    /// Parses an instant in a CSV cell (docs/formats.md §3.2 `activated_at`/`expires_at`, §3.3
     /// `connected_at`): `YYYY-MM-DD`, `DD.MM.YYYY` (00:00:00Z that day) or an RFC 3339 date-time.
     ///
     /// - Throws: ``ValueParseError`` for any other form, naming the three accepted ones.
@@ -119,7 +119,7 @@ extension Instant {
         }
     }
 
-    /// Parses an issue date of a sales CSV (SPEC §3.2): `YYYY-MM-DD` or `DD.MM.YYYY`.
+    /// Parses an issue date of a sales CSV (docs/formats.md §3.2): `YYYY-MM-DD` or `DD.MM.YYYY`.
     ///
     /// - Throws: ``ValueParseError`` for any other form (e.g. `01/02/2026`) or a date that does
     ///   not exist.
@@ -150,7 +150,7 @@ extension Instant {
         return instant
     }
 
-    /// Years accepted in input (SPEC §2 is silent): wide enough for any license, narrow enough that
+    /// Years accepted in input (docs/rules.md §2 is silent): wide enough for any license, narrow enough that
     /// `issued + P2Y` or `activatedAt + term` never leaves the four-digit years of the output form.
     public static let supportedYears = 1970...2999
 

@@ -1,4 +1,4 @@
-/// The license types of icom Router Management Cloud (SPEC §1, from the vendor's documentation).
+/// The license types of icom Router Management Cloud (docs/rules.md §1, from the vendor's documentation).
 public enum LicenseType: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
     /// 1 router, paid, full functionality.
     case cloudBasic1 = "Cloud Basic 1"

@@ -1,11 +1,11 @@
 /// A tenant's licenses advanced through time by the events the platform performs by itself
-/// (SPEC §4 step 1; the same engine drives the forecast).
+/// (docs/rules.md §4 step 1; the same engine drives the forecast).
 ///
 /// Each license has at most one "next" event derived from its recorded facts: an `available`
 /// code stock-expires; a `scheduled` one activates (or stock-expires first); an `active` one
 /// expires, is invalidated by the first paid activation (R2, Cloud Free only) and — in forecast
 /// mode only — falls due for reminders and renews. ``run(through:_:)`` repeatedly applies the
-/// earliest event, in the tie order of SPEC §4.1 (instant, action, code), so that expiries and
+/// earliest event, in the tie order of docs/rules.md §4.1 (instant, action, code), so that expiries and
 /// activations interleave correctly and an invalidation happens at the very instant of the
 /// first paid activation.
 struct LicenseTimeline {
@@ -25,7 +25,7 @@ struct LicenseTimeline {
         self.start = start ?? Instant(secondsSinceEpoch: .min)
     }
 
-    /// Reminder offsets before `expiresAt` (R6, SPEC §4.3), earliest first.
+    /// Reminder offsets before `expiresAt` (R6, docs/rules.md §4.3), earliest first.
     static let reminderOffsetsInDays = [30, 23, 16, 9, 2]
 
     /// The reminder slots of an expiry, ascending.
@@ -74,7 +74,7 @@ struct LicenseTimeline {
         return best
     }
 
-    /// Applies every event up to and including `end`, earliest first, ties in SPEC §4.1 order
+    /// Applies every event up to and including `end`, earliest first, ties in docs/rules.md §4.1 order
     /// (action, then code). `observe` is called after each event with the timeline as it is then.
     /// Returns the events in the order applied.
     @discardableResult
@@ -144,7 +144,7 @@ struct LicenseTimeline {
     }
 }
 
-/// Capacity and mode of a set of licenses from their statuses (SPEC §1 R1, R7, tenant mode).
+/// Capacity and mode of a set of licenses from their statuses (docs/rules.md §1 R1, R7, tenant mode).
 /// Only call on licenses advanced to the instant in question (statuses up to date).
 struct Capacity: Equatable {
     var mode: TenantMode

@@ -1,6 +1,6 @@
-/// Adoption of running licenses (SPEC §4.8).
+/// Adoption of running licenses (docs/rules.md §4.8).
 extension TenantPlanner {
-    /// SPEC §4.8: `activated` must not lie after `at`; a future activation is a request.
+    /// docs/rules.md §4.8: `activated` must not lie after `at`; a future activation is a request.
     mutating func notInFuture(_ d: DesiredLicense, _ history: AdoptedHistory) -> Bool {
         guard history.activatedAt > at else { return true }
         diagnostics.append(.error(
@@ -9,7 +9,7 @@ extension TenantPlanner {
         return false
     }
 
-    /// Enters a running license into state with its history (SPEC §4.8): `activation` =
+    /// Enters a running license into state with its history (docs/rules.md §4.8): `activation` =
     /// `activatedAt` = the given instant, `expiresAt` = `expires` or `activated + term`,
     /// `adoptedAt` = `at`, status `active` or `expired` at `at` (R2 follows in
     /// ``settleAdoptions(_:_:)``, which also makes the `adopt` event).
@@ -26,7 +26,7 @@ extension TenantPlanner {
         step.adopted.append(record.code)
     }
 
-    /// R2 over adopted activations (SPEC §4.8, §8), then the `adopt` events. A Cloud Free adopted
+    /// R2 over adopted activations (docs/rules.md §4.8, docs/README.md §8), then the `adopt` events. A Cloud Free adopted
     /// now (active or expired), or recorded and active, whose validity [activatedAt, expiresAt)
     /// contains a paid activation P ≤ `at` that was adopted or recorded (not one made by this
     /// plan, which invalidates at `at` as usual) becomes `invalid` with `invalidatedAt` = the
@@ -43,14 +43,14 @@ extension TenantPlanner {
         for i in timeline.licenses.indices {
             let l = timeline.licenses[i]
             let adopted = adoptedNow.contains(l.code)
-            // An adopted Free is judged on its whole history (R2 before expiry, SPEC §8); a
+            // An adopted Free is judged on its whole history (R2 before expiry, docs/README.md §8); a
             // recorded one only while active (expired or invalid ones are never rewritten).
             // A Free this plan activates (or restarts) is judged by the R2 check of requests.
             guard l.type.invalidatedByPaid, l.status == .active || (adopted && l.status == .expired), l.archivedAt == nil,
                   !activatedNow.contains(l.code), let start = l.activatedAt, let end = l.expiresAt else { continue }
             if !adopted {
                 // A recorded Cloud Free: an adopted paid activation before it means the platform
-                // would have refused the Free (SPEC §8).
+                // would have refused the Free (docs/README.md §8).
                 if let earlier = paid.first(where: { $0.at < start && adoptedNow.contains($0.code) }) {
                     diagnostics.append(.error(
                         "\(earlier.code.masked) was activated at \(earlier.at), before Cloud Free \(l.code.masked) recorded as activated at \(start); the platform refuses Cloud Free after a paid activation — check activated of \(earlier.code.masked)",

@@ -1,4 +1,4 @@
-/// The Cloud Free rules R1 and R2 (SPEC §1) checked on the licenses after step 2.
+/// The Cloud Free rules R1 and R2 (docs/rules.md §1) checked on the licenses after step 2.
 extension TenantPlanner {
     /// R1 (one non-terminal Cloud Free) and R2 (no Cloud Free at or after the first paid
     /// activation, recorded or planned).

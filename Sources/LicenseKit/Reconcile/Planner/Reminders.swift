@@ -1,4 +1,4 @@
-/// Expiry reminders (SPEC §4.3).
+/// Expiry reminders (docs/rules.md §4.3).
 extension TenantPlanner {
     /// Due reminder slots of every active license, recorded in `remindersSent`; one `notify` per
     /// license, for its latest due slot.
@@ -9,7 +9,7 @@ extension TenantPlanner {
             let l = licenses[i]
             guard l.status == .active, l.archivedAt == nil, !renewed.contains(l.code),
                   let e = l.expiresAt, let activatedAt = l.activatedAt else { continue }
-            // An adopted license's slots up to its adoption were the platform's (SPEC §4.8).
+            // An adopted license's slots up to its adoption were the platform's (docs/rules.md §4.8).
             let lower = max(appliedAt ?? activatedAt, activatedAt, l.adoptedAt ?? activatedAt)
             let due = LicenseTimeline.reminderSlots(expiresAt: e).filter {
                 lower < $0 && $0 <= at && !l.remindersSent.contains($0)

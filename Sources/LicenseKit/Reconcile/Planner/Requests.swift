@@ -1,4 +1,4 @@
-/// Step 2 over the manifest's licenses: redeem, activation requests, renewals (SPEC §4.1, §4.2).
+/// Step 2 over the manifest's licenses: redeem, activation requests, renewals (docs/rules.md §4.1, §4.2).
 extension TenantPlanner {
     mutating func diffLicenses(_ manifest: TenantManifest, _ timeline: inout LicenseTimeline, _ step: inout StepTwo) {
         step.capacityBeforeStepTwo = Capacity(timeline.licenses)
@@ -12,7 +12,7 @@ extension TenantPlanner {
                 update(&record, from: d, timeline: &timeline, step: &step)
                 timeline.licenses[i] = record
             } else if let history = d.adopted {
-                // A running license (SPEC §4.8): redeemed, then adopted with its history. The
+                // A running license (docs/rules.md §4.8): redeemed, then adopted with its history. The
                 // stock-expiry error of redeeming does not apply: `activated` < stockExpiresAt
                 // was checked when the manifest was read.
                 guard notInFuture(d, history) else { continue }
@@ -30,7 +30,7 @@ extension TenantPlanner {
                     continue
                 }
                 if d.issued > at {
-                    // SPEC §4 is silent; a code cannot exist before the vendor issued it, but the
+                    // docs/rules.md §4 is silent; a code cannot exist before the vendor issued it, but the
                     // issue date is the sales order's date, so this is a warning, not an error.
                     diagnostics.append(.warning(
                         "\(d.code.masked) is redeemed at \(at), before its issue date \(d.issued.dateString); check the issue date or plan later",
@@ -47,7 +47,7 @@ extension TenantPlanner {
 
         if !step.adopted.isEmpty { settleAdoptions(&timeline, &step) }
 
-        // Licenses in state that left the manifest (SPEC §4.1 archive, §4.5).
+        // Licenses in state that left the manifest (docs/rules.md §4.1 archive, §4.5).
         var missing: [String] = []
         for i in timeline.licenses.indices where !step.desired.contains(timeline.licenses[i].code) {
             let l = timeline.licenses[i]
@@ -66,7 +66,7 @@ extension TenantPlanner {
         }
     }
 
-    /// A license already in state: §4.2 rules, then renewal (SPEC §4.1 `renew`).
+    /// A license already in state: §4.2 rules, then renewal (docs/rules.md §4.1 `renew`).
     mutating func update(_ record: inout LicenseRecord, from d: DesiredLicense,
                          timeline: inout LicenseTimeline, step: inout StepTwo) {
         guard record.archivedAt == nil else { return }
@@ -90,7 +90,7 @@ extension TenantPlanner {
         record.renew = d.renew
         if let history = d.adopted, record.status == .expired, record.activatedAt == nil,
            let stockExpiry = events.firstIndex(where: { $0.action == .stockExpire && $0.code == d.code }) {
-            // SPEC §8: step 1 stock-expired a held code that the platform activated in time
+            // docs/README.md §8: step 1 stock-expired a held code that the platform activated in time
             // (`activated` < stockExpiresAt, checked on reading): its stock-expire is dropped.
             guard notInFuture(d, history) else { return }
             events.remove(at: stockExpiry)
@@ -101,7 +101,7 @@ extension TenantPlanner {
         switch record.status {
         case .available, .scheduled:
             if let history = d.adopted {
-                // Activated in the platform at another time than planned (SPEC §4.8): adopted
+                // Activated in the platform at another time than planned (docs/rules.md §4.8): adopted
                 // with that history, without an `unschedule`.
                 guard notInFuture(d, history) else { return }
                 adopt(&record, history, timeline: &timeline, step: &step)
@@ -110,7 +110,7 @@ extension TenantPlanner {
             }
         case .active, .expired, .invalid:
             if let activatedAt = record.activatedAt {
-                // SPEC §8: `activated: X` is the request recorded as `activate: X`, and the
+                // docs/README.md §8: `activated: X` is the request recorded as `activate: X`, and the
                 // same as the recorded activation when X is its activatedAt.
                 let same = d.activation == record.activation || d.adopted.map { $0.activatedAt == activatedAt } ?? false
                 if !same {
@@ -143,7 +143,7 @@ extension TenantPlanner {
         }
     }
 
-    /// The activation request of an `available` or `scheduled` license (SPEC §4, §4.1, §4.2).
+    /// The activation request of an `available` or `scheduled` license (docs/rules.md §4, §4.1, §4.2).
     mutating func request(_ record: inout LicenseRecord, _ d: DesiredLicense,
                           timeline: inout LicenseTimeline, step: inout StepTwo) {
         let place = d.activationSource ?? d.source

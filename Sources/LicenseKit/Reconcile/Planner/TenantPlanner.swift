@@ -1,4 +1,4 @@
-/// One tenant's reconciliation (SPEC §4): replay, manifest diff, checks, admission, new document.
+/// One tenant's reconciliation (docs/rules.md §4): replay, manifest diff, checks, admission, new document.
 struct TenantPlanner {
     let name: String
     let manifest: TenantManifest?
@@ -74,9 +74,9 @@ struct TenantPlanner {
         var activatedNow: [ActivationCode] = []
         /// Licenses scheduled or rescheduled by step 2.
         var scheduledNow: [ActivationCode] = []
-        /// Cloud Free licenses renewed by this plan (no reminders for them, SPEC §4.3).
+        /// Cloud Free licenses renewed by this plan (no reminders for them, docs/rules.md §4.3).
         var renewed: Set<ActivationCode> = []
-        /// Licenses adopted by this plan with their platform history (SPEC §4.8).
+        /// Licenses adopted by this plan with their platform history (docs/rules.md §4.8).
         var adopted: [ActivationCode] = []
         /// The manifest's licenses by code (lookup only).
         var desired = DesiredLicenses(licenses: [])
@@ -84,7 +84,7 @@ struct TenantPlanner {
 
     // MARK: - Retire, unchanged, finish
 
-    /// A tenant that left the manifests (SPEC §4.1 `retire`): allowed only when all its
+    /// A tenant that left the manifests (docs/rules.md §4.1 `retire`): allowed only when all its
     /// licenses are terminal after step 1; its routers are removed.
     private mutating func retire(_ doc: TenantState, _ timeline: LicenseTimeline) -> TenantPlan {
         let open = timeline.licenses.filter { $0.archivedAt == nil && !$0.status.isTerminal }
@@ -131,7 +131,7 @@ struct TenantPlanner {
                           contacts: manifest?.contacts ?? [])
     }
 
-    /// SPEC §4.6: compares with the prior document ignoring `appliedAt` and `serial`; a changed
+    /// docs/rules.md §4.6: compares with the prior document ignoring `appliedAt` and `serial`; a changed
     /// document gets `appliedAt` = `at`, `serial` + 1 and its lineage (new on the first write).
     private mutating func finish(_ newDoc: inout TenantState, after: TenantAfter, contacts: [String]) -> TenantPlan {
         let doc = prior?.document
