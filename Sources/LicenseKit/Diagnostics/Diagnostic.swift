@@ -28,7 +28,7 @@ public struct SourceLocation: Sendable, Hashable, Comparable, Codable, CustomStr
 ///
 /// Errors refuse the run (exit 1, nothing written); warnings are reported and the run goes on.
 /// Printed compiler-style as `file:line:column: error: message`, or
-/// `licensectl: error: message` without a place (SPEC §6).
+/// `licensectl: error: message` without a place (docs/cli.md §6).
 public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConvertible {
     public enum Severity: String, Sendable, Hashable, Codable, Comparable {
         case error
@@ -47,7 +47,7 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     }
     public var location: SourceLocation?
     /// Set on warnings that repeat a standing condition of one tenant; human output consolidates
-    /// them for unchanged tenants (SPEC §8 "Output"). Not part of the JSON shape.
+    /// them for unchanged tenants (docs/README.md §8 "Output"). Not part of the JSON shape.
     public var standing: StandingCondition?
 
     /// - Parameters:
@@ -69,7 +69,7 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
         Diagnostic(.warning, message, at: location, keeping: keeping)
     }
 
-    /// `text` with every code-like value masked as SPEC §3.4 masks a code (SPEC §8 "Output":
+    /// `text` with every code-like value masked as docs/formats.md §3.4 masks a code (docs/README.md §8 "Output":
     /// diagnostics, in every format, never show a code).
     ///
     /// A code-like value is a run of hex digits (`0-9`, `A-F`, `a-f`) joined by single dashes,
@@ -222,7 +222,7 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
         return true
     }
 
-    /// A warning about a standing condition of `tenant` (SPEC §4.5, consolidated by §8 "Output").
+    /// A warning about a standing condition of `tenant` (docs/rules.md §4.5, consolidated by §8 "Output").
     public static func warning(_ message: String, at location: SourceLocation?, standing kind: StandingCondition.Kind,
                                tenant: String, keeping: [String] = []) -> Diagnostic {
         Diagnostic(.warning, message, at: location, keeping: keeping, standing: StandingCondition(kind: kind, tenant: tenant))
@@ -319,10 +319,10 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     }
 }
 
-/// A warning's standing condition: which kind, in which tenant (SPEC §8 "Output": warning
+/// A warning's standing condition: which kind, in which tenant (docs/README.md §8 "Output": warning
 /// consolidation).
 public struct StandingCondition: Sendable, Hashable, Codable {
-    /// The kinds that human output consolidates for unchanged tenants: the four of SPEC §8,
+    /// The kinds that human output consolidates for unchanged tenants: the four of docs/README.md §8,
     /// and routers whose `connectedAt` lies after `at` (a standing condition of the manifest
     /// too; a synthetic 300-tenant fleet printed ~600 of them; README).
     public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
@@ -384,8 +384,8 @@ public final class DiagnosticsEngine: @unchecked Sendable {
 extension Array where Element == Diagnostic {
     /// Deterministic order for output: placed ones by place, then severity and message; unplaced last.
     ///
-    /// Files are ranked once and compared as integers: a plan over a big fleet carries thousands
-    /// of warnings, and comparing their paths as strings took ~5 ms per sort.
+    /// Files are ranked once and compared as integers, not as path strings: a plan over a big
+    /// fleet carries thousands of warnings.
     public func sortedForOutput() -> [Diagnostic] {
         var ranks: [String: Int] = [:]
         for diagnostic in self {

@@ -7,7 +7,7 @@ struct ResolvedFile: Sendable, Hashable {
 }
 
 /// A file's own header names for some of its columns (`imports[].columns`, `devices.columns`;
-/// SPEC §3.2, §8 "Inputs"): each mapped name replaces the canonical name and the synonyms of
+/// docs/formats.md §3.2, docs/README.md §8 "Inputs"): each mapped name replaces the canonical name and the synonyms of
 /// its column.
 struct ColumnMapping: Sendable, Hashable {
     /// One mapped column: the canonical column name (`activation_code`, `serial` …), the file's
@@ -45,7 +45,7 @@ struct ImportDraft: Sendable, Equatable {
     var activation: ActivationRequest?
     var activationLocation: SourceLocation?
     var location: SourceLocation
-    /// The file's own header names (SPEC §3.2 `columns`); `nil` = the standard names.
+    /// The file's own header names (docs/formats.md §3.2 `columns`); `nil` = the standard names.
     var columns: ColumnMapping?
 }
 
@@ -63,10 +63,10 @@ struct LicenseEntryDraft: Sendable, Equatable {
     var renew: Bool?
     var renewLocation: SourceLocation?
     var location: SourceLocation
-    /// The platform's activation instant of a running license (SPEC §4.8).
+    /// The platform's activation instant of a running license (docs/rules.md §4.8).
     var activated: Instant?
     var activatedLocation: SourceLocation?
-    /// The platform's expiry, when not `activated + term` (SPEC §4.8).
+    /// The platform's expiry, when not `activated + term` (docs/rules.md §4.8).
     var expires: Instant?
     var expiresLocation: SourceLocation?
 }
@@ -82,11 +82,11 @@ struct ManifestDraft: Sendable, Equatable {
     var routers: [DesiredRouter] = []
     var devices: ResolvedFile?
     var devicesLocation: SourceLocation?
-    /// The device list's own header names (`devices: {file, columns}`, SPEC §3.1, §8).
+    /// The device list's own header names (`devices: {file, columns}`, docs/formats.md §3.1, docs/README.md §8).
     var devicesColumns: ColumnMapping?
 }
 
-/// Decodes Tenant documents through ``ManifestSchema`` (SPEC §3.1): unknown keys (with a
+/// Decodes Tenant documents through ``ManifestSchema`` (docs/formats.md §3.1): unknown keys (with a
 /// did-you-mean), missing required keys, wrong kinds and invalid values become diagnostics at the
 /// offending node; paths are resolved inside the repo root.
 struct ManifestDecoder {
@@ -210,7 +210,7 @@ struct ManifestDecoder {
         return draft
     }
 
-    /// A `columns` mapping (SPEC §3.2, §8): keys of `schema`, each a non-empty header name.
+    /// A `columns` mapping (docs/formats.md §3.2, docs/README.md §8): keys of `schema`, each a non-empty header name.
     private mutating func columnMapping(_ node: YAMLNode, _ schema: ObjectSchema) -> ColumnMapping? {
         guard let columns = fields(node, schema, key: "columns") else { return nil }
         var mapping = ColumnMapping()
@@ -251,7 +251,7 @@ struct ManifestDecoder {
                     return try Instant.parse(t)
                 } catch {
                     // The date parser's general form also offers date-times, which `issued` is not.
-                    throw error.message.hasPrefix("expected a date YYYY-MM-DD or a date-time") ? expected : error
+                    throw error.kind == .unrecognizedForm ? expected : error
                 }
             }
             ok = ok && draft.issued != nil
@@ -481,7 +481,7 @@ struct ManifestDecoder {
 
     // MARK: Rules
 
-    /// SPEC §3.1: `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`.
+    /// docs/formats.md §3.1: `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`.
     static func isDNSLabel(_ s: String) -> Bool {
         let u = s.utf8
         guard (1...63).contains(u.count) else { return false }
@@ -490,7 +490,7 @@ struct ManifestDecoder {
         return u.allSatisfy { alnum($0) || $0 == 45 }
     }
 
-    /// One mailbox `local@domain` (SPEC §3.1 `contacts`): exactly one `@` with text on both
+    /// One mailbox `local@domain` (docs/formats.md §3.1 `contacts`): exactly one `@` with text on both
     /// sides, and none of what would split or extend a mail header (`To:` of the reminder mail):
     /// no white space or control characters (CR, LF, TAB…), no `,` `;` `<` `>` `"` `(` `)` `[`
     /// `]` `\`. Non-ASCII letters are allowed (RFC 6532).

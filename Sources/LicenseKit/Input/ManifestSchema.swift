@@ -1,4 +1,4 @@
-/// The Tenant manifest's schema as data (SPEC §3.1): keys, kinds, required keys, enum values and
+/// The Tenant manifest's schema as data (docs/formats.md §3.1): keys, kinds, required keys, enum values and
 /// descriptions. ``ManifestDecoder`` reads manifests through these definitions and
 /// ``ManifestSchema/jsonSchema()`` prints them, so the two cannot drift apart.
 public enum ManifestSchema {
@@ -24,14 +24,14 @@ public enum ManifestSchema {
                     "The platform's expiry of an activated license, when it is not activated + term; needs activated."),
     ])
 
-    /// `imports[].columns`: the file's own header for any column of SPEC §3.2.
+    /// `imports[].columns`: the file's own header for any column of docs/formats.md §3.2.
     static let salesColumns = ObjectSchema(
         name: "columns", description: "The sales CSV's own header names, by column (each replaces that column's standard names).",
         fields: SalesCSVReader.columns.map { column in
             FieldSchema(column.name, .scalar(.header), "Header of the \(column.name) column in this file.")
         })
 
-    /// `devices.columns`: the file's own header for any column of SPEC §3.3.
+    /// `devices.columns`: the file's own header for any column of docs/formats.md §3.3.
     static let deviceColumns = ObjectSchema(
         name: "columns", description: "The device list's own header names, by column (each replaces that column's standard names).",
         fields: DeviceListReader.columns.map { column in

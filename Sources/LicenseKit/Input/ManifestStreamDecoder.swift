@@ -6,7 +6,7 @@ import CYAML
 ///
 /// It takes only manifests that are entirely clean: no anchors, aliases or tags, no null values,
 /// no unknown, duplicate or merge keys, every required key present and every value valid
-/// (SPEC §3.1). At the first event outside that subset it gives up and returns `nil`; the caller
+/// (docs/formats.md §3.1). At the first event outside that subset it gives up and returns `nil`; the caller
 /// then reads the file through ``YAMLReader`` and ``ManifestDecoder``, which report every problem
 /// at its place. On a file it takes it returns exactly the drafts of that path, which would have
 /// reported nothing (`ManifestStreamDecoderTests` compares the two on valid, edited and broken
@@ -37,7 +37,7 @@ private final class EventCursor {
     /// Heap-allocated: libyaml keeps a pointer to the parser inside the parser (string input).
     private let parser: UnsafeMutablePointer<yaml_parser_t>
     /// The current event; behind a pointer, not a stored `var`, so that reading it costs no
-    /// exclusivity check (one per field read showed in the profile).
+    /// exclusivity check per field read.
     private let current: UnsafeMutablePointer<yaml_event_t>
     @exclusivity(unchecked) private var live = false
     private let ready: Bool
@@ -198,7 +198,7 @@ private struct Reader {
         }
     }
 
-    /// A Tenant document (SPEC §3.1), its mapping's start current.
+    /// A Tenant document (docs/formats.md §3.1), its mapping's start current.
     private func tenant() -> ManifestDraft? {
         var draft = ManifestDraft(nameLocation: place)
         let keys: [StaticString] = ["apiVersion", "kind", "metadata", "spec"]
@@ -303,7 +303,7 @@ private struct Reader {
         return complete ? entry : nil
     }
 
-    /// `devices: {file, columns}` (SPEC §3.1), its mapping's start current.
+    /// `devices: {file, columns}` (docs/formats.md §3.1), its mapping's start current.
     private func deviceList(_ draft: inout ManifestDraft) -> Bool {
         var file: ResolvedFile?
         var location = place
@@ -325,7 +325,7 @@ private struct Reader {
         return true
     }
 
-    /// A `columns` mapping (SPEC §3.2, §8), its start current: keys of `schema`, each once, with
+    /// A `columns` mapping (docs/formats.md §3.2, docs/README.md §8), its start current: keys of `schema`, each once, with
     /// a header name that has more than spaces, `_` and `-`. Entries in the schema's order, as
     /// the diagnosing decoder lists them.
     private func columnMapping(_ schema: ObjectSchema) -> ColumnMapping? {

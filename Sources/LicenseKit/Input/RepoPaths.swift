@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Resolves paths written in manifests (SPEC §3): relative to the manifest's own folder, and after
+/// Resolves paths written in manifests (docs/formats.md §3): relative to the manifest's own folder, and after
 /// resolving symlinks they must lie inside the repo root.
 struct RepoPaths: Sendable {
     /// The repo root, absolute, symlinks resolved, without a trailing slash (`/` stays `/`).

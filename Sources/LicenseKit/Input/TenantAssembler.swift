@@ -6,7 +6,7 @@ struct AssembledTenant: Sendable {
     var codePlaces: [ActivationCode: SourceLocation]
 }
 
-/// Merges a decoded manifest with the records of its CSV files (SPEC §3.1, §4.2 — the rules that
+/// Merges a decoded manifest with the records of its CSV files (docs/formats.md §3.1, docs/rules.md §4.2 — the rules that
 /// need no state).
 enum TenantAssembler {
     private struct Merged {
@@ -19,7 +19,7 @@ enum TenantAssembler {
                          sales: [String: [SalesCodeRecord]], devices: [String: [DeviceRecord]],
                          rejected: [String: Set<ActivationCode>] = [:],
                          diagnostics: inout [Diagnostic]) -> AssembledTenant {
-        // Sized once: growing the tables showed in the profile.
+        // Sized once, so that the tables never grow.
         let expected = draft.licenses.count + draft.imports.reduce(0) { count, entry in
             count + (entry.file.flatMap { sales[csvReadingKey($0, entry.columns)]?.count } ?? 0)
         }
@@ -32,7 +32,7 @@ enum TenantAssembler {
         for entry in draft.imports {
             guard let file = entry.file else { continue }
             for record in sales[csvReadingKey(file, entry.columns)] ?? [] {
-                // A row with activated_at is a running license (SPEC §4.8): the import's
+                // A row with activated_at is a running license (docs/rules.md §4.8): the import's
                 // `activate` applies only to the file's other codes.
                 let adopted = record.activatedAt.map {
                     AdoptedHistory(activatedAt: $0, expiresAt: record.expiresAt, source: record.location,
@@ -76,7 +76,7 @@ enum TenantAssembler {
                 continue
             }
             entryPlaces[entry.code] = entry.location
-            // SPEC §4.8: a fact of the past and a request exclude each other.
+            // docs/rules.md §4.8: a fact of the past and a request exclude each other.
             if entry.activated != nil, entry.activation != nil {
                 diagnostics.append(.error(
                     "activated and activate are both given for \(entry.code.masked); 'activated' records a license already running in the platform, 'activate' requests an activation — keep one",
@@ -105,7 +105,7 @@ enum TenantAssembler {
                     ok = false
                 }
                 if let row = existing.license.adopted {
-                    // The CSV row has activated_at (SPEC §8): the entry may repeat, not change it.
+                    // The CSV row has activated_at (docs/README.md §8): the entry may repeat, not change it.
                     if let activation = entry.activation {
                         diagnostics.append(.error(
                             "activate: '\(activation)' for \(entry.code.masked), whose row \(from.fileAndLine) has activated_at \(row.activatedAt): the license already runs in the platform; remove 'activate'",
@@ -175,7 +175,7 @@ enum TenantAssembler {
             order.append(entry.code)
         }
 
-        // Per-license rules (SPEC §4.2).
+        // Per-license rules (docs/rules.md §4.2).
         var licenses: [DesiredLicense] = []
         var codePlaces: [ActivationCode: SourceLocation] = [:]
         codePlaces.reserveCapacity(order.count)
@@ -184,14 +184,14 @@ enum TenantAssembler {
             guard let item = merged[code] else { continue }
             let license = item.license
             var ok = true
-            if license.type == .cloudFree, license.term != .oneYear {
+            if let fixed = license.type.policy.fixedTerm, license.term != fixed {
                 let entry = draft.licenses.first { $0.code == code }
                 diagnostics.append(.error(
                     "term: Cloud Free licenses always run P1Y, found '\(license.term)'",
                     at: entry?.termLocation ?? license.source))
                 ok = false
             }
-            if license.type.isPaid, license.renew {
+            if !license.type.policy.renewable, license.renew {
                 let entry = draft.licenses.first { $0.code == code }
                 diagnostics.append(.error(
                     "renew: only Cloud Free licenses renew; '\(license.type)' is paid, remove 'renew'",
@@ -247,7 +247,7 @@ enum TenantAssembler {
         return AssembledTenant(manifest: manifest, codePlaces: codePlaces)
     }
 
-    /// The rules of SPEC §4.8 on a running license's history that need no `at`: `activated` ≥
+    /// The rules of docs/rules.md §4.8 on a running license's history that need no `at`: `activated` ≥
     /// `issued` and < `stockExpiresAt`; `expires` > `activated`. (A future `activated` is
     /// judged by the reconciler, which knows `at`.)
     private static func checkAdopted(_ license: DesiredLicense, _ adopted: AdoptedHistory,

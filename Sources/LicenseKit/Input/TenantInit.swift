@@ -5,8 +5,8 @@ import Darwin
 #endif
 
 /// `licensectl init`: writes the manifest of a tenant that already runs in the platform, from
-/// its license list (a sales CSV with `activated_at`/`expires_at`, SPEC §3.2, §4.8) and its device
-/// list (SPEC §3.3), so that a running fleet is brought in by one loop and one plan.
+/// its license list (a sales CSV with `activated_at`/`expires_at`, docs/formats.md §3.2, docs/rules.md §4.8) and its device
+/// list (docs/formats.md §3.3), so that a running fleet is brought in by one loop and one plan.
 ///
 /// The license list is referenced as an import (its activation and expiry dates stay in the
 /// CSV, the single source), the device list as `devices`. Nothing is overwritten: an existing
@@ -14,7 +14,7 @@ import Darwin
 public enum TenantInit {
     /// What to write.
     public struct Request: Sendable {
-        /// The tenant name: a DNS label (SPEC §3.1).
+        /// The tenant name: a DNS label (docs/formats.md §3.1).
         public var name: String
         /// The repo root (`-C`).
         public var root: String
@@ -28,9 +28,9 @@ public enum TenantInit {
         public var contacts: [String]
         /// `metadata.labels`, in the order given.
         public var labels: [(key: String, value: String)]
-        /// The license list's own header names (`imports[].columns`, SPEC §3.2): column → header.
+        /// The license list's own header names (`imports[].columns`, docs/formats.md §3.2): column → header.
         public var licenseColumns: [(column: String, header: String)]
-        /// The device list's own header names (`devices.columns`, SPEC §3.3): column → header.
+        /// The device list's own header names (`devices.columns`, docs/formats.md §3.3): column → header.
         public var deviceColumns: [(column: String, header: String)]
 
         public init(name: String, root: String, tenantsDirectory: String = "tenants", licenses: String,
@@ -57,7 +57,7 @@ public enum TenantInit {
         public var text: String
         /// Codes in the license list.
         public var licenses: Int
-        /// Of those, codes with `activated_at` (adopted by the next apply, SPEC §4.8).
+        /// Of those, codes with `activated_at` (adopted by the next apply, docs/rules.md §4.8).
         public var running: Int
         /// Routers in the device list.
         public var routers: Int

@@ -1,7 +1,7 @@
 /// How a scalar was written: plain (`yes`, `012`) or quoted/block (`"yes"`, `'012'`, `|`).
 ///
 /// Only plain scalars can mean null or a boolean; every scalar is typed later by the manifest
-/// schema, never by YAML 1.1 rules (SPEC §3.1).
+/// schema, never by YAML 1.1 rules (docs/formats.md §3.1).
 public enum YAMLScalarStyle: Sendable, Hashable {
     /// Written without quotes.
     case plain

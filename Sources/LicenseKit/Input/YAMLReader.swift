@@ -1,6 +1,6 @@
 import CYAML
 
-/// A strict YAML reader over libyaml's event parser (SPEC §3.1).
+/// A strict YAML reader over libyaml's event parser (docs/formats.md §3.1).
 ///
 /// Builds one ``YAMLNode`` tree per document. Scalars stay text (typed later by the manifest
 /// schema). Reported as errors, each at its 1-based line and column: invalid UTF-8 (the first bad
@@ -11,9 +11,9 @@ import CYAML
 /// 5,000-deep `[[[[…` stops at depth 65 with an error.
 public enum YAMLReader {
     /// The most alias expansions a file may use (aliases nested in aliased nodes counted as often
-    /// as they are expanded), SPEC §3.1.
+    /// as they are expanded), docs/formats.md §3.1.
     public static let maxAliasExpansions = 10_000
-    /// The deepest nesting of mappings and sequences, SPEC §3.1.
+    /// The deepest nesting of mappings and sequences, docs/formats.md §3.1.
     public static let maxDepth = 64
     /// The most nodes that aliases may bring into a file in total (a second guard against
     /// aliases of huge subtrees).

@@ -4,7 +4,7 @@ import Foundation
 /// bytes, 2-space indent, `"key": value`, empty containers as `[]` / `{}`.
 ///
 /// Foundation's `JSONEncoder` with `.prettyPrinted` writes `"key" : value` and spreads empty
-/// containers over two lines, so the plan (SPEC §6) and the state documents (SPEC §5) are written
+/// containers over two lines, so the plan (docs/cli.md §6) and the state documents (docs/state.md §5) are written
 /// through this type instead; ``init(encoding:)`` turns any `Encodable` into a value.
 public enum JSONValue: Sendable, Hashable {
     case null

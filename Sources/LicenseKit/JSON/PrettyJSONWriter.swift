@@ -2,7 +2,7 @@
 /// ``JSONValue/serialized()``: 2-space indent, `"key": value`, `[]` and `{}` for empty containers,
 /// strings escaped per RFC 8259 (`"`, `\`, U+0000–U+001F; `/` and non-ASCII as they are).
 ///
-/// Used on hot paths (the plan of thousands of tenants, SPEC §7) where building a ``JSONValue``
+/// Used on hot paths (the plan of thousands of tenants, docs/benchmarks.md §7) where building a ``JSONValue``
 /// tree first costs more than the text itself. The writer does not sort: callers write object
 /// members in the order of their keys' UTF-8 bytes, as ``JSONValue`` would.
 ///

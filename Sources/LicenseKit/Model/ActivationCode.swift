@@ -1,9 +1,9 @@
-/// A vendor activation code in canonical form `XXXX-XXXX-XXXX`, X ∈ `0-9A-F` (SPEC §3.4).
+/// A vendor activation code in canonical form `XXXX-XXXX-XXXX`, X ∈ `0-9A-F` (docs/formats.md §3.4).
 public struct ActivationCode: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The canonical form, `XXXX-XXXX-XXXX`.
     public let canonical: String
 
-    /// Normalizes user input: trims ASCII spaces and tabs (only those, SPEC §8 "Inputs"),
+    /// Normalizes user input: trims ASCII spaces and tabs (only those, docs/README.md §8 "Inputs"),
     /// upper-cases, accepts the groups separated by dashes, by spaces, or not at all.
     ///
     /// - Throws: ``ActivationCodeError`` for anything else, with a hint when the value looks
@@ -51,7 +51,7 @@ public struct ActivationCode: Sendable, Hashable, Comparable, CustomStringConver
 
     public var description: String { canonical }
 
-    /// The code with its middle group masked, `96D9-****-59E5`, for human output (SPEC §3.4).
+    /// The code with its middle group masked, `96D9-****-59E5`, for human output (docs/formats.md §3.4).
     public var masked: String {
         String(canonical.prefix(5)) + "****" + String(canonical.suffix(5))
     }
@@ -87,7 +87,7 @@ public struct ActivationCodeError: Error, Sendable, Equatable, CustomStringConve
     public var description: String { message }
 
     /// The first character outside `0-9A-Fa-f`, `-`, space and tab, with its 1-based character
-    /// position (SPEC §3.4, §8 "Inputs"), e.g. an en dash (U+2013) or a no-break space (U+00A0)
+    /// position (docs/formats.md §3.4, docs/README.md §8 "Inputs"), e.g. an en dash (U+2013) or a no-break space (U+00A0)
     /// pasted from a document.
     static func firstForeignCharacter(in text: String) -> (position: Int, scalar: Unicode.Scalar)? {
         for (offset, character) in text.enumerated() {
@@ -139,7 +139,7 @@ extension ActivationCode: Codable {
 }
 
 extension String {
-    /// The text without leading and trailing ASCII spaces and tabs (a code's trimming, SPEC §8).
+    /// The text without leading and trailing ASCII spaces and tabs (a code's trimming, docs/README.md §8).
     func trimmingSpacesAndTabs() -> String {
         let u = utf8
         func blank(_ c: UInt8) -> Bool { c == 32 || c == 9 }

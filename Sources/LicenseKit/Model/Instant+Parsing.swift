@@ -1,13 +1,33 @@
 /// Why a text is not a valid value (an instant, a term, a license type); `message` says what was
 /// expected and what was found.
 public struct ValueParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What kind of problem: callers that word their own expectation replace the message of an
+    /// ``Kind/unrecognizedForm`` and keep a specific one (a day that does not exist, a missing
+    /// offset), without reading the message.
+    public enum Kind: Sendable, Equatable {
+        /// The text has none of the accepted forms; the message lists them.
+        case unrecognizedForm
+        /// The text has an accepted form but is not a valid value; the message says why.
+        case invalid
+    }
+
     public var message: String
+    /// The kind of problem; not part of equality (the message already says it).
+    public var kind: Kind
     public var description: String { message }
+
+    /// An error with `message`, of `kind` (``Kind/invalid`` unless given).
+    public init(message: String, kind: Kind = .invalid) {
+        self.message = message
+        self.kind = kind
+    }
+
+    public static func == (a: ValueParseError, b: ValueParseError) -> Bool { a.message == b.message }
 }
 
 extension Instant {
     /// Parses `YYYY-MM-DD` (00:00:00Z that day) or an RFC 3339 date-time with `Z` or an offset
-    /// (SPEC §2). Fractional seconds are floored.
+    /// (docs/rules.md §2). Fractional seconds are floored.
     ///
     /// - Throws: ``ValueParseError`` for any other form, an impossible date (`2026-02-30`), a
     ///   date-time without an offset, or a leap second.
@@ -20,7 +40,7 @@ extension Instant {
     }
 
     static func parse(bytes b: UnsafeBufferPointer<UInt8>, original: String) throws(ValueParseError) -> Instant {
-        // Built only when thrown: interpolating it up front cost more than the whole parse.
+        // Built only when thrown, not on every parse.
         var expected: String {
             "expected a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '\(original)'"
         }
@@ -36,7 +56,7 @@ extension Instant {
         }
         guard b.count >= 10, let year = digits(0, 4), b[4] == 45, let month = digits(5, 2), b[7] == 45,
               let day = digits(8, 2)
-        else { throw ValueParseError(message: expected) }
+        else { throw ValueParseError(message: expected, kind: .unrecognizedForm) }
         guard (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year: year, month: month), year >= 1
         else { throw ValueParseError(message: "'\(original)' is not a date that exists") }
         guard Instant.supportedYears.contains(year) else { throw ValueParseError(message: Instant.rangeMessage(original)) }
@@ -49,13 +69,13 @@ extension Instant {
         guard b[10] == 84 || b[10] == 116 || b[10] == 32,
               let hour = digits(11, 2), b.count > 13, b[13] == 58, let minute = digits(14, 2),
               b.count > 16, b[16] == 58, let second = digits(17, 2)
-        else { throw ValueParseError(message: expected) }
+        else { throw ValueParseError(message: expected, kind: .unrecognizedForm) }
         var i = 19
         if i < b.count, b[i] == 46 {
             i += 1
             let start = i
             while i < b.count, b[i] >= 48, b[i] <= 57 { i += 1 }
-            guard i > start else { throw ValueParseError(message: expected) }
+            guard i > start else { throw ValueParseError(message: expected, kind: .unrecognizedForm) }
         }
         guard i < b.count else {
             throw ValueParseError(message: "date-time '\(original)' has no UTC offset; add 'Z' or an offset such as +01:00")
@@ -67,13 +87,13 @@ extension Instant {
         case 43, 45:
             guard let oh = digits(i + 1, 2), i + 3 < b.count, b[i + 3] == 58, let om = digits(i + 4, 2),
                   oh <= 23, om <= 59
-            else { throw ValueParseError(message: expected) }
+            else { throw ValueParseError(message: expected, kind: .unrecognizedForm) }
             offsetSeconds = (oh * 3600 + om * 60) * (b[i] == 45 ? -1 : 1)
             i += 6
         default:
-            throw ValueParseError(message: expected)
+            throw ValueParseError(message: expected, kind: .unrecognizedForm)
         }
-        guard i == b.count else { throw ValueParseError(message: expected) }
+        guard i == b.count else { throw ValueParseError(message: expected, kind: .unrecognizedForm) }
         if second == 60 {
             throw ValueParseError(message: "'\(original)' is a leap second; licensectl does not accept leap seconds")
         }
@@ -83,7 +103,7 @@ extension Instant {
         return Instant(secondsSinceEpoch: local.secondsSinceEpoch - Int64(offsetSeconds))
     }
 
-    /// Parses an instant in a CSV cell (SPEC §3.2 `activated_at`/`expires_at`, §3.3
+    /// Parses an instant in a CSV cell (docs/formats.md §3.2 `activated_at`/`expires_at`, §3.3
     /// `connected_at`): `YYYY-MM-DD`, `DD.MM.YYYY` (00:00:00Z that day) or an RFC 3339 date-time.
     ///
     /// - Throws: ``ValueParseError`` for any other form, naming the three accepted ones.
@@ -93,13 +113,13 @@ extension Instant {
         do {
             return try parse(text)
         } catch {
-            guard error.message.hasPrefix("expected a date YYYY-MM-DD or a date-time") else { throw error }
+            guard error.kind == .unrecognizedForm else { throw error }
             throw ValueParseError(
                 message: "expected a date YYYY-MM-DD or DD.MM.YYYY or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '\(text)'")
         }
     }
 
-    /// Parses an issue date of a sales CSV (SPEC §3.2): `YYYY-MM-DD` or `DD.MM.YYYY`.
+    /// Parses an issue date of a sales CSV (docs/formats.md §3.2): `YYYY-MM-DD` or `DD.MM.YYYY`.
     ///
     /// - Throws: ``ValueParseError`` for any other form (e.g. `01/02/2026`) or a date that does
     ///   not exist.
@@ -130,7 +150,7 @@ extension Instant {
         return instant
     }
 
-    /// Years accepted in input (SPEC §2 is silent): wide enough for any license, narrow enough that
+    /// Years accepted in input (docs/rules.md §2 is silent): wide enough for any license, narrow enough that
     /// `issued + P2Y` or `activatedAt + term` never leaves the four-digit years of the output form.
     public static let supportedYears = 1970...2999
 

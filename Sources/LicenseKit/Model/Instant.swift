@@ -1,4 +1,4 @@
-/// An instant in UTC, with one-second resolution (SPEC §2).
+/// An instant in UTC, with one-second resolution (docs/rules.md §2).
 ///
 /// Stored as whole seconds since 1970-01-01T00:00:00Z. Parsing accepts `YYYY-MM-DD` (00:00:00Z
 /// that day) and RFC 3339 date-times with `Z` or a `±HH:MM` offset, normalized to UTC; fractional
@@ -75,7 +75,7 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
         Instant(secondsSinceEpoch: secondsSinceEpoch + Int64(days) * 86_400)
     }
 
-    /// This instant plus an ISO 8601 duration, calendar arithmetic in UTC (SPEC §2): years, then
+    /// This instant plus an ISO 8601 duration, calendar arithmetic in UTC (docs/rules.md §2): years, then
     /// months, then days, the day clamped to the month's end after years and months.
     public func adding(_ term: Term) -> Instant {
         let d = date

@@ -1,4 +1,4 @@
-/// The license types of icom Router Management Cloud (SPEC §1, from the vendor's documentation).
+/// The license types of icom Router Management Cloud (docs/rules.md §1, from the vendor's documentation).
 public enum LicenseType: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
     /// 1 router, paid, full functionality.
     case cloudBasic1 = "Cloud Basic 1"
@@ -7,20 +7,27 @@ public enum LicenseType: String, Sendable, Hashable, CaseIterable, Codable, Cust
     /// 1000 routers, free, limited functionality; expires yearly, renewable; never combined (R1).
     case cloudFree = "Cloud Free"
 
-    /// Routers this license admits while valid.
-    public var capacity: Int {
+    /// How this type behaves under the platform's rules: the one place a type is described
+    /// (docs/rules.md §1). Adding a type is a new case here with its policy; the rules consult
+    /// the policy, never the case.
+    public var policy: LicensePolicy {
         switch self {
-        case .cloudBasic1: 1
-        case .cloudBasic25: 25
-        case .cloudFree: 1000
+        case .cloudBasic1: .paid(capacity: 1)
+        case .cloudBasic25: .paid(capacity: 25)
+        case .cloudFree:
+            LicensePolicy(capacity: 1000, isPaid: false, exclusive: true, invalidatedByPaid: true,
+                          fixedTerm: .oneYear, renewable: true, mode: .limited)
         }
     }
 
+    /// Routers this license admits while valid.
+    public var capacity: Int { policy.capacity }
+
     /// Paid licenses combine freely (R1) and invalidate Cloud Free (R2).
-    public var isPaid: Bool { self != .cloudFree }
+    public var isPaid: Bool { policy.isPaid }
 
     /// Whether the tenant's first paid activation invalidates it (R2): Cloud Free.
-    public var invalidatedByPaid: Bool { !isPaid }
+    public var invalidatedByPaid: Bool { policy.invalidatedByPaid }
 
     public var description: String { rawValue }
 
@@ -30,7 +37,7 @@ public enum LicenseType: String, Sendable, Hashable, CaseIterable, Codable, Cust
     public init(parsing text: String) throws(ValueParseError) {
         let key = LicenseType.squash(text)
         guard let match = LicenseType.squashedNames.first(where: { $0.key == key })?.type else {
-            throw ValueParseError(message: "expected a license type 'Cloud Basic 1', 'Cloud Basic 25' or 'Cloud Free', found '\(text)'")
+            throw ValueParseError(message: "expected a license type \(LicenseType.namesList), found '\(text)'")
         }
         self = match
     }
@@ -42,8 +49,53 @@ public enum LicenseType: String, Sendable, Hashable, CaseIterable, Codable, Cust
         return String(s.lowercased().filter { $0 != " " && $0 != "_" && $0 != "-" && $0 != "\t" })
     }
 
+    /// The names quoted for messages: `'Cloud Basic 1', 'Cloud Basic 25' or 'Cloud Free'`.
+    static let namesList: String = {
+        let quoted = allCases.map { "'\($0.rawValue)'" }
+        return quoted.dropLast().joined(separator: ", ") + (quoted.count > 1 ? " or " : "") + (quoted.last ?? "")
+    }()
+
     /// The squashed names of the types, in `allCases` order (squashed once, not per parse).
     private static let squashedNames: [(type: LicenseType, key: String)] = allCases.map { ($0, squash($0.rawValue)) }
+}
+
+/// What a license type is under the platform's rules (docs/rules.md §1): one value per
+/// ``LicenseType``, consulted by the rules (capacity and mode, R1, R2, R4, `renew`) instead of
+/// comparing types.
+public struct LicensePolicy: Sendable, Hashable {
+    /// Routers a license of this type admits while valid.
+    public var capacity: Int
+    /// Paid: combines with every other paid license (capacities add up, R1) and its first
+    /// activation sets the tenant's `paidSince` (R2).
+    public var isPaid: Bool
+    /// At most one license of such a type is non-terminal in a tenant at a time (R1).
+    public var exclusive: Bool
+    /// Invalidated by the tenant's first paid activation, and refused at or after it (R2).
+    public var invalidatedByPaid: Bool
+    /// The only term a license of this type can have (`nil`: any term, `P1Y` by default).
+    public var fixedTerm: Term?
+    /// Whether `renew: true` is allowed: renewed by one term in its last 30 days (docs/rules.md §4.1).
+    public var renewable: Bool
+    /// The tenant's mode while its valid licenses are of this type (paid ones together: `full`).
+    public var mode: TenantMode
+
+    /// Describes a type; see each property for its rule.
+    public init(capacity: Int, isPaid: Bool, exclusive: Bool, invalidatedByPaid: Bool,
+                fixedTerm: Term?, renewable: Bool, mode: TenantMode) {
+        self.capacity = capacity
+        self.isPaid = isPaid
+        self.exclusive = exclusive
+        self.invalidatedByPaid = invalidatedByPaid
+        self.fixedTerm = fixedTerm
+        self.renewable = renewable
+        self.mode = mode
+    }
+
+    /// A paid type: combinable, any term, not renewable, `full` mode.
+    public static func paid(capacity: Int) -> LicensePolicy {
+        LicensePolicy(capacity: capacity, isPaid: true, exclusive: false, invalidatedByPaid: false,
+                      fixedTerm: nil, renewable: false, mode: .full)
+    }
 }
 
 extension String {

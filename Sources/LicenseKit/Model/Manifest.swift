@@ -1,4 +1,4 @@
-/// What a manifest asks for a license's activation (SPEC §3.1, §4.2): `immediately` or an instant.
+/// What a manifest asks for a license's activation (docs/formats.md §3.1, docs/rules.md §4.2): `immediately` or an instant.
 /// Absent (`nil` where used) means the license stays `available`.
 ///
 /// Encoded in JSON as the string `"immediately"` or an instant `YYYY-MM-DDTHH:MM:SSZ`.
@@ -13,7 +13,7 @@ public enum ActivationRequest: Sendable, Hashable, Codable, CustomStringConverti
         }
     }
 
-    /// Parses `immediately`, a date or an RFC 3339 date-time (SPEC §2).
+    /// Parses `immediately`, a date or an RFC 3339 date-time (docs/rules.md §2).
     public init(parsing text: String) throws(ValueParseError) {
         if text == "immediately" {
             self = .immediately
@@ -26,7 +26,7 @@ public enum ActivationRequest: Sendable, Hashable, Codable, CustomStringConverti
         } catch {
             // The date parser's own reason when it is a specific one (a missing offset, a day
             // that does not exist, a leap second, a year out of range), not its general form.
-            let general = error.message.hasPrefix("expected a date YYYY-MM-DD or a date-time")
+            let general = error.kind == .unrecognizedForm
             throw ValueParseError(message: expected + (general ? "" : " (\(error.message))"))
         }
     }
@@ -48,7 +48,7 @@ public enum ActivationRequest: Sendable, Hashable, Codable, CustomStringConverti
 }
 
 /// One license a tenant's manifest declares, after merging its imports and `licenses` entries
-/// (SPEC §3.1, §4.2). Validated: the code is canonical, the type known, the term valid.
+/// (docs/formats.md §3.1, docs/rules.md §4.2). Validated: the code is canonical, the type known, the term valid.
 public struct DesiredLicense: Sendable, Hashable {
     public var code: ActivationCode
     public var type: LicenseType
@@ -58,7 +58,7 @@ public struct DesiredLicense: Sendable, Hashable {
     public var term: Term
     /// The normalized activation request; `nil` = stay `available`.
     public var activation: ActivationRequest?
-    /// Cloud Free only: renew automatically (SPEC §4.1 `renew`).
+    /// Cloud Free only: renew automatically (docs/rules.md §4.1 `renew`).
     public var renew: Bool
     /// Free-text order number from the sales CSV, kept for audit.
     public var order: String?
@@ -66,9 +66,9 @@ public struct DesiredLicense: Sendable, Hashable {
     public var source: SourceLocation
     /// Where the `activate` value was given (the manifest entry or the import), for diagnostics.
     public var activationSource: SourceLocation?
-    /// A license already running in the platform (SPEC §4.8): its recorded history, from
+    /// A license already running in the platform (docs/rules.md §4.8): its recorded history, from
     /// `activated`/`expires` or the CSV's `activated_at`/`expires_at`; `nil` for a request.
-    /// When set, ``activation`` is `.at(adopted.activatedAt)` (SPEC §8: the same request).
+    /// When set, ``activation`` is `.at(adopted.activatedAt)` (docs/README.md §8: the same request).
     public var adopted: AdoptedHistory?
 
     public init(code: ActivationCode, type: LicenseType, issued: Instant, term: Term = .oneYear,
@@ -91,7 +91,7 @@ public struct DesiredLicense: Sendable, Hashable {
     public var stockExpiresAt: Instant { issued.adding(.twoYears) }
 }
 
-/// The platform's history of a license that already runs there (SPEC §4.8): when it was
+/// The platform's history of a license that already runs there (docs/rules.md §4.8): when it was
 /// activated and, where it is not `activatedAt + term`, when it expires. Instants are UTC.
 ///
 /// Held in one shared box, so that ``DesiredLicense`` grows by a pointer only: hundreds of
@@ -127,7 +127,7 @@ public struct AdoptedHistory: Sendable, Hashable {
         storage = Storage(activatedAt: activatedAt, expiresAt: expiresAt, source: source, expiresSource: expiresSource)
     }
 
-    /// The expiry the license runs to: `expires`, else `activatedAt + term` (SPEC §4.8).
+    /// The expiry the license runs to: `expires`, else `activatedAt + term` (docs/rules.md §4.8).
     public func expiry(term: Term) -> Instant { expiresAt ?? activatedAt.adding(term) }
 
     public static func == (a: AdoptedHistory, b: AdoptedHistory) -> Bool {
@@ -158,7 +158,7 @@ public struct DesiredRouter: Sendable, Hashable {
     }
 }
 
-/// A validated Tenant manifest (SPEC §3.1): one YAML document of `kind: Tenant`.
+/// A validated Tenant manifest (docs/formats.md §3.1): one YAML document of `kind: Tenant`.
 public struct TenantManifest: Sendable, Hashable {
     /// DNS label, unique across the repo.
     public var name: String
@@ -187,7 +187,7 @@ public struct TenantManifest: Sendable, Hashable {
 /// name, the SHA-256 digest over every manifest and every CSV they read, and the diagnostics.
 public struct LicenseRepo: Sendable {
     public var tenants: [TenantManifest]
-    /// `sha256:<64 hex>` over the manifests and the CSV files they read (SPEC §6 `inputsDigest`).
+    /// `sha256:<64 hex>` over the manifests and the CSV files they read (docs/cli.md §6 `inputsDigest`).
     public var inputsDigest: String
     public var diagnostics: [Diagnostic]
 

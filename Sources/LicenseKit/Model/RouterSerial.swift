@@ -1,4 +1,4 @@
-/// Router serial numbers (SPEC §3.1): 1–64 characters of `[A-Za-z0-9._:-]`, unique across all
+/// Router serial numbers (docs/formats.md §3.1): 1–64 characters of `[A-Za-z0-9._:-]`, unique across all
 /// tenants. Kept as given (never reinterpreted as a number: `012` stays "012").
 public enum RouterSerial {
     /// Returns the serial unchanged when valid.
@@ -23,7 +23,7 @@ public enum RouterSerial {
         (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 46 || c == 95 || c == 58 || c == 45
     }
 
-    /// A router's identity: its serial upper-cased (SPEC §3.1, §8 "Inputs": serials are unique
+    /// A router's identity: its serial upper-cased (docs/formats.md §3.1, docs/README.md §8 "Inputs": serials are unique
     /// case-insensitively; output keeps the spelling). The serial itself when it has no
     /// lower-case letter (the usual case, no copy).
     public static func identity(_ serial: String) -> String {
@@ -31,7 +31,7 @@ public enum RouterSerial {
         return String(decoding: serial.utf8.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }, as: UTF8.self)
     }
 
-    /// Whether `a` orders before `b`: their upper-cased bytes compared (SPEC §8 "Inputs").
+    /// Whether `a` orders before `b`: their upper-cased bytes compared (docs/README.md §8 "Inputs").
     public static func precedes(_ a: String, _ b: String) -> Bool {
         // Native strings: over their contiguous bytes (admission and state documents compare
         // every serial of a tenant; the iterator below is several times slower).
@@ -74,12 +74,11 @@ public enum RouterSerial {
         a == b || (a.utf8.count == b.utf8.count && !precedes(a, b) && !precedes(b, a))
     }
 
-    /// The indices `0..<count` ordered by serial (upper-cased bytes, SPEC §8 "Inputs"), equal
+    /// The indices `0..<count` ordered by serial (upper-cased bytes, docs/README.md §8 "Inputs"), equal
     /// serials (in any spelling) in index order.
     ///
     /// Compares the first 16 bytes of each serial as two integers and the strings themselves
-    /// only when those are equal: sorting 100 routers by `String <` cost ~1,000 instructions per
-    /// router.
+    /// only when those are equal, instead of sorting by `String <`.
     static func sortedIndices(_ count: Int, serial: (Int) -> String) -> [Int] {
         struct Key {
             var high: UInt64

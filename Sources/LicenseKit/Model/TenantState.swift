@@ -1,4 +1,4 @@
-/// A license's status (SPEC §4.1). `expired` and `invalid` are terminal.
+/// A license's status (docs/rules.md §4.1). `expired` and `invalid` are terminal.
 public enum LicenseStatus: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case available, scheduled, active, expired, invalid
 
@@ -9,7 +9,7 @@ public enum LicenseStatus: String, Sendable, Hashable, Codable, CaseIterable, Co
     }
 }
 
-/// A tenant's mode at an instant (SPEC §1): `full` with paid capacity, `limited` on a valid Cloud
+/// A tenant's mode at an instant (docs/rules.md §1): `full` with paid capacity, `limited` on a valid Cloud
 /// Free license, else `disabled`.
 public enum TenantMode: String, Sendable, Hashable, Codable {
     case full, limited, disabled
@@ -20,7 +20,7 @@ public enum RouterStatus: String, Sendable, Hashable, Codable {
     case online, offline
 }
 
-/// Why a router is offline (SPEC §4.4), in order of precedence.
+/// Why a router is offline (docs/rules.md §4.4), in order of precedence.
 public enum RejectionReason: String, Sendable, Hashable, Codable, Comparable {
     case notConnected = "not-connected"
     case noValidLicense = "no-valid-license"
@@ -32,7 +32,7 @@ public enum RejectionReason: String, Sendable, Hashable, Codable, Comparable {
     }
 }
 
-/// One license as recorded in a tenant's state document (SPEC §5). Instants are UTC.
+/// One license as recorded in a tenant's state document (docs/state.md §5). Instants are UTC.
 public struct LicenseRecord: Sendable, Hashable {
     /// The code, canonical `XXXX-XXXX-XXXX`.
     public var code: ActivationCode
@@ -40,13 +40,13 @@ public struct LicenseRecord: Sendable, Hashable {
     public var type: LicenseType
     /// Routers this license admits while valid (from ``type``).
     public var capacity: Int
-    /// The status after the last apply (SPEC §4.1).
+    /// The status after the last apply (docs/rules.md §4.1).
     public var status: LicenseStatus
     /// Issue date, 00:00:00Z (UTC).
     public var issued: Instant
     /// ISO 8601 duration of an activation (`P1Y` by default).
     public var term: Term
-    /// The normalized activation request last applied (SPEC §4.2); `nil` = none.
+    /// The normalized activation request last applied (docs/rules.md §4.2); `nil` = none.
     public var activation: ActivationRequest?
     /// `issued + P2Y` (R5), UTC.
     public var stockExpiresAt: Instant
@@ -62,15 +62,15 @@ public struct LicenseRecord: Sendable, Hashable {
     public var invalidatedAt: Instant?
     /// When a terminal license left the manifest; archived licenses count nowhere.
     public var archivedAt: Instant?
-    /// Cloud Free only: renew automatically (SPEC §4.1 `renew`).
+    /// Cloud Free only: renew automatically (docs/rules.md §4.1 `renew`).
     public var renew: Bool
-    /// Every reminder slot recorded as sent, ascending (SPEC §4.3).
+    /// Every reminder slot recorded as sent, ascending (docs/rules.md §4.3).
     public var remindersSent: [Instant]
     /// `file:line` of the code's definition.
     public var source: String
-    /// When the license was adopted with its platform history (SPEC §4.8): the `at` of that
+    /// When the license was adopted with its platform history (docs/rules.md §4.8): the `at` of that
     /// apply, UTC; `nil` for a license licensectl redeemed and activated itself. Written to state
-    /// only when set (SPEC §8), so documents of other licenses keep their bytes.
+    /// only when set (docs/README.md §8), so documents of other licenses keep their bytes.
     public var adoptedAt: Instant?
 
     public init(code: ActivationCode, type: LicenseType, status: LicenseStatus, issued: Instant, term: Term,
@@ -120,7 +120,7 @@ public struct RouterRecord: Sendable, Hashable {
 
 /// A tenant's summary at the last apply.
 public struct TenantSummary: Sendable, Hashable {
-    /// `full`, `limited` or `disabled` (SPEC §1).
+    /// `full`, `limited` or `disabled` (docs/rules.md §1).
     public var mode: TenantMode
     /// Routers the valid licenses admit.
     public var capacity: Int
@@ -137,7 +137,7 @@ public struct TenantSummary: Sendable, Hashable {
     }
 }
 
-/// One tenant's state document, `state/tenants/<tenant>.json` (SPEC §5).
+/// One tenant's state document, `state/tenants/<tenant>.json` (docs/state.md §5).
 ///
 /// JSON: sorted keys, 2-space indent, trailing newline, licenses sorted by code and routers by
 /// serial; absent instants are `null`.

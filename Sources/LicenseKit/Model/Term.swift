@@ -1,5 +1,5 @@
 /// An ISO 8601 duration of whole years, months and days: `PnY`, `PnM`, `PnD` or a combination
-/// such as `P1Y6M` (SPEC §2). Added with ``Instant/adding(_:)``.
+/// such as `P1Y6M` (docs/rules.md §2). Added with ``Instant/adding(_:)``.
 public struct Term: Sendable, Hashable, CustomStringConvertible {
     /// Whole years, added first.
     public var years: Int
@@ -15,9 +15,9 @@ public struct Term: Sendable, Hashable, CustomStringConvertible {
         self.days = days
     }
 
-    /// One year, the default term of a paid license and the only term of Cloud Free (SPEC §1 R4).
+    /// One year, the default term of a paid license and the only term of Cloud Free (docs/rules.md §1 R4).
     public static let oneYear = Term(years: 1)
-    /// Two years: stock expiry after the issue date (SPEC §1 R5).
+    /// Two years: stock expiry after the issue date (docs/rules.md §1 R5).
     public static let twoYears = Term(years: 2)
 
     /// Canonical text, e.g. `P1Y6M`; a zero term is `P0D`.

@@ -2,7 +2,7 @@
 public struct CapacityStep: Sendable, Hashable {
     /// Start of the step (UTC).
     public var at: Instant
-    /// Routers the tenant's valid licenses admit (SPEC §1).
+    /// Routers the tenant's valid licenses admit (docs/rules.md §1).
     public var capacity: Int
     /// Routers connected (wanting admission), online or rejected.
     public var connected: Int
@@ -27,7 +27,7 @@ public struct ChartMarker: Sendable, Hashable {
     }
 }
 
-/// One tenant's capacity over a time range, the input of ``ForecastSVG`` (SPEC §6 `forecast
+/// One tenant's capacity over a time range, the input of ``ForecastSVG`` (docs/cli.md §6 `forecast
 /// --format svg`). Independent of how the forecast was computed.
 public struct CapacityChart: Sendable, Hashable {
     public var tenant: String
@@ -49,7 +49,7 @@ public struct CapacityChart: Sendable, Hashable {
     }
 }
 
-/// Draws capacity charts as one standalone SVG 1.1 document (SPEC §6 `forecast --format svg`).
+/// Draws capacity charts as one standalone SVG 1.1 document (docs/cli.md §6 `forecast --format svg`).
 ///
 /// Per tenant a panel: dates on the x axis, routers on the y axis, capacity and connected
 /// routers as step lines, the area where connected routers exceed capacity (rejections) shaded
@@ -92,7 +92,7 @@ public enum ForecastSVG {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// The forecast's verdict drawn at the top right: its first rejection or none (SPEC §8: every
+    /// The forecast's verdict drawn at the top right: its first rejection or none (docs/README.md §8: every
     /// format names the same first rejection).
     public struct Verdict: Sendable, Hashable {
         public var text: String

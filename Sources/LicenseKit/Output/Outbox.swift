@@ -1,6 +1,6 @@
 import Foundation
 
-/// One reminder message waiting in an outbox folder, as `apply --outbox` wrote it (SPEC §6
+/// One reminder message waiting in an outbox folder, as `apply --outbox` wrote it (docs/cli.md §6
 /// `notify`): the raw RFC 5322 bytes plus the few header fields delivery needs.
 public struct OutboxMessage: Sendable, Hashable {
     /// The file name inside the outbox, e.g. `acme-water-20261129T000000Z.eml`.
@@ -13,7 +13,7 @@ public struct OutboxMessage: Sendable, Hashable {
     public var to: [String]
     /// The `Subject` header's value (unfolded), or `""`.
     public var subject: String
-    /// The tenant: the file name without `-YYYYMMDDTHHMMSSZ.eml` (the outbox naming of SPEC §8
+    /// The tenant: the file name without `-YYYYMMDDTHHMMSSZ.eml` (the outbox naming of docs/README.md §8
     /// "Apply and the lock"), else the file name without `.eml`.
     public var tenant: String
     /// The body's lines (after the blank line that ends the headers), without line endings.
@@ -77,12 +77,12 @@ public struct OutboxMessage: Sendable, Hashable {
     }
 }
 
-/// The JSON body `notify --webhook` posts for one message (SPEC §8 "Output", `notify`).
+/// The JSON body `notify --webhook` posts for one message (docs/README.md §8 "Output", `notify`).
 ///
 /// `{"messageId","tenant","to","subject","eml"}` as the contract names them, plus `text`: a
 /// short plain-text summary (subject, then the licenses and what happens to the routers, taken
 /// from the reminder's body) that Slack- and Teams-style incoming webhooks display as the
-/// message. Activation codes in `text` are masked (SPEC §3.4: human output); `eml` is the
+/// message. Activation codes in `text` are masked (docs/formats.md §3.4: human output); `eml` is the
 /// message as stored, whose codes ``ReminderMailer`` already masked.
 public enum WebhookPayload {
     /// The JSON bytes (sorted keys, no trailing newline) for `message`.
@@ -170,7 +170,7 @@ public struct DeliveryFailure: Error, Sendable, Equatable {
     public init(_ reason: String) { self.reason = reason }
 }
 
-/// A way to deliver one outbox message: a sendmail command or a webhook (SPEC §6 `notify`).
+/// A way to deliver one outbox message: a sendmail command or a webhook (docs/cli.md §6 `notify`).
 public protocol MessageTransport: Sendable {
     /// Delivers the message; returns only once the receiver accepted it.
     ///
@@ -178,11 +178,11 @@ public protocol MessageTransport: Sendable {
     func deliver(_ message: OutboxMessage) throws(DeliveryFailure)
 }
 
-/// Delivery through a sendmail-compatible command (SPEC §8 "Output", `notify`): `/bin/sh -c
+/// Delivery through a sendmail-compatible command (docs/README.md §8 "Output", `notify`): `/bin/sh -c
 /// COMMAND` with the message (LF line endings) on stdin; exit status 0 is success. Default
 /// command `sendmail -t -i` (recipients from the headers, a lone `.` line is not the end).
 public struct SendmailTransport: MessageTransport {
-    /// The default command (SPEC §6).
+    /// The default command (docs/cli.md §6).
     public static let defaultCommand = "sendmail -t -i"
 
     /// The shell command, run as `/bin/sh -c COMMAND`.
@@ -198,7 +198,7 @@ public struct SendmailTransport: MessageTransport {
     }
 
     /// Runs the command with ``OutboxMessage/unixText`` on stdin; exit status 0 is success
-    /// (SPEC §8 "Output", `notify`).
+    /// (docs/README.md §8 "Output", `notify`).
     ///
     /// - Throws: ``DeliveryFailure`` naming the exit status or signal and the command's last
     ///   lines of stderr, or the timeout.
@@ -275,7 +275,7 @@ public struct SendmailTransport: MessageTransport {
     }
 }
 
-/// The outbox folder of `apply --outbox` and its `sent/` subfolder (SPEC §6 `notify`).
+/// The outbox folder of `apply --outbox` and its `sent/` subfolder (docs/cli.md §6 `notify`).
 public struct Outbox: Sendable {
     /// The folder as the user gave it, for messages.
     public var shown: String
@@ -321,7 +321,7 @@ public struct Outbox: Sendable {
 
     /// Moves a delivered message into `sent/` (created when missing) by one `rename(2)`, then
     /// syncs both folders, so that after a crash the message is either still pending (delivered
-    /// again: at least once, SPEC §6) or in `sent/`.
+    /// again: at least once, docs/cli.md §6) or in `sent/`.
     public func markSent(_ name: String) throws(DeliveryFailure) {
         let sent = path + "/sent"
         if mkdir(sent, 0o755) != 0, errno != EEXIST {
@@ -340,7 +340,7 @@ public struct Outbox: Sendable {
     }
 }
 
-/// The `notify` workflow (SPEC §6, §8 "Output"): every pending message of an outbox is read,
+/// The `notify` workflow (docs/cli.md §6, docs/README.md §8 "Output"): every pending message of an outbox is read,
 /// handed to a transport and, once delivered, moved to `sent/`; a failure leaves the message
 /// in place and the next one is tried.
 public enum OutboxDelivery {

@@ -1,6 +1,6 @@
 import Crypto
 
-/// One reminder message, ready to be written into an outbox folder (SPEC §6 `apply --outbox`).
+/// One reminder message, ready to be written into an outbox folder (docs/cli.md §6 `apply --outbox`).
 public struct ReminderMail: Sendable, Hashable {
     /// `TENANT-YYYYMMDDTHHMMSSZ.eml`, the stamp being the apply's `at` in UTC.
     public var fileName: String
@@ -14,7 +14,7 @@ public struct ReminderMail: Sendable, Hashable {
     }
 }
 
-/// Writes the reminder mail of a tenant plan (SPEC §4.3 reminders, §6 `apply --outbox`).
+/// Writes the reminder mail of a tenant plan (docs/rules.md §4.3 reminders, §6 `apply --outbox`).
 ///
 /// A pure renderer: the message is a function of the tenant plan, `at` and the sender only, so
 /// the same apply gives byte-identical messages with the same `Message-ID`.
@@ -28,13 +28,13 @@ public enum ReminderMailer {
     /// One message per tenant with `notify` events in the plan.
     ///
     /// - Parameters:
-    ///   - tenant: the tenant's plan; its `notify` events (SPEC §4.3) are the reminders, its
+    ///   - tenant: the tenant's plan; its `notify` events (docs/rules.md §4.3) are the reminders, its
     ///     ``TenantPlan/newState`` licenses give type and validity, ``TenantPlan/after`` the
-    ///     routers online at `at`, ordered by `connectedAt` then serial (SPEC §1 R8).
+    ///     routers online at `at`, ordered by `connectedAt` then serial (docs/rules.md §1 R8).
     ///   - at: the apply's instant (UTC); it sets `Date`, the file name and the `Message-ID`.
     ///   - from: the `From` mailbox, e.g. ``defaultFrom``.
     /// - Returns: `nil` when the plan has no `notify` event for the tenant or the tenant has no
-    ///   contacts (the reconciler warns about the latter, SPEC §4.5).
+    ///   contacts (the reconciler warns about the latter, docs/rules.md §4.5).
     public static func message(for tenant: TenantPlan, at: Instant, from: String) -> ReminderMail? {
         let contacts = tenant.contacts.map { $0.trimmingASCIIWhitespace() }.filter { !$0.isEmpty }
         guard !contacts.isEmpty else { return nil }
@@ -112,12 +112,11 @@ public enum ReminderMailer {
         return "<licensectl.\(name).\(RFC5322.compactStamp(at)).\(hash)@licensectl>"
     }
 
-    /// Capacity from licenses valid at `t` (SPEC §1): paid capacity when some paid license is
-    /// valid, else 1000 for a valid Cloud Free, else 0. Scheduled licenses count from their
+    /// Capacity from licenses valid at `t` (docs/rules.md §1): paid capacity when some paid license is
+    /// valid, else the valid unpaid license's (1000 for Cloud Free), else 0 (``Capacity/Tally``). Scheduled licenses count from their
     /// scheduled instant for one term.
     static func capacity(of licenses: [LicenseRecord], at t: Instant) -> Int {
-        var paid = 0
-        var free = false
+        var tally = Capacity.Tally()
         for license in licenses where license.archivedAt == nil {
             let start: Instant
             let end: Instant
@@ -132,10 +131,9 @@ public enum ReminderMailer {
                 continue
             }
             guard start <= t, t < end else { continue }
-            if license.type.isPaid { paid += license.capacity } else { free = true }
+            tally.add(license)
         }
-        if paid > 0 { return paid }
-        return free ? LicenseType.cloudFree.capacity : 0
+        return tally.capacity.capacity
     }
 
     /// `YYYY-MM-DD` at midnight UTC, else `YYYY-MM-DD HH:MM`.
@@ -243,7 +241,7 @@ public enum ReminderMailer {
         let latest = instants.last ?? items[0].expiresAt
         let stillCovered = !licenses.isEmpty && capacity(of: licenses, at: latest) >= online.count && !online.isEmpty
         let paid = items.filter { ($0.record?.type.isPaid) ?? true }
-        let free = items.filter { $0.record?.type == .cloudFree }
+        let free = items.filter { $0.record.map { !$0.type.isPaid } ?? false }
         if stillCovered {
             paragraph("Nothing, if the scheduled licenses above are what you expect: all \(online.count) online routers stay online.", indent: "  ")
         } else {

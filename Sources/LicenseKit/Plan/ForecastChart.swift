@@ -1,4 +1,4 @@
-/// The forecast as a picture (`forecast --format svg`, SPEC §6, issue 5): each tenant's
+/// The forecast as a picture (`forecast --format svg`, docs/cli.md §6, issue 5): each tenant's
 /// ``TenantForecast`` becomes a ``CapacityChart`` drawn by ``ForecastSVG``.
 public enum ForecastChart {
     /// Actions marked on the chart with a dashed line: the ones that change what a tenant holds.
@@ -11,7 +11,7 @@ public enum ForecastChart {
     /// event of that instant; unchanged steps are left out). Markers: activations, renewals,
     /// invalidations, expiries and stock expiries, one per instant and action — `expire
     /// 96D9-****-59E5`, or `expire 8 licenses` when several happen at once. Codes are masked
-    /// unless `showCodes` (SPEC §3.4).
+    /// unless `showCodes` (docs/formats.md §3.4).
     public static func chart(_ f: TenantForecast, at: Instant, days: Int, showCodes: Bool) -> CapacityChart {
         var steps = [CapacityStep(at: at, capacity: f.start.capacity, connected: f.startConnected)]
         for e in f.events {

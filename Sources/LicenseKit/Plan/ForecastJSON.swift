@@ -1,13 +1,13 @@
-/// The JSON forecast (`forecast --format json`, SPEC §6).
+/// The JSON forecast (`forecast --format json`, docs/cli.md §6).
 ///
 /// Shape: `{"at", "days", "until", "tenants": [TenantForecast…], "summary": {"tenants",
 /// "events", "actions": {name: count}, "rejectingTenants", "firstRejection": {"tenant", "at",
 /// "routers"} | null}}`. A tenant is `{"tenant", "start" (the plan's `after`), "events",
 /// "firstRejectionAt" (null when never)}`; an event carries `at`, `action`, `capacityBefore`,
 /// `capacityAfter`, `mode`, `online` (a count), `rejected` (serials) — capacity before the
-/// event's instant, the rest after the instant's last event (SPEC §8 "Output") — and only the optional fields
+/// event's instant, the rest after the instant's last event (docs/README.md §8 "Output") — and only the optional fields
 /// that are set (`code`, `serial`, `expiresAt`, `slot`, `reason`). Instants are UTC
-/// `YYYY-MM-DDTHH:MM:SSZ`. Codes are full, never masked (SPEC §3.4). Deterministic: keys sorted,
+/// `YYYY-MM-DDTHH:MM:SSZ`. Codes are full, never masked (docs/formats.md §3.4). Deterministic: keys sorted,
 /// 2-space indent, trailing newline.
 public enum ForecastJSON {
     /// The forecast as JSON text, ending in a newline.

@@ -7,7 +7,7 @@
 /// earliest first, then by name — with its start and an events table, one row per instant
 /// (its events by kind, capacity before → after, routers rejected after the instant's last
 /// event, at most 10 serials); a line
-/// for the tenants with nothing to show. Codes are masked unless `showCodes` (SPEC §3.4).
+/// for the tenants with nothing to show. Codes are masked unless `showCodes` (docs/formats.md §3.4).
 ///
 /// Like ``PlanMarkdown`` the text stays below `limit` UTF-8 bytes: tenant sections are dropped
 /// from the end and a closing line says how many tenants and events were left out and points to
@@ -53,7 +53,7 @@ public enum ForecastMarkdown {
         return out
     }
 
-    /// Tenants, events, the count of each action (SPEC §4.1 order), tenants with rejections.
+    /// Tenants, events, the count of each action (docs/rules.md §4.1 order), tenants with rejections.
     static func summaryTable(_ summary: ForecastSummary) -> String {
         var table = MarkdownTable(headers: ["", "count"], alignments: [.left, .right])
         table.append(["tenants", .text("\(summary.tenants)")])

@@ -1,6 +1,6 @@
-/// Totals over a forecast, shared by its renderers (SPEC §6 `forecast`).
+/// Totals over a forecast, shared by its renderers (docs/cli.md §6 `forecast`).
 public struct ForecastSummary: Sendable {
-    /// The earliest rejection over all tenants: where, when, and how many routers (SPEC §8: of
+    /// The earliest rejection over all tenants: where, when, and how many routers (docs/README.md §8: of
     /// the routers not already rejected at `at`).
     public struct Rejection: Sendable, Hashable {
         public var tenant: String
@@ -15,14 +15,14 @@ public struct ForecastSummary: Sendable {
     public var tenants: Int
     /// Number of events over all tenants.
     public var events: Int
-    /// Event count per action, in SPEC §4.1 order; actions that do not occur are left out.
+    /// Event count per action, in docs/rules.md §4.1 order; actions that do not occur are left out.
     public var actions: [(action: Action, count: Int)]
     /// Tenants in which some router not rejected at `at` is rejected within the horizon.
     public var rejectingTenants: Int
     /// The earliest rejection (ties: tenant name); `nil` when no router would be rejected.
     public var firstRejection: Rejection?
     /// Routers already rejected at `at` (reason `capacity` or `no-valid-license`) over all
-    /// tenants: `plan`'s warnings, not the forecast's failures (SPEC §6).
+    /// tenants: `plan`'s warnings, not the forecast's failures (docs/cli.md §6).
     public var rejectedAtStart: Int
 
     /// Totals of `forecasts` (one per tenant) that start at `at`.
@@ -54,7 +54,7 @@ public struct ForecastSummary: Sendable {
 
 extension TenantForecast {
     /// Connected routers offline at the start (reason `capacity` or `no-valid-license`; not
-    /// `not-connected`, SPEC §4.4).
+    /// `not-connected`, docs/rules.md §4.4).
     public var startRejected: [OfflineRouter] {
         start.offline.filter { $0.reason != .notConnected }
     }
@@ -77,7 +77,7 @@ extension TenantForecast {
         return last.rejected.filter { !before.contains($0) }
     }
 
-    /// The events grouped by instant, in time order (SPEC §8 "Output": one block per tenant
+    /// The events grouped by instant, in time order (docs/README.md §8 "Output": one block per tenant
     /// and instant).
     public var instants: [ForecastInstant] {
         var out: [ForecastInstant] = []
@@ -92,10 +92,10 @@ extension TenantForecast {
     }
 }
 
-/// The events of one tenant at one instant, which take effect together (SPEC §6 `forecast`):
+/// The events of one tenant at one instant, which take effect together (docs/cli.md §6 `forecast`):
 /// the capacity before and after the instant and the routers rejected after its last event.
 public struct ForecastInstant: Sendable, Hashable {
-    /// The instant's events in SPEC §4.1 order; never empty.
+    /// The instant's events in docs/rules.md §4.1 order; never empty.
     public var events: [ForecastPoint]
 
     /// The instant (UTC).
@@ -149,7 +149,7 @@ public struct ForecastInstant: Sendable, Hashable {
 }
 
 extension ForecastPoint {
-    /// What the event is about: the code (masked unless `showCodes`, SPEC §3.4) or the serial.
+    /// What the event is about: the code (masked unless `showCodes`, docs/formats.md §3.4) or the serial.
     public func subject(showCodes: Bool) -> String {
         code?.display(showCodes: showCodes) ?? serial ?? ""
     }

@@ -1,12 +1,12 @@
-/// The human forecast (`forecast --format text`, SPEC §6).
+/// The human forecast (`forecast --format text`, docs/cli.md §6).
 ///
 /// Shape: a header with `at`, the horizon in days and its end; per tenant a start line (mode,
 /// capacity, online, rejected and not-connected routers at `at`) and one block per instant with
-/// events (SPEC §8 "Output"): the instant, capacity before → after the instant and the connected
+/// events (docs/README.md §8 "Output"): the instant, capacity before → after the instant and the connected
 /// routers offline after its last event (count and the first few serials), then one aligned line
 /// per kind of event (`- expire  30 licenses  A, B, C … and 27 more`; reminders as one line
 /// `* notify  3 reminders  earliest expiry …`); then one summary line
-/// (``ForecastSummary/line(days:)``). Codes are masked unless `showCodes` (SPEC §3.4). No colour.
+/// (``ForecastSummary/line(days:)``). Codes are masked unless `showCodes` (docs/formats.md §3.4). No colour.
 public enum ForecastText {
     /// How many rejected serials an event line lists before `… and N more`.
     static let serialLimit = 3

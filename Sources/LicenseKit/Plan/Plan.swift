@@ -1,7 +1,7 @@
-/// The JSON `action` of a plan event, in their order at equal instants (SPEC §4.1).
+/// The JSON `action` of a plan event, in their order at equal instants (docs/rules.md §4.1).
 public enum Action: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case redeem
-    /// A license already running in the platform enters state with its history (SPEC §4.8).
+    /// A license already running in the platform enters state with its history (docs/rules.md §4.8).
     case adopt
     case schedule
     case reschedule
@@ -18,17 +18,17 @@ public enum Action: String, Sendable, Hashable, Codable, CaseIterable, Comparabl
     case admit
     case remove
 
-    /// Position in the tie order of SPEC §4.1.
+    /// Position in the tie order of docs/rules.md §4.1.
     public var rank: Int { Action.allCases.firstIndex(of: self) ?? 0 }
 
     public static func < (lhs: Action, rhs: Action) -> Bool { lhs.rank < rhs.rank }
 }
 
-/// One event of a plan (SPEC §4.1, §6). Which optional fields are set depends on ``action``:
+/// One event of a plan (docs/rules.md §4.1, docs/cli.md §6). Which optional fields are set depends on ``action``:
 /// `schedule` → `scheduledAt`; `reschedule` → `from`, `scheduledAt`; `activate`/`renew` →
 /// `expiresAt`; `notify` → `slot`, `expiresAt`; `reject`/`admit`/`remove` → `serial`, `reason`
 /// (reject only); `adopt` → `activatedAt`, `expiresAt`, `status` and, when its status is
-/// `invalid`, `invalidatedAt` and `invalidatedBy` (SPEC §4.8, §8); an `invalidate` of a recorded
+/// `invalid`, `invalidatedAt` and `invalidatedBy` (docs/rules.md §4.8, docs/README.md §8); an `invalidate` of a recorded
 /// Cloud Free by an adopted paid activation → `invalidatedAt` (that activation's instant, before
 /// `at`) and `invalidatedBy`. Instants are UTC.
 public struct PlanEvent: Sendable, Hashable, Codable {
@@ -50,13 +50,13 @@ public struct PlanEvent: Sendable, Hashable, Codable {
         get { adoption?.activatedAt }
         set { updateAdoption { $0.activatedAt = newValue } }
     }
-    /// `adopt`: the license's status at `at` after R2 (SPEC §8).
+    /// `adopt`: the license's status at `at` after R2 (docs/README.md §8).
     public var status: LicenseStatus? {
         get { adoption?.status }
         set { updateAdoption { $0.status = newValue } }
     }
     /// `adopt` of an invalid Cloud Free, or `invalidate` by an adopted paid activation: the
-    /// paid activation's instant (SPEC §8).
+    /// paid activation's instant (docs/README.md §8).
     public var invalidatedAt: Instant? {
         get { adoption?.invalidatedAt }
         set { updateAdoption { $0.invalidatedAt = newValue } }
@@ -140,7 +140,7 @@ public struct PlanEvent: Sendable, Hashable, Codable {
     }
 }
 
-/// The fields only `adopt` and some `invalidate` events carry (SPEC §4.8), in one immutable box
+/// The fields only `adopt` and some `invalidate` events carry (docs/rules.md §4.8), in one immutable box
 /// compared by value; `nil` on a ``PlanEvent`` when none is set.
 private final class AdoptionFields: Sendable, Hashable {
     struct Values {
@@ -241,7 +241,7 @@ public struct LicenseCounts: Sendable, Hashable, Codable {
     }
 }
 
-/// A tenant's result at the plan's `at`, after both steps (SPEC §4, §6 `after`).
+/// A tenant's result at the plan's `at`, after both steps (docs/rules.md §4, docs/cli.md §6 `after`).
 public struct TenantAfter: Sendable, Hashable, Codable {
     public var mode: TenantMode
     public var capacity: Int
@@ -265,14 +265,14 @@ public struct TenantPlan: Sendable, Hashable, Codable {
     public var tenant: String
     /// The state the plan was computed against; `nil` when the tenant has no state yet.
     public var prior: PriorRef?
-    /// Whether apply writes this tenant (SPEC §4.6).
+    /// Whether apply writes this tenant (docs/rules.md §4.6).
     public var changed: Bool
     /// Ordered by ``PlanEvent/ordered(_:_:)``.
     public var events: [PlanEvent]
     public var after: TenantAfter
     /// The summary recorded before this plan (`nil` without state). In the JSON as `before`
     /// (`{capacity, mode, offline, online}`) when present, so that `show PLANFILE` prints what
-    /// `plan` printed (SPEC §8 "Output").
+    /// `plan` printed (docs/README.md §8 "Output").
     public var before: TenantSummary?
     /// The document apply writes when ``changed``; not part of the JSON.
     public var newState: TenantState?
@@ -329,7 +329,7 @@ public struct TenantPlan: Sendable, Hashable, Codable {
     }
 }
 
-/// Totals over a plan (SPEC §6 `summary`).
+/// Totals over a plan (docs/cli.md §6 `summary`).
 public struct PlanSummary: Sendable, Hashable, Codable {
     public var tenants: Int
     public var changed: Int
@@ -339,7 +339,7 @@ public struct PlanSummary: Sendable, Hashable, Codable {
     public var actions: [String: Int]
 }
 
-/// A plan: what `apply` would record at ``at`` (SPEC §4, §6 "Plan JSON", `formatVersion` 1).
+/// A plan: what `apply` would record at ``at`` (docs/rules.md §4, docs/cli.md §6 "Plan JSON", `formatVersion` 1).
 public struct Plan: Sendable, Hashable, Codable {
     public static let currentFormatVersion = 1
 
@@ -351,7 +351,7 @@ public struct Plan: Sendable, Hashable, Codable {
     /// Sorted by tenant name.
     public var tenants: [TenantPlan]
     public var diagnostics: [Diagnostic]
-    /// The `--target`/`--shard` selection the plan was made with (SPEC §5.2), `nil` without one
+    /// The `--target`/`--shard` selection the plan was made with (docs/cli.md §5.2), `nil` without one
     /// (the JSON then has no `selection` key). Positional TENANT arguments are not recorded.
     public var selection: TenantSelection?
 
@@ -383,7 +383,7 @@ public struct Plan: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey { case formatVersion, at, inputsDigest, tenants, diagnostics, summary, selection }
 
     /// `selection` as JSON: `{"targets": [...], "shard": "I/N"}`, absent keys meaning no such
-    /// restriction (SPEC §6 Plan JSON).
+    /// restriction (docs/cli.md §6 Plan JSON).
     struct SelectionJSON: Codable {
         var targets: [String]?
         var shard: String?

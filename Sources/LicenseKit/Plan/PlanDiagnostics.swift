@@ -1,11 +1,11 @@
-/// The diagnostics of a plan as human output shows them (SPEC §6, §8 "Output"): warnings that
+/// The diagnostics of a plan as human output shows them (docs/cli.md §6, docs/README.md §8 "Output"): warnings that
 /// only repeat a standing condition of an unchanged tenant — rejected routers, stock expiring,
 /// Cloud Free near expiry without renew, reminders without contacts — are consolidated into one
 /// warning per kind, `N tenants: <kind> (t1, t2, t3 and N−3 more)`; every other diagnostic is
 /// kept in full. JSON and `--format github` use ``Plan/diagnostics`` instead.
 public struct HumanDiagnostics: Sendable, Hashable {
     /// Errors, then warnings of changed tenants and of the repo, each in the plan's order, then
-    /// one consolidated warning per kind (SPEC §8 order of kinds), without a place.
+    /// one consolidated warning per kind (docs/README.md §8 order of kinds), without a place.
     public var diagnostics: [Diagnostic]
     /// The standing warnings of unchanged tenants that the consolidated lines stand for, in the
     /// plan's order (Markdown lists them in a collapsed section).

@@ -1,17 +1,17 @@
 import Foundation
 
-/// The JSON plan of SPEC §6 (`plan --format json`, `plan --out PLANFILE`), and reading it back
+/// The JSON plan of docs/plan-json.md §6 (`plan --format json`, `plan --out PLANFILE`), and reading it back
 /// for `apply PLANFILE`.
 ///
 /// The text is deterministic: keys sorted, 2-space indent, `"key": value`, trailing newline.
-/// Codes are full (canonical), never masked: a plan file is a secret (SPEC §3.4, §6). An event
+/// Codes are full (canonical), never masked: a plan file is a secret (docs/formats.md §3.4, docs/plan-json.md §6). An event
 /// carries `at`, `action` and only the fields that are set (`code`, `serial`, `scheduledAt`,
 /// `from`, `expiresAt`, `slot`, `reason`).
 public enum PlanJSON {
     /// The plan as JSON text, ending in a newline.
     ///
     /// Written straight into bytes (see ``PlanJSON/write(_:into:)``), the same text as
-    /// `value(plan).serialized()` at a fraction of the cost (SPEC §7).
+    /// `value(plan).serialized()` at a fraction of the cost (docs/benchmarks.md §7).
     public static func render(_ plan: Plan) -> String {
         var writer = writer(for: plan)
         return writer.finish()
@@ -19,7 +19,7 @@ public enum PlanJSON {
 
     /// ``render(_:)`` in pieces, in order: joined, they are exactly `render(plan)`. A caller that
     /// writes the pieces one by one (to stdout, to a file) never holds the whole text, nor a
-    /// second copy of it (25 MB of JSON per 1,000 tenants of 100 routers, SPEC §7).
+    /// second copy of it (25 MB of JSON per 1,000 tenants of 100 routers, docs/benchmarks.md §7).
     public static func renderPieces(_ plan: Plan) -> [String] {
         var writer = writer(for: plan)
         return writer.finishPieces()
@@ -108,20 +108,14 @@ public enum PlanJSON {
     /// Each tenant's object as text at `indent`, written in parallel on all cores: the tenants
     /// are most of a large plan's bytes.
     static func tenantTexts(_ tenants: ArraySlice<TenantPlan>, indent: Int) -> [String] {
-        var texts = [String](repeating: "", count: tenants.count)
-        texts.withUnsafeMutableBufferPointer { buffer in
-            let out = DisjointSlots(buffer: buffer)
-            DispatchQueue.concurrentPerform(iterations: tenants.count) { i in
-                let t = tenants[tenants.startIndex + i]
-                // A little more than the text takes (an event ~160 bytes, an online serial ~30, an
-                // offline router ~100): growing the buffer would double it.
-                let estimate = 1024 + 176 * t.events.count + 32 * t.after.online.count + 112 * t.after.offline.count
-                var w = PrettyJSONWriter(capacity: estimate, indent: indent)
-                write(t, into: &w)
-                out(i, w.valueText())
-            }
+        tenants.concurrentMap { t in
+            // A little more than the text takes (an event ~160 bytes, an online serial ~30, an
+            // offline router ~100): growing the buffer would double it.
+            let estimate = 1024 + 176 * t.events.count + 32 * t.after.online.count + 112 * t.after.offline.count
+            var w = PrettyJSONWriter(capacity: estimate, indent: indent)
+            write(t, into: &w)
+            return w.valueText()
         }
-        return texts
     }
 
     /// `{column, file, line, message, severity, standing?}`; the place keys are `null` without a
@@ -285,7 +279,7 @@ public enum PlanJSON {
     /// empty in the result.
     ///
     /// - Throws: ``PlanDecodeError``: "stale plan: formatVersion N, this licensectl reads 1" for
-    ///   a plan of another `formatVersion` (SPEC §6); "not a licensectl plan: …" for bytes that
+    ///   a plan of another `formatVersion` (docs/plan-json.md §6); "not a licensectl plan: …" for bytes that
     ///   are not JSON or not a plan.
     public static func decode(_ bytes: [UInt8]) throws(PlanDecodeError) -> Plan {
         let root: JSONValue
@@ -338,7 +332,7 @@ public enum PlanJSON {
     }
 }
 
-/// A plan file that cannot be applied: `message` says why (SPEC §6 "stale plan").
+/// A plan file that cannot be applied: `message` says why (docs/plan-json.md §6 "stale plan").
 public struct PlanDecodeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The whole message, e.g. `stale plan: formatVersion 2, this licensectl reads 1`.
     public var message: String

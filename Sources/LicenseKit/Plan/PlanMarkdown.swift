@@ -1,13 +1,13 @@
 /// The plan as a pull-request comment (`plan --format markdown`, issue 5), GitHub-flavoured
 /// Markdown.
 ///
-/// Shape, change first (SPEC §6, §8 "Output"): a title; a summary table (tenants, changed,
+/// Shape, change first (docs/cli.md §6, docs/README.md §8 "Output"): a title; a summary table (tenants, changed,
 /// events by action, errors, warnings); one collapsible `<details>` per changed tenant with its
 /// events table (router admission events grouped into one row per kind, at most 10 serials
 /// listed) and capacity, mode, online and offline before → after; a line for the unchanged
 /// tenants; then the errors and warnings with `file:line` — standing warnings of unchanged
 /// tenants as one line per kind (``HumanDiagnostics``), followed by all of them in a collapsed
-/// section. Codes are masked unless `showCodes` (SPEC §3.4), in diagnostic messages too. `|` and `<` in cells are escaped.
+/// section. Codes are masked unless `showCodes` (docs/formats.md §3.4), in diagnostic messages too. `|` and `<` in cells are escaped.
 ///
 /// The text always stays below `limit` characters (GitHub refuses comments over 65,536): the
 /// diagnostics list is cut first (to at most a third of the limit, `… and N more`); when the
@@ -85,7 +85,7 @@ public enum PlanMarkdown {
         return out
     }
 
-    /// Tenants, changed, the count of each action (SPEC §4.1 order), errors, warnings.
+    /// Tenants, changed, the count of each action (docs/rules.md §4.1 order), errors, warnings.
     static func summaryTable(_ plan: Plan) -> String {
         let s = plan.summary
         var table = MarkdownTable(headers: ["", "count"], alignments: [.left, .right])

@@ -1,13 +1,13 @@
-/// The human plan (`plan --format text`), read like a careful Terraform plan (SPEC §6, issue 4).
+/// The human plan (`plan --format text`), read like a careful Terraform plan (docs/cli.md §6, issue 4).
 ///
 /// Shape: a header with the plan's `at`; one block per changed tenant (`+ tenant x (new)` or
 /// `~ tenant x (serial 3 → 4)`) with its license events in time order as aligned lines — instant,
 /// signed action, code, details — then capacity, mode, online and offline before → after, then
 /// the routers whose admission changes, one aligned line per kind (`! reject  12 routers
-/// capacity: A, B, … and 2 more`; router events all happen at the plan's `at`, SPEC §4); one line for the unchanged tenants; the diagnostics
+/// capacity: A, B, … and 2 more`; router events all happen at the plan's `at`, docs/rules.md §4); one line for the unchanged tenants; the diagnostics
 /// compiler-style, standing warnings of unchanged tenants consolidated (``HumanDiagnostics``,
-/// SPEC §8 "Output"); and a summary line. No colour codes. Codes are masked unless `showCodes`
-/// (SPEC §3.4), in diagnostic messages too.
+/// docs/README.md §8 "Output"); and a summary line. No colour codes. Codes are masked unless `showCodes`
+/// (docs/formats.md §3.4), in diagnostic messages too.
 public enum PlanText {
     /// How many serials an admission line lists before `… and N more`.
     static let routerListLimit = 10
@@ -15,7 +15,7 @@ public enum PlanText {
     /// The plan as text, lines separated and ended by `\n`.
     ///
     /// - Parameter includeDiagnostics: list the diagnostics before the summary line; the CLI
-    ///   passes `false` because it prints them on stderr (SPEC §6).
+    ///   passes `false` because it prints them on stderr (docs/cli.md §6).
     public static func render(_ plan: Plan, showCodes: Bool, includeDiagnostics: Bool = true) -> String {
         var lines = ["licensectl plan at \(plan.at)"]
         for tenant in plan.tenants where tenant.changed {
@@ -83,7 +83,7 @@ public enum PlanText {
         return "~ tenant \(tenant.tenant) (\(serial))"
     }
 
-    /// The plan's action counts in the tie order of SPEC §4.1, kinds with no event left out.
+    /// The plan's action counts in the tie order of docs/rules.md §4.1, kinds with no event left out.
     static func actionCounts(_ summary: PlanSummary) -> [(action: Action, count: Int)] {
         Action.allCases.compactMap { a in summary.actions[a.rawValue].map { (a, $0) } }.filter { $0.count > 0 }
     }

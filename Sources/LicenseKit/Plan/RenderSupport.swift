@@ -31,7 +31,7 @@ extension RejectionReason {
 }
 
 extension PlanEvent {
-    /// What the event is about: the code (masked unless `showCodes`, SPEC §3.4), the router
+    /// What the event is about: the code (masked unless `showCodes`, docs/formats.md §3.4), the router
     /// serial, or `tenant` for `retire`.
     public func subject(showCodes: Bool) -> String {
         if let code { return code.display(showCodes: showCodes) }
@@ -44,9 +44,9 @@ extension PlanEvent {
     /// the details (the paid license that invalidated an adopted Cloud Free) are masked.
     public var details: String { details(showCodes: false) }
 
-    /// ``details`` with the codes it names shown in full when `showCodes` (SPEC §3.4). An `adopt`
+    /// ``details`` with the codes it names shown in full when `showCodes` (docs/formats.md §3.4). An `adopt`
     /// reads `activated A, expires E` and then `active`, `already expired` or `invalidated by
-    /// <code> on P` (SPEC §4.8), so that a reviewer can check it against the platform's UI.
+    /// <code> on P` (docs/rules.md §4.8), so that a reviewer can check it against the platform's UI.
     public func details(showCodes: Bool) -> String {
         switch action {
         case .adopt:
@@ -104,7 +104,7 @@ extension PlanEvent {
 }
 
 /// Router admission events of one tenant grouped by kind: all `reject`s for one reason, all
-/// `admit`s, all `remove`s (SPEC §4.1). They all happen at the plan's `at` (SPEC §4), so the human
+/// `admit`s, all `remove`s (docs/rules.md §4.1). They all happen at the plan's `at` (docs/rules.md §4), so the human
 /// renderers show one line per group instead of one per router.
 public struct RouterChangeGroup: Sendable, Hashable {
     /// The instant of the events (the plan's `at`), UTC.
@@ -253,7 +253,7 @@ public struct MarkdownTable: Sendable {
 }
 
 /// `text` with every canonical activation code in it (`XXXX-XXXX-XXXX` between non-alphanumeric
-/// characters) masked as `XXXX-****-XXXX`, for diagnostic messages in human output (SPEC §3.4).
+/// characters) masked as `XXXX-****-XXXX`, for diagnostic messages in human output (docs/formats.md §3.4).
 public func maskingActivationCodes(in text: String) -> String {
     let b = Array(text.utf8)
     guard b.count >= 14 else { return text }
@@ -278,7 +278,7 @@ public func maskingActivationCodes(in text: String) -> String {
 }
 
 extension Diagnostic {
-    /// The diagnostic with the activation codes in its message masked (SPEC §8 "Output": masked
+    /// The diagnostic with the activation codes in its message masked (docs/README.md §8 "Output": masked
     /// in every format), e.g. for ``githubAnnotation``.
     public var maskingCodes: Diagnostic {
         var d = self
@@ -286,7 +286,7 @@ extension Diagnostic {
         return d
     }
 
-    /// ``description`` with activation codes masked unless `showCodes` (SPEC §3.4).
+    /// ``description`` with activation codes masked unless `showCodes` (docs/formats.md §3.4).
     public func description(showCodes: Bool) -> String {
         showCodes ? description : maskingActivationCodes(in: description)
     }

@@ -1,7 +1,7 @@
-/// `licensectl show TENANT` (SPEC §6, §8 "Output"): one tenant's state document as recorded, with
+/// `licensectl show TENANT` (docs/cli.md §6, docs/README.md §8 "Output"): one tenant's state document as recorded, with
 /// no replay to the current time — its licenses (code, type, status, activation, expiry, source)
 /// and its routers (status and reason at the last apply). Codes are masked unless `showCodes`
-/// (SPEC §3.4); the JSON form is the document itself, full codes included.
+/// (docs/formats.md §3.4); the JSON form is the document itself, full codes included.
 public enum StateDocumentRender {
     /// Text: a header line, the summary at the last apply, then aligned license and router tables.
     public static func text(_ document: TenantState, path: String, showCodes: Bool) -> String {

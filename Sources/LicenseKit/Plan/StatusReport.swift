@@ -1,5 +1,5 @@
 /// What `licensectl status` shows per tenant, as of an instant, from recorded state only
-/// (SPEC §6 `status`: step 1 of §4, no manifest).
+/// (docs/cli.md §6 `status`: step 1 of §4, no manifest).
 public struct TenantStatusReport: Sendable, Hashable {
     public var tenant: String
     /// When the state was last applied (UTC), and its serial.
@@ -9,9 +9,9 @@ public struct TenantStatusReport: Sendable, Hashable {
     public var mode: TenantMode
     public var capacity: Int
     public var licenses: LicenseCounts
-    /// The earliest `expiresAt` of an active license, if any (SPEC §8 "Output").
+    /// The earliest `expiresAt` of an active license, if any (docs/README.md §8 "Output").
     public var nextExpiry: Instant?
-    /// Whole days from the instant to ``nextExpiry``: ⌊(expiresAt − at) / 1 day⌋ (SPEC §8).
+    /// Whole days from the instant to ``nextExpiry``: ⌊(expiresAt − at) / 1 day⌋ (docs/README.md §8).
     public var daysLeft: Int64?
     /// Routers sorted by serial, with status and reason at the instant.
     public var routers: [RouterRecord]
@@ -44,7 +44,7 @@ public struct TenantStatusReport: Sendable, Hashable {
 
 /// Renders `status` as text or JSON.
 public enum StatusRender {
-    /// The fleet table (SPEC §6 `status`): a header line, then one aligned line per tenant with
+    /// The fleet table (docs/cli.md §6 `status`): a header line, then one aligned line per tenant with
     /// mode, capacity, online and offline routers, licenses by status, next expiry and days left
     /// (`-` without an active license); a retired tenant's mode reads `retired`.
     public static func table(_ reports: [TenantStatusReport], at: Instant) -> String {

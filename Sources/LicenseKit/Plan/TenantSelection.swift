@@ -1,6 +1,6 @@
 import Crypto
 
-/// A shard of the fleet, `I/N` (SPEC §5.2): tenant `t` belongs to shard
+/// A shard of the fleet, `I/N` (docs/cli.md §5.2): tenant `t` belongs to shard
 /// 1 + (the first 8 bytes of SHA-256 of `t`'s UTF-8 name, as a big-endian integer) mod N.
 public struct Shard: Sendable, Hashable, CustomStringConvertible {
     /// 1-based, `1 ≤ index ≤ count`.
@@ -45,7 +45,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(index)/\(count)" }
 }
 
-/// The tenants a run is restricted to (SPEC §5.2, §8 "Selections"): `--target` names, a
+/// The tenants a run is restricted to (docs/cli.md §5.2, docs/README.md §8 "Selections"): `--target` names, a
 /// `--shard`, and positional TENANT arguments of `status`/`forecast`, intersected. Every
 /// manifest is still read and every cross-tenant check still runs; only selected tenants are
 /// planned, written and printed.
@@ -75,14 +75,14 @@ public struct TenantSelection: Sendable, Hashable {
         return true
     }
 
-    /// What a plan file records (`"selection"`, SPEC §6 Plan JSON): the targets and the shard;
+    /// What a plan file records (`"selection"`, docs/cli.md §6 Plan JSON): the targets and the shard;
     /// `nil` without `--target`/`--shard`.
     public var recorded: TenantSelection? {
         targets.isEmpty && shard == nil ? nil : TenantSelection(targets: targets, shard: shard)
     }
 
     /// Errors for names given with `--target` or as arguments that name no tenant of the
-    /// manifests or of state (SPEC §8 "Selections").
+    /// manifests or of state (docs/README.md §8 "Selections").
     ///
     /// - Parameter known: every tenant name of the manifests and of state.
     /// - Returns: one error per unknown name, listing the known tenants (at most 10).

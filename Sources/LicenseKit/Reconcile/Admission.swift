@@ -1,4 +1,4 @@
-/// Router admission at one instant (SPEC §1 R8, §4.4): connected routers ordered by
+/// Router admission at one instant (docs/rules.md §1 R8, §4.4): connected routers ordered by
 /// `connectedAt`, then serial, are admitted up to capacity; the rest are offline with reason
 /// `capacity` (or `no-valid-license` when the tenant is `disabled`); routers without
 /// `connectedAt`, or connecting after the instant, are offline with reason `not-connected`.
@@ -87,7 +87,7 @@ struct Admission {
         for r in routers {
             if let c = r.connectedAt, c <= at { queue.append((r.serial, c)) }
         }
-        // SPEC §8 "Inputs": serials order by their upper-cased bytes.
+        // docs/README.md §8 "Inputs": serials order by their upper-cased bytes.
         queue.sort { $0.connectedAt != $1.connectedAt ? $0.connectedAt < $1.connectedAt : RouterSerial.precedes($0.serial, $1.serial) }
         let admitted = min(capacity.capacity, queue.count)
         let rejectReason: RejectionReason = capacity.mode == .disabled ? .noValidLicense : .capacity

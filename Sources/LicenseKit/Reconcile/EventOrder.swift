@@ -1,5 +1,5 @@
 extension Action {
-    /// ``rank`` (the position in the tie order of SPEC §4.1, the declaration order) by a switch
+    /// ``rank`` (the position in the tie order of docs/rules.md §4.1, the declaration order) by a switch
     /// instead of a search of `allCases`: the plan's event sort and JSON writer ask for it once
     /// per event.
     var planOrder: Int {
@@ -26,7 +26,7 @@ extension Action {
 
 extension Array where Element == PlanEvent {
     /// Sorts the events in the order of ``PlanEvent/ordered(_:_:)`` (instant, then action order of
-    /// SPEC §4.1, then code or serial), keeping events that tie in their current order: the same
+    /// docs/rules.md §4.1, then code or serial), keeping events that tie in their current order: the same
     /// result as `sort(by: PlanEvent.ordered)`.
     ///
     /// Faster on the thousands of router events of a large tenant: indices are sorted by an
@@ -104,7 +104,7 @@ extension Array where Element == PlanEvent {
 
 extension PlanEvent {
     /// The name events of equal instant and action are ordered by: code, else the upper-cased
-    /// serial (SPEC §8 "Inputs").
+    /// serial (docs/README.md §8 "Inputs").
     fileprivate var orderName: String { code?.canonical ?? serial.map(RouterSerial.identity) ?? "" }
 }
 

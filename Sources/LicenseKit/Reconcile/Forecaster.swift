@@ -1,6 +1,6 @@
-/// One future event of a forecast (SPEC §6 `forecast`), with the tenant's capacity around its
+/// One future event of a forecast (docs/cli.md §6 `forecast`), with the tenant's capacity around its
 /// instant and the admission after the instant's last event (all events at one instant take
-/// effect together, SPEC §8 "Output").
+/// effect together, docs/README.md §8 "Output").
 ///
 /// License events carry `code` (and `expiresAt` for `activate`/`renew`, `slot` and `expiresAt`
 /// for `notify`); a router connecting at its future `connectedAt` is an `admit` or `reject`
@@ -57,14 +57,14 @@ public struct TenantForecast: Sendable, Hashable, Codable {
     public var tenant: String
     /// The plan's result at `at`.
     public var start: TenantAfter
-    /// Future events in (`at`, `at` + days], in SPEC §4.1 order (instant, action, code or serial).
+    /// Future events in (`at`, `at` + days], in docs/rules.md §4.1 order (instant, action, code or serial).
     /// Every event of one instant carries the capacity before that instant and the admission
-    /// after the instant's last event (SPEC §8 "Output": the events of an instant take effect
+    /// after the instant's last event (docs/README.md §8 "Output": the events of an instant take effect
     /// together).
     public var events: [ForecastPoint]
     /// The first instant in (`at`, `at` + days] after which some router that was online or not
     /// connected at `at` is offline with reason `capacity` or `no-valid-license`; `nil` when
-    /// none is. Routers already rejected at `at` never set it (SPEC §6, §8 `--fail-on-rejection`).
+    /// none is. Routers already rejected at `at` never set it (docs/cli.md §6, docs/README.md §8 `--fail-on-rejection`).
     public var firstRejectionAt: Instant?
 
     public init(tenant: String, start: TenantAfter, events: [ForecastPoint], firstRejectionAt: Instant?) {
@@ -75,18 +75,18 @@ public struct TenantForecast: Sendable, Hashable, Codable {
     }
 }
 
-/// The reconciler's engine run forward in time (SPEC §6 `forecast`).
+/// The reconciler's engine run forward in time (docs/cli.md §6 `forecast`).
 public enum Forecaster {
     /// Forecasts every tenant (or those named) from the plan's result at `at` up to
     /// `at + days` days: scheduled activations, expiries, stock expiries, reminders (one `notify`
     /// per slot), Cloud Free renewals (`renew: true`, at max(`at`, E−30d)), invalidations (R2),
     /// and routers connecting at a future `connectedAt`. Today's connected routers are assumed
     /// to stay connected. All events at one instant take effect together before admission is
-    /// judged (SPEC §6): a license expiring at the instant its replacement activates rejects
+    /// judged (docs/cli.md §6): a license expiring at the instant its replacement activates rejects
     /// nobody.
     ///
     /// - Parameters:
-    ///   - days: the horizon in days (SPEC default 90); negative is treated as 0.
+    ///   - days: the horizon in days (default 90, docs/cli.md §6); negative is treated as 0.
     ///   - tenants: names to include; `nil` = all. Unknown names are skipped (the CLI checks them).
     /// - Returns: one forecast per tenant, sorted by name. Retired tenants have no events.
     public static func forecast(repo: LicenseRepo, states: [String: PriorState], at: Instant, days: Int,
@@ -129,7 +129,7 @@ public enum Forecaster {
                 ? queue[connected].connectedAt : nil
             guard let instant = [nextLicense, nextRouter].compactMap({ $0 }).min() else { break }
 
-            // Every event of the instant first: license events in SPEC §4.1 order (they rank
+            // Every event of the instant first: license events in docs/rules.md §4.1 order (they rank
             // before admit/reject), then the routers connecting then.
             var pending: [ForecastPoint] = []
             while let l = timeline.next(), l.at == instant {

@@ -1,11 +1,11 @@
 /// A tenant's licenses advanced through time by the events the platform performs by itself
-/// (SPEC §4 step 1; the same engine drives the forecast).
+/// (docs/rules.md §4 step 1; the same engine drives the forecast).
 ///
 /// Each license has at most one "next" event derived from its recorded facts: an `available`
 /// code stock-expires; a `scheduled` one activates (or stock-expires first); an `active` one
 /// expires, is invalidated by the first paid activation (R2, Cloud Free only) and — in forecast
 /// mode only — falls due for reminders and renews. ``run(through:_:)`` repeatedly applies the
-/// earliest event, in the tie order of SPEC §4.1 (instant, action, code), so that expiries and
+/// earliest event, in the tie order of docs/rules.md §4.1 (instant, action, code), so that expiries and
 /// activations interleave correctly and an invalidation happens at the very instant of the
 /// first paid activation.
 struct LicenseTimeline {
@@ -25,7 +25,7 @@ struct LicenseTimeline {
         self.start = start ?? Instant(secondsSinceEpoch: .min)
     }
 
-    /// Reminder offsets before `expiresAt` (R6, SPEC §4.3), earliest first.
+    /// Reminder offsets before `expiresAt` (R6, docs/rules.md §4.3), earliest first.
     static let reminderOffsetsInDays = [30, 23, 16, 9, 2]
 
     /// The reminder slots of an expiry, ascending.
@@ -56,11 +56,11 @@ struct LicenseTimeline {
             }
         case .active:
             if let e = l.expiresAt { consider(e, .expire) }
-            if l.type == .cloudFree, let paid = paidSince {
+            if l.type.invalidatedByPaid, let paid = paidSince {
                 consider(max(paid, l.activatedAt ?? paid), .invalidate)
             }
             if forecast, let e = l.expiresAt {
-                if l.type == .cloudFree, l.renew {
+                if l.type.policy.renewable, l.renew {
                     consider(max(start, Self.renewalWindowStart(expiresAt: e)), .renew)
                 }
                 let lower = max(start, l.activatedAt ?? start)
@@ -74,7 +74,7 @@ struct LicenseTimeline {
         return best
     }
 
-    /// Applies every event up to and including `end`, earliest first, ties in SPEC §4.1 order
+    /// Applies every event up to and including `end`, earliest first, ties in docs/rules.md §4.1 order
     /// (action, then code). `observe` is called after each event with the timeline as it is then.
     /// Returns the events in the order applied.
     @discardableResult
@@ -144,7 +144,7 @@ struct LicenseTimeline {
     }
 }
 
-/// Capacity and mode of a set of licenses from their statuses (SPEC §1 R1, R7, tenant mode).
+/// Capacity and mode of a set of licenses from their statuses (docs/rules.md §1 R1, R7, tenant mode).
 /// Only call on licenses advanced to the instant in question (statuses up to date).
 struct Capacity: Equatable {
     var mode: TenantMode
@@ -156,17 +156,34 @@ struct Capacity: Equatable {
     }
 
     init(_ licenses: [LicenseRecord]) {
-        var paid = 0
-        var free = false
-        for l in licenses where l.status == .active && l.archivedAt == nil {
-            if l.type.isPaid { paid += l.capacity } else { free = true }
+        var tally = Tally()
+        for l in licenses where l.status == .active && l.archivedAt == nil { tally.add(l) }
+        self = tally.capacity
+    }
+
+    /// Adds up licenses valid at one instant by their type's policy (docs/rules.md §1 R1, R7):
+    /// paid capacities add up (the paid types' mode, `full`); without a valid paid license the
+    /// largest valid unpaid one gives capacity and mode (Cloud Free: 1000, `limited`); none:
+    /// `disabled`, 0.
+    struct Tally {
+        private var paid = 0
+        private var paidMode: TenantMode?
+        private var unpaid: LicensePolicy?
+
+        mutating func add(_ license: LicenseRecord) {
+            let policy = license.type.policy
+            if policy.isPaid {
+                paid += license.capacity
+                paidMode = policy.mode
+            } else if unpaid.map({ policy.capacity > $0.capacity }) ?? true {
+                unpaid = policy
+            }
         }
-        if paid > 0 {
-            self.init(mode: .full, capacity: paid)
-        } else if free {
-            self.init(mode: .limited, capacity: LicenseType.cloudFree.capacity)
-        } else {
-            self.init(mode: .disabled, capacity: 0)
+
+        var capacity: Capacity {
+            if paid > 0, let paidMode { return Capacity(mode: paidMode, capacity: paid) }
+            if let unpaid { return Capacity(mode: unpaid.mode, capacity: unpaid.capacity) }
+            return Capacity(mode: .disabled, capacity: 0)
         }
     }
 }

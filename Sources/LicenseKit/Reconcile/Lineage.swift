@@ -1,6 +1,6 @@
 import Crypto
 
-/// The `lineage` of a tenant's state (SPEC §5): a name-based UUID, version 5 (RFC 4122 §4.3,
+/// The `lineage` of a tenant's state (docs/state.md §5): a name-based UUID, version 5 (RFC 4122 §4.3,
 /// SHA-1), of `"<tenant>\n<at>\n<inputsDigest>"` in the namespace ``namespace``, where `at` is the
 /// instant of the tenant's first apply as `YYYY-MM-DDTHH:MM:SSZ`.
 public enum Lineage {

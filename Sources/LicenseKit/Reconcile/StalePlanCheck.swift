@@ -1,4 +1,4 @@
-/// Decides whether a saved plan (`plan --out`) may still be applied (SPEC §6 `apply PLANFILE`).
+/// Decides whether a saved plan (`plan --out`) may still be applied (docs/cli.md §6 `apply PLANFILE`).
 public enum StalePlanCheck {
     /// The reasons the saved plan is stale, empty when it may be applied.
     ///
@@ -9,7 +9,7 @@ public enum StalePlanCheck {
     ///   - now: the moment of apply (UTC).
     /// - Returns: one message per reason, each starting with "stale plan:": a changed inputs
     ///   digest; a tenant whose lineage or serial changed, whose `prior` was null and now has a
-    ///   file, or whose state file the plan did not cover (within the plan's selection, SPEC §5.2); a time-driven instant (activation,
+    ///   file, or whose state file the plan did not cover (within the plan's selection, docs/cli.md §5.2); a time-driven instant (activation,
     ///   expiry, stock expiry, reminder slot, renewal window) in `(saved.at, now]`; or a fresh
     ///   plan whose events differ from the saved ones.
     public static func reasons(saved: Plan, fresh: Plan, states: [String: PriorState], now: Instant) -> [String] {
@@ -37,7 +37,7 @@ public enum StalePlanCheck {
                 break
             }
         }
-        // Only within the plan's selection (SPEC §5.2): a shard's plan never covers the others.
+        // Only within the plan's selection (docs/cli.md §5.2): a shard's plan never covers the others.
         for name in states.keys.sorted() where !covered.contains(name) && saved.selection?.contains(name) ?? true {
             reasons.append("stale plan: tenant '\(name)' has a state file the plan did not cover")
         }

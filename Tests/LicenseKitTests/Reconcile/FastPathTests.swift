@@ -63,7 +63,51 @@ import Testing
     @Test(arguments: [("tenants/acme.yaml", 12), ("a", 0), ("tenants/ü.yaml", 1_234_567), ("x", -3)])
     func fileAndLineIsTheInterpolatedText(file: String, line: Int) {
         let location = SourceLocation(file: file, line: line, column: 1)
-        #expect(TenantPlanner.fileAndLine(location) == location.fileAndLine)
+        #expect(location.bufferedFileAndLine == location.fileAndLine)
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5, 6])
+    func routerEventsByMergeAreTheEventsByIdentity(seed: Int) {
+        var state = UInt64(seed)
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let at = Fx.t("2026-11-29")
+        let outcomes: [(RouterStatus, RejectionReason?)] = [(.online, nil), (.offline, .capacity),
+                                                            (.offline, .notConnected), (.offline, .noValidLicense)]
+        func record(_ n: Int) -> RouterRecord {
+            let (status, reason) = outcomes[next(outcomes.count)]
+            return RouterRecord(serial: Fx.serial(n), connectedAt: at, status: status, reason: reason)
+        }
+        let recorded = (0..<40).filter { _ in next(3) > 0 }.map(record)
+        let present = (0..<40).filter { _ in next(3) > 0 }
+        let records = present.map(record)
+        let manifest = present.map { Fx.router($0, "2026-11-01") }
+        var merged: [PlanEvent] = []
+        let inOrder = TenantPlanner.mergeRouterEvents(recorded: recorded, records: records, manifest: manifest,
+                                                      at: at, into: &merged)
+        var reference: [PlanEvent] = []
+        TenantPlanner.routerEventsByIdentity(recorded: recorded, records: records, manifest: manifest,
+                                             at: at, into: &reference)
+        #expect(inOrder)
+        #expect(merged == reference)
+        #expect(merged.contains { $0.action == .remove } && merged.contains { $0.action != .remove })
+    }
+
+    @Test func routerEventsByMergeStepAsideForSerialsOutOfOrder() {
+        let at = Fx.t("2026-11-29")
+        let recorded = [3, 1, 2].map { RouterRecord(serial: Fx.serial($0), connectedAt: at, status: .online, reason: nil) }
+        let manifest = [1, 2].map { Fx.router($0, "2026-11-01") }
+        let records = [1, 2].map { RouterRecord(serial: Fx.serial($0), connectedAt: at, status: .offline, reason: .capacity) }
+        var merged: [PlanEvent] = []
+        #expect(!TenantPlanner.mergeRouterEvents(recorded: recorded, records: records, manifest: manifest, at: at, into: &merged))
+        #expect(merged.isEmpty)
+        var reference: [PlanEvent] = []
+        TenantPlanner.routerEventsByIdentity(recorded: recorded, records: records, manifest: manifest, at: at, into: &reference)
+        #expect(reference == [PlanEvent(at: at, action: .reject, serial: Fx.serial(1), reason: .capacity),
+                              PlanEvent(at: at, action: .reject, serial: Fx.serial(2), reason: .capacity),
+                              PlanEvent(at: at, action: .remove, serial: Fx.serial(3))])
     }
 
     @Test func desiredLicensesFindTheLastLicenseOfACode() {

@@ -2,7 +2,7 @@ import CSV
 import Foundation
 
 /// One column a CSV reader knows: its canonical name, the synonyms accepted in the header, and
-/// whether the file must have it (SPEC §3.2, §3.3).
+/// whether the file must have it (docs/formats.md §3.2, §3.3).
 struct CSVColumn: Sendable {
     var name: String
     var synonyms: [String]
@@ -18,7 +18,7 @@ struct CSVColumn: Sendable {
         self.keys = ([name] + synonyms).map(CSVTable.squash)
     }
 
-    /// The column matched by one header name of the file instead of its names (SPEC §8
+    /// The column matched by one header name of the file instead of its names (docs/README.md §8
     /// "Inputs": a mapped name replaces the canonical name and every synonym).
     init(name: String, mappedTo header: String, required: Bool) {
         self.name = name
@@ -31,7 +31,7 @@ struct CSVColumn: Sendable {
     /// Whether ``keys`` is a manifest's `columns` mapping rather than the standard names.
     var mapped = false
 
-    /// `columns` with the manifest's mapping applied (SPEC §3.2 `columns`).
+    /// `columns` with the manifest's mapping applied (docs/formats.md §3.2 `columns`).
     static func applying(_ mapping: ColumnMapping?, to columns: [CSVColumn]) -> [CSVColumn] {
         guard let mapping, !mapping.isEmpty else { return columns }
         return columns.map { column in
@@ -52,15 +52,14 @@ struct CSVRow: Sendable {
     subscript(column index: Int) -> String? { values[index] }
 }
 
-/// The shared CSV rules of SPEC §3.2/§3.3 over yaslab/CSV.swift: UTF-8 with or without BOM
+/// The shared CSV rules of docs/formats.md §3.2/§3.3 over yaslab/CSV.swift: UTF-8 with or without BOM
 /// (invalid UTF-8 is an error), delimiter `,` `;` or TAB detected from the header line, LF/CR/CRLF,
 /// RFC 4180 quoting, header names matched case-insensitively ignoring spaces, `_` and `-`, blank
 /// and separator-only rows skipped. CSV.swift reports no positions, so lines are counted here:
 /// a record spans one line plus the line breaks inside its quoted fields.
 enum CSVTable {
     /// CSV.swift's trimming set; fields are never trimmed by it (`trimFields: false`, values are
-    /// trimmed here), and copying its default `.whitespaces` set cost ~20,000 instructions per
-    /// file.
+    /// trimmed here); an empty set, so that the default `.whitespaces` is not copied per file.
     static let noWhitespace = CharacterSet()
 
     /// Reads the rows of a CSV file, or `[]` after reporting why the file cannot be read.
@@ -70,7 +69,7 @@ enum CSVTable {
     ///   - path: the repo-relative path used in diagnostics.
     ///   - columns: the columns this kind of file has; unknown columns are ignored.
     ///   - mapping: the manifest's `columns` for this file; a mapped header the file lacks is an
-    ///     error at the mapping's place (SPEC §8 "Inputs").
+    ///     error at the mapping's place (docs/README.md §8 "Inputs").
     static func read(_ bytes: [UInt8], path: String, columns standard: [CSVColumn], mapping: ColumnMapping? = nil,
                      diagnostics: DiagnosticsEngine) -> [CSVRow] {
         let columns = CSVColumn.applying(mapping, to: standard)
@@ -103,7 +102,7 @@ enum CSVTable {
         // CSV.swift reads `"SO-1" ` (a character after a closing quote) as a quoted field that
         // goes on to the next closing quote, swallowing the records in between without an error.
         // Each record it returns is therefore checked against the bytes it came from: the first
-        // record that does not spell out exactly is malformed (SPEC §3.2 RFC 4180 quoting).
+        // record that does not spell out exactly is malformed (docs/formats.md §3.2 RFC 4180 quoting).
         var position = body.startIndex
         var malformed: Int?
         let delimiterByte = UInt8(delimiter.value)
@@ -154,7 +153,7 @@ enum CSVTable {
             let column = columns[c]
             if let other = columns.indices.first(where: { $0 > c && columns[$0].keys.contains(key) }) {
                 // Only possible with a mapping: a header that is one column's mapped name and
-                // another's standard name (SPEC §8 "Inputs").
+                // another's standard name (docs/README.md §8 "Inputs").
                 diagnostics.error(
                     "column '\(raw.trimmingASCIIWhitespace())' matches both \(column.name) and \(columns[other].name); map each column to a header of its own \(mapping?.option.map { "with \($0)" } ?? "in the manifest's 'columns'")",
                     at: SourceLocation(file: path, line: header.line))
@@ -174,7 +173,7 @@ enum CSVTable {
         // its echo.
         guard !ambiguous else { return [] }
         // An unknown column whose name is close to a known one the file lacks is most likely
-        // a typo: its values would be ignored without a word (SPEC §3.2 ignores other columns).
+        // a typo: its values would be ignored without a word (docs/formats.md §3.2 ignores other columns).
         let known = columns.enumerated().flatMap { c, column in
             zip(column.keys, [column.name] + column.synonyms).map { (key: $0, spelled: $1, column: c) }
         }

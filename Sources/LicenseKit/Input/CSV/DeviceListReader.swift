@@ -1,4 +1,4 @@
-/// One router read from a device list CSV file (SPEC §3.3).
+/// One router read from a device list CSV file (docs/formats.md §3.3).
 public struct DeviceRecord: Sendable, Hashable {
     /// 1–64 of `[A-Za-z0-9._:-]`, kept as written (`012` stays "012").
     public var serial: String
@@ -15,10 +15,10 @@ public struct DeviceRecord: Sendable, Hashable {
     }
 }
 
-/// Reads device list CSV files (SPEC §3.3): column `serial` (required; synonyms
+/// Reads device list CSV files (docs/formats.md §3.3): column `serial` (required; synonyms
 /// `serial_number`, `device`) and `connected_at` (optional; synonyms `connected_since`,
 /// `connected`; `YYYY-MM-DD`, `DD.MM.YYYY` or an RFC 3339 date-time, empty = not connected). Same CSV rules as the
-/// sales CSV (SPEC §3.2).
+/// sales CSV (docs/formats.md §3.2).
 public enum DeviceListReader {
     /// The columns, in the order of ``Column``.
     static let columns = [
@@ -47,7 +47,7 @@ public enum DeviceListReader {
         read(bytes, path: path, mapping: nil, diagnostics: diagnostics)
     }
 
-    /// ``read(_:path:diagnostics:)`` with the manifest's `devices.columns` (SPEC §3.1, §8): a
+    /// ``read(_:path:diagnostics:)`` with the manifest's `devices.columns` (docs/formats.md §3.1, docs/README.md §8): a
     /// mapped header replaces that column's standard names; one the file lacks is an error at
     /// the mapping.
     static func read(_ bytes: [UInt8], path: String, mapping: ColumnMapping?, diagnostics: DiagnosticsEngine) -> [DeviceRecord] {
@@ -68,8 +68,8 @@ public enum DeviceListReader {
             }
             for message in errors { diagnostics.error(message, at: location) }
             guard errors.isEmpty, let serial else { continue }
-            // One router per upper-cased serial (SPEC §8 "Inputs"); a repeated row is read once
-            // when its values are the same, as a repeated code is (SPEC §3.3 "Same CSV rules").
+            // One router per upper-cased serial (docs/README.md §8 "Inputs"); a repeated row is read once
+            // when its values are the same, as a repeated code is (docs/formats.md §3.3 "Same CSV rules").
             if let index = firstIndex[RouterSerial.identity(serial)] {
                 let first = records[index]
                 if first.connectedAt == connectedAt {

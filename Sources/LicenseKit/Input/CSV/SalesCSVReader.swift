@@ -1,8 +1,8 @@
-/// One activation code read from a sales CSV file (SPEC §3.2).
+/// One activation code read from a sales CSV file (docs/formats.md §3.2).
 public struct SalesCodeRecord: Sendable, Hashable {
-    /// The code in canonical form `XXXX-XXXX-XXXX` (SPEC §3.4).
+    /// The code in canonical form `XXXX-XXXX-XXXX` (docs/formats.md §3.4).
     public var code: ActivationCode
-    /// The license type of SPEC §1 (`license_type` column, case and spacing ignored).
+    /// The license type of docs/rules.md §1 (`license_type` column, case and spacing ignored).
     public var type: LicenseType
     /// The issue date, 00:00:00Z (UTC).
     public var issued: Instant
@@ -12,9 +12,9 @@ public struct SalesCodeRecord: Sendable, Hashable {
     public var order: String?
     /// The record's first physical line, column 1 (path relative to the repo root).
     public var location: SourceLocation
-    /// `activated_at`: the platform's activation instant of a running license (SPEC §4.8), UTC.
+    /// `activated_at`: the platform's activation instant of a running license (docs/rules.md §4.8), UTC.
     public var activatedAt: Instant?
-    /// `expires_at`: the platform's expiry, when not `activatedAt + term` (SPEC §4.8), UTC.
+    /// `expires_at`: the platform's expiry, when not `activatedAt + term` (docs/rules.md §4.8), UTC.
     public var expiresAt: Instant?
 
     /// A record as the reader produces it; `term` defaults to `P1Y`, `order` to none.
@@ -31,16 +31,16 @@ public struct SalesCodeRecord: Sendable, Hashable {
     }
 }
 
-/// Reads the sales CSV files that sales sends (bulk import, SPEC §3.2).
+/// Reads the sales CSV files that sales sends (bulk import, docs/formats.md §3.2).
 ///
 /// Columns (header names match case-insensitively, ignoring spaces, `_` and `-`):
 /// `activation_code` (`code`, `license_code`, `license_key`), `license_type` (`type`,
 /// `product`), `issued` (`issued_on`, `issue_date`, `order_date`; `YYYY-MM-DD` or `DD.MM.YYYY`),
 /// optional `term` (`duration`, default `P1Y`), `order` (`order_number`, `order_id`),
 /// `activated_at` (`activated`, `activation_date`, `active_since`) and `expires_at` (`expires`,
-/// `expiry_date`, `valid_until`) of a running license (SPEC §4.8; a date `YYYY-MM-DD` or
+/// `expiry_date`, `valid_until`) of a running license (docs/rules.md §4.8; a date `YYYY-MM-DD` or
 /// `DD.MM.YYYY`, or an RFC 3339 date-time; empty = absent); other columns are ignored. A
-/// manifest's `columns` replaces a column's names with the file's own (SPEC §3.2). The CSV rules (delimiter, BOM, CRLF, quoting, UTF-8) are those of SPEC §3.2.
+/// manifest's `columns` replaces a column's names with the file's own (docs/formats.md §3.2). The CSV rules (delimiter, BOM, CRLF, quoting, UTF-8) are those of docs/formats.md §3.2.
 public enum SalesCSVReader {
     /// The columns, in the order of ``Column``.
     static let columns = [
@@ -84,7 +84,7 @@ public enum SalesCSVReader {
     /// a bad value, so that a manifest entry overriding such a code is not reported a second
     /// time (the row's error says what to fix).
     ///
-    /// `mapping` is the importing manifest's `columns` (SPEC §3.2), if any.
+    /// `mapping` is the importing manifest's `columns` (docs/formats.md §3.2), if any.
     static func read(_ bytes: [UInt8], path: String, mapping: ColumnMapping? = nil, diagnostics: DiagnosticsEngine,
                      rejected: inout Set<ActivationCode>) -> [SalesCodeRecord] {
         var records: [SalesCodeRecord] = []
@@ -112,9 +112,11 @@ public enum SalesCSVReader {
                 }
             }
             var activatedAt: Instant?
+            var activatedAtInvalid = false
             if let text = row[column: Column.activatedAt], !text.isEmpty {
                 do { activatedAt = try Instant.parseCSVInstant(text) } catch {
                     errors.append("activated_at: \(error.message)")
+                    activatedAtInvalid = true
                 }
             }
             var expiresAt: Instant?
@@ -123,7 +125,7 @@ public enum SalesCSVReader {
                     errors.append("expires_at: \(error.message)")
                 }
             }
-            if expiresAt != nil, activatedAt == nil, !errors.contains(where: { $0.hasPrefix("activated_at") }) {
+            if expiresAt != nil, activatedAt == nil, !activatedAtInvalid {
                 errors.append("expires_at: given without activated_at; an expiry is recorded only for a license the platform activated — add its activated_at or leave expires_at empty")
             }
             if let a = activatedAt, let e = expiresAt, e <= a {

@@ -1,0 +1,164 @@
+/// Stage 6, checks across files (docs/rules.md §4.5): tenant names, codes and router serials each
+/// declared once.
+extension LicenseRepoLoader {
+    /// Tenant names, in manifest order: the first use of a name keeps it; a name used twice is
+    /// an error at each place, naming the others (docs/README.md §8 "Output": the file a pull
+    /// request touched carries it).
+    ///
+    /// - Returns: the indices in `named` of the tenants kept.
+    static func uniqueTenantNames(_ named: [(name: String, place: SourceLocation)],
+                                  diagnostics: inout [Diagnostic]) -> [Int] {
+        var firstUse: [String: SourceLocation] = [:]
+        var nameUses: [String: [SourceLocation]] = [:]
+        var kept: [Int] = []
+        for (t, (name, nameLocation)) in named.enumerated() {
+            if let first = firstUse[name] {
+                nameUses[name, default: [first]].append(nameLocation)
+                continue
+            }
+            firstUse[name] = nameLocation
+            kept.append(t)
+        }
+        for (name, places) in nameUses {
+            diagnostics += atEachPlace(places) { others in
+                "tenant name '\(name)' is also used at \(others); tenant names must be unique"
+            }
+        }
+        return kept
+    }
+
+    /// Codes and router serials each declared by one tenant only, among the `kept` tenants in
+    /// manifest order. Every key belongs to one of two halves (by its last byte), each half
+    /// checked on its own core: the first declaration of a key owns it, as in a single pass.
+    static func crossFileErrors(of kept: [Int], in assembled: [AssembledTenant], names: [String]) -> [Diagnostic] {
+        [0, 1].concurrentMap { half in crossFileErrors(half: half, of: kept, in: assembled, names: names) }
+            .flatMap { $0 }
+    }
+
+    /// The errors for codes and router serials declared by more than one tenant, among the keys
+    /// of one `half` (0 or 1: the parity of the key's last byte), visiting `kept` tenants in
+    /// order. The tables remember first owners as indices (tenant, entry): the loop over every
+    /// router copies no strings, and places are looked up only to report a duplicate.
+    static func crossFileErrors(half: Int, of kept: [Int], in assembled: [AssembledTenant],
+                                        names: [String]) -> [Diagnostic] {
+        func inHalf(_ key: String) -> Bool { Int(key.utf8.last ?? 0) & 1 == half }
+        /// Where the manifest declares a code: its `licenses` entry, else its `imports` entry.
+        func codePlace(_ at: EntryIndex) -> SourceLocation {
+            let license = assembled[at.tenant].manifest.licenses[at.entry]
+            return assembled[at.tenant].codePlaces[license.code] ?? license.source
+        }
+        var found: [Diagnostic] = []
+        // Duplicates are gathered first: each place then gets an error naming every other one.
+        var codeDuplicates: [ActivationCode: [EntryIndex]] = [:]
+        var codes: [ActivationCode: EntryIndex] = [:]
+        codes.reserveCapacity(kept.reduce(0) { $0 + assembled[$1].manifest.licenses.count } / 2)
+        for t in kept {
+            let manifest = assembled[t].manifest
+            for entry in manifest.licenses.indices {
+                let code = manifest.licenses[entry].code
+                guard inHalf(code.canonical) else { continue }
+                // One hash lookup in the common case: insert, and put the first owner back if
+                // there was one (a duplicate, an error).
+                let here = EntryIndex(tenant: t, entry: entry)
+                if let first = codes.updateValue(here, forKey: code) {
+                    codes[code] = first
+                    codeDuplicates[code, default: [first]].append(here)
+                }
+            }
+        }
+        /// The CSV row of an imported code, when the place is the manifest's `imports` entry.
+        func rowNote(_ at: EntryIndex) -> String {
+            let row = assembled[at.tenant].manifest.licenses[at.entry].source
+            return row == codePlace(at) ? "" : " (row \(row.file):\(row.line))"
+        }
+        for (code, entries) in codeDuplicates {
+            // Rows are named where they tell the places apart (not for one CSV imported twice).
+            let rows = entries.map(rowNote)
+            let named = Set(rows).count > 1
+            let places = entries.indices.map { (place: codePlace(entries[$0]), tenant: names[entries[$0].tenant],
+                                                row: named ? rows[$0] : "") }
+            for (i, here) in places.enumerated() {
+                let others = places.enumerated().filter { $0.offset != i }
+                    .map { "tenant '\($0.element.tenant)' at \($0.element.place)\($0.element.row)" }.joined(separator: " and by ")
+                found.append(.error(
+                    "code \(code.masked)\(here.row) is also declared by \(others); a code belongs to exactly one tenant", at: here.place))
+            }
+        }
+        // Router serials: sorted by their first 16 bytes (two integers), then by declaration;
+        // duplicates then stand next to each other. Sorting keeps memory access sequential where
+        // a table of 100,000 serials missed the cache on every insert.
+        var keys: [SerialKey] = []
+        keys.reserveCapacity(kept.reduce(0) { $0 + assembled[$1].manifest.routers.count } / 2 + 16)
+        for t in kept {
+            let routers = assembled[t].manifest.routers
+            for entry in routers.indices {
+                var serial = routers[entry].serial
+                guard inHalf(serial) else { continue }
+                let (high, low) = serial.withUTF8 { RouterSerial.prefixWords($0) }
+                keys.append(SerialKey(high: high, low: low, tenant: Int32(t), entry: Int32(entry)))
+            }
+        }
+        keys.sort { a, b in
+            if a.high != b.high { return a.high < b.high }
+            if a.low != b.low { return a.low < b.low }
+            if a.tenant != b.tenant { return a.tenant < b.tenant }
+            return a.entry < b.entry
+        }
+        func router(_ key: SerialKey) -> DesiredRouter {
+            assembled[Int(key.tenant)].manifest.routers[Int(key.entry)]
+        }
+        var serialDuplicates: [SerialKey: [SerialKey]] = [:]
+        var start = 0
+        while start < keys.count {
+            var end = start + 1
+            while end < keys.count, keys[end].high == keys[start].high, keys[end].low == keys[start].low { end += 1 }
+            // A run of one prefix, in declaration order: the first of each serial owns it.
+            if end - start > 1 {
+                var owners: [SerialKey] = []
+                for key in keys[start..<end] {
+                    let here = router(key)
+                    guard let first = owners.first(where: { RouterSerial.same(router($0).serial, here.serial) }) else {
+                        owners.append(key)
+                        continue
+                    }
+                    serialDuplicates[first, default: [first]].append(key)
+                }
+            }
+            start = end
+        }
+        for entries in serialDuplicates.values {
+            let places = entries.map { (router: router($0), tenant: names[Int($0.tenant)]) }
+            for (i, here) in places.enumerated() {
+                let others = places.enumerated().filter { $0.offset != i }
+                    .map { "tenant '\($0.element.tenant)' at \($0.element.router.source)" }.joined(separator: " and by ")
+                found.append(.error(
+                    "router serial '\(here.router.serial)' is also declared by \(others); a router belongs to exactly one tenant",
+                    at: here.router.source, keeping: [here.router.serial]))
+            }
+        }
+        return found
+    }
+
+    /// One error per place of something declared more than once, each naming every other place
+    /// (docs/README.md §8 "Output": two-place errors).
+    static func atEachPlace(_ places: [SourceLocation], message: (String) -> String) -> [Diagnostic] {
+        places.indices.map { i in
+            let others = places.indices.filter { $0 != i }.map { places[$0].description }.joined(separator: " and ")
+            return .error(message(others), at: places[i])
+        }
+    }
+
+    /// A router serial's first 16 bytes as two big-endian integers, and where it is declared.
+    struct SerialKey: Hashable {
+        var high: UInt64
+        var low: UInt64
+        var tenant: Int32
+        var entry: Int32
+    }
+
+    /// An entry of one assembled tenant: the tenant's index, and the license's or router's.
+    struct EntryIndex {
+        var tenant: Int
+        var entry: Int
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+
+/// Stage 1, discover: the manifests under the tenants folder (docs/formats.md §3).
+extension LicenseRepoLoader {
+    /// The repo's paths and its manifests, each with its absolute and repo-relative path, in
+    /// sorted order.
+    struct Discovered: Sendable {
+        var paths: RepoPaths
+        var manifests: [(absolute: String, relative: String)]
+    }
+
+    /// Stage 1: the manifests under `tenantsDirectory` (relative to `root` unless absolute).
+    /// A folder that cannot be listed, an entry that is not a file and a manifest symlinked to
+    /// a place outside the repo root (docs/formats.md §3) are errors in `diagnostics` (the
+    /// manifest is left out).
+    ///
+    /// - Returns: `nil`, with an error in `diagnostics`, when the root or the tenants folder is
+    ///   missing or the folder lies outside the root.
+    static func discover(root: String, tenantsDirectory: String, diagnostics: inout [Diagnostic]) -> Discovered? {
+        guard let paths = RepoPaths(root: root) else {
+            diagnostics.append(.error("repository root '\(root)' not found"))
+            return nil
+        }
+        let tenantsPath = tenantsDirectory.hasPrefix("/")
+            ? RepoPaths.normalize(tenantsDirectory) : RepoPaths.normalize(paths.root + "/" + tenantsDirectory)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: tenantsPath, isDirectory: &isDirectory), isDirectory.boolValue,
+              let tenantsReal = RepoPaths.realPath(tenantsPath)
+        else {
+            diagnostics.append(.error("tenants directory '\(tenantsDirectory)' not found in '\(root)'"))
+            return nil
+        }
+
+        guard paths.relative(tenantsReal) != nil else {
+            diagnostics.append(.error("tenants directory '\(tenantsDirectory)' lies outside the repository root '\(root)'"))
+            return nil
+        }
+
+        let scan = scanManifests(in: tenantsReal)
+        for problem in scan.problems {
+            let absolute = problem.path.isEmpty ? tenantsReal : tenantsReal + "/" + problem.path
+            diagnostics.append(.error(problem.reason, at: SourceLocation(file: paths.relative(absolute) ?? absolute, line: 1)))
+        }
+        var found = scan.entries
+        found.removeAll { entry in
+            let absolute = tenantsReal + "/" + entry.path
+            guard entry.isSymlink, case .outside = paths.resolve(absolute, from: tenantsReal) else { return false }
+            diagnostics.append(.error(
+                "manifest resolves through a symlink to a place outside the repository root; files must be inside the license repo",
+                at: SourceLocation(file: paths.relative(absolute) ?? absolute, line: 1)))
+            return true
+        }
+        return Discovered(paths: paths, manifests: found.map { entry in
+            let absolute = tenantsReal + "/" + entry.path
+            return (absolute, paths.relative(absolute) ?? absolute)
+        })
+    }
+
+    /// Manifest paths relative to `directory`, sorted by their UTF-8 bytes: every `*.yaml` and
+    /// `*.yml` entry that is not a directory, found recursively, skipping names that start with
+    /// `.`; symlinks are listed, never followed; unreadable folders are skipped. Plain
+    /// `readdir(3)`, not Foundation's enumerator, which asks for every file's attributes.
+    static func findManifests(in directory: String) -> [String] {
+        findManifestEntries(in: directory).map(\.path)
+    }
+
+    /// ``findManifests(in:)`` with, for each, whether the entry is a symlink (from `d_type`, or
+    /// `lstat` when the file system does not fill it in).
+    static func findManifestEntries(in directory: String) -> [(path: String, isSymlink: Bool)] {
+        scanManifests(in: directory).entries
+    }
+
+    /// ``findManifestEntries(in:)`` and the entries that could not be listed or are not files at
+    /// all (docs/README.md §8 "State": an unreadable folder or a FIFO under `tenants/` is an error, never
+    /// "no manifest there"): each with its path relative to `directory` and why.
+    static func scanManifests(in directory: String)
+        -> (entries: [(path: String, isSymlink: Bool)], problems: [(path: String, reason: String)]) {
+        var found: [(path: String, isSymlink: Bool)] = []
+        var problems: [(path: String, reason: String)] = []
+        var pending = [""]
+        while let relative = pending.popLast() {
+            let absolute = relative.isEmpty ? directory : directory + "/" + relative
+            guard let dir = opendir(absolute) else {
+                problems.append((relative, "cannot read this folder (\(String(cString: strerror(errno)))); its manifests would be missing: make it readable (chmod) or remove it"))
+                continue
+            }
+            defer { closedir(dir) }
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                // Hidden entries are skipped: `.`/`..`, `.git`, editors' lock and backup files
+                // (Emacs' `.#acme.yaml` is a dangling symlink).
+                if name.hasPrefix(".") { continue }
+                let path = relative.isEmpty ? name : relative + "/" + name
+                if isDirectory(entry.pointee.d_type, at: directory + "/" + path) {
+                    pending.append(path)
+                } else if isSpecial(entry.pointee.d_type, at: directory + "/" + path) {
+                    problems.append((path, "not a regular file (a FIFO, device or socket); the tenants folder holds only manifests and folders: remove it"))
+                } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+                    found.append((path, isSymlink(entry.pointee.d_type, at: directory + "/" + path)))
+                }
+            }
+        }
+        return (found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) },
+                problems.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) })
+    }
+
+    /// Whether a directory entry is a FIFO, device or socket (asking `lstat` when the file system
+    /// does not fill in `d_type`).
+    static func isSpecial(_ type: UInt8, at path: String) -> Bool {
+        if type == UInt8(DT_FIFO) || type == UInt8(DT_CHR) || type == UInt8(DT_BLK) || type == UInt8(DT_SOCK) { return true }
+        guard type == UInt8(DT_UNKNOWN) else { return false }
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return false }
+        let kind = info.st_mode & S_IFMT
+        return kind == S_IFIFO || kind == S_IFCHR || kind == S_IFBLK || kind == S_IFSOCK
+    }
+
+    /// Whether a directory entry is a symlink, asking `lstat` when the file system does not fill
+    /// in `d_type`.
+    static func isSymlink(_ type: UInt8, at path: String) -> Bool {
+        if type == UInt8(DT_LNK) { return true }
+        guard type == UInt8(DT_UNKNOWN) else { return false }
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+    }
+
+    /// Whether a directory entry is a real directory (a symlink to one is not), asking `lstat`
+    /// when the file system does not fill in `d_type`.
+    static func isDirectory(_ type: UInt8, at path: String) -> Bool {
+        if type == UInt8(DT_DIR) { return true }
+        guard type == UInt8(DT_UNKNOWN) else { return false }
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+}

@@ -1,0 +1,192 @@
+/// Step 2 over the manifest's licenses: redeem, activation requests, renewals (docs/rules.md §4.1, §4.2).
+extension TenantPlanner {
+    mutating func diffLicenses(_ manifest: TenantManifest, _ timeline: inout LicenseTimeline, _ step: inout StepTwo) {
+        var index: [ActivationCode: Int] = Dictionary(minimumCapacity: timeline.licenses.count)
+        for (i, l) in timeline.licenses.enumerated() { index[l.code] = i }
+        step.desired = DesiredLicenses(licenses: manifest.licenses)
+
+        for d in manifest.licenses {
+            if let i = index[d.code] {
+                var record = timeline.licenses[i]
+                update(&record, from: d, timeline: &timeline, step: &step)
+                timeline.licenses[i] = record
+            } else if let history = d.adopted {
+                // A running license (docs/rules.md §4.8): redeemed, then adopted with its history. The
+                // stock-expiry error of redeeming does not apply: `activated` < stockExpiresAt
+                // was checked when the manifest was read.
+                guard notInFuture(d, history) else { continue }
+                events.append(PlanEvent(at: at, action: .redeem, code: d.code))
+                var record = LicenseRecord(
+                    code: d.code, type: d.type, status: .available, issued: d.issued, term: d.term,
+                    activation: nil, redeemedAt: at, renew: d.renew, source: d.source.bufferedFileAndLine)
+                adopt(&record, history, timeline: &timeline, step: &step)
+                timeline.licenses.append(record)
+            } else {
+                if at >= d.stockExpiresAt {
+                    diagnostics.append(.error(
+                        "cannot redeem \(d.code.masked): its stock expired at \(d.stockExpiresAt) (issued \(d.issued.dateString) + P2Y)",
+                        at: d.source))
+                    continue
+                }
+                if d.issued > at {
+                    // docs/rules.md §4 is silent; a code cannot exist before the vendor issued it, but the
+                    // issue date is the sales order's date, so this is a warning, not an error.
+                    diagnostics.append(.warning(
+                        "\(d.code.masked) is redeemed at \(at), before its issue date \(d.issued.dateString); check the issue date or plan later",
+                        at: d.source))
+                }
+                events.append(PlanEvent(at: at, action: .redeem, code: d.code))
+                var record = LicenseRecord(
+                    code: d.code, type: d.type, status: .available, issued: d.issued, term: d.term,
+                    activation: nil, redeemedAt: at, renew: d.renew, source: d.source.bufferedFileAndLine)
+                request(&record, d, timeline: &timeline, step: &step)
+                timeline.licenses.append(record)
+            }
+        }
+
+        if !step.adopted.isEmpty { settleAdoptions(&timeline, &step) }
+
+        // Licenses in state that left the manifest (docs/rules.md §4.1 archive, §4.5).
+        var missing: [String] = []
+        for i in timeline.licenses.indices where !step.desired.contains(timeline.licenses[i].code) {
+            let l = timeline.licenses[i]
+            guard l.archivedAt == nil else { continue }
+            if l.status.isTerminal {
+                timeline.licenses[i].archivedAt = at
+                events.append(PlanEvent(at: at, action: .archive, code: l.code))
+            } else {
+                missing.append("\(l.code.masked) (\(l.status.rawValue))")
+            }
+        }
+        if !missing.isEmpty {
+            diagnostics.append(.error(
+                "tenant '\(name)': \(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") in state but missing from the manifest; only expired or invalid licenses may leave it (restore \(missing.count == 1 ? "it" : "them"))",
+                at: stateLocation ?? manifest.source))
+        }
+    }
+
+    /// A license already in state: §4.2 rules, then renewal (docs/rules.md §4.1 `renew`).
+    mutating func update(_ record: inout LicenseRecord, from d: DesiredLicense,
+                         timeline: inout LicenseTimeline, step: inout StepTwo) {
+        guard record.archivedAt == nil else { return }
+        // State keeps what the code was redeemed as (README); say so when the manifest now
+        // disagrees, rather than ignoring the edit without a word.
+        var differences: [String] = []
+        if d.type != record.type { differences.append("type '\(d.type)' (recorded '\(record.type)')") }
+        if d.issued != record.issued {
+            differences.append("issued \(d.issued.dateString) (recorded \(record.issued.dateString))")
+        }
+        if d.term != record.term { differences.append("term \(d.term) (recorded \(record.term))") }
+        if record.adoptedAt != nil, !record.renew, let history = d.adopted, let recorded = record.expiresAt,
+           history.expiry(term: record.term) != recorded {
+            differences.append("expiry \(history.expiry(term: record.term)) (recorded \(recorded))")
+        }
+        if !differences.isEmpty {
+            diagnostics.append(.warning(
+                "\(d.code.masked) was redeemed with other values; the manifest now gives \(differences.joined(separator: ", ")); state keeps the recorded ones — restore them, or redeem a new code",
+                at: d.source))
+        }
+        record.renew = d.renew
+        if let history = d.adopted, record.status == .expired, record.activatedAt == nil,
+           let stockExpiry = events.firstIndex(where: { $0.action == .stockExpire && $0.code == d.code }) {
+            // docs/README.md §8: step 1 stock-expired a held code that the platform activated in time
+            // (`activated` < stockExpiresAt, checked on reading): its stock-expire is dropped.
+            guard notInFuture(d, history) else { return }
+            events.remove(at: stockExpiry)
+            record.status = .available
+            adopt(&record, history, timeline: &timeline, step: &step)
+            return
+        }
+        switch record.status {
+        case .available, .scheduled:
+            if let history = d.adopted {
+                // Activated in the platform at another time than planned (docs/rules.md §4.8): adopted
+                // with that history, without an `unschedule`.
+                guard notInFuture(d, history) else { return }
+                adopt(&record, history, timeline: &timeline, step: &step)
+            } else {
+                request(&record, d, timeline: &timeline, step: &step)
+            }
+        case .active, .expired, .invalid:
+            if let activatedAt = record.activatedAt {
+                // docs/README.md §8: `activated: X` is the request recorded as `activate: X`, and the
+                // same as the recorded activation when X is its activatedAt.
+                let same = d.activation == record.activation || d.adopted.map { $0.activatedAt == activatedAt } ?? false
+                if !same {
+                    let key = record.adoptedAt == nil ? "activate" : "activated"
+                    let restore = record.activation.map { "restore `\(key): \($0)`" } ?? "remove `activate`"
+                    diagnostics.append(.error(
+                        "license \(d.code.masked) was activated on \(activatedAt); \(restore)",
+                        at: d.activationSource ?? d.source))
+                }
+            } else if let wanted = d.activation, wanted != record.activation {
+                diagnostics.append(.error(
+                    "cannot activate \(d.code.masked): its stock expired at \(record.stockExpiresAt) (issued \(record.issued.dateString) + P2Y)",
+                    at: d.activationSource ?? d.source))
+            }
+            // An active renewable license renews after both steps (``renewCloudFree(_:_:)``); an
+            // expired one restarts here, an activation that R2 judges.
+            guard record.type.policy.renewable, d.renew else { return }
+            if record.status == .expired, record.activatedAt != nil {
+                let moved = at.adding(record.term)
+                record.status = .active
+                record.activatedAt = at
+                record.expiresAt = moved
+                step.renewed.insert(record.code)
+                step.activatedNow.append(record.code)
+                events.append(PlanEvent(at: at, action: .renew, code: record.code, expiresAt: moved))
+            }
+        }
+    }
+
+    /// The activation request of an `available` or `scheduled` license (docs/rules.md §4, §4.1, §4.2).
+    mutating func request(_ record: inout LicenseRecord, _ d: DesiredLicense,
+                          timeline: inout LicenseTimeline, step: inout StepTwo) {
+        let place = d.activationSource ?? d.source
+        switch d.activation {
+        case nil:
+            if record.status == .scheduled {
+                events.append(PlanEvent(at: at, action: .unschedule, code: record.code))
+                record.status = .available
+                record.scheduledAt = nil
+            }
+        case .at(let t) where t > at:
+            if record.status == .scheduled, record.scheduledAt == t { break }
+            guard t < record.stockExpiresAt else {
+                diagnostics.append(.error(
+                    "cannot activate \(d.code.masked) at \(t): its stock expires at \(record.stockExpiresAt) (issued \(record.issued.dateString) + P2Y)",
+                    at: place))
+                return
+            }
+            if record.status == .scheduled, let from = record.scheduledAt {
+                events.append(PlanEvent(at: at, action: .reschedule, code: record.code, scheduledAt: t, from: from))
+            } else {
+                events.append(PlanEvent(at: at, action: .schedule, code: record.code, scheduledAt: t))
+            }
+            record.status = .scheduled
+            record.scheduledAt = t
+            step.scheduledNow.append(record.code)
+        case .immediately, .at:
+            if case .at(let t) = d.activation, t < at {
+                diagnostics.append(.warning(
+                    "activate: \(t) of \(d.code.masked) is in the past and was never recorded as scheduled; activating it now, at \(at)",
+                    at: place))
+            }
+            guard at < record.stockExpiresAt else {
+                diagnostics.append(.error(
+                    "cannot activate \(d.code.masked) at \(at): its stock expires at \(record.stockExpiresAt) (issued \(record.issued.dateString) + P2Y)",
+                    at: place))
+                return
+            }
+            let expires = at.adding(record.term)
+            record.status = .active
+            record.activatedAt = at
+            record.expiresAt = expires
+            record.scheduledAt = nil
+            if record.type.isPaid { timeline.paidSince = min(timeline.paidSince ?? at, at) }
+            step.activatedNow.append(record.code)
+            events.append(PlanEvent(at: at, action: .activate, code: record.code, expiresAt: expires))
+        }
+        record.activation = d.activation
+    }
+}
