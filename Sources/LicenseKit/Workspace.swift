@@ -30,7 +30,7 @@ public struct Workspace: Sendable {
         public var repo: LicenseRepo
         /// Every state document, by tenant name.
         public var states: [String: PriorState]
-        /// Problems reading state files (SPEC §4.5): each refuses the plan.
+        /// Problems reading state files (docs/rules.md §4.5): each refuses the plan.
         public var stateDiagnostics: [Diagnostic]
     }
 
@@ -70,13 +70,13 @@ public struct Workspace: Sendable {
         return Inputs(repo: repo, states: state.states, stateDiagnostics: state.problems)
     }
 
-    /// The plan at `at` (SPEC §4). When a state file cannot be read the plan carries its errors
+    /// The plan at `at` (docs/rules.md §4). When a state file cannot be read the plan carries its errors
     /// and no tenants: it is refused, and nothing is planned against a partial state.
     public func plan(at: Instant, selection: TenantSelection = TenantSelection()) -> Plan {
         plan(inputs: loadInputs(), at: at, selection: selection)
     }
 
-    /// The plan at `at` over inputs already read, for the selected tenants (SPEC §5.2, §8
+    /// The plan at `at` over inputs already read, for the selected tenants (docs/cli.md §5.2, docs/README.md §8
     /// "Selections").
     ///
     /// Like `terraform plan` on an invalid configuration, a repo or state with errors is not
@@ -112,7 +112,7 @@ public struct Workspace: Sendable {
 }
 
 extension LicenseRepo {
-    /// The loader's diagnostics for a selected run (SPEC §8 "Selections"): every error, and the
+    /// The loader's diagnostics for a selected run (docs/README.md §8 "Selections"): every error, and the
     /// warnings except those whose file belongs only to unselected tenants (their manifest, or a
     /// CSV file only they import). Without a selection: all of them.
     public func diagnostics(selecting selection: TenantSelection) -> [Diagnostic] {

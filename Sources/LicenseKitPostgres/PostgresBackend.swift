@@ -37,10 +37,10 @@ public struct PostgresBackend: StateBackend {
     }
 
     /// Always `false`: a refused or no-op apply must create nothing, so the locks are taken
-    /// after the first plan (SPEC §8).
+    /// after the first plan (docs/README.md §8).
     public var locksBeforePlanning: Bool { false }
 
-    /// Locks `tenants` (or every tenant of the owner) in one transaction (SPEC §5.1).
+    /// Locks `tenants` (or every tenant of the owner) in one transaction (docs/state.md §5.1).
     public func lock(tenants: [String]?, timeout: Double, holder: LockHolder) throws(StateStoreError) -> any StateLease {
         let store = store
         let names: [String]
@@ -91,7 +91,7 @@ final class PostgresBackendLease: StateLease {
 }
 
 extension StateBackends {
-    /// The PostgreSQL database a `postgres://` / `postgresql://` URL names (SPEC §5.1).
+    /// The PostgreSQL database a `postgres://` / `postgresql://` URL names (docs/state.md §5.1).
     ///
     /// - Throws: ``StateStoreError`` for a URL that cannot be parsed (its password never shown).
     public static func postgres(url text: String, environment: [String: String]) throws(StateStoreError) -> any StateBackend {

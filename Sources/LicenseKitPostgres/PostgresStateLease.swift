@@ -3,7 +3,7 @@ import Foundation
 import LicenseKit
 import PostgresNIO
 
-/// An open apply transaction holding the locks of its tenants (SPEC §5.1): read the state under
+/// An open apply transaction holding the locks of its tenants (docs/state.md §5.1): read the state under
 /// the locks with ``load()``, then ``commit(_:)`` the plan made from it, or ``release()``.
 /// Ending the process without either rolls everything back.
 public final class PostgresStateLease: @unchecked Sendable {
@@ -48,7 +48,7 @@ public final class PostgresStateLease: @unchecked Sendable {
     }
 
     /// Records every `changed` tenant's ``TenantPlan/newState``, their codes, their events'
-    /// journal lines and a history entry, then commits and ends the lease (SPEC §5.1). A plan
+    /// journal lines and a history entry, then commits and ends the lease (docs/state.md §5.1). A plan
     /// with nothing to write commits nothing and creates no schema.
     ///
     /// - Returns: the places written (`postgres:<owner>/<tenant>`), those whose document was
@@ -133,7 +133,7 @@ public final class PostgresStateLease: @unchecked Sendable {
                                       unchanged: unchanged.map(url.place(ofTenant:)), journalLines: lines.count)
     }
 
-    /// Stale-plan rule of SPEC §6 checked inside the transaction: each written tenant's row
+    /// Stale-plan rule of docs/cli.md §6 checked inside the transaction: each written tenant's row
     /// still has the plan's `prior` lineage and serial.
     private func checkPriors(_ documents: [(prior: PriorRef?, state: TenantState)]) async throws(StateStoreError) {
         let names = documents.map(\.state.tenant)
@@ -178,7 +178,7 @@ public final class PostgresStateLease: @unchecked Sendable {
     }
 
     /// Replaces the codes of the given tenants; a code another tenant or owner holds is an error
-    /// naming it (SPEC §5.1). A concurrent insert of the same code waits for the other
+    /// naming it (docs/state.md §5.1). A concurrent insert of the same code waits for the other
     /// transaction, then conflicts.
     private func recordCodes(_ documents: [TenantState]) async throws(StateStoreError) {
         let names = documents.map(\.tenant)

@@ -4,7 +4,7 @@ import LicenseKit
 import Logging
 import PostgresNIO
 
-/// The PostgreSQL state backend (SPEC §5.1, §8 "PostgreSQL"): the state of every license repo
+/// The PostgreSQL state backend (docs/state.md §5.1, docs/README.md §8 "PostgreSQL"): the state of every license repo
 /// (an *owner*) sharing one platform account, in one database.
 ///
 /// ## Schema `licensectl` (version ``schemaVersion``)
@@ -53,7 +53,7 @@ public struct PostgresStateStore: Sendable {
     /// empty state; nothing is created.
     ///
     /// - Throws: ``StateStoreError``: cannot connect (one line, no password); a newer schema
-    ///   version; one diagnostic per invalid document (as a state file's, SPEC §4.5).
+    ///   version; one diagnostic per invalid document (as a state file's, docs/rules.md §4.5).
     public func load() async throws(StateStoreError) -> [String: PriorState] {
         try await withConnection { session async throws(StateStoreError) in
             guard try await session.schemaExists() else { return [:] }
@@ -70,7 +70,7 @@ public struct PostgresStateStore: Sendable {
     }
 
     /// The codes recorded for tenants of other owners, by canonical code: a code in this
-    /// owner's manifests that is listed here is redeemed by another license repo (SPEC §5.1).
+    /// owner's manifests that is listed here is redeemed by another license repo (docs/state.md §5.1).
     public func codesOfOtherOwners() async throws(StateStoreError) -> [String: RedeemedCode] {
         try await withConnection { session async throws(StateStoreError) in
             guard try await session.schemaExists() else { return [:] }
@@ -101,7 +101,7 @@ public struct PostgresStateStore: Sendable {
 
     // MARK: - Locking
 
-    /// Opens a transaction holding the lock of each named tenant of this owner (SPEC §5.1).
+    /// Opens a transaction holding the lock of each named tenant of this owner (docs/state.md §5.1).
     ///
     /// - Parameters:
     ///   - tenants: the tenants the apply plans (the owner's manifests and state, or the
@@ -144,7 +144,7 @@ public struct PostgresStateStore: Sendable {
     }
 
     /// Writes a snapshot for this owner, which must hold no state here yet, in one transaction
-    /// (SPEC §5.1 `state migrate`). Its journal is recorded as one history entry (kind
+    /// (docs/state.md §5.1 `state migrate`). Its journal is recorded as one history entry (kind
     /// `migrate`) per original apply, by the journal lines' `apply`.
     ///
     /// - Throws: ``StateStoreError``: the owner already holds state; a code recorded by another
@@ -182,7 +182,7 @@ public struct PostgresStateStore: Sendable {
     }
 }
 
-/// How a ``LockHolder`` is named to other runs through PostgreSQL (SPEC §5.1).
+/// How a ``LockHolder`` is named to other runs through PostgreSQL (docs/state.md §5.1).
 extension LockHolder {
     /// `licensectl PID HOST START`: the connection's `application_name` (at most 63 bytes; a
     /// long host name is cut).
@@ -202,7 +202,7 @@ extension LockHolder {
     }
 }
 
-/// A code recorded in another tenant's state (SPEC §5.1): which owner and tenant hold it.
+/// A code recorded in another tenant's state (docs/state.md §5.1): which owner and tenant hold it.
 public struct RedeemedCode: Sendable, Hashable {
     public var owner: String
     public var tenant: String
@@ -213,7 +213,7 @@ public struct RedeemedCode: Sendable, Hashable {
     }
 }
 
-/// One entry of the history of applies (SPEC §5.1).
+/// One entry of the history of applies (docs/state.md §5.1).
 public struct ApplyRecord: Sendable, Hashable {
     /// Increasing over the database.
     public var id: Int

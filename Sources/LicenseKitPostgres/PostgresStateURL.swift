@@ -1,6 +1,6 @@
 import LicenseKit
 
-/// A parsed `--state postgres://…` connection URL (SPEC §5.1, §8 "PostgreSQL").
+/// A parsed `--state postgres://…` connection URL (docs/state.md §5.1, docs/README.md §8 "PostgreSQL").
 ///
 /// The libpq URI form: `postgres[ql]://[USER[:PASSWORD]@][HOST][:PORT][/DB][?PARAM=VALUE&…]`,
 /// every part percent-decoded. A host starting with `/` (`%2Ftmp%2Fpg`, or `?host=/tmp/pg`) is
@@ -173,7 +173,7 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
         return text + "/" + Self.encode(database) + "?owner=" + owner
     }
 
-    /// Where messages about stored tenant `name` point: `postgres:<owner>/<name>` (SPEC §8).
+    /// Where messages about stored tenant `name` point: `postgres:<owner>/<name>` (docs/README.md §8).
     public func place(ofTenant name: String) -> String { "postgres:\(owner)/\(name)" }
 
     /// `text` with any password between `//user:` and `@` (and a `password=` parameter)

@@ -191,7 +191,7 @@ struct Session: Sendable {
     }
 
     /// ``loadTenants()`` that keeps going past invalid documents: one problem each, at its
-    /// place `postgres:<owner>/<t>` (SPEC §8 "Selections": a selection without the tenant runs).
+    /// place `postgres:<owner>/<t>` (docs/README.md §8 "Selections": a selection without the tenant runs).
     func loadTenantsEach() async throws(StateStoreError) -> (states: [String: PriorState], problems: [Diagnostic]) {
         let rows = try await rows("SELECT name, document::text FROM licensectl.tenants WHERE owner = \(url.owner) ORDER BY name",
                                   as: (String, String).self)

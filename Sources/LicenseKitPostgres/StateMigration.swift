@@ -2,7 +2,7 @@
 import Foundation
 import LicenseKit
 
-/// Where state lives: a state directory or a PostgreSQL database (SPEC §5, §5.1).
+/// Where state lives: a state directory or a PostgreSQL database (docs/state.md §5, §5.1).
 public enum StateLocation: Sendable, CustomStringConvertible {
     case directory(StateStore)
     case postgres(PostgresStateStore)
@@ -27,7 +27,7 @@ public enum StateLocation: Sendable, CustomStringConvertible {
     }
 }
 
-/// `licensectl state migrate --from SRC --to DST` (SPEC §5.1): copies every tenant document
+/// `licensectl state migrate --from SRC --to DST` (docs/state.md §5.1): copies every tenant document
 /// and the journal of one license repo between a state directory and PostgreSQL, either way.
 public enum StateMigration {
     /// Copies the state; documents are byte-identical after a round trip (both backends write

@@ -4,12 +4,12 @@ import LicenseKit
 import TestSupport
 
 /// `licensectl-bench`: generates a synthetic license repo and times `licensectl` on it against
-/// the libyaml floor (SPEC §7, issue 6). Progress goes to stderr, the Markdown report to stdout.
+/// the libyaml floor (docs/benchmarks.md §7, issue 6). Progress goes to stderr, the Markdown report to stdout.
 @main
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "licensectl-bench",
-        abstract: "Benchmark licensectl validate/plan against a bare libyaml event pass (SPEC §7).",
+        abstract: "Benchmark licensectl validate/plan against a bare libyaml event pass (docs/benchmarks.md §7).",
         discussion: """
             Build licensectl first, in the same configuration:
               swift build -c release --product licensectl

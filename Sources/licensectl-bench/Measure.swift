@@ -35,7 +35,7 @@ func timed<T>(_ body: () throws -> T) rethrows -> (seconds: Double, value: T) {
     return (monotonicSeconds() - start, value)
 }
 
-/// The floor of SPEC §7: a single-threaded pass of libyaml's event parser that pulls every event
+/// The floor of docs/benchmarks.md §7: a single-threaded pass of libyaml's event parser that pulls every event
 /// and discards it.
 enum LibYAMLFloor {
     /// Reads every file into memory, then parses it; returns the number of events.

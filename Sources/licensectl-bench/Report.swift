@@ -4,7 +4,7 @@ import TestSupport
 import Glibc
 #endif
 
-/// The machine the figures come from (SPEC §7: ratios measured in one run on one machine).
+/// The machine the figures come from (docs/benchmarks.md §7: ratios measured in one run on one machine).
 struct MachineInfo: Sendable {
     var cpuModel: String
     var cores: Int

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LicenseKit
 
-/// `licensectl apply [PLANFILE]`: record a plan in the state directory (SPEC §5, §6).
+/// `licensectl apply [PLANFILE]`: record a plan in the state directory (docs/state.md §5, docs/cli.md §6).
 ///
 /// Without a plan file it plans and applies in one go, asking for confirmation only when stdin
 /// is a terminal and `--yes` is absent. With one, it applies exactly that plan at the plan's own
@@ -72,7 +72,7 @@ struct ApplyCommand: ParsableCommand {
             report: { self.print($0) },
             beforeCommit: { (mails: [ReminderMail]) throws(ApplyFailure) in
                 // The plan and its warnings could not be shown (stdout or stderr failed): apply
-                // nothing that nobody saw; the run ends with exit 1 and one message (SPEC §8
+                // nothing that nobody saw; the run ends with exit 1 and one message (docs/README.md §8
                 // "Output").
                 if Console.hasFailed { throw ApplyFailure([]) }
                 try self.writeOutbox(mails)
@@ -117,7 +117,7 @@ struct ApplyCommand: ParsableCommand {
     /// Writes one `.eml` per tenant with reminders due and contacts (a tenant without contacts
     /// gets none; the plan already warned), each atomically and fsynced, into the outbox folder
     /// (created when missing; a relative one must lie inside the repo root), before state is
-    /// committed (SPEC §8 "Apply and the lock").
+    /// committed (docs/README.md §8 "Apply and the lock").
     ///
     /// - Throws: ``ApplyFailure`` saying why; no state is written then.
     private func writeOutbox(_ mails: [ReminderMail]) throws(ApplyFailure) {

@@ -3,7 +3,7 @@ import Foundation
 import LicenseKit
 
 /// `licensectl forecast`: the future events up to `--days` from the plan's result at `--at`,
-/// with capacity and the routers rejected after each change (SPEC §6).
+/// with capacity and the routers rejected after each change (docs/cli.md §6).
 struct ForecastCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forecast",
@@ -51,7 +51,7 @@ struct ForecastCommand: ParsableCommand {
         let at = try state.instant()
         let workspace = try state.workspace(repo)
         let inputs = workspace.loadInputs()
-        // SPEC §8 "Selections": --target, --shard and TENANT arguments intersect.
+        // docs/README.md §8 "Selections": --target, --shard and TENANT arguments intersect.
         let selected = selection.selection(arguments: tenants)
         try Console.failOnErrors(selected.unknownNames(known: workspace.knownTenants(inputs)))
         let plan = workspace.plan(inputs: inputs, at: at, selection: selected)
@@ -69,7 +69,7 @@ struct ForecastCommand: ParsableCommand {
         case .svg: Console.out(ForecastChart.render(forecasts, at: at, days: days, showCodes: showCodes))
         case .html: Console.out(FleetReport.render(FleetReport.rows(plan: plan, forecasts: forecasts), at: at, days: days))
         }
-        // SPEC §8: only routers online or not connected at `at` fail the run.
+        // docs/README.md §8: only routers online or not connected at `at` fail the run.
         if failOnRejection, forecasts.contains(where: { $0.firstRejectionAt != nil }) {
             throw ExitCode(2)
         }

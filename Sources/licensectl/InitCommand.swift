@@ -2,7 +2,7 @@ import ArgumentParser
 import LicenseKit
 
 /// `licensectl init TENANT`: writes `tenants/TENANT.yaml` for a tenant already running in the
-/// platform, from its license list and device list (SPEC §4.8; README "Bring in a running fleet").
+/// platform, from its license list and device list (docs/rules.md §4.8; README "Bring in a running fleet").
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",

@@ -4,7 +4,7 @@ import LicenseKit
 import CCurl
 
 /// `licensectl notify --outbox DIR (--sendmail [COMMAND] | --webhook URL)`: deliver the reminder
-/// messages that `apply --outbox` wrote (SPEC §6, §8 "Output").
+/// messages that `apply --outbox` wrote (docs/cli.md §6, docs/README.md §8 "Output").
 ///
 /// Each `.eml` goes to `sendmail -t -i` (or COMMAND through `/bin/sh -c`) or is posted as JSON
 /// to a webhook, and moves to `DIR/sent/` only after delivery succeeded. Every message is tried;
@@ -98,7 +98,7 @@ struct NotifyCommand: ParsableCommand {
 }
 
 /// Posts a message as JSON (``WebhookPayload``) with libcurl's easy interface; only a 2xx answer
-/// is success (SPEC §8 "Output", `notify`). Redirects are not followed (a 3xx is a failure).
+/// is success (docs/README.md §8 "Output", `notify`). Redirects are not followed (a 3xx is a failure).
 ///
 /// `curl_easy_perform` waits for the answer in poll(2): URLSession on Linux (FoundationNetworking
 /// over the same libcurl) woke about every millisecond while a webhook did not answer, burning

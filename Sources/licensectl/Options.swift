@@ -1,7 +1,7 @@
 import ArgumentParser
 import LicenseKit
 
-/// Options every command that reads the license repo shares (SPEC §6).
+/// Options every command that reads the license repo shares (docs/cli.md §6).
 struct RepoOptions: ParsableArguments {
     @Option(name: .customShort("C"), help: ArgumentHelp("The license repo's root directory.", valueName: "DIR"))
     var directory: String = "."
@@ -11,7 +11,7 @@ struct RepoOptions: ParsableArguments {
 }
 
 /// `--target TENANT` (repeatable) and `--shard I/N`, shared by `plan`, `apply`, `status` and
-/// `forecast` (SPEC §5.2, §8 "Selections").
+/// `forecast` (docs/cli.md §5.2, docs/README.md §8 "Selections").
 struct SelectionOptions: ParsableArguments {
     @Option(name: .customLong("target"), help: ArgumentHelp(
         "Plan, apply or show only this tenant (repeatable). Every manifest is still read and checked.",

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LicenseKit
 
-/// `licensectl plan`: reconcile the manifests against state at `--at` and show the diff (SPEC §4, §6).
+/// `licensectl plan`: reconcile the manifests against state at `--at` and show the diff (docs/rules.md §4, docs/cli.md §6).
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
@@ -41,7 +41,7 @@ struct PlanCommand: ParsableCommand {
         ProcessLifetime.keep(inputs)
         ProcessLifetime.keep(plan)
         // JSON and github keep every diagnostic; human formats consolidate the standing warnings
-        // of unchanged tenants (SPEC §8 "Output").
+        // of unchanged tenants (docs/README.md §8 "Output").
         switch format {
         case .json: Console.report(plan.diagnostics)
         case .github: Console.out(plan.diagnostics.map { $0.maskingCodes.githubAnnotation + "\n" }.joined())
@@ -84,7 +84,7 @@ extension RepoOptions {
     }
 }
 
-/// Writes a user-requested output file (`--out`) through ``OutputFile`` (SPEC §8 "Output").
+/// Writes a user-requested output file (`--out`) through ``OutputFile`` (docs/README.md §8 "Output").
 enum FileOutput {
     /// - Parameters:
     ///   - path: where to write (resolved against `-C`).

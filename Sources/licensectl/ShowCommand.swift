@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LicenseKit
 
-/// `licensectl show TENANT|PLANFILE` (SPEC §6, §8 "Output"): one tenant's recorded state
+/// `licensectl show TENANT|PLANFILE` (docs/cli.md §6, docs/README.md §8 "Output"): one tenant's recorded state
 /// document, without replay, or a saved plan rendered exactly as the `plan` that wrote it printed.
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

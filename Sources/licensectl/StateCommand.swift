@@ -5,7 +5,7 @@ import LicenseKit
 import LicenseKitPostgres
 #endif
 
-/// `licensectl state`: commands on recorded state itself (SPEC §5.1).
+/// `licensectl state`: commands on recorded state itself (docs/state.md §5.1).
 struct StateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "state",
@@ -15,7 +15,7 @@ struct StateCommand: ParsableCommand {
 }
 
 /// `licensectl state migrate --from SRC --to DST`: copy a state directory into PostgreSQL or
-/// back (SPEC §5.1).
+/// back (docs/state.md §5.1).
 struct StateMigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",

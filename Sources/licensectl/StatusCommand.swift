@@ -1,7 +1,7 @@
 import ArgumentParser
 import LicenseKit
 
-/// `licensectl status [TENANT …]`: each tenant as of `--at`, from recorded state only (SPEC §6).
+/// `licensectl status [TENANT …]`: each tenant as of `--at`, from recorded state only (docs/cli.md §6).
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
@@ -33,7 +33,7 @@ struct StatusCommand: ParsableCommand {
             return
         }
         let (states, problems) = (loaded.states, loaded.problems)
-        // SPEC §8 "Selections": --target, --shard and TENANT arguments intersect; a state file
+        // docs/README.md §8 "Selections": --target, --shard and TENANT arguments intersect; a state file
         // that cannot be read fails only runs that include its tenant.
         let selected = selection.selection(arguments: tenants)
         let unknown = Array(Set(selected.targets + tenants)).sorted().filter { name in

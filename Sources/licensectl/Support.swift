@@ -6,7 +6,7 @@ import LicenseKitPostgres
 #endif
 import Synchronization
 
-/// `--state` and `--at`, shared by the commands that read state (SPEC §6).
+/// `--state` and `--at`, shared by the commands that read state (docs/cli.md §6).
 struct StateOptions: ParsableArguments {
     @Option(name: .customLong("state"), help: StateOptions.stateHelp)
     var state: String?
@@ -28,7 +28,7 @@ struct StateOptions: ParsableArguments {
         try Self.backend(state, root: root)
     }
 
-    /// The state backend a `--state` value names (SPEC §5, §5.1; `show` has its own option):
+    /// The state backend a `--state` value names (docs/state.md §5, §5.1; `show` has its own option):
     /// the value, else `LICENSECTL_STATE`, else the directory `state`.
     ///
     /// `LICENSECTL_TEST_CRASH_AFTER=<step>` (crash tests only) makes `apply` kill itself after
@@ -60,9 +60,9 @@ struct StateOptions: ParsableArguments {
         Workspace(root: repo.directory, tenantsDirectory: repo.tenants, backend: try backend(root: repo.directory))
     }
 
-    /// The instant `--at` names, or the current time floored to the second (SPEC §2).
+    /// The instant `--at` names, or the current time floored to the second (docs/rules.md §2).
     ///
-    /// - Throws: `ExitCode.failure` after printing `licensectl: error: --at: …` (SPEC §6: exit 1).
+    /// - Throws: `ExitCode.failure` after printing `licensectl: error: --at: …` (docs/cli.md §6: exit 1).
     func instant() throws -> Instant {
         guard let at else { return Instant.now() }
         do {
@@ -82,7 +82,7 @@ extension Instant {
 
 /// Where diagnostics and output go; colour only on a terminal and never with NO_COLOR.
 ///
-/// Every write is checked (SPEC §8 "Output"): the first failed write to stdout or stderr is
+/// Every write is checked (docs/README.md §8 "Output"): the first failed write to stdout or stderr is
 /// remembered, later writes to that stream are skipped, and ``finish(_:)`` turns the run into
 /// exit 1 with one message (none when stderr itself failed) — never a crash, never exit 0.
 enum Console {
@@ -167,7 +167,7 @@ enum Console {
         err(text)
     }
 
-    /// Prints `licensectl: error: message` and ends the command with exit code 1 (SPEC §6). For
+    /// Prints `licensectl: error: message` and ends the command with exit code 1 (docs/cli.md §6). For
     /// errors found while running; the argument parser's own usage errors keep its exit code.
     static func fail(_ message: String) throws -> Never {
         report([.error(message)])

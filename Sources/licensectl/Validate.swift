@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LicenseKit
 
-/// `licensectl validate`: reads the license repo and reports every problem (SPEC §6).
+/// `licensectl validate`: reads the license repo and reports every problem (docs/cli.md §6).
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check the tenant manifests and the CSV files they import; report every problem."

@@ -12,7 +12,7 @@ struct Licensectl: ParsableCommand {
     )
 }
 
-// Usage errors exit 1 like every other error (SPEC §6: 0 success, 1 errors, 2 changes), not
+// Usage errors exit 1 like every other error (docs/cli.md §6: 0 success, 1 errors, 2 changes), not
 // swift-argument-parser's EX_USAGE 64, so that CI scripts can test for 1.
 func failUsage(_ message: String) -> Never {
     Console.err(message + "\n")
@@ -30,10 +30,10 @@ do {
     try command.run()
 } catch {
     if Licensectl.exitCode(for: error) == .validationFailure { failUsage("licensectl: error: " + Licensectl.message(for: error)) }
-    // A failed write to stdout or stderr turns any outcome into exit 1 (SPEC §8 "Output").
+    // A failed write to stdout or stderr turns any outcome into exit 1 (docs/README.md §8 "Output").
     let code = Licensectl.exitCode(for: error).rawValue
     if Console.finish(code) != code { exit(1) }
     Licensectl.exit(withError: error)
 }
-// Every write was checked: a failed one makes this exit 1, never 0 (SPEC §8 "Output").
+// Every write was checked: a failed one makes this exit 1, never 0 (docs/README.md §8 "Output").
 exit(Console.finish(0))

@@ -5,7 +5,7 @@ import LicenseKitPostgres
 import PostgresTestSupport
 import Testing
 
-/// The PostgreSQL state backend against a real server (SPEC §5.1, §8 "PostgreSQL"): one
+/// The PostgreSQL state backend against a real server (docs/state.md §5.1, docs/README.md §8 "PostgreSQL"): one
 /// throwaway cluster for the suite, one database per test.
 @Suite(.postgresCluster, .timeLimit(.minutes(1))) struct PostgresStateStoreTests {
     let holder = LockHolder(host: "test-host", pid: 4242, start: Example.instant("2026-11-29T10:00:00Z"))

@@ -2,7 +2,7 @@ import LicenseKit
 import LicenseKitPostgres
 import Testing
 
-/// `--state postgres://…` parsing (SPEC §5.1, §8 "PostgreSQL"): libpq URIs, percent-decoding,
+/// `--state postgres://…` parsing (docs/state.md §5.1, docs/README.md §8 "PostgreSQL"): libpq URIs, percent-decoding,
 /// owners, passwords that are never printed.
 @Suite struct PostgresStateURLTests {
     let environment = ["USER": "runner"]

@@ -83,14 +83,14 @@ import Testing
             == "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '9.6937E+11'; it looks like a spreadsheet turned the code into a number, and the digits it rounded away are lost: take the code from the original file (the vendor's delivery), format the column as text and export again")
     }
 
-    /// SPEC §3.4, §8 "Inputs": a look-alike character is named by code point and 1-based position.
+    /// docs/formats.md §3.4, docs/README.md §8 "Inputs": a look-alike character is named by code point and 1-based position.
     @Test(arguments: [
         ("96D9\u{2013}3718-59E5", "; character 5 is U+2013 (looks like a dash), which is not part of a code: retype it as '-'"),
         ("96D9\u{00A0}3718 59E5", "; character 5 is U+00A0 (an invisible or non-breaking space), which is not part of a code: retype it as a plain space or remove it"),
         ("\u{200B}96D9-3718-59E5", "; character 1 is U+200B (an invisible or non-breaking space), which is not part of a code: retype it as a plain space or remove it"),
         ("96D9-3718-59EG", "; character 14 is 'G' (U+0047), not a hex digit 0-9 A-F"),
         ("96D9-37\u{00D6}8-59E5", "; character 8 is U+00D6, which is not part of a code: retype it"),
-        // SPEC §8 "Inputs": trimming removes ASCII space and tab only.
+        // docs/README.md §8 "Inputs": trimming removes ASCII space and tab only.
         ("96D9-3718-59E5\r", "; character 15 is U+000D, which is not part of a code: retype it"),
         ("\n96D9-3718-59E5", "; character 1 is U+000A, which is not part of a code: retype it"),
     ])
@@ -148,7 +148,7 @@ import Testing
     }
 }
 
-/// `activate` values (SPEC §3.1): the message says what is wrong, once.
+/// `activate` values (docs/formats.md §3.1): the message says what is wrong, once.
 @Suite struct ActivationRequestParsingTests {
     @Test(arguments: [
         ("Immediately", "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found 'Immediately'; write 'immediately' in lower case"),

@@ -2,7 +2,7 @@ import Testing
 @testable import LicenseKit
 import TestSupport
 
-/// ``RouterSerial/sortedIndices(_:serial:)``: the order of upper-cased bytes (SPEC §8 "Inputs"),
+/// ``RouterSerial/sortedIndices(_:serial:)``: the order of upper-cased bytes (docs/README.md §8 "Inputs"),
 /// equal serials (in any spelling) by index.
 @Suite struct RouterSerialOrderTests {
     @Test func sameOrderAsStringComparisonWithTiesByIndex() {
@@ -35,7 +35,7 @@ import TestSupport
         #expect(order == serials.indices.sorted { upper[$0] != upper[$1] ? upper[$0] < upper[$1] : $0 < $1 })
     }
 
-    /// SPEC §8 "Inputs": identity and order are those of the upper-cased serial.
+    /// docs/README.md §8 "Inputs": identity and order are those of the upper-cased serial.
     @Test func identityAndOrderAreThoseOfTheUpperCasedSerial() {
         #expect(RouterSerial.identity("00a0Ba12:x") == "00A0BA12:X")
         #expect(RouterSerial.same("00a0ba123456", "00A0BA123456"))

@@ -46,12 +46,12 @@ public struct PlanCounts: Sendable, Equatable, CustomStringConvertible {
             + "modes (\(list(modes)))"
     }
 
-    /// Reads the counts from plan JSON as SPEC §6 defines it (only contract keys are used).
+    /// Reads the counts from plan JSON as docs/cli.md §6 defines it (only contract keys are used).
     public init(planJSON data: Data) throws {
         guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
               let tenantList = root["tenants"] as? [[String: Any]],
               let summary = root["summary"] as? [String: Any]
-        else { throw BenchError("plan output is not plan JSON (SPEC §6): no `tenants` or `summary`") }
+        else { throw BenchError("plan output is not plan JSON (docs/cli.md §6): no `tenants` or `summary`") }
         tenants = tenantList.count
         errors = summary["errors"] as? Int ?? -1
         for tenant in tenantList {

@@ -13,7 +13,7 @@ public struct SyntheticRepoOptions: Sendable, Equatable {
     public var codesPerTenant = 20
     /// The seed: the same seed gives byte-identical files.
     public var seed: UInt64 = 1
-    /// Extra columns in every sales CSV row, which licensectl ignores (SPEC §3.2) — vendors'
+    /// Extra columns in every sales CSV row, which licensectl ignores (docs/formats.md §3.2) — vendors'
     /// exports carry customer, site, article and price columns: 10 of them make the 1,000-tenant
     /// repo's CSVs about 4 MB, the figure.
     public var extraSalesColumns = 0
@@ -75,7 +75,7 @@ public struct SyntheticRepo: Sendable {
     public var expected: PlanCounts
 }
 
-/// Deterministic synthetic license repos (SPEC §3.1, §3.2) whose first plan has no errors.
+/// Deterministic synthetic license repos (docs/formats.md §3.1, §3.2) whose first plan has no errors.
 ///
 /// Per tenant `t-00001`: `tenants/t-00001.yaml` with labels, contacts, half of the codes as
 /// `licenses` entries (type, issued, term, activate: immediately, a past or future date or
@@ -157,7 +157,7 @@ public enum SyntheticRepoGenerator {
         }
 
         /// The activation instant in a first plan at `at`: `at` itself for `immediately` and for
-        /// past instants (SPEC §3.1), the instant for future ones.
+        /// past instants (docs/formats.md §3.1), the instant for future ones.
         func effective(at: Instant) -> Instant {
             switch self {
             case .immediately: at
@@ -324,7 +324,7 @@ public enum SyntheticRepoGenerator {
             sales = c
         }
 
-        // The first plan's expected outcome (SPEC §1 R8, §4.1, §4.4).
+        // The first plan's expected outcome (docs/rules.md §1 R8, §4.1, §4.4).
         var e = PlanCounts()
         e.tenants = 1
         let all = licenses + imported

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Bringing in a running fleet end to end (SPEC §4.8, README "Bring in a running fleet"): the
+/// Bringing in a running fleet end to end (docs/rules.md §4.8, README "Bring in a running fleet"): the
 /// built binary writes three manifests with `init`, plans their adoption, applies it, and plans
 /// a month later.
 @Suite struct AdoptionCommandTests {
@@ -258,7 +258,7 @@ import Testing
     @Test func aSavedAdoptingPlanIsAppliedAsPlanned() throws {
         let repo = try TempRepo(label: "adopt-planfile")
         defer { repo.remove() }
-        // Far from the real clock: no time-driven instant between plan and apply (SPEC §6).
+        // Far from the real clock: no time-driven instant between plan and apply (docs/cli.md §6).
         try repo.write("fixtures/l.csv", """
             code,type,issued,term,activated_at
             1A2B-3C4D-0001,Cloud Free,2025-01-01,P1Y,2025-01-02

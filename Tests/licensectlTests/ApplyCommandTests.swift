@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `licensectl apply` end to end (SPEC §5, §6): saved plans and their staleness, idempotence,
+/// `licensectl apply` end to end (docs/state.md §5, docs/cli.md §6): saved plans and their staleness, idempotence,
 /// refusals that leave state untouched, confirmation, the outbox.
 @Suite struct ApplyCommandTests {
     /// The state files' bytes, without the lock file (which every apply creates and empties).
@@ -121,7 +121,7 @@ import Testing
         let repo = try freshRepo(label: "plan-at")
         defer { repo.remove() }
         let apply = try licensectl(["apply", "-C", repo.root, "plan.json", "--at", "2026-11-29"])
-        #expect(apply.status == 1, "\(apply)")  // usage errors exit 1 like every error (SPEC §6)
+        #expect(apply.status == 1, "\(apply)")  // usage errors exit 1 like every error (docs/cli.md §6)
         #expect(apply.stderr.contains("apply PLANFILE applies the plan at its own at; remove --at"))
     }
 
@@ -274,7 +274,7 @@ import Testing
             ? "\(link):1:1: error: state file is a symlink; licensectl does not follow symlinks in the state directory (apply would refuse to write it): replace it with the file itself\n"
             : "\(link):1:1: error: \(link) is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a regular file (nothing was written)\n"
         #expect(apply.stderr.contains(expected), "\(apply.stderr)")
-        // A tenant file is refused by the plan made before any lock (no .lock yet, SPEC §8
+        // A tenant file is refused by the plan made before any lock (no .lock yet, docs/README.md §8
         // "Apply and the lock"): nothing is created. The journal is refused under the lock.
         #expect(changedPaths(before, repo.files()) == (link.hasSuffix(".json") ? [] : ["state/.lock"]))
         if link.hasSuffix(".json") {

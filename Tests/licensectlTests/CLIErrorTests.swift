@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Errors found while a command runs exit 1 with a `licensectl: error: message` line (SPEC §6),
+/// Errors found while a command runs exit 1 with a `licensectl: error: message` line (docs/cli.md §6),
 /// not the argument parser's usage error (exit 64 and a usage text).
 @Suite struct CLIErrorTests {
     @Test("a bad --at exits 1 with one diagnostic line", arguments: [

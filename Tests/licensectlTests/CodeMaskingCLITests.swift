@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// SPEC §8 / §3.4: a malformed value holding the 12 hex digits of a code is masked like a code
+/// docs/README.md §8 / §3.4: a malformed value holding the 12 hex digits of a code is masked like a code
 /// in every output, whatever character separates its groups (newcomer report: an en dash in a
 /// manifest, a CSV row or a state file printed all 12 digits).
 @Suite struct CodeMaskingCLITests {

@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 /// A SIGKILL at any moment of an apply leaves every tenant file fully old or fully new, and the
-/// next apply converges to exactly what an uninterrupted run writes (SPEC §5; issue 4 item 2).
+/// next apply converges to exactly what an uninterrupted run writes (docs/state.md §5; issue 4 item 2).
 ///
 /// One generated repo of 300 tenants is applied at T1 (the baseline). An uninterrupted apply at
 /// T2 on a copy gives the reference bytes. Each crash case applies at T2 on another copy of the

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// Issue 11 acceptance: CI at 300 tenants shows the change first, consolidates the standing
-/// warnings of unchanged tenants (SPEC §6, §8 "Output"), and a gapless renewal forecasts clean.
+/// warnings of unchanged tenants (docs/cli.md §6, docs/README.md §8 "Output"), and a gapless renewal forecasts clean.
 @Suite(.serialized) struct FleetAcceptanceTests {
     static let at = SyntheticRepoGenerator.atText
 

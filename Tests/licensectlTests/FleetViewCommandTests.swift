@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `status` as a fleet table, `show TENANT|PLANFILE`, and what an apply that writes nothing
-/// leaves behind (SPEC §5, §6, §8 "Output", "Apply and the lock").
+/// leaves behind (docs/state.md §5, docs/cli.md §6, docs/README.md §8 "Output", "Apply and the lock").
 @Suite struct FleetViewCommandTests {
     // MARK: - status
 

@@ -141,7 +141,7 @@ private let spareCapacityRepo = [
 
     @Test func negativeDaysAreRejected() throws {
         let result = try runLicensectl(["forecast", "--days=-1"])
-        #expect(result.status == 1)  // usage errors exit 1 like every error (SPEC §6)
+        #expect(result.status == 1)  // usage errors exit 1 like every error (docs/cli.md §6)
         #expect(result.stderr.contains("--days: expected a whole number of days from 0 to 36500, found -1"))
         // Without `=`: `-1` is the value, not a flag (it said "Missing value for '--days <N>'").
         let spaced = try runLicensectl(["forecast", "--days", "-1"])

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `apply` holds an exclusive flock(2) on `state/.lock` (SPEC §5); tested against util-linux
+/// `apply` holds an exclusive flock(2) on `state/.lock` (docs/state.md §5); tested against util-linux
 /// `flock(1)` holding it from another process.
 @Suite struct LockTests {
     /// Starts `flock -x -o state/.lock` around a `sleep`, and waits until it holds the lock.
@@ -48,7 +48,7 @@ import Testing
         #expect(after.stdout.hasSuffix("Apply complete at 2026-11-29T00:00:00Z: 3 tenant(s) written, 41 event(s) journaled.\n"))
     }
 
-    /// SPEC §8 "Apply and the lock": when `.lock` exists, apply takes it before it plans, so a
+    /// docs/README.md §8 "Apply and the lock": when `.lock` exists, apply takes it before it plans, so a
     /// held lock fails even an apply that would write nothing.
     @Test func aHeldLockFailsEvenAnApplyWithNothingToWrite() throws {
         let repo = try TempRepo.example(label: "lock-noop")

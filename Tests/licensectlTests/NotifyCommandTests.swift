@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `licensectl notify` (SPEC §6, §8 "Output"): delivery through msmtp to a loopback SMTP server
+/// `licensectl notify` (docs/cli.md §6, docs/README.md §8 "Output"): delivery through msmtp to a loopback SMTP server
 /// and to a loopback webhook, failures, and a crash between delivery and the move to `sent/`.
 /// Nothing leaves 127.0.0.1.
 @Suite(.serialized) struct NotifyCommandTests {

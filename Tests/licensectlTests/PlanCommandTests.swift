@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `licensectl plan` end to end on a copy of the example repo (SPEC §6): golden output in every
+/// `licensectl plan` end to end on a copy of the example repo (docs/cli.md §6): golden output in every
 /// format, determinism, `--detailed-exitcode`.
 @Suite struct PlanCommandTests {
     enum Case: String, CaseIterable, CustomTestStringConvertible {

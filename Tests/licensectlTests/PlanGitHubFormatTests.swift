@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `plan --format github` (SPEC §6, §8 "Output"): every diagnostic as a workflow command, state-
+/// `plan --format github` (docs/cli.md §6, docs/README.md §8 "Output"): every diagnostic as a workflow command, state-
 /// dependent ones included and none consolidated, then the text plan.
 @Suite struct PlanGitHubFormatTests {
     @Test func everyDiagnosticIsAnAnnotationThenTheTextPlan() throws {
@@ -23,7 +23,7 @@ import Testing
     @Test func stateDependentErrorsAreAnnotatedAndRefuseThePlan() throws {
         let repo = try TempRepo.example(label: "plan-github-error")
         defer { repo.remove() }
-        // --at before the tenants' appliedAt is an error that needs state (SPEC §4.5).
+        // --at before the tenants' appliedAt is an error that needs state (docs/rules.md §4.5).
         let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-01-01", "--format", "github"])
         #expect(run.status == 1)
         let annotations = run.stdout.split(separator: "\n").filter { $0.hasPrefix("::error") }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// SPEC §3.1, §8 "Inputs": routers are identified by their upper-cased serial; orderings compare
+/// docs/formats.md §3.1, docs/README.md §8 "Inputs": routers are identified by their upper-cased serial; orderings compare
 /// upper-cased bytes; a spelling change alone is no event but updates the recorded spelling.
 @Suite struct RouterSerialCaseTests {
     private func manifest(_ name: String, serials: [String], capacity: Bool = true) -> String {
@@ -64,7 +64,7 @@ import Testing
         #expect(after["online"] as? [String] == ["a"])
         #expect((after["offline"] as? [[String: Any]])?.compactMap { $0["serial"] as? String } == ["b", "C"])
         let events = try #require(tenant["events"] as? [[String: Any]])
-        // SPEC §4.1: rejects before admits, then by upper-cased serial.
+        // docs/rules.md §4.1: rejects before admits, then by upper-cased serial.
         #expect(events.compactMap { $0["serial"] as? String } == ["b", "C", "a"])
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `--target`/`--shard` end to end (SPEC §5.2, §8 "Selections") on the example repo.
+/// `--target`/`--shard` end to end (docs/cli.md §5.2, docs/README.md §8 "Selections") on the example repo.
 @Suite struct SelectionCommandTests {
     private static let all = ["acme-water", "baltic-ports", "harbor-lights", "nordlicht-ferries", "stadtwerke-nord"]
 
@@ -28,7 +28,7 @@ import Testing
         let selection = try #require(try object(one.stdout)["selection"] as? [String: Any])
         #expect(selection["targets"] as? [String] == ["acme-water", "stadtwerke-nord"])
         #expect(selection["shard"] == nil)
-        // SPEC §8 "Inputs": the digest depends on no selection; without one there is no key.
+        // docs/README.md §8 "Inputs": the digest depends on no selection; without one there is no key.
         #expect(try object(one.stdout)["inputsDigest"] as? String == (try object(full.stdout)["inputsDigest"] as? String))
         #expect(try object(full.stdout)["selection"] == nil)
         #expect(try tenants(ofPlan: full.stdout) == Self.all)
@@ -109,7 +109,7 @@ import Testing
         let repo = try TempRepo.example(label: "sel-tenant-error")
         defer { repo.remove() }
         // nordlicht-ferries' state records its Cloud Basic 25 as activated on 2025-02-01; another
-        // activate is an error of planning that tenant (SPEC §4.2).
+        // activate is an error of planning that tenant (docs/rules.md §4.2).
         let path = "tenants/emea/nordlicht-ferries.yaml"
         let manifest = try repo.read(path)
         let changed = manifest.replacingOccurrences(of: "activate: 2025-02-01", with: "activate: 2025-03-01")

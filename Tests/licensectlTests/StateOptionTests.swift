@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `--state` and `LICENSECTL_STATE` (SPEC §6 "Defaults", §5.1): every command reads state
+/// `--state` and `LICENSECTL_STATE` (docs/cli.md §6 "Defaults", §5.1): every command reads state
 /// through the backend they name.
 @Suite struct StateOptionTests {
     @Test func licensectlStateSetsTheDefaultStateOfEveryCommandAndStateOverridesIt() throws {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `licensectl status` end to end (SPEC §6): recorded state replayed to `--at`.
+/// `licensectl status` end to end (docs/cli.md §6): recorded state replayed to `--at`.
 @Suite struct StatusCommandTests {
     @Test("status output matches the golden file", arguments: ["text", "json"])
     func statusMatchesGolden(_ format: String) throws {

@@ -167,7 +167,7 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     }
 
     /// The length in bytes of a separator that joins two groups of a mistyped code at
-    /// `bytes[start]` (SPEC §8: a malformed value holding 12 hex digits is masked too), or nil:
+    /// `bytes[start]` (docs/README.md §8: a malformed value holding 12 hex digits is masked too), or nil:
     /// up to 4 bytes of characters that are neither letters, digits, quotes, `*` nor control
     /// characters, followed by a hex digit — `–`, `—`, `−`, NBSP, zero-width space, `.`, `_`,
     /// `/`, `--`. A separator with a space in it joins only a group that starts a word (as a

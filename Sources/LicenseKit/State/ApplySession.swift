@@ -1,6 +1,6 @@
 import Foundation
 
-/// One `apply` (SPEC §5, §6, §8 "Apply and the lock"), on any ``StateBackend``: lock, complete an
+/// One `apply` (docs/state.md §5, docs/cli.md §6, docs/README.md §8 "Apply and the lock"), on any ``StateBackend``: lock, complete an
 /// interrupted apply, plan (or read a plan file and check it is not stale), confirm, write the
 /// reminder messages, commit, summarize.
 ///
@@ -9,7 +9,7 @@ import Foundation
 /// it receives. Crash points for tests are given to the backend when it is made
 /// (``StateBackends/directory(root:directory:crashAfter:)``).
 ///
-/// Lock order (SPEC §8): when the backend ``StateBackend/locksBeforePlanning`` (a directory whose
+/// Lock order (docs/README.md §8): when the backend ``StateBackend/locksBeforePlanning`` (a directory whose
 /// `state/.lock` exists), the session locks first, so a held lock fails or waits even when there
 /// would be nothing to write. Otherwise it plans first, locks only when there is something to
 /// write (so a refused, cancelled or no-op apply creates nothing), and plans again under the
@@ -35,7 +35,7 @@ public struct ApplySession: Sendable {
         public var at: Instant?
         /// `apply PLANFILE`.
         public var planFile: PlanFile?
-        /// `--target`/`--shard` (SPEC §5.2); a plan file brings its own.
+        /// `--target`/`--shard` (docs/cli.md §5.2); a plan file brings its own.
         public var selection: TenantSelection
         /// `--lock-timeout`, in seconds.
         public var lockTimeout: Double
@@ -206,7 +206,7 @@ public struct ApplySession: Sendable {
                            note: "Apply refused: \(plan.diagnostics.errorCount) error(s); nothing was written.")
     }
 
-    /// SPEC §6: `apply --at T` and `apply PLANFILE` with an `at` later than the current time warn
+    /// docs/cli.md §6: `apply --at T` and `apply PLANFILE` with an `at` later than the current time warn
     /// that plans without `--at` are refused until then.
     private func warnIfFuture(_ at: Instant, _ callbacks: Callbacks) {
         if at.secondsSinceEpoch > callbacks.now().secondsSinceEpoch + 60 {
@@ -215,7 +215,7 @@ public struct ApplySession: Sendable {
     }
 
     /// Reads the plan file, re-plans at its `at` over its selection and refuses it when stale
-    /// (SPEC §6, §5.2).
+    /// (docs/cli.md §6, §5.2).
     private func savedPlan(_ file: PlanFile, repo: LicenseRepo, lease: (any StateLease)?, quiet: Bool,
                            _ callbacks: Callbacks) throws(ApplyFailure) -> Plan {
         // A FIFO or device must not block or feed the run: only a regular file is a plan file.
@@ -243,7 +243,7 @@ public struct ApplySession: Sendable {
     /// Writes the messages, then the plan, under the held lock.
     private func commit(_ plan: Plan, lease: any StateLease, _ callbacks: Callbacks) throws(ApplyFailure) -> ApplySummary {
         // The messages are written before state changes: a reminder recorded as sent but never
-        // written would be lost for good (SPEC §8 "Apply and the lock").
+        // written would be lost for good (docs/README.md §8 "Apply and the lock").
         let mails = options.writesMessages
             ? plan.tenants.compactMap { ReminderMailer.message(for: $0, at: plan.at, from: options.mailFrom) } : []
         try callbacks.beforeCommit(mails)
@@ -264,7 +264,7 @@ public struct ApplySession: Sendable {
 /// What an ``ApplySession`` tells its caller, in order.
 public enum ApplyReport: Sendable {
     /// Diagnostics to print (on stderr); may be empty. A plan's diagnostics come as people read
-    /// them: standing warnings of unchanged tenants consolidated (``HumanDiagnostics``, SPEC §8).
+    /// them: standing warnings of unchanged tenants consolidated (``HumanDiagnostics``, docs/README.md §8).
     case diagnostics([Diagnostic])
     /// An interrupted apply was completed first.
     case recoveredInterruptedApply
@@ -290,7 +290,7 @@ public enum ApplyOutcome: Sendable, Hashable {
     case applied(ApplySummary)
 }
 
-/// What one apply recorded (SPEC §8 "Output": the summary line).
+/// What one apply recorded (docs/README.md §8 "Output": the summary line).
 public struct ApplySummary: Sendable, Hashable {
     /// The plan's `at`.
     public var at: Instant
@@ -309,7 +309,7 @@ public struct ApplySummary: Sendable, Hashable {
     }
 
     /// `Apply complete at T: N tenant(s) written, M event(s) journaled.`, the same on every
-    /// backend (SPEC §8 "Output"); with an outbox, `, K reminder e-mail(s)` before the period.
+    /// backend (docs/README.md §8 "Output"); with an outbox, `, K reminder e-mail(s)` before the period.
     public var line: String {
         var text = "Apply complete at \(at): \(tenantsWritten) tenant(s) written, \(eventsJournaled) event(s) journaled"
         if let reminderMessages { text += ", \(reminderMessages) reminder e-mail(s)" }

@@ -6,9 +6,9 @@ import Darwin
 #endif
 
 /// Files written at the user's request outside `state/`: the plan file of `plan --out` and the
-/// reminder messages of `apply --outbox` (SPEC §6, §8 "Output").
+/// reminder messages of `apply --outbox` (docs/cli.md §6, docs/README.md §8 "Output").
 ///
-/// They are written the way state files are (SPEC §5): a temporary file in the same folder,
+/// They are written the way state files are (docs/state.md §5): a temporary file in the same folder,
 /// created with `O_CREAT|O_EXCL|O_NOFOLLOW` under a name nobody can guess or pre-create
 /// (`.<name>.tmp-<pid>-<random>`), mode 0600 unless asked otherwise, every write checked,
 /// fsync, rename over the target, fsync of the folder. The target must be missing or a regular
@@ -112,7 +112,7 @@ public enum OutputFile {
     /// Opens (creating it and its parents when missing) the folder of `apply --outbox`.
     ///
     /// A relative `folder` is resolved against `root` and must lie, after symlinks, inside the
-    /// repo root (SPEC §8 "Output"): a committed symlink `outbox -> /elsewhere` is refused before
+    /// repo root (docs/README.md §8 "Output"): a committed symlink `outbox -> /elsewhere` is refused before
     /// anything is created. An absolute `folder` is the user's explicit choice and may be
     /// anywhere.
     ///

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Where recorded state lives (docs/state.md "State backends", SPEC §5, §5.1): the one interface
+/// Where recorded state lives (docs/state.md "State backends", docs/state.md §5, §5.1): the one interface
 /// through which every command reads and `apply` writes tenant documents and journal lines.
 ///
 /// A conformer decides how documents are stored and locked; it does not change what licensectl
@@ -30,14 +30,14 @@ public protocol StateBackend: Sendable {
     /// Every recorded tenant document, read-only (nothing is created, locked or repaired).
     ///
     /// A document that cannot be read is one diagnostic in ``LoadedState/problems`` at its
-    /// location (so that a selection that excludes its tenant still runs, SPEC §8
+    /// location (so that a selection that excludes its tenant still runs, docs/README.md §8
     /// "Selections"); an interrupted apply's result stands in for the documents it replaces.
     ///
     /// - Throws: ``StateStoreError`` for problems of the store itself that no selection escapes
     ///   (a symlinked or unreadable state directory, a lost connection).
     func load() throws(StateStoreError) -> LoadedState
 
-    /// Whether `apply` must take the lock before it plans (SPEC §8 "Apply and the lock"): for a
+    /// Whether `apply` must take the lock before it plans (docs/README.md §8 "Apply and the lock"): for a
     /// directory, whether `state/.lock` exists. When `false`, `apply` plans first, locks only
     /// when it has something to write, and plans again under the lock.
     var locksBeforePlanning: Bool { get }
@@ -59,7 +59,7 @@ public protocol StateBackend: Sendable {
     func lock(tenants: [String]?, timeout: Double, holder: LockHolder) throws(StateStoreError) -> any StateLease
 
     /// The journal, oldest first: one compact JSON object per applied event, without newlines
-    /// (SPEC §8 "State"; the line format is ``StateStore``'s "Journal lines").
+    /// (docs/README.md §8 "State"; the line format is ``StateStore``'s "Journal lines").
     ///
     /// - Throws: ``StateStoreError`` when the journal cannot be read.
     func history() throws(StateStoreError) -> [String]
@@ -138,7 +138,7 @@ public struct ApplyResult: Sendable, Hashable {
     }
 }
 
-/// Who holds a lock (SPEC §5): a process on a host since its start, named in other runs'
+/// Who holds a lock (docs/state.md §5): a process on a host since its start, named in other runs'
 /// messages as `pid 4242 on host ci-1 since 2026-11-29T10:00:00Z`.
 public struct LockHolder: Sendable, Hashable, CustomStringConvertible {
     /// The host name (`unknown` when it cannot be read).

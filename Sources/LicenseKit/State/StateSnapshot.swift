@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 /// All recorded state of one license repo, independent of the backend: what
-/// `licensectl state migrate` copies (SPEC §5.1).
+/// `licensectl state migrate` copies (docs/state.md §5.1).
 public struct StateSnapshot: Sendable, Hashable {
     /// Every tenant document, sorted by tenant name.
     public var documents: [TenantState]
@@ -23,7 +23,7 @@ public struct StateSnapshot: Sendable, Hashable {
     public var isEmpty: Bool { documents.isEmpty && journal.isEmpty }
 
     /// The fields a backend indexes journal lines by: `tenant`, `action`, `at` and `apply` (the
-    /// apply's `at`), each a string in every line licensectl writes (SPEC §8 "State").
+    /// apply's `at`), each a string in every line licensectl writes (docs/README.md §8 "State").
     public struct JournalFields: Sendable, Hashable {
         public var tenant: String
         public var action: String
@@ -53,13 +53,13 @@ public struct StateSnapshot: Sendable, Hashable {
 
 extension StateStore {
     /// Journal lines of a plan's `changed` tenants' events, the same lines every state backend
-    /// records (SPEC §5, §5.1; see the type's "Journal lines").
+    /// records (docs/state.md §5, §5.1; see the type's "Journal lines").
     public static func journalLines(of plan: Plan) -> [String] {
         let changed = Set(plan.tenants.filter(\.changed).map(\.tenant))
         return StateStore(root: ".", crashAfter: nil).journalLines(plan, tenants: changed)
     }
 
-    /// Reads everything recorded in this state directory, for `state migrate` (SPEC §5.1).
+    /// Reads everything recorded in this state directory, for `state migrate` (docs/state.md §5.1).
     ///
     /// - Throws: ``StateStoreError``: an interrupted apply is pending (run `apply` first); a
     ///   state file cannot be read (as ``loadAll()``); the journal cannot be read or a line
@@ -93,7 +93,7 @@ extension StateStore {
     /// Writes a snapshot into this state directory, which must hold no state yet (no tenant
     /// file, empty or no journal), under its lock and with the crash protocol of an apply:
     /// after a crash the next `apply` completes the copy. Documents are written as
-    /// ``TenantState/canonicalJSON()``, so a round trip is byte-identical (SPEC §5.1).
+    /// ``TenantState/canonicalJSON()``, so a round trip is byte-identical (docs/state.md §5.1).
     ///
     /// - Parameters:
     ///   - snapshot: what to write.

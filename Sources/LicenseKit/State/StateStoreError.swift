@@ -1,4 +1,4 @@
-/// Why the state directory could not be read, locked or written (SPEC §5).
+/// Why the state directory could not be read, locked or written (docs/state.md §5).
 ///
 /// Carries every problem found as ``Diagnostic``s (errors), with file paths relative to the repo
 /// root, e.g. `state/tenants/acme.json:1:1: error: state file is truncated or not JSON (…)`, or

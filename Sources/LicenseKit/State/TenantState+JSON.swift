@@ -29,7 +29,7 @@ extension LicenseRecord {
             "remindersSent": .array(remindersSent.map { .string($0.description) }),
             "source": .string(source),
         ]
-        // Only on adopted licenses (SPEC §8): other documents keep their bytes.
+        // Only on adopted licenses (docs/README.md §8): other documents keep their bytes.
         if let adoptedAt { members["adoptedAt"] = .string(adoptedAt.description) }
         return .object(members)
     }
@@ -68,7 +68,7 @@ extension TenantState {
         ])
     }
 
-    /// The document's canonical text (SPEC §5): every field, absent values as `null`, keys
+    /// The document's canonical text (docs/state.md §5): every field, absent values as `null`, keys
     /// sorted, 2-space indent, licenses sorted by code, routers by serial, a trailing newline.
     /// Equal documents always give identical bytes.
     public func canonicalJSON() -> String { jsonValue.serialized() }
@@ -81,7 +81,7 @@ extension TenantState {
     ///     the file name is `<tenant>.json`; `nil` skips the name check.
     /// - Throws: a ``Diagnostic`` at the place of the problem: empty file, not JSON, newer
     ///   `formatVersion`, missing or unknown keys, wrong types, unknown enum values, a file name
-    ///   that does not match `tenant` (SPEC §5).
+    ///   that does not match `tenant` (docs/state.md §5).
     public static func decode(stateFile bytes: [UInt8], path: String?) throws(Diagnostic) -> TenantState {
         let file = path ?? "<state>"
         let keep = "; the file was not changed: fix it or restore it from git"
@@ -129,7 +129,7 @@ extension TenantState: Codable {
         }
     }
 
-    /// Encodes every field of SPEC §5, absent values as `null`.
+    /// Encodes every field of docs/state.md §5, absent values as `null`.
     public func encode(to encoder: any Encoder) throws {
         try jsonValue.encode(to: encoder)
     }
@@ -238,7 +238,7 @@ private let tenantKeys = ["formatVersion", "tenant", "lineage", "serial", "appli
 private let licenseKeys = ["code", "type", "capacity", "status", "issued", "term", "activation", "stockExpiresAt",
                            "redeemedAt", "scheduledAt", "activatedAt", "expiresAt", "invalidatedAt", "archivedAt",
                            "renew", "remindersSent", "source"]
-/// Keys a license may have besides ``licenseKeys`` (SPEC §8: `adoptedAt` only on adopted ones).
+/// Keys a license may have besides ``licenseKeys`` (docs/README.md §8: `adoptedAt` only on adopted ones).
 private let optionalLicenseKeys = ["adoptedAt"]
 private let routerKeys = ["serial", "connectedAt", "status", "reason"]
 private let summaryKeys = ["mode", "capacity", "online", "offline"]
@@ -300,7 +300,7 @@ extension TenantState {
         var serials = Set<String>()
         for (i, item) in try f.array("routers").enumerated() {
             let router = try RouterRecord(node: item, path: "routers[\(i)]")
-            // One router per upper-cased serial (SPEC §8 "Inputs").
+            // One router per upper-cased serial (docs/README.md §8 "Inputs").
             guard serials.insert(RouterSerial.identity(router.serial)).inserted else {
                 throw StateDecodeError(message: "routers[\(i)].serial: '\(router.serial)' appears twice (serials are compared case-insensitively)", offset: item.offset)
             }
@@ -321,7 +321,7 @@ extension TenantState {
         }
     }
 
-    /// A broken invariant of the recorded routers (SPEC §4.4, §5), or `nil`: an online router is
+    /// A broken invariant of the recorded routers (docs/rules.md §4.4, docs/state.md §5), or `nil`: an online router is
     /// connected (its `connectedAt` at or before `appliedAt`); no more routers are online than
     /// the capacity; `summary.online`/`offline` count the routers. `router` is the index to blame,
     /// `nil` for the summary.
@@ -343,7 +343,7 @@ extension TenantState {
 }
 
 extension TenantState {
-    /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` with hex digits (SPEC §5 `lineage`, a UUIDv5).
+    /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` with hex digits (docs/state.md §5 `lineage`, a UUIDv5).
     fileprivate static func isUUID(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count == 36 else { return false }
@@ -408,7 +408,7 @@ extension LicenseRecord {
         try checkLifecycle(f, path: path)
     }
 
-    /// The instants a status implies (SPEC §4.1): a scheduled license has `scheduledAt`; an active
+    /// The instants a status implies (docs/rules.md §4.1): a scheduled license has `scheduledAt`; an active
     /// one `activatedAt` < `expiresAt`; an invalid one `invalidatedAt`. A hand-edited state that
     /// breaks this would otherwise never expire or never activate.
     private func checkLifecycle(_ f: JSONFields, path: String) throws(StateDecodeError) {
@@ -435,8 +435,8 @@ extension LicenseRecord {
 }
 
 extension LicenseRecord {
-    /// A broken invariant of a recorded license (SPEC §8 "State", §4.1), or `nil`: the field to
-    /// blame and what is wrong with it. A state document breaking one is invalid (SPEC §4.5).
+    /// A broken invariant of a recorded license (docs/README.md §8 "State", §4.1), or `nil`: the field to
+    /// blame and what is wrong with it. A state document breaking one is invalid (docs/rules.md §4.5).
     ///
     /// - `archivedAt` only on terminal (`expired`, `invalid`) licenses;
     /// - `invalidatedAt` only on `invalid` licenses;

@@ -28,7 +28,7 @@ private func readDevices(_ text: String) -> ([DeviceRecord], [Diagnostic]) {
         #expect(records == [
             DeviceRecord(serial: "00A0BA1C2D3E", connectedAt: try Instant.parse("2025-03-01T07:00:00Z"), location: at(2)),
             DeviceRecord(serial: "00A0BA1C2D3F", connectedAt: nil, location: at(3)),
-            // DD.MM.YYYY as in sales CSVs (SPEC §3.3).
+            // DD.MM.YYYY as in sales CSVs (docs/formats.md §3.3).
             DeviceRecord(serial: "00A0BA1C2D41", connectedAt: try Instant.parse("2025-03-01"), location: at(7)),
             DeviceRecord(serial: "012", connectedAt: try Instant.parse("2025-03-02"), location: at(9)),
         ])
@@ -50,7 +50,7 @@ private func readDevices(_ text: String) -> ([DeviceRecord], [Diagnostic]) {
         #expect(records == [DeviceRecord(serial: "00A0BA1C2D3E", connectedAt: try Instant.parse("2025-03-01"), location: at(2))])
     }
 
-    /// SPEC §3.3 "Same CSV rules" (§3.2): an identical repeated row is read once with a warning.
+    /// docs/formats.md §3.3 "Same CSV rules" (§3.2): an identical repeated row is read once with a warning.
     @Test func aRowRepeatingASerialWithTheSameConnectedAtIsReadOnceWithAWarning() throws {
         let text = "serial,connected_at\n00A0BA1C2D3E,2025-03-01\n00A0BA1C2D3F,\n00a0ba1c2d3e,01.03.2025\n00A0BA1C2D3F,\n"
         let (records, diagnostics) = readDevices(text)

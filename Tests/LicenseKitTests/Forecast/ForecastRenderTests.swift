@@ -10,7 +10,7 @@ enum ForecastFixtures {
     static let at = t("2026-11-29")
 
     /// 3 × Cloud Basic 1, 3 routers connected; two licenses expire at the same instant (both
-    /// events carry the capacity before and the admission after the instant, SPEC §8), a router
+    /// events carry the capacity before and the admission after the instant, docs/README.md §8), a router
     /// connects later, a reminder before.
     static var shrinking: TenantForecast {
         TenantForecast(

@@ -1,7 +1,7 @@
 import Testing
 @testable import LicenseKit
 
-/// SPEC §6 `forecast` and §8 "Output": all events at one instant take effect together before
+/// docs/cli.md §6 `forecast` and §8 "Output": all events at one instant take effect together before
 /// admission is judged; only routers not rejected at `at` count for `--fail-on-rejection`.
 @Suite struct ForecastSimultaneityTests {
     /// 30 × Cloud Basic 1 activated on 2026-12-01 (expiring 2027-12-01) and 3 × Cloud Basic 25

@@ -66,7 +66,7 @@ import Testing
         ("inputs digest sha256:2b606813dfcb… → sha256:e9290a1bd5b0…", "inputs digest sha256:2b606813dfcb… → sha256:e9290a1bd5b0…"),
         ("code 96D9 3718 59E5 added", "code 96D9 **** 59E5 added"),
         ("in '/tmp/x-9676AB12-1234-4321-ABCD-0123456789AB/repo'", "in '/tmp/x-9676AB12-1234-4321-ABCD-0123456789AB/repo'"),
-        // Mistyped separators (SPEC §8: a malformed value holding 12 hex digits is masked too).
+        // Mistyped separators (docs/README.md §8: a malformed value holding 12 hex digits is masked too).
         ("found 'AAAA\u{2013}BBBB-0031'", "found 'AAAA\u{2013}****-0031'"),
         ("found 'AAAA\u{2014}BBBB\u{2014}0031'", "found 'AAAA\u{2014}****\u{2014}0031'"),
         ("found 'AAAA\u{2212}BBBB-0031'", "found 'AAAA\u{2212}****-0031'"),

@@ -6,7 +6,7 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
 /// A seeded mutation fuzz test over the example repo's manifests, sales CSVs, device lists and
 /// state documents (issue 15). Bounded: a fixed number of mutated inputs, stopped early after a
 /// few seconds. For each mutated input: no crash, no hang (the time limit), the same output
-/// twice (determinism, SPEC §2), no full code in any diagnostic (SPEC §8 "Output"), and a
+/// twice (determinism, docs/rules.md §2), no full code in any diagnostic (docs/README.md §8 "Output"), and a
 /// refused run changes nothing in `state/`.
 @Suite(.timeLimit(.minutes(2))) struct MutationFuzzTests {
     static let packageRoot: String = {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LicenseKit
 
-/// Reading running licenses (SPEC §3.1, §3.2, §4.8, §8 "Adoption" and "Inputs"): `activated` /
+/// Reading running licenses (docs/formats.md §3.1, §3.2, docs/rules.md §4.8, docs/README.md §8 "Adoption" and "Inputs"): `activated` /
 /// `expires`, `activated_at` / `expires_at`, `imports[].columns`, `devices: {file, columns}` and
 /// the errors that need no state or point in time.
 @Suite struct AdoptionInputTests {
@@ -60,7 +60,7 @@ import Testing
         #expect(licenses[1].adopted?.source == SourceLocation(file: "tenants/acme.yaml", line: 10, column: 18))
     }
 
-    /// SPEC §4.8, §8: every history error that needs no `at`, at its file:line:column.
+    /// docs/rules.md §4.8, docs/README.md §8: every history error that needs no `at`, at its file:line:column.
     @Test(arguments: [
         (["    - code: 0000-0000-0009", "      type: Cloud Basic 1", "      issued: 2026-01-15",
           "      activated: 2026-01-20", "      activate: immediately"],
@@ -137,7 +137,7 @@ import Testing
         ])
     }
 
-    // MARK: columns (SPEC §3.2, §8 "Inputs")
+    // MARK: columns (docs/formats.md §3.2, docs/README.md §8 "Inputs")
 
     private let german = "\u{FEFF}Aktivierungscode;Produkt;Ausstellungsdatum;Aktiviert am\r\n96D9-3718-59E5;Cloud Basic 1;15.01.2026;20.01.2026\r\n"
 
@@ -219,7 +219,7 @@ import Testing
         #expect(loaded.inputsDigest == LicenseRepoLoader.digest([("fixtures/export.csv", Array(german.utf8))] + manifests))
     }
 
-    // MARK: device lists (SPEC §3.3)
+    // MARK: device lists (docs/formats.md §3.3)
 
     @Test func deviceListsAcceptDDMMYYYYAndTheirOwnHeaders() throws {
         let (loaded, repo) = try load([

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import LicenseKit
 
-/// Imports, `licenses` entries and device lists merged per tenant (SPEC §3.1, §4.2) and checked
-/// across tenants (SPEC §4.5).
+/// Imports, `licenses` entries and device lists merged per tenant (docs/formats.md §3.1, docs/rules.md §4.2) and checked
+/// across tenants (docs/rules.md §4.5).
 @Suite struct ImportMergeTests {
     private let sales = "activation_code;license_type;issued;order\r\n96D9-3718-59E5;Cloud Basic 1;15.01.2026;A-1\r\n0000-0000-0001;Cloud Free;2026-01-15;\r\n"
 

@@ -98,7 +98,7 @@ import TestSupport
         spec: {}
 
         """,
-        // Adoption (SPEC §4.8): activated/expires, imports[].columns, devices {file, columns}.
+        // Adoption (docs/rules.md §4.8): activated/expires, imports[].columns, devices {file, columns}.
         """
         apiVersion: licensectl/v1
         kind: Tenant

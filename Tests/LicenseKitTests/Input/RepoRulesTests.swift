@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LicenseKit
 
-/// Paths inside the repo root (SPEC §3) and the checks across files (SPEC §4.5).
+/// Paths inside the repo root (docs/formats.md §3) and the checks across files (docs/rules.md §4.5).
 @Suite struct RepoRulesTests {
     private let license = ["  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-01-15"]
 
@@ -64,7 +64,7 @@ import Testing
         ])
         defer { repo.remove() }
         let loaded = repo.load()
-        // SPEC §8: one error per place, each naming the other.
+        // docs/README.md §8: one error per place, each naming the other.
         #expect(loaded.diagnostics.map(\.description) == [
             "tenants/a.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'beta' at tenants/b.yaml:7:7; a code belongs to exactly one tenant",
             "tenants/b.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a code belongs to exactly one tenant",

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LicenseKit
 
-/// Reading outbox messages and the webhook body of `notify` (SPEC §6, §8 "Output").
+/// Reading outbox messages and the webhook body of `notify` (docs/cli.md §6, docs/README.md §8 "Output").
 @Suite struct OutboxTests {
     static let message = "From: licensectl <licensectl@localhost>\r\n"
         + "To: ops@acme.example, \"Night \\\"Shift\\\"\" <night@acme.example>\r\n"

@@ -1,7 +1,7 @@
 import Testing
 @testable import LicenseKit
 
-/// Hand-made tenant plans for the reminder mail (SPEC §4.3, §6 `apply --outbox`).
+/// Hand-made tenant plans for the reminder mail (docs/rules.md §4.3, docs/cli.md §6 `apply --outbox`).
 enum MailFixtures {
     static func instant(_ text: String) -> Instant {
         (try? Instant.parse(text)) ?? Instant(secondsSinceEpoch: 0)

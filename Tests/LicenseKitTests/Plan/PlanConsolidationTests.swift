@@ -1,7 +1,7 @@
 import Testing
 @testable import LicenseKit
 
-/// SPEC §6 and §8 "Output": human plans lead with the change and consolidate the standing
+/// docs/cli.md §6 and docs/README.md §8 "Output": human plans lead with the change and consolidate the standing
 /// warnings of unchanged tenants; JSON keeps every diagnostic.
 @Suite struct PlanConsolidationTests {
     typealias P = PlanFixtures

@@ -138,7 +138,7 @@ private let goldenPlans: [(String, Plan)] = [
             "tenants/beta-gas.yaml:12:13: error: code 96D9-****-59E5 is redeemed in tenants acme-water and beta-gas\n"))
         #expect(PlanMarkdown.render(plan, showCodes: false).contains(
             "- **error** `tenants/beta-gas.yaml:12` code 96D9-****-59E5 is redeemed in tenants acme-water and beta-gas\n"))
-        // SPEC §8 "Output": diagnostics show codes masked in every format, --show-codes and
+        // docs/README.md §8 "Output": diagnostics show codes masked in every format, --show-codes and
         // JSON included (a Diagnostic masks its message when it is made).
         #expect(!PlanText.render(plan, showCodes: true).contains("96D9-3718-59E5"))
         #expect(!PlanMarkdown.render(plan, showCodes: true).contains("96D9-3718-59E5"))
@@ -335,7 +335,7 @@ private let goldenPlans: [(String, Plan)] = [
     }
 }
 
-/// How an `adopt` event reads (SPEC §4.8, §6): its dates and what became of the license, the
+/// How an `adopt` event reads (docs/rules.md §4.8, docs/cli.md §6): its dates and what became of the license, the
 /// invalidating code masked unless `--show-codes`; the JSON keys sorted with the others.
 @Suite struct AdoptEventRenderTests {
     static let free = try! ActivationCode(parsing: "4747-6522-74A1")

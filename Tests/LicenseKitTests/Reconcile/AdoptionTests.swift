@@ -2,7 +2,7 @@ import Testing
 @testable import LicenseKit
 
 extension Fx {
-    /// A license already running in the platform (SPEC §4.8): source line 10 + n, `activated` at
+    /// A license already running in the platform (docs/rules.md §4.8): source line 10 + n, `activated` at
     /// column 18 of that line.
     static func adopted(_ n: Int, _ type: LicenseType = .cloudBasic1, issued: String = "2025-01-01",
                         activated: String, expires: String? = nil, renew: Bool = false) -> DesiredLicense {
@@ -17,7 +17,7 @@ extension Fx {
     }
 }
 
-/// SPEC §4.8 and §8 "Adoption": licenses already running in the platform enter state with their
+/// docs/rules.md §4.8 and docs/README.md §8 "Adoption": licenses already running in the platform enter state with their
 /// recorded history. One test (or more) per bullet.
 @Suite struct AdoptionRuleTests {
     // MARK: Bullet 2 — redeem then adopt, with the given history
@@ -272,7 +272,7 @@ extension Fx {
         #expect(Fx.license(plan, 1)?.status == .expired)
     }
 
-    // MARK: Bullet 5 — adopted instants are kept (SPEC §4.2)
+    // MARK: Bullet 5 — adopted instants are kept (docs/rules.md §4.2)
 
     @Test func adopt_theSameActivatedOrActivateWithThatInstantChangesNothing() {
         let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01")])), at: "2026-02-01")

@@ -1,7 +1,7 @@
 import Testing
 @testable import LicenseKit
 
-/// SPEC §4.1 `renew` with §4.8 adoption and R2: an invalidated Cloud Free is never renewed, and
+/// docs/rules.md §4.1 `renew` with §4.8 adoption and R2: an invalidated Cloud Free is never renewed, and
 /// an adopted one renews in the plan that adopts it, as it would in the next one.
 @Suite struct CloudFreeRenewalTests {
     /// Cloud Free 1 (renew: true) activated 2025-12-05, recorded by applies at 2025-12-05 and
@@ -63,7 +63,7 @@ import Testing
         #expect(Fx.license(plan, 1)?.expiresAt == Fx.t("2027-12-05"))
     }
 
-    // MARK: Adopted inside the renewal window (SPEC §4.1 renew, §4.8)
+    // MARK: Adopted inside the renewal window (docs/rules.md §4.1 renew, §4.8)
 
     static let adoptedFree = Fx.adopted(1, .cloudFree, issued: "2025-01-01", activated: "2025-12-10T00:00:00Z", renew: true)
 

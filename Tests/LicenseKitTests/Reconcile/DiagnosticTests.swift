@@ -1,7 +1,7 @@
 import Testing
 @testable import LicenseKit
 
-/// SPEC §4.5 errors: each refuses the plan; each is placed where the user can fix it.
+/// docs/rules.md §4.5 errors: each refuses the plan; each is placed where the user can fix it.
 /// (The same code in two manifests and duplicate router serials are the loader's errors: see
 /// RepoRulesTests and ImportMergeTests.)
 @Suite struct ReconcilerErrorTests {
@@ -111,7 +111,7 @@ import Testing
     }
 }
 
-/// SPEC §4.5 warnings: the plan goes on; the message says the numbers.
+/// docs/rules.md §4.5 warnings: the plan goes on; the message says the numbers.
 @Suite struct ReconcilerWarningTests {
     @Test func warning_pastActivationInstantActivatedNow() {
         let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: Fx.on("2026-02-01"))])), at: "2026-03-01").plan

@@ -1,7 +1,7 @@
 import Testing
 @testable import LicenseKit
 
-/// SPEC §4.1 actions not covered by a rule test, §4.4 router events, §4.6 change detection.
+/// docs/rules.md §4.1 actions not covered by a rule test, §4.4 router events, §4.6 change detection.
 @Suite struct ReconcilerLifecycleTests {
     @Test func rescheduleMovesARecordedScheduleStillInTheFuture() {
         let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: Fx.on("2026-05-01"))])), at: "2026-03-01")
@@ -65,7 +65,7 @@ import Testing
         let outside = Fx.apply(repo, first.states, at: "2026-12-01T23:59:59Z").plan
         #expect(Fx.events(outside).isEmpty)
         let inside = Fx.apply(repo, first.states, at: "2026-12-20").plan
-        // Renewed by this plan: no reminders for it (SPEC §4.3), no near-expiry warning.
+        // Renewed by this plan: no reminders for it (docs/rules.md §4.3), no near-expiry warning.
         #expect(Fx.tenantPlan(inside)?.events == [PlanEvent(at: Fx.t("2026-12-20"), action: .renew, code: Fx.code(1), expiresAt: Fx.t("2028-01-01"))])
         #expect(Fx.license(inside, 1)?.remindersSent == [])
         #expect(Fx.warnings(inside).isEmpty)
@@ -138,7 +138,7 @@ import Testing
     }
 }
 
-/// SPEC §6 `forecast`: the engine run forward.
+/// docs/cli.md §6 `forecast`: the engine run forward.
 @Suite struct ForecasterTests {
     @Test func forecastListsRemindersThenTheExpiryThatRejectsRouters() {
         let repo = Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)], routers: Fx.routers(1)))

@@ -2,7 +2,7 @@ import Testing
 @testable import LicenseKit
 import TestSupport  // SplitMix64, the seeded generator the benchmark uses
 
-/// Properties over seeded, generated tenants (SPEC §1 R8, §2 determinism, §4.7 replay invariance).
+/// Properties over seeded, generated tenants (docs/rules.md §1 R8, §2 determinism, §4.7 replay invariance).
 @Suite struct ReconcilerPropertyTests {
     static let seeds: [UInt64] = (0..<200).map { UInt64($0) &* 0x2545_F491_4F6C_DD1D &+ 1 }
     static let t0 = Fx.t("2025-12-31T06:00:00Z")
@@ -104,7 +104,7 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
         #expect(Fx.tenantPlan(twoSteps)?.after == Fx.tenantPlan(oneStep)?.after)
     }
 
-    /// A tenant brought in from the platform (SPEC §4.8): `scheduled` holds paid licenses
+    /// A tenant brought in from the platform (docs/rules.md §4.8): `scheduled` holds paid licenses
     /// scheduled at t0 (or left available), `full` adds the running licenses with their history —
     /// maybe a Cloud Free first (its `expires` sometimes the platform's own), then paid
     /// activations, all before t0, some inside the Free's validity, some already expired.
@@ -152,7 +152,7 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
         return (Fx.tenant("acme", scheduled, routers: routers), Fx.tenant("acme", scheduled + adopted, routers: routers))
     }
 
-    /// SPEC §4.7 extended to adoption (§4.8): adopting at t1 and applying again at t2 gives the
+    /// docs/rules.md §4.7 extended to adoption (§4.8): adopting at t1 and applying again at t2 gives the
     /// same statuses, dates and admissions as adopting at t2.
     @Test(arguments: seeds)
     func replayInvariance_adoptAtT1ThenApplyAtT2EqualsAdoptingAtT2(seed: UInt64) {

@@ -1,7 +1,7 @@
 import Testing
 @testable import LicenseKit
 
-/// SPEC §1 R1–R8 and the vendor's worked example.
+/// docs/rules.md §1 R1–R8 and the vendor's worked example.
 @Suite struct ReconcilerRuleTests {
     @Test func r1_paidLicensesCombineIntoOneCapacity() {
         let repo = Fx.repo(Fx.tenant("acme", [
@@ -187,7 +187,7 @@ import Testing
     }
 }
 
-/// SPEC §2 time arithmetic as it reaches license terms.
+/// docs/rules.md §2 time arithmetic as it reaches license terms.
 @Suite struct ReconcilerTimeTests {
     @Test func leapDayActivationExpiresOnFebruary28() {
         let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, issued: "2024-01-01", activate: .immediately)])), at: "2024-02-29").plan

@@ -1,7 +1,7 @@
 import Testing
 @testable import LicenseKit
 
-/// SPEC §5.2 and §8 "Selections": shards, targets and their intersection.
+/// docs/cli.md §5.2 and docs/README.md §8 "Selections": shards, targets and their intersection.
 @Suite struct TenantSelectionTests {
     /// Expected shards computed independently with Python's hashlib:
     /// `1 + int.from_bytes(sha256(name).digest()[:8], "big") % n`.
@@ -80,7 +80,7 @@ import Testing
         #expect(!PlanJSON.render(none).contains("selection"))
     }
 
-    /// SPEC §8 "Selections": the loader's errors stay; its warnings about files that belong only
+    /// docs/README.md §8 "Selections": the loader's errors stay; its warnings about files that belong only
     /// to unselected tenants (their manifest, a CSV file only they import) are left out.
     @Test func loaderWarningsOfUnselectedTenantsAreLeftOut() throws {
         func place(_ file: String, _ line: Int) -> LicenseKit.SourceLocation { LicenseKit.SourceLocation(file: file, line: line) }

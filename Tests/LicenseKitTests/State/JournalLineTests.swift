@@ -3,7 +3,7 @@ import Testing
 @testable import LicenseKit
 
 /// Journal lines are built field by field (for speed); they must stay what the event's
-/// `Codable` form says, for every field an event can carry (SPEC §8 "State").
+/// `Codable` form says, for every field an event can carry (docs/README.md §8 "State").
 @Suite struct JournalLineTests {
     static let at = Sample.instant("2026-11-29T00:00:00Z")
     static let later = Sample.instant("2027-11-29T00:00:00Z")

@@ -55,7 +55,7 @@ final class RunningCommand: @unchecked Sendable {
         for (key, value) in environment { env[key] = value }
         process.environment = env
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        // stdin is never a terminal in these tests (SPEC §6: apply then does not ask).
+        // stdin is never a terminal in these tests (docs/cli.md §6: apply then does not ask).
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `YYYY-MM-DDTHH:MM:SSZ` of a date, floored to the second (SPEC §2 output form).
+/// `YYYY-MM-DDTHH:MM:SSZ` of a date, floored to the second (docs/rules.md §2 output form).
 func utcStamp(_ date: Date) -> String {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -13,7 +13,7 @@ func utcStamp(_ date: Date) -> String {
 func utcDay(_ date: Date) -> String { String(utcStamp(date).prefix(10)) }
 
 /// A one-tenant repo whose every time-driven instant is far from the real clock, so that a plan
-/// made "now" is not stale a few seconds later (SPEC §6: apply PLANFILE compares with the real
+/// made "now" is not stale a few seconds later (docs/cli.md §6: apply PLANFILE compares with the real
 /// moment of apply). `fresh-one` holds one Cloud Basic 25, issued 30 days ago and activated
 /// immediately; `extraLicense` adds a second one (a manifest change).
 /// `activate` replaces `immediately` for the first license (e.g. an instant shortly before now).

@@ -32,7 +32,7 @@ extension StateStore: StateBackend {
         return LoadedState(states: states, problems: problems, pendingApply: pending)
     }
 
-    /// Whether `state/.lock` exists (SPEC §8 "Apply and the lock").
+    /// Whether `state/.lock` exists (docs/README.md §8 "Apply and the lock").
     public var locksBeforePlanning: Bool { lockExists }
 
     /// Takes the directory's one lock, whatever `tenants` names (creating `state/` and `.lock`).

@@ -7,7 +7,7 @@ import Darwin
 
 /// Low-level file operations of the state store, on POSIX calls so that every step is explicit:
 /// directories are opened with `O_NOFOLLOW` and files are addressed relative to them (`openat`,
-/// `renameat`), so no symlink inside `state/` is ever followed for a write (SPEC §5).
+/// `renameat`), so no symlink inside `state/` is ever followed for a write (docs/state.md §5).
 enum FileSystem {
     static func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 

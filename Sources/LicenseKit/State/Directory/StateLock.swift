@@ -5,7 +5,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The exclusive lock of a state directory: `flock(2)` on `state/.lock` (SPEC §5).
+/// The exclusive lock of a state directory: `flock(2)` on `state/.lock` (docs/state.md §5).
 ///
 /// Held for a whole apply. After acquiring, the holder writes `pid host startTime` (one line,
 /// e.g. `4242 ci-1 2026-11-29T10:00:00Z`) into the file so that a second locker can name it. The

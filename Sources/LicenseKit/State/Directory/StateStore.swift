@@ -5,7 +5,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The directory state backend: the JSON state directory of a license repo (SPEC §5), the
+/// The directory state backend: the JSON state directory of a license repo (docs/state.md §5), the
 /// first ``StateBackend`` conformer (see `DirectoryBackend.swift`). Callers outside `State/`
 /// reach it through ``StateBackends/directory(root:directory:crashAfter:)``.
 ///
@@ -103,7 +103,7 @@ public struct StateStore: Sendable {
     /// - Returns: tenant name → document and its repo-relative path (`state/tenants/acme.json`).
     /// - Throws: ``StateStoreError`` with one diagnostic per bad file (all of them, not the
     ///   first): unreadable, empty, truncated or not JSON, invalid, newer `formatVersion`, or a
-    ///   file name that does not match its `tenant` (SPEC §5).
+    ///   file name that does not match its `tenant` (docs/state.md §5).
     public func loadAll() throws(StateStoreError) -> [String: PriorState] {
         let (result, problems) = try loadEach()
         guard problems.isEmpty else { throw StateStoreError(problems) }
@@ -112,14 +112,14 @@ public struct StateStore: Sendable {
 
     /// ``loadAll()`` that keeps going past bad files: the documents that could be read, and one
     /// diagnostic per file that could not (at that file's path, `state/tenants/<t>.json`), so that
-    /// a selected run fails only on the state documents of its selection (SPEC §8 "Selections").
+    /// a selected run fails only on the state documents of its selection (docs/README.md §8 "Selections").
     ///
     /// - Throws: ``StateStoreError`` for problems with the state directory itself (a symlinked
     ///   or unlistable folder), which no selection escapes.
     public func loadEach() throws(StateStoreError) -> (states: [String: PriorState], problems: [Diagnostic]) {
         let tenantsPath = (statePath as NSString).appendingPathComponent("tenants")
         // What apply would refuse to write through, plan refuses to read through: otherwise a
-        // pull request's plan is green and the apply on merge fails (SPEC §5).
+        // pull request's plan is green and the apply on merge fails (docs/state.md §5).
         for (path, shown) in [(statePath, directory), (tenantsPath, display("tenants"))] where Self.isSymlink(path) {
             throw StateStoreError("\(shown) is a symlink; licensectl does not follow symlinks in the state directory (apply would refuse to write): replace it with a real directory")
         }
@@ -137,7 +137,7 @@ public struct StateStore: Sendable {
             for file in intent.files { pending[file.path] = Array(file.content.utf8) }
         }
         // Any other entry that is not a regular file (a FIFO, a device) is refused too: the state
-        // directory holds only regular files (SPEC §8 "State").
+        // directory holds only regular files (docs/README.md §8 "State").
         var strangers = [Diagnostic]()
         for name in names.sorted() where !name.hasPrefix(".") && !name.hasSuffix(".json") {
             var info = stat()
@@ -164,7 +164,7 @@ public struct StateStore: Sendable {
                 bytes = replacement
             } else {
                 // O_NONBLOCK: a FIFO must not block the run until a writer comes; it is refused
-                // below, as is any other file that is not a regular one (SPEC §8 "State").
+                // below, as is any other file that is not a regular one (docs/README.md §8 "State").
                 let fd = open((statePath as NSString).appendingPathComponent(relative), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
                 var info = stat()
                 if fd >= 0, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
@@ -212,7 +212,7 @@ public struct StateStore: Sendable {
 
     /// Whether `state/.lock` exists (as any kind of file): `apply` then takes the lock before it
     /// plans; otherwise it plans first and creates `state/` and `.lock` only when it has something
-    /// to write (SPEC §8 "Apply and the lock").
+    /// to write (docs/README.md §8 "Apply and the lock").
     public var lockExists: Bool {
         var info = stat()
         return lstat((statePath as NSString).appendingPathComponent(".lock"), &info) == 0
@@ -401,7 +401,7 @@ public struct StateStore: Sendable {
         try crashPoint("done")
     }
 
-    /// The journal's size once it ends with a newline (SPEC §8 "State"): a last line without
+    /// The journal's size once it ends with a newline (docs/README.md §8 "State"): a last line without
     /// a newline that is a complete journal object is kept and gets its newline; only an
     /// invalid (torn) last line is cut, and the warning says what was cut.
     private func normalizedJournalSize(_ stateFD: Int32) throws(StateStoreError) -> (Int, Diagnostic?) {
@@ -572,7 +572,7 @@ public struct StateStore: Sendable {
     }
 
     /// The pending intent, validated as strictly as a tenant file and against the tenant files
-    /// and journal it names (SPEC §8 "State"), or `nil` when there is none.
+    /// and journal it names (docs/README.md §8 "State"), or `nil` when there is none.
     ///
     /// Checked: the keys and types of the intent; `apply` an instant; each file's path is
     /// `tenants/<tenant>.json` (once) and its content a valid tenant document of that tenant
@@ -688,7 +688,7 @@ public struct StateStore: Sendable {
         return Intent(apply: apply, files: files, journal: lines, journalOffset: offset)
     }
 
-    /// Whether `bytes` is one journal line (SPEC §8 "State"): a JSON object with the strings
+    /// Whether `bytes` is one journal line (docs/README.md §8 "State"): a JSON object with the strings
     /// `at`, `action`, `tenant` and `code` or `serial`.
     static func isJournalLine(_ bytes: [UInt8]) -> Bool {
         guard let node = try? JSONParser.parse(bytes), case .object = node.kind,
