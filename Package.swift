@@ -25,7 +25,8 @@ let package = Package(
     // first `swift run licensectl plan` stays quick; tests and release builds pass
     // `--traits PostgreSQL`.
     traits: [
-        .trait(name: "PostgreSQL", description: "The PostgreSQL state backend (postgres:// --state), over postgres-nio."),
+        .trait(
+            name: "PostgreSQL", description: "The PostgreSQL state backend (postgres:// --state), over postgres-nio."),
         .default(enabledTraits: []),
     ],
     dependencies: [
@@ -84,7 +85,7 @@ let package = Package(
                     ["-static-stdlib", "-Xlinker", "--start-group"]
                         + staticFoundationLibraries.flatMap { ["-Xlinker", "-l" + $0] }
                         + ["-Xlinker", "--end-group"],
-                    .when(platforms: [.linux], configuration: .release)),
+                    .when(platforms: [.linux], configuration: .release))
             ]
         ),
         .executableTarget(
@@ -104,8 +105,9 @@ let package = Package(
         .target(name: "GoldenFiles", path: "Tests/GoldenFiles"),
         // The state backend conformance checks, written against the StateBackend protocol only;
         // each backend's test target runs them on its own fixture (docs/architecture.md).
-        .target(name: "StateBackendConformance", dependencies: ["LicenseKit", "TestSupport"],
-                path: "Tests/StateBackendConformance"),
+        .target(
+            name: "StateBackendConformance", dependencies: ["LicenseKit", "TestSupport"],
+            path: "Tests/StateBackendConformance"),
         .testTarget(
             name: "LicenseKitTests",
             dependencies: ["LicenseKit", "TestSupport", "GoldenFiles", "StateBackendConformance"],

@@ -32,6 +32,9 @@ if ! python3 -c 'import jsonschema, yaml' >/dev/null 2>&1; then
     python3 -m pip install --quiet jsonschema pyyaml
 fi
 
+# The checked-in style (.swift-format): the toolchain's `swift format lint`, strict.
+scripts/format-lint.sh
+
 # The default build (no PostgreSQL backend) must keep building; tests cover both backends.
 swift build
 swift test --traits PostgreSQL

@@ -20,8 +20,9 @@ public struct Workspace: Sendable {
 
     /// A workspace whose state is the directory `stateDirectory` (relative to `root`).
     public init(root: String, tenantsDirectory: String = "tenants", stateDirectory: String = "state") {
-        self.init(root: root, tenantsDirectory: tenantsDirectory,
-                  backend: StateBackends.directory(root: root, directory: stateDirectory))
+        self.init(
+            root: root, tenantsDirectory: tenantsDirectory,
+            backend: StateBackends.directory(root: root, directory: stateDirectory))
     }
 
     /// Everything a plan is computed from.
@@ -63,9 +64,10 @@ public struct Workspace: Sendable {
         if let pending = state.pendingApply {
             // The plan reads the interrupted apply's documents as state (what apply will find
             // after completing it); say so, or "no changes" would hide half-written state files.
-            repo.diagnostics.append(.warning(
-                "an apply was interrupted; its intent is pending and the next apply completes it first (this plan already counts it as state): run apply before committing state/",
-                at: SourceLocation(file: pending, line: 1)))
+            repo.diagnostics.append(
+                .warning(
+                    "an apply was interrupted; its intent is pending and the next apply completes it first (this plan already counts it as state): run apply before committing state/",
+                    at: SourceLocation(file: pending, line: 1)))
         }
         return Inputs(repo: repo, states: state.states, stateDiagnostics: state.problems)
     }
@@ -91,8 +93,9 @@ public struct Workspace: Sendable {
             return selection.contains(tenant)
         }
         guard stateErrors.isEmpty, !inputs.repo.diagnostics.contains(where: { $0.severity == .error }) else {
-            return Plan(at: at, inputsDigest: inputs.repo.inputsDigest, tenants: [],
-                        diagnostics: inputs.repo.diagnostics(selecting: selection) + stateErrors, selection: selection)
+            return Plan(
+                at: at, inputsDigest: inputs.repo.inputsDigest, tenants: [],
+                diagnostics: inputs.repo.diagnostics(selecting: selection) + stateErrors, selection: selection)
         }
         return Reconciler.plan(repo: inputs.repo, states: inputs.states, at: at, selection: selection)
     }

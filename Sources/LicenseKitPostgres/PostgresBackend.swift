@@ -41,7 +41,8 @@ public struct PostgresBackend: StateBackend {
     public var locksBeforePlanning: Bool { false }
 
     /// Locks `tenants` (or every tenant of the owner) in one transaction (docs/state.md §5.1).
-    public func lock(tenants: [String]?, timeout: Double, holder: LockHolder) throws(StateStoreError) -> any StateLease {
+    public func lock(tenants: [String]?, timeout: Double, holder: LockHolder) throws(StateStoreError) -> any StateLease
+    {
         let store = store
         let names: [String]
         if let tenants {
@@ -94,7 +95,9 @@ extension StateBackends {
     /// The PostgreSQL database a `postgres://` / `postgresql://` URL names (docs/state.md §5.1).
     ///
     /// - Throws: ``StateStoreError`` for a URL that cannot be parsed (its password never shown).
-    public static func postgres(url text: String, environment: [String: String]) throws(StateStoreError) -> any StateBackend {
+    public static func postgres(url text: String, environment: [String: String]) throws(StateStoreError)
+        -> any StateBackend
+    {
         PostgresBackend(store: PostgresStateStore(url: try PostgresStateURL(parsing: text, environment: environment)))
     }
 
@@ -104,7 +107,9 @@ extension StateBackends {
 
 /// Waits on the calling thread for asynchronous work of the PostgreSQL store.
 enum Blocking {
-    static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws(StateStoreError) -> T) throws(StateStoreError) -> T {
+    static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws(StateStoreError) -> T)
+        throws(StateStoreError) -> T
+    {
         let outcome = Outcome<T>()
         let done = DispatchSemaphore(value: 0)
         Task.detached {
@@ -116,7 +121,9 @@ enum Blocking {
             done.signal()
         }
         done.wait()
-        guard let result = outcome.result else { throw StateStoreError("internal error: asynchronous work ended without a result") }
+        guard let result = outcome.result else {
+            throw StateStoreError("internal error: asynchronous work ended without a result")
+        }
         return try result.get()
     }
 

@@ -74,10 +74,12 @@ public final class PostgresStateLease: @unchecked Sendable {
     /// Rolls the transaction back, dropping the locks, and closes the connection. Safe to call
     /// twice.
     public func release() async {
-        guard state.withLock({ () -> Bool in
-            defer { finished = true }
-            return !finished
-        }) else { return }
+        guard
+            state.withLock({ () -> Bool in
+                defer { finished = true }
+                return !finished
+            })
+        else { return }
         try? await session.execute("ROLLBACK")
         await session.close()
     }
@@ -99,7 +101,8 @@ public final class PostgresStateLease: @unchecked Sendable {
         var documents = [(prior: PriorRef?, state: TenantState)]()
         for tenant in plan.tenants where tenant.changed {
             guard let document = tenant.newState, document.tenant == tenant.tenant else {
-                problems.append(.error("internal error: tenant '\(tenant.tenant)' is changed but has no new state document"))
+                problems.append(
+                    .error("internal error: tenant '\(tenant.tenant)' is changed but has no new state document"))
                 continue
             }
             guard tenants.contains(tenant.tenant) else {
@@ -110,7 +113,9 @@ public final class PostgresStateLease: @unchecked Sendable {
         }
         guard problems.isEmpty else { throw StateStoreError(problems) }
         let lines = StateStore.journalLines(of: plan)
-        guard !documents.isEmpty || !lines.isEmpty else { return StateStore.ApplyResult(written: [], unchanged: [], journalLines: 0) }
+        guard !documents.isEmpty || !lines.isEmpty else {
+            return StateStore.ApplyResult(written: [], unchanged: [], journalLines: 0)
+        }
 
         try await session.createSchemaIfNeeded()
         try await checkPriors(documents)
@@ -121,36 +126,51 @@ public final class PostgresStateLease: @unchecked Sendable {
         guard !written.isEmpty || !lines.isEmpty else {
             return StateStore.ApplyResult(written: [], unchanged: unchanged.map(url.place(ofTenant:)), journalLines: 0)
         }
-        let applyID = try await session.rows("""
-            INSERT INTO licensectl.applies (owner, kind, at, inputs_digest, host, pid, started_at, ended_at, tenants, events)
-            VALUES (\(owner), 'apply', \(plan.at.description)::timestamptz, \(plan.inputsDigest), \(holder.host), \(holder.pid),
-                    \(holder.start.description)::timestamptz, clock_timestamp(), \(Int32(written.count)), \(Int32(lines.count)))
-            RETURNING id
-            """, as: Int.self).first ?? 0
+        let applyID =
+            try await session.rows(
+                """
+                INSERT INTO licensectl.applies (owner, kind, at, inputs_digest, host, pid, started_at, ended_at, tenants, events)
+                VALUES (\(owner), 'apply', \(plan.at.description)::timestamptz, \(plan.inputsDigest), \(holder.host), \(holder.pid),
+                        \(holder.start.description)::timestamptz, clock_timestamp(), \(Int32(written.count)), \(Int32(lines.count)))
+                RETURNING id
+                """, as: Int.self
+            ).first ?? 0
         try await insertJournal(lines, applyID: applyID, place: "plan")
         try await store.inject("written", self)
-        return StateStore.ApplyResult(written: written.sorted().map(url.place(ofTenant:)),
-                                      unchanged: unchanged.map(url.place(ofTenant:)), journalLines: lines.count)
+        return StateStore.ApplyResult(
+            written: written.sorted().map(url.place(ofTenant:)),
+            unchanged: unchanged.map(url.place(ofTenant:)), journalLines: lines.count)
     }
 
     /// Stale-plan rule of docs/cli.md §6 checked inside the transaction: each written tenant's row
     /// still has the plan's `prior` lineage and serial.
     private func checkPriors(_ documents: [(prior: PriorRef?, state: TenantState)]) async throws(StateStoreError) {
         let names = documents.map(\.state.tenant)
-        let rows = try await session.rows("""
+        let rows = try await session.rows(
+            """
             SELECT name, lineage, serial FROM licensectl.tenants WHERE owner = \(owner) AND name = ANY(\(names)) FOR UPDATE
             """, as: (String, String, Int).self)
-        let current = Dictionary(rows.map { ($0.0, PriorRef(lineage: $0.1, serial: $0.2)) }, uniquingKeysWith: { a, _ in a })
+        let current = Dictionary(
+            rows.map { ($0.0, PriorRef(lineage: $0.1, serial: $0.2)) }, uniquingKeysWith: { a, _ in a })
         var reasons = [Diagnostic]()
         for (prior, document) in documents {
             switch (prior, current[document.tenant]) {
             case (nil, nil): break
             case (nil, let now?):
-                reasons.append(.error("stale plan: tenant '\(document.tenant)' had no state when planned, now it has serial \(now.serial)"))
+                reasons.append(
+                    .error(
+                        "stale plan: tenant '\(document.tenant)' had no state when planned, now it has serial \(now.serial)"
+                    ))
             case (let then?, nil):
-                reasons.append(.error("stale plan: tenant '\(document.tenant)' had state serial \(then.serial) when planned, now it has none"))
+                reasons.append(
+                    .error(
+                        "stale plan: tenant '\(document.tenant)' had state serial \(then.serial) when planned, now it has none"
+                    ))
             case (let then?, let now?) where then != now:
-                reasons.append(.error("stale plan: tenant '\(document.tenant)' was applied since (serial \(then.serial) → \(now.serial))"))
+                reasons.append(
+                    .error(
+                        "stale plan: tenant '\(document.tenant)' was applied since (serial \(then.serial) → \(now.serial))"
+                    ))
             default: break
             }
         }
@@ -165,7 +185,8 @@ public final class PostgresStateLease: @unchecked Sendable {
         let lineages = documents.map(\.lineage)
         let serials = documents.map(\.serial)
         let applied = documents.map(\.appliedAt.description)
-        let rows = try await session.rows("""
+        let rows = try await session.rows(
+            """
             INSERT INTO licensectl.tenants AS t (owner, name, document, lineage, serial, applied_at)
             SELECT \(owner), n, d::jsonb, l, s, a::timestamptz
             FROM unnest(\(names)::text[], \(texts)::text[], \(lineages)::text[], \(serials)::int8[], \(applied)::text[]) AS u(n, d, l, s, a)
@@ -192,24 +213,34 @@ public final class PostgresStateLease: @unchecked Sendable {
         }
         try await session.execute("DELETE FROM licensectl.codes WHERE owner = \(owner) AND tenant = ANY(\(names))")
         guard !codes.isEmpty else { return }
-        let inserted = Set(try await session.rows("""
-            INSERT INTO licensectl.codes (code, owner, tenant)
-            SELECT c, \(owner), t FROM unnest(\(codes)::text[], \(owners)::text[]) AS u(c, t)
-            ON CONFLICT (code) DO NOTHING RETURNING code
-            """, as: String.self))
+        let inserted = Set(
+            try await session.rows(
+                """
+                INSERT INTO licensectl.codes (code, owner, tenant)
+                SELECT c, \(owner), t FROM unnest(\(codes)::text[], \(owners)::text[]) AS u(c, t)
+                ON CONFLICT (code) DO NOTHING RETURNING code
+                """, as: String.self))
         guard inserted.count < codes.count else { return }
         let missing = zip(codes, owners).filter { !inserted.contains($0.0) }
-        let holders = try await session.rows("""
+        let holders = try await session.rows(
+            """
             SELECT code, owner, tenant FROM licensectl.codes WHERE code = ANY(\(missing.map(\.0)))
             """, as: (String, String, String).self)
-        let holderOf = Dictionary(holders.map { ($0.0, RedeemedCode(owner: $0.1, tenant: $0.2)) }, uniquingKeysWith: { a, _ in a })
+        let holderOf = Dictionary(
+            holders.map { ($0.0, RedeemedCode(owner: $0.1, tenant: $0.2)) }, uniquingKeysWith: { a, _ in a })
         var problems = [Diagnostic]()
         for (code, tenant) in missing {
             let shown = (try? ActivationCode(parsing: code).masked) ?? code
             if let other = holderOf[code] {
-                problems.append(.error("code \(shown) of tenant '\(tenant)' is already redeemed into tenant '\(other.tenant)' of owner '\(other.owner)' (postgres:\(other.owner)/\(other.tenant)); a code is redeemed into exactly one tenant"))
+                problems.append(
+                    .error(
+                        "code \(shown) of tenant '\(tenant)' is already redeemed into tenant '\(other.tenant)' of owner '\(other.owner)' (postgres:\(other.owner)/\(other.tenant)); a code is redeemed into exactly one tenant"
+                    ))
             } else {
-                problems.append(.error("code \(shown) of tenant '\(tenant)' appears twice in the plan; a code is redeemed into exactly one tenant"))
+                problems.append(
+                    .error(
+                        "code \(shown) of tenant '\(tenant)' appears twice in the plan; a code is redeemed into exactly one tenant"
+                    ))
             }
         }
         throw StateStoreError(problems)
@@ -217,14 +248,17 @@ public final class PostgresStateLease: @unchecked Sendable {
 
     private func insertJournal(_ lines: [String], applyID: Int, place: String) async throws(StateStoreError) {
         guard !lines.isEmpty else { return }
-        var tenants = [String](), actions = [String](), instants = [String]()
+        var tenants = [String]()
+        var actions = [String]()
+        var instants = [String]()
         for (index, line) in lines.enumerated() {
             let fields = try StateSnapshot.fields(ofJournalLine: line, place: place, lineNumber: index + 1)
             tenants.append(fields.tenant)
             actions.append(fields.action)
             instants.append(fields.at.description)
         }
-        try await session.execute("""
+        try await session.execute(
+            """
             INSERT INTO licensectl.journal (apply_id, position, owner, tenant, at, action, line)
             SELECT \(applyID), p, \(owner), t, a::timestamptz, act, l
             FROM unnest(\(tenants)::text[], \(instants)::text[], \(actions)::text[], \(lines)::text[]) WITH ORDINALITY AS u(t, a, act, l, p)
@@ -234,11 +268,16 @@ public final class PostgresStateLease: @unchecked Sendable {
     /// The body of ``PostgresStateStore/restore(_:holder:)``.
     func restore(_ snapshot: StateSnapshot) async throws(StateStoreError) {
         try await session.createSchemaIfNeeded()
-        let counts = try await session.rows("""
-            SELECT (SELECT count(*) FROM licensectl.tenants WHERE owner = \(owner)), (SELECT count(*) FROM licensectl.journal WHERE owner = \(owner))
-            """, as: (Int, Int).self).first ?? (0, 0)
+        let counts =
+            try await session.rows(
+                """
+                SELECT (SELECT count(*) FROM licensectl.tenants WHERE owner = \(owner)), (SELECT count(*) FROM licensectl.journal WHERE owner = \(owner))
+                """, as: (Int, Int).self
+            ).first ?? (0, 0)
         guard counts == (0, 0) else {
-            throw StateStoreError("\(store.url) already holds state for owner '\(owner)' (\(counts.0) tenant(s), \(counts.1) journal line(s)); migrate only into an empty destination")
+            throw StateStoreError(
+                "\(store.url) already holds state for owner '\(owner)' (\(counts.0) tenant(s), \(counts.1) journal line(s)); migrate only into an empty destination"
+            )
         }
         _ = try await upsert(snapshot.documents)
         try await recordCodes(snapshot.documents)
@@ -254,12 +293,15 @@ public final class PostgresStateLease: @unchecked Sendable {
             }
         }
         for group in groups {
-            let applyID = try await session.rows("""
-                INSERT INTO licensectl.applies (owner, kind, at, inputs_digest, host, pid, started_at, ended_at, tenants, events)
-                VALUES (\(owner), 'migrate', \(group.apply.description)::timestamptz, NULL, \(holder.host), \(holder.pid),
-                        \(holder.start.description)::timestamptz, clock_timestamp(), \(Int32(group.tenants.count)), \(Int32(group.lines.count)))
-                RETURNING id
-                """, as: Int.self).first ?? 0
+            let applyID =
+                try await session.rows(
+                    """
+                    INSERT INTO licensectl.applies (owner, kind, at, inputs_digest, host, pid, started_at, ended_at, tenants, events)
+                    VALUES (\(owner), 'migrate', \(group.apply.description)::timestamptz, NULL, \(holder.host), \(holder.pid),
+                            \(holder.start.description)::timestamptz, clock_timestamp(), \(Int32(group.tenants.count)), \(Int32(group.lines.count)))
+                    RETURNING id
+                    """, as: Int.self
+                ).first ?? 0
             try await insertJournal(group.lines, applyID: applyID, place: "journal")
         }
         try await session.execute("COMMIT")

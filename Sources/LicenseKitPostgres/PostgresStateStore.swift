@@ -76,7 +76,8 @@ public struct PostgresStateStore: Sendable {
             guard try await session.schemaExists() else { return [:] }
             var codes = [String: RedeemedCode]()
             let rows = try await session.rows(
-                "SELECT code, owner, tenant FROM licensectl.codes WHERE owner <> \(url.owner)", as: (String, String, String).self)
+                "SELECT code, owner, tenant FROM licensectl.codes WHERE owner <> \(url.owner)",
+                as: (String, String, String).self)
             for (code, owner, tenant) in rows { codes[code] = RedeemedCode(owner: owner, tenant: tenant) }
             return codes
         }
@@ -86,15 +87,17 @@ public struct PostgresStateStore: Sendable {
     public func history() async throws(StateStoreError) -> [ApplyRecord] {
         try await withConnection { session async throws(StateStoreError) in
             guard try await session.schemaExists() else { return [] }
-            let rows = try await session.rows("""
+            let rows = try await session.rows(
+                """
                 SELECT id, kind, floor(extract(epoch FROM at))::int8, inputs_digest, host, pid,
                        floor(extract(epoch FROM started_at))::int8, floor(extract(epoch FROM ended_at))::int8, tenants, events
                 FROM licensectl.applies WHERE owner = \(url.owner) ORDER BY id
                 """, as: (Int, String, Int, String?, String, Int32, Int, Int, Int32, Int32).self)
             return rows.map { row in
-                ApplyRecord(id: row.0, kind: row.1, at: Instant(secondsSinceEpoch: Int64(row.2)), inputsDigest: row.3,
-                            holder: LockHolder(host: row.4, pid: row.5, start: Instant(secondsSinceEpoch: Int64(row.6))),
-                            endedAt: Instant(secondsSinceEpoch: Int64(row.7)), tenants: Int(row.8), events: Int(row.9))
+                ApplyRecord(
+                    id: row.0, kind: row.1, at: Instant(secondsSinceEpoch: Int64(row.2)), inputsDigest: row.3,
+                    holder: LockHolder(host: row.4, pid: row.5, start: Instant(secondsSinceEpoch: Int64(row.6))),
+                    endedAt: Instant(secondsSinceEpoch: Int64(row.7)), tenants: Int(row.8), events: Int(row.9))
             }
         }
     }
@@ -113,7 +116,9 @@ public struct PostgresStateStore: Sendable {
     ///   ``PostgresStateLease/release()`` ends it.
     /// - Throws: ``StateStoreError``: `tenant 'acme' is locked by pid 4242 on host ci-1 since …`
     ///   (or `still locked … after waiting N seconds`); cannot connect.
-    public func lock(tenants: [String], timeout: Double, holder: LockHolder) async throws(StateStoreError) -> PostgresStateLease {
+    public func lock(tenants: [String], timeout: Double, holder: LockHolder) async throws(StateStoreError)
+        -> PostgresStateLease
+    {
         let session = try await Session.open(url, applicationName: holder.applicationName)
         let lease = PostgresStateLease(store: self, session: session, tenants: Set(tenants), holder: holder)
         do throws(StateStoreError) {
@@ -137,7 +142,8 @@ public struct PostgresStateStore: Sendable {
             try await session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             let documents = try await session.loadTenants().values.map(\.document)
             let journal = try await session.rows(
-                "SELECT line FROM licensectl.journal WHERE owner = \(url.owner) ORDER BY apply_id, position", as: String.self)
+                "SELECT line FROM licensectl.journal WHERE owner = \(url.owner) ORDER BY apply_id, position",
+                as: String.self)
             try await session.execute("COMMIT")
             return StateSnapshot(documents: documents, journal: journal)
         }
@@ -169,7 +175,9 @@ public struct PostgresStateStore: Sendable {
         }
     }
 
-    func withConnection<T: Sendable>(_ body: (Session) async throws(StateStoreError) -> T) async throws(StateStoreError) -> T {
+    func withConnection<T: Sendable>(_ body: (Session) async throws(StateStoreError) -> T) async throws(StateStoreError)
+        -> T
+    {
         let session = try await Session.open(url, applicationName: nil)
         do throws(StateStoreError) {
             let value = try await body(session)
@@ -195,7 +203,9 @@ extension LockHolder {
 
     init?(applicationName: String) {
         let parts = applicationName.split(separator: " ").map(String.init)
-        guard parts.count == 4, parts[0] == "licensectl", let pid = Int32(parts[1]), let start = try? Instant.parse(parts[3]) else {
+        guard parts.count == 4, parts[0] == "licensectl", let pid = Int32(parts[1]),
+            let start = try? Instant.parse(parts[3])
+        else {
             return nil
         }
         self.init(host: parts[2], pid: pid, start: start)
@@ -231,7 +241,10 @@ public struct ApplyRecord: Sendable, Hashable {
     public var tenants: Int
     public var events: Int
 
-    public init(id: Int, kind: String, at: Instant, inputsDigest: String?, holder: LockHolder, endedAt: Instant, tenants: Int, events: Int) {
+    public init(
+        id: Int, kind: String, at: Instant, inputsDigest: String?, holder: LockHolder, endedAt: Instant, tenants: Int,
+        events: Int
+    ) {
         self.id = id
         self.kind = kind
         self.at = at

@@ -92,7 +92,9 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
             guard let close = hostPort.firstIndex(of: "]") else { throw fail("an IPv6 host needs a closing ']'") }
             host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
             let after = hostPort[hostPort.index(after: close)...]
-            if after.hasPrefix(":") { portText = String(after.dropFirst()) } else if !after.isEmpty {
+            if after.hasPrefix(":") {
+                portText = String(after.dropFirst())
+            } else if !after.isEmpty {
                 throw fail("expected ':PORT' after the IPv6 host, found '\(after)'")
             }
         } else {
@@ -115,7 +117,9 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
                 case "owner": owner = value
                 case "sslmode":
                     guard let mode = SSLMode(rawValue: value) else {
-                        throw fail("sslmode: expected one of \(SSLMode.allCases.map(\.rawValue).joined(separator: ", ")), found '\(value)'")
+                        throw fail(
+                            "sslmode: expected one of \(SSLMode.allCases.map(\.rawValue).joined(separator: ", ")), found '\(value)'"
+                        )
                     }
                     sslMode = mode
                 case "sslrootcert": rootCertificate = value
@@ -130,12 +134,16 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
                     }
                     timeout = seconds == 0 ? 10 : seconds
                 default:
-                    throw fail("unknown parameter '\(key)' (expected owner, sslmode, sslrootcert, host, port, user, password, dbname or connect_timeout)")
+                    throw fail(
+                        "unknown parameter '\(key)' (expected owner, sslmode, sslrootcert, host, port, user, password, dbname or connect_timeout)"
+                    )
                 }
             }
         }
         guard Self.isDNSLabel(owner) else {
-            throw fail("owner: expected a DNS label (1 to 63 of a-z, 0-9 and '-', not starting or ending with '-'), found '\(owner)'")
+            throw fail(
+                "owner: expected a DNS label (1 to 63 of a-z, 0-9 and '-', not starting or ending with '-'), found '\(owner)'"
+            )
         }
         var port = 5432
         if let portText, !portText.isEmpty {
@@ -144,12 +152,16 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
             }
             port = number
         }
-        let resolvedUser = user.flatMap { $0.isEmpty ? nil : $0 }
+        let resolvedUser =
+            user.flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["PGUSER"].flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
-        guard let resolvedUser else { throw fail("no user name: give one in the URL (postgres://USER@HOST/DB) or set PGUSER") }
+        guard let resolvedUser else {
+            throw fail("no user name: give one in the URL (postgres://USER@HOST/DB) or set PGUSER")
+        }
         let hostName = host.flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultSocketFolder
-        endpoint = hostName.hasPrefix("/")
+        endpoint =
+            hostName.hasPrefix("/")
             ? .unixSocket(path: (hostName.hasSuffix("/") ? hostName : hostName + "/") + ".s.PGSQL.\(port)")
             : .tcp(host: hostName, port: port)
         self.user = resolvedUser
@@ -189,7 +201,8 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
             }
         }
         if let query = out.firstIndex(of: "?") {
-            let parameters = out[out.index(after: query)...].split(separator: "&", omittingEmptySubsequences: false).map { pair in
+            let parameters = out[out.index(after: query)...].split(separator: "&", omittingEmptySubsequences: false).map
+            { pair in
                 pair.hasPrefix("password=") ? "password=***" : String(pair)
             }
             out = String(out[...query]) + parameters.joined(separator: "&")
@@ -199,7 +212,9 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
 
     static func isDNSLabel(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
-        guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else { return false }
+        guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else {
+            return false
+        }
         return bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-") }
     }
 
@@ -208,19 +223,28 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
         return (text[..<index], text[text.index(after: index)...])
     }
 
-    private static func decode(_ text: Substring, part: String,
-                               fail: (String) -> StateStoreError) throws(StateStoreError) -> String {
+    private static func decode(
+        _ text: Substring, part: String,
+        fail: (String) -> StateStoreError
+    ) throws(StateStoreError) -> String {
         var bytes = [UInt8]()
         var iterator = Array(text.utf8)[...]
         while let byte = iterator.popFirst() {
-            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
-            guard iterator.count >= 2, let high = hexValue(iterator.removeFirst()), let low = hexValue(iterator.removeFirst()) else {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard iterator.count >= 2, let high = hexValue(iterator.removeFirst()),
+                let low = hexValue(iterator.removeFirst())
+            else {
                 // The password's own text is not repeated.
                 throw fail("\(part): '%' must be followed by two hex digits")
             }
             bytes.append(high << 4 | low)
         }
-        guard let decoded = String(validating: bytes, as: UTF8.self) else { throw fail("\(part): not UTF-8 after percent-decoding") }
+        guard let decoded = String(validating: bytes, as: UTF8.self) else {
+            throw fail("\(part): not UTF-8 after percent-decoding")
+        }
         return decoded
     }
 
@@ -236,14 +260,18 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
     private static func encode(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
-            let plain = (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+            let plain =
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
                 || [UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~")].contains(byte)
-            out += plain ? String(UnicodeScalar(byte)) : "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            out +=
+                plain ? String(UnicodeScalar(byte)) : "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
         }
         return out
     }
 }
 
-private extension String {
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
 }

@@ -23,10 +23,12 @@ struct Session: Sendable {
         var configuration: PostgresConnection.Configuration
         switch url.endpoint {
         case .unixSocket(let path):
-            configuration = .init(unixSocketPath: path, username: url.user, password: url.password, database: url.database)
+            configuration = .init(
+                unixSocketPath: path, username: url.user, password: url.password, database: url.database)
         case .tcp(let host, let port):
-            configuration = .init(host: host, port: port, username: url.user, password: url.password, database: url.database,
-                                  tls: try tls(url))
+            configuration = .init(
+                host: host, port: port, username: url.user, password: url.password, database: url.database,
+                tls: try tls(url))
         }
         configuration.options.connectTimeout = .seconds(Int64(url.connectTimeout))
         if let applicationName {
@@ -72,7 +74,8 @@ struct Session: Sendable {
         }
     }
 
-    func rows<each Column: PostgresDecodable>(_ query: PostgresQuery, as types: (repeat each Column).Type) async throws(StateStoreError)
+    func rows<each Column: PostgresDecodable>(_ query: PostgresQuery, as types: (repeat each Column).Type)
+        async throws(StateStoreError)
         -> [(repeat each Column)]
     {
         do {
@@ -86,7 +89,9 @@ struct Session: Sendable {
         }
     }
 
-    func rows<Column: PostgresDecodable>(_ query: PostgresQuery, as type: Column.Type) async throws(StateStoreError) -> [Column] {
+    func rows<Column: PostgresDecodable>(_ query: PostgresQuery, as type: Column.Type) async throws(StateStoreError)
+        -> [Column]
+    {
         do {
             var out = [Column]()
             for try await row in try await connection.query(query, logger: Self.logger) {
@@ -106,12 +111,16 @@ struct Session: Sendable {
 
     /// Whether the schema exists; throws when its version is newer than this build's.
     func schemaExists() async throws(StateStoreError) -> Bool {
-        guard try await rows("SELECT to_regclass('licensectl.schema_version') IS NOT NULL", as: Bool.self).first == true else {
+        guard try await rows("SELECT to_regclass('licensectl.schema_version') IS NOT NULL", as: Bool.self).first == true
+        else {
             return false
         }
-        let version = try await rows("SELECT coalesce(max(version), 0) FROM licensectl.schema_version", as: Int32.self).first ?? 0
+        let version =
+            try await rows("SELECT coalesce(max(version), 0) FROM licensectl.schema_version", as: Int32.self).first ?? 0
         guard version <= PostgresStateStore.schemaVersion else {
-            throw StateStoreError("PostgreSQL state \(url) has schema version \(version), newer than this licensectl reads (\(PostgresStateStore.schemaVersion)); upgrade licensectl")
+            throw StateStoreError(
+                "PostgreSQL state \(url) has schema version \(version), newer than this licensectl reads (\(PostgresStateStore.schemaVersion)); upgrade licensectl"
+            )
         }
         return true
     }
@@ -125,7 +134,8 @@ struct Session: Sendable {
         // IF NOT EXISTS: a transaction that waited for the lock may still not see the tables
         // another one just committed in its catalog snapshot.
         for statement in Self.schema { try await execute(PostgresQuery(unsafeSQL: statement)) }
-        try await execute("""
+        try await execute(
+            """
             INSERT INTO licensectl.schema_version (version)
             SELECT \(Int32(PostgresStateStore.schemaVersion)) WHERE NOT EXISTS (SELECT 1 FROM licensectl.schema_version)
             """)
@@ -193,16 +203,19 @@ struct Session: Sendable {
     /// ``loadTenants()`` that keeps going past invalid documents: one problem each, at its
     /// place `postgres:<owner>/<t>` (docs/README.md §8 "Selections": a selection without the tenant runs).
     func loadTenantsEach() async throws(StateStoreError) -> (states: [String: PriorState], problems: [Diagnostic]) {
-        let rows = try await rows("SELECT name, document::text FROM licensectl.tenants WHERE owner = \(url.owner) ORDER BY name",
-                                  as: (String, String).self)
+        let rows = try await rows(
+            "SELECT name, document::text FROM licensectl.tenants WHERE owner = \(url.owner) ORDER BY name",
+            as: (String, String).self)
         let url = url
         let decoded = rows.map { row -> Result<PriorState, Diagnostic> in
             let place = url.place(ofTenant: row.0)
             do throws(Diagnostic) {
                 let document = try TenantState.decode(stateFile: Array(row.1.utf8), path: nil)
                 guard document.tenant == row.0 else {
-                    return .failure(.error("stored document names tenant '\(document.tenant)', not '\(row.0)'; the state was not changed",
-                                           at: SourceLocation(file: place, line: 1)))
+                    return .failure(
+                        .error(
+                            "stored document names tenant '\(document.tenant)', not '\(row.0)'; the state was not changed",
+                            at: SourceLocation(file: place, line: 1)))
                 }
                 return .success(PriorState(document: document, location: place))
             } catch {
@@ -229,11 +242,15 @@ struct Session: Sendable {
         let deadline = clock.now.advanced(by: .milliseconds(Int64(max(0, timeout) * 1000)))
         for name in names {
             let key = "\(url.owner)/\(name)"
-            while try await rows("SELECT pg_try_advisory_xact_lock(hashtextextended(\(key), 0))", as: Bool.self).first != true {
+            while try await rows("SELECT pg_try_advisory_xact_lock(hashtextextended(\(key), 0))", as: Bool.self).first
+                != true
+            {
                 if clock.now >= deadline {
                     let holder = try await holderDescription(key)
                     if timeout > 0 {
-                        throw StateStoreError("tenant '\(name)' is still locked by \(holder) after waiting \(Self.seconds(timeout)) seconds; wait or retry with a longer --lock-timeout")
+                        throw StateStoreError(
+                            "tenant '\(name)' is still locked by \(holder) after waiting \(Self.seconds(timeout)) seconds; wait or retry with a longer --lock-timeout"
+                        )
                     }
                     throw StateStoreError("tenant '\(name)' is locked by \(holder); wait or retry with --lock-timeout")
                 }
@@ -244,7 +261,8 @@ struct Session: Sendable {
 
     /// `pid 4242 on host ci-1 since …` of the session holding the advisory lock `key`.
     private func holderDescription(_ key: String) async throws(StateStoreError) -> String {
-        let names = try await rows("""
+        let names = try await rows(
+            """
             SELECT coalesce(a.application_name, '') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -281,7 +299,9 @@ struct Session: Sendable {
             text = describeTransport(error)
         }
         text = oneLine(text)
-        if let password = url.password, !password.isEmpty { text = text.replacingOccurrences(of: password, with: "***") }
+        if let password = url.password, !password.isEmpty {
+            text = text.replacingOccurrences(of: password, with: "***")
+        }
         return text
     }
 
@@ -289,7 +309,9 @@ struct Session: Sendable {
         if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
         if let error = error as? NIOConnectionError {
             if let first = error.connectionErrors.first { return describeTransport(first.error) }
-            if let dns = error.dnsAAAAError ?? error.dnsAError { return "cannot resolve host (\(oneLine(String(describing: dns))))" }
+            if let dns = error.dnsAAAAError ?? error.dnsAError {
+                return "cannot resolve host (\(oneLine(String(describing: dns))))"
+            }
             return "cannot connect"
         }
         if let channel = error as? ChannelError, case .connectTimeout = channel { return "timed out" }

@@ -11,7 +11,9 @@ public enum StateLocation: Sendable, CustomStringConvertible {
     /// relative to `root` unless absolute.
     ///
     /// - Throws: ``StateStoreError`` for a URL that cannot be parsed (see ``PostgresStateURL``).
-    public static func parse(_ text: String, root: String, environment: [String: String]) throws(StateStoreError) -> StateLocation {
+    public static func parse(_ text: String, root: String, environment: [String: String]) throws(StateStoreError)
+        -> StateLocation
+    {
         if PostgresStateURL.isPostgresURL(text) {
             return .postgres(PostgresStateStore(url: try PostgresStateURL(parsing: text, environment: environment)))
         }
@@ -44,16 +46,22 @@ public enum StateMigration {
     /// - Throws: ``StateStoreError``: both are directories; the destination holds state; the
     ///   source cannot be read (a pending interrupted apply, invalid documents); a code held by
     ///   another owner; connection errors.
-    public static func migrate(from source: StateLocation, to destination: StateLocation, holder: LockHolder,
-                               lockTimeout: Double = 0) async throws(StateStoreError) -> StateSnapshot {
+    public static func migrate(
+        from source: StateLocation, to destination: StateLocation, holder: LockHolder,
+        lockTimeout: Double = 0
+    ) async throws(StateStoreError) -> StateSnapshot {
         if case .directory = source, case .directory = destination {
-            throw StateStoreError("state migrate copies between a state directory and PostgreSQL: give a postgres:// URL as --from or --to")
+            throw StateStoreError(
+                "state migrate copies between a state directory and PostgreSQL: give a postgres:// URL as --from or --to"
+            )
         }
         let snapshot: StateSnapshot
         switch source {
         case .directory(let store):
             var isDirectory: ObjCBool = false
-            let path = store.directory.hasPrefix("/") ? store.directory : (store.root as NSString).appendingPathComponent(store.directory)
+            let path =
+                store.directory.hasPrefix("/")
+                ? store.directory : (store.root as NSString).appendingPathComponent(store.directory)
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
                 let lock = try store.lock(timeout: lockTimeout, startTime: holder.start)
                 defer { lock.release() }

@@ -26,7 +26,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Activation codes per tenant: half in the manifest, half in its sales CSV.")
     var codes = 20
 
-    @Option(help: "Extra columns per sales CSV row, ignored by licensectl (vendors' exports are wide; 10 make the 1,000-tenant CSVs about 4 MB).")
+    @Option(
+        help:
+            "Extra columns per sales CSV row, ignored by licensectl (vendors' exports are wide; 10 make the 1,000-tenant CSVs about 4 MB)."
+    )
     var csvExtraColumns = 0
 
     @Option(help: "Seed of the generator (SplitMix64); same seed, same bytes.")
@@ -111,11 +114,15 @@ struct Runner {
             }
             progress("generating \(tenantCount) tenants into \(root)")
             let (genSeconds, repo) = try timed { try SyntheticRepoGenerator.write(options, into: root) }
-            progress(String(format: "generated in %.1f s: %@ MB YAML, %@ MB CSV", genSeconds,
-                            Report.megabytes(repo.yamlBytes), Report.megabytes(repo.csvBytes)))
+            progress(
+                String(
+                    format: "generated in %.1f s: %@ MB YAML, %@ MB CSV", genSeconds,
+                    Report.megabytes(repo.yamlBytes), Report.megabytes(repo.csvBytes)))
             results.append(try measure(repo, binary: binary, python: n == 0 ? python : nil, scratch: scratch))
-            contexts.append(InProcessContext(
-                root: root, tenantsDirectory: "tenants", at: options.at, runs: command.runs, expected: repo.expected))
+            contexts.append(
+                InProcessContext(
+                    root: root, tenantsDirectory: "tenants", at: options.at, runs: command.runs, expected: repo.expected
+                ))
         }
         // The in-process stages last: loading a repo inside this process grows its heap by
         // hundreds of megabytes, which slowed the larger repo's whole-process runs that followed.
@@ -130,19 +137,25 @@ struct Runner {
             results[0].stages.append(try measureApply(first.repo, binary: binary, scratch: scratch))
             results[0].stages.append(try measureWithState(first.repo, binary: binary, scratch: scratch))
         }
-        let note = command.noPython ? nil
-            : python == nil ? "PyYAML reference: skipped (python3 with the yaml module and its C loader not found)." : nil
+        let note =
+            command.noPython
+            ? nil
+            : python == nil
+                ? "PyYAML reference: skipped (python3 with the yaml module and its C loader not found)." : nil
         #if DEBUG
         let debugBuild = true
         #else
         let debugBuild = false
         #endif
-        print(Report.markdown(machine: machine, debugBuild: debugBuild, runs: command.runs, results: results,
-                              inProcessWired: inProcessWired, pythonNote: note), terminator: "")
+        print(
+            Report.markdown(
+                machine: machine, debugBuild: debugBuild, runs: command.runs, results: results,
+                inProcessWired: inProcessWired, pythonNote: note), terminator: "")
     }
 
     /// Verifies, warms up, then times every stage `runs` times, interleaved.
-    private func measure(_ repo: SyntheticRepo, binary: String, python: String?, scratch: String) throws -> RepoResults {
+    private func measure(_ repo: SyntheticRepo, binary: String, python: String?, scratch: String) throws -> RepoResults
+    {
         let stderrPath = scratch + "/stderr.txt"
         let planArgs = ["plan", "-C", repo.root, "--at", SyntheticRepoGenerator.atText, "--format", "json"]
         let validateArgs = ["validate", "-C", repo.root]
@@ -178,8 +191,9 @@ struct Runner {
             try time(binary, validateArgs, exits: [0], into: &validateStage, stderrPath: stderrPath)
             try time(binary, planArgs, exits: [0, 2], into: &planStage, stderrPath: stderrPath)
             if let python {
-                try time("/usr/bin/env", ["python3", python, repo.root + "/tenants"], exits: [0], into: &pyStage,
-                         stderrPath: stderrPath)
+                try time(
+                    "/usr/bin/env", ["python3", python, repo.root + "/tenants"], exits: [0], into: &pyStage,
+                    stderrPath: stderrPath)
             }
         }
         var stages = [floor, parseOnly, validateStage, planStage]
@@ -202,10 +216,17 @@ struct Runner {
             let child = try ChildProcess.run(binary, args, stdoutPath: stdoutPath, stderrPath: stderrPath)
             try expectExit(child, in: [0], what: "licensectl \(args.joined(separator: " "))")
             let output = (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? ""
-            guard output.contains(": \(repo.options.tenants) tenant(s) written, \(repo.expected.events) event(s) journaled.") else {
+            guard
+                output.contains(
+                    ": \(repo.options.tenants) tenant(s) written, \(repo.expected.events) event(s) journaled.")
+            else {
                 throw BenchError("apply did not write every tenant and event: \(output.suffix(200))")
             }
-            if run == 1 { progress("apply checked: \(repo.options.tenants) tenant(s) written, \(repo.expected.events) event(s) journaled") }
+            if run == 1 {
+                progress(
+                    "apply checked: \(repo.options.tenants) tenant(s) written, \(repo.expected.events) event(s) journaled"
+                )
+            }
             stage.seconds.append(child.seconds)
             stage.peakRSSBytes = max(stage.peakRSSBytes ?? 0, child.peakRSSBytes)
         }
@@ -240,8 +261,10 @@ struct Runner {
     }
 
     /// One timed whole-process run of a stage, its exit code checked.
-    private func time(_ executable: String, _ args: [String], exits: [Int32], into stage: inout StageResult,
-                      stderrPath: String) throws {
+    private func time(
+        _ executable: String, _ args: [String], exits: [Int32], into stage: inout StageResult,
+        stderrPath: String
+    ) throws {
         let child = try ChildProcess.run(executable, args, stderrPath: stderrPath)
         try expectExit(child, in: exits, what: ([executable] + args).joined(separator: " "))
         stage.seconds.append(child.seconds)
@@ -250,7 +273,8 @@ struct Runner {
 
     private func expectExit(_ run: ChildRun, in codes: [Int32], what: String) throws {
         guard codes.contains(run.exitCode) else {
-            throw BenchError("""
+            throw BenchError(
+                """
                 \(what) exited with \(run.exitCode) (expected \(codes.map(String.init).joined(separator: " or "))); \
                 its stderr ends with:
                 \(ChildProcess.stderrTail(run))
@@ -264,11 +288,13 @@ struct Runner {
             guard fm.isExecutableFile(atPath: path) else { throw BenchError("--licensectl \(path): not an executable") }
             return path
         }
-        let me = (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let me =
+            (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
         let candidate = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("licensectl").path
         guard fm.isExecutableFile(atPath: candidate) else {
-            throw BenchError("""
+            throw BenchError(
+                """
                 no licensectl binary at \(candidate).
                 Build it in the same configuration first, then run the benchmark:
                   swift build -c release --product licensectl
@@ -281,7 +307,8 @@ struct Runner {
     }
 
     private func makeTemporaryDirectory() throws -> String {
-        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("licensectl-bench-\(getpid())-\(UUID().uuidString.prefix(8))")
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent(
+            "licensectl-bench-\(getpid())-\(UUID().uuidString.prefix(8))")
         try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }

@@ -1,6 +1,7 @@
 import CYAML
 import Foundation
 import TestSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -119,8 +120,10 @@ enum ChildProcess {
     /// Runs `executable` with `arguments`; stdin from /dev/null, stdout to `stdoutPath`, stderr to
     /// `stderrPath`. The clock runs from just before `posix_spawn` to `wait4`'s return.
     /// Goes through ``SpawnHelper`` when it runs, so that the peak RSS is the child's own.
-    static func run(_ executable: String, _ arguments: [String], stdoutPath: String = "/dev/null",
-                    stderrPath: String) throws -> ChildRun {
+    static func run(
+        _ executable: String, _ arguments: [String], stdoutPath: String = "/dev/null",
+        stderrPath: String
+    ) throws -> ChildRun {
         if let run = try SpawnHelper.run(executable, arguments, stdoutPath: stdoutPath, stderrPath: stderrPath) {
             return run
         }
@@ -128,8 +131,10 @@ enum ChildProcess {
     }
 
     /// Spawns the child from this process and waits for it.
-    static func spawnAndWait(_ executable: String, _ arguments: [String], stdoutPath: String,
-                             stderrPath: String) throws -> ChildRun {
+    static func spawnAndWait(
+        _ executable: String, _ arguments: [String], stdoutPath: String,
+        stderrPath: String
+    ) throws -> ChildRun {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -138,7 +143,7 @@ enum ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
 
         var pid = pid_t()
         let start = monotonicSeconds()

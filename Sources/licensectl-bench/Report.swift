@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,7 +15,8 @@ struct MachineInfo: Sendable {
 
     static func current() -> MachineInfo {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuinfo.split(separator: "\n")
+        let model =
+            cpuinfo.split(separator: "\n")
             .first { $0.hasPrefix("model name") }
             .flatMap { $0.split(separator: ":", maxSplits: 1).last }
             .map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
@@ -62,8 +64,10 @@ enum Report {
     }
     static let statePlanStage = "`licensectl plan --format json` with state: a week after one `apply` (whole process)"
 
-    static func markdown(machine: MachineInfo, debugBuild: Bool, runs: Int, results: [RepoResults],
-                         inProcessWired: Bool, pythonNote: String?) -> String {
+    static func markdown(
+        machine: MachineInfo, debugBuild: Bool, runs: Int, results: [RepoResults],
+        inProcessWired: Bool, pythonNote: String?
+    ) -> String {
         var out = "## Performance\n\n"
         out += "Machine: \(machine.cpuModel), \(machine.cores) cores (nproc), "
         out += "\(String(format: "%.1f", Double(machine.memoryBytes) / 1_073_741_824)) GiB RAM, \(machine.system); "
@@ -76,7 +80,8 @@ enum Report {
         for result in results {
             let r = result.repo
             let o = r.options
-            out += "\n### \(grouped(o.tenants)) tenants × \(o.routersPerTenant) routers × \(o.codesPerTenant) codes (seed \(o.seed))\n\n"
+            out +=
+                "\n### \(grouped(o.tenants)) tenants × \(o.routersPerTenant) routers × \(o.codesPerTenant) codes (seed \(o.seed))\n\n"
             out += "\(grouped(r.manifestPaths.count)) manifests, \(megabytes(r.yamlBytes)) MB of YAML "
             out += "(\(grouped(result.floorEvents)) libyaml events); \(grouped(r.csvFiles)) sales CSVs, "
             out += "\(megabytes(r.csvBytes)) MB of CSV; \(grouped(r.codes)) codes, \(grouped(r.routers)) routers. "
@@ -105,20 +110,25 @@ enum Report {
             if let py = base.stage(pyyamlStage) {
                 let speedup = py.median / plan.median
                 out += "| plan several times (≥ 3×) faster than PyYAML's C loader (aim, reference) | "
-                out += speedup >= 1 ? "\(String(format: "%.1f", speedup))× faster" : "\(String(format: "%.1f", 1 / speedup))× slower"
+                out +=
+                    speedup >= 1
+                    ? "\(String(format: "%.1f", speedup))× faster" : "\(String(format: "%.1f", 1 / speedup))× slower"
                 out += " | \(speedup >= 3 ? "PASS" : "FAIL") |\n"
             }
         }
         if results.count > 1, let base = results.first?.stage(planStage), let last = results.last,
-           let scaled = last.stage(planStage) {
+            let scaled = last.stage(planStage)
+        {
             let factor = Double(last.repo.options.tenants) / Double(results[0].repo.options.tenants)
             let growth = scaled.median / base.median
             let limit = 1.1 * factor
             out += "| \(grouped(last.repo.options.tenants)) tenants ≤ \(String(format: "%g", limit))× the "
-            out += "\(grouped(results[0].repo.options.tenants))-tenant plan time | \(String(format: "%.2f", growth))× | "
+            out +=
+                "\(grouped(results[0].repo.options.tenants))-tenant plan time | \(String(format: "%.2f", growth))× | "
             out += "\(growth <= limit ? "PASS" : "FAIL") |\n"
             let rss = scaled.peakRSSBytes ?? Int.max
-            out += "| peak RSS of plan at \(grouped(last.repo.options.tenants)) tenants < 1 GiB | \(mebibytes(rss)) MiB | "
+            out +=
+                "| peak RSS of plan at \(grouped(last.repo.options.tenants)) tenants < 1 GiB | \(mebibytes(rss)) MiB | "
             out += "\(rss < 1 << 30 ? "PASS" : "FAIL") |\n"
         } else {
             out += "| 10× tenants ≤ 11× the plan time | not measured (run with `--scale`) | – |\n"

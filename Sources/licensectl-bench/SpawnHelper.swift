@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -26,7 +27,8 @@ enum SpawnHelper {
 
     /// The running helper's pipe ends; `nil` when it could not be started (children are then
     /// spawned directly and their peak RSS may be the benchmark's).
-    nonisolated(unsafe) private static var connection: (request: UnsafeMutablePointer<FILE>, answer: UnsafeMutablePointer<FILE>)?
+    nonisolated(unsafe) private static var connection:
+        (request: UnsafeMutablePointer<FILE>, answer: UnsafeMutablePointer<FILE>)?
     private static let lock = NSLock()
 
     /// Starts the helper from this (still small) process. Call first thing in `main`.
@@ -42,7 +44,7 @@ enum SpawnHelper {
         posix_spawn_file_actions_adddup2(&actions, fromHelper[1], 1)
         for fd in toHelper + fromHelper { posix_spawn_file_actions_addclose(&actions, fd) }
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup(me), strdup(flag), nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         var pid = pid_t()
         let rc = posix_spawn(&pid, me, &actions, nil, argv, environ)
         close(toHelper[0])
@@ -56,20 +58,22 @@ enum SpawnHelper {
     }
 
     /// Runs a child through the helper; `nil` when there is no helper.
-    static func run(_ executable: String, _ arguments: [String], stdoutPath: String,
-                    stderrPath: String) throws -> ChildRun? {
+    static func run(
+        _ executable: String, _ arguments: [String], stdoutPath: String,
+        stderrPath: String
+    ) throws -> ChildRun? {
         lock.lock()
         defer { lock.unlock() }
         guard let connection else { return nil }
         let line = ([executable, stdoutPath, stderrPath] + arguments).joined(separator: String(separator))
         guard fputs(line + "\n", connection.request) >= 0, fflush(connection.request) == 0,
-              let answer = readAnswer(connection.answer)
+            let answer = readAnswer(connection.answer)
         else { throw BenchError("the spawn helper stopped answering") }
         let fields = answer.split(separator: " ", maxSplits: 1)
         if fields.first == "error" { throw BenchError(String(fields.last ?? "")) }
         let numbers = answer.split(separator: " ")
         guard numbers.count == 3, let seconds = Double(numbers[0]), let exitCode = Int32(numbers[1]),
-              let rss = Int(numbers[2])
+            let rss = Int(numbers[2])
         else { throw BenchError("the spawn helper answered '\(answer)'") }
         return ChildRun(seconds: seconds, exitCode: exitCode, peakRSSBytes: rss, stderrPath: stderrPath)
     }
@@ -81,8 +85,9 @@ enum SpawnHelper {
             let answer: String
             if fields.count >= 3 {
                 do {
-                    let run = try ChildProcess.spawnAndWait(fields[0], Array(fields[3...]), stdoutPath: fields[1],
-                                                            stderrPath: fields[2])
+                    let run = try ChildProcess.spawnAndWait(
+                        fields[0], Array(fields[3...]), stdoutPath: fields[1],
+                        stderrPath: fields[2])
                     answer = "\(run.seconds) \(run.exitCode) \(run.peakRSSBytes)"
                 } catch {
                     answer = "error \(error)"

@@ -21,12 +21,16 @@ struct ApplyCommand: ParsableCommand {
 
     @OptionGroup var selection: SelectionOptions
 
-    @Option(help: ArgumentHelp("Wait up to this many seconds for another apply's lock (default: 0, fail at once).",
-                               valueName: "SECONDS"))
+    @Option(
+        help: ArgumentHelp(
+            "Wait up to this many seconds for another apply's lock (default: 0, fail at once).",
+            valueName: "SECONDS"))
     var lockTimeout: Double?
 
-    @Option(help: ArgumentHelp("Also write one reminder e-mail (.eml) per tenant with reminders due into this folder.",
-                               valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "Also write one reminder e-mail (.eml) per tenant with reminders due into this folder.",
+            valueName: "DIR"))
     var outbox: String?
 
     @Option(help: ArgumentHelp("The From address of reminder e-mails.", valueName: "ADDRESS"))
@@ -43,14 +47,17 @@ struct ApplyCommand: ParsableCommand {
             throw ValidationError("apply PLANFILE applies the plan at its own at; remove --at")
         }
         if planFile != nil, selection.isGiven {
-            throw ValidationError("apply PLANFILE applies exactly the plan file's selection; remove --target/--shard (or plan again with them)")
+            throw ValidationError(
+                "apply PLANFILE applies exactly the plan file's selection; remove --target/--shard (or plan again with them)"
+            )
         }
         guard (0...86_400).contains(timeout), timeout.isFinite else {
             throw ValidationError("--lock-timeout: expected a number of seconds from 0 to 86400, found \(timeout)")
         }
         // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
         if mailFrom.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x2C }) || !mailFrom.contains("@") {
-            throw ValidationError("--mail-from: expected one address such as 'licensectl <ops@example.com>', found '\(mailFrom)'")
+            throw ValidationError(
+                "--mail-from: expected one address such as 'licensectl <ops@example.com>', found '\(mailFrom)'")
         }
     }
 
@@ -98,10 +105,14 @@ struct ApplyCommand: ParsableCommand {
         case .noChanges:
             Console.out("No changes. State is up to date.\n")
         case .replannedWithoutChanges:
-            Console.err("licensectl: state changed while this apply waited for the lock; the plan made under the lock has no changes.\n")
+            Console.err(
+                "licensectl: state changed while this apply waited for the lock; the plan made under the lock has no changes.\n"
+            )
             Console.out("No changes. State is up to date.\n")
         case .replanned(let plan):
-            Console.err("licensectl: state changed while this apply waited for the lock; applying the plan made under the lock:\n")
+            Console.err(
+                "licensectl: state changed while this apply waited for the lock; applying the plan made under the lock:\n"
+            )
             Console.out(PlanText.render(plan, showCodes: showCodes, includeDiagnostics: false))
         case .complete(let summary):
             Console.out(summary.line + "\n")

@@ -6,7 +6,9 @@ import LicenseKit
 enum AsyncBridge {
     /// Runs `body` on Swift's concurrency pool and blocks the calling thread until it ends.
     /// Call only from a thread outside that pool: the command's main thread.
-    static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws(StateStoreError) -> T) throws(StateStoreError) -> T {
+    static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws(StateStoreError) -> T)
+        throws(StateStoreError) -> T
+    {
         let outcome = Outcome<T>()
         let done = DispatchSemaphore(value: 0)
         Task.detached {
@@ -18,7 +20,9 @@ enum AsyncBridge {
             done.signal()
         }
         done.wait()
-        guard let result = outcome.result else { throw StateStoreError("internal error: asynchronous work ended without a result") }
+        guard let result = outcome.result else {
+            throw StateStoreError("internal error: asynchronous work ended without a result")
+        }
         return try result.get()
     }
 

@@ -9,12 +9,12 @@ struct ForecastCommand: ParsableCommand {
         commandName: "forecast",
         abstract: "List future expiries, activations and reminders, and the routers they would reject.",
         discussion: """
-        Starts from what `plan` would leave at --at and runs time forward: scheduled activations, \
-        expiries, stock expiries, reminders, Cloud Free renewals, and routers connecting at a \
-        future connectedAt. Today's connected routers are assumed to stay connected. All events \
-        at one instant take effect together before admission is judged. --format html writes \
-        the fleet report: one self-contained page with a sortable table and charts.
-        """
+            Starts from what `plan` would leave at --at and runs time forward: scheduled activations, \
+            expiries, stock expiries, reminders, Cloud Free renewals, and routers connecting at a \
+            future connectedAt. Today's connected routers are assumed to stay connected. All events \
+            at one instant take effect together before admission is judged. --format html writes \
+            the fleet report: one self-contained page with a sortable table and charts.
+            """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -32,10 +32,16 @@ struct ForecastCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("The horizon in days after --at.", valueName: "N"))
     var days: Int = 90
 
-    @Option(help: "Output format: text, json (full codes, like the plan JSON), markdown (a pull-request or issue comment), svg (a chart) or html (the fleet report: one self-contained page with a sortable table and charts).")
+    @Option(
+        help:
+            "Output format: text, json (full codes, like the plan JSON), markdown (a pull-request or issue comment), svg (a chart) or html (the fleet report: one self-contained page with a sortable table and charts)."
+    )
     var format: Format = .text
 
-    @Flag(help: "Exit 2 when a router online or not yet connected at --at would be rejected (capacity or no valid license) within the horizon; routers already rejected at --at do not count (0 otherwise, 1 on errors).")
+    @Flag(
+        help:
+            "Exit 2 when a router online or not yet connected at --at would be rejected (capacity or no valid license) within the horizon; routers already rejected at --at do not count (0 otherwise, 1 on errors)."
+    )
     var failOnRejection = false
 
     @Flag(help: "Show full activation codes in text, Markdown and SVG output.")
@@ -60,14 +66,16 @@ struct ForecastCommand: ParsableCommand {
             Console.err("Forecast refused: the plan at \(at) has \(plan.diagnostics.errorCount) error(s).\n")
             throw ExitCode.failure
         }
-        let forecasts = Forecaster.forecast(plan: plan, at: at, days: days,
-                                            tenants: selected.isRestricting ? plan.tenants.map(\.tenant) : nil)
+        let forecasts = Forecaster.forecast(
+            plan: plan, at: at, days: days,
+            tenants: selected.isRestricting ? plan.tenants.map(\.tenant) : nil)
         switch format {
         case .text: Console.out(ForecastText.render(forecasts, at: at, days: days, showCodes: showCodes))
         case .json: Console.out(ForecastJSON.render(forecasts, at: at, days: days))
         case .markdown: Console.out(ForecastMarkdown.render(forecasts, at: at, days: days, showCodes: showCodes))
         case .svg: Console.out(ForecastChart.render(forecasts, at: at, days: days, showCodes: showCodes))
-        case .html: Console.out(FleetReport.render(FleetReport.rows(plan: plan, forecasts: forecasts), at: at, days: days))
+        case .html:
+            Console.out(FleetReport.render(FleetReport.rows(plan: plan, forecasts: forecasts), at: at, days: days))
         }
         // docs/README.md §8: only routers online or not connected at `at` fail the run.
         if failOnRejection, forecasts.contains(where: { $0.firstRejectionAt != nil }) {

@@ -17,26 +17,38 @@ struct InitCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The tenant name (a DNS label).", valueName: "TENANT"))
     var tenant: String
 
-    @Option(name: .customLong("licenses"), help: ArgumentHelp(
-        "The tenant's license list CSV (sales CSV columns, with activated_at/expires_at), relative to -C.", valueName: "FILE"))
+    @Option(
+        name: .customLong("licenses"),
+        help: ArgumentHelp(
+            "The tenant's license list CSV (sales CSV columns, with activated_at/expires_at), relative to -C.",
+            valueName: "FILE"))
     var licenses: String
 
-    @Option(name: .customLong("devices"), help: ArgumentHelp("The tenant's device list CSV, relative to -C.", valueName: "FILE"))
+    @Option(
+        name: .customLong("devices"),
+        help: ArgumentHelp("The tenant's device list CSV, relative to -C.", valueName: "FILE"))
     var devices: String?
 
     @Option(name: .customLong("contact"), help: ArgumentHelp("A reminder recipient (repeatable).", valueName: "ADDR"))
     var contacts: [String] = []
 
-    @Option(name: .customLong("label"), help: ArgumentHelp("A metadata label KEY=VALUE (repeatable).", valueName: "KEY=VALUE"))
+    @Option(
+        name: .customLong("label"),
+        help: ArgumentHelp("A metadata label KEY=VALUE (repeatable).", valueName: "KEY=VALUE"))
     var labels: [String] = []
 
-    @Option(name: .customLong("column"), help: ArgumentHelp(
-        "The license list's own header for a column, e.g. activation_code=Aktivierungscode (repeatable).",
-        valueName: "COLUMN=HEADER"))
+    @Option(
+        name: .customLong("column"),
+        help: ArgumentHelp(
+            "The license list's own header for a column, e.g. activation_code=Aktivierungscode (repeatable).",
+            valueName: "COLUMN=HEADER"))
     var columns: [String] = []
 
-    @Option(name: .customLong("device-column"), help: ArgumentHelp(
-        "The device list's own header for a column, e.g. serial=Seriennummer (repeatable).", valueName: "COLUMN=HEADER"))
+    @Option(
+        name: .customLong("device-column"),
+        help: ArgumentHelp(
+            "The device list's own header for a column, e.g. serial=Seriennummer (repeatable).",
+            valueName: "COLUMN=HEADER"))
     var deviceColumns: [String] = []
 
     @OptionGroup var repo: RepoOptions
@@ -44,7 +56,8 @@ struct InitCommand: ParsableCommand {
     func validate() throws {
         for (option, values) in [("--label", labels), ("--column", columns), ("--device-column", deviceColumns)] {
             for value in values where !value.contains("=") {
-                throw ValidationError("\(option) '\(value)': expected \(option == "--label" ? "KEY=VALUE" : "COLUMN=HEADER")")
+                throw ValidationError(
+                    "\(option) '\(value)': expected \(option == "--label" ? "KEY=VALUE" : "COLUMN=HEADER")")
             }
         }
     }
@@ -69,7 +82,8 @@ struct InitCommand: ParsableCommand {
         }
         Console.report(outcome.warnings)
         let waiting = outcome.licenses - outcome.running
-        Console.out("""
+        Console.out(
+            """
             Wrote \(outcome.path): \(outcome.licenses) license\(outcome.licenses == 1 ? "" : "s") \
             (\(outcome.running) running in the platform, \(waiting) to redeem as available), \
             \(outcome.routers) router\(outcome.routers == 1 ? "" : "s").

@@ -1,7 +1,7 @@
 import ArgumentParser
+import CCurl
 import Foundation
 import LicenseKit
-import CCurl
 
 /// `licensectl notify --outbox DIR (--sendmail [COMMAND] | --webhook URL)`: deliver the reminder
 /// messages that `apply --outbox` wrote (docs/cli.md §6, docs/README.md §8 "Output").
@@ -26,12 +26,16 @@ struct NotifyCommand: ParsableCommand {
     @Flag(help: ArgumentHelp("Deliver through `sendmail -t -i`, or through COMMAND (run by /bin/sh -c) when given."))
     var sendmail = false
 
-    @Argument(help: ArgumentHelp("With --sendmail: the command that replaces `sendmail -t -i`, e.g. 'msmtp -t'.",
-                                 valueName: "COMMAND"))
+    @Argument(
+        help: ArgumentHelp(
+            "With --sendmail: the command that replaces `sendmail -t -i`, e.g. 'msmtp -t'.",
+            valueName: "COMMAND"))
     var command: String?
 
-    @Option(help: ArgumentHelp("POST each message as JSON to this http(s) URL (Slack/Teams-style incoming webhook).",
-                               valueName: "URL"))
+    @Option(
+        help: ArgumentHelp(
+            "POST each message as JSON to this http(s) URL (Slack/Teams-style incoming webhook).",
+            valueName: "URL"))
     var webhook: String?
 
     @Option(help: ArgumentHelp("Seconds one delivery may take before it counts as failed.", valueName: "SECONDS"))
@@ -51,16 +55,21 @@ struct NotifyCommand: ParsableCommand {
             throw ValidationError("--timeout: expected a number of seconds from 0 to 3600, found \(timeout)")
         }
         if let webhook {
-            guard let url = URL(string: webhook), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
-                  url.host != nil else {
-                throw ValidationError("--webhook: expected an http:// or https:// URL, found '\(WebhookTransport.redacted(webhook))'")
+            guard let url = URL(string: webhook), let scheme = url.scheme?.lowercased(),
+                ["http", "https"].contains(scheme),
+                url.host != nil
+            else {
+                throw ValidationError(
+                    "--webhook: expected an http:// or https:// URL, found '\(WebhookTransport.redacted(webhook))'")
             }
         }
     }
 
     func run() throws {
         if let webhook, let url = URL(string: webhook) {
-            try deliver(through: WebhookTransport(url: url, timeout: timeout), via: "webhook " + WebhookTransport.redacted(webhook))
+            try deliver(
+                through: WebhookTransport(url: url, timeout: timeout),
+                via: "webhook " + WebhookTransport.redacted(webhook))
         } else {
             let command = self.command ?? SendmailTransport.defaultCommand
             try deliver(through: SendmailTransport(command: command, timeout: timeout), via: "'\(command)'")
@@ -70,20 +79,24 @@ struct NotifyCommand: ParsableCommand {
     private func deliver(through transport: some MessageTransport, via: String) throws {
         let box = Outbox(path: outbox, shown: outbox)
         // Crash test: stop between a delivery and its move, the window at-least-once covers.
-        let crashAfterDelivery = ProcessInfo.processInfo.environment["LICENSECTL_TEST_CRASH_AFTER"] == "notify-delivered"
+        let crashAfterDelivery =
+            ProcessInfo.processInfo.environment["LICENSECTL_TEST_CRASH_AFTER"] == "notify-delivered"
         let outcomes: [OutboxDelivery.Outcome]
         do {
-            outcomes = try OutboxDelivery.run(box, through: transport, afterDelivery: { _ in
-                if crashAfterDelivery { kill(getpid(), SIGKILL) }
-            }, report: { outcome in
-                switch outcome {
-                case .sent(let name, let messageID):
-                    let shown = (outbox as NSString).appendingPathComponent(name)
-                    Console.out("sent \(shown) (\(messageID ?? "no Message-ID")) via \(via)\n")
-                case .failed(let name, let reason):
-                    Console.report([.error("\((outbox as NSString).appendingPathComponent(name)): \(reason)")])
-                }
-            })
+            outcomes = try OutboxDelivery.run(
+                box, through: transport,
+                afterDelivery: { _ in
+                    if crashAfterDelivery { kill(getpid(), SIGKILL) }
+                },
+                report: { outcome in
+                    switch outcome {
+                    case .sent(let name, let messageID):
+                        let shown = (outbox as NSString).appendingPathComponent(name)
+                        Console.out("sent \(shown) (\(messageID ?? "no Message-ID")) via \(via)\n")
+                    case .failed(let name, let reason):
+                        Console.report([.error("\((outbox as NSString).appendingPathComponent(name)): \(reason)")])
+                    }
+                })
         } catch {
             try Console.fail(error.reason)
         }
@@ -140,12 +153,15 @@ struct WebhookTransport: MessageTransport {
                 set(licensectl_curl_setopt_pointer(handle, CURLOPT_USERAGENT, "licensectl/\(BuildInfo.version)"))
                 set(licensectl_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(timeout * 1000)))
                 set(licensectl_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer.baseAddress))
-                set(licensectl_curl_setopt_write(handle, { data, size, count, context in
-                    guard let data, let context else { return 0 }
-                    Unmanaged<WebhookAnswer>.fromOpaque(context).takeUnretainedValue()
-                        .append(UnsafeRawBufferPointer(start: data, count: size * count))
-                    return size * count
-                }))
+                set(
+                    licensectl_curl_setopt_write(
+                        handle,
+                        { data, size, count, context in
+                            guard let data, let context else { return 0 }
+                            Unmanaged<WebhookAnswer>.fromOpaque(context).takeUnretainedValue()
+                                .append(UnsafeRawBufferPointer(start: data, count: size * count))
+                            return size * count
+                        }))
                 set(licensectl_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context))
                 guard ok else { return CURLE_FAILED_INIT }
                 return curl_easy_perform(handle)
@@ -164,7 +180,8 @@ struct WebhookTransport: MessageTransport {
             throw DeliveryFailure("the webhook did not answer within \(SendmailTransport.seconds(timeout)) s")
         default:
             let detail = String(decoding: errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw DeliveryFailure("cannot reach the webhook: " + (detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
+            throw DeliveryFailure(
+                "cannot reach the webhook: " + (detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
         }
     }
 }

@@ -6,22 +6,28 @@ struct RepoOptions: ParsableArguments {
     @Option(name: .customShort("C"), help: ArgumentHelp("The license repo's root directory.", valueName: "DIR"))
     var directory: String = "."
 
-    @Option(name: .customLong("tenants"), help: ArgumentHelp("The tenant manifests' folder, relative to -C.", valueName: "DIR"))
+    @Option(
+        name: .customLong("tenants"),
+        help: ArgumentHelp("The tenant manifests' folder, relative to -C.", valueName: "DIR"))
     var tenants: String = "tenants"
 }
 
 /// `--target TENANT` (repeatable) and `--shard I/N`, shared by `plan`, `apply`, `status` and
 /// `forecast` (docs/cli.md §5.2, docs/README.md §8 "Selections").
 struct SelectionOptions: ParsableArguments {
-    @Option(name: .customLong("target"), help: ArgumentHelp(
-        "Plan, apply or show only this tenant (repeatable). Every manifest is still read and checked.",
-        valueName: "TENANT"))
+    @Option(
+        name: .customLong("target"),
+        help: ArgumentHelp(
+            "Plan, apply or show only this tenant (repeatable). Every manifest is still read and checked.",
+            valueName: "TENANT"))
     var targets: [String] = []
 
     // `.unconditional`: `--shard -1/2` reaches the range check instead of being taken for a flag.
-    @Option(name: .customLong("shard"), parsing: .unconditional, help: ArgumentHelp(
-        "Only the tenants of shard I of N (1 ≤ I ≤ N): 1 + (first 8 bytes of SHA-256 of the name) mod N.",
-        valueName: "I/N"))
+    @Option(
+        name: .customLong("shard"), parsing: .unconditional,
+        help: ArgumentHelp(
+            "Only the tenants of shard I of N (1 ≤ I ≤ N): 1 + (first 8 bytes of SHA-256 of the name) mod N.",
+            valueName: "I/N"))
     var shard: String?
 
     /// Whether `--target` or `--shard` was given.

@@ -17,12 +17,17 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var state: StateOptions
     @OptionGroup var selection: SelectionOptions
 
-    @Option(help: "Output format: text, json, markdown (a pull-request comment) or github (every diagnostic as a GitHub Actions annotation, then the text plan).")
+    @Option(
+        help:
+            "Output format: text, json, markdown (a pull-request comment) or github (every diagnostic as a GitHub Actions annotation, then the text plan)."
+    )
     var format: Format = .text
 
-    @Option(name: .customLong("out"), help: ArgumentHelp(
-        "Also write the JSON plan to this file, for `apply PLANFILE`. It holds full codes: treat it as a secret.",
-        valueName: "PLANFILE"))
+    @Option(
+        name: .customLong("out"),
+        help: ArgumentHelp(
+            "Also write the JSON plan to this file, for `apply PLANFILE`. It holds full codes: treat it as a secret.",
+            valueName: "PLANFILE"))
     var out: String?
 
     @Flag(help: "Exit 2 when the plan has changes (0: no changes, 1: errors).")

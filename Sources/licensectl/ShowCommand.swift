@@ -9,10 +9,10 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Show one tenant's recorded licenses and routers, or a saved plan file.",
         discussion: """
-        An argument containing '.' or '/' is a plan file (written by `plan --out`, read relative \
-        to -C); anything else is a tenant name, shown from its state document as recorded (no \
-        replay to the current time; `status TENANT` shows it as of --at).
-        """
+            An argument containing '.' or '/' is a plan file (written by `plan --out`, read relative \
+            to -C); anything else is a tenant name, shown from its state document as recorded (no \
+            replay to the current time; `status TENANT` shows it as of --at).
+            """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -47,7 +47,9 @@ struct ShowCommand: ParsableCommand {
     private func showPlan() throws {
         let path = subject.hasPrefix("/") ? subject : (directory as NSString).appendingPathComponent(subject)
         guard FileManager.default.fileExists(atPath: path) else {
-            try Console.fail("plan file '\(subject)' does not exist (an argument containing '.' or '/' is a plan file; a tenant name has neither)")
+            try Console.fail(
+                "plan file '\(subject)' does not exist (an argument containing '.' or '/' is a plan file; a tenant name has neither)"
+            )
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             try Console.fail("cannot read plan file '\(subject)' (is it a readable file?)")
@@ -85,14 +87,18 @@ struct ShowCommand: ParsableCommand {
         try Console.failOnErrors(problems.filter { backend.tenant(atLocation: $0.location?.file ?? "") == subject })
         guard let prior = states[subject] else {
             let known = states.keys.sorted()
-            try Console.fail("tenant '\(subject)' has no state in \(backend.tenantsLocation); tenants with state: "
-                + (known.isEmpty ? "none (run apply first)" : known.prefix(10).joined(separator: ", ")
-                    + (known.count > 10 ? " and \(known.count - 10) more" : "")))
+            try Console.fail(
+                "tenant '\(subject)' has no state in \(backend.tenantsLocation); tenants with state: "
+                    + (known.isEmpty
+                        ? "none (run apply first)"
+                        : known.prefix(10).joined(separator: ", ")
+                            + (known.count > 10 ? " and \(known.count - 10) more" : "")))
         }
         switch format {
         case .text: Console.out(StateDocumentRender.text(prior.document, path: prior.location, showCodes: showCodes))
         case .json: Console.out(prior.document.canonicalJSON())
-        case .markdown: Console.out(StateDocumentRender.markdown(prior.document, path: prior.location, showCodes: showCodes))
+        case .markdown:
+            Console.out(StateDocumentRender.markdown(prior.document, path: prior.location, showCodes: showCodes))
         }
     }
 }

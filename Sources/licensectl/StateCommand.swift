@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LicenseKit
+
 #if PostgreSQL
 import LicenseKitPostgres
 #endif
@@ -20,20 +21,27 @@ struct StateMigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "Copy state between a state directory and PostgreSQL (byte-identical documents, journal in order).",
-        discussion: "The destination must hold no state for the owner. A postgres:// URL takes its password from the URL or PGPASSWORD; it is never printed."
+        discussion:
+            "The destination must hold no state for the owner. A postgres:// URL takes its password from the URL or PGPASSWORD; it is never printed."
     )
 
     @Option(name: .customShort("C"), help: ArgumentHelp("The license repo's root directory.", valueName: "DIR"))
     var directory: String = "."
 
-    @Option(help: ArgumentHelp("The state to copy: a state directory (relative to -C) or a postgres:// URL.", valueName: "SRC"))
+    @Option(
+        help: ArgumentHelp(
+            "The state to copy: a state directory (relative to -C) or a postgres:// URL.", valueName: "SRC"))
     var from: String
 
-    @Option(help: ArgumentHelp("Where to copy it: a state directory (relative to -C) or a postgres:// URL.", valueName: "DST"))
+    @Option(
+        help: ArgumentHelp(
+            "Where to copy it: a state directory (relative to -C) or a postgres:// URL.", valueName: "DST"))
     var to: String
 
-    @Option(help: ArgumentHelp("Wait up to this many seconds for a state directory's lock (default: fail at once).",
-                               valueName: "SECONDS"))
+    @Option(
+        help: ArgumentHelp(
+            "Wait up to this many seconds for a state directory's lock (default: fail at once).",
+            valueName: "SECONDS"))
     var lockTimeout: Double = 0
 
     func validate() throws {
@@ -51,14 +59,19 @@ struct StateMigrateCommand: ParsableCommand {
             let source = try StateLocation.parse(from, root: directory, environment: environment)
             let destination = try StateLocation.parse(to, root: directory, environment: environment)
             let copied = try AsyncBridge.wait { () async throws(StateStoreError) in
-                try await StateMigration.migrate(from: source, to: destination, holder: holder, lockTimeout: lockTimeout)
+                try await StateMigration.migrate(
+                    from: source, to: destination, holder: holder, lockTimeout: lockTimeout)
             }
-            Console.out("Migrated \(copied.documents.count) tenant(s) and \(copied.journal.count) journal line(s) from \(source) to \(destination).\n")
+            Console.out(
+                "Migrated \(copied.documents.count) tenant(s) and \(copied.journal.count) journal line(s) from \(source) to \(destination).\n"
+            )
         } catch {
             try Console.failOnErrors(error.diagnostics)
         }
         #else
-        try Console.fail("state migrate needs the PostgreSQL state backend, which this licensectl was built without; build it with: swift build --traits PostgreSQL")
+        try Console.fail(
+            "state migrate needs the PostgreSQL state backend, which this licensectl was built without; build it with: swift build --traits PostgreSQL"
+        )
         #endif
     }
 }

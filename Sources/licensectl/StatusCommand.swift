@@ -40,19 +40,23 @@ struct StatusCommand: ParsableCommand {
             states[name] == nil && !problems.contains { backend.tenant(atLocation: $0.location?.file ?? "") == name }
         }
         if !unknown.isEmpty {
-            try Console.failOnErrors(unknown.map { .error("tenant '\($0)' has no state in \(backend.tenantsLocation)") })
+            try Console.failOnErrors(
+                unknown.map { .error("tenant '\($0)' has no state in \(backend.tenantsLocation)") })
         }
-        try Console.failOnErrors(problems.filter { d in
-            guard let name = backend.tenant(atLocation: d.location?.file ?? "") else { return true }
-            return selected.contains(name)
-        })
+        try Console.failOnErrors(
+            problems.filter { d in
+                guard let name = backend.tenant(atLocation: d.location?.file ?? "") else { return true }
+                return selected.contains(name)
+            })
         let names = states.keys.sorted().filter(selected.contains)
         // State applied after --at is shown as recorded (status only reads), with a warning.
-        Console.report(names.compactMap { name -> Diagnostic? in
-            guard let prior = states[name], at < prior.document.appliedAt else { return nil }
-            return .warning("tenant '\(name)' was applied at \(prior.document.appliedAt), after --at \(at); shown as recorded then",
-                            at: SourceLocation(file: prior.location, line: 1))
-        })
+        Console.report(
+            names.compactMap { name -> Diagnostic? in
+                guard let prior = states[name], at < prior.document.appliedAt else { return nil }
+                return .warning(
+                    "tenant '\(name)' was applied at \(prior.document.appliedAt), after --at \(at); shown as recorded then",
+                    at: SourceLocation(file: prior.location, line: 1))
+            })
         if names.isEmpty, selected.isRestricting, format == .text {
             Console.out("licensectl status at \(at)\n\nNo tenant of this selection has state.\n")
             return

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import LicenseKit
+import Synchronization
+
 #if PostgreSQL
 import LicenseKitPostgres
 #endif
-import Synchronization
 
 /// `--state` and `--at`, shared by the commands that read state (docs/cli.md §6).
 struct StateOptions: ParsableArguments {
@@ -16,9 +17,11 @@ struct StateOptions: ParsableArguments {
         "Where state is recorded: a state directory (relative to -C) or a postgres:// URL. Default: $LICENSECTL_STATE, else state.",
         valueName: "DIR|URL")
 
-    @Option(name: .customLong("at"), help: ArgumentHelp(
-        "\"Now\" for this run: YYYY-MM-DD (00:00:00Z) or an RFC 3339 date-time with an offset. Default: the current time, floored to the second.",
-        valueName: "T"))
+    @Option(
+        name: .customLong("at"),
+        help: ArgumentHelp(
+            "\"Now\" for this run: YYYY-MM-DD (00:00:00Z) or an RFC 3339 date-time with an offset. Default: the current time, floored to the second.",
+            valueName: "T"))
     var at: String?
 
     /// The state backend `--state` names, for the repo at `root`.
@@ -49,7 +52,9 @@ struct StateOptions: ParsableArguments {
             }
             #endif
             // The URL may hold a password: it is not repeated here.
-            try Console.fail("--state names a PostgreSQL database, but this licensectl was built without the PostgreSQL state backend; build it with: swift build --traits PostgreSQL")
+            try Console.fail(
+                "--state names a PostgreSQL database, but this licensectl was built without the PostgreSQL state backend; build it with: swift build --traits PostgreSQL"
+            )
         }
         let crashAfter = environment["LICENSECTL_TEST_CRASH_AFTER"].flatMap { $0.isEmpty ? nil : $0 }
         return StateBackends.directory(root: root, directory: value, crashAfter: crashAfter)
@@ -137,7 +142,9 @@ enum Console {
         let state = failures.withLock { $0 }
         if let problem = state.out {
             if state.err == nil {
-                _ = write("licensectl: error: cannot write to standard output (\(problem)); the output is incomplete\n", to: 2)
+                _ = write(
+                    "licensectl: error: cannot write to standard output (\(problem)); the output is incomplete\n", to: 2
+                )
             }
             return 1
         }

@@ -27,7 +27,8 @@ struct Validate: ParsableCommand {
             let errors = diagnostics.errorCount
             let warnings = diagnostics.warningCount
             let tenants = loaded.tenants.count
-            out += "\(tenants) \(tenants == 1 ? "tenant" : "tenants"), "
+            out +=
+                "\(tenants) \(tenants == 1 ? "tenant" : "tenants"), "
                 + "\(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings")\n"
             Console.err(out)
         case .json:

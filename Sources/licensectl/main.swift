@@ -7,8 +7,11 @@ struct Licensectl: ParsableCommand {
         commandName: "licensectl",
         abstract: "Manage icom Router Management Cloud licenses the GitOps way.",
         version: BuildInfo.description,
-        subcommands: [PlanCommand.self, ApplyCommand.self, StatusCommand.self, ShowCommand.self, ForecastCommand.self, NotifyCommand.self, Validate.self, InitCommand.self, Schema.self,
-                      StateCommand.self]
+        subcommands: [
+            PlanCommand.self, ApplyCommand.self, StatusCommand.self, ShowCommand.self, ForecastCommand.self,
+            NotifyCommand.self, Validate.self, InitCommand.self, Schema.self,
+            StateCommand.self,
+        ]
     )
 }
 
@@ -29,7 +32,9 @@ do {
 do {
     try command.run()
 } catch {
-    if Licensectl.exitCode(for: error) == .validationFailure { failUsage("licensectl: error: " + Licensectl.message(for: error)) }
+    if Licensectl.exitCode(for: error) == .validationFailure {
+        failUsage("licensectl: error: " + Licensectl.message(for: error))
+    }
     // A failed write to stdout or stderr turns any outcome into exit 1 (docs/README.md §8 "Output").
     let code = Licensectl.exitCode(for: error).rawValue
     if Console.finish(code) != code { exit(1) }

@@ -9,28 +9,34 @@ import Testing
 /// - With `RECORD_SNAPSHOTS=1` in the environment the file is rewritten; the test fails only when
 ///   the content changed, saying so.
 /// - On a mismatch the failure shows a line diff (`-` golden, `+` actual, two lines of context).
-public func assertMatchesGoldenFile(_ actual: String, at url: URL, named name: String,
-                                   sourceLocation: Testing.SourceLocation) {
+public func assertMatchesGoldenFile(
+    _ actual: String, at url: URL, named name: String,
+    sourceLocation: Testing.SourceLocation
+) {
     let recording = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
     let expected = try? String(contentsOf: url, encoding: .utf8)
     if recording || expected == nil {
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(actual.utf8).write(to: url)
         } catch {
             Issue.record("cannot write golden file \(url.path): \(error)", sourceLocation: sourceLocation)
             return
         }
         if let expected, expected != actual {
-            Issue.record("re-recorded golden file \(name):\n\(goldenLineDiff(expected, actual))", sourceLocation: sourceLocation)
+            Issue.record(
+                "re-recorded golden file \(name):\n\(goldenLineDiff(expected, actual))", sourceLocation: sourceLocation)
         } else if expected == nil {
-            Issue.record("recorded new golden file \(name); check it and run the tests again", sourceLocation: sourceLocation)
+            Issue.record(
+                "recorded new golden file \(name); check it and run the tests again", sourceLocation: sourceLocation)
         }
         return
     }
     if let expected, expected != actual {
-        Issue.record("output differs from golden file \(name) (RECORD_SNAPSHOTS=1 re-records):\n\(goldenLineDiff(expected, actual))",
-                     sourceLocation: sourceLocation)
+        Issue.record(
+            "output differs from golden file \(name) (RECORD_SNAPSHOTS=1 re-records):\n\(goldenLineDiff(expected, actual))",
+            sourceLocation: sourceLocation)
     }
 }
 
@@ -53,11 +59,15 @@ public func goldenLineDiff(_ old: String, _ new: String) -> String {
     var j = 0
     while i < a.count || j < b.count {
         if i < a.count, removed.contains(i) {
-            lines.append(("-", a[i])); i += 1
+            lines.append(("-", a[i]))
+            i += 1
         } else if j < b.count, inserted.contains(j) {
-            lines.append(("+", b[j])); j += 1
+            lines.append(("+", b[j]))
+            j += 1
         } else {
-            lines.append((" ", i < a.count ? a[i] : b[j])); i += 1; j += 1
+            lines.append((" ", i < a.count ? a[i] : b[j]))
+            i += 1
+            j += 1
         }
     }
     let changed = lines.indices.filter { lines[$0].mark != " " }

@@ -25,8 +25,11 @@ extension BackendFixture {
     static func postgres(_ cluster: PostgresCluster) -> BackendFixture {
         BackendFixture(name: "postgres") {
             let database = try cluster.createDatabase()
-            let store = PostgresStateStore(url: try PostgresStateURL(parsing: cluster.url(database: database), environment: [:]))
-            let root = FileManager.default.temporaryDirectory.appendingPathComponent("licensectl-pg-conformance-\(UUID().uuidString)").path
+            let store = PostgresStateStore(
+                url: try PostgresStateURL(parsing: cluster.url(database: database), environment: [:]))
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "licensectl-pg-conformance-\(UUID().uuidString)"
+            ).path
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
             return BackendUnderTest(
                 root: root,

@@ -8,8 +8,9 @@ import Testing
     let environment = ["USER": "runner"]
 
     @Test func aFullURLGivesEveryPart() throws {
-        let url = try PostgresStateURL(parsing: "postgres://ci:s3cret@db.example.com:6543/licenses?owner=emea&sslmode=require",
-                                       environment: environment)
+        let url = try PostgresStateURL(
+            parsing: "postgres://ci:s3cret@db.example.com:6543/licenses?owner=emea&sslmode=require",
+            environment: environment)
         #expect(url.endpoint == .tcp(host: "db.example.com", port: 6543))
         #expect(url.user == "ci")
         #expect(url.password == "s3cret")
@@ -35,7 +36,8 @@ import Testing
     }
 
     @Test func theHostParameterNamesASocketFolderAndThePortItsFile() throws {
-        let url = try PostgresStateURL(parsing: "postgres:///db?host=/tmp/pg&port=5433&user=alice", environment: environment)
+        let url = try PostgresStateURL(
+            parsing: "postgres:///db?host=/tmp/pg&port=5433&user=alice", environment: environment)
         #expect(url.endpoint == .unixSocket(path: "/tmp/pg/.s.PGSQL.5433"))
         #expect(url.user == "alice")
     }
@@ -49,7 +51,8 @@ import Testing
     @Test func passwordsArePercentDecodedAndPGPASSWORDIsTheFallback() throws {
         let encoded = try PostgresStateURL(parsing: "postgres://u:p%40ss%2Fw@h/db", environment: environment)
         #expect(encoded.password == "p@ss/w")
-        let fromEnvironment = try PostgresStateURL(parsing: "postgres://u@h/db", environment: ["PGPASSWORD": "from-env"])
+        let fromEnvironment = try PostgresStateURL(
+            parsing: "postgres://u@h/db", environment: ["PGPASSWORD": "from-env"])
         #expect(fromEnvironment.password == "from-env")
         #expect(!fromEnvironment.description.contains("from-env"))
     }
@@ -61,17 +64,35 @@ import Testing
     }
 
     @Test(arguments: [
-        ("postgres://u:hunter2@h/db?color=red",
-         "state URL postgres://u:***@h/db?color=red: unknown parameter 'color' (expected owner, sslmode, sslrootcert, host, port, user, password, dbname or connect_timeout)"),
-        ("postgres://u:hunter2@h/db?owner=Team_A",
-         "state URL postgres://u:***@h/db?owner=Team_A: owner: expected a DNS label (1 to 63 of a-z, 0-9 and '-', not starting or ending with '-'), found 'Team_A'"),
-        ("postgres://u@h/db?owner=-a", "state URL postgres://u@h/db?owner=-a: owner: expected a DNS label (1 to 63 of a-z, 0-9 and '-', not starting or ending with '-'), found '-a'"),
-        ("postgres://u@h:99999/db", "state URL postgres://u@h:99999/db: port: expected a number from 1 to 65535, found '99999'"),
-        ("postgres://u@h/db?sslmode=on",
-         "state URL postgres://u@h/db?sslmode=on: sslmode: expected one of disable, allow, prefer, require, verify-ca, verify-full, found 'on'"),
-        ("postgres://u:hun%2@h/db", "state URL postgres://u:***@h/db: password: '%' must be followed by two hex digits"),
+        (
+            "postgres://u:hunter2@h/db?color=red",
+            "state URL postgres://u:***@h/db?color=red: unknown parameter 'color' (expected owner, sslmode, sslrootcert, host, port, user, password, dbname or connect_timeout)"
+        ),
+        (
+            "postgres://u:hunter2@h/db?owner=Team_A",
+            "state URL postgres://u:***@h/db?owner=Team_A: owner: expected a DNS label (1 to 63 of a-z, 0-9 and '-', not starting or ending with '-'), found 'Team_A'"
+        ),
+        (
+            "postgres://u@h/db?owner=-a",
+            "state URL postgres://u@h/db?owner=-a: owner: expected a DNS label (1 to 63 of a-z, 0-9 and '-', not starting or ending with '-'), found '-a'"
+        ),
+        (
+            "postgres://u@h:99999/db",
+            "state URL postgres://u@h:99999/db: port: expected a number from 1 to 65535, found '99999'"
+        ),
+        (
+            "postgres://u@h/db?sslmode=on",
+            "state URL postgres://u@h/db?sslmode=on: sslmode: expected one of disable, allow, prefer, require, verify-ca, verify-full, found 'on'"
+        ),
+        (
+            "postgres://u:hun%2@h/db",
+            "state URL postgres://u:***@h/db: password: '%' must be followed by two hex digits"
+        ),
         ("postgres://u@h1,h2/db", "state URL postgres://u@h1,h2/db: several hosts are not supported; give one host"),
-        ("postgres://u@h/db?password=hunter2&x=1", "state URL postgres://u@h/db?password=***&x=1: unknown parameter 'x' (expected owner, sslmode, sslrootcert, host, port, user, password, dbname or connect_timeout)"),
+        (
+            "postgres://u@h/db?password=hunter2&x=1",
+            "state URL postgres://u@h/db?password=***&x=1: unknown parameter 'x' (expected owner, sslmode, sslrootcert, host, port, user, password, dbname or connect_timeout)"
+        ),
     ])
     func badURLsSayWhatIsWrongWithoutThePassword(text: String, message: String) {
         #expect(throws: StateStoreError(message)) {
@@ -81,7 +102,9 @@ import Testing
 
     @Test func anOwnerOf63CharactersIsALabelAndOf64IsNot() throws {
         let longest = String(repeating: "a", count: 63)
-        #expect(try PostgresStateURL(parsing: "postgres://u@h/db?owner=\(longest)", environment: environment).owner == longest)
+        #expect(
+            try PostgresStateURL(parsing: "postgres://u@h/db?owner=\(longest)", environment: environment).owner
+                == longest)
         #expect(throws: StateStoreError.self) {
             try PostgresStateURL(parsing: "postgres://u@h/db?owner=\(longest)a", environment: environment)
         }

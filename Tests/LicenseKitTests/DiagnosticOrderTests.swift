@@ -1,6 +1,7 @@
-import Testing
-@testable import LicenseKit
 import TestSupport
+import Testing
+
+@testable import LicenseKit
 
 /// `sortedForOutput()`: by file, line, column, severity, message; unplaced last; ties keep their
 /// input order. It ranks files as integers; this checks it against the plain comparison.
@@ -9,7 +10,7 @@ import TestSupport
         diagnostics.enumerated().sorted { x, y in
             let (a, b) = (x.element, y.element)
             switch (a.location, b.location) {
-            case let (la?, lb?):
+            case (let la?, let lb?):
                 if la != lb { return la < lb }
             case (nil, _?): return false
             case (_?, nil): return true
@@ -29,8 +30,9 @@ import TestSupport
             let severity: Diagnostic.Severity = rng.next() % 2 == 0 ? .error : .warning
             let message = messages[Int(rng.next() % UInt64(messages.count))]
             guard rng.next() % 10 != 0 else { return Diagnostic(severity, message) }
-            let place = SourceLocation(file: files[Int(rng.next() % UInt64(files.count))],
-                                       line: Int(rng.next() % 4) + 1, column: Int(rng.next() % 3) + 1)
+            let place = SourceLocation(
+                file: files[Int(rng.next() % UInt64(files.count))],
+                line: Int(rng.next() % 4) + 1, column: Int(rng.next() % 3) + 1)
             return Diagnostic(severity, message, at: place)
         }
         let sorted = diagnostics.sortedForOutput()

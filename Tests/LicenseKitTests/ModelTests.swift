@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LicenseKit
 
 @Suite struct InstantTests {
@@ -16,9 +17,15 @@ import Testing
 
     @Test(arguments: [
         ("2026-02-30", "'2026-02-30' is not a date that exists"),
-        ("2026-11-02T08:15:00", "date-time '2026-11-02T08:15:00' has no UTC offset; add 'Z' or an offset such as +01:00"),
+        (
+            "2026-11-02T08:15:00",
+            "date-time '2026-11-02T08:15:00' has no UTC offset; add 'Z' or an offset such as +01:00"
+        ),
         ("2026-06-30T23:59:60Z", "'2026-06-30T23:59:60Z' is a leap second; licensectl does not accept leap seconds"),
-        ("01/02/2026", "expected a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '01/02/2026'"),
+        (
+            "01/02/2026",
+            "expected a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '01/02/2026'"
+        ),
     ])
     func rejects(input: String, message: String) {
         #expect(throws: ValueParseError(message: message)) { try Instant.parse(input) }
@@ -60,7 +67,9 @@ import Testing
         #expect(try ActivationCode(parsing: input).canonical == canonical)
     }
 
-    @Test(arguments: ["96D9-3718-59E", "96D9-3718-59EG", "96D9--3718-59E5", "96D93-718-59E5", "4,68769E+15", "2026-01-15", ""])
+    @Test(arguments: [
+        "96D9-3718-59E", "96D9-3718-59EG", "96D9--3718-59E5", "96D93-718-59E5", "4,68769E+15", "2026-01-15", "",
+    ])
     func rejects(input: String) {
         #expect(throws: ActivationCodeError.self) { try ActivationCode(parsing: input) }
     }
@@ -79,15 +88,26 @@ import Testing
     }
 
     @Test func spreadsheetNumberHintSaysTheDigitsAreLost() {
-        #expect(ActivationCodeError(text: "9.6937E+11").message
-            == "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '9.6937E+11'; it looks like a spreadsheet turned the code into a number, and the digits it rounded away are lost: take the code from the original file (the vendor's delivery), format the column as text and export again")
+        #expect(
+            ActivationCodeError(text: "9.6937E+11").message
+                == "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '9.6937E+11'; it looks like a spreadsheet turned the code into a number, and the digits it rounded away are lost: take the code from the original file (the vendor's delivery), format the column as text and export again"
+        )
     }
 
     /// docs/formats.md §3.4, docs/README.md §8 "Inputs": a look-alike character is named by code point and 1-based position.
     @Test(arguments: [
-        ("96D9\u{2013}3718-59E5", "; character 5 is U+2013 (looks like a dash), which is not part of a code: retype it as '-'"),
-        ("96D9\u{00A0}3718 59E5", "; character 5 is U+00A0 (an invisible or non-breaking space), which is not part of a code: retype it as a plain space or remove it"),
-        ("\u{200B}96D9-3718-59E5", "; character 1 is U+200B (an invisible or non-breaking space), which is not part of a code: retype it as a plain space or remove it"),
+        (
+            "96D9\u{2013}3718-59E5",
+            "; character 5 is U+2013 (looks like a dash), which is not part of a code: retype it as '-'"
+        ),
+        (
+            "96D9\u{00A0}3718 59E5",
+            "; character 5 is U+00A0 (an invisible or non-breaking space), which is not part of a code: retype it as a plain space or remove it"
+        ),
+        (
+            "\u{200B}96D9-3718-59E5",
+            "; character 1 is U+200B (an invisible or non-breaking space), which is not part of a code: retype it as a plain space or remove it"
+        ),
         ("96D9-3718-59EG", "; character 14 is 'G' (U+0047), not a hex digit 0-9 A-F"),
         ("96D9-37\u{00D6}8-59E5", "; character 8 is U+00D6, which is not part of a code: retype it"),
         // docs/README.md §8 "Inputs": trimming removes ASCII space and tab only.
@@ -96,14 +116,17 @@ import Testing
     ])
     func lookAlikeCharacterIsNamed(input: String, hint: String) {
         #expect(throws: ActivationCodeError.self) { try ActivationCode(parsing: input) }
-        #expect(ActivationCodeError(text: input).message
-            == "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '\(input)'" + hint)
+        #expect(
+            ActivationCodeError(text: input).message
+                == "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '\(input)'" + hint)
     }
 }
 
 @Suite struct LicenseTypeTests {
-    @Test(arguments: [("Cloud Basic 1", LicenseType.cloudBasic1), ("cloud basic 25", .cloudBasic25),
-                      ("CLOUD_FREE", .cloudFree), ("cloudbasic-1", .cloudBasic1)])
+    @Test(arguments: [
+        ("Cloud Basic 1", LicenseType.cloudBasic1), ("cloud basic 25", .cloudBasic25),
+        ("CLOUD_FREE", .cloudFree), ("cloudbasic-1", .cloudBasic1),
+    ])
     func parses(text: String, type: LicenseType) throws {
         #expect(try LicenseType(parsing: text) == type)
     }
@@ -130,31 +153,49 @@ import Testing
 
 @Suite struct InputRangeTests {
     @Test func datesOutsideTheSupportedYearsAreErrors() {
-        #expect(throws: ValueParseError(message: "'9999-12-31' is outside the supported dates 1970-01-01 to 2999-12-31")) {
+        #expect(
+            throws: ValueParseError(message: "'9999-12-31' is outside the supported dates 1970-01-01 to 2999-12-31")
+        ) {
             try Instant.parse("9999-12-31")
         }
-        #expect(throws: ValueParseError(message: "'31.12.9999' is outside the supported dates 1970-01-01 to 2999-12-31")) {
+        #expect(
+            throws: ValueParseError(message: "'31.12.9999' is outside the supported dates 1970-01-01 to 2999-12-31")
+        ) {
             try Instant.parseSalesDate("31.12.9999")
         }
     }
 
     @Test func termsAreAtMostAHundredYears() throws {
         #expect(try Term.parse("P100Y") == Term(years: 100))
-        #expect(throws: ValueParseError(message: "term 'P101Y' is longer than licensectl allows (at most P100Y, P1200M or P36600D)")) {
+        #expect(
+            throws: ValueParseError(
+                message: "term 'P101Y' is longer than licensectl allows (at most P100Y, P1200M or P36600D)")
+        ) {
             try Term.parse("P101Y")
         }
         #expect(throws: ValueParseError.self) { try Term.parse("P36601D") }
-        #expect(throws: ValueParseError(message: "term 'P0Y0D' is zero; a license runs for at least a day")) { try Term.parse("P0Y0D") }
+        #expect(throws: ValueParseError(message: "term 'P0Y0D' is zero; a license runs for at least a day")) {
+            try Term.parse("P0Y0D")
+        }
     }
 }
 
 /// `activate` values (docs/formats.md §3.1): the message says what is wrong, once.
 @Suite struct ActivationRequestParsingTests {
     @Test(arguments: [
-        ("Immediately", "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found 'Immediately'; write 'immediately' in lower case"),
+        (
+            "Immediately",
+            "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found 'Immediately'; write 'immediately' in lower case"
+        ),
         ("soon", "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found 'soon'"),
-        ("2026-02-30", "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found '2026-02-30' ('2026-02-30' is not a date that exists)"),
-        ("2026-12-01T08:00:00", "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found '2026-12-01T08:00:00' (date-time '2026-12-01T08:00:00' has no UTC offset; add 'Z' or an offset such as +01:00)"),
+        (
+            "2026-02-30",
+            "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found '2026-02-30' ('2026-02-30' is not a date that exists)"
+        ),
+        (
+            "2026-12-01T08:00:00",
+            "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found '2026-12-01T08:00:00' (date-time '2026-12-01T08:00:00' has no UTC offset; add 'Z' or an offset such as +01:00)"
+        ),
     ])
     func invalidActivationSaysWhyOnce(text: String, message: String) {
         #expect(throws: ValueParseError(message: message)) { try ActivationRequest(parsing: text) }

@@ -1,6 +1,7 @@
-import Testing
-@testable import LicenseKit
 import TestSupport
+import Testing
+
+@testable import LicenseKit
 
 /// ``RouterSerial/sortedIndices(_:serial:)``: the order of upper-cased bytes (docs/README.md §8 "Inputs"),
 /// equal serials (in any spelling) by index.
@@ -13,7 +14,8 @@ import TestSupport
         ]
         let order = RouterSerial.sortedIndices(serials.count) { serials[$0] }
         let expected = serials.indices.sorted { a, b in
-            serials[a].uppercased() != serials[b].uppercased() ? serials[a].uppercased() < serials[b].uppercased() : a < b
+            serials[a].uppercased() != serials[b].uppercased()
+                ? serials[a].uppercased() < serials[b].uppercased() : a < b
         }
         #expect(order == expected)
         #expect(order.map { serials[$0] }.first == "-")

@@ -47,8 +47,12 @@ public final class PostgresCluster: Sendable {
             if let runAs {
                 try run("/bin/chown", ["-R", runAs, folder])
             }
-            try cluster.runServerTool("initdb", ["-D", folder + "/data", "-U", cluster.user, "--pwfile=" + folder + "/pwfile",
-                                                 "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"])
+            try cluster.runServerTool(
+                "initdb",
+                [
+                    "-D", folder + "/data", "-U", cluster.user, "--pwfile=" + folder + "/pwfile",
+                    "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync",
+                ])
             try cluster.startServer()
         } catch {
             cluster.removeFolder()
@@ -59,9 +63,13 @@ public final class PostgresCluster: Sendable {
 
     /// (Re)starts the server of an initialized cluster.
     public func startServer() throws {
-        try runServerTool("pg_ctl", ["-D", folder + "/data", "-l", folder + "/log", "-w", "-t", "60", "-o",
-                                     "-c listen_addresses='' -c unix_socket_directories='\(folder)' -c fsync=off -c max_connections=200",
-                                     "start"])
+        try runServerTool(
+            "pg_ctl",
+            [
+                "-D", folder + "/data", "-l", folder + "/log", "-w", "-t", "60", "-o",
+                "-c listen_addresses='' -c unix_socket_directories='\(folder)' -c fsync=off -c max_connections=200",
+                "start",
+            ])
     }
 
     /// Stops the server at once (`-m immediate`, like a crash: open transactions are lost).
@@ -96,8 +104,10 @@ public final class PostgresCluster: Sendable {
     /// Runs SQL through `psql` as the superuser and returns its unaligned output.
     @discardableResult
     public func sql(_ statement: String, database: String = "postgres") throws -> String {
-        try Self.run(binaries + "/psql", ["-h", folder, "-U", user, "-d", database, "-v", "ON_ERROR_STOP=1", "-X", "-A", "-t", "-c", statement],
-                     environment: ["PGPASSWORD": password])
+        try Self.run(
+            binaries + "/psql",
+            ["-h", folder, "-U", user, "-d", database, "-v", "ON_ERROR_STOP=1", "-X", "-A", "-t", "-c", statement],
+            environment: ["PGPASSWORD": password])
     }
 
     /// A `psql` running in the background, fed through a pipe that stays open: after its
@@ -123,7 +133,7 @@ public final class PostgresCluster: Sendable {
         let executable = binaries + "/psql"
         let argv = Self.cStrings([executable, "-h", folder, "-U", user, "-d", database, "-X", "-q"])
         let envp = Self.cStrings(["PGPASSWORD=\(password)"])
-        defer { (argv + envp).forEach { free($0) } }
+        defer { for pointer in argv + envp { free(pointer) } }
         var pid = pid_t()
         let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
         close(fds[0])
@@ -156,8 +166,12 @@ public final class PostgresCluster: Sendable {
     /// file: `pg_ctl start` leaves a server running that inherits the output descriptors, so a
     /// pipe would never reach its end (and Foundation's `Process` hung waiting here).
     @discardableResult
-    private static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("lctl-pg-out-\(UUID().uuidString)").path
+    private static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws
+        -> String
+    {
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lctl-pg-out-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -165,10 +179,12 @@ public final class PostgresCluster: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let variables = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }.map { "\($0.key)=\($0.value)" }
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }.map {
+            "\($0.key)=\($0.value)"
+        }
         let argv = cStrings([executable] + arguments)
         let envp = cStrings(variables)
-        defer { (argv + envp).forEach { free($0) } }
+        defer { for pointer in argv + envp { free(pointer) } }
         var pid = pid_t()
         let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
         guard spawned == 0 else { throw ClusterError("cannot run \(executable) (error \(spawned))") }
@@ -191,12 +207,16 @@ public final class PostgresCluster: Sendable {
     private static func findBinaries() throws -> String {
         if let configured = ProcessInfo.processInfo.environment["PG_BINDIR"], !configured.isEmpty { return configured }
         let root = "/usr/lib/postgresql"
-        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted()
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init)
+            .sorted()
         if let newest = versions.last { return "\(root)/\(newest)/bin" }
-        if let bindir = try? run("/usr/bin/env", ["pg_config", "--bindir"]).trimmingCharacters(in: .whitespacesAndNewlines), !bindir.isEmpty {
+        if let bindir = try? run("/usr/bin/env", ["pg_config", "--bindir"]).trimmingCharacters(
+            in: .whitespacesAndNewlines), !bindir.isEmpty
+        {
             return bindir
         }
-        throw ClusterError("no PostgreSQL server binaries found (install Debian's postgresql package, or set PG_BINDIR)")
+        throw ClusterError(
+            "no PostgreSQL server binaries found (install Debian's postgresql package, or set PG_BINDIR)")
     }
 }
 
@@ -209,7 +229,12 @@ public struct ClusterError: Error, CustomStringConvertible {
 private final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
-    func next() -> Int { lock.withLock { value += 1; return value } }
+    func next() -> Int {
+        lock.withLock {
+            value += 1
+            return value
+        }
+    }
 }
 
 /// Starts one ``PostgresCluster`` around a whole suite and stops it afterwards, also when a
@@ -217,7 +242,9 @@ private final class Counter: @unchecked Sendable {
 public struct PostgresClusterTrait: SuiteTrait, TestScoping {
     public var isRecursive: Bool { false }
 
-    public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+    public func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
         let cluster = try PostgresCluster.start()
         defer { cluster.stop() }
         try await PostgresCluster.$current.withValue(cluster) {

@@ -1,7 +1,7 @@
 import Foundation
 import LicenseKit
-import Testing
 import TestSupport
+import Testing
 
 /// The contract every ``StateBackend`` keeps (docs/state.md "State backends"), written against
 /// the protocol only. Each backend's test target runs every check on its own
@@ -29,10 +29,13 @@ public enum StateBackendConformance {
         case "aCommitIsReadBackByteIdenticalWithItsJournal": try aCommitIsReadBackByteIdenticalWithItsJournal(fixture)
         case "aPlanWithoutChangesWritesNothing": try aPlanWithoutChangesWritesNothing(fixture)
         case "aPlanWithErrorsIsRefusedAndWritesNothing": try aPlanWithErrorsIsRefusedAndWritesNothing(fixture)
-        case "aSecondLockerIsRefusedNamingTheHolderUntilTheLeaseEnds": try aSecondLockerIsRefusedNamingTheHolderUntilTheLeaseEnds(fixture)
+        case "aSecondLockerIsRefusedNamingTheHolderUntilTheLeaseEnds":
+            try aSecondLockerIsRefusedNamingTheHolderUntilTheLeaseEnds(fixture)
         case "anUnreadableDocumentIsOneProblemAtItsLocation": try anUnreadableDocumentIsOneProblemAtItsLocation(fixture)
-        case "aCrashAtAnyStepRecoversToTheUninterruptedResult": try aCrashAtAnyStepRecoversToTheUninterruptedResult(fixture)
-        case "applySessionAppliesOnceAndRefusesAStalePlanFile": try applySessionAppliesOnceAndRefusesAStalePlanFile(fixture)
+        case "aCrashAtAnyStepRecoversToTheUninterruptedResult":
+            try aCrashAtAnyStepRecoversToTheUninterruptedResult(fixture)
+        case "applySessionAppliesOnceAndRefusesAStalePlanFile":
+            try applySessionAppliesOnceAndRefusesAStalePlanFile(fixture)
         default: Issue.record("no conformance check named \(name)")
         }
     }
@@ -77,10 +80,11 @@ public enum StateBackendConformance {
         #expect(acme.document == ConformanceSample.document())
         #expect(acme.document.canonicalJSON() == ConformanceSample.document().canonicalJSON())
         let journal = try backend.history()
-        #expect(journal == [
-            #"{"action":"redeem","apply":"2026-11-29T00:00:00Z","at":"2026-11-29T00:00:00Z","code":"96D9-3718-59E5","seq":1,"tenant":"acme"}"#,
-            #"{"action":"activate","apply":"2026-11-29T00:00:00Z","at":"2026-11-29T00:00:00Z","code":"96D9-3718-59E5","expiresAt":"2027-11-29T00:00:00Z","seq":2,"tenant":"acme"}"#,
-        ])
+        #expect(
+            journal == [
+                #"{"action":"redeem","apply":"2026-11-29T00:00:00Z","at":"2026-11-29T00:00:00Z","code":"96D9-3718-59E5","seq":1,"tenant":"acme"}"#,
+                #"{"action":"activate","apply":"2026-11-29T00:00:00Z","at":"2026-11-29T00:00:00Z","code":"96D9-3718-59E5","expiresAt":"2027-11-29T00:00:00Z","seq":2,"tenant":"acme"}"#,
+            ])
         // A later apply replaces the document and appends to the journal.
         let next = try backend.lock(tenants: sampleTenants, timeout: 0, holder: holder)
         let again = try next.commit(second)
@@ -147,7 +151,9 @@ public enum StateBackendConformance {
         #expect(loaded.problems.count == 1)
         #expect(loaded.problems.first?.severity == .error)
         #expect(loaded.problems.first?.location?.file == subject.backend.location(ofTenant: "beta"))
-        #expect(loaded.problems.first.flatMap { $0.location.flatMap { subject.backend.tenant(atLocation: $0.file) } } == "beta")
+        #expect(
+            loaded.problems.first.flatMap { $0.location.flatMap { subject.backend.tenant(atLocation: $0.file) } }
+                == "beta")
     }
 
     /// A crash at every step of a commit: what is read afterwards is the old or the new state
@@ -209,9 +215,11 @@ public enum StateBackendConformance {
         try Data(PlanJSON.render(workspace.plan(at: at)).utf8).write(to: URL(fileURLWithPath: planFile))
 
         var reports = [String]()
-        let callbacks = ApplySession.Callbacks(now: { at }, confirm: nil, report: { report in
-            if case .complete(let summary) = report { reports.append(summary.line) }
-        })
+        let callbacks = ApplySession.Callbacks(
+            now: { at }, confirm: nil,
+            report: { report in
+                if case .complete(let summary) = report { reports.append(summary.line) }
+            })
         let session = ApplySession(workspace: workspace, options: .init(at: at, holder: holder))
         let outcome = try session.run(callbacks)
         guard case .applied(let summary) = outcome else {
@@ -220,11 +228,14 @@ public enum StateBackendConformance {
         }
         #expect(summary.tenantsWritten == 3)
         #expect(summary.eventsJournaled == (try subject.backend.history().count))
-        #expect(reports == ["Apply complete at \(at): 3 tenant(s) written, \(summary.eventsJournaled) event(s) journaled."])
+        #expect(
+            reports == ["Apply complete at \(at): 3 tenant(s) written, \(summary.eventsJournaled) event(s) journaled."])
         #expect(try session.run(callbacks) == .noChanges)
 
-        let stale = ApplySession(workspace: workspace, options: .init(
-            planFile: .init(shown: "plan.json", path: planFile), holder: holder))
+        let stale = ApplySession(
+            workspace: workspace,
+            options: .init(
+                planFile: .init(shown: "plan.json", path: planFile), holder: holder))
         do {
             _ = try stale.run(callbacks)
             Issue.record("a stale plan file was applied")
@@ -265,8 +276,10 @@ public struct BackendUnderTest {
     public var corrupt: (String) throws -> Void
     public var cleanup: () -> Void
 
-    public init(root: String, backend: any StateBackend, crashing: @escaping (String) -> any StateBackend, crashSteps: [String],
-                corrupt: @escaping (String) throws -> Void, cleanup: @escaping () -> Void) {
+    public init(
+        root: String, backend: any StateBackend, crashing: @escaping (String) -> any StateBackend, crashSteps: [String],
+        corrupt: @escaping (String) throws -> Void, cleanup: @escaping () -> Void
+    ) {
         self.root = root
         self.backend = backend
         self.crashing = crashing

@@ -39,7 +39,8 @@ public struct PlanCounts: Sendable, Equatable, CustomStringConvertible {
     /// One line naming every count, for failure messages.
     public var description: String {
         func list(_ d: [String: Int]) -> String {
-            d.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            d.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+                separator: ", ")
         }
         return "tenants \(tenants), errors \(errors), events \(events) (\(list(actions))), "
             + "online \(online), offline \(routers - online) (\(list(offline))), capacity \(capacity), "
@@ -49,8 +50,8 @@ public struct PlanCounts: Sendable, Equatable, CustomStringConvertible {
     /// Reads the counts from plan JSON as docs/cli.md §6 defines it (only contract keys are used).
     public init(planJSON data: Data) throws {
         guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let tenantList = root["tenants"] as? [[String: Any]],
-              let summary = root["summary"] as? [String: Any]
+            let tenantList = root["tenants"] as? [[String: Any]],
+            let summary = root["summary"] as? [String: Any]
         else { throw BenchError("plan output is not plan JSON (docs/cli.md §6): no `tenants` or `summary`") }
         tenants = tenantList.count
         errors = summary["errors"] as? Int ?? -1
@@ -89,7 +90,8 @@ public struct PlanCounts: Sendable, Equatable, CustomStringConvertible {
     /// Throws unless `actual` equals `self`, naming every difference.
     public func expectMatch(_ actual: PlanCounts, what: String) throws {
         guard actual != self else { return }
-        throw BenchError("""
+        throw BenchError(
+            """
             \(what) does not have the expected counts — a fast wrong answer cannot pass.
               expected: \(self)
               actual:   \(actual)

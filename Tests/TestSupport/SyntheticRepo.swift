@@ -99,8 +99,9 @@ public enum SyntheticRepoGenerator {
         }
         try fm.createDirectory(atPath: tenantsDir, withIntermediateDirectories: true)
         try fm.createDirectory(atPath: salesDir, withIntermediateDirectories: true)
-        var repo = SyntheticRepo(root: root, options: options, manifestPaths: [], yamlBytes: 0, csvBytes: 0,
-                                 csvFiles: 0, codes: 0, routers: 0, expected: PlanCounts())
+        var repo = SyntheticRepo(
+            root: root, options: options, manifestPaths: [], yamlBytes: 0, csvBytes: 0,
+            csvFiles: 0, codes: 0, routers: 0, expected: PlanCounts())
         for index in 1...max(options.tenants, 1) {
             let tenant = fixture(index, options)
             let manifest = Data(tenant.manifest.utf8)
@@ -230,10 +231,11 @@ public enum SyntheticRepoGenerator {
                 }
             }
             let t = term(for: type)
-            licenses.append(License(
-                code: code(tenant: index, index: i, seed: options.seed), type: type, issued: issued, term: t,
-                writeTerm: t != .oneYear || rng.percent(50), activation: activation,
-                renew: type == .cloudFree ? rng.percent(50) : nil))
+            licenses.append(
+                License(
+                    code: code(tenant: index, index: i, seed: options.seed), type: type, issued: issued, term: t,
+                    writeTerm: t != .oneYear || rng.percent(50), activation: activation,
+                    renew: type == .cloudFree ? rng.percent(50) : nil))
         }
 
         // Imported codes; the import may activate them all now, and the manifest overrides the
@@ -242,16 +244,17 @@ public enum SyntheticRepoGenerator {
         let importActivation: Activation? = !freeTenant && rng.percent(50) ? .immediately : nil
         for i in manifestCount..<options.codesPerTenant {
             let type = paidType()
-            imported.append(License(
-                code: code(tenant: index, index: i, seed: options.seed), type: type, issued: issuedDate(),
-                term: term(for: type), writeTerm: true, activation: importActivation, renew: nil))
+            imported.append(
+                License(
+                    code: code(tenant: index, index: i, seed: options.seed), type: type, issued: issuedDate(),
+                    term: term(for: type), writeTerm: true, activation: importActivation, renew: nil))
         }
         var overrides: [(code: String, activation: Activation)] = []
         if !imported.isEmpty, rng.percent(30) {
             for _ in 0..<rng.within(1...2) {
                 let i = rng.below(imported.count)
                 guard !overrides.contains(where: { $0.code == imported[i].code }),
-                      let later = futureDate(before: imported[i].issued.adding(.twoYears))
+                    let later = futureDate(before: imported[i].issued.adding(.twoYears))
                 else { continue }
                 imported[i].activation = later
                 overrides.append((imported[i].code, later))
@@ -268,7 +271,8 @@ public enum SyntheticRepoGenerator {
                 routers.append((serial, nil, nil))
                 continue
             }
-            let instant = roll < 12
+            let instant =
+                roll < 12
                 ? Instant(secondsSinceEpoch: at.secondsSinceEpoch + Int64(rng.within(3600...30 * 86_400)))
                 : Instant(secondsSinceEpoch: at.secondsSinceEpoch - Int64(rng.within(60...365 * 86_400)))
             let text = rng.percent(5) ? withOffset(instant, hours: 2) : instant.description
@@ -309,7 +313,8 @@ public enum SyntheticRepoGenerator {
         var sales: String?
         if !imported.isEmpty {
             let extras = (0..<options.extraSalesColumns).map { k in
-                extraColumnNames[k % extraColumnNames.count] + (k < extraColumnNames.count ? "" : "_\(k / extraColumnNames.count + 1)")
+                extraColumnNames[k % extraColumnNames.count]
+                    + (k < extraColumnNames.count ? "" : "_\(k / extraColumnNames.count + 1)")
             }
             var c = "activation_code;license_type;issued;term;order" + extras.map { ";" + $0 }.joined() + "\n"
             for (n, l) in imported.enumerated() {
@@ -393,6 +398,6 @@ public enum SyntheticRepoGenerator {
     }
 }
 
-private extension CivilDate {
-    var instant: Instant { Instant(secondsSinceEpoch: Int64(daysSinceEpoch) * 86_400) }
+extension CivilDate {
+    fileprivate var instant: Instant { Instant(secondsSinceEpoch: Int64(daysSinceEpoch) * 86_400) }
 }

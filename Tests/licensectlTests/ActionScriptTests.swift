@@ -14,12 +14,17 @@ import Testing
         var calls: String { root + "/calls.log" }
 
         init(label: String) throws {
-            root = FileManager.default.temporaryDirectory.appendingPathComponent("licensectl-action-\(label)-" + UUID().uuidString).path
+            root =
+                FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "licensectl-action-\(label)-" + UUID().uuidString
+                ).path
             try FileManager.default.createDirectory(atPath: root + "/bin", withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: root + "/tmp", withIntermediateDirectories: true)
             // gh: logs its arguments; a listing prints $FAKE_GH_EXISTING; a body file is kept as
             // body-N.md; FAKE_GH_FAIL=1 fails every call that writes.
-            try tool("gh", """
+            try tool(
+                "gh",
+                """
                 #!/bin/bash
                 printf '%s\\n' "$*" >> "\(calls)"
                 for arg in "$@"; do
@@ -40,7 +45,8 @@ import Testing
         func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
         var callLines: [String] { read(calls).split(separator: "\n").map(String.init) }
         var bodies: [String] {
-            ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).filter { $0.hasPrefix("body-") }.sorted().map { read(root + "/" + $0) }
+            ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).filter { $0.hasPrefix("body-") }
+                .sorted().map { read(root + "/" + $0) }
         }
         var outputs: [String: String] {
             var result: [String: String] = [:]
@@ -67,8 +73,10 @@ import Testing
                 "INPUT_VERSION": "", "INPUT_SHA256": "", "INPUT_RELEASE_URL": "",
             ]
             for (key, value) in extra { environment[key] = value }
-            return try RunningCommand(executable: URL(fileURLWithPath: "/bin/bash"), [packageRoot + "/action/" + script],
-                                      environment: environment).wait()
+            return try RunningCommand(
+                executable: URL(fileURLWithPath: "/bin/bash"), [packageRoot + "/action/" + script],
+                environment: environment
+            ).wait()
         }
     }
 
@@ -98,7 +106,8 @@ import Testing
         // One listing, then one new comment that starts with the marker.
         let calls = runner.callLines
         #expect(calls.count == 2, "\(calls)")
-        #expect(calls.first?.hasPrefix("api --paginate repos/acme/licenses/issues/42/comments?per_page=100 --jq") == true)
+        #expect(
+            calls.first?.hasPrefix("api --paginate repos/acme/licenses/issues/42/comments?per_page=100 --jq") == true)
         #expect(calls.last?.hasPrefix("api --method POST repos/acme/licenses/issues/42/comments -F body=@") == true)
         let body = try #require(runner.bodies.first)
         #expect(body.hasPrefix("<!-- licensectl-plan: \(repo.root) -->\n" + expected.stdout))
@@ -134,7 +143,9 @@ import Testing
     @Test func errorsAreAnnotatedSummarizedAndCommentedAndExit1() throws {
         let repo = try TempRepo.example(label: "action-errors")
         defer { repo.remove() }
-        try repo.write("tenants/broken.yaml", """
+        try repo.write(
+            "tenants/broken.yaml",
+            """
             apiVersion: licensectl/v1
             kind: Tenant
             metadata:
@@ -154,7 +165,8 @@ import Testing
         #expect(runner.outputs["exit-code"] == "1")
         #expect(runner.outputs["changes"] == "false")
         // The annotation names the file and place, relative to the repo root.
-        let annotation = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("::error file=tenants/broken.yaml,line=10,") })
+        let annotation = try #require(
+            run.stdout.split(separator: "\n").first { $0.hasPrefix("::error file=tenants/broken.yaml,line=10,") })
         #expect(annotation.contains("renew"))
         // The summary and the comment say what to fix, also after errors.
         let summary = runner.read(runner.summary)
@@ -175,16 +187,22 @@ import Testing
         let runner = try FakeRunner(label: "plan-github")
         defer { runner.remove() }
         let real = try #require(licensectlExecutable()).path
-        try runner.tool("licensectl-next", """
+        try runner.tool(
+            "licensectl-next",
+            """
             #!/bin/bash
             if [ "$1" = plan ] && [[ " $* " == *" --help "* ]]; then "\(real)" "$@"; echo "  --format <format>  text, json, markdown or github"; exit 0; fi
             if [ "$1" = plan ] && [[ " $* " == *" --format github "* ]]; then echo "::warning file=tenants/acme-water.yaml,line=1,col=1::from plan $*"; exit 0; fi
             if [ "$1" = validate ]; then echo "validate must not run" >&2; exit 1; fi
             exec "\(real)" "$@"
             """)
-        let run = try runner.run("pull-request.sh", ["INPUT_DIRECTORY": repo.root, "LICENSECTL": runner.bin + "/licensectl-next"])
+        let run = try runner.run(
+            "pull-request.sh", ["INPUT_DIRECTORY": repo.root, "LICENSECTL": runner.bin + "/licensectl-next"])
         #expect(run.status == 0, "\(run)")
-        #expect(run.stdout.contains("::warning file=tenants/acme-water.yaml,line=1,col=1::from plan plan -C \(repo.root) --at 2026-11-29 --format github"), "\(run)")
+        #expect(
+            run.stdout.contains(
+                "::warning file=tenants/acme-water.yaml,line=1,col=1::from plan plan -C \(repo.root) --at 2026-11-29 --format github"
+            ), "\(run)")
         #expect(!run.stderr.contains("validate must not run"))
         #expect(runner.outputs["exit-code"] == "2")
     }
@@ -196,7 +214,9 @@ import Testing
         defer { repo.remove() }
         let runner = try FakeRunner(label: "curl")
         defer { runner.remove() }
-        try runner.tool("curl", """
+        try runner.tool(
+            "curl",
+            """
             #!/bin/bash
             method=GET; data=""; url=""; auth=""
             while [ $# -gt 0 ]; do case "$1" in -X) method="$2"; shift 2;; --data-binary) data="${2#@}"; shift 2;;
@@ -206,14 +226,21 @@ import Testing
             """)
         let marker = "<!-- licensectl-plan: \(repo.root) -->"
         let listing = "[{\"id\": 11, \"body\": \"hello\"}, {\"id\": 12, \"body\": \"\(marker)\\nold plan\"}]"
-        let run = try runner.run("pull-request.sh", ["INPUT_DIRECTORY": repo.root, "LICENSECTL_ACTION_HTTP": "curl",
-                                                     "FAKE_CURL_LIST": listing, "GITHUB_API_URL": "https://api.example.invalid"])
+        let run = try runner.run(
+            "pull-request.sh",
+            [
+                "INPUT_DIRECTORY": repo.root, "LICENSECTL_ACTION_HTTP": "curl",
+                "FAKE_CURL_LIST": listing, "GITHUB_API_URL": "https://api.example.invalid",
+            ])
         #expect(run.status == 0, "\(run)")
-        #expect(runner.callLines == [
-            "GET https://api.example.invalid/repos/acme/licenses/issues/42/comments?per_page=100&page=1 Authorization: Bearer fake-token",
-            "PATCH https://api.example.invalid/repos/acme/licenses/issues/comments/12 Authorization: Bearer fake-token",
-        ])
-        let sent = try #require(try JSONSerialization.jsonObject(with: Data(runner.read(runner.root + "/body-0.json").utf8)) as? [String: Any])
+        #expect(
+            runner.callLines == [
+                "GET https://api.example.invalid/repos/acme/licenses/issues/42/comments?per_page=100&page=1 Authorization: Bearer fake-token",
+                "PATCH https://api.example.invalid/repos/acme/licenses/issues/comments/12 Authorization: Bearer fake-token",
+            ])
+        let sent = try #require(
+            try JSONSerialization.jsonObject(with: Data(runner.read(runner.root + "/body-0.json").utf8))
+                as? [String: Any])
         let body = try #require(sent["body"] as? String)
         #expect(body.hasPrefix(marker + "\n## licensectl plan"), "\(body)")
     }
@@ -223,7 +250,9 @@ import Testing
         defer { repo.remove() }
         let runner = try FakeRunner(label: "push")
         defer { runner.remove() }
-        let run = try runner.run("pull-request.sh", ["INPUT_DIRECTORY": repo.root, "GITHUB_EVENT_NAME": "push", "GITHUB_REF": "refs/heads/main"])
+        let run = try runner.run(
+            "pull-request.sh",
+            ["INPUT_DIRECTORY": repo.root, "GITHUB_EVENT_NAME": "push", "GITHUB_REF": "refs/heads/main"])
         #expect(run.status == 0, "\(run)")
         #expect(runner.callLines.isEmpty)
         #expect(runner.read(runner.summary).contains("acme-water"))
@@ -244,18 +273,27 @@ import Testing
         let name = "licensectl-\(version)-x86_64-linux"
         let stage = runner.root + "/stage/" + name
         try FileManager.default.createDirectory(atPath: stage + "/bin", withIntermediateDirectories: true)
-        try Data("#!/bin/sh\necho '\(version) (commit 0123456789ab)'\n".utf8).write(to: URL(fileURLWithPath: stage + "/bin/licensectl"))
+        try Data("#!/bin/sh\necho '\(version) (commit 0123456789ab)'\n".utf8).write(
+            to: URL(fileURLWithPath: stage + "/bin/licensectl"))
         chmod(stage + "/bin/licensectl", 0o755)
         let served = runner.root + "/served"
         try FileManager.default.createDirectory(atPath: served, withIntermediateDirectories: true)
-        let pack = try RunningCommand(executable: URL(fileURLWithPath: "/bin/bash"), ["-c", """
-            set -e
-            cd "\(stage)" && sha256sum bin/licensectl > SHA256SUMS
-            tar -C "\(runner.root)/stage" -czf "\(served)/\(name).tar.gz" "\(name)"
-            cd "\(served)" && sha256sum "\(name).tar.gz" > "\(name).tar.gz.sha256"
-            """]).wait()
+        let pack = try RunningCommand(
+            executable: URL(fileURLWithPath: "/bin/bash"),
+            [
+                "-c",
+                """
+                set -e
+                cd "\(stage)" && sha256sum bin/licensectl > SHA256SUMS
+                tar -C "\(runner.root)/stage" -czf "\(served)/\(name).tar.gz" "\(name)"
+                cd "\(served)" && sha256sum "\(name).tar.gz" > "\(name).tar.gz.sha256"
+                """,
+            ]
+        ).wait()
         #expect(pack.status == 0, "\(pack)")
-        try runner.tool("curl", """
+        try runner.tool(
+            "curl",
+            """
             #!/bin/bash
             out=""; url=""
             while [ $# -gt 0 ]; do case "$1" in -o) out="$2"; shift 2;; -*) shift;; *) url="$1"; shift;; esac; done
@@ -270,25 +308,31 @@ import Testing
         let runner = try FakeRunner(label: "install")
         defer { runner.remove() }
         let release = try Self.fakeRelease(runner, version: "9.8.7")
-        let run = try runner.run("install.sh", [
-            "INPUT_VERSION": "v9.8.7", "INSTALL_ROOT": runner.root + "/tools",
-            "INPUT_RELEASE_URL": "https://example.invalid/download/v{version}/licensectl-{version}-x86_64-linux.tar.gz",
-        ])
+        let run = try runner.run(
+            "install.sh",
+            [
+                "INPUT_VERSION": "v9.8.7", "INSTALL_ROOT": runner.root + "/tools",
+                "INPUT_RELEASE_URL":
+                    "https://example.invalid/download/v{version}/licensectl-{version}-x86_64-linux.tar.gz",
+            ])
         #expect(run.status == 0, "\(run)")
-        #expect(runner.callLines == [
-            "curl https://example.invalid/download/v9.8.7/licensectl-9.8.7-x86_64-linux.tar.gz",
-            "curl https://example.invalid/download/v9.8.7/licensectl-9.8.7-x86_64-linux.tar.gz.sha256",
-        ])
+        #expect(
+            runner.callLines == [
+                "curl https://example.invalid/download/v9.8.7/licensectl-9.8.7-x86_64-linux.tar.gz",
+                "curl https://example.invalid/download/v9.8.7/licensectl-9.8.7-x86_64-linux.tar.gz.sha256",
+            ])
         let bin = runner.root + "/tools/licensectl-9.8.7-x86_64-linux/bin"
         #expect(runner.read(runner.root + "/path.txt") == bin + "\n")
         #expect(runner.outputs["path"] == bin + "/licensectl")
         #expect(run.stdout.contains("licensectl 9.8.7 (commit 0123456789ab) installed"))
 
         // A pinned checksum is used instead of the published one.
-        let pinned = try runner.run("install.sh", [
-            "INPUT_VERSION": "9.8.7", "INPUT_SHA256": release.sha256, "INSTALL_ROOT": runner.root + "/tools2",
-            "INPUT_RELEASE_URL": "https://example.invalid/{version}/licensectl-{version}-x86_64-linux.tar.gz",
-        ])
+        let pinned = try runner.run(
+            "install.sh",
+            [
+                "INPUT_VERSION": "9.8.7", "INPUT_SHA256": release.sha256, "INSTALL_ROOT": runner.root + "/tools2",
+                "INPUT_RELEASE_URL": "https://example.invalid/{version}/licensectl-{version}-x86_64-linux.tar.gz",
+            ])
         #expect(pinned.status == 0, "\(pinned)")
         #expect(runner.callLines.last == "curl https://example.invalid/9.8.7/licensectl-9.8.7-x86_64-linux.tar.gz")
     }
@@ -298,12 +342,17 @@ import Testing
         defer { runner.remove() }
         _ = try Self.fakeRelease(runner, version: "9.8.7")
         let wrong = String(repeating: "0", count: 64)
-        let run = try runner.run("install.sh", [
-            "INPUT_VERSION": "9.8.7", "INPUT_SHA256": wrong, "INSTALL_ROOT": runner.root + "/tools",
-            "INPUT_RELEASE_URL": "https://example.invalid/{version}/licensectl-{version}-x86_64-linux.tar.gz",
-        ])
+        let run = try runner.run(
+            "install.sh",
+            [
+                "INPUT_VERSION": "9.8.7", "INPUT_SHA256": wrong, "INSTALL_ROOT": runner.root + "/tools",
+                "INPUT_RELEASE_URL": "https://example.invalid/{version}/licensectl-{version}-x86_64-linux.tar.gz",
+            ])
         #expect(run.status == 1, "\(run)")
-        #expect(run.stdout.contains("::error title=licensectl install::checksum mismatch for licensectl-9.8.7-x86_64-linux.tar.gz: expected \(wrong)"), "\(run)")
+        #expect(
+            run.stdout.contains(
+                "::error title=licensectl install::checksum mismatch for licensectl-9.8.7-x86_64-linux.tar.gz: expected \(wrong)"
+            ), "\(run)")
         #expect(!FileManager.default.fileExists(atPath: runner.root + "/tools/licensectl-9.8.7-x86_64-linux"))
         #expect(runner.read(runner.root + "/path.txt").isEmpty)
     }

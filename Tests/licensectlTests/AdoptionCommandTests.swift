@@ -8,27 +8,36 @@ import Testing
     /// The platform's license lists and device lists of three tenants.
     private static let fleet: [(name: String, licenses: String, devices: String)] = [
         // A Cloud Basic 25 whose first reminder slot (2026-10-26T06:00Z) the platform sent.
-        ("north-water", """
+        (
+            "north-water",
+            """
             Activation Code,Product,Issued,Term,Activated,Valid Until
             1A2B-3C4D-0001,Cloud Basic 25,2025-10-01,P1Y,2025-11-25T06:00:00Z,
 
-            """, "serial,connected_at\n00A0BA100001,2025-12-01\n00A0BA100002,2026-01-15T08:00:00Z\n"),
+            """, "serial,connected_at\n00A0BA100001,2025-12-01\n00A0BA100002,2026-01-15T08:00:00Z\n"
+        ),
         // Cloud Free invalidated in the platform by a Cloud Basic 1 that has expired since, and
         // a Cloud Basic 25 (P2Y) that runs.
-        ("south-ports", """
+        (
+            "south-ports",
+            """
             code;type;issued;term;activated_at;expires_at
             1A2B-3C4D-0002;Cloud Free;01.02.2025;P1Y;01.03.2025;
             1A2B-3C4D-0003;Cloud Basic 1;01.02.2025;P1Y;10.05.2025;
             1A2B-3C4D-0004;Cloud Basic 25;01.05.2025;P2Y;2025-06-01T12:00:00Z;
 
-            """, "serial_number;connected_since\n00A0BA200001;02.03.2025\n00A0BA200002;\n"),
+            """, "serial_number;connected_since\n00A0BA200001;02.03.2025\n00A0BA200002;\n"
+        ),
         // Spare stock (no activated_at) and one running code with the platform's own expiry.
-        ("east-grid", """
+        (
+            "east-grid",
+            """
             license_code,product,issue_date,activation_date,valid_until
             1A2B-3C4D-0005,Cloud Basic 1,2026-09-01,,
             1A2B-3C4D-0006,Cloud Basic 1,2025-12-01,2026-01-15,2027-01-15T00:00:00Z
 
-            """, "device\n00A0BA300001\n"),
+            """, "device\n00A0BA300001\n"
+        ),
     ]
 
     private func events(_ plan: [String: Any], _ tenant: String) -> [[String: Any]] {
@@ -38,7 +47,10 @@ import Testing
 
     private func line(_ event: [String: Any]) -> String {
         let plain: Set = ["at", "action", "code", "serial"]
-        let keys = ["at", "action", "code", "serial", "activatedAt", "expiresAt", "status", "invalidatedAt", "invalidatedBy", "slot"]
+        let keys = [
+            "at", "action", "code", "serial", "activatedAt", "expiresAt", "status", "invalidatedAt", "invalidatedBy",
+            "slot",
+        ]
         return keys.compactMap { key in (event[key] as? String).map { plain.contains(key) ? $0 : "\(key)=\($0)" } }
             .joined(separator: " ")
     }
@@ -63,19 +75,21 @@ import Testing
             #expect(run.stdout.hasPrefix("Wrote tenants/\(tenant.name).yaml: "), "\(run)")
         }
         let manifest = try repo.read("tenants/south-ports.yaml")
-        #expect(manifest.contains("""
-            metadata:
-              name: south-ports
-              labels:
-                "source": "platform"
-            spec:
-              contacts:
-                - "noc@south-ports.example"
-              imports:
-                - file: "../fixtures/platform/south-ports-licenses.csv"
-              devices: "../fixtures/platform/south-ports-devices.csv"
+        #expect(
+            manifest.contains(
+                """
+                metadata:
+                  name: south-ports
+                  labels:
+                    "source": "platform"
+                spec:
+                  contacts:
+                    - "noc@south-ports.example"
+                  imports:
+                    - file: "../fixtures/platform/south-ports-licenses.csv"
+                  devices: "../fixtures/platform/south-ports-devices.csv"
 
-            """))
+                """))
         let validate = try licensectl(["validate", "-C", repo.root])
         #expect(validate.status == 0, "\(validate)")
         #expect(validate.stderr == "3 tenants, 0 errors, 0 warnings\n")
@@ -84,36 +98,43 @@ import Testing
         let plan = try licensectl(["plan", "-C", repo.root, "--at", "2026-10-28", "--format", "json"])
         #expect(plan.status == 0, "\(plan)")
         let planned = try json(plan)
-        #expect(events(planned, "north-water").map(line).filter { !$0.contains("admit") } == [
-            "2026-10-28T00:00:00Z redeem 1A2B-3C4D-0001",
-            "2026-10-28T00:00:00Z adopt 1A2B-3C4D-0001 activatedAt=2025-11-25T06:00:00Z expiresAt=2026-11-25T06:00:00Z status=active",
-        ])
-        #expect(events(planned, "south-ports").map(line) == [
-            "2026-10-28T00:00:00Z redeem 1A2B-3C4D-0002",
-            "2026-10-28T00:00:00Z redeem 1A2B-3C4D-0003",
-            "2026-10-28T00:00:00Z redeem 1A2B-3C4D-0004",
-            "2026-10-28T00:00:00Z adopt 1A2B-3C4D-0002 activatedAt=2025-03-01T00:00:00Z expiresAt=2026-03-01T00:00:00Z status=invalid invalidatedAt=2025-05-10T00:00:00Z invalidatedBy=1A2B-3C4D-0003",
-            "2026-10-28T00:00:00Z adopt 1A2B-3C4D-0003 activatedAt=2025-05-10T00:00:00Z expiresAt=2026-05-10T00:00:00Z status=expired",
-            "2026-10-28T00:00:00Z adopt 1A2B-3C4D-0004 activatedAt=2025-06-01T12:00:00Z expiresAt=2027-06-01T12:00:00Z status=active",
-            "2026-10-28T00:00:00Z reject 00A0BA200002",
-            "2026-10-28T00:00:00Z admit 00A0BA200001",
-        ])
-        #expect(events(planned, "east-grid").map(line) == [
-            "2026-10-28T00:00:00Z redeem 1A2B-3C4D-0005",
-            "2026-10-28T00:00:00Z redeem 1A2B-3C4D-0006",
-            "2026-10-28T00:00:00Z adopt 1A2B-3C4D-0006 activatedAt=2026-01-15T00:00:00Z expiresAt=2027-01-15T00:00:00Z status=active",
-            "2026-10-28T00:00:00Z reject 00A0BA300001",
-        ])
+        #expect(
+            events(planned, "north-water").map(line).filter { !$0.contains("admit") } == [
+                "2026-10-28T00:00:00Z redeem 1A2B-3C4D-0001",
+                "2026-10-28T00:00:00Z adopt 1A2B-3C4D-0001 activatedAt=2025-11-25T06:00:00Z expiresAt=2026-11-25T06:00:00Z status=active",
+            ])
+        #expect(
+            events(planned, "south-ports").map(line) == [
+                "2026-10-28T00:00:00Z redeem 1A2B-3C4D-0002",
+                "2026-10-28T00:00:00Z redeem 1A2B-3C4D-0003",
+                "2026-10-28T00:00:00Z redeem 1A2B-3C4D-0004",
+                "2026-10-28T00:00:00Z adopt 1A2B-3C4D-0002 activatedAt=2025-03-01T00:00:00Z expiresAt=2026-03-01T00:00:00Z status=invalid invalidatedAt=2025-05-10T00:00:00Z invalidatedBy=1A2B-3C4D-0003",
+                "2026-10-28T00:00:00Z adopt 1A2B-3C4D-0003 activatedAt=2025-05-10T00:00:00Z expiresAt=2026-05-10T00:00:00Z status=expired",
+                "2026-10-28T00:00:00Z adopt 1A2B-3C4D-0004 activatedAt=2025-06-01T12:00:00Z expiresAt=2027-06-01T12:00:00Z status=active",
+                "2026-10-28T00:00:00Z reject 00A0BA200002",
+                "2026-10-28T00:00:00Z admit 00A0BA200001",
+            ])
+        #expect(
+            events(planned, "east-grid").map(line) == [
+                "2026-10-28T00:00:00Z redeem 1A2B-3C4D-0005",
+                "2026-10-28T00:00:00Z redeem 1A2B-3C4D-0006",
+                "2026-10-28T00:00:00Z adopt 1A2B-3C4D-0006 activatedAt=2026-01-15T00:00:00Z expiresAt=2027-01-15T00:00:00Z status=active",
+                "2026-10-28T00:00:00Z reject 00A0BA300001",
+            ])
         let summary = try #require(planned["summary"] as? [String: Any])
         #expect((summary["actions"] as? [String: Any])?["adopt"] as? Int == 5)
 
         // Text: each adopted license with its dates and what happened to it.
         let text = try licensectl(["plan", "-C", repo.root, "--at", "2026-10-28"])
-        #expect(text.stdout.contains(
-            "+ adopt   1A2B-****-0002  activated 2025-03-01T00:00:00Z, expires 2026-03-01T00:00:00Z, invalidated by 1A2B-****-0003 on 2025-05-10T00:00:00Z"),
+        #expect(
+            text.stdout.contains(
+                "+ adopt   1A2B-****-0002  activated 2025-03-01T00:00:00Z, expires 2026-03-01T00:00:00Z, invalidated by 1A2B-****-0003 on 2025-05-10T00:00:00Z"
+            ),
             "\(text.stdout)")
-        #expect(text.stdout.contains(
-            "+ adopt   1A2B-****-0003  activated 2025-05-10T00:00:00Z, expires 2026-05-10T00:00:00Z, already expired"),
+        #expect(
+            text.stdout.contains(
+                "+ adopt   1A2B-****-0003  activated 2025-05-10T00:00:00Z, expires 2026-05-10T00:00:00Z, already expired"
+            ),
             "\(text.stdout)")
         #expect(text.stdout.contains("adopt 5"), "\(text.stdout)")
         let markdown = try licensectl(["plan", "-C", repo.root, "--at", "2026-10-28", "--format", "markdown"])
@@ -130,28 +151,32 @@ import Testing
         let later = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-24", "--format", "json"])
         #expect(later.status == 0, "\(later)")
         let laterPlan = try json(later)
-        #expect(events(laterPlan, "north-water").map(line) == [
-            "2026-11-23T06:00:00Z notify 1A2B-3C4D-0001 expiresAt=2026-11-25T06:00:00Z slot=2026-11-23T06:00:00Z",
-        ])
+        #expect(
+            events(laterPlan, "north-water").map(line) == [
+                "2026-11-23T06:00:00Z notify 1A2B-3C4D-0001 expiresAt=2026-11-25T06:00:00Z slot=2026-11-23T06:00:00Z"
+            ])
         #expect(events(laterPlan, "south-ports").isEmpty)
         #expect(events(laterPlan, "east-grid").isEmpty)
         let applyLater = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-24", "--yes"])
         #expect(applyLater.status == 0, "\(applyLater)")
         let sent = try repo.read("state/tenants/north-water.json")
-        #expect(sent.contains("""
-            "remindersSent": [
-                    "2026-11-02T06:00:00Z",
-                    "2026-11-09T06:00:00Z",
-                    "2026-11-16T06:00:00Z",
-                    "2026-11-23T06:00:00Z"
-                  ]
-            """), "\(sent)")
+        #expect(
+            sent.contains(
+                """
+                "remindersSent": [
+                        "2026-11-02T06:00:00Z",
+                        "2026-11-09T06:00:00Z",
+                        "2026-11-16T06:00:00Z",
+                        "2026-11-23T06:00:00Z"
+                      ]
+                """), "\(sent)")
     }
 
     @Test func initRefusesToOverwriteAnExistingManifestAndWritesNothingOnBadInput() throws {
         let repo = try TempRepo(label: "adopt-init")
         defer { repo.remove() }
-        try repo.write("fixtures/l.csv", "code,type,issued,activated_at\n1A2B-3C4D-0001,Cloud Basic 1,2025-10-01,2025-10-02\n")
+        try repo.write(
+            "fixtures/l.csv", "code,type,issued,activated_at\n1A2B-3C4D-0001,Cloud Basic 1,2025-10-01,2025-10-02\n")
         try repo.write("fixtures/bad.csv", "code,type,issued\n1A2B-3C4D-0001,Cloud Basic 1,01/10/2025\n")
         let first = try licensectl(["init", "acme", "-C", repo.root, "--licenses", "fixtures/l.csv"])
         #expect(first.status == 0, "\(first)")
@@ -178,29 +203,34 @@ import Testing
     @Test func initsHeaderCommentIsTheFullCommandAndReproducesTheFile() throws {
         let repo = try TempRepo(label: "adopt-init-command")
         defer { repo.remove() }
-        try repo.write("fixtures/l.csv", "Code;Produkt;issued;Aktiviert am\n1A2B-3C4D-0001;Cloud Basic 1;2025-10-01;2025-10-02\n")
+        try repo.write(
+            "fixtures/l.csv", "Code;Produkt;issued;Aktiviert am\n1A2B-3C4D-0001;Cloud Basic 1;2025-10-01;2025-10-02\n")
         try repo.write("fixtures/d.csv", "Seriennummer,connected_at\n00A0BA000001,2025-10-03\n")
         let run = try licensectl([
             "init", "werk", "-C", repo.root, "--licenses", "fixtures/l.csv", "--devices", "fixtures/d.csv",
             "--contact", "ops@werk.example", "--contact", "it@werk.example", "--label", "team=o'brien",
-            "--column", "activation_code=Code", "--column", "license_type=Produkt", "--column", "activated_at=Aktiviert am",
+            "--column", "activation_code=Code", "--column", "license_type=Produkt", "--column",
+            "activated_at=Aktiviert am",
             "--device-column", "serial=Seriennummer",
         ])
         #expect(run.status == 0, "\(run)")
         let written = try repo.read("tenants/werk.yaml")
         let header = try #require(written.split(separator: "\n").first)
-        #expect(header == """
-            # Written by `licensectl init werk --licenses fixtures/l.csv --devices fixtures/d.csv --contact ops@werk.example \
-            --contact it@werk.example --label 'team=o'\\''brien' --column activation_code=Code --column license_type=Produkt \
-            --column 'activated_at=Aktiviert am' --device-column serial=Seriennummer`: a tenant already running in the platform.
-            """)
+        #expect(
+            header == """
+                # Written by `licensectl init werk --licenses fixtures/l.csv --devices fixtures/d.csv --contact ops@werk.example \
+                --contact it@werk.example --label 'team=o'\\''brien' --column activation_code=Code --column license_type=Produkt \
+                --column 'activated_at=Aktiviert am' --device-column serial=Seriennummer`: a tenant already running in the platform.
+                """)
         // Run the recorded command from the repo root, with the built licensectl first on PATH.
         let command = try #require(header.split(separator: "`").dropFirst().first)
         try FileManager.default.removeItem(atPath: repo.path("tenants/werk.yaml"))
         let executable = try #require(licensectlExecutable())
         let folder = executable.deletingLastPathComponent().path
-        let again = try RunningCommand(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "PATH='\(folder)':\"$PATH\" \(command)"],
-                                       directory: repo.root).wait()
+        let again = try RunningCommand(
+            executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "PATH='\(folder)':\"$PATH\" \(command)"],
+            directory: repo.root
+        ).wait()
         #expect(again.status == 0, "\(again)")
         #expect(try repo.read("tenants/werk.yaml") == written)
     }
@@ -211,17 +241,24 @@ import Testing
         let repo = try TempRepo(label: "adopt-init-ambiguous")
         defer { repo.remove() }
         try repo.write("fixtures/l.csv", "code,type,activated\n1A2B-3C4D-0001,Cloud Basic 1,2025-10-01\n")
-        let run = try licensectl(["init", "werk", "-C", repo.root, "--licenses", "fixtures/l.csv", "--column", "issued=activated"])
+        let run = try licensectl([
+            "init", "werk", "-C", repo.root, "--licenses", "fixtures/l.csv", "--column", "issued=activated",
+        ])
         #expect(run.status == 1, "\(run)")
-        #expect(run.stderr.contains(
-            "column 'activated' matches both issued and activated_at; map each column to a header of its own with --column"), "\(run)")
+        #expect(
+            run.stderr.contains(
+                "column 'activated' matches both issued and activated_at; map each column to a header of its own with --column"
+            ), "\(run)")
         #expect(!repo.exists("tenants/werk.yaml"))
     }
 
     @Test func initMapsAVendorsOwnHeadersWithColumnAndDeviceColumn() throws {
         let repo = try TempRepo(label: "adopt-init-columns")
         defer { repo.remove() }
-        try repo.write("fixtures/l.csv", "\u{FEFF}Aktivierungscode;Produkt;Ausstellungsdatum;Aktiviert am\r\n1A2B-3C4D-0001;Cloud Basic 1;01.10.2025;02.10.2025\r\n")
+        try repo.write(
+            "fixtures/l.csv",
+            "\u{FEFF}Aktivierungscode;Produkt;Ausstellungsdatum;Aktiviert am\r\n1A2B-3C4D-0001;Cloud Basic 1;01.10.2025;02.10.2025\r\n"
+        )
         try repo.write("fixtures/d.csv", "Seriennummer;Online seit\r\n00A0BA000001;03.10.2025\r\n")
         let run = try licensectl([
             "init", "werk", "-C", repo.root, "--licenses", "fixtures/l.csv", "--devices", "fixtures/d.csv",
@@ -230,28 +267,36 @@ import Testing
             "--device-column", "serial=Seriennummer", "--device-column", "connected_at=Online seit",
         ])
         #expect(run.status == 0, "\(run)")
-        #expect(run.stdout.hasPrefix("Wrote tenants/werk.yaml: 1 license (1 running in the platform, 0 to redeem as available), 1 router."))
-        #expect(try repo.read("tenants/werk.yaml").hasSuffix("""
-              imports:
-                - file: "../fixtures/l.csv"
-                  columns:
-                    activation_code: "Aktivierungscode"
-                    license_type: "Produkt"
-                    issued: "Ausstellungsdatum"
-                    activated_at: "Aktiviert am"
-              devices:
-                file: "../fixtures/d.csv"
-                columns:
-                  serial: "Seriennummer"
-                  connected_at: "Online seit"
+        #expect(
+            run.stdout.hasPrefix(
+                "Wrote tenants/werk.yaml: 1 license (1 running in the platform, 0 to redeem as available), 1 router."))
+        #expect(
+            try repo.read("tenants/werk.yaml").hasSuffix(
+                """
+                  imports:
+                    - file: "../fixtures/l.csv"
+                      columns:
+                        activation_code: "Aktivierungscode"
+                        license_type: "Produkt"
+                        issued: "Ausstellungsdatum"
+                        activated_at: "Aktiviert am"
+                  devices:
+                    file: "../fixtures/d.csv"
+                    columns:
+                      serial: "Seriennummer"
+                      connected_at: "Online seit"
 
-            """))
+                """))
         let plan = try licensectl(["plan", "-C", repo.root, "--at", "2026-01-01", "--format", "json"])
         #expect(plan.status == 0, "\(plan)")
         #expect(plan.stdout.contains("\"activatedAt\": \"2025-10-02T00:00:00Z\""))
-        let unknown = try licensectl(["init", "other", "-C", repo.root, "--licenses", "fixtures/l.csv", "--column", "activation_cod=X"])
+        let unknown = try licensectl([
+            "init", "other", "-C", repo.root, "--licenses", "fixtures/l.csv", "--column", "activation_cod=X",
+        ])
         #expect(unknown.status == 1)
-        #expect(unknown.stderr.contains("--column activation_cod=…: unknown column (did you mean 'activation_code'?)"), "\(unknown)")
+        #expect(
+            unknown.stderr.contains("--column activation_cod=…: unknown column (did you mean 'activation_code'?)"),
+            "\(unknown)")
         #expect(!repo.exists("tenants/other.yaml"))
     }
 
@@ -259,7 +304,9 @@ import Testing
         let repo = try TempRepo(label: "adopt-planfile")
         defer { repo.remove() }
         // Far from the real clock: no time-driven instant between plan and apply (docs/cli.md §6).
-        try repo.write("fixtures/l.csv", """
+        try repo.write(
+            "fixtures/l.csv",
+            """
             code,type,issued,term,activated_at
             1A2B-3C4D-0001,Cloud Free,2025-01-01,P1Y,2025-01-02
             1A2B-3C4D-0002,Cloud Basic 25,2025-01-01,P5Y,2025-02-01T10:00:00Z

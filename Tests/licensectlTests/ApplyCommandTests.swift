@@ -17,15 +17,20 @@ import Testing
         let plan = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--out", "p.json"])
         #expect(plan.status == 0, "\(plan)")
         let saved = try repo.read("p.json")
-        #expect(saved.contains("\"inputsDigest\": \"sha256:8324411287f5e5d4be7c25a7fb1227e1a47f33ac23ae1a180d9e3c5616282e60\""))
-        let manifest = try repo.read("tenants/acme-water.yaml").replacingOccurrences(of: "team: ot", with: "team: water")
+        #expect(
+            saved.contains(
+                "\"inputsDigest\": \"sha256:8324411287f5e5d4be7c25a7fb1227e1a47f33ac23ae1a180d9e3c5616282e60\""))
+        let manifest = try repo.read("tenants/acme-water.yaml").replacingOccurrences(
+            of: "team: ot", with: "team: water")
         try repo.write("tenants/acme-water.yaml", manifest)
         let before = stateFiles(repo)
 
         let apply = try licensectl(["apply", "-C", repo.root, "p.json"])
         #expect(apply.status == 1, "\(apply)")
-        #expect(apply.stderr.contains(
-            "licensectl: error: stale plan: the manifests or CSV files changed since the plan was made (inputs digest sha256:8324411287f5… → sha256:"),
+        #expect(
+            apply.stderr.contains(
+                "licensectl: error: stale plan: the manifests or CSV files changed since the plan was made (inputs digest sha256:8324411287f5… → sha256:"
+            ),
             "\(apply.stderr)")
         #expect(apply.stderr.hasSuffix("Apply refused; nothing was written. Run plan again.\n"))
         #expect(changedPaths(before, stateFiles(repo)) == [])
@@ -55,31 +60,42 @@ import Testing
     @Test func reapplyingTheSamePlanFileIsStaleBecauseTheSerialChanged() throws {
         let repo = try freshRepo(label: "stale-serial")
         defer { repo.remove() }
-        let first = try licensectl(["apply", "-C", repo.root, "--at", utcStamp(Date().addingTimeInterval(-86_400)), "--yes"])
+        let first = try licensectl([
+            "apply", "-C", repo.root, "--at", utcStamp(Date().addingTimeInterval(-86_400)), "--yes",
+        ])
         #expect(first.status == 0, "\(first)")
         try writeFreshManifest(repo, extraLicense: true)
-        let plan = try licensectl(["plan", "-C", repo.root, "--at", utcStamp(Date().addingTimeInterval(-5)), "--out", "plan.json"])
+        let plan = try licensectl([
+            "plan", "-C", repo.root, "--at", utcStamp(Date().addingTimeInterval(-5)), "--out", "plan.json",
+        ])
         #expect(plan.status == 0, "\(plan)")
 
         let apply = try licensectl(["apply", "-C", repo.root, "plan.json"])
         #expect(apply.status == 0, "\(apply)")
         let after = stateFiles(repo)
-        #expect(String(decoding: after["state/tenants/fresh-one.json"] ?? Data(), as: UTF8.self).contains("\"serial\": 2,"))
+        #expect(
+            String(decoding: after["state/tenants/fresh-one.json"] ?? Data(), as: UTF8.self).contains("\"serial\": 2,"))
 
         let again = try licensectl(["apply", "-C", repo.root, "plan.json"])
         #expect(again.status == 1, "\(again)")
-        #expect(again.stderr.contains("licensectl: error: stale plan: tenant 'fresh-one' was applied since (serial 1 → 2)\n"), "\(again.stderr)")
+        #expect(
+            again.stderr.contains(
+                "licensectl: error: stale plan: tenant 'fresh-one' was applied since (serial 1 → 2)\n"),
+            "\(again.stderr)")
         #expect(changedPaths(after, stateFiles(repo)) == [])
     }
 
     @Test func planFileOfAnotherFormatVersionIsRefused() throws {
         let repo = try freshRepo(label: "stale-version")
         defer { repo.remove() }
-        let plan = try licensectl(["plan", "-C", repo.root, "--at", utcStamp(Date().addingTimeInterval(-5)), "--out", "plan.json"])
+        let plan = try licensectl([
+            "plan", "-C", repo.root, "--at", utcStamp(Date().addingTimeInterval(-5)), "--out", "plan.json",
+        ])
         #expect(plan.status == 0, "\(plan)")
         let text = try repo.read("plan.json")
         #expect(text.contains("\"formatVersion\": 1,"))
-        try repo.write("plan.json", text.replacingOccurrences(of: "\"formatVersion\": 1,", with: "\"formatVersion\": 2,"))
+        try repo.write(
+            "plan.json", text.replacingOccurrences(of: "\"formatVersion\": 1,", with: "\"formatVersion\": 2,"))
 
         let apply = try licensectl(["apply", "-C", repo.root, "plan.json"])
         #expect(apply.status == 1, "\(apply)")
@@ -99,8 +115,10 @@ import Testing
 
         let apply = try licensectl(["apply", "-C", repo.root, "plan.json"])
         #expect(apply.status == 1, "\(apply)")
-        #expect(apply.stderr.contains(
-            "licensectl: error: stale plan: tenant 'fresh-one' has the scheduled activation of 1111-****-3333 at \(activation), after the plan's at \(at); the world moved on, plan again\n"),
+        #expect(
+            apply.stderr.contains(
+                "licensectl: error: stale plan: tenant 'fresh-one' has the scheduled activation of 1111-****-3333 at \(activation), after the plan's at \(at); the world moved on, plan again\n"
+            ),
             "\(apply.stderr)")
         #expect(stateFiles(repo).isEmpty)
     }
@@ -108,12 +126,15 @@ import Testing
     @Test func planFileIsStaleWhenAStateFileAppearedThatItDidNotCover() throws {
         let repo = try freshRepo(label: "stale-uncovered")
         defer { repo.remove() }
-        let plan = try licensectl(["plan", "-C", repo.root, "--at", utcStamp(Date().addingTimeInterval(-5)), "--out", "plan.json"])
+        let plan = try licensectl([
+            "plan", "-C", repo.root, "--at", utcStamp(Date().addingTimeInterval(-5)), "--out", "plan.json",
+        ])
         #expect(plan.status == 0, "\(plan)")
         try repo.write("state/tenants/fresh-one.json", "")
         let apply = try licensectl(["apply", "-C", repo.root, "plan.json"])
         #expect(apply.status == 1, "\(apply)")
-        #expect(apply.stderr.hasPrefix("state/tenants/fresh-one.json:1:1: error: state file is empty"), "\(apply.stderr)")
+        #expect(
+            apply.stderr.hasPrefix("state/tenants/fresh-one.json:1:1: error: state file is empty"), "\(apply.stderr)")
         #expect(try repo.read("state/tenants/fresh-one.json") == "")
     }
 
@@ -131,22 +152,31 @@ import Testing
         try FileManager.default.moveItem(atPath: repo.path("tenants"), toPath: repo.path("manifests"))
         // baltic-ports came later, brought in from the platform: the shipped state has none of it.
         try FileManager.default.removeItem(atPath: repo.path("manifests/baltic-ports.yaml"))
-        let apply = try licensectl(["apply", "-C", repo.root, "--tenants", "manifests", "--state", "ledger", "--at", "2025-01-01", "--yes"])
+        let apply = try licensectl([
+            "apply", "-C", repo.root, "--tenants", "manifests", "--state", "ledger", "--at", "2025-01-01", "--yes",
+        ])
         #expect(apply.status == 0, "\(apply)")
         #expect(!repo.exists("state"))
-        #expect(repo.files(under: "ledger").keys.sorted() == [
-            "ledger/.lock", "ledger/journal.jsonl", "ledger/tenants/acme-water.json", "ledger/tenants/harbor-lights.json",
-            "ledger/tenants/nordlicht-ferries.json", "ledger/tenants/stadtwerke-nord.json",
-        ])
+        #expect(
+            repo.files(under: "ledger").keys.sorted() == [
+                "ledger/.lock", "ledger/journal.jsonl", "ledger/tenants/acme-water.json",
+                "ledger/tenants/harbor-lights.json",
+                "ledger/tenants/nordlicht-ferries.json", "ledger/tenants/stadtwerke-nord.json",
+            ])
         // The shipped state was written by the same code at the same at: identical first serial.
         let shipped = try String(contentsOfFile: packageRoot + "/state/journal.jsonl", encoding: .utf8)
         let written = try repo.read("ledger/journal.jsonl")
         #expect(shipped.hasPrefix(written))
         let status = try licensectl(["status", "-C", repo.root, "--state", "ledger", "--at", "2025-01-01"])
         #expect(status.status == 0, "\(status)")
-        #expect(status.stdout.contains("\nacme-water         disabled  0         0       10       0       10         0          0        0        -                     -\n"),
-                "\(status.stdout)")
-        let detail = try licensectl(["status", "acme-water", "-C", repo.root, "--state", "ledger", "--at", "2025-01-01"])
+        #expect(
+            status.stdout.contains(
+                "\nacme-water         disabled  0         0       10       0       10         0          0        0        -                     -\n"
+            ),
+            "\(status.stdout)")
+        let detail = try licensectl([
+            "status", "acme-water", "-C", repo.root, "--state", "ledger", "--at", "2025-01-01",
+        ])
         #expect(detail.stdout.contains("acme-water  (serial 1, applied 2025-01-01T00:00:00Z)"))
     }
 
@@ -157,7 +187,9 @@ import Testing
         defer { repo.remove() }
         let first = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
         #expect(first.status == 0, "\(first)")
-        #expect(first.stdout.hasSuffix("Apply complete at 2026-11-29T00:00:00Z: 3 tenant(s) written, 41 event(s) journaled.\n"))
+        #expect(
+            first.stdout.hasSuffix(
+                "Apply complete at 2026-11-29T00:00:00Z: 3 tenant(s) written, 41 event(s) journaled.\n"))
         let bytes = stateFiles(repo)
         let dates = repo.modificationDates(under: "state/tenants")
         #expect(dates.count == 5)
@@ -165,7 +197,9 @@ import Testing
 
         let second = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
         #expect(second.status == 0, "\(second)")
-        #expect(second.stdout.hasSuffix("5 tenants unchanged\n\nNo changes. State is up to date. · 0 errors, 4 warnings\n"), "\(second.stdout)")
+        #expect(
+            second.stdout.hasSuffix("5 tenants unchanged\n\nNo changes. State is up to date. · 0 errors, 4 warnings\n"),
+            "\(second.stdout)")
         #expect(!second.stdout.contains("Apply complete"))
         #expect(changedPaths(bytes, stateFiles(repo)) == [])
         #expect(repo.modificationDates(under: "state/tenants") == dates)
@@ -178,10 +212,11 @@ import Testing
         let dates = repo.modificationDates(under: "state/tenants")
         let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
         #expect(apply.status == 0, "\(apply)")
-        #expect(changedPaths(before, stateFiles(repo)) == [
-            "state/journal.jsonl", "state/tenants/acme-water.json", "state/tenants/baltic-ports.json",
-            "state/tenants/harbor-lights.json",
-        ])
+        #expect(
+            changedPaths(before, stateFiles(repo)) == [
+                "state/journal.jsonl", "state/tenants/acme-water.json", "state/tenants/baltic-ports.json",
+                "state/tenants/harbor-lights.json",
+            ])
         let after = repo.modificationDates(under: "state/tenants")
         for name in ["state/tenants/nordlicht-ferries.json", "state/tenants/stadtwerke-nord.json"] {
             #expect(after[name] == dates[name], "\(name) was touched")
@@ -199,7 +234,8 @@ import Testing
             case .empty: ""
             case .truncated: String(original.prefix(300))
             case .emptyObject: "{}\n"
-            case .formatVersion2: original.replacingOccurrences(of: "\"formatVersion\": 1,", with: "\"formatVersion\": 2,")
+            case .formatVersion2:
+                original.replacingOccurrences(of: "\"formatVersion\": 1,", with: "\"formatVersion\": 2,")
             }
         }
 
@@ -217,11 +253,14 @@ import Testing
         }
     }
 
-    @Test("a corrupted state file is refused by plan and apply, named, and left untouched", arguments: Corruption.allCases)
+    @Test(
+        "a corrupted state file is refused by plan and apply, named, and left untouched", arguments: Corruption.allCases
+    )
     func corruptedStateIsRefusedAndUntouched(_ corruption: Corruption) throws {
         let repo = try TempRepo.example(label: "corrupt")
         defer { repo.remove() }
-        try repo.write("state/tenants/acme-water.json", corruption.apply(to: try repo.read("state/tenants/acme-water.json")))
+        try repo.write(
+            "state/tenants/acme-water.json", corruption.apply(to: try repo.read("state/tenants/acme-water.json")))
         let before = stateFiles(repo)
 
         let plan = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29"])
@@ -259,7 +298,9 @@ import Testing
         #expect(changedPaths(before, stateFiles(repo)) == [])
     }
 
-    @Test("symlinks in state/ are not followed for writes", arguments: ["state/tenants/acme-water.json", "state/journal.jsonl"])
+    @Test(
+        "symlinks in state/ are not followed for writes",
+        arguments: ["state/tenants/acme-water.json", "state/journal.jsonl"])
     func symlinkInStateIsRefusedAndItsTargetUntouched(_ link: String) throws {
         let repo = try TempRepo.example(label: "symlink")
         defer { repo.remove() }
@@ -270,7 +311,8 @@ import Testing
         #expect(apply.status == 1, "\(apply)")
         // A tenant file is already refused when state is read (plan says so too); the journal
         // when it would be written.
-        let expected = link.hasSuffix(".json")
+        let expected =
+            link.hasSuffix(".json")
             ? "\(link):1:1: error: state file is a symlink; licensectl does not follow symlinks in the state directory (apply would refuse to write it): replace it with the file itself\n"
             : "\(link):1:1: error: \(link) is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a regular file (nothing was written)\n"
         #expect(apply.stderr.contains(expected), "\(apply.stderr)")
@@ -291,8 +333,10 @@ import Testing
         try repo.write("state/journal.jsonl", journal + "{\"action\":\"redeem\",\"ap")
         let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
         #expect(apply.status == 0, "\(apply)")
-        #expect(apply.stderr.hasSuffix("state/journal.jsonl:250:1: warning: cut a torn last journal line (22 bytes without a newline)\n"),
-                "\(apply.stderr)")
+        #expect(
+            apply.stderr.hasSuffix(
+                "state/journal.jsonl:250:1: warning: cut a torn last journal line (22 bytes without a newline)\n"),
+            "\(apply.stderr)")
         let after = try repo.read("state/journal.jsonl")
         #expect(after.hasPrefix(journal))
         let added = after.dropFirst(journal.count).split(separator: "\n")
@@ -308,7 +352,9 @@ import Testing
         let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29"])
         #expect(apply.status == 0, "\(apply)")
         #expect(!apply.stdout.contains("Do you want"))
-        #expect(apply.stdout.hasSuffix("Apply complete at 2026-11-29T00:00:00Z: 3 tenant(s) written, 41 event(s) journaled.\n"))
+        #expect(
+            apply.stdout.hasSuffix(
+                "Apply complete at 2026-11-29T00:00:00Z: 3 tenant(s) written, 41 event(s) journaled.\n"))
     }
 
     /// Runs `licensectl apply` on a pseudo-terminal (util-linux `script`), typing `answer`.
@@ -362,16 +408,22 @@ import Testing
         let before = stateFiles(repo)
         let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes", "--outbox", "ob"])
         #expect(apply.status == 1, "\(apply)")
-        #expect(apply.stderr.hasSuffix("licensectl: error: --outbox 'ob': it is a file, not a folder; nothing was written\n"), "\(apply)")
+        #expect(
+            apply.stderr.hasSuffix(
+                "licensectl: error: --outbox 'ob': it is a file, not a folder; nothing was written\n"), "\(apply)")
         #expect(changedPaths(before, stateFiles(repo)) == [])
     }
 
-    @Test(arguments: ["me@x.example\r\nBcc: spy@evil.example", "me@x.example\nBcc: spy@evil.example", "a@x.example, b@x.example"])
+    @Test(arguments: [
+        "me@x.example\r\nBcc: spy@evil.example", "me@x.example\nBcc: spy@evil.example", "a@x.example, b@x.example",
+    ])
     func mailFromThatWouldAddAHeaderOrARecipientIsRefused(_ from: String) throws {
         let repo = try TempRepo.example(label: "mail-from")
         defer { repo.remove() }
         let before = stateFiles(repo)
-        let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes", "--outbox", "ob", "--mail-from", from])
+        let apply = try licensectl([
+            "apply", "-C", repo.root, "--at", "2026-11-29", "--yes", "--outbox", "ob", "--mail-from", from,
+        ])
         #expect(apply.status == 1, "\(apply)")
         #expect(apply.stderr.contains("--mail-from: expected one address"))
         #expect(changedPaths(before, stateFiles(repo)) == [])
@@ -385,10 +437,11 @@ import Testing
         #expect(apply.status == 0, "\(apply)")
         #expect(apply.stdout.hasSuffix("3 tenant(s) written, 41 event(s) journaled, 1 reminder e-mail(s).\n"))
         let changed = changedPaths(before, repo.files())
-        #expect(changed == [
-            "outbox/acme-water-20261129T000000Z.eml", "state/.lock", "state/journal.jsonl",
-            "state/tenants/acme-water.json", "state/tenants/baltic-ports.json", "state/tenants/harbor-lights.json",
-        ])
+        #expect(
+            changed == [
+                "outbox/acme-water-20261129T000000Z.eml", "state/.lock", "state/journal.jsonl",
+                "state/tenants/acme-water.json", "state/tenants/baltic-ports.json", "state/tenants/harbor-lights.json",
+            ])
         let mail = try repo.read("outbox/acme-water-20261129T000000Z.eml")
         let headers = mail.components(separatedBy: "\r\n\r\n").first?.components(separatedBy: "\r\n") ?? []
         #expect(headers.contains("From: licensectl <licensectl@localhost>"))

@@ -4,10 +4,15 @@ import Testing
 /// Errors found while a command runs exit 1 with a `licensectl: error: message` line (docs/cli.md §6),
 /// not the argument parser's usage error (exit 64 and a usage text).
 @Suite struct CLIErrorTests {
-    @Test("a bad --at exits 1 with one diagnostic line", arguments: [
-        ("2026-02-30", "licensectl: error: --at: '2026-02-30' is not a date that exists\n"),
-        ("2026-11-29T00:00:00", "licensectl: error: --at: date-time '2026-11-29T00:00:00' has no UTC offset; add 'Z' or an offset such as +01:00\n"),
-    ])
+    @Test(
+        "a bad --at exits 1 with one diagnostic line",
+        arguments: [
+            ("2026-02-30", "licensectl: error: --at: '2026-02-30' is not a date that exists\n"),
+            (
+                "2026-11-29T00:00:00",
+                "licensectl: error: --at: date-time '2026-11-29T00:00:00' has no UTC offset; add 'Z' or an offset such as +01:00\n"
+            ),
+        ])
     func badAtExitsOne(_ at: String, _ message: String) throws {
         let repo = try TempRepo.example(label: "bad-at")
         defer { repo.remove() }
@@ -26,7 +31,9 @@ import Testing
         defer { repo.remove() }
         let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--out", "missing/p.json"])
         #expect(run.status == 1, "\(run)")
-        #expect(run.stderr.hasSuffix("licensectl: error: cannot write 'missing/p.json': its folder does not exist\n"), "\(run.stderr)")
+        #expect(
+            run.stderr.hasSuffix("licensectl: error: cannot write 'missing/p.json': its folder does not exist\n"),
+            "\(run.stderr)")
         #expect(run.stdout.isEmpty)
         #expect(!repo.exists("missing"))
     }

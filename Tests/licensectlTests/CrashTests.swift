@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -42,8 +43,10 @@ import Darwin
         defer { referenceRepo.remove() }
         let reference = try licensectl(["apply", "-C", referenceRepo.root, "--at", GeneratedRepo.t2, "--yes"])
         try #require(reference.status == 0, "\(reference)")
-        #expect(reference.stdout.hasSuffix("\(tenantCount) tenant(s) written, \(tenantCount + (tenantCount + 2) / 3) event(s) journaled.\n"),
-                "every tenant changes at T2: \(reference.stdout.suffix(200))")
+        #expect(
+            reference.stdout.hasSuffix(
+                "\(tenantCount) tenant(s) written, \(tenantCount + (tenantCount + 2) / 3) event(s) journaled.\n"),
+            "every tenant changes at T2: \(reference.stdout.suffix(200))")
         let new = stateFiles(referenceRepo)
         #expect(new.count == tenantCount + 1)
         for (path, bytes) in new where path.hasPrefix("state/tenants/") {
@@ -76,8 +79,9 @@ import Darwin
         let rerun = try licensectl(["apply", "-C", repo.root, "--at", GeneratedRepo.t2, "--yes"])
         #expect(rerun.status == 0, "\(label): \(rerun)")
         let final = stateFiles(repo)
-        #expect(final.keys.sorted() == fixture.reference.keys.sorted(),
-                "\(label): leftover or missing files: \(changedPaths(fixture.reference, final).prefix(5))")
+        #expect(
+            final.keys.sorted() == fixture.reference.keys.sorted(),
+            "\(label): leftover or missing files: \(changedPaths(fixture.reference, final).prefix(5))")
         #expect(changedPaths(fixture.reference, final) == [], "\(label): differs from the uninterrupted run")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: repo.path("state"))) ?? []
         let tenantNames = (try? FileManager.default.contentsOfDirectory(atPath: repo.path("state/tenants"))) ?? []
@@ -103,8 +107,9 @@ import Darwin
         for (step, expectedNew) in Self.hookPoints {
             let repo = try fixture.baseline.copy(label: "crash-\(step)")
             defer { repo.remove() }
-            let killed = try licensectl(["apply", "-C", repo.root, "--at", GeneratedRepo.t2, "--yes"],
-                                        environment: ["LICENSECTL_TEST_CRASH_AFTER": step])
+            let killed = try licensectl(
+                ["apply", "-C", repo.root, "--at", GeneratedRepo.t2, "--yes"],
+                environment: ["LICENSECTL_TEST_CRASH_AFTER": step])
             #expect(killed.signaled && killed.status == SIGKILL, "\(step): \(killed)")
             #expect(!killed.stdout.contains("Apply complete"), "\(step)")
             let newCount = Self.checkOldOrNew(repo, fixture, step)

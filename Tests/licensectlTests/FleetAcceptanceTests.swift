@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 11 acceptance: CI at 300 tenants shows the change first, consolidates the standing
 /// warnings of unchanged tenants (docs/cli.md §6, docs/README.md §8 "Output"), and a gapless renewal forecasts clean.
@@ -21,7 +21,8 @@ import TestSupport
         let relative = String(manifest.dropFirst(repo.root.count + 1))
         let tenant = try #require(relative.split(separator: "/").last.map { String($0.dropLast(5)) })
         let text = try repo.read(relative)
-        let added = "  licenses:\n    - code: FEED-FACE-0150\n      type: Cloud Basic 25\n      issued: 2026-11-01\n      activate: immediately\n"
+        let added =
+            "  licenses:\n    - code: FEED-FACE-0150\n      type: Cloud Basic 25\n      issued: 2026-11-01\n      activate: immediately\n"
         #expect(text.contains("  licenses:\n"))
         try repo.write(relative, text.replacingOccurrences(of: "  licenses:\n", with: added))
 
@@ -40,8 +41,9 @@ import TestSupport
         let beforeCollapsed = afterSection.components(separatedBy: "<details>").first ?? ""
         let warningLines = beforeCollapsed.split(separator: "\n").filter { $0.hasPrefix("- **warning**") }
         #expect(warningLines.count <= 5 + 2, "\(beforeCollapsed)")
-        #expect(warningLines.contains { $0.contains("tenants: rejected routers (") && $0.contains("more)") },
-                "\(beforeCollapsed)")
+        #expect(
+            warningLines.contains { $0.contains("tenants: rejected routers (") && $0.contains("more)") },
+            "\(beforeCollapsed)")
 
         // The text plan: stdout has one block; stderr a bounded number of lines.
         let textPlan = try licensectl(["plan", "-C", repo.root, "--at", Self.at])
@@ -107,8 +109,10 @@ import TestSupport
         try repo.write("tenants/gapless.yaml", Self.gaplessRenewal)
         let applied = try licensectl(["apply", "--yes", "-C", repo.root, "--at", "2025-12-20"])
         #expect(applied.status == 0, "\(applied)")
-        let run = try licensectl(["forecast", "-C", repo.root, "--at", "2026-12-15", "--days", "60",
-                                  "--format", format, "--fail-on-rejection"])
+        let run = try licensectl([
+            "forecast", "-C", repo.root, "--at", "2026-12-15", "--days", "60",
+            "--format", format, "--fail-on-rejection",
+        ])
         #expect(run.status == 0, "\(run)")
         let out = run.stdout
         switch format {

@@ -16,13 +16,17 @@ import Testing
 
     /// Runs Chromium headless on `page` with console logging on stderr.
     static func browse(_ page: String, _ extra: [String]) throws -> CLIRun {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("licensectl-chromium-" + UUID().uuidString)
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "licensectl-chromium-" + UUID().uuidString)
         defer { try? FileManager.default.removeItem(at: home) }
         return try RunningCommand(
             executable: chromium(),
-            ["--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--enable-logging=stderr", "--v=0",
-             "--user-data-dir=" + home.path, "--window-size=1280,1400"] + extra + ["file://" + page],
-            environment: ["HOME": home.path]).wait()
+            [
+                "--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--enable-logging=stderr", "--v=0",
+                "--user-data-dir=" + home.path, "--window-size=1280,1400",
+            ] + extra + ["file://" + page],
+            environment: ["HOME": home.path]
+        ).wait()
     }
 
     /// Console messages (`console.log`, uncaught exceptions) that Chromium logged.

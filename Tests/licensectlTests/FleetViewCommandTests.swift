@@ -17,8 +17,9 @@ import Testing
         #expect(lines.count == 10, "\(run.stdout)")
         #expect(lines[2].hasPrefix("TENANT "))
         // acme-water: 8 active, 2 expired, next expiry 2026-12-15 → 16 days after 2026-11-29.
-        #expect(lines[3].split(separator: " ", omittingEmptySubsequences: true)
-            == ["acme-water", "full", "8", "8", "2", "8", "0", "0", "2", "0", "2026-12-15T00:00:00Z", "16"])
+        #expect(
+            lines[3].split(separator: " ", omittingEmptySubsequences: true)
+                == ["acme-water", "full", "8", "8", "2", "8", "0", "0", "2", "0", "2026-12-15T00:00:00Z", "16"])
         #expect(!run.stdout.contains("00A0BA"), "no router in the table")
     }
 
@@ -56,7 +57,9 @@ import Testing
         #expect(run.status == 0, "\(run)")
         let names = run.stdout.split(separator: "\n").dropFirst(1).compactMap { $0.split(separator: " ").first }
         #expect(names.prefix(3) == ["TENANT", "harbor-lights", "nordlicht-ferries"])
-        let target = try licensectl(["status", "-C", repo.root, "--at", "2026-11-29", "--target", "acme-water", "--format", "json"])
+        let target = try licensectl([
+            "status", "-C", repo.root, "--at", "2026-11-29", "--target", "acme-water", "--format", "json",
+        ])
         #expect(target.stdout.contains("\"tenant\": \"acme-water\""))
         #expect(!target.stdout.contains("\"tenant\": \"harbor-lights\""))
     }
@@ -75,7 +78,10 @@ import Testing
         defer { repo.remove() }
         let run = try licensectl(["status", "-C", repo.root, "--at", "2026-10-01", "--target", "acme-water"])
         #expect(run.status == 0, "\(run)")
-        #expect(run.stderr == "state/tenants/acme-water.json:1:1: warning: tenant 'acme-water' was applied at 2026-11-01T00:00:00Z, after --at 2026-10-01T00:00:00Z; shown as recorded then\n")
+        #expect(
+            run.stderr
+                == "state/tenants/acme-water.json:1:1: warning: tenant 'acme-water' was applied at 2026-11-01T00:00:00Z, after --at 2026-10-01T00:00:00Z; shown as recorded then\n"
+        )
         #expect(run.stdout.contains("acme-water"))
     }
 
@@ -97,7 +103,10 @@ import Testing
         defer { repo.remove() }
         let run = try licensectl(["show", "nothere.json", "-C", repo.root])
         #expect(run.status == 1)
-        #expect(run.stderr == "licensectl: error: plan file 'nothere.json' does not exist (an argument containing '.' or '/' is a plan file; a tenant name has neither)\n", "\(run)")
+        #expect(
+            run.stderr
+                == "licensectl: error: plan file 'nothere.json' does not exist (an argument containing '.' or '/' is a plan file; a tenant name has neither)\n",
+            "\(run)")
     }
 
     @Test func showTenantPrintsTheDocumentAsRecorded() throws {
@@ -105,8 +114,11 @@ import Testing
         defer { repo.remove() }
         let run = try licensectl(["show", "acme-water", "-C", repo.root])
         #expect(run.status == 0, "\(run)")
-        #expect(run.stdout.hasPrefix("tenant acme-water  (state/tenants/acme-water.json: serial 2, applied 2026-11-01T00:00:00Z)\nas recorded: mode full, capacity 8, 8 online, 2 offline\n\nlicenses (10):\n  CODE            TYPE           STATUS"),
-                "\(run.stdout)")
+        #expect(
+            run.stdout.hasPrefix(
+                "tenant acme-water  (state/tenants/acme-water.json: serial 2, applied 2026-11-01T00:00:00Z)\nas recorded: mode full, capacity 8, 8 online, 2 offline\n\nlicenses (10):\n  CODE            TYPE           STATUS"
+            ),
+            "\(run.stdout)")
         #expect(run.stdout.contains("\nrouters (10):\n  SERIAL        STATUS   REASON    CONNECTED\n"))
         #expect(run.stdout.contains("  00A0BA16C8F4  offline  capacity  2025-09-08T11:45:00Z\n"))
         // Masked codes unless --show-codes; the JSON is the document itself.
@@ -126,25 +138,34 @@ import Testing
         #expect(run.stdout.contains(" active "))
         let unknown = try licensectl(["show", "nobody", "-C", repo.root])
         #expect(unknown.status == 1)
-        #expect(unknown.stderr == "licensectl: error: tenant 'nobody' has no state in state/tenants; tenants with state: acme-water, harbor-lights, nordlicht-ferries, stadtwerke-nord\n")
+        #expect(
+            unknown.stderr
+                == "licensectl: error: tenant 'nobody' has no state in state/tenants; tenants with state: acme-water, harbor-lights, nordlicht-ferries, stadtwerke-nord\n"
+        )
     }
 
     @Test(arguments: ["text", "markdown", "json"])
     func showPlanFilePrintsWhatPlanPrinted(format: String) throws {
         let repo = try TempRepo.example(label: "show-plan-\(format)")
         defer { repo.remove() }
-        let plan = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--out", "plans/p.json", "--format", format])
+        let plan = try licensectl([
+            "plan", "-C", repo.root, "--at", "2026-11-29", "--out", "plans/p.json", "--format", format,
+        ])
         #expect(plan.status == 1 || plan.status == 0)
         if plan.status == 1 {
             // plans/ does not exist yet: write into the root instead.
         }
-        let written = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--out", "p.json", "--format", format])
+        let written = try licensectl([
+            "plan", "-C", repo.root, "--at", "2026-11-29", "--out", "p.json", "--format", format,
+        ])
         #expect(written.status == 0, "\(written)")
         let shown = try licensectl(["show", "p.json", "-C", repo.root, "--format", format])
         #expect(shown.status == 0, "\(shown)")
         #expect(shown.stdout == written.stdout)
         #expect(shown.stderr == written.stderr)
-        let sharded = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--out", "s.json", "--shard", "2/3", "--format", format])
+        let sharded = try licensectl([
+            "plan", "-C", repo.root, "--at", "2026-11-29", "--out", "s.json", "--shard", "2/3", "--format", format,
+        ])
         let shownSharded = try licensectl(["show", "./s.json", "-C", repo.root, "--format", format])
         #expect(shownSharded.stdout == sharded.stdout)
         #expect(shownSharded.stderr == sharded.stderr)
@@ -196,8 +217,11 @@ import Testing
         let plan = try licensectl(["plan", "-C", repo.root, "--at", future, "--out", "p.json"])
         #expect(plan.status == 0, "\(plan)")
         let apply = try licensectl(["apply", "-C", repo.root, "p.json"])
-        #expect(apply.stderr.contains("warning: applying at \(future), later than the current time: until then, plans without --at are refused (--at earlier than appliedAt)"),
-                "\(apply)")
+        #expect(
+            apply.stderr.contains(
+                "warning: applying at \(future), later than the current time: until then, plans without --at are refused (--at earlier than appliedAt)"
+            ),
+            "\(apply)")
     }
 
     @Test func lockTimeoutHelpShowsItsDefaultOnce() throws {

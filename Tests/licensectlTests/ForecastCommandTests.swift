@@ -20,7 +20,7 @@ private let spareCapacityRepo = [
         - serial: R2
           connectedAt: 2026-10-02T00:00:00Z
 
-    """,
+    """
 ]
 
 @Suite struct ForecastCommandTests {
@@ -50,7 +50,9 @@ private let spareCapacityRepo = [
         let root = try copyOfExampleRepo()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let masked = try runLicensectl(["forecast", "nordlicht-ferries", "-C", root, "--at", "2026-11-29"])
-        let shown = try runLicensectl(["forecast", "nordlicht-ferries", "-C", root, "--at", "2026-11-29", "--show-codes"])
+        let shown = try runLicensectl([
+            "forecast", "nordlicht-ferries", "-C", root, "--at", "2026-11-29", "--show-codes",
+        ])
         #expect(masked.stdout.contains("- stock-expire  2 licenses  2A11-****-ECE6, 3BE6-****-E47F"))
         #expect(!masked.stdout.contains("2A11-67EE-ECE6"))
         #expect(shown.stdout.contains("- stock-expire  2 licenses  2A11-67EE-ECE6, "))
@@ -59,7 +61,9 @@ private let spareCapacityRepo = [
     @Test func namedTenantsLimitTheForecast() throws {
         let root = try copyOfExampleRepo()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let result = try runLicensectl(["forecast", "harbor-lights", "-C", root, "--at", "2026-11-29", "--format", "json"])
+        let result = try runLicensectl([
+            "forecast", "harbor-lights", "-C", root, "--at", "2026-11-29", "--format", "json",
+        ])
         #expect(result.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let tenants = try #require(object["tenants"] as? [[String: Any]])
@@ -85,12 +89,18 @@ private let spareCapacityRepo = [
 
     @Test func aRouterAlreadyRejectedAtTheStartDoesNotFailTheForecast() throws {
         var files = spareCapacityRepo
-        files["tenants/quiet.yaml"] = files["tenants/quiet.yaml"]?.replacingOccurrences(of: "Cloud Basic 25", with: "Cloud Basic 1")
+        files["tenants/quiet.yaml"] = files["tenants/quiet.yaml"]?.replacingOccurrences(
+            of: "Cloud Basic 25", with: "Cloud Basic 1")
         let root = try makeRepo(files)
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let result = try runLicensectl(["forecast", "-C", root, "--at", "2026-11-29", "--days", "10", "--fail-on-rejection"])
+        let result = try runLicensectl([
+            "forecast", "-C", root, "--at", "2026-11-29", "--days", "10", "--fail-on-rejection",
+        ])
         #expect(result.status == 0)
-        #expect(result.stdout.hasSuffix("\n1 tenant, 0 events; no router would be rejected within 10 days; 1 router already rejected at the start\n"))
+        #expect(
+            result.stdout.hasSuffix(
+                "\n1 tenant, 0 events; no router would be rejected within 10 days; 1 router already rejected at the start\n"
+            ))
     }
 
     @Test func notConnectedRoutersAreNoRejection() throws {
@@ -109,34 +119,38 @@ private let spareCapacityRepo = [
         let result = try runLicensectl(["forecast", "acme-waterr", "-C", root, "--at", "2026-11-29"])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr == "licensectl: error: unknown tenant 'acme-waterr': no manifest and no state file names it; known tenants: acme-water, baltic-ports, harbor-lights, nordlicht-ferries, stadtwerke-nord\n")
+        #expect(
+            result.stderr
+                == "licensectl: error: unknown tenant 'acme-waterr': no manifest and no state file names it; known tenants: acme-water, baltic-ports, harbor-lights, nordlicht-ferries, stadtwerke-nord\n"
+        )
     }
 
     @Test func aPlanWithErrorsIsRefused() throws {
         var files = spareCapacityRepo
         files["tenants/other.yaml"] = """
-        apiVersion: licensectl/v1
-        kind: Tenant
-        metadata:
-          name: other
-        spec:
-          licenses:
-            - code: 1234-5678-9ABC
-              type: Cloud Basic 1
-              issued: 2026-06-01
+            apiVersion: licensectl/v1
+            kind: Tenant
+            metadata:
+              name: other
+            spec:
+              licenses:
+                - code: 1234-5678-9ABC
+                  type: Cloud Basic 1
+                  issued: 2026-06-01
 
-        """
+            """
         let root = try makeRepo(files)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let result = try runLicensectl(["forecast", "-C", root, "--at", "2026-11-29", "--fail-on-rejection"])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr == """
-            tenants/other.yaml:7:7: error: code 1234-****-9ABC is also declared by tenant 'quiet-pond' at tenants/quiet.yaml:7:7; a code belongs to exactly one tenant
-            tenants/quiet.yaml:7:7: error: code 1234-****-9ABC is also declared by tenant 'other' at tenants/other.yaml:7:7; a code belongs to exactly one tenant
-            Forecast refused: the plan at 2026-11-29T00:00:00Z has 2 error(s).
+        #expect(
+            result.stderr == """
+                tenants/other.yaml:7:7: error: code 1234-****-9ABC is also declared by tenant 'quiet-pond' at tenants/quiet.yaml:7:7; a code belongs to exactly one tenant
+                tenants/quiet.yaml:7:7: error: code 1234-****-9ABC is also declared by tenant 'other' at tenants/other.yaml:7:7; a code belongs to exactly one tenant
+                Forecast refused: the plan at 2026-11-29T00:00:00Z has 2 error(s).
 
-            """)
+                """)
     }
 
     @Test func negativeDaysAreRejected() throws {
@@ -146,6 +160,8 @@ private let spareCapacityRepo = [
         // Without `=`: `-1` is the value, not a flag (it said "Missing value for '--days <N>'").
         let spaced = try runLicensectl(["forecast", "--days", "-1"])
         #expect(spaced.status == 1)
-        #expect(spaced.stderr.contains("--days: expected a whole number of days from 0 to 36500, found -1"), "\(spaced.stderr)")
+        #expect(
+            spaced.stderr.contains("--days: expected a whole number of days from 0 to 36500, found -1"),
+            "\(spaced.stderr)")
     }
 }

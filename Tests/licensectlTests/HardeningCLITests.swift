@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,14 +12,20 @@ import Darwin
 func licensectlRedirected(_ arguments: [String], redirect: String, prefix: [String] = []) throws -> CLIRun {
     let executable = try #require(licensectlExecutable(), "build licensectl first (swift build)")
     let script = "exec \"$@\" " + redirect
-    return try RunningCommand(executable: URL(fileURLWithPath: "/bin/sh"),
-                              ["-c", script, "sh"] + prefix + [executable.path] + arguments).wait()
+    return try RunningCommand(
+        executable: URL(fileURLWithPath: "/bin/sh"),
+        ["-c", script, "sh"] + prefix + [executable.path] + arguments
+    ).wait()
 }
 
 /// Whether this machine lets the tests mount a small tmpfs (root in a container usually can).
 let canMountTmpfs: Bool = {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("licensectl-tmpfs-probe-" + UUID().uuidString).path
-    guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else { return false }
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "licensectl-tmpfs-probe-" + UUID().uuidString
+    ).path
+    guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else {
+        return false
+    }
     defer { try? FileManager.default.removeItem(atPath: folder) }
     guard "size=64k".withCString({ mount("tmpfs", folder, "tmpfs", 0, $0) }) == 0 else { return false }
     umount(folder)
@@ -30,7 +37,9 @@ func mountFullDisk(_ repo: TempRepo, at relative: String, leaving folders: [Stri
     let folder = repo.path(relative)
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     try #require("size=64k".withCString({ mount("tmpfs", folder, "tmpfs", 0, $0) }) == 0)
-    for sub in folders { try FileManager.default.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true) }
+    for sub in folders {
+        try FileManager.default.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true)
+    }
     let fd = open(folder + "/fill", O_WRONLY | O_CREAT, 0o644)
     try #require(fd >= 0)
     let chunk = [UInt8](repeating: 0, count: 512)
@@ -40,7 +49,8 @@ func mountFullDisk(_ repo: TempRepo, at relative: String, leaving folders: [Stri
 
 /// Issue 15 end to end: checked writes, the outbox and `--out`, unreadable folders, masking.
 @Suite(.serialized) struct HardeningCLITests {
-    static let fullDisk = "licensectl: error: cannot write to standard output (No space left on device); the output is incomplete\n"
+    static let fullDisk =
+        "licensectl: error: cannot write to standard output (No space left on device); the output is incomplete\n"
 
     @Test(arguments: [
         ["validate", "--format", "json"], ["schema"],
@@ -50,14 +60,17 @@ func mountFullDisk(_ repo: TempRepo, at relative: String, leaving folders: [Stri
     func aFullStdoutExitsOneWithOneMessage(_ arguments: [String]) throws {
         let repo = try TempRepo.example(label: "full-stdout")
         defer { repo.remove() }
-        let run = try licensectlRedirected(arguments + ["-C", repo.root].filter { _ in arguments[0] != "schema" }, redirect: ">/dev/full")
+        let run = try licensectlRedirected(
+            arguments + ["-C", repo.root].filter { _ in arguments[0] != "schema" }, redirect: ">/dev/full")
         #expect(!run.signaled, "\(run)")
         #expect(run.status == 1, "\(run)")
         #expect(run.stderr.hasSuffix(Self.fullDisk), "\(run)")
         #expect(run.stderr.components(separatedBy: "cannot write").count == 2, "one message: \(run)")
     }
 
-    @Test(arguments: [["plan", "--at", "2026-11-29"], ["validate"], ["plan", "--at", "2026-11-29", "--format", "json"]])
+    @Test(arguments: [
+        ["plan", "--at", "2026-11-29"], ["validate"], ["plan", "--at", "2026-11-29", "--format", "json"],
+    ])
     func aFullStderrExitsOneSilently(_ arguments: [String]) throws {
         let repo = try TempRepo.example(label: "full-stderr")
         defer { repo.remove() }
@@ -70,7 +83,8 @@ func mountFullDisk(_ repo: TempRepo, at relative: String, leaving folders: [Stri
         let repo = try TempRepo.example(label: "apply-full-stdout")
         defer { repo.remove() }
         let before = repo.files(under: "state")
-        let run = try licensectlRedirected(["apply", "-C", repo.root, "--at", "2026-12-01", "--yes"], redirect: ">/dev/full")
+        let run = try licensectlRedirected(
+            ["apply", "-C", repo.root, "--at", "2026-12-01", "--yes"], redirect: ">/dev/full")
         #expect(run.status == 1, "\(run)")
         #expect(run.stderr.hasSuffix(Self.fullDisk), "\(run)")
         #expect(changedPaths(before, repo.files(under: "state")).allSatisfy { $0 == "state/.lock" })
@@ -107,7 +121,10 @@ func mountFullDisk(_ repo: TempRepo, at relative: String, leaving folders: [Stri
     @Test(.enabled(if: canMountTmpfs, "needs root to mount a 64 KiB tmpfs"))
     func planOutOnAFullDiskExitsOneAndLeavesNoFile() throws {
         let repo = try TempRepo.example(label: "out-full")
-        defer { umount(repo.path("mnt")); repo.remove() }
+        defer {
+            umount(repo.path("mnt"))
+            repo.remove()
+        }
         try mountFullDisk(repo, at: "mnt")
         let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--out", "mnt/plan.json"])
         #expect(run.status == 1, "\(run)")
@@ -119,12 +136,17 @@ func mountFullDisk(_ repo: TempRepo, at relative: String, leaving folders: [Stri
     @Test(.enabled(if: canMountTmpfs, "needs root to mount a 64 KiB tmpfs"))
     func anOutboxOnAFullDiskRecordsNoReminderAsSent() throws {
         let repo = try TempRepo.example(label: "outbox-full")
-        defer { umount(repo.path("mnt")); repo.remove() }
+        defer {
+            umount(repo.path("mnt"))
+            repo.remove()
+        }
         try mountFullDisk(repo, at: "mnt", leaving: ["outbox"])
         let before = repo.files(under: "state")
         let run = try licensectl(["apply", "-C", repo.root, "--at", "2026-12-01", "--yes", "--outbox", "mnt/outbox"])
         #expect(run.status == 1, "\(run)")
-        #expect(run.stderr.contains("licensectl: error: cannot write 'mnt/outbox/acme-water-20261201T000000Z.eml': "), "\(run)")
+        #expect(
+            run.stderr.contains("licensectl: error: cannot write 'mnt/outbox/acme-water-20261201T000000Z.eml': "),
+            "\(run)")
         #expect(run.stderr.contains("No space left on device"), "\(run)")
         #expect(changedPaths(before, repo.files(under: "state")).allSatisfy { $0 == "state/.lock" })
         #expect(try FileManager.default.contentsOfDirectory(atPath: repo.path("mnt/outbox")) == [])
@@ -144,13 +166,19 @@ func mountFullDisk(_ repo: TempRepo, at relative: String, leaving folders: [Stri
     @Test func aRelativeOutboxThroughASymlinkOutsideTheRepoIsRefused() throws {
         let repo = try TempRepo.example(label: "outbox-escape")
         let elsewhere = try TempRepo(label: "outbox-elsewhere")
-        defer { repo.remove(); elsewhere.remove() }
+        defer {
+            repo.remove()
+            elsewhere.remove()
+        }
         try FileManager.default.createSymbolicLink(atPath: repo.path("outbox"), withDestinationPath: elsewhere.root)
         let before = repo.files(under: "state")
         for outbox in ["outbox", "outbox/sub"] {
             let run = try licensectl(["apply", "-C", repo.root, "--at", "2026-12-01", "--yes", "--outbox", outbox])
             #expect(run.status == 1, "\(run)")
-            #expect(run.stderr.contains("licensectl: error: --outbox '\(outbox)': it resolves (after symlinks) to a place outside the repository root"), "\(run)")
+            #expect(
+                run.stderr.contains(
+                    "licensectl: error: --outbox '\(outbox)': it resolves (after symlinks) to a place outside the repository root"
+                ), "\(run)")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.root) == [])
         #expect(changedPaths(before, repo.files(under: "state")).allSatisfy { $0 == "state/.lock" })
@@ -160,30 +188,45 @@ func mountFullDisk(_ repo: TempRepo, at relative: String, leaving folders: [Stri
     /// folder is really unreadable to licensectl.
     @Test func anUnreadableTenantsFolderIsAnErrorAndRetiresNothing() throws {
         let setpriv = "/usr/bin/setpriv"
-        try #require(FileManager.default.isExecutableFile(atPath: setpriv), "setpriv (util-linux) is needed to drop root")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: setpriv), "setpriv (util-linux) is needed to drop root")
         let repo = try TempRepo.example(label: "unreadable")
-        defer { chmod(repo.path("tenants/emea"), 0o755); repo.remove() }
+        defer {
+            chmod(repo.path("tenants/emea"), 0o755)
+            repo.remove()
+        }
         let nobody = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
         chmod(repo.root, 0o755)
         let before = repo.files()
         #expect(chmod(repo.path("tenants/emea"), 0) == 0)
         let validate = try licensectlRedirected(["validate", "-C", repo.root], redirect: "", prefix: nobody)
         #expect(validate.status == 1, "\(validate)")
-        #expect(validate.stderr.contains("tenants/emea:1:1: error: cannot read this folder (Permission denied)"), "\(validate)")
-        let plan = try licensectlRedirected(["plan", "-C", repo.root, "--at", "2026-12-01"], redirect: "", prefix: nobody)
+        #expect(
+            validate.stderr.contains("tenants/emea:1:1: error: cannot read this folder (Permission denied)"),
+            "\(validate)")
+        let plan = try licensectlRedirected(
+            ["plan", "-C", repo.root, "--at", "2026-12-01"], redirect: "", prefix: nobody)
         #expect(plan.status == 1, "\(plan)")
         #expect(!plan.stdout.contains("retire"), "\(plan)")
         chmod(repo.path("tenants/emea"), 0o755)
         #expect(chmod(repo.path("tenants/acme-water.yaml"), 0) == 0)
-        let unreadableManifest = try licensectlRedirected(["plan", "-C", repo.root, "--at", "2026-12-01"], redirect: "", prefix: nobody)
+        let unreadableManifest = try licensectlRedirected(
+            ["plan", "-C", repo.root, "--at", "2026-12-01"], redirect: "", prefix: nobody)
         #expect(unreadableManifest.status == 1, "\(unreadableManifest)")
-        #expect(unreadableManifest.stderr.contains("tenants/acme-water.yaml:1:1: error: cannot read 'tenants/acme-water.yaml': Permission denied"), "\(unreadableManifest)")
+        #expect(
+            unreadableManifest.stderr.contains(
+                "tenants/acme-water.yaml:1:1: error: cannot read 'tenants/acme-water.yaml': Permission denied"),
+            "\(unreadableManifest)")
         #expect(!unreadableManifest.stdout.contains("retire"), "\(unreadableManifest)")
         chmod(repo.path("tenants/acme-water.yaml"), 0o644)
         #expect(chmod(repo.path("state/tenants/acme-water.json"), 0) == 0)
-        let unreadableState = try licensectlRedirected(["plan", "-C", repo.root, "--at", "2026-12-01"], redirect: "", prefix: nobody)
+        let unreadableState = try licensectlRedirected(
+            ["plan", "-C", repo.root, "--at", "2026-12-01"], redirect: "", prefix: nobody)
         #expect(unreadableState.status == 1, "\(unreadableState)")
-        #expect(unreadableState.stderr.contains("state/tenants/acme-water.json:1:1: error: cannot read state file (Permission denied)"), "\(unreadableState)")
+        #expect(
+            unreadableState.stderr.contains(
+                "state/tenants/acme-water.json:1:1: error: cannot read state file (Permission denied)"),
+            "\(unreadableState)")
         chmod(repo.path("state/tenants/acme-water.json"), 0o644)
         #expect(changedPaths(before, repo.files()) == [])
     }

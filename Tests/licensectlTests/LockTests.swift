@@ -12,7 +12,9 @@ import Testing
         let process = Process()
         process.executableURL = flock
         // -o: the lock fd is not inherited by the command, so flock itself is the only holder.
-        process.arguments = ["-x", "-o", repo.path("state/.lock"), "/bin/sh", "-c", "touch '\(marker)'; exec sleep \(seconds)"]
+        process.arguments = [
+            "-x", "-o", repo.path("state/.lock"), "/bin/sh", "-c", "touch '\(marker)'; exec sleep \(seconds)",
+        ]
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(10)
@@ -31,12 +33,18 @@ import Testing
         let immediate = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
         #expect(immediate.status == 1, "\(immediate)")
         #expect(immediate.stdout.isEmpty)
-        #expect(immediate.stderr == "licensectl: error: state is locked by another process (unknown holder: state/.lock names none); wait or retry with --lock-timeout\n")
+        #expect(
+            immediate.stderr
+                == "licensectl: error: state is locked by another process (unknown holder: state/.lock names none); wait or retry with --lock-timeout\n"
+        )
         #expect(immediate.seconds < 2.5, "\(immediate)")
 
         let waiting = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes", "--lock-timeout", "1"])
         #expect(waiting.status == 1, "\(waiting)")
-        #expect(waiting.stderr == "licensectl: error: state is still locked by another process (unknown holder: state/.lock names none) after waiting 1 seconds; wait or retry with a longer --lock-timeout\n")
+        #expect(
+            waiting.stderr
+                == "licensectl: error: state is still locked by another process (unknown holder: state/.lock names none) after waiting 1 seconds; wait or retry with a longer --lock-timeout\n"
+        )
         #expect(waiting.seconds >= 1.0, "\(waiting)")
         #expect(waiting.seconds < 3.5, "\(waiting)")
         #expect(holder.isRunning, "the holder exited before the timed wait ended; the test proves nothing")
@@ -45,7 +53,9 @@ import Testing
         holder.waitUntilExit()
         let after = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
         #expect(after.status == 0, "\(after)")
-        #expect(after.stdout.hasSuffix("Apply complete at 2026-11-29T00:00:00Z: 3 tenant(s) written, 41 event(s) journaled.\n"))
+        #expect(
+            after.stdout.hasSuffix(
+                "Apply complete at 2026-11-29T00:00:00Z: 3 tenant(s) written, 41 event(s) journaled.\n"))
     }
 
     /// docs/README.md §8 "Apply and the lock": when `.lock` exists, apply takes it before it plans, so a
@@ -58,7 +68,10 @@ import Testing
         let holder = try holdLock(repo, seconds: 3)
         let noop = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
         #expect(noop.status == 1, "\(noop)")
-        #expect(noop.stderr == "licensectl: error: state is locked by another process (unknown holder: state/.lock names none); wait or retry with --lock-timeout\n")
+        #expect(
+            noop.stderr
+                == "licensectl: error: state is locked by another process (unknown holder: state/.lock names none); wait or retry with --lock-timeout\n"
+        )
         #expect(holder.isRunning)
         holder.waitUntilExit()
         let after = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
@@ -84,7 +97,10 @@ import Testing
         defer { holder.waitUntilExit() }
         let run = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
         #expect(run.status == 1, "\(run)")
-        #expect(run.stderr == "licensectl: error: state is locked by pid 4242 on host ci-1 since 2026-11-29T10:00:00Z; wait or retry with --lock-timeout\n")
+        #expect(
+            run.stderr
+                == "licensectl: error: state is locked by pid 4242 on host ci-1 since 2026-11-29T10:00:00Z; wait or retry with --lock-timeout\n"
+        )
         #expect(try repo.read("state/.lock") == "4242 ci-1 2026-11-29T10:00:00Z\n")
     }
 
@@ -93,8 +109,9 @@ import Testing
         defer { repo.remove() }
         // An apply killed while holding the lock (after its last step) leaves the holder's text
         // in state/.lock, but the kernel released the lock: the next apply goes ahead.
-        let killed = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"],
-                                    environment: ["LICENSECTL_TEST_CRASH_AFTER": "done"])
+        let killed = try licensectl(
+            ["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"],
+            environment: ["LICENSECTL_TEST_CRASH_AFTER": "done"])
         #expect(killed.signaled && killed.status == SIGKILL, "\(killed)")
         #expect(try !repo.read("state/.lock").isEmpty)
         let next = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])

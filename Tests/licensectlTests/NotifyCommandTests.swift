@@ -11,13 +11,17 @@ import Testing
         let repo = try TempRepo.example(label: label)
         let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes", "--outbox", "outbox"])
         #expect(apply.status == 0, "\(apply)")
-        let names = try FileManager.default.contentsOfDirectory(atPath: repo.path("outbox")).filter { $0.hasSuffix(".eml") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: repo.path("outbox")).filter {
+            $0.hasSuffix(".eml")
+        }.sorted()
         #expect(names.contains("acme-water-20261129T000000Z.eml"), "\(names)")
         return (repo, names)
     }
 
     static func pending(_ repo: TempRepo) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: repo.path("outbox"))) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: repo.path("outbox"))) ?? []).filter {
+            $0.hasSuffix(".eml")
+        }.sorted()
     }
 
     static func sent(_ repo: TempRepo) -> [String] {
@@ -38,7 +42,8 @@ import Testing
         defer { repo.remove() }
         let server = try LoopbackServer(script: "smtp_server.py")
         defer { server.stop() }
-        let msmtp = "msmtp --host=127.0.0.1 --port=\(server.port) --auth=off --tls=off --from=licensectl@localhost -t -i"
+        let msmtp =
+            "msmtp --host=127.0.0.1 --port=\(server.port) --auth=off --tls=off --from=licensectl@localhost -t -i"
 
         let run = try licensectl(["notify", "--outbox", repo.path("outbox"), "--sendmail", msmtp])
         #expect(run.status == 0, "\(run)")
@@ -55,7 +60,9 @@ import Testing
             #expect(Self.header("Message-ID", in: got) == Self.header("Message-ID", in: original))
             #expect(Self.header("Subject", in: got) == Self.header("Subject", in: original))
             // Recipients come from the To header (-t).
-            let to = (Self.header("To", in: original) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let to = (Self.header("To", in: original) ?? "").split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             #expect(recipients[index].split(separator: "\n").map(String.init) == to)
             // The body arrives unchanged (LF line endings on submission).
             let body = original.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
@@ -91,7 +98,9 @@ import Testing
 
         let run = try licensectl(["notify", "--outbox", repo.path("outbox"), "--sendmail", command])
         #expect(run.status == 1, "\(run)")
-        #expect(run.stderr.contains("beta-20261129T000000Z.eml: '\(command)' exited with status 75: relay refused the message"), "\(run)")
+        #expect(
+            run.stderr.contains(
+                "beta-20261129T000000Z.eml: '\(command)' exited with status 75: relay refused the message"), "\(run)")
         #expect(run.stdout.contains("Notify: 2 message(s) delivered, 1 failed."), "\(run)")
         #expect(Self.pending(repo) == ["beta-20261129T000000Z.eml"])
         #expect(Self.sent(repo) == ["alpha-20261129T000000Z.eml", "gamma-20261129T000000Z.eml"])
@@ -106,7 +115,9 @@ import Testing
         let repo = try TempRepo(label: "notify-hang")
         defer { repo.remove() }
         try repo.write("outbox/alpha-20261129T000000Z.eml", "To: ops@alpha.example\r\nSubject: x\r\n\r\nHello\r\n")
-        let run = try licensectl(["notify", "--outbox", repo.path("outbox"), "--sendmail", "cat > /dev/null; sleep 120", "--timeout", "1"])
+        let run = try licensectl([
+            "notify", "--outbox", repo.path("outbox"), "--sendmail", "cat > /dev/null; sleep 120", "--timeout", "1",
+        ])
         #expect(run.status == 1, "\(run)")
         #expect(run.stderr.contains("did not finish within 1 s and was stopped"), "\(run)")
         #expect(run.seconds < 30)  // not the 120 s the command would take
@@ -119,7 +130,9 @@ import Testing
         let server = try LoopbackServer(script: "http_server.py")
         defer { server.stop() }
 
-        let run = try licensectl(["notify", "--outbox", repo.path("outbox"), "--webhook", "http://127.0.0.1:\(server.port)/ok"])
+        let run = try licensectl([
+            "notify", "--outbox", repo.path("outbox"), "--webhook", "http://127.0.0.1:\(server.port)/ok",
+        ])
         #expect(run.status == 0, "\(run)")
         // The webhook's path (where Slack and Teams keep the secret) is never printed.
         #expect(run.stdout.contains("via webhook http://127.0.0.1:\(server.port)/…"), "\(run)")
@@ -151,9 +164,13 @@ import Testing
         let server = try LoopbackServer(script: "http_server.py")
         defer { server.stop() }
 
-        let run = try licensectl(["notify", "--outbox", repo.path("outbox"), "--webhook", "http://127.0.0.1:\(server.port)/refuse"])
+        let run = try licensectl([
+            "notify", "--outbox", repo.path("outbox"), "--webhook", "http://127.0.0.1:\(server.port)/refuse",
+        ])
         #expect(run.status == 1, "\(run)")
-        #expect(run.stderr.contains("acme-water-20261129T000000Z.eml: the webhook answered HTTP 500: internal trouble"), "\(run)")
+        #expect(
+            run.stderr.contains("acme-water-20261129T000000Z.eml: the webhook answered HTTP 500: internal trouble"),
+            "\(run)")
         #expect(run.stdout.contains("Notify: 0 message(s) delivered, \(names.count) failed."), "\(run)")
         // Every message was tried, none moved.
         #expect(server.received(".json").count == names.count)
@@ -164,12 +181,16 @@ import Testing
     @Test func aWebhookThatDoesNotAnswerTimesOut() throws {
         let repo = try TempRepo(label: "notify-timeout")
         defer { repo.remove() }
-        try repo.write("outbox/alpha-20261129T000000Z.eml", "To: ops@alpha.example\r\nSubject: x\r\nMessage-ID: <a@b>\r\n\r\nHello\r\n")
+        try repo.write(
+            "outbox/alpha-20261129T000000Z.eml",
+            "To: ops@alpha.example\r\nSubject: x\r\nMessage-ID: <a@b>\r\n\r\nHello\r\n")
         let server = try LoopbackServer(script: "http_server.py")
         defer { server.stop() }
 
-        let run = try licensectl(["notify", "--outbox", repo.path("outbox"), "--webhook", "http://127.0.0.1:\(server.port)/hang",
-                                  "--timeout", "1"])
+        let run = try licensectl([
+            "notify", "--outbox", repo.path("outbox"), "--webhook", "http://127.0.0.1:\(server.port)/hang",
+            "--timeout", "1",
+        ])
         #expect(run.status == 1, "\(run)")
         #expect(run.stderr.contains("alpha-20261129T000000Z.eml: the webhook did not answer within 1 s"), "\(run)")
         #expect(run.seconds < 30)  // not the 60 s the server would wait
@@ -181,12 +202,16 @@ import Testing
     @Test func waitingForAWebhookDoesNotBurnCPU() throws {
         let repo = try TempRepo(label: "notify-cpu")
         defer { repo.remove() }
-        try repo.write("outbox/alpha-20261129T000000Z.eml", "To: ops@alpha.example\r\nSubject: x\r\nMessage-ID: <a@b>\r\n\r\nHello\r\n")
+        try repo.write(
+            "outbox/alpha-20261129T000000Z.eml",
+            "To: ops@alpha.example\r\nSubject: x\r\nMessage-ID: <a@b>\r\n\r\nHello\r\n")
         let server = try LoopbackServer(script: "http_server.py")
         defer { server.stop() }
 
-        let running = try startLicensectl(["notify", "--outbox", repo.path("outbox"), "--webhook",
-                                           "http://127.0.0.1:\(server.port)/hang", "--timeout", "4"])
+        let running = try startLicensectl([
+            "notify", "--outbox", repo.path("outbox"), "--webhook",
+            "http://127.0.0.1:\(server.port)/hang", "--timeout", "4",
+        ])
         // Start-up (loading, reading the outbox) is over well within a second; then it waits.
         Thread.sleep(forTimeInterval: 1)
         let before = try Self.cpuSeconds(of: running.pid)
@@ -216,8 +241,9 @@ import Testing
         defer { server.stop() }
         let url = "http://127.0.0.1:\(server.port)/ok"
 
-        let crashed = try licensectl(["notify", "--outbox", repo.path("outbox"), "--webhook", url],
-                                     environment: ["LICENSECTL_TEST_CRASH_AFTER": "notify-delivered"])
+        let crashed = try licensectl(
+            ["notify", "--outbox", repo.path("outbox"), "--webhook", url],
+            environment: ["LICENSECTL_TEST_CRASH_AFTER": "notify-delivered"])
         #expect(crashed.signaled && crashed.status == SIGKILL, "\(crashed)")
         #expect(server.received(".json").count == 1)
         #expect(Self.pending(repo) == names)  // delivered, but not moved
@@ -245,8 +271,14 @@ import Testing
     @Test(arguments: [
         (["notify", "--outbox", "o"], "give exactly one of --sendmail [COMMAND] and --webhook URL"),
         (["notify", "--outbox", "o", "--sendmail", "--webhook", "http://127.0.0.1:9/x"], "give exactly one of"),
-        (["notify", "--outbox", "o", "--webhook", "ftp://example.invalid/x"], "--webhook: expected an http:// or https:// URL"),
-        (["notify", "--outbox", "o", "--webhook", "http://127.0.0.1:9/x", "msmtp"], "a COMMAND argument is only taken with --sendmail"),
+        (
+            ["notify", "--outbox", "o", "--webhook", "ftp://example.invalid/x"],
+            "--webhook: expected an http:// or https:// URL"
+        ),
+        (
+            ["notify", "--outbox", "o", "--webhook", "http://127.0.0.1:9/x", "msmtp"],
+            "a COMMAND argument is only taken with --sendmail"
+        ),
         (["notify", "--outbox", "o", "--sendmail", "--timeout", "0"], "--timeout: expected a number of seconds"),
     ])
     func usageErrorsExit1(arguments: [String], message: String) throws {

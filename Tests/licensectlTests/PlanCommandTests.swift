@@ -115,10 +115,14 @@ import Testing
         let manifest = try repo.read("tenants/emea/nordlicht-ferries.yaml")
             .replacingOccurrences(of: "      term: P2Y\n", with: "      term: P2Y\n      renew: yes\n")
         try repo.write("tenants/emea/nordlicht-ferries.yaml", manifest)
-        let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29"] + (detailed ? ["--detailed-exitcode"] : []))
+        let run = try licensectl(
+            ["plan", "-C", repo.root, "--at", "2026-11-29"] + (detailed ? ["--detailed-exitcode"] : []))
         #expect(run.status == 1, "\(run)")
-        #expect(run.stderr.contains("tenants/emea/nordlicht-ferries.yaml:19:14: error: renew: expected true or false, found 'yes'; write true\n"),
-                "\(run.stderr)")
+        #expect(
+            run.stderr.contains(
+                "tenants/emea/nordlicht-ferries.yaml:19:14: error: renew: expected true or false, found 'yes'; write true\n"
+            ),
+            "\(run.stderr)")
         #expect(run.stderr.hasSuffix("nothing was written.\n"))
     }
 

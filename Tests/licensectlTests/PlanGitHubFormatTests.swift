@@ -11,13 +11,14 @@ import Testing
         #expect(run.status == 0, "\(run)")
         #expect(run.stderr.isEmpty)
         let text = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29"])
-        #expect(run.stdout == """
-            ::warning file=tenants/acme-water.yaml,line=8,col=9::tenant 'acme-water': 2 of 10 connected routers rejected (capacity 8)
-            ::warning file=tenants/emea/nordlicht-ferries.yaml,line=20,col=7::3BE6-****-E47F is still available and its stock expires at 2026-12-10T00:00:00Z (in 11 days); activate it before then
-            ::warning file=tenants/emea/nordlicht-ferries.yaml,line=23,col=7::2A11-****-ECE6 is still available and its stock expires at 2026-12-10T00:00:00Z (in 11 days); activate it before then
-            ::warning file=tenants/stadtwerke-nord.yaml,line=9,col=9::tenant 'stadtwerke-nord': 9 of 64 connected routers rejected (capacity 55)
+        #expect(
+            run.stdout == """
+                ::warning file=tenants/acme-water.yaml,line=8,col=9::tenant 'acme-water': 2 of 10 connected routers rejected (capacity 8)
+                ::warning file=tenants/emea/nordlicht-ferries.yaml,line=20,col=7::3BE6-****-E47F is still available and its stock expires at 2026-12-10T00:00:00Z (in 11 days); activate it before then
+                ::warning file=tenants/emea/nordlicht-ferries.yaml,line=23,col=7::2A11-****-ECE6 is still available and its stock expires at 2026-12-10T00:00:00Z (in 11 days); activate it before then
+                ::warning file=tenants/stadtwerke-nord.yaml,line=9,col=9::tenant 'stadtwerke-nord': 9 of 64 connected routers rejected (capacity 55)
 
-            """ + text.stdout)
+                """ + text.stdout)
     }
 
     @Test func stateDependentErrorsAreAnnotatedAndRefuseThePlan() throws {
@@ -28,8 +29,14 @@ import Testing
         #expect(run.status == 1)
         let annotations = run.stdout.split(separator: "\n").filter { $0.hasPrefix("::error") }
         #expect(!annotations.isEmpty, "\(run)")
-        #expect(annotations.allSatisfy { $0.hasPrefix("::error file=state/tenants/") || $0.hasPrefix("::error file=tenants/") || $0.hasPrefix("::error::") })
-        #expect(run.stderr.hasSuffix("Plan refused: \(annotations.count) error(s); nothing was written.\n"), "\(run.stderr)")
+        #expect(
+            annotations.allSatisfy {
+                $0.hasPrefix("::error file=state/tenants/") || $0.hasPrefix("::error file=tenants/")
+                    || $0.hasPrefix("::error::")
+            })
+        #expect(
+            run.stderr.hasSuffix("Plan refused: \(annotations.count) error(s); nothing was written.\n"), "\(run.stderr)"
+        )
     }
 
     @Test func applyConsolidatesTheStandingWarningsOfUnchangedTenantsToo() throws {
@@ -37,11 +44,13 @@ import Testing
         defer { repo.remove() }
         let run = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
         #expect(run.status == 0, "\(run)")
-        #expect(run.stderr.hasPrefix("""
-            tenants/acme-water.yaml:8:9: warning: tenant 'acme-water': 2 of 10 connected routers rejected (capacity 8)
-            licensectl: warning: 1 tenant: rejected routers (stadtwerke-nord)
-            licensectl: warning: 1 tenant: stock expiring (nordlicht-ferries)
+        #expect(
+            run.stderr.hasPrefix(
+                """
+                tenants/acme-water.yaml:8:9: warning: tenant 'acme-water': 2 of 10 connected routers rejected (capacity 8)
+                licensectl: warning: 1 tenant: rejected routers (stadtwerke-nord)
+                licensectl: warning: 1 tenant: stock expiring (nordlicht-ferries)
 
-            """), "\(run.stderr)")
+                """), "\(run.stderr)")
     }
 }

@@ -6,22 +6,22 @@ import Testing
 @Suite struct RouterSerialCaseTests {
     private func manifest(_ name: String, serials: [String], capacity: Bool = true) -> String {
         var text = """
-        apiVersion: licensectl/v1
-        kind: Tenant
-        metadata:
-          name: \(name)
-        spec:
-
-        """
-        if capacity {
-            text += """
-              licenses:
-                - code: 1111-2222-\(name == "one" ? "3333" : "4444")
-                  type: Cloud Basic 1
-                  issued: 2026-01-15
-                  activate: immediately
+            apiVersion: licensectl/v1
+            kind: Tenant
+            metadata:
+              name: \(name)
+            spec:
 
             """
+        if capacity {
+            text += """
+                  licenses:
+                    - code: 1111-2222-\(name == "one" ? "3333" : "4444")
+                      type: Cloud Basic 1
+                      issued: 2026-01-15
+                      activate: immediately
+
+                """
         }
         text += "  routers:\n"
         for serial in serials {
@@ -36,8 +36,11 @@ import Testing
         try repo.write("tenants/one.yaml", manifest("one", serials: ["00a0ba000001", "00A0BA000001"]))
         let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-03-01"])
         #expect(run.status == 1, "\(run)")
-        #expect(run.stderr.contains("tenants/one.yaml:14:7: error: router serial '00A0BA000001' is listed twice in routers; first at line 12, column 7\n"),
-                "\(run.stderr)")
+        #expect(
+            run.stderr.contains(
+                "tenants/one.yaml:14:7: error: router serial '00A0BA000001' is listed twice in routers; first at line 12, column 7\n"
+            ),
+            "\(run.stderr)")
     }
 
     @Test func theSameSerialInAnotherCaseInTwoTenantsIsAnError() throws {

@@ -21,15 +21,18 @@ import Testing
         defer { repo.remove() }
         let full = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--format", "json"])
         #expect(full.status == 0, "\(full)")
-        let one = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--format", "json",
-                                  "--target", "stadtwerke-nord", "--target", "acme-water"])
+        let one = try licensectl([
+            "plan", "-C", repo.root, "--at", "2026-11-29", "--format", "json",
+            "--target", "stadtwerke-nord", "--target", "acme-water",
+        ])
         #expect(one.status == 0, "\(one)")
         #expect(try tenants(ofPlan: one.stdout) == ["acme-water", "stadtwerke-nord"])
         let selection = try #require(try object(one.stdout)["selection"] as? [String: Any])
         #expect(selection["targets"] as? [String] == ["acme-water", "stadtwerke-nord"])
         #expect(selection["shard"] == nil)
         // docs/README.md §8 "Inputs": the digest depends on no selection; without one there is no key.
-        #expect(try object(one.stdout)["inputsDigest"] as? String == (try object(full.stdout)["inputsDigest"] as? String))
+        #expect(
+            try object(one.stdout)["inputsDigest"] as? String == (try object(full.stdout)["inputsDigest"] as? String))
         #expect(try object(full.stdout)["selection"] == nil)
         #expect(try tenants(ofPlan: full.stdout) == Self.all)
     }
@@ -41,9 +44,14 @@ import Testing
         let fullTenants = try #require(try object(full.stdout)["tenants"] as? [[String: Any]])
         var seen: [String] = []
         // From Python's hashlib: acme-water and stadtwerke-nord are in shard 2 of 3, the others in 3.
-        let expected = [1: [String](), 2: ["acme-water", "stadtwerke-nord"], 3: ["baltic-ports", "harbor-lights", "nordlicht-ferries"]]
+        let expected = [
+            1: [String](), 2: ["acme-water", "stadtwerke-nord"],
+            3: ["baltic-ports", "harbor-lights", "nordlicht-ferries"],
+        ]
         for i in 1...3 {
-            let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--format", "json", "--shard", "\(i)/3"])
+            let run = try licensectl([
+                "plan", "-C", repo.root, "--at", "2026-11-29", "--format", "json", "--shard", "\(i)/3",
+            ])
             #expect(run.status == 0, "\(run)")
             #expect(try tenants(ofPlan: run.stdout) == expected[i])
             #expect((try object(run.stdout)["selection"] as? [String: Any])?["shard"] as? String == "\(i)/3")
@@ -52,7 +60,9 @@ import Testing
                 let name = try #require(tenant["tenant"] as? String)
                 seen.append(name)
                 let same = try #require(fullTenants.first { $0["tenant"] as? String == name })
-                let canonical = { (value: [String: Any]) in try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) }
+                let canonical = { (value: [String: Any]) in
+                    try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])
+                }
                 #expect(try canonical(tenant) == (try canonical(same)), "\(name)")
             }
         }
@@ -72,8 +82,9 @@ import Testing
         for command in ["plan", "apply", "status", "forecast"] {
             let run = try licensectl([command, "-C", repo.root, "--at", "2026-11-29", "--shard", shard])
             #expect(run.status == 1, "\(command): \(run)")
-            #expect(run.stderr.hasPrefix("licensectl: error: \(message)\n") || run.stderr.contains("Error: \(message)"),
-                    "\(command): \(run.stderr)")
+            #expect(
+                run.stderr.hasPrefix("licensectl: error: \(message)\n") || run.stderr.contains("Error: \(message)"),
+                "\(command): \(run.stderr)")
             #expect(run.stdout.isEmpty)
         }
     }
@@ -82,11 +93,15 @@ import Testing
         let repo = try TempRepo.example(label: "sel-unknown")
         defer { repo.remove() }
         for command in ["plan", "apply", "forecast"] {
-            let run = try licensectl([command, "-C", repo.root, "--at", "2026-11-29", "--target", "nobody", "--yes"]
-                .filter { command == "apply" || $0 != "--yes" })
+            let run = try licensectl(
+                [command, "-C", repo.root, "--at", "2026-11-29", "--target", "nobody", "--yes"]
+                    .filter { command == "apply" || $0 != "--yes" })
             #expect(run.status == 1, "\(command): \(run)")
-            #expect(run.stderr.hasPrefix("licensectl: error: unknown tenant 'nobody': no manifest and no state file names it; known tenants: acme-water, baltic-ports, harbor-lights, nordlicht-ferries, stadtwerke-nord\n"),
-                    "\(command): \(run.stderr)")
+            #expect(
+                run.stderr.hasPrefix(
+                    "licensectl: error: unknown tenant 'nobody': no manifest and no state file names it; known tenants: acme-water, baltic-ports, harbor-lights, nordlicht-ferries, stadtwerke-nord\n"
+                ),
+                "\(command): \(run.stderr)")
         }
         // A tenant that only has state counts as known.
         try FileManager.default.removeItem(atPath: repo.path("tenants/emea/nordlicht-ferries.yaml"))
@@ -97,8 +112,10 @@ import Testing
     @Test func positionalTenantsIntersectWithTheShard() throws {
         let repo = try TempRepo.example(label: "sel-intersect")
         defer { repo.remove() }
-        let run = try licensectl(["forecast", "acme-water", "harbor-lights", "-C", repo.root, "--at", "2026-11-29",
-                                  "--format", "json", "--shard", "2/3"])
+        let run = try licensectl([
+            "forecast", "acme-water", "harbor-lights", "-C", repo.root, "--at", "2026-11-29",
+            "--format", "json", "--shard", "2/3",
+        ])
         #expect(run.status == 0 || run.status == 2, "\(run)")
         #expect(run.stdout.contains("\"acme-water\""))
         #expect(!run.stdout.contains("\"harbor-lights\""))
@@ -162,16 +179,21 @@ import Testing
     @Test func applyPlanFileAppliesExactlyItsSelection() throws {
         let repo = try TempRepo.example(withState: false, label: "sel-apply-file")
         defer { repo.remove() }
-        let plan = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-01", "--target", "acme-water", "--out", "p.json"])
+        let plan = try licensectl([
+            "plan", "-C", repo.root, "--at", "2026-11-01", "--target", "acme-water", "--out", "p.json",
+        ])
         #expect(plan.status == 0, "\(plan)")
         // Another tenant gets state meanwhile: outside the plan's selection, so not stale.
-        let other = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-01", "--yes", "--target", "harbor-lights"])
+        let other = try licensectl([
+            "apply", "-C", repo.root, "--at", "2026-11-01", "--yes", "--target", "harbor-lights",
+        ])
         #expect(other.status == 0, "\(other)")
         let harbor = try repo.read("state/tenants/harbor-lights.json")
         let apply = try licensectl(["apply", "-C", repo.root, "p.json"])
         #expect(apply.status == 0, "\(apply)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: repo.path("state/tenants")).sorted()
-            == ["acme-water.json", "harbor-lights.json"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: repo.path("state/tenants")).sorted()
+                == ["acme-water.json", "harbor-lights.json"])
         #expect(try repo.read("state/tenants/harbor-lights.json") == harbor)
         let journal = try repo.read("state/journal.jsonl")
         #expect(!journal.contains("stadtwerke") && !journal.contains("nordlicht"))
@@ -182,8 +204,11 @@ import Testing
         defer { repo.remove() }
         let run = try licensectl(["apply", "-C", repo.root, "p.json", "--target", "acme-water"])
         #expect(run.status == 1)
-        #expect(run.stderr.contains("apply PLANFILE applies exactly the plan file's selection; remove --target/--shard (or plan again with them)"),
-                "\(run.stderr)")
+        #expect(
+            run.stderr.contains(
+                "apply PLANFILE applies exactly the plan file's selection; remove --target/--shard (or plan again with them)"
+            ),
+            "\(run.stderr)")
         let shard = try licensectl(["apply", "-C", repo.root, "p.json", "--shard", "1/2"])
         #expect(shard.status == 1)
         #expect(!repo.exists("state/.lock"))
@@ -200,13 +225,13 @@ import Testing
             let run = try licensectl(["apply", "-C", sharded.root, "--at", "2026-11-01", "--yes", "--shard", "\(i)/3"])
             #expect(run.status == 0, "\(run)")
         }
-        #expect(whole.files(under: "state/tenants") .mapKeys() == sharded.files(under: "state/tenants").mapKeys())
+        #expect(whole.files(under: "state/tenants").mapKeys() == sharded.files(under: "state/tenants").mapKeys())
         #expect(whole.files(under: "state/tenants") == sharded.files(under: "state/tenants"))
     }
 }
 
-private extension Dictionary where Key == String {
-    func mapKeys() -> [String] { keys.sorted() }
+extension Dictionary where Key == String {
+    fileprivate func mapKeys() -> [String] { keys.sorted() }
 }
 
 /// Small items of issue 11 §6 that show in `plan`'s output.
@@ -215,10 +240,12 @@ private extension Dictionary where Key == String {
         let repo = try TempRepo.example(label: "rename-hint")
         defer { repo.remove() }
         let path = "tenants/acme-water.yaml"
-        try repo.write(path, try repo.read(path).replacingOccurrences(of: "name: acme-water", with: "name: acme-wasser"))
+        try repo.write(
+            path, try repo.read(path).replacingOccurrences(of: "name: acme-water", with: "name: acme-wasser"))
         let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29"])
         #expect(run.status == 1, "\(run)")
-        let hint = "; a code is redeemed into exactly one tenant. If tenant 'acme-water' was renamed to 'acme-wasser' in metadata.name, rename its state file too: git mv state/tenants/acme-water.json state/tenants/acme-wasser.json, and set its \"tenant\" field to 'acme-wasser'\n"
+        let hint =
+            "; a code is redeemed into exactly one tenant. If tenant 'acme-water' was renamed to 'acme-wasser' in metadata.name, rename its state file too: git mv state/tenants/acme-water.json state/tenants/acme-wasser.json, and set its \"tenant\" field to 'acme-wasser'\n"
         // Once per renamed tenant, not once per code.
         #expect(run.stderr.components(separatedBy: hint).count == 2, "\(run.stderr)")
         #expect(run.stderr.contains("is already redeemed into tenant 'acme-water' (state/tenants/acme-water.json)"))

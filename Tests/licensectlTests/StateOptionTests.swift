@@ -8,22 +8,28 @@ import Testing
         let repo = try GeneratedRepo.make(tenants: 2, label: "state-env")
         defer { repo.remove() }
         let environment = ["LICENSECTL_STATE": "elsewhere"]
-        let apply = try licensectl(["apply", "-C", repo.root, "--at", GeneratedRepo.t1, "--yes"], environment: environment)
+        let apply = try licensectl(
+            ["apply", "-C", repo.root, "--at", GeneratedRepo.t1, "--yes"], environment: environment)
         #expect(apply.status == 0, "\(apply)")
         #expect(FileManager.default.fileExists(atPath: repo.root + "/elsewhere/tenants/t-000.json"))
         #expect(!FileManager.default.fileExists(atPath: repo.root + "/state"))
 
-        let status = try licensectl(["status", "-C", repo.root, "--at", GeneratedRepo.t1, "t-000"], environment: environment)
+        let status = try licensectl(
+            ["status", "-C", repo.root, "--at", GeneratedRepo.t1, "t-000"], environment: environment)
         #expect(status.status == 0, "\(status)")
         let show = try licensectl(["show", "-C", repo.root, "t-001"], environment: environment)
         #expect(show.status == 0, "\(show)")
-        let plan = try licensectl(["plan", "-C", repo.root, "--at", GeneratedRepo.t1, "--detailed-exitcode"], environment: environment)
+        let plan = try licensectl(
+            ["plan", "-C", repo.root, "--at", GeneratedRepo.t1, "--detailed-exitcode"], environment: environment)
         #expect(plan.status == 0, "applied state is read from elsewhere/: \(plan)")
 
         // --state wins over the environment: the default folder has no state.
         let other = try licensectl(["show", "-C", repo.root, "--state", "state", "t-000"], environment: environment)
         #expect(other.status == 1)
-        #expect(other.stderr == "licensectl: error: tenant 't-000' has no state in state/tenants; tenants with state: none (run apply first)\n")
+        #expect(
+            other.stderr
+                == "licensectl: error: tenant 't-000' has no state in state/tenants; tenants with state: none (run apply first)\n"
+        )
     }
 
     #if !PostgreSQL
@@ -32,7 +38,10 @@ import Testing
         defer { repo.remove() }
         let plan = try licensectl(["plan", "-C", repo.root, "--state", "postgres://ci:s3cret@db.example/licenses"])
         #expect(plan.status == 1)
-        #expect(plan.stderr == "licensectl: error: --state names a PostgreSQL database, but this licensectl was built without the PostgreSQL state backend; build it with: swift build --traits PostgreSQL\n")
+        #expect(
+            plan.stderr
+                == "licensectl: error: --state names a PostgreSQL database, but this licensectl was built without the PostgreSQL state backend; build it with: swift build --traits PostgreSQL\n"
+        )
         #expect(!FileManager.default.fileExists(atPath: repo.root + "/postgres:"))
     }
     #endif

@@ -9,7 +9,8 @@ func licensectlExecutable() -> URL? {
     if let override = ProcessInfo.processInfo.environment["LICENSECTL_BIN"] {
         candidates.append(URL(fileURLWithPath: override))
     }
-    candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("licensectl"))
+    candidates.append(
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("licensectl"))
     candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("licensectl"))
     candidates.append(Bundle.main.bundleURL.appendingPathComponent("licensectl"))
     var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -36,31 +37,31 @@ private func makeBadRepo() throws -> String {
     let root = FileManager.default.temporaryDirectory.path + "/licensectl-validate-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: root + "/tenants", withIntermediateDirectories: true)
     let acme = """
-    apiVersion: licensectl/v1
-    kind: Tenant
-    metadata:
-      name: acme
-    spec:
-      licenses:
-        - code: 96D9-3718-59E5
-          type: Cloud Basic 1
-          issued: 2026-01-15
-          renew: yes
-          activte: immediately
+        apiVersion: licensectl/v1
+        kind: Tenant
+        metadata:
+          name: acme
+        spec:
+          licenses:
+            - code: 96D9-3718-59E5
+              type: Cloud Basic 1
+              issued: 2026-01-15
+              renew: yes
+              activte: immediately
 
-    """
+        """
     let beta = """
-    apiVersion: licensectl/v1
-    kind: Tenant
-    metadata:
-      name: beta
-    spec:
-      licenses:
-        - code: 96D9-3718-59E5
-          type: Cloud Basic 1
-          issued: 2026-01-15
+        apiVersion: licensectl/v1
+        kind: Tenant
+        metadata:
+          name: beta
+        spec:
+          licenses:
+            - code: 96D9-3718-59E5
+              type: Cloud Basic 1
+              issued: 2026-01-15
 
-    """
+        """
     try Data(acme.utf8).write(to: URL(fileURLWithPath: root + "/tenants/acme.yaml"))
     try Data(beta.utf8).write(to: URL(fileURLWithPath: root + "/tenants/beta.yaml"))
     return root
@@ -73,11 +74,12 @@ private func makeBadRepo() throws -> String {
         let result = try runLicensectl(["validate", "-C", root])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr.split(separator: "\n").map(String.init) == [
-            "tenants/acme.yaml:10:14: error: renew: expected true or false, found 'yes'; write true",
-            "tenants/acme.yaml:11:7: error: unknown key 'activte' (did you mean 'activate'?)",
-            "2 tenants, 2 errors, 0 warnings",
-        ])
+        #expect(
+            result.stderr.split(separator: "\n").map(String.init) == [
+                "tenants/acme.yaml:10:14: error: renew: expected true or false, found 'yes'; write true",
+                "tenants/acme.yaml:11:7: error: unknown key 'activte' (did you mean 'activate'?)",
+                "2 tenants, 2 errors, 0 warnings",
+            ])
     }
 
     @Test func githubFormatPrintsWorkflowCommands() throws {
@@ -88,11 +90,12 @@ private func makeBadRepo() throws -> String {
         try Data(fixed.utf8).write(to: URL(fileURLWithPath: root + "/tenants/acme.yaml"))
         let result = try runLicensectl(["validate", "-C", root, "--format", "github"])
         #expect(result.status == 1)
-        #expect(result.stdout == """
-            ::error file=tenants/acme.yaml,line=7,col=7::code 96D9-****-59E5 is also declared by tenant 'beta' at tenants/beta.yaml:7:7; a code belongs to exactly one tenant
-            ::error file=tenants/beta.yaml,line=7,col=7::code 96D9-****-59E5 is also declared by tenant 'acme' at tenants/acme.yaml:7:7; a code belongs to exactly one tenant
+        #expect(
+            result.stdout == """
+                ::error file=tenants/acme.yaml,line=7,col=7::code 96D9-****-59E5 is also declared by tenant 'beta' at tenants/beta.yaml:7:7; a code belongs to exactly one tenant
+                ::error file=tenants/beta.yaml,line=7,col=7::code 96D9-****-59E5 is also declared by tenant 'acme' at tenants/acme.yaml:7:7; a code belongs to exactly one tenant
 
-            """)
+                """)
     }
 
     @Test func jsonFormatPrintsTheDiagnosticsObject() throws {
@@ -114,7 +117,8 @@ private func makeBadRepo() throws -> String {
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.removeItem(atPath: root + "/tenants/beta.yaml")
         let fixed = try String(contentsOfFile: root + "/tenants/acme.yaml", encoding: .utf8)
-            .replacingOccurrences(of: "      renew: yes\n      activte: immediately\n", with: "      activate: immediately\n")
+            .replacingOccurrences(
+                of: "      renew: yes\n      activte: immediately\n", with: "      activate: immediately\n")
         try Data(fixed.utf8).write(to: URL(fileURLWithPath: root + "/tenants/acme.yaml"))
         let result = try runLicensectl(["validate", "-C", root])
         #expect(result.status == 0)

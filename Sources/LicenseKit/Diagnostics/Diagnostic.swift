@@ -53,19 +53,25 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     /// - Parameters:
     ///   - keeping: values quoted in `message` that are identifiers, not secrets, and stay as
     ///     written even when they hold 12 hex digits (router serials such as `00A0BA123456`).
-    public init(_ severity: Severity, _ message: String, at location: SourceLocation? = nil, keeping: [String] = [],
-                standing: StandingCondition? = nil) {
+    public init(
+        _ severity: Severity, _ message: String, at location: SourceLocation? = nil, keeping: [String] = [],
+        standing: StandingCondition? = nil
+    ) {
         self.severity = severity
         self.message = Diagnostic.maskingCodes(in: message, keeping: keeping)
         self.location = location
         self.standing = standing
     }
 
-    public static func error(_ message: String, at location: SourceLocation? = nil, keeping: [String] = []) -> Diagnostic {
+    public static func error(_ message: String, at location: SourceLocation? = nil, keeping: [String] = [])
+        -> Diagnostic
+    {
         Diagnostic(.error, message, at: location, keeping: keeping)
     }
 
-    public static func warning(_ message: String, at location: SourceLocation? = nil, keeping: [String] = []) -> Diagnostic {
+    public static func warning(_ message: String, at location: SourceLocation? = nil, keeping: [String] = [])
+        -> Diagnostic
+    {
         Diagnostic(.warning, message, at: location, keeping: keeping)
     }
 
@@ -85,7 +91,9 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     /// `="0D95-1C95-602F"` → `="0D95-****-602F"`, `0D95-1C95-602FX` → `0D95-****-602FX`. A run
     /// equal to one of `keeping` stays as written. Idempotent.
     public static func maskingCodes(in text: String, keeping: [String] = []) -> String {
-        func isHexByte(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66) }
+        func isHexByte(_ b: UInt8) -> Bool {
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66)
+        }
         // Nearly every message has fewer than 12 hex digits in all: no copy, no walk by runs.
         var total = 0
         for b in text.utf8 where isHexByte(b) {
@@ -146,8 +154,9 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
                     i += 1
                     groups.append(0)
                 } else if digits.count < 12, groups[groups.count - 1] >= 4,
-                          let length = codeSeparatorLength(bytes, at: i, startsWord: groupStartsWord),
-                          isHex(i + length) {
+                    let length = codeSeparatorLength(bytes, at: i, startsWord: groupStartsWord),
+                    isHex(i + length)
+                {
                     i += length
                     groups.append(0)
                     groupStartsWord = true
@@ -189,10 +198,13 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
             // A non-ASCII character: decode it (2–4 bytes) and judge its properties.
             let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
             guard k + length <= bytes.count,
-                  let scalar = String(decoding: bytes[k..<(k + length)], as: UTF8.self).unicodeScalars.first,
-                  scalar.value != 0xFFFD else { return nil }
+                let scalar = String(decoding: bytes[k..<(k + length)], as: UTF8.self).unicodeScalars.first,
+                scalar.value != 0xFFFD
+            else { return nil }
             let p = scalar.properties
-            if p.isAlphabetic || p.numericType != nil || p.isQuotationMark || p.generalCategory == .control { return nil }
+            if p.isAlphabetic || p.numericType != nil || p.isQuotationMark || p.generalCategory == .control {
+                return nil
+            }
             if p.isWhitespace { hasSpace = true }
             k += length
         }
@@ -223,9 +235,12 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     }
 
     /// A warning about a standing condition of `tenant` (docs/rules.md §4.5, consolidated by §8 "Output").
-    public static func warning(_ message: String, at location: SourceLocation?, standing kind: StandingCondition.Kind,
-                               tenant: String, keeping: [String] = []) -> Diagnostic {
-        Diagnostic(.warning, message, at: location, keeping: keeping, standing: StandingCondition(kind: kind, tenant: tenant))
+    public static func warning(
+        _ message: String, at location: SourceLocation?, standing kind: StandingCondition.Kind,
+        tenant: String, keeping: [String] = []
+    ) -> Diagnostic {
+        Diagnostic(
+            .warning, message, at: location, keeping: keeping, standing: StandingCondition(kind: kind, tenant: tenant))
     }
 
     /// `file:line:column: severity: message`, or `licensectl: severity: message`. Control
@@ -258,7 +273,8 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
         // C0 controls and DEL are single bytes and C1 controls start with 0xC2 in UTF-8: a
         // message without those bytes (nearly all) needs no walk over its scalars.
         guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }),
-              s.unicodeScalars.contains(where: isControl) else { return s }
+            s.unicodeScalars.contains(where: isControl)
+        else { return s }
         var out = ""
         for scalar in s.unicodeScalars {
             if isControl(scalar) {
@@ -284,7 +300,8 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
             escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
         }
         guard let location else { return "::\(severity.rawValue)::\(escapeData(message))" }
-        return "::\(severity.rawValue) file=\(escapeProperty(location.file)),line=\(location.line),col=\(location.column)::\(escapeData(message))"
+        return
+            "::\(severity.rawValue) file=\(escapeProperty(location.file)),line=\(location.line),col=\(location.column)::\(escapeData(message))"
     }
 
     enum CodingKeys: String, CodingKey { case severity, file, line, column, message, standing }
@@ -396,9 +413,11 @@ extension Array where Element == Diagnostic {
         keys.reserveCapacity(count)
         for (index, diagnostic) in enumerated() {
             let location = diagnostic.location
-            keys.append(DiagnosticSortKey(file: location.flatMap { ranks[$0.file] } ?? Int.max, line: location?.line ?? 0,
-                            column: location?.column ?? 0, severity: diagnostic.severity == .error ? 0 : 1,
-                            index: index))
+            keys.append(
+                DiagnosticSortKey(
+                    file: location.flatMap { ranks[$0.file] } ?? Int.max, line: location?.line ?? 0,
+                    column: location?.column ?? 0, severity: diagnostic.severity == .error ? 0 : 1,
+                    index: index))
         }
         keys.sort { a, b in
             if a.file != b.file { return a.file < b.file }

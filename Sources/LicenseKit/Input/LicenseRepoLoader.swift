@@ -45,18 +45,22 @@ public enum LicenseRepoLoader {
         let assembled = assembly.results.map(\.tenant)
         let tenants = kept.map { assembled[$0].manifest }
         diagnostics += crossFileErrors(of: kept, in: assembled, names: named.map(\.name))
-        let repo = LicenseRepo(tenants: tenants, inputsDigest: assembly.inputsDigest,
-                               diagnostics: diagnostics.sortedForOutput())
-        freeInBackground(Leftovers(assembled: consume assembled, assembly: consume assembly,
-                                   manifests: consume manifests, csv: consume csv,
-                                   digestInputs: consume digestInputs, drafts: consume drafts))
+        let repo = LicenseRepo(
+            tenants: tenants, inputsDigest: assembly.inputsDigest,
+            diagnostics: diagnostics.sortedForOutput())
+        freeInBackground(
+            Leftovers(
+                assembled: consume assembled, assembly: consume assembly,
+                manifests: consume manifests, csv: consume csv,
+                digestInputs: consume digestInputs, drafts: consume drafts))
         return repo
     }
 
     /// The named drafts of every manifest, in manifest order, with their names' places; the
     /// manifests are left without drafts (a draft without a name was reported by its decoder).
     private static func takeNamedDrafts(_ manifests: inout [ParsedManifest])
-        -> (named: [(name: String, place: SourceLocation)], drafts: [ManifestDraft]) {
+        -> (named: [(name: String, place: SourceLocation)], drafts: [ManifestDraft])
+    {
         var named: [(name: String, place: SourceLocation)] = []
         var drafts: [ManifestDraft] = []
         for index in manifests.indices {
@@ -72,14 +76,17 @@ public enum LicenseRepoLoader {
 
     /// Each tenant assembled from its draft and the CSV records, in parallel, in draft order;
     /// the inputs digest is one more work item, on one core while the others assemble.
-    private static func assemble(_ drafts: [ManifestDraft], named: [(name: String, place: SourceLocation)],
-                                 csv: CSVRecords, digestInputs: [(String, [UInt8])]) -> AssemblyResult {
+    private static func assemble(
+        _ drafts: [ManifestDraft], named: [(name: String, place: SourceLocation)],
+        csv: CSVRecords, digestInputs: [(String, [UInt8])]
+    ) -> AssemblyResult {
         // Work -1 is the digest; work i assembles tenant i.
         let work = Array(-1..<drafts.count).concurrentMap { index -> Assembly in
             guard index >= 0 else { return .digest(digest(digestInputs)) }
             var found: [Diagnostic] = []
-            let tenant = TenantAssembler.assemble(drafts[index], name: named[index].name, sales: csv.sales,
-                                                  devices: csv.devices, rejected: csv.rejectedCodes, diagnostics: &found)
+            let tenant = TenantAssembler.assemble(
+                drafts[index], name: named[index].name, sales: csv.sales,
+                devices: csv.devices, rejected: csv.rejectedCodes, diagnostics: &found)
             return .tenant(tenant, found)
         }
         var result = AssemblyResult()

@@ -119,9 +119,15 @@ struct ManifestDecoder {
         guard let top = fields(root, schema, key: nil) else { return nil }
         var usable = true
         for key in ["apiVersion", "kind"] {
-            guard let node = top[key] else { usable = false; continue }
+            guard let node = top[key] else {
+                usable = false
+                continue
+            }
             let shape = fieldShape(schema, key)
-            guard let text = scalar(node, key, shape) else { usable = false; continue }
+            guard let text = scalar(node, key, shape) else {
+                usable = false
+                continue
+            }
             if case .scalar(.constant(let expected)) = shape, text != expected {
                 error("\(key): expected '\(expected)', found '\(text)'", node)
                 usable = false
@@ -215,7 +221,9 @@ struct ManifestDecoder {
         guard let columns = fields(node, schema, key: "columns") else { return nil }
         var mapping = ColumnMapping()
         for field in schema.fields {
-            guard let valueNode = columns[field.key], let header = scalar(valueNode, field.key, field.shape) else { continue }
+            guard let valueNode = columns[field.key], let header = scalar(valueNode, field.key, field.shape) else {
+                continue
+            }
             guard !CSVTable.squash(header).isEmpty else {
                 error("\(field.key): expected \(ScalarKind.header.expectation), found '\(header)'", valueNode)
                 continue
@@ -227,7 +235,9 @@ struct ManifestDecoder {
 
     private mutating func licenseEntry(_ node: YAMLNode) -> LicenseEntryDraft? {
         guard let entry = fields(node, ManifestSchema.license, key: "licenses") else { return nil }
-        guard let codeNode = entry["code"], let text = scalar(codeNode, "code", .scalar(.activationCode)) else { return nil }
+        guard let codeNode = entry["code"], let text = scalar(codeNode, "code", .scalar(.activationCode)) else {
+            return nil
+        }
         let code: ActivationCode
         do {
             code = try ActivationCode(parsing: text)
@@ -291,10 +301,13 @@ struct ManifestDecoder {
             (serialNode, connectedAtNode) = plain
         } else {
             guard let entry = fields(node, ManifestSchema.router, key: "routers"),
-                  let serialValue = entry["serial"] else { return nil }
+                let serialValue = entry["serial"]
+            else { return nil }
             (serialNode, connectedAtNode) = (serialValue, entry["connectedAt"])
         }
-        guard let serial = value(serialNode, "serial", .routerSerial, { t throws(ValueParseError) in try RouterSerial.validate(t) })
+        guard
+            let serial = value(
+                serialNode, "serial", .routerSerial, { t throws(ValueParseError) in try RouterSerial.validate(t) })
         else { return nil }
         var connectedAt: Instant?
         if let n = connectedAtNode {
@@ -355,8 +368,10 @@ struct ManifestDecoder {
     }
 
     /// A scalar parsed by `parse`; a parse error becomes `key: message` at the node.
-    private mutating func value<T>(_ node: YAMLNode, _ key: String, _ kind: ScalarKind,
-                                   _ parse: (String) throws(ValueParseError) -> T) -> T? {
+    private mutating func value<T>(
+        _ node: YAMLNode, _ key: String, _ kind: ScalarKind,
+        _ parse: (String) throws(ValueParseError) -> T
+    ) -> T? {
         guard let text = scalar(node, key, .scalar(kind)) else { return nil }
         do {
             return try parse(text)
@@ -377,7 +392,9 @@ struct ManifestDecoder {
             return ResolvedFile(absolute: absolute, relative: relative)
         case .outside(let viaSymlink):
             if viaSymlink {
-                error("\(key): '\(text)' resolves through a symlink to a place outside the repository root; files must be inside the license repo", node)
+                error(
+                    "\(key): '\(text)' resolves through a symlink to a place outside the repository root; files must be inside the license repo",
+                    node)
             } else {
                 error("\(key): '\(text)' lies outside the repository root; files must be inside the license repo", node)
             }
@@ -397,7 +414,8 @@ struct ManifestDecoder {
             let found = node.kindDescription
             switch key {
             case nil: error("expected a Tenant manifest (a mapping), found \(found)", node)
-            case "imports", "licenses", "routers": error("\(key ?? ""): expected each entry to be a mapping, found \(found)", node)
+            case "imports", "licenses", "routers":
+                error("\(key ?? ""): expected each entry to be a mapping, found \(found)", node)
             default: error("\(key ?? ""): expected a mapping, found \(found)", node)
             }
             return nil

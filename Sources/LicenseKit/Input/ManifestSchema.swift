@@ -7,78 +7,109 @@ public enum ManifestSchema {
     /// The only `kind` this version reads.
     public static let kind = "Tenant"
 
-    static let license = ObjectSchema(name: "licenses entry", description: "A single activation code (\"Add license\").", fields: [
-        FieldSchema("code", .scalar(.activationCode), required: true,
-                    "Activation code XXXX-XXXX-XXXX (hex digits; dashes may be spaces or missing)."),
-        FieldSchema("type", .scalar(.licenseType),
-                    "License type; required unless the code comes from an import."),
-        FieldSchema("issued", .scalar(.date),
-                    "Issue date (UTC); required unless the code comes from an import."),
-        FieldSchema("term", .scalar(.term), "ISO 8601 duration; default P1Y, always P1Y for Cloud Free."),
-        FieldSchema("activate", .scalar(.activation),
-                    "When to activate: immediately, a date or an RFC 3339 date-time; absent = stay available."),
-        FieldSchema("renew", .scalar(.boolean), "Cloud Free only: renew automatically; default false."),
-        FieldSchema("activated", .scalar(.instant),
-                    "A license already running in the platform: its activation instant (a date or an RFC 3339 date-time, not in the future); not together with activate."),
-        FieldSchema("expires", .scalar(.instant),
-                    "The platform's expiry of an activated license, when it is not activated + term; needs activated."),
-    ])
+    static let license = ObjectSchema(
+        name: "licenses entry", description: "A single activation code (\"Add license\").",
+        fields: [
+            FieldSchema(
+                "code", .scalar(.activationCode), required: true,
+                "Activation code XXXX-XXXX-XXXX (hex digits; dashes may be spaces or missing)."),
+            FieldSchema(
+                "type", .scalar(.licenseType),
+                "License type; required unless the code comes from an import."),
+            FieldSchema(
+                "issued", .scalar(.date),
+                "Issue date (UTC); required unless the code comes from an import."),
+            FieldSchema("term", .scalar(.term), "ISO 8601 duration; default P1Y, always P1Y for Cloud Free."),
+            FieldSchema(
+                "activate", .scalar(.activation),
+                "When to activate: immediately, a date or an RFC 3339 date-time; absent = stay available."),
+            FieldSchema("renew", .scalar(.boolean), "Cloud Free only: renew automatically; default false."),
+            FieldSchema(
+                "activated", .scalar(.instant),
+                "A license already running in the platform: its activation instant (a date or an RFC 3339 date-time, not in the future); not together with activate."
+            ),
+            FieldSchema(
+                "expires", .scalar(.instant),
+                "The platform's expiry of an activated license, when it is not activated + term; needs activated."),
+        ])
 
     /// `imports[].columns`: the file's own header for any column of docs/formats.md §3.2.
     static let salesColumns = ObjectSchema(
-        name: "columns", description: "The sales CSV's own header names, by column (each replaces that column's standard names).",
+        name: "columns",
+        description: "The sales CSV's own header names, by column (each replaces that column's standard names).",
         fields: SalesCSVReader.columns.map { column in
             FieldSchema(column.name, .scalar(.header), "Header of the \(column.name) column in this file.")
         })
 
     /// `devices.columns`: the file's own header for any column of docs/formats.md §3.3.
     static let deviceColumns = ObjectSchema(
-        name: "columns", description: "The device list's own header names, by column (each replaces that column's standard names).",
+        name: "columns",
+        description: "The device list's own header names, by column (each replaces that column's standard names).",
         fields: DeviceListReader.columns.map { column in
             FieldSchema(column.name, .scalar(.header), "Header of the \(column.name) column in this file.")
         })
 
     /// `devices` in its mapping form.
-    static let deviceList = ObjectSchema(name: "devices", description: "A device list CSV with its own header names.", fields: [
-        FieldSchema("file", .scalar(.path), required: true,
-                    "Path of the device list CSV, relative to this manifest's folder, inside the repo."),
-        FieldSchema("columns", .object(deviceColumns), "The file's own header names."),
-    ])
+    static let deviceList = ObjectSchema(
+        name: "devices", description: "A device list CSV with its own header names.",
+        fields: [
+            FieldSchema(
+                "file", .scalar(.path), required: true,
+                "Path of the device list CSV, relative to this manifest's folder, inside the repo."),
+            FieldSchema("columns", .object(deviceColumns), "The file's own header names."),
+        ])
 
-    static let importEntry = ObjectSchema(name: "imports entry", description: "A sales CSV file (bulk import).", fields: [
-        FieldSchema("file", .scalar(.path), required: true,
-                    "Path of the sales CSV, relative to this manifest's folder, inside the repo."),
-        FieldSchema("activate", .scalar(.activation),
-                    "Activation request applied to every code of the file without activated_at."),
-        FieldSchema("columns", .object(salesColumns), "The file's own header names, when they are not the standard ones."),
-    ])
+    static let importEntry = ObjectSchema(
+        name: "imports entry", description: "A sales CSV file (bulk import).",
+        fields: [
+            FieldSchema(
+                "file", .scalar(.path), required: true,
+                "Path of the sales CSV, relative to this manifest's folder, inside the repo."),
+            FieldSchema(
+                "activate", .scalar(.activation),
+                "Activation request applied to every code of the file without activated_at."),
+            FieldSchema(
+                "columns", .object(salesColumns), "The file's own header names, when they are not the standard ones."),
+        ])
 
-    static let router = ObjectSchema(name: "routers entry", description: "A router of the tenant.", fields: [
-        FieldSchema("serial", .scalar(.routerSerial), required: true,
-                    "Serial number, 1-64 of A-Z a-z 0-9 . _ : -, unique across all tenants (compared case-insensitively)."),
-        FieldSchema("connectedAt", .scalar(.instant), "When the router connected (UTC); absent = not connected."),
-    ])
+    static let router = ObjectSchema(
+        name: "routers entry", description: "A router of the tenant.",
+        fields: [
+            FieldSchema(
+                "serial", .scalar(.routerSerial), required: true,
+                "Serial number, 1-64 of A-Z a-z 0-9 . _ : -, unique across all tenants (compared case-insensitively)."),
+            FieldSchema("connectedAt", .scalar(.instant), "When the router connected (UTC); absent = not connected."),
+        ])
 
-    static let metadata = ObjectSchema(name: "metadata", description: "The tenant's identity.", fields: [
-        FieldSchema("name", .scalar(.dnsLabel), required: true, "Tenant name: a DNS label, unique across the repo."),
-        FieldSchema("labels", .stringMap, "Free-form string labels."),
-    ])
+    static let metadata = ObjectSchema(
+        name: "metadata", description: "The tenant's identity.",
+        fields: [
+            FieldSchema(
+                "name", .scalar(.dnsLabel), required: true, "Tenant name: a DNS label, unique across the repo."),
+            FieldSchema("labels", .stringMap, "Free-form string labels."),
+        ])
 
-    static let spec = ObjectSchema(name: "spec", description: "What the tenant should have.", fields: [
-        FieldSchema("contacts", .array(.scalar(.email)), "E-mail addresses that receive reminders."),
-        FieldSchema("imports", .array(.object(importEntry)), "Sales CSV files to import."),
-        FieldSchema("licenses", .array(.object(license)), "Single codes; override activate/renew of imported codes."),
-        FieldSchema("routers", .array(.object(router)), "The tenant's routers."),
-        FieldSchema("devices", .pathOr(deviceList),
-                    "Device list CSV merged with routers: its path relative to this manifest's folder, or {file, columns}."),
-    ])
+    static let spec = ObjectSchema(
+        name: "spec", description: "What the tenant should have.",
+        fields: [
+            FieldSchema("contacts", .array(.scalar(.email)), "E-mail addresses that receive reminders."),
+            FieldSchema("imports", .array(.object(importEntry)), "Sales CSV files to import."),
+            FieldSchema(
+                "licenses", .array(.object(license)), "Single codes; override activate/renew of imported codes."),
+            FieldSchema("routers", .array(.object(router)), "The tenant's routers."),
+            FieldSchema(
+                "devices", .pathOr(deviceList),
+                "Device list CSV merged with routers: its path relative to this manifest's folder, or {file, columns}."),
+        ])
 
-    static let tenant = ObjectSchema(name: "Tenant", description: "A licensectl Tenant manifest (one YAML document).", fields: [
-        FieldSchema("apiVersion", .scalar(.constant(apiVersion)), required: true, "Always \(apiVersion)."),
-        FieldSchema("kind", .scalar(.constant(kind)), required: true, "Always \(kind)."),
-        FieldSchema("metadata", .object(metadata), required: true, "Name and labels."),
-        FieldSchema("spec", .object(spec), "Contacts, imports, licenses, routers and devices."),
-    ])
+    static let tenant = ObjectSchema(
+        name: "Tenant", description: "A licensectl Tenant manifest (one YAML document).",
+        fields: [
+            FieldSchema("apiVersion", .scalar(.constant(apiVersion)), required: true, "Always \(apiVersion)."),
+            FieldSchema("kind", .scalar(.constant(kind)), required: true, "Always \(kind)."),
+            FieldSchema("metadata", .object(metadata), required: true, "Name and labels."),
+            FieldSchema("spec", .object(spec), "Contacts, imports, licenses, routers and devices."),
+        ])
 
     /// The JSON Schema (draft 2020-12) of a Tenant manifest, generated from the same definitions
     /// the decoder uses; pretty-printed with keys in a fixed order and a trailing newline.
@@ -95,9 +126,13 @@ public enum ManifestSchema {
         .object([
             ("description", .string(object.description)),
             ("type", .string("object")),
-            ("properties", .object(object.fields.map { field in
-                (field.key, shapeJSON(field.shape, description: field.description))
-            })),
+            (
+                "properties",
+                .object(
+                    object.fields.map { field in
+                        (field.key, shapeJSON(field.shape, description: field.description))
+                    })
+            ),
             ("required", .array(object.fields.filter(\.required).map { .string($0.key) })),
             ("additionalProperties", .bool(false)),
         ])
@@ -118,9 +153,13 @@ public enum ManifestSchema {
         case .scalar(let kind):
             members += kind.jsonSchema
         case .pathOr(let object):
-            members.append(("oneOf", .array([
-                .object(ScalarKind.path.jsonSchema), objectJSON(object),
-            ])))
+            members.append(
+                (
+                    "oneOf",
+                    .array([
+                        .object(ScalarKind.path.jsonSchema), objectJSON(object),
+                    ])
+                ))
         }
         return .object(members)
     }
@@ -170,40 +209,67 @@ enum ScalarKind: Sendable {
         case .dnsLabel:
             return [("type", .string("string")), ("pattern", .string("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"))]
         case .email:
-            return [("type", .string("string")), ("pattern", .string("^[^@\\s\\x00-\\x1f\\x7f,;<>\"()\\[\\]\\\\]+@[^@\\s\\x00-\\x1f\\x7f,;<>\"()\\[\\]\\\\]+$"))]
+            return [
+                ("type", .string("string")),
+                (
+                    "pattern",
+                    .string("^[^@\\s\\x00-\\x1f\\x7f,;<>\"()\\[\\]\\\\]+@[^@\\s\\x00-\\x1f\\x7f,;<>\"()\\[\\]\\\\]+$")
+                ),
+            ]
         case .path:
             return [("type", .string("string")), ("minLength", .int(1))]
         case .activationCode:
             // `code: 123456789012` (twelve decimal digits) is a YAML integer the reader keeps as text.
-            return [("type", .array([.string("string"), .string("integer")])), ("minimum", .int(0)),
-                    ("maximum", .int(999_999_999_999)),
-                    ("pattern", .string("^\\s*[0-9A-Fa-f]{4}[- ]?[0-9A-Fa-f]{4}[- ]?[0-9A-Fa-f]{4}\\s*$"))]
+            return [
+                ("type", .array([.string("string"), .string("integer")])), ("minimum", .int(0)),
+                ("maximum", .int(999_999_999_999)),
+                ("pattern", .string("^\\s*[0-9A-Fa-f]{4}[- ]?[0-9A-Fa-f]{4}[- ]?[0-9A-Fa-f]{4}\\s*$")),
+            ]
         case .licenseType:
             // The canonical names for editors' completion, and every spelling the reader accepts
             // (case, spaces, `_` and `-` ignored: `cloud basic 1`, `CLOUD_FREE`).
-            return [("anyOf", .array([
-                .object([("enum", .array(LicenseType.allCases.map { .string($0.rawValue) }))]),
-                .object([("type", .string("string")), ("pattern", .string(Self.licenseTypePattern))]),
-            ]))]
+            return [
+                (
+                    "anyOf",
+                    .array([
+                        .object([("enum", .array(LicenseType.allCases.map { .string($0.rawValue) }))]),
+                        .object([("type", .string("string")), ("pattern", .string(Self.licenseTypePattern))]),
+                    ])
+                )
+            ]
         case .date:
             return [("type", .string("string")), ("format", .string("date"))]
         case .instant:
-            return [("type", .string("string")), ("anyOf", .array([
-                .object([("format", .string("date"))]), .object([("format", .string("date-time"))]),
-            ]))]
+            return [
+                ("type", .string("string")),
+                (
+                    "anyOf",
+                    .array([
+                        .object([("format", .string("date"))]), .object([("format", .string("date-time"))]),
+                    ])
+                ),
+            ]
         case .term:
             return [("type", .string("string")), ("pattern", .string("^P(?=\\d)(\\d+Y)?(\\d+M)?(\\d+D)?$"))]
         case .activation:
-            return [("type", .string("string")), ("anyOf", .array([
-                .object([("const", .string("immediately"))]), .object([("format", .string("date"))]),
-                .object([("format", .string("date-time"))]),
-            ]))]
+            return [
+                ("type", .string("string")),
+                (
+                    "anyOf",
+                    .array([
+                        .object([("const", .string("immediately"))]), .object([("format", .string("date"))]),
+                        .object([("format", .string("date-time"))]),
+                    ])
+                ),
+            ]
         case .boolean:
             return [("type", .string("boolean"))]
         case .routerSerial:
             // `serial: 123456` is a YAML integer that the reader keeps as the string "123456".
-            return [("type", .array([.string("string"), .string("integer")])), ("minimum", .int(0)),
-                    ("pattern", .string("^[A-Za-z0-9._:-]{1,64}$"))]
+            return [
+                ("type", .array([.string("string"), .string("integer")])), ("minimum", .int(0)),
+                ("pattern", .string("^[A-Za-z0-9._:-]{1,64}$")),
+            ]
         case .header:
             return [("type", .string("string")), ("minLength", .int(1))]
         }
@@ -292,7 +358,8 @@ enum OrderedJSON: Sendable {
             return "[\n" + items.map { pad + $0.rendered(indent: indent + 1) }.joined(separator: ",\n") + "\n\(close)]"
         case .object(let members):
             if members.isEmpty { return "{}" }
-            return "{\n" + members.map { pad + OrderedJSON.quote($0.0) + ": " + $0.1.rendered(indent: indent + 1) }
+            return "{\n"
+                + members.map { pad + OrderedJSON.quote($0.0) + ": " + $0.1.rendered(indent: indent + 1) }
                 .joined(separator: ",\n") + "\n\(close)}"
         }
     }

@@ -245,31 +245,35 @@ private struct Reader {
         return mapping(keys, required: 0) { index in
             switch index {
             case 0:
-                return isCollection(mapping: false) && sequence {
-                    guard let b = valueBytes else { return false }
-                    let address = String(decoding: b, as: UTF8.self)
-                    guard ManifestDecoder.isEmail(address) else { return false }
-                    draft.contacts.append(address)
-                    return true
-                }
+                return isCollection(mapping: false)
+                    && sequence {
+                        guard let b = valueBytes else { return false }
+                        let address = String(decoding: b, as: UTF8.self)
+                        guard ManifestDecoder.isEmail(address) else { return false }
+                        draft.contacts.append(address)
+                        return true
+                    }
             case 1:
-                return isCollection(mapping: false) && sequence {
-                    guard isCollection(mapping: true), let entry = importEntry() else { return false }
-                    draft.imports.append(entry)
-                    return true
-                }
+                return isCollection(mapping: false)
+                    && sequence {
+                        guard isCollection(mapping: true), let entry = importEntry() else { return false }
+                        draft.imports.append(entry)
+                        return true
+                    }
             case 2:
-                return isCollection(mapping: false) && sequence {
-                    guard isCollection(mapping: true), let entry = licenseEntry() else { return false }
-                    draft.licenses.append(entry)
-                    return true
-                }
+                return isCollection(mapping: false)
+                    && sequence {
+                        guard isCollection(mapping: true), let entry = licenseEntry() else { return false }
+                        draft.licenses.append(entry)
+                        return true
+                    }
             case 3:
-                return isCollection(mapping: false) && sequence {
-                    guard isCollection(mapping: true), let router = routerEntry() else { return false }
-                    draft.routers.append(router)
-                    return true
-                }
+                return isCollection(mapping: false)
+                    && sequence {
+                        guard isCollection(mapping: true), let router = routerEntry() else { return false }
+                        draft.routers.append(router)
+                        return true
+                    }
             default:
                 if isCollection(mapping: true) { return deviceList(&draft) }
                 guard let file = resolvedPath() else { return false }
@@ -295,7 +299,9 @@ private struct Reader {
                 entry.activationLocation = place
                 return true
             default:
-                guard isCollection(mapping: true), let columns = columnMapping(ManifestSchema.salesColumns) else { return false }
+                guard isCollection(mapping: true), let columns = columnMapping(ManifestSchema.salesColumns) else {
+                    return false
+                }
                 entry.columns = columns
                 return true
             }
@@ -314,7 +320,9 @@ private struct Reader {
                 location = place
                 return file != nil
             }
-            guard isCollection(mapping: true), let mapping = columnMapping(ManifestSchema.deviceColumns) else { return false }
+            guard isCollection(mapping: true), let mapping = columnMapping(ManifestSchema.deviceColumns) else {
+                return false
+            }
             columns = mapping
             return true
         }
@@ -421,7 +429,9 @@ private struct Reader {
     /// A path inside the repo root, as ``ManifestDecoder`` resolves it.
     private func resolvedPath() -> ResolvedFile? {
         guard let b = valueBytes, !b.isEmpty else { return nil }
-        guard case .inside(let absolute, let relative) = paths.resolve(String(decoding: b, as: UTF8.self), from: directory)
+        guard
+            case .inside(let absolute, let relative) = paths.resolve(
+                String(decoding: b, as: UTF8.self), from: directory)
         else { return nil }
         return ResolvedFile(absolute: absolute, relative: relative)
     }

@@ -33,10 +33,12 @@ public enum TenantInit {
         /// The device list's own header names (`devices.columns`, docs/formats.md §3.3): column → header.
         public var deviceColumns: [(column: String, header: String)]
 
-        public init(name: String, root: String, tenantsDirectory: String = "tenants", licenses: String,
-                    devices: String? = nil, contacts: [String] = [], labels: [(key: String, value: String)] = [],
-                    licenseColumns: [(column: String, header: String)] = [],
-                    deviceColumns: [(column: String, header: String)] = []) {
+        public init(
+            name: String, root: String, tenantsDirectory: String = "tenants", licenses: String,
+            devices: String? = nil, contacts: [String] = [], labels: [(key: String, value: String)] = [],
+            licenseColumns: [(column: String, header: String)] = [],
+            deviceColumns: [(column: String, header: String)] = []
+        ) {
             self.licenseColumns = licenseColumns
             self.deviceColumns = deviceColumns
             self.name = name
@@ -74,8 +76,10 @@ public enum TenantInit {
     public static func run(_ request: Request, diagnostics: inout [Diagnostic]) -> Outcome? {
         let errorsBefore = diagnostics.errorCount
         if !ManifestDecoder.isDNSLabel(request.name) {
-            diagnostics.append(.error(
-                "tenant name '\(request.name)' is not a DNS label; expected \(ScalarKind.dnsLabel.expectation), e.g. acme-water"))
+            diagnostics.append(
+                .error(
+                    "tenant name '\(request.name)' is not a DNS label; expected \(ScalarKind.dnsLabel.expectation), e.g. acme-water"
+                ))
         }
         for contact in request.contacts where !ManifestDecoder.isEmail(contact) {
             diagnostics.append(.error("--contact '\(contact)': expected one e-mail address such as ops@example.com"))
@@ -83,10 +87,12 @@ public enum TenantInit {
         for label in request.labels where label.key.isEmpty {
             diagnostics.append(.error("--label '=\(label.value)': expected KEY=VALUE with a non-empty key"))
         }
-        let licenseMapping = mapping(request.licenseColumns, ManifestSchema.salesColumns, option: "--column",
-                                     diagnostics: &diagnostics)
-        let deviceMapping = mapping(request.deviceColumns, ManifestSchema.deviceColumns, option: "--device-column",
-                                    diagnostics: &diagnostics)
+        let licenseMapping = mapping(
+            request.licenseColumns, ManifestSchema.salesColumns, option: "--column",
+            diagnostics: &diagnostics)
+        let deviceMapping = mapping(
+            request.deviceColumns, ManifestSchema.deviceColumns, option: "--device-column",
+            diagnostics: &diagnostics)
         if !request.deviceColumns.isEmpty, request.devices == nil {
             diagnostics.append(.error("--device-column needs --devices FILE"))
         }
@@ -95,13 +101,19 @@ public enum TenantInit {
             return nil
         }
         let tenantsFolder = RepoPaths.normalize(
-            request.tenantsDirectory.hasPrefix("/") ? request.tenantsDirectory : paths.root + "/" + request.tenantsDirectory)
+            request.tenantsDirectory.hasPrefix("/")
+                ? request.tenantsDirectory : paths.root + "/" + request.tenantsDirectory)
         guard let tenantsRelative = paths.relative(tenantsFolder) else {
-            diagnostics.append(.error("--tenants '\(request.tenantsDirectory)' lies outside the repository root; manifests live inside the license repo"))
+            diagnostics.append(
+                .error(
+                    "--tenants '\(request.tenantsDirectory)' lies outside the repository root; manifests live inside the license repo"
+                ))
             return nil
         }
         let licenses = resolve(request.licenses, option: "--licenses", paths: paths, diagnostics: &diagnostics)
-        let devices = request.devices.flatMap { resolve($0, option: "--devices", paths: paths, diagnostics: &diagnostics) }
+        let devices = request.devices.flatMap {
+            resolve($0, option: "--devices", paths: paths, diagnostics: &diagnostics)
+        }
 
         // The CSV files as `plan` will read them: an error now is an error there.
         let engine = DiagnosticsEngine()
@@ -109,8 +121,9 @@ public enum TenantInit {
         var routers: [DeviceRecord] = []
         if let licenses, let bytes = LicenseRepoLoader.readBytes(licenses.absolute) {
             var rejected = Set<ActivationCode>()
-            records = SalesCSVReader.read(bytes, path: licenses.relative, mapping: licenseMapping, diagnostics: engine,
-                                          rejected: &rejected)
+            records = SalesCSVReader.read(
+                bytes, path: licenses.relative, mapping: licenseMapping, diagnostics: engine,
+                rejected: &rejected)
         }
         if let devices, let bytes = LicenseRepoLoader.readBytes(devices.absolute) {
             routers = DeviceListReader.read(bytes, path: devices.relative, mapping: deviceMapping, diagnostics: engine)
@@ -124,30 +137,36 @@ public enum TenantInit {
             let existing = tenantsFolder + "/" + name + "." + ext
             if access(existing, F_OK) == 0 {
                 let shown = (tenantsRelative == "." ? "" : tenantsRelative + "/") + name + "." + ext
-                diagnostics.append(.error(
-                    "\(shown) already exists; init writes only new tenants (edit that manifest, or choose another name)"))
+                diagnostics.append(
+                    .error(
+                        "\(shown) already exists; init writes only new tenants (edit that manifest, or choose another name)"
+                    ))
             }
         }
         guard diagnostics.errorCount == errorsBefore, let licenses else { return nil }
 
-        let text = manifest(name: name, labels: request.labels, contacts: request.contacts,
-                            licenses: relativePath(from: tenantsFolder, to: licenses.absolute),
-                            devices: devices.map { relativePath(from: tenantsFolder, to: $0.absolute) },
-                            licenseColumns: request.licenseColumns, deviceColumns: request.deviceColumns,
-                            command: commandLine(request))
+        let text = manifest(
+            name: name, labels: request.labels, contacts: request.contacts,
+            licenses: relativePath(from: tenantsFolder, to: licenses.absolute),
+            devices: devices.map { relativePath(from: tenantsFolder, to: $0.absolute) },
+            licenseColumns: request.licenseColumns, deviceColumns: request.deviceColumns,
+            command: commandLine(request))
         if let problem = createExclusively(tenantsFolder + "/" + name + ".yaml", text: text) {
             diagnostics.append(.error("cannot write \(relative): \(problem)"))
             return nil
         }
-        return Outcome(path: relative, text: text, licenses: records.count,
-                       running: records.filter { $0.activatedAt != nil }.count, routers: routers.count,
-                       warnings: found.filter { $0.severity == .warning })
+        return Outcome(
+            path: relative, text: text, licenses: records.count,
+            running: records.filter { $0.activatedAt != nil }.count, routers: routers.count,
+            warnings: found.filter { $0.severity == .warning })
     }
 
     /// The manifest's text: values quoted as JSON strings (valid YAML, never retyped).
-    static func manifest(name: String, labels: [(key: String, value: String)], contacts: [String],
-                         licenses: String, devices: String?, licenseColumns: [(column: String, header: String)] = [],
-                         deviceColumns: [(column: String, header: String)] = [], command: String) -> String {
+    static func manifest(
+        name: String, labels: [(key: String, value: String)], contacts: [String],
+        licenses: String, devices: String?, licenseColumns: [(column: String, header: String)] = [],
+        deviceColumns: [(column: String, header: String)] = [], command: String
+    ) -> String {
         func q(_ s: String) -> String { OrderedJSON.quote(s) }
         var lines = [
             "# Written by `\(command)`: a tenant already running in the platform.",
@@ -187,8 +206,10 @@ public enum TenantInit {
 
     /// `--column COLUMN=HEADER` pairs as a ``ColumnMapping``; a column the schema does not know,
     /// a column given twice or an empty header is an error.
-    private static func mapping(_ pairs: [(column: String, header: String)], _ schema: ObjectSchema, option: String,
-                                diagnostics: inout [Diagnostic]) -> ColumnMapping? {
+    private static func mapping(
+        _ pairs: [(column: String, header: String)], _ schema: ObjectSchema, option: String,
+        diagnostics: inout [Diagnostic]
+    ) -> ColumnMapping? {
         guard !pairs.isEmpty else { return nil }
         var mapping = ColumnMapping()
         mapping.option = option
@@ -196,17 +217,23 @@ public enum TenantInit {
         let place = SourceLocation(file: "", line: 0)
         for field in schema.fields {
             let given = pairs.filter { $0.column == field.key }
-            if given.count > 1 { diagnostics.append(.error("\(option) \(field.key) is given twice; give each column once")) }
+            if given.count > 1 {
+                diagnostics.append(.error("\(option) \(field.key) is given twice; give each column once"))
+            }
             guard let pair = given.first else { continue }
             guard !CSVTable.squash(pair.header).isEmpty else {
-                diagnostics.append(.error("\(option) \(field.key)='\(pair.header)': expected the file's header name for this column"))
+                diagnostics.append(
+                    .error("\(option) \(field.key)='\(pair.header)': expected the file's header name for this column"))
                 continue
             }
             mapping.entries.append(ColumnMapping.Entry(column: field.key, header: pair.header, location: place))
         }
         for pair in pairs where schema.index(of: pair.column) == nil {
             let known = schema.fields.map(\.key).joined(separator: ", ")
-            let hint = ManifestDecoder.suggestion(for: pair.column, among: schema.fields.map(\.key)).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint =
+                ManifestDecoder.suggestion(for: pair.column, among: schema.fields.map(\.key)).map {
+                    " (did you mean '\($0)'?)"
+                } ?? ""
             diagnostics.append(.error("\(option) \(pair.column)=…: unknown column\(hint); expected one of: \(known)"))
         }
         return mapping
@@ -221,21 +248,29 @@ public enum TenantInit {
         for contact in request.contacts { parts += ["--contact", shellQuoted(contact)] }
         for label in request.labels { parts += ["--label", shellQuoted(label.key + "=" + label.value)] }
         for entry in request.licenseColumns { parts += ["--column", shellQuoted(entry.column + "=" + entry.header)] }
-        for entry in request.deviceColumns { parts += ["--device-column", shellQuoted(entry.column + "=" + entry.header)] }
+        for entry in request.deviceColumns {
+            parts += ["--device-column", shellQuoted(entry.column + "=" + entry.header)]
+        }
         return parts.joined(separator: " ")
     }
 
     /// `text` as one POSIX shell word: unchanged when it holds only `A-Z a-z 0-9 @ % + = : , . / _ -`,
     /// else in single quotes (a `'` inside written `'\''`).
     static func shellQuoted(_ text: String) -> String {
-        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { c in
-            c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || "@%+=:,./_-".unicodeScalars.contains(c))
-        }
-        return plain ? text : "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+        let plain =
+            !text.isEmpty
+            && text.unicodeScalars.allSatisfy { c in
+                c.isASCII
+                    && (c.properties.isAlphabetic || ("0"..."9").contains(c) || "@%+=:,./_-".unicodeScalars.contains(c))
+            }
+        return plain
+            ? text : "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 
-    private static func resolve(_ path: String, option: String, paths: RepoPaths,
-                                diagnostics: inout [Diagnostic]) -> ResolvedFile? {
+    private static func resolve(
+        _ path: String, option: String, paths: RepoPaths,
+        diagnostics: inout [Diagnostic]
+    ) -> ResolvedFile? {
         switch paths.resolve(path, from: paths.root) {
         case .inside(let absolute, let relative):
             var info = stat()
@@ -245,10 +280,13 @@ public enum TenantInit {
             }
             return ResolvedFile(absolute: absolute, relative: relative)
         case .outside:
-            diagnostics.append(.error(
-                "\(option) '\(path)' lies outside the repository root; copy the file into the license repo (e.g. fixtures/) first"))
+            diagnostics.append(
+                .error(
+                    "\(option) '\(path)' lies outside the repository root; copy the file into the license repo (e.g. fixtures/) first"
+                ))
         case .missing(let relative):
-            diagnostics.append(.error("\(option) '\(path)' not found (looked for '\(relative)' in the repository root)"))
+            diagnostics.append(
+                .error("\(option) '\(path)' not found (looked for '\(relative)' in the repository root)"))
         }
         return nil
     }

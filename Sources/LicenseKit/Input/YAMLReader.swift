@@ -76,7 +76,8 @@ public enum YAMLReader {
                         let word = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
                         let lineFeeds = word ^ 0x0A0A_0A0A_0A0A_0A0A  // a zero byte where a LF was
                         let returns = word ^ 0x0D0D_0D0D_0D0D_0D0D  // a zero byte where a CR was
-                        let zeroBytes = ((lineFeeds &- 0x0101_0101_0101_0101) & ~lineFeeds)
+                        let zeroBytes =
+                            ((lineFeeds &- 0x0101_0101_0101_0101) & ~lineFeeds)
                             | ((returns &- 0x0101_0101_0101_0101) & ~returns)
                         if (word | zeroBytes) & 0x8080_8080_8080_8080 != 0 { break }
                         j += 8
@@ -102,9 +103,10 @@ public enum YAMLReader {
                         } else if c != 32 && c != 13 {
                             inIndent = false
                             if tabColumn != 0 && c != 35 {
-                                tabErrors.append(.error(
-                                    "tab character used for indentation; indent with spaces",
-                                    at: SourceLocation(file: path, line: line, column: tabColumn)))
+                                tabErrors.append(
+                                    .error(
+                                        "tab character used for indentation; indent with spaces",
+                                        at: SourceLocation(file: path, line: line, column: tabColumn)))
                             }
                         }
                     }
@@ -115,9 +117,11 @@ public enum YAMLReader {
                 inIndent = false
                 let length = utf8SequenceLength(b, at: i)
                 if length == 0 {
-                    return [.error(
-                        "invalid UTF-8 (byte 0x\(hexByte(c))); save the file as UTF-8",
-                        at: SourceLocation(file: path, line: line, column: column))]
+                    return [
+                        .error(
+                            "invalid UTF-8 (byte 0x\(hexByte(c))); save the file as UTF-8",
+                            at: SourceLocation(file: path, line: line, column: column))
+                    ]
                 }
                 i += length
                 column += 1
@@ -307,7 +311,8 @@ private struct TreeBuilder {
             let byteCount = text.utf8.count
             let node = YAMLNode(.scalar(consume text, style), line: Int(mark.line) + 1, column: Int(mark.column) + 1)
             if let anchor = s.anchor {
-                anchors[String(cString: anchor)] = Anchored(node: node, aliasCount: 0, nodeCount: 1, byteCount: byteCount, height: 0)
+                anchors[String(cString: anchor)] = Anchored(
+                    node: node, aliasCount: 0, nodeCount: 1, byteCount: byteCount, height: 0)
             }
             return attach(node, aliasCount: 0, nodeCount: 1, byteCount: byteCount, height: 0, mark: mark)
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
@@ -344,12 +349,17 @@ private struct TreeBuilder {
                 content = .sequence(items)
             }
             let node = YAMLNode(content, line: stack[top].line, column: stack[top].column)
-            let (aliasCount, nodeCount, byteCount, height) = (stack[top].aliasCount, stack[top].nodeCount, stack[top].byteCount, stack[top].height)
+            let (aliasCount, nodeCount, byteCount, height) = (
+                stack[top].aliasCount, stack[top].nodeCount, stack[top].byteCount, stack[top].height
+            )
             if let anchor = stack[top].anchor {
-                anchors[anchor] = Anchored(node: node, aliasCount: aliasCount, nodeCount: nodeCount, byteCount: byteCount, height: height)
+                anchors[anchor] = Anchored(
+                    node: node, aliasCount: aliasCount, nodeCount: nodeCount, byteCount: byteCount, height: height)
             }
             stack.removeLast()
-            return attach(node, aliasCount: aliasCount, nodeCount: nodeCount, byteCount: byteCount, height: height, mark: event.start_mark)
+            return attach(
+                node, aliasCount: aliasCount, nodeCount: nodeCount, byteCount: byteCount, height: height,
+                mark: event.start_mark)
         case YAML_ALIAS_EVENT:
             let mark = event.start_mark
             let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
@@ -360,12 +370,16 @@ private struct TreeBuilder {
             expansions += 1 + target.aliasCount
             expandedNodes += target.nodeCount
             if expansions > YAMLReader.maxAliasExpansions || expandedNodes > YAMLReader.maxExpandedNodes {
-                fail("more than \(YAMLReader.maxAliasExpansions) alias expansions in this file; write the values out instead of nesting aliases", mark)
+                fail(
+                    "more than \(YAMLReader.maxAliasExpansions) alias expansions in this file; write the values out instead of nesting aliases",
+                    mark)
                 return false
             }
             expandedBytes += target.byteCount
             if expandedBytes > YAMLReader.maxExpandedBytes {
-                fail("aliases expand to more than \(YAMLReader.maxExpandedBytes / 1024) KiB of text in this file (alias '*\(name)' brings \(target.byteCount) bytes); write the values out or alias smaller values", mark)
+                fail(
+                    "aliases expand to more than \(YAMLReader.maxExpandedBytes / 1024) KiB of text in this file (alias '*\(name)' brings \(target.byteCount) bytes); write the values out or alias smaller values",
+                    mark)
                 return false
             }
             if stack.count + target.height > YAMLReader.maxDepth {
@@ -375,8 +389,9 @@ private struct TreeBuilder {
             var node = target.node
             node.line = Int(mark.line) + 1
             node.column = Int(mark.column) + 1
-            return attach(node, aliasCount: 1 + target.aliasCount, nodeCount: target.nodeCount,
-                          byteCount: target.byteCount, height: target.height, mark: mark)
+            return attach(
+                node, aliasCount: 1 + target.aliasCount, nodeCount: target.nodeCount,
+                byteCount: target.byteCount, height: target.height, mark: mark)
         default:
             return true
         }
@@ -449,22 +464,27 @@ private struct TreeBuilder {
     }
 
     /// Adds a finished node to the open container, or makes it the document's root.
-    private mutating func attach(_ node: consuming YAMLNode, aliasCount: Int, nodeCount: Int, byteCount: Int, height: Int,
-                                 mark: yaml_mark_t) -> Bool {
+    private mutating func attach(
+        _ node: consuming YAMLNode, aliasCount: Int, nodeCount: Int, byteCount: Int, height: Int,
+        mark: yaml_mark_t
+    ) -> Bool {
         guard !stack.isEmpty else {
             root = consume node
             return true
         }
         // One exclusive access to the open frame instead of one (and a uniqueness check) per field.
         // The node is moved, not copied, into its container.
-        Self.add(consume node, aliasCount: aliasCount, nodeCount: nodeCount, byteCount: byteCount, height: height,
-                 to: &stack[stack.count - 1], path: path, diagnostics: &diagnostics)
+        Self.add(
+            consume node, aliasCount: aliasCount, nodeCount: nodeCount, byteCount: byteCount, height: height,
+            to: &stack[stack.count - 1], path: path, diagnostics: &diagnostics)
         return true
     }
 
     /// ``attach(_:aliasCount:nodeCount:byteCount:height:mark:)`` for an open frame.
-    private static func add(_ node: consuming YAMLNode, aliasCount: Int, nodeCount: Int, byteCount: Int, height: Int,
-                            to frame: inout Frame, path: String, diagnostics: inout [Diagnostic]) {
+    private static func add(
+        _ node: consuming YAMLNode, aliasCount: Int, nodeCount: Int, byteCount: Int, height: Int,
+        to frame: inout Frame, path: String, diagnostics: inout [Diagnostic]
+    ) {
         frame.aliasCount += aliasCount
         frame.nodeCount += nodeCount
         frame.byteCount += byteCount
@@ -478,14 +498,16 @@ private struct TreeBuilder {
             frame.dropPendingPair = false
             if case .scalar(let text, let style) = node.content {
                 if style == .plain && text == "<<" {
-                    diagnostics.append(.error(
-                        "merge keys ('<<') are not supported; write the keys out or use an alias for the whole value",
-                        at: SourceLocation(file: path, line: node.line, column: node.column)))
+                    diagnostics.append(
+                        .error(
+                            "merge keys ('<<') are not supported; write the keys out or use an alias for the whole value",
+                            at: SourceLocation(file: path, line: node.line, column: node.column)))
                     frame.dropPendingPair = true
                 } else if let first = firstKeyPlace(of: text, in: &frame) {
-                    diagnostics.append(.error(
-                        "duplicate key '\(text)'; first given at line \(first.line), column \(first.column)",
-                        at: SourceLocation(file: path, line: node.line, column: node.column)))
+                    diagnostics.append(
+                        .error(
+                            "duplicate key '\(text)'; first given at line \(first.line), column \(first.column)",
+                            at: SourceLocation(file: path, line: node.line, column: node.column)))
                     frame.dropPendingPair = true
                 }
             }

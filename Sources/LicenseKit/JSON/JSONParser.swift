@@ -129,23 +129,38 @@ struct JSONParser {
         guard i < bytes.count else { throw fail("expected a value") }
         let start = i
         switch bytes[i] {
-        case 0x6E: try expect("null"); return JSONNode(kind: .null, offset: start)
-        case 0x74: try expect("true"); return JSONNode(kind: .bool(true), offset: start)
-        case 0x66: try expect("false"); return JSONNode(kind: .bool(false), offset: start)
+        case 0x6E:
+            try expect("null")
+            return JSONNode(kind: .null, offset: start)
+        case 0x74:
+            try expect("true")
+            return JSONNode(kind: .bool(true), offset: start)
+        case 0x66:
+            try expect("false")
+            return JSONNode(kind: .bool(false), offset: start)
         case 0x22: return JSONNode(kind: .string(try string()), offset: start)
         case 0x2D, 0x30...0x39: return JSONNode(kind: .number(try number()), offset: start)
         case 0x5B:
             i += 1
             var items = [JSONNode]()
             skipWhitespace()
-            if i < bytes.count, bytes[i] == 0x5D { i += 1; return JSONNode(kind: .array(items), offset: start) }
+            if i < bytes.count, bytes[i] == 0x5D {
+                i += 1
+                return JSONNode(kind: .array(items), offset: start)
+            }
             while true {
                 skipWhitespace()
                 items.append(try value(depth: depth + 1))
                 skipWhitespace()
                 guard i < bytes.count else { throw fail("") }
-                if bytes[i] == 0x2C { i += 1; continue }
-                if bytes[i] == 0x5D { i += 1; return JSONNode(kind: .array(items), offset: start) }
+                if bytes[i] == 0x2C {
+                    i += 1
+                    continue
+                }
+                if bytes[i] == 0x5D {
+                    i += 1
+                    return JSONNode(kind: .array(items), offset: start)
+                }
                 throw fail("expected ',' or ']'")
             }
         case 0x7B:
@@ -155,7 +170,10 @@ struct JSONParser {
             // objects have up to ~20 keys), hashed beyond.
             var seen = Set<String>()
             skipWhitespace()
-            if i < bytes.count, bytes[i] == 0x7D { i += 1; return JSONNode(kind: .object(members), offset: start) }
+            if i < bytes.count, bytes[i] == 0x7D {
+                i += 1
+                return JSONNode(kind: .object(members), offset: start)
+            }
             while true {
                 skipWhitespace()
                 guard i < bytes.count, bytes[i] == 0x22 else { throw fail("expected a key in double quotes") }
@@ -178,8 +196,14 @@ struct JSONParser {
                 members.append((key, try value(depth: depth + 1)))
                 skipWhitespace()
                 guard i < bytes.count else { throw fail("") }
-                if bytes[i] == 0x2C { i += 1; continue }
-                if bytes[i] == 0x7D { i += 1; return JSONNode(kind: .object(members), offset: start) }
+                if bytes[i] == 0x2C {
+                    i += 1
+                    continue
+                }
+                if bytes[i] == 0x7D {
+                    i += 1
+                    return JSONNode(kind: .object(members), offset: start)
+                }
                 throw fail("expected ',' or '}'")
             }
         default:
@@ -191,7 +215,10 @@ struct JSONParser {
         let start = i
         func digits(_ p: inout JSONParser) -> Int {
             var n = 0
-            while p.i < p.bytes.count, (0x30...0x39).contains(p.bytes[p.i]) { p.i += 1; n += 1 }
+            while p.i < p.bytes.count, (0x30...0x39).contains(p.bytes[p.i]) {
+                p.i += 1
+                n += 1
+            }
             return n
         }
         if bytes[i] == 0x2D { i += 1 }
@@ -330,7 +357,8 @@ extension JSONValue {
         case .string(let s): self = .string(s)
         case .array(let items): self = .array(items.map(JSONValue.init(node:)))
         case .object(let members):
-            self = .object(Dictionary(members.map { ($0.key, JSONValue(node: $0.value)) }, uniquingKeysWith: { a, _ in a }))
+            self = .object(
+                Dictionary(members.map { ($0.key, JSONValue(node: $0.value)) }, uniquingKeysWith: { a, _ in a }))
         }
     }
 }

@@ -94,9 +94,13 @@ public enum JSONValue: Sendable, Hashable {
         case .int(let i): out.append(String(i))
         case .double(let d):
             // JSON has no NaN or infinity; integral doubles keep a fraction so they read back as doubles.
-            if !d.isFinite { out.append("null") } else if d == d.rounded(), abs(d) < 1e15 {
+            if !d.isFinite {
+                out.append("null")
+            } else if d == d.rounded(), abs(d) < 1e15 {
                 out.append(String(format: "%.1f", d))
-            } else { out.append("\(d)") }
+            } else {
+                out.append("\(d)")
+            }
         case .string(let s): JSONValue.writeString(s, into: &out)
         case .array(let items):
             out.append("[")
@@ -130,14 +134,27 @@ public enum JSONValue: Sendable, Hashable {
             let hex: [UInt8] = Array("0123456789abcdef".utf8)
             for byte in bytes {
                 switch byte {
-                case 0x22, 0x5C: buffer.append(0x5C); buffer.append(byte)
-                case 0x0A: buffer.append(0x5C); buffer.append(0x6E)  // \n
-                case 0x0D: buffer.append(0x5C); buffer.append(0x72)  // \r
-                case 0x09: buffer.append(0x5C); buffer.append(0x74)  // \t
-                case 0x08: buffer.append(0x5C); buffer.append(0x62)  // \b
-                case 0x0C: buffer.append(0x5C); buffer.append(0x66)  // \f
+                case 0x22, 0x5C:
+                    buffer.append(0x5C)
+                    buffer.append(byte)
+                case 0x0A:
+                    buffer.append(0x5C)
+                    buffer.append(0x6E)  // \n
+                case 0x0D:
+                    buffer.append(0x5C)
+                    buffer.append(0x72)  // \r
+                case 0x09:
+                    buffer.append(0x5C)
+                    buffer.append(0x74)  // \t
+                case 0x08:
+                    buffer.append(0x5C)
+                    buffer.append(0x62)  // \b
+                case 0x0C:
+                    buffer.append(0x5C)
+                    buffer.append(0x66)  // \f
                 case ..<0x20:
-                    buffer.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])  // \u00XX
+                    // \u00XX
+                    buffer.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
                 default: buffer.append(byte)
                 }
             }

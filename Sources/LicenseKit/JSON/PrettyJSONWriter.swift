@@ -89,7 +89,7 @@ struct PrettyJSONWriter: ~Copyable {
     /// The text with its trailing newline as its pieces, in order (joined, they are
     /// ``finish()``): for writing a large document out without holding it twice.
     mutating func finishPieces() -> [String] {
-        append(ascii.newline)
+        append(ASCII.newline)
         flushBytes()
         defer { pieces = [] }
         return pieces
@@ -134,12 +134,12 @@ struct PrettyJSONWriter: ~Copyable {
 
     /// An object whose members `body` writes, each starting with ``key(_:)``.
     mutating func object(_ body: (inout PrettyJSONWriter) -> Void) {
-        container(open: ascii.openBrace, close: ascii.closeBrace, body)
+        container(open: ASCII.openBrace, close: ASCII.closeBrace, body)
     }
 
     /// An array whose items `body` writes, each starting with ``element()``.
     mutating func array(_ body: (inout PrettyJSONWriter) -> Void) {
-        container(open: ascii.openBracket, close: ascii.closeBracket, body)
+        container(open: ASCII.openBracket, close: ASCII.closeBracket, body)
     }
 
     private mutating func container(open: UInt8, close: UInt8, _ body: (inout PrettyJSONWriter) -> Void) {
@@ -155,8 +155,8 @@ struct PrettyJSONWriter: ~Copyable {
             // `\n<indent><close>` in one write.
             let indent = indent
             write(upTo: indent + 2) { p in
-                p.pointee = ascii.newline
-                (p + 1).update(repeating: ascii.space, count: indent)
+                p.pointee = ASCII.newline
+                (p + 1).update(repeating: ASCII.space, count: indent)
                 p[indent + 1] = close
                 return indent + 2
             }
@@ -174,12 +174,12 @@ struct PrettyJSONWriter: ~Copyable {
         key.withUTF8Buffer { name in
             write(upTo: 1 + 1 + indent + name.count + 4) { p in
                 var i = Self.writeSeparator(at: p, comma: comma, indent: indent)
-                p[i] = ascii.quote
+                p[i] = ASCII.quote
                 if let base = name.baseAddress { (p + i + 1).update(from: base, count: name.count) }
                 i += 1 + name.count
-                p[i] = ascii.quote
-                p[i + 1] = ascii.colon
-                p[i + 2] = ascii.space
+                p[i] = ASCII.quote
+                p[i + 1] = ASCII.colon
+                p[i + 2] = ASCII.space
                 return i + 3
             }
         }
@@ -190,8 +190,8 @@ struct PrettyJSONWriter: ~Copyable {
     mutating func key(dynamic key: String) {
         separator()
         string(key)
-        append(ascii.colon)
-        append(ascii.space)
+        append(ASCII.colon)
+        append(ASCII.space)
     }
 
     /// Starts an array item: separator and indent.
@@ -212,11 +212,11 @@ struct PrettyJSONWriter: ~Copyable {
     private static func writeSeparator(at p: UnsafeMutablePointer<UInt8>, comma: Bool, indent: Int) -> Int {
         var i = 0
         if comma {
-            p.pointee = ascii.comma
+            p.pointee = ASCII.comma
             i = 1
         }
-        p[i] = ascii.newline
-        (p + i + 1).update(repeating: ascii.space, count: indent)
+        p[i] = ASCII.newline
+        (p + i + 1).update(repeating: ASCII.space, count: indent)
         return i + 1 + indent
     }
 
@@ -268,11 +268,11 @@ struct PrettyJSONWriter: ~Copyable {
     mutating func instant(_ value: Instant) {
         let text = instantCache.text(of: value)
         write(upTo: 22) { p in
-            p.pointee = ascii.quote
+            p.pointee = ASCII.quote
             withUnsafeBytes(of: text) { raw in
                 UnsafeMutableRawPointer(p + 1).copyMemory(from: raw.baseAddress ?? UnsafeRawPointer(p), byteCount: 20)
             }
-            p[21] = ascii.quote
+            p[21] = ASCII.quote
             return 22
         }
     }
@@ -291,7 +291,7 @@ struct PrettyJSONWriter: ~Copyable {
             }
             if used + n + 2 > capacity { grow(n + 2) }
             let p = base + used
-            p.pointee = ascii.quote
+            p.pointee = ASCII.quote
             var i = 0
             while i < n {
                 let byte = source[i]
@@ -299,13 +299,13 @@ struct PrettyJSONWriter: ~Copyable {
                 p[i + 1] = byte
                 i += 1
             }
-            p[n + 1] = ascii.quote
+            p[n + 1] = ASCII.quote
             used += n + 2
             return true
         }
         if done == true { return }
         var value = value
-        append(ascii.quote)
+        append(ASCII.quote)
         value.withUTF8 { utf8 in
             var start = 0
             for (i, byte) in utf8.enumerated() where Self.needsEscape(byte) {
@@ -315,26 +315,27 @@ struct PrettyJSONWriter: ~Copyable {
             }
             append(UnsafeBufferPointer(rebasing: utf8[start...]))
         }
-        append(ascii.quote)
+        append(ASCII.quote)
     }
 
     @inline(__always)
     private static func needsEscape(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == ascii.quote || byte == ascii.backslash
+        byte < 0x20 || byte == ASCII.quote || byte == ASCII.backslash
     }
 
     private mutating func appendEscape(_ byte: UInt8) {
-        let short: UInt8? = switch byte {
-        case ascii.quote: ascii.quote
-        case ascii.backslash: ascii.backslash
-        case 0x0A: 110  // n
-        case 0x0D: 114  // r
-        case 0x09: 116  // t
-        case 0x08: 98  // b
-        case 0x0C: 102  // f
-        default: nil
-        }
-        append(ascii.backslash)
+        let short: UInt8? =
+            switch byte {
+            case ASCII.quote: ASCII.quote
+            case ASCII.backslash: ASCII.backslash
+            case 0x0A: 110  // n
+            case 0x0D: 114  // r
+            case 0x09: 116  // t
+            case 0x08: 98  // b
+            case 0x0C: 102  // f
+            default: nil
+            }
+        append(ASCII.backslash)
         if let short {
             append(short)
         } else {
@@ -347,8 +348,10 @@ struct PrettyJSONWriter: ~Copyable {
 /// ``Instant/description`` bytes of the last two instants written: a plan's events are mostly
 /// at its `at`, with an expiry or a schedule between them.
 private struct InstantCache {
-    typealias Text = (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)
+    typealias Text = (
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+    )
     private var recent: (seconds: Int64, text: Text)?
     private var older: (seconds: Int64, text: Text)?
 
@@ -367,7 +370,7 @@ private struct InstantCache {
 }
 
 /// ASCII bytes the writers use.
-private enum ascii {
+private enum ASCII {
     static let newline: UInt8 = 0x0A
     static let space: UInt8 = 0x20
     static let quote: UInt8 = 0x22

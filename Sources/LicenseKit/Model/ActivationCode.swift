@@ -32,7 +32,7 @@ public struct ActivationCode: Sendable, Hashable, Comparable, CustomStringConver
                         i += 1
                         continue
                     }
-                    if (c == 45 || c == 32), group == 4, digits < 12, i + 1 < bytes.count {
+                    if c == 45 || c == 32, group == 4, digits < 12, i + 1 < bytes.count {
                         group = 0
                         i += 1
                         continue
@@ -70,15 +70,19 @@ public struct ActivationCodeError: Error, Sendable, Equatable, CustomStringConve
         var m = "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '\(text)'"
         let t = text.trimmingASCIIWhitespace()
         if t.contains("E+") || t.contains("e+") {
-            m += "; it looks like a spreadsheet turned the code into a number, and the digits it rounded away are lost: take the code from the original file (the vendor's delivery), format the column as text and export again"
+            m +=
+                "; it looks like a spreadsheet turned the code into a number, and the digits it rounded away are lost: take the code from the original file (the vendor's delivery), format the column as text and export again"
         } else if (try? Instant.parseSalesDate(t)) != nil || t.split(separator: "/").count == 3 {
             m += "; it looks like a spreadsheet turned the code into a date: format the column as text and export again"
         } else if let (position, scalar) = Self.firstForeignCharacter(in: text) {
             if scalar.isASCII, scalar.value > 0x20, scalar.value < 0x7F {
-                m += "; character \(position) is '\(Character(scalar))' (\(Self.codePoint(scalar))), not a hex digit 0-9 A-F"
+                m +=
+                    "; character \(position) is '\(Character(scalar))' (\(Self.codePoint(scalar))), not a hex digit 0-9 A-F"
             } else {
-                m += "; character \(position) is \(Self.codePoint(scalar))\(Self.lookAlike(scalar)), which is not part of a code: retype it"
-                    + (Self.looksLikeDash(scalar) ? " as '-'" : Self.looksLikeSpace(scalar) ? " as a plain space or remove it" : "")
+                m +=
+                    "; character \(position) is \(Self.codePoint(scalar))\(Self.lookAlike(scalar)), which is not part of a code: retype it"
+                    + (Self.looksLikeDash(scalar)
+                        ? " as '-'" : Self.looksLikeSpace(scalar) ? " as a plain space or remove it" : "")
             }
         }
         return m
@@ -91,9 +95,11 @@ public struct ActivationCodeError: Error, Sendable, Equatable, CustomStringConve
     /// pasted from a document.
     static func firstForeignCharacter(in text: String) -> (position: Int, scalar: Unicode.Scalar)? {
         for (offset, character) in text.enumerated() {
-            let allowed = character.unicodeScalars.count == 1 && character.unicodeScalars.allSatisfy { s in
-                s.isASCII && (s.properties.isASCIIHexDigit || s == "-" || s == " " || s == "\t")
-            }
+            let allowed =
+                character.unicodeScalars.count == 1
+                && character.unicodeScalars.allSatisfy { s in
+                    s.isASCII && (s.properties.isASCIIHexDigit || s == "-" || s == " " || s == "\t")
+                }
             if !allowed, let scalar = character.unicodeScalars.first { return (offset + 1, scalar) }
         }
         return nil

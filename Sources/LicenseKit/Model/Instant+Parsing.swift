@@ -55,11 +55,13 @@ extension Instant {
             return v
         }
         guard b.count >= 10, let year = digits(0, 4), b[4] == 45, let month = digits(5, 2), b[7] == 45,
-              let day = digits(8, 2)
+            let day = digits(8, 2)
         else { throw ValueParseError(message: expected, kind: .unrecognizedForm) }
         guard (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year: year, month: month), year >= 1
         else { throw ValueParseError(message: "'\(original)' is not a date that exists") }
-        guard Instant.supportedYears.contains(year) else { throw ValueParseError(message: Instant.rangeMessage(original)) }
+        guard Instant.supportedYears.contains(year) else {
+            throw ValueParseError(message: Instant.rangeMessage(original))
+        }
         if b.count == 10 {
             guard let instant = Instant(year: year, month: month, day: day) else {
                 throw ValueParseError(message: "'\(original)' is not a date that exists")
@@ -67,8 +69,8 @@ extension Instant {
             return instant
         }
         guard b[10] == 84 || b[10] == 116 || b[10] == 32,
-              let hour = digits(11, 2), b.count > 13, b[13] == 58, let minute = digits(14, 2),
-              b.count > 16, b[16] == 58, let second = digits(17, 2)
+            let hour = digits(11, 2), b.count > 13, b[13] == 58, let minute = digits(14, 2),
+            b.count > 16, b[16] == 58, let second = digits(17, 2)
         else { throw ValueParseError(message: expected, kind: .unrecognizedForm) }
         var i = 19
         if i < b.count, b[i] == 46 {
@@ -78,7 +80,8 @@ extension Instant {
             guard i > start else { throw ValueParseError(message: expected, kind: .unrecognizedForm) }
         }
         guard i < b.count else {
-            throw ValueParseError(message: "date-time '\(original)' has no UTC offset; add 'Z' or an offset such as +01:00")
+            throw ValueParseError(
+                message: "date-time '\(original)' has no UTC offset; add 'Z' or an offset such as +01:00")
         }
         var offsetSeconds = 0
         switch b[i] {
@@ -86,7 +89,7 @@ extension Instant {
             i += 1
         case 43, 45:
             guard let oh = digits(i + 1, 2), i + 3 < b.count, b[i + 3] == 58, let om = digits(i + 4, 2),
-                  oh <= 23, om <= 59
+                oh <= 23, om <= 59
             else { throw ValueParseError(message: expected, kind: .unrecognizedForm) }
             offsetSeconds = (oh * 3600 + om * 60) * (b[i] == 45 ? -1 : 1)
             i += 6
@@ -98,7 +101,7 @@ extension Instant {
             throw ValueParseError(message: "'\(original)' is a leap second; licensectl does not accept leap seconds")
         }
         guard hour <= 23, minute <= 59, second <= 59,
-              let local = Instant(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+            let local = Instant(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         else { throw ValueParseError(message: "'\(original)' is not a time that exists") }
         return Instant(secondsSinceEpoch: local.secondsSinceEpoch - Int64(offsetSeconds))
     }
@@ -115,7 +118,9 @@ extension Instant {
         } catch {
             guard error.kind == .unrecognizedForm else { throw error }
             throw ValueParseError(
-                message: "expected a date YYYY-MM-DD or DD.MM.YYYY or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '\(text)'")
+                message:
+                    "expected a date YYYY-MM-DD or DD.MM.YYYY or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '\(text)'"
+            )
         }
     }
 
@@ -134,11 +139,14 @@ extension Instant {
             }
             return v
         }
-        let year: Int, month: Int, day: Int
+        let year: Int
+        let month: Int
+        let day: Int
         if u.count == 10, let y = digits(0, 4), u[4] == 45, let m = digits(5, 2), u[7] == 45, let d = digits(8, 2) {
             (year, month, day) = (y, m, d)
         } else if u.count == 10, let d = digits(0, 2), u[2] == 46, let m = digits(3, 2), u[5] == 46,
-                  let y = digits(6, 4) {
+            let y = digits(6, 4)
+        {
             (year, month, day) = (y, m, d)
         } else {
             throw ValueParseError(message: "expected a date YYYY-MM-DD or DD.MM.YYYY, found '\(text)'")

@@ -14,8 +14,8 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The instant at 00:00:00Z of a civil date; `nil` when the date does not exist.
     public init?(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              (1...CivilDate.daysInMonth(year: year, month: month)).contains(day),
-              (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
+            (1...CivilDate.daysInMonth(year: year, month: month)).contains(day),
+            (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
         else { return nil }
         let days = CivilDate(year: year, month: month, day: day).daysSinceEpoch
         secondsSinceEpoch = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
@@ -40,14 +40,19 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// ``description`` as its 20 ASCII bytes, `YYYY-MM-DDTHH:MM:SSZ`, on the stack: the JSON
     /// writers copy these for every instant of a plan or state document.
-    func descriptionBytes() -> (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) {
+    func descriptionBytes() -> (
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+    ) {
         let d = date
         let s = secondOfDay
         // Fixed-width decimal fields, least significant digit last; the year is 4 digits.
-        var text: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                   UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (48, 48, 48, 48, 45, 48, 48, 45, 48, 48, 84, 48, 48, 58, 48, 48, 58, 48, 48, 90)
+        var text:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (48, 48, 48, 48, 45, 48, 48, 45, 48, 48, 84, 48, 48, 58, 48, 48, 58, 48, 48, 90)
         withUnsafeMutableBytes(of: &text) { b in
             func put(_ value: Int, endingAt last: Int, width: Int) {
                 var v = value

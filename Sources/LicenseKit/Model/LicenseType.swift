@@ -15,8 +15,9 @@ public enum LicenseType: String, Sendable, Hashable, CaseIterable, Codable, Cust
         case .cloudBasic1: .paid(capacity: 1)
         case .cloudBasic25: .paid(capacity: 25)
         case .cloudFree:
-            LicensePolicy(capacity: 1000, isPaid: false, exclusive: true, invalidatedByPaid: true,
-                          fixedTerm: .oneYear, renewable: true, mode: .limited)
+            LicensePolicy(
+                capacity: 1000, isPaid: false, exclusive: true, invalidatedByPaid: true,
+                fixedTerm: .oneYear, renewable: true, mode: .limited)
         }
     }
 
@@ -80,8 +81,10 @@ public struct LicensePolicy: Sendable, Hashable {
     public var mode: TenantMode
 
     /// Describes a type; see each property for its rule.
-    public init(capacity: Int, isPaid: Bool, exclusive: Bool, invalidatedByPaid: Bool,
-                fixedTerm: Term?, renewable: Bool, mode: TenantMode) {
+    public init(
+        capacity: Int, isPaid: Bool, exclusive: Bool, invalidatedByPaid: Bool,
+        fixedTerm: Term?, renewable: Bool, mode: TenantMode
+    ) {
         self.capacity = capacity
         self.isPaid = isPaid
         self.exclusive = exclusive
@@ -93,8 +96,9 @@ public struct LicensePolicy: Sendable, Hashable {
 
     /// A paid type: combinable, any term, not renewable, `full` mode.
     public static func paid(capacity: Int) -> LicensePolicy {
-        LicensePolicy(capacity: capacity, isPaid: true, exclusive: false, invalidatedByPaid: false,
-                      fixedTerm: nil, renewable: false, mode: .full)
+        LicensePolicy(
+            capacity: capacity, isPaid: true, exclusive: false, invalidatedByPaid: false,
+            fixedTerm: nil, renewable: false, mode: .full)
     }
 }
 

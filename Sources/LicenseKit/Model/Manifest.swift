@@ -20,7 +20,9 @@ public enum ActivationRequest: Sendable, Hashable, Codable, CustomStringConverti
             return
         }
         let expected = "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found '\(text)'"
-        if text.lowercased() == "immediately" { throw ValueParseError(message: expected + "; write 'immediately' in lower case") }
+        if text.lowercased() == "immediately" {
+            throw ValueParseError(message: expected + "; write 'immediately' in lower case")
+        }
         do {
             self = .at(try Instant.parse(text))
         } catch {
@@ -71,9 +73,11 @@ public struct DesiredLicense: Sendable, Hashable {
     /// When set, ``activation`` is `.at(adopted.activatedAt)` (docs/README.md §8: the same request).
     public var adopted: AdoptedHistory?
 
-    public init(code: ActivationCode, type: LicenseType, issued: Instant, term: Term = .oneYear,
-                activation: ActivationRequest? = nil, renew: Bool = false, order: String? = nil,
-                source: SourceLocation, activationSource: SourceLocation? = nil, adopted: AdoptedHistory? = nil) {
+    public init(
+        code: ActivationCode, type: LicenseType, issued: Instant, term: Term = .oneYear,
+        activation: ActivationRequest? = nil, renew: Bool = false, order: String? = nil,
+        source: SourceLocation, activationSource: SourceLocation? = nil, adopted: AdoptedHistory? = nil
+    ) {
         self.code = code
         self.type = type
         self.issued = issued
@@ -122,8 +126,10 @@ public struct AdoptedHistory: Sendable, Hashable {
     /// Where `expires` (or the CSV row with `expires_at`) stands, for diagnostics.
     public var expiresSource: SourceLocation? { storage.expiresSource }
 
-    public init(activatedAt: Instant, expiresAt: Instant? = nil, source: SourceLocation,
-                expiresSource: SourceLocation? = nil) {
+    public init(
+        activatedAt: Instant, expiresAt: Instant? = nil, source: SourceLocation,
+        expiresSource: SourceLocation? = nil
+    ) {
         storage = Storage(activatedAt: activatedAt, expiresAt: expiresAt, source: source, expiresSource: expiresSource)
     }
 
@@ -131,8 +137,9 @@ public struct AdoptedHistory: Sendable, Hashable {
     public func expiry(term: Term) -> Instant { expiresAt ?? activatedAt.adding(term) }
 
     public static func == (a: AdoptedHistory, b: AdoptedHistory) -> Bool {
-        a.storage === b.storage || (a.activatedAt == b.activatedAt && a.expiresAt == b.expiresAt
-            && a.source == b.source && a.expiresSource == b.expiresSource)
+        a.storage === b.storage
+            || (a.activatedAt == b.activatedAt && a.expiresAt == b.expiresAt
+                && a.source == b.source && a.expiresSource == b.expiresSource)
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -172,8 +179,10 @@ public struct TenantManifest: Sendable, Hashable {
     /// Where `metadata.name` stands.
     public var source: SourceLocation
 
-    public init(name: String, labels: [String: String] = [:], contacts: [String] = [],
-                licenses: [DesiredLicense] = [], routers: [DesiredRouter] = [], source: SourceLocation) {
+    public init(
+        name: String, labels: [String: String] = [:], contacts: [String] = [],
+        licenses: [DesiredLicense] = [], routers: [DesiredRouter] = [], source: SourceLocation
+    ) {
         self.name = name
         self.labels = labels
         self.contacts = contacts

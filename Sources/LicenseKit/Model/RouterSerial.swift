@@ -9,7 +9,8 @@ public enum RouterSerial {
         // Over the contiguous UTF-8 bytes: walking String.UTF8View costs several times more.
         let valid = copy.withUTF8 { bytes in isValid(bytes) }
         guard valid else {
-            throw ValueParseError(message: "expected a router serial of 1-64 characters A-Z a-z 0-9 . _ : -, found '\(text)'")
+            throw ValueParseError(
+                message: "expected a router serial of 1-64 characters A-Z a-z 0-9 . _ : -, found '\(text)'")
         }
         return text
     }
@@ -20,7 +21,8 @@ public enum RouterSerial {
     }
 
     private static func isAllowed(_ c: UInt8) -> Bool {
-        (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 46 || c == 95 || c == 58 || c == 45
+        (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 46 || c == 95 || c == 58
+            || c == 45
     }
 
     /// A router's identity: its serial upper-cased (docs/formats.md §3.1, docs/README.md §8 "Inputs": serials are unique
@@ -37,7 +39,9 @@ public enum RouterSerial {
         // every serial of a tenant; the iterator below is several times slower).
         if let result = a.utf8.withContiguousStorageIfAvailable({ x in
             b.utf8.withContiguousStorageIfAvailable { y in precedes(x, y) }
-        }), let result { return result }
+        }), let result {
+            return result
+        }
         var i = a.utf8.makeIterator()
         var j = b.utf8.makeIterator()
         while true {

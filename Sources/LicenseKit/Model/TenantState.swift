@@ -73,11 +73,13 @@ public struct LicenseRecord: Sendable, Hashable {
     /// only when set (docs/README.md §8), so documents of other licenses keep their bytes.
     public var adoptedAt: Instant?
 
-    public init(code: ActivationCode, type: LicenseType, status: LicenseStatus, issued: Instant, term: Term,
-                activation: ActivationRequest?, redeemedAt: Instant, scheduledAt: Instant? = nil,
-                activatedAt: Instant? = nil, expiresAt: Instant? = nil, invalidatedAt: Instant? = nil,
-                archivedAt: Instant? = nil, renew: Bool = false, remindersSent: [Instant] = [], source: String,
-                adoptedAt: Instant? = nil) {
+    public init(
+        code: ActivationCode, type: LicenseType, status: LicenseStatus, issued: Instant, term: Term,
+        activation: ActivationRequest?, redeemedAt: Instant, scheduledAt: Instant? = nil,
+        activatedAt: Instant? = nil, expiresAt: Instant? = nil, invalidatedAt: Instant? = nil,
+        archivedAt: Instant? = nil, renew: Bool = false, remindersSent: [Instant] = [], source: String,
+        adoptedAt: Instant? = nil
+    ) {
         self.code = code
         self.type = type
         self.capacity = type.capacity
@@ -166,9 +168,11 @@ public struct TenantState: Sendable, Hashable {
     /// Mode, capacity and admission counts at the last apply.
     public var summary: TenantSummary
 
-    public init(formatVersion: Int = TenantState.currentFormatVersion, tenant: String, lineage: String, serial: Int,
-                appliedAt: Instant, paidSince: Instant? = nil, retiredAt: Instant? = nil,
-                licenses: [LicenseRecord], routers: [RouterRecord], summary: TenantSummary) {
+    public init(
+        formatVersion: Int = TenantState.currentFormatVersion, tenant: String, lineage: String, serial: Int,
+        appliedAt: Instant, paidSince: Instant? = nil, retiredAt: Instant? = nil,
+        licenses: [LicenseRecord], routers: [RouterRecord], summary: TenantSummary
+    ) {
         self.formatVersion = formatVersion
         self.tenant = tenant
         self.lineage = lineage

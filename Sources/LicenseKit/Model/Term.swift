@@ -54,22 +54,31 @@ public struct Term: Sendable, Hashable, CustomStringConvertible {
             guard let n = value else { throw fail }
             let unit: Int
             switch c {
-            case UInt8(ascii: "Y"): unit = 1; term.years = n
-            case UInt8(ascii: "M"): unit = 2; term.months = n
-            case UInt8(ascii: "D"): unit = 3; term.days = n
+            case UInt8(ascii: "Y"):
+                unit = 1
+                term.years = n
+            case UInt8(ascii: "M"):
+                unit = 2
+                term.months = n
+            case UInt8(ascii: "D"):
+                unit = 3
+                term.days = n
             default: throw fail
             }
             guard unit > lastUnit else { throw fail }
             // At most 100 years in any unit, so that instants stay within four-digit years.
             guard n <= (unit == 1 ? 100 : unit == 2 ? 1200 : 36_600) else {
-                throw ValueParseError(message: "term '\(text)' is longer than licensectl allows (at most P100Y, P1200M or P36600D)")
+                throw ValueParseError(
+                    message: "term '\(text)' is longer than licensectl allows (at most P100Y, P1200M or P36600D)")
             }
             lastUnit = unit
             value = nil
             sawUnit = true
         }
         guard sawUnit, value == nil else { throw fail }
-        guard term != Term() else { throw ValueParseError(message: "term '\(text)' is zero; a license runs for at least a day") }
+        guard term != Term() else {
+            throw ValueParseError(message: "term '\(text)' is zero; a license runs for at least a day")
+        }
         return term
     }
 }

@@ -106,11 +106,14 @@ public enum FleetReport {
         out += cell(f.start.mode.rawValue)
         out += cell("\(f.start.capacity)", sort: "\(f.start.capacity)", classes: "num")
         out += cell("\(f.start.online.count)", sort: "\(f.start.online.count)", classes: "num")
-        out += cell("\(f.startRejected.count)", sort: "\(f.startRejected.count)", classes: f.startRejected.isEmpty ? "num" : "num warn")
+        out += cell(
+            "\(f.startRejected.count)", sort: "\(f.startRejected.count)",
+            classes: f.startRejected.isEmpty ? "num" : "num warn")
         out += cell(row.nextExpiry?.dateString ?? "—", sort: row.nextExpiry?.description ?? "9999")
         out += daysCell(row.nextExpiry)
-        out += cell(f.firstRejectionAt?.dateString ?? "none", sort: f.firstRejectionAt?.description ?? "9999",
-                    classes: f.firstRejectionAt == nil ? "" : "bad")
+        out += cell(
+            f.firstRejectionAt?.dateString ?? "none", sort: f.firstRejectionAt?.description ?? "9999",
+            classes: f.firstRejectionAt == nil ? "" : "bad")
         out += daysCell(f.firstRejectionAt)
         out += "<td class=\"spark\">" + sparkline(f, at: at, days: days) + "</td>"
         return out + "</tr>\n"
@@ -142,8 +145,9 @@ public enum FleetReport {
     }
 
     static func aggregateSVG(_ forecasts: [TenantForecast], at: Instant, days: Int) -> String {
-        let svg = ForecastSVG.render([aggregateChart(forecasts, at: at, days: days)],
-                                     title: "All \(counted(forecasts.count, "tenant")), \(counted(days, "day"))")
+        let svg = ForecastSVG.render(
+            [aggregateChart(forecasts, at: at, days: days)],
+            title: "All \(counted(forecasts.count, "tenant")), \(counted(days, "day"))")
         // Inline: drop the XML declaration.
         return svg.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
     }
@@ -167,16 +171,20 @@ public enum FleetReport {
             }
             return d
         }
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(h))\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-label=\"\(escape(f.tenant)) capacity and connected routers\">"
+        var out =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(h))\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-label=\"\(escape(f.tenant)) capacity and connected routers\">"
         for (i, s) in chart.steps.enumerated() where s.connected > s.capacity {
             let x0 = x(s.at)
             let x1 = i + 1 < chart.steps.count ? x(chart.steps[i + 1].at) : w
             let y0 = y(s.connected)
             let y1 = y(s.capacity)
-            out += "<rect x=\"\(ForecastSVG.fmt(x0))\" y=\"\(ForecastSVG.fmt(y0))\" width=\"\(ForecastSVG.fmt(max(x1 - x0, 1)))\" height=\"\(ForecastSVG.fmt(max(y1 - y0, 1)))\" fill=\"\(ForecastSVG.rejectedColor)\" fill-opacity=\"0.35\"/>"
+            out +=
+                "<rect x=\"\(ForecastSVG.fmt(x0))\" y=\"\(ForecastSVG.fmt(y0))\" width=\"\(ForecastSVG.fmt(max(x1 - x0, 1)))\" height=\"\(ForecastSVG.fmt(max(y1 - y0, 1)))\" fill=\"\(ForecastSVG.rejectedColor)\" fill-opacity=\"0.35\"/>"
         }
-        out += "<path d=\"\(path(\.capacity))\" fill=\"none\" stroke=\"\(ForecastSVG.capacityColor)\" stroke-width=\"2\"/>"
-        out += "<path d=\"\(path(\.connected))\" fill=\"none\" stroke=\"\(ForecastSVG.connectedColor)\" stroke-width=\"1.5\"/>"
+        out +=
+            "<path d=\"\(path(\.capacity))\" fill=\"none\" stroke=\"\(ForecastSVG.capacityColor)\" stroke-width=\"2\"/>"
+        out +=
+            "<path d=\"\(path(\.connected))\" fill=\"none\" stroke=\"\(ForecastSVG.connectedColor)\" stroke-width=\"1.5\"/>"
         return out + "</svg>"
     }
 

@@ -26,8 +26,10 @@ extension ForecastSVG {
     /// as one full panel, then a grid of at most ``maxTiles`` small charts in the given order and
     /// a line saying how many tenants were not drawn. Its height is bounded whatever the number
     /// of tenants (about 1,600 px), unlike one 300 px panel per tenant.
-    public static func renderFleet(aggregate: CapacityChart, tiles: [FleetTile], omitted: Int, title: String,
-                                   verdict: Verdict) -> String {
+    public static func renderFleet(
+        aggregate: CapacityChart, tiles: [FleetTile], omitted: Int, title: String,
+        verdict: Verdict
+    ) -> String {
         let shown = Array(tiles.prefix(maxTiles))
         let notDrawn = omitted + (tiles.count - shown.count)
         let rows = (shown.count + tileColumns - 1) / tileColumns
@@ -35,10 +37,14 @@ extension ForecastSVG {
         let height = gridTop + Double(rows) * tileHeight + (notDrawn > 0 ? 36 : 8)
         var out: [String] = []
         out.append(##"<?xml version="1.0" encoding="UTF-8"?>"##)
-        out.append(##"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="\##(fmt(width))" height="\##(fmt(height))" viewBox="0 0 \##(fmt(width)) \##(fmt(height))" font-family="sans-serif">"##)
+        out.append(
+            ##"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="\##(fmt(width))" height="\##(fmt(height))" viewBox="0 0 \##(fmt(width)) \##(fmt(height))" font-family="sans-serif">"##
+        )
         out.append("<title>\(escape(title))</title>")
         out.append(##"<rect x="0" y="0" width="\##(fmt(width))" height="\##(fmt(height))" fill="#ffffff"/>"##)
-        out.append(##"<text x="\##(fmt(plotLeft))" y="28" font-size="18" font-weight="bold" fill="#222222">\##(escape(title))</text>"##)
+        out.append(
+            ##"<text x="\##(fmt(plotLeft))" y="28" font-size="18" font-weight="bold" fill="#222222">\##(escape(title))</text>"##
+        )
         out.append(verdict.svg)
         out += legend(y: 54)
         out += panel(aggregate, top: headerHeight)
@@ -48,8 +54,11 @@ extension ForecastSVG {
             out += self.tile(tile, left: left, top: top)
         }
         if notDrawn > 0 {
-            let text = "\(notDrawn) more tenant\(notDrawn == 1 ? "" : "s") not drawn (no rejection within the horizon first); licensectl forecast --format html shows every tenant."
-            out.append(##"<text x="\##(fmt(plotLeft - 40))" y="\##(fmt(height - 14))" font-size="12" fill="#555555">\##(escape(text))</text>"##)
+            let text =
+                "\(notDrawn) more tenant\(notDrawn == 1 ? "" : "s") not drawn (no rejection within the horizon first); licensectl forecast --format html shows every tenant."
+            out.append(
+                ##"<text x="\##(fmt(plotLeft - 40))" y="\##(fmt(height - 14))" font-size="12" fill="#555555">\##(escape(text))</text>"##
+            )
         }
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"
@@ -73,16 +82,29 @@ extension ForecastSVG {
             if x1 > x0 { segments.append((x0, x1, s)) }
         }
         var out = [##"<g id="tile-\##(escape(chart.tenant))">"##]
-        out.append(##"<text x="\##(fmt(left))" y="\##(fmt(top + 12))" font-size="12" font-weight="bold" fill="#222222">\##(escape(truncate(chart.tenant, to: 30)))</text>"##)
-        out.append(##"<text x="\##(fmt(left))" y="\##(fmt(top + 25))" font-size="10" fill="\##(tile.rejects ? rejectedColor : "#2e7d32")">\##(escape(tile.note))</text>"##)
-        out.append(##"<rect x="\##(fmt(left))" y="\##(fmt(plotTop))" width="\##(fmt(w))" height="\##(fmt(plotH))" fill="#fafafa" stroke="#dddddd" stroke-width="1"/>"##)
+        out.append(
+            ##"<text x="\##(fmt(left))" y="\##(fmt(top + 12))" font-size="12" font-weight="bold" fill="#222222">\##(escape(truncate(chart.tenant, to: 30)))</text>"##
+        )
+        out.append(
+            ##"<text x="\##(fmt(left))" y="\##(fmt(top + 25))" font-size="10" fill="\##(tile.rejects ? rejectedColor : "#2e7d32")">\##(escape(tile.note))</text>"##
+        )
+        out.append(
+            ##"<rect x="\##(fmt(left))" y="\##(fmt(plotTop))" width="\##(fmt(w))" height="\##(fmt(plotH))" fill="#fafafa" stroke="#dddddd" stroke-width="1"/>"##
+        )
         for seg in segments where seg.step.connected > seg.step.capacity {
-            let y0 = y(seg.step.connected), y1 = y(seg.step.capacity)
-            out.append(##"<rect x="\##(fmt(seg.x0))" y="\##(fmt(y0))" width="\##(fmt(seg.x1 - seg.x0))" height="\##(fmt(y1 - y0))" fill="\##(rejectedColor)" fill-opacity="0.3"/>"##)
+            let y0 = y(seg.step.connected)
+            let y1 = y(seg.step.capacity)
+            out.append(
+                ##"<rect x="\##(fmt(seg.x0))" y="\##(fmt(y0))" width="\##(fmt(seg.x1 - seg.x0))" height="\##(fmt(y1 - y0))" fill="\##(rejectedColor)" fill-opacity="0.3"/>"##
+            )
         }
         if !segments.isEmpty {
-            out.append(##"<path d="\##(stepPath(segments.map { ($0.x0, $0.x1, y($0.step.capacity)) }))" fill="none" stroke="\##(capacityColor)" stroke-width="2"/>"##)
-            out.append(##"<path d="\##(stepPath(segments.map { ($0.x0, $0.x1, y($0.step.connected)) }))" fill="none" stroke="\##(connectedColor)" stroke-width="1.5"/>"##)
+            out.append(
+                ##"<path d="\##(stepPath(segments.map { ($0.x0, $0.x1, y($0.step.capacity)) }))" fill="none" stroke="\##(capacityColor)" stroke-width="2"/>"##
+            )
+            out.append(
+                ##"<path d="\##(stepPath(segments.map { ($0.x0, $0.x1, y($0.step.connected)) }))" fill="none" stroke="\##(connectedColor)" stroke-width="1.5"/>"##
+            )
         }
         out.append("</g>")
         return out

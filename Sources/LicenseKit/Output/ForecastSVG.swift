@@ -76,14 +76,20 @@ public enum ForecastSVG {
         let height = headerHeight + panelHeight * Double(max(charts.count, 1)) + 8
         var out: [String] = []
         out.append(##"<?xml version="1.0" encoding="UTF-8"?>"##)
-        out.append(##"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="\##(fmt(width))" height="\##(fmt(height))" viewBox="0 0 \##(fmt(width)) \##(fmt(height))" font-family="sans-serif">"##)
+        out.append(
+            ##"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="\##(fmt(width))" height="\##(fmt(height))" viewBox="0 0 \##(fmt(width)) \##(fmt(height))" font-family="sans-serif">"##
+        )
         out.append("<title>\(escape(title))</title>")
         out.append(##"<rect x="0" y="0" width="\##(fmt(width))" height="\##(fmt(height))" fill="#ffffff"/>"##)
-        out.append(##"<text x="\##(fmt(plotLeft))" y="28" font-size="18" font-weight="bold" fill="#222222">\##(escape(title))</text>"##)
+        out.append(
+            ##"<text x="\##(fmt(plotLeft))" y="28" font-size="18" font-weight="bold" fill="#222222">\##(escape(title))</text>"##
+        )
         if let verdict { out.append(verdict.svg) }
         out += legend(y: 54)
         if charts.isEmpty {
-            out.append(##"<text x="\##(fmt(plotLeft))" y="\##(fmt(headerHeight + 40))" font-size="13" fill="#555555">No tenants to show.</text>"##)
+            out.append(
+                ##"<text x="\##(fmt(plotLeft))" y="\##(fmt(headerHeight + 40))" font-size="13" fill="#555555">No tenants to show.</text>"##
+            )
         }
         for (index, chart) in charts.enumerated() {
             out += panel(chart, top: headerHeight + panelHeight * Double(index))
@@ -119,14 +125,18 @@ public enum ForecastSVG {
             out.append(##"<text x="\##(fmt(x + 26))" y="\##(fmt(y + 4))">\##(escape(label))</text>"##)
             x += 26 + labelWidth + 22
         }
-        item(##"<line x1="\##(fmt(x))" y1="\##(fmt(y))" x2="\##(fmt(x + 20))" y2="\##(fmt(y))" stroke="\##(capacityColor)" stroke-width="2.5"/>"##,
-             "capacity", 52)
-        item(##"<line x1="\##(fmt(x))" y1="\##(fmt(y))" x2="\##(fmt(x + 20))" y2="\##(fmt(y))" stroke="\##(connectedColor)" stroke-width="1.75"/>"##,
-             "connected routers", 108)
-        item(##"<rect x="\##(fmt(x))" y="\##(fmt(y - 6))" width="20" height="12" fill="\##(rejectedColor)" fill-opacity="0.3"/>"##,
-             "rejected (connected above capacity)", 215)
-        item(##"<line x1="\##(fmt(x + 10))" y1="\##(fmt(y - 7))" x2="\##(fmt(x + 10))" y2="\##(fmt(y + 7))" stroke="#666666" stroke-width="1" stroke-dasharray="3 2"/>"##,
-             "event", 40)
+        item(
+            ##"<line x1="\##(fmt(x))" y1="\##(fmt(y))" x2="\##(fmt(x + 20))" y2="\##(fmt(y))" stroke="\##(capacityColor)" stroke-width="2.5"/>"##,
+            "capacity", 52)
+        item(
+            ##"<line x1="\##(fmt(x))" y1="\##(fmt(y))" x2="\##(fmt(x + 20))" y2="\##(fmt(y))" stroke="\##(connectedColor)" stroke-width="1.75"/>"##,
+            "connected routers", 108)
+        item(
+            ##"<rect x="\##(fmt(x))" y="\##(fmt(y - 6))" width="20" height="12" fill="\##(rejectedColor)" fill-opacity="0.3"/>"##,
+            "rejected (connected above capacity)", 215)
+        item(
+            ##"<line x1="\##(fmt(x + 10))" y1="\##(fmt(y - 7))" x2="\##(fmt(x + 10))" y2="\##(fmt(y + 7))" stroke="#666666" stroke-width="1" stroke-dasharray="3 2"/>"##,
+            "event", 40)
         out.append("</g>")
         return out
     }
@@ -165,12 +175,16 @@ public enum ForecastSVG {
 
         var out: [String] = []
         out.append(##"<g id="tenant-\##(escape(chart.tenant))">"##)
-        out.append(##"<text x="\##(fmt(plotLeft))" y="\##(fmt(top + panelTitleOffset))" font-size="15" font-weight="bold" fill="#222222">\##(escape(chart.tenant))</text>"##)
+        out.append(
+            ##"<text x="\##(fmt(plotLeft))" y="\##(fmt(top + panelTitleOffset))" font-size="15" font-weight="bold" fill="#222222">\##(escape(chart.tenant))</text>"##
+        )
         var subtitle = "\(chart.start.dateString) to \(chart.end.dateString) (UTC)"
         if let above = segments.map(\.step.capacity).filter({ $0 > yTop }).max() {
             subtitle += "; a capacity of \(above) is above the scale and drawn dashed at the top edge"
         }
-        out.append(##"<text x="\##(fmt(plotLeft))" y="\##(fmt(top + panelTitleOffset + 17))" font-size="11" fill="#555555">\##(escape(subtitle))</text>"##)
+        out.append(
+            ##"<text x="\##(fmt(plotLeft))" y="\##(fmt(top + panelTitleOffset + 17))" font-size="11" fill="#555555">\##(escape(subtitle))</text>"##
+        )
 
         // Worst rejection, at the panel's top right.
         var worst: (count: Int, at: Instant)?
@@ -180,9 +194,13 @@ public enum ForecastSVG {
         }
         if let worst {
             let text = "up to \(worst.count) router\(worst.count == 1 ? "" : "s") rejected, from \(worst.at.dateString)"
-            out.append(##"<text x="\##(fmt(plotRight))" y="\##(fmt(top + panelTitleOffset))" font-size="12" font-weight="bold" text-anchor="end" fill="\##(rejectedColor)">\##(escape(text))</text>"##)
+            out.append(
+                ##"<text x="\##(fmt(plotRight))" y="\##(fmt(top + panelTitleOffset))" font-size="12" font-weight="bold" text-anchor="end" fill="\##(rejectedColor)">\##(escape(text))</text>"##
+            )
         } else if !segments.isEmpty {
-            out.append(##"<text x="\##(fmt(plotRight))" y="\##(fmt(top + panelTitleOffset))" font-size="12" text-anchor="end" fill="#2e7d32">no rejections</text>"##)
+            out.append(
+                ##"<text x="\##(fmt(plotRight))" y="\##(fmt(top + panelTitleOffset))" font-size="12" text-anchor="end" fill="#2e7d32">no rejections</text>"##
+            )
         }
 
         // Grid and y ticks.
@@ -190,13 +208,17 @@ public enum ForecastSVG {
         var value = 0
         while value <= yTop {
             let yy = y(value)
-            out.append(##"<line x1="\##(fmt(plotLeft))" y1="\##(fmt(yy))" x2="\##(fmt(plotRight))" y2="\##(fmt(yy))" stroke="#e6e6e6" stroke-width="1"/>"##)
+            out.append(
+                ##"<line x1="\##(fmt(plotLeft))" y1="\##(fmt(yy))" x2="\##(fmt(plotRight))" y2="\##(fmt(yy))" stroke="#e6e6e6" stroke-width="1"/>"##
+            )
             out.append(##"<text x="\##(fmt(plotLeft - 6))" y="\##(fmt(yy + 4))">\##(value)</text>"##)
             value += tickStep
         }
         out.append("</g>")
         let midY = plotTop + plotHeight / 2
-        out.append(##"<text x="18" y="\##(fmt(midY))" font-size="11" fill="#444444" text-anchor="middle" transform="rotate(-90 18 \##(fmt(midY)))">routers</text>"##)
+        out.append(
+            ##"<text x="18" y="\##(fmt(midY))" font-size="11" fill="#444444" text-anchor="middle" transform="rotate(-90 18 \##(fmt(midY)))">routers</text>"##
+        )
 
         // x ticks.
         out.append(##"<g font-size="11" fill="#444444" text-anchor="middle">"##)
@@ -204,9 +226,15 @@ public enum ForecastSVG {
         for tick in dateTicks(from: chart.start, to: chart.end, pixels: plotRight - plotLeft) {
             let xx = x(tick)
             let d = tick.date
-            out.append(##"<line x1="\##(fmt(xx))" y1="\##(fmt(plotTop))" x2="\##(fmt(xx))" y2="\##(fmt(plotBottom))" stroke="#f0f0f0" stroke-width="1"/>"##)
-            out.append(##"<line x1="\##(fmt(xx))" y1="\##(fmt(plotBottom))" x2="\##(fmt(xx))" y2="\##(fmt(plotBottom + 4))" stroke="#444444" stroke-width="1"/>"##)
-            out.append(##"<text x="\##(fmt(xx))" y="\##(fmt(plotBottom + 16))">\##(RFC5322.monthName(d.month)) \##(d.day)</text>"##)
+            out.append(
+                ##"<line x1="\##(fmt(xx))" y1="\##(fmt(plotTop))" x2="\##(fmt(xx))" y2="\##(fmt(plotBottom))" stroke="#f0f0f0" stroke-width="1"/>"##
+            )
+            out.append(
+                ##"<line x1="\##(fmt(xx))" y1="\##(fmt(plotBottom))" x2="\##(fmt(xx))" y2="\##(fmt(plotBottom + 4))" stroke="#444444" stroke-width="1"/>"##
+            )
+            out.append(
+                ##"<text x="\##(fmt(xx))" y="\##(fmt(plotBottom + 16))">\##(RFC5322.monthName(d.month)) \##(d.day)</text>"##
+            )
             if lastYear != d.year {
                 out.append(##"<text x="\##(fmt(xx))" y="\##(fmt(plotBottom + 30))" fill="#777777">\##(d.year)</text>"##)
                 lastYear = d.year
@@ -216,9 +244,13 @@ public enum ForecastSVG {
 
         // Rejected area.
         for seg in segments where seg.step.connected > seg.step.capacity {
-            let x0 = x(seg.from), x1 = x(seg.to)
-            let y0 = y(seg.step.connected), y1 = y(seg.step.capacity)
-            out.append(##"<rect x="\##(fmt(x0))" y="\##(fmt(y0))" width="\##(fmt(x1 - x0))" height="\##(fmt(y1 - y0))" fill="\##(rejectedColor)" fill-opacity="0.3"/>"##)
+            let x0 = x(seg.from)
+            let x1 = x(seg.to)
+            let y0 = y(seg.step.connected)
+            let y1 = y(seg.step.capacity)
+            out.append(
+                ##"<rect x="\##(fmt(x0))" y="\##(fmt(y0))" width="\##(fmt(x1 - x0))" height="\##(fmt(y1 - y0))" fill="\##(rejectedColor)" fill-opacity="0.3"/>"##
+            )
         }
 
         // Markers: merged per instant, labels spread so that they do not overlap.
@@ -235,28 +267,44 @@ public enum ForecastSVG {
         let maxChars = Int((plotHeight - 8) / 5.6)
         for marker in merged {
             let xx = x(marker.at)
-            out.append(##"<line x1="\##(fmt(xx))" y1="\##(fmt(plotTop))" x2="\##(fmt(xx))" y2="\##(fmt(plotBottom))" stroke="#666666" stroke-width="1" stroke-dasharray="4 3"/>"##)
+            out.append(
+                ##"<line x1="\##(fmt(xx))" y1="\##(fmt(plotTop))" x2="\##(fmt(xx))" y2="\##(fmt(plotBottom))" stroke="#666666" stroke-width="1" stroke-dasharray="4 3"/>"##
+            )
             let labelX = max(xx - 3, lastLabelX + 11)
             lastLabelX = labelX
             let label = truncate(marker.labels.joined(separator: ", "), to: maxChars)
             let ly = plotTop + 4
-            out.append(##"<text x="\##(fmt(labelX))" y="\##(fmt(ly))" font-size="10" fill="#333333" text-anchor="end" stroke="#ffffff" stroke-width="3" paint-order="stroke" transform="rotate(-90 \##(fmt(labelX)) \##(fmt(ly)))">\##(escape(label))</text>"##)
+            out.append(
+                ##"<text x="\##(fmt(labelX))" y="\##(fmt(ly))" font-size="10" fill="#333333" text-anchor="end" stroke="#ffffff" stroke-width="3" paint-order="stroke" transform="rotate(-90 \##(fmt(labelX)) \##(fmt(ly)))">\##(escape(label))</text>"##
+            )
         }
 
         // Step lines: capacity under connected, both visible where equal.
         if !segments.isEmpty {
-            out.append(##"<path d="\##(stepPath(segments.map { (x($0.from), x($0.to), y($0.step.capacity)) }))" fill="none" stroke="\##(capacityColor)" stroke-width="3"/>"##)
-            out.append(##"<path d="\##(stepPath(segments.map { (x($0.from), x($0.to), y($0.step.connected)) }))" fill="none" stroke="\##(connectedColor)" stroke-width="1.75"/>"##)
+            out.append(
+                ##"<path d="\##(stepPath(segments.map { (x($0.from), x($0.to), y($0.step.capacity)) }))" fill="none" stroke="\##(capacityColor)" stroke-width="3"/>"##
+            )
+            out.append(
+                ##"<path d="\##(stepPath(segments.map { (x($0.from), x($0.to), y($0.step.connected)) }))" fill="none" stroke="\##(connectedColor)" stroke-width="1.75"/>"##
+            )
             for seg in segments where seg.step.capacity > yTop {
-                out.append(##"<line x1="\##(fmt(x(seg.from)))" y1="\##(fmt(plotTop))" x2="\##(fmt(x(seg.to)))" y2="\##(fmt(plotTop))" stroke="#ffffff" stroke-width="2" stroke-dasharray="4 4"/>"##)
+                out.append(
+                    ##"<line x1="\##(fmt(x(seg.from)))" y1="\##(fmt(plotTop))" x2="\##(fmt(x(seg.to)))" y2="\##(fmt(plotTop))" stroke="#ffffff" stroke-width="2" stroke-dasharray="4 4"/>"##
+                )
             }
         } else {
-            out.append(##"<text x="\##(fmt((plotLeft + plotRight) / 2))" y="\##(fmt(midY))" font-size="12" fill="#777777" text-anchor="middle">no data</text>"##)
+            out.append(
+                ##"<text x="\##(fmt((plotLeft + plotRight) / 2))" y="\##(fmt(midY))" font-size="12" fill="#777777" text-anchor="middle">no data</text>"##
+            )
         }
 
         // Axes last, on top.
-        out.append(##"<line x1="\##(fmt(plotLeft))" y1="\##(fmt(plotBottom))" x2="\##(fmt(plotRight))" y2="\##(fmt(plotBottom))" stroke="#444444" stroke-width="1"/>"##)
-        out.append(##"<line x1="\##(fmt(plotLeft))" y1="\##(fmt(plotTop))" x2="\##(fmt(plotLeft))" y2="\##(fmt(plotBottom))" stroke="#444444" stroke-width="1"/>"##)
+        out.append(
+            ##"<line x1="\##(fmt(plotLeft))" y1="\##(fmt(plotBottom))" x2="\##(fmt(plotRight))" y2="\##(fmt(plotBottom))" stroke="#444444" stroke-width="1"/>"##
+        )
+        out.append(
+            ##"<line x1="\##(fmt(plotLeft))" y1="\##(fmt(plotTop))" x2="\##(fmt(plotLeft))" y2="\##(fmt(plotBottom))" stroke="#444444" stroke-width="1"/>"##
+        )
         out.append("</g>")
         return out
     }
@@ -320,7 +368,10 @@ public enum ForecastSVG {
                     if t >= start { ticks.append(t) }
                 }
                 month += monthStep
-                if month > 12 { month -= 12; year += 1 }
+                if month > 12 {
+                    month -= 12
+                    year += 1
+                }
             }
         }
         guard ticks.count > 1, spanDays > 0 else { return ticks }
@@ -354,7 +405,8 @@ public enum ForecastSVG {
             default:
                 // Characters not allowed in XML 1.0 are dropped.
                 if let scalar = ch.unicodeScalars.first, ch.unicodeScalars.count == 1,
-                   scalar.value < 0x20, scalar.value != 0x9, scalar.value != 0xA, scalar.value != 0xD {
+                    scalar.value < 0x20, scalar.value != 0x9, scalar.value != 0xA, scalar.value != 0xD
+                {
                     continue
                 }
                 out.append(ch)

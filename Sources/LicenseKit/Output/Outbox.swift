@@ -36,13 +36,19 @@ public struct OutboxMessage: Sendable, Hashable {
             if line.first == " " || line.first == "\t", !fields.isEmpty {
                 fields[fields.count - 1].value += " " + line.trimmingCharacters(in: .whitespaces)
             } else if let colon = line.firstIndex(of: ":") {
-                fields.append((line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                fields.append(
+                    (
+                        line[..<colon].lowercased(),
+                        line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                    ))
             }
             index += 1
         }
         func field(_ name: String) -> String? { fields.first { $0.name == name }?.value }
         messageID = field("message-id")
-        to = (field("to") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        to = (field("to") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         subject = field("subject") ?? ""
         bodyLines = index < lines.count ? Array(lines[(index + 1)...]) : []
         tenant = Self.tenant(fromFileName: fileName)
@@ -53,8 +59,10 @@ public struct OutboxMessage: Sendable, Hashable {
         var stem = name.hasSuffix(".eml") ? String(name.dropLast(4)) : name
         let stamp = Array(stem.utf8.suffix(17))
         let isDigit = { (c: UInt8) in c >= 48 && c <= 57 }
-        if stamp.count == 17, stamp[0] == UInt8(ascii: "-"), stamp[9] == UInt8(ascii: "T"), stamp[16] == UInt8(ascii: "Z"),
-           stamp[1...8].allSatisfy(isDigit), stamp[10...15].allSatisfy(isDigit), stem.utf8.count > 17 {
+        if stamp.count == 17, stamp[0] == UInt8(ascii: "-"), stamp[9] == UInt8(ascii: "T"),
+            stamp[16] == UInt8(ascii: "Z"),
+            stamp[1...8].allSatisfy(isDigit), stamp[10...15].allSatisfy(isDigit), stem.utf8.count > 17
+        {
             stem = String(decoding: stem.utf8.dropLast(17), as: UTF8.self)
         }
         return stem
@@ -206,16 +214,20 @@ public struct SendmailTransport: MessageTransport {
         // The message goes in as a file (no pipe that a command not reading it could block),
         // stderr into another; the command runs in its own process group with default signal
         // handling, so that a timeout can stop it with everything it started.
-        let scratch = FileManager.default.temporaryDirectory.path + "/licensectl-sendmail-\(getpid())-\(UUID().uuidString)"
+        let scratch =
+            FileManager.default.temporaryDirectory.path + "/licensectl-sendmail-\(getpid())-\(UUID().uuidString)"
         let inputPath = scratch + ".eml"
         let errorPath = scratch + ".err"
         defer {
             unlink(inputPath)
             unlink(errorPath)
         }
-        guard FileManager.default.createFile(atPath: inputPath, contents: Data(message.unixText),
-                                             attributes: [.posixPermissions: 0o600]),
-              FileManager.default.createFile(atPath: errorPath, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+        guard
+            FileManager.default.createFile(
+                atPath: inputPath, contents: Data(message.unixText),
+                attributes: [.posixPermissions: 0o600]),
+            FileManager.default.createFile(atPath: errorPath, contents: nil, attributes: [.posixPermissions: 0o600])
+        else {
             throw DeliveryFailure("cannot write a temporary file in \(FileManager.default.temporaryDirectory.path)")
         }
 
@@ -236,10 +248,12 @@ public struct SendmailTransport: MessageTransport {
         posix_spawnattr_setsigmask(&attributes, &none)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         var pid: pid_t = 0
-        let argv: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", command].map { (text: String) in strdup(text) } + [nil]
+        let argv: [UnsafeMutablePointer<CChar>?] =
+            ["/bin/sh", "-c", command].map { (text: String) in strdup(text) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
         guard spawned == 0 else { throw DeliveryFailure("cannot start /bin/sh: \(String(cString: strerror(spawned)))") }
@@ -249,7 +263,10 @@ public struct SendmailTransport: MessageTransport {
         var finished = false
         while true {
             let result = waitpid(pid, &status, WNOHANG)
-            if result == pid { finished = true; break }
+            if result == pid {
+                finished = true
+                break
+            }
             if result < 0, errno != EINTR { break }
             if Date() >= deadline { break }
             usleep(10_000)
@@ -325,10 +342,14 @@ public struct Outbox: Sendable {
     public func markSent(_ name: String) throws(DeliveryFailure) {
         let sent = path + "/sent"
         if mkdir(sent, 0o755) != 0, errno != EEXIST {
-            throw DeliveryFailure("delivered, but cannot create '\(shown)/sent': \(String(cString: strerror(errno))); it will be delivered again")
+            throw DeliveryFailure(
+                "delivered, but cannot create '\(shown)/sent': \(String(cString: strerror(errno))); it will be delivered again"
+            )
         }
         guard rename(path + "/" + name, sent + "/" + name) == 0 else {
-            throw DeliveryFailure("delivered, but cannot move it to '\(shown)/sent': \(String(cString: strerror(errno))); it will be delivered again")
+            throw DeliveryFailure(
+                "delivered, but cannot move it to '\(shown)/sent': \(String(cString: strerror(errno))); it will be delivered again"
+            )
         }
         for folder in [sent, path] {
             let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -360,9 +381,11 @@ public enum OutboxDelivery {
     ///   - report: called once per message, in order, as it is done.
     /// - Returns: the outcomes, in order; empty when the outbox is missing or empty.
     /// - Throws: ``DeliveryFailure`` when the outbox is not a readable folder (nothing is tried).
-    public static func run(_ outbox: Outbox, through transport: some MessageTransport,
-                           afterDelivery: (String) -> Void = { _ in },
-                           report: (Outcome) -> Void = { _ in }) throws(DeliveryFailure) -> [Outcome] {
+    public static func run(
+        _ outbox: Outbox, through transport: some MessageTransport,
+        afterDelivery: (String) -> Void = { _ in },
+        report: (Outcome) -> Void = { _ in }
+    ) throws(DeliveryFailure) -> [Outcome] {
         var outcomes: [Outcome] = []
         for name in try outbox.pending() {
             let outcome: Outcome

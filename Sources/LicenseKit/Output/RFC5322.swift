@@ -61,7 +61,9 @@ public enum RFC5322 {
 
     /// Wraps a paragraph at spaces so that each line, after `indent` (and `hangingIndent` on
     /// continuation lines), has at most `width` characters. Words longer than the room stay whole.
-    public static func wrap(_ text: String, width: Int = 72, indent: String = "", hangingIndent: String? = nil) -> [String] {
+    public static func wrap(_ text: String, width: Int = 72, indent: String = "", hangingIndent: String? = nil)
+        -> [String]
+    {
         let next = hangingIndent ?? indent
         var lines: [String] = []
         var line = indent

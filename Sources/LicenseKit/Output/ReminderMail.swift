@@ -123,10 +123,12 @@ public enum ReminderMailer {
             switch license.status {
             case .active:
                 guard let a = license.activatedAt, let e = license.expiresAt else { continue }
-                start = a; end = e
+                start = a
+                end = e
             case .scheduled:
                 guard let s = license.scheduledAt else { continue }
-                start = s; end = license.expiresAt ?? s.adding(license.term)
+                start = s
+                end = license.expiresAt ?? s.adding(license.term)
             case .available, .expired, .invalid:
                 continue
             }
@@ -151,11 +153,15 @@ public enum ReminderMailer {
         let dates = Set(items.map { $0.expiresAt.dateString })
         let count = items.count == 1 ? "1 license" : "\(items.count) licenses"
         let verb = items.count == 1 ? "expires" : "expire"
-        let when = dates.count == 1 ? "on \(items[0].expiresAt.dateString)" : "between \(dates.min() ?? "") and \(dates.max() ?? "")"
+        let when =
+            dates.count == 1
+            ? "on \(items[0].expiresAt.dateString)" : "between \(dates.min() ?? "") and \(dates.max() ?? "")"
 
         lines.append("Hello,")
         lines.append("")
-        paragraph("this is a reminder from licensectl for the tenant \(tenant.tenant): \(count) of icom Router Management Cloud \(verb) \(when).")
+        paragraph(
+            "this is a reminder from licensectl for the tenant \(tenant.tenant): \(count) of icom Router Management Cloud \(verb) \(when)."
+        )
         lines.append("")
 
         // The licenses.
@@ -177,11 +183,13 @@ public enum ReminderMailer {
         let licenses = tenant.newState?.licenses ?? []
         let capacityNow = tenant.after.capacity
         let rejectedNow = tenant.after.offline.filter { $0.reason != .notConnected }.count
-        paragraph("Now: capacity \(plural(capacityNow, "router")); \(online.count) online"
-            + (rejectedNow > 0 ? ", \(rejectedNow) already rejected." : "."), indent: "  ")
+        paragraph(
+            "Now: capacity \(plural(capacityNow, "router")); \(online.count) online"
+                + (rejectedNow > 0 ? ", \(rejectedNow) already rejected." : "."), indent: "  ")
         let instants = Array(Set(items.map(\.expiresAt))).sorted()
         if licenses.isEmpty {
-            paragraph("The license details are not available; check `licensectl status \(tenant.tenant)`.", indent: "  ")
+            paragraph(
+                "The license details are not available; check `licensectl status \(tenant.tenant)`.", indent: "  ")
         }
         for expiry in instants where !licenses.isEmpty {
             let after = capacity(of: licenses, at: expiry)
@@ -189,15 +197,17 @@ public enum ReminderMailer {
             let lost = Array(online.suffix(online.count - kept))
             var text = "From \(humanInstant(expiry)): capacity \(capacityNow) -> \(after)"
             if after == 0 {
-                text += "; with no valid license device management is disabled (users can still log in) and every router is rejected"
+                text +=
+                    "; with no valid license device management is disabled (users can still log in) and every router is rejected"
             }
             if lost.isEmpty {
                 text += "; all \(online.count) online routers stay online."
             } else {
-                text += lost.count == online.count
+                text +=
+                    lost.count == online.count
                     ? "; \(lost.count == 1 ? "the online router" : "all \(lost.count) online routers") would go offline"
                     : "; \(lost.count) of the \(online.count) online routers would go offline"
-                    + " (the most recently connected lose first):"
+                        + " (the most recently connected lose first):"
             }
             lines.append("")
             lines += RFC5322.wrap(text, width: 72, indent: "  ", hangingIndent: "    ")
@@ -219,8 +229,9 @@ public enum ReminderMailer {
             lines.append(scheduled.count == 1 ? "A replacement is already scheduled" : "Replacements already scheduled")
             lines.append("")
             for license in scheduled {
-                lines.append("  " + license.code.masked.padded(16) + license.type.rawValue.padded(16)
-                    + "activates " + humanInstant(license.scheduledAt ?? at))
+                lines.append(
+                    "  " + license.code.masked.padded(16) + license.type.rawValue.padded(16)
+                        + "activates " + humanInstant(license.scheduledAt ?? at))
             }
             paragraph("These activate on their own; the capacity above already counts them.", indent: "  ")
             lines.append("")
@@ -229,8 +240,9 @@ public enum ReminderMailer {
             lines.append("Licenses in stock (not activated yet)")
             lines.append("")
             for license in stock {
-                lines.append("  " + license.code.masked.padded(16) + license.type.rawValue.padded(16)
-                    + "usable until " + humanInstant(license.stockExpiresAt))
+                lines.append(
+                    "  " + license.code.masked.padded(16) + license.type.rawValue.padded(16)
+                        + "usable until " + humanInstant(license.stockExpiresAt))
             }
             lines.append("")
         }
@@ -243,31 +255,38 @@ public enum ReminderMailer {
         let paid = items.filter { ($0.record?.type.isPaid) ?? true }
         let free = items.filter { $0.record.map { !$0.type.isPaid } ?? false }
         if stillCovered {
-            paragraph("Nothing, if the scheduled licenses above are what you expect: all \(online.count) online routers stay online.", indent: "  ")
+            paragraph(
+                "Nothing, if the scheduled licenses above are what you expect: all \(online.count) online routers stay online.",
+                indent: "  ")
         } else {
             if !paid.isEmpty {
                 let deadline = humanInstant(paid.map(\.expiresAt).min() ?? latest)
-                paragraph(stock.isEmpty
-                    ? "To keep your routers online after \(deadline), order new licenses in time and ask your license administrator to schedule their activation for \(deadline) at the latest."
-                    : "To keep your routers online after \(deadline), ask your license administrator to activate the licenses in stock above by \(deadline), or order new ones in time.",
+                paragraph(
+                    stock.isEmpty
+                        ? "To keep your routers online after \(deadline), order new licenses in time and ask your license administrator to schedule their activation for \(deadline) at the latest."
+                        : "To keep your routers online after \(deadline), ask your license administrator to activate the licenses in stock above by \(deadline), or order new ones in time.",
                     indent: "  ")
             }
             if !free.isEmpty {
                 if !paid.isEmpty { lines.append("") }
-                paragraph("Cloud Free is free of charge and can be renewed for another year: ask your license administrator to renew it before it expires (it is renewed within the 30 days before expiry).", indent: "  ")
+                paragraph(
+                    "Cloud Free is free of charge and can be renewed for another year: ask your license administrator to renew it before it expires (it is renewed within the 30 days before expiry).",
+                    indent: "  ")
             }
         }
         lines.append("")
         lines.append("-- ")
-        lines += RFC5322.wrap("You receive this message as a contact of the tenant \(tenant.tenant). Sent by licensectl at \(at.description); reminders start 30 days before expiry and repeat weekly.", width: 72)
+        lines += RFC5322.wrap(
+            "You receive this message as a contact of the tenant \(tenant.tenant). Sent by licensectl at \(at.description); reminders start 30 days before expiry and repeat weekly.",
+            width: 72)
         return lines
     }
 }
 
-fileprivate extension String {
+extension String {
     /// The string padded with spaces on the right to `width` characters (never truncated), plus
     /// nothing when already wider.
-    func padded(_ width: Int) -> String {
+    fileprivate func padded(_ width: Int) -> String {
         count >= width ? self + " " : self + String(repeating: " ", count: width - count)
     }
 }

@@ -57,28 +57,32 @@ public enum ForecastChart {
     public static func render(_ forecasts: [TenantForecast], at: Instant, days: Int, showCodes: Bool) -> String {
         let title = "licensectl forecast at \(at.dateString), \(counted(days, "day"))"
         let summary = ForecastSummary(forecasts, at: at)
-        let verdict = ForecastSVG.Verdict(text: summary.firstRejection.map {
-            "First rejection: \($0.tenant) on \($0.at.dateString) (\(counted($0.routers, "router")))"
-        } ?? "No router would be rejected within \(counted(days, "day"))", bad: summary.firstRejection != nil)
+        let verdict = ForecastSVG.Verdict(
+            text: summary.firstRejection.map {
+                "First rejection: \($0.tenant) on \($0.at.dateString) (\(counted($0.routers, "router")))"
+            } ?? "No router would be rejected within \(counted(days, "day"))", bad: summary.firstRejection != nil)
         guard forecasts.count > panelLimit else {
-            return ForecastSVG.render(forecasts.map { chart($0, at: at, days: days, showCodes: showCodes) }, title: title,
-                                      verdict: verdict)
+            return ForecastSVG.render(
+                forecasts.map { chart($0, at: at, days: days, showCodes: showCodes) }, title: title,
+                verdict: verdict)
         }
         let ordered = forecasts.sorted { a, b in
             switch (a.firstRejectionAt, b.firstRejectionAt) {
-            case let (x?, y?): return (x, a.tenant) < (y, b.tenant)
+            case (let x?, let y?): return (x, a.tenant) < (y, b.tenant)
             case (.some, nil): return true
             case (nil, .some): return false
             case (nil, nil): return a.tenant < b.tenant
             }
         }
         let tiles = ordered.prefix(ForecastSVG.maxTiles).map { f in
-            FleetTile(chart: chart(f, at: at, days: days, showCodes: showCodes),
-                      note: f.firstRejectionAt.map { "first rejection \($0.dateString)" } ?? "no rejection",
-                      rejects: f.firstRejectionAt != nil)
+            FleetTile(
+                chart: chart(f, at: at, days: days, showCodes: showCodes),
+                note: f.firstRejectionAt.map { "first rejection \($0.dateString)" } ?? "no rejection",
+                rejects: f.firstRejectionAt != nil)
         }
-        return ForecastSVG.renderFleet(aggregate: FleetReport.aggregateChart(forecasts, at: at, days: days), tiles: Array(tiles),
-                                       omitted: forecasts.count - tiles.count, title: title + ", \(counted(forecasts.count, "tenant"))",
-                                       verdict: verdict)
+        return ForecastSVG.renderFleet(
+            aggregate: FleetReport.aggregateChart(forecasts, at: at, days: days), tiles: Array(tiles),
+            omitted: forecasts.count - tiles.count, title: title + ", \(counted(forecasts.count, "tenant"))",
+            verdict: verdict)
     }
 }

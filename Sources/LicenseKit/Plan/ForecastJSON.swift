@@ -20,9 +20,10 @@ public enum ForecastJSON {
         let summary = ForecastSummary(forecasts, at: at)
         var actions: [String: JSONValue] = [:]
         for (action, count) in summary.actions { actions[action.rawValue] = .int(count) }
-        let first: JSONValue = summary.firstRejection.map { r in
-            .object(["tenant": .string(r.tenant), "at": .string(r.at.description), "routers": .int(r.routers)])
-        } ?? .null
+        let first: JSONValue =
+            summary.firstRejection.map { r in
+                .object(["tenant": .string(r.tenant), "at": .string(r.at.description), "routers": .int(r.routers)])
+            } ?? .null
         return .object([
             "at": .string(at.description),
             "days": .int(days),

@@ -17,14 +17,16 @@ public enum ForecastMarkdown {
     static let serialLimit = 10
 
     /// The comment text, lines ended by `\n`.
-    public static func render(_ forecasts: [TenantForecast], at: Instant, days: Int, showCodes: Bool,
-                              limit: Int = 60_000) -> String {
+    public static func render(
+        _ forecasts: [TenantForecast], at: Instant, days: Int, showCodes: Bool,
+        limit: Int = 60_000
+    ) -> String {
         let summary = ForecastSummary(forecasts, at: at)
         let head = title(summary, at: at, days: days) + "\n" + summaryTable(summary)
         let shown = forecasts.filter { !$0.events.isEmpty || $0.firstRejectionAt != nil }
             .sorted { a, b in
                 switch (a.firstRejectionAt, b.firstRejectionAt) {
-                case let (x?, y?): return (x, a.tenant) < (y, b.tenant)
+                case (let x?, let y?): return (x, a.tenant) < (y, b.tenant)
                 case (.some, nil): return true
                 case (nil, .some): return false
                 case (nil, nil): return a.tenant < b.tenant
@@ -46,7 +48,8 @@ public enum ForecastMarkdown {
         var out = "## licensectl forecast at \(at)\n\n"
         out += "\(counted(days, "day")), until \(at.addingDays(days)). "
         if let r = summary.firstRejection {
-            out += "**First rejection: \(MarkdownTable.escape(r.tenant)) on \(r.at.dateString) (\(counted(r.routers, "router"))).**\n"
+            out +=
+                "**First rejection: \(MarkdownTable.escape(r.tenant)) on \(r.at.dateString) (\(counted(r.routers, "router"))).**\n"
         } else {
             out += "**No router would be rejected within \(counted(days, "day")).**\n"
         }
@@ -74,7 +77,8 @@ public enum ForecastMarkdown {
         var out = "\n<details><summary>\(summary)</summary>\n\n"
         out += "At the start: \(MarkdownTable.escape(ForecastText.startText(f))).\n\n"
         if !f.startRejected.isEmpty {
-            out += "Rejected at the start: \(MarkdownTable.escape(serialList(f.startRejected.map(\.serial), limit: serialLimit))).\n\n"
+            out +=
+                "Rejected at the start: \(MarkdownTable.escape(serialList(f.startRejected.map(\.serial), limit: serialLimit))).\n\n"
         }
         if f.events.isEmpty {
             out += "_No events within \(counted(days, "day"))._\n"
@@ -84,9 +88,11 @@ public enum ForecastMarkdown {
                 let events = instant.groups(showCodes: showCodes, limit: 3).map { g in
                     MarkdownTable.Cell.code(g.filter { !$0.isEmpty }.joined(separator: " ")).markdown
                 }.joined(separator: "<br>")
-                table.append([.text(instant.at.description), .raw(events),
-                              .text("\(instant.capacityBefore) → \(instant.capacityAfter)"),
-                              .text(rejectionText(instant.rejected, limit: serialLimit))])
+                table.append([
+                    .text(instant.at.description), .raw(events),
+                    .text("\(instant.capacityBefore) → \(instant.capacityAfter)"),
+                    .text(rejectionText(instant.rejected, limit: serialLimit)),
+                ])
             }
             out += table.render()
         }

@@ -36,8 +36,11 @@ public struct ForecastSummary: Sendable {
         actions = Action.allCases.compactMap { a in counts[a].map { (a, $0) } }
         rejectingTenants = forecasts.filter { $0.firstRejectionAt != nil }.count
         rejectedAtStart = forecasts.reduce(0) { $0 + $1.startRejected.count }
-        firstRejection = forecasts
-            .compactMap { f in f.firstRejectionAt.map { Rejection(tenant: f.tenant, at: $0, routers: f.newlyRejected(at: $0).count) } }
+        firstRejection =
+            forecasts
+            .compactMap { f in
+                f.firstRejectionAt.map { Rejection(tenant: f.tenant, at: $0, routers: f.newlyRejected(at: $0).count) }
+            }
             .min { ($0.at, $0.tenant) < ($1.at, $1.tenant) }
     }
 
@@ -47,7 +50,9 @@ public struct ForecastSummary: Sendable {
     public func line(days: Int) -> String {
         let head = "\(counted(tenants, "tenant")), \(counted(events, "event")); "
         let already = rejectedAtStart > 0 ? "; \(counted(rejectedAtStart, "router")) already rejected at the start" : ""
-        guard let r = firstRejection else { return head + "no router would be rejected within \(counted(days, "day"))" + already }
+        guard let r = firstRejection else {
+            return head + "no router would be rejected within \(counted(days, "day"))" + already
+        }
         return head + "first rejection: \(r.tenant) on \(r.at.dateString) (\(counted(r.routers, "router")))" + already
     }
 }
@@ -125,7 +130,10 @@ public struct ForecastInstant: Sendable, Hashable {
             let action = first.action.signed
             switch first.action {
             case .notify:
-                let earliest = group.compactMap(\.expiresAt).min().map { "\(group.count == 1 ? "expiry" : "earliest expiry") \($0)" } ?? ""
+                let earliest =
+                    group.compactMap(\.expiresAt).min().map {
+                        "\(group.count == 1 ? "expiry" : "earliest expiry") \($0)"
+                    } ?? ""
                 return [action, counted(group.count, "reminder"), earliest]
             case .admit, .reject:
                 let serials = group.compactMap(\.serial)
@@ -166,7 +174,8 @@ extension ForecastPoint {
 
 /// `no router rejected`, `1 router rejected: A`, `12 routers rejected: A, B, C … and 9 more`.
 func rejectionText(_ serials: [String], limit: Int) -> String {
-    serials.isEmpty ? "no router rejected" : "\(counted(serials.count, "router")) rejected: \(serialList(serials, limit: limit))"
+    serials.isEmpty
+        ? "no router rejected" : "\(counted(serials.count, "router")) rejected: \(serialList(serials, limit: limit))"
 }
 
 /// `A, B, C … and 9 more`: at most `limit` serials.

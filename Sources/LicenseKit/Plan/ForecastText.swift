@@ -27,7 +27,9 @@ public enum ForecastText {
             }
             for instant in f.instants {
                 lines.append("    \(instant.at)  \(instant.outcome(limit: serialLimit))")
-                lines += TextColumns.align(instant.groups(showCodes: showCodes, limit: serialLimit)).map { "        " + $0 }
+                lines += TextColumns.align(instant.groups(showCodes: showCodes, limit: serialLimit)).map {
+                    "        " + $0
+                }
             }
         }
         lines.append("")
@@ -38,8 +40,10 @@ public enum ForecastText {
     /// `full, capacity 8, 8 online, 2 rejected` (with `, 1 not connected` when some router is not
     /// connected at the start).
     static func startText(_ f: TenantForecast) -> String {
-        var parts = [f.start.mode.rawValue, "capacity \(f.start.capacity)", "\(f.start.online.count) online",
-                     "\(f.startRejected.count) rejected"]
+        var parts = [
+            f.start.mode.rawValue, "capacity \(f.start.capacity)", "\(f.start.online.count) online",
+            "\(f.startRejected.count) rejected",
+        ]
         if f.startNotConnected > 0 { parts.append("\(f.startNotConnected) not connected") }
         return parts.joined(separator: ", ")
     }

@@ -67,10 +67,12 @@ public struct PlanEvent: Sendable, Hashable, Codable {
         set { updateAdoption { $0.invalidatedBy = newValue } }
     }
 
-    public init(at: Instant, action: Action, code: ActivationCode? = nil, serial: String? = nil,
-                scheduledAt: Instant? = nil, from: Instant? = nil, expiresAt: Instant? = nil,
-                slot: Instant? = nil, reason: RejectionReason? = nil, activatedAt: Instant? = nil,
-                status: LicenseStatus? = nil, invalidatedAt: Instant? = nil, invalidatedBy: ActivationCode? = nil) {
+    public init(
+        at: Instant, action: Action, code: ActivationCode? = nil, serial: String? = nil,
+        scheduledAt: Instant? = nil, from: Instant? = nil, expiresAt: Instant? = nil,
+        slot: Instant? = nil, reason: RejectionReason? = nil, activatedAt: Instant? = nil,
+        status: LicenseStatus? = nil, invalidatedAt: Instant? = nil, invalidatedBy: ActivationCode? = nil
+    ) {
         self.at = at
         self.action = action
         self.code = code
@@ -80,15 +82,17 @@ public struct PlanEvent: Sendable, Hashable, Codable {
         self.expiresAt = expiresAt
         self.slot = slot
         self.reason = reason
-        self.adoption = AdoptionFields.make(activatedAt: activatedAt, status: status, invalidatedAt: invalidatedAt,
-                                            invalidatedBy: invalidatedBy)
+        self.adoption = AdoptionFields.make(
+            activatedAt: activatedAt, status: status, invalidatedAt: invalidatedAt,
+            invalidatedBy: invalidatedBy)
     }
 
     private mutating func updateAdoption(_ change: (inout AdoptionFields.Values) -> Void) {
         var values = adoption?.values ?? AdoptionFields.Values()
         change(&values)
-        adoption = AdoptionFields.make(activatedAt: values.activatedAt, status: values.status,
-                                       invalidatedAt: values.invalidatedAt, invalidatedBy: values.invalidatedBy)
+        adoption = AdoptionFields.make(
+            activatedAt: values.activatedAt, status: values.status,
+            invalidatedAt: values.invalidatedAt, invalidatedBy: values.invalidatedBy)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -167,16 +171,21 @@ private final class AdoptionFields: Sendable, Hashable {
     }
 
     /// A box, or `nil` when every field is `nil`.
-    static func make(activatedAt: Instant?, status: LicenseStatus?, invalidatedAt: Instant?,
-                     invalidatedBy: ActivationCode?) -> AdoptionFields? {
+    static func make(
+        activatedAt: Instant?, status: LicenseStatus?, invalidatedAt: Instant?,
+        invalidatedBy: ActivationCode?
+    ) -> AdoptionFields? {
         if activatedAt == nil, status == nil, invalidatedAt == nil, invalidatedBy == nil { return nil }
-        return AdoptionFields(Values(activatedAt: activatedAt, status: status, invalidatedAt: invalidatedAt,
-                                     invalidatedBy: invalidatedBy))
+        return AdoptionFields(
+            Values(
+                activatedAt: activatedAt, status: status, invalidatedAt: invalidatedAt,
+                invalidatedBy: invalidatedBy))
     }
 
     static func == (a: AdoptionFields, b: AdoptionFields) -> Bool {
-        a === b || (a.activatedAt == b.activatedAt && a.status == b.status && a.invalidatedAt == b.invalidatedAt
-            && a.invalidatedBy == b.invalidatedBy)
+        a === b
+            || (a.activatedAt == b.activatedAt && a.status == b.status && a.invalidatedAt == b.invalidatedAt
+                && a.invalidatedBy == b.invalidatedBy)
     }
 
     func hash(into hasher: inout Hasher) {
@@ -279,8 +288,10 @@ public struct TenantPlan: Sendable, Hashable, Codable {
     /// The tenant's contacts, for reminder mail; not part of the JSON.
     public var contacts: [String]
 
-    public init(tenant: String, prior: PriorRef?, changed: Bool, events: [PlanEvent], after: TenantAfter,
-                before: TenantSummary? = nil, newState: TenantState? = nil, contacts: [String] = []) {
+    public init(
+        tenant: String, prior: PriorRef?, changed: Bool, events: [PlanEvent], after: TenantAfter,
+        before: TenantSummary? = nil, newState: TenantState? = nil, contacts: [String] = []
+    ) {
         self.tenant = tenant
         self.prior = prior
         self.changed = changed
@@ -323,8 +334,10 @@ public struct TenantPlan: Sendable, Hashable, Codable {
         try c.encode(events, forKey: .events)
         try c.encode(after, forKey: .after)
         if let before {
-            try c.encode(BeforeJSON(mode: before.mode, capacity: before.capacity, online: before.online,
-                                    offline: before.offline), forKey: .before)
+            try c.encode(
+                BeforeJSON(
+                    mode: before.mode, capacity: before.capacity, online: before.online,
+                    offline: before.offline), forKey: .before)
         }
     }
 }
@@ -355,8 +368,10 @@ public struct Plan: Sendable, Hashable, Codable {
     /// (the JSON then has no `selection` key). Positional TENANT arguments are not recorded.
     public var selection: TenantSelection?
 
-    public init(at: Instant, inputsDigest: String, tenants: [TenantPlan], diagnostics: [Diagnostic],
-                selection: TenantSelection? = nil) {
+    public init(
+        at: Instant, inputsDigest: String, tenants: [TenantPlan], diagnostics: [Diagnostic],
+        selection: TenantSelection? = nil
+    ) {
         formatVersion = Plan.currentFormatVersion
         self.at = at
         self.inputsDigest = inputsDigest
@@ -380,7 +395,9 @@ public struct Plan: Sendable, Hashable, Codable {
             errors: diagnostics.errorCount, warnings: diagnostics.warningCount, actions: actions)
     }
 
-    enum CodingKeys: String, CodingKey { case formatVersion, at, inputsDigest, tenants, diagnostics, summary, selection }
+    enum CodingKeys: String, CodingKey {
+        case formatVersion, at, inputsDigest, tenants, diagnostics, summary, selection
+    }
 
     /// `selection` as JSON: `{"targets": [...], "shard": "I/N"}`, absent keys meaning no such
     /// restriction (docs/cli.md §6 Plan JSON).
@@ -425,8 +442,10 @@ public struct Plan: Sendable, Hashable, Codable {
         try c.encode(diagnostics, forKey: .diagnostics)
         try c.encode(summary, forKey: .summary)
         if let selection {
-            try c.encode(SelectionJSON(targets: selection.targets.isEmpty ? nil : selection.targets,
-                                       shard: selection.shard?.description), forKey: .selection)
+            try c.encode(
+                SelectionJSON(
+                    targets: selection.targets.isEmpty ? nil : selection.targets,
+                    shard: selection.shard?.description), forKey: .selection)
         }
     }
 }

@@ -63,40 +63,52 @@ public enum PlanJSON {
 
     /// ``write(_:into:)``; when `streaming`, what is written so far goes to `emit` after each
     /// batch of `batch` tenants.
-    private static func write(_ plan: Plan, into w: inout PrettyJSONWriter, batch: Int, streaming: Bool,
-                              emit: (String) -> Void) {
+    private static func write(
+        _ plan: Plan, into w: inout PrettyJSONWriter, batch: Int, streaming: Bool,
+        emit: (String) -> Void
+    ) {
         w.object { w in
-            w.key("at"); w.instant(plan.at)
+            w.key("at")
+            w.instant(plan.at)
             w.key("diagnostics")
             w.array { w in
                 for diagnostic in plan.diagnostics {
-                    w.element(); write(diagnostic, into: &w)
+                    w.element()
+                    write(diagnostic, into: &w)
                 }
             }
-            w.key("formatVersion"); w.int(plan.formatVersion)
-            w.key("inputsDigest"); w.string(plan.inputsDigest)
+            w.key("formatVersion")
+            w.int(plan.formatVersion)
+            w.key("inputsDigest")
+            w.string(plan.inputsDigest)
             if let selection = plan.selection {
                 w.key("selection")
                 w.object { w in
-                    if let shard = selection.shard { w.key("shard"); w.string(shard.description) }
+                    if let shard = selection.shard {
+                        w.key("shard")
+                        w.string(shard.description)
+                    }
                     if !selection.targets.isEmpty {
                         w.key("targets")
                         w.array { w in
                             for target in selection.targets {
-                                w.element(); w.string(target)
+                                w.element()
+                                w.string(target)
                             }
                         }
                     }
                 }
             }
-            w.key("summary"); writeSummary(of: plan, into: &w)
+            w.key("summary")
+            writeSummary(of: plan, into: &w)
             w.key("tenants")
             w.array { w in
                 var start = 0
                 while start < plan.tenants.count {
                     let end = plan.tenants.count - start > batch ? start + batch : plan.tenants.count
                     for tenant in tenantTexts(plan.tenants[start..<end], indent: w.currentIndent) {
-                        w.element(); w.raw(tenant)
+                        w.element()
+                        w.raw(tenant)
                     }
                     if streaming { w.takePieces().forEach(emit) }
                     start = end
@@ -123,16 +135,23 @@ public enum PlanJSON {
     /// a tenant, so that `show PLANFILE` consolidates it as `plan` did.
     static func write(_ d: Diagnostic, into w: inout PrettyJSONWriter) {
         w.object { w in
-            w.key("column"); if let l = d.location { w.int(l.column) } else { w.null() }
-            w.key("file"); if let l = d.location { w.string(l.file) } else { w.null() }
-            w.key("line"); if let l = d.location { w.int(l.line) } else { w.null() }
-            w.key("message"); w.string(d.message)
-            w.key("severity"); w.string(d.severity.rawValue)
+            w.key("column")
+            if let l = d.location { w.int(l.column) } else { w.null() }
+            w.key("file")
+            if let l = d.location { w.string(l.file) } else { w.null() }
+            w.key("line")
+            if let l = d.location { w.int(l.line) } else { w.null() }
+            w.key("message")
+            w.string(d.message)
+            w.key("severity")
+            w.string(d.severity.rawValue)
             if let standing = d.standing {
                 w.key("standing")
                 w.object { w in
-                    w.key("kind"); w.string(standing.kind.rawValue)
-                    w.key("tenant"); w.string(standing.tenant)
+                    w.key("kind")
+                    w.string(standing.kind.rawValue)
+                    w.key("tenant")
+                    w.string(standing.tenant)
                 }
             }
         }
@@ -151,13 +170,18 @@ public enum PlanJSON {
             w.key("actions")
             w.object { w in
                 for action in actionsByName where counts[action.rank] > 0 {
-                    w.key(dynamic: action.rawValue); w.int(counts[action.rank])
+                    w.key(dynamic: action.rawValue)
+                    w.int(counts[action.rank])
                 }
             }
-            w.key("changed"); w.int(changed)
-            w.key("errors"); w.int(plan.diagnostics.errorCount)
-            w.key("tenants"); w.int(plan.tenants.count)
-            w.key("warnings"); w.int(plan.diagnostics.warningCount)
+            w.key("changed")
+            w.int(changed)
+            w.key("errors")
+            w.int(plan.diagnostics.errorCount)
+            w.key("tenants")
+            w.int(plan.tenants.count)
+            w.key("warnings")
+            w.int(plan.diagnostics.warningCount)
         }
     }
 
@@ -171,60 +195,79 @@ public enum PlanJSON {
         w.object { w in
             w.key("after")
             w.object { w in
-                w.key("capacity"); w.int(t.after.capacity)
+                w.key("capacity")
+                w.int(t.after.capacity)
                 w.key("licenses")
                 w.object { w in
                     let l = t.after.licenses
-                    w.key("active"); w.int(l.active)
-                    w.key("available"); w.int(l.available)
-                    w.key("expired"); w.int(l.expired)
-                    w.key("invalid"); w.int(l.invalid)
-                    w.key("scheduled"); w.int(l.scheduled)
+                    w.key("active")
+                    w.int(l.active)
+                    w.key("available")
+                    w.int(l.available)
+                    w.key("expired")
+                    w.int(l.expired)
+                    w.key("invalid")
+                    w.int(l.invalid)
+                    w.key("scheduled")
+                    w.int(l.scheduled)
                 }
-                w.key("mode"); w.string(t.after.mode.rawValue)
+                w.key("mode")
+                w.string(t.after.mode.rawValue)
                 w.key("offline")
                 w.array { w in
                     for router in t.after.offline {
                         w.element()
                         w.object { w in
-                            w.key("reason"); w.verbatim(Self.quoted(router.reason))
-                            w.key("serial"); w.string(router.serial)
+                            w.key("reason")
+                            w.verbatim(Self.quoted(router.reason))
+                            w.key("serial")
+                            w.string(router.serial)
                         }
                     }
                 }
                 w.key("online")
                 w.array { w in
                     for serial in t.after.online {
-                        w.element(); w.string(serial)
+                        w.element()
+                        w.string(serial)
                     }
                 }
             }
             if let before = t.before {
                 w.key("before")
                 w.object { w in
-                    w.key("capacity"); w.int(before.capacity)
-                    w.key("mode"); w.string(before.mode.rawValue)
-                    w.key("offline"); w.int(before.offline)
-                    w.key("online"); w.int(before.online)
+                    w.key("capacity")
+                    w.int(before.capacity)
+                    w.key("mode")
+                    w.string(before.mode.rawValue)
+                    w.key("offline")
+                    w.int(before.offline)
+                    w.key("online")
+                    w.int(before.online)
                 }
             }
-            w.key("changed"); w.bool(t.changed)
+            w.key("changed")
+            w.bool(t.changed)
             w.key("events")
             w.array { w in
                 for event in t.events {
-                    w.element(); write(event, into: &w)
+                    w.element()
+                    write(event, into: &w)
                 }
             }
             w.key("prior")
             if let prior = t.prior {
                 w.object { w in
-                    w.key("lineage"); w.string(prior.lineage)
-                    w.key("serial"); w.int(prior.serial)
+                    w.key("lineage")
+                    w.string(prior.lineage)
+                    w.key("serial")
+                    w.int(prior.serial)
                 }
             } else {
                 w.null()
             }
-            w.key("tenant"); w.string(t.tenant)
+            w.key("tenant")
+            w.string(t.tenant)
         }
     }
 
@@ -232,19 +275,54 @@ public enum PlanJSON {
     /// reason?, scheduledAt?, serial?, slot?, status?}`: only the fields that are set, keys sorted.
     static func write(_ e: PlanEvent, into w: inout PrettyJSONWriter) {
         w.object { w in
-            w.key("action"); w.verbatim(actionNames[e.action.planOrder])
-            if let activatedAt = e.activatedAt { w.key("activatedAt"); w.instant(activatedAt) }
-            w.key("at"); w.instant(e.at)
-            if let code = e.code { w.key("code"); w.string(code.canonical) }
-            if let expiresAt = e.expiresAt { w.key("expiresAt"); w.instant(expiresAt) }
-            if let from = e.from { w.key("from"); w.instant(from) }
-            if let invalidatedAt = e.invalidatedAt { w.key("invalidatedAt"); w.instant(invalidatedAt) }
-            if let invalidatedBy = e.invalidatedBy { w.key("invalidatedBy"); w.string(invalidatedBy.canonical) }
-            if let reason = e.reason { w.key("reason"); w.verbatim(Self.quoted(reason)) }
-            if let scheduledAt = e.scheduledAt { w.key("scheduledAt"); w.instant(scheduledAt) }
-            if let serial = e.serial { w.key("serial"); w.string(serial) }
-            if let slot = e.slot { w.key("slot"); w.instant(slot) }
-            if let status = e.status { w.key("status"); w.string(status.rawValue) }
+            w.key("action")
+            w.verbatim(actionNames[e.action.planOrder])
+            if let activatedAt = e.activatedAt {
+                w.key("activatedAt")
+                w.instant(activatedAt)
+            }
+            w.key("at")
+            w.instant(e.at)
+            if let code = e.code {
+                w.key("code")
+                w.string(code.canonical)
+            }
+            if let expiresAt = e.expiresAt {
+                w.key("expiresAt")
+                w.instant(expiresAt)
+            }
+            if let from = e.from {
+                w.key("from")
+                w.instant(from)
+            }
+            if let invalidatedAt = e.invalidatedAt {
+                w.key("invalidatedAt")
+                w.instant(invalidatedAt)
+            }
+            if let invalidatedBy = e.invalidatedBy {
+                w.key("invalidatedBy")
+                w.string(invalidatedBy.canonical)
+            }
+            if let reason = e.reason {
+                w.key("reason")
+                w.verbatim(Self.quoted(reason))
+            }
+            if let scheduledAt = e.scheduledAt {
+                w.key("scheduledAt")
+                w.instant(scheduledAt)
+            }
+            if let serial = e.serial {
+                w.key("serial")
+                w.string(serial)
+            }
+            if let slot = e.slot {
+                w.key("slot")
+                w.instant(slot)
+            }
+            if let status = e.status {
+                w.key("status")
+                w.string(status.rawValue)
+            }
         }
     }
 
@@ -253,8 +331,10 @@ public enum PlanJSON {
 
     /// Each rejection reason's JSON string (quotes included).
     private static let reasonNames: (notConnected: [UInt8], noValidLicense: [UInt8], capacity: [UInt8]) =
-        (quotedName(RejectionReason.notConnected), quotedName(RejectionReason.noValidLicense),
-         quotedName(RejectionReason.capacity))
+        (
+            quotedName(RejectionReason.notConnected), quotedName(RejectionReason.noValidLicense),
+            quotedName(RejectionReason.capacity)
+        )
 
     private static func quoted(_ reason: RejectionReason) -> [UInt8] {
         switch reason {

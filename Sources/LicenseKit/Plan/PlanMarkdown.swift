@@ -25,13 +25,15 @@ public enum PlanMarkdown {
         // The errors and warnings that stand alone may take at most a third of what the head
         // leaves; tenant sections come first in the text and take what is left.
         let human = HumanDiagnostics(plan)
-        let diagnostics = diagnosticsList(human.diagnostics, showCodes: showCodes,
-                                          budget: max(0, (limit - head.utf8.count) / 3))
+        let diagnostics = diagnosticsList(
+            human.diagnostics, showCodes: showCodes,
+            budget: max(0, (limit - head.utf8.count) / 3))
         let fixed = head.utf8.count + diagnostics.utf8.count + tail.utf8.count
 
-        let body = cappedSections(changed, fixed: fixed, limit: limit, render: { section($0, showCodes: showCodes) },
-                                  events: { $0.events.count },
-                                  note: { omissionNote(tenants: $0, events: $1, limit: limit) })
+        let body = cappedSections(
+            changed, fixed: fixed, limit: limit, render: { section($0, showCodes: showCodes) },
+            events: { $0.events.count },
+            note: { omissionNote(tenants: $0, events: $1, limit: limit) })
         var text = head + body.text + tail + diagnostics
         // All standing warnings of unchanged tenants, collapsed, in whatever room is left.
         if body.complete, !human.consolidated.isEmpty {
@@ -109,7 +111,8 @@ public enum PlanMarkdown {
     /// The standing warnings of unchanged tenants in a collapsed `<details>`, cut to `budget`
     /// UTF-8 bytes; empty when not even its frame fits.
     static func standingList(_ diagnostics: [Diagnostic], showCodes: Bool, budget: Int) -> String {
-        let open = "\n<details><summary>\(counted(diagnostics.count, "standing warning")) of unchanged tenants</summary>\n\n"
+        let open =
+            "\n<details><summary>\(counted(diagnostics.count, "standing warning")) of unchanged tenants</summary>\n\n"
         let close = "\n</details>\n"
         let room = budget - open.utf8.count - close.utf8.count - 1
         guard room > 200 else { return "" }
@@ -151,12 +154,16 @@ public enum PlanMarkdown {
         if !tenant.events.isEmpty {
             var events = MarkdownTable(headers: ["instant", "action", "code / serial", "details"])
             for e in tenant.events where !RouterChangeGroup.isRouterEvent(e) {
-                events.append([.text(e.at.description), .code(e.action.signed), .code(e.subject(showCodes: showCodes)),
-                               .text(e.details(showCodes: showCodes))])
+                events.append([
+                    .text(e.at.description), .code(e.action.signed), .code(e.subject(showCodes: showCodes)),
+                    .text(e.details(showCodes: showCodes)),
+                ])
             }
             for g in RouterChangeGroup.groups(of: tenant.events) {
-                events.append([.text(g.at.description), .code(g.action.signed), .text(g.countText),
-                               .text(g.listText(limit: PlanText.routerListLimit))])
+                events.append([
+                    .text(g.at.description), .code(g.action.signed), .text(g.countText),
+                    .text(g.listText(limit: PlanText.routerListLimit)),
+                ])
             }
             out += events.render() + "\n"
         }

@@ -60,12 +60,14 @@ public enum PlanText {
         lines += TextColumns.align(rows).map { indent + $0 }
         let b = tenant.before
         let a = tenant.after
-        lines.append(indent + [
-            "capacity \(transition(b?.capacity, a.capacity))",
-            "mode \(transition(b?.mode.rawValue, a.mode.rawValue))",
-            "online \(transition(b?.online, a.online.count))",
-            "offline \(transition(b?.offline, a.offline.count))",
-        ].joined(separator: ", "))
+        lines.append(
+            indent
+                + [
+                    "capacity \(transition(b?.capacity, a.capacity))",
+                    "mode \(transition(b?.mode.rawValue, a.mode.rawValue))",
+                    "online \(transition(b?.online, a.online.count))",
+                    "offline \(transition(b?.offline, a.offline.count))",
+                ].joined(separator: ", "))
         let groups = RouterChangeGroup.groups(of: tenant.events).map { g in
             [g.action.signed, g.countText, g.listText(limit: routerListLimit)]
         }

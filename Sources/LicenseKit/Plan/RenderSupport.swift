@@ -74,8 +74,8 @@ extension PlanEvent {
             return scheduledAt.map { "at \($0)" } ?? ""
         case .reschedule:
             switch (from, scheduledAt) {
-            case let (f?, s?): return "from \(f) to \(s)"
-            case let (nil, s?): return "to \(s)"
+            case (let f?, let s?): return "from \(f) to \(s)"
+            case (nil, let s?): return "to \(s)"
             default: return ""
             }
         case .unschedule:
@@ -145,7 +145,8 @@ public struct RouterChangeGroup: Sendable, Hashable {
 
     /// `capacity: A, B, … and 2 more` — the reason of a rejection, then at most `limit` serials.
     public func listText(limit: Int) -> String {
-        let list = serials.count > limit
+        let list =
+            serials.count > limit
             ? serials.prefix(limit).joined(separator: ", ") + " … and \(serials.count - limit) more"
             : serials.joined(separator: ", ")
         return reason.map { "\($0.words): \(list)" } ?? list
@@ -193,7 +194,10 @@ public struct MarkdownTable: Sendable {
 
         /// A code span, `` `96D9-****-59E5` ``; empty text gives an empty cell.
         public static func code(_ s: String) -> Cell {
-            s.isEmpty ? .raw("") : .raw("`" + s.replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "|", with: "\\|") + "`")
+            s.isEmpty
+                ? .raw("")
+                : .raw(
+                    "`" + s.replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "|", with: "\\|") + "`")
         }
 
         var markdown: String {
@@ -223,10 +227,11 @@ public struct MarkdownTable: Sendable {
     /// The table, one line per row, ending in a newline.
     public func render() -> String {
         func line(_ cells: [Cell]) -> String {
-            "|" + cells.map { cell -> String in
-                let m = cell.markdown
-                return m.isEmpty ? " |" : " \(m) |"
-            }.joined() + "\n"
+            "|"
+                + cells.map { cell -> String in
+                    let m = cell.markdown
+                    return m.isEmpty ? " |" : " \(m) |"
+                }.joined() + "\n"
         }
         var out = line(headers.map(Cell.text))
         out += "|" + alignments.map { $0 == .right ? "--:|" : ":--|" }.joined() + "\n"
@@ -264,7 +269,8 @@ public func maskingActivationCodes(in text: String) -> String {
     var changed = false
     while i + 14 <= b.count {
         let isCode = (0..<14).allSatisfy { k in k == 4 || k == 9 ? b[i + k] == 45 : isHex(b[i + k]) }
-        let bounded = (i == 0 || (!isWord(b[i - 1]) && b[i - 1] != 45))
+        let bounded =
+            (i == 0 || (!isWord(b[i - 1]) && b[i - 1] != 45))
             && (i + 14 == b.count || (!isWord(b[i + 14]) && b[i + 14] != 45))
         if isCode, bounded {
             for k in 5..<9 { out[i + k] = 42 }

@@ -11,7 +11,8 @@ public enum StateDocumentRender {
         if document.licenses.isEmpty {
             out += "  none\n"
         } else {
-            let rows = [["CODE", "TYPE", "STATUS", "ACTIVATION", "EXPIRY", "SOURCE"]]
+            let rows =
+                [["CODE", "TYPE", "STATUS", "ACTIVATION", "EXPIRY", "SOURCE"]]
                 + document.licenses.map { licenseRow($0, showCodes: showCodes) }
             out += TextColumns.align(rows).map { "  " + $0 + "\n" }.joined()
         }
@@ -28,7 +29,8 @@ public enum StateDocumentRender {
     /// Markdown: a heading, the summary, and the two tables.
     public static func markdown(_ document: TenantState, path: String, showCodes: Bool) -> String {
         var out = "### Tenant `\(document.tenant)`\n\n"
-        out += MarkdownTable.escape(String(header(document, path: path).dropFirst("tenant \(document.tenant)  ".count)))
+        out +=
+            MarkdownTable.escape(String(header(document, path: path).dropFirst("tenant \(document.tenant)  ".count)))
             + "  \n" + MarkdownTable.escape(summaryLine(document)) + "\n\n"
         var licenses = MarkdownTable(headers: ["code", "type", "status", "activation", "expiry", "source"])
         for license in document.licenses {
@@ -74,8 +76,10 @@ public enum StateDocumentRender {
             activation = "-"
         }
         let expiry = l.expiresAt?.description ?? "stock \(l.stockExpiresAt)"
-        return [l.code.display(showCodes: showCodes), l.type.description, status, activation, expiry,
-                maskingCodes(in: l.source, showCodes: showCodes)]
+        return [
+            l.code.display(showCodes: showCodes), l.type.description, status, activation, expiry,
+            maskingCodes(in: l.source, showCodes: showCodes),
+        ]
     }
 
     /// Serial, status, reason (empty when online), connection instant.

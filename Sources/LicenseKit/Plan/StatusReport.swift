@@ -50,18 +50,25 @@ public enum StatusRender {
     public static func table(_ reports: [TenantStatusReport], at: Instant) -> String {
         var out = "licensectl status at \(at)\n"
         if reports.isEmpty { return out + "\nNo tenant has state yet. Run `licensectl apply` first.\n" }
-        var rows = [["TENANT", "MODE", "CAPACITY", "ONLINE", "OFFLINE", "ACTIVE", "SCHEDULED", "AVAILABLE",
-                     "EXPIRED", "INVALID", "NEXT EXPIRY", "DAYS LEFT"]]
+        var rows = [
+            [
+                "TENANT", "MODE", "CAPACITY", "ONLINE", "OFFLINE", "ACTIVE", "SCHEDULED", "AVAILABLE",
+                "EXPIRED", "INVALID", "NEXT EXPIRY", "DAYS LEFT",
+            ]
+        ]
         for r in reports {
             let l = r.licenses
-            rows.append([r.tenant, r.retiredAt == nil ? r.mode.rawValue : "retired", "\(r.capacity)", "\(r.online)",
-                         "\(r.offline)", "\(l.active)", "\(l.scheduled)", "\(l.available)", "\(l.expired)",
-                         "\(l.invalid)", r.nextExpiry?.description ?? "-", r.daysLeft.map { "\($0)" } ?? "-"])
+            rows.append([
+                r.tenant, r.retiredAt == nil ? r.mode.rawValue : "retired", "\(r.capacity)", "\(r.online)",
+                "\(r.offline)", "\(l.active)", "\(l.scheduled)", "\(l.available)", "\(l.expired)",
+                "\(l.invalid)", r.nextExpiry?.description ?? "-", r.daysLeft.map { "\($0)" } ?? "-",
+            ])
         }
         out += "\n" + TextColumns.align(rows).map { $0 + "\n" }.joined()
         let routers = reports.reduce(0) { $0 + $1.routers.count }
         let offline = reports.reduce(0) { $0 + $1.offline }
-        out += "\n\(reports.count) tenant(s), \(routers) router(s), \(offline) offline. "
+        out +=
+            "\n\(reports.count) tenant(s), \(routers) router(s), \(offline) offline. "
             + "Details: licensectl status TENANT …\n"
         return out
     }
@@ -76,13 +83,16 @@ public enum StatusRender {
             out += ")\n"
             out += "  mode \(r.mode.rawValue), capacity \(r.capacity), \(r.online) online, \(r.offline) offline\n"
             let l = r.licenses
-            out += "  licenses: \(l.active) active, \(l.scheduled) scheduled, \(l.available) available, "
+            out +=
+                "  licenses: \(l.active) active, \(l.scheduled) scheduled, \(l.available) available, "
                 + "\(l.expired) expired, \(l.invalid) invalid\n"
             out += "  next expiry: " + (r.nextExpiry.map { "\($0) (\(r.daysLeft ?? 0) days left)" } ?? "none") + "\n"
             if !r.routers.isEmpty {
                 let rows = r.routers.map { router in
-                    ["    " + router.serial, router.status.rawValue, router.reason?.rawValue ?? "",
-                     router.connectedAt.map { "connected \($0)" } ?? "not connected"]
+                    [
+                        "    " + router.serial, router.status.rawValue, router.reason?.rawValue ?? "",
+                        router.connectedAt.map { "connected \($0)" } ?? "not connected",
+                    ]
                 }
                 out += "  routers:\n"
                 out += TextColumns.align(rows).map { $0 + "\n" }.joined()
@@ -101,18 +111,21 @@ public enum StatusRender {
                 "tenant": .string(r.tenant), "serial": .int(r.serial), "appliedAt": instant(r.appliedAt),
                 "retiredAt": instant(r.retiredAt), "mode": .string(r.mode.rawValue), "capacity": .int(r.capacity),
                 "online": .int(r.online), "offline": .int(r.offline),
-                "licenses": .object(Dictionary(uniqueKeysWithValues: LicenseStatus.allCases.map {
-                    ($0.rawValue, JSONValue.int(r.licenses[$0]))
-                })),
+                "licenses": .object(
+                    Dictionary(
+                        uniqueKeysWithValues: LicenseStatus.allCases.map {
+                            ($0.rawValue, JSONValue.int(r.licenses[$0]))
+                        })),
                 "nextExpiry": instant(r.nextExpiry),
                 "daysLeft": r.daysLeft.map { .int(Int($0)) } ?? .null,
-                "routers": .array(r.routers.map { router in
-                    .object([
-                        "serial": .string(router.serial), "connectedAt": instant(router.connectedAt),
-                        "status": .string(router.status.rawValue),
-                        "reason": router.reason.map { .string($0.rawValue) } ?? .null,
-                    ])
-                }),
+                "routers": .array(
+                    r.routers.map { router in
+                        .object([
+                            "serial": .string(router.serial), "connectedAt": instant(router.connectedAt),
+                            "status": .string(router.status.rawValue),
+                            "reason": router.reason.map { .string($0.rawValue) } ?? .null,
+                        ])
+                    }),
             ])
         }
         return JSONValue.object(["at": .string(at.description), "tenants": .array(tenants)]).serialized()

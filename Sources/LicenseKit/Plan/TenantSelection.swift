@@ -20,11 +20,15 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
             return !digits.isEmpty && digits.utf8.allSatisfy { (0x30...0x39).contains($0) }
         }
         guard parts.count == 2, parts.allSatisfy(whole),
-              let index = Int(parts[0]), let count = Int(parts[1]) else {
-            throw SelectionError(message: "--shard: expected I/N (two whole numbers, e.g. 2/4: the second of four shards), found '\(text)'")
+            let index = Int(parts[0]), let count = Int(parts[1])
+        else {
+            throw SelectionError(
+                message:
+                    "--shard: expected I/N (two whole numbers, e.g. 2/4: the second of four shards), found '\(text)'")
         }
         guard count >= 1, (1...count).contains(index) else {
-            throw SelectionError(message: "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '\(text)'")
+            throw SelectionError(
+                message: "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '\(text)'")
         }
         self.index = index
         self.count = count
@@ -90,7 +94,9 @@ public struct TenantSelection: Sendable, Hashable {
         let names = Array(Set(targets + arguments)).sorted().filter { !known.contains($0) }
         guard !names.isEmpty else { return [] }
         let sorted = known.sorted()
-        let list = sorted.isEmpty ? "none"
+        let list =
+            sorted.isEmpty
+            ? "none"
             : sorted.prefix(10).joined(separator: ", ") + (sorted.count > 10 ? " and \(sorted.count - 10) more" : "")
         return names.map {
             .error("unknown tenant '\($0)': no manifest and no state file names it; known tenants: \(list)")

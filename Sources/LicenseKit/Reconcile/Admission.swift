@@ -60,8 +60,10 @@ struct Admission {
         for (i, r) in routers.enumerated() {
             let reason = reasons[i]
             if let reason { offline.append(OfflineRouter(serial: r.serial, reason: reason)) }
-            records.append(RouterRecord(serial: r.serial, connectedAt: r.connectedAt,
-                                        status: reason == nil ? .online : .offline, reason: reason))
+            records.append(
+                RouterRecord(
+                    serial: r.serial, connectedAt: r.connectedAt,
+                    status: reason == nil ? .online : .offline, reason: reason))
         }
         self.online = online
         self.offline = offline
@@ -88,7 +90,10 @@ struct Admission {
             if let c = r.connectedAt, c <= at { queue.append((r.serial, c)) }
         }
         // docs/README.md §8 "Inputs": serials order by their upper-cased bytes.
-        queue.sort { $0.connectedAt != $1.connectedAt ? $0.connectedAt < $1.connectedAt : RouterSerial.precedes($0.serial, $1.serial) }
+        queue.sort {
+            $0.connectedAt != $1.connectedAt
+                ? $0.connectedAt < $1.connectedAt : RouterSerial.precedes($0.serial, $1.serial)
+        }
         let admitted = min(capacity.capacity, queue.count)
         let rejectReason: RejectionReason = capacity.mode == .disabled ? .noValidLicense : .capacity
         var status: [String: RejectionReason?] = Dictionary(minimumCapacity: routers.count)
@@ -102,8 +107,10 @@ struct Admission {
         for r in routers {
             let reason: RejectionReason? = status[r.serial] ?? .notConnected
             if let reason { offline.append(OfflineRouter(serial: r.serial, reason: reason)) }
-            records.append(RouterRecord(serial: r.serial, connectedAt: r.connectedAt,
-                                        status: reason == nil ? .online : .offline, reason: reason))
+            records.append(
+                RouterRecord(
+                    serial: r.serial, connectedAt: r.connectedAt,
+                    status: reason == nil ? .online : .offline, reason: reason))
         }
     }
 }

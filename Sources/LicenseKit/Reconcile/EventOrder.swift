@@ -51,7 +51,8 @@ extension Array where Element == PlanEvent {
         } else {
             order = [Int](0..<count)
             order.sort { i, j in
-                let a = keys[i], b = keys[j]
+                let a = keys[i]
+                let b = keys[j]
                 if a != b { return a < b }
                 return i < j
             }
@@ -71,7 +72,8 @@ extension Array where Element == PlanEvent {
                     let names = order[start..<end].map { self[$0].orderName }
                     var run = [Int](start..<end)
                     run.sort { a, b in
-                        let na = names[a - start], nb = names[b - start]
+                        let na = names[a - start]
+                        let nb = names[b - start]
                         if na != nb { return na < nb }
                         return order[a] < order[b]
                     }

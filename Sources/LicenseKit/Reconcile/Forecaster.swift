@@ -33,9 +33,11 @@ public struct ForecastPoint: Sendable, Hashable, Codable {
     /// in admission order (connectedAt, then serial).
     public var rejected: [String]
 
-    public init(at: Instant, action: Action, code: ActivationCode? = nil, serial: String? = nil,
-                expiresAt: Instant? = nil, slot: Instant? = nil, reason: RejectionReason? = nil,
-                capacityBefore: Int, capacityAfter: Int, mode: TenantMode, online: Int, rejected: [String]) {
+    public init(
+        at: Instant, action: Action, code: ActivationCode? = nil, serial: String? = nil,
+        expiresAt: Instant? = nil, slot: Instant? = nil, reason: RejectionReason? = nil,
+        capacityBefore: Int, capacityAfter: Int, mode: TenantMode, online: Int, rejected: [String]
+    ) {
         self.at = at
         self.action = action
         self.code = code
@@ -89,8 +91,10 @@ public enum Forecaster {
     ///   - days: the horizon in days (default 90, docs/cli.md §6); negative is treated as 0.
     ///   - tenants: names to include; `nil` = all. Unknown names are skipped (the CLI checks them).
     /// - Returns: one forecast per tenant, sorted by name. Retired tenants have no events.
-    public static func forecast(repo: LicenseRepo, states: [String: PriorState], at: Instant, days: Int,
-                                tenants: [String]? = nil) -> [TenantForecast] {
+    public static func forecast(
+        repo: LicenseRepo, states: [String: PriorState], at: Instant, days: Int,
+        tenants: [String]? = nil
+    ) -> [TenantForecast] {
         let plan = Reconciler.plan(repo: repo, states: states, at: at)
         return forecast(plan: plan, at: at, days: days, tenants: tenants)
     }
@@ -125,7 +129,8 @@ public enum Forecaster {
 
         while true {
             let nextLicense = timeline.next().flatMap { $0.at <= horizon ? $0.at : nil }
-            let nextRouter = connected < queue.count && queue[connected].connectedAt <= horizon
+            let nextRouter =
+                connected < queue.count && queue[connected].connectedAt <= horizon
                 ? queue[connected].connectedAt : nil
             guard let instant = [nextLicense, nextRouter].compactMap({ $0 }).min() else { break }
 
@@ -134,8 +139,10 @@ public enum Forecaster {
             var pending: [ForecastPoint] = []
             while let l = timeline.next(), l.at == instant {
                 let e = timeline.apply(l.action, to: l.index, at: l.at)
-                pending.append(ForecastPoint(at: e.at, action: e.action, code: e.code, expiresAt: e.expiresAt, slot: e.slot,
-                                             capacityBefore: 0, capacityAfter: 0, mode: .disabled, online: 0, rejected: []))
+                pending.append(
+                    ForecastPoint(
+                        at: e.at, action: e.action, code: e.code, expiresAt: e.expiresAt, slot: e.slot,
+                        capacityBefore: 0, capacityAfter: 0, mode: .disabled, online: 0, rejected: []))
             }
             let firstConnecting = connected
             while connected < queue.count, queue[connected].connectedAt == instant { connected += 1 }
@@ -147,9 +154,11 @@ public enum Forecaster {
             let reason: RejectionReason = now.mode == .disabled ? .noValidLicense : .capacity
             for k in firstConnecting..<connected {
                 let admitted = k < online
-                pending.append(ForecastPoint(at: instant, action: admitted ? .admit : .reject, serial: queue[k].serial,
-                                             reason: admitted ? nil : reason, capacityBefore: 0, capacityAfter: 0,
-                                             mode: .disabled, online: 0, rejected: []))
+                pending.append(
+                    ForecastPoint(
+                        at: instant, action: admitted ? .admit : .reject, serial: queue[k].serial,
+                        reason: admitted ? nil : reason, capacityBefore: 0, capacityAfter: 0,
+                        mode: .disabled, online: 0, rejected: []))
             }
             for i in pending.indices {
                 pending[i].capacityBefore = capacity.capacity

@@ -64,7 +64,9 @@ struct LicenseTimeline {
                     consider(max(start, Self.renewalWindowStart(expiresAt: e)), .renew)
                 }
                 let lower = max(start, l.activatedAt ?? start)
-                if let slot = Self.reminderSlots(expiresAt: e).first(where: { $0 > lower && !l.remindersSent.contains($0) }) {
+                if let slot = Self.reminderSlots(expiresAt: e).first(where: {
+                    $0 > lower && !l.remindersSent.contains($0)
+                }) {
                     consider(slot, .notify)
                 }
             }

@@ -16,8 +16,10 @@ public enum Reconciler {
     /// - Returns: a plan covering every selected manifest tenant and every selected tenant that
     ///   only has state, sorted by name. Errors of docs/rules.md §4.5 are added to `diagnostics`; a plan with errors is
     ///   still returned (the CLI refuses it).
-    public static func plan(repo: LicenseRepo, states: [String: PriorState], at: Instant,
-                            selection: TenantSelection = TenantSelection()) -> Plan {
+    public static func plan(
+        repo: LicenseRepo, states: [String: PriorState], at: Instant,
+        selection: TenantSelection = TenantSelection()
+    ) -> Plan {
         let manifests = Dictionary(repo.tenants.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let everyName = Set(manifests.keys).union(states.keys).sorted()
         let names = selection.isRestricting ? everyName.filter(selection.contains) : everyName
@@ -25,8 +27,9 @@ public enum Reconciler {
 
         let inputsDigest = repo.inputsDigest
         let results = names.concurrentMap { name in
-            var planner = TenantPlanner(name: name, manifest: manifests[name], prior: states[name],
-                                        at: at, inputsDigest: inputsDigest)
+            var planner = TenantPlanner(
+                name: name, manifest: manifests[name], prior: states[name],
+                at: at, inputsDigest: inputsDigest)
             let plan = planner.run()
             return (plan: plan, diagnostics: planner.diagnostics)
         }
@@ -38,8 +41,9 @@ public enum Reconciler {
             tenants.append(result.plan)
             diagnostics += result.diagnostics
         }
-        return Plan(at: at, inputsDigest: repo.inputsDigest, tenants: tenants, diagnostics: diagnostics,
-                    selection: selection)
+        return Plan(
+            at: at, inputsDigest: repo.inputsDigest, tenants: tenants, diagnostics: diagnostics,
+            selection: selection)
     }
 
     /// Step 1 only, for `status` (docs/cli.md §6): the recorded state replayed over (`appliedAt`, `at`] —
@@ -55,13 +59,15 @@ public enum Reconciler {
         var events = timeline.run(through: at)
         events += TenantPlanner.dueReminders(&timeline.licenses, appliedAt: state.appliedAt, at: at, renewed: [])
         let capacity = Capacity(timeline.licenses)
-        let admission = Admission(routers: state.routers.map { ($0.serial, $0.connectedAt) }, capacity: capacity, at: at)
+        let admission = Admission(
+            routers: state.routers.map { ($0.serial, $0.connectedAt) }, capacity: capacity, at: at)
         var out = state
         out.licenses = timeline.licenses
         out.paidSince = timeline.paidSince
         out.routers = admission.records
-        out.summary = TenantSummary(mode: capacity.mode, capacity: capacity.capacity,
-                                    online: admission.online.count, offline: admission.offline.count)
+        out.summary = TenantSummary(
+            mode: capacity.mode, capacity: capacity.capacity,
+            online: admission.online.count, offline: admission.offline.count)
         events.sortInPlanOrder()
         return (out, events)
     }
@@ -83,14 +89,18 @@ public enum Reconciler {
         for tenant in repo.tenants {
             for license in tenant.licenses {
                 if let owner = stateOwner[license.code], owner.tenant != tenant.name {
-                    var message = "code \(license.code.masked) of tenant '\(tenant.name)' is already redeemed into tenant '\(owner.tenant)' (\(owner.path)); a code is redeemed into exactly one tenant"
+                    var message =
+                        "code \(license.code.masked) of tenant '\(tenant.name)' is already redeemed into tenant '\(owner.tenant)' (\(owner.path)); a code is redeemed into exactly one tenant"
                     // A tenant renamed only in metadata.name: its state file still has the old
                     // name (docs/state.md §5: git mv it and edit its tenant field). Said once per pair.
                     if states[tenant.name] == nil, !manifestNames.contains(owner.tenant),
-                       hinted.insert(owner.tenant + "\n" + tenant.name).inserted {
-                        let folder = owner.path.hasSuffix("/\(owner.tenant).json")
+                        hinted.insert(owner.tenant + "\n" + tenant.name).inserted
+                    {
+                        let folder =
+                            owner.path.hasSuffix("/\(owner.tenant).json")
                             ? String(owner.path.dropLast("\(owner.tenant).json".count)) : "state/tenants/"
-                        message += ". If tenant '\(owner.tenant)' was renamed to '\(tenant.name)' in metadata.name, rename its state file too: "
+                        message +=
+                            ". If tenant '\(owner.tenant)' was renamed to '\(tenant.name)' in metadata.name, rename its state file too: "
                             + "git mv \(owner.path) \(folder)\(tenant.name).json, and set its \"tenant\" field to '\(tenant.name)'"
                     }
                     out.append(.error(message, at: license.source))

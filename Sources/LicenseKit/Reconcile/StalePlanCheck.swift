@@ -15,23 +15,33 @@ public enum StalePlanCheck {
     public static func reasons(saved: Plan, fresh: Plan, states: [String: PriorState], now: Instant) -> [String] {
         var reasons: [String] = []
         if saved.inputsDigest != fresh.inputsDigest {
-            reasons.append("stale plan: the manifests or CSV files changed since the plan was made (inputs digest \(short(saved.inputsDigest)) → \(short(fresh.inputsDigest)))")
+            reasons.append(
+                "stale plan: the manifests or CSV files changed since the plan was made (inputs digest \(short(saved.inputsDigest)) → \(short(fresh.inputsDigest)))"
+            )
         }
         let covered = Set(saved.tenants.map(\.tenant))
         for tenant in saved.tenants {
-            let current = states[tenant.tenant].map { PriorRef(lineage: $0.document.lineage, serial: $0.document.serial) }
+            let current = states[tenant.tenant].map {
+                PriorRef(lineage: $0.document.lineage, serial: $0.document.serial)
+            }
             switch (tenant.prior, current) {
             case (nil, nil):
                 break
             case (nil, let now?):
-                reasons.append("stale plan: tenant '\(tenant.tenant)' had no state when planned, now it has serial \(now.serial)")
+                reasons.append(
+                    "stale plan: tenant '\(tenant.tenant)' had no state when planned, now it has serial \(now.serial)")
             case (let then?, nil):
-                reasons.append("stale plan: tenant '\(tenant.tenant)' had state serial \(then.serial) when planned, now it has none")
+                reasons.append(
+                    "stale plan: tenant '\(tenant.tenant)' had state serial \(then.serial) when planned, now it has none"
+                )
             case (let then?, let now?) where then != now:
                 if then.lineage != now.lineage {
-                    reasons.append("stale plan: tenant '\(tenant.tenant)' has another lineage (\(then.lineage) → \(now.lineage))")
+                    reasons.append(
+                        "stale plan: tenant '\(tenant.tenant)' has another lineage (\(then.lineage) → \(now.lineage))")
                 } else {
-                    reasons.append("stale plan: tenant '\(tenant.tenant)' was applied since (serial \(then.serial) → \(now.serial))")
+                    reasons.append(
+                        "stale plan: tenant '\(tenant.tenant)' was applied since (serial \(then.serial) → \(now.serial))"
+                    )
                 }
             default:
                 break
@@ -45,14 +55,17 @@ public enum StalePlanCheck {
             for tenant in fresh.tenants {
                 guard let document = tenant.newState else { continue }
                 if let (what, when) = firstTimeDrivenInstant(in: document, after: saved.at, upTo: now) {
-                    reasons.append("stale plan: tenant '\(tenant.tenant)' has \(what) at \(when), after the plan's at \(saved.at); the world moved on, plan again")
+                    reasons.append(
+                        "stale plan: tenant '\(tenant.tenant)' has \(what) at \(when), after the plan's at \(saved.at); the world moved on, plan again"
+                    )
                 }
             }
         }
         if reasons.isEmpty {
             let savedEvents = Dictionary(saved.tenants.map { ($0.tenant, $0.events) }, uniquingKeysWith: { a, _ in a })
             for tenant in fresh.tenants where savedEvents[tenant.tenant] != tenant.events {
-                reasons.append("stale plan: tenant '\(tenant.tenant)' would now get other events than the plan shows; plan again")
+                reasons.append(
+                    "stale plan: tenant '\(tenant.tenant)' would now get other events than the plan shows; plan again")
             }
             if Set(fresh.tenants.map(\.tenant)) != covered {
                 reasons.append("stale plan: the set of tenants changed; plan again")
@@ -83,7 +96,8 @@ public enum StalePlanCheck {
                         consider("a reminder slot of \(code)", slot)
                     }
                     if license.renew {
-                        consider("the renewal window of \(code)", LicenseTimeline.renewalWindowStart(expiresAt: expiresAt))
+                        consider(
+                            "the renewal window of \(code)", LicenseTimeline.renewalWindowStart(expiresAt: expiresAt))
                     }
                 }
             case .expired, .invalid:

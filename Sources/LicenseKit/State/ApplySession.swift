@@ -46,9 +46,11 @@ public struct ApplySession: Sendable {
         /// The From address of reminder messages.
         public var mailFrom: String
 
-        public init(at: Instant? = nil, planFile: PlanFile? = nil, selection: TenantSelection = TenantSelection(),
-                    lockTimeout: Double = 0, holder: LockHolder, writesMessages: Bool = false,
-                    mailFrom: String = ReminderMailer.defaultFrom) {
+        public init(
+            at: Instant? = nil, planFile: PlanFile? = nil, selection: TenantSelection = TenantSelection(),
+            lockTimeout: Double = 0, holder: LockHolder, writesMessages: Bool = false,
+            mailFrom: String = ReminderMailer.defaultFrom
+        ) {
             self.at = at
             self.planFile = planFile
             self.selection = selection
@@ -74,8 +76,10 @@ public struct ApplySession: Sendable {
         /// the printed plan did not reach its reader.
         public var beforeCommit: ([ReminderMail]) throws(ApplyFailure) -> Void
 
-        public init(now: @escaping () -> Instant, confirm: (() -> Bool)?, report: @escaping (ApplyReport) -> Void,
-                    beforeCommit: @escaping ([ReminderMail]) throws(ApplyFailure) -> Void = { _ in }) {
+        public init(
+            now: @escaping () -> Instant, confirm: (() -> Bool)?, report: @escaping (ApplyReport) -> Void,
+            beforeCommit: @escaping ([ReminderMail]) throws(ApplyFailure) -> Void = { _ in }
+        ) {
             self.now = now
             self.confirm = confirm
             self.report = report
@@ -112,10 +116,16 @@ public struct ApplySession: Sendable {
         // The manifests are read once; state is read again under the lock, where it may have
         // changed (another apply), while the manifests are this run's own files.
         let repo = workspace.loadRepo()
-        guard let first = try decide(at: options.at, repo: repo, lease: nil, quiet: false, callbacks) else { return .noChanges }
+        guard let first = try decide(at: options.at, repo: repo, lease: nil, quiet: false, callbacks) else {
+            return .noChanges
+        }
         let lease = try takeLock(tenants: first.plan.tenants.map(\.tenant), callbacks)
         defer { lease.release() }
-        let stale = ApplyFailure([.error("stale plan: state changed between your confirmation and taking the lock; what you confirmed would not be written. Run apply again.")])
+        let stale = ApplyFailure([
+            .error(
+                "stale plan: state changed between your confirmation and taking the lock; what you confirmed would not be written. Run apply again."
+            )
+        ])
         guard let underLock = try decide(at: first.plan.at, repo: repo, lease: lease, quiet: true, callbacks) else {
             // Another apply wrote it meanwhile: the plan made under the lock has no changes.
             if first.confirmed { throw stale }
@@ -163,14 +173,18 @@ public struct ApplySession: Sendable {
     /// held.
     private func loadInputs(_ repo: LicenseRepo, _ lease: (any StateLease)?) -> Workspace.Inputs {
         let backend = workspace.backend
-        guard let lease else { return workspace.inputs(repo: repo) { () throws(StateStoreError) in try backend.load() } }
+        guard let lease else {
+            return workspace.inputs(repo: repo) { () throws(StateStoreError) in try backend.load() }
+        }
         return workspace.inputs(repo: repo) { () throws(StateStoreError) in try lease.load() }
     }
 
     /// Plans (or reads and checks the plan file), reports, asks; `nil` when there is nothing to
     /// write. `quiet`: the second look under the lock, which reports only errors.
-    private func decide(at: Instant?, repo: LicenseRepo, lease: (any StateLease)?, quiet: Bool,
-                        _ callbacks: Callbacks) throws(ApplyFailure) -> Decision? {
+    private func decide(
+        at: Instant?, repo: LicenseRepo, lease: (any StateLease)?, quiet: Bool,
+        _ callbacks: Callbacks
+    ) throws(ApplyFailure) -> Decision? {
         if let planFile = options.planFile {
             let plan = try savedPlan(planFile, repo: repo, lease: lease, quiet: quiet, callbacks)
             guard plan.hasChanges else {
@@ -202,22 +216,30 @@ public struct ApplySession: Sendable {
     /// A plan with errors is refused with all its diagnostics.
     private func refuseErrors(_ plan: Plan) throws(ApplyFailure) {
         guard plan.hasErrors else { return }
-        throw ApplyFailure(HumanDiagnostics(plan).diagnostics,
-                           note: "Apply refused: \(plan.diagnostics.errorCount) error(s); nothing was written.")
+        throw ApplyFailure(
+            HumanDiagnostics(plan).diagnostics,
+            note: "Apply refused: \(plan.diagnostics.errorCount) error(s); nothing was written.")
     }
 
     /// docs/cli.md §6: `apply --at T` and `apply PLANFILE` with an `at` later than the current time warn
     /// that plans without `--at` are refused until then.
     private func warnIfFuture(_ at: Instant, _ callbacks: Callbacks) {
         if at.secondsSinceEpoch > callbacks.now().secondsSinceEpoch + 60 {
-            callbacks.report(.diagnostics([.warning("applying at \(at), later than the current time: until then, plans without --at are refused (--at earlier than appliedAt)")]))
+            callbacks.report(
+                .diagnostics([
+                    .warning(
+                        "applying at \(at), later than the current time: until then, plans without --at are refused (--at earlier than appliedAt)"
+                    )
+                ]))
         }
     }
 
     /// Reads the plan file, re-plans at its `at` over its selection and refuses it when stale
     /// (docs/cli.md §6, §5.2).
-    private func savedPlan(_ file: PlanFile, repo: LicenseRepo, lease: (any StateLease)?, quiet: Bool,
-                           _ callbacks: Callbacks) throws(ApplyFailure) -> Plan {
+    private func savedPlan(
+        _ file: PlanFile, repo: LicenseRepo, lease: (any StateLease)?, quiet: Bool,
+        _ callbacks: Callbacks
+    ) throws(ApplyFailure) -> Plan {
         // A FIFO or device must not block or feed the run: only a regular file is a plan file.
         guard let data = OutputFile.readRegularFile(file.path) else {
             throw ApplyFailure([.error("cannot read plan file '\(file.shown)'")])
@@ -241,10 +263,13 @@ public struct ApplySession: Sendable {
     }
 
     /// Writes the messages, then the plan, under the held lock.
-    private func commit(_ plan: Plan, lease: any StateLease, _ callbacks: Callbacks) throws(ApplyFailure) -> ApplySummary {
+    private func commit(_ plan: Plan, lease: any StateLease, _ callbacks: Callbacks) throws(ApplyFailure)
+        -> ApplySummary
+    {
         // The messages are written before state changes: a reminder recorded as sent but never
         // written would be lost for good (docs/README.md §8 "Apply and the lock").
-        let mails = options.writesMessages
+        let mails =
+            options.writesMessages
             ? plan.tenants.compactMap { ReminderMailer.message(for: $0, at: plan.at, from: options.mailFrom) } : []
         try callbacks.beforeCommit(mails)
         let result: ApplyResult
@@ -254,8 +279,9 @@ public struct ApplySession: Sendable {
             throw ApplyFailure(error.diagnostics)
         }
         callbacks.report(.diagnostics(result.warnings))
-        let summary = ApplySummary(at: plan.at, tenantsWritten: result.written.count, eventsJournaled: result.journalLines,
-                                   reminderMessages: options.writesMessages ? mails.count : nil)
+        let summary = ApplySummary(
+            at: plan.at, tenantsWritten: result.written.count, eventsJournaled: result.journalLines,
+            reminderMessages: options.writesMessages ? mails.count : nil)
         callbacks.report(.complete(summary))
         return summary
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -37,7 +38,8 @@ public enum OutputFile {
         }
         let dir = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard dir >= 0 else {
-            throw WriteError(errno == ENOENT ? "its folder does not exist" : "cannot open its folder (\(FileSystem.errnoText()))")
+            throw WriteError(
+                errno == ENOENT ? "its folder does not exist" : "cannot open its folder (\(FileSystem.errnoText()))")
         }
         defer { _ = close(dir) }
         try write(pieces, in: dir, name: name, mode: mode)
@@ -51,7 +53,9 @@ public enum OutputFile {
             switch info.st_mode & S_IFMT {
             case S_IFREG: break
             case S_IFDIR: throw WriteError("it is a folder; name a file")
-            case S_IFLNK: throw WriteError("it is a symlink; licensectl does not write through symlinks: remove it or name the file itself")
+            case S_IFLNK:
+                throw WriteError(
+                    "it is a symlink; licensectl does not write through symlinks: remove it or name the file itself")
             default: throw WriteError("it is not a regular file (a FIFO, device or socket); name a regular file")
             }
         } else if errno != ENOENT {
@@ -137,7 +141,9 @@ public enum OutputFile {
             existing = parent
         }
         guard let existingReal = RepoPaths.realPath(existing), inside(existingReal) else {
-            throw WriteError("it resolves (after symlinks) to a place outside the repository root; name a folder inside the license repo or give an absolute path")
+            throw WriteError(
+                "it resolves (after symlinks) to a place outside the repository root; name a folder inside the license repo or give an absolute path"
+            )
         }
         if stat(absolute, &info) == 0 {
             guard (info.st_mode & S_IFMT) == S_IFDIR else { throw WriteError("it is a file, not a folder") }
@@ -149,7 +155,9 @@ public enum OutputFile {
             }
         }
         guard let real = RepoPaths.realPath(absolute), inside(real) else {
-            throw WriteError("it resolves (after symlinks) to a place outside the repository root; name a folder inside the license repo or give an absolute path")
+            throw WriteError(
+                "it resolves (after symlinks) to a place outside the repository root; name a folder inside the license repo or give an absolute path"
+            )
         }
         let fd = open(real, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { throw WriteError("cannot open the folder (\(FileSystem.errnoText()))") }

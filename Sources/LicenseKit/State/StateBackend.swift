@@ -174,7 +174,9 @@ public enum StateBackends {
     ///   - crashAfter: crash tests only: the protocol step after which the process kills itself
     ///     (``StateStore``'s "Crash tests"); `nil` in normal runs. The library never reads it
     ///     from the environment.
-    public static func directory(root: String, directory: String = "state", crashAfter: String? = nil) -> any StateBackend {
+    public static func directory(root: String, directory: String = "state", crashAfter: String? = nil)
+        -> any StateBackend
+    {
         StateStore(root: root, directory: directory, crashAfter: crashAfter)
     }
 }
@@ -184,7 +186,8 @@ enum ProcessIdentity {
     /// `gethostname(2)`, or `unknown`.
     static func hostName() -> String {
         var name = [CChar](repeating: 0, count: 256)
-        let host = gethostname(&name, name.count - 1) == 0
+        let host =
+            gethostname(&name, name.count - 1) == 0
             ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
         return host.isEmpty ? "unknown" : host
     }

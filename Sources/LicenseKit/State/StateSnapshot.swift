@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -35,17 +36,21 @@ public struct StateSnapshot: Sendable, Hashable {
     ///
     /// - Throws: ``StateStoreError`` at `place:lineNumber` when the line is not a JSON object
     ///   with string `tenant` and `action` and instants `at` and `apply`.
-    public static func fields(ofJournalLine line: String, place: String, lineNumber: Int) throws(StateStoreError) -> JournalFields {
+    public static func fields(ofJournalLine line: String, place: String, lineNumber: Int) throws(StateStoreError)
+        -> JournalFields
+    {
         let location = SourceLocation(file: place, line: lineNumber)
         guard let node = try? JSONParser.parse(Array(line.utf8)),
-              case .string(let tenant)? = node.member("tenant")?.kind,
-              case .string(let action)? = node.member("action")?.kind,
-              case .string(let atText)? = node.member("at")?.kind, let at = try? Instant.parse(atText),
-              case .string(let applyText)? = node.member("apply")?.kind, let apply = try? Instant.parse(applyText)
+            case .string(let tenant)? = node.member("tenant")?.kind,
+            case .string(let action)? = node.member("action")?.kind,
+            case .string(let atText)? = node.member("at")?.kind, let at = try? Instant.parse(atText),
+            case .string(let applyText)? = node.member("apply")?.kind, let apply = try? Instant.parse(applyText)
         else {
-            throw StateStoreError([.error(
-                "journal line is not an applied event (expected a JSON object with tenant, action, at and apply); the state was not copied",
-                at: location)])
+            throw StateStoreError([
+                .error(
+                    "journal line is not an applied event (expected a JSON object with tenant, action, at and apply); the state was not copied",
+                    at: location)
+            ])
         }
         return JournalFields(tenant: tenant, action: action, at: at, apply: apply)
     }
@@ -66,20 +71,29 @@ extension StateStore {
     ///   is torn or not an event.
     public func snapshot() throws(StateStoreError) -> StateSnapshot {
         if let pending = pendingApply {
-            throw StateStoreError("an interrupted apply is pending in \(pending); run licensectl apply to complete it before copying the state")
+            throw StateStoreError(
+                "an interrupted apply is pending in \(pending); run licensectl apply to complete it before copying the state"
+            )
         }
         let documents = try loadAll().values.map(\.document)
         let shown = display(StateStore.journalName)
         var journal = [String]()
-        let fd = open((statePath as NSString).appendingPathComponent(StateStore.journalName), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        let fd = open(
+            (statePath as NSString).appendingPathComponent(StateStore.journalName), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         if fd >= 0 {
             defer { _ = close(fd) }
-            guard let bytes = FileSystem.readAll(fd) else { throw StateStoreError("cannot read \(shown) (\(FileSystem.errnoText()))", file: shown) }
+            guard let bytes = FileSystem.readAll(fd) else {
+                throw StateStoreError("cannot read \(shown) (\(FileSystem.errnoText()))", file: shown)
+            }
             let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
             for (index, raw) in lines.enumerated() {
                 if index == lines.count - 1, raw.isEmpty { break }
                 guard let line = String(validating: raw, as: UTF8.self) else {
-                    throw StateStoreError([.error("journal line is not UTF-8; the state was not copied", at: SourceLocation(file: shown, line: index + 1))])
+                    throw StateStoreError([
+                        .error(
+                            "journal line is not UTF-8; the state was not copied",
+                            at: SourceLocation(file: shown, line: index + 1))
+                    ])
                 }
                 _ = try StateSnapshot.fields(ofJournalLine: line, place: shown, lineNumber: index + 1)
                 journal.append(line)
@@ -105,7 +119,9 @@ extension StateStore {
         _ = try recoverIfNeeded(lock: lock)
         let existing = try self.snapshot()
         guard existing.isEmpty else {
-            throw StateStoreError("\(directory) already holds state (\(existing.documents.count) tenant file(s), \(existing.journal.count) journal line(s)); migrate only into an empty destination")
+            throw StateStoreError(
+                "\(directory) already holds state (\(existing.documents.count) tenant file(s), \(existing.journal.count) journal line(s)); migrate only into an empty destination"
+            )
         }
         var files = [IntentFile]()
         for document in snapshot.documents {
@@ -119,12 +135,16 @@ extension StateStore {
             throw StateStoreError("cannot create \(directory)")
         }
         defer { _ = close(stateFD) }
-        guard let tenantsFD = try FileSystem.openSubdirectory(stateFD, "tenants", display: display("tenants"), create: true) else {
+        guard
+            let tenantsFD = try FileSystem.openSubdirectory(
+                stateFD, "tenants", display: display("tenants"), create: true)
+        else {
             throw StateStoreError("cannot create \(display("tenants"))")
         }
         defer { _ = close(tenantsFD) }
         let intent = Intent(apply: "migrate", files: files, journal: snapshot.journal, journalOffset: 0)
-        try FileSystem.replace(stateFD, StateStore.pendingName, with: Array(intent.text.utf8), display: display(StateStore.pendingName))
+        try FileSystem.replace(
+            stateFD, StateStore.pendingName, with: Array(intent.text.utf8), display: display(StateStore.pendingName))
         _ = fsync(stateFD)
         try replay(intent, stateFD: stateFD, tenantsFD: tenantsFD)
     }

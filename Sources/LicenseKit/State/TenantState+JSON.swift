@@ -48,7 +48,10 @@ extension RouterRecord {
 
 extension TenantSummary {
     var jsonValue: JSONValue {
-        .object(["mode": .string(mode.rawValue), "capacity": .int(capacity), "online": .int(online), "offline": .int(offline)])
+        .object([
+            "mode": .string(mode.rawValue), "capacity": .int(capacity), "online": .int(online),
+            "offline": .int(offline),
+        ])
     }
 }
 
@@ -107,7 +110,8 @@ extension TenantState {
                 guard name == state.tenant + ".json" else {
                     let tenantOffset = root.member("tenant")?.offset ?? 0
                     throw StateDecodeError(
-                        message: "file name '\(name)' does not match tenant '\(state.tenant)': rename the file to '\(state.tenant).json' (git mv) or fix the tenant field",
+                        message:
+                            "file name '\(name)' does not match tenant '\(state.tenant)': rename the file to '\(state.tenant).json' (git mv) or fix the tenant field",
                         offset: tenantOffset)
                 }
             }
@@ -152,18 +156,24 @@ private struct JSONFields {
 
     init(_ node: JSONNode, path: String, keys: [String], optional: [String] = []) throws(StateDecodeError) {
         guard case .object(let list) = node.kind else {
-            throw StateDecodeError(message: "\(path.isEmpty ? "document" : path): expected an object, found \(node.kindName)", offset: node.offset)
+            throw StateDecodeError(
+                message: "\(path.isEmpty ? "document" : path): expected an object, found \(node.kindName)",
+                offset: node.offset)
         }
         self.node = node
         self.path = path
         for (key, value) in list where !keys.contains(key) && !optional.contains(key) {
-            throw StateDecodeError(message: "\(path.isEmpty ? key : path + "." + key): unknown key (expected one of \((keys + optional).sorted().joined(separator: ", ")))", offset: value.offset)
+            throw StateDecodeError(
+                message:
+                    "\(path.isEmpty ? key : path + "." + key): unknown key (expected one of \((keys + optional).sorted().joined(separator: ", ")))",
+                offset: value.offset)
         }
         // The members as listed (the parser refused duplicates): looked up by a scan, which
         // for objects of up to ~20 keys costs less than building a dictionary per object.
         self.members = list
         for key in keys where !list.contains(where: { $0.key == key }) {
-            throw StateDecodeError(message: "\(path.isEmpty ? "document" : path): missing key '\(key)'", offset: node.offset)
+            throw StateDecodeError(
+                message: "\(path.isEmpty ? "document" : path): missing key '\(key)'", offset: node.offset)
         }
     }
 
@@ -232,12 +242,15 @@ private struct JSONFields {
     }
 }
 
-
-private let tenantKeys = ["formatVersion", "tenant", "lineage", "serial", "appliedAt", "paidSince", "retiredAt",
-                          "licenses", "routers", "summary"]
-private let licenseKeys = ["code", "type", "capacity", "status", "issued", "term", "activation", "stockExpiresAt",
-                           "redeemedAt", "scheduledAt", "activatedAt", "expiresAt", "invalidatedAt", "archivedAt",
-                           "renew", "remindersSent", "source"]
+private let tenantKeys = [
+    "formatVersion", "tenant", "lineage", "serial", "appliedAt", "paidSince", "retiredAt",
+    "licenses", "routers", "summary",
+]
+private let licenseKeys = [
+    "code", "type", "capacity", "status", "issued", "term", "activation", "stockExpiresAt",
+    "redeemedAt", "scheduledAt", "activatedAt", "expiresAt", "invalidatedAt", "archivedAt",
+    "renew", "remindersSent", "source",
+]
 /// Keys a license may have besides ``licenseKeys`` (docs/README.md §8: `adoptedAt` only on adopted ones).
 private let optionalLicenseKeys = ["adoptedAt"]
 private let routerKeys = ["serial", "connectedAt", "status", "reason"]
@@ -248,12 +261,15 @@ extension TenantState {
     /// document is reported as newer, not as invalid.
     init(node: JSONNode) throws(StateDecodeError) {
         guard case .object = node.kind else {
-            throw StateDecodeError(message: "expected a tenant document (a JSON object), found \(node.kindName)", offset: node.offset)
+            throw StateDecodeError(
+                message: "expected a tenant document (a JSON object), found \(node.kindName)", offset: node.offset)
         }
         if let v = node.member("formatVersion"), case .number(let text) = v.kind, let n = Int(text),
-           n > TenantState.currentFormatVersion {
+            n > TenantState.currentFormatVersion
+        {
             throw StateDecodeError(
-                message: "state file has formatVersion \(n), newer than this licensectl reads (\(TenantState.currentFormatVersion)); upgrade licensectl",
+                message:
+                    "state file has formatVersion \(n), newer than this licensectl reads (\(TenantState.currentFormatVersion)); upgrade licensectl",
                 offset: v.offset)
         }
         let f = try JSONFields(node, path: "", keys: tenantKeys)
@@ -270,7 +286,8 @@ extension TenantState {
         for (i, item) in try f.array("licenses").enumerated() {
             let license = try LicenseRecord(node: item, path: "licenses[\(i)]")
             guard codes.insert(license.code).inserted else {
-                throw StateDecodeError(message: "licenses[\(i)].code: \(license.code) appears twice", offset: item.offset)
+                throw StateDecodeError(
+                    message: "licenses[\(i)].code: \(license.code) appears twice", offset: item.offset)
             }
             // Expiry is recorded by the apply that reached it: an expired license has passed its
             // expiresAt (or, never activated, its stockExpiresAt) by this file's appliedAt. A hand
@@ -280,20 +297,24 @@ extension TenantState {
                 guard let end, end <= appliedAt else {
                     let field = license.activatedAt == nil ? "stockExpiresAt" : "expiresAt"
                     throw StateDecodeError(
-                        message: "licenses[\(i)].status: 'expired', but its \(field) \(end.map { "\($0)" } ?? "is null and it") is not at or before appliedAt \(appliedAt); a license expires only when that instant has passed",
+                        message:
+                            "licenses[\(i)].status: 'expired', but its \(field) \(end.map { "\($0)" } ?? "is null and it") is not at or before appliedAt \(appliedAt); a license expires only when that instant has passed",
                         offset: item.member("status")?.offset ?? item.offset)
                 }
             }
             if let violation = license.invariantViolation(appliedAt: appliedAt) {
-                throw StateDecodeError(message: "licenses[\(i)].\(violation.field): \(violation.message)",
-                                       offset: item.member(violation.field)?.offset ?? item.offset)
+                throw StateDecodeError(
+                    message: "licenses[\(i)].\(violation.field): \(violation.message)",
+                    offset: item.member(violation.field)?.offset ?? item.offset)
             }
             licenses.append(license)
         }
         for (key, instant) in [("paidSince", paidSince), ("retiredAt", retiredAt)] {
             if let instant, instant > appliedAt {
-                throw StateDecodeError(message: "\(key): \(instant) is after appliedAt \(appliedAt); an apply records only what happened by its at",
-                                       offset: f.node(key).offset)
+                throw StateDecodeError(
+                    message:
+                        "\(key): \(instant) is after appliedAt \(appliedAt); an apply records only what happened by its at",
+                    offset: f.node(key).offset)
             }
         }
         var routers = [RouterRecord]()
@@ -302,7 +323,10 @@ extension TenantState {
             let router = try RouterRecord(node: item, path: "routers[\(i)]")
             // One router per upper-cased serial (docs/README.md §8 "Inputs").
             guard serials.insert(RouterSerial.identity(router.serial)).inserted else {
-                throw StateDecodeError(message: "routers[\(i)].serial: '\(router.serial)' appears twice (serials are compared case-insensitively)", offset: item.offset)
+                throw StateDecodeError(
+                    message:
+                        "routers[\(i)].serial: '\(router.serial)' appears twice (serials are compared case-insensitively)",
+                    offset: item.offset)
             }
             routers.append(router)
         }
@@ -310,8 +334,9 @@ extension TenantState {
         let summary = TenantSummary(
             mode: try s.oneOf("mode", [TenantMode.full, .limited, .disabled]), capacity: try s.int("capacity"),
             online: try s.int("online"), offline: try s.int("offline"))
-        self.init(formatVersion: version, tenant: tenant, lineage: lineage, serial: serial, appliedAt: appliedAt,
-                  paidSince: paidSince, retiredAt: retiredAt, licenses: licenses, routers: routers, summary: summary)
+        self.init(
+            formatVersion: version, tenant: tenant, lineage: lineage, serial: serial, appliedAt: appliedAt,
+            paidSince: paidSince, retiredAt: retiredAt, licenses: licenses, routers: routers, summary: summary)
         if let violation = routersInvariantViolation() {
             var offset = f.node("summary").offset
             if let i = violation.router, case .array(let items) = f.node("routers").kind, i < items.count {
@@ -328,12 +353,18 @@ extension TenantState {
     func routersInvariantViolation() -> (router: Int?, message: String)? {
         for (i, router) in routers.enumerated() where router.status == .online {
             guard let connectedAt = router.connectedAt, connectedAt <= appliedAt else {
-                return (i, "routers[\(i)].status: 'online', but the router is not connected by appliedAt \(appliedAt) (connectedAt \(router.connectedAt.map { "\($0)" } ?? "null"))")
+                return (
+                    i,
+                    "routers[\(i)].status: 'online', but the router is not connected by appliedAt \(appliedAt) (connectedAt \(router.connectedAt.map { "\($0)" } ?? "null"))"
+                )
             }
         }
         let online = routers.filter { $0.status == .online }.count
         guard summary.online == online, summary.offline == routers.count - online else {
-            return (nil, "summary: online \(summary.online) and offline \(summary.offline) do not count the routers (\(online) online, \(routers.count - online) offline)")
+            return (
+                nil,
+                "summary: online \(summary.online) and offline \(summary.offline) do not count the routers (\(online) online, \(routers.count - online) offline)"
+            )
         }
         guard online <= summary.capacity else {
             return (nil, "summary: \(online) routers online, more than the capacity \(summary.capacity)")
@@ -351,7 +382,9 @@ extension TenantState {
             if i == 8 || i == 13 || i == 18 || i == 23 {
                 guard c == 0x2D else { return false }
             } else {
-                guard (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46) else { return false }
+                guard (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46) else {
+                    return false
+                }
             }
         }
         return true
@@ -368,7 +401,9 @@ extension LicenseRecord {
         let type = try f.oneOf("type", LicenseType.allCases)
         let capacity = try f.int("capacity")
         guard capacity == type.capacity else {
-            throw StateDecodeError(message: "\(path).capacity: \(capacity) does not match \(type) (\(type.capacity))", offset: f.node("capacity").offset)
+            throw StateDecodeError(
+                message: "\(path).capacity: \(capacity) does not match \(type) (\(type.capacity))",
+                offset: f.node("capacity").offset)
         }
         let status = try f.oneOf("status", LicenseStatus.allCases)
         let issued = try f.instant("issued")
@@ -386,24 +421,32 @@ extension LicenseRecord {
         }
         let stockExpiresAt = try f.instant("stockExpiresAt")
         guard stockExpiresAt == issued.adding(.twoYears) else {
-            throw StateDecodeError(message: "\(path).stockExpiresAt: expected \(issued.adding(.twoYears)) (issued + P2Y), found \(stockExpiresAt)", offset: f.node("stockExpiresAt").offset)
+            throw StateDecodeError(
+                message:
+                    "\(path).stockExpiresAt: expected \(issued.adding(.twoYears)) (issued + P2Y), found \(stockExpiresAt)",
+                offset: f.node("stockExpiresAt").offset)
         }
         var reminders = [Instant]()
         for (i, item) in try f.array("remindersSent").enumerated() {
             guard case .string(let s) = item.kind, let r = try? Instant.parse(s), r.description == s else {
-                throw StateDecodeError(message: "\(path).remindersSent[\(i)]: expected an instant YYYY-MM-DDTHH:MM:SSZ, found \(item.kindName)", offset: item.offset)
+                throw StateDecodeError(
+                    message:
+                        "\(path).remindersSent[\(i)]: expected an instant YYYY-MM-DDTHH:MM:SSZ, found \(item.kindName)",
+                    offset: item.offset)
             }
             reminders.append(r)
         }
-        self.init(code: code, type: type, status: status, issued: issued, term: term, activation: activation,
-                  redeemedAt: try f.instant("redeemedAt"), scheduledAt: try f.optionalInstant("scheduledAt"),
-                  activatedAt: try f.optionalInstant("activatedAt"), expiresAt: try f.optionalInstant("expiresAt"),
-                  invalidatedAt: try f.optionalInstant("invalidatedAt"), archivedAt: try f.optionalInstant("archivedAt"),
-                  renew: try f.bool("renew"), remindersSent: reminders, source: try f.string("source"),
-                  adoptedAt: f.has("adoptedAt") ? try f.instant("adoptedAt") : nil)
+        self.init(
+            code: code, type: type, status: status, issued: issued, term: term, activation: activation,
+            redeemedAt: try f.instant("redeemedAt"), scheduledAt: try f.optionalInstant("scheduledAt"),
+            activatedAt: try f.optionalInstant("activatedAt"), expiresAt: try f.optionalInstant("expiresAt"),
+            invalidatedAt: try f.optionalInstant("invalidatedAt"), archivedAt: try f.optionalInstant("archivedAt"),
+            renew: try f.bool("renew"), remindersSent: reminders, source: try f.string("source"),
+            adoptedAt: f.has("adoptedAt") ? try f.instant("adoptedAt") : nil)
         if adoptedAt != nil, activatedAt == nil {
-            throw StateDecodeError(message: "\(path).adoptedAt: only an activated license is adopted, but activatedAt is null",
-                                   offset: f.node("adoptedAt").offset)
+            throw StateDecodeError(
+                message: "\(path).adoptedAt: only an activated license is adopted, but activatedAt is null",
+                offset: f.node("adoptedAt").offset)
         }
         try checkLifecycle(f, path: path)
     }
@@ -413,8 +456,9 @@ extension LicenseRecord {
     /// breaks this would otherwise never expire or never activate.
     private func checkLifecycle(_ f: JSONFields, path: String) throws(StateDecodeError) {
         func missing(_ key: String) -> StateDecodeError {
-            StateDecodeError(message: "\(path).\(key): a license with status '\(status.rawValue)' needs \(key), found null",
-                             offset: f.node(key).offset)
+            StateDecodeError(
+                message: "\(path).\(key): a license with status '\(status.rawValue)' needs \(key), found null",
+                offset: f.node(key).offset)
         }
         switch status {
         case .scheduled:
@@ -423,8 +467,9 @@ extension LicenseRecord {
             guard let activatedAt else { throw missing("activatedAt") }
             guard let expiresAt else { throw missing("expiresAt") }
             guard activatedAt < expiresAt else {
-                throw StateDecodeError(message: "\(path).expiresAt: \(expiresAt) is not after activatedAt \(activatedAt)",
-                                       offset: f.node("expiresAt").offset)
+                throw StateDecodeError(
+                    message: "\(path).expiresAt: \(expiresAt) is not after activatedAt \(activatedAt)",
+                    offset: f.node("expiresAt").offset)
             }
         case .invalid:
             if invalidatedAt == nil { throw missing("invalidatedAt") }
@@ -451,20 +496,28 @@ extension LicenseRecord {
     func invariantViolation(appliedAt: Instant) -> (field: String, message: String)? {
         let status = "status '\(self.status.rawValue)'"
         if archivedAt != nil, !self.status.isTerminal {
-            return ("archivedAt", "set on a license with \(status); only expired or invalid licenses are archived: set it to null")
+            return (
+                "archivedAt",
+                "set on a license with \(status); only expired or invalid licenses are archived: set it to null"
+            )
         }
         if invalidatedAt != nil, self.status != .invalid {
             return ("invalidatedAt", "set on a license with \(status); only invalid licenses have it: set it to null")
         }
         if activatedAt != nil, self.status == .available || self.status == .scheduled {
-            return ("activatedAt", "set on a license with \(status); only activated (active, expired or invalid) licenses have it: set it to null")
+            return (
+                "activatedAt",
+                "set on a license with \(status); only activated (active, expired or invalid) licenses have it: set it to null"
+            )
         }
         if renew, type.isPaid {
             return ("renew", "true on a \(type) license; renew applies to Cloud Free only: set it to false")
         }
         let afterApply = "is after appliedAt \(appliedAt); an apply records only what happened by its at"
-        for (field, instant) in [("redeemedAt", redeemedAt), ("activatedAt", activatedAt),
-                                 ("invalidatedAt", invalidatedAt), ("archivedAt", archivedAt)] {
+        for (field, instant) in [
+            ("redeemedAt", redeemedAt), ("activatedAt", activatedAt),
+            ("invalidatedAt", invalidatedAt), ("archivedAt", archivedAt),
+        ] {
             if let instant, instant > appliedAt { return (field, "\(instant) \(afterApply)") }
         }
         if let late = remindersSent.first(where: { $0 > appliedAt }) {
@@ -474,7 +527,10 @@ extension LicenseRecord {
             return ("expiresAt", "\(expiresAt) is not after activatedAt \(activatedAt)")
         }
         if let activatedAt, let invalidatedAt, invalidatedAt < activatedAt {
-            return ("invalidatedAt", "\(invalidatedAt) is before activatedAt \(activatedAt); a license is invalidated only once active")
+            return (
+                "invalidatedAt",
+                "\(invalidatedAt) is before activatedAt \(activatedAt); a license is invalidated only once active"
+            )
         }
         if let archivedAt, archivedAt < redeemedAt {
             return ("archivedAt", "\(archivedAt) is before redeemedAt \(redeemedAt)")

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import LicenseKit
 import TestSupport
+import Testing
 
 /// The benchmark's synthetic repo (issue 6): deterministic, unique codes and serials, plans
 /// without errors, sizes near the issue's targets.
@@ -24,7 +24,10 @@ import TestSupport
     @Test func splitMix64MatchesTheReferenceSequence() {
         // First outputs of SplitMix64 seeded with 1234567 (Vigna's reference implementation).
         var rng = SplitMix64(seed: 1_234_567)
-        #expect([rng.next(), rng.next(), rng.next()] == [6_457_827_717_110_365_317, 3_203_168_211_198_807_973, 9_817_491_932_198_370_423])
+        #expect(
+            [rng.next(), rng.next(), rng.next()] == [
+                6_457_827_717_110_365_317, 3_203_168_211_198_807_973, 9_817_491_932_198_370_423,
+            ])
     }
 
     @Test func codesAreCanonicalAndUniqueAcrossTheRepo() throws {
@@ -64,8 +67,10 @@ import TestSupport
         #expect(wideSales.split(separator: "\n").first?.split(separator: ";").count == 15)
         #expect(wideSales.utf8.count > 5 * narrowSales.utf8.count)
         let engine = DiagnosticsEngine()
-        let records = SalesCSVReader.read(Array(wideSales.utf8), path: "fixtures/sales/t-00001.csv", diagnostics: engine)
-        let narrow = SalesCSVReader.read(Array(narrowSales.utf8), path: "fixtures/sales/t-00001.csv", diagnostics: DiagnosticsEngine())
+        let records = SalesCSVReader.read(
+            Array(wideSales.utf8), path: "fixtures/sales/t-00001.csv", diagnostics: engine)
+        let narrow = SalesCSVReader.read(
+            Array(narrowSales.utf8), path: "fixtures/sales/t-00001.csv", diagnostics: DiagnosticsEngine())
         #expect(engine.diagnostics == [])
         #expect(records == narrow)
     }

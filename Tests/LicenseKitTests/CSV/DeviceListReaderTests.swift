@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LicenseKit
 
 private let path = "fixtures/devices/d.csv"
@@ -25,18 +26,27 @@ private func readDevices(_ text: String) -> ([DeviceRecord], [Diagnostic]) {
 
             """
         let (records, diagnostics) = readDevices(text)
-        #expect(records == [
-            DeviceRecord(serial: "00A0BA1C2D3E", connectedAt: try Instant.parse("2025-03-01T07:00:00Z"), location: at(2)),
-            DeviceRecord(serial: "00A0BA1C2D3F", connectedAt: nil, location: at(3)),
-            // DD.MM.YYYY as in sales CSVs (docs/formats.md §3.3).
-            DeviceRecord(serial: "00A0BA1C2D41", connectedAt: try Instant.parse("2025-03-01"), location: at(7)),
-            DeviceRecord(serial: "012", connectedAt: try Instant.parse("2025-03-02"), location: at(9)),
-        ])
-        #expect(diagnostics == [
-            .error("serial: expected a router serial of 1-64 characters A-Z a-z 0-9 . _ : -, found '00A0BA 1C2D40'", at: at(5)),
-            .error("serial 00A0BA1C2D3E appears on line 2 and line 6 with different connected_at (2025-03-01T07:00:00Z vs 2025-04-01T00:00:00Z); list each router once", at: at(6), keeping: ["00A0BA1C2D3E"]),
-            .error("connected_at: expected a date YYYY-MM-DD or DD.MM.YYYY or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '01/03/2025'; leave it empty when the router is not connected", at: at(8)),
-        ])
+        #expect(
+            records == [
+                DeviceRecord(
+                    serial: "00A0BA1C2D3E", connectedAt: try Instant.parse("2025-03-01T07:00:00Z"), location: at(2)),
+                DeviceRecord(serial: "00A0BA1C2D3F", connectedAt: nil, location: at(3)),
+                // DD.MM.YYYY as in sales CSVs (docs/formats.md §3.3).
+                DeviceRecord(serial: "00A0BA1C2D41", connectedAt: try Instant.parse("2025-03-01"), location: at(7)),
+                DeviceRecord(serial: "012", connectedAt: try Instant.parse("2025-03-02"), location: at(9)),
+            ])
+        #expect(
+            diagnostics == [
+                .error(
+                    "serial: expected a router serial of 1-64 characters A-Z a-z 0-9 . _ : -, found '00A0BA 1C2D40'",
+                    at: at(5)),
+                .error(
+                    "serial 00A0BA1C2D3E appears on line 2 and line 6 with different connected_at (2025-03-01T07:00:00Z vs 2025-04-01T00:00:00Z); list each router once",
+                    at: at(6), keeping: ["00A0BA1C2D3E"]),
+                .error(
+                    "connected_at: expected a date YYYY-MM-DD or DD.MM.YYYY or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '01/03/2025'; leave it empty when the router is not connected",
+                    at: at(8)),
+            ])
     }
 
     @Test(arguments: [
@@ -47,31 +57,40 @@ private func readDevices(_ text: String) -> ([DeviceRecord], [Diagnostic]) {
     func headerSynonymsAndDelimitersAreAccepted(text: String) throws {
         let (records, diagnostics) = readDevices(text)
         #expect(diagnostics == [])
-        #expect(records == [DeviceRecord(serial: "00A0BA1C2D3E", connectedAt: try Instant.parse("2025-03-01"), location: at(2))])
+        #expect(
+            records == [
+                DeviceRecord(serial: "00A0BA1C2D3E", connectedAt: try Instant.parse("2025-03-01"), location: at(2))
+            ])
     }
 
     /// docs/formats.md §3.3 "Same CSV rules" (§3.2): an identical repeated row is read once with a warning.
     @Test func aRowRepeatingASerialWithTheSameConnectedAtIsReadOnceWithAWarning() throws {
-        let text = "serial,connected_at\n00A0BA1C2D3E,2025-03-01\n00A0BA1C2D3F,\n00a0ba1c2d3e,01.03.2025\n00A0BA1C2D3F,\n"
+        let text =
+            "serial,connected_at\n00A0BA1C2D3E,2025-03-01\n00A0BA1C2D3F,\n00a0ba1c2d3e,01.03.2025\n00A0BA1C2D3F,\n"
         let (records, diagnostics) = readDevices(text)
-        #expect(records == [
-            DeviceRecord(serial: "00A0BA1C2D3E", connectedAt: try Instant.parse("2025-03-01"), location: at(2)),
-            DeviceRecord(serial: "00A0BA1C2D3F", connectedAt: nil, location: at(3)),
-        ])
-        #expect(diagnostics == [
-            .warning("serial 00a0ba1c2d3e appears again (first on line 2) with the same connected_at; it is read once",
-                     at: at(4), keeping: ["00a0ba1c2d3e"]),
-            .warning("serial 00A0BA1C2D3F appears again (first on line 3) with the same connected_at; it is read once",
-                     at: at(5), keeping: ["00A0BA1C2D3F"]),
-        ])
+        #expect(
+            records == [
+                DeviceRecord(serial: "00A0BA1C2D3E", connectedAt: try Instant.parse("2025-03-01"), location: at(2)),
+                DeviceRecord(serial: "00A0BA1C2D3F", connectedAt: nil, location: at(3)),
+            ])
+        #expect(
+            diagnostics == [
+                .warning(
+                    "serial 00a0ba1c2d3e appears again (first on line 2) with the same connected_at; it is read once",
+                    at: at(4), keeping: ["00a0ba1c2d3e"]),
+                .warning(
+                    "serial 00A0BA1C2D3F appears again (first on line 3) with the same connected_at; it is read once",
+                    at: at(5), keeping: ["00A0BA1C2D3F"]),
+            ])
     }
 
     @Test func aMisspelledConnectedAtColumnIsAWarningNotASilentlyDisconnectedFleet() throws {
         let (records, diagnostics) = readDevices("serial,conected_at\nR1,2026-11-01\n")
         #expect(records.map(\.connectedAt) == [nil])
-        #expect(diagnostics.map(\.description) == [
-            "fixtures/devices/d.csv:1:1: warning: column 'conected_at' is not one licensectl reads (did you mean 'connected_at'?); its values are ignored",
-        ])
+        #expect(
+            diagnostics.map(\.description) == [
+                "fixtures/devices/d.csv:1:1: warning: column 'conected_at' is not one licensectl reads (did you mean 'connected_at'?); its values are ignored"
+            ])
     }
 
     @Test func withoutConnectedAtColumnNoRouterIsConnected() throws {
@@ -83,8 +102,11 @@ private func readDevices(_ text: String) -> ([DeviceRecord], [Diagnostic]) {
     @Test func missingSerialColumnIsAnError() throws {
         let (records, diagnostics) = readDevices("router,connected_at\n00A0BA1C2D3E,2025-03-01\n")
         #expect(records == [])
-        #expect(diagnostics == [.error(
-            "missing required column 'serial' (also accepted: serial_number, device); found columns 'router', 'connected_at'",
-            at: at(1))])
+        #expect(
+            diagnostics == [
+                .error(
+                    "missing required column 'serial' (also accepted: serial_number, device); found columns 'router', 'connected_at'",
+                    at: at(1))
+            ])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LicenseKit
 
 /// The example license repo shipped at the package root (`tenants/`, `fixtures/`): its CSV files
@@ -68,10 +69,16 @@ import Testing
         let firstPaid = try #require(records.dropFirst().compactMap(\.activatedAt).min())
         #expect(free < firstPaid && firstPaid < (records.first?.expiresAt ?? free))
         // All of it before the example's first apply (2025-01-01), so that every example plan adopts it.
-        #expect(records.allSatisfy { ($0.activatedAt ?? .init(secondsSinceEpoch: .max)) <= (try? Instant.parse("2025-01-01")) ?? free })
+        #expect(
+            records.allSatisfy {
+                ($0.activatedAt ?? .init(secondsSinceEpoch: .max)) <= (try? Instant.parse("2025-01-01")) ?? free
+            })
         let devices = try Self.balticDevices()
         #expect(devices.count == 24)
-        #expect(devices.allSatisfy { ($0.connectedAt ?? .init(secondsSinceEpoch: .max)) <= (try? Instant.parse("2025-01-01")) ?? free })
+        #expect(
+            devices.allSatisfy {
+                ($0.connectedAt ?? .init(secondsSinceEpoch: .max)) <= (try? Instant.parse("2025-01-01")) ?? free
+            })
     }
 
     @Test func acmeWaterSalesFilesHoldTheWorkedExamplesTenCloudBasic1Codes() throws {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LicenseKit
 
 /// docs/cli.md §6 `forecast` and §8 "Output": all events at one instant take effect together before
@@ -22,7 +23,10 @@ import Testing
         #expect(f?.firstRejectionAt == nil)
         let atRenewal = (f?.events ?? []).filter { $0.at == Fx.t("2027-12-01") }
         #expect(atRenewal.count == 33)
-        #expect(atRenewal.allSatisfy { $0.capacityBefore == 30 && $0.capacityAfter == 75 && $0.rejected.isEmpty && $0.online == 30 })
+        #expect(
+            atRenewal.allSatisfy {
+                $0.capacityBefore == 30 && $0.capacityAfter == 75 && $0.rejected.isEmpty && $0.online == 30
+            })
         #expect(f?.instants.filter { $0.at == Fx.t("2027-12-01") }.count == 1)
         #expect(ForecastSummary(forecast, at: Fx.t("2027-11-15")).firstRejection == nil)
     }
@@ -31,12 +35,14 @@ import Testing
         let (repo, states) = Self.gaplessRenewal()
         let forecast = Forecaster.forecast(repo: repo, states: states, at: Fx.t("2027-11-15"), days: 30)
         let text = ForecastText.render(forecast, at: Fx.t("2027-11-15"), days: 30, showCodes: false)
-        #expect(text.contains("""
-                2027-12-01T00:00:00Z  capacity 30 → 75, no router rejected
-                    - expire    30 licenses  0000-****-0001, 0000-****-0002, 0000-****-0003 … and 27 more
-                    + activate  3 licenses   0000-****-001F, 0000-****-0020, 0000-****-0021
+        #expect(
+            text.contains(
+                """
+                    2027-12-01T00:00:00Z  capacity 30 → 75, no router rejected
+                        - expire    30 licenses  0000-****-0001, 0000-****-0002, 0000-****-0003 … and 27 more
+                        + activate  3 licenses   0000-****-001F, 0000-****-0020, 0000-****-0021
 
-            """))
+                """))
         #expect(!text.contains("routers rejected"))
         #expect(text.hasSuffix("no router would be rejected within 30 days\n"))
     }
@@ -45,11 +51,13 @@ import Testing
         let (repo, states) = Self.gaplessRenewal()
         let forecast = Forecaster.forecast(repo: repo, states: states, at: Fx.t("2027-10-15"), days: 20)
         let text = ForecastText.render(forecast, at: Fx.t("2027-10-15"), days: 20, showCodes: false)
-        #expect(text.contains("""
-                2027-11-01T00:00:00Z  capacity 30 → 30, no router rejected
-                    * notify  30 reminders  earliest expiry 2027-12-01T00:00:00Z
+        #expect(
+            text.contains(
+                """
+                    2027-11-01T00:00:00Z  capacity 30 → 30, no router rejected
+                        * notify  30 reminders  earliest expiry 2027-12-01T00:00:00Z
 
-            """))
+                """))
         #expect(forecast.first?.events.filter { $0.action == .notify }.count == 30)
     }
 
@@ -68,8 +76,10 @@ import Testing
     }
 
     @Test func aRouterConnectingAtTheInstantCapacityArrivesIsAdmitted() {
-        let repo = Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: Fx.on("2026-03-01"))],
-                                     routers: [Fx.router(1, "2026-03-01")]))
+        let repo = Fx.repo(
+            Fx.tenant(
+                "acme", [Fx.lic(1, activate: Fx.on("2026-03-01"))],
+                routers: [Fx.router(1, "2026-03-01")]))
         let forecast = Forecaster.forecast(repo: repo, states: [:], at: Fx.t("2026-02-01"), days: 60)
         #expect(forecast.first?.events.map(\.action) == [.activate, .admit])
         #expect(forecast.first?.firstRejectionAt == nil)

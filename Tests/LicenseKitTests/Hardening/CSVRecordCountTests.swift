@@ -1,13 +1,15 @@
 import Foundation
-import Testing
-@testable import LicenseKit
 import TestSupport  // SplitMix64, the seeded generator the benchmark uses
+import Testing
+
+@testable import LicenseKit
 
 /// No CSV row can vanish into a field (issue 15): for seeded mutations of a sales CSV, either
 /// licensectl reports an error, or it reads exactly as many records as Python's `csv` module —
 /// every physical record accounted for.
 @Suite struct CSVRecordCountTests {
-    static let base = "activation_code,license_type,issued,term,order\n"
+    static let base =
+        "activation_code,license_type,issued,term,order\n"
         + "0D95-1C95-602F,Cloud Basic 1,2024-12-02,P1Y,\"SO-1\"\n"
         + "\"417C-2D01-7E07\",\"Cloud Basic 1\",2024-12-02,P1Y,\"SO \"\"2\"\"\"\n"
         + "FC10-D0F9-061B,Cloud Basic 1,2024-12-02,P1Y,\"SO-3\r\nsecond line\"\r\n"
@@ -35,7 +37,9 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
         let folder = FileManager.default.temporaryDirectory.path + "/licensectl-csv-count-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let pieces: [[UInt8]] = [[0x22], [0x2C], [0x0A], [0x0D], [0x20], [0x22, 0x20], [0x22, 0x22], [0x3B], [0x09], [0x0D, 0x0A]]
+        let pieces: [[UInt8]] = [
+            [0x22], [0x2C], [0x0A], [0x0D], [0x20], [0x22, 0x20], [0x22, 0x22], [0x3B], [0x09], [0x0D, 0x0A],
+        ]
         var rng = SplitMix64(seed: 0xC5F_C0DE)
         var ours: [String: Int] = [:]
         let columns = [CSVColumn(name: "activation_code", synonyms: [], required: false)]
@@ -69,9 +73,13 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
         var compared = 0
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             let parts = line.split(separator: " ")
-            guard parts.count == 2, let theirs = Int(parts[1]), theirs >= 0, let count = ours[String(parts[0])] else { continue }
+            guard parts.count == 2, let theirs = Int(parts[1]), theirs >= 0, let count = ours[String(parts[0])] else {
+                continue
+            }
             compared += 1
-            #expect(count == theirs, "\(parts[0]): licensectl read \(count) records without an error, Python's csv \(theirs)")
+            #expect(
+                count == theirs,
+                "\(parts[0]): licensectl read \(count) records without an error, Python's csv \(theirs)")
         }
         #expect(compared >= 50, "only \(compared) mutated files were read cleanly by both")
         #expect(ours.count < 300, "some mutation must be refused")

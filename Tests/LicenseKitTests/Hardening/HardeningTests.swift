@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LicenseKit
 
 /// Issue 15: every input read is checked before it is used, codes never appear in diagnostics.
@@ -15,21 +16,24 @@ import Testing
     }
 
     @Test func aSpaceAfterAClosingQuoteIsAnErrorAtItsLineNotSwallowedRows() {
-        let text = Self.header
+        let text =
+            Self.header
             + "0D95-1C95-602F,Cloud Basic 1,2024-12-02,P1Y,\"SO-1\" \n"
             + "417C-2D01-7E07,Cloud Basic 1,2024-12-02,P1Y,\"SO-2\"\n"
             + "FC10-D0F9-061B,Cloud Basic 1,2024-12-02,P1Y,SO-3\n"
             + "FD71-05DA-2C88,Cloud Basic 1,2024-12-02,P1Y,\"SO-4\"\n"
         let (codes, diagnostics) = readSales(text)
         #expect(codes.isEmpty)
-        #expect(diagnostics.map(\.description) == [
-            "fixtures/s.csv:2:51: error: malformed quoted field: expected the delimiter or a line break right after the closing '\"', found a space; quote the whole value (\"SO-1\"), or double a quote inside a value (\"\"), as RFC 4180 says",
-        ])
+        #expect(
+            diagnostics.map(\.description) == [
+                "fixtures/s.csv:2:51: error: malformed quoted field: expected the delimiter or a line break right after the closing '\"', found a space; quote the whole value (\"SO-1\"), or double a quote inside a value (\"\"), as RFC 4180 says"
+            ])
     }
 
     @Test(arguments: ["\"SO-1\"x,", "\"S\"O\",", "\"SO-1\"\u{A0}\n"])
     func anyCharacterAfterAClosingQuoteIsAnError(_ cell: String) {
-        let text = Self.header + "0D95-1C95-602F,Cloud Basic 1,2024-12-02,P1Y," + cell + "\n"
+        let text =
+            Self.header + "0D95-1C95-602F,Cloud Basic 1,2024-12-02,P1Y," + cell + "\n"
             + "417C-2D01-7E07,Cloud Basic 1,2024-12-02,P1Y,\"SO-2\"\n"
         let (codes, diagnostics) = readSales(text)
         #expect(codes.isEmpty)
@@ -39,7 +43,8 @@ import Testing
     }
 
     @Test func wellQuotedRecordsWithLineBreaksAndDoubledQuotesKeepEveryRow() {
-        let text = Self.header
+        let text =
+            Self.header
             + "\"0D95-1C95-602F\",\"Cloud Basic 1\",2024-12-02,P1Y,\"SO \"\"1\"\"\r\nsecond line\"\r\n"
             + "417C-2D01-7E07,Cloud Basic 1,2024-12-02,P1Y,\"\"\n"
             + "FC10-D0F9-061B,Cloud Basic 1,2024-12-02,P1Y,a\"b\n"
@@ -63,9 +68,15 @@ import Testing
         ("expires at 2026-12-10T00:00:00Z (in 11 days)", "expires at 2026-12-10T00:00:00Z (in 11 days)"),
         ("unknown value 'acme-water'", "unknown value 'acme-water'"),
         ("code 96D9-3718-59E5 is redeemed", "code 96D9-****-59E5 is redeemed"),
-        ("inputs digest sha256:2b606813dfcb… → sha256:e9290a1bd5b0…", "inputs digest sha256:2b606813dfcb… → sha256:e9290a1bd5b0…"),
+        (
+            "inputs digest sha256:2b606813dfcb… → sha256:e9290a1bd5b0…",
+            "inputs digest sha256:2b606813dfcb… → sha256:e9290a1bd5b0…"
+        ),
         ("code 96D9 3718 59E5 added", "code 96D9 **** 59E5 added"),
-        ("in '/tmp/x-9676AB12-1234-4321-ABCD-0123456789AB/repo'", "in '/tmp/x-9676AB12-1234-4321-ABCD-0123456789AB/repo'"),
+        (
+            "in '/tmp/x-9676AB12-1234-4321-ABCD-0123456789AB/repo'",
+            "in '/tmp/x-9676AB12-1234-4321-ABCD-0123456789AB/repo'"
+        ),
         // Mistyped separators (docs/README.md §8: a malformed value holding 12 hex digits is masked too).
         ("found 'AAAA\u{2013}BBBB-0031'", "found 'AAAA\u{2013}****-0031'"),
         ("found 'AAAA\u{2014}BBBB\u{2014}0031'", "found 'AAAA\u{2014}****\u{2014}0031'"),
@@ -91,7 +102,8 @@ import Testing
     @Test func routerSerialsKeptOnPurposeStayAsWritten() {
         let d = Diagnostic.warning("router 00A0BAFF4222 has connectedAt …", keeping: ["00A0BAFF4222"])
         #expect(d.message == "router 00A0BAFF4222 has connectedAt …")
-        let dotted = Diagnostic.warning("router '00A0.BAFF.4222' and 1C95\u{2013}1C95-602F", keeping: ["00A0.BAFF.4222"])
+        let dotted = Diagnostic.warning(
+            "router '00A0.BAFF.4222' and 1C95\u{2013}1C95-602F", keeping: ["00A0.BAFF.4222"])
         #expect(dotted.message == "router '00A0.BAFF.4222' and 1C95\u{2013}****-602F")
         var assigned = Diagnostic.warning("x")
         assigned.message = "code 0D95-1C95-602F"
@@ -103,14 +115,20 @@ import Testing
         let json = try JSONValue(encoding: ["diagnostics": [d]]).serialized()
         #expect(!json.contains("1C95"))
         #expect(!d.githubAnnotation.contains("1C95"))
-        let decoded = try JSONDecoder().decode(Diagnostic.self, from: Data(#"{"severity":"error","message":"0D95-1C95-602F","file":null,"line":null,"column":null}"#.utf8))
+        let decoded = try JSONDecoder().decode(
+            Diagnostic.self,
+            from: Data(#"{"severity":"error","message":"0D95-1C95-602F","file":null,"line":null,"column":null}"#.utf8))
         #expect(decoded.message == "0D95-****-602F")
     }
 
     @Test func aCSVWithoutHeaderOrWithSwappedColumnsShowsNoCode() {
         let noHeader = readSales("0D95-1C95-602F,Cloud Basic 1,2024-12-02,P1Y,SO-1\n").diagnostics
-        let swapped = readSales("license_type,activation_code,issued\n0D95-1C95-602F,Cloud Basic 1,2024-12-02\n").diagnostics
-        let excel = readSales(Self.header + "=\"0D95-1C95-602F\",Cloud Basic 1,2024-12-02,P1Y,SO-1\n0D95-1C95-602FX,Cloud Basic 1,2024-12-02,P1Y,SO-1\n").diagnostics
+        let swapped = readSales("license_type,activation_code,issued\n0D95-1C95-602F,Cloud Basic 1,2024-12-02\n")
+            .diagnostics
+        let excel = readSales(
+            Self.header
+                + "=\"0D95-1C95-602F\",Cloud Basic 1,2024-12-02,P1Y,SO-1\n0D95-1C95-602FX,Cloud Basic 1,2024-12-02,P1Y,SO-1\n"
+        ).diagnostics
         for diagnostics in [noHeader, swapped, excel] {
             #expect(!diagnostics.isEmpty)
             for d in diagnostics { #expect(!d.message.contains("1C95"), "\(d)") }
@@ -122,7 +140,8 @@ import Testing
         var doc = Sample.document()
         doc.licenses.append(doc.licenses[0])
         let duplicated = Array(doc.canonicalJSON().utf8)
-        let lower = Array(Sample.document().canonicalJSON().replacingOccurrences(of: "96D9-3718-59E5", with: "96d9-3718-59e5").utf8)
+        let lower = Array(
+            Sample.document().canonicalJSON().replacingOccurrences(of: "96D9-3718-59E5", with: "96d9-3718-59e5").utf8)
         for bytes in [duplicated, lower] {
             let error = #expect(throws: Diagnostic.self) {
                 try TenantState.decode(stateFile: bytes, path: "state/tenants/acme.json")
@@ -148,18 +167,44 @@ import Testing
     @Test func stateInvariantsAreErrorsAtTheField() throws {
         let at = Sample.instant
         let cases: [(String, (inout TenantState) -> Void)] = [
-            ("licenses[0].archivedAt: set on a license with status 'active'", { $0.licenses[0].archivedAt = at("2026-11-29") }),
-            ("licenses[0].invalidatedAt: set on a license with status 'active'", { $0.licenses[0].invalidatedAt = at("2026-11-29") }),
-            ("licenses[0].redeemedAt: 2026-12-01T00:00:00Z is after appliedAt", { $0.licenses[0].redeemedAt = at("2026-12-01") }),
+            (
+                "licenses[0].archivedAt: set on a license with status 'active'",
+                { $0.licenses[0].archivedAt = at("2026-11-29") }
+            ),
+            (
+                "licenses[0].invalidatedAt: set on a license with status 'active'",
+                { $0.licenses[0].invalidatedAt = at("2026-11-29") }
+            ),
+            (
+                "licenses[0].redeemedAt: 2026-12-01T00:00:00Z is after appliedAt",
+                { $0.licenses[0].redeemedAt = at("2026-12-01") }
+            ),
             ("licenses[0].renew: true on a Cloud Basic 1 license", { $0.licenses[0].renew = true }),
-            ("licenses[0].activatedAt: set on a license with status 'available'", {
-                $0.licenses[0].status = .available
-                $0.licenses[0].expiresAt = nil
-            }),
-            ("licenses[0].remindersSent: 2026-12-01T00:00:00Z is after appliedAt", { $0.licenses[0].remindersSent = [at("2026-12-01")] }),
+            (
+                "licenses[0].activatedAt: set on a license with status 'available'",
+                {
+                    $0.licenses[0].status = .available
+                    $0.licenses[0].expiresAt = nil
+                }
+            ),
+            (
+                "licenses[0].remindersSent: 2026-12-01T00:00:00Z is after appliedAt",
+                { $0.licenses[0].remindersSent = [at("2026-12-01")] }
+            ),
             ("retiredAt: 2026-12-01T00:00:00Z is after appliedAt", { $0.retiredAt = at("2026-12-01") }),
-            ("routers[1].status: 'online', but the router is not connected", { $0.routers[1].status = .online; $0.routers[1].reason = nil; $0.summary.online = 2; $0.summary.offline = 0 }),
-            ("summary: online 1 and offline 0 do not count the routers (1 online, 1 offline)", { $0.summary.offline = 0 }),
+            (
+                "routers[1].status: 'online', but the router is not connected",
+                {
+                    $0.routers[1].status = .online
+                    $0.routers[1].reason = nil
+                    $0.summary.online = 2
+                    $0.summary.offline = 0
+                }
+            ),
+            (
+                "summary: online 1 and offline 0 do not count the routers (1 online, 1 offline)",
+                { $0.summary.offline = 0 }
+            ),
             ("summary: 1 routers online, more than the capacity 0", { $0.summary.capacity = 0 }),
         ]
         for (prefix, edit) in cases {
@@ -176,11 +221,13 @@ import Testing
     @Test func aCompleteLastJournalLineWithoutNewlineIsKept() throws {
         let repo = try TempRepo()
         defer { repo.remove() }
-        let line = #"{"action":"redeem","apply":"2026-11-01T00:00:00Z","at":"2026-11-01T00:00:00Z","code":"96D9-3718-59E5","seq":1,"tenant":"old"}"#
+        let line =
+            #"{"action":"redeem","apply":"2026-11-01T00:00:00Z","at":"2026-11-01T00:00:00Z","code":"96D9-3718-59E5","seq":1,"tenant":"old"}"#
         try repo.write("state/journal.jsonl", line)
         let result = try repo.store.apply(first, lockTimeout: 0, startTime: start)
         #expect(result.warnings.isEmpty)
-        let lines = try #require(repo.read("state/journal.jsonl")).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = try #require(repo.read("state/journal.jsonl")).split(
+            separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first.map(String.init) == line)
         #expect(lines.count == 4)  // the kept line, 2 new lines, the final empty piece
     }
@@ -282,10 +329,13 @@ import Testing
         let repo = try TestRepo(["tenants/acme.yaml": tenantYAML(spec: ["  contacts: [ops@acme.example]"])])
         defer { repo.remove() }
         for name in ["tenants/pipe.yaml", "tenants/sub/pipe"] {
-            try FileManager.default.createDirectory(atPath: repo.root + "/tenants/sub", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: repo.root + "/tenants/sub", withIntermediateDirectories: true)
             #expect(mkfifo(repo.root + "/" + name, 0o644) == 0)
             let loaded = repo.load()
-            #expect(loaded.diagnostics.contains { $0.severity == .error && $0.location?.file == name }, "\(loaded.diagnostics)")
+            #expect(
+                loaded.diagnostics.contains { $0.severity == .error && $0.location?.file == name },
+                "\(loaded.diagnostics)")
             unlink(repo.root + "/" + name)
         }
     }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import LicenseKit
 import TestSupport  // SplitMix64, the seeded generator the benchmark uses
+import Testing
+
+@testable import LicenseKit
 
 /// A seeded mutation fuzz test over the example repo's manifests, sales CSVs, device lists and
 /// state documents (issue 15). Bounded: a fixed number of mutated inputs, stopped early after a
@@ -12,7 +13,9 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
     static let packageRoot: String = {
         var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         while folder.path != "/" {
-            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) { return folder.path }
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+                return folder.path
+            }
             folder.deleteLastPathComponent()
         }
         return FileManager.default.currentDirectoryPath
@@ -48,7 +51,8 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
         var files = [String: Data]()
         guard let walker = FileManager.default.enumerator(atPath: root + "/state") else { return files }
         while let relative = walker.nextObject() as? String {
-            guard relative != ".lock", let data = FileManager.default.contents(atPath: root + "/state/" + relative) else { continue }
+            guard relative != ".lock", let data = FileManager.default.contents(atPath: root + "/state/" + relative)
+            else { continue }
             files[relative] = data
         }
         return files
@@ -58,7 +62,8 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
     static func run(_ root: String, at: Instant) -> (text: String, plan: Plan) {
         let workspace = Workspace(root: root)
         let plan = workspace.plan(inputs: workspace.loadInputs(), at: at)
-        let text = plan.diagnostics.map(\.description).joined(separator: "\n") + "\n" + PlanJSON.renderPieces(plan).joined()
+        let text =
+            plan.diagnostics.map(\.description).joined(separator: "\n") + "\n" + PlanJSON.renderPieces(plan).joined()
         return (text, plan)
     }
 
@@ -74,7 +79,9 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
         for folder in ["tenants", "fixtures", "state/tenants"] {
             let walker = try #require(FileManager.default.enumerator(atPath: root + "/" + folder))
             while let relative = walker.nextObject() as? String {
-                if [".yaml", ".csv", ".json"].contains(where: relative.hasSuffix) { targets.append(folder + "/" + relative) }
+                if [".yaml", ".csv", ".json"].contains(where: relative.hasSuffix) {
+                    targets.append(folder + "/" + relative)
+                }
             }
         }
         targets.sort()
@@ -83,7 +90,9 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
         var codes = Set<String>()
         for target in targets {
             let text = try String(contentsOfFile: root + "/" + target, encoding: .utf8)
-            for match in text.matches(of: #/[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}/#) { codes.insert(String(match.output)) }
+            for match in text.matches(of: #/[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}/#) {
+                codes.insert(String(match.output))
+            }
         }
         #expect(codes.count >= 20)
         let at = try Instant.parse("2026-12-01")
@@ -113,7 +122,8 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
             refused += 1
             let before = Self.stateFiles(root)
             #expect(throws: StateStoreError.self) { try store.apply(once.plan, lockTimeout: 0, startTime: at) }
-            #expect(Self.stateFiles(root) == before, "a refused run changed state after mutating \(target) (run \(runs))")
+            #expect(
+                Self.stateFiles(root) == before, "a refused run changed state after mutating \(target) (run \(runs))")
         }
         #expect(runs >= 20, "the fuzz loop ran only \(runs) times")
         #expect(refused > 0, "no mutation was refused: the mutations do not reach the checks")

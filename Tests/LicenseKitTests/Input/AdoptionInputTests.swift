@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LicenseKit
 
 /// Reading running licenses (docs/formats.md §3.1, §3.2, docs/rules.md §4.8, docs/README.md §8 "Adoption" and "Inputs"): `activated` /
@@ -23,7 +24,9 @@ import Testing
 
     @Test func csvActivatedAtAndExpiresAtAdoptRunningCodes_theImportsActivateAppliesToTheOthers() throws {
         let (loaded, repo) = try load([
-            "tenants/acme.yaml": tenantYAML(spec: ["  imports:", "    - file: ../fixtures/platform.csv", "      activate: immediately"]),
+            "tenants/acme.yaml": tenantYAML(spec: [
+                "  imports:", "    - file: ../fixtures/platform.csv", "      activate: immediately",
+            ]),
             "fixtures/platform.csv": platform,
         ])
         defer { repo.remove() }
@@ -32,9 +35,12 @@ import Testing
         #expect(licenses.map(\.code.canonical) == ["0000-0000-0001", "0000-0000-0002", "96D9-3718-59E5"])
         let june = try Instant.parse("2024-06-01")
         let expiry = try Instant.parse("2026-06-01")
-        #expect(licenses[0].adopted == AdoptedHistory(
-            activatedAt: june, expiresAt: expiry,
-            source: SourceLocation(file: "fixtures/platform.csv", line: 3), expiresSource: SourceLocation(file: "fixtures/platform.csv", line: 3)))
+        #expect(
+            licenses[0].adopted
+                == AdoptedHistory(
+                    activatedAt: june, expiresAt: expiry,
+                    source: SourceLocation(file: "fixtures/platform.csv", line: 3),
+                    expiresSource: SourceLocation(file: "fixtures/platform.csv", line: 3)))
         #expect(licenses[0].activation == .at(try Instant.parse("2024-06-01")))
         #expect(licenses[1].adopted == nil)
         #expect(licenses[1].activation == .immediately)
@@ -62,39 +68,72 @@ import Testing
 
     /// docs/rules.md §4.8, docs/README.md §8: every history error that needs no `at`, at its file:line:column.
     @Test(arguments: [
-        (["    - code: 0000-0000-0009", "      type: Cloud Basic 1", "      issued: 2026-01-15",
-          "      activated: 2026-01-20", "      activate: immediately"],
-         "tenants/acme.yaml:13:17",
-         "activated and activate are both given for 0000-****-0009; 'activated' records a license already running in the platform, 'activate' requests an activation — keep one"),
-        (["    - code: 0000-0000-0009", "      type: Cloud Basic 1", "      issued: 2026-01-15", "      activated: 2026-01-14T23:59:59Z"],
-         "tenants/acme.yaml:12:18",
-         "activated: 2026-01-14T23:59:59Z of 0000-****-0009 is before its issue date 2026-01-15; a code cannot run before it was issued — check the activation or the issue date"),
-        (["    - code: 0000-0000-0009", "      type: Cloud Basic 1", "      issued: 2024-01-15", "      activated: 2026-01-15"],
-         "tenants/acme.yaml:12:18",
-         "activated: 2026-01-15T00:00:00Z of 0000-****-0009 is at or after its stock expiry 2026-01-15T00:00:00Z (issued 2024-01-15 + P2Y); the platform cannot have activated it then — check the activation or the issue date"),
-        (["    - code: 0000-0000-0009", "      type: Cloud Basic 1", "      issued: 2026-01-15", "      activated: 2026-01-20",
-          "      expires: 2026-01-20"],
-         "tenants/acme.yaml:13:16",
-         "expires: 2026-01-20T00:00:00Z of 0000-****-0009 is not after its activation 2026-01-20T00:00:00Z; expected the platform's expiry, later than 'activated'"),
-        (["    - code: 0000-0000-0009", "      type: Cloud Basic 1", "      issued: 2026-01-15", "      expires: 2027-01-20"],
-         "tenants/acme.yaml:12:16",
-         "expires is given for 0000-****-0009 without activated; an expiry is recorded only for a license already running in the platform — add 'activated', or remove 'expires'"),
-        (["    - code: 96D9-3718-59E5", "      activate: immediately"],
-         "tenants/acme.yaml:10:17",
-         "activate: 'immediately' for 96D9-****-59E5, whose row fixtures/platform.csv:2 has activated_at 2024-06-01T09:30:00Z: the license already runs in the platform; remove 'activate'"),
-        (["    - code: 96D9-3718-59E5", "      activated: 2024-06-02"],
-         "tenants/acme.yaml:10:18",
-         "activated: 2024-06-02T00:00:00Z differs from activated_at 2024-06-01T09:30:00Z given for this code by fixtures/platform.csv:2; remove 'activated' here or correct it"),
-        (["    - code: 0000-0000-0001", "      expires: 2026-06-02"],
-         "tenants/acme.yaml:10:16",
-         "expires: 2026-06-02T00:00:00Z differs from expires_at 2026-06-01T00:00:00Z given for this code by fixtures/platform.csv:3; remove 'expires' here or correct it"),
-        (["    - code: 0000-0000-0002", "      expires: 2027-06-02"],
-         "tenants/acme.yaml:10:16",
-         "expires is given for 0000-****-0002 without activated; an expiry is recorded only for a license already running in the platform — add 'activated', or remove 'expires'"),
+        (
+            [
+                "    - code: 0000-0000-0009", "      type: Cloud Basic 1", "      issued: 2026-01-15",
+                "      activated: 2026-01-20", "      activate: immediately",
+            ],
+            "tenants/acme.yaml:13:17",
+            "activated and activate are both given for 0000-****-0009; 'activated' records a license already running in the platform, 'activate' requests an activation — keep one"
+        ),
+        (
+            [
+                "    - code: 0000-0000-0009", "      type: Cloud Basic 1", "      issued: 2026-01-15",
+                "      activated: 2026-01-14T23:59:59Z",
+            ],
+            "tenants/acme.yaml:12:18",
+            "activated: 2026-01-14T23:59:59Z of 0000-****-0009 is before its issue date 2026-01-15; a code cannot run before it was issued — check the activation or the issue date"
+        ),
+        (
+            [
+                "    - code: 0000-0000-0009", "      type: Cloud Basic 1", "      issued: 2024-01-15",
+                "      activated: 2026-01-15",
+            ],
+            "tenants/acme.yaml:12:18",
+            "activated: 2026-01-15T00:00:00Z of 0000-****-0009 is at or after its stock expiry 2026-01-15T00:00:00Z (issued 2024-01-15 + P2Y); the platform cannot have activated it then — check the activation or the issue date"
+        ),
+        (
+            [
+                "    - code: 0000-0000-0009", "      type: Cloud Basic 1", "      issued: 2026-01-15",
+                "      activated: 2026-01-20",
+                "      expires: 2026-01-20",
+            ],
+            "tenants/acme.yaml:13:16",
+            "expires: 2026-01-20T00:00:00Z of 0000-****-0009 is not after its activation 2026-01-20T00:00:00Z; expected the platform's expiry, later than 'activated'"
+        ),
+        (
+            [
+                "    - code: 0000-0000-0009", "      type: Cloud Basic 1", "      issued: 2026-01-15",
+                "      expires: 2027-01-20",
+            ],
+            "tenants/acme.yaml:12:16",
+            "expires is given for 0000-****-0009 without activated; an expiry is recorded only for a license already running in the platform — add 'activated', or remove 'expires'"
+        ),
+        (
+            ["    - code: 96D9-3718-59E5", "      activate: immediately"],
+            "tenants/acme.yaml:10:17",
+            "activate: 'immediately' for 96D9-****-59E5, whose row fixtures/platform.csv:2 has activated_at 2024-06-01T09:30:00Z: the license already runs in the platform; remove 'activate'"
+        ),
+        (
+            ["    - code: 96D9-3718-59E5", "      activated: 2024-06-02"],
+            "tenants/acme.yaml:10:18",
+            "activated: 2024-06-02T00:00:00Z differs from activated_at 2024-06-01T09:30:00Z given for this code by fixtures/platform.csv:2; remove 'activated' here or correct it"
+        ),
+        (
+            ["    - code: 0000-0000-0001", "      expires: 2026-06-02"],
+            "tenants/acme.yaml:10:16",
+            "expires: 2026-06-02T00:00:00Z differs from expires_at 2026-06-01T00:00:00Z given for this code by fixtures/platform.csv:3; remove 'expires' here or correct it"
+        ),
+        (
+            ["    - code: 0000-0000-0002", "      expires: 2027-06-02"],
+            "tenants/acme.yaml:10:16",
+            "expires is given for 0000-****-0002 without activated; an expiry is recorded only for a license already running in the platform — add 'activated', or remove 'expires'"
+        ),
     ])
     func historyErrorsAreReportedAtTheirPlace(entry: [String], place: String, message: String) throws {
         let (loaded, repo) = try load([
-            "tenants/acme.yaml": tenantYAML(spec: ["  imports:", "    - file: ../fixtures/platform.csv", "  licenses:"] + entry),
+            "tenants/acme.yaml": tenantYAML(
+                spec: ["  imports:", "    - file: ../fixtures/platform.csv", "  licenses:"] + entry),
             "fixtures/platform.csv": platform,
         ])
         defer { repo.remove() }
@@ -108,41 +147,46 @@ import Testing
             "tenants/acme.yaml": tenantYAML(spec: [
                 "  licenses:", "    - code: 0000-0000-0009", "      type: Cloud Basic 1", "      issued: 2026-01-15",
                 "      activated: 20.01.2026",
-            ]),
+            ])
         ])
         defer { repo.remove() }
-        #expect(errors(loaded).map(\.message) == [
-            "activated: expected a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '20.01.2026'",
-        ])
+        #expect(
+            errors(loaded).map(\.message) == [
+                "activated: expected a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '20.01.2026'"
+            ])
     }
 
     @Test func csvHistoryErrorsAreReportedAtTheRow() throws {
         let (loaded, repo) = try load([
             "tenants/acme.yaml": tenantYAML(spec: ["  imports:", "    - file: ../fixtures/platform.csv"]),
             "fixtures/platform.csv": """
-                code,type,issued,activated_at,expires_at
-                0000-0000-0001,Cloud Basic 1,2025-01-01,,2026-01-01
-                0000-0000-0002,Cloud Basic 1,2025-01-01,2025-02-01,2025-02-01
-                0000-0000-0003,Cloud Basic 1,2025-01-01,01/02/2025,
-                0000-0000-0004,Cloud Basic 1,2025-01-01,2024-12-31,
+            code,type,issued,activated_at,expires_at
+            0000-0000-0001,Cloud Basic 1,2025-01-01,,2026-01-01
+            0000-0000-0002,Cloud Basic 1,2025-01-01,2025-02-01,2025-02-01
+            0000-0000-0003,Cloud Basic 1,2025-01-01,01/02/2025,
+            0000-0000-0004,Cloud Basic 1,2025-01-01,2024-12-31,
 
-                """,
+            """,
         ])
         defer { repo.remove() }
-        #expect(errors(loaded).map { "\($0.location.map { "\($0)" } ?? ""): \($0.message)" } == [
-            "fixtures/platform.csv:2:1: expires_at: given without activated_at; an expiry is recorded only for a license the platform activated — add its activated_at or leave expires_at empty",
-            "fixtures/platform.csv:3:1: expires_at: 2025-02-01T00:00:00Z is not after activated_at 2025-02-01T00:00:00Z; expected the platform's expiry, later than its activation",
-            "fixtures/platform.csv:4:1: activated_at: expected a date YYYY-MM-DD or DD.MM.YYYY or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '01/02/2025'",
-            "fixtures/platform.csv:5:1: activated: 2024-12-31T00:00:00Z of 0000-****-0004 is before its issue date 2025-01-01; a code cannot run before it was issued — check the activation or the issue date",
-        ])
+        #expect(
+            errors(loaded).map { "\($0.location.map { "\($0)" } ?? ""): \($0.message)" } == [
+                "fixtures/platform.csv:2:1: expires_at: given without activated_at; an expiry is recorded only for a license the platform activated — add its activated_at or leave expires_at empty",
+                "fixtures/platform.csv:3:1: expires_at: 2025-02-01T00:00:00Z is not after activated_at 2025-02-01T00:00:00Z; expected the platform's expiry, later than its activation",
+                "fixtures/platform.csv:4:1: activated_at: expected a date YYYY-MM-DD or DD.MM.YYYY or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '01/02/2025'",
+                "fixtures/platform.csv:5:1: activated: 2024-12-31T00:00:00Z of 0000-****-0004 is before its issue date 2025-01-01; a code cannot run before it was issued — check the activation or the issue date",
+            ])
     }
 
     // MARK: columns (docs/formats.md §3.2, docs/README.md §8 "Inputs")
 
-    private let german = "\u{FEFF}Aktivierungscode;Produkt;Ausstellungsdatum;Aktiviert am\r\n96D9-3718-59E5;Cloud Basic 1;15.01.2026;20.01.2026\r\n"
+    private let german =
+        "\u{FEFF}Aktivierungscode;Produkt;Ausstellungsdatum;Aktiviert am\r\n96D9-3718-59E5;Cloud Basic 1;15.01.2026;20.01.2026\r\n"
 
     private func mapped(_ columns: [String]) -> String {
-        tenantYAML(spec: ["  imports:", "    - file: ../fixtures/export.csv", "      columns:"] + columns.map { "        " + $0 })
+        tenantYAML(
+            spec: ["  imports:", "    - file: ../fixtures/export.csv", "      columns:"]
+                + columns.map { "        " + $0 })
     }
 
     @Test func importColumnsReadAVendorsFileAsItComes() throws {
@@ -169,9 +213,12 @@ import Testing
             "fixtures/export.csv": german,
         ])
         defer { repo.remove() }
-        #expect(errors(loaded) == [.error(
-            "columns: license_type is mapped to 'Typ', but fixtures/export.csv has no such column; found columns 'Aktivierungscode', 'Produkt', 'Ausstellungsdatum', 'Aktiviert am'",
-            at: SourceLocation(file: "tenants/acme.yaml", line: 10, column: 23))])
+        #expect(
+            errors(loaded) == [
+                .error(
+                    "columns: license_type is mapped to 'Typ', but fixtures/export.csv has no such column; found columns 'Aktivierungscode', 'Produkt', 'Ausstellungsdatum', 'Aktiviert am'",
+                    at: SourceLocation(file: "tenants/acme.yaml", line: 10, column: 23))
+            ])
         #expect(loaded.tenants.first?.licenses == [])
     }
 
@@ -181,9 +228,10 @@ import Testing
             "fixtures/export.csv": "code,type,issued\n96D9-3718-59E5,Cloud Basic 1,2026-01-15\n",
         ])
         defer { repo.remove() }
-        #expect(errors(loaded).map(\.message) == [
-            "column 'type' matches both license_type and issued; map each column to a header of its own in the manifest's 'columns'",
-        ])
+        #expect(
+            errors(loaded).map(\.message) == [
+                "column 'type' matches both license_type and issued; map each column to a header of its own in the manifest's 'columns'"
+            ])
     }
 
     @Test func anUnknownColumnsKeyIsAnErrorWithADidYouMean() throws {
@@ -192,9 +240,12 @@ import Testing
             "fixtures/export.csv": german,
         ])
         defer { repo.remove() }
-        #expect(errors(loaded) == [.error(
-            "unknown key 'activation_cod' (did you mean 'activation_code'?)",
-            at: SourceLocation(file: "tenants/acme.yaml", line: 9, column: 9))])
+        #expect(
+            errors(loaded) == [
+                .error(
+                    "unknown key 'activation_cod' (did you mean 'activation_code'?)",
+                    at: SourceLocation(file: "tenants/acme.yaml", line: 9, column: 9))
+            ])
     }
 
     @Test func theSameFileUnderTwoMappingsIsReadTwiceButDigestedOnce() throws {
@@ -202,11 +253,13 @@ import Testing
             "tenants/acme.yaml": mapped([
                 "activation_code: Aktivierungscode", "license_type: Produkt", "issued: Ausstellungsdatum",
             ]),
-            "tenants/beta.yaml": tenantYAML("beta", spec: [
-                "  imports:", "    - file: ../fixtures/export.csv", "      columns:",
-                "        activation_code: Aktivierungscode", "        license_type: Produkt",
-                "        issued: Ausstellungsdatum", "        activated_at: Aktiviert am",
-            ]),
+            "tenants/beta.yaml": tenantYAML(
+                "beta",
+                spec: [
+                    "  imports:", "    - file: ../fixtures/export.csv", "      columns:",
+                    "        activation_code: Aktivierungscode", "        license_type: Produkt",
+                    "        issued: Ausstellungsdatum", "        activated_at: Aktiviert am",
+                ]),
             "fixtures/export.csv": german,
         ])
         defer { repo.remove() }
@@ -216,7 +269,8 @@ import Testing
         let manifests = try ["tenants/acme.yaml", "tenants/beta.yaml"].map { path in
             (path, try #require(LicenseRepoLoader.readBytes(repo.root + "/" + path)))
         }
-        #expect(loaded.inputsDigest == LicenseRepoLoader.digest([("fixtures/export.csv", Array(german.utf8))] + manifests))
+        #expect(
+            loaded.inputsDigest == LicenseRepoLoader.digest([("fixtures/export.csv", Array(german.utf8))] + manifests))
     }
 
     // MARK: device lists (docs/formats.md §3.3)
@@ -244,8 +298,11 @@ import Testing
             "fixtures/devices.csv": "Seriennummer\n00A0BA000001\n",
         ])
         defer { repo.remove() }
-        #expect(errors(loaded) == [.error(
-            "columns: serial is mapped to 'Seriennr', but fixtures/devices.csv has no such column; found columns 'Seriennummer'",
-            at: SourceLocation(file: "tenants/acme.yaml", line: 9, column: 15))])
+        #expect(
+            errors(loaded) == [
+                .error(
+                    "columns: serial is mapped to 'Seriennr', but fixtures/devices.csv has no such column; found columns 'Seriennummer'",
+                    at: SourceLocation(file: "tenants/acme.yaml", line: 9, column: 15))
+            ])
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import LicenseKit
 import TestSupport
+import Testing
+
+@testable import LicenseKit
 
 /// The fast path (issue 6): ``ManifestStreamDecoder`` takes clean manifests and returns exactly
 /// what ``YAMLReader`` + ``ManifestDecoder`` return for them; everything else it leaves to that
@@ -210,7 +211,10 @@ import TestSupport
         tenantYAML(spec: ["  routers:", "    - serial: !!str 012"]),
         tenantYAML(spec: ["  routers:"]),
         tenantYAML(spec: ["  contacts: ~"]),
-        tenantYAML(spec: ["  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-01-15", "      term: null"]),
+        tenantYAML(spec: [
+            "  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-01-15",
+            "      term: null",
+        ]),
         "apiVersion: licensectl/v1\nkind: Tenant\nmetadata: {name: a}\nspec:\n",
         "apiVersion: licensectl/v1\nkind: Tenant\nmetadata: {name: a, labels: }\n",
     ]
@@ -236,14 +240,35 @@ import TestSupport
         tenantYAML(spec: ["  routers:", "    - R1"]),
         tenantYAML(spec: ["  routers: R1"]),
         tenantYAML(spec: ["  routers:", "    - <<: {serial: R1}"]),
-        tenantYAML(spec: ["  licenses:", "    - code: 96D9-3718-59E", "      type: Cloud Basic 1", "      issued: 2026-01-15"]),
-        tenantYAML(spec: ["  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 2", "      issued: 2026-01-15"]),
-        tenantYAML(spec: ["  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-01-15T00:00:00Z"]),
-        tenantYAML(spec: ["  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-02-30"]),
-        tenantYAML(spec: ["  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-01-15", "      term: 1Y"]),
-        tenantYAML(spec: ["  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Free", "      issued: 2026-01-15", "      renew: yes"]),
-        tenantYAML(spec: ["  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Free", "      issued: 2026-01-15", "      renew: \"true\""]),
-        tenantYAML(spec: ["  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-01-15", "      activate: soon"]),
+        tenantYAML(spec: [
+            "  licenses:", "    - code: 96D9-3718-59E", "      type: Cloud Basic 1", "      issued: 2026-01-15",
+        ]),
+        tenantYAML(spec: [
+            "  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 2", "      issued: 2026-01-15",
+        ]),
+        tenantYAML(spec: [
+            "  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1",
+            "      issued: 2026-01-15T00:00:00Z",
+        ]),
+        tenantYAML(spec: [
+            "  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-02-30",
+        ]),
+        tenantYAML(spec: [
+            "  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-01-15",
+            "      term: 1Y",
+        ]),
+        tenantYAML(spec: [
+            "  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Free", "      issued: 2026-01-15",
+            "      renew: yes",
+        ]),
+        tenantYAML(spec: [
+            "  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Free", "      issued: 2026-01-15",
+            "      renew: \"true\"",
+        ]),
+        tenantYAML(spec: [
+            "  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-01-15",
+            "      activate: soon",
+        ]),
         tenantYAML(spec: ["  imports:", "    - file: ../fixtures/sales/missing.csv"]),
         tenantYAML(spec: ["  imports:", "    - file: ../../outside.csv"]),
         tenantYAML(spec: ["  imports:", "    - activate: immediately"]),
@@ -252,11 +277,21 @@ import TestSupport
         tenantYAML(spec: ["  devices: {columns: {serial: S}}"]),
         tenantYAML(spec: ["  devices: {file: ../fixtures/devices/a.csv, columns: {serial: S, activation_code: C}}"]),
         tenantYAML(spec: ["  devices: [../fixtures/devices/a.csv]"]),
-        tenantYAML(spec: ["  imports:", "    - file: ../fixtures/sales/a.csv", "      columns: {activation_code: ' _ '}"]),
-        tenantYAML(spec: ["  imports:", "    - file: ../fixtures/sales/a.csv", "      columns: {code: Aktivierungscode}"]),
+        tenantYAML(spec: [
+            "  imports:", "    - file: ../fixtures/sales/a.csv", "      columns: {activation_code: ' _ '}",
+        ]),
+        tenantYAML(spec: [
+            "  imports:", "    - file: ../fixtures/sales/a.csv", "      columns: {code: Aktivierungscode}",
+        ]),
         tenantYAML(spec: ["  imports:", "    - file: ../fixtures/sales/a.csv", "      columns: [Aktivierungscode]"]),
-        tenantYAML(spec: ["  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-01-15", "      activated: 2026-01-20T00:00:00"]),
-        tenantYAML(spec: ["  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-01-15", "      activated: 2026-01-20", "      expires: 20.01.2027"]),
+        tenantYAML(spec: [
+            "  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-01-15",
+            "      activated: 2026-01-20T00:00:00",
+        ]),
+        tenantYAML(spec: [
+            "  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-01-15",
+            "      activated: 2026-01-20", "      expires: 20.01.2027",
+        ]),
         tenantYAML(spec: ["  contacts: [not-an-address]"]),
         tenantYAML(spec: ["  contacts: [a@b.example, ~]"]),
         tenantYAML(spec: ["  extra: 1"]),
@@ -338,10 +373,14 @@ import TestSupport
         // A repo mixing a clean manifest (fast path) and one with an anchor (diagnosing path).
         let repo = try Self.repo()
         defer { repo.remove() }
-        try repo.write("tenants/acme.yaml", tenantYAML("acme-water", spec: [
-            "  imports:", "    - file: ../fixtures/sales/a.csv", "  routers:", "    - serial: 012",
-            "  devices: ../fixtures/devices/a.csv",
-        ]))
+        try repo.write(
+            "tenants/acme.yaml",
+            tenantYAML(
+                "acme-water",
+                spec: [
+                    "  imports:", "    - file: ../fixtures/sales/a.csv", "  routers:", "    - serial: 012",
+                    "  devices: ../fixtures/devices/a.csv",
+                ]))
         try repo.write("tenants/anchor.yaml", tenantYAML("anchored", spec: ["  routers:", "    - serial: &s R9"]))
         let loaded = repo.load()
         #expect(loaded.diagnostics.isEmpty)

@@ -1,30 +1,35 @@
 import Foundation
 import Testing
+
 @testable import LicenseKit
 
 /// Paths inside the repo root (docs/formats.md §3) and the checks across files (docs/rules.md §4.5).
 @Suite struct RepoRulesTests {
-    private let license = ["  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-01-15"]
+    private let license = [
+        "  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1", "      issued: 2026-01-15",
+    ]
 
     @Test func pathEscapingTheRootIsAnError() throws {
         let repo = try TestRepo(["tenants/acme.yaml": tenantYAML(spec: ["  devices: ../../outside.csv"])])
         defer { repo.remove() }
         try repo.write(repo.outside + "/outside.csv", "serial\nR1\n")
-        #expect(repo.load().diagnostics.map(\.description) == [
-            "tenants/acme.yaml:6:12: error: devices: '../../outside.csv' lies outside the repository root; files must be inside the license repo",
-        ])
+        #expect(
+            repo.load().diagnostics.map(\.description) == [
+                "tenants/acme.yaml:6:12: error: devices: '../../outside.csv' lies outside the repository root; files must be inside the license repo"
+            ])
     }
 
     @Test func pathEscapingTheRootThroughASymlinkIsAnError() throws {
         let repo = try TestRepo([
-            "tenants/acme.yaml": tenantYAML(spec: ["  imports:", "    - file: ../fixtures/sales.csv"]),
+            "tenants/acme.yaml": tenantYAML(spec: ["  imports:", "    - file: ../fixtures/sales.csv"])
         ])
         defer { repo.remove() }
         try repo.write(repo.outside + "/secret.csv", "code,type,issued\n")
         try repo.symlink("fixtures/sales.csv", to: repo.outside + "/secret.csv")
-        #expect(repo.load().diagnostics.map(\.description) == [
-            "tenants/acme.yaml:7:13: error: file: '../fixtures/sales.csv' resolves through a symlink to a place outside the repository root; files must be inside the license repo",
-        ])
+        #expect(
+            repo.load().diagnostics.map(\.description) == [
+                "tenants/acme.yaml:7:13: error: file: '../fixtures/sales.csv' resolves through a symlink to a place outside the repository root; files must be inside the license repo"
+            ])
     }
 
     @Test func manifestSymlinkedFromOutsideTheRootIsAnError() throws {
@@ -33,9 +38,10 @@ import Testing
         try repo.write(repo.outside + "/other.yaml", tenantYAML("other", spec: []))
         try repo.symlink("tenants/other.yaml", to: repo.outside + "/other.yaml")
         let loaded = repo.load()
-        #expect(loaded.diagnostics.map(\.description) == [
-            "tenants/other.yaml:1:1: error: manifest resolves through a symlink to a place outside the repository root; files must be inside the license repo",
-        ])
+        #expect(
+            loaded.diagnostics.map(\.description) == [
+                "tenants/other.yaml:1:1: error: manifest resolves through a symlink to a place outside the repository root; files must be inside the license repo"
+            ])
         #expect(loaded.tenants.map(\.name) == ["acme"])
     }
 
@@ -52,9 +58,10 @@ import Testing
     @Test func missingFileIsAnError() throws {
         let repo = try TestRepo(["tenants/team/acme.yaml": tenantYAML(spec: ["  devices: ../../fixtures/none.csv"])])
         defer { repo.remove() }
-        #expect(repo.load().diagnostics.map(\.description) == [
-            "tenants/team/acme.yaml:6:12: error: devices: file '../../fixtures/none.csv' not found (looked for 'fixtures/none.csv')",
-        ])
+        #expect(
+            repo.load().diagnostics.map(\.description) == [
+                "tenants/team/acme.yaml:6:12: error: devices: file '../../fixtures/none.csv' not found (looked for 'fixtures/none.csv')"
+            ])
     }
 
     @Test func codeInTwoTenantsIsAnErrorNamingBothPlaces() throws {
@@ -65,10 +72,11 @@ import Testing
         defer { repo.remove() }
         let loaded = repo.load()
         // docs/README.md §8: one error per place, each naming the other.
-        #expect(loaded.diagnostics.map(\.description) == [
-            "tenants/a.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'beta' at tenants/b.yaml:7:7; a code belongs to exactly one tenant",
-            "tenants/b.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a code belongs to exactly one tenant",
-        ])
+        #expect(
+            loaded.diagnostics.map(\.description) == [
+                "tenants/a.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'beta' at tenants/b.yaml:7:7; a code belongs to exactly one tenant",
+                "tenants/b.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a code belongs to exactly one tenant",
+            ])
     }
 
     /// An imported code is reported at the manifest's `imports` entry; the message names the
@@ -77,13 +85,15 @@ import Testing
         let repo = try TestRepo([
             "tenants/a.yaml": tenantYAML("alpha", spec: license),
             "tenants/b.yaml": tenantYAML("beta", spec: ["  imports:", "    - file: ../fixtures/b.csv"]),
-            "fixtures/b.csv": "code,type,issued\n417C-2D01-7E07,Cloud Basic 1,2026-01-15\n96D9-3718-59E5,Cloud Basic 1,2026-01-15\n",
+            "fixtures/b.csv":
+                "code,type,issued\n417C-2D01-7E07,Cloud Basic 1,2026-01-15\n96D9-3718-59E5,Cloud Basic 1,2026-01-15\n",
         ])
         defer { repo.remove() }
-        #expect(repo.load().diagnostics.map(\.description) == [
-            "tenants/a.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'beta' at tenants/b.yaml:7:7 (row fixtures/b.csv:3); a code belongs to exactly one tenant",
-            "tenants/b.yaml:7:7: error: code 96D9-****-59E5 (row fixtures/b.csv:3) is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a code belongs to exactly one tenant",
-        ])
+        #expect(
+            repo.load().diagnostics.map(\.description) == [
+                "tenants/a.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'beta' at tenants/b.yaml:7:7 (row fixtures/b.csv:3); a code belongs to exactly one tenant",
+                "tenants/b.yaml:7:7: error: code 96D9-****-59E5 (row fixtures/b.csv:3) is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a code belongs to exactly one tenant",
+            ])
     }
 
     @Test func codeInThreeTenantsIsAnErrorAtEachPlaceNamingBothOthers() throws {
@@ -93,11 +103,12 @@ import Testing
             "tenants/c.yaml": tenantYAML("gamma", spec: license),
         ])
         defer { repo.remove() }
-        #expect(repo.load().diagnostics.map(\.description) == [
-            "tenants/a.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'beta' at tenants/b.yaml:7:7 and by tenant 'gamma' at tenants/c.yaml:7:7; a code belongs to exactly one tenant",
-            "tenants/b.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'alpha' at tenants/a.yaml:7:7 and by tenant 'gamma' at tenants/c.yaml:7:7; a code belongs to exactly one tenant",
-            "tenants/c.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'alpha' at tenants/a.yaml:7:7 and by tenant 'beta' at tenants/b.yaml:7:7; a code belongs to exactly one tenant",
-        ])
+        #expect(
+            repo.load().diagnostics.map(\.description) == [
+                "tenants/a.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'beta' at tenants/b.yaml:7:7 and by tenant 'gamma' at tenants/c.yaml:7:7; a code belongs to exactly one tenant",
+                "tenants/b.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'alpha' at tenants/a.yaml:7:7 and by tenant 'gamma' at tenants/c.yaml:7:7; a code belongs to exactly one tenant",
+                "tenants/c.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'alpha' at tenants/a.yaml:7:7 and by tenant 'beta' at tenants/b.yaml:7:7; a code belongs to exactly one tenant",
+            ])
     }
 
     @Test func routerSerialInTwoTenantsIsAnError() throws {
@@ -106,34 +117,45 @@ import Testing
             "tenants/b.yaml": tenantYAML("beta", spec: ["  routers:", "    - serial: R2", "    - serial: R1"]),
         ])
         defer { repo.remove() }
-        #expect(repo.load().diagnostics.map(\.description) == [
-            "tenants/a.yaml:7:7: error: router serial 'R1' is also declared by tenant 'beta' at tenants/b.yaml:8:7; a router belongs to exactly one tenant",
-            "tenants/b.yaml:8:7: error: router serial 'R1' is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a router belongs to exactly one tenant",
-        ])
+        #expect(
+            repo.load().diagnostics.map(\.description) == [
+                "tenants/a.yaml:7:7: error: router serial 'R1' is also declared by tenant 'beta' at tenants/b.yaml:8:7; a router belongs to exactly one tenant",
+                "tenants/b.yaml:8:7: error: router serial 'R1' is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a router belongs to exactly one tenant",
+            ])
     }
 
     @Test func routerSerialsSharingALongPrefixAreToldApartAndTheFirstTenantOwnsEach() throws {
         // The check sorts serials by their first 16 bytes: serials that share them must still be
         // compared whole, and each duplicate must name the first tenant that declared it.
         let repo = try TestRepo([
-            "tenants/a.yaml": tenantYAML("alpha", spec: ["  routers:", "    - serial: SHAREDPREFIX0000-A", "    - serial: R1"]),
-            "tenants/b.yaml": tenantYAML("beta", spec: ["  routers:", "    - serial: SHAREDPREFIX0000-B", "    - serial: R1"]),
-            "tenants/c.yaml": tenantYAML("gamma", spec: ["  routers:", "    - serial: SHAREDPREFIX0000-A", "    - serial: SHAREDPREFIX0000-B", "    - serial: SHAREDPREFIX0000"]),
+            "tenants/a.yaml": tenantYAML(
+                "alpha", spec: ["  routers:", "    - serial: SHAREDPREFIX0000-A", "    - serial: R1"]),
+            "tenants/b.yaml": tenantYAML(
+                "beta", spec: ["  routers:", "    - serial: SHAREDPREFIX0000-B", "    - serial: R1"]),
+            "tenants/c.yaml": tenantYAML(
+                "gamma",
+                spec: [
+                    "  routers:", "    - serial: SHAREDPREFIX0000-A", "    - serial: SHAREDPREFIX0000-B",
+                    "    - serial: SHAREDPREFIX0000",
+                ]),
         ])
         defer { repo.remove() }
-        #expect(repo.load().diagnostics.map(\.description) == [
-            "tenants/a.yaml:7:7: error: router serial 'SHAREDPREFIX0000-A' is also declared by tenant 'gamma' at tenants/c.yaml:7:7; a router belongs to exactly one tenant",
-            "tenants/a.yaml:8:7: error: router serial 'R1' is also declared by tenant 'beta' at tenants/b.yaml:8:7; a router belongs to exactly one tenant",
-            "tenants/b.yaml:7:7: error: router serial 'SHAREDPREFIX0000-B' is also declared by tenant 'gamma' at tenants/c.yaml:8:7; a router belongs to exactly one tenant",
-            "tenants/b.yaml:8:7: error: router serial 'R1' is also declared by tenant 'alpha' at tenants/a.yaml:8:7; a router belongs to exactly one tenant",
-            "tenants/c.yaml:7:7: error: router serial 'SHAREDPREFIX0000-A' is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a router belongs to exactly one tenant",
-            "tenants/c.yaml:8:7: error: router serial 'SHAREDPREFIX0000-B' is also declared by tenant 'beta' at tenants/b.yaml:7:7; a router belongs to exactly one tenant",
-        ])
+        #expect(
+            repo.load().diagnostics.map(\.description) == [
+                "tenants/a.yaml:7:7: error: router serial 'SHAREDPREFIX0000-A' is also declared by tenant 'gamma' at tenants/c.yaml:7:7; a router belongs to exactly one tenant",
+                "tenants/a.yaml:8:7: error: router serial 'R1' is also declared by tenant 'beta' at tenants/b.yaml:8:7; a router belongs to exactly one tenant",
+                "tenants/b.yaml:7:7: error: router serial 'SHAREDPREFIX0000-B' is also declared by tenant 'gamma' at tenants/c.yaml:8:7; a router belongs to exactly one tenant",
+                "tenants/b.yaml:8:7: error: router serial 'R1' is also declared by tenant 'alpha' at tenants/a.yaml:8:7; a router belongs to exactly one tenant",
+                "tenants/c.yaml:7:7: error: router serial 'SHAREDPREFIX0000-A' is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a router belongs to exactly one tenant",
+                "tenants/c.yaml:8:7: error: router serial 'SHAREDPREFIX0000-B' is also declared by tenant 'beta' at tenants/b.yaml:7:7; a router belongs to exactly one tenant",
+            ])
     }
 
     @Test func hiddenFilesAndFoldersUnderTenantsAreSkipped() throws {
-        let repo = try TestRepo(["tenants/a.yaml": tenantYAML("alpha", spec: []), "tenants/.git/x.yaml": "not: a tenant\n",
-                                 "tenants/.a.yaml.swp.yaml": "broken: [\n"])
+        let repo = try TestRepo([
+            "tenants/a.yaml": tenantYAML("alpha", spec: []), "tenants/.git/x.yaml": "not: a tenant\n",
+            "tenants/.a.yaml.swp.yaml": "broken: [\n",
+        ])
         defer { repo.remove() }
         try repo.symlink("tenants/.#a.yaml", to: "user@host.1234:1700000000")
         let loaded = repo.load()
@@ -147,9 +169,10 @@ import Testing
             "fixtures/sales/x.csv": "code,type,issued\n",
         ])
         defer { repo.remove() }
-        #expect(repo.load().diagnostics.map(\.description) == [
-            "tenants/a.yaml:7:7: error: cannot read 'fixtures/sales': it is a folder; name a CSV file",
-        ])
+        #expect(
+            repo.load().diagnostics.map(\.description) == [
+                "tenants/a.yaml:7:7: error: cannot read 'fixtures/sales': it is a folder; name a CSV file"
+            ])
     }
 
     @Test(arguments: ["", "# only a comment\n", "---\n", "---\n...\n---\n~\n"])
@@ -158,9 +181,10 @@ import Testing
         defer { repo.remove() }
         let loaded = repo.load()
         #expect(loaded.tenants.isEmpty)
-        #expect(loaded.diagnostics.map(\.description) == [
-            "tenants/a.yaml:1:1: warning: no Tenant document in this file (it is empty or holds only comments)",
-        ])
+        #expect(
+            loaded.diagnostics.map(\.description) == [
+                "tenants/a.yaml:1:1: warning: no Tenant document in this file (it is empty or holds only comments)"
+            ])
     }
 
     @Test func tenantNameUsedTwiceIsAnErrorNamingBothPlaces() throws {
@@ -170,19 +194,21 @@ import Testing
         ])
         defer { repo.remove() }
         let loaded = repo.load()
-        #expect(loaded.diagnostics.map(\.description) == [
-            "tenants/a.yaml:4:9: error: tenant name 'acme' is also used at tenants/sub/b.yml:4:9; tenant names must be unique",
-            "tenants/sub/b.yml:4:9: error: tenant name 'acme' is also used at tenants/a.yaml:4:9; tenant names must be unique",
-        ])
+        #expect(
+            loaded.diagnostics.map(\.description) == [
+                "tenants/a.yaml:4:9: error: tenant name 'acme' is also used at tenants/sub/b.yml:4:9; tenant names must be unique",
+                "tenants/sub/b.yml:4:9: error: tenant name 'acme' is also used at tenants/a.yaml:4:9; tenant names must be unique",
+            ])
         #expect(loaded.tenants.count == 1)
     }
 
     @Test func missingTenantsDirectoryIsAnUnplacedError() throws {
         let repo = try TestRepo()
         defer { repo.remove() }
-        #expect(repo.load().diagnostics.map(\.description) == [
-            "licensectl: error: tenants directory 'tenants' not found in '\(repo.root)'",
-        ])
+        #expect(
+            repo.load().diagnostics.map(\.description) == [
+                "licensectl: error: tenants directory 'tenants' not found in '\(repo.root)'"
+            ])
     }
 
     @Test func inputsDigestCoversManifestsAndChangesWithThem() throws {
@@ -192,7 +218,8 @@ import Testing
         #expect(repo.load().inputsDigest == first)
         try repo.write("tenants/a.yaml", tenantYAML("alpha", spec: ["  contacts: [a@b.c]"]))
         #expect(repo.load().inputsDigest != first)
-        #expect(LicenseRepoLoader.digest([]) == "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(
+            LicenseRepoLoader.digest([]) == "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 
     @Test func manyManifestsLoadInSortedOrder() throws {

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import LicenseKit
 
 /// A small license repo in a fresh temporary folder, for loader tests.

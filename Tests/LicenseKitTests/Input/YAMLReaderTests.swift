@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LicenseKit
 
 @Suite struct YAMLReaderTests {
@@ -48,18 +49,20 @@ import Testing
 
     @Test func mergeKeyIsAnError() {
         let (_, diagnostics) = read("base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n")
-        #expect(diagnostics == [
-            "t.yaml:3:3: error: merge keys ('<<') are not supported; write the keys out or use an alias for the whole value",
-        ])
+        #expect(
+            diagnostics == [
+                "t.yaml:3:3: error: merge keys ('<<') are not supported; write the keys out or use an alias for the whole value"
+            ])
     }
 
     @Test func tabUsedAsIndentationIsAnErrorOnEachLine() {
         let (nodes, diagnostics) = read("a:\n\tb: 1\n  c: 2\n \td: 3\n")
         #expect(nodes.isEmpty)
-        #expect(diagnostics == [
-            "t.yaml:2:1: error: tab character used for indentation; indent with spaces",
-            "t.yaml:4:2: error: tab character used for indentation; indent with spaces",
-        ])
+        #expect(
+            diagnostics == [
+                "t.yaml:2:1: error: tab character used for indentation; indent with spaces",
+                "t.yaml:4:2: error: tab character used for indentation; indent with spaces",
+            ])
     }
 
     @Test func tabsInsideALineAreFine() {
@@ -114,7 +117,7 @@ import Testing
         let (nodes, diagnostics) = read("a: &x [1, 2]\nb: *x\n")
         #expect(diagnostics.isEmpty)
         guard case .mapping(let pairs) = try #require(nodes.first).content,
-              case .sequence(let items) = pairs[1].value.content
+            case .sequence(let items) = pairs[1].value.content
         else {
             Issue.record("expected b to be a sequence")
             return
@@ -128,43 +131,50 @@ import Testing
         let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
         for i in 1..<names.count {
             let p = names[i - 1]
-            lines.append("\(names[i]): &\(names[i]) [*\(p), *\(p), *\(p), *\(p), *\(p), *\(p), *\(p), *\(p), *\(p), *\(p)]")
+            lines.append(
+                "\(names[i]): &\(names[i]) [*\(p), *\(p), *\(p), *\(p), *\(p), *\(p), *\(p), *\(p), *\(p), *\(p)]")
         }
         let clock = ContinuousClock()
         var result: (nodes: [YAMLNode], diagnostics: [String]) = ([], [])
         let elapsed = clock.measure { result = read(lines.joined(separator: "\n") + "\n") }
         #expect(result.nodes.isEmpty)
-        #expect(result.diagnostics == [
-            "t.yaml:5:36: error: more than 10000 alias expansions in this file; write the values out instead of nesting aliases",
-        ])
+        #expect(
+            result.diagnostics == [
+                "t.yaml:5:36: error: more than 10000 alias expansions in this file; write the values out instead of nesting aliases"
+            ])
         #expect(elapsed < .milliseconds(500))
     }
 
     @Test func unknownAliasIsAnError() {
-        #expect(read("a: *nope\n").diagnostics == [
-            "t.yaml:1:4: error: unknown alias '*nope'; define the anchor '&nope' before using it",
-        ])
+        #expect(
+            read("a: *nope\n").diagnostics == [
+                "t.yaml:1:4: error: unknown alias '*nope'; define the anchor '&nope' before using it"
+            ])
     }
 
     @Test func libyamlSyntaxErrorsCarryItsPlace() {
-        #expect(read("a: b\nc: [1, 2\nd: 3\n").diagnostics == [
-            "t.yaml:3:2: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 2, column 4)",
-        ])
+        #expect(
+            read("a: b\nc: [1, 2\nd: 3\n").diagnostics == [
+                "t.yaml:3:2: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 2, column 4)"
+            ])
     }
 
     @Test func aControlCharacterIsReportedWhereItStands() {
-        #expect(read(Array("a: 1\nb: 2\n# note \u{01} here\n".utf8)).diagnostics == [
-            "t.yaml:3:8: error: invalid YAML: control characters are not allowed",
-        ])
+        #expect(
+            read(Array("a: 1\nb: 2\n# note \u{01} here\n".utf8)).diagnostics == [
+                "t.yaml:3:8: error: invalid YAML: control characters are not allowed"
+            ])
     }
 
     @Test func carriageReturnLineEndsCountAsLines() {
-        #expect(read(Array("a: 1\rb: 2\rc: x".utf8) + [0xFF, 0x0D]).diagnostics == [
-            "t.yaml:3:5: error: invalid UTF-8 (byte 0xFF); save the file as UTF-8",
-        ])
-        #expect(read("a: 1\r\n\tb: 2\r\n").diagnostics == [
-            "t.yaml:2:1: error: tab character used for indentation; indent with spaces",
-        ])
+        #expect(
+            read(Array("a: 1\rb: 2\rc: x".utf8) + [0xFF, 0x0D]).diagnostics == [
+                "t.yaml:3:5: error: invalid UTF-8 (byte 0xFF); save the file as UTF-8"
+            ])
+        #expect(
+            read("a: 1\r\n\tb: 2\r\n").diagnostics == [
+                "t.yaml:2:1: error: tab character used for indentation; indent with spaces"
+            ])
     }
 
     @Test func strTagMakesAPlainScalarAStringAsQuotesDo() throws {
@@ -179,8 +189,9 @@ import Testing
     }
 
     @Test func nonCoreTagsAreErrors() {
-        #expect(read("a: !!int 12\nb: !!str 012\n").diagnostics == [
-            "t.yaml:1:4: error: tag '!!int' is not supported; licensectl types every value by its schema, remove the tag",
-        ])
+        #expect(
+            read("a: !!int 12\nb: !!str 012\n").diagnostics == [
+                "t.yaml:1:4: error: tag '!!int' is not supported; licensectl types every value by its schema, remove the tag"
+            ])
     }
 }

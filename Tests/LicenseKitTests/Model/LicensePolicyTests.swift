@@ -1,16 +1,29 @@
 import Testing
+
 @testable import LicenseKit
 
 /// Each type's policy is the table of docs/architecture.md "Add a license type" (docs/rules.md §1),
 /// and capacity and mode are added up from the policies (R1, R7).
 @Suite struct LicensePolicyTests {
     @Test(arguments: [
-        (LicenseType.cloudBasic1, LicensePolicy(capacity: 1, isPaid: true, exclusive: false, invalidatedByPaid: false,
-                                                fixedTerm: nil, renewable: false, mode: .full)),
-        (.cloudBasic25, LicensePolicy(capacity: 25, isPaid: true, exclusive: false, invalidatedByPaid: false,
-                                      fixedTerm: nil, renewable: false, mode: .full)),
-        (.cloudFree, LicensePolicy(capacity: 1000, isPaid: false, exclusive: true, invalidatedByPaid: true,
-                                   fixedTerm: .oneYear, renewable: true, mode: .limited)),
+        (
+            LicenseType.cloudBasic1,
+            LicensePolicy(
+                capacity: 1, isPaid: true, exclusive: false, invalidatedByPaid: false,
+                fixedTerm: nil, renewable: false, mode: .full)
+        ),
+        (
+            .cloudBasic25,
+            LicensePolicy(
+                capacity: 25, isPaid: true, exclusive: false, invalidatedByPaid: false,
+                fixedTerm: nil, renewable: false, mode: .full)
+        ),
+        (
+            .cloudFree,
+            LicensePolicy(
+                capacity: 1000, isPaid: false, exclusive: true, invalidatedByPaid: true,
+                fixedTerm: .oneYear, renewable: true, mode: .limited)
+        ),
     ])
     func policyOfEachType(type: LicenseType, expected: LicensePolicy) {
         #expect(type.policy == expected)
@@ -21,9 +34,10 @@ import Testing
 
     private static func active(_ n: Int, _ type: LicenseType) -> LicenseRecord {
         let code = Fx.code(n)
-        return LicenseRecord(code: code, type: type, status: .active, issued: Fx.t("2026-01-01"), term: .oneYear,
-                             activation: .immediately, redeemedAt: Fx.t("2026-01-01"),
-                             activatedAt: Fx.t("2026-01-01"), expiresAt: Fx.t("2027-01-01"), source: "t.yaml")
+        return LicenseRecord(
+            code: code, type: type, status: .active, issued: Fx.t("2026-01-01"), term: .oneYear,
+            activation: .immediately, redeemedAt: Fx.t("2026-01-01"),
+            activatedAt: Fx.t("2026-01-01"), expiresAt: Fx.t("2027-01-01"), source: "t.yaml")
     }
 
     @Test(arguments: [

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LicenseKit
 
 /// Callers branch on an error's kind, never on its text: the date parser marks the text that has
@@ -25,13 +26,18 @@ import Testing
             _ = try ActivationRequest(parsing: "soon")
             Issue.record("'soon' parsed")
         } catch {
-            #expect(error.message == "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found 'soon'")
+            #expect(
+                error.message == "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found 'soon'"
+            )
         }
         do throws(ValueParseError) {
             _ = try ActivationRequest(parsing: "2026-02-30")
             Issue.record("'2026-02-30' parsed")
         } catch {
-            #expect(error.message == "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found '2026-02-30' ('2026-02-30' is not a date that exists)")
+            #expect(
+                error.message
+                    == "expected 'immediately', a date YYYY-MM-DD or a date-time with an offset, found '2026-02-30' ('2026-02-30' is not a date that exists)"
+            )
         }
     }
 

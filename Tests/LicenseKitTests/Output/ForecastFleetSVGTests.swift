@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LicenseKit
 
 /// The forecast SVG stays readable for many tenants (issue 11): a fleet overview instead of one
@@ -47,10 +48,11 @@ import Testing
     @Test func theAggregateCountsUsableCapacitySoRejectionsShow() {
         // calm: capacity 25, 1 router; shrinking: capacity 3 → 1 with 3 → 4 routers.
         let chart = FleetReport.aggregateChart([F.calm, F.shrinking], at: F.at, days: 90)
-        #expect(chart.steps == [
-            CapacityStep(at: F.at, capacity: 1 + 3, connected: 1 + 3),
-            CapacityStep(at: F.t("2026-12-15"), capacity: 1 + 1, connected: 1 + 3),
-            CapacityStep(at: F.t("2027-01-10"), capacity: 1 + 1, connected: 1 + 4),
-        ])
+        #expect(
+            chart.steps == [
+                CapacityStep(at: F.at, capacity: 1 + 3, connected: 1 + 3),
+                CapacityStep(at: F.t("2026-12-15"), capacity: 1 + 1, connected: 1 + 3),
+                CapacityStep(at: F.t("2027-01-10"), capacity: 1 + 1, connected: 1 + 4),
+            ])
     }
 }

@@ -1,9 +1,11 @@
 import Foundation
+import Testing
+
+@testable import LicenseKit
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import Testing
-@testable import LicenseKit
 
 enum ChartFixtures {
     static func instant(_ text: String) -> Instant { MailFixtures.instant(text) }
@@ -78,8 +80,10 @@ final class XMLCheck: NSObject, XMLParserDelegate, @unchecked Sendable {
         error = "line \(parser.lineNumber), column \(parser.columnNumber): \(parseError)"
     }
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
+    ) {
         if root == nil {
             root = elementName
             attributes = attributeDict
@@ -97,12 +101,14 @@ final class XMLCheck: NSObject, XMLParserDelegate, @unchecked Sendable {
 
 @Suite struct ForecastSVGTests {
     @Test func smallChartMatchesGoldenFile() throws {
-        try OutputGolden.check(ForecastSVG.render([ChartFixtures.small], title: "Forecast at 2026-11-29"), named: "forecast-small.svg")
+        try OutputGolden.check(
+            ForecastSVG.render([ChartFixtures.small], title: "Forecast at 2026-11-29"), named: "forecast-small.svg")
     }
 
     @Test func threeTenantExampleMatchesGoldenFile() throws {
-        let svg = ForecastSVG.render([ChartFixtures.acmeWater, ChartFixtures.harborLab, ChartFixtures.riverOps],
-                                     title: "licensectl forecast, 90 days from 2026-11-29")
+        let svg = ForecastSVG.render(
+            [ChartFixtures.acmeWater, ChartFixtures.harborLab, ChartFixtures.riverOps],
+            title: "licensectl forecast, 90 days from 2026-11-29")
         try OutputGolden.check(svg, named: "forecast-example.svg")
     }
 
@@ -133,7 +139,9 @@ final class XMLCheck: NSObject, XMLParserDelegate, @unchecked Sendable {
 
     @Test func rejectedAreaIsShadedBetweenCapacityAndConnected() {
         let svg = ForecastSVG.render([ChartFixtures.small], title: "t")
-        let rects = svg.split(separator: "\n").filter { $0.contains("fill-opacity=\"0.3\"") && $0.hasPrefix("<rect") && !$0.contains("width=\"20\"") }
+        let rects = svg.split(separator: "\n").filter {
+            $0.contains("fill-opacity=\"0.3\"") && $0.hasPrefix("<rect") && !$0.contains("width=\"20\"")
+        }
         // One rejected step: 2026-12-05T12:00Z to 2026-12-12, connected 2 over capacity 1.
         #expect(rects.count == 1)
         #expect(svg.contains("up to 1 router rejected, from 2026-12-05"))
@@ -155,7 +163,11 @@ final class XMLCheck: NSObject, XMLParserDelegate, @unchecked Sendable {
     }
 
     @Test func ninetyDayAxisTicksOnTheFirstAndFifteenth() {
-        let ticks = ForecastSVG.dateTicks(from: ChartFixtures.instant("2026-11-29"), to: ChartFixtures.instant("2027-02-27"), pixels: 872)
-        #expect(ticks.map(\.dateString) == ["2026-12-01", "2026-12-15", "2027-01-01", "2027-01-15", "2027-02-01", "2027-02-15"])
+        let ticks = ForecastSVG.dateTicks(
+            from: ChartFixtures.instant("2026-11-29"), to: ChartFixtures.instant("2027-02-27"), pixels: 872)
+        #expect(
+            ticks.map(\.dateString) == [
+                "2026-12-01", "2026-12-15", "2027-01-01", "2027-01-15", "2027-02-01", "2027-02-15",
+            ])
     }
 }

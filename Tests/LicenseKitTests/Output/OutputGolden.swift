@@ -8,7 +8,9 @@ enum OutputGolden {
 
     static var recording: Bool { ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" }
 
-    static func check(_ actual: String, named name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    static func check(_ actual: String, named name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation)
+        throws
+    {
         let url = directory.appendingPathComponent(name)
         if recording {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -16,13 +18,16 @@ enum OutputGolden {
             return
         }
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            Issue.record("golden file \(name) is missing; run with RECORD_SNAPSHOTS=1 to record it", sourceLocation: sourceLocation)
+            Issue.record(
+                "golden file \(name) is missing; run with RECORD_SNAPSHOTS=1 to record it",
+                sourceLocation: sourceLocation)
             return
         }
         let expected = String(decoding: data, as: UTF8.self)
         if expected != actual {
-            Issue.record("output differs from golden file \(name) (re-record with RECORD_SNAPSHOTS=1):\n\(diff(expected: expected, actual: actual))",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "output differs from golden file \(name) (re-record with RECORD_SNAPSHOTS=1):\n\(diff(expected: expected, actual: actual))",
+                sourceLocation: sourceLocation)
         }
     }
 
@@ -34,7 +39,8 @@ enum OutputGolden {
                 String(String.UnicodeScalarView(line.map { $0 == "\r" ? "␍" : $0 }))
             }
         }
-        let e = lines(expected), a = lines(actual)
+        let e = lines(expected)
+        let a = lines(actual)
         var out: [String] = []
         for i in 0..<max(e.count, a.count) {
             let el = i < e.count ? e[i] : nil
@@ -43,7 +49,10 @@ enum OutputGolden {
                 if let el { out.append("\(i + 1): - \(el)") }
                 if let al { out.append("\(i + 1): + \(al)") }
             }
-            if out.count >= 40 { out.append("…"); break }
+            if out.count >= 40 {
+                out.append("…")
+                break
+            }
         }
         return out.joined(separator: "\n")
     }

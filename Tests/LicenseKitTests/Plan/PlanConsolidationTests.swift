@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LicenseKit
 
 /// docs/cli.md §6 and docs/README.md §8 "Output": human plans lead with the change and consolidate the standing
@@ -14,19 +15,31 @@ import Testing
         for i in 0..<count {
             let name = "t-\(String(repeating: "0", count: 5 - String(i).count))\(i)"
             let changed = i == changedIndex
-            tenants.append(TenantPlan(
-                tenant: name, prior: PriorRef(lineage: "l-\(i)", serial: 1), changed: changed,
-                events: changed ? [P.event("2026-11-29T00:00:00Z", .activate, code: "96D9-3718-59E5", expiresAt: "2027-11-29T00:00:00Z")] : [],
-                after: TenantAfter(mode: .full, capacity: 1, online: ["A"], offline: [OfflineRouter(serial: "B", reason: .capacity)],
-                                   licenses: P.counts(active: 1)),
-                before: TenantSummary(mode: .full, capacity: 1, online: 1, offline: 1)))
-            diagnostics.append(.warning("tenant '\(name)': 1 of 2 connected routers rejected (capacity 1)",
-                                        at: SourceLocation(file: "tenants/\(name).yaml", line: 4, column: 9),
-                                        standing: .rejectedRouters, tenant: name))
+            tenants.append(
+                TenantPlan(
+                    tenant: name, prior: PriorRef(lineage: "l-\(i)", serial: 1), changed: changed,
+                    events: changed
+                        ? [
+                            P.event(
+                                "2026-11-29T00:00:00Z", .activate, code: "96D9-3718-59E5",
+                                expiresAt: "2027-11-29T00:00:00Z")
+                        ] : [],
+                    after: TenantAfter(
+                        mode: .full, capacity: 1, online: ["A"],
+                        offline: [OfflineRouter(serial: "B", reason: .capacity)],
+                        licenses: P.counts(active: 1)),
+                    before: TenantSummary(mode: .full, capacity: 1, online: 1, offline: 1)))
+            diagnostics.append(
+                .warning(
+                    "tenant '\(name)': 1 of 2 connected routers rejected (capacity 1)",
+                    at: SourceLocation(file: "tenants/\(name).yaml", line: 4, column: 9),
+                    standing: .rejectedRouters, tenant: name))
             if i % 3 == 0 {
-                diagnostics.append(.warning("AAAA-1111-\(String(format: "%04d", i % 10_000)) is still available and its stock expires soon",
-                                            at: SourceLocation(file: "tenants/\(name).yaml", line: 12, column: 7),
-                                            standing: .stockExpiring, tenant: name))
+                diagnostics.append(
+                    .warning(
+                        "AAAA-1111-\(String(format: "%04d", i % 10_000)) is still available and its stock expires soon",
+                        at: SourceLocation(file: "tenants/\(name).yaml", line: 12, column: 7),
+                        standing: .stockExpiring, tenant: name))
             }
         }
         diagnostics.append(.warning("a repo warning", at: SourceLocation(file: "fixtures/x.csv", line: 2)))
@@ -36,12 +49,13 @@ import Testing
     @Test func standingWarningsOfUnchangedTenantsAreOneLinePerKind() {
         let plan = Self.fleet(5, changedIndex: 1)
         let human = HumanDiagnostics(plan)
-        #expect(human.diagnostics.map(\.description) == [
-            "fixtures/x.csv:2:1: warning: a repo warning",
-            "tenants/t-00001.yaml:4:9: warning: tenant 't-00001': 1 of 2 connected routers rejected (capacity 1)",
-            "licensectl: warning: 4 tenants: rejected routers (t-00000, t-00002, t-00003 and 1 more)",
-            "licensectl: warning: 2 tenants: stock expiring (t-00000, t-00003)",
-        ])
+        #expect(
+            human.diagnostics.map(\.description) == [
+                "fixtures/x.csv:2:1: warning: a repo warning",
+                "tenants/t-00001.yaml:4:9: warning: tenant 't-00001': 1 of 2 connected routers rejected (capacity 1)",
+                "licensectl: warning: 4 tenants: rejected routers (t-00000, t-00002, t-00003 and 1 more)",
+                "licensectl: warning: 2 tenants: stock expiring (t-00000, t-00003)",
+            ])
         #expect(human.consolidated.count == 6)
         #expect(plan.summary.warnings == 8, "the summary still counts every diagnostic")
     }
@@ -51,8 +65,11 @@ import Testing
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count < 20, "\(text)")
         #expect(lines.prefix(5).contains { $0.hasPrefix("~ tenant t-00150") })
-        #expect(text.contains("licensectl: warning: 299 tenants: rejected routers (t-00000, t-00001, t-00002 and 296 more)\n"))
-        #expect(text.contains("licensectl: warning: 99 tenants: stock expiring (t-00000, t-00003, t-00006 and 96 more)\n"))
+        #expect(
+            text.contains(
+                "licensectl: warning: 299 tenants: rejected routers (t-00000, t-00001, t-00002 and 296 more)\n"))
+        #expect(
+            text.contains("licensectl: warning: 99 tenants: stock expiring (t-00000, t-00003, t-00006 and 96 more)\n"))
     }
 
     @Test func markdownAt10000TenantsStaysBelowGitHubsLimitWithTheChangeVisible() {

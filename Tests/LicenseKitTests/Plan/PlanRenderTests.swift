@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LicenseKit
 
 /// The three fixtures of the golden files: (file stem, plan).
@@ -54,29 +55,34 @@ private let goldenPlans: [(String, Plan)] = [
 
     @Test func jsonPlanIsSortedTwoSpaceIndentedWithTrailingNewline() {
         let text = PlanJSON.render(PlanFixtures.noChanges)
-        #expect(text.hasPrefix("{\n  \"at\": \"2026-11-30T06:00:00Z\",\n  \"diagnostics\": [],\n  \"formatVersion\": 1,\n"))
+        #expect(
+            text.hasPrefix("{\n  \"at\": \"2026-11-30T06:00:00Z\",\n  \"diagnostics\": [],\n  \"formatVersion\": 1,\n"))
         #expect(text.hasSuffix("}\n"))
         #expect(!text.contains("\" : "))
     }
 
     @Test func eventCarriesOnlyTheFieldsThatAreSet() throws {
         let text = PlanJSON.render(PlanFixtures.newTenant)
-        #expect(text.contains("""
-                {
-                  "action": "schedule",
-                  "at": "2026-11-29T00:00:00Z",
-                  "code": "1A2B-3C4D-5E6F",
-                  "scheduledAt": "2026-12-01T00:00:00Z"
-                },
-        """))
-        #expect(text.contains("""
-                {
-                  "action": "reject",
-                  "at": "2026-11-29T00:00:00Z",
-                  "reason": "capacity",
-                  "serial": "00A0BA000003"
-                },
-        """))
+        #expect(
+            text.contains(
+                """
+                        {
+                          "action": "schedule",
+                          "at": "2026-11-29T00:00:00Z",
+                          "code": "1A2B-3C4D-5E6F",
+                          "scheduledAt": "2026-12-01T00:00:00Z"
+                        },
+                """))
+        #expect(
+            text.contains(
+                """
+                        {
+                          "action": "reject",
+                          "at": "2026-11-29T00:00:00Z",
+                          "reason": "capacity",
+                          "serial": "00A0BA000003"
+                        },
+                """))
     }
 
     @Test func newTenantHasNullPrior() {
@@ -96,8 +102,14 @@ private let goldenPlans: [(String, Plan)] = [
         ("", "not a licensectl plan: invalid JSON at byte 0: unexpected end of file"),
         ("[1]", "not a licensectl plan: expected a JSON object at the top"),
         ("{\"formatVersion\": \"1\"}", "not a licensectl plan: no integer 'formatVersion'"),
-        ("{\"formatVersion\": 1, \"at\": \"2026-11-29T00:00:00Z\"}", "not a licensectl plan: missing key 'inputsDigest' in top level"),
-        ("{\"formatVersion\": 1, \"at\": \"yesterday\"}", "not a licensectl plan: at: expected a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found 'yesterday'"),
+        (
+            "{\"formatVersion\": 1, \"at\": \"2026-11-29T00:00:00Z\"}",
+            "not a licensectl plan: missing key 'inputsDigest' in top level"
+        ),
+        (
+            "{\"formatVersion\": 1, \"at\": \"yesterday\"}",
+            "not a licensectl plan: at: expected a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found 'yesterday'"
+        ),
     ])
     func bytesThatAreNotAPlanAreRefusedWithTheReason(input: String, message: String) {
         #expect(throws: PlanDecodeError(message: message)) { try PlanJSON.decode(Array(input.utf8)) }
@@ -132,12 +144,19 @@ private let goldenPlans: [(String, Plan)] = [
 
     @Test func diagnosticsInHumanOutputMaskCodesUnlessShowCodes() {
         var plan = PlanFixtures.noChanges
-        plan.diagnostics = [.error("code 96D9-3718-59E5 is redeemed in tenants acme-water and beta-gas",
-                                   at: SourceLocation(file: "tenants/beta-gas.yaml", line: 12, column: 13))]
-        #expect(PlanText.render(plan, showCodes: false).contains(
-            "tenants/beta-gas.yaml:12:13: error: code 96D9-****-59E5 is redeemed in tenants acme-water and beta-gas\n"))
-        #expect(PlanMarkdown.render(plan, showCodes: false).contains(
-            "- **error** `tenants/beta-gas.yaml:12` code 96D9-****-59E5 is redeemed in tenants acme-water and beta-gas\n"))
+        plan.diagnostics = [
+            .error(
+                "code 96D9-3718-59E5 is redeemed in tenants acme-water and beta-gas",
+                at: SourceLocation(file: "tenants/beta-gas.yaml", line: 12, column: 13))
+        ]
+        #expect(
+            PlanText.render(plan, showCodes: false).contains(
+                "tenants/beta-gas.yaml:12:13: error: code 96D9-****-59E5 is redeemed in tenants acme-water and beta-gas\n"
+            ))
+        #expect(
+            PlanMarkdown.render(plan, showCodes: false).contains(
+                "- **error** `tenants/beta-gas.yaml:12` code 96D9-****-59E5 is redeemed in tenants acme-water and beta-gas\n"
+            ))
         // docs/README.md §8 "Output": diagnostics show codes masked in every format, --show-codes and
         // JSON included (a Diagnostic masks its message when it is made).
         #expect(!PlanText.render(plan, showCodes: true).contains("96D9-3718-59E5"))
@@ -157,8 +176,10 @@ private let goldenPlans: [(String, Plan)] = [
 
 @Suite struct PlanTextTests {
     @Test func summaryLineCountsTenantsChangesActionsAndDiagnostics() {
-        #expect(PlanText.summaryLine(PlanFixtures.changes)
-            == "Plan: 4 tenants, 2 changed — redeem 1, schedule 1, reschedule 1, expire 2, activate 1, invalidate 1, notify 1, reject 14, remove 1 · 0 errors, 3 warnings")
+        #expect(
+            PlanText.summaryLine(PlanFixtures.changes)
+                == "Plan: 4 tenants, 2 changed — redeem 1, schedule 1, reschedule 1, expire 2, activate 1, invalidate 1, notify 1, reject 14, remove 1 · 0 errors, 3 warnings"
+        )
     }
 
     @Test func planWithoutChangesSaysStateIsUpToDate() {
@@ -167,18 +188,24 @@ private let goldenPlans: [(String, Plan)] = [
 
     @Test func admissionChangesListTheFirstTenRoutersAndHowManyMore() {
         let text = PlanText.render(PlanFixtures.changes, showCodes: false)
-        #expect(text.contains("\n    ! reject  12 routers  capacity: 00A0BA000026, 00A0BA000027, 00A0BA000028, 00A0BA000029, 00A0BA000030, 00A0BA000031, 00A0BA000032, 00A0BA000033, 00A0BA000034, 00A0BA000035 … and 2 more\n"))
+        #expect(
+            text.contains(
+                "\n    ! reject  12 routers  capacity: 00A0BA000026, 00A0BA000027, 00A0BA000028, 00A0BA000029, 00A0BA000030, 00A0BA000031, 00A0BA000032, 00A0BA000033, 00A0BA000034, 00A0BA000035 … and 2 more\n"
+            ))
     }
 
-    @Test(arguments: [
-        (nil, [Action](), "+ tenant acme-water (new)"),
-        (3, [.expire], "~ tenant acme-water (serial 3 → 4)"),
-        (3, [.archive, .retire], "- tenant acme-water (retired, serial 3 → 4)"),
-    ] as [(Int?, [Action], String)])
+    @Test(
+        arguments: [
+            (nil, [Action](), "+ tenant acme-water (new)"),
+            (3, [.expire], "~ tenant acme-water (serial 3 → 4)"),
+            (3, [.archive, .retire], "- tenant acme-water (retired, serial 3 → 4)"),
+        ] as [(Int?, [Action], String)])
     func tenantHeaderSaysNewChangedOrRetired(priorSerial: Int?, actions: [Action], expected: String) {
         let tenant = TenantPlan(
             tenant: "acme-water", prior: priorSerial.map { PriorRef(lineage: "l", serial: $0) }, changed: true,
-            events: actions.map { PlanFixtures.event("2026-11-29T00:00:00Z", $0, code: $0 == .retire ? nil : "96D9-3718-59E5") },
+            events: actions.map {
+                PlanFixtures.event("2026-11-29T00:00:00Z", $0, code: $0 == .retire ? nil : "96D9-3718-59E5")
+            },
             after: TenantAfter(mode: .disabled, capacity: 0, online: [], offline: [], licenses: LicenseCounts()))
         #expect(PlanText.header(tenant) == expected)
     }
@@ -201,7 +228,10 @@ private let goldenPlans: [(String, Plan)] = [
         let shown = md.components(separatedBy: "<details>").count - 1
         #expect(shown > 0)
         let leftOut = 2_000 - shown
-        #expect(md.contains("> **\(leftOut) changed tenants (\(leftOut * 50) events) not shown:** this comment is kept below 60000 characters. Run `licensectl plan --format json` or `licensectl plan --out PLANFILE` for the full plan.\n"))
+        #expect(
+            md.contains(
+                "> **\(leftOut) changed tenants (\(leftOut * 50) events) not shown:** this comment is kept below 60000 characters. Run `licensectl plan --format json` or `licensectl plan --out PLANFILE` for the full plan.\n"
+            ))
         // Whole sections only: every opened section is closed.
         #expect(md.components(separatedBy: "</details>").count - 1 == shown)
         #expect(md.hasPrefix("## licensectl plan at 2026-11-29T00:00:00Z\n\n**Changes in 2000 of 2000 tenants.**\n"))
@@ -209,7 +239,8 @@ private let goldenPlans: [(String, Plan)] = [
 
     @Test(arguments: [2_000, 10_000, 60_000])
     func markdownStaysBelowAnyReasonableLimit(limit: Int) {
-        let md = PlanMarkdown.render(PlanFixtures.large(tenants: 300, eventsPerTenant: 20), showCodes: false, limit: limit)
+        let md = PlanMarkdown.render(
+            PlanFixtures.large(tenants: 300, eventsPerTenant: 20), showCodes: false, limit: limit)
         #expect(md.utf8.count < limit)
         #expect(md.contains("not shown"))
     }
@@ -217,7 +248,9 @@ private let goldenPlans: [(String, Plan)] = [
     @Test func manyDiagnosticsAreCutWithACount() {
         var plan = PlanFixtures.noChanges
         plan.diagnostics = (1...3_000).map {
-            .warning("code not yet activated, stock expires soon (\($0))", at: SourceLocation(file: "tenants/a.yaml", line: $0))
+            .warning(
+                "code not yet activated, stock expires soon (\($0))",
+                at: SourceLocation(file: "tenants/a.yaml", line: $0))
         }
         let md = PlanMarkdown.render(plan, showCodes: false)
         #expect(md.utf8.count < 60_000)
@@ -236,7 +269,9 @@ private let goldenPlans: [(String, Plan)] = [
 
     @Test func diagnosticsAreListedWithFileAndLineAndEscaped() {
         var plan = PlanFixtures.noChanges
-        plan.diagnostics = [.error("type <Cloud Basic 2> | unknown", at: SourceLocation(file: "tenants/x.yaml", line: 7, column: 9))]
+        plan.diagnostics = [
+            .error("type <Cloud Basic 2> | unknown", at: SourceLocation(file: "tenants/x.yaml", line: 7, column: 9))
+        ]
         let md = PlanMarkdown.render(plan, showCodes: false)
         #expect(md.contains("\n- **error** `tenants/x.yaml:7` type &lt;Cloud Basic 2> \\| unknown\n"))
         #expect(md.contains("**The plan has 1 error: nothing can be applied.**"))
@@ -251,18 +286,19 @@ private let goldenPlans: [(String, Plan)] = [
 
     @Test func objectsAreSortedIndentedByTwoAndEmptyContainersStayOnOneLine() {
         let v = JSONValue.object(["b": .array([.int(1), .null]), "a": .object([:]), "c": .array([]), "B": .bool(true)])
-        #expect(v.serialized() == """
-        {
-          "B": true,
-          "a": {},
-          "b": [
-            1,
-            null
-          ],
-          "c": []
-        }
+        #expect(
+            v.serialized() == """
+                {
+                  "B": true,
+                  "a": {},
+                  "b": [
+                    1,
+                    null
+                  ],
+                  "c": []
+                }
 
-        """)
+                """)
     }
 
     @Test func parseReadsWhatSerializeWrites() throws {
@@ -275,9 +311,12 @@ private let goldenPlans: [(String, Plan)] = [
 
     @Test func stringsWithAndWithoutEscapesAndNonASCIIDecode() throws {
         let text = "{\"plain\":\"2026-11-29T00:00:00Z\",\"umlaut\":\"Stadtwerke Nörd\",\"escaped\":\"a\\\"b\\n\u{E4}\"}"
-        #expect(try JSONValue.parse(Array(text.utf8)) == .object([
-            "plain": .string("2026-11-29T00:00:00Z"), "umlaut": .string("Stadtwerke Nörd"), "escaped": .string("a\"b\n\u{E4}"),
-        ]))
+        #expect(
+            try JSONValue.parse(Array(text.utf8))
+                == .object([
+                    "plain": .string("2026-11-29T00:00:00Z"), "umlaut": .string("Stadtwerke Nörd"),
+                    "escaped": .string("a\"b\n\u{E4}"),
+                ]))
     }
 
     @Test func invalidUTF8InAStringIsRefusedAfterTheString() {
@@ -309,8 +348,10 @@ private let goldenPlans: [(String, Plan)] = [
     /// The direct byte writer behind `PlanJSON.render` and the general `JSONValue` serializer
     /// must agree byte for byte, escaping included (control characters, quotes, backslashes,
     /// non-ASCII), so that `render` can never drift from the plan's Codable shape.
-    @Test(arguments: ["plain", "quote \" backslash \\ slash /", "tab\tnewline\ncr\rnul\u{0}esc\u{1B}del\u{7F}",
-                      "ümlaut – ✓ 😀", "\u{2028}\u{2029}"])
+    @Test(arguments: [
+        "plain", "quote \" backslash \\ slash /", "tab\tnewline\ncr\rnul\u{0}esc\u{1B}del\u{7F}",
+        "ümlaut – ✓ 😀", "\u{2028}\u{2029}",
+    ])
     func directWriterEqualsTheValueSerializer(message: String) throws {
         var plan = PlanFixtures.changes
         plan.diagnostics = [.warning(message, at: SourceLocation(file: "tenants/\(message).yaml", line: 1, column: 2))]
@@ -344,19 +385,24 @@ private let goldenPlans: [(String, Plan)] = [
 
     static let invalid = PlanEvent(
         at: t("2026-11-29"), action: .adopt, code: free, expiresAt: t("2024-09-04T10:12:00Z"),
-        activatedAt: t("2023-09-04T10:12:00Z"), status: .invalid, invalidatedAt: t("2023-11-06T08:30:00Z"), invalidatedBy: paid)
+        activatedAt: t("2023-09-04T10:12:00Z"), status: .invalid, invalidatedAt: t("2023-11-06T08:30:00Z"),
+        invalidatedBy: paid)
 
     @Test func detailsNameTheDatesAndTheOutcome() {
-        #expect(Self.invalid.details ==
-            "activated 2023-09-04T10:12:00Z, expires 2024-09-04T10:12:00Z, invalidated by E539-****-E3BE on 2023-11-06T08:30:00Z")
-        #expect(Self.invalid.details(showCodes: true).hasSuffix("invalidated by E539-5A8C-E3BE on 2023-11-06T08:30:00Z"))
+        #expect(
+            Self.invalid.details
+                == "activated 2023-09-04T10:12:00Z, expires 2024-09-04T10:12:00Z, invalidated by E539-****-E3BE on 2023-11-06T08:30:00Z"
+        )
+        #expect(
+            Self.invalid.details(showCodes: true).hasSuffix("invalidated by E539-5A8C-E3BE on 2023-11-06T08:30:00Z"))
         var expired = Self.invalid
         expired.status = .expired
         expired.invalidatedAt = nil
         expired.invalidatedBy = nil
         #expect(expired.details == "activated 2023-09-04T10:12:00Z, expires 2024-09-04T10:12:00Z, already expired")
-        let invalidate = PlanEvent(at: Self.t("2026-11-29"), action: .invalidate, code: Self.free,
-                                   invalidatedAt: Self.t("2023-11-06T08:30:00Z"), invalidatedBy: Self.paid)
+        let invalidate = PlanEvent(
+            at: Self.t("2026-11-29"), action: .invalidate, code: Self.free,
+            invalidatedAt: Self.t("2023-11-06T08:30:00Z"), invalidatedBy: Self.paid)
         #expect(invalidate.details == "Cloud Free invalidated by E539-****-E3BE on 2023-11-06T08:30:00Z")
         #expect(Action.adopt.signed == "+ adopt")
     }
@@ -365,14 +411,17 @@ private let goldenPlans: [(String, Plan)] = [
         var writer = PrettyJSONWriter()
         PlanJSON.write(Self.invalid, into: &writer)
         let text = writer.finish()
-        #expect(text.contains("""
-            "action": "adopt",
-            """))
+        #expect(
+            text.contains(
+                """
+                "action": "adopt",
+                """))
         let keys = text.split(separator: "\n").compactMap { line -> String? in
             let trimmed = line.drop { $0 == " " }
             guard trimmed.hasPrefix("\"") else { return nil }
             return String(trimmed.dropFirst().prefix { $0 != "\"" })
         }
-        #expect(keys == ["action", "activatedAt", "at", "code", "expiresAt", "invalidatedAt", "invalidatedBy", "status"])
+        #expect(
+            keys == ["action", "activatedAt", "at", "code", "expiresAt", "invalidatedAt", "invalidatedBy", "status"])
     }
 }

@@ -1,11 +1,14 @@
 import Testing
+
 @testable import LicenseKit
 
 extension Fx {
     /// A license already running in the platform (docs/rules.md §4.8): source line 10 + n, `activated` at
     /// column 18 of that line.
-    static func adopted(_ n: Int, _ type: LicenseType = .cloudBasic1, issued: String = "2025-01-01",
-                        activated: String, expires: String? = nil, renew: Bool = false) -> DesiredLicense {
+    static func adopted(
+        _ n: Int, _ type: LicenseType = .cloudBasic1, issued: String = "2025-01-01",
+        activated: String, expires: String? = nil, renew: Bool = false
+    ) -> DesiredLicense {
         let place = loc(10 + n, column: 18)
         return DesiredLicense(
             code: code(n), type: type, issued: t(issued), renew: renew, source: loc(10 + n), activationSource: place,
@@ -23,15 +26,19 @@ extension Fx {
     // MARK: Bullet 2 — redeem then adopt, with the given history
 
     @Test func adopt_aNewCodeIsRedeemedThenAdoptedAtAtWithItsHistory() throws {
-        let repo = Fx.repo(Fx.tenant("acme", [
-            Fx.adopted(1, .cloudBasic25, issued: "2024-05-02", activated: "2025-06-01T09:30:00Z"),
-        ]))
+        let repo = Fx.repo(
+            Fx.tenant(
+                "acme",
+                [
+                    Fx.adopted(1, .cloudBasic25, issued: "2024-05-02", activated: "2025-06-01T09:30:00Z")
+                ]))
         let plan = Fx.apply(repo, at: "2026-02-01").plan
         #expect(Fx.errors(plan).isEmpty)
-        #expect(Fx.events(plan) == [
-            "2026-02-01T00:00:00Z redeem 0000-0000-0001",
-            "2026-02-01T00:00:00Z adopt 0000-0000-0001",
-        ])
+        #expect(
+            Fx.events(plan) == [
+                "2026-02-01T00:00:00Z redeem 0000-0000-0001",
+                "2026-02-01T00:00:00Z adopt 0000-0000-0001",
+            ])
         let event = try #require(Fx.event(plan, .adopt, 1))
         #expect(event.activatedAt == Fx.t("2025-06-01T09:30:00Z"))
         #expect(event.expiresAt == Fx.t("2026-06-01T09:30:00Z"))
@@ -48,9 +55,12 @@ extension Fx {
     }
 
     @Test func adopt_expiresGivenWinsOverActivatedPlusTerm() {
-        let repo = Fx.repo(Fx.tenant("acme", [
-            Fx.adopted(1, .cloudFree, activated: "2025-03-01", expires: "2027-03-01"),
-        ]))
+        let repo = Fx.repo(
+            Fx.tenant(
+                "acme",
+                [
+                    Fx.adopted(1, .cloudFree, activated: "2025-03-01", expires: "2027-03-01")
+                ]))
         let plan = Fx.apply(repo, at: "2026-05-01").plan
         #expect(Fx.license(plan, 1)?.expiresAt == Fx.t("2027-03-01"))
         #expect(Fx.license(plan, 1)?.status == .active)
@@ -58,10 +68,13 @@ extension Fx {
     }
 
     @Test func adopt_aLicenseWhoseExpiryPassedIsAdoptedAsExpiredWithoutAnExpireEvent() {
-        let repo = Fx.repo(Fx.tenant("acme", [
-            Fx.adopted(1, activated: "2025-01-10"),
-            Fx.adopted(2, activated: "2025-06-01"),
-        ]))
+        let repo = Fx.repo(
+            Fx.tenant(
+                "acme",
+                [
+                    Fx.adopted(1, activated: "2025-01-10"),
+                    Fx.adopted(2, activated: "2025-06-01"),
+                ]))
         let plan = Fx.apply(repo, at: "2026-02-01").plan
         #expect(Fx.license(plan, 1)?.status == .expired)
         #expect(Fx.event(plan, .adopt, 1)?.status == .expired)
@@ -86,9 +99,12 @@ extension Fx {
     @Test func adopt_aFutureActivatedIsAnErrorThatSaysToUseActivate() {
         let repo = Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2026-03-01")]))
         let plan = Fx.apply(repo, at: "2026-02-01").plan
-        #expect(Fx.errors(plan) == [.error(
-            "activated: 2026-03-01T00:00:00Z of 0000-****-0001 is in the future (after 2026-02-01T00:00:00Z); 'activated' records an activation the platform already made — to request one, write `activate: 2026-03-01T00:00:00Z`",
-            at: Fx.loc(11, column: 18))])
+        #expect(
+            Fx.errors(plan) == [
+                .error(
+                    "activated: 2026-03-01T00:00:00Z of 0000-****-0001 is in the future (after 2026-02-01T00:00:00Z); 'activated' records an activation the platform already made — to request one, write `activate: 2026-03-01T00:00:00Z`",
+                    at: Fx.loc(11, column: 18))
+            ])
         #expect(Fx.events(plan).isEmpty)
     }
 
@@ -103,19 +119,25 @@ extension Fx {
     // MARK: Bullet 3 — R2 over adopted activations
 
     @Test func adopt_paidSinceIsTheEarliestPaidActivatedAt() {
-        let repo = Fx.repo(Fx.tenant("acme", [
-            Fx.adopted(1, activated: "2025-08-01"),
-            Fx.adopted(2, .cloudBasic25, activated: "2025-05-01"),
-        ]))
+        let repo = Fx.repo(
+            Fx.tenant(
+                "acme",
+                [
+                    Fx.adopted(1, activated: "2025-08-01"),
+                    Fx.adopted(2, .cloudBasic25, activated: "2025-05-01"),
+                ]))
         let plan = Fx.apply(repo, at: "2026-02-01").plan
         #expect(Fx.tenantPlan(plan)?.newState?.paidSince == Fx.t("2025-05-01"))
     }
 
     @Test func adopt_aCloudFreeWhoseValidityHoldsAnEarlierPaidActivationIsInvalid() throws {
-        let repo = Fx.repo(Fx.tenant("acme", [
-            Fx.adopted(1, .cloudFree, activated: "2025-03-01"),
-            Fx.adopted(2, .cloudBasic25, activated: "2025-05-01T10:00:00Z"),
-        ]))
+        let repo = Fx.repo(
+            Fx.tenant(
+                "acme",
+                [
+                    Fx.adopted(1, .cloudFree, activated: "2025-03-01"),
+                    Fx.adopted(2, .cloudBasic25, activated: "2025-05-01T10:00:00Z"),
+                ]))
         let plan = Fx.apply(repo, at: "2025-12-01").plan
         #expect(Fx.errors(plan).isEmpty)
         let free = try #require(Fx.license(plan, 1))
@@ -135,11 +157,12 @@ extension Fx {
         let repo = Fx.repo(Fx.tenant("acme", [free, Fx.adopted(2, activated: "2025-10-01")]))
         let second = Fx.apply(repo, first.states, at: "2025-12-01")
         #expect(Fx.errors(second.plan).isEmpty)
-        #expect(Fx.events(second.plan) == [
-            "2025-12-01T00:00:00Z redeem 0000-0000-0002",
-            "2025-12-01T00:00:00Z adopt 0000-0000-0002",
-            "2025-12-01T00:00:00Z invalidate 0000-0000-0001",
-        ])
+        #expect(
+            Fx.events(second.plan) == [
+                "2025-12-01T00:00:00Z redeem 0000-0000-0002",
+                "2025-12-01T00:00:00Z adopt 0000-0000-0002",
+                "2025-12-01T00:00:00Z invalidate 0000-0000-0001",
+            ])
         let event = try #require(Fx.event(second.plan, .invalidate, 1))
         #expect(event.invalidatedAt == Fx.t("2025-10-01"))
         #expect(event.invalidatedBy == Fx.code(2))
@@ -153,64 +176,87 @@ extension Fx {
         let first = Fx.apply(Fx.repo(Fx.tenant("acme", [free])), at: "2025-09-01")
         let repo = Fx.repo(Fx.tenant("acme", [free, Fx.adopted(2, activated: "2025-08-01")]))
         let plan = Fx.apply(repo, first.states, at: "2025-12-01").plan
-        #expect(Fx.errors(plan) == [.error(
-            "0000-****-0002 was activated at 2025-08-01T00:00:00Z, before Cloud Free 0000-****-0001 recorded as activated at 2025-09-01T00:00:00Z; the platform refuses Cloud Free after a paid activation — check activated of 0000-****-0002",
-            at: Fx.loc(12, column: 18))])
+        #expect(
+            Fx.errors(plan) == [
+                .error(
+                    "0000-****-0002 was activated at 2025-08-01T00:00:00Z, before Cloud Free 0000-****-0001 recorded as activated at 2025-09-01T00:00:00Z; the platform refuses Cloud Free after a paid activation — check activated of 0000-****-0002",
+                    at: Fx.loc(12, column: 18))
+            ])
     }
 
     @Test func adopt_aCloudFreeActivatedNowAfterAnAdoptedPaidActivationIsOneError() {
-        let repo = Fx.repo(Fx.tenant("acme", [
-            Fx.lic(1, .cloudFree, issued: "2025-01-01", activate: .immediately),
-            Fx.adopted(2, activated: "2025-05-01"),
-        ]))
+        let repo = Fx.repo(
+            Fx.tenant(
+                "acme",
+                [
+                    Fx.lic(1, .cloudFree, issued: "2025-01-01", activate: .immediately),
+                    Fx.adopted(2, activated: "2025-05-01"),
+                ]))
         let plan = Fx.apply(repo, at: "2025-12-01").plan
-        #expect(Fx.errors(plan) == [.error(
-            "cannot activate Cloud Free 0000-****-0001 at 2025-12-01T00:00:00Z: tenant 'acme' has its first paid activation at 2025-05-01T00:00:00Z; Cloud Free never follows a paid license",
-            at: Fx.loc(11, column: 17))])
+        #expect(
+            Fx.errors(plan) == [
+                .error(
+                    "cannot activate Cloud Free 0000-****-0001 at 2025-12-01T00:00:00Z: tenant 'acme' has its first paid activation at 2025-05-01T00:00:00Z; Cloud Free never follows a paid license",
+                    at: Fx.loc(11, column: 17))
+            ])
     }
 
     @Test(arguments: ["2025-05-01", "2025-06-01"])
     func adopt_anAdoptedCloudFreeActivatedAtOrAfterPaidSinceIsAnError(freeActivated: String) {
-        let repo = Fx.repo(Fx.tenant("acme", [
-            Fx.adopted(1, .cloudFree, activated: freeActivated),
-            Fx.adopted(2, activated: "2025-05-01"),
-        ]))
+        let repo = Fx.repo(
+            Fx.tenant(
+                "acme",
+                [
+                    Fx.adopted(1, .cloudFree, activated: freeActivated),
+                    Fx.adopted(2, activated: "2025-05-01"),
+                ]))
         let plan = Fx.apply(repo, at: "2025-12-01").plan
-        #expect(Fx.errors(plan) == [.error(
-            "Cloud Free 0000-****-0001 is activated at \(Fx.t(freeActivated)), at or after the first paid activation of tenant 'acme' at 2025-05-01T00:00:00Z; the platform refuses Cloud Free after a paid license — check 'activated'",
-            at: Fx.loc(11, column: 18))])
+        #expect(
+            Fx.errors(plan) == [
+                .error(
+                    "Cloud Free 0000-****-0001 is activated at \(Fx.t(freeActivated)), at or after the first paid activation of tenant 'acme' at 2025-05-01T00:00:00Z; the platform refuses Cloud Free after a paid license — check 'activated'",
+                    at: Fx.loc(11, column: 18))
+            ])
     }
 
     @Test func adopt_aPaidActivationScheduledAfterAtInvalidatesTheAdoptedCloudFreeLater() {
-        let repo = Fx.repo(Fx.tenant("acme", [
-            Fx.adopted(1, .cloudFree, activated: "2025-10-01"),
-            Fx.lic(2, .cloudBasic25, activate: Fx.on("2026-04-01")),
-        ]))
+        let repo = Fx.repo(
+            Fx.tenant(
+                "acme",
+                [
+                    Fx.adopted(1, .cloudFree, activated: "2025-10-01"),
+                    Fx.lic(2, .cloudBasic25, activate: Fx.on("2026-04-01")),
+                ]))
         let first = Fx.apply(repo, at: "2026-02-01")
         #expect(Fx.errors(first.plan).isEmpty)
         #expect(Fx.license(first.plan, 1)?.status == .active)
         let second = Fx.apply(repo, first.states, at: "2026-05-01")
-        #expect(Fx.events(second.plan) == [
-            "2026-04-01T00:00:00Z activate 0000-0000-0002",
-            "2026-04-01T00:00:00Z invalidate 0000-0000-0001",
-        ])
+        #expect(
+            Fx.events(second.plan) == [
+                "2026-04-01T00:00:00Z activate 0000-0000-0002",
+                "2026-04-01T00:00:00Z invalidate 0000-0000-0001",
+            ])
         #expect(Fx.license(second.plan, 1)?.invalidatedAt == Fx.t("2026-04-01"))
     }
 
     @Test func adopt_aPaidActivationOfTheSamePlanInvalidatesTheAdoptedCloudFreeAtAt() throws {
-        let repo = Fx.repo(Fx.tenant("acme", [
-            Fx.adopted(1, .cloudFree, activated: "2025-10-01"),
-            Fx.lic(2, .cloudBasic25, activate: .immediately),
-        ]))
+        let repo = Fx.repo(
+            Fx.tenant(
+                "acme",
+                [
+                    Fx.adopted(1, .cloudFree, activated: "2025-10-01"),
+                    Fx.lic(2, .cloudBasic25, activate: .immediately),
+                ]))
         let plan = Fx.apply(repo, at: "2026-02-01").plan
         #expect(Fx.errors(plan).isEmpty)
-        #expect(Fx.events(plan) == [
-            "2026-02-01T00:00:00Z redeem 0000-0000-0001",
-            "2026-02-01T00:00:00Z redeem 0000-0000-0002",
-            "2026-02-01T00:00:00Z adopt 0000-0000-0001",
-            "2026-02-01T00:00:00Z activate 0000-0000-0002",
-            "2026-02-01T00:00:00Z invalidate 0000-0000-0001",
-        ])
+        #expect(
+            Fx.events(plan) == [
+                "2026-02-01T00:00:00Z redeem 0000-0000-0001",
+                "2026-02-01T00:00:00Z redeem 0000-0000-0002",
+                "2026-02-01T00:00:00Z adopt 0000-0000-0001",
+                "2026-02-01T00:00:00Z activate 0000-0000-0002",
+                "2026-02-01T00:00:00Z invalidate 0000-0000-0001",
+            ])
         #expect(Fx.event(plan, .adopt, 1)?.status == .active)
         #expect(Fx.license(plan, 1)?.invalidatedAt == Fx.t("2026-02-01"))
     }
@@ -247,9 +293,12 @@ extension Fx {
         let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: Fx.on("2026-01-15"))])), at: "2026-01-01")
         let repo = Fx.repo(Fx.tenant("acme", [Fx.adopted(1, issued: "2026-01-01", activated: "2026-01-20")]))
         let plan = Fx.apply(repo, first.states, at: "2026-02-01").plan
-        #expect(Fx.errors(plan) == [.error(
-            "license 0000-****-0001 was activated on 2026-01-15T00:00:00Z; restore `activate: 2026-01-15T00:00:00Z`",
-            at: Fx.loc(11, column: 18))])
+        #expect(
+            Fx.errors(plan) == [
+                .error(
+                    "license 0000-****-0001 was activated on 2026-01-15T00:00:00Z; restore `activate: 2026-01-15T00:00:00Z`",
+                    at: Fx.loc(11, column: 18))
+            ])
     }
 
     @Test func adopt_aHeldCodeThatStepOneStockExpiresIsAdoptedWhenActivatedInTime() {
@@ -276,7 +325,8 @@ extension Fx {
 
     @Test func adopt_theSameActivatedOrActivateWithThatInstantChangesNothing() {
         let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01")])), at: "2026-02-01")
-        let again = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01")])), first.states, at: "2026-02-02")
+        let again = Fx.apply(
+            Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01")])), first.states, at: "2026-02-02")
         #expect(Fx.errors(again.plan).isEmpty)
         #expect(Fx.tenantPlan(again.plan)?.changed == false)
         let asRequest = Fx.lic(1, issued: "2025-01-01", activate: Fx.on("2025-06-01"))
@@ -290,38 +340,54 @@ extension Fx {
         let edited = Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01", expires: "2026-07-01")]))
         let plan = Fx.apply(edited, first.states, at: "2026-02-02").plan
         #expect(Fx.errors(plan).isEmpty)
-        #expect(Fx.warnings(plan) == [.warning(
-            "0000-****-0001 was redeemed with other values; the manifest now gives expiry 2026-07-01T00:00:00Z (recorded 2026-06-01T00:00:00Z); state keeps the recorded ones — restore them, or redeem a new code",
-            at: Fx.loc(11))])
+        #expect(
+            Fx.warnings(plan) == [
+                .warning(
+                    "0000-****-0001 was redeemed with other values; the manifest now gives expiry 2026-07-01T00:00:00Z (recorded 2026-06-01T00:00:00Z); state keeps the recorded ones — restore them, or redeem a new code",
+                    at: Fx.loc(11))
+            ])
         #expect(Fx.license(plan, 1)?.expiresAt == Fx.t("2026-06-01"))
     }
 
     @Test func adopt_aRequestActivatedByLicensectlIsTheSameAsActivatedAtItsInstant() {
         let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)])), at: "2026-02-01")
-        let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.adopted(1, issued: "2026-01-01", activated: "2026-02-01")])),
-                            first.states, at: "2026-02-02").plan
+        let plan = Fx.apply(
+            Fx.repo(Fx.tenant("acme", [Fx.adopted(1, issued: "2026-01-01", activated: "2026-02-01")])),
+            first.states, at: "2026-02-02"
+        ).plan
         #expect(Fx.errors(plan).isEmpty)
     }
 
     @Test func adopt_aChangedOrRemovedActivatedAfterAdoptionIsAnError() {
         let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01")])), at: "2026-02-01")
-        let changed = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-02")])), first.states, at: "2026-02-02")
-        #expect(Fx.errors(changed.plan) == [.error(
-            "license 0000-****-0001 was activated on 2025-06-01T00:00:00Z; restore `activated: 2025-06-01T00:00:00Z`",
-            at: Fx.loc(11, column: 18))])
-        let removed = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, issued: "2025-01-01")])), first.states, at: "2026-02-02")
-        #expect(Fx.errors(removed.plan) == [.error(
-            "license 0000-****-0001 was activated on 2025-06-01T00:00:00Z; restore `activated: 2025-06-01T00:00:00Z`",
-            at: Fx.loc(11))])
+        let changed = Fx.apply(
+            Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-02")])), first.states, at: "2026-02-02")
+        #expect(
+            Fx.errors(changed.plan) == [
+                .error(
+                    "license 0000-****-0001 was activated on 2025-06-01T00:00:00Z; restore `activated: 2025-06-01T00:00:00Z`",
+                    at: Fx.loc(11, column: 18))
+            ])
+        let removed = Fx.apply(
+            Fx.repo(Fx.tenant("acme", [Fx.lic(1, issued: "2025-01-01")])), first.states, at: "2026-02-02")
+        #expect(
+            Fx.errors(removed.plan) == [
+                .error(
+                    "license 0000-****-0001 was activated on 2025-06-01T00:00:00Z; restore `activated: 2025-06-01T00:00:00Z`",
+                    at: Fx.loc(11))
+            ])
     }
 
     // MARK: Bullet 6 — admission at `at`
 
     @Test func adopt_routersAreAdmittedAtAtByTheAdoptedCapacityFirstComeFirstServed() {
-        let repo = Fx.repo(Fx.tenant("acme", [
-            Fx.adopted(1, activated: "2025-06-01"),
-            Fx.adopted(2, activated: "2024-06-01", expires: "2025-06-01"),
-        ], routers: [Fx.router(1, "2025-07-01"), Fx.router(2, "2025-03-01")]))
+        let repo = Fx.repo(
+            Fx.tenant(
+                "acme",
+                [
+                    Fx.adopted(1, activated: "2025-06-01"),
+                    Fx.adopted(2, activated: "2024-06-01", expires: "2025-06-01"),
+                ], routers: [Fx.router(1, "2025-07-01"), Fx.router(2, "2025-03-01")]))
         let plan = Fx.apply(repo, at: "2026-02-01").plan
         #expect(Fx.tenantPlan(plan)?.after.online == ["R002"])
         #expect(Fx.tenantPlan(plan)?.after.offline == [OfflineRouter(serial: "R001", reason: .capacity)])
@@ -330,20 +396,26 @@ extension Fx {
     // MARK: §4.5 — an adopted code another tenant holds
 
     @Test func adopt_aCodeAnotherTenantHoldsIsAnError() {
-        let first = Fx.apply(Fx.repo(Fx.tenant("other", [Fx.lic(1, activate: .immediately)], file: "tenants/other.yaml")),
-                             at: "2026-01-01")
+        let first = Fx.apply(
+            Fx.repo(Fx.tenant("other", [Fx.lic(1, activate: .immediately)], file: "tenants/other.yaml")),
+            at: "2026-01-01")
         let repo = Fx.repo(
             Fx.tenant("other", [Fx.lic(1, activate: .immediately)], file: "tenants/other.yaml"),
-            Fx.tenant("acme", [Fx.adopted(2, activated: "2025-06-01"), Fx.adopted(1, issued: "2026-01-01", activated: "2026-01-01")]))
+            Fx.tenant(
+                "acme",
+                [Fx.adopted(2, activated: "2025-06-01"), Fx.adopted(1, issued: "2026-01-01", activated: "2026-01-01")]))
         let plan = Fx.apply(repo, first.states, at: "2026-02-01").plan
-        #expect(Fx.errors(plan).map(\.message).contains(
-            "code 0000-****-0001 of tenant 'acme' is already redeemed into tenant 'other' (state/tenants/other.json); a code is redeemed into exactly one tenant"))
+        #expect(
+            Fx.errors(plan).map(\.message).contains(
+                "code 0000-****-0001 of tenant 'acme' is already redeemed into tenant 'other' (state/tenants/other.json); a code is redeemed into exactly one tenant"
+            ))
     }
 
     // MARK: §8 — state documents
 
     @Test func adopt_adoptedAtIsWrittenOnlyOnAdoptedLicensesAndReadBack() throws {
-        let repo = Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01"), Fx.lic(2, activate: .immediately)]))
+        let repo = Fx.repo(
+            Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01"), Fx.lic(2, activate: .immediately)]))
         let doc = try #require(Fx.tenantPlan(Fx.apply(repo, at: "2026-02-01").plan)?.newState)
         let json = doc.canonicalJSON()
         #expect(json.components(separatedBy: "\"adoptedAt\"").count == 2)
@@ -371,9 +443,11 @@ extension Fx {
         let at = Fx.t("2026-02-01")
         let saved = Reconciler.plan(repo: repo, states: [:], at: at)
         let fresh = Reconciler.plan(repo: repo, states: [:], at: at)
-        #expect(StalePlanCheck.reasons(saved: saved, fresh: fresh, states: [:], now: Fx.t("2026-02-01T12:00:00Z")) == [])
-        #expect(StalePlanCheck.reasons(saved: saved, fresh: fresh, states: [:], now: Fx.t("2026-02-09")) == [
-            "stale plan: tenant 'acme' has a reminder slot of 0000-****-0001 at 2026-02-08T00:00:00Z, after the plan's at 2026-02-01T00:00:00Z; the world moved on, plan again",
-        ])
+        #expect(
+            StalePlanCheck.reasons(saved: saved, fresh: fresh, states: [:], now: Fx.t("2026-02-01T12:00:00Z")) == [])
+        #expect(
+            StalePlanCheck.reasons(saved: saved, fresh: fresh, states: [:], now: Fx.t("2026-02-09")) == [
+                "stale plan: tenant 'acme' has a reminder slot of 0000-****-0001 at 2026-02-08T00:00:00Z, after the plan's at 2026-02-01T00:00:00Z; the world moved on, plan again"
+            ])
     }
 }

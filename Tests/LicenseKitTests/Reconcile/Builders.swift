@@ -23,10 +23,14 @@ enum Fx {
     }
 
     /// A manifest license; its source line is 10 + n, its `activate` at column 17 of that line.
-    static func lic(_ n: Int, _ type: LicenseType = .cloudBasic1, issued: String = "2026-01-01", term: Term = .oneYear,
-                    activate: ActivationRequest? = nil, renew: Bool = false, file: String = Fx.file) -> DesiredLicense {
-        DesiredLicense(code: code(n), type: type, issued: t(issued), term: term, activation: activate, renew: renew,
-                       source: loc(10 + n, file: file), activationSource: activate == nil ? nil : loc(10 + n, column: 17, file: file))
+    static func lic(
+        _ n: Int, _ type: LicenseType = .cloudBasic1, issued: String = "2026-01-01", term: Term = .oneYear,
+        activate: ActivationRequest? = nil, renew: Bool = false, file: String = Fx.file
+    ) -> DesiredLicense {
+        DesiredLicense(
+            code: code(n), type: type, issued: t(issued), term: term, activation: activate, renew: renew,
+            source: loc(10 + n, file: file),
+            activationSource: activate == nil ? nil : loc(10 + n, column: 17, file: file))
     }
 
     static func on(_ text: String) -> ActivationRequest { .at(t(text)) }
@@ -45,14 +49,18 @@ enum Fx {
     static func routers(_ count: Int, from: String = "2026-01-01T00:00:00Z") -> [DesiredRouter] {
         let start = t(from)
         return (1...max(1, count)).prefix(count).map { n in
-            DesiredRouter(serial: serial(n), connectedAt: Instant(secondsSinceEpoch: start.secondsSinceEpoch + Int64(n) * 60),
-                          source: loc(200 + n))
+            DesiredRouter(
+                serial: serial(n), connectedAt: Instant(secondsSinceEpoch: start.secondsSinceEpoch + Int64(n) * 60),
+                source: loc(200 + n))
         }
     }
 
-    static func tenant(_ name: String = "acme", _ licenses: [DesiredLicense] = [], routers: [DesiredRouter] = [],
-                       contacts: [String] = ["ops@acme.example"], file: String = Fx.file) -> TenantManifest {
-        TenantManifest(name: name, contacts: contacts, licenses: licenses, routers: routers, source: loc(4, column: 9, file: file))
+    static func tenant(
+        _ name: String = "acme", _ licenses: [DesiredLicense] = [], routers: [DesiredRouter] = [],
+        contacts: [String] = ["ops@acme.example"], file: String = Fx.file
+    ) -> TenantManifest {
+        TenantManifest(
+            name: name, contacts: contacts, licenses: licenses, routers: routers, source: loc(4, column: 9, file: file))
     }
 
     static func repo(_ tenants: TenantManifest...) -> LicenseRepo {
@@ -62,11 +70,15 @@ enum Fx {
     static func statePath(_ tenant: String) -> String { "state/tenants/\(tenant).json" }
 
     /// Plans at `at` and applies: returns the plan and the states with every changed tenant written.
-    static func apply(_ repo: LicenseRepo, _ states: [String: PriorState] = [:], at: String) -> (plan: Plan, states: [String: PriorState]) {
+    static func apply(_ repo: LicenseRepo, _ states: [String: PriorState] = [:], at: String) -> (
+        plan: Plan, states: [String: PriorState]
+    ) {
         let plan = Reconciler.plan(repo: repo, states: states, at: t(at))
         var out = states
         for tenant in plan.tenants where tenant.changed {
-            if let doc = tenant.newState { out[tenant.tenant] = PriorState(document: doc, location: statePath(tenant.tenant)) }
+            if let doc = tenant.newState {
+                out[tenant.tenant] = PriorState(document: doc, location: statePath(tenant.tenant))
+            }
         }
         return (plan, out)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LicenseKit
 
 /// docs/rules.md §4.1 `renew` with §4.8 adoption and R2: an invalidated Cloud Free is never renewed, and
@@ -18,14 +19,18 @@ import Testing
     /// validity, in the Free's renewal window.
     @Test func aFreeInvalidatedByAnAdoptedPaidActivationIsNotRenewed() throws {
         let states = Self.recordedFree(scheduledPaid: true)
-        let repo = Fx.repo(Fx.tenant("acme", [
-            Self.free, Fx.adopted(2, .cloudBasic25, issued: "2024-12-28", activated: "2026-11-20T08:00:00Z"),
-        ]))
+        let repo = Fx.repo(
+            Fx.tenant(
+                "acme",
+                [
+                    Self.free, Fx.adopted(2, .cloudBasic25, issued: "2024-12-28", activated: "2026-11-20T08:00:00Z"),
+                ]))
         let plan = Fx.apply(repo, states, at: "2026-11-29").plan
         #expect(Fx.errors(plan).isEmpty, "\(plan.diagnostics)")
-        #expect(Fx.events(plan).filter { $0.contains("0000-0000-0001") } == [
-            "2026-11-29T00:00:00Z invalidate 0000-0000-0001",
-        ])
+        #expect(
+            Fx.events(plan).filter { $0.contains("0000-0000-0001") } == [
+                "2026-11-29T00:00:00Z invalidate 0000-0000-0001"
+            ])
         let record = try #require(Fx.license(plan, 1))
         #expect(record.status == .invalid)
         #expect(record.expiresAt == Fx.t("2026-12-05"))
@@ -34,9 +39,12 @@ import Testing
 
     @Test func aFreeInvalidatedByANewlyAdoptedPaidCodeIsNotRenewed() throws {
         let states = Self.recordedFree()
-        let repo = Fx.repo(Fx.tenant("acme", [
-            Self.free, Fx.adopted(3, .cloudBasic1, issued: "2026-01-01", activated: "2026-11-20"),
-        ]))
+        let repo = Fx.repo(
+            Fx.tenant(
+                "acme",
+                [
+                    Self.free, Fx.adopted(3, .cloudBasic1, issued: "2026-01-01", activated: "2026-11-20"),
+                ]))
         let plan = Fx.apply(repo, states, at: "2026-11-29").plan
         #expect(Fx.errors(plan).isEmpty, "\(plan.diagnostics)")
         #expect(Fx.event(plan, .renew, 1) == nil)
@@ -65,16 +73,18 @@ import Testing
 
     // MARK: Adopted inside the renewal window (docs/rules.md §4.1 renew, §4.8)
 
-    static let adoptedFree = Fx.adopted(1, .cloudFree, issued: "2025-01-01", activated: "2025-12-10T00:00:00Z", renew: true)
+    static let adoptedFree = Fx.adopted(
+        1, .cloudFree, issued: "2025-01-01", activated: "2025-12-10T00:00:00Z", renew: true)
 
     @Test func anAdoptedFreeInsideItsWindowIsRenewedByThePlanThatAdoptsIt() throws {
         let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Self.adoptedFree])), at: "2026-11-29").plan
         #expect(Fx.errors(plan).isEmpty, "\(plan.diagnostics)")
-        #expect(Fx.events(plan) == [
-            "2026-11-29T00:00:00Z redeem 0000-0000-0001",
-            "2026-11-29T00:00:00Z adopt 0000-0000-0001",
-            "2026-11-29T00:00:00Z renew 0000-0000-0001",
-        ])
+        #expect(
+            Fx.events(plan) == [
+                "2026-11-29T00:00:00Z redeem 0000-0000-0001",
+                "2026-11-29T00:00:00Z adopt 0000-0000-0001",
+                "2026-11-29T00:00:00Z renew 0000-0000-0001",
+            ])
         #expect(Fx.event(plan, .adopt, 1)?.expiresAt == Fx.t("2026-12-10"))
         #expect(Fx.event(plan, .renew, 1)?.expiresAt == Fx.t("2027-12-10"))
         #expect(Fx.license(plan, 1)?.expiresAt == Fx.t("2027-12-10"))

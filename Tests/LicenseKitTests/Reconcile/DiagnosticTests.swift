@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LicenseKit
 
 /// docs/rules.md §4.5 errors: each refuses the plan; each is placed where the user can fix it.
@@ -8,46 +9,73 @@ import Testing
     @Test func error_codeInOneManifestAndAnotherTenantsState() {
         let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)])), at: "2026-01-01")
         let archived = Fx.apply(Fx.repo(Fx.tenant("acme")), first.states, at: "2027-02-01")
-        #expect(Fx.events(archived.plan) == ["2027-01-01T00:00:00Z expire 0000-0000-0001", "2027-02-01T00:00:00Z archive 0000-0000-0001"])
-        let repo = Fx.repo(Fx.tenant("acme"), Fx.tenant("beta", [Fx.lic(1, file: "tenants/beta.yaml")], file: "tenants/beta.yaml"))
+        #expect(
+            Fx.events(archived.plan) == [
+                "2027-01-01T00:00:00Z expire 0000-0000-0001", "2027-02-01T00:00:00Z archive 0000-0000-0001",
+            ])
+        let repo = Fx.repo(
+            Fx.tenant("acme"), Fx.tenant("beta", [Fx.lic(1, file: "tenants/beta.yaml")], file: "tenants/beta.yaml"))
         let plan = Fx.apply(repo, archived.states, at: "2027-03-01").plan
-        #expect(Fx.errors(plan) == [.error(
-            "code 0000-****-0001 of tenant 'beta' is already redeemed into tenant 'acme' (state/tenants/acme.json); a code is redeemed into exactly one tenant",
-            at: Fx.loc(11, file: "tenants/beta.yaml"))])
+        #expect(
+            Fx.errors(plan) == [
+                .error(
+                    "code 0000-****-0001 of tenant 'beta' is already redeemed into tenant 'acme' (state/tenants/acme.json); a code is redeemed into exactly one tenant",
+                    at: Fx.loc(11, file: "tenants/beta.yaml"))
+            ])
     }
 
     @Test func error_redeemingACodeWhoseStockExpired() {
         let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, issued: "2024-01-01")])), at: "2026-01-01").plan
-        #expect(Fx.errors(plan) == [.error(
-            "cannot redeem 0000-****-0001: its stock expired at 2026-01-01T00:00:00Z (issued 2024-01-01 + P2Y)", at: Fx.loc(11))])
+        #expect(
+            Fx.errors(plan) == [
+                .error(
+                    "cannot redeem 0000-****-0001: its stock expired at 2026-01-01T00:00:00Z (issued 2024-01-01 + P2Y)",
+                    at: Fx.loc(11))
+            ])
         #expect(Fx.events(plan).isEmpty)
     }
 
     @Test(arguments: [("2028-01-01T00:00:00Z", true), ("2028-06-01T00:00:00Z", true), ("2027-12-31T23:59:59Z", false)])
     func error_activationAtOrAfterStockExpiry(activate: String, isError: Bool) {
-        let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, issued: "2026-01-01", activate: Fx.on(activate))])), at: "2026-06-01").plan
-        let expected: [Diagnostic] = isError ? [.error(
-            "cannot activate 0000-****-0001 at \(activate): its stock expires at 2028-01-01T00:00:00Z (issued 2026-01-01 + P2Y)",
-            at: Fx.loc(11, column: 17))] : []
+        let plan = Fx.apply(
+            Fx.repo(Fx.tenant("acme", [Fx.lic(1, issued: "2026-01-01", activate: Fx.on(activate))])), at: "2026-06-01"
+        ).plan
+        let expected: [Diagnostic] =
+            isError
+            ? [
+                .error(
+                    "cannot activate 0000-****-0001 at \(activate): its stock expires at 2028-01-01T00:00:00Z (issued 2026-01-01 + P2Y)",
+                    at: Fx.loc(11, column: 17))
+            ] : []
         #expect(Fx.errors(plan) == expected)
     }
 
     @Test func error_secondNonTerminalCloudFree() {
-        let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, .cloudFree, activate: .immediately)])), at: "2026-01-01")
+        let first = Fx.apply(
+            Fx.repo(Fx.tenant("acme", [Fx.lic(1, .cloudFree, activate: .immediately)])), at: "2026-01-01")
         let repo = Fx.repo(Fx.tenant("acme", [Fx.lic(1, .cloudFree, activate: .immediately), Fx.lic(2, .cloudFree)]))
         let plan = Fx.apply(repo, first.states, at: "2026-02-01").plan
-        #expect(Fx.errors(plan) == [.error(
-            "0000-****-0002 would be a second non-terminal Cloud Free license in tenant 'acme' (0000-****-0001 is active); Cloud Free cannot be combined",
-            at: Fx.loc(12))])
+        #expect(
+            Fx.errors(plan) == [
+                .error(
+                    "0000-****-0002 would be a second non-terminal Cloud Free license in tenant 'acme' (0000-****-0001 is active); Cloud Free cannot be combined",
+                    at: Fx.loc(12))
+            ])
     }
 
     @Test func error_cloudFreeActivationAtOrAfterPaidSince() {
         // Paid and Free activated by the same plan: the Free activation is at paidSince.
-        let repo = Fx.repo(Fx.tenant("acme", [Fx.lic(1, .cloudBasic1, activate: .immediately), Fx.lic(2, .cloudFree, activate: .immediately)]))
+        let repo = Fx.repo(
+            Fx.tenant(
+                "acme",
+                [Fx.lic(1, .cloudBasic1, activate: .immediately), Fx.lic(2, .cloudFree, activate: .immediately)]))
         let plan = Fx.apply(repo, at: "2026-02-01").plan
-        #expect(Fx.errors(plan) == [.error(
-            "cannot activate Cloud Free 0000-****-0002 at 2026-02-01T00:00:00Z: tenant 'acme' has its first paid activation at 2026-02-01T00:00:00Z; Cloud Free never follows a paid license",
-            at: Fx.loc(12, column: 17))])
+        #expect(
+            Fx.errors(plan) == [
+                .error(
+                    "cannot activate Cloud Free 0000-****-0002 at 2026-02-01T00:00:00Z: tenant 'acme' has its first paid activation at 2026-02-01T00:00:00Z; Cloud Free never follows a paid license",
+                    at: Fx.loc(12, column: 17))
+            ])
     }
 
     @Test(arguments: [
@@ -58,39 +86,61 @@ import Testing
         let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)])), at: "2026-01-01")
         let changed = Fx.lic(1, activate: request)
         let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [changed])), first.states, at: "2026-03-01").plan
-        #expect(Fx.errors(plan) == [.error(
-            "license 0000-****-0001 was activated on 2026-01-01T00:00:00Z; \(restore)", at: changed.activationSource ?? changed.source)])
+        #expect(
+            Fx.errors(plan) == [
+                .error(
+                    "license 0000-****-0001 was activated on 2026-01-01T00:00:00Z; \(restore)",
+                    at: changed.activationSource ?? changed.source)
+            ])
     }
 
     @Test func error_editingARecordedScheduleThatHasPassed() {
         let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: Fx.on("2026-02-01"))])), at: "2026-01-01")
-        let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: Fx.on("2026-04-01"))])), first.states, at: "2026-03-01").plan
-        #expect(Fx.errors(plan) == [.error(
-            "license 0000-****-0001 was activated on 2026-02-01T00:00:00Z; restore `activate: 2026-02-01T00:00:00Z`",
-            at: Fx.loc(11, column: 17))])
+        let plan = Fx.apply(
+            Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: Fx.on("2026-04-01"))])), first.states, at: "2026-03-01"
+        ).plan
+        #expect(
+            Fx.errors(plan) == [
+                .error(
+                    "license 0000-****-0001 was activated on 2026-02-01T00:00:00Z; restore `activate: 2026-02-01T00:00:00Z`",
+                    at: Fx.loc(11, column: 17))
+            ])
     }
 
     @Test func error_changedActivationOfAnExpiredLicense() {
         let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)])), at: "2026-01-01")
-        let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: Fx.on("2027-03-01"))])), first.states, at: "2027-02-01").plan
-        #expect(Fx.errors(plan) == [.error(
-            "license 0000-****-0001 was activated on 2026-01-01T00:00:00Z; restore `activate: immediately`", at: Fx.loc(11, column: 17))])
+        let plan = Fx.apply(
+            Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: Fx.on("2027-03-01"))])), first.states, at: "2027-02-01"
+        ).plan
+        #expect(
+            Fx.errors(plan) == [
+                .error(
+                    "license 0000-****-0001 was activated on 2026-01-01T00:00:00Z; restore `activate: immediately`",
+                    at: Fx.loc(11, column: 17))
+            ])
     }
 
     @Test func error_nonTerminalLicenseMissingFromTheManifest() {
-        let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1), Fx.lic(2, activate: .immediately)])), at: "2026-01-01")
+        let first = Fx.apply(
+            Fx.repo(Fx.tenant("acme", [Fx.lic(1), Fx.lic(2, activate: .immediately)])), at: "2026-01-01")
         let plan = Fx.apply(Fx.repo(Fx.tenant("acme")), first.states, at: "2026-02-01").plan
-        #expect(Fx.errors(plan) == [.error(
-            "tenant 'acme': 0000-****-0001 (available), 0000-****-0002 (active) are in state but missing from the manifest; only expired or invalid licenses may leave it (restore them)",
-            at: SourceLocation(file: "state/tenants/acme.json", line: 1))])
+        #expect(
+            Fx.errors(plan) == [
+                .error(
+                    "tenant 'acme': 0000-****-0001 (available), 0000-****-0002 (active) are in state but missing from the manifest; only expired or invalid licenses may leave it (restore them)",
+                    at: SourceLocation(file: "state/tenants/acme.json", line: 1))
+            ])
     }
 
     @Test func error_tenantWithNonTerminalStateMissingFromTheManifests() {
         let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)])), at: "2026-01-01")
         let plan = Fx.apply(Fx.repo(), first.states, at: "2026-02-01").plan
-        #expect(Fx.errors(plan) == [.error(
-            "tenant 'acme' has state but no manifest, and its licenses 0000-****-0001 (active) are not expired or invalid; restore its manifest (a tenant retires only when all its licenses are terminal)",
-            at: SourceLocation(file: "state/tenants/acme.json", line: 1))])
+        #expect(
+            Fx.errors(plan) == [
+                .error(
+                    "tenant 'acme' has state but no manifest, and its licenses 0000-****-0001 (active) are not expired or invalid; restore its manifest (a tenant retires only when all its licenses are terminal)",
+                    at: SourceLocation(file: "state/tenants/acme.json", line: 1))
+            ])
         #expect(Fx.tenantPlan(plan)?.events.contains { $0.action == .retire } == false)
     }
 
@@ -98,9 +148,12 @@ import Testing
         let repo = Fx.repo(Fx.tenant("acme", [Fx.lic(1)]))
         let first = Fx.apply(repo, at: "2026-02-01")
         let plan = Fx.apply(repo, first.states, at: "2026-01-01").plan
-        #expect(Fx.errors(plan) == [.error(
-            "--at 2026-01-01T00:00:00Z is earlier than the appliedAt of tenant 'acme', 2026-02-01T00:00:00Z; plan at 2026-02-01T00:00:00Z or later",
-            at: SourceLocation(file: "state/tenants/acme.json", line: 1))])
+        #expect(
+            Fx.errors(plan) == [
+                .error(
+                    "--at 2026-01-01T00:00:00Z is earlier than the appliedAt of tenant 'acme', 2026-02-01T00:00:00Z; plan at 2026-02-01T00:00:00Z or later",
+                    at: SourceLocation(file: "state/tenants/acme.json", line: 1))
+            ])
         #expect(Fx.tenantPlan(plan)?.changed == false)
     }
 
@@ -114,11 +167,18 @@ import Testing
 /// docs/rules.md §4.5 warnings: the plan goes on; the message says the numbers.
 @Suite struct ReconcilerWarningTests {
     @Test func warning_pastActivationInstantActivatedNow() {
-        let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: Fx.on("2026-02-01"))])), at: "2026-03-01").plan
-        #expect(Fx.warnings(plan) == [.warning(
-            "activate: 2026-02-01T00:00:00Z of 0000-****-0001 is in the past and was never recorded as scheduled; activating it now, at 2026-03-01T00:00:00Z",
-            at: Fx.loc(11, column: 17))])
-        #expect(Fx.events(plan) == ["2026-03-01T00:00:00Z redeem 0000-0000-0001", "2026-03-01T00:00:00Z activate 0000-0000-0001"])
+        let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: Fx.on("2026-02-01"))])), at: "2026-03-01")
+            .plan
+        #expect(
+            Fx.warnings(plan) == [
+                .warning(
+                    "activate: 2026-02-01T00:00:00Z of 0000-****-0001 is in the past and was never recorded as scheduled; activating it now, at 2026-03-01T00:00:00Z",
+                    at: Fx.loc(11, column: 17))
+            ])
+        #expect(
+            Fx.events(plan) == [
+                "2026-03-01T00:00:00Z redeem 0000-0000-0001", "2026-03-01T00:00:00Z activate 0000-0000-0001",
+            ])
         #expect(Fx.license(plan, 1)?.activatedAt == Fx.t("2026-03-01"))
     }
 
@@ -127,7 +187,8 @@ import Testing
         let routers = Fx.routers(300)
         let first = Fx.apply(Fx.repo(Fx.tenant("acme", [free], routers: routers)), at: "2026-01-10")
         #expect(Fx.tenantPlan(first.plan)?.after.online.count == 300)
-        let repo = Fx.repo(Fx.tenant("acme", [free, Fx.lic(2, .cloudBasic25, activate: .immediately)], routers: routers))
+        let repo = Fx.repo(
+            Fx.tenant("acme", [free, Fx.lic(2, .cloudBasic25, activate: .immediately)], routers: routers))
         let plan = Fx.apply(repo, first.states, at: "2026-03-01").plan
         let tenant = Fx.tenantPlan(plan)
         #expect(Fx.license(plan, 1)?.status == .invalid)
@@ -137,33 +198,51 @@ import Testing
         #expect(tenant?.after.online == (1...25).map(Fx.serial))
         #expect(tenant?.after.offline.count == 275)
         #expect(tenant?.after.offline.allSatisfy { $0.reason == .capacity } == true)
-        #expect(Array(Fx.events(plan).prefix(3)) == [
-            "2026-03-01T00:00:00Z redeem 0000-0000-0002",
-            "2026-03-01T00:00:00Z activate 0000-0000-0002",
-            "2026-03-01T00:00:00Z invalidate 0000-0000-0001",
-        ])
+        #expect(
+            Array(Fx.events(plan).prefix(3)) == [
+                "2026-03-01T00:00:00Z redeem 0000-0000-0002",
+                "2026-03-01T00:00:00Z activate 0000-0000-0002",
+                "2026-03-01T00:00:00Z invalidate 0000-0000-0001",
+            ])
         #expect(tenant?.events.filter { $0.action == .reject }.count == 275)
-        #expect(Fx.warnings(plan) == [
-            .warning("tenant 'acme': 275 of 300 connected routers rejected (capacity 25)", at: Fx.loc(4, column: 9),
-                     standing: .rejectedRouters, tenant: "acme"),
-            .warning("activating 0000-****-0002 invalidates Cloud Free 0000-****-0001: capacity 1000 → 25, 275 routers rejected",
-                     at: Fx.loc(12, column: 17)),
-        ])
+        #expect(
+            Fx.warnings(plan) == [
+                .warning(
+                    "tenant 'acme': 275 of 300 connected routers rejected (capacity 25)", at: Fx.loc(4, column: 9),
+                    standing: .rejectedRouters, tenant: "acme"),
+                .warning(
+                    "activating 0000-****-0002 invalidates Cloud Free 0000-****-0001: capacity 1000 → 25, 275 routers rejected",
+                    at: Fx.loc(12, column: 17)),
+            ])
     }
 
     @Test func warning_scheduledActivationThatWillInvalidateCloudFree() {
-        let repo = Fx.repo(Fx.tenant("acme", [Fx.lic(1, .cloudFree, activate: .immediately),
-                                              Fx.lic(2, .cloudBasic25, activate: Fx.on("2026-04-01"))], routers: Fx.routers(30)))
+        let repo = Fx.repo(
+            Fx.tenant(
+                "acme",
+                [
+                    Fx.lic(1, .cloudFree, activate: .immediately),
+                    Fx.lic(2, .cloudBasic25, activate: Fx.on("2026-04-01")),
+                ], routers: Fx.routers(30)))
         let plan = Fx.apply(repo, at: "2026-03-01").plan
-        #expect(Fx.warnings(plan) == [.warning(
-            "activating 0000-****-0002 at 2026-04-01T00:00:00Z will invalidate Cloud Free 0000-****-0001: capacity 1000 → 25, 5 routers rejected",
-            at: Fx.loc(12, column: 17))])
+        #expect(
+            Fx.warnings(plan) == [
+                .warning(
+                    "activating 0000-****-0002 at 2026-04-01T00:00:00Z will invalidate Cloud Free 0000-****-0001: capacity 1000 → 25, 5 routers rejected",
+                    at: Fx.loc(12, column: 17))
+            ])
     }
 
     @Test func warning_rejectedRoutersCountPerTenant() {
-        let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)], routers: Fx.routers(3))), at: "2026-03-01").plan
-        #expect(Fx.warnings(plan) == [.warning("tenant 'acme': 2 of 3 connected routers rejected (capacity 1)", at: Fx.loc(4, column: 9),
-                                               standing: .rejectedRouters, tenant: "acme")])
+        let plan = Fx.apply(
+            Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)], routers: Fx.routers(3))), at: "2026-03-01"
+        ).plan
+        #expect(
+            Fx.warnings(plan) == [
+                .warning(
+                    "tenant 'acme': 2 of 3 connected routers rejected (capacity 1)", at: Fx.loc(4, column: 9),
+                    standing: .rejectedRouters, tenant: "acme")
+            ])
     }
 
     @Test(arguments: [("2026-12-02", true), ("2026-12-01T23:59:59Z", false)])
@@ -171,42 +250,64 @@ import Testing
         let repo = Fx.repo(Fx.tenant("acme", [Fx.lic(1, .cloudFree, activate: .immediately)]))
         let first = Fx.apply(repo, at: "2026-01-01")
         let plan = Fx.apply(repo, first.states, at: at).plan
-        let expected: [Diagnostic] = warns ? [.warning(
-            "Cloud Free 0000-****-0001 expires at 2027-01-01T00:00:00Z (in 30 days) and has renew: false; set renew: true to keep limited mode",
-            at: Fx.loc(11), standing: .cloudFreeNearExpiry, tenant: "acme")] : []
+        let expected: [Diagnostic] =
+            warns
+            ? [
+                .warning(
+                    "Cloud Free 0000-****-0001 expires at 2027-01-01T00:00:00Z (in 30 days) and has renew: false; set renew: true to keep limited mode",
+                    at: Fx.loc(11), standing: .cloudFreeNearExpiry, tenant: "acme")
+            ] : []
         #expect(Fx.warnings(plan) == expected)
     }
 
     @Test(arguments: [("2027-10-03", true), ("2027-10-02T23:59:59Z", false)])
     func warning_codeStillAvailableWithin90DaysOfStockExpiry(at: String, warns: Bool) {
         let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, issued: "2026-01-01")])), at: at).plan
-        let expected: [Diagnostic] = warns ? [.warning(
-            "0000-****-0001 is still available and its stock expires at 2028-01-01T00:00:00Z (in 90 days); activate it before then",
-            at: Fx.loc(11), standing: .stockExpiring, tenant: "acme")] : []
+        let expected: [Diagnostic] =
+            warns
+            ? [
+                .warning(
+                    "0000-****-0001 is still available and its stock expires at 2028-01-01T00:00:00Z (in 90 days); activate it before then",
+                    at: Fx.loc(11), standing: .stockExpiring, tenant: "acme")
+            ] : []
         #expect(Fx.warnings(plan) == expected)
     }
 
     @Test func warning_routerConnectedAfterAt() {
-        let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)], routers: [Fx.router(1, "2026-05-01")])), at: "2026-03-01").plan
-        #expect(Fx.warnings(plan) == [.warning(
-            "router R001 has connectedAt 2026-05-01T00:00:00Z, after 2026-03-01T00:00:00Z; it counts as not connected", at: Fx.loc(201),
-            standing: .routersConnectingLater, tenant: "acme")])
+        let plan = Fx.apply(
+            Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)], routers: [Fx.router(1, "2026-05-01")])),
+            at: "2026-03-01"
+        ).plan
+        #expect(
+            Fx.warnings(plan) == [
+                .warning(
+                    "router R001 has connectedAt 2026-05-01T00:00:00Z, after 2026-03-01T00:00:00Z; it counts as not connected",
+                    at: Fx.loc(201),
+                    standing: .routersConnectingLater, tenant: "acme")
+            ])
         #expect(Fx.tenantPlan(plan)?.after.offline == [OfflineRouter(serial: "R001", reason: .notConnected)])
     }
 
     @Test func warning_redeemedBeforeItsIssueDate() {
         let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, issued: "2026-04-01")])), at: "2026-03-01").plan
-        #expect(Fx.warnings(plan) == [.warning(
-            "0000-****-0001 is redeemed at 2026-03-01T00:00:00Z, before its issue date 2026-04-01; check the issue date or plan later",
-            at: Fx.loc(11))])
+        #expect(
+            Fx.warnings(plan) == [
+                .warning(
+                    "0000-****-0001 is redeemed at 2026-03-01T00:00:00Z, before its issue date 2026-04-01; check the issue date or plan later",
+                    at: Fx.loc(11))
+            ])
     }
 
     @Test func warning_remindersDueInATenantWithoutContacts() {
         let repo = Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)], contacts: []))
         let first = Fx.apply(repo, at: "2026-01-01")
         let plan = Fx.apply(repo, first.states, at: "2026-12-10").plan
-        #expect(Fx.warnings(plan) == [.warning("tenant 'acme' has 1 reminder due but no contacts; add spec.contacts", at: Fx.loc(4, column: 9),
-                                               standing: .remindersWithoutContacts, tenant: "acme")])
+        #expect(
+            Fx.warnings(plan) == [
+                .warning(
+                    "tenant 'acme' has 1 reminder due but no contacts; add spec.contacts", at: Fx.loc(4, column: 9),
+                    standing: .remindersWithoutContacts, tenant: "acme")
+            ])
         #expect(Fx.license(plan, 1)?.remindersSent == [Fx.t("2026-12-02"), Fx.t("2026-12-09")])
     }
 }
@@ -216,11 +317,16 @@ import Testing
 @Suite struct RedeemedValuesTests {
     @Test func changedTypeIssuedOrTermOfARedeemedCodeIsAWarningAndStateWins() throws {
         let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)])), at: "2026-02-01")
-        let edited = Fx.repo(Fx.tenant("acme", [Fx.lic(1, .cloudBasic25, issued: "2025-12-01", term: Term(years: 2), activate: .immediately)]))
+        let edited = Fx.repo(
+            Fx.tenant(
+                "acme", [Fx.lic(1, .cloudBasic25, issued: "2025-12-01", term: Term(years: 2), activate: .immediately)]))
         let plan = Fx.apply(edited, first.states, at: "2026-03-01").plan
-        #expect(Fx.warnings(plan) == [.warning(
-            "0000-****-0001 was redeemed with other values; the manifest now gives type 'Cloud Basic 25' (recorded 'Cloud Basic 1'), issued 2025-12-01 (recorded 2026-01-01), term P2Y (recorded P1Y); state keeps the recorded ones — restore them, or redeem a new code",
-            at: Fx.loc(11))])
+        #expect(
+            Fx.warnings(plan) == [
+                .warning(
+                    "0000-****-0001 was redeemed with other values; the manifest now gives type 'Cloud Basic 25' (recorded 'Cloud Basic 1'), issued 2025-12-01 (recorded 2026-01-01), term P2Y (recorded P1Y); state keeps the recorded ones — restore them, or redeem a new code",
+                    at: Fx.loc(11))
+            ])
         let record = try #require(Fx.license(plan, 1))
         #expect(record.type == .cloudBasic1)
         #expect(record.term == .oneYear)
@@ -229,7 +335,9 @@ import Testing
 
     @Test func unchangedValuesGiveNoWarning() {
         let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)])), at: "2026-02-01")
-        let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)])), first.states, at: "2026-03-01").plan
+        let plan = Fx.apply(
+            Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)])), first.states, at: "2026-03-01"
+        ).plan
         #expect(Fx.warnings(plan) == [])
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LicenseKit
 
 /// The reconciler's and the JSON writer's fast paths give exactly what the plain code gives.
@@ -14,11 +15,13 @@ import Testing
     static func events(seed: UInt64, count: Int, negative: Bool) -> [PlanEvent] {
         var state = seed
         func next(_ bound: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((state >> 33) % UInt64(bound))
         }
-        let instants = [Fx.t("2026-11-29"), Fx.t("2026-11-30T12:00:00Z"), Fx.t("2027-01-01"),
-                        negative ? Instant(secondsSinceEpoch: -86_400) : Fx.t("2026-01-01")]
+        let instants = [
+            Fx.t("2026-11-29"), Fx.t("2026-11-30T12:00:00Z"), Fx.t("2027-01-01"),
+            negative ? Instant(secondsSinceEpoch: -86_400) : Fx.t("2026-01-01"),
+        ]
         return (0..<count).map { _ in
             let action = Action.allCases[next(Action.allCases.count)]
             let at = instants[next(instants.count)]
@@ -70,12 +73,14 @@ import Testing
     func routerEventsByMergeAreTheEventsByIdentity(seed: Int) {
         var state = UInt64(seed)
         func next(_ bound: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((state >> 33) % UInt64(bound))
         }
         let at = Fx.t("2026-11-29")
-        let outcomes: [(RouterStatus, RejectionReason?)] = [(.online, nil), (.offline, .capacity),
-                                                            (.offline, .notConnected), (.offline, .noValidLicense)]
+        let outcomes: [(RouterStatus, RejectionReason?)] = [
+            (.online, nil), (.offline, .capacity),
+            (.offline, .notConnected), (.offline, .noValidLicense),
+        ]
         func record(_ n: Int) -> RouterRecord {
             let (status, reason) = outcomes[next(outcomes.count)]
             return RouterRecord(serial: Fx.serial(n), connectedAt: at, status: status, reason: reason)
@@ -85,11 +90,13 @@ import Testing
         let records = present.map(record)
         let manifest = present.map { Fx.router($0, "2026-11-01") }
         var merged: [PlanEvent] = []
-        let inOrder = TenantPlanner.mergeRouterEvents(recorded: recorded, records: records, manifest: manifest,
-                                                      at: at, into: &merged)
+        let inOrder = TenantPlanner.mergeRouterEvents(
+            recorded: recorded, records: records, manifest: manifest,
+            at: at, into: &merged)
         var reference: [PlanEvent] = []
-        TenantPlanner.routerEventsByIdentity(recorded: recorded, records: records, manifest: manifest,
-                                             at: at, into: &reference)
+        TenantPlanner.routerEventsByIdentity(
+            recorded: recorded, records: records, manifest: manifest,
+            at: at, into: &reference)
         #expect(inOrder)
         #expect(merged == reference)
         #expect(merged.contains { $0.action == .remove } && merged.contains { $0.action != .remove })
@@ -97,17 +104,27 @@ import Testing
 
     @Test func routerEventsByMergeStepAsideForSerialsOutOfOrder() {
         let at = Fx.t("2026-11-29")
-        let recorded = [3, 1, 2].map { RouterRecord(serial: Fx.serial($0), connectedAt: at, status: .online, reason: nil) }
+        let recorded = [3, 1, 2].map {
+            RouterRecord(serial: Fx.serial($0), connectedAt: at, status: .online, reason: nil)
+        }
         let manifest = [1, 2].map { Fx.router($0, "2026-11-01") }
-        let records = [1, 2].map { RouterRecord(serial: Fx.serial($0), connectedAt: at, status: .offline, reason: .capacity) }
+        let records = [1, 2].map {
+            RouterRecord(serial: Fx.serial($0), connectedAt: at, status: .offline, reason: .capacity)
+        }
         var merged: [PlanEvent] = []
-        #expect(!TenantPlanner.mergeRouterEvents(recorded: recorded, records: records, manifest: manifest, at: at, into: &merged))
+        #expect(
+            !TenantPlanner.mergeRouterEvents(
+                recorded: recorded, records: records, manifest: manifest, at: at, into: &merged))
         #expect(merged.isEmpty)
         var reference: [PlanEvent] = []
-        TenantPlanner.routerEventsByIdentity(recorded: recorded, records: records, manifest: manifest, at: at, into: &reference)
-        #expect(reference == [PlanEvent(at: at, action: .reject, serial: Fx.serial(1), reason: .capacity),
-                              PlanEvent(at: at, action: .reject, serial: Fx.serial(2), reason: .capacity),
-                              PlanEvent(at: at, action: .remove, serial: Fx.serial(3))])
+        TenantPlanner.routerEventsByIdentity(
+            recorded: recorded, records: records, manifest: manifest, at: at, into: &reference)
+        #expect(
+            reference == [
+                PlanEvent(at: at, action: .reject, serial: Fx.serial(1), reason: .capacity),
+                PlanEvent(at: at, action: .reject, serial: Fx.serial(2), reason: .capacity),
+                PlanEvent(at: at, action: .remove, serial: Fx.serial(3)),
+            ])
     }
 
     @Test func desiredLicensesFindTheLastLicenseOfACode() {
@@ -124,21 +141,32 @@ import Testing
         let text = "tab\there \"quoted\" back\\slash \u{01} ü"
         var w = PrettyJSONWriter(capacity: 1)
         w.object { w in
-            w.key("a"); w.string(text)
-            w.key("b"); w.array { w in
-                w.element(); w.int(-1_234_567)
-                w.element(); w.instant(Fx.t("2026-11-29T01:02:03Z"))
-                w.element(); w.instant(Fx.t("2026-11-29"))
-                w.element(); w.instant(Fx.t("2026-11-29T01:02:03Z"))
-                w.element(); w.string("")
-                w.element(); w.object { _ in }
+            w.key("a")
+            w.string(text)
+            w.key("b")
+            w.array { w in
+                w.element()
+                w.int(-1_234_567)
+                w.element()
+                w.instant(Fx.t("2026-11-29T01:02:03Z"))
+                w.element()
+                w.instant(Fx.t("2026-11-29"))
+                w.element()
+                w.instant(Fx.t("2026-11-29T01:02:03Z"))
+                w.element()
+                w.string("")
+                w.element()
+                w.object { _ in }
             }
-            w.key("c"); w.null()
+            w.key("c")
+            w.null()
         }
         let value = JSONValue.object([
             "a": .string(text),
-            "b": .array([.int(-1_234_567), .string("2026-11-29T01:02:03Z"), .string("2026-11-29T00:00:00Z"),
-                         .string("2026-11-29T01:02:03Z"), .string(""), .object([:])]),
+            "b": .array([
+                .int(-1_234_567), .string("2026-11-29T01:02:03Z"), .string("2026-11-29T00:00:00Z"),
+                .string("2026-11-29T01:02:03Z"), .string(""), .object([:]),
+            ]),
             "c": .null,
         ])
         #expect(w.finish() == value.serialized())

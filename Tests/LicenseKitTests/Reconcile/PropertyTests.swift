@@ -1,6 +1,7 @@
-import Testing
-@testable import LicenseKit
 import TestSupport  // SplitMix64, the seeded generator the benchmark uses
+import Testing
+
+@testable import LicenseKit
 
 /// Properties over seeded, generated tenants (docs/rules.md §1 R8, §2 determinism, §4.7 replay invariance).
 @Suite struct ReconcilerPropertyTests {
@@ -26,11 +27,12 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
             let type: LicenseType = int(0...3) == 0 ? .cloudBasic25 : .cloudBasic1
             let issued = Fx.t("2025-06-01").addingDays(int(0...180)).dateString
             // With Cloud Free active at t0, paid licenses may only be scheduled later (R2).
-            let activation: ActivationRequest? = switch int(0...4) {
-            case 0: nil
-            case 1: hasFree ? nil : .immediately
-            default: .at(instant(after: t0, days: 1...400))
-            }
+            let activation: ActivationRequest? =
+                switch int(0...4) {
+                case 0: nil
+                case 1: hasFree ? nil : .immediately
+                default: .at(instant(after: t0, days: 1...400))
+                }
             let term = [Term.oneYear, Term(months: 6), Term(months: 1, days: 15)][int(0...2)]
             licenses.append(Fx.lic(n, type, issued: issued, term: term, activate: activation))
         }
@@ -50,8 +52,9 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
     static func observed(_ plan: Plan) -> (licenses: [Observed], routers: [RouterRecord]) {
         let doc = Fx.tenantPlan(plan)?.newState
         let licenses = (doc?.licenses ?? []).map {
-            Observed(code: $0.code, status: $0.status, scheduledAt: $0.scheduledAt, activatedAt: $0.activatedAt,
-                     expiresAt: $0.expiresAt, invalidatedAt: $0.invalidatedAt)
+            Observed(
+                code: $0.code, status: $0.status, scheduledAt: $0.scheduledAt, activatedAt: $0.activatedAt,
+                expiresAt: $0.expiresAt, invalidatedAt: $0.invalidatedAt)
         }
         return (licenses, doc?.routers ?? [])
     }
@@ -63,7 +66,10 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
         let first = Fx.apply(Fx.repo(manifest), at: Self.t0.description)
         let at = Self.t0.addingDays(Int.random(in: 0...600, using: &rng))
         let plan = Fx.apply(Fx.repo(manifest), first.states, at: at.description).plan
-        guard let after = Fx.tenantPlan(plan)?.after else { Issue.record("no tenant"); return }
+        guard let after = Fx.tenantPlan(plan)?.after else {
+            Issue.record("no tenant")
+            return
+        }
         let connected = manifest.routers.filter { ($0.connectedAt.map { $0 <= at }) ?? false }.count
         #expect(after.online.count == min(after.capacity, connected))
         #expect(after.online.count + after.offline.count == manifest.routers.count)
@@ -90,7 +96,8 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
         var rng = SplitMix64(seed: seed ^ 0x5EED)
         let repo = Fx.repo(manifest)
         let start = Fx.apply(repo, at: Self.t0.description)
-        let t1 = Instant(secondsSinceEpoch: Self.t0.secondsSinceEpoch + Int64.random(in: 1...(300 * 86_400), using: &rng))
+        let t1 = Instant(
+            secondsSinceEpoch: Self.t0.secondsSinceEpoch + Int64.random(in: 1...(300 * 86_400), using: &rng))
         let t2 = Instant(secondsSinceEpoch: t1.secondsSinceEpoch + Int64.random(in: 0...(400 * 86_400), using: &rng))
         let viaT1 = Fx.apply(repo, start.states, at: t1.description)
         let twoSteps = Fx.apply(repo, viaT1.states, at: t2.description).plan
@@ -116,18 +123,22 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
         var n = 0
         for _ in 0..<int(0...4) {
             n += 1
-            let activation: ActivationRequest? = int(0...2) == 0
+            let activation: ActivationRequest? =
+                int(0...2) == 0
                 ? nil : .at(Instant(secondsSinceEpoch: t0.secondsSinceEpoch + Int64(int(1...400)) * 86_400 + seconds()))
-            scheduled.append(Fx.lic(n, int(0...1) == 0 ? .cloudBasic1 : .cloudBasic25, issued: "2025-12-01", activate: activation))
+            scheduled.append(
+                Fx.lic(n, int(0...1) == 0 ? .cloudBasic1 : .cloudBasic25, issued: "2025-12-01", activate: activation))
         }
         var adopted: [DesiredLicense] = []
-        func history(_ n: Int, _ type: LicenseType, activated: Instant, term: Term, expires: Instant?) -> DesiredLicense {
+        func history(_ n: Int, _ type: LicenseType, activated: Instant, term: Term, expires: Instant?) -> DesiredLicense
+        {
             let issued = activated.addingDays(-int(0...300))
             let issuedDay = Instant(secondsSinceEpoch: issued.secondsSinceEpoch - issued.secondsSinceEpoch % 86_400)
             let place = Fx.loc(10 + n, column: 18)
-            return DesiredLicense(code: Fx.code(n), type: type, issued: issuedDay, term: term, source: Fx.loc(10 + n),
-                                  activationSource: place,
-                                  adopted: AdoptedHistory(activatedAt: activated, expiresAt: expires, source: place))
+            return DesiredLicense(
+                code: Fx.code(n), type: type, issued: issuedDay, term: term, source: Fx.loc(10 + n),
+                activationSource: place,
+                adopted: AdoptedHistory(activatedAt: activated, expiresAt: expires, source: place))
         }
         var earliest = Instant(secondsSinceEpoch: t0.secondsSinceEpoch - Int64(int(300...700)) * 86_400 + seconds())
         if int(0...1) == 0 {
@@ -139,17 +150,23 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
         for _ in 0..<int(0...6) {
             n += 1
             let span = max(1, Int((t0.secondsSinceEpoch - earliest.secondsSinceEpoch) / 86_400) - 1)
-            let activated = Instant(secondsSinceEpoch: earliest.secondsSinceEpoch + Int64(int(0...span)) * 86_400 + seconds())
+            let activated = Instant(
+                secondsSinceEpoch: earliest.secondsSinceEpoch + Int64(int(0...span)) * 86_400 + seconds())
             let term = [Term.oneYear, Term(years: 2), Term(months: 6)][int(0...2)]
-            adopted.append(history(n, int(0...1) == 0 ? .cloudBasic1 : .cloudBasic25, activated: min(activated, t0), term: term,
-                                   expires: nil))
+            adopted.append(
+                history(
+                    n, int(0...1) == 0 ? .cloudBasic1 : .cloudBasic25, activated: min(activated, t0), term: term,
+                    expires: nil))
         }
         let routers = (0..<int(0...30)).map { i -> DesiredRouter in
-            let connected: Instant? = int(0...5) == 0
+            let connected: Instant? =
+                int(0...5) == 0
                 ? nil : Instant(secondsSinceEpoch: t0.secondsSinceEpoch + Int64(int(-600...400)) * 86_400)
             return DesiredRouter(serial: "adopt-\(i)", connectedAt: connected, source: Fx.loc(300 + i))
         }
-        return (Fx.tenant("acme", scheduled, routers: routers), Fx.tenant("acme", scheduled + adopted, routers: routers))
+        return (
+            Fx.tenant("acme", scheduled, routers: routers), Fx.tenant("acme", scheduled + adopted, routers: routers)
+        )
     }
 
     /// docs/rules.md §4.7 extended to adoption (§4.8): adopting at t1 and applying again at t2 gives the
@@ -160,7 +177,8 @@ import TestSupport  // SplitMix64, the seeded generator the benchmark uses
         var rng = SplitMix64(seed: seed ^ 0xADD)
         let start = Fx.apply(Fx.repo(tenant.scheduled), at: Self.t0.description)
         let repo = Fx.repo(tenant.full)
-        let t1 = Instant(secondsSinceEpoch: Self.t0.secondsSinceEpoch + Int64.random(in: 1...(300 * 86_400), using: &rng))
+        let t1 = Instant(
+            secondsSinceEpoch: Self.t0.secondsSinceEpoch + Int64.random(in: 1...(300 * 86_400), using: &rng))
         let t2 = Instant(secondsSinceEpoch: t1.secondsSinceEpoch + Int64.random(in: 0...(400 * 86_400), using: &rng))
         let viaT1 = Fx.apply(repo, start.states, at: t1.description)
         let twoSteps = Fx.apply(repo, viaT1.states, at: t2.description).plan

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LicenseKit
 
 /// docs/cli.md §5.2 and docs/README.md §8 "Selections": shards, targets and their intersection.
@@ -39,73 +40,100 @@ import Testing
     }
 
     @Test func targetsShardAndArgumentsIntersect() throws {
-        let selection = TenantSelection(targets: ["acme-water", "harbor-lights", "stadtwerke-nord"],
-                                        shard: try Shard(parsing: "2/3"), arguments: ["stadtwerke-nord", "harbor-lights"])
-        #expect(["acme-water", "harbor-lights", "nordlicht-ferries", "stadtwerke-nord"].filter(selection.contains)
-            == ["stadtwerke-nord"])
-        #expect(selection.recorded == TenantSelection(targets: ["acme-water", "harbor-lights", "stadtwerke-nord"],
-                                                      shard: try Shard(parsing: "2/3")))
+        let selection = TenantSelection(
+            targets: ["acme-water", "harbor-lights", "stadtwerke-nord"],
+            shard: try Shard(parsing: "2/3"), arguments: ["stadtwerke-nord", "harbor-lights"])
+        #expect(
+            ["acme-water", "harbor-lights", "nordlicht-ferries", "stadtwerke-nord"].filter(selection.contains)
+                == ["stadtwerke-nord"])
+        #expect(
+            selection.recorded
+                == TenantSelection(
+                    targets: ["acme-water", "harbor-lights", "stadtwerke-nord"],
+                    shard: try Shard(parsing: "2/3")))
         #expect(TenantSelection(arguments: ["x"]).recorded == nil)
         #expect(!TenantSelection().isRestricting)
     }
 
     @Test func unknownTargetsAreErrorsListingTheKnownTenants() {
         let errors = TenantSelection(targets: ["acme-water", "nobody"]).unknownNames(known: ["acme-water", "zeta"])
-        #expect(errors == [.error("unknown tenant 'nobody': no manifest and no state file names it; known tenants: acme-water, zeta")])
+        #expect(
+            errors == [
+                .error(
+                    "unknown tenant 'nobody': no manifest and no state file names it; known tenants: acme-water, zeta")
+            ])
     }
 
     @Test func planJSONRecordsTheSelectionAndReadsItBack() throws {
-        let plan = Plan(at: PlanFixtures.at, inputsDigest: PlanFixtures.digest, tenants: [], diagnostics: [],
-                        selection: TenantSelection(targets: ["b", "a"], shard: try Shard(parsing: "1/2")))
+        let plan = Plan(
+            at: PlanFixtures.at, inputsDigest: PlanFixtures.digest, tenants: [], diagnostics: [],
+            selection: TenantSelection(targets: ["b", "a"], shard: try Shard(parsing: "1/2")))
         let text = PlanJSON.render(plan)
-        #expect(text.contains("""
-              "selection": {
-                "shard": "1/2",
-                "targets": [
-                  "a",
-                  "b"
-                ]
-              },
-            """))
+        #expect(
+            text.contains(
+                """
+                  "selection": {
+                    "shard": "1/2",
+                    "targets": [
+                      "a",
+                      "b"
+                    ]
+                  },
+                """))
         let back = try PlanJSON.decode(Array(text.utf8))
         #expect(back.selection == plan.selection)
         #expect(PlanJSON.render(back) == text)
         #expect(PlanJSON.value(plan) == (try JSONValue.parse(Array(text.utf8))))
 
-        let shardOnly = Plan(at: PlanFixtures.at, inputsDigest: PlanFixtures.digest, tenants: [], diagnostics: [],
-                             selection: TenantSelection(shard: try Shard(parsing: "2/2")))
+        let shardOnly = Plan(
+            at: PlanFixtures.at, inputsDigest: PlanFixtures.digest, tenants: [], diagnostics: [],
+            selection: TenantSelection(shard: try Shard(parsing: "2/2")))
         #expect(PlanJSON.render(shardOnly).contains("\"selection\": {\n    \"shard\": \"2/2\"\n  },"))
-        let none = Plan(at: PlanFixtures.at, inputsDigest: PlanFixtures.digest, tenants: [], diagnostics: [],
-                        selection: TenantSelection(arguments: ["a"]))
+        let none = Plan(
+            at: PlanFixtures.at, inputsDigest: PlanFixtures.digest, tenants: [], diagnostics: [],
+            selection: TenantSelection(arguments: ["a"]))
         #expect(!PlanJSON.render(none).contains("selection"))
     }
 
     /// docs/README.md §8 "Selections": the loader's errors stay; its warnings about files that belong only
     /// to unselected tenants (their manifest, a CSV file only they import) are left out.
     @Test func loaderWarningsOfUnselectedTenantsAreLeftOut() throws {
-        func place(_ file: String, _ line: Int) -> LicenseKit.SourceLocation { LicenseKit.SourceLocation(file: file, line: line) }
-        let license = { (code: String, file: String) in
-            DesiredLicense(code: PlanFixtures.code(code), type: .cloudBasic1, issued: PlanFixtures.at,
-                           source: place(file, 2))
+        func place(_ file: String, _ line: Int) -> LicenseKit.SourceLocation {
+            LicenseKit.SourceLocation(file: file, line: line)
         }
-        let a = TenantManifest(name: "a", licenses: [license("96D9-3718-59E5", "fixtures/a.csv")],
-                               source: place("tenants/a.yaml", 4))
-        let b = TenantManifest(name: "b", licenses: [license("1A2B-3C4D-5E6F", "fixtures/shared.csv"),
-                                                     license("0F0F-1234-ABCD", "fixtures/b.csv")],
-                               source: place("tenants/b.yaml", 4))
-        let c = TenantManifest(name: "c", licenses: [license("7777-8888-9999", "fixtures/shared.csv")],
-                               source: place("tenants/c.yaml", 4))
+        let license = { (code: String, file: String) in
+            DesiredLicense(
+                code: PlanFixtures.code(code), type: .cloudBasic1, issued: PlanFixtures.at,
+                source: place(file, 2))
+        }
+        let a = TenantManifest(
+            name: "a", licenses: [license("96D9-3718-59E5", "fixtures/a.csv")],
+            source: place("tenants/a.yaml", 4))
+        let b = TenantManifest(
+            name: "b",
+            licenses: [
+                license("1A2B-3C4D-5E6F", "fixtures/shared.csv"),
+                license("0F0F-1234-ABCD", "fixtures/b.csv"),
+            ],
+            source: place("tenants/b.yaml", 4))
+        let c = TenantManifest(
+            name: "c", licenses: [license("7777-8888-9999", "fixtures/shared.csv")],
+            source: place("tenants/c.yaml", 4))
         let diagnostics: [Diagnostic] = [
-            .warning("about a", at: place("tenants/a.yaml", 9)), .warning("about a's CSV", at: place("fixtures/a.csv", 3)),
-            .warning("about b", at: place("tenants/b.yaml", 9)), .warning("about b's CSV", at: place("fixtures/b.csv", 3)),
+            .warning("about a", at: place("tenants/a.yaml", 9)),
+            .warning("about a's CSV", at: place("fixtures/a.csv", 3)),
+            .warning("about b", at: place("tenants/b.yaml", 9)),
+            .warning("about b's CSV", at: place("fixtures/b.csv", 3)),
             .warning("shared CSV", at: place("fixtures/shared.csv", 5)), .warning("no place"),
             .error("error in a", at: place("tenants/a.yaml", 7)),
         ]
         let repo = LicenseRepo(tenants: [a, b, c], inputsDigest: PlanFixtures.digest, diagnostics: diagnostics)
-        #expect(repo.diagnostics(selecting: TenantSelection(targets: ["b"])).map(\.message)
-            == ["about b", "about b's CSV", "shared CSV", "no place", "error in a"])
-        #expect(repo.diagnostics(selecting: TenantSelection(targets: ["c"])).map(\.message)
-            == ["shared CSV", "no place", "error in a"])
+        #expect(
+            repo.diagnostics(selecting: TenantSelection(targets: ["b"])).map(\.message)
+                == ["about b", "about b's CSV", "shared CSV", "no place", "error in a"])
+        #expect(
+            repo.diagnostics(selecting: TenantSelection(targets: ["c"])).map(\.message)
+                == ["shared CSV", "no place", "error in a"])
         #expect(repo.diagnostics(selecting: TenantSelection()) == diagnostics)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LicenseKit
 
 /// Journal lines are built field by field (for speed); they must stay what the event's
@@ -15,8 +16,9 @@ import Testing
         PlanEvent(at: at, action: .admit, serial: "00A0BA123456"),
         PlanEvent(at: at, action: .reschedule, code: Sample.code("96D9-3718-59E5"), scheduledAt: later, from: at),
         PlanEvent(at: at, action: .notify, code: Sample.code("96D9-3718-59E5"), expiresAt: later, slot: at),
-        PlanEvent(at: at, action: .adopt, code: Sample.code("96D9-3718-59E5"), expiresAt: later, activatedAt: at,
-                  status: .invalid, invalidatedAt: at, invalidatedBy: Sample.code("0000-0000-04AD")),
+        PlanEvent(
+            at: at, action: .adopt, code: Sample.code("96D9-3718-59E5"), expiresAt: later, activatedAt: at,
+            status: .invalid, invalidatedAt: at, invalidatedBy: Sample.code("0000-0000-04AD")),
     ]
 
     @Test(arguments: events)
@@ -35,8 +37,9 @@ import Testing
             }
             expected[key] = .string(text)
         }
-        #expect(JSONValue.object(StateStore.journalFields(event)).serializedCompact()
-                    == JSONValue.object(expected).serializedCompact())
+        #expect(
+            JSONValue.object(StateStore.journalFields(event)).serializedCompact()
+                == JSONValue.object(expected).serializedCompact())
     }
 
     @Test(arguments: events)
@@ -45,8 +48,9 @@ import Testing
         fields["tenant"] = .string("acme \"water\"")
         fields["apply"] = .string("2026-11-29T00:00:00Z")
         fields["seq"] = .int(12)
-        #expect(StateStore.journalLine(event, tenant: "acme \"water\"", apply: "2026-11-29T00:00:00Z", seq: 12)
-                    == JSONValue.object(fields).serializedCompact())
+        #expect(
+            StateStore.journalLine(event, tenant: "acme \"water\"", apply: "2026-11-29T00:00:00Z", seq: 12)
+                == JSONValue.object(fields).serializedCompact())
     }
 }
 
@@ -69,10 +73,16 @@ import Testing
 /// the pretty JSON form of the intent (docs/state.md "Writes and crash guarantees").
 @Suite struct IntentTextTests {
     @Test func theIntentIsThePrettyJSONOfItsFields() {
-        for files in [[], [StateStore.IntentFile(path: "tenants/acme.json", content: Sample.document().canonicalJSON()),
-                           StateStore.IntentFile(path: "tenants/b\"eta.json", content: "{\n}\n")]] {
+        for files in [
+            [],
+            [
+                StateStore.IntentFile(path: "tenants/acme.json", content: Sample.document().canonicalJSON()),
+                StateStore.IntentFile(path: "tenants/b\"eta.json", content: "{\n}\n"),
+            ],
+        ] {
             for journal in [[], [#"{"action":"redeem","seq":1}"#, "two"]] {
-                let intent = StateStore.Intent(apply: "2026-11-29T00:00:00Z", files: files, journal: journal, journalOffset: 291)
+                let intent = StateStore.Intent(
+                    apply: "2026-11-29T00:00:00Z", files: files, journal: journal, journalOffset: 291)
                 let expected = JSONValue.object([
                     "formatVersion": .int(1),
                     "apply": .string(intent.apply),

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+
 @testable import LicenseKit
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,7 +12,9 @@ import Glibc
 /// `LICENSECTL_STATE_CHILD_REPO=<repo>` and `LICENSECTL_TEST_CRASH_AFTER=<step>`; the child
 /// applies `second` and the store kills it with SIGKILL after that step.
 @Suite(.serialized) struct StateKillTests {
-    @Test(arguments: ["intent-temp", "intent", "tenant-temp-2", "tenant-2", "tenants", "journal-torn", "journal", "done"])
+    @Test(arguments: [
+        "intent-temp", "intent", "tenant-temp-2", "tenant-2", "tenants", "journal-torn", "journal", "done",
+    ])
     func sigkillAtAnyStepThenTheNextApplyConverges(step: String) throws {
         let repo = try TempRepo()
         defer { repo.remove() }
@@ -18,7 +22,8 @@ import Glibc
         let old = snapshot(repo)
 
         let child = Process()
-        child.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        child.executableURL = URL(
+            fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
         child.arguments = ["--testing-library", "swift-testing", "--filter", "StateCrashChild"]
         var environment = ProcessInfo.processInfo.environment
         environment["LICENSECTL_STATE_CHILD_REPO"] = repo.root
@@ -56,6 +61,8 @@ import Glibc
         // The test plays the CLI's part: it passes the crash step it was given.
         let step = ProcessInfo.processInfo.environment["LICENSECTL_TEST_CRASH_AFTER"]
         _ = try StateStore(root: root, crashAfter: step).apply(second, lockTimeout: 0, startTime: start)
-        Issue.record("the store should have been killed after \(ProcessInfo.processInfo.environment["LICENSECTL_TEST_CRASH_AFTER"] ?? "?")")
+        Issue.record(
+            "the store should have been killed after \(ProcessInfo.processInfo.environment["LICENSECTL_TEST_CRASH_AFTER"] ?? "?")"
+        )
     }
 }

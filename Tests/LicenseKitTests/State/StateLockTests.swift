@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+
 @testable import LicenseKit
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,16 +28,22 @@ private func hostName() -> String {
     return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
-
 @Suite(.serialized) struct StateLockTests {
     @Test func lockHeldByAnotherProcessFailsAtOnceNamingAnUnknownHolder() throws {
         let repo = try TempRepo()
         defer { repo.remove() }
         let holder = try holdLockWithFlockCLI(repo, seconds: 30)
-        defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
+        defer {
+            kill(holder.processIdentifier, SIGKILL)
+            holder.waitUntilExit()
+        }
         let clock = ContinuousClock()
         let began = clock.now
-        #expect(throws: StateStoreError("state is locked by another process (unknown holder: state/.lock names none); wait or retry with --lock-timeout")) {
+        #expect(
+            throws: StateStoreError(
+                "state is locked by another process (unknown holder: state/.lock names none); wait or retry with --lock-timeout"
+            )
+        ) {
             try repo.store.lock(timeout: 0, startTime: start)
         }
         #expect(clock.now - began < .seconds(1))
@@ -45,10 +53,17 @@ private func hostName() -> String {
         let repo = try TempRepo()
         defer { repo.remove() }
         let holder = try holdLockWithFlockCLI(repo, seconds: 30)
-        defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
+        defer {
+            kill(holder.processIdentifier, SIGKILL)
+            holder.waitUntilExit()
+        }
         let clock = ContinuousClock()
         let began = clock.now
-        #expect(throws: StateStoreError("state is still locked by another process (unknown holder: state/.lock names none) after waiting 0.5 seconds; wait or retry with a longer --lock-timeout")) {
+        #expect(
+            throws: StateStoreError(
+                "state is still locked by another process (unknown holder: state/.lock names none) after waiting 0.5 seconds; wait or retry with a longer --lock-timeout"
+            )
+        ) {
             try repo.store.lock(timeout: 0.5, startTime: start)
         }
         let waited = clock.now - began
@@ -71,7 +86,11 @@ private func hostName() -> String {
         defer { repo.remove() }
         let first = try repo.store.lock(timeout: 0, startTime: start)
         #expect(repo.read("state/.lock") == "\(getpid()) \(hostName()) 2026-11-29T10:00:00Z\n")
-        #expect(throws: StateStoreError("state is locked by pid \(getpid()) on host \(hostName()) since 2026-11-29T10:00:00Z; wait or retry with --lock-timeout")) {
+        #expect(
+            throws: StateStoreError(
+                "state is locked by pid \(getpid()) on host \(hostName()) since 2026-11-29T10:00:00Z; wait or retry with --lock-timeout"
+            )
+        ) {
             try repo.store.lock(timeout: 0, startTime: start)
         }
         first.release()
@@ -95,8 +114,12 @@ private func hostName() -> String {
         defer { repo.remove() }
         try repo.write("elsewhere", "x")
         try FileManager.default.createDirectory(atPath: repo.path("state"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: repo.path("state/.lock"), withDestinationPath: "../elsewhere")
-        #expect(throws: StateStoreError("state/.lock is a symlink; licensectl does not follow symlinks in the state directory: remove it")) {
+        try FileManager.default.createSymbolicLink(
+            atPath: repo.path("state/.lock"), withDestinationPath: "../elsewhere")
+        #expect(
+            throws: StateStoreError(
+                "state/.lock is a symlink; licensectl does not follow symlinks in the state directory: remove it")
+        ) {
             try repo.store.lock(timeout: 0, startTime: start)
         }
         #expect(repo.read("elsewhere") == "x")

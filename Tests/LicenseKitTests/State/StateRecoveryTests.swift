@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import LicenseKit
 
+@testable import LicenseKit
 
 /// Every file under `state/` except the lock, path → text.
 func snapshot(_ repo: TempRepo) -> [String: String] {
@@ -10,19 +10,23 @@ func snapshot(_ repo: TempRepo) -> [String: String] {
     guard let walker = FileManager.default.enumerator(atPath: base) else { return files }
     while let relative = walker.nextObject() as? String {
         var isDirectory: ObjCBool = false
-        guard relative != ".lock", FileManager.default.fileExists(atPath: base + "/" + relative, isDirectory: &isDirectory),
-              !isDirectory.boolValue else { continue }
+        guard relative != ".lock",
+            FileManager.default.fileExists(atPath: base + "/" + relative, isDirectory: &isDirectory),
+            !isDirectory.boolValue
+        else { continue }
         files[relative] = repo.read("state/" + relative)
     }
     return files
 }
 
 let first = Sample.plan(at: "2026-11-29T00:00:00Z", [Sample.document()])
-let second = Sample.plan(at: "2026-12-01T00:00:00Z", [
-    Sample.document(tenant: "acme", serial: 2, appliedAt: "2026-12-01T00:00:00Z"),
-    Sample.document(tenant: "beta", appliedAt: "2026-12-01T00:00:00Z"),
-    Sample.document(tenant: "gamma", appliedAt: "2026-12-01T00:00:00Z"),
-])
+let second = Sample.plan(
+    at: "2026-12-01T00:00:00Z",
+    [
+        Sample.document(tenant: "acme", serial: 2, appliedAt: "2026-12-01T00:00:00Z"),
+        Sample.document(tenant: "beta", appliedAt: "2026-12-01T00:00:00Z"),
+        Sample.document(tenant: "gamma", appliedAt: "2026-12-01T00:00:00Z"),
+    ])
 
 @Suite struct StateRecoveryTests {
     /// The state an uninterrupted run of `first` then `second` writes.
@@ -38,7 +42,10 @@ let second = Sample.plan(at: "2026-12-01T00:00:00Z", [
         let journal = try #require(try Self.reference()["journal.jsonl"])
         let lines = journal.split(separator: "\n").map(String.init)
         #expect(lines.count == 8)
-        #expect(lines[2] == #"{"action":"redeem","apply":"2026-12-01T00:00:00Z","at":"2026-12-01T00:00:00Z","code":"96D9-3718-59E5","seq":1,"tenant":"acme"}"#)
+        #expect(
+            lines[2]
+                == #"{"action":"redeem","apply":"2026-12-01T00:00:00Z","at":"2026-12-01T00:00:00Z","code":"96D9-3718-59E5","seq":1,"tenant":"acme"}"#
+        )
         #expect(lines[7].hasSuffix(#""seq":6,"tenant":"gamma"}"#))
     }
 
@@ -81,9 +88,10 @@ let second = Sample.plan(at: "2026-12-01T00:00:00Z", [
         let workspace = Workspace(root: repo.root)
         #expect(workspace.plan(at: start).diagnostics.isEmpty)
         try repo.write("state/.pending.json", "{}")
-        #expect(workspace.plan(at: start).diagnostics.map(\.description) == [
-            "state/.pending.json:1:1: warning: an apply was interrupted; its intent is pending and the next apply completes it first (this plan already counts it as state): run apply before committing state/",
-        ])
+        #expect(
+            workspace.plan(at: start).diagnostics.map(\.description) == [
+                "state/.pending.json:1:1: warning: an apply was interrupted; its intent is pending and the next apply completes it first (this plan already counts it as state): run apply before committing state/"
+            ])
     }
 
     @Test func recoveryFromAnIntentAndATornJournalWritesEachLineOnce() throws {
@@ -96,8 +104,9 @@ let second = Sample.plan(at: "2026-12-01T00:00:00Z", [
         let files = second.tenants.compactMap(\.newState).map {
             StateStore.IntentFile(path: "tenants/\($0.tenant).json", content: $0.canonicalJSON())
         }
-        let intent = StateStore.Intent(apply: "2026-12-01T00:00:00Z", files: files, journal: lines,
-                                       journalOffset: journal.utf8.count)
+        let intent = StateStore.Intent(
+            apply: "2026-12-01T00:00:00Z", files: files, journal: lines,
+            journalOffset: journal.utf8.count)
         try repo.write("state/.pending.json", intent.text)
         try repo.write("state/tenants/beta.json", files[1].content)  // one file already renamed
         try repo.write("state/tenants/.gamma.json.tmp.4242", String(files[2].content.prefix(40)))
@@ -121,7 +130,10 @@ let second = Sample.plan(at: "2026-12-01T00:00:00Z", [
         let intent = StateStore.Intent(apply: "2026-12-01T00:00:00Z", files: [], journal: [], journalOffset: 0)
         try repo.write("state/.pending.json", intent.text)
         let lock = try repo.store.lock(timeout: 0, startTime: start)
-        #expect(throws: StateStoreError("an interrupted apply is pending in state/.pending.json; it must be recovered first")) {
+        #expect(
+            throws: StateStoreError(
+                "an interrupted apply is pending in state/.pending.json; it must be recovered first")
+        ) {
             try repo.store.write(first, lock: lock)
         }
     }
@@ -130,9 +142,11 @@ let second = Sample.plan(at: "2026-12-01T00:00:00Z", [
         let repo = try TempRepo()
         defer { repo.remove() }
         try repo.write("state/.pending.json", "{\"apply\": 1}\n")
-        #expect(throws: StateStoreError(
-            "the intent of an interrupted apply is not consistent: expected exactly the keys apply, files, formatVersion, journal, journalOffset, found apply; nothing was written. It is written atomically, so it or the state was edited since: restore it from a backup, or remove it to discard the interrupted apply and run plan again",
-            file: "state/.pending.json")) {
+        #expect(
+            throws: StateStoreError(
+                "the intent of an interrupted apply is not consistent: expected exactly the keys apply, files, formatVersion, journal, journalOffset, found apply; nothing was written. It is written atomically, so it or the state was edited since: restore it from a backup, or remove it to discard the interrupted apply and run plan again",
+                file: "state/.pending.json")
+        ) {
             try repo.store.apply(first, lockTimeout: 0, startTime: start)
         }
     }

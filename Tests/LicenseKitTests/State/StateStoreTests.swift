@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LicenseKit
 
 private let keep = "; the file was not changed: fix it or restore it from git"
@@ -21,8 +22,13 @@ private func fileIdentity(_ path: String) throws -> (inode: Int, modified: Date)
         let repo = try TempRepo()
         defer { repo.remove() }
         try repo.write("elsewhere/tenants/acme.json", Sample.document().canonicalJSON())
-        try FileManager.default.createSymbolicLink(atPath: repo.path("state"), withDestinationPath: repo.path("elsewhere"))
-        #expect(throws: StateStoreError("state is a symlink; licensectl does not follow symlinks in the state directory (apply would refuse to write): replace it with a real directory")) {
+        try FileManager.default.createSymbolicLink(
+            atPath: repo.path("state"), withDestinationPath: repo.path("elsewhere"))
+        #expect(
+            throws: StateStoreError(
+                "state is a symlink; licensectl does not follow symlinks in the state directory (apply would refuse to write): replace it with a real directory"
+            )
+        ) {
             try repo.store.loadAll()
         }
     }
@@ -54,19 +60,24 @@ private func fileIdentity(_ path: String) throws -> (inode: Int, modified: Date)
                 .replacingOccurrences(of: "\"serial\": 1", with: "\"serial\": true"),
         ]
         for (path, text) in files { try repo.write(path, text) }
-        try FileManager.default.createDirectory(atPath: repo.path("state/tenants/folder.json"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: repo.path("state/tenants/folder.json"), withIntermediateDirectories: true)
         #expect(throws: StateStoreError.self) { try repo.store.loadAll() }
         do {
             _ = try repo.store.loadAll()
         } catch {
-            #expect(error.diagnostics.map(\.description) == [
-                "state/tenants/empty.json:1:1: error: state file is empty" + keep,
-                "state/tenants/folder.json:1:1: error: state file is not a regular file (a FIFO, device, socket or folder); the state directory holds only regular files: remove it",
-                "state/tenants/newer.json:3:20: error: state file has formatVersion 2, newer than this licensectl reads (1); upgrade licensectl; the file was not changed",
-                "state/tenants/notjson.json:1:1: error: state file is truncated or not JSON (expected a value)" + keep,
-                "state/tenants/truncated.json:6:16: error: state file is truncated or not JSON (unexpected end of file)" + keep,
-                "state/tenants/wrongtype.json:42:13: error: serial: expected an integer from 1 to 2^53, found a boolean" + keep,
-            ])
+            #expect(
+                error.diagnostics.map(\.description) == [
+                    "state/tenants/empty.json:1:1: error: state file is empty" + keep,
+                    "state/tenants/folder.json:1:1: error: state file is not a regular file (a FIFO, device, socket or folder); the state directory holds only regular files: remove it",
+                    "state/tenants/newer.json:3:20: error: state file has formatVersion 2, newer than this licensectl reads (1); upgrade licensectl; the file was not changed",
+                    "state/tenants/notjson.json:1:1: error: state file is truncated or not JSON (expected a value)"
+                        + keep,
+                    "state/tenants/truncated.json:6:16: error: state file is truncated or not JSON (unexpected end of file)"
+                        + keep,
+                    "state/tenants/wrongtype.json:42:13: error: serial: expected an integer from 1 to 2^53, found a boolean"
+                        + keep,
+                ])
         }
         for (path, text) in files { #expect(repo.read(path) == text) }
     }
@@ -80,11 +91,12 @@ private func fileIdentity(_ path: String) throws -> (inode: Int, modified: Date)
         #expect(result.written == ["state/tenants/acme.json"])
         #expect(result.journalLines == 2)
         #expect(repo.read("state/tenants/acme.json") == Sample.document().canonicalJSON())
-        #expect(repo.read("state/journal.jsonl") == """
-            {"action":"redeem","apply":"2026-11-29T00:00:00Z","at":"2026-11-29T00:00:00Z","code":"96D9-3718-59E5","seq":1,"tenant":"acme"}
-            {"action":"activate","apply":"2026-11-29T00:00:00Z","at":"2026-11-29T00:00:00Z","code":"96D9-3718-59E5","expiresAt":"2027-11-29T00:00:00Z","seq":2,"tenant":"acme"}
+        #expect(
+            repo.read("state/journal.jsonl") == """
+                {"action":"redeem","apply":"2026-11-29T00:00:00Z","at":"2026-11-29T00:00:00Z","code":"96D9-3718-59E5","seq":1,"tenant":"acme"}
+                {"action":"activate","apply":"2026-11-29T00:00:00Z","at":"2026-11-29T00:00:00Z","code":"96D9-3718-59E5","expiresAt":"2027-11-29T00:00:00Z","seq":2,"tenant":"acme"}
 
-            """)
+                """)
         #expect(!repo.exists("state/.pending.json"))
         #expect(repo.read("state/.lock") == "")
     }
@@ -106,7 +118,8 @@ private func fileIdentity(_ path: String) throws -> (inode: Int, modified: Date)
         #expect(after.modified == before.modified)
         #expect(repo.read("state/journal.jsonl") == journal)
 
-        let untouched = try repo.store.apply(Sample.plan([Sample.document(serial: 9)], changed: false), lockTimeout: 0, startTime: start)
+        let untouched = try repo.store.apply(
+            Sample.plan([Sample.document(serial: 9)], changed: false), lockTimeout: 0, startTime: start)
         #expect(untouched == StateStore.ApplyResult())
         #expect(repo.read("state/tenants/acme.json") == Sample.document().canonicalJSON())
     }
@@ -116,16 +129,22 @@ private func fileIdentity(_ path: String) throws -> (inode: Int, modified: Date)
         defer { repo.remove() }
         try repo.write("outside.json", "precious\n")
         try FileManager.default.createDirectory(atPath: repo.path("state/tenants"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: repo.path("state/tenants/acme.json"), withDestinationPath: "../../outside.json")
+        try FileManager.default.createSymbolicLink(
+            atPath: repo.path("state/tenants/acme.json"), withDestinationPath: "../../outside.json")
         let plan = Sample.plan([Sample.document(tenant: "acme"), Sample.document(tenant: "beta")])
         #expect(throws: StateStoreError.self) { try repo.store.apply(plan, lockTimeout: 0, startTime: start) }
         do {
             _ = try repo.store.apply(plan, lockTimeout: 0, startTime: start)
         } catch {
-            #expect(error.description == "state/tenants/acme.json:1:1: error: state/tenants/acme.json is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a regular file (nothing was written)")
+            #expect(
+                error.description
+                    == "state/tenants/acme.json:1:1: error: state/tenants/acme.json is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a regular file (nothing was written)"
+            )
         }
         #expect(repo.read("outside.json") == "precious\n")
-        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: repo.path("state/tenants/acme.json")) == "../../outside.json")
+        #expect(
+            try FileManager.default.destinationOfSymbolicLink(atPath: repo.path("state/tenants/acme.json"))
+                == "../../outside.json")
         #expect(!repo.exists("state/tenants/beta.json"))
         #expect(!repo.exists("state/journal.jsonl"))
     }
@@ -135,12 +154,16 @@ private func fileIdentity(_ path: String) throws -> (inode: Int, modified: Date)
         defer { repo.remove() }
         try FileManager.default.createDirectory(atPath: repo.path("elsewhere"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: repo.path("state"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: repo.path("state/tenants"), withDestinationPath: "../elsewhere")
+        try FileManager.default.createSymbolicLink(
+            atPath: repo.path("state/tenants"), withDestinationPath: "../elsewhere")
         do {
             _ = try repo.store.apply(Sample.plan([Sample.document()]), lockTimeout: 0, startTime: start)
             Issue.record("expected an error")
         } catch {
-            #expect(error.description == "licensectl: error: state/tenants is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a real directory")
+            #expect(
+                error.description
+                    == "licensectl: error: state/tenants is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a real directory"
+            )
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: repo.path("elsewhere")) == [])
     }
@@ -161,9 +184,10 @@ private func fileIdentity(_ path: String) throws -> (inode: Int, modified: Date)
         defer { repo.remove() }
         try repo.write("state/journal.jsonl", "{\"seq\":1}\n{\"se")
         let result = try repo.store.apply(Sample.plan([Sample.document()]), lockTimeout: 0, startTime: start)
-        #expect(result.warnings.map(\.description) == [
-            "state/journal.jsonl:2:1: warning: cut a torn last journal line (4 bytes without a newline)",
-        ])
+        #expect(
+            result.warnings.map(\.description) == [
+                "state/journal.jsonl:2:1: warning: cut a torn last journal line (4 bytes without a newline)"
+            ])
         let lines = repo.read("state/journal.jsonl")?.split(separator: "\n") ?? []
         #expect(lines.count == 3)
         #expect(lines.first == "{\"seq\":1}")

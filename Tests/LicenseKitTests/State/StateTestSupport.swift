@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import LicenseKit
 
 /// A fresh temporary repo root for one test; removed by ``remove()``.
@@ -6,7 +7,8 @@ struct TempRepo {
     let root: String
 
     init() throws {
-        root = FileManager.default.temporaryDirectory
+        root =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("licensectl-state-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     }
@@ -41,7 +43,9 @@ enum Sample {
     }
 
     /// A small document: one active paid license, one online and one offline router.
-    static func document(tenant: String = "acme", serial: Int = 1, appliedAt: String = "2026-11-29T00:00:00Z") -> TenantState {
+    static func document(tenant: String = "acme", serial: Int = 1, appliedAt: String = "2026-11-29T00:00:00Z")
+        -> TenantState
+    {
         let license = LicenseRecord(
             code: code("96D9-3718-59E5"), type: .cloudBasic1, status: .active, issued: instant("2026-01-15"),
             term: .oneYear, activation: .immediately, redeemedAt: instant("2026-11-29"),
@@ -52,7 +56,8 @@ enum Sample {
             appliedAt: instant(appliedAt), paidSince: instant("2026-11-29"), licenses: [license],
             routers: [
                 RouterRecord(serial: "00A0BA999999", connectedAt: nil, status: .offline, reason: .notConnected),
-                RouterRecord(serial: "00A0BA123456", connectedAt: instant("2026-11-02T08:15:00Z"), status: .online, reason: nil),
+                RouterRecord(
+                    serial: "00A0BA123456", connectedAt: instant("2026-11-02T08:15:00Z"), status: .online, reason: nil),
             ],
             summary: TenantSummary(mode: .full, capacity: 1, online: 1, offline: 1))
     }
@@ -63,9 +68,12 @@ enum Sample {
                 tenant: doc.tenant, prior: nil, changed: changed,
                 events: [
                     PlanEvent(at: instant(at), action: .redeem, code: code("96D9-3718-59E5")),
-                    PlanEvent(at: instant(at), action: .activate, code: code("96D9-3718-59E5"), expiresAt: instant("2027-11-29")),
+                    PlanEvent(
+                        at: instant(at), action: .activate, code: code("96D9-3718-59E5"),
+                        expiresAt: instant("2027-11-29")),
                 ],
-                after: TenantAfter(mode: .full, capacity: 1, online: ["00A0BA123456"], offline: [], licenses: LicenseCounts()),
+                after: TenantAfter(
+                    mode: .full, capacity: 1, online: ["00A0BA123456"], offline: [], licenses: LicenseCounts()),
                 newState: doc)
         }
         return Plan(at: instant(at), inputsDigest: "sha256:00", tenants: tenants, diagnostics: [])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -26,7 +27,9 @@ struct CLIRun: CustomStringConvertible {
 let packageRoot: String = {
     var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     while folder.path != "/" {
-        if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) { return folder.path }
+        if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+            return folder.path
+        }
         folder.deleteLastPathComponent()
     }
     return FileManager.default.currentDirectoryPath
@@ -41,7 +44,8 @@ final class RunningCommand: @unchecked Sendable {
     private let started = Date()
 
     init(executable: URL, _ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("licensectl-run-" + UUID().uuidString)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "licensectl-run-" + UUID().uuidString)
         outURL = scratch.appendingPathExtension("out")
         errURL = scratch.appendingPathExtension("err")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
@@ -72,9 +76,10 @@ final class RunningCommand: @unchecked Sendable {
         let err = (try? Data(contentsOf: errURL)) ?? Data()
         try? FileManager.default.removeItem(at: outURL)
         try? FileManager.default.removeItem(at: errURL)
-        return CLIRun(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
-                      stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
-                      seconds: seconds)
+        return CLIRun(
+            status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
+            stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
+            seconds: seconds)
     }
 }
 

@@ -26,33 +26,33 @@ func freshRepo(label: String, extraLicense: Bool = false, activate: String = "im
 func writeFreshManifest(_ repo: TempRepo, extraLicense: Bool, activate: String = "immediately") throws {
     let issued = utcDay(Date().addingTimeInterval(-30 * 86_400))
     var text = """
-    apiVersion: licensectl/v1
-    kind: Tenant
-    metadata:
-      name: fresh-one
-    spec:
-      contacts: [ops@fresh.example]
-      licenses:
-        - code: 1111-2222-3333
-          type: Cloud Basic 25
-          issued: \(issued)
-          activate: \(activate)
-
-    """
-    if extraLicense {
-        text += """
-            - code: 4444-5555-6666
-              type: Cloud Basic 1
+        apiVersion: licensectl/v1
+        kind: Tenant
+        metadata:
+          name: fresh-one
+        spec:
+          contacts: [ops@fresh.example]
+          licenses:
+            - code: 1111-2222-3333
+              type: Cloud Basic 25
               issued: \(issued)
-              activate: immediately
+              activate: \(activate)
 
         """
+    if extraLicense {
+        text += """
+                - code: 4444-5555-6666
+                  type: Cloud Basic 1
+                  issued: \(issued)
+                  activate: immediately
+
+            """
     }
     text += """
-      routers:
-        - serial: 00A0BA000001
-          connectedAt: 2020-01-01T00:00:00Z
+          routers:
+            - serial: 00A0BA000001
+              connectedAt: 2020-01-01T00:00:00Z
 
-    """
+        """
     try repo.write("tenants/fresh-one.yaml", text)
 }

@@ -21,32 +21,32 @@ enum GeneratedRepo {
                 return "\(hex.prefix(4))-\(hex.dropFirst(4).prefix(4))-\(hex.suffix(4))"
             }
             var text = """
-            apiVersion: licensectl/v1
-            kind: Tenant
-            metadata:
-              name: \(name)
-            spec:
-              contacts: [ops@\(name).example]
-              licenses:
-                - code: \(code(0))
-                  type: Cloud Basic 25
-                  issued: 2025-06-01
-                  activate: immediately
-                - code: \(code(1))
-                  type: Cloud Basic 1
-                  issued: 2025-06-01
-                  term: P3M
-                  activate: immediately
-
-            """
-            if i % 3 == 0 {
-                text += """
-                    - code: \(code(2))
+                apiVersion: licensectl/v1
+                kind: Tenant
+                metadata:
+                  name: \(name)
+                spec:
+                  contacts: [ops@\(name).example]
+                  licenses:
+                    - code: \(code(0))
+                      type: Cloud Basic 25
+                      issued: 2025-06-01
+                      activate: immediately
+                    - code: \(code(1))
                       type: Cloud Basic 1
                       issued: 2025-06-01
-                      activate: 2026-03-01
+                      term: P3M
+                      activate: immediately
 
                 """
+            if i % 3 == 0 {
+                text += """
+                        - code: \(code(2))
+                          type: Cloud Basic 1
+                          issued: 2025-06-01
+                          activate: 2026-03-01
+
+                    """
             }
             text += "  routers:\n"
             for r in 0..<(2 + i % 3) {

@@ -12,7 +12,8 @@ final class LoopbackServer: @unchecked Sendable {
 
     /// Starts `script` and waits (up to 20 s) for its `READY` line.
     init(script: String) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("licensectl-server-" + UUID().uuidString).path
+        folder =
+            FileManager.default.temporaryDirectory.appendingPathComponent("licensectl-server-" + UUID().uuidString).path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = ["-u", packageRoot + "/Tests/licensectlTests/Scripts/" + script, folder]
@@ -48,7 +49,9 @@ final class LoopbackServer: @unchecked Sendable {
 
     /// The stored files with `suffix` (e.g. `.eml`), in arrival order, as text.
     func received(_ suffix: String) -> [String] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(suffix) }.sorted()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
+            $0.hasSuffix(suffix)
+        }.sorted()
         return names.compactMap { try? String(contentsOfFile: folder + "/" + $0, encoding: .utf8) }
     }
 
@@ -64,6 +67,14 @@ final class LoopbackServer: @unchecked Sendable {
 private final class LineBox: @unchecked Sendable {
     private let lock = NSLock()
     private var value = ""
-    func set(_ text: String) { lock.lock(); value = text; lock.unlock() }
-    func get() -> String { lock.lock(); defer { lock.unlock() }; return value }
+    func set(_ text: String) {
+        lock.lock()
+        value = text
+        lock.unlock()
+    }
+    func get() -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
 }

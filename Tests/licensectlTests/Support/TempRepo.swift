@@ -8,7 +8,8 @@ struct TempRepo {
 
     /// An empty folder `licensectl-e2e-<label>-<uuid>` in the temporary directory.
     init(label: String) throws {
-        root = FileManager.default.temporaryDirectory
+        root =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("licensectl-e2e-\(label)-" + UUID().uuidString).path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     }
@@ -65,7 +66,8 @@ struct TempRepo {
             let full = base + "/" + item
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  let data = FileManager.default.contents(atPath: full) else { continue }
+                let data = FileManager.default.contents(atPath: full)
+            else { continue }
             result[relative.isEmpty ? item : relative + "/" + item] = data
         }
         return result

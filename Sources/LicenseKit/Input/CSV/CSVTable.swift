@@ -70,8 +70,10 @@ enum CSVTable {
     ///   - columns: the columns this kind of file has; unknown columns are ignored.
     ///   - mapping: the manifest's `columns` for this file; a mapped header the file lacks is an
     ///     error at the mapping's place (docs/README.md §8 "Inputs").
-    static func read(_ bytes: [UInt8], path: String, columns standard: [CSVColumn], mapping: ColumnMapping? = nil,
-                     diagnostics: DiagnosticsEngine) -> [CSVRow] {
+    static func read(
+        _ bytes: [UInt8], path: String, columns standard: [CSVColumn], mapping: ColumnMapping? = nil,
+        diagnostics: DiagnosticsEngine
+    ) -> [CSVRow] {
         let columns = CSVColumn.applying(mapping, to: standard)
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
@@ -85,8 +87,9 @@ enum CSVTable {
         let delimiter = detectDelimiter(body)
         let reader: CSVReader
         do {
-            reader = try CSVReader(string: text, hasHeaderRow: false, trimFields: false, delimiter: delimiter,
-                                   whitespaces: CSVTable.noWhitespace)
+            reader = try CSVReader(
+                string: text, hasHeaderRow: false, trimFields: false, delimiter: delimiter,
+                whitespaces: CSVTable.noWhitespace)
         } catch {
             diagnostics.error("cannot read the file as CSV: \(error)", at: SourceLocation(file: path, line: 1))
             return []
@@ -138,8 +141,9 @@ enum CSVTable {
         }
         guard let header else {
             let names = columns.filter(\.required).map(\.name).joined(separator: ", ")
-            diagnostics.error("the file is empty; expected a header row with the columns \(names)",
-                              at: SourceLocation(file: path, line: 1))
+            diagnostics.error(
+                "the file is empty; expected a header row with the columns \(names)",
+                at: SourceLocation(file: path, line: 1))
             return []
         }
 
@@ -180,8 +184,9 @@ enum CSVTable {
         for raw in header.fields {
             let key = squash(raw)
             guard !key.isEmpty, !known.contains(where: { $0.key == key }),
-                  let match = ManifestDecoder.suggestion(for: key, among: known.map(\.key)),
-                  let entry = known.first(where: { $0.key == match }), fieldOf[entry.column] == nil else { continue }
+                let match = ManifestDecoder.suggestion(for: key, among: known.map(\.key)),
+                let entry = known.first(where: { $0.key == match }), fieldOf[entry.column] == nil
+            else { continue }
             diagnostics.warning(
                 "column '\(raw.trimmingASCIIWhitespace())' is not one licensectl reads (did you mean '\(entry.spelled)'?); its values are ignored",
                 at: SourceLocation(file: path, line: header.line))
@@ -191,7 +196,8 @@ enum CSVTable {
             let entry = mapping?.entries.first { $0.column == column.name }
             diagnostics.error(
                 "columns: \(column.name) is mapped to '\(entry?.header ?? "")', but \(path) has no such column; found columns \(found)",
-                at: entry.flatMap { $0.location.file.isEmpty ? nil : $0.location } ?? SourceLocation(file: path, line: header.line))
+                at: entry.flatMap { $0.location.file.isEmpty ? nil : $0.location }
+                    ?? SourceLocation(file: path, line: header.line))
             ok = false
         }
         for (c, column) in columns.enumerated() where column.required && !column.mapped && fieldOf[c] == nil {
@@ -212,7 +218,8 @@ enum CSVTable {
             if !short.isEmpty {
                 let names = short.map { c in
                     let index = fieldOf[c] ?? 0
-                    return "\(columns[c].name) (column \(index + 1), '\(header.fields[index].trimmingASCIIWhitespace())')"
+                    return
+                        "\(columns[c].name) (column \(index + 1), '\(header.fields[index].trimmingASCIIWhitespace())')"
                 }.joined(separator: ", ")
                 diagnostics.error(
                     "the row has \(row.fields.count) field\(row.fields.count == 1 ? "" : "s") where the header has \(header.fields.count): \(names) \(short.count == 1 ? "is" : "are") missing; give every column, separated by \(delimiter == "\t" ? "TAB" : "'\(delimiter)'")",
@@ -233,8 +240,10 @@ enum CSVTable {
     ///
     /// - Returns: `nil` when the record matches, else the offset of the first byte that does not
     ///   (e.g. the space in `"SO-1" ` followed by a line break).
-    static func recordMismatch(_ fields: [String], in body: ArraySlice<UInt8>, from position: inout Int,
-                               delimiter: UInt8) -> Int? {
+    static func recordMismatch(
+        _ fields: [String], in body: ArraySlice<UInt8>, from position: inout Int,
+        delimiter: UInt8
+    ) -> Int? {
         var p = position
         let end = body.endIndex
         for (k, field) in fields.enumerated() {

@@ -50,7 +50,9 @@ public enum DeviceListReader {
     /// ``read(_:path:diagnostics:)`` with the manifest's `devices.columns` (docs/formats.md §3.1, docs/README.md §8): a
     /// mapped header replaces that column's standard names; one the file lacks is an error at
     /// the mapping.
-    static func read(_ bytes: [UInt8], path: String, mapping: ColumnMapping?, diagnostics: DiagnosticsEngine) -> [DeviceRecord] {
+    static func read(_ bytes: [UInt8], path: String, mapping: ColumnMapping?, diagnostics: DiagnosticsEngine)
+        -> [DeviceRecord]
+    {
         var records: [DeviceRecord] = []
         var firstIndex: [String: Int] = [:]
         for row in CSVTable.read(bytes, path: path, columns: columns, mapping: mapping, diagnostics: diagnostics) {

@@ -18,8 +18,10 @@ public struct SalesCodeRecord: Sendable, Hashable {
     public var expiresAt: Instant?
 
     /// A record as the reader produces it; `term` defaults to `P1Y`, `order` to none.
-    public init(code: ActivationCode, type: LicenseType, issued: Instant, term: Term = .oneYear,
-                order: String? = nil, location: SourceLocation, activatedAt: Instant? = nil, expiresAt: Instant? = nil) {
+    public init(
+        code: ActivationCode, type: LicenseType, issued: Instant, term: Term = .oneYear,
+        order: String? = nil, location: SourceLocation, activatedAt: Instant? = nil, expiresAt: Instant? = nil
+    ) {
         self.code = code
         self.type = type
         self.issued = issued
@@ -85,8 +87,10 @@ public enum SalesCSVReader {
     /// time (the row's error says what to fix).
     ///
     /// `mapping` is the importing manifest's `columns` (docs/formats.md §3.2), if any.
-    static func read(_ bytes: [UInt8], path: String, mapping: ColumnMapping? = nil, diagnostics: DiagnosticsEngine,
-                     rejected: inout Set<ActivationCode>) -> [SalesCodeRecord] {
+    static func read(
+        _ bytes: [UInt8], path: String, mapping: ColumnMapping? = nil, diagnostics: DiagnosticsEngine,
+        rejected: inout Set<ActivationCode>
+    ) -> [SalesCodeRecord] {
         var records: [SalesCodeRecord] = []
         var firstIndex: [ActivationCode: Int] = [:]
         for row in CSVTable.read(bytes, path: path, columns: columns, mapping: mapping, diagnostics: diagnostics) {
@@ -126,10 +130,14 @@ public enum SalesCSVReader {
                 }
             }
             if expiresAt != nil, activatedAt == nil, !activatedAtInvalid {
-                errors.append("expires_at: given without activated_at; an expiry is recorded only for a license the platform activated — add its activated_at or leave expires_at empty")
+                errors.append(
+                    "expires_at: given without activated_at; an expiry is recorded only for a license the platform activated — add its activated_at or leave expires_at empty"
+                )
             }
             if let a = activatedAt, let e = expiresAt, e <= a {
-                errors.append("expires_at: \(e) is not after activated_at \(a); expected the platform's expiry, later than its activation")
+                errors.append(
+                    "expires_at: \(e) is not after activated_at \(a); expected the platform's expiry, later than its activation"
+                )
             }
             for message in errors { diagnostics.error(message, at: location) }
             guard errors.isEmpty, let code, let type, let issued, let term else {
@@ -137,8 +145,9 @@ public enum SalesCSVReader {
                 continue
             }
             let order = row[column: Column.order].flatMap { $0.isEmpty ? nil : $0 }
-            let record = SalesCodeRecord(code: code, type: type, issued: issued, term: term, order: order,
-                                         location: location, activatedAt: activatedAt, expiresAt: expiresAt)
+            let record = SalesCodeRecord(
+                code: code, type: type, issued: issued, term: term, order: order,
+                location: location, activatedAt: activatedAt, expiresAt: expiresAt)
             if let index = firstIndex[code] {
                 let first = records[index]
                 let differences = differences(first, record)
@@ -157,8 +166,9 @@ public enum SalesCSVReader {
             records.append(record)
         }
         if records.isEmpty, !diagnostics.diagnostics.contains(where: { $0.location?.file == path }) {
-            diagnostics.warning("no activation codes in this file, only a header; was the export cut short?",
-                                at: SourceLocation(file: path, line: 1))
+            diagnostics.warning(
+                "no activation codes in this file, only a header; was the export cut short?",
+                at: SourceLocation(file: path, line: 1))
         }
         return records
     }
@@ -171,10 +181,13 @@ public enum SalesCSVReader {
         if a.term != b.term { out.append("term \(a.term) vs \(b.term)") }
         if a.order != b.order { out.append("order '\(a.order ?? "")' vs '\(b.order ?? "")'") }
         if a.activatedAt != b.activatedAt {
-            out.append("activated_at \(a.activatedAt.map(\.description) ?? "none") vs \(b.activatedAt.map(\.description) ?? "none")")
+            out.append(
+                "activated_at \(a.activatedAt.map(\.description) ?? "none") vs \(b.activatedAt.map(\.description) ?? "none")"
+            )
         }
         if a.expiresAt != b.expiresAt {
-            out.append("expires_at \(a.expiresAt.map(\.description) ?? "none") vs \(b.expiresAt.map(\.description) ?? "none")")
+            out.append(
+                "expires_at \(a.expiresAt.map(\.description) ?? "none") vs \(b.expiresAt.map(\.description) ?? "none")")
         }
         return out
     }

@@ -23,13 +23,18 @@ extension LicenseRepoLoader {
             for draft in manifest.drafts {
                 for entry in draft.imports {
                     guard let file = entry.file else { continue }
-                    csvFiles[csvReadingKey(file, entry.columns),
-                             default: CSVJob(file: file, firstUse: entry.location, mapping: entry.columns)].sales = true
+                    csvFiles[
+                        csvReadingKey(file, entry.columns),
+                        default: CSVJob(file: file, firstUse: entry.location, mapping: entry.columns)
+                    ].sales = true
                 }
                 if let file = draft.devices {
-                    csvFiles[csvReadingKey(file, draft.devicesColumns),
-                             default: CSVJob(file: file, firstUse: draft.devicesLocation ?? draft.nameLocation,
-                                             mapping: draft.devicesColumns)].devices = true
+                    csvFiles[
+                        csvReadingKey(file, draft.devicesColumns),
+                        default: CSVJob(
+                            file: file, firstUse: draft.devicesLocation ?? draft.nameLocation,
+                            mapping: draft.devicesColumns)
+                    ].devices = true
                 }
             }
         }
@@ -74,17 +79,21 @@ extension LicenseRepoLoader {
 
     static func readCSV(_ job: CSVJob, diagnostics: DiagnosticsEngine) -> CSVResult {
         guard let bytes = readBytes(job.file.absolute) else {
-            return CSVResult(bytes: nil, problem: .error(
-                "cannot read '\(job.file.relative)'\(unreadableReason(job.file.absolute))", at: job.firstUse))
+            return CSVResult(
+                bytes: nil,
+                problem: .error(
+                    "cannot read '\(job.file.relative)'\(unreadableReason(job.file.absolute))", at: job.firstUse))
         }
         var result = CSVResult(bytes: bytes)
         if job.sales {
-            result.sales = SalesCSVReader.read(bytes, path: job.file.relative, mapping: job.mapping,
-                                               diagnostics: diagnostics, rejected: &result.rejectedCodes)
+            result.sales = SalesCSVReader.read(
+                bytes, path: job.file.relative, mapping: job.mapping,
+                diagnostics: diagnostics, rejected: &result.rejectedCodes)
         }
         if job.devices {
-            result.devices = DeviceListReader.read(bytes, path: job.file.relative, mapping: job.mapping,
-                                                   diagnostics: diagnostics)
+            result.devices = DeviceListReader.read(
+                bytes, path: job.file.relative, mapping: job.mapping,
+                diagnostics: diagnostics)
         }
         return result
     }

@@ -6,8 +6,10 @@ extension LicenseRepoLoader {
     /// request touched carries it).
     ///
     /// - Returns: the indices in `named` of the tenants kept.
-    static func uniqueTenantNames(_ named: [(name: String, place: SourceLocation)],
-                                  diagnostics: inout [Diagnostic]) -> [Int] {
+    static func uniqueTenantNames(
+        _ named: [(name: String, place: SourceLocation)],
+        diagnostics: inout [Diagnostic]
+    ) -> [Int] {
         var firstUse: [String: SourceLocation] = [:]
         var nameUses: [String: [SourceLocation]] = [:]
         var kept: [Int] = []
@@ -39,8 +41,10 @@ extension LicenseRepoLoader {
     /// of one `half` (0 or 1: the parity of the key's last byte), visiting `kept` tenants in
     /// order. The tables remember first owners as indices (tenant, entry): the loop over every
     /// router copies no strings, and places are looked up only to report a duplicate.
-    static func crossFileErrors(half: Int, of kept: [Int], in assembled: [AssembledTenant],
-                                        names: [String]) -> [Diagnostic] {
+    static func crossFileErrors(
+        half: Int, of kept: [Int], in assembled: [AssembledTenant],
+        names: [String]
+    ) -> [Diagnostic] {
         func inHalf(_ key: String) -> Bool { Int(key.utf8.last ?? 0) & 1 == half }
         /// Where the manifest declares a code: its `licenses` entry, else its `imports` entry.
         func codePlace(_ at: EntryIndex) -> SourceLocation {
@@ -75,13 +79,20 @@ extension LicenseRepoLoader {
             // Rows are named where they tell the places apart (not for one CSV imported twice).
             let rows = entries.map(rowNote)
             let named = Set(rows).count > 1
-            let places = entries.indices.map { (place: codePlace(entries[$0]), tenant: names[entries[$0].tenant],
-                                                row: named ? rows[$0] : "") }
+            let places = entries.indices.map {
+                (
+                    place: codePlace(entries[$0]), tenant: names[entries[$0].tenant],
+                    row: named ? rows[$0] : ""
+                )
+            }
             for (i, here) in places.enumerated() {
                 let others = places.enumerated().filter { $0.offset != i }
-                    .map { "tenant '\($0.element.tenant)' at \($0.element.place)\($0.element.row)" }.joined(separator: " and by ")
-                found.append(.error(
-                    "code \(code.masked)\(here.row) is also declared by \(others); a code belongs to exactly one tenant", at: here.place))
+                    .map { "tenant '\($0.element.tenant)' at \($0.element.place)\($0.element.row)" }.joined(
+                        separator: " and by ")
+                found.append(
+                    .error(
+                        "code \(code.masked)\(here.row) is also declared by \(others); a code belongs to exactly one tenant",
+                        at: here.place))
             }
         }
         // Router serials: sorted by their first 16 bytes (two integers), then by declaration;
@@ -130,10 +141,12 @@ extension LicenseRepoLoader {
             let places = entries.map { (router: router($0), tenant: names[Int($0.tenant)]) }
             for (i, here) in places.enumerated() {
                 let others = places.enumerated().filter { $0.offset != i }
-                    .map { "tenant '\($0.element.tenant)' at \($0.element.router.source)" }.joined(separator: " and by ")
-                found.append(.error(
-                    "router serial '\(here.router.serial)' is also declared by \(others); a router belongs to exactly one tenant",
-                    at: here.router.source, keeping: [here.router.serial]))
+                    .map { "tenant '\($0.element.tenant)' at \($0.element.router.source)" }.joined(
+                        separator: " and by ")
+                found.append(
+                    .error(
+                        "router serial '\(here.router.serial)' is also declared by \(others); a router belongs to exactly one tenant",
+                        at: here.router.source, keeping: [here.router.serial]))
             }
         }
         return found

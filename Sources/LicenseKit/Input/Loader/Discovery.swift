@@ -21,39 +21,45 @@ extension LicenseRepoLoader {
             diagnostics.append(.error("repository root '\(root)' not found"))
             return nil
         }
-        let tenantsPath = tenantsDirectory.hasPrefix("/")
+        let tenantsPath =
+            tenantsDirectory.hasPrefix("/")
             ? RepoPaths.normalize(tenantsDirectory) : RepoPaths.normalize(paths.root + "/" + tenantsDirectory)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: tenantsPath, isDirectory: &isDirectory), isDirectory.boolValue,
-              let tenantsReal = RepoPaths.realPath(tenantsPath)
+            let tenantsReal = RepoPaths.realPath(tenantsPath)
         else {
             diagnostics.append(.error("tenants directory '\(tenantsDirectory)' not found in '\(root)'"))
             return nil
         }
 
         guard paths.relative(tenantsReal) != nil else {
-            diagnostics.append(.error("tenants directory '\(tenantsDirectory)' lies outside the repository root '\(root)'"))
+            diagnostics.append(
+                .error("tenants directory '\(tenantsDirectory)' lies outside the repository root '\(root)'"))
             return nil
         }
 
         let scan = scanManifests(in: tenantsReal)
         for problem in scan.problems {
             let absolute = problem.path.isEmpty ? tenantsReal : tenantsReal + "/" + problem.path
-            diagnostics.append(.error(problem.reason, at: SourceLocation(file: paths.relative(absolute) ?? absolute, line: 1)))
+            diagnostics.append(
+                .error(problem.reason, at: SourceLocation(file: paths.relative(absolute) ?? absolute, line: 1)))
         }
         var found = scan.entries
         found.removeAll { entry in
             let absolute = tenantsReal + "/" + entry.path
             guard entry.isSymlink, case .outside = paths.resolve(absolute, from: tenantsReal) else { return false }
-            diagnostics.append(.error(
-                "manifest resolves through a symlink to a place outside the repository root; files must be inside the license repo",
-                at: SourceLocation(file: paths.relative(absolute) ?? absolute, line: 1)))
+            diagnostics.append(
+                .error(
+                    "manifest resolves through a symlink to a place outside the repository root; files must be inside the license repo",
+                    at: SourceLocation(file: paths.relative(absolute) ?? absolute, line: 1)))
             return true
         }
-        return Discovered(paths: paths, manifests: found.map { entry in
-            let absolute = tenantsReal + "/" + entry.path
-            return (absolute, paths.relative(absolute) ?? absolute)
-        })
+        return Discovered(
+            paths: paths,
+            manifests: found.map { entry in
+                let absolute = tenantsReal + "/" + entry.path
+                return (absolute, paths.relative(absolute) ?? absolute)
+            })
     }
 
     /// Manifest paths relative to `directory`, sorted by their UTF-8 bytes: every `*.yaml` and
@@ -74,14 +80,19 @@ extension LicenseRepoLoader {
     /// all (docs/README.md §8 "State": an unreadable folder or a FIFO under `tenants/` is an error, never
     /// "no manifest there"): each with its path relative to `directory` and why.
     static func scanManifests(in directory: String)
-        -> (entries: [(path: String, isSymlink: Bool)], problems: [(path: String, reason: String)]) {
+        -> (entries: [(path: String, isSymlink: Bool)], problems: [(path: String, reason: String)])
+    {
         var found: [(path: String, isSymlink: Bool)] = []
         var problems: [(path: String, reason: String)] = []
         var pending = [""]
         while let relative = pending.popLast() {
             let absolute = relative.isEmpty ? directory : directory + "/" + relative
             guard let dir = opendir(absolute) else {
-                problems.append((relative, "cannot read this folder (\(String(cString: strerror(errno)))); its manifests would be missing: make it readable (chmod) or remove it"))
+                problems.append(
+                    (
+                        relative,
+                        "cannot read this folder (\(String(cString: strerror(errno)))); its manifests would be missing: make it readable (chmod) or remove it"
+                    ))
                 continue
             }
             defer { closedir(dir) }
@@ -96,20 +107,28 @@ extension LicenseRepoLoader {
                 if isDirectory(entry.pointee.d_type, at: directory + "/" + path) {
                     pending.append(path)
                 } else if isSpecial(entry.pointee.d_type, at: directory + "/" + path) {
-                    problems.append((path, "not a regular file (a FIFO, device or socket); the tenants folder holds only manifests and folders: remove it"))
+                    problems.append(
+                        (
+                            path,
+                            "not a regular file (a FIFO, device or socket); the tenants folder holds only manifests and folders: remove it"
+                        ))
                 } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
                     found.append((path, isSymlink(entry.pointee.d_type, at: directory + "/" + path)))
                 }
             }
         }
-        return (found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) },
-                problems.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) })
+        return (
+            found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) },
+            problems.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        )
     }
 
     /// Whether a directory entry is a FIFO, device or socket (asking `lstat` when the file system
     /// does not fill in `d_type`).
     static func isSpecial(_ type: UInt8, at path: String) -> Bool {
-        if type == UInt8(DT_FIFO) || type == UInt8(DT_CHR) || type == UInt8(DT_BLK) || type == UInt8(DT_SOCK) { return true }
+        if type == UInt8(DT_FIFO) || type == UInt8(DT_CHR) || type == UInt8(DT_BLK) || type == UInt8(DT_SOCK) {
+            return true
+        }
         guard type == UInt8(DT_UNKNOWN) else { return false }
         var info = stat()
         guard lstat(path, &info) == 0 else { return false }

@@ -12,19 +12,27 @@ extension LicenseRepoLoader {
 
     static func parseManifest(absolute: String, relative: String, paths: RepoPaths) -> ParsedManifest {
         guard let bytes = readBytes(absolute) else {
-            return ParsedManifest(relative: relative, bytes: nil, drafts: [],
-                                  diagnostics: [.error("cannot read '\(relative)'\(unreadableReason(absolute))", at: SourceLocation(file: relative, line: 1))])
+            return ParsedManifest(
+                relative: relative, bytes: nil, drafts: [],
+                diagnostics: [
+                    .error(
+                        "cannot read '\(relative)'\(unreadableReason(absolute))",
+                        at: SourceLocation(file: relative, line: 1))
+                ])
         }
         let directory = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.endIndex)])
         // The fast path first: a clean manifest decodes straight from libyaml's events. Anything
         // else is read again through the node trees, which report every problem at its place.
-        var (drafts, diagnostics) = cleanDrafts(bytes, file: relative, directory: directory, paths: paths).map { ($0, []) }
+        var (drafts, diagnostics) =
+            cleanDrafts(bytes, file: relative, directory: directory, paths: paths).map { ($0, []) }
             ?? diagnosedDrafts(bytes, file: relative, directory: directory, paths: paths)
         if drafts.isEmpty && diagnostics.isEmpty {
             // An emptied manifest would otherwise pass `validate` and only surface in `plan` (as
             // "state but no manifest") or, for a new tenant, not at all.
-            diagnostics.append(.warning("no Tenant document in this file (it is empty or holds only comments)",
-                                        at: SourceLocation(file: relative, line: 1)))
+            diagnostics.append(
+                .warning(
+                    "no Tenant document in this file (it is empty or holds only comments)",
+                    at: SourceLocation(file: relative, line: 1)))
         }
         return ParsedManifest(relative: relative, bytes: bytes, drafts: drafts, diagnostics: diagnostics)
     }
@@ -42,8 +50,10 @@ extension LicenseRepoLoader {
 
     /// The drafts of a manifest file through ``YAMLReader`` and ``ManifestDecoder``, with every
     /// problem found.
-    static func diagnosedDrafts(_ bytes: [UInt8], file: String, directory: String,
-                                paths: RepoPaths) -> (drafts: [ManifestDraft], diagnostics: [Diagnostic]) {
+    static func diagnosedDrafts(
+        _ bytes: [UInt8], file: String, directory: String,
+        paths: RepoPaths
+    ) -> (drafts: [ManifestDraft], diagnostics: [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         let documents = YAMLReader.read(bytes, path: file, diagnostics: &diagnostics)
         var decoder = ManifestDecoder(file: file, directory: directory, paths: paths)

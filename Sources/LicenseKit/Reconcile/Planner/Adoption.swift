@@ -3,9 +3,10 @@ extension TenantPlanner {
     /// docs/rules.md §4.8: `activated` must not lie after `at`; a future activation is a request.
     mutating func notInFuture(_ d: DesiredLicense, _ history: AdoptedHistory) -> Bool {
         guard history.activatedAt > at else { return true }
-        diagnostics.append(.error(
-            "activated: \(history.activatedAt) of \(d.code.masked) is in the future (after \(at)); 'activated' records an activation the platform already made — to request one, write `activate: \(history.activatedAt)`",
-            at: history.source))
+        diagnostics.append(
+            .error(
+                "activated: \(history.activatedAt) of \(d.code.masked) is in the future (after \(at)); 'activated' records an activation the platform already made — to request one, write `activate: \(history.activatedAt)`",
+                at: history.source))
         return false
     }
 
@@ -13,8 +14,10 @@ extension TenantPlanner {
     /// `activatedAt` = the given instant, `expiresAt` = `expires` or `activated + term`,
     /// `adoptedAt` = `at`, status `active` or `expired` at `at` (R2 follows in
     /// ``settleAdoptions(_:_:)``, which also makes the `adopt` event).
-    mutating func adopt(_ record: inout LicenseRecord, _ history: AdoptedHistory,
-                        timeline: inout LicenseTimeline, step: inout StepTwo) {
+    mutating func adopt(
+        _ record: inout LicenseRecord, _ history: AdoptedHistory,
+        timeline: inout LicenseTimeline, step: inout StepTwo
+    ) {
         let expires = history.expiry(term: record.term)
         record.status = at < expires ? .active : .expired
         record.activation = .at(history.activatedAt)
@@ -22,7 +25,9 @@ extension TenantPlanner {
         record.expiresAt = expires
         record.scheduledAt = nil
         record.adoptedAt = at
-        if record.type.isPaid { timeline.paidSince = min(timeline.paidSince ?? history.activatedAt, history.activatedAt) }
+        if record.type.isPaid {
+            timeline.paidSince = min(timeline.paidSince ?? history.activatedAt, history.activatedAt)
+        }
         step.adopted.append(record.code)
     }
 
@@ -46,32 +51,41 @@ extension TenantPlanner {
             // An adopted Free is judged on its whole history (R2 before expiry, docs/README.md §8); a
             // recorded one only while active (expired or invalid ones are never rewritten).
             // A Free this plan activates (or restarts) is judged by the R2 check of requests.
-            guard l.type.invalidatedByPaid, l.status == .active || (adopted && l.status == .expired), l.archivedAt == nil,
-                  !activatedNow.contains(l.code), let start = l.activatedAt, let end = l.expiresAt else { continue }
+            guard l.type.invalidatedByPaid, l.status == .active || (adopted && l.status == .expired),
+                l.archivedAt == nil,
+                !activatedNow.contains(l.code), let start = l.activatedAt, let end = l.expiresAt
+            else { continue }
             if !adopted {
                 // A recorded Cloud Free: an adopted paid activation before it means the platform
                 // would have refused the Free (docs/README.md §8).
                 if let earlier = paid.first(where: { $0.at < start && adoptedNow.contains($0.code) }) {
-                    diagnostics.append(.error(
-                        "\(earlier.code.masked) was activated at \(earlier.at), before Cloud Free \(l.code.masked) recorded as activated at \(start); the platform refuses Cloud Free after a paid activation — check activated of \(earlier.code.masked)",
-                        at: step.desired[earlier.code]?.adopted?.source ?? step.desired[earlier.code]?.source ?? stateLocation))
+                    diagnostics.append(
+                        .error(
+                            "\(earlier.code.masked) was activated at \(earlier.at), before Cloud Free \(l.code.masked) recorded as activated at \(start); the platform refuses Cloud Free after a paid activation — check activated of \(earlier.code.masked)",
+                            at: step.desired[earlier.code]?.adopted?.source ?? step.desired[earlier.code]?.source
+                                ?? stateLocation))
                     continue
                 }
             }
             guard let by = paid.first(where: { start <= $0.at && $0.at < end }),
-                  adopted || adoptedNow.contains(by.code) else { continue }
+                adopted || adoptedNow.contains(by.code)
+            else { continue }
             timeline.licenses[i].status = .invalid
             timeline.licenses[i].invalidatedAt = by.at
             invalidatedBy[l.code] = by.code
             if !adopted {
-                events.append(PlanEvent(at: at, action: .invalidate, code: l.code, invalidatedAt: by.at,
-                                        invalidatedBy: by.code))
+                events.append(
+                    PlanEvent(
+                        at: at, action: .invalidate, code: l.code, invalidatedAt: by.at,
+                        invalidatedBy: by.code))
             }
         }
         for l in timeline.licenses where adoptedNow.contains(l.code) {
-            events.append(PlanEvent(
-                at: at, action: .adopt, code: l.code, expiresAt: l.expiresAt, activatedAt: l.activatedAt, status: l.status,
-                invalidatedAt: l.status == .invalid ? l.invalidatedAt : nil, invalidatedBy: invalidatedBy[l.code]))
+            events.append(
+                PlanEvent(
+                    at: at, action: .adopt, code: l.code, expiresAt: l.expiresAt, activatedAt: l.activatedAt,
+                    status: l.status,
+                    invalidatedAt: l.status == .invalid ? l.invalidatedAt : nil, invalidatedBy: invalidatedBy[l.code]))
         }
     }
 }

@@ -4,7 +4,8 @@ extension TenantPlanner {
     /// activation, recorded or planned).
     mutating func checkCloudFree(_ manifest: TenantManifest, _ timeline: LicenseTimeline, _ step: StepTwo) {
         let live = timeline.licenses.filter { $0.archivedAt == nil }
-        let firstScheduledPaid = live.filter { $0.type.isPaid && $0.status == .scheduled }.compactMap(\.scheduledAt).min()
+        let firstScheduledPaid = live.filter { $0.type.isPaid && $0.status == .scheduled }.compactMap(\.scheduledAt)
+            .min()
         let plannedPaid = [timeline.paidSince, firstScheduledPaid].compactMap { $0 }.min()
         let activatedNow = Set(step.activatedNow)
         for l in live where l.type.invalidatedByPaid {
@@ -13,25 +14,29 @@ extension TenantPlanner {
             if l.status == .scheduled { activation = l.scheduledAt }
             if activatedNow.contains(l.code) { activation = at }
             if step.adopted.contains(l.code), let t = l.activatedAt, let paid = timeline.paidSince, t >= paid {
-                diagnostics.append(.error(
-                    "Cloud Free \(l.code.masked) is activated at \(t), at or after the first paid activation of tenant '\(name)' at \(paid); the platform refuses Cloud Free after a paid license — check 'activated'",
-                    at: step.desired[l.code]?.adopted?.source ?? place))
+                diagnostics.append(
+                    .error(
+                        "Cloud Free \(l.code.masked) is activated at \(t), at or after the first paid activation of tenant '\(name)' at \(paid); the platform refuses Cloud Free after a paid license — check 'activated'",
+                        at: step.desired[l.code]?.adopted?.source ?? place))
                 continue
             }
             if let t = activation, let paid = plannedPaid, t >= paid {
-                diagnostics.append(.error(
-                    "cannot activate Cloud Free \(l.code.masked) at \(t): tenant '\(name)' has its first paid activation at \(paid); Cloud Free never follows a paid license"
-                        + (l.renew && activatedNow.contains(l.code) ? " (this would renew the expired Cloud Free: remove 'renew: true')" : ""),
-                    at: place))
+                diagnostics.append(
+                    .error(
+                        "cannot activate Cloud Free \(l.code.masked) at \(t): tenant '\(name)' has its first paid activation at \(paid); Cloud Free never follows a paid license"
+                            + (l.renew && activatedNow.contains(l.code)
+                                ? " (this would renew the expired Cloud Free: remove 'renew: true')" : ""),
+                        at: place))
             }
         }
         let nonTerminal = live.filter { $0.type.policy.exclusive && !$0.status.isTerminal }
             .sorted { ($0.redeemedAt, $0.code) < ($1.redeemedAt, $1.code) }
         if let first = nonTerminal.first {
             for extra in nonTerminal.dropFirst() {
-                diagnostics.append(.error(
-                    "\(extra.code.masked) would be a second non-terminal Cloud Free license in tenant '\(name)' (\(first.code.masked) is \(first.status.rawValue)); Cloud Free cannot be combined",
-                    at: step.desired[extra.code]?.source ?? manifest.source))
+                diagnostics.append(
+                    .error(
+                        "\(extra.code.masked) would be a second non-terminal Cloud Free license in tenant '\(name)' (\(first.code.masked) is \(first.status.rawValue)); Cloud Free cannot be combined",
+                        at: step.desired[extra.code]?.source ?? manifest.source))
             }
         }
     }

@@ -10,8 +10,9 @@ extension TenantPlanner {
         for i in timeline.licenses.indices {
             let l = timeline.licenses[i]
             guard l.type.policy.renewable, l.status == .active, l.archivedAt == nil, l.renew,
-                  !step.renewed.contains(l.code), step.desired.contains(l.code), let expiresAt = l.expiresAt,
-                  LicenseTimeline.renewalWindowStart(expiresAt: expiresAt) <= at, at < expiresAt else { continue }
+                !step.renewed.contains(l.code), step.desired.contains(l.code), let expiresAt = l.expiresAt,
+                LicenseTimeline.renewalWindowStart(expiresAt: expiresAt) <= at, at < expiresAt
+            else { continue }
             let moved = expiresAt.adding(l.term)
             timeline.licenses[i].expiresAt = moved
             step.renewed.insert(l.code)

@@ -2,13 +2,16 @@
 extension TenantPlanner {
     /// Due reminder slots of every active license, recorded in `remindersSent`; one `notify` per
     /// license, for its latest due slot.
-    static func dueReminders(_ licenses: inout [LicenseRecord], appliedAt: Instant?, at: Instant,
-                             renewed: Set<ActivationCode>) -> [PlanEvent] {
+    static func dueReminders(
+        _ licenses: inout [LicenseRecord], appliedAt: Instant?, at: Instant,
+        renewed: Set<ActivationCode>
+    ) -> [PlanEvent] {
         var out: [PlanEvent] = []
         for i in licenses.indices {
             let l = licenses[i]
             guard l.status == .active, l.archivedAt == nil, !renewed.contains(l.code),
-                  let e = l.expiresAt, let activatedAt = l.activatedAt else { continue }
+                let e = l.expiresAt, let activatedAt = l.activatedAt
+            else { continue }
             // An adopted license's slots up to its adoption were the platform's (docs/rules.md §4.8).
             let lower = max(appliedAt ?? activatedAt, activatedAt, l.adoptedAt ?? activatedAt)
             let due = LicenseTimeline.reminderSlots(expiresAt: e).filter {

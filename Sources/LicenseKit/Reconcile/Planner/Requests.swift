@@ -23,17 +23,19 @@ extension TenantPlanner {
                 timeline.licenses.append(record)
             } else {
                 if at >= d.stockExpiresAt {
-                    diagnostics.append(.error(
-                        "cannot redeem \(d.code.masked): its stock expired at \(d.stockExpiresAt) (issued \(d.issued.dateString) + P2Y)",
-                        at: d.source))
+                    diagnostics.append(
+                        .error(
+                            "cannot redeem \(d.code.masked): its stock expired at \(d.stockExpiresAt) (issued \(d.issued.dateString) + P2Y)",
+                            at: d.source))
                     continue
                 }
                 if d.issued > at {
                     // docs/rules.md §4 is silent; a code cannot exist before the vendor issued it, but the
                     // issue date is the sales order's date, so this is a warning, not an error.
-                    diagnostics.append(.warning(
-                        "\(d.code.masked) is redeemed at \(at), before its issue date \(d.issued.dateString); check the issue date or plan later",
-                        at: d.source))
+                    diagnostics.append(
+                        .warning(
+                            "\(d.code.masked) is redeemed at \(at), before its issue date \(d.issued.dateString); check the issue date or plan later",
+                            at: d.source))
                 }
                 events.append(PlanEvent(at: at, action: .redeem, code: d.code))
                 var record = LicenseRecord(
@@ -59,15 +61,18 @@ extension TenantPlanner {
             }
         }
         if !missing.isEmpty {
-            diagnostics.append(.error(
-                "tenant '\(name)': \(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") in state but missing from the manifest; only expired or invalid licenses may leave it (restore \(missing.count == 1 ? "it" : "them"))",
-                at: stateLocation ?? manifest.source))
+            diagnostics.append(
+                .error(
+                    "tenant '\(name)': \(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") in state but missing from the manifest; only expired or invalid licenses may leave it (restore \(missing.count == 1 ? "it" : "them"))",
+                    at: stateLocation ?? manifest.source))
         }
     }
 
     /// A license already in state: §4.2 rules, then renewal (docs/rules.md §4.1 `renew`).
-    mutating func update(_ record: inout LicenseRecord, from d: DesiredLicense,
-                         timeline: inout LicenseTimeline, step: inout StepTwo) {
+    mutating func update(
+        _ record: inout LicenseRecord, from d: DesiredLicense,
+        timeline: inout LicenseTimeline, step: inout StepTwo
+    ) {
         guard record.archivedAt == nil else { return }
         // State keeps what the code was redeemed as (README); say so when the manifest now
         // disagrees, rather than ignoring the edit without a word.
@@ -78,17 +83,20 @@ extension TenantPlanner {
         }
         if d.term != record.term { differences.append("term \(d.term) (recorded \(record.term))") }
         if record.adoptedAt != nil, !record.renew, let history = d.adopted, let recorded = record.expiresAt,
-           history.expiry(term: record.term) != recorded {
+            history.expiry(term: record.term) != recorded
+        {
             differences.append("expiry \(history.expiry(term: record.term)) (recorded \(recorded))")
         }
         if !differences.isEmpty {
-            diagnostics.append(.warning(
-                "\(d.code.masked) was redeemed with other values; the manifest now gives \(differences.joined(separator: ", ")); state keeps the recorded ones — restore them, or redeem a new code",
-                at: d.source))
+            diagnostics.append(
+                .warning(
+                    "\(d.code.masked) was redeemed with other values; the manifest now gives \(differences.joined(separator: ", ")); state keeps the recorded ones — restore them, or redeem a new code",
+                    at: d.source))
         }
         record.renew = d.renew
         if let history = d.adopted, record.status == .expired, record.activatedAt == nil,
-           let stockExpiry = events.firstIndex(where: { $0.action == .stockExpire && $0.code == d.code }) {
+            let stockExpiry = events.firstIndex(where: { $0.action == .stockExpire && $0.code == d.code })
+        {
             // docs/README.md §8: step 1 stock-expired a held code that the platform activated in time
             // (`activated` < stockExpiresAt, checked on reading): its stock-expire is dropped.
             guard notInFuture(d, history) else { return }
@@ -115,14 +123,16 @@ extension TenantPlanner {
                 if !same {
                     let key = record.adoptedAt == nil ? "activate" : "activated"
                     let restore = record.activation.map { "restore `\(key): \($0)`" } ?? "remove `activate`"
-                    diagnostics.append(.error(
-                        "license \(d.code.masked) was activated on \(activatedAt); \(restore)",
-                        at: d.activationSource ?? d.source))
+                    diagnostics.append(
+                        .error(
+                            "license \(d.code.masked) was activated on \(activatedAt); \(restore)",
+                            at: d.activationSource ?? d.source))
                 }
             } else if let wanted = d.activation, wanted != record.activation {
-                diagnostics.append(.error(
-                    "cannot activate \(d.code.masked): its stock expired at \(record.stockExpiresAt) (issued \(record.issued.dateString) + P2Y)",
-                    at: d.activationSource ?? d.source))
+                diagnostics.append(
+                    .error(
+                        "cannot activate \(d.code.masked): its stock expired at \(record.stockExpiresAt) (issued \(record.issued.dateString) + P2Y)",
+                        at: d.activationSource ?? d.source))
             }
             // An active renewable license renews after both steps (``renewCloudFree(_:_:)``); an
             // expired one restarts here, an activation that R2 judges.
@@ -140,8 +150,10 @@ extension TenantPlanner {
     }
 
     /// The activation request of an `available` or `scheduled` license (docs/rules.md §4, §4.1, §4.2).
-    mutating func request(_ record: inout LicenseRecord, _ d: DesiredLicense,
-                          timeline: inout LicenseTimeline, step: inout StepTwo) {
+    mutating func request(
+        _ record: inout LicenseRecord, _ d: DesiredLicense,
+        timeline: inout LicenseTimeline, step: inout StepTwo
+    ) {
         let place = d.activationSource ?? d.source
         switch d.activation {
         case nil:
@@ -153,9 +165,10 @@ extension TenantPlanner {
         case .at(let t) where t > at:
             if record.status == .scheduled, record.scheduledAt == t { break }
             guard t < record.stockExpiresAt else {
-                diagnostics.append(.error(
-                    "cannot activate \(d.code.masked) at \(t): its stock expires at \(record.stockExpiresAt) (issued \(record.issued.dateString) + P2Y)",
-                    at: place))
+                diagnostics.append(
+                    .error(
+                        "cannot activate \(d.code.masked) at \(t): its stock expires at \(record.stockExpiresAt) (issued \(record.issued.dateString) + P2Y)",
+                        at: place))
                 return
             }
             if record.status == .scheduled, let from = record.scheduledAt {
@@ -168,14 +181,16 @@ extension TenantPlanner {
             step.scheduledNow.append(record.code)
         case .immediately, .at:
             if case .at(let t) = d.activation, t < at {
-                diagnostics.append(.warning(
-                    "activate: \(t) of \(d.code.masked) is in the past and was never recorded as scheduled; activating it now, at \(at)",
-                    at: place))
+                diagnostics.append(
+                    .warning(
+                        "activate: \(t) of \(d.code.masked) is in the past and was never recorded as scheduled; activating it now, at \(at)",
+                        at: place))
             }
             guard at < record.stockExpiresAt else {
-                diagnostics.append(.error(
-                    "cannot activate \(d.code.masked) at \(at): its stock expires at \(record.stockExpiresAt) (issued \(record.issued.dateString) + P2Y)",
-                    at: place))
+                diagnostics.append(
+                    .error(
+                        "cannot activate \(d.code.masked) at \(at): its stock expires at \(record.stockExpiresAt) (issued \(record.issued.dateString) + P2Y)",
+                        at: place))
                 return
             }
             let expires = at.adding(record.term)

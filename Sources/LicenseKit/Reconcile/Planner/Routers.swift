@@ -6,15 +6,20 @@ extension TenantPlanner {
         if recorded.isEmpty {
             // Nothing recorded: every router is admitted or rejected now.
             for r in admission.records {
-                events.append(PlanEvent(at: at, action: r.status == .online ? .admit : .reject,
-                                        serial: r.serial, reason: r.reason))
+                events.append(
+                    PlanEvent(
+                        at: at, action: r.status == .online ? .admit : .reject,
+                        serial: r.serial, reason: r.reason))
             }
             return
         }
-        if !Self.mergeRouterEvents(recorded: recorded, records: admission.records, manifest: manifest.routers,
-                                   at: at, into: &events) {
-            Self.routerEventsByIdentity(recorded: recorded, records: admission.records, manifest: manifest.routers,
-                                        at: at, into: &events)
+        if !Self.mergeRouterEvents(
+            recorded: recorded, records: admission.records, manifest: manifest.routers,
+            at: at, into: &events)
+        {
+            Self.routerEventsByIdentity(
+                recorded: recorded, records: admission.records, manifest: manifest.routers,
+                at: at, into: &events)
         }
     }
 
@@ -25,15 +30,19 @@ extension TenantPlanner {
     /// manifest, in the order of `recorded`. Routers are identified by their upper-cased serial
     /// (docs/README.md §8 "Inputs"): a spelling change alone is no event (the new document records the new
     /// spelling).
-    static func routerEventsByIdentity(recorded: [RouterRecord], records: [RouterRecord], manifest: [DesiredRouter],
-                                       at: Instant, into events: inout [PlanEvent]) {
+    static func routerEventsByIdentity(
+        recorded: [RouterRecord], records: [RouterRecord], manifest: [DesiredRouter],
+        at: Instant, into events: inout [PlanEvent]
+    ) {
         var byserial: [String: RouterRecord] = [:]
         for r in recorded { byserial[RouterSerial.identity(r.serial)] = r }
         for r in records {
             let old = byserial[RouterSerial.identity(r.serial)]
             if old?.status != r.status || old?.reason != r.reason {
-                events.append(PlanEvent(at: at, action: r.status == .online ? .admit : .reject,
-                                        serial: r.serial, reason: r.reason))
+                events.append(
+                    PlanEvent(
+                        at: at, action: r.status == .online ? .admit : .reject,
+                        serial: r.serial, reason: r.reason))
             }
         }
         let present = Set(manifest.map { RouterSerial.identity($0.serial) })
@@ -46,8 +55,10 @@ extension TenantPlanner {
     /// manifest's are each in strictly increasing serial order (as state and manifests keep
     /// them): admit/reject events in the order of `records`, then remove events in the order of
     /// `recorded`. Returns `false`, having added nothing, when an input is out of order.
-    static func mergeRouterEvents(recorded: [RouterRecord], records: [RouterRecord], manifest: [DesiredRouter],
-                                  at: Instant, into events: inout [PlanEvent]) -> Bool {
+    static func mergeRouterEvents(
+        recorded: [RouterRecord], records: [RouterRecord], manifest: [DesiredRouter],
+        at: Instant, into events: inout [PlanEvent]
+    ) -> Bool {
         func increasing(_ count: Int, _ serial: (Int) -> String) -> Bool {
             var i = 1
             while i < count {
@@ -57,15 +68,17 @@ extension TenantPlanner {
             return true
         }
         guard increasing(recorded.count, { recorded[$0].serial }), increasing(records.count, { records[$0].serial }),
-              increasing(manifest.count, { manifest[$0].serial })
+            increasing(manifest.count, { manifest[$0].serial })
         else { return false }
         var j = 0
         for r in records {
             while j < recorded.count, RouterSerial.precedes(recorded[j].serial, r.serial) { j += 1 }
             let old = j < recorded.count && RouterSerial.same(recorded[j].serial, r.serial) ? recorded[j] : nil
             if old?.status != r.status || old?.reason != r.reason {
-                events.append(PlanEvent(at: at, action: r.status == .online ? .admit : .reject,
-                                        serial: r.serial, reason: r.reason))
+                events.append(
+                    PlanEvent(
+                        at: at, action: r.status == .online ? .admit : .reject,
+                        serial: r.serial, reason: r.reason))
             }
         }
         var m = 0

@@ -21,9 +21,10 @@ struct TenantPlanner {
     mutating func run() -> TenantPlan {
         let doc = prior?.document
         if let doc, at < doc.appliedAt {
-            diagnostics.append(.error(
-                "--at \(at) is earlier than the appliedAt of tenant '\(name)', \(doc.appliedAt); plan at \(doc.appliedAt) or later",
-                at: stateLocation))
+            diagnostics.append(
+                .error(
+                    "--at \(at) is earlier than the appliedAt of tenant '\(name)', \(doc.appliedAt); plan at \(doc.appliedAt) or later",
+                    at: stateLocation))
             return unchanged(doc)
         }
         if let doc, doc.retiredAt != nil, manifest == nil { return unchanged(doc) }
@@ -46,23 +47,28 @@ struct TenantPlanner {
         events += settle
         renewCloudFree(&timeline, &step)
         checkCloudFree(manifest, timeline, step)
-        let notifications = Self.dueReminders(&timeline.licenses, appliedAt: doc?.appliedAt, at: at, renewed: step.renewed)
+        let notifications = Self.dueReminders(
+            &timeline.licenses, appliedAt: doc?.appliedAt, at: at, renewed: step.renewed)
         events += notifications
 
         // Admission at `at`.
         let capacity = Capacity(timeline.licenses)
-        let admission = Admission(routers: manifest.routers.map { ($0.serial, $0.connectedAt) }, capacity: capacity, at: at)
+        let admission = Admission(
+            routers: manifest.routers.map { ($0.serial, $0.connectedAt) }, capacity: capacity, at: at)
         routerEvents(manifest, doc, admission)
-        warnings(manifest, timeline, step, settle: settle, before: beforeStepTwo, capacity: capacity,
-                 admission: admission, notifications: notifications.count)
+        warnings(
+            manifest, timeline, step, settle: settle, before: beforeStepTwo, capacity: capacity,
+            admission: admission, notifications: notifications.count)
 
         var newDoc = TenantState(
             tenant: name, lineage: doc?.lineage ?? "", serial: doc?.serial ?? 0, appliedAt: doc?.appliedAt ?? at,
             paidSince: timeline.paidSince, retiredAt: nil, licenses: timeline.licenses, routers: admission.records,
-            summary: TenantSummary(mode: capacity.mode, capacity: capacity.capacity,
-                                   online: admission.online.count, offline: admission.offline.count))
-        let after = TenantAfter(mode: capacity.mode, capacity: capacity.capacity, online: admission.online,
-                                offline: admission.offline, licenses: Self.counts(timeline.licenses))
+            summary: TenantSummary(
+                mode: capacity.mode, capacity: capacity.capacity,
+                online: admission.online.count, offline: admission.offline.count))
+        let after = TenantAfter(
+            mode: capacity.mode, capacity: capacity.capacity, online: admission.online,
+            offline: admission.offline, licenses: Self.counts(timeline.licenses))
         return finish(&newDoc, after: after, contacts: manifest.contacts)
     }
 
@@ -93,9 +99,10 @@ struct TenantPlanner {
         newDoc.paidSince = timeline.paidSince
         if !open.isEmpty {
             let list = open.map { "\($0.code.masked) (\($0.status.rawValue))" }.joined(separator: ", ")
-            diagnostics.append(.error(
-                "tenant '\(name)' has state but no manifest, and its licenses \(list) are not expired or invalid; restore its manifest (a tenant retires only when all its licenses are terminal)",
-                at: stateLocation))
+            diagnostics.append(
+                .error(
+                    "tenant '\(name)' has state but no manifest, and its licenses \(list) are not expired or invalid; restore its manifest (a tenant retires only when all its licenses are terminal)",
+                    at: stateLocation))
         } else {
             events.append(PlanEvent(at: at, action: .retire))
             for r in doc.routers { events.append(PlanEvent(at: at, action: .remove, serial: r.serial)) }
@@ -104,31 +111,37 @@ struct TenantPlanner {
             newDoc.summary = TenantSummary(mode: .disabled, capacity: 0, online: 0, offline: 0)
         }
         let capacity = Capacity(newDoc.licenses)
-        let admission = Admission(routers: newDoc.routers.map { ($0.serial, $0.connectedAt) }, capacity: capacity, at: at)
+        let admission = Admission(
+            routers: newDoc.routers.map { ($0.serial, $0.connectedAt) }, capacity: capacity, at: at)
         if newDoc.retiredAt == nil {
             newDoc.routers = admission.records
-            newDoc.summary = TenantSummary(mode: capacity.mode, capacity: capacity.capacity,
-                                           online: admission.online.count, offline: admission.offline.count)
+            newDoc.summary = TenantSummary(
+                mode: capacity.mode, capacity: capacity.capacity,
+                online: admission.online.count, offline: admission.offline.count)
         }
-        let after = TenantAfter(mode: capacity.mode, capacity: capacity.capacity, online: admission.online,
-                                offline: admission.offline, licenses: Self.counts(newDoc.licenses))
+        let after = TenantAfter(
+            mode: capacity.mode, capacity: capacity.capacity, online: admission.online,
+            offline: admission.offline, licenses: Self.counts(newDoc.licenses))
         return finish(&newDoc, after: after, contacts: [])
     }
 
     /// The plan of a tenant left as recorded (a retired tenant; `--at` before `appliedAt`).
     private func unchanged(_ doc: TenantState?) -> TenantPlan {
         guard let doc else {
-            return TenantPlan(tenant: name, prior: nil, changed: false, events: [],
-                              after: TenantAfter(mode: .disabled, capacity: 0, online: [], offline: [], licenses: LicenseCounts()))
+            return TenantPlan(
+                tenant: name, prior: nil, changed: false, events: [],
+                after: TenantAfter(mode: .disabled, capacity: 0, online: [], offline: [], licenses: LicenseCounts()))
         }
         let online = doc.routers.filter { $0.status == .online }
             .sorted { ($0.connectedAt ?? at, $0.serial) < ($1.connectedAt ?? at, $1.serial) }.map(\.serial)
         let offline = doc.routers.compactMap { r in r.reason.map { OfflineRouter(serial: r.serial, reason: $0) } }
-        let after = TenantAfter(mode: doc.summary.mode, capacity: doc.summary.capacity, online: online,
-                                offline: offline, licenses: Self.counts(doc.licenses))
-        return TenantPlan(tenant: name, prior: PriorRef(lineage: doc.lineage, serial: doc.serial), changed: false,
-                          events: [], after: after, before: doc.summary, newState: doc,
-                          contacts: manifest?.contacts ?? [])
+        let after = TenantAfter(
+            mode: doc.summary.mode, capacity: doc.summary.capacity, online: online,
+            offline: offline, licenses: Self.counts(doc.licenses))
+        return TenantPlan(
+            tenant: name, prior: PriorRef(lineage: doc.lineage, serial: doc.serial), changed: false,
+            events: [], after: after, before: doc.summary, newState: doc,
+            contacts: manifest?.contacts ?? [])
     }
 
     /// docs/rules.md §4.6: compares with the prior document ignoring `appliedAt` and `serial`; a changed
@@ -150,9 +163,10 @@ struct TenantPlanner {
             newDoc.lineage = doc?.lineage ?? Lineage.make(tenant: name, firstAppliedAt: at, inputsDigest: inputsDigest)
         }
         events.sortInPlanOrder()
-        return TenantPlan(tenant: name, prior: doc.map { PriorRef(lineage: $0.lineage, serial: $0.serial) },
-                          changed: changed, events: events, after: after, before: doc?.summary,
-                          newState: changed ? newDoc : doc, contacts: contacts)
+        return TenantPlan(
+            tenant: name, prior: doc.map { PriorRef(lineage: $0.lineage, serial: $0.serial) },
+            changed: changed, events: events, after: after, before: doc?.summary,
+            newState: changed ? newDoc : doc, contacts: contacts)
     }
 
     static func counts(_ licenses: [LicenseRecord]) -> LicenseCounts {

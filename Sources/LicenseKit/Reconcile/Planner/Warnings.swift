@@ -1,9 +1,12 @@
 /// The warnings of docs/rules.md §4.5, one function each, in the order the plan lists them.
 extension TenantPlanner {
-    mutating func warnings(_ manifest: TenantManifest, _ timeline: LicenseTimeline, _ step: StepTwo,
-                           settle: [PlanEvent], before: Capacity, capacity: Capacity,
-                           admission: Admission, notifications: Int) {
-        warnActivationInvalidatingNow(manifest, step, settle: settle, before: before, capacity: capacity, admission: admission)
+    mutating func warnings(
+        _ manifest: TenantManifest, _ timeline: LicenseTimeline, _ step: StepTwo,
+        settle: [PlanEvent], before: Capacity, capacity: Capacity,
+        admission: Admission, notifications: Int
+    ) {
+        warnActivationInvalidatingNow(
+            manifest, step, settle: settle, before: before, capacity: capacity, admission: admission)
         warnScheduledActivationWillInvalidate(manifest, timeline, step)
         warnRejectedRouters(manifest, capacity: capacity, admission: admission)
         warnRoutersConnectingLater(manifest)
@@ -16,32 +19,38 @@ extension TenantPlanner {
     }
 
     /// An activation now that invalidates Cloud Free (R2): the capacity before and after.
-    mutating func warnActivationInvalidatingNow(_ manifest: TenantManifest, _ step: StepTwo, settle: [PlanEvent],
-                                                before: Capacity, capacity: Capacity, admission: Admission) {
+    mutating func warnActivationInvalidatingNow(
+        _ manifest: TenantManifest, _ step: StepTwo, settle: [PlanEvent],
+        before: Capacity, capacity: Capacity, admission: Admission
+    ) {
         let invalidatedNow = settle.filter { $0.action == .invalidate && $0.at == at }.compactMap(\.code)
         let paidNow = step.activatedNow.filter { step.desired[$0]?.type.isPaid ?? false }.sorted()
         guard let paid = paidNow.first else { return }
         for free in invalidatedNow {
             let d = step.desired[paid]
-            diagnostics.append(.warning(
-                "activating \(paid.masked) invalidates Cloud Free \(free.masked): capacity \(before.capacity) → \(capacity.capacity), \(admission.rejected.count) routers rejected",
-                at: d.map { $0.activationSource ?? $0.source } ?? manifest.source))
+            diagnostics.append(
+                .warning(
+                    "activating \(paid.masked) invalidates Cloud Free \(free.masked): capacity \(before.capacity) → \(capacity.capacity), \(admission.rejected.count) routers rejected",
+                    at: d.map { $0.activationSource ?? $0.source } ?? manifest.source))
         }
     }
 
     /// A first paid activation scheduled by this plan that will invalidate Cloud Free (R2): the
     /// capacity at that instant and the routers it would reject.
-    mutating func warnScheduledActivationWillInvalidate(_ manifest: TenantManifest, _ timeline: LicenseTimeline,
-                                                        _ step: StepTwo) {
+    mutating func warnScheduledActivationWillInvalidate(
+        _ manifest: TenantManifest, _ timeline: LicenseTimeline,
+        _ step: StepTwo
+    ) {
         guard timeline.paidSince == nil else { return }
         let live = timeline.licenses.filter { $0.archivedAt == nil }
         let scheduledPaid = live.filter { $0.type.isPaid && $0.status == .scheduled }
         guard let first = scheduledPaid.min(by: { ($0.scheduledAt ?? at, $0.code) < ($1.scheduledAt ?? at, $1.code) }),
-              let s = first.scheduledAt, step.scheduledNow.contains(first.code),
-              let free = live.first(where: { l in
-                  l.type.invalidatedByPaid && ((l.status == .active && (l.expiresAt ?? at) > s)
-                      || (l.status == .scheduled && (l.scheduledAt ?? s) < s))
-              })
+            let s = first.scheduledAt, step.scheduledNow.contains(first.code),
+            let free = live.first(where: { l in
+                l.type.invalidatedByPaid
+                    && ((l.status == .active && (l.expiresAt ?? at) > s)
+                        || (l.status == .scheduled && (l.scheduledAt ?? s) < s))
+            })
         else { return }
         var paidCapacity = 0
         for l in live where l.type.isPaid {
@@ -52,27 +61,33 @@ extension TenantPlanner {
         }
         let connected = manifest.routers.filter { ($0.connectedAt ?? .init(secondsSinceEpoch: .max)) <= s }.count
         let d = step.desired[first.code]
-        diagnostics.append(.warning(
-            "activating \(first.code.masked) at \(s) will invalidate Cloud Free \(free.code.masked): capacity \(free.type.capacity) → \(paidCapacity), \(max(0, connected - paidCapacity)) routers rejected",
-            at: d.map { $0.activationSource ?? $0.source } ?? manifest.source))
+        diagnostics.append(
+            .warning(
+                "activating \(first.code.masked) at \(s) will invalidate Cloud Free \(free.code.masked): capacity \(free.type.capacity) → \(paidCapacity), \(max(0, connected - paidCapacity)) routers rejected",
+                at: d.map { $0.activationSource ?? $0.source } ?? manifest.source))
     }
 
     /// Connected routers rejected at `at` (R8), a standing warning.
     mutating func warnRejectedRouters(_ manifest: TenantManifest, capacity: Capacity, admission: Admission) {
         guard !admission.rejected.isEmpty else { return }
-        let why = capacity.mode == .disabled ? "no valid license: device management is disabled" : "capacity \(capacity.capacity)"
-        diagnostics.append(.warning(
-            "tenant '\(name)': \(admission.rejected.count) of \(admission.connected) connected routers rejected (\(why))",
-            at: manifest.source, standing: .rejectedRouters, tenant: name))
+        let why =
+            capacity.mode == .disabled
+            ? "no valid license: device management is disabled" : "capacity \(capacity.capacity)"
+        diagnostics.append(
+            .warning(
+                "tenant '\(name)': \(admission.rejected.count) of \(admission.connected) connected routers rejected (\(why))",
+                at: manifest.source, standing: .rejectedRouters, tenant: name))
     }
 
     /// Routers whose `connectedAt` lies after `at`: they count as not connected.
     mutating func warnRoutersConnectingLater(_ manifest: TenantManifest) {
         for r in manifest.routers {
             if let c = r.connectedAt, c > at {
-                diagnostics.append(.warning(
-                    "router \(r.serial) has connectedAt \(c), after \(at); it counts as not connected", at: r.source,
-                    standing: .routersConnectingLater, tenant: name, keeping: [r.serial]))
+                diagnostics.append(
+                    .warning(
+                        "router \(r.serial) has connectedAt \(c), after \(at); it counts as not connected",
+                        at: r.source,
+                        standing: .routersConnectingLater, tenant: name, keeping: [r.serial]))
             }
         }
     }
@@ -80,27 +95,30 @@ extension TenantPlanner {
     /// A renewable license (Cloud Free) in its last 30 days with `renew: false`.
     mutating func warnNearExpiryWithoutRenew(_ l: LicenseRecord, _ d: DesiredLicense) {
         guard l.type.policy.renewable, l.status == .active, !l.renew, let e = l.expiresAt,
-              LicenseTimeline.renewalWindowStart(expiresAt: e) <= at, at < e
+            LicenseTimeline.renewalWindowStart(expiresAt: e) <= at, at < e
         else { return }
-        diagnostics.append(.warning(
-            "Cloud Free \(l.code.masked) expires at \(e) (in \(Self.days(from: at, to: e)) days) and has renew: false; set renew: true to keep limited mode",
-            at: d.source, standing: .cloudFreeNearExpiry, tenant: name))
+        diagnostics.append(
+            .warning(
+                "Cloud Free \(l.code.masked) expires at \(e) (in \(Self.days(from: at, to: e)) days) and has renew: false; set renew: true to keep limited mode",
+                at: d.source, standing: .cloudFreeNearExpiry, tenant: name))
     }
 
     /// A code still available within 90 days of its stock expiry.
     mutating func warnStockExpiring(_ l: LicenseRecord, _ d: DesiredLicense) {
         guard l.status == .available, l.stockExpiresAt.addingDays(-90) <= at, at < l.stockExpiresAt else { return }
-        diagnostics.append(.warning(
-            "\(l.code.masked) is still available and its stock expires at \(l.stockExpiresAt) (in \(Self.days(from: at, to: l.stockExpiresAt)) days); activate it before then",
-            at: d.source, standing: .stockExpiring, tenant: name))
+        diagnostics.append(
+            .warning(
+                "\(l.code.masked) is still available and its stock expires at \(l.stockExpiresAt) (in \(Self.days(from: at, to: l.stockExpiresAt)) days); activate it before then",
+                at: d.source, standing: .stockExpiring, tenant: name))
     }
 
     /// Reminders due (docs/rules.md §4.3) in a tenant without contacts.
     mutating func warnRemindersWithoutContacts(_ manifest: TenantManifest, notifications: Int) {
         guard notifications > 0, manifest.contacts.isEmpty else { return }
-        diagnostics.append(.warning(
-            "tenant '\(name)' has \(notifications) reminder\(notifications == 1 ? "" : "s") due but no contacts; add spec.contacts",
-            at: manifest.source, standing: .remindersWithoutContacts, tenant: name))
+        diagnostics.append(
+            .warning(
+                "tenant '\(name)' has \(notifications) reminder\(notifications == 1 ? "" : "s") due but no contacts; add spec.contacts",
+                at: manifest.source, standing: .remindersWithoutContacts, tenant: name))
     }
 
     static func days(from a: Instant, to b: Instant) -> Int64 {

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -36,14 +37,19 @@ extension StateStore: StateBackend {
     public var locksBeforePlanning: Bool { lockExists }
 
     /// Takes the directory's one lock, whatever `tenants` names (creating `state/` and `.lock`).
-    public func lock(tenants: [String]?, timeout: Double, holder: LockHolder) throws(StateStoreError) -> any StateLease {
-        DirectoryLease(store: self, lock: try StateLock.acquire(stateDirectory: statePath, display: directory, timeout: timeout, holder: holder))
+    public func lock(tenants: [String]?, timeout: Double, holder: LockHolder) throws(StateStoreError) -> any StateLease
+    {
+        DirectoryLease(
+            store: self,
+            lock: try StateLock.acquire(stateDirectory: statePath, display: directory, timeout: timeout, holder: holder)
+        )
     }
 
     /// The lines of `state/journal.jsonl` (none when it does not exist).
     public func history() throws(StateStoreError) -> [String] {
         let shown = display(StateStore.journalName)
-        let fd = open((statePath as NSString).appendingPathComponent(StateStore.journalName), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        let fd = open(
+            (statePath as NSString).appendingPathComponent(StateStore.journalName), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT || errno == ENOTDIR { return [] }
             throw StateStoreError("cannot read \(shown) (\(FileSystem.errnoText()))", file: shown)

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -27,9 +28,14 @@ enum FileSystem {
             }
             let parent = (path as NSString).deletingLastPathComponent
             let pfd = open(parent.isEmpty ? "." : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if pfd >= 0 { _ = fsync(pfd); _ = close(pfd) }
+            if pfd >= 0 {
+                _ = fsync(pfd)
+                _ = close(pfd)
+            }
         } else if isSymlink(st) {
-            throw StateStoreError("\(display) is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a real directory")
+            throw StateStoreError(
+                "\(display) is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a real directory"
+            )
         } else if !isDirectory(st) {
             throw StateStoreError("\(display) is not a directory")
         }
@@ -39,7 +45,9 @@ enum FileSystem {
     }
 
     /// Opens (or creates) the subdirectory `name` of an open directory, refusing a symlink.
-    static func openSubdirectory(_ parent: Int32, _ name: String, display: String, create: Bool) throws(StateStoreError) -> Int32? {
+    static func openSubdirectory(_ parent: Int32, _ name: String, display: String, create: Bool) throws(StateStoreError)
+        -> Int32?
+    {
         var st = stat()
         if fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) != 0 {
             guard errno == ENOENT else { throw StateStoreError("cannot read \(display) (\(errnoText()))") }
@@ -49,7 +57,9 @@ enum FileSystem {
             }
             _ = fsync(parent)
         } else if isSymlink(st) {
-            throw StateStoreError("\(display) is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a real directory")
+            throw StateStoreError(
+                "\(display) is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a real directory"
+            )
         } else if !isDirectory(st) {
             throw StateStoreError("\(display) is not a directory")
         }
@@ -62,14 +72,17 @@ enum FileSystem {
     static func checkWritableTarget(_ dir: Int32, _ name: String, display: String) -> Diagnostic? {
         var st = stat()
         if fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0 {
-            return errno == ENOENT ? nil : .error("cannot read \(display) (\(errnoText()))", at: SourceLocation(file: display, line: 1))
+            return errno == ENOENT
+                ? nil : .error("cannot read \(display) (\(errnoText()))", at: SourceLocation(file: display, line: 1))
         }
         if isSymlink(st) {
-            return .error("\(display) is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a regular file (nothing was written)",
-                          at: SourceLocation(file: display, line: 1))
+            return .error(
+                "\(display) is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a regular file (nothing was written)",
+                at: SourceLocation(file: display, line: 1))
         }
         if !isRegular(st) {
-            return .error("\(display) is not a regular file (nothing was written)", at: SourceLocation(file: display, line: 1))
+            return .error(
+                "\(display) is not a regular file (nothing was written)", at: SourceLocation(file: display, line: 1))
         }
         return nil
     }
@@ -97,7 +110,9 @@ enum FileSystem {
             throw StateStoreError("cannot read \(display) (\(errnoText()))", file: display)
         }
         defer { _ = close(fd) }
-        guard let bytes = readAll(fd) else { throw StateStoreError("cannot read \(display) (\(errnoText()))", file: display) }
+        guard let bytes = readAll(fd) else {
+            throw StateStoreError("cannot read \(display) (\(errnoText()))", file: display)
+        }
         return bytes
     }
 
@@ -119,8 +134,10 @@ enum FileSystem {
     /// the same folder (`O_CREAT|O_EXCL|O_NOFOLLOW`), write, fsync, rename over the target.
     /// The caller fsyncs `dir` afterwards. `beforeRename` runs between fsync and rename (crash
     /// tests). The target must not be a symlink.
-    static func replace(_ dir: Int32, _ name: String, with bytes: [UInt8], display: String,
-                        beforeRename: () throws(StateStoreError) -> Void = {}) throws(StateStoreError) {
+    static func replace(
+        _ dir: Int32, _ name: String, with bytes: [UInt8], display: String,
+        beforeRename: () throws(StateStoreError) -> Void = {}
+    ) throws(StateStoreError) {
         if let problem = checkWritableTarget(dir, name, display: display) { throw StateStoreError([problem]) }
         let temp = ".\(name).tmp.\(getpid())"
         var fd = openat(dir, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
@@ -128,7 +145,9 @@ enum FileSystem {
             _ = unlinkat(dir, temp, 0)
             fd = openat(dir, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         }
-        guard fd >= 0 else { throw StateStoreError("cannot create a temporary file next to \(display) (\(errnoText()))", file: display) }
+        guard fd >= 0 else {
+            throw StateStoreError("cannot create a temporary file next to \(display) (\(errnoText()))", file: display)
+        }
         guard writeAll(fd, bytes), fsync(fd) == 0 else {
             let text = errnoText()
             _ = close(fd)
@@ -187,16 +206,22 @@ enum FileSystem {
                 fd = openat(dir, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
             }
             guard fd >= 0 else {
-                failures.set(index, .error("cannot create a temporary file next to \(file.display) (\(errnoText()))",
-                                           at: SourceLocation(file: file.display, line: 1)))
+                failures.set(
+                    index,
+                    .error(
+                        "cannot create a temporary file next to \(file.display) (\(errnoText()))",
+                        at: SourceLocation(file: file.display, line: 1)))
                 break
             }
             let written = writeAll(fd, file.bytes)
             let text = errnoText()
             _ = close(fd)
             if !written {
-                failures.set(index, .error("cannot write \(file.display) (\(text)); it was not changed",
-                                           at: SourceLocation(file: file.display, line: 1)))
+                failures.set(
+                    index,
+                    .error(
+                        "cannot write \(file.display) (\(text)); it was not changed",
+                        at: SourceLocation(file: file.display, line: 1)))
                 break
             }
         }
@@ -207,8 +232,11 @@ enum FileSystem {
                 guard fd >= 0, fsync(fd) == 0 else {
                     let text = errnoText()
                     if fd >= 0 { _ = close(fd) }
-                    failures.set(index, .error("cannot write \(file.display) (\(text)); it was not changed",
-                                               at: SourceLocation(file: file.display, line: 1)))
+                    failures.set(
+                        index,
+                        .error(
+                            "cannot write \(file.display) (\(text)); it was not changed",
+                            at: SourceLocation(file: file.display, line: 1)))
                     return
                 }
                 _ = close(fd)

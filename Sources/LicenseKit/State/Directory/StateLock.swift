@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -38,15 +39,20 @@ public final class StateLock {
     /// - Throws: ``StateStoreError`` naming the holder, `state is locked by pid 4242 on host ci-1
     ///   since 2026-11-29T10:00:00Z; …`, or `by another process (unknown holder…)` when the
     ///   file names none; or when the directory or file cannot be opened.
-    public static func acquire(stateDirectory: String, display: String = "state", timeout: Double,
-                               startTime: Instant) throws(StateStoreError) -> StateLock {
-        try acquire(stateDirectory: stateDirectory, display: display, timeout: timeout, holder: .current(start: startTime))
+    public static func acquire(
+        stateDirectory: String, display: String = "state", timeout: Double,
+        startTime: Instant
+    ) throws(StateStoreError) -> StateLock {
+        try acquire(
+            stateDirectory: stateDirectory, display: display, timeout: timeout, holder: .current(start: startTime))
     }
 
     /// ``acquire(stateDirectory:display:timeout:startTime:)`` recording `holder` (its pid, host
     /// and start) as the lock's holder.
-    public static func acquire(stateDirectory: String, display: String = "state", timeout: Double,
-                               holder: LockHolder) throws(StateStoreError) -> StateLock {
+    public static func acquire(
+        stateDirectory: String, display: String = "state", timeout: Double,
+        holder: LockHolder
+    ) throws(StateStoreError) -> StateLock {
         guard let dir = try FileSystem.openDirectory(stateDirectory, display: display, create: true) else {
             throw StateStoreError("cannot create \(display)")
         }
@@ -55,7 +61,9 @@ public final class StateLock {
         let fd = openat(dir, ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             if errno == ELOOP {
-                throw StateStoreError("\(lockDisplay) is a symlink; licensectl does not follow symlinks in the state directory: remove it")
+                throw StateStoreError(
+                    "\(lockDisplay) is a symlink; licensectl does not follow symlinks in the state directory: remove it"
+                )
             }
             throw StateStoreError("cannot open \(lockDisplay) (\(FileSystem.errnoText()))")
         }
@@ -72,7 +80,9 @@ public final class StateLock {
                 let holder = StateLock.describeHolder(fd: fd, lockDisplay: lockDisplay)
                 _ = close(fd)
                 if timeout > 0 {
-                    throw StateStoreError("state is still locked by \(holder) after waiting \(formatSeconds(timeout)) seconds; wait or retry with a longer --lock-timeout")
+                    throw StateStoreError(
+                        "state is still locked by \(holder) after waiting \(formatSeconds(timeout)) seconds; wait or retry with a longer --lock-timeout"
+                    )
                 }
                 throw StateStoreError("state is locked by \(holder); wait or retry with --lock-timeout")
             }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -73,7 +74,9 @@ public struct StateStore: Sendable {
     static let journalName = "journal.jsonl"
 
     /// The state directory's path for system calls.
-    var statePath: String { directory.hasPrefix("/") ? directory : (root as NSString).appendingPathComponent(directory) }
+    var statePath: String {
+        directory.hasPrefix("/") ? directory : (root as NSString).appendingPathComponent(directory)
+    }
 
     /// A path inside the state directory as shown to users (relative to the repo root).
     func display(_ relative: String) -> String {
@@ -121,7 +124,9 @@ public struct StateStore: Sendable {
         // What apply would refuse to write through, plan refuses to read through: otherwise a
         // pull request's plan is green and the apply on merge fails (docs/state.md §5).
         for (path, shown) in [(statePath, directory), (tenantsPath, display("tenants"))] where Self.isSymlink(path) {
-            throw StateStoreError("\(shown) is a symlink; licensectl does not follow symlinks in the state directory (apply would refuse to write): replace it with a real directory")
+            throw StateStoreError(
+                "\(shown) is a symlink; licensectl does not follow symlinks in the state directory (apply would refuse to write): replace it with a real directory"
+            )
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: tenantsPath, isDirectory: &isDirectory) else { return ([:], []) }
@@ -145,8 +150,10 @@ public struct StateStore: Sendable {
             guard lstat(path, &info) == 0 else { continue }
             let kind = info.st_mode & S_IFMT
             if kind != S_IFREG && kind != S_IFDIR && kind != S_IFLNK {
-                strangers.append(.error("not a regular file (a FIFO, device or socket); the state directory holds only regular files: remove it",
-                                        at: SourceLocation(file: display("tenants/" + name), line: 1)))
+                strangers.append(
+                    .error(
+                        "not a regular file (a FIFO, device or socket); the state directory holds only regular files: remove it",
+                        at: SourceLocation(file: display("tenants/" + name), line: 1)))
             }
         }
         var files = Set(names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { "tenants/" + $0 })
@@ -165,34 +172,49 @@ public struct StateStore: Sendable {
             } else {
                 // O_NONBLOCK: a FIFO must not block the run until a writer comes; it is refused
                 // below, as is any other file that is not a regular one (docs/README.md §8 "State").
-                let fd = open((statePath as NSString).appendingPathComponent(relative), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+                let fd = open(
+                    (statePath as NSString).appendingPathComponent(relative),
+                    O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
                 var info = stat()
                 if fd >= 0, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
                     _ = close(fd)
-                    loaded.set(index, .failure(.error(
-                        "state file is not a regular file (a FIFO, device, socket or folder); the state directory holds only regular files: remove it",
-                        at: SourceLocation(file: path, line: 1))))
+                    loaded.set(
+                        index,
+                        .failure(
+                            .error(
+                                "state file is not a regular file (a FIFO, device, socket or folder); the state directory holds only regular files: remove it",
+                                at: SourceLocation(file: path, line: 1))))
                     return
                 }
                 guard fd >= 0, let read = FileSystem.readAll(fd) else {
                     if errno == ELOOP {
-                        loaded.set(index, .failure(.error(
-                            "state file is a symlink; licensectl does not follow symlinks in the state directory (apply would refuse to write it): replace it with the file itself",
-                            at: SourceLocation(file: path, line: 1))))
+                        loaded.set(
+                            index,
+                            .failure(
+                                .error(
+                                    "state file is a symlink; licensectl does not follow symlinks in the state directory (apply would refuse to write it): replace it with the file itself",
+                                    at: SourceLocation(file: path, line: 1))))
                         if fd >= 0 { _ = close(fd) }
                         return
                     }
                     let text = FileSystem.errnoText()
                     if fd >= 0 { _ = close(fd) }
-                    loaded.set(index, .failure(.error("cannot read state file (\(text)); it was not changed",
-                                                      at: SourceLocation(file: path, line: 1))))
+                    loaded.set(
+                        index,
+                        .failure(
+                            .error(
+                                "cannot read state file (\(text)); it was not changed",
+                                at: SourceLocation(file: path, line: 1))))
                     return
                 }
                 _ = close(fd)
                 bytes = read
             }
             do throws(Diagnostic) {
-                loaded.set(index, .success(PriorState(document: try TenantState.decode(stateFile: bytes, path: path), location: path)))
+                loaded.set(
+                    index,
+                    .success(PriorState(document: try TenantState.decode(stateFile: bytes, path: path), location: path))
+                )
             } catch {
                 loaded.set(index, .failure(error))
             }
@@ -261,7 +283,8 @@ public struct StateStore: Sendable {
         var documents = [(tenant: String, state: TenantState)]()
         for tenant in plan.tenants where tenant.changed {
             guard let state = tenant.newState, state.tenant == tenant.tenant else {
-                problems.append(.error("internal error: tenant '\(tenant.tenant)' is changed but has no new state document"))
+                problems.append(
+                    .error("internal error: tenant '\(tenant.tenant)' is changed but has no new state document"))
                 continue
             }
             guard StateStore.isSafeFileName(tenant.tenant) else {
@@ -276,10 +299,16 @@ public struct StateStore: Sendable {
             throw StateStoreError("cannot create \(directory)")
         }
         defer { _ = close(stateFD) }
-        guard (try FileSystem.readFile(stateFD, StateStore.pendingName, display: display(StateStore.pendingName))) == nil else {
-            throw StateStoreError("an interrupted apply is pending in \(display(StateStore.pendingName)); it must be recovered first")
+        guard
+            (try FileSystem.readFile(stateFD, StateStore.pendingName, display: display(StateStore.pendingName))) == nil
+        else {
+            throw StateStoreError(
+                "an interrupted apply is pending in \(display(StateStore.pendingName)); it must be recovered first")
         }
-        guard let tenantsFD = try FileSystem.openSubdirectory(stateFD, "tenants", display: display("tenants"), create: true) else {
+        guard
+            let tenantsFD = try FileSystem.openSubdirectory(
+                stateFD, "tenants", display: display("tenants"), create: true)
+        else {
             throw StateStoreError("cannot create \(display("tenants"))")
         }
         defer { _ = close(tenantsFD) }
@@ -301,7 +330,9 @@ public struct StateStore: Sendable {
                 files.append(IntentFile(path: "tenants/" + name, content: content))
             }
         }
-        if let problem = FileSystem.checkWritableTarget(stateFD, StateStore.journalName, display: display(StateStore.journalName)) {
+        if let problem = FileSystem.checkWritableTarget(
+            stateFD, StateStore.journalName, display: display(StateStore.journalName))
+        {
             problems.append(problem)
         }
         guard problems.isEmpty else { throw StateStoreError(problems) }
@@ -312,8 +343,10 @@ public struct StateStore: Sendable {
         let (offset, warning) = try normalizedJournalSize(stateFD)
         if let warning { result.warnings.append(warning) }
         let intent = Intent(apply: plan.at.description, files: files, journal: lines, journalOffset: offset)
-        try FileSystem.replace(stateFD, StateStore.pendingName, with: intent.bytes,
-                               display: display(StateStore.pendingName), beforeRename: { () throws(StateStoreError) in try crashPoint("intent-temp") })
+        try FileSystem.replace(
+            stateFD, StateStore.pendingName, with: intent.bytes,
+            display: display(StateStore.pendingName),
+            beforeRename: { () throws(StateStoreError) in try crashPoint("intent-temp") })
         _ = fsync(stateFD)
         try crashPoint("intent")
         try replay(intent, stateFD: stateFD, tenantsFD: tenantsFD)
@@ -331,16 +364,22 @@ public struct StateStore: Sendable {
     /// - Throws: ``StateStoreError`` when the intent is unreadable or a write fails.
     public func recoverIfNeeded(lock: StateLock) throws(StateStoreError) -> Bool {
         guard lock.isHeld else { throw StateStoreError("internal error: the state lock is not held") }
-        guard let stateFD = try FileSystem.openDirectory(statePath, display: directory, create: false) else { return false }
+        guard let stateFD = try FileSystem.openDirectory(statePath, display: directory, create: false) else {
+            return false
+        }
         defer { _ = close(stateFD) }
         FileSystem.removeStaleTemporaries(stateFD, path: statePath)
         let tenantsFD = try FileSystem.openSubdirectory(stateFD, "tenants", display: display("tenants"), create: false)
         if let tenantsFD {
-            FileSystem.removeStaleTemporaries(tenantsFD, path: (statePath as NSString).appendingPathComponent("tenants"))
+            FileSystem.removeStaleTemporaries(
+                tenantsFD, path: (statePath as NSString).appendingPathComponent("tenants"))
             _ = close(tenantsFD)
         }
         guard let intent = try readIntent() else { return false }
-        guard let tenantsFD = try FileSystem.openSubdirectory(stateFD, "tenants", display: display("tenants"), create: true) else {
+        guard
+            let tenantsFD = try FileSystem.openSubdirectory(
+                stateFD, "tenants", display: display("tenants"), create: true)
+        else {
             throw StateStoreError("cannot create \(display("tenants"))")
         }
         defer { _ = close(tenantsFD) }
@@ -357,7 +396,8 @@ public struct StateStore: Sendable {
             let name = String(file.path.dropFirst("tenants/".count))
             let bytes = Array(file.content.utf8)
             if (try? FileSystem.readFile(tenantsFD, name, display: display(file.path))) == bytes { continue }
-            replacements.append(FileSystem.Replacement(name: name, bytes: bytes, display: display(file.path), step: n + 1))
+            replacements.append(
+                FileSystem.Replacement(name: name, bytes: bytes, display: display(file.path), step: n + 1))
         }
         try FileSystem.writeTemporaries(tenantsFD, replacements)
         for replacement in replacements {
@@ -370,7 +410,9 @@ public struct StateStore: Sendable {
 
         let journalShown = display(StateStore.journalName)
         let fd = openat(stateFD, StateStore.journalName, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StateStoreError("cannot open \(journalShown) (\(FileSystem.errnoText()))", file: journalShown) }
+        guard fd >= 0 else {
+            throw StateStoreError("cannot open \(journalShown) (\(FileSystem.errnoText()))", file: journalShown)
+        }
         defer { _ = close(fd) }
         let size = Int(lseek(fd, 0, SEEK_END))
         if size != intent.journalOffset {
@@ -406,7 +448,9 @@ public struct StateStore: Sendable {
     /// invalid (torn) last line is cut, and the warning says what was cut.
     private func normalizedJournalSize(_ stateFD: Int32) throws(StateStoreError) -> (Int, Diagnostic?) {
         let shown = display(StateStore.journalName)
-        guard let bytes = try FileSystem.readFile(stateFD, StateStore.journalName, display: shown) else { return (0, nil) }
+        guard let bytes = try FileSystem.readFile(stateFD, StateStore.journalName, display: shown) else {
+            return (0, nil)
+        }
         guard let last = bytes.last, last != 0x0A else { return (bytes.count, nil) }
         let keep = (bytes.lastIndex(of: 0x0A) ?? -1) + 1
         let fd = openat(stateFD, StateStore.journalName, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
@@ -422,8 +466,12 @@ public struct StateStore: Sendable {
             throw StateStoreError("cannot repair \(shown) (\(FileSystem.errnoText()))", file: shown)
         }
         let line = bytes[0..<keep].filter { $0 == 0x0A }.count + 1
-        return (keep, .warning("cut a torn last journal line (\(bytes.count - keep) bytes without a newline)",
-                               at: SourceLocation(file: shown, line: line)))
+        return (
+            keep,
+            .warning(
+                "cut a torn last journal line (\(bytes.count - keep) bytes without a newline)",
+                at: SourceLocation(file: shown, line: line))
+        )
     }
 
     /// Journal lines of a plan's events for the given tenants (see the type's documentation).
@@ -445,7 +493,8 @@ public struct StateStore: Sendable {
             var lines = [String]()
             lines.reserveCapacity(tenant.events.count)
             for (offset, event) in tenant.events.enumerated() {
-                lines.append(Self.journalLine(event, tenant: tenant.tenant, apply: apply, seq: firstSeq[index] + offset))
+                lines.append(
+                    Self.journalLine(event, tenant: tenant.tenant, apply: apply, seq: firstSeq[index] + offset))
             }
             slots.set(index, lines)
         }
@@ -458,23 +507,56 @@ public struct StateStore: Sendable {
         var out = CompactJSONBytes(capacity: 192)
         out.raw("{\"action\":")
         out.string(event.action.rawValue)
-        if let activatedAt = event.activatedAt { out.raw(",\"activatedAt\":"); out.string(activatedAt.description) }
+        if let activatedAt = event.activatedAt {
+            out.raw(",\"activatedAt\":")
+            out.string(activatedAt.description)
+        }
         out.raw(",\"apply\":")
         out.string(apply)
         out.raw(",\"at\":")
         out.string(event.at.description)
-        if let code = event.code { out.raw(",\"code\":"); out.string(code.canonical) }
-        if let expiresAt = event.expiresAt { out.raw(",\"expiresAt\":"); out.string(expiresAt.description) }
-        if let from = event.from { out.raw(",\"from\":"); out.string(from.description) }
-        if let invalidatedAt = event.invalidatedAt { out.raw(",\"invalidatedAt\":"); out.string(invalidatedAt.description) }
-        if let invalidatedBy = event.invalidatedBy { out.raw(",\"invalidatedBy\":"); out.string(invalidatedBy.canonical) }
-        if let reason = event.reason { out.raw(",\"reason\":"); out.string(reason.rawValue) }
-        if let scheduledAt = event.scheduledAt { out.raw(",\"scheduledAt\":"); out.string(scheduledAt.description) }
+        if let code = event.code {
+            out.raw(",\"code\":")
+            out.string(code.canonical)
+        }
+        if let expiresAt = event.expiresAt {
+            out.raw(",\"expiresAt\":")
+            out.string(expiresAt.description)
+        }
+        if let from = event.from {
+            out.raw(",\"from\":")
+            out.string(from.description)
+        }
+        if let invalidatedAt = event.invalidatedAt {
+            out.raw(",\"invalidatedAt\":")
+            out.string(invalidatedAt.description)
+        }
+        if let invalidatedBy = event.invalidatedBy {
+            out.raw(",\"invalidatedBy\":")
+            out.string(invalidatedBy.canonical)
+        }
+        if let reason = event.reason {
+            out.raw(",\"reason\":")
+            out.string(reason.rawValue)
+        }
+        if let scheduledAt = event.scheduledAt {
+            out.raw(",\"scheduledAt\":")
+            out.string(scheduledAt.description)
+        }
         out.raw(",\"seq\":")
         out.int(seq)
-        if let serial = event.serial { out.raw(",\"serial\":"); out.string(serial) }
-        if let slot = event.slot { out.raw(",\"slot\":"); out.string(slot.description) }
-        if let status = event.status { out.raw(",\"status\":"); out.string(status.rawValue) }
+        if let serial = event.serial {
+            out.raw(",\"serial\":")
+            out.string(serial)
+        }
+        if let slot = event.slot {
+            out.raw(",\"slot\":")
+            out.string(slot.description)
+        }
+        if let status = event.status {
+            out.raw(",\"status\":")
+            out.string(status.rawValue)
+        }
         out.raw(",\"tenant\":")
         out.string(tenant)
         out.raw("}")
@@ -485,7 +567,9 @@ public struct StateStore: Sendable {
     /// directly: an apply of 1,000 new tenants journals ~130,000 events, and a round trip
     /// through `JSONEncoder` and the parser per event cost more than writing the files.
     static func journalFields(_ event: PlanEvent) -> [String: JSONValue] {
-        var fields: [String: JSONValue] = ["at": .string(event.at.description), "action": .string(event.action.rawValue)]
+        var fields: [String: JSONValue] = [
+            "at": .string(event.at.description), "action": .string(event.action.rawValue),
+        ]
         if let code = event.code { fields["code"] = .string(code.canonical) }
         if let serial = event.serial { fields["serial"] = .string(serial) }
         if let scheduledAt = event.scheduledAt { fields["scheduledAt"] = .string(scheduledAt.description) }
@@ -521,12 +605,15 @@ public struct StateStore: Sendable {
         /// The intent file's bytes: the pretty JSON of ``JSONValue/serialized()`` (2-space
         /// indent, keys sorted, trailing newline), written directly (it holds every new document).
         var bytes: [UInt8] {
-            var out = CompactJSONBytes(capacity: files.reduce(0) { $0 + $1.content.utf8.count * 5 / 4 + 64 }
-                                           + journal.reduce(0) { $0 + $1.utf8.count * 5 / 4 + 8 } + 128)
+            var out = CompactJSONBytes(
+                capacity: files.reduce(0) { $0 + $1.content.utf8.count * 5 / 4 + 64 }
+                    + journal.reduce(0) { $0 + $1.utf8.count * 5 / 4 + 8 } + 128)
             out.raw("{\n  \"apply\": ")
             out.string(apply)
             out.raw(",\n  \"files\": ")
-            if files.isEmpty { out.raw("[]") } else {
+            if files.isEmpty {
+                out.raw("[]")
+            } else {
                 out.raw("[\n")
                 for (index, file) in files.enumerated() {
                     out.raw("    {\n      \"content\": ")
@@ -538,7 +625,9 @@ public struct StateStore: Sendable {
                 out.raw("  ]")
             }
             out.raw(",\n  \"formatVersion\": 1,\n  \"journal\": ")
-            if journal.isEmpty { out.raw("[]") } else {
+            if journal.isEmpty {
+                out.raw("[]")
+            } else {
                 out.raw("[\n")
                 for (index, line) in journal.enumerated() {
                     out.raw("    ")
@@ -614,14 +703,18 @@ public struct StateStore: Sendable {
         if fd < 0 {
             if errno == ENOENT || errno == ENOTDIR { return nil }
             if errno == ELOOP {
-                throw StateStoreError("\(shown) is a symlink; licensectl does not follow symlinks in the state directory: replace it with the file itself", file: shown)
+                throw StateStoreError(
+                    "\(shown) is a symlink; licensectl does not follow symlinks in the state directory: replace it with the file itself",
+                    file: shown)
             }
             throw StateStoreError("cannot read \(shown) (\(FileSystem.errnoText()))", file: shown)
         }
         defer { _ = close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw StateStoreError("\(shown) is not a regular file (a FIFO, device, socket or folder); the state directory holds only regular files: remove it", file: shown)
+            throw StateStoreError(
+                "\(shown) is not a regular file (a FIFO, device, socket or folder); the state directory holds only regular files: remove it",
+                file: shown)
         }
         guard let bytes = FileSystem.readAll(fd) else {
             throw StateStoreError("cannot read \(shown) (\(FileSystem.errnoText()))", file: shown)
@@ -640,25 +733,40 @@ public struct StateStore: Sendable {
         guard case .object(let members) = node.kind else { throw IntentProblem("expected a JSON object") }
         let keys = ["apply", "files", "formatVersion", "journal", "journalOffset"]
         guard members.map(\.key).sorted() == keys else {
-            throw IntentProblem("expected exactly the keys \(keys.joined(separator: ", ")), found \(members.map(\.key).sorted().joined(separator: ", "))")
+            throw IntentProblem(
+                "expected exactly the keys \(keys.joined(separator: ", ")), found \(members.map(\.key).sorted().joined(separator: ", "))"
+            )
         }
-        guard case .number("1")? = node.member("formatVersion")?.kind else { throw IntentProblem("formatVersion: expected 1") }
-        guard case .string(let apply)? = node.member("apply")?.kind, let at = try? Instant.parse(apply), at.description == apply else {
+        guard case .number("1")? = node.member("formatVersion")?.kind else {
+            throw IntentProblem("formatVersion: expected 1")
+        }
+        guard case .string(let apply)? = node.member("apply")?.kind, let at = try? Instant.parse(apply),
+            at.description == apply
+        else {
             throw IntentProblem("apply: expected an instant YYYY-MM-DDTHH:MM:SSZ")
         }
-        guard case .number(let offsetText)? = node.member("journalOffset")?.kind, let offset = Int(offsetText), offset >= 0 else {
+        guard case .number(let offsetText)? = node.member("journalOffset")?.kind, let offset = Int(offsetText),
+            offset >= 0
+        else {
             throw IntentProblem("journalOffset: expected a byte count (an integer ≥ 0)")
         }
-        guard case .array(let fileNodes)? = node.member("files")?.kind else { throw IntentProblem("files: expected an array") }
-        guard case .array(let lineNodes)? = node.member("journal")?.kind else { throw IntentProblem("journal: expected an array") }
+        guard case .array(let fileNodes)? = node.member("files")?.kind else {
+            throw IntentProblem("files: expected an array")
+        }
+        guard case .array(let lineNodes)? = node.member("journal")?.kind else {
+            throw IntentProblem("journal: expected an array")
+        }
         var files = [IntentFile]()
         var paths = Set<String>()
         for (i, file) in fileNodes.enumerated() {
             guard case .object(let fileMembers) = file.kind, fileMembers.map(\.key).sorted() == ["content", "path"],
-                  case .string(let p)? = file.member("path")?.kind, case .string(let content)? = file.member("content")?.kind
+                case .string(let p)? = file.member("path")?.kind,
+                case .string(let content)? = file.member("content")?.kind
             else { throw IntentProblem("files[\(i)]: expected an object with the strings path and content") }
             let name = String(p.dropFirst("tenants/".count))
-            guard p.hasPrefix("tenants/"), name.hasSuffix(".json"), isSafeFileName(name), !name.dropLast(5).contains("/") else {
+            guard p.hasPrefix("tenants/"), name.hasSuffix(".json"), isSafeFileName(name),
+                !name.dropLast(5).contains("/")
+            else {
                 throw IntentProblem("files[\(i)].path: expected tenants/<tenant>.json, found '\(p)'")
             }
             guard paths.insert(p).inserted else { throw IntentProblem("files[\(i)].path: '\(p)' appears twice") }
@@ -666,10 +774,13 @@ public struct StateStore: Sendable {
             do throws(Diagnostic) {
                 document = try TenantState.decode(stateFile: Array(content.utf8), path: display(p))
             } catch {
-                throw IntentProblem("files[\(i)].content is not a valid tenant document for \(p) (line \(error.location?.line ?? 1) of the content: \(error.message))")
+                throw IntentProblem(
+                    "files[\(i)].content is not a valid tenant document for \(p) (line \(error.location?.line ?? 1) of the content: \(error.message))"
+                )
             }
             guard document.appliedAt == at else {
-                throw IntentProblem("files[\(i)].content: appliedAt \(document.appliedAt) is not the intent's apply \(apply)")
+                throw IntentProblem(
+                    "files[\(i)].content: appliedAt \(document.appliedAt) is not the intent's apply \(apply)")
             }
             files.append(IntentFile(path: p, content: content))
         }
@@ -677,11 +788,13 @@ public struct StateStore: Sendable {
         for (i, line) in lineNodes.enumerated() {
             guard case .string(let text) = line.kind else { throw IntentProblem("journal[\(i)]: expected a string") }
             guard isJournalLine(Array(text.utf8)), !text.contains("\n"),
-                  let parsed = try? JSONParser.parse(Array(text.utf8)),
-                  case .string(apply)? = parsed.member("apply")?.kind,
-                  case .number(String(i + 1))? = parsed.member("seq")?.kind
+                let parsed = try? JSONParser.parse(Array(text.utf8)),
+                case .string(apply)? = parsed.member("apply")?.kind,
+                case .number(String(i + 1))? = parsed.member("seq")?.kind
             else {
-                throw IntentProblem("journal[\(i)]: expected one journal line of this apply (an object with at, action, tenant, code or serial, apply \(apply) and seq \(i + 1))")
+                throw IntentProblem(
+                    "journal[\(i)]: expected one journal line of this apply (an object with at, action, tenant, code or serial, apply \(apply) and seq \(i + 1))"
+                )
             }
             lines.append(text)
         }
@@ -692,8 +805,9 @@ public struct StateStore: Sendable {
     /// `at`, `action`, `tenant` and `code` or `serial`.
     static func isJournalLine(_ bytes: [UInt8]) -> Bool {
         guard let node = try? JSONParser.parse(bytes), case .object = node.kind,
-              case .string? = node.member("at")?.kind, case .string? = node.member("action")?.kind,
-              case .string? = node.member("tenant")?.kind else { return false }
+            case .string? = node.member("at")?.kind, case .string? = node.member("action")?.kind,
+            case .string? = node.member("tenant")?.kind
+        else { return false }
         if case .string? = node.member("code")?.kind { return true }
         if case .string? = node.member("serial")?.kind { return true }
         return false
@@ -717,22 +831,29 @@ public struct StateStore: Sendable {
             }
             guard let current else {
                 guard new.serial == 1 else {
-                    throw IntentProblem("\(display(file.path)) does not exist, but the intent writes serial \(new.serial) (expected 1 for a new tenant file)")
+                    throw IntentProblem(
+                        "\(display(file.path)) does not exist, but the intent writes serial \(new.serial) (expected 1 for a new tenant file)"
+                    )
                 }
                 continue
             }
             guard let old = try? TenantState.decode(stateFile: current, path: display(file.path)) else {
-                throw IntentProblem("\(display(file.path)) is not a valid tenant document, so the intent cannot be its next version")
+                throw IntentProblem(
+                    "\(display(file.path)) is not a valid tenant document, so the intent cannot be its next version")
             }
             guard old.lineage == new.lineage, old.serial + 1 == new.serial else {
-                throw IntentProblem("the intent writes \(display(file.path)) as lineage \(new.lineage) serial \(new.serial), but the file holds lineage \(old.lineage) serial \(old.serial) (expected the same lineage and serial \(old.serial + 1))")
+                throw IntentProblem(
+                    "the intent writes \(display(file.path)) as lineage \(new.lineage) serial \(new.serial), but the file holds lineage \(old.lineage) serial \(old.serial) (expected the same lineage and serial \(old.serial + 1))"
+                )
             }
         }
         let journalShown = display(StateStore.journalName)
         let journal: [UInt8]
         do {
-            journal = try Self.readRegularFile((statePath as NSString).appendingPathComponent(StateStore.journalName),
-                                               display: journalShown) ?? []
+            journal =
+                try Self.readRegularFile(
+                    (statePath as NSString).appendingPathComponent(StateStore.journalName),
+                    display: journalShown) ?? []
         } catch {
             throw IntentProblem(error.diagnostics.first?.message ?? "cannot read \(journalShown)")
         }
@@ -749,7 +870,9 @@ public struct StateStore: Sendable {
         let after = journal[offset...]
         guard after.count <= own.count, own.starts(with: after) else {
             let lines = after.filter { $0 == 0x0A }.count
-            throw IntentProblem("\(journalShown) holds \(lines) line(s) after journalOffset \(offset) that are not this apply's; the replay would delete them")
+            throw IntentProblem(
+                "\(journalShown) holds \(lines) line(s) after journalOffset \(offset) that are not this apply's; the replay would delete them"
+            )
         }
     }
 }

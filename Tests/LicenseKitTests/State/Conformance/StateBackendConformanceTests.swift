@@ -1,6 +1,7 @@
 import Foundation
 import StateBackendConformance
 import Testing
+
 @testable import LicenseKit
 
 /// The state backend conformance checks (`Tests/StateBackendConformance`) on the directory
@@ -24,8 +25,10 @@ extension BackendFixture {
                 store.simulateCrashByThrowing = true
                 return store
             },
-            crashSteps: ["intent-temp", "intent", "tenant-temp-1", "tenant-1", "tenant-temp-3", "tenant-3", "tenants",
-                         "journal-torn", "journal", "done"],
+            crashSteps: [
+                "intent-temp", "intent", "tenant-temp-1", "tenant-1", "tenant-temp-3", "tenant-3", "tenants",
+                "journal-torn", "journal", "done",
+            ],
             corrupt: { tenant in try repo.write("state/tenants/\(tenant).json", "{\"formatVersion\": 1, ") },
             cleanup: { repo.remove() })
     }
