@@ -3,6 +3,8 @@
 struct StateDecodeError: Error, Sendable, Equatable {
     var message: String
     var offset: Int
+    /// A valid document of a newer `formatVersion`: not to be fixed, only read by a newer build.
+    var isNewerVersion = false
 }
 
 // MARK: - Encoding
@@ -88,10 +90,10 @@ extension TenantState {
     public static func decode(stateFile bytes: [UInt8], path: String?) throws(Diagnostic) -> TenantState {
         let file = path ?? "<state>"
         let keep = "; the file was not changed: fix it or restore it from git"
-        func located(_ message: String, _ offset: Int) -> Diagnostic {
+        func located(_ message: String, _ offset: Int, newerVersion: Bool = false) -> Diagnostic {
             let (line, column) = bytes.lineAndColumn(ofOffset: offset)
             // A newer document is valid, just not for this build: don't suggest fixing it.
-            let hint = message.contains("upgrade licensectl") ? "; the file was not changed" : keep
+            let hint = newerVersion ? "; the file was not changed" : keep
             return .error(message + hint, at: SourceLocation(file: file, line: line, column: column))
         }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
@@ -117,7 +119,7 @@ extension TenantState {
             }
             return state
         } catch {
-            throw located(error.message, error.offset)
+            throw located(error.message, error.offset, newerVersion: error.isNewerVersion)
         }
     }
 }
@@ -270,7 +272,7 @@ extension TenantState {
             throw StateDecodeError(
                 message:
                     "state file has formatVersion \(n), newer than this licensectl reads (\(TenantState.currentFormatVersion)); upgrade licensectl",
-                offset: v.offset)
+                offset: v.offset, isNewerVersion: true)
         }
         let f = try JSONFields(node, path: "", keys: tenantKeys)
         let version = try f.int("formatVersion", atLeast: 1)
