@@ -95,6 +95,18 @@ Version: $(pkg-config --modversion yaml-0.1)
 Libs: -L$static_libs -lyaml
 Cflags: $(pkg-config --cflags yaml-0.1)
 PC
+# libcurl's own .pc adds `-L/usr/lib/<triple>` (SwiftPM reads .pc files itself and keeps system
+# folders); ahead of the folder above, it would turn the module map's `link "yaml"` into
+# libyaml.so again. The same flags without that -L: the system folder is searched anyway.
+if pkg-config --exists libcurl; then
+    cat > "$root/.build-release/pkgconfig/libcurl.pc" <<PC
+Name: libcurl (for release/build.sh, without the system -L)
+Description: libcurl of $(pkg-config --variable=libdir libcurl)
+Version: $(pkg-config --modversion libcurl)
+Libs: -lcurl
+Cflags: $(pkg-config --cflags libcurl)
+PC
+fi
 scratch="$root/.build-release/scratch"
 PKG_CONFIG_PATH="$root/.build-release/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" \
     swift build -c release --package-path "$src" --scratch-path "$scratch" --product licensectl
