@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The test command of the README: installs through apt what a fresh Debian/Ubuntu machine lacks
-# for the tests (as root, or through sudo), then runs every test, PostgreSQL backend included.
+# Installs through apt (as root, or through sudo) what a fresh Debian/Ubuntu machine lacks for
+# the tests; part of the README's test command: scripts/test-deps.sh && swift test --traits PostgreSQL
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sudo=""
@@ -31,11 +31,3 @@ fi
 if ! python3 -c 'import jsonschema, yaml' >/dev/null 2>&1; then
     python3 -m pip install --quiet jsonschema pyyaml
 fi
-
-# The checked-in style (.swift-format): the toolchain's `swift format lint`, strict.
-scripts/format-lint.sh
-
-# The default build (no PostgreSQL backend) must keep building; tests cover both backends.
-swift build
-swift test --traits PostgreSQL
-
