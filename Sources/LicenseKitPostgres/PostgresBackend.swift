@@ -105,9 +105,14 @@ extension StateBackends {
     public static func isPostgres(_ text: String) -> Bool { PostgresStateURL.isPostgresURL(text) }
 }
 
-/// Waits on the calling thread for asynchronous work of the PostgreSQL store.
-enum Blocking {
-    static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws(StateStoreError) -> T)
+/// The one place where synchronous code (the backend's protocol methods, the CLI's
+/// `state migrate`) waits for the PostgreSQL store's asynchronous work. Call only from a thread
+/// outside Swift's concurrency pool.
+public enum Blocking {
+    /// Runs `body` on the concurrency pool and blocks the calling thread until it ends.
+    ///
+    /// - Throws: what `body` throws, as ``StateStoreError``.
+    public static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws(StateStoreError) -> T)
         throws(StateStoreError) -> T
     {
         let outcome = Outcome<T>()

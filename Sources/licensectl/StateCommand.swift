@@ -58,7 +58,7 @@ struct StateMigrateCommand: ParsableCommand {
         do {
             let source = try StateLocation.parse(from, root: directory, environment: environment)
             let destination = try StateLocation.parse(to, root: directory, environment: environment)
-            let copied = try AsyncBridge.wait { () async throws(StateStoreError) in
+            let copied = try Blocking.wait { () async throws(StateStoreError) in
                 try await StateMigration.migrate(
                     from: source, to: destination, holder: holder, lockTimeout: lockTimeout)
             }

@@ -22,6 +22,14 @@ struct CompactJSONBytes {
     }
 
     /// A quoted, escaped string.
+    /// `key` (the separator, the quoted name and the colon, e.g. `,"code":`) and the string,
+    /// or nothing when `value` is `nil`: absent fields are left out.
+    mutating func field(_ key: StaticString, _ value: String?) {
+        guard let value else { return }
+        raw(key)
+        string(value)
+    }
+
     mutating func string(_ value: String) {
         bytes.append(0x22)
         var value = value

@@ -507,56 +507,23 @@ public struct StateStore: Sendable {
         var out = CompactJSONBytes(capacity: 192)
         out.raw("{\"action\":")
         out.string(event.action.rawValue)
-        if let activatedAt = event.activatedAt {
-            out.raw(",\"activatedAt\":")
-            out.string(activatedAt.description)
-        }
+        out.field(",\"activatedAt\":", event.activatedAt?.description)
         out.raw(",\"apply\":")
         out.string(apply)
         out.raw(",\"at\":")
         out.string(event.at.description)
-        if let code = event.code {
-            out.raw(",\"code\":")
-            out.string(code.canonical)
-        }
-        if let expiresAt = event.expiresAt {
-            out.raw(",\"expiresAt\":")
-            out.string(expiresAt.description)
-        }
-        if let from = event.from {
-            out.raw(",\"from\":")
-            out.string(from.description)
-        }
-        if let invalidatedAt = event.invalidatedAt {
-            out.raw(",\"invalidatedAt\":")
-            out.string(invalidatedAt.description)
-        }
-        if let invalidatedBy = event.invalidatedBy {
-            out.raw(",\"invalidatedBy\":")
-            out.string(invalidatedBy.canonical)
-        }
-        if let reason = event.reason {
-            out.raw(",\"reason\":")
-            out.string(reason.rawValue)
-        }
-        if let scheduledAt = event.scheduledAt {
-            out.raw(",\"scheduledAt\":")
-            out.string(scheduledAt.description)
-        }
+        out.field(",\"code\":", event.code?.canonical)
+        out.field(",\"expiresAt\":", event.expiresAt?.description)
+        out.field(",\"from\":", event.from?.description)
+        out.field(",\"invalidatedAt\":", event.invalidatedAt?.description)
+        out.field(",\"invalidatedBy\":", event.invalidatedBy?.canonical)
+        out.field(",\"reason\":", event.reason?.rawValue)
+        out.field(",\"scheduledAt\":", event.scheduledAt?.description)
         out.raw(",\"seq\":")
         out.int(seq)
-        if let serial = event.serial {
-            out.raw(",\"serial\":")
-            out.string(serial)
-        }
-        if let slot = event.slot {
-            out.raw(",\"slot\":")
-            out.string(slot.description)
-        }
-        if let status = event.status {
-            out.raw(",\"status\":")
-            out.string(status.rawValue)
-        }
+        out.field(",\"serial\":", event.serial)
+        out.field(",\"slot\":", event.slot?.description)
+        out.field(",\"status\":", event.status?.rawValue)
         out.raw(",\"tenant\":")
         out.string(tenant)
         out.raw("}")
