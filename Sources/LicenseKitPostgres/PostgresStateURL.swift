@@ -173,14 +173,24 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
         self.connectTimeout = timeout
     }
 
-    /// The URL without its password, e.g. `postgres://ci@db.example.com:5432/licenses?owner=emea`.
+    /// The URL without its password, e.g. `postgres://ci@db.example.com:5432/licenses?owner=emea`
+    /// or, for a Unix socket, `postgres://ci@%2Fvar%2Frun%2Fpostgresql:5432/licenses?owner=emea`;
+    /// it parses back to the same endpoint.
     public var description: String {
         var text = "postgres://" + Self.encode(user) + "@"
         switch endpoint {
         case .tcp(let host, let port):
             text += (host.contains(":") ? "[\(host)]" : Self.encode(host)) + ":\(port)"
         case .unixSocket(let path):
-            text += Self.encode(path)
+            // libpq's form: the socket's folder as the host, its port after it, so that the
+            // description parses back to the same socket.
+            let file = path.split(separator: "/").last.map(String.init) ?? ""
+            if file.hasPrefix(".s.PGSQL."), let port = Int(file.dropFirst(".s.PGSQL.".count)) {
+                let folder = String(path.dropLast(file.count + 1))
+                text += Self.encode(folder.isEmpty ? "/" : folder) + ":\(port)"
+            } else {
+                text += Self.encode(path)
+            }
         }
         return text + "/" + Self.encode(database) + "?owner=" + owner
     }

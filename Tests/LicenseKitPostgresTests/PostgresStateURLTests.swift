@@ -32,7 +32,9 @@ import Testing
     @Test func aPercentEncodedSlashHostIsAUnixSocketFolder() throws {
         let url = try PostgresStateURL(parsing: "postgres://u@%2Ftmp%2Fpg/db", environment: environment)
         #expect(url.endpoint == .unixSocket(path: "/tmp/pg/.s.PGSQL.5432"))
-        #expect(url.description == "postgres://u@%2Ftmp%2Fpg%2F.s.PGSQL.5432/db?owner=default")
+        #expect(url.description == "postgres://u@%2Ftmp%2Fpg:5432/db?owner=default")
+        let again = try PostgresStateURL(parsing: url.description, environment: environment)
+        #expect(again.endpoint == url.endpoint)
     }
 
     @Test func theHostParameterNamesASocketFolderAndThePortItsFile() throws {
@@ -40,6 +42,7 @@ import Testing
             parsing: "postgres:///db?host=/tmp/pg&port=5433&user=alice", environment: environment)
         #expect(url.endpoint == .unixSocket(path: "/tmp/pg/.s.PGSQL.5433"))
         #expect(url.user == "alice")
+        #expect(url.description == "postgres://alice@%2Ftmp%2Fpg:5433/db?owner=default")
     }
 
     @Test func noHostIsDebiansSocketFolder() throws {
