@@ -2,8 +2,10 @@
 # Builds the release tarball of licensectl for x86_64 Linux:
 #
 #   licensectl-VERSION-x86_64-linux.tar.gz          bin/licensectl (Swift runtime, Foundation and
-#                                                   libyaml linked in), SHA256SUMS, completions,
-#                                                   the man page, README.md
+#                                                   libyaml linked in; built with the PostgreSQL
+#                                                   trait, so `--state postgres://…` works),
+#                                                   SHA256SUMS, completions, the man page,
+#                                                   README.md
 #   licensectl-VERSION-x86_64-linux.tar.gz.sha256   its checksum (`sha256sum -c` format)
 #
 # Usage: release/build.sh [--out DIR]     (default DIR: .build-release/dist)
@@ -24,7 +26,7 @@ out="$root/.build-release/dist"
 while [ $# -gt 0 ]; do
     case "$1" in
         --out) out="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "release/build.sh: unknown argument '$1' (see --help)" >&2; exit 1 ;;
     esac
 done
@@ -109,7 +111,7 @@ PC
 fi
 scratch="$root/.build-release/scratch"
 PKG_CONFIG_PATH="$root/.build-release/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" \
-    swift build -c release --package-path "$src" --scratch-path "$scratch" --product licensectl
+    swift build -c release --traits PostgreSQL --package-path "$src" --scratch-path "$scratch" --product licensectl
 binary="$scratch/release/licensectl"
 
 if ldd "$binary" | grep -E 'libyaml|libswift|libFoundation|libdispatch|libBlocksRuntime|lib_Foundation|libicu' >&2; then
@@ -127,7 +129,7 @@ binary="$root/.build-release/licensectl"
 #    --experimental-dump-help).
 man_date="$(date -u -d "@$epoch" +%Y-%m-%d)"
 PKG_CONFIG_PATH="$root/.build-release/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" \
-    swift package --package-path "$src" --scratch-path "$scratch" plugin generate-manual \
+    swift package --traits PostgreSQL --package-path "$src" --scratch-path "$scratch" plugin generate-manual \
     --date "$man_date" >&2
 manpage="$scratch/plugins/GenerateManual/outputs/licensectl/licensectl.1"
 [ -s "$manpage" ] || manpage="$(find "$scratch/plugins" -name licensectl.1 | head -n 1)"
