@@ -8,7 +8,7 @@ extension LicenseRepoLoader {
     /// - Returns: the indices in `named` of the tenants kept.
     static func uniqueTenantNames(
         _ named: [(name: String, place: SourceLocation)],
-        diagnostics: inout [Diagnostic]
+        diagnostics: DiagnosticsEngine
     ) -> [Int] {
         var firstUse: [String: SourceLocation] = [:]
         var nameUses: [String: [SourceLocation]] = [:]
@@ -22,9 +22,10 @@ extension LicenseRepoLoader {
             kept.append(t)
         }
         for (name, places) in nameUses {
-            diagnostics += atEachPlace(places) { others in
-                "tenant name '\(name)' is also used at \(others); tenant names must be unique"
-            }
+            diagnostics.emit(
+                contentsOf: atEachPlace(places) { others in
+                    "tenant name '\(name)' is also used at \(others); tenant names must be unique"
+                })
         }
         return kept
     }

@@ -16,9 +16,9 @@ extension LicenseRepoLoader {
     ///
     /// - Returns: `nil`, with an error in `diagnostics`, when the root or the tenants folder is
     ///   missing or the folder lies outside the root.
-    static func discover(root: String, tenantsDirectory: String, diagnostics: inout [Diagnostic]) -> Discovered? {
+    static func discover(root: String, tenantsDirectory: String, diagnostics: DiagnosticsEngine) -> Discovered? {
         guard let paths = RepoPaths(root: root) else {
-            diagnostics.append(.error("repository root '\(root)' not found"))
+            diagnostics.emit(.error("repository root '\(root)' not found"))
             return nil
         }
         let tenantsPath =
@@ -28,12 +28,12 @@ extension LicenseRepoLoader {
         guard FileManager.default.fileExists(atPath: tenantsPath, isDirectory: &isDirectory), isDirectory.boolValue,
             let tenantsReal = RepoPaths.realPath(tenantsPath)
         else {
-            diagnostics.append(.error("tenants directory '\(tenantsDirectory)' not found in '\(root)'"))
+            diagnostics.emit(.error("tenants directory '\(tenantsDirectory)' not found in '\(root)'"))
             return nil
         }
 
         guard paths.relative(tenantsReal) != nil else {
-            diagnostics.append(
+            diagnostics.emit(
                 .error("tenants directory '\(tenantsDirectory)' lies outside the repository root '\(root)'"))
             return nil
         }
@@ -41,14 +41,14 @@ extension LicenseRepoLoader {
         let scan = scanManifests(in: tenantsReal)
         for problem in scan.problems {
             let absolute = problem.path.isEmpty ? tenantsReal : tenantsReal + "/" + problem.path
-            diagnostics.append(
+            diagnostics.emit(
                 .error(problem.reason, at: SourceLocation(file: paths.relative(absolute) ?? absolute, line: 1)))
         }
         var found = scan.entries
         found.removeAll { entry in
             let absolute = tenantsReal + "/" + entry.path
             guard entry.isSymlink, case .outside = paths.resolve(absolute, from: tenantsReal) else { return false }
-            diagnostics.append(
+            diagnostics.emit(
                 .error(
                     "manifest resolves through a symlink to a place outside the repository root; files must be inside the license repo",
                     at: SourceLocation(file: paths.relative(absolute) ?? absolute, line: 1)))
