@@ -80,7 +80,9 @@ extension LicenseRepoLoader {
             return CSVResult(
                 bytes: nil,
                 problem: .error(
-                    "cannot read '\(job.file.relative)'\(unreadableReason(job.file.absolute))", at: job.firstUse))
+                    RepoError.unreadableFile(path: job.file.relative, reason: unreadableReason(job.file.absolute))
+                        .message,
+                    at: job.firstUse))
         }
         var result = CSVResult(bytes: bytes)
         if job.sales {

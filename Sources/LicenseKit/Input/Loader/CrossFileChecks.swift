@@ -24,7 +24,7 @@ extension LicenseRepoLoader {
         for (name, places) in nameUses {
             diagnostics.emit(
                 contentsOf: atEachPlace(places) { others in
-                    "tenant name '\(name)' is also used at \(others); tenant names must be unique"
+                    RepoError.tenantNameTaken(name: name, others: others).message
                 })
         }
         return kept
@@ -92,7 +92,7 @@ extension LicenseRepoLoader {
                         separator: " and by ")
                 found.append(
                     .error(
-                        "code \(code.masked)\(here.row) is also declared by \(others); a code belongs to exactly one tenant",
+                        RepoError.codeInTwoTenants(code: code.masked, row: here.row, others: others).message,
                         at: here.place))
             }
         }
@@ -146,7 +146,7 @@ extension LicenseRepoLoader {
                         separator: " and by ")
                 found.append(
                     .error(
-                        "router serial '\(here.router.serial)' is also declared by \(others); a router belongs to exactly one tenant",
+                        RepoError.serialInTwoTenants(serial: here.router.serial, others: others).message,
                         at: here.router.source, keeping: [here.router.serial]))
             }
         }

@@ -18,7 +18,7 @@ extension LicenseRepoLoader {
     ///   missing or the folder lies outside the root.
     static func discover(root: String, tenantsDirectory: String, diagnostics: DiagnosticsEngine) -> Discovered? {
         guard let paths = RepoPaths(root: root) else {
-            diagnostics.emit(.error("repository root '\(root)' not found"))
+            diagnostics.emit(.error(RepoError.rootNotFound(root: root).message))
             return nil
         }
         let tenantsPath =
@@ -28,13 +28,14 @@ extension LicenseRepoLoader {
         guard FileManager.default.fileExists(atPath: tenantsPath, isDirectory: &isDirectory), isDirectory.boolValue,
             let tenantsReal = RepoPaths.realPath(tenantsPath)
         else {
-            diagnostics.emit(.error("tenants directory '\(tenantsDirectory)' not found in '\(root)'"))
+            diagnostics.emit(
+                .error(RepoError.tenantsDirectoryNotFound(directory: tenantsDirectory, root: root).message))
             return nil
         }
 
         guard paths.relative(tenantsReal) != nil else {
             diagnostics.emit(
-                .error("tenants directory '\(tenantsDirectory)' lies outside the repository root '\(root)'"))
+                .error(RepoError.tenantsDirectoryOutsideRoot(directory: tenantsDirectory, root: root).message))
             return nil
         }
 
@@ -50,7 +51,7 @@ extension LicenseRepoLoader {
             guard entry.isSymlink, case .outside = paths.resolve(absolute, from: tenantsReal) else { return false }
             diagnostics.emit(
                 .error(
-                    "manifest resolves through a symlink to a place outside the repository root; files must be inside the license repo",
+                    RepoError.manifestOutsideRoot.message,
                     at: SourceLocation(file: paths.relative(absolute) ?? absolute, line: 1)))
             return true
         }
@@ -91,7 +92,7 @@ extension LicenseRepoLoader {
                 problems.append(
                     (
                         relative,
-                        "cannot read this folder (\(String(cString: strerror(errno)))); its manifests would be missing: make it readable (chmod) or remove it"
+                        RepoError.unreadableFolder(reason: String(cString: strerror(errno))).message
                     ))
                 continue
             }
@@ -110,7 +111,7 @@ extension LicenseRepoLoader {
                     problems.append(
                         (
                             path,
-                            "not a regular file (a FIFO, device or socket); the tenants folder holds only manifests and folders: remove it"
+                            RepoError.notARegularFile.message
                         ))
                 } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
                     found.append((path, isSymlink(entry.pointee.d_type, at: directory + "/" + path)))

@@ -16,7 +16,7 @@ extension LicenseRepoLoader {
                 relative: relative, bytes: nil, drafts: [],
                 diagnostics: [
                     .error(
-                        "cannot read '\(relative)'\(unreadableReason(absolute))",
+                        RepoError.unreadableFile(path: relative, reason: unreadableReason(absolute)).message,
                         at: SourceLocation(file: relative, line: 1))
                 ])
         }
@@ -31,7 +31,7 @@ extension LicenseRepoLoader {
             // An emptied manifest would otherwise pass `validate` and only surface in `plan` (as
             // "state but no manifest") or, for a new tenant, not at all.
             diagnostics.warning(
-                "no Tenant document in this file (it is empty or holds only comments)",
+                RepoError.noTenantDocument.message,
                 at: SourceLocation(file: relative, line: 1))
         }
         return ParsedManifest(relative: relative, bytes: bytes, drafts: drafts, diagnostics: diagnostics.emitted)
