@@ -78,15 +78,13 @@ public enum TenantInit {
         let errorsBefore = diagnostics.emitted.errorCount
         if !ManifestDecoder.isDNSLabel(request.name) {
             diagnostics.emit(
-                .error(
-                    "tenant name '\(request.name)' is not a DNS label; expected \(ScalarKind.dnsLabel.expectation), e.g. acme-water"
-                ))
+                .error(InitError.nameNotDNSLabel(name: request.name).message))
         }
         for contact in request.contacts where !ManifestDecoder.isEmail(contact) {
-            diagnostics.emit(.error("--contact '\(contact)': expected one e-mail address such as ops@example.com"))
+            diagnostics.emit(.error(InitError.contactNotEmail(contact: contact).message))
         }
         for label in request.labels where label.key.isEmpty {
-            diagnostics.emit(.error("--label '=\(label.value)': expected KEY=VALUE with a non-empty key"))
+            diagnostics.emit(.error(InitError.labelWithoutKey(value: label.value).message))
         }
         let licenseMapping = mapping(
             request.licenseColumns, ManifestSchema.salesColumns, option: "--column",
@@ -95,10 +93,10 @@ public enum TenantInit {
             request.deviceColumns, ManifestSchema.deviceColumns, option: "--device-column",
             diagnostics: diagnostics)
         if !request.deviceColumns.isEmpty, request.devices == nil {
-            diagnostics.emit(.error("--device-column needs --devices FILE"))
+            diagnostics.emit(.error(InitError.deviceColumnWithoutDevices.message))
         }
         guard let paths = RepoPaths(root: request.root) else {
-            diagnostics.emit(.error("repository root '\(request.root)' not found"))
+            diagnostics.emit(.error(InitError.rootNotFound(root: request.root).message))
             return nil
         }
         let tenantsFolder = RepoPaths.normalize(
@@ -106,9 +104,7 @@ public enum TenantInit {
                 ? request.tenantsDirectory : paths.root + "/" + request.tenantsDirectory)
         guard let tenantsRelative = paths.relative(tenantsFolder) else {
             diagnostics.emit(
-                .error(
-                    "--tenants '\(request.tenantsDirectory)' lies outside the repository root; manifests live inside the license repo"
-                ))
+                .error(InitError.tenantsOutsideRoot(directory: request.tenantsDirectory).message))
             return nil
         }
         let licenses = resolve(request.licenses, option: "--licenses", paths: paths, diagnostics: diagnostics)
@@ -139,9 +135,7 @@ public enum TenantInit {
             if access(existing, F_OK) == 0 {
                 let shown = (tenantsRelative == "." ? "" : tenantsRelative + "/") + name + "." + ext
                 diagnostics.emit(
-                    .error(
-                        "\(shown) already exists; init writes only new tenants (edit that manifest, or choose another name)"
-                    ))
+                    .error(InitError.manifestExists(shown: shown).message))
             }
         }
         guard diagnostics.emitted.errorCount == errorsBefore, let licenses else { return nil }
@@ -153,7 +147,7 @@ public enum TenantInit {
             licenseColumns: request.licenseColumns, deviceColumns: request.deviceColumns,
             command: commandLine(request))
         if let problem = createExclusively(tenantsFolder + "/" + name + ".yaml", text: text) {
-            diagnostics.emit(.error("cannot write \(relative): \(problem)"))
+            diagnostics.emit(.error(InitError.cannotWrite(path: relative, problem: "\(problem)").message))
             return nil
         }
         return Outcome(
@@ -219,12 +213,12 @@ public enum TenantInit {
         for field in schema.fields {
             let given = pairs.filter { $0.column == field.key }
             if given.count > 1 {
-                diagnostics.emit(.error("\(option) \(field.key) is given twice; give each column once"))
+                diagnostics.emit(.error(InitError.columnGivenTwice(option: option, column: field.key).message))
             }
             guard let pair = given.first else { continue }
             guard !CSVTable.squash(pair.header).isEmpty else {
                 diagnostics.emit(
-                    .error("\(option) \(field.key)='\(pair.header)': expected the file's header name for this column"))
+                    .error(InitError.emptyHeader(option: option, column: field.key, header: pair.header).message))
                 continue
             }
             mapping.entries.append(ColumnMapping.Entry(column: field.key, header: pair.header, location: place))
@@ -235,7 +229,8 @@ public enum TenantInit {
                 ManifestDecoder.suggestion(for: pair.column, among: schema.fields.map(\.key)).map {
                     " (did you mean '\($0)'?)"
                 } ?? ""
-            diagnostics.emit(.error("\(option) \(pair.column)=…: unknown column\(hint); expected one of: \(known)"))
+            diagnostics.emit(
+                .error(InitError.unknownColumn(option: option, column: pair.column, hint: hint, known: known).message))
         }
         return mapping
     }
@@ -276,18 +271,16 @@ public enum TenantInit {
         case .inside(let absolute, let relative):
             var info = stat()
             guard stat(absolute, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-                diagnostics.emit(.error("\(option) '\(path)' is not a regular file; expected a CSV file"))
+                diagnostics.emit(.error(InitError.notARegularFile(option: option, path: path).message))
                 return nil
             }
             return ResolvedFile(absolute: absolute, relative: relative)
         case .outside:
             diagnostics.emit(
-                .error(
-                    "\(option) '\(path)' lies outside the repository root; copy the file into the license repo (e.g. fixtures/) first"
-                ))
+                .error(InitError.fileOutsideRoot(option: option, path: path).message))
         case .missing(let relative):
             diagnostics.emit(
-                .error("\(option) '\(path)' not found (looked for '\(relative)' in the repository root)"))
+                .error(InitError.fileNotFound(option: option, path: path, lookedFor: relative).message))
         }
         return nil
     }
