@@ -15,12 +15,15 @@ public struct PostgresBackend: StateBackend {
     /// The store this backend drives.
     public var store: PostgresStateStore
 
+    /// The backend over `store`.
     public init(store: PostgresStateStore) {
         self.store = store
     }
 
+    /// `postgres:<owner>/<t>`.
     public func location(ofTenant tenant: String) -> String { store.url.place(ofTenant: tenant) }
 
+    /// The tenant of `postgres:<owner>/<t>` for this backend's owner; `nil` for any other place.
     public func tenant(atLocation location: String) -> String? {
         let prefix = "postgres:\(store.url.owner)/"
         guard location.hasPrefix(prefix), location.count > prefix.count else { return nil }
@@ -30,6 +33,10 @@ public struct PostgresBackend: StateBackend {
     /// `postgres:<owner>`.
     public var tenantsLocation: String { "postgres:\(store.url.owner)" }
 
+    /// The owner's tenant documents; a document that cannot be read is one problem at its
+    /// location.
+    ///
+    /// - Throws: ``StateStoreError`` for connection errors.
     public func load() throws(StateStoreError) -> LoadedState {
         let store = store
         let (states, problems) = try Blocking.wait { () async throws(StateStoreError) in try await store.loadEach() }
@@ -60,6 +67,20 @@ public struct PostgresBackend: StateBackend {
     public func history() throws(StateStoreError) -> [String] {
         let store = store
         return try Blocking.wait { () async throws(StateStoreError) in try await store.snapshot() }.journal
+    }
+
+    /// The owner's documents and journal in one consistent view (no lock is needed, so
+    /// `timeout` and `holder` are not used); an owner without state gives an empty snapshot.
+    public func snapshot(timeout: Double, holder: LockHolder) throws(StateStoreError) -> StateSnapshot {
+        let store = store
+        return try Blocking.wait { () async throws(StateStoreError) in try await store.snapshot() }
+    }
+
+    /// ``PostgresStateStore/restore(_:holder:)``: one transaction holding the snapshot's tenants'
+    /// locks, which fails at once when another run holds one (`timeout` is not used).
+    public func restore(_ snapshot: StateSnapshot, timeout: Double, holder: LockHolder) throws(StateStoreError) {
+        let store = store
+        try Blocking.wait { () async throws(StateStoreError) in try await store.restore(snapshot, holder: holder) }
     }
 }
 
@@ -108,11 +129,11 @@ extension StateBackends {
 /// The one place where synchronous code (the backend's protocol methods, the CLI's
 /// `state migrate`) waits for the PostgreSQL store's asynchronous work. Call only from a thread
 /// outside Swift's concurrency pool.
-public enum Blocking {
+package enum Blocking {
     /// Runs `body` on the concurrency pool and blocks the calling thread until it ends.
     ///
     /// - Throws: what `body` throws, as ``StateStoreError``.
-    public static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws(StateStoreError) -> T)
+    package static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws(StateStoreError) -> T)
         throws(StateStoreError) -> T
     {
         let outcome = Outcome<T>()

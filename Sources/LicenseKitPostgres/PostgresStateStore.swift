@@ -42,6 +42,7 @@ public struct PostgresStateStore: Sendable {
     /// The schema version this build creates and reads.
     public static let schemaVersion = 1
 
+    /// The store the URL names; nothing is connected until the first call.
     public init(url: PostgresStateURL) {
         self.url = url
     }
@@ -214,9 +215,12 @@ extension LockHolder {
 
 /// A code recorded in another tenant's state (docs/state.md §5.1): which owner and tenant hold it.
 public struct RedeemedCode: Sendable, Hashable {
+    /// The owner (license repo) of the tenant.
     public var owner: String
+    /// The tenant whose state records the code.
     public var tenant: String
 
+    /// The code's holder: `tenant` of `owner`.
     public init(owner: String, tenant: String) {
         self.owner = owner
         self.tenant = tenant
@@ -239,8 +243,10 @@ public struct ApplyRecord: Sendable, Hashable {
     public var endedAt: Instant
     /// Tenants written and events journaled.
     public var tenants: Int
+    /// Journal lines recorded.
     public var events: Int
 
+    /// A history entry.
     public init(
         id: Int, kind: String, at: Instant, inputsDigest: String?, holder: LockHolder, endedAt: Instant, tenants: Int,
         events: Int

@@ -28,13 +28,17 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
         case unixSocket(path: String)
     }
 
+    /// The server: a host and port, or a Unix socket.
     public var endpoint: Endpoint
+    /// The role to connect as.
     public var user: String
     /// From the URL, its `password` parameter or `PGPASSWORD`; never printed.
     public var password: String?
+    /// The database name.
     public var database: String
     /// The license repo whose tenants this run reads and writes (`?owner=`, default `default`).
     public var owner: String
+    /// `sslmode`: whether TLS is used and required.
     public var sslMode: SSLMode
     /// A PEM file of trusted root certificates for `verify-ca`/`verify-full`.
     public var sslRootCertificate: String?

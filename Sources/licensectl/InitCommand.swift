@@ -75,9 +75,9 @@ struct InitCommand: ParsableCommand {
             devices: devices, contacts: contacts, labels: Self.pairs(labels).map { (key: $0.0, value: $0.1) },
             licenseColumns: Self.pairs(columns).map { (column: $0.0, header: $0.1) },
             deviceColumns: Self.pairs(deviceColumns).map { (column: $0.0, header: $0.1) })
-        var diagnostics: [Diagnostic] = []
-        guard let outcome = TenantInit.run(request, diagnostics: &diagnostics) else {
-            try Console.failOnErrors(diagnostics)
+        let diagnostics = DiagnosticsEngine()
+        guard let outcome = TenantInit.run(request, diagnostics: diagnostics) else {
+            try Console.failOnErrors(diagnostics.emitted)
             throw ExitCode.failure
         }
         Console.report(outcome.warnings)

@@ -58,10 +58,8 @@ struct StateMigrateCommand: ParsableCommand {
         do {
             let source = try StateLocation.parse(from, root: directory, environment: environment)
             let destination = try StateLocation.parse(to, root: directory, environment: environment)
-            let copied = try Blocking.wait { () async throws(StateStoreError) in
-                try await StateMigration.migrate(
-                    from: source, to: destination, holder: holder, lockTimeout: lockTimeout)
-            }
+            let copied = try StateMigration.migrate(
+                from: source, to: destination, holder: holder, lockTimeout: lockTimeout)
             Console.out(
                 "Migrated \(copied.documents.count) tenant(s) and \(copied.journal.count) journal line(s) from \(source) to \(destination).\n"
             )

@@ -285,11 +285,14 @@ import Testing
         let (_, _, store) = try Self.fresh(owner: "emea")
         let repo = try Example(withState: true)
         defer { repo.remove() }
+        let holder = holder
         let source = StateLocation.directory(StateStore(root: repo.root, directory: "state", crashAfter: nil))
-        let copied = try await StateMigration.migrate(from: source, to: .postgres(store), holder: holder)
+        let copied = try await Self.onOwnThread {
+            try StateMigration.migrate(from: source, to: .postgres(store), holder: holder)
+        }
         #expect(copied.documents.count == 4)
         let back = StateLocation.directory(StateStore(root: repo.root, directory: "state-copy", crashAfter: nil))
-        _ = try await StateMigration.migrate(from: .postgres(store), to: back, holder: holder)
+        _ = try await Self.onOwnThread { try StateMigration.migrate(from: .postgres(store), to: back, holder: holder) }
         for name in ["acme-water", "harbor-lights", "nordlicht-ferries", "stadtwerke-nord"] {
             let original = try #require(repo.read("state/tenants/\(name).json"))
             #expect(repo.read("state-copy/tenants/\(name).json") == original)
@@ -302,14 +305,24 @@ import Testing
                 "\(store.url) already holds state for owner 'emea' (4 tenant(s), \(copied.journal.count) journal line(s)); migrate only into an empty destination"
             )
         ) {
-            try await StateMigration.migrate(from: source, to: .postgres(store), holder: holder)
+            try await Self.onOwnThread {
+                try StateMigration.migrate(from: source, to: .postgres(store), holder: holder)
+            }
         }
         await #expect(
             throws: StateStoreError(
                 "state-copy already holds state (4 tenant file(s), \(copied.journal.count) journal line(s)); migrate only into an empty destination"
             )
         ) {
-            try await StateMigration.migrate(from: .postgres(store), to: back, holder: holder)
+            try await Self.onOwnThread { try StateMigration.migrate(from: .postgres(store), to: back, holder: holder) }
+        }
+    }
+
+    /// Runs synchronous ``StateBackend`` code (which waits for PostgreSQL's asynchronous work)
+    /// on a thread of its own, so that it never occupies a thread of Swift's pool.
+    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
         }
     }
 

@@ -3,10 +3,14 @@ import Foundation
 /// A place in a file of the license repo: a path relative to the repo root, 1-based line and
 /// column (column counted in Unicode scalars; 1 when only the line is known).
 public struct SourceLocation: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// The file's path relative to the repo root (or a backend location such as `postgres:<owner>/<t>`).
     public var file: String
+    /// The 1-based line.
     public var line: Int
+    /// The 1-based column, counted in Unicode scalars.
     public var column: Int
 
+    /// A place in `file` at 1-based `line` and `column`.
     public init(file: String, line: Int, column: Int = 1) {
         self.file = file
         self.line = line
@@ -19,6 +23,7 @@ public struct SourceLocation: Sendable, Hashable, Comparable, Codable, CustomStr
     /// `file:line`, the short form recorded in state as a license's `source`.
     public var fileAndLine: String { "\(file):\(line)" }
 
+    /// Orders by file, then line, then column.
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
         (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
     }
@@ -30,21 +35,25 @@ public struct SourceLocation: Sendable, Hashable, Comparable, Codable, CustomStr
 /// Printed compiler-style as `file:line:column: error: message`, or
 /// `licensectl: error: message` without a place (docs/cli.md §6).
 public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// How bad a diagnostic is: an error fails the command, a warning is printed only.
     public enum Severity: String, Sendable, Hashable, Codable, Comparable {
         case error
         case warning
 
+        /// Errors before warnings.
         public static func < (lhs: Severity, rhs: Severity) -> Bool {
             lhs == .error && rhs == .warning
         }
     }
 
+    /// Error or warning.
     public var severity: Severity
     /// The message, with every code-like value masked (see ``maskingCodes(in:keeping:)``): set
     /// through the initializers or assigned, it never holds 12 hex digits of a code in a row.
     public var message: String {
         didSet { message = Diagnostic.maskingCodes(in: message) }
     }
+    /// Where the problem is; `nil` for a problem of the run (printed as `licensectl: error: …`).
     public var location: SourceLocation?
     /// Set on warnings that repeat a standing condition of one tenant; human output consolidates
     /// them for unchanged tenants (docs/README.md §8 "Output"). Not part of the JSON shape.
@@ -63,12 +72,16 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
         self.standing = standing
     }
 
+    /// An error; activation codes in `message` are masked (docs/README.md §8 "Output") except
+    /// the texts in `keeping`.
     public static func error(_ message: String, at location: SourceLocation? = nil, keeping: [String] = [])
         -> Diagnostic
     {
         Diagnostic(.error, message, at: location, keeping: keeping)
     }
 
+    /// A warning; activation codes in `message` are masked (docs/README.md §8 "Output") except
+    /// the texts in `keeping`.
     public static func warning(_ message: String, at location: SourceLocation? = nil, keeping: [String] = [])
         -> Diagnostic
     {
@@ -306,6 +319,9 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
 
     enum CodingKeys: String, CodingKey { case severity, file, line, column, message, standing }
 
+    /// Decodes a diagnostic of the plan JSON (docs/plan-json.md §6).
+    ///
+    /// - Throws: `DecodingError` for a missing key or a value of the wrong type.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         severity = try c.decode(Severity.self, forKey: .severity)
@@ -355,30 +371,58 @@ public struct StandingCondition: Sendable, Hashable, Codable {
     /// The tenant it is about (its plan's `changed` decides whether it is consolidated).
     public var tenant: String
 
+    /// A standing condition of `kind` about `tenant`.
     public init(kind: Kind, tenant: String) {
         self.kind = kind
         self.tenant = tenant
     }
 }
 
-/// Collects diagnostics from every stage so that one run reports all problems, not the first.
-/// Thread-safe: parsers running in parallel report into one engine.
+/// The one way diagnostics are gathered: every stage reports into an engine, so that one run
+/// reports all problems, not the first. Thread-safe: parsers running in parallel report into one
+/// engine.
 public final class DiagnosticsEngine: @unchecked Sendable {
     private let lock = NSLock()
     private var storage: [Diagnostic] = []
 
+    /// An engine without diagnostics.
     public init() {}
 
+    /// Records `diagnostic`.
     public func emit(_ diagnostic: Diagnostic) {
         lock.lock()
         storage.append(diagnostic)
         lock.unlock()
     }
 
+    /// Records `diagnostics`, in their order.
+    public func emit(contentsOf diagnostics: some Sequence<Diagnostic>) {
+        lock.lock()
+        storage.append(contentsOf: diagnostics)
+        lock.unlock()
+    }
+
+    /// How many diagnostics were recorded: a stage compares it before and after a step to learn
+    /// whether the step reported anything.
+    public var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage.count
+    }
+
+    /// The diagnostics in the order they were recorded.
+    public var emitted: [Diagnostic] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
+    }
+
+    /// Records an error (see ``Diagnostic/error(_:at:keeping:)``).
     public func error(_ message: String, at location: SourceLocation? = nil, keeping: [String] = []) {
         emit(.error(message, at: location, keeping: keeping))
     }
 
+    /// Records a warning (see ``Diagnostic/warning(_:at:keeping:)``).
     public func warning(_ message: String, at location: SourceLocation? = nil, keeping: [String] = []) {
         emit(.warning(message, at: location, keeping: keeping))
     }
@@ -391,6 +435,7 @@ public final class DiagnosticsEngine: @unchecked Sendable {
         return storage.sortedForOutput()
     }
 
+    /// Whether an error (not only warnings) was recorded.
     public var hasErrors: Bool {
         lock.lock()
         defer { lock.unlock() }
@@ -431,7 +476,9 @@ extension Array where Element == Diagnostic {
         return keys.map { self[$0.index] }
     }
 
+    /// How many are errors.
     public var errorCount: Int { filter { $0.severity == .error }.count }
+    /// How many are warnings.
     public var warningCount: Int { filter { $0.severity == .warning }.count }
 }
 

@@ -21,33 +21,33 @@ public enum LicenseRepoLoader {
     ///   `sortedForOutput()`. Never throws: problems are diagnostics (file paths relative to the
     ///   repo root).
     public static func load(root: String, tenantsDirectory: String = "tenants") -> LicenseRepo {
-        var diagnostics: [Diagnostic] = []
+        let diagnostics = DiagnosticsEngine()
         // 1. Discover the manifests.
-        guard let found = discover(root: root, tenantsDirectory: tenantsDirectory, diagnostics: &diagnostics) else {
-            return LicenseRepo(tenants: [], inputsDigest: digest([]), diagnostics: diagnostics)
+        guard let found = discover(root: root, tenantsDirectory: tenantsDirectory, diagnostics: diagnostics) else {
+            return LicenseRepo(tenants: [], inputsDigest: digest([]), diagnostics: diagnostics.emitted)
         }
         // 2, 3. Read and parse them, in parallel.
         let paths = found.paths
         var manifests = found.manifests.concurrentMap { file in
             parseManifest(absolute: file.absolute, relative: file.relative, paths: paths)
         }
-        for manifest in manifests { diagnostics += manifest.diagnostics }
+        for manifest in manifests { diagnostics.emit(contentsOf: manifest.diagnostics) }
         // 4. The CSV files they name, each read once per column mapping, in parallel.
-        let csv = readCSVFiles(of: manifests, diagnostics: &diagnostics)
+        let csv = readCSVFiles(of: manifests, diagnostics: diagnostics)
         let digestInputs = manifests.compactMap { m in m.bytes.map { (m.relative, $0) } } + csv.digestInputs
         // 5. The tenants, assembled in parallel; 7. the inputs digest alongside, on one core.
         let (named, drafts) = takeNamedDrafts(&manifests)
         let assembly = assemble(drafts, named: named, csv: csv, digestInputs: digestInputs)
-        for result in assembly.results { diagnostics += result.diagnostics }
+        for result in assembly.results { diagnostics.emit(contentsOf: result.diagnostics) }
         // 6. The checks across files, in manifest order: tenant names (a tenant whose name is
         // taken is left out), then codes and router serials.
-        let kept = uniqueTenantNames(named, diagnostics: &diagnostics)
+        let kept = uniqueTenantNames(named, diagnostics: diagnostics)
         let assembled = assembly.results.map(\.tenant)
         let tenants = kept.map { assembled[$0].manifest }
-        diagnostics += crossFileErrors(of: kept, in: assembled, names: named.map(\.name))
+        diagnostics.emit(contentsOf: crossFileErrors(of: kept, in: assembled, names: named.map(\.name)))
         let repo = LicenseRepo(
             tenants: tenants, inputsDigest: assembly.inputsDigest,
-            diagnostics: diagnostics.sortedForOutput())
+            diagnostics: diagnostics.diagnostics)
         freeInBackground(
             Leftovers(
                 assembled: consume assembled, assembly: consume assembly,
@@ -83,11 +83,11 @@ public enum LicenseRepoLoader {
         // Work -1 is the digest; work i assembles tenant i.
         let work = Array(-1..<drafts.count).concurrentMap { index -> Assembly in
             guard index >= 0 else { return .digest(digest(digestInputs)) }
-            var found: [Diagnostic] = []
+            let found = DiagnosticsEngine()
             let tenant = TenantAssembler.assemble(
                 drafts[index], name: named[index].name, sales: csv.sales,
-                devices: csv.devices, rejected: csv.rejectedCodes, diagnostics: &found)
-            return .tenant(tenant, found)
+                devices: csv.devices, rejected: csv.rejectedCodes, diagnostics: found)
+            return .tenant(tenant, found.emitted)
         }
         var result = AssemblyResult()
         result.results.reserveCapacity(drafts.count)

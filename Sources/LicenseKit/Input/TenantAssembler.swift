@@ -19,7 +19,7 @@ enum TenantAssembler {
         _ draft: ManifestDraft, name: String,
         sales: [String: [SalesCodeRecord]], devices: [String: [DeviceRecord]],
         rejected: [String: Set<ActivationCode>] = [:],
-        diagnostics: inout [Diagnostic]
+        diagnostics: DiagnosticsEngine
     ) -> AssembledTenant {
         // Sized once, so that the tables never grow.
         let expected =
@@ -52,22 +52,28 @@ enum TenantAssembler {
                 if let existing = merged[record.code] {
                     let old = existing.license
                     if old.type != record.type || old.issued != record.issued || old.term != record.term {
-                        diagnostics.append(
+                        diagnostics.emit(
                             .error(
-                                "code \(record.code.masked) is imported again with different values: \(summary(candidate)) here, \(summary(old)) at \(old.source)",
+                                AssemblyError.importedWithOtherValues(
+                                    code: record.code.masked, here: summary(candidate), there: summary(old),
+                                    at: "\(old.source)"
+                                ).message,
                                 at: record.location))
                     } else if old.activation != candidate.activation
                         || old.adopted?.expiresAt != candidate.adopted?.expiresAt
                     {
-                        diagnostics.append(
+                        diagnostics.emit(
                             .error(
-                                "code \(record.code.masked) is imported twice with different 'activate': \(describe(candidate.activation)) here, \(describe(old.activation)) at \(old.activationSource ?? existing.place)",
+                                AssemblyError.importedWithOtherActivation(
+                                    code: record.code.masked, here: describe(candidate.activation),
+                                    there: describe(old.activation), at: "\(old.activationSource ?? existing.place)"
+                                ).message,
                                 at: candidate.adopted == nil
                                     ? (entry.activationLocation ?? entry.location) : record.location))
                     } else {
-                        diagnostics.append(
+                        diagnostics.emit(
                             .warning(
-                                "code \(record.code.masked) is imported twice (also at \(old.source)); merged",
+                                AssemblyError.importedTwice(code: record.code.masked, at: "\(old.source)").message,
                                 at: record.location))
                     }
                     continue
@@ -82,18 +88,19 @@ enum TenantAssembler {
         entryPlaces.reserveCapacity(draft.licenses.count)
         for entry in draft.licenses {
             if let first = entryPlaces[entry.code] {
-                diagnostics.append(
+                diagnostics.emit(
                     .error(
-                        "code \(entry.code.masked) is listed twice in licenses; first at line \(first.line), column \(first.column)",
+                        AssemblyError.listedTwice(code: entry.code.masked, line: first.line, column: first.column)
+                            .message,
                         at: entry.location))
                 continue
             }
             entryPlaces[entry.code] = entry.location
             // docs/rules.md §4.8: a fact of the past and a request exclude each other.
             if entry.activated != nil, entry.activation != nil {
-                diagnostics.append(
+                diagnostics.emit(
                     .error(
-                        "activated and activate are both given for \(entry.code.masked); 'activated' records a license already running in the platform, 'activate' requests an activation — keep one",
+                        AssemblyError.activatedAndActivate(code: entry.code.masked).message,
                         at: entry.activationLocation ?? entry.location))
                 continue
             }
@@ -101,46 +108,61 @@ enum TenantAssembler {
                 var ok = true
                 let from = existing.license.source
                 if let type = entry.type, type != existing.license.type {
-                    diagnostics.append(
+                    diagnostics.emit(
                         .error(
-                            "type: '\(type)' differs from '\(existing.license.type)' given for this code by \(from.fileAndLine); remove 'type' here or correct it",
+                            AssemblyError.differsFromImport(
+                                key: "type", here: "\(type)", there: "\(existing.license.type)", row: from.fileAndLine
+                            ).message,
                             at: entry.typeLocation ?? entry.location))
                     ok = false
                 }
                 if let issued = entry.issued, issued != existing.license.issued {
-                    diagnostics.append(
+                    diagnostics.emit(
                         .error(
-                            "issued: '\(issued.dateString)' differs from '\(existing.license.issued.dateString)' given for this code by \(from.fileAndLine); remove 'issued' here or correct it",
+                            AssemblyError.differsFromImport(
+                                key: "issued", here: issued.dateString, there: existing.license.issued.dateString,
+                                row: from.fileAndLine
+                            ).message,
                             at: entry.issuedLocation ?? entry.location))
                     ok = false
                 }
                 if let term = entry.term, term != existing.license.term {
-                    diagnostics.append(
+                    diagnostics.emit(
                         .error(
-                            "term: '\(term)' differs from '\(existing.license.term)' given for this code by \(from.fileAndLine); remove 'term' here or correct it",
+                            AssemblyError.differsFromImport(
+                                key: "term", here: "\(term)", there: "\(existing.license.term)", row: from.fileAndLine
+                            ).message,
                             at: entry.termLocation ?? entry.location))
                     ok = false
                 }
                 if let row = existing.license.adopted {
                     // The CSV row has activated_at (docs/README.md §8): the entry may repeat, not change it.
                     if let activation = entry.activation {
-                        diagnostics.append(
+                        diagnostics.emit(
                             .error(
-                                "activate: '\(activation)' for \(entry.code.masked), whose row \(from.fileAndLine) has activated_at \(row.activatedAt): the license already runs in the platform; remove 'activate'",
+                                AssemblyError.activateForRunningLicense(
+                                    activation: "\(activation)", code: entry.code.masked, row: from.fileAndLine,
+                                    activatedAt: row.activatedAt
+                                ).message,
                                 at: entry.activationLocation ?? entry.location))
                         ok = false
                     }
                     if let activated = entry.activated, activated != row.activatedAt {
-                        diagnostics.append(
+                        diagnostics.emit(
                             .error(
-                                "activated: \(activated) differs from activated_at \(row.activatedAt) given for this code by \(from.fileAndLine); remove 'activated' here or correct it",
+                                AssemblyError.activatedDiffersFromRow(
+                                    activated: activated, activatedAt: row.activatedAt, row: from.fileAndLine
+                                ).message,
                                 at: entry.activatedLocation ?? entry.location))
                         ok = false
                     }
                     if let expires = entry.expires, expires != row.expiresAt {
-                        diagnostics.append(
+                        diagnostics.emit(
                             .error(
-                                "expires: \(expires) differs from expires_at \(row.expiresAt.map(\.description) ?? "(empty)") given for this code by \(from.fileAndLine); remove 'expires' here or correct it",
+                                AssemblyError.expiresDiffersFromRow(
+                                    expires: expires, expiresAt: row.expiresAt.map(\.description) ?? "(empty)",
+                                    row: from.fileAndLine
+                                ).message,
                                 at: entry.expiresLocation ?? entry.location))
                         ok = false
                     }
@@ -152,7 +174,7 @@ enum TenantAssembler {
                     existing.license.activation = .at(activated)
                     existing.license.activationSource = entry.activatedLocation
                 } else if entry.expires != nil {
-                    diagnostics.append(
+                    diagnostics.emit(
                         .error(Self.expiresWithoutActivated(entry.code), at: entry.expiresLocation ?? entry.location))
                     ok = false
                 }
@@ -177,14 +199,14 @@ enum TenantAssembler {
                         ?? false
                 }
                 if rowRejected { continue }
-                diagnostics.append(
+                diagnostics.emit(
                     .error(
-                        "licenses entry for code \(entry.code.masked) needs \(missing.joined(separator: " and ")) (required unless the code comes from an import)",
+                        AssemblyError.needsKeys(code: entry.code.masked, missing: missing).message,
                         at: entry.location))
                 continue
             }
             if entry.expires != nil, entry.activated == nil {
-                diagnostics.append(
+                diagnostics.emit(
                     .error(Self.expiresWithoutActivated(entry.code), at: entry.expiresLocation ?? entry.location))
                 continue
             }
@@ -212,21 +234,21 @@ enum TenantAssembler {
             var ok = true
             if let fixed = license.type.policy.fixedTerm, license.term != fixed {
                 let entry = draft.licenses.first { $0.code == code }
-                diagnostics.append(
+                diagnostics.emit(
                     .error(
-                        "term: Cloud Free licenses always run P1Y, found '\(license.term)'",
+                        AssemblyError.cloudFreeTerm(found: "\(license.term)").message,
                         at: entry?.termLocation ?? license.source))
                 ok = false
             }
             if !license.type.policy.renewable, license.renew {
                 let entry = draft.licenses.first { $0.code == code }
-                diagnostics.append(
+                diagnostics.emit(
                     .error(
-                        "renew: only Cloud Free licenses renew; '\(license.type)' is paid, remove 'renew'",
+                        AssemblyError.renewOnPaid(type: "\(license.type)").message,
                         at: entry?.renewLocation ?? license.source))
                 ok = false
             }
-            if let adopted = license.adopted, !checkAdopted(license, adopted, diagnostics: &diagnostics) { ok = false }
+            if let adopted = license.adopted, !checkAdopted(license, adopted, diagnostics: diagnostics) { ok = false }
             guard ok else { continue }
             licenses.append(license)
             codePlaces[code] = item.place
@@ -256,19 +278,24 @@ enum TenantAssembler {
             }
             let existing = candidates[first]
             if index < fromManifest {
-                diagnostics.append(
+                diagnostics.emit(
                     .error(
-                        "router serial '\(router.serial)' is listed twice in routers; first at line \(existing.source.line), column \(existing.source.column)",
+                        AssemblyError.serialListedTwice(
+                            serial: router.serial, line: existing.source.line, column: existing.source.column
+                        ).message,
                         at: router.source, keeping: [router.serial]))
             } else if existing.connectedAt == router.connectedAt {
-                diagnostics.append(
+                diagnostics.emit(
                     .warning(
-                        "router serial '\(router.serial)' is also listed at \(existing.source); merged",
+                        AssemblyError.serialAlsoListed(serial: router.serial, at: "\(existing.source)").message,
                         at: router.source, keeping: [router.serial]))
             } else {
-                diagnostics.append(
+                diagnostics.emit(
                     .error(
-                        "router serial '\(router.serial)' is also listed at \(existing.source) with connectedAt \(describe(existing.connectedAt)); here \(describe(router.connectedAt))",
+                        AssemblyError.serialListedWithOtherConnection(
+                            serial: router.serial, at: "\(existing.source)", there: describe(existing.connectedAt),
+                            here: describe(router.connectedAt)
+                        ).message,
                         at: router.source, keeping: [router.serial]))
             }
         }
@@ -284,27 +311,34 @@ enum TenantAssembler {
     /// judged by the reconciler, which knows `at`.)
     private static func checkAdopted(
         _ license: DesiredLicense, _ adopted: AdoptedHistory,
-        diagnostics: inout [Diagnostic]
+        diagnostics: DiagnosticsEngine
     ) -> Bool {
         var ok = true
         let code = license.code.masked
         if adopted.activatedAt < license.issued {
-            diagnostics.append(
+            diagnostics.emit(
                 .error(
-                    "activated: \(adopted.activatedAt) of \(code) is before its issue date \(license.issued.dateString); a code cannot run before it was issued — check the activation or the issue date",
+                    AssemblyError.activatedBeforeIssue(
+                        activated: adopted.activatedAt, code: code, issued: license.issued.dateString
+                    ).message,
                     at: adopted.source))
             ok = false
         } else if adopted.activatedAt >= license.stockExpiresAt {
-            diagnostics.append(
+            diagnostics.emit(
                 .error(
-                    "activated: \(adopted.activatedAt) of \(code) is at or after its stock expiry \(license.stockExpiresAt) (issued \(license.issued.dateString) + P2Y); the platform cannot have activated it then — check the activation or the issue date",
+                    AssemblyError.activatedAfterStockExpiry(
+                        activated: adopted.activatedAt, code: code, stockExpiresAt: license.stockExpiresAt,
+                        issued: license.issued.dateString
+                    ).message,
                     at: adopted.source))
             ok = false
         }
         if let expires = adopted.expiresAt, expires <= adopted.activatedAt {
-            diagnostics.append(
+            diagnostics.emit(
                 .error(
-                    "expires: \(expires) of \(code) is not after its activation \(adopted.activatedAt); expected the platform's expiry, later than 'activated'",
+                    AssemblyError.expiresNotAfterActivation(
+                        expires: expires, code: code, activated: adopted.activatedAt
+                    ).message,
                     at: adopted.expiresSource ?? adopted.source))
             ok = false
         }
@@ -312,7 +346,7 @@ enum TenantAssembler {
     }
 
     private static func expiresWithoutActivated(_ code: ActivationCode) -> String {
-        "expires is given for \(code.masked) without activated; an expiry is recorded only for a license already running in the platform — add 'activated', or remove 'expires'"
+        AssemblyError.expiresWithoutActivated(code: code.masked).message
     }
 
     private static func summary(_ license: DesiredLicense) -> String {

@@ -33,6 +33,7 @@ public enum TenantInit {
         /// The device list's own header names (`devices.columns`, docs/formats.md §3.3): column → header.
         public var deviceColumns: [(column: String, header: String)]
 
+        /// A request for `licensectl init` (docs/cli.md §6 `init`).
         public init(
             name: String, root: String, tenantsDirectory: String = "tenants", licenses: String,
             devices: String? = nil, contacts: [String] = [], labels: [(key: String, value: String)] = [],
@@ -73,46 +74,42 @@ public enum TenantInit {
     ///   a name that is not a DNS label, a contact that is not one mailbox, an empty label key,
     ///   a file that is missing or outside the repo, a CSV with errors, an existing manifest of
     ///   that name, or a failed write.
-    public static func run(_ request: Request, diagnostics: inout [Diagnostic]) -> Outcome? {
-        let errorsBefore = diagnostics.errorCount
+    public static func run(_ request: Request, diagnostics: DiagnosticsEngine) -> Outcome? {
+        let errorsBefore = diagnostics.emitted.errorCount
         if !ManifestDecoder.isDNSLabel(request.name) {
-            diagnostics.append(
-                .error(
-                    "tenant name '\(request.name)' is not a DNS label; expected \(ScalarKind.dnsLabel.expectation), e.g. acme-water"
-                ))
+            diagnostics.emit(
+                .error(InitError.nameNotDNSLabel(name: request.name).message))
         }
         for contact in request.contacts where !ManifestDecoder.isEmail(contact) {
-            diagnostics.append(.error("--contact '\(contact)': expected one e-mail address such as ops@example.com"))
+            diagnostics.emit(.error(InitError.contactNotEmail(contact: contact).message))
         }
         for label in request.labels where label.key.isEmpty {
-            diagnostics.append(.error("--label '=\(label.value)': expected KEY=VALUE with a non-empty key"))
+            diagnostics.emit(.error(InitError.labelWithoutKey(value: label.value).message))
         }
         let licenseMapping = mapping(
             request.licenseColumns, ManifestSchema.salesColumns, option: "--column",
-            diagnostics: &diagnostics)
+            diagnostics: diagnostics)
         let deviceMapping = mapping(
             request.deviceColumns, ManifestSchema.deviceColumns, option: "--device-column",
-            diagnostics: &diagnostics)
+            diagnostics: diagnostics)
         if !request.deviceColumns.isEmpty, request.devices == nil {
-            diagnostics.append(.error("--device-column needs --devices FILE"))
+            diagnostics.emit(.error(InitError.deviceColumnWithoutDevices.message))
         }
         guard let paths = RepoPaths(root: request.root) else {
-            diagnostics.append(.error("repository root '\(request.root)' not found"))
+            diagnostics.emit(.error(InitError.rootNotFound(root: request.root).message))
             return nil
         }
         let tenantsFolder = RepoPaths.normalize(
             request.tenantsDirectory.hasPrefix("/")
                 ? request.tenantsDirectory : paths.root + "/" + request.tenantsDirectory)
         guard let tenantsRelative = paths.relative(tenantsFolder) else {
-            diagnostics.append(
-                .error(
-                    "--tenants '\(request.tenantsDirectory)' lies outside the repository root; manifests live inside the license repo"
-                ))
+            diagnostics.emit(
+                .error(InitError.tenantsOutsideRoot(directory: request.tenantsDirectory).message))
             return nil
         }
-        let licenses = resolve(request.licenses, option: "--licenses", paths: paths, diagnostics: &diagnostics)
+        let licenses = resolve(request.licenses, option: "--licenses", paths: paths, diagnostics: diagnostics)
         let devices = request.devices.flatMap {
-            resolve($0, option: "--devices", paths: paths, diagnostics: &diagnostics)
+            resolve($0, option: "--devices", paths: paths, diagnostics: diagnostics)
         }
 
         // The CSV files as `plan` will read them: an error now is an error there.
@@ -129,7 +126,7 @@ public enum TenantInit {
             routers = DeviceListReader.read(bytes, path: devices.relative, mapping: deviceMapping, diagnostics: engine)
         }
         let found = engine.diagnostics
-        diagnostics += found.filter { $0.severity == .error }
+        diagnostics.emit(contentsOf: found.filter { $0.severity == .error })
 
         let name = request.name
         let relative = (tenantsRelative == "." ? "" : tenantsRelative + "/") + name + ".yaml"
@@ -137,13 +134,11 @@ public enum TenantInit {
             let existing = tenantsFolder + "/" + name + "." + ext
             if access(existing, F_OK) == 0 {
                 let shown = (tenantsRelative == "." ? "" : tenantsRelative + "/") + name + "." + ext
-                diagnostics.append(
-                    .error(
-                        "\(shown) already exists; init writes only new tenants (edit that manifest, or choose another name)"
-                    ))
+                diagnostics.emit(
+                    .error(InitError.manifestExists(shown: shown).message))
             }
         }
-        guard diagnostics.errorCount == errorsBefore, let licenses else { return nil }
+        guard diagnostics.emitted.errorCount == errorsBefore, let licenses else { return nil }
 
         let text = manifest(
             name: name, labels: request.labels, contacts: request.contacts,
@@ -152,7 +147,7 @@ public enum TenantInit {
             licenseColumns: request.licenseColumns, deviceColumns: request.deviceColumns,
             command: commandLine(request))
         if let problem = createExclusively(tenantsFolder + "/" + name + ".yaml", text: text) {
-            diagnostics.append(.error("cannot write \(relative): \(problem)"))
+            diagnostics.emit(.error(InitError.cannotWrite(path: relative, problem: "\(problem)").message))
             return nil
         }
         return Outcome(
@@ -208,7 +203,7 @@ public enum TenantInit {
     /// a column given twice or an empty header is an error.
     private static func mapping(
         _ pairs: [(column: String, header: String)], _ schema: ObjectSchema, option: String,
-        diagnostics: inout [Diagnostic]
+        diagnostics: DiagnosticsEngine
     ) -> ColumnMapping? {
         guard !pairs.isEmpty else { return nil }
         var mapping = ColumnMapping()
@@ -218,12 +213,12 @@ public enum TenantInit {
         for field in schema.fields {
             let given = pairs.filter { $0.column == field.key }
             if given.count > 1 {
-                diagnostics.append(.error("\(option) \(field.key) is given twice; give each column once"))
+                diagnostics.emit(.error(InitError.columnGivenTwice(option: option, column: field.key).message))
             }
             guard let pair = given.first else { continue }
             guard !CSVTable.squash(pair.header).isEmpty else {
-                diagnostics.append(
-                    .error("\(option) \(field.key)='\(pair.header)': expected the file's header name for this column"))
+                diagnostics.emit(
+                    .error(InitError.emptyHeader(option: option, column: field.key, header: pair.header).message))
                 continue
             }
             mapping.entries.append(ColumnMapping.Entry(column: field.key, header: pair.header, location: place))
@@ -234,7 +229,8 @@ public enum TenantInit {
                 ManifestDecoder.suggestion(for: pair.column, among: schema.fields.map(\.key)).map {
                     " (did you mean '\($0)'?)"
                 } ?? ""
-            diagnostics.append(.error("\(option) \(pair.column)=…: unknown column\(hint); expected one of: \(known)"))
+            diagnostics.emit(
+                .error(InitError.unknownColumn(option: option, column: pair.column, hint: hint, known: known).message))
         }
         return mapping
     }
@@ -269,24 +265,22 @@ public enum TenantInit {
 
     private static func resolve(
         _ path: String, option: String, paths: RepoPaths,
-        diagnostics: inout [Diagnostic]
+        diagnostics: DiagnosticsEngine
     ) -> ResolvedFile? {
         switch paths.resolve(path, from: paths.root) {
         case .inside(let absolute, let relative):
             var info = stat()
             guard stat(absolute, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-                diagnostics.append(.error("\(option) '\(path)' is not a regular file; expected a CSV file"))
+                diagnostics.emit(.error(InitError.notARegularFile(option: option, path: path).message))
                 return nil
             }
             return ResolvedFile(absolute: absolute, relative: relative)
         case .outside:
-            diagnostics.append(
-                .error(
-                    "\(option) '\(path)' lies outside the repository root; copy the file into the license repo (e.g. fixtures/) first"
-                ))
+            diagnostics.emit(
+                .error(InitError.fileOutsideRoot(option: option, path: path).message))
         case .missing(let relative):
-            diagnostics.append(
-                .error("\(option) '\(path)' not found (looked for '\(relative)' in the repository root)"))
+            diagnostics.emit(
+                .error(InitError.fileNotFound(option: option, path: path, lookedFor: relative).message))
         }
         return nil
     }

@@ -1,6 +1,9 @@
 /// A strict, located JSON parser shared by the plan and state readers.
 
 extension JSONValue: Codable {
+    /// Decodes any JSON value.
+    ///
+    /// - Throws: `DecodingError` when the decoder holds no JSON value.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() {
@@ -20,6 +23,7 @@ extension JSONValue: Codable {
         }
     }
 
+    /// Encodes the value as JSON.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {

@@ -178,13 +178,17 @@ public enum JSONValue: Sendable, Hashable {
 
 /// A text that is not valid JSON: what was wrong and at which byte offset (0-based).
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What was wrong.
     public var message: String
+    /// The 0-based byte offset where it was found.
     public var offset: Int
 
+    /// An error with `message` at byte `offset`.
     public init(message: String, offset: Int) {
         self.message = message
         self.offset = offset
     }
 
+    /// `invalid JSON at byte N: message`.
     public var description: String { "invalid JSON at byte \(offset): \(message)" }
 }

@@ -49,6 +49,7 @@ public struct ActivationCode: Sendable, Hashable, Comparable, CustomStringConver
         self.canonical = canonical
     }
 
+    /// The canonical form `XXXX-XXXX-XXXX` (upper-case); use ``masked`` in human output.
     public var description: String { canonical }
 
     /// The code with its middle group masked, `96D9-****-59E5`, for human output (docs/formats.md §3.4).
@@ -59,13 +60,17 @@ public struct ActivationCode: Sendable, Hashable, Comparable, CustomStringConver
     /// The canonical form, or ``masked`` unless `showCodes`.
     public func display(showCodes: Bool) -> String { showCodes ? canonical : masked }
 
+    /// Orders by the canonical form.
     public static func < (lhs: ActivationCode, rhs: ActivationCode) -> Bool { lhs.canonical < rhs.canonical }
 }
 
 /// A text that is not an activation code.
 public struct ActivationCodeError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The text as given.
     public var text: String
 
+    /// What a code looks like and what was found, with a hint for a spreadsheet's number or date
+    /// and for a character that is not part of a code (docs/README.md §8 "Inputs").
     public var message: String {
         var m = "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '\(text)'"
         let t = text.trimmingASCIIWhitespace()
@@ -88,6 +93,7 @@ public struct ActivationCodeError: Error, Sendable, Equatable, CustomStringConve
         return m
     }
 
+    /// The same as ``message``.
     public var description: String { message }
 
     /// The first character outside `0-9A-Fa-f`, `-`, space and tab, with its 1-based character
@@ -128,6 +134,9 @@ public struct ActivationCodeError: Error, Sendable, Equatable, CustomStringConve
 }
 
 extension ActivationCode: Codable {
+    /// Decodes a code from a JSON string in any accepted spelling.
+    ///
+    /// - Throws: `DecodingError` when the string is not an activation code.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
@@ -138,6 +147,7 @@ extension ActivationCode: Codable {
         }
     }
 
+    /// Encodes the canonical form as a JSON string.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(canonical)

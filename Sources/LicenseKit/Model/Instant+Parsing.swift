@@ -11,9 +11,11 @@ public struct ValueParseError: Error, Sendable, Equatable, CustomStringConvertib
         case invalid
     }
 
+    /// What was expected and what was found.
     public var message: String
     /// The kind of problem; not part of equality (the message already says it).
     public var kind: Kind
+    /// The same as ``message``.
     public var description: String { message }
 
     /// An error with `message`, of `kind` (``Kind/invalid`` unless given).
@@ -22,6 +24,7 @@ public struct ValueParseError: Error, Sendable, Equatable, CustomStringConvertib
         self.kind = kind
     }
 
+    /// Equal when the messages are.
     public static func == (a: ValueParseError, b: ValueParseError) -> Bool { a.message == b.message }
 }
 
@@ -168,6 +171,9 @@ extension Instant {
 }
 
 extension Instant: Codable {
+    /// Decodes an instant from a JSON string (an RFC 3339 date-time or a date, docs/rules.md §2).
+    ///
+    /// - Throws: `DecodingError` when the string is not an instant.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
@@ -178,6 +184,7 @@ extension Instant: Codable {
         }
     }
 
+    /// Encodes the instant as a JSON string `YYYY-MM-DDTHH:MM:SSZ`.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

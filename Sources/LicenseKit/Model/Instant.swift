@@ -7,6 +7,7 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Seconds since the Unix epoch, UTC.
     public var secondsSinceEpoch: Int64
 
+    /// The instant `secondsSinceEpoch` seconds after 1970-01-01T00:00:00Z.
     public init(secondsSinceEpoch: Int64) {
         self.secondsSinceEpoch = secondsSinceEpoch
     }
@@ -21,6 +22,7 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
         secondsSinceEpoch = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
     }
 
+    /// Earlier instants first.
     public static func < (lhs: Instant, rhs: Instant) -> Bool {
         lhs.secondsSinceEpoch < rhs.secondsSinceEpoch
     }
@@ -102,10 +104,14 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
 
 /// A proleptic Gregorian calendar date.
 public struct CivilDate: Sendable, Hashable, Comparable {
+    /// The year (proleptic Gregorian).
     public var year: Int
+    /// The month, 1-12.
     public var month: Int
+    /// The day of the month, 1-31.
     public var day: Int
 
+    /// The date `year`-`month`-`day`; not checked (see ``daysInMonth(year:month:)``).
     public init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
@@ -136,10 +142,12 @@ public struct CivilDate: Sendable, Hashable, Comparable {
         self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
     }
 
+    /// Whether `year` has a 29 February.
     public static func isLeapYear(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
+    /// The number of days of `month` (1-12) in `year`.
     public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return isLeapYear(year) ? 29 : 28
@@ -148,6 +156,7 @@ public struct CivilDate: Sendable, Hashable, Comparable {
         }
     }
 
+    /// Earlier dates first.
     public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }

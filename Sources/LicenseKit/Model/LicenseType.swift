@@ -30,6 +30,7 @@ public enum LicenseType: String, Sendable, Hashable, CaseIterable, Codable, Cust
     /// Whether the tenant's first paid activation invalidates it (R2): Cloud Free.
     public var invalidatedByPaid: Bool { policy.invalidatedByPaid }
 
+    /// The platform's name (`Cloud Basic 1`, `Cloud Free` …).
     public var description: String { rawValue }
 
     /// Parses a type name, ignoring case, spaces, `_` and `-` (`cloud basic 25`, `CLOUD_FREE`).

@@ -6,6 +6,7 @@ public enum ActivationRequest: Sendable, Hashable, Codable, CustomStringConverti
     case immediately
     case at(Instant)
 
+    /// `immediately` or the instant in RFC 3339 form.
     public var description: String {
         switch self {
         case .immediately: "immediately"
@@ -33,6 +34,9 @@ public enum ActivationRequest: Sendable, Hashable, Codable, CustomStringConverti
         }
     }
 
+    /// Decodes `immediately` or an instant from a JSON string.
+    ///
+    /// - Throws: `DecodingError` when the string is neither.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
@@ -43,6 +47,7 @@ public enum ActivationRequest: Sendable, Hashable, Codable, CustomStringConverti
         }
     }
 
+    /// Encodes ``description`` as a JSON string.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
@@ -52,7 +57,9 @@ public enum ActivationRequest: Sendable, Hashable, Codable, CustomStringConverti
 /// One license a tenant's manifest declares, after merging its imports and `licenses` entries
 /// (docs/formats.md §3.1, docs/rules.md §4.2). Validated: the code is canonical, the type known, the term valid.
 public struct DesiredLicense: Sendable, Hashable {
+    /// The activation code.
     public var code: ActivationCode
+    /// The license type.
     public var type: LicenseType
     /// The issue date, 00:00:00Z (UTC).
     public var issued: Instant
@@ -73,6 +80,7 @@ public struct DesiredLicense: Sendable, Hashable {
     /// When set, ``activation`` is `.at(adopted.activatedAt)` (docs/README.md §8: the same request).
     public var adopted: AdoptedHistory?
 
+    /// A desired license; `source` is where the manifest or CSV declares it.
     public init(
         code: ActivationCode, type: LicenseType, issued: Instant, term: Term = .oneYear,
         activation: ActivationRequest? = nil, renew: Bool = false, order: String? = nil,
@@ -126,6 +134,8 @@ public struct AdoptedHistory: Sendable, Hashable {
     /// Where `expires` (or the CSV row with `expires_at`) stands, for diagnostics.
     public var expiresSource: SourceLocation? { storage.expiresSource }
 
+    /// A running license's history: activated at `activatedAt`, expiring at `expiresAt` when the
+    /// platform gave it (else activation + term), each with its place.
     public init(
         activatedAt: Instant, expiresAt: Instant? = nil, source: SourceLocation,
         expiresSource: SourceLocation? = nil
@@ -136,12 +146,14 @@ public struct AdoptedHistory: Sendable, Hashable {
     /// The expiry the license runs to: `expires`, else `activatedAt + term` (docs/rules.md §4.8).
     public func expiry(term: Term) -> Instant { expiresAt ?? activatedAt.adding(term) }
 
+    /// Equal when the instants are (places are not compared).
     public static func == (a: AdoptedHistory, b: AdoptedHistory) -> Bool {
         a.storage === b.storage
             || (a.activatedAt == b.activatedAt && a.expiresAt == b.expiresAt
                 && a.source == b.source && a.expiresSource == b.expiresSource)
     }
 
+    /// Hashes the instants (places are not hashed).
     public func hash(into hasher: inout Hasher) {
         hasher.combine(activatedAt)
         hasher.combine(expiresAt)
@@ -156,8 +168,10 @@ public struct DesiredRouter: Sendable, Hashable {
     public var serial: String
     /// When it connected (UTC); `nil` = not connected.
     public var connectedAt: Instant?
+    /// Where the manifest or device list declares the router.
     public var source: SourceLocation
 
+    /// A router with its serial, connection instant (UTC) and place.
     public init(serial: String, connectedAt: Instant?, source: SourceLocation) {
         self.serial = serial
         self.connectedAt = connectedAt
@@ -169,6 +183,7 @@ public struct DesiredRouter: Sendable, Hashable {
 public struct TenantManifest: Sendable, Hashable {
     /// DNS label, unique across the repo.
     public var name: String
+    /// Free-form string labels (`metadata.labels`).
     public var labels: [String: String]
     /// Reminder recipients (e-mail addresses).
     public var contacts: [String]
@@ -179,6 +194,7 @@ public struct TenantManifest: Sendable, Hashable {
     /// Where `metadata.name` stands.
     public var source: SourceLocation
 
+    /// A validated tenant manifest.
     public init(
         name: String, labels: [String: String] = [:], contacts: [String] = [],
         licenses: [DesiredLicense] = [], routers: [DesiredRouter] = [], source: SourceLocation
@@ -195,11 +211,14 @@ public struct TenantManifest: Sendable, Hashable {
 /// Everything the license repo declares, as read by ``LicenseRepoLoader``: the tenants sorted by
 /// name, the SHA-256 digest over every manifest and every CSV they read, and the diagnostics.
 public struct LicenseRepo: Sendable {
+    /// The tenants, sorted by name.
     public var tenants: [TenantManifest]
     /// `sha256:<64 hex>` over the manifests and the CSV files they read (docs/cli.md §6 `inputsDigest`).
     public var inputsDigest: String
+    /// Every problem found while reading, sorted with `sortedForOutput()`.
     public var diagnostics: [Diagnostic]
 
+    /// A loaded repo.
     public init(tenants: [TenantManifest], inputsDigest: String, diagnostics: [Diagnostic]) {
         self.tenants = tenants.sorted { $0.name < $1.name }
         self.inputsDigest = inputsDigest

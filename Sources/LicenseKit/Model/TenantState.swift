@@ -2,8 +2,10 @@
 public enum LicenseStatus: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case available, scheduled, active, expired, invalid
 
+    /// Whether the status can never change again (`expired`, `invalid`).
     public var isTerminal: Bool { self == .expired || self == .invalid }
 
+    /// Orders by the order of the cases.
     public static func < (lhs: LicenseStatus, rhs: LicenseStatus) -> Bool {
         allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
     }
@@ -26,6 +28,7 @@ public enum RejectionReason: String, Sendable, Hashable, Codable, Comparable {
     case noValidLicense = "no-valid-license"
     case capacity
 
+    /// Orders by the order of the cases.
     public static func < (lhs: RejectionReason, rhs: RejectionReason) -> Bool {
         let order: [RejectionReason] = [.notConnected, .noValidLicense, .capacity]
         return order.firstIndex(of: lhs) ?? 0 < order.firstIndex(of: rhs) ?? 0
@@ -73,6 +76,7 @@ public struct LicenseRecord: Sendable, Hashable {
     /// only when set (docs/README.md §8), so documents of other licenses keep their bytes.
     public var adoptedAt: Instant?
 
+    /// A recorded license.
     public init(
         code: ActivationCode, type: LicenseType, status: LicenseStatus, issued: Instant, term: Term,
         activation: ActivationRequest?, redeemedAt: Instant, scheduledAt: Instant? = nil,
@@ -112,6 +116,7 @@ public struct RouterRecord: Sendable, Hashable {
     /// `nil` when online.
     public var reason: RejectionReason?
 
+    /// A recorded router with its status and, when offline, the reason.
     public init(serial: String, connectedAt: Instant?, status: RouterStatus, reason: RejectionReason?) {
         self.serial = serial
         self.connectedAt = connectedAt
@@ -131,6 +136,7 @@ public struct TenantSummary: Sendable, Hashable {
     /// Routers rejected, `not-connected` ones included.
     public var offline: Int
 
+    /// A summary with mode, capacity and router counts.
     public init(mode: TenantMode, capacity: Int, online: Int, offline: Int) {
         self.mode = mode
         self.capacity = capacity
@@ -168,6 +174,7 @@ public struct TenantState: Sendable, Hashable {
     /// Mode, capacity and admission counts at the last apply.
     public var summary: TenantSummary
 
+    /// A tenant document (docs/state.md §5); `formatVersion` is the current one.
     public init(
         formatVersion: Int = TenantState.currentFormatVersion, tenant: String, lineage: String, serial: Int,
         appliedAt: Instant, paidSince: Instant? = nil, retiredAt: Instant? = nil,
@@ -189,11 +196,13 @@ public struct TenantState: Sendable, Hashable {
 /// A tenant's recorded state as a ``StateBackend`` loaded it, with where it came from for
 /// diagnostics.
 public struct PriorState: Sendable, Hashable {
+    /// The document as read.
     public var document: TenantState
     /// The backend's name for the stored document (``StateBackend/location(ofTenant:)``):
     /// `state/tenants/<t>.json` (relative to the repo root) or `postgres:<owner>/<t>`.
     public var location: String
 
+    /// A document read from `location`.
     public init(document: TenantState, location: String) {
         self.document = document
         self.location = location

@@ -84,6 +84,9 @@ public struct Term: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Term: Codable {
+    /// Decodes a term from an ISO 8601 duration string (docs/rules.md §2).
+    ///
+    /// - Throws: `DecodingError` when the string is not a term.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
@@ -94,6 +97,7 @@ extension Term: Codable {
         }
     }
 
+    /// Encodes the term as its ISO 8601 duration string.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

@@ -7,6 +7,7 @@ public struct FleetTile: Sendable, Hashable {
     /// Whether the note reports a rejection (drawn red).
     public var rejects: Bool
 
+    /// A fleet tile of `chart` with its `note`, red when `rejects`.
     public init(chart: CapacityChart, note: String, rejects: Bool) {
         self.chart = chart
         self.note = note

@@ -7,6 +7,7 @@ public struct CapacityStep: Sendable, Hashable {
     /// Routers connected (wanting admission), online or rejected.
     public var connected: Int
 
+    /// A step at `at` (UTC) to `capacity` with `connected` routers.
     public init(at: Instant, capacity: Int, connected: Int) {
         self.at = at
         self.capacity = capacity
@@ -21,6 +22,7 @@ public struct ChartMarker: Sendable, Hashable {
     /// A short text drawn next to the mark, e.g. `expire 96D9-****-59E5`.
     public var label: String
 
+    /// A marker at `at` (UTC) labelled `label`.
     public init(at: Instant, label: String) {
         self.at = at
         self.label = label
@@ -30,6 +32,7 @@ public struct ChartMarker: Sendable, Hashable {
 /// One tenant's capacity over a time range, the input of ``ForecastSVG`` (docs/cli.md §6 `forecast
 /// --format svg`). Independent of how the forecast was computed.
 public struct CapacityChart: Sendable, Hashable {
+    /// The tenant the chart is about.
     public var tenant: String
     /// Left end of the time axis (UTC), usually the forecast's `at`.
     public var start: Instant
@@ -40,6 +43,7 @@ public struct CapacityChart: Sendable, Hashable {
     /// Events to mark with dashed vertical lines; those outside `start...end` are not drawn.
     public var markers: [ChartMarker]
 
+    /// A chart of `tenant` from `start` to `end` (UTC).
     public init(tenant: String, start: Instant, end: Instant, steps: [CapacityStep], markers: [ChartMarker]) {
         self.tenant = tenant
         self.start = start
@@ -101,10 +105,12 @@ public enum ForecastSVG {
     /// The forecast's verdict drawn at the top right: its first rejection or none (docs/README.md §8: every
     /// format names the same first rejection).
     public struct Verdict: Sendable, Hashable {
+        /// The verdict's text.
         public var text: String
         /// A rejection (red) rather than none (green).
         public var bad: Bool
 
+        /// A verdict with its text, red when `bad`.
         public init(text: String, bad: Bool) {
             self.text = text
             self.bad = bad

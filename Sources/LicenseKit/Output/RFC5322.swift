@@ -1,24 +1,24 @@
 /// Small helpers for writing RFC 5322 Internet messages by hand: the `Date` header, header
 /// folding and line wrapping. Deterministic; no Foundation date formatting, no locale.
-public enum RFC5322 {
+enum RFC5322 {
     /// The longest line (without CRLF) a generated message should contain (RFC 5322 §2.1.1).
-    public static let maxLineLength = 78
+    static let maxLineLength = 78
 
     static let dayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// The English three-letter month name of a month number 1…12 (`Dec`).
-    public static func monthName(_ month: Int) -> String {
+    static func monthName(_ month: Int) -> String {
         monthNames[max(0, min(11, month - 1))]
     }
 
     /// The day of the week of a civil date, 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday).
-    public static func weekday(_ date: CivilDate) -> Int {
+    static func weekday(_ date: CivilDate) -> Int {
         (date.daysSinceEpoch + 4).floorMod(7)
     }
 
     /// An instant as an RFC 5322 `date-time` in UTC: `Sun, 15 Nov 2026 00:00:00 +0000`.
-    public static func date(_ instant: Instant) -> String {
+    static func date(_ instant: Instant) -> String {
         let d = instant.date
         let s = instant.secondOfDay
         return "\(dayNames[weekday(d)]), \(d.day) \(monthName(d.month)) \(pad(d.year, 4)) "
@@ -26,7 +26,7 @@ public enum RFC5322 {
     }
 
     /// `YYYYMMDDTHHMMSSZ`, the basic ISO 8601 form used in file names and message ids.
-    public static func compactStamp(_ instant: Instant) -> String {
+    static func compactStamp(_ instant: Instant) -> String {
         let d = instant.date
         let s = instant.secondOfDay
         return pad(d.year, 4) + pad(d.month, 2) + pad(d.day, 2) + "T"
@@ -42,7 +42,7 @@ public enum RFC5322 {
     /// where the value allows: folding white space is inserted before a space of the value,
     /// preferring a space after a comma. A single word longer than the limit stays whole.
     /// Lines are joined with CRLF; there is no trailing CRLF.
-    public static func header(_ name: String, _ value: String) -> String {
+    static func header(_ name: String, _ value: String) -> String {
         let words = value.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         var lines: [String] = []
         var line = name + ":"
@@ -61,7 +61,7 @@ public enum RFC5322 {
 
     /// Wraps a paragraph at spaces so that each line, after `indent` (and `hangingIndent` on
     /// continuation lines), has at most `width` characters. Words longer than the room stay whole.
-    public static func wrap(_ text: String, width: Int = 72, indent: String = "", hangingIndent: String? = nil)
+    static func wrap(_ text: String, width: Int = 72, indent: String = "", hangingIndent: String? = nil)
         -> [String]
     {
         let next = hangingIndent ?? indent

@@ -8,6 +8,7 @@ public struct ReminderMail: Sendable, Hashable {
     /// endings, a trailing CRLF, no line longer than 78 characters where it can be folded.
     public var contents: String
 
+    /// A message to be written as `fileName` with the RFC 5322 `contents`.
     public init(fileName: String, contents: String) {
         self.fileName = fileName
         self.contents = contents

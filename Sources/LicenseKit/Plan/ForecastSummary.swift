@@ -3,6 +3,7 @@ public struct ForecastSummary: Sendable {
     /// The earliest rejection over all tenants: where, when, and how many routers (docs/README.md §8: of
     /// the routers not already rejected at `at`).
     public struct Rejection: Sendable, Hashable {
+        /// The tenant whose router is rejected.
         public var tenant: String
         /// The tenant's ``TenantForecast/firstRejectionAt`` (UTC).
         public var at: Instant

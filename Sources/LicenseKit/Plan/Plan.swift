@@ -21,6 +21,7 @@ public enum Action: String, Sendable, Hashable, Codable, CaseIterable, Comparabl
     /// Position in the tie order of docs/rules.md §4.1.
     public var rank: Int { Action.allCases.firstIndex(of: self) ?? 0 }
 
+    /// Orders actions by ``rank``.
     public static func < (lhs: Action, rhs: Action) -> Bool { lhs.rank < rhs.rank }
 }
 
@@ -32,14 +33,23 @@ public enum Action: String, Sendable, Hashable, Codable, CaseIterable, Comparabl
 /// Cloud Free by an adopted paid activation → `invalidatedAt` (that activation's instant, before
 /// `at`) and `invalidatedBy`. Instants are UTC.
 public struct PlanEvent: Sendable, Hashable, Codable {
+    /// The event's instant (UTC).
     public var at: Instant
+    /// What happens (docs/plan-json.md §6 "Events").
     public var action: Action
+    /// The license the event is about; `nil` for router events.
     public var code: ActivationCode?
+    /// The router the event is about (`reject`, `admit`, `remove`); `nil` for license events.
     public var serial: String?
+    /// `schedule`, `reschedule`: when the license is to be activated (UTC).
     public var scheduledAt: Instant?
+    /// `reschedule`: the activation instant scheduled before (UTC).
     public var from: Instant?
+    /// `activate`, `renew`, `notify`, `adopt`: when the license expires (UTC).
     public var expiresAt: Instant?
+    /// `notify`: the reminder slot (docs/rules.md §4.3), an instant before `expiresAt`.
     public var slot: Instant?
+    /// `reject`: why the router is offline (docs/rules.md §4.4).
     public var reason: RejectionReason?
     /// The adoption fields below, boxed: set on a handful of events, while a big plan has a
     /// million router events that would otherwise each carry them.
@@ -67,6 +77,8 @@ public struct PlanEvent: Sendable, Hashable, Codable {
         set { updateAdoption { $0.invalidatedBy = newValue } }
     }
 
+    /// An event with the fields its ``action`` uses (see the type's summary); the adoption fields are
+    /// stored only when one of them is given.
     public init(
         at: Instant, action: Action, code: ActivationCode? = nil, serial: String? = nil,
         scheduledAt: Instant? = nil, from: Instant? = nil, expiresAt: Instant? = nil,
@@ -100,6 +112,9 @@ public struct PlanEvent: Sendable, Hashable, Codable {
         case activatedAt, status, invalidatedAt, invalidatedBy
     }
 
+    /// Decodes the plan JSON form of an event (docs/plan-json.md §6 "Events").
+    ///
+    /// - Throws: `DecodingError` for a missing `at`/`action` or a field of the wrong type.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -117,6 +132,7 @@ public struct PlanEvent: Sendable, Hashable, Codable {
             invalidatedBy: try c.decodeIfPresent(ActivationCode.self, forKey: .invalidatedBy))
     }
 
+    /// Encodes the plan JSON form of an event: absent fields are left out (docs/plan-json.md §6).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(at, forKey: .at)
@@ -198,9 +214,12 @@ private final class AdoptionFields: Sendable, Hashable {
 
 /// `prior` of a tenant plan: the state it was computed against.
 public struct PriorRef: Sendable, Hashable, Codable {
+    /// The lineage of the state document (a UUID, docs/state.md §5 `lineage`).
     public var lineage: String
+    /// The serial of the state document, incremented by each apply that writes it.
     public var serial: Int
 
+    /// A reference to the state document with `lineage` and `serial`.
     public init(lineage: String, serial: Int) {
         self.lineage = lineage
         self.serial = serial
@@ -209,9 +228,12 @@ public struct PriorRef: Sendable, Hashable, Codable {
 
 /// An offline router in a plan's `after`.
 public struct OfflineRouter: Sendable, Hashable, Codable {
+    /// The router's serial as the manifest spells it.
     public var serial: String
+    /// Why it is offline (docs/rules.md §4.4).
     public var reason: RejectionReason
 
+    /// An offline router with its reason.
     public init(serial: String, reason: RejectionReason) {
         self.serial = serial
         self.reason = reason
@@ -220,14 +242,21 @@ public struct OfflineRouter: Sendable, Hashable, Codable {
 
 /// Counts of licenses by status, archived licenses excluded.
 public struct LicenseCounts: Sendable, Hashable, Codable {
+    /// Licenses redeemed but not scheduled or activated.
     public var available = 0
+    /// Licenses with a scheduled activation.
     public var scheduled = 0
+    /// Licenses activated and not expired or invalidated.
     public var active = 0
+    /// Licenses past their expiry (or stock expiry).
     public var expired = 0
+    /// Licenses invalidated by a paid activation (docs/rules.md R2).
     public var invalid = 0
 
+    /// All counts zero.
     public init() {}
 
+    /// The count of licenses with `status`.
     public subscript(status: LicenseStatus) -> Int {
         get {
             switch status {
@@ -252,14 +281,18 @@ public struct LicenseCounts: Sendable, Hashable, Codable {
 
 /// A tenant's result at the plan's `at`, after both steps (docs/rules.md §4, docs/cli.md §6 `after`).
 public struct TenantAfter: Sendable, Hashable, Codable {
+    /// `full` or `limited` (docs/rules.md §1).
     public var mode: TenantMode
+    /// How many routers may be online (docs/rules.md R8).
     public var capacity: Int
     /// Serials of admitted routers, ordered by `connectedAt` then serial.
     public var online: [String]
     /// Offline routers, sorted by serial.
     public var offline: [OfflineRouter]
+    /// License counts by status after the plan.
     public var licenses: LicenseCounts
 
+    /// The result with its mode, capacity, routers and license counts.
     public init(mode: TenantMode, capacity: Int, online: [String], offline: [OfflineRouter], licenses: LicenseCounts) {
         self.mode = mode
         self.capacity = capacity
@@ -271,6 +304,7 @@ public struct TenantAfter: Sendable, Hashable, Codable {
 
 /// One tenant's part of a plan.
 public struct TenantPlan: Sendable, Hashable, Codable {
+    /// The tenant's name (a DNS label).
     public var tenant: String
     /// The state the plan was computed against; `nil` when the tenant has no state yet.
     public var prior: PriorRef?
@@ -278,6 +312,7 @@ public struct TenantPlan: Sendable, Hashable, Codable {
     public var changed: Bool
     /// Ordered by ``PlanEvent/ordered(_:_:)``.
     public var events: [PlanEvent]
+    /// The tenant at the plan's `at`, after both steps.
     public var after: TenantAfter
     /// The summary recorded before this plan (`nil` without state). In the JSON as `before`
     /// (`{capacity, mode, offline, online}`) when present, so that `show PLANFILE` prints what
@@ -288,6 +323,7 @@ public struct TenantPlan: Sendable, Hashable, Codable {
     /// The tenant's contacts, for reminder mail; not part of the JSON.
     public var contacts: [String]
 
+    /// A tenant's part of a plan; `newState` and `contacts` stay out of the JSON.
     public init(
         tenant: String, prior: PriorRef?, changed: Bool, events: [PlanEvent], after: TenantAfter,
         before: TenantSummary? = nil, newState: TenantState? = nil, contacts: [String] = []
@@ -312,6 +348,10 @@ public struct TenantPlan: Sendable, Hashable, Codable {
         var offline: Int
     }
 
+    /// Decodes a tenant of the plan JSON (docs/plan-json.md §6 "A tenant"); `newState` and
+    /// `contacts` are not in the JSON and stay empty.
+    ///
+    /// - Throws: `DecodingError` for a missing key or a value of the wrong type.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         tenant = try c.decode(String.self, forKey: .tenant)
@@ -326,6 +366,8 @@ public struct TenantPlan: Sendable, Hashable, Codable {
         contacts = []
     }
 
+    /// Encodes the plan JSON form of a tenant (docs/plan-json.md §6 "A tenant"): `prior` is `null`
+    /// without state, `before` only when present.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(tenant, forKey: .tenant)
@@ -344,9 +386,13 @@ public struct TenantPlan: Sendable, Hashable, Codable {
 
 /// Totals over a plan (docs/cli.md §6 `summary`).
 public struct PlanSummary: Sendable, Hashable, Codable {
+    /// Tenants in the plan.
     public var tenants: Int
+    /// Tenants that apply would write (docs/rules.md §4.6).
     public var changed: Int
+    /// Error diagnostics.
     public var errors: Int
+    /// Warning diagnostics.
     public var warnings: Int
     /// Event count per action name.
     public var actions: [String: Int]
@@ -354,8 +400,10 @@ public struct PlanSummary: Sendable, Hashable, Codable {
 
 /// A plan: what `apply` would record at ``at`` (docs/rules.md §4, docs/cli.md §6 "Plan JSON", `formatVersion` 1).
 public struct Plan: Sendable, Hashable, Codable {
+    /// The `formatVersion` this version writes and reads (docs/plan-json.md §6 "Compatibility").
     public static let currentFormatVersion = 1
 
+    /// The plan JSON's format version; always ``currentFormatVersion`` in a plan read or made.
     public var formatVersion: Int
     /// "Now" of the plan (UTC).
     public var at: Instant
@@ -363,11 +411,14 @@ public struct Plan: Sendable, Hashable, Codable {
     public var inputsDigest: String
     /// Sorted by tenant name.
     public var tenants: [TenantPlan]
+    /// Every error and warning, sorted with `sortedForOutput()`.
     public var diagnostics: [Diagnostic]
     /// The `--target`/`--shard` selection the plan was made with (docs/cli.md §5.2), `nil` without one
     /// (the JSON then has no `selection` key). Positional TENANT arguments are not recorded.
     public var selection: TenantSelection?
 
+    /// A plan at `at`: tenants are sorted by name, diagnostics with `sortedForOutput()`, and the
+    /// selection kept as recorded (`--target`/`--shard` only).
     public init(
         at: Instant, inputsDigest: String, tenants: [TenantPlan], diagnostics: [Diagnostic],
         selection: TenantSelection? = nil
@@ -380,11 +431,13 @@ public struct Plan: Sendable, Hashable, Codable {
         self.selection = selection?.recorded
     }
 
+    /// Whether any diagnostic is an error: such a plan is refused by `apply`.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// Whether any tenant would be written.
     public var hasChanges: Bool { tenants.contains { $0.changed } }
 
+    /// The totals over the plan (docs/plan-json.md §6 `summary`).
     public var summary: PlanSummary {
         var actions: [String: Int] = [:]
         for tenant in tenants {
@@ -406,6 +459,10 @@ public struct Plan: Sendable, Hashable, Codable {
         var shard: String?
     }
 
+    /// Decodes a plan file (docs/plan-json.md §6).
+    ///
+    /// - Throws: `DecodingError` for a `formatVersion` other than ``currentFormatVersion``, an
+    ///   invalid `selection.shard`, a missing key or a value of the wrong type.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         formatVersion = try c.decode(Int.self, forKey: .formatVersion)
@@ -433,6 +490,8 @@ public struct Plan: Sendable, Hashable, Codable {
         }
     }
 
+    /// Encodes the plan JSON (docs/plan-json.md §6), `summary` computed, `selection` only when the
+    /// plan was made with one.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(formatVersion, forKey: .formatVersion)

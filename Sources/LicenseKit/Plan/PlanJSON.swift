@@ -417,7 +417,9 @@ public struct PlanDecodeError: Error, Sendable, Equatable, CustomStringConvertib
     /// The whole message, e.g. `stale plan: formatVersion 2, this licensectl reads 1`.
     public var message: String
 
+    /// An error saying `message`.
     public init(message: String) { self.message = message }
 
+    /// The same as ``message``.
     public var description: String { message }
 }

@@ -109,6 +109,7 @@ extension PlanEvent {
 public struct RouterChangeGroup: Sendable, Hashable {
     /// The instant of the events (the plan's `at`), UTC.
     public var at: Instant
+    /// The events' action.
     public var action: Action
     /// The reason of a `reject` group; `nil` for the others.
     public var reason: RejectionReason?

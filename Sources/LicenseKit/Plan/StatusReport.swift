@@ -1,13 +1,19 @@
 /// What `licensectl status` shows per tenant, as of an instant, from recorded state only
 /// (docs/cli.md §6 `status`: step 1 of §4, no manifest).
 public struct TenantStatusReport: Sendable, Hashable {
+    /// The tenant's name.
     public var tenant: String
     /// When the state was last applied (UTC), and its serial.
     public var appliedAt: Instant
+    /// The state document's serial.
     public var serial: Int
+    /// When the tenant was retired (UTC); `nil` for a tenant with a manifest.
     public var retiredAt: Instant?
+    /// `full` or `limited` (docs/rules.md §1).
     public var mode: TenantMode
+    /// How many routers may be online (docs/rules.md R8).
     public var capacity: Int
+    /// License counts by status.
     public var licenses: LicenseCounts
     /// The earliest `expiresAt` of an active license, if any (docs/README.md §8 "Output").
     public var nextExpiry: Instant?
@@ -16,7 +22,9 @@ public struct TenantStatusReport: Sendable, Hashable {
     /// Routers sorted by serial, with status and reason at the instant.
     public var routers: [RouterRecord]
 
+    /// Routers online.
     public var online: Int { routers.filter { $0.status == .online }.count }
+    /// Routers offline.
     public var offline: Int { routers.count - online }
 
     /// Replays `state` to `at` (recorded facts only) and summarizes it.

@@ -62,6 +62,7 @@ public struct TenantSelection: Sendable, Hashable {
     /// in plan files.
     public var arguments: [String]
 
+    /// A selection of `--target` names, a `--shard` and positional TENANT arguments (docs/cli.md §5.2).
     public init(targets: [String] = [], shard: Shard? = nil, arguments: [String] = []) {
         self.targets = Array(Set(targets)).sorted()
         self.shard = shard
@@ -113,5 +114,6 @@ public struct SelectionError: Error, Sendable, Equatable, CustomStringConvertibl
     /// An error with this message.
     public init(message: String) { self.message = message }
 
+    /// The same as ``message``.
     public var description: String { message }
 }

@@ -33,6 +33,7 @@ public struct ForecastPoint: Sendable, Hashable, Codable {
     /// in admission order (connectedAt, then serial).
     public var rejected: [String]
 
+    /// A forecast instant with its events and the routers rejected after it.
     public init(
         at: Instant, action: Action, code: ActivationCode? = nil, serial: String? = nil,
         expiresAt: Instant? = nil, slot: Instant? = nil, reason: RejectionReason? = nil,
@@ -69,6 +70,7 @@ public struct TenantForecast: Sendable, Hashable, Codable {
     /// none is. Routers already rejected at `at` never set it (docs/cli.md §6, docs/README.md §8 `--fail-on-rejection`).
     public var firstRejectionAt: Instant?
 
+    /// A tenant's forecast from `start` over its `events`.
     public init(tenant: String, start: TenantAfter, events: [ForecastPoint], firstRejectionAt: Instant?) {
         self.tenant = tenant
         self.start = start

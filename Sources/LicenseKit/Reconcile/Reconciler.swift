@@ -31,7 +31,7 @@ public enum Reconciler {
                 name: name, manifest: manifests[name], prior: states[name],
                 at: at, inputsDigest: inputsDigest)
             let plan = planner.run()
-            return (plan: plan, diagnostics: planner.diagnostics)
+            return (plan: plan, diagnostics: planner.diagnostics.emitted)
         }
 
         var diagnostics = repo.diagnostics(selecting: selection) + cross

@@ -1,5 +1,5 @@
 /// Decides whether a saved plan (`plan --out`) may still be applied (docs/cli.md §6 `apply PLANFILE`).
-public enum StalePlanCheck {
+enum StalePlanCheck {
     /// The reasons the saved plan is stale, empty when it may be applied.
     ///
     /// - Parameters:
@@ -12,7 +12,7 @@ public enum StalePlanCheck {
     ///   file, or whose state file the plan did not cover (within the plan's selection, docs/cli.md §5.2); a time-driven instant (activation,
     ///   expiry, stock expiry, reminder slot, renewal window) in `(saved.at, now]`; or a fresh
     ///   plan whose events differ from the saved ones.
-    public static func reasons(saved: Plan, fresh: Plan, states: [String: PriorState], now: Instant) -> [String] {
+    static func reasons(saved: Plan, fresh: Plan, states: [String: PriorState], now: Instant) -> [String] {
         var reasons: [String] = []
         if saved.inputsDigest != fresh.inputsDigest {
             reasons.append(

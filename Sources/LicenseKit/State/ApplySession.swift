@@ -23,6 +23,7 @@ public struct ApplySession: Sendable {
         /// Its path for reading (resolved against `-C`).
         public var path: String
 
+        /// An outbox folder shown as `shown`, written at `path`.
         public init(shown: String, path: String) {
             self.shown = shown
             self.path = path
@@ -46,6 +47,7 @@ public struct ApplySession: Sendable {
         /// The From address of reminder messages.
         public var mailFrom: String
 
+        /// The options of one apply (docs/cli.md §6 `apply`).
         public init(
             at: Instant? = nil, planFile: PlanFile? = nil, selection: TenantSelection = TenantSelection(),
             lockTimeout: Double = 0, holder: LockHolder, writesMessages: Bool = false,
@@ -76,6 +78,7 @@ public struct ApplySession: Sendable {
         /// the printed plan did not reach its reader.
         public var beforeCommit: ([ReminderMail]) throws(ApplyFailure) -> Void
 
+        /// The callbacks of one apply.
         public init(
             now: @escaping () -> Instant, confirm: (() -> Bool)?, report: @escaping (ApplyReport) -> Void,
             beforeCommit: @escaping ([ReminderMail]) throws(ApplyFailure) -> Void = { _ in }
@@ -89,8 +92,10 @@ public struct ApplySession: Sendable {
 
     /// The repo and its state backend.
     public var workspace: Workspace
+    /// How this apply runs.
     public var options: Options
 
+    /// A session over `workspace` with `options`.
     public init(workspace: Workspace, options: Options) {
         self.workspace = workspace
         self.options = options
@@ -327,6 +332,7 @@ public struct ApplySummary: Sendable, Hashable {
     /// Reminder messages written (`--outbox`), `nil` without an outbox.
     public var reminderMessages: Int?
 
+    /// A summary of an apply at `at`.
     public init(at: Instant, tenantsWritten: Int, eventsJournaled: Int, reminderMessages: Int? = nil) {
         self.at = at
         self.tenantsWritten = tenantsWritten
@@ -346,10 +352,12 @@ public struct ApplySummary: Sendable, Hashable {
 /// Why an apply wrote nothing: diagnostics to print, then an optional closing line
 /// (`Apply refused: 2 error(s); nothing was written.`).
 public struct ApplyFailure: Error, Sendable {
+    /// Every error that refused the apply.
     public var diagnostics: [Diagnostic]
     /// Printed after the diagnostics, on its own line.
     public var note: String?
 
+    /// A refusal with its `diagnostics` and an optional `note`.
     public init(_ diagnostics: [Diagnostic], note: String? = nil) {
         self.diagnostics = diagnostics
         self.note = note

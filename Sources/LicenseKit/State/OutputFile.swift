@@ -17,8 +17,11 @@ import Darwin
 public enum OutputFile {
     /// Why an output file could not be written; `reason` completes "cannot write 'PATH': …".
     public struct WriteError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// What completes "cannot write 'PATH': …".
         public var reason: String
+        /// An error with `reason`.
         public init(_ reason: String) { self.reason = reason }
+        /// The same as ``reason``.
         public var description: String { reason }
     }
 

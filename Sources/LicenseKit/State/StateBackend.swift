@@ -63,6 +63,30 @@ public protocol StateBackend: Sendable {
     ///
     /// - Throws: ``StateStoreError`` when the journal cannot be read.
     func history() throws(StateStoreError) -> [String]
+    /// Everything recorded, for `licensectl state migrate` (docs/state.md §5.1): every tenant
+    /// document and the journal in order, read under this backend's lock (a directory) or in one
+    /// consistent view (PostgreSQL). Nothing is created or repaired.
+    ///
+    /// - Parameters:
+    ///   - timeout: seconds to wait for a lock another run holds; 0 fails at once.
+    ///   - holder: this run, as other runs name it in their messages.
+    /// - Throws: ``StateStoreError``: no state store exists here (a missing directory); an
+    ///   interrupted apply is pending; a document or journal line cannot be read; the lock is
+    ///   held; connection errors.
+    func snapshot(timeout: Double, holder: LockHolder) throws(StateStoreError) -> StateSnapshot
+    /// Records a snapshot (``snapshot(timeout:holder:)`` of another backend) here, as one unit
+    /// with an apply's crash guarantees. Documents are stored as
+    /// ``TenantState/canonicalJSON()``, so a round trip through any backends is byte-identical
+    /// (docs/state.md §5.1).
+    ///
+    /// - Parameters:
+    ///   - snapshot: what to record.
+    ///   - timeout: seconds to wait for a lock another run holds; 0 fails at once.
+    ///   - holder: this run, recorded where the backend keeps its history.
+    /// - Throws: ``StateStoreError`` (nothing is recorded): this backend already holds state; a
+    ///   tenant name it cannot store; a code another owner records; the lock is held; I/O or
+    ///   connection errors.
+    func restore(_ snapshot: StateSnapshot, timeout: Double, holder: LockHolder) throws(StateStoreError)
 }
 
 /// The lock of one apply (see ``StateBackend/lock(tenants:timeout:holder:)``): what is read and
@@ -107,6 +131,8 @@ public struct LoadedState: Sendable {
     /// there is none. Its documents are already in ``states``.
     public var pendingApply: String?
 
+    /// What a backend read: `states` by tenant, `problems` at their locations, and the pending
+    /// apply's place when there is one.
     public init(states: [String: PriorState], problems: [Diagnostic] = [], pendingApply: String? = nil) {
         self.states = states
         self.problems = problems
@@ -148,6 +174,7 @@ public struct LockHolder: Sendable, Hashable, CustomStringConvertible {
     /// The process's start time (UTC).
     public var start: Instant
 
+    /// The process `pid` on `host`, started at `start` (UTC).
     public init(host: String, pid: Int32, start: Instant) {
         self.host = host
         self.pid = pid

@@ -15,6 +15,7 @@ public struct StateSnapshot: Sendable, Hashable {
     /// ``StateStore`` "Journal lines"), without newlines.
     public var journal: [String]
 
+    /// A snapshot of `documents` and the `journal` lines in order.
     public init(documents: [TenantState], journal: [String]) {
         self.documents = documents.sorted { $0.tenant < $1.tenant }
         self.journal = journal
@@ -26,9 +27,13 @@ public struct StateSnapshot: Sendable, Hashable {
     /// The fields a backend indexes journal lines by: `tenant`, `action`, `at` and `apply` (the
     /// apply's `at`), each a string in every line licensectl writes (docs/README.md §8 "State").
     public struct JournalFields: Sendable, Hashable {
+        /// The tenant the event is about.
         public var tenant: String
+        /// The event's action (docs/plan-json.md §6 "Events").
         public var action: String
+        /// The event's instant (UTC).
         public var at: Instant
+        /// The `at` of the apply that recorded it (UTC).
         public var apply: Instant
     }
 

@@ -1,7 +1,8 @@
 import Foundation
-import LicenseKit
 import TestSupport
 import Testing
+
+@testable import LicenseKit
 
 /// The benchmark's synthetic repo (issue 6): deterministic, unique codes and serials, plans
 /// without errors, sizes near the issue's targets.
@@ -121,10 +122,10 @@ import Testing
         #expect(repo.csvFiles == 3)
         #expect(repo.expected.tenants == 3)
         for path in repo.manifestPaths {
-            var diagnostics: [Diagnostic] = []
+            let diagnostics = DiagnosticsEngine()
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-            let documents = YAMLReader.read(bytes, path: path, diagnostics: &diagnostics)
-            #expect(diagnostics == [], "\(path)")
+            let documents = YAMLReader.read(bytes, path: path, diagnostics: diagnostics)
+            #expect(diagnostics.emitted == [], "\(path)")
             #expect(documents.count == 1, "\(path)")
         }
     }

@@ -5,9 +5,9 @@ import Testing
 
 @Suite struct YAMLReaderTests {
     private func read(_ bytes: [UInt8]) -> (nodes: [YAMLNode], diagnostics: [String]) {
-        var diagnostics: [Diagnostic] = []
-        let nodes = YAMLReader.read(bytes, path: "t.yaml", diagnostics: &diagnostics)
-        return (nodes, diagnostics.map(\.description))
+        let diagnostics = DiagnosticsEngine()
+        let nodes = YAMLReader.read(bytes, path: "t.yaml", diagnostics: diagnostics)
+        return (nodes, diagnostics.emitted.map(\.description))
     }
 
     private func read(_ text: String) -> (nodes: [YAMLNode], diagnostics: [String]) {

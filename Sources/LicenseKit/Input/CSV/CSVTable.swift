@@ -79,7 +79,7 @@ enum CSVTable {
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         if let bad = firstInvalidUTF8(body) {
             diagnostics.error(
-                "invalid UTF-8 (byte 0x\(hex(bad.byte))); the file is not UTF-8 (probably Windows-1252 or Latin-1): save it as UTF-8 (in Excel: \"CSV UTF-8\")",
+                CSVError.invalidUTF8(byte: hex(bad.byte)).message,
                 at: SourceLocation(file: path, line: bad.line, column: bad.column))
             return []
         }
@@ -91,7 +91,8 @@ enum CSVTable {
                 string: text, hasHeaderRow: false, trimFields: false, delimiter: delimiter,
                 whitespaces: CSVTable.noWhitespace)
         } catch {
-            diagnostics.error("cannot read the file as CSV: \(error)", at: SourceLocation(file: path, line: 1))
+            diagnostics.error(
+                CSVError.unreadable(reason: "\(error)").message, at: SourceLocation(file: path, line: 1))
             return []
         }
 
@@ -128,21 +129,20 @@ enum CSVTable {
         // holds an odd number of quotes (each closed field, and each escaped "", has two).
         if quoted, quoteCount(in: body, fromLine: lastRowSpan.start) % 2 == 1 {
             diagnostics.error(
-                "a quoted field that starts in this record is never closed; expected a closing '\"' (RFC 4180 quoting)",
+                CSVError.unclosedQuote.message,
                 at: SourceLocation(file: path, line: lastRowSpan.start))
             return []
         }
         if let malformed {
             let (found, place) = describeMalformed(body, at: malformed)
             diagnostics.error(
-                "malformed quoted field: expected the delimiter or a line break right after the closing '\"', found \(found); quote the whole value (\"SO-1\"), or double a quote inside a value (\"\"), as RFC 4180 says",
+                CSVError.malformedQuote(found: found).message,
                 at: SourceLocation(file: path, line: place.line, column: place.column))
             return []
         }
         guard let header else {
-            let names = columns.filter(\.required).map(\.name).joined(separator: ", ")
             diagnostics.error(
-                "the file is empty; expected a header row with the columns \(names)",
+                CSVError.empty(required: columns.filter(\.required).map(\.name)).message,
                 at: SourceLocation(file: path, line: 1))
             return []
         }
@@ -159,14 +159,20 @@ enum CSVTable {
                 // Only possible with a mapping: a header that is one column's mapped name and
                 // another's standard name (docs/README.md §8 "Inputs").
                 diagnostics.error(
-                    "column '\(raw.trimmingASCIIWhitespace())' matches both \(column.name) and \(columns[other].name); map each column to a header of its own \(mapping?.option.map { "with \($0)" } ?? "in the manifest's 'columns'")",
+                    CSVError.headerMatchesTwoColumns(
+                        header: raw.trimmingASCIIWhitespace(), column: column.name, other: columns[other].name,
+                        option: mapping?.option
+                    ).message,
                     at: SourceLocation(file: path, line: header.line))
                 ambiguous = true
                 continue
             }
             if let earlier = fieldOf[c] {
                 diagnostics.error(
-                    "columns '\(header.fields[earlier].trimmingASCIIWhitespace())' and '\(raw.trimmingASCIIWhitespace())' both give \(column.name); keep one of them",
+                    CSVError.columnGivenTwice(
+                        first: header.fields[earlier].trimmingASCIIWhitespace(), second: raw.trimmingASCIIWhitespace(),
+                        column: column.name
+                    ).message,
                     at: SourceLocation(file: path, line: header.line))
                 ok = false
                 continue
@@ -188,22 +194,26 @@ enum CSVTable {
                 let entry = known.first(where: { $0.key == match }), fieldOf[entry.column] == nil
             else { continue }
             diagnostics.warning(
-                "column '\(raw.trimmingASCIIWhitespace())' is not one licensectl reads (did you mean '\(entry.spelled)'?); its values are ignored",
+                CSVError.unknownColumn(header: raw.trimmingASCIIWhitespace(), suggestion: entry.spelled).message,
                 at: SourceLocation(file: path, line: header.line))
         }
         for (c, column) in columns.enumerated() where column.mapped && fieldOf[c] == nil {
-            let found = header.fields.map { "'\($0.trimmingASCIIWhitespace())'" }.joined(separator: ", ")
             let entry = mapping?.entries.first { $0.column == column.name }
             diagnostics.error(
-                "columns: \(column.name) is mapped to '\(entry?.header ?? "")', but \(path) has no such column; found columns \(found)",
+                CSVError.mappedColumnMissing(
+                    column: column.name, header: entry?.header ?? "", path: path,
+                    found: header.fields.map { $0.trimmingASCIIWhitespace() }
+                ).message,
                 at: entry.flatMap { $0.location.file.isEmpty ? nil : $0.location }
                     ?? SourceLocation(file: path, line: header.line))
             ok = false
         }
         for (c, column) in columns.enumerated() where column.required && !column.mapped && fieldOf[c] == nil {
-            let found = header.fields.map { "'\($0.trimmingASCIIWhitespace())'" }.joined(separator: ", ")
             diagnostics.error(
-                "missing required column '\(column.name)' (also accepted: \(column.synonyms.joined(separator: ", "))); found columns \(found)",
+                CSVError.missingColumn(
+                    column: column.name, synonyms: column.synonyms,
+                    found: header.fields.map { $0.trimmingASCIIWhitespace() }
+                ).message,
                 at: SourceLocation(file: path, line: header.line))
             ok = false
         }
@@ -220,9 +230,12 @@ enum CSVTable {
                     let index = fieldOf[c] ?? 0
                     return
                         "\(columns[c].name) (column \(index + 1), '\(header.fields[index].trimmingASCIIWhitespace())')"
-                }.joined(separator: ", ")
+                }
                 diagnostics.error(
-                    "the row has \(row.fields.count) field\(row.fields.count == 1 ? "" : "s") where the header has \(header.fields.count): \(names) \(short.count == 1 ? "is" : "are") missing; give every column, separated by \(delimiter == "\t" ? "TAB" : "'\(delimiter)'")",
+                    CSVError.shortRow(
+                        fields: row.fields.count, headerFields: header.fields.count, missing: names,
+                        delimiter: delimiter
+                    ).message,
                     at: SourceLocation(file: path, line: row.line))
                 return nil
             }

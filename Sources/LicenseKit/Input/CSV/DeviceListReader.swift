@@ -1,25 +1,18 @@
 /// One router read from a device list CSV file (docs/formats.md §3.3).
-public struct DeviceRecord: Sendable, Hashable {
+struct DeviceRecord: Sendable, Hashable {
     /// 1–64 of `[A-Za-z0-9._:-]`, kept as written (`012` stays "012").
-    public var serial: String
+    var serial: String
     /// When the router connected (UTC); `nil` = not connected (empty field or no such column).
-    public var connectedAt: Instant?
+    var connectedAt: Instant?
     /// The record's first physical line, column 1 (path relative to the repo root).
-    public var location: SourceLocation
-
-    /// A record as the reader produces it; `serial` is expected to be valid already.
-    public init(serial: String, connectedAt: Instant?, location: SourceLocation) {
-        self.serial = serial
-        self.connectedAt = connectedAt
-        self.location = location
-    }
+    var location: SourceLocation
 }
 
 /// Reads device list CSV files (docs/formats.md §3.3): column `serial` (required; synonyms
 /// `serial_number`, `device`) and `connected_at` (optional; synonyms `connected_since`,
 /// `connected`; `YYYY-MM-DD`, `DD.MM.YYYY` or an RFC 3339 date-time, empty = not connected). Same CSV rules as the
 /// sales CSV (docs/formats.md §3.2).
-public enum DeviceListReader {
+enum DeviceListReader {
     /// The columns, in the order of ``Column``.
     static let columns = [
         CSVColumn(name: "serial", synonyms: ["serial_number", "device"], required: true),
@@ -43,7 +36,7 @@ public enum DeviceListReader {
     ///   - bytes: the file's content.
     ///   - path: the path relative to the repo root, used in diagnostics and locations.
     /// - Returns: the valid records in file order.
-    public static func read(_ bytes: [UInt8], path: String, diagnostics: DiagnosticsEngine) -> [DeviceRecord] {
+    static func read(_ bytes: [UInt8], path: String, diagnostics: DiagnosticsEngine) -> [DeviceRecord] {
         read(bytes, path: path, mapping: nil, diagnostics: diagnostics)
     }
 
@@ -57,18 +50,18 @@ public enum DeviceListReader {
         var firstIndex: [String: Int] = [:]
         for row in CSVTable.read(bytes, path: path, columns: columns, mapping: mapping, diagnostics: diagnostics) {
             let location = SourceLocation(file: path, line: row.line)
-            var errors: [String] = []
+            var errors: [CSVError] = []
             var serial: String?
             do { serial = try RouterSerial.validate(row[column: Column.serial] ?? "") } catch {
-                errors.append("serial: \(error.message)")
+                errors.append(.invalidValue(column: "serial", message: error.message))
             }
             var connectedAt: Instant?
             if let text = row[column: Column.connectedAt], !text.isEmpty {
                 do { connectedAt = try Instant.parseCSVInstant(text) } catch {
-                    errors.append("connected_at: \(error.message); leave it empty when the router is not connected")
+                    errors.append(.invalidConnectedAt(message: error.message))
                 }
             }
-            for message in errors { diagnostics.error(message, at: location) }
+            for error in errors { diagnostics.error(error.message, at: location) }
             guard errors.isEmpty, let serial else { continue }
             // One router per upper-cased serial (docs/README.md §8 "Inputs"); a repeated row is read once
             // when its values are the same, as a repeated code is (docs/formats.md §3.3 "Same CSV rules").
@@ -76,12 +69,15 @@ public enum DeviceListReader {
                 let first = records[index]
                 if first.connectedAt == connectedAt {
                     diagnostics.warning(
-                        "serial \(serial) appears again (first on line \(first.location.line)) with the same connected_at; it is read once",
+                        CSVError.repeatedSerial(serial: serial, firstLine: first.location.line).message,
                         at: location, keeping: [serial])
                 } else {
                     let shown = { (t: Instant?) in t.map { "\($0)" } ?? "empty" }
                     diagnostics.error(
-                        "serial \(serial) appears on line \(first.location.line) and line \(row.line) with different connected_at (\(shown(first.connectedAt)) vs \(shown(connectedAt))); list each router once",
+                        CSVError.conflictingSerial(
+                            serial: serial, firstLine: first.location.line, line: row.line,
+                            first: shown(first.connectedAt), second: shown(connectedAt)
+                        ).message,
                         at: location, keeping: [serial])
                 }
                 continue

@@ -1,24 +1,24 @@
 /// One activation code read from a sales CSV file (docs/formats.md §3.2).
-public struct SalesCodeRecord: Sendable, Hashable {
+struct SalesCodeRecord: Sendable, Hashable {
     /// The code in canonical form `XXXX-XXXX-XXXX` (docs/formats.md §3.4).
-    public var code: ActivationCode
+    var code: ActivationCode
     /// The license type of docs/rules.md §1 (`license_type` column, case and spacing ignored).
-    public var type: LicenseType
+    var type: LicenseType
     /// The issue date, 00:00:00Z (UTC).
-    public var issued: Instant
+    var issued: Instant
     /// ISO 8601 duration; `P1Y` when the file has no `term` column or the field is empty.
-    public var term: Term
+    var term: Term
     /// Free-text order number, kept for audit; `nil` when absent or empty.
-    public var order: String?
+    var order: String?
     /// The record's first physical line, column 1 (path relative to the repo root).
-    public var location: SourceLocation
+    var location: SourceLocation
     /// `activated_at`: the platform's activation instant of a running license (docs/rules.md §4.8), UTC.
-    public var activatedAt: Instant?
+    var activatedAt: Instant?
     /// `expires_at`: the platform's expiry, when not `activatedAt + term` (docs/rules.md §4.8), UTC.
-    public var expiresAt: Instant?
+    var expiresAt: Instant?
 
     /// A record as the reader produces it; `term` defaults to `P1Y`, `order` to none.
-    public init(
+    init(
         code: ActivationCode, type: LicenseType, issued: Instant, term: Term = .oneYear,
         order: String? = nil, location: SourceLocation, activatedAt: Instant? = nil, expiresAt: Instant? = nil
     ) {
@@ -43,7 +43,7 @@ public struct SalesCodeRecord: Sendable, Hashable {
 /// `expiry_date`, `valid_until`) of a running license (docs/rules.md §4.8; a date `YYYY-MM-DD` or
 /// `DD.MM.YYYY`, or an RFC 3339 date-time; empty = absent); other columns are ignored. A
 /// manifest's `columns` replaces a column's names with the file's own (docs/formats.md §3.2). The CSV rules (delimiter, BOM, CRLF, quoting, UTF-8) are those of docs/formats.md §3.2.
-public enum SalesCSVReader {
+enum SalesCSVReader {
     /// The columns, in the order of ``Column``.
     static let columns = [
         CSVColumn(name: "activation_code", synonyms: ["code", "license_code", "license_key"], required: true),
@@ -77,7 +77,7 @@ public enum SalesCSVReader {
     ///   - bytes: the file's content.
     ///   - path: the path relative to the repo root, used in diagnostics and locations.
     /// - Returns: the valid records in file order.
-    public static func read(_ bytes: [UInt8], path: String, diagnostics: DiagnosticsEngine) -> [SalesCodeRecord] {
+    static func read(_ bytes: [UInt8], path: String, diagnostics: DiagnosticsEngine) -> [SalesCodeRecord] {
         var rejected: Set<ActivationCode> = []
         return read(bytes, path: path, diagnostics: diagnostics, rejected: &rejected)
     }
@@ -95,51 +95,47 @@ public enum SalesCSVReader {
         var firstIndex: [ActivationCode: Int] = [:]
         for row in CSVTable.read(bytes, path: path, columns: columns, mapping: mapping, diagnostics: diagnostics) {
             let location = SourceLocation(file: path, line: row.line)
-            var errors: [String] = []
+            var errors: [CSVError] = []
             var code: ActivationCode?
             do { code = try ActivationCode(parsing: row[column: Column.code] ?? "") } catch {
-                errors.append("activation_code: \(error.message)")
+                errors.append(.invalidValue(column: "activation_code", message: error.message))
             }
             var type: LicenseType?
             do { type = try LicenseType(parsing: row[column: Column.type] ?? "") } catch {
-                errors.append("license_type: \(error.message)")
+                errors.append(.invalidValue(column: "license_type", message: error.message))
             }
             var issued: Instant?
             do { issued = try Instant.parseSalesDate(row[column: Column.issued] ?? "") } catch {
-                errors.append("issued: \(error.message)")
+                errors.append(.invalidValue(column: "issued", message: error.message))
             }
             var term: Term? = .oneYear
             if let text = row[column: Column.term], !text.isEmpty {
                 do { term = try Term.parse(text) } catch {
                     term = nil
-                    errors.append("term: \(error.message)")
+                    errors.append(.invalidValue(column: "term", message: error.message))
                 }
             }
             var activatedAt: Instant?
             var activatedAtInvalid = false
             if let text = row[column: Column.activatedAt], !text.isEmpty {
                 do { activatedAt = try Instant.parseCSVInstant(text) } catch {
-                    errors.append("activated_at: \(error.message)")
+                    errors.append(.invalidValue(column: "activated_at", message: error.message))
                     activatedAtInvalid = true
                 }
             }
             var expiresAt: Instant?
             if let text = row[column: Column.expiresAt], !text.isEmpty {
                 do { expiresAt = try Instant.parseCSVInstant(text) } catch {
-                    errors.append("expires_at: \(error.message)")
+                    errors.append(.invalidValue(column: "expires_at", message: error.message))
                 }
             }
             if expiresAt != nil, activatedAt == nil, !activatedAtInvalid {
-                errors.append(
-                    "expires_at: given without activated_at; an expiry is recorded only for a license the platform activated — add its activated_at or leave expires_at empty"
-                )
+                errors.append(.expiryWithoutActivation)
             }
             if let a = activatedAt, let e = expiresAt, e <= a {
-                errors.append(
-                    "expires_at: \(e) is not after activated_at \(a); expected the platform's expiry, later than its activation"
-                )
+                errors.append(.expiryNotAfterActivation(expiresAt: e, activatedAt: a))
             }
-            for message in errors { diagnostics.error(message, at: location) }
+            for error in errors { diagnostics.error(error.message, at: location) }
             guard errors.isEmpty, let code, let type, let issued, let term else {
                 if let code { rejected.insert(code) }
                 continue
@@ -153,11 +149,13 @@ public enum SalesCSVReader {
                 let differences = differences(first, record)
                 if differences.isEmpty {
                     diagnostics.warning(
-                        "code \(code.masked) appears again (first on line \(first.location.line)) with the same values; it is read once",
+                        CSVError.repeatedCode(code: code.masked, firstLine: first.location.line).message,
                         at: location)
                 } else {
                     diagnostics.error(
-                        "code \(code.masked) appears on line \(first.location.line) and line \(row.line) with different values (\(differences.joined(separator: "; "))); list each code once",
+                        CSVError.conflictingCode(
+                            code: code.masked, firstLine: first.location.line, line: row.line, differences: differences
+                        ).message,
                         at: location)
                 }
                 continue
@@ -165,9 +163,9 @@ public enum SalesCSVReader {
             firstIndex[code] = records.count
             records.append(record)
         }
-        if records.isEmpty, !diagnostics.diagnostics.contains(where: { $0.location?.file == path }) {
+        if records.isEmpty, !diagnostics.emitted.contains(where: { $0.location?.file == path }) {
             diagnostics.warning(
-                "no activation codes in this file, only a header; was the export cut short?",
+                CSVError.onlyHeader.message,
                 at: SourceLocation(file: path, line: 1))
         }
         return records

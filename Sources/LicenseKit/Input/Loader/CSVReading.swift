@@ -17,7 +17,7 @@ extension LicenseRepoLoader {
     /// Stage 4: every sales CSV and device list the manifests' drafts name, each read once per
     /// column mapping even when several manifests name it, in parallel. A file that cannot be
     /// read is one error, at its first use; the readers' row errors go to `diagnostics`.
-    static func readCSVFiles(of manifests: [ParsedManifest], diagnostics: inout [Diagnostic]) -> CSVRecords {
+    static func readCSVFiles(of manifests: [ParsedManifest], diagnostics: DiagnosticsEngine) -> CSVRecords {
         var csvFiles: [String: CSVJob] = [:]
         for manifest in manifests {
             for draft in manifest.drafts {
@@ -39,8 +39,7 @@ extension LicenseRepoLoader {
             }
         }
         let jobs = csvFiles.sorted { $0.key < $1.key }
-        let csvEngine = DiagnosticsEngine()
-        let csvResults = jobs.concurrentMap { readCSV($0.value, diagnostics: csvEngine) }
+        let csvResults = jobs.concurrentMap { readCSV($0.value, diagnostics: diagnostics) }
         var records = CSVRecords()
         var digested = Set<String>()
         for ((key, job), result) in zip(jobs, csvResults) {
@@ -49,13 +48,12 @@ extension LicenseRepoLoader {
                 records.digestInputs.append((job.file.relative, bytes))
             }
             if let problem = result.problem, digested.insert("\u{0}unreadable:" + job.file.relative).inserted {
-                diagnostics.append(problem)
+                diagnostics.emit(problem)
             }
             if job.sales { records.sales[key] = result.sales }
             if !result.rejectedCodes.isEmpty { records.rejectedCodes[key] = result.rejectedCodes }
             if job.devices { records.devices[key] = result.devices }
         }
-        diagnostics += csvEngine.diagnostics
         return records
     }
 
@@ -82,7 +80,9 @@ extension LicenseRepoLoader {
             return CSVResult(
                 bytes: nil,
                 problem: .error(
-                    "cannot read '\(job.file.relative)'\(unreadableReason(job.file.absolute))", at: job.firstUse))
+                    RepoError.unreadableFile(path: job.file.relative, reason: unreadableReason(job.file.absolute))
+                        .message,
+                    at: job.firstUse))
         }
         var result = CSVResult(bytes: bytes)
         if job.sales {

@@ -8,7 +8,7 @@ extension LicenseRepoLoader {
     /// - Returns: the indices in `named` of the tenants kept.
     static func uniqueTenantNames(
         _ named: [(name: String, place: SourceLocation)],
-        diagnostics: inout [Diagnostic]
+        diagnostics: DiagnosticsEngine
     ) -> [Int] {
         var firstUse: [String: SourceLocation] = [:]
         var nameUses: [String: [SourceLocation]] = [:]
@@ -22,9 +22,10 @@ extension LicenseRepoLoader {
             kept.append(t)
         }
         for (name, places) in nameUses {
-            diagnostics += atEachPlace(places) { others in
-                "tenant name '\(name)' is also used at \(others); tenant names must be unique"
-            }
+            diagnostics.emit(
+                contentsOf: atEachPlace(places) { others in
+                    RepoError.tenantNameTaken(name: name, others: others).message
+                })
         }
         return kept
     }
@@ -91,7 +92,7 @@ extension LicenseRepoLoader {
                         separator: " and by ")
                 found.append(
                     .error(
-                        "code \(code.masked)\(here.row) is also declared by \(others); a code belongs to exactly one tenant",
+                        RepoError.codeInTwoTenants(code: code.masked, row: here.row, others: others).message,
                         at: here.place))
             }
         }
@@ -145,7 +146,7 @@ extension LicenseRepoLoader {
                         separator: " and by ")
                 found.append(
                     .error(
-                        "router serial '\(here.router.serial)' is also declared by \(others); a router belongs to exactly one tenant",
+                        RepoError.serialInTwoTenants(serial: here.router.serial, others: others).message,
                         at: here.router.source, keeping: [here.router.serial]))
             }
         }

@@ -16,9 +16,9 @@ extension LicenseRepoLoader {
     ///
     /// - Returns: `nil`, with an error in `diagnostics`, when the root or the tenants folder is
     ///   missing or the folder lies outside the root.
-    static func discover(root: String, tenantsDirectory: String, diagnostics: inout [Diagnostic]) -> Discovered? {
+    static func discover(root: String, tenantsDirectory: String, diagnostics: DiagnosticsEngine) -> Discovered? {
         guard let paths = RepoPaths(root: root) else {
-            diagnostics.append(.error("repository root '\(root)' not found"))
+            diagnostics.emit(.error(RepoError.rootNotFound(root: root).message))
             return nil
         }
         let tenantsPath =
@@ -28,29 +28,30 @@ extension LicenseRepoLoader {
         guard FileManager.default.fileExists(atPath: tenantsPath, isDirectory: &isDirectory), isDirectory.boolValue,
             let tenantsReal = RepoPaths.realPath(tenantsPath)
         else {
-            diagnostics.append(.error("tenants directory '\(tenantsDirectory)' not found in '\(root)'"))
+            diagnostics.emit(
+                .error(RepoError.tenantsDirectoryNotFound(directory: tenantsDirectory, root: root).message))
             return nil
         }
 
         guard paths.relative(tenantsReal) != nil else {
-            diagnostics.append(
-                .error("tenants directory '\(tenantsDirectory)' lies outside the repository root '\(root)'"))
+            diagnostics.emit(
+                .error(RepoError.tenantsDirectoryOutsideRoot(directory: tenantsDirectory, root: root).message))
             return nil
         }
 
         let scan = scanManifests(in: tenantsReal)
         for problem in scan.problems {
             let absolute = problem.path.isEmpty ? tenantsReal : tenantsReal + "/" + problem.path
-            diagnostics.append(
+            diagnostics.emit(
                 .error(problem.reason, at: SourceLocation(file: paths.relative(absolute) ?? absolute, line: 1)))
         }
         var found = scan.entries
         found.removeAll { entry in
             let absolute = tenantsReal + "/" + entry.path
             guard entry.isSymlink, case .outside = paths.resolve(absolute, from: tenantsReal) else { return false }
-            diagnostics.append(
+            diagnostics.emit(
                 .error(
-                    "manifest resolves through a symlink to a place outside the repository root; files must be inside the license repo",
+                    RepoError.manifestOutsideRoot.message,
                     at: SourceLocation(file: paths.relative(absolute) ?? absolute, line: 1)))
             return true
         }
@@ -91,7 +92,7 @@ extension LicenseRepoLoader {
                 problems.append(
                     (
                         relative,
-                        "cannot read this folder (\(String(cString: strerror(errno)))); its manifests would be missing: make it readable (chmod) or remove it"
+                        RepoError.unreadableFolder(reason: String(cString: strerror(errno))).message
                     ))
                 continue
             }
@@ -110,7 +111,7 @@ extension LicenseRepoLoader {
                     problems.append(
                         (
                             path,
-                            "not a regular file (a FIFO, device or socket); the tenants folder holds only manifests and folders: remove it"
+                            RepoError.notARegularFile.message
                         ))
                 } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
                     found.append((path, isSymlink(entry.pointee.d_type, at: directory + "/" + path)))

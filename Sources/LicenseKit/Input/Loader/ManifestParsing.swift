@@ -16,25 +16,25 @@ extension LicenseRepoLoader {
                 relative: relative, bytes: nil, drafts: [],
                 diagnostics: [
                     .error(
-                        "cannot read '\(relative)'\(unreadableReason(absolute))",
+                        RepoError.unreadableFile(path: relative, reason: unreadableReason(absolute)).message,
                         at: SourceLocation(file: relative, line: 1))
                 ])
         }
         let directory = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.endIndex)])
         // The fast path first: a clean manifest decodes straight from libyaml's events. Anything
         // else is read again through the node trees, which report every problem at its place.
-        var (drafts, diagnostics) =
-            cleanDrafts(bytes, file: relative, directory: directory, paths: paths).map { ($0, []) }
-            ?? diagnosedDrafts(bytes, file: relative, directory: directory, paths: paths)
-        if drafts.isEmpty && diagnostics.isEmpty {
+        let diagnostics = DiagnosticsEngine()
+        let drafts =
+            cleanDrafts(bytes, file: relative, directory: directory, paths: paths)
+            ?? diagnosedDrafts(bytes, file: relative, directory: directory, paths: paths, diagnostics: diagnostics)
+        if drafts.isEmpty && diagnostics.count == 0 {
             // An emptied manifest would otherwise pass `validate` and only surface in `plan` (as
             // "state but no manifest") or, for a new tenant, not at all.
-            diagnostics.append(
-                .warning(
-                    "no Tenant document in this file (it is empty or holds only comments)",
-                    at: SourceLocation(file: relative, line: 1)))
+            diagnostics.warning(
+                RepoError.noTenantDocument.message,
+                at: SourceLocation(file: relative, line: 1))
         }
-        return ParsedManifest(relative: relative, bytes: bytes, drafts: drafts, diagnostics: diagnostics)
+        return ParsedManifest(relative: relative, bytes: bytes, drafts: drafts, diagnostics: diagnostics.emitted)
     }
 
     /// The drafts of a manifest file through ``ManifestStreamDecoder``, or `nil` when the file is
@@ -48,20 +48,24 @@ extension LicenseRepoLoader {
         }
     }
 
-    /// The drafts of a manifest file through ``YAMLReader`` and ``ManifestDecoder``, with every
-    /// problem found.
+    /// The drafts of a manifest file through ``YAMLReader`` and ``ManifestDecoder``, every
+    /// problem found reported to `diagnostics`.
     static func diagnosedDrafts(
         _ bytes: [UInt8], file: String, directory: String,
-        paths: RepoPaths
+        paths: RepoPaths, diagnostics: DiagnosticsEngine
+    ) -> [ManifestDraft] {
+        let documents = YAMLReader.read(bytes, path: file, keys: ManifestSchema.internedKeys, diagnostics: diagnostics)
+        let decoder = ManifestDecoder(file: file, directory: directory, paths: paths, diagnostics: diagnostics)
+        return documents.compactMap { decoder.decode($0) }
+    }
+
+    /// ``diagnosedDrafts(_:file:directory:paths:diagnostics:)`` with the problems in the order
+    /// they were found.
+    static func diagnosedDrafts(
+        _ bytes: [UInt8], file: String, directory: String, paths: RepoPaths
     ) -> (drafts: [ManifestDraft], diagnostics: [Diagnostic]) {
-        var diagnostics: [Diagnostic] = []
-        let documents = YAMLReader.read(bytes, path: file, diagnostics: &diagnostics)
-        var decoder = ManifestDecoder(file: file, directory: directory, paths: paths)
-        var drafts: [ManifestDraft] = []
-        for document in documents {
-            if let draft = decoder.decode(document) { drafts.append(draft) }
-        }
-        diagnostics += decoder.diagnostics
-        return (drafts, diagnostics)
+        let diagnostics = DiagnosticsEngine()
+        let drafts = diagnosedDrafts(bytes, file: file, directory: directory, paths: paths, diagnostics: diagnostics)
+        return (drafts, diagnostics.emitted)
     }
 }

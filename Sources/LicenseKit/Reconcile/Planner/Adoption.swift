@@ -3,7 +3,7 @@ extension TenantPlanner {
     /// docs/rules.md §4.8: `activated` must not lie after `at`; a future activation is a request.
     mutating func notInFuture(_ d: DesiredLicense, _ history: AdoptedHistory) -> Bool {
         guard history.activatedAt > at else { return true }
-        diagnostics.append(
+        diagnostics.emit(
             .error(
                 "activated: \(history.activatedAt) of \(d.code.masked) is in the future (after \(at)); 'activated' records an activation the platform already made — to request one, write `activate: \(history.activatedAt)`",
                 at: history.source))
@@ -59,7 +59,7 @@ extension TenantPlanner {
                 // A recorded Cloud Free: an adopted paid activation before it means the platform
                 // would have refused the Free (docs/README.md §8).
                 if let earlier = paid.first(where: { $0.at < start && adoptedNow.contains($0.code) }) {
-                    diagnostics.append(
+                    diagnostics.emit(
                         .error(
                             "\(earlier.code.masked) was activated at \(earlier.at), before Cloud Free \(l.code.masked) recorded as activated at \(start); the platform refuses Cloud Free after a paid activation — check activated of \(earlier.code.masked)",
                             at: step.desired[earlier.code]?.adopted?.source ?? step.desired[earlier.code]?.source

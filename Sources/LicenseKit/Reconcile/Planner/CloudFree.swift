@@ -14,14 +14,14 @@ extension TenantPlanner {
             if l.status == .scheduled { activation = l.scheduledAt }
             if activatedNow.contains(l.code) { activation = at }
             if step.adopted.contains(l.code), let t = l.activatedAt, let paid = timeline.paidSince, t >= paid {
-                diagnostics.append(
+                diagnostics.emit(
                     .error(
                         "Cloud Free \(l.code.masked) is activated at \(t), at or after the first paid activation of tenant '\(name)' at \(paid); the platform refuses Cloud Free after a paid license — check 'activated'",
                         at: step.desired[l.code]?.adopted?.source ?? place))
                 continue
             }
             if let t = activation, let paid = plannedPaid, t >= paid {
-                diagnostics.append(
+                diagnostics.emit(
                     .error(
                         "cannot activate Cloud Free \(l.code.masked) at \(t): tenant '\(name)' has its first paid activation at \(paid); Cloud Free never follows a paid license"
                             + (l.renew && activatedNow.contains(l.code)
@@ -33,7 +33,7 @@ extension TenantPlanner {
             .sorted { ($0.redeemedAt, $0.code) < ($1.redeemedAt, $1.code) }
         if let first = nonTerminal.first {
             for extra in nonTerminal.dropFirst() {
-                diagnostics.append(
+                diagnostics.emit(
                     .error(
                         "\(extra.code.masked) would be a second non-terminal Cloud Free license in tenant '\(name)' (\(first.code.masked) is \(first.status.rawValue)); Cloud Free cannot be combined",
                         at: step.desired[extra.code]?.source ?? manifest.source))

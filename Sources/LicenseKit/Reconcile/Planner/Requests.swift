@@ -23,7 +23,7 @@ extension TenantPlanner {
                 timeline.licenses.append(record)
             } else {
                 if at >= d.stockExpiresAt {
-                    diagnostics.append(
+                    diagnostics.emit(
                         .error(
                             "cannot redeem \(d.code.masked): its stock expired at \(d.stockExpiresAt) (issued \(d.issued.dateString) + P2Y)",
                             at: d.source))
@@ -32,7 +32,7 @@ extension TenantPlanner {
                 if d.issued > at {
                     // docs/rules.md §4 is silent; a code cannot exist before the vendor issued it, but the
                     // issue date is the sales order's date, so this is a warning, not an error.
-                    diagnostics.append(
+                    diagnostics.emit(
                         .warning(
                             "\(d.code.masked) is redeemed at \(at), before its issue date \(d.issued.dateString); check the issue date or plan later",
                             at: d.source))
@@ -61,7 +61,7 @@ extension TenantPlanner {
             }
         }
         if !missing.isEmpty {
-            diagnostics.append(
+            diagnostics.emit(
                 .error(
                     "tenant '\(name)': \(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") in state but missing from the manifest; only expired or invalid licenses may leave it (restore \(missing.count == 1 ? "it" : "them"))",
                     at: stateLocation ?? manifest.source))
@@ -88,7 +88,7 @@ extension TenantPlanner {
             differences.append("expiry \(history.expiry(term: record.term)) (recorded \(recorded))")
         }
         if !differences.isEmpty {
-            diagnostics.append(
+            diagnostics.emit(
                 .warning(
                     "\(d.code.masked) was redeemed with other values; the manifest now gives \(differences.joined(separator: ", ")); state keeps the recorded ones — restore them, or redeem a new code",
                     at: d.source))
@@ -123,13 +123,13 @@ extension TenantPlanner {
                 if !same {
                     let key = record.adoptedAt == nil ? "activate" : "activated"
                     let restore = record.activation.map { "restore `\(key): \($0)`" } ?? "remove `activate`"
-                    diagnostics.append(
+                    diagnostics.emit(
                         .error(
                             "license \(d.code.masked) was activated on \(activatedAt); \(restore)",
                             at: d.activationSource ?? d.source))
                 }
             } else if let wanted = d.activation, wanted != record.activation {
-                diagnostics.append(
+                diagnostics.emit(
                     .error(
                         "cannot activate \(d.code.masked): its stock expired at \(record.stockExpiresAt) (issued \(record.issued.dateString) + P2Y)",
                         at: d.activationSource ?? d.source))
@@ -165,7 +165,7 @@ extension TenantPlanner {
         case .at(let t) where t > at:
             if record.status == .scheduled, record.scheduledAt == t { break }
             guard t < record.stockExpiresAt else {
-                diagnostics.append(
+                diagnostics.emit(
                     .error(
                         "cannot activate \(d.code.masked) at \(t): its stock expires at \(record.stockExpiresAt) (issued \(record.issued.dateString) + P2Y)",
                         at: place))
@@ -181,13 +181,13 @@ extension TenantPlanner {
             step.scheduledNow.append(record.code)
         case .immediately, .at:
             if case .at(let t) = d.activation, t < at {
-                diagnostics.append(
+                diagnostics.emit(
                     .warning(
                         "activate: \(t) of \(d.code.masked) is in the past and was never recorded as scheduled; activating it now, at \(at)",
                         at: place))
             }
             guard at < record.stockExpiresAt else {
-                diagnostics.append(
+                diagnostics.emit(
                     .error(
                         "cannot activate \(d.code.masked) at \(at): its stock expires at \(record.stockExpiresAt) (issued \(record.issued.dateString) + P2Y)",
                         at: place))

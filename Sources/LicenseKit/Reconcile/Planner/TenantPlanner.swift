@@ -5,7 +5,8 @@ struct TenantPlanner {
     let prior: PriorState?
     let at: Instant
     let inputsDigest: String
-    var diagnostics: [Diagnostic] = []
+    /// This tenant's errors and warnings.
+    let diagnostics = DiagnosticsEngine()
     var events: [PlanEvent] = []
 
     init(name: String, manifest: TenantManifest?, prior: PriorState?, at: Instant, inputsDigest: String) {
@@ -21,7 +22,7 @@ struct TenantPlanner {
     mutating func run() -> TenantPlan {
         let doc = prior?.document
         if let doc, at < doc.appliedAt {
-            diagnostics.append(
+            diagnostics.emit(
                 .error(
                     "--at \(at) is earlier than the appliedAt of tenant '\(name)', \(doc.appliedAt); plan at \(doc.appliedAt) or later",
                     at: stateLocation))
@@ -99,7 +100,7 @@ struct TenantPlanner {
         newDoc.paidSince = timeline.paidSince
         if !open.isEmpty {
             let list = open.map { "\($0.code.masked) (\($0.status.rawValue))" }.joined(separator: ", ")
-            diagnostics.append(
+            diagnostics.emit(
                 .error(
                     "tenant '\(name)' has state but no manifest, and its licenses \(list) are not expired or invalid; restore its manifest (a tenant retires only when all its licenses are terminal)",
                     at: stateLocation))

@@ -28,7 +28,7 @@ extension TenantPlanner {
         guard let paid = paidNow.first else { return }
         for free in invalidatedNow {
             let d = step.desired[paid]
-            diagnostics.append(
+            diagnostics.emit(
                 .warning(
                     "activating \(paid.masked) invalidates Cloud Free \(free.masked): capacity \(before.capacity) → \(capacity.capacity), \(admission.rejected.count) routers rejected",
                     at: d.map { $0.activationSource ?? $0.source } ?? manifest.source))
@@ -61,7 +61,7 @@ extension TenantPlanner {
         }
         let connected = manifest.routers.filter { ($0.connectedAt ?? .init(secondsSinceEpoch: .max)) <= s }.count
         let d = step.desired[first.code]
-        diagnostics.append(
+        diagnostics.emit(
             .warning(
                 "activating \(first.code.masked) at \(s) will invalidate Cloud Free \(free.code.masked): capacity \(free.type.capacity) → \(paidCapacity), \(max(0, connected - paidCapacity)) routers rejected",
                 at: d.map { $0.activationSource ?? $0.source } ?? manifest.source))
@@ -73,7 +73,7 @@ extension TenantPlanner {
         let why =
             capacity.mode == .disabled
             ? "no valid license: device management is disabled" : "capacity \(capacity.capacity)"
-        diagnostics.append(
+        diagnostics.emit(
             .warning(
                 "tenant '\(name)': \(admission.rejected.count) of \(admission.connected) connected routers rejected (\(why))",
                 at: manifest.source, standing: .rejectedRouters, tenant: name))
@@ -83,7 +83,7 @@ extension TenantPlanner {
     mutating func warnRoutersConnectingLater(_ manifest: TenantManifest) {
         for r in manifest.routers {
             if let c = r.connectedAt, c > at {
-                diagnostics.append(
+                diagnostics.emit(
                     .warning(
                         "router \(r.serial) has connectedAt \(c), after \(at); it counts as not connected",
                         at: r.source,
@@ -97,7 +97,7 @@ extension TenantPlanner {
         guard l.type.policy.renewable, l.status == .active, !l.renew, let e = l.expiresAt,
             LicenseTimeline.renewalWindowStart(expiresAt: e) <= at, at < e
         else { return }
-        diagnostics.append(
+        diagnostics.emit(
             .warning(
                 "Cloud Free \(l.code.masked) expires at \(e) (in \(Self.days(from: at, to: e)) days) and has renew: false; set renew: true to keep limited mode",
                 at: d.source, standing: .cloudFreeNearExpiry, tenant: name))
@@ -106,7 +106,7 @@ extension TenantPlanner {
     /// A code still available within 90 days of its stock expiry.
     mutating func warnStockExpiring(_ l: LicenseRecord, _ d: DesiredLicense) {
         guard l.status == .available, l.stockExpiresAt.addingDays(-90) <= at, at < l.stockExpiresAt else { return }
-        diagnostics.append(
+        diagnostics.emit(
             .warning(
                 "\(l.code.masked) is still available and its stock expires at \(l.stockExpiresAt) (in \(Self.days(from: at, to: l.stockExpiresAt)) days); activate it before then",
                 at: d.source, standing: .stockExpiring, tenant: name))
@@ -115,7 +115,7 @@ extension TenantPlanner {
     /// Reminders due (docs/rules.md §4.3) in a tenant without contacts.
     mutating func warnRemindersWithoutContacts(_ manifest: TenantManifest, notifications: Int) {
         guard notifications > 0, manifest.contacts.isEmpty else { return }
-        diagnostics.append(
+        diagnostics.emit(
             .warning(
                 "tenant '\(name)' has \(notifications) reminder\(notifications == 1 ? "" : "s") due but no contacts; add spec.contacts",
                 at: manifest.source, standing: .remindersWithoutContacts, tenant: name))

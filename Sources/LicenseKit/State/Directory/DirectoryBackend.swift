@@ -60,6 +60,27 @@ extension StateStore: StateBackend {
         }
         return bytes.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
     }
+
+    /// ``snapshot()`` under the directory's lock; a directory that does not exist has no state
+    /// to copy (and is not created).
+    public func snapshot(timeout: Double, holder: LockHolder) throws(StateStoreError) -> StateSnapshot {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: statePath, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw StateStoreError("\(directory) does not exist; there is no state to copy")
+        }
+        let lock = try StateLock.acquire(
+            stateDirectory: statePath, display: directory, timeout: timeout, holder: holder)
+        defer { lock.release() }
+        return try snapshot()
+    }
+
+    /// ``restore(_:lock:)`` under the directory's lock (creating `state/` and `.lock`).
+    public func restore(_ snapshot: StateSnapshot, timeout: Double, holder: LockHolder) throws(StateStoreError) {
+        let lock = try StateLock.acquire(
+            stateDirectory: statePath, display: directory, timeout: timeout, holder: holder)
+        defer { lock.release() }
+        try restore(snapshot, lock: lock)
+    }
 }
 
 /// The held lock of a state directory, for one apply.

@@ -95,81 +95,76 @@ struct ManifestDecoder {
     /// The manifest's folder, absolute.
     let directory: String
     let paths: RepoPaths
-    var diagnostics: [Diagnostic] = []
-
-    init(file: String, directory: String, paths: RepoPaths) {
-        self.file = file
-        self.directory = directory
-        self.paths = paths
-    }
+    /// Where the problems go.
+    let diagnostics: DiagnosticsEngine
 
     private func place(_ node: YAMLNode) -> SourceLocation {
         SourceLocation(file: file, line: node.line, column: node.column)
     }
 
-    private mutating func error(_ message: String, _ node: YAMLNode) {
-        diagnostics.append(.error(message, at: place(node)))
+    private func error(_ error: ManifestError, _ node: YAMLNode) {
+        diagnostics.error(error.message, at: place(node))
     }
 
     // MARK: Document
 
     /// Decodes one document; `nil` when it is not a usable Tenant (errors reported).
-    mutating func decode(_ root: YAMLNode) -> ManifestDraft? {
+    func decode(_ root: YAMLNode) -> ManifestDraft? {
         let schema = ManifestSchema.tenant
         guard let top = fields(root, schema, key: nil) else { return nil }
         var usable = true
-        for key in ["apiVersion", "kind"] {
-            guard let node = top[key] else {
+        for field in schema.fields {
+            guard case .scalar(.constant(let expected)) = field.shape else { continue }
+            guard let node = top[field.key] else {
                 usable = false
                 continue
             }
-            let shape = fieldShape(schema, key)
-            guard let text = scalar(node, key, shape) else {
+            guard let text = scalar(node, field.key, field.shape) else {
                 usable = false
                 continue
             }
-            if case .scalar(.constant(let expected)) = shape, text != expected {
-                error("\(key): expected '\(expected)', found '\(text)'", node)
+            if text != expected {
+                error(.invalidValue(key: field.key, expected: field.shape.expectation, text: text), node)
                 usable = false
             }
         }
-        guard let metadataNode = top["metadata"] else { return nil }
+        guard let metadataNode = top[.metadata] else { return nil }
         var draft = ManifestDraft(nameLocation: place(metadataNode))
         if let metadata = fields(metadataNode, ManifestSchema.metadata, key: "metadata") {
-            if let nameNode = metadata["name"], let name = scalar(nameNode, "name", .scalar(.dnsLabel)) {
+            if let nameNode = metadata[.name], let name = scalar(nameNode, "name", .scalar(.dnsLabel)) {
                 draft.nameLocation = place(nameNode)
                 if ManifestDecoder.isDNSLabel(name) {
                     draft.name = name
                 } else {
-                    error("name: expected \(ScalarKind.dnsLabel.expectation), found '\(name)'", nameNode)
+                    error(.invalidValue(key: "name", expected: ScalarKind.dnsLabel.expectation, text: name), nameNode)
                 }
             }
-            if let labels = metadata["labels"] { draft.labels = stringMap(labels, "labels") }
+            if let labels = metadata[.labels] { draft.labels = stringMap(labels, "labels") }
         }
-        if let specNode = top["spec"], let spec = fields(specNode, ManifestSchema.spec, key: "spec") {
-            if let node = spec["contacts"] {
+        if let specNode = top[.spec], let spec = fields(specNode, ManifestSchema.spec, key: "spec") {
+            if let node = spec[.contacts] {
                 for item in sequence(node, "contacts") {
                     guard let text = scalar(item, "contacts", .scalar(.email)) else { continue }
                     if ManifestDecoder.isEmail(text) {
                         draft.contacts.append(text)
                     } else {
-                        error("contacts: expected \(ScalarKind.email.expectation), found '\(text)'", item)
+                        error(.invalidValue(key: "contacts", expected: ScalarKind.email.expectation, text: text), item)
                     }
                 }
             }
-            if let node = spec["imports"] {
+            if let node = spec[.imports] {
                 for item in sequence(node, "imports") {
                     if let entry = importEntry(item) { draft.imports.append(entry) }
                 }
             }
-            if let node = spec["licenses"] {
+            if let node = spec[.licenses] {
                 let items = sequence(node, "licenses")
                 draft.licenses.reserveCapacity(items.count)
                 for item in items {
                     if let entry = licenseEntry(item) { draft.licenses.append(entry) }
                 }
             }
-            if let node = spec["routers"] {
+            if let node = spec[.routers] {
                 // Sized once: a tenant has up to thousands of routers.
                 let items = sequence(node, "routers")
                 draft.routers.reserveCapacity(items.count)
@@ -177,15 +172,15 @@ struct ManifestDecoder {
                     if let router = routerEntry(item) { draft.routers.append(router) }
                 }
             }
-            if let node = spec["devices"] {
+            if let node = spec[.devices] {
                 draft.devicesLocation = place(node)
                 if case .mapping = node.content {
                     if let list = fields(node, ManifestSchema.deviceList, key: "devices") {
-                        if let fileNode = list["file"] {
+                        if let fileNode = list[.file] {
                             draft.devices = resolvedPath(fileNode, "file")
                             draft.devicesLocation = place(fileNode)
                         }
-                        if let columnsNode = list["columns"] {
+                        if let columnsNode = list[.columns] {
                             let before = diagnostics.count
                             draft.devicesColumns = columnMapping(columnsNode, ManifestSchema.deviceColumns)
                             if diagnostics.count > before { draft.devices = nil }
@@ -199,15 +194,15 @@ struct ManifestDecoder {
         return usable ? draft : nil
     }
 
-    private mutating func importEntry(_ node: YAMLNode) -> ImportDraft? {
+    private func importEntry(_ node: YAMLNode) -> ImportDraft? {
         guard let entry = fields(node, ManifestSchema.importEntry, key: "imports") else { return nil }
         var draft = ImportDraft(location: place(node))
-        if let fileNode = entry["file"] { draft.file = resolvedPath(fileNode, "file") }
-        if let activateNode = entry["activate"] {
+        if let fileNode = entry[.file] { draft.file = resolvedPath(fileNode, "file") }
+        if let activateNode = entry[.activate] {
             draft.activation = activation(activateNode)
             draft.activationLocation = place(activateNode)
         }
-        if let columnsNode = entry["columns"] {
+        if let columnsNode = entry[.columns] {
             let before = diagnostics.count
             draft.columns = columnMapping(columnsNode, ManifestSchema.salesColumns)
             // A mapping with errors is not used to read the file under the standard names.
@@ -217,7 +212,7 @@ struct ManifestDecoder {
     }
 
     /// A `columns` mapping (docs/formats.md §3.2, docs/README.md §8): keys of `schema`, each a non-empty header name.
-    private mutating func columnMapping(_ node: YAMLNode, _ schema: ObjectSchema) -> ColumnMapping? {
+    private func columnMapping(_ node: YAMLNode, _ schema: ObjectSchema) -> ColumnMapping? {
         guard let columns = fields(node, schema, key: "columns") else { return nil }
         var mapping = ColumnMapping()
         for field in schema.fields {
@@ -225,7 +220,7 @@ struct ManifestDecoder {
                 continue
             }
             guard !CSVTable.squash(header).isEmpty else {
-                error("\(field.key): expected \(ScalarKind.header.expectation), found '\(header)'", valueNode)
+                error(.invalidValue(key: field.key, expected: ScalarKind.header.expectation, text: header), valueNode)
                 continue
             }
             mapping.entries.append(ColumnMapping.Entry(column: field.key, header: header, location: place(valueNode)))
@@ -233,26 +228,26 @@ struct ManifestDecoder {
         return mapping
     }
 
-    private mutating func licenseEntry(_ node: YAMLNode) -> LicenseEntryDraft? {
+    private func licenseEntry(_ node: YAMLNode) -> LicenseEntryDraft? {
         guard let entry = fields(node, ManifestSchema.license, key: "licenses") else { return nil }
-        guard let codeNode = entry["code"], let text = scalar(codeNode, "code", .scalar(.activationCode)) else {
+        guard let codeNode = entry[.code], let text = scalar(codeNode, "code", .scalar(.activationCode)) else {
             return nil
         }
         let code: ActivationCode
         do {
             code = try ActivationCode(parsing: text)
         } catch {
-            self.error("code: \(error.message)", codeNode)
+            self.error(.invalidCode(error), codeNode)
             return nil
         }
         var draft = LicenseEntryDraft(code: code, location: place(node))
         var ok = true
-        if let n = entry["type"] {
+        if let n = entry[.type] {
             draft.typeLocation = place(n)
             draft.type = value(n, "type", .licenseType) { t throws(ValueParseError) in try LicenseType(parsing: t) }
             ok = ok && draft.type != nil
         }
-        if let n = entry["issued"] {
+        if let n = entry[.issued] {
             draft.issuedLocation = place(n)
             draft.issued = value(n, "issued", .date) { t throws(ValueParseError) in
                 let expected = ValueParseError(message: "expected a date YYYY-MM-DD, found '\(t)'")
@@ -266,27 +261,27 @@ struct ManifestDecoder {
             }
             ok = ok && draft.issued != nil
         }
-        if let n = entry["term"] {
+        if let n = entry[.term] {
             draft.termLocation = place(n)
             draft.term = value(n, "term", .term) { t throws(ValueParseError) in try Term.parse(t) }
             ok = ok && draft.term != nil
         }
-        if let n = entry["activate"] {
+        if let n = entry[.activate] {
             draft.activationLocation = place(n)
             draft.activation = activation(n)
             ok = ok && draft.activation != nil
         }
-        if let n = entry["renew"] {
+        if let n = entry[.renew] {
             draft.renewLocation = place(n)
             draft.renew = boolean(n, "renew")
             ok = ok && draft.renew != nil
         }
-        if let n = entry["activated"] {
+        if let n = entry[.activated] {
             draft.activatedLocation = place(n)
             draft.activated = value(n, "activated", .instant) { t throws(ValueParseError) in try Instant.parse(t) }
             ok = ok && draft.activated != nil
         }
-        if let n = entry["expires"] {
+        if let n = entry[.expires] {
             draft.expiresLocation = place(n)
             draft.expires = value(n, "expires", .instant) { t throws(ValueParseError) in try Instant.parse(t) }
             ok = ok && draft.expires != nil
@@ -294,17 +289,11 @@ struct ManifestDecoder {
         return ok ? draft : nil
     }
 
-    private mutating func routerEntry(_ node: YAMLNode) -> DesiredRouter? {
-        let serialNode: YAMLNode
-        let connectedAtNode: YAMLNode?
-        if let plain = Self.plainRouterFields(node) {
-            (serialNode, connectedAtNode) = plain
-        } else {
-            guard let entry = fields(node, ManifestSchema.router, key: "routers"),
-                let serialValue = entry["serial"]
-            else { return nil }
-            (serialNode, connectedAtNode) = (serialValue, entry["connectedAt"])
+    private func routerEntry(_ node: YAMLNode) -> DesiredRouter? {
+        guard let entry = fields(node, ManifestSchema.router, key: "routers"), let serialNode = entry[.serial] else {
+            return nil
         }
+        let connectedAtNode = entry[.connectedAt]
         guard
             let serial = value(
                 serialNode, "serial", .routerSerial, { t throws(ValueParseError) in try RouterSerial.validate(t) })
@@ -318,57 +307,34 @@ struct ManifestDecoder {
         return DesiredRouter(serial: serial, connectedAt: connectedAt, source: place(node))
     }
 
-    /// The value nodes of a routers entry that has exactly the key `serial` and maybe
-    /// `connectedAt`, neither null: what almost every entry looks like, and one that
-    /// ``fields(_:_:key:)`` would pass without a diagnostic. `nil` for anything else, which then
-    /// goes through ``fields(_:_:key:)`` and its messages. Skips the general field table, the
-    /// decoder's largest cost per router.
-    private static func plainRouterFields(_ node: YAMLNode) -> (serial: YAMLNode, connectedAt: YAMLNode?)? {
-        guard case .mapping(let pairs) = node.content, pairs.count == 1 || pairs.count == 2 else { return nil }
-        var serial: YAMLNode?
-        var connectedAt: YAMLNode?
-        for pair in pairs {
-            guard case .scalar(let key, _) = pair.key.content, !pair.value.isNull else { return nil }
-            if key == "serial", serial == nil {
-                serial = pair.value
-            } else if key == "connectedAt", connectedAt == nil {
-                connectedAt = pair.value
-            } else {
-                return nil
-            }
-        }
-        guard let serial else { return nil }
-        return (serial, connectedAt)
-    }
-
     // MARK: Values
 
-    private mutating func activation(_ node: YAMLNode) -> ActivationRequest? {
+    private func activation(_ node: YAMLNode) -> ActivationRequest? {
         value(node, "activate", .activation) { t throws(ValueParseError) in try ActivationRequest(parsing: t) }
     }
 
     /// Plain `true` or `false` only; YAML 1.1 spellings (`yes`, `on`, `True`…) say what to write.
-    private mutating func boolean(_ node: YAMLNode, _ key: String) -> Bool? {
+    private func boolean(_ node: YAMLNode, _ key: String) -> Bool? {
         guard case .scalar(let text, let style) = node.content else {
-            error("\(key): expected true or false, found \(node.kindDescription)", node)
+            error(.wrongKind(key: key, expected: ScalarKind.boolean.expectation, found: node.kindDescription), node)
             return nil
         }
         if style == .plain {
             if text == "true" { return true }
             if text == "false" { return false }
         }
-        var message = "\(key): expected true or false, found '\(text)'"
-        switch text.lowercased() {
-        case "yes", "y", "on", "true": message += style == .plain ? "; write true" : "; write true without quotes"
-        case "no", "n", "off", "false": message += style == .plain ? "; write false" : "; write false without quotes"
-        default: break
-        }
-        error(message, node)
+        let hint: String? =
+            switch text.lowercased() {
+            case "yes", "y", "on", "true": style == .plain ? "write true" : "write true without quotes"
+            case "no", "n", "off", "false": style == .plain ? "write false" : "write false without quotes"
+            default: nil
+            }
+        error(.notBoolean(key: key, text: text, hint: hint), node)
         return nil
     }
 
     /// A scalar parsed by `parse`; a parse error becomes `key: message` at the node.
-    private mutating func value<T>(
+    private func value<T>(
         _ node: YAMLNode, _ key: String, _ kind: ScalarKind,
         _ parse: (String) throws(ValueParseError) -> T
     ) -> T? {
@@ -376,30 +342,24 @@ struct ManifestDecoder {
         do {
             return try parse(text)
         } catch {
-            self.error("\(key): \(error.message)", node)
+            self.error(.unparsable(key: key, error), node)
             return nil
         }
     }
 
-    private mutating func resolvedPath(_ node: YAMLNode, _ key: String) -> ResolvedFile? {
+    private func resolvedPath(_ node: YAMLNode, _ key: String) -> ResolvedFile? {
         guard let text = scalar(node, key, .scalar(.path)) else { return nil }
         guard !text.isEmpty else {
-            error("\(key): expected a file path, found ''", node)
+            error(.invalidValue(key: key, expected: ScalarKind.path.expectation, text: text), node)
             return nil
         }
         switch paths.resolve(text, from: directory) {
         case .inside(let absolute, let relative):
             return ResolvedFile(absolute: absolute, relative: relative)
         case .outside(let viaSymlink):
-            if viaSymlink {
-                error(
-                    "\(key): '\(text)' resolves through a symlink to a place outside the repository root; files must be inside the license repo",
-                    node)
-            } else {
-                error("\(key): '\(text)' lies outside the repository root; files must be inside the license repo", node)
-            }
+            error(.outsideRoot(key: key, path: text, viaSymlink: viaSymlink), node)
         case .missing(let relative):
-            error("\(key): file '\(text)' not found (looked for '\(relative)')", node)
+            error(.fileNotFound(key: key, path: text, lookedFor: relative), node)
         }
         return nil
     }
@@ -409,14 +369,13 @@ struct ManifestDecoder {
     /// The values of a mapping by schema key. Reports a non-mapping, non-string keys, unknown
     /// keys (with a did-you-mean), null values of required keys and missing required keys.
     /// Null values of optional keys count as absent.
-    private mutating func fields(_ node: YAMLNode, _ schema: ObjectSchema, key: String?) -> Fields? {
+    private func fields(_ node: YAMLNode, _ schema: ObjectSchema, key: String?) -> Fields? {
         guard case .mapping(let pairs) = node.content else {
             let found = node.kindDescription
             switch key {
-            case nil: error("expected a Tenant manifest (a mapping), found \(found)", node)
-            case "imports", "licenses", "routers":
-                error("\(key ?? ""): expected each entry to be a mapping, found \(found)", node)
-            default: error("\(key ?? ""): expected a mapping, found \(found)", node)
+            case nil: error(.notATenant(found: found), node)
+            case "imports", "licenses", "routers": error(.entryNotMapping(key: key ?? "", found: found), node)
+            default: error(.wrongKind(key: key ?? "", expected: "a mapping", found: found), node)
             }
             return nil
         }
@@ -425,16 +384,16 @@ struct ManifestDecoder {
         var slots = [Int](repeating: Fields.absent, count: schema.fields.count)
         for (position, pair) in pairs.enumerated() {
             guard case .scalar(let name, _) = pair.key.content else {
-                error("expected a key string, found \(pair.key.kindDescription)", pair.key)
+                error(.keyNotString(found: pair.key.kindDescription), pair.key)
                 continue
             }
             guard let index = schema.index(of: name) else {
-                error(unknownKeyMessage(name, schema), pair.key)
+                error(unknownKey(name, schema), pair.key)
                 continue
             }
             if pair.value.isNull {
                 if schema.fields[index].required {
-                    error("\(name): expected \(schema.fields[index].shape.expectation), found nothing", pair.value)
+                    error(.missingValue(key: name, expected: schema.fields[index].shape.expectation), pair.value)
                     slots[index] = Fields.reportedNull
                 }
                 continue
@@ -442,22 +401,22 @@ struct ManifestDecoder {
             slots[index] = position
         }
         for (index, field) in schema.fields.enumerated() where field.required && slots[index] == Fields.absent {
-            error("missing required key '\(field.key)' in \(schema.name)", node)
+            error(.missingKey(field.key, mapping: schema.name), node)
         }
         return Fields(schema: schema, pairs: pairs, slots: slots)
     }
 
-    private func unknownKeyMessage(_ name: String, _ schema: ObjectSchema) -> String {
+    private func unknownKey(_ name: String, _ schema: ObjectSchema) -> ManifestError {
         let keys = schema.fields.map(\.key)
         if let suggestion = ManifestDecoder.suggestion(for: name, among: keys) {
-            return "unknown key '\(name)' (did you mean '\(suggestion)'?)"
+            return .unknownKey(name, suggestion: suggestion)
         }
-        return "unknown key '\(name)' in \(schema.name); expected one of: " + keys.joined(separator: ", ")
+        return .unknownKeyIn(name, mapping: schema.name, keys: keys)
     }
 
-    private mutating func sequence(_ node: YAMLNode, _ key: String) -> [YAMLNode] {
+    private func sequence(_ node: YAMLNode, _ key: String) -> [YAMLNode] {
         guard case .sequence(let items) = node.content else {
-            error("\(key): expected a sequence, found \(node.kindDescription)", node)
+            error(.wrongKind(key: key, expected: "a sequence", found: node.kindDescription), node)
             return []
         }
         return items
@@ -465,36 +424,32 @@ struct ManifestDecoder {
 
     /// The scalar's text; `shape` is only built for the message (``Shape`` is an indirect enum,
     /// so building it allocates, once per value otherwise).
-    private mutating func scalar(_ node: YAMLNode, _ key: String, _ shape: @autoclosure () -> Shape) -> String? {
+    private func scalar(_ node: YAMLNode, _ key: String, _ shape: @autoclosure () -> Shape) -> String? {
         guard case .scalar(let text, _) = node.content else {
-            error("\(key): expected \(shape().expectation), found \(node.kindDescription)", node)
+            error(.wrongKind(key: key, expected: shape().expectation, found: node.kindDescription), node)
             return nil
         }
         return text
     }
 
-    private mutating func stringMap(_ node: YAMLNode, _ key: String) -> [String: String] {
+    private func stringMap(_ node: YAMLNode, _ key: String) -> [String: String] {
         guard case .mapping(let pairs) = node.content else {
-            error("\(key): expected a mapping of strings, found \(node.kindDescription)", node)
+            error(.wrongKind(key: key, expected: Shape.stringMap.expectation, found: node.kindDescription), node)
             return [:]
         }
         var out: [String: String] = [:]
         for pair in pairs {
             guard case .scalar(let name, _) = pair.key.content else {
-                error("\(key): expected a key string, found \(pair.key.kindDescription)", pair.key)
+                error(.labelKeyNotString(key: key, found: pair.key.kindDescription), pair.key)
                 continue
             }
             guard case .scalar(let text, _) = pair.value.content, !pair.value.isNull else {
-                error("\(key): value of '\(name)' must be a string, found \(pair.value.kindDescription)", pair.value)
+                error(.labelValueNotString(key: key, label: name, found: pair.value.kindDescription), pair.value)
                 continue
             }
             out[name] = text
         }
         return out
-    }
-
-    private func fieldShape(_ schema: ObjectSchema, _ key: String) -> Shape {
-        schema.index(of: key).map { schema.fields[$0].shape } ?? .stringMap
     }
 
     // MARK: Rules
@@ -572,6 +527,10 @@ struct Fields {
     /// Per field of `schema`: the index of its pair in `pairs`, ``absent`` or ``reportedNull``
     /// (null values of optional keys are absent).
     let slots: [Int]
+
+    subscript(key: ManifestKey) -> YAMLNode? {
+        self[key.rawValue]
+    }
 
     subscript(key: String) -> YAMLNode? {
         guard let index = schema.index(of: key) else {

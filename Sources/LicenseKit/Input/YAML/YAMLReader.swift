@@ -9,41 +9,48 @@ import CYAML
 /// ``maxAliasExpansions`` alias expansions in a file, and nesting deeper than ``maxDepth``
 /// (aliases included). A leading UTF-8 BOM is skipped. Never recursive over the input: a
 /// 5,000-deep `[[[[…` stops at depth 65 with an error.
-public enum YAMLReader {
+enum YAMLReader {
     /// The most alias expansions a file may use (aliases nested in aliased nodes counted as often
     /// as they are expanded), docs/formats.md §3.1.
-    public static let maxAliasExpansions = 10_000
+    static let maxAliasExpansions = 10_000
     /// The deepest nesting of mappings and sequences, docs/formats.md §3.1.
-    public static let maxDepth = 64
+    static let maxDepth = 64
     /// The most nodes that aliases may bring into a file in total (a second guard against
     /// aliases of huge subtrees).
     static let maxExpandedNodes = 1_000_000
     /// The most bytes of scalar text that aliases may bring into a file in total: a 100 KiB
     /// value aliased 9,999 times stays under the alias count but would expand to a gigabyte
     /// (and a 1 GB reminder e-mail). 1 MiB is far above any real manifest's reuse.
-    public static let maxExpandedBytes = 1 << 20
+    static let maxExpandedBytes = 1 << 20
 
     /// Reads every document of a YAML file.
     ///
     /// - Parameters:
     ///   - bytes: the file's raw bytes.
     ///   - path: the file's path relative to the repo root, used in diagnostics.
-    ///   - diagnostics: problems found are appended here.
+    ///   - diagnostics: where the problems found go.
     /// - Returns: the root node of each complete, non-empty document, in file order. A document
     ///   with an error is still returned when the error does not affect its shape (a duplicate
     ///   key keeps the first value; a merge key is dropped); after a syntax, UTF-8, tab, depth or
     ///   alias error the rest of the file is not read.
-    public static func read(_ bytes: [UInt8], path: String, diagnostics: inout [Diagnostic]) -> [YAMLNode] {
+    static func read(_ bytes: [UInt8], path: String, diagnostics: DiagnosticsEngine) -> [YAMLNode] {
+        read(bytes, path: path, keys: .none, diagnostics: diagnostics)
+    }
+
+    /// ``read(_:path:diagnostics:)`` with the mapping keys the file is expected to repeat, which
+    /// the nodes then share instead of each decoding its own copy.
+    static func read(
+        _ bytes: [UInt8], path: String, keys: KeyInterner, diagnostics: DiagnosticsEngine
+    ) -> [YAMLNode] {
         let start = bomLength(bytes)
         if let problem = checkBytes(bytes, from: start, path: path) {
-            diagnostics.append(contentsOf: problem)
+            diagnostics.emit(contentsOf: problem)
             return []
         }
         return bytes.withUnsafeBufferPointer { buffer -> [YAMLNode] in
             guard let base = buffer.baseAddress else { return [] }
-            var builder = TreeBuilder(path: path)
+            var builder = TreeBuilder(path: path, keys: keys, diagnostics: diagnostics)
             builder.run(base + start, count: buffer.count - start)
-            diagnostics.append(contentsOf: builder.diagnostics)
             return builder.documents
         }
     }
@@ -105,7 +112,7 @@ public enum YAMLReader {
                             if tabColumn != 0 && c != 35 {
                                 tabErrors.append(
                                     .error(
-                                        "tab character used for indentation; indent with spaces",
+                                        YAMLError.tabIndentation.message,
                                         at: SourceLocation(file: path, line: line, column: tabColumn)))
                             }
                         }
@@ -119,7 +126,7 @@ public enum YAMLReader {
                 if length == 0 {
                     return [
                         .error(
-                            "invalid UTF-8 (byte 0x\(hexByte(c))); save the file as UTF-8",
+                            YAMLError.invalidUTF8(byte: hexByte(c)).message,
                             at: SourceLocation(file: path, line: line, column: column))
                     ]
                 }
@@ -222,8 +229,11 @@ private struct Frame {
 /// Drives libyaml's event parser and builds the node trees with an explicit stack.
 private struct TreeBuilder {
     let path: String
+    /// Mapping keys handed out as stored strings.
+    let keys: KeyInterner
     var documents: [YAMLNode] = []
-    var diagnostics: [Diagnostic] = []
+    /// Where the problems go.
+    let diagnostics: DiagnosticsEngine
     private var stack: [Frame] = []
     private var anchors: [String: Anchored] = [:]
     private var expansions = 0
@@ -231,20 +241,24 @@ private struct TreeBuilder {
     private var expandedBytes = 0
     private var root: YAMLNode?
 
-    init(path: String) { self.path = path }
+    init(path: String, keys: KeyInterner, diagnostics: DiagnosticsEngine) {
+        self.path = path
+        self.keys = keys
+        self.diagnostics = diagnostics
+    }
 
     private func location(_ mark: yaml_mark_t) -> SourceLocation {
         SourceLocation(file: path, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
     }
 
-    private mutating func fail(_ message: String, _ mark: yaml_mark_t) {
-        diagnostics.append(.error(message, at: location(mark)))
+    private func fail(_ error: YAMLError, _ mark: yaml_mark_t) {
+        diagnostics.error(error.message, at: location(mark))
     }
 
     mutating func run(_ base: UnsafePointer<UInt8>, count: Int) {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            diagnostics.append(.error("cannot initialize the YAML parser", at: SourceLocation(file: path, line: 1)))
+            diagnostics.error(YAMLError.parserUnavailable.message, at: SourceLocation(file: path, line: 1))
             return
         }
         defer { yaml_parser_delete(&parser) }
@@ -264,20 +278,19 @@ private struct TreeBuilder {
     }
 
     private mutating func reportSyntaxError(_ parser: yaml_parser_t, input: UnsafeBufferPointer<UInt8>) {
-        var message = "invalid YAML: " + (parser.problem.map { String(cString: $0) } ?? "syntax error")
-        if let context = parser.context {
-            let l = Int(parser.context_mark.line) + 1
-            let c = Int(parser.context_mark.column) + 1
-            message += " (\(String(cString: context)) at line \(l), column \(c))"
-        }
+        let error = YAMLError.syntax(
+            problem: parser.problem.map { String(cString: $0) },
+            context: parser.context.map { context in
+                (String(cString: context), Int(parser.context_mark.line) + 1, Int(parser.context_mark.column) + 1)
+            })
         guard parser.error == YAML_READER_ERROR else {
-            fail(message, parser.problem_mark)
+            fail(error, parser.problem_mark)
             return
         }
         // libyaml checks characters ahead of its tokens and gives a reader error only a byte
         // offset: its marks still stand where reading was.
         let place = YAMLReader.lineAndColumn(ofOffset: Int(parser.problem_offset), in: input)
-        diagnostics.append(.error(message, at: SourceLocation(file: path, line: place.line, column: place.column)))
+        diagnostics.error(error.message, at: SourceLocation(file: path, line: place.line, column: place.column))
     }
 
     /// Returns false to stop reading the file.
@@ -301,7 +314,7 @@ private struct TreeBuilder {
                 let bytes = UnsafeBufferPointer(start: s.value, count: s.length)
                 let top = stack.count - 1
                 let isKey = top >= 0 && stack[top].isMapping && stack[top].pendingKey == nil
-                text = (isKey ? Self.schemaKey(bytes) : nil) ?? String(decoding: bytes, as: UTF8.self)
+                text = (isKey ? keys.text(bytes) : nil) ?? String(decoding: bytes, as: UTF8.self)
             }
             var style: YAMLScalarStyle = s.style == YAML_PLAIN_SCALAR_STYLE ? .plain : .quoted
             let mark = event.start_mark
@@ -319,7 +332,7 @@ private struct TreeBuilder {
             let isMapping = event.type == YAML_MAPPING_START_EVENT
             let mark = event.start_mark
             if stack.count >= YAMLReader.maxDepth {
-                fail("nesting deeper than \(YAMLReader.maxDepth) levels", mark)
+                fail(.tooDeep(throughAlias: nil), mark)
                 return false
             }
             let anchorPointer = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
@@ -364,26 +377,22 @@ private struct TreeBuilder {
             let mark = event.start_mark
             let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
             guard let target = anchors[name] else {
-                fail("unknown alias '*\(name)'; define the anchor '&\(name)' before using it", mark)
+                fail(.unknownAlias(name), mark)
                 return false
             }
             expansions += 1 + target.aliasCount
             expandedNodes += target.nodeCount
             if expansions > YAMLReader.maxAliasExpansions || expandedNodes > YAMLReader.maxExpandedNodes {
-                fail(
-                    "more than \(YAMLReader.maxAliasExpansions) alias expansions in this file; write the values out instead of nesting aliases",
-                    mark)
+                fail(.tooManyAliasExpansions, mark)
                 return false
             }
             expandedBytes += target.byteCount
             if expandedBytes > YAMLReader.maxExpandedBytes {
-                fail(
-                    "aliases expand to more than \(YAMLReader.maxExpandedBytes / 1024) KiB of text in this file (alias '*\(name)' brings \(target.byteCount) bytes); write the values out or alias smaller values",
-                    mark)
+                fail(.aliasesTooLarge(alias: name, bytes: target.byteCount), mark)
                 return false
             }
             if stack.count + target.height > YAMLReader.maxDepth {
-                fail("nesting deeper than \(YAMLReader.maxDepth) levels (through alias '*\(name)')", mark)
+                fail(.tooDeep(throughAlias: name), mark)
                 return false
             }
             var node = target.node
@@ -397,50 +406,12 @@ private struct TreeBuilder {
         }
     }
 
-    /// The manifest schema's key spelled by `bytes` as a String literal, or `nil`: keys repeat
-    /// in every entry, and a literal costs nothing where decoding validates the bytes each time.
-    private static func schemaKey(_ b: UnsafeBufferPointer<UInt8>) -> String? {
-        func spells(_ key: StaticString) -> Bool { YAMLReader.spells(b, key) }
-        switch b.count {
-        case 4:
-            if spells("code") { return "code" }
-            if spells("type") { return "type" }
-            if spells("term") { return "term" }
-            if spells("file") { return "file" }
-            if spells("kind") { return "kind" }
-            if spells("name") { return "name" }
-            if spells("spec") { return "spec" }
-        case 5:
-            if spells("renew") { return "renew" }
-        case 6:
-            if spells("serial") { return "serial" }
-            if spells("issued") { return "issued" }
-            if spells("labels") { return "labels" }
-        case 7:
-            if spells("imports") { return "imports" }
-            if spells("routers") { return "routers" }
-            if spells("devices") { return "devices" }
-        case 8:
-            if spells("activate") { return "activate" }
-            if spells("metadata") { return "metadata" }
-            if spells("contacts") { return "contacts" }
-            if spells("licenses") { return "licenses" }
-        case 10:
-            if spells("apiVersion") { return "apiVersion" }
-        case 11:
-            if spells("connectedAt") { return "connectedAt" }
-        default:
-            break
-        }
-        return nil
-    }
-
     /// Accepts no tag or the core tag of the node's own kind (`!!str`, `!!map`, `!!seq`).
     private mutating func checkTag(_ tag: UnsafePointer<UInt8>, allowed: String, _ mark: yaml_mark_t) -> Bool {
         let text = String(cString: tag)
         if text == "tag:yaml.org,2002:" + allowed { return true }
         let shown = text.hasPrefix("tag:yaml.org,2002:") ? "!!" + text.dropFirst(18) : text
-        fail("tag '\(shown)' is not supported; licensectl types every value by its schema, remove the tag", mark)
+        fail(.unsupportedTag(shown), mark)
         return false
     }
 
@@ -476,14 +447,14 @@ private struct TreeBuilder {
         // The node is moved, not copied, into its container.
         Self.add(
             consume node, aliasCount: aliasCount, nodeCount: nodeCount, byteCount: byteCount, height: height,
-            to: &stack[stack.count - 1], path: path, diagnostics: &diagnostics)
+            to: &stack[stack.count - 1], path: path, diagnostics: diagnostics)
         return true
     }
 
     /// ``attach(_:aliasCount:nodeCount:byteCount:height:mark:)`` for an open frame.
     private static func add(
         _ node: consuming YAMLNode, aliasCount: Int, nodeCount: Int, byteCount: Int, height: Int,
-        to frame: inout Frame, path: String, diagnostics: inout [Diagnostic]
+        to frame: inout Frame, path: String, diagnostics: DiagnosticsEngine
     ) {
         frame.aliasCount += aliasCount
         frame.nodeCount += nodeCount
@@ -498,16 +469,14 @@ private struct TreeBuilder {
             frame.dropPendingPair = false
             if case .scalar(let text, let style) = node.content {
                 if style == .plain && text == "<<" {
-                    diagnostics.append(
-                        .error(
-                            "merge keys ('<<') are not supported; write the keys out or use an alias for the whole value",
-                            at: SourceLocation(file: path, line: node.line, column: node.column)))
+                    diagnostics.error(
+                        YAMLError.mergeKey.message, at: SourceLocation(file: path, line: node.line, column: node.column)
+                    )
                     frame.dropPendingPair = true
                 } else if let first = firstKeyPlace(of: text, in: &frame) {
-                    diagnostics.append(
-                        .error(
-                            "duplicate key '\(text)'; first given at line \(first.line), column \(first.column)",
-                            at: SourceLocation(file: path, line: node.line, column: node.column)))
+                    diagnostics.error(
+                        YAMLError.duplicateKey(text, line: first.line, column: first.column).message,
+                        at: SourceLocation(file: path, line: node.line, column: node.column))
                     frame.dropPendingPair = true
                 }
             }

@@ -2,7 +2,7 @@
 ///
 /// Only plain scalars can mean null or a boolean; every scalar is typed later by the manifest
 /// schema, never by YAML 1.1 rules (docs/formats.md §3.1).
-public enum YAMLScalarStyle: Sendable, Hashable {
+enum YAMLScalarStyle: Sendable, Hashable {
     /// Written without quotes.
     case plain
     /// Single- or double-quoted, or a literal/folded block scalar.
@@ -13,9 +13,9 @@ public enum YAMLScalarStyle: Sendable, Hashable {
 /// its key/value pairs in file order, or a sequence. Every node carries its 1-based line and
 /// column (column counted in Unicode scalars). Aliases are resolved: an alias node is the
 /// anchored node itself (shared storage, not a deep copy).
-public struct YAMLNode: Sendable {
+struct YAMLNode: Sendable {
     /// The node's content.
-    public enum Content: Sendable {
+    enum Content: Sendable {
         /// A scalar's text (UTF-8, escapes resolved) and how it was written.
         case scalar(String, YAMLScalarStyle)
         /// A mapping's pairs in file order (duplicate and merge keys already refused).
@@ -25,28 +25,28 @@ public struct YAMLNode: Sendable {
     }
 
     /// What the node holds.
-    public var content: Content
+    var content: Content
     /// 1-based line of the node's first character.
-    public var line: Int
+    var line: Int
     /// 1-based column (Unicode scalars) of the node's first character.
-    public var column: Int
+    var column: Int
 
     /// A node at a 1-based line and column.
-    public init(_ content: Content, line: Int, column: Int) {
+    init(_ content: Content, line: Int, column: Int) {
         self.content = content
         self.line = line
         self.column = column
     }
 
     /// The scalar's text, or `nil` for a mapping or a sequence.
-    public var scalarText: String? {
+    var scalarText: String? {
         if case .scalar(let text, _) = content { return text }
         return nil
     }
 
     /// A plain `~`, `null` (any case) or empty scalar: YAML's null, which the schema reads as
     /// "absent" for optional keys.
-    public var isNull: Bool {
+    var isNull: Bool {
         guard case .scalar(let text, .plain) = content else { return false }
         // Most scalars are longer than any null spelling: one length check instead of four compares.
         guard text.utf8.count <= 4 else { return false }
@@ -64,15 +64,9 @@ public struct YAMLNode: Sendable {
 }
 
 /// A key/value pair of a YAML mapping, in file order.
-public struct YAMLPair: Sendable {
+struct YAMLPair: Sendable {
     /// The key node (a scalar in every valid manifest).
-    public var key: YAMLNode
+    var key: YAMLNode
     /// The value node.
-    public var value: YAMLNode
-
-    /// A pair of a key and its value.
-    public init(key: YAMLNode, value: YAMLNode) {
-        self.key = key
-        self.value = value
-    }
+    var value: YAMLNode
 }

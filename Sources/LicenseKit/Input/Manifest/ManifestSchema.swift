@@ -11,25 +11,25 @@ public enum ManifestSchema {
         name: "licenses entry", description: "A single activation code (\"Add license\").",
         fields: [
             FieldSchema(
-                "code", .scalar(.activationCode), required: true,
+                .code, .scalar(.activationCode), required: true,
                 "Activation code XXXX-XXXX-XXXX (hex digits; dashes may be spaces or missing)."),
             FieldSchema(
-                "type", .scalar(.licenseType),
+                .type, .scalar(.licenseType),
                 "License type; required unless the code comes from an import."),
             FieldSchema(
-                "issued", .scalar(.date),
+                .issued, .scalar(.date),
                 "Issue date (UTC); required unless the code comes from an import."),
-            FieldSchema("term", .scalar(.term), "ISO 8601 duration; default P1Y, always P1Y for Cloud Free."),
+            FieldSchema(.term, .scalar(.term), "ISO 8601 duration; default P1Y, always P1Y for Cloud Free."),
             FieldSchema(
-                "activate", .scalar(.activation),
+                .activate, .scalar(.activation),
                 "When to activate: immediately, a date or an RFC 3339 date-time; absent = stay available."),
-            FieldSchema("renew", .scalar(.boolean), "Cloud Free only: renew automatically; default false."),
+            FieldSchema(.renew, .scalar(.boolean), "Cloud Free only: renew automatically; default false."),
             FieldSchema(
-                "activated", .scalar(.instant),
+                .activated, .scalar(.instant),
                 "A license already running in the platform: its activation instant (a date or an RFC 3339 date-time, not in the future); not together with activate."
             ),
             FieldSchema(
-                "expires", .scalar(.instant),
+                .expires, .scalar(.instant),
                 "The platform's expiry of an activated license, when it is not activated + term; needs activated."),
         ])
 
@@ -38,7 +38,7 @@ public enum ManifestSchema {
         name: "columns",
         description: "The sales CSV's own header names, by column (each replaces that column's standard names).",
         fields: SalesCSVReader.columns.map { column in
-            FieldSchema(column.name, .scalar(.header), "Header of the \(column.name) column in this file.")
+            FieldSchema(column: column.name, .scalar(.header), "Header of the \(column.name) column in this file.")
         })
 
     /// `devices.columns`: the file's own header for any column of docs/formats.md §3.3.
@@ -46,7 +46,7 @@ public enum ManifestSchema {
         name: "columns",
         description: "The device list's own header names, by column (each replaces that column's standard names).",
         fields: DeviceListReader.columns.map { column in
-            FieldSchema(column.name, .scalar(.header), "Header of the \(column.name) column in this file.")
+            FieldSchema(column: column.name, .scalar(.header), "Header of the \(column.name) column in this file.")
         })
 
     /// `devices` in its mapping form.
@@ -54,61 +54,61 @@ public enum ManifestSchema {
         name: "devices", description: "A device list CSV with its own header names.",
         fields: [
             FieldSchema(
-                "file", .scalar(.path), required: true,
+                .file, .scalar(.path), required: true,
                 "Path of the device list CSV, relative to this manifest's folder, inside the repo."),
-            FieldSchema("columns", .object(deviceColumns), "The file's own header names."),
+            FieldSchema(.columns, .object(deviceColumns), "The file's own header names."),
         ])
 
     static let importEntry = ObjectSchema(
         name: "imports entry", description: "A sales CSV file (bulk import).",
         fields: [
             FieldSchema(
-                "file", .scalar(.path), required: true,
+                .file, .scalar(.path), required: true,
                 "Path of the sales CSV, relative to this manifest's folder, inside the repo."),
             FieldSchema(
-                "activate", .scalar(.activation),
+                .activate, .scalar(.activation),
                 "Activation request applied to every code of the file without activated_at."),
             FieldSchema(
-                "columns", .object(salesColumns), "The file's own header names, when they are not the standard ones."),
+                .columns, .object(salesColumns), "The file's own header names, when they are not the standard ones."),
         ])
 
     static let router = ObjectSchema(
         name: "routers entry", description: "A router of the tenant.",
         fields: [
             FieldSchema(
-                "serial", .scalar(.routerSerial), required: true,
+                .serial, .scalar(.routerSerial), required: true,
                 "Serial number, 1-64 of A-Z a-z 0-9 . _ : -, unique across all tenants (compared case-insensitively)."),
-            FieldSchema("connectedAt", .scalar(.instant), "When the router connected (UTC); absent = not connected."),
+            FieldSchema(.connectedAt, .scalar(.instant), "When the router connected (UTC); absent = not connected."),
         ])
 
     static let metadata = ObjectSchema(
         name: "metadata", description: "The tenant's identity.",
         fields: [
             FieldSchema(
-                "name", .scalar(.dnsLabel), required: true, "Tenant name: a DNS label, unique across the repo."),
-            FieldSchema("labels", .stringMap, "Free-form string labels."),
+                .name, .scalar(.dnsLabel), required: true, "Tenant name: a DNS label, unique across the repo."),
+            FieldSchema(.labels, .stringMap, "Free-form string labels."),
         ])
 
     static let spec = ObjectSchema(
         name: "spec", description: "What the tenant should have.",
         fields: [
-            FieldSchema("contacts", .array(.scalar(.email)), "E-mail addresses that receive reminders."),
-            FieldSchema("imports", .array(.object(importEntry)), "Sales CSV files to import."),
+            FieldSchema(.contacts, .array(.scalar(.email)), "E-mail addresses that receive reminders."),
+            FieldSchema(.imports, .array(.object(importEntry)), "Sales CSV files to import."),
             FieldSchema(
-                "licenses", .array(.object(license)), "Single codes; override activate/renew of imported codes."),
-            FieldSchema("routers", .array(.object(router)), "The tenant's routers."),
+                .licenses, .array(.object(license)), "Single codes; override activate/renew of imported codes."),
+            FieldSchema(.routers, .array(.object(router)), "The tenant's routers."),
             FieldSchema(
-                "devices", .pathOr(deviceList),
+                .devices, .pathOr(deviceList),
                 "Device list CSV merged with routers: its path relative to this manifest's folder, or {file, columns}."),
         ])
 
     static let tenant = ObjectSchema(
         name: "Tenant", description: "A licensectl Tenant manifest (one YAML document).",
         fields: [
-            FieldSchema("apiVersion", .scalar(.constant(apiVersion)), required: true, "Always \(apiVersion)."),
-            FieldSchema("kind", .scalar(.constant(kind)), required: true, "Always \(kind)."),
-            FieldSchema("metadata", .object(metadata), required: true, "Name and labels."),
-            FieldSchema("spec", .object(spec), "Contacts, imports, licenses, routers and devices."),
+            FieldSchema(.apiVersion, .scalar(.constant(apiVersion)), required: true, "Always \(apiVersion)."),
+            FieldSchema(.kind, .scalar(.constant(kind)), required: true, "Always \(kind)."),
+            FieldSchema(.metadata, .object(metadata), required: true, "Name and labels."),
+            FieldSchema(.spec, .object(spec), "Contacts, imports, licenses, routers and devices."),
         ])
 
     /// The JSON Schema (draft 2020-12) of a Tenant manifest, generated from the same definitions
@@ -309,6 +309,23 @@ indirect enum Shape: Sendable {
     }
 }
 
+/// The keys of the manifest's fixed mappings (docs/formats.md §3.1), spelled as their raw values. The keys of a
+/// `columns` mapping are the CSV readers' column names instead (``SalesCSVReader/columns``,
+/// ``DeviceListReader/columns``).
+///
+/// Adding a manifest key: a case here and its ``FieldSchema`` row in ``ManifestSchema``; the
+/// stream decoder's key tables, the YAML reader's interned keys and the tree decoder's lookups
+/// derive from those rows. Until both decoders read the new key, the stream decoder gives up on
+/// files that use it (its `default:` branches) and the tree decoder reads them.
+enum ManifestKey: String, CaseIterable, Sendable {
+    case apiVersion, kind, metadata, spec
+    case name, labels
+    case contacts, imports, licenses, routers, devices
+    case file, activate, columns
+    case code, type, issued, term, renew, activated, expires
+    case serial, connectedAt
+}
+
 /// One key of a mapping in the schema.
 struct FieldSchema: Sendable {
     var key: String
@@ -316,7 +333,13 @@ struct FieldSchema: Sendable {
     var required: Bool
     var description: String
 
-    init(_ key: String, _ shape: Shape, required: Bool = false, _ description: String) {
+    /// A key of a fixed mapping.
+    init(_ key: ManifestKey, _ shape: Shape, required: Bool = false, _ description: String) {
+        self.init(column: key.rawValue, shape, required: required, description)
+    }
+
+    /// A key of a `columns` mapping: a CSV column's canonical name.
+    init(column key: String, _ shape: Shape, required: Bool = false, _ description: String) {
         self.key = key
         self.shape = shape
         self.required = required
@@ -332,6 +355,103 @@ struct ObjectSchema: Sendable {
 
     func index(of key: String) -> Int? {
         fields.firstIndex { $0.key == key }
+    }
+
+    func index(of key: ManifestKey) -> Int? {
+        index(of: key.rawValue)
+    }
+}
+
+extension ManifestSchema {
+    // The fixed mappings as the stream decoder matches their keys, built once from the rows above.
+    static let tenantKeys = KeyTable(tenant)
+    static let metadataKeys = KeyTable(metadata)
+    static let specKeys = KeyTable(spec)
+    static let importKeys = KeyTable(importEntry)
+    static let deviceListKeys = KeyTable(deviceList)
+    static let licenseKeys = KeyTable(license)
+    static let routerKeys = KeyTable(router)
+
+    /// Every ``ManifestKey``, for ``YAMLReader`` to hand out as stored strings.
+    static let internedKeys = KeyInterner(ManifestKey.allCases.map(\.rawValue))
+}
+
+/// A fixed mapping's keys as byte strings, in the schema's field order, with the bit mask of the
+/// required ones: what ``ManifestStreamDecoder`` matches each key event against without making a
+/// String.
+struct KeyTable: Sendable {
+    /// The mapping's keys in field order; a key's position is its bit in ``required``.
+    let keys: [ManifestKey]
+    /// Bit `i` set when `keys[i]` is required.
+    let required: UInt32
+    /// Every key's UTF-8 bytes, one after the other; key `i` ends at `ends[i]`.
+    private let spellings: [UInt8]
+    private let ends: [Int]
+
+    init(_ object: ObjectSchema) {
+        precondition(object.fields.count <= 32, "\(object.name): more keys than a UInt32 mask holds")
+        var keys: [ManifestKey] = []
+        var required: UInt32 = 0
+        var spellings: [UInt8] = []
+        var ends: [Int] = []
+        for (position, field) in object.fields.enumerated() {
+            guard let key = ManifestKey(rawValue: field.key) else {
+                preconditionFailure("\(object.name): '\(field.key)' is not a ManifestKey")
+            }
+            keys.append(key)
+            if field.required { required |= 1 << position }
+            spellings += field.key.utf8
+            ends.append(spellings.count)
+        }
+        self.keys = keys
+        self.required = required
+        self.spellings = spellings
+        self.ends = ends
+    }
+
+    /// The position of the key that `b` spells exactly, or `nil`.
+    func index(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        spellings.withUnsafeBufferPointer { all -> Int? in
+            var start = 0
+            for (position, end) in ends.enumerated() {
+                defer { start = end }
+                guard end - start == b.count else { continue }
+                var same = true
+                for i in 0..<b.count where all[start + i] != b[i] {
+                    same = false
+                    break
+                }
+                if same { return position }
+            }
+            return nil
+        }
+    }
+}
+
+/// Strings a YAML file repeats (the keys of every entry), by their bytes: the reader hands out
+/// the stored String instead of decoding and validating the same bytes again for each entry.
+struct KeyInterner: Sendable {
+    /// The strings of each UTF-8 length, at that index.
+    private let byLength: [[(bytes: [UInt8], text: String)]]
+
+    /// No strings: every scalar is decoded.
+    static let none = KeyInterner([])
+
+    init(_ strings: [String]) {
+        var byLength: [[(bytes: [UInt8], text: String)]] = []
+        for text in strings {
+            let bytes = Array(text.utf8)
+            while byLength.count <= bytes.count { byLength.append([]) }
+            byLength[bytes.count].append((bytes, text))
+        }
+        self.byLength = byLength
+    }
+
+    /// The stored string that `b` spells, or `nil`.
+    func text(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        guard b.count < byLength.count else { return nil }
+        for candidate in byLength[b.count] where candidate.bytes.elementsEqual(b) { return candidate.text }
+        return nil
     }
 }
 

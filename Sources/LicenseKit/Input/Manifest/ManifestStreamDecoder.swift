@@ -130,14 +130,6 @@ private struct Reader {
         return String(decoding: b, as: UTF8.self)
     }
 
-    /// The index in `keys` that the current event spells (a scalar key), or `nil` for the end of
-    /// the mapping or anything else.
-    private func key(_ keys: [StaticString]) -> Int? {
-        guard let b = scalarBytes else { return nil }
-        for (index, key) in keys.enumerated() where Self.spells(b, key) { return index }
-        return nil
-    }
-
     private static func spells(_ b: UnsafeBufferPointer<UInt8>, _ key: StaticString) -> Bool {
         YAMLReader.spells(b, key)
     }
@@ -148,16 +140,16 @@ private struct Reader {
     }
 
     /// Walks the keys of the mapping whose start is the current event: for each key the event
-    /// after it (its value's first event) is current while `value` runs with the key's index.
-    /// Gives up on an unknown or repeated key, or when `value` does; checks the required keys.
-    private func mapping(_ keys: [StaticString], required: UInt32, _ value: (Int) -> Bool) -> Bool {
+    /// after it (its value's first event) is current while `value` runs with the key. Gives up on
+    /// a key outside `table`, a repeated key, or when `value` does; checks the required keys.
+    private func mapping(_ table: KeyTable, _ value: (ManifestKey) -> Bool) -> Bool {
         var seen: UInt32 = 0
         while true {
             guard events.next() else { return false }
-            if type == YAML_MAPPING_END_EVENT { return seen & required == required }
-            guard let index = key(keys), seen & (1 << index) == 0 else { return false }
+            if type == YAML_MAPPING_END_EVENT { return seen & table.required == table.required }
+            guard let b = scalarBytes, let index = table.index(b), seen & (1 << index) == 0 else { return false }
             seen |= 1 << index
-            guard events.next(), value(index) else { return false }
+            guard events.next(), value(table.keys[index]) else { return false }
         }
     }
 
@@ -201,30 +193,33 @@ private struct Reader {
     /// A Tenant document (docs/formats.md §3.1), its mapping's start current.
     private func tenant() -> ManifestDraft? {
         var draft = ManifestDraft(nameLocation: place)
-        let keys: [StaticString] = ["apiVersion", "kind", "metadata", "spec"]
-        let complete = mapping(keys, required: 0b0111) { index in
-            switch index {
-            case 0: return valueBytes.map { Self.spells($0, "licensectl/v1") } ?? false
-            case 1: return valueBytes.map { Self.spells($0, "Tenant") } ?? false
-            case 2: return isCollection(mapping: true) && metadata(&draft)
-            default: return isCollection(mapping: true) && spec(&draft)
+        let complete = mapping(ManifestSchema.tenantKeys) { key in
+            switch key {
+            case .apiVersion: return valueBytes.map { $0.elementsEqual(ManifestSchema.apiVersion.utf8) } ?? false
+            case .kind: return valueBytes.map { $0.elementsEqual(ManifestSchema.kind.utf8) } ?? false
+            case .metadata: return isCollection(mapping: true) && metadata(&draft)
+            case .spec: return isCollection(mapping: true) && spec(&draft)
+            default: return false
             }
         }
         return complete ? draft : nil
     }
 
     private func metadata(_ draft: inout ManifestDraft) -> Bool {
-        mapping(["name", "labels"], required: 0b01) { index in
-            if index == 0 {
+        mapping(ManifestSchema.metadataKeys) { key in
+            switch key {
+            case .name:
                 guard let b = valueBytes else { return false }
                 let name = String(decoding: b, as: UTF8.self)
                 guard ManifestDecoder.isDNSLabel(name) else { return false }
                 draft.name = name
                 draft.nameLocation = place
                 return true
+            case .labels:
+                return isCollection(mapping: true) && labels(&draft.labels)
+            default:
+                return false
             }
-            guard isCollection(mapping: true) else { return false }
-            return labels(&draft.labels)
         }
     }
 
@@ -241,10 +236,9 @@ private struct Reader {
     }
 
     private func spec(_ draft: inout ManifestDraft) -> Bool {
-        let keys: [StaticString] = ["contacts", "imports", "licenses", "routers", "devices"]
-        return mapping(keys, required: 0) { index in
-            switch index {
-            case 0:
+        mapping(ManifestSchema.specKeys) { key in
+            switch key {
+            case .contacts:
                 return isCollection(mapping: false)
                     && sequence {
                         guard let b = valueBytes else { return false }
@@ -253,33 +247,35 @@ private struct Reader {
                         draft.contacts.append(address)
                         return true
                     }
-            case 1:
+            case .imports:
                 return isCollection(mapping: false)
                     && sequence {
                         guard isCollection(mapping: true), let entry = importEntry() else { return false }
                         draft.imports.append(entry)
                         return true
                     }
-            case 2:
+            case .licenses:
                 return isCollection(mapping: false)
                     && sequence {
                         guard isCollection(mapping: true), let entry = licenseEntry() else { return false }
                         draft.licenses.append(entry)
                         return true
                     }
-            case 3:
+            case .routers:
                 return isCollection(mapping: false)
                     && sequence {
                         guard isCollection(mapping: true), let router = routerEntry() else { return false }
                         draft.routers.append(router)
                         return true
                     }
-            default:
+            case .devices:
                 if isCollection(mapping: true) { return deviceList(&draft) }
                 guard let file = resolvedPath() else { return false }
                 draft.devices = file
                 draft.devicesLocation = place
                 return true
+            default:
+                return false
             }
         }
     }
@@ -288,22 +284,24 @@ private struct Reader {
 
     private func importEntry() -> ImportDraft? {
         var entry = ImportDraft(location: place)
-        let complete = mapping(["file", "activate", "columns"], required: 0b001) { index in
-            switch index {
-            case 0:
+        let complete = mapping(ManifestSchema.importKeys) { key in
+            switch key {
+            case .file:
                 entry.file = resolvedPath()
                 return entry.file != nil
-            case 1:
+            case .activate:
                 guard let activation = activation() else { return false }
                 entry.activation = activation
                 entry.activationLocation = place
                 return true
-            default:
+            case .columns:
                 guard isCollection(mapping: true), let columns = columnMapping(ManifestSchema.salesColumns) else {
                     return false
                 }
                 entry.columns = columns
                 return true
+            default:
+                return false
             }
         }
         return complete ? entry : nil
@@ -314,17 +312,21 @@ private struct Reader {
         var file: ResolvedFile?
         var location = place
         var columns: ColumnMapping?
-        let complete = mapping(["file", "columns"], required: 0b01) { index in
-            if index == 0 {
+        let complete = mapping(ManifestSchema.deviceListKeys) { key in
+            switch key {
+            case .file:
                 file = resolvedPath()
                 location = place
                 return file != nil
-            }
-            guard isCollection(mapping: true), let mapping = columnMapping(ManifestSchema.deviceColumns) else {
+            case .columns:
+                guard isCollection(mapping: true), let mapping = columnMapping(ManifestSchema.deviceColumns) else {
+                    return false
+                }
+                columns = mapping
+                return true
+            default:
                 return false
             }
-            columns = mapping
-            return true
         }
         guard complete, let file else { return false }
         draft.devices = file
@@ -361,35 +363,36 @@ private struct Reader {
         var renew: (Bool, SourceLocation)?
         var activated: (Instant, SourceLocation)?
         var expires: (Instant, SourceLocation)?
-        let keys: [StaticString] = ["code", "type", "issued", "term", "activate", "renew", "activated", "expires"]
-        let complete = mapping(keys, required: 0b01) { index in
+        let complete = mapping(ManifestSchema.licenseKeys) { key in
             guard let b = valueBytes else { return false }
             let here = place
-            switch index {
-            case 0:
+            switch key {
+            case .code:
                 code = try? ActivationCode(parsing: String(decoding: b, as: UTF8.self))
                 return code != nil
-            case 1:
+            case .type:
                 guard let value = try? LicenseType(parsing: String(decoding: b, as: UTF8.self)) else { return false }
                 type = (value, here)
-            case 2:
+            case .issued:
                 guard b.count == 10, let value = try? Instant.parse(bytes: b, original: "") else { return false }
                 issued = (value, here)
-            case 3:
+            case .term:
                 guard let value = try? Term.parse(String(decoding: b, as: UTF8.self)) else { return false }
                 term = (value, here)
-            case 4:
+            case .activate:
                 guard let value = self.activation() else { return false }
                 activation = (value, here)
-            case 5:
+            case .renew:
                 guard isPlain, Self.spells(b, "true") || Self.spells(b, "false") else { return false }
                 renew = (Self.spells(b, "true"), here)
-            case 6:
+            case .activated:
                 guard let value = try? Instant.parse(bytes: b, original: "") else { return false }
                 activated = (value, here)
-            default:
+            case .expires:
                 guard let value = try? Instant.parse(bytes: b, original: "") else { return false }
                 expires = (value, here)
+            default:
+                return false
             }
             return true
         }
@@ -405,15 +408,19 @@ private struct Reader {
         let source = place
         var serial: String?
         var connectedAt: Instant?
-        let complete = mapping(["serial", "connectedAt"], required: 0b01) { index in
+        let complete = mapping(ManifestSchema.routerKeys) { key in
             guard let b = valueBytes else { return false }
-            if index == 0 {
+            switch key {
+            case .serial:
                 guard RouterSerial.isValid(b) else { return false }
                 serial = String(decoding: b, as: UTF8.self)
                 return true
+            case .connectedAt:
+                connectedAt = try? Instant.parse(bytes: b, original: "")
+                return connectedAt != nil
+            default:
+                return false
             }
-            connectedAt = try? Instant.parse(bytes: b, original: "")
-            return connectedAt != nil
         }
         guard complete, let serial else { return nil }
         return DesiredRouter(serial: serial, connectedAt: connectedAt, source: source)

@@ -1,0 +1,98 @@
+/// What is wrong with a sales CSV or a device list (docs/formats.md §3.2, §3.3), as the CSV
+/// readers report it at the file, header or row. Each case renders its message; texts from the
+/// file are passed trimmed of ASCII white space.
+enum CSVError: Error, Sendable, Equatable {
+    /// A byte that does not continue valid UTF-8 (the first one of the file), in hex.
+    case invalidUTF8(byte: String)
+    /// CSV.swift refused the text.
+    case unreadable(reason: String)
+    /// A quoted field that is never closed.
+    case unclosedQuote
+    /// Something other than the delimiter or a line break after a closing quote.
+    case malformedQuote(found: String)
+    /// No header row; `required` are the columns it must have.
+    case empty(required: [String])
+    /// A header that matches two columns (a mapped name and another column's standard name);
+    /// `option` is the `licensectl init` option that mapped it, `nil` for a manifest's `columns`.
+    case headerMatchesTwoColumns(header: String, column: String, other: String, option: String?)
+    /// Two headers that give the same column.
+    case columnGivenTwice(first: String, second: String, column: String)
+    /// A header close to a column the file lacks (a warning: its values are ignored).
+    case unknownColumn(header: String, suggestion: String)
+    /// A mapped header that the file does not have; `found` lists the file's headers.
+    case mappedColumnMissing(column: String, header: String, path: String, found: [String])
+    /// A required column the header lacks.
+    case missingColumn(column: String, synonyms: [String], found: [String])
+    /// A row with fewer fields than the header, lacking required columns (each described as
+    /// `name (column N, 'header')`).
+    case shortRow(fields: Int, headerFields: Int, missing: [String], delimiter: Unicode.Scalar)
+    /// A value its column's parser refused; `column` is the canonical column name.
+    case invalidValue(column: String, message: String)
+    /// `connected_at` that is not an instant.
+    case invalidConnectedAt(message: String)
+    /// `expires_at` without `activated_at`.
+    case expiryWithoutActivation
+    /// `expires_at` not after `activated_at`.
+    case expiryNotAfterActivation(expiresAt: Instant, activatedAt: Instant)
+    /// A code listed again with the same values (a warning); `code` masked.
+    case repeatedCode(code: String, firstLine: Int)
+    /// A code listed again with other values; `differences` as `field 'a' vs 'b'`.
+    case conflictingCode(code: String, firstLine: Int, line: Int, differences: [String])
+    /// A router listed again with the same `connected_at` (a warning).
+    case repeatedSerial(serial: String, firstLine: Int)
+    /// A router listed again with another `connected_at` (`empty` when there is none).
+    case conflictingSerial(serial: String, firstLine: Int, line: Int, first: String, second: String)
+    /// A sales CSV with a header and no codes (a warning).
+    case onlyHeader
+
+    /// The diagnostic's message: what was found, what was expected, how to fix it.
+    var message: String {
+        switch self {
+        case .invalidUTF8(let byte):
+            "invalid UTF-8 (byte 0x\(byte)); the file is not UTF-8 (probably Windows-1252 or Latin-1): save it as UTF-8 (in Excel: \"CSV UTF-8\")"
+        case .unreadable(let reason):
+            "cannot read the file as CSV: \(reason)"
+        case .unclosedQuote:
+            "a quoted field that starts in this record is never closed; expected a closing '\"' (RFC 4180 quoting)"
+        case .malformedQuote(let found):
+            "malformed quoted field: expected the delimiter or a line break right after the closing '\"', found \(found); quote the whole value (\"SO-1\"), or double a quote inside a value (\"\"), as RFC 4180 says"
+        case .empty(let required):
+            "the file is empty; expected a header row with the columns \(required.joined(separator: ", "))"
+        case .headerMatchesTwoColumns(let header, let column, let other, let option):
+            "column '\(header)' matches both \(column) and \(other); map each column to a header of its own \(option.map { "with \($0)" } ?? "in the manifest's 'columns'")"
+        case .columnGivenTwice(let first, let second, let column):
+            "columns '\(first)' and '\(second)' both give \(column); keep one of them"
+        case .unknownColumn(let header, let suggestion):
+            "column '\(header)' is not one licensectl reads (did you mean '\(suggestion)'?); its values are ignored"
+        case .mappedColumnMissing(let column, let header, let path, let found):
+            "columns: \(column) is mapped to '\(header)', but \(path) has no such column; found columns \(Self.quoted(found))"
+        case .missingColumn(let column, let synonyms, let found):
+            "missing required column '\(column)' (also accepted: \(synonyms.joined(separator: ", "))); found columns \(Self.quoted(found))"
+        case .shortRow(let fields, let headerFields, let missing, let delimiter):
+            "the row has \(fields) field\(fields == 1 ? "" : "s") where the header has \(headerFields): \(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") missing; give every column, separated by \(delimiter == "\t" ? "TAB" : "'\(delimiter)'")"
+        case .invalidValue(let column, let message):
+            "\(column): \(message)"
+        case .invalidConnectedAt(let message):
+            "connected_at: \(message); leave it empty when the router is not connected"
+        case .expiryWithoutActivation:
+            "expires_at: given without activated_at; an expiry is recorded only for a license the platform activated — add its activated_at or leave expires_at empty"
+        case .expiryNotAfterActivation(let expiresAt, let activatedAt):
+            "expires_at: \(expiresAt) is not after activated_at \(activatedAt); expected the platform's expiry, later than its activation"
+        case .repeatedCode(let code, let firstLine):
+            "code \(code) appears again (first on line \(firstLine)) with the same values; it is read once"
+        case .conflictingCode(let code, let firstLine, let line, let differences):
+            "code \(code) appears on line \(firstLine) and line \(line) with different values (\(differences.joined(separator: "; "))); list each code once"
+        case .repeatedSerial(let serial, let firstLine):
+            "serial \(serial) appears again (first on line \(firstLine)) with the same connected_at; it is read once"
+        case .conflictingSerial(let serial, let firstLine, let line, let first, let second):
+            "serial \(serial) appears on line \(firstLine) and line \(line) with different connected_at (\(first) vs \(second)); list each router once"
+        case .onlyHeader:
+            "no activation codes in this file, only a header; was the export cut short?"
+        }
+    }
+
+    /// `'a', 'b', 'c'`.
+    private static func quoted(_ headers: [String]) -> String {
+        headers.map { "'\($0)'" }.joined(separator: ", ")
+    }
+}
