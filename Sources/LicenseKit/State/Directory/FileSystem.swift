@@ -116,6 +116,22 @@ enum FileSystem {
         return bytes
     }
 
+    /// The size of the regular file `name` in `dir` (not following symlinks) when it is empty
+    /// or its last byte is a newline; `nil` otherwise, or when it cannot be read (the caller then
+    /// reads the whole file and reports what is wrong).
+    static func sizeIfEndingWithNewline(_ dir: Int32, _ name: String) -> Int? {
+        let fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { _ = close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, isRegular(st) else { return nil }
+        let size = Int(st.st_size)
+        if size == 0 { return 0 }
+        var last: UInt8 = 0
+        guard pread(fd, &last, 1, off_t(size - 1)) == 1, last == 0x0A else { return nil }
+        return size
+    }
+
     /// Writes all bytes, retrying short writes and `EINTR`.
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var done = 0
