@@ -207,10 +207,12 @@ struct Session: Sendable {
             "SELECT name, document::text FROM licensectl.tenants WHERE owner = \(url.owner) ORDER BY name",
             as: (String, String).self)
         let url = url
-        let decoded = rows.map { row -> Result<PriorState, Diagnostic> in
+        // Decoded on all cores, like a state directory's files.
+        let documents = TenantState.decode(storedDocuments: rows.map { Array($0.1.utf8) })
+        let decoded = zip(rows, documents).map { row, document -> Result<PriorState, Diagnostic> in
             let place = url.place(ofTenant: row.0)
-            do throws(Diagnostic) {
-                let document = try TenantState.decode(stateFile: Array(row.1.utf8), path: nil)
+            switch document {
+            case .success(let document):
                 guard document.tenant == row.0 else {
                     return .failure(
                         .error(
@@ -218,7 +220,7 @@ struct Session: Sendable {
                             at: SourceLocation(file: place, line: 1)))
                 }
                 return .success(PriorState(document: document, location: place))
-            } catch {
+            case .failure(let error):
                 var located = error
                 located.location = SourceLocation(file: place, line: 1)
                 return .failure(located)

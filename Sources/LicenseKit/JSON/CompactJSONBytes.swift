@@ -21,6 +21,16 @@ struct CompactJSONBytes {
         bytes.append(contentsOf: String(value).utf8)
     }
 
+    /// Appends text that needs no escaping (a number's digits).
+    mutating func unescaped(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// Appends `count` spaces (indentation).
+    mutating func spaces(_ count: Int) {
+        bytes.append(contentsOf: repeatElement(0x20, count: count))
+    }
+
     /// A quoted, escaped string.
     /// `key` (the separator, the quoted name and the colon, e.g. `,"code":`) and the string,
     /// or nothing when `value` is `nil`: absent fields are left out.

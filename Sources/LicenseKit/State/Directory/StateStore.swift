@@ -30,28 +30,32 @@ import Darwin
 /// of one apply, written atomically before any tenant file is touched; `journalOffset` is the
 /// journal's size (in bytes, ending with a newline) before this apply's lines.
 ///
-/// ## Crash protocol (a SIGKILL at any moment)
-/// 1. Under the lock, write the intent atomically (temp file, fsync, rename, fsync `state/`).
-///    A crash before the rename leaves everything old: nothing to complete.
-/// 2. Replace each tenant file whose bytes differ atomically: write every temporary file, fsync
-///    them all at once (concurrently, so that the file system commits them together instead of
-///    one journal commit per file), then rename each over its target; fsync `state/tenants/`.
-///    Each file is always fully old or fully new: nothing is renamed before its bytes are
-///    durable, and the durable intent covers every file until step 4.
+/// ## Crash protocol (a SIGKILL or a power loss at any moment)
+/// 1. Under the lock, write the intent to a temporary file, and each tenant file whose bytes
+///    differ to a temporary file next to it; make all of them durable in one flush (from 32
+///    files on one `syncfs(2)` of the file system on Linux, else an fsync of each file,
+///    concurrently, so that the file system commits them together); then rename the intent
+///    into place and fsync `state/`. A crash before that rename leaves everything old; the
+///    next apply removes the temporary files.
+/// 2. Rename each tenant file's temporary file over its target; fsync `state/tenants/`. Each
+///    file is always fully old or fully new: nothing is renamed before its bytes are durable,
+///    and the durable intent covers every file until step 4.
 /// 3. Truncate the journal to `journalOffset` (dropping a partial or complete earlier attempt
 ///    of this same apply), append the lines, fsync.
 /// 4. Delete the intent, fsync `state/`.
-/// Steps 2–4 are idempotent; ``recoverIfNeeded(lock:)`` replays them from a pending intent, so
-/// the next apply first completes the interrupted one and the journal holds each event once.
+/// Steps 2–4 are idempotent; ``recoverIfNeeded(lock:)`` replays them from a pending intent
+/// (writing and flushing the temporary files of the tenant files that are not new yet
+/// again), so the next apply first completes the interrupted one and the journal holds each
+/// event once.
 ///
 /// ## Crash tests
 /// Given a step as ``crashAfter`` (the CLI passes `LICENSECTL_TEST_CRASH_AFTER`; this type never
 /// reads the environment) the store kills its own process with SIGKILL right after that step:
-/// `intent-temp` (intent written, not renamed), `intent`, `tenant-temp-<n>` (every temporary
-/// tenant file written and synced, the n-th not renamed yet; n is 1-based over the intent's
-/// files), `tenant-<n>` (n-th tenant file renamed), `tenants` (folder fsynced), `journal-torn`
-/// (half of the new journal bytes written), `journal`, `done` (intent removed, lock still
-/// held).
+/// `intent-temp` (the intent and every tenant file written to temporary files and flushed, the
+/// intent not renamed), `intent`, `tenant-temp-<n>` (every temporary tenant file durable, the
+/// n-th not renamed yet; n is 1-based over the intent's files), `tenant-<n>` (n-th tenant file
+/// renamed), `tenants` (folder fsynced), `journal-torn` (half of the new journal bytes
+/// written), `journal`, `done` (intent removed, lock still held).
 public struct StateStore: Sendable {
     /// The repo root (`-C DIR`), absolute or relative to the working directory.
     public var root: String
@@ -336,13 +340,35 @@ public struct StateStore: Sendable {
         let (offset, warning) = try normalizedJournalSize(stateFD)
         if let warning { result.warnings.append(warning) }
         let intent = Intent(apply: plan.at.description, files: files, journal: lines, journalOffset: offset)
-        try FileSystem.replace(
-            stateFD, StateStore.pendingName, with: intent.bytes,
-            display: display(StateStore.pendingName),
-            beforeRename: { () throws(StateStoreError) in try crashPoint("intent-temp") })
+        // Steps 1 and 2 share one flush: the intent's temporary file and every tenant file's are
+        // written, then made durable together; the intent is renamed into place (the commit
+        // point) before any tenant file is.
+        let intentFile = FileSystem.Replacement(
+            name: StateStore.pendingName, bytes: intent.bytes, display: display(StateStore.pendingName), step: 0)
+        let replacements = files.enumerated().map { n, file in
+            FileSystem.Replacement(
+                name: String(file.path.dropFirst("tenants/".count)), bytes: Array(file.content.utf8),
+                display: display(file.path), step: n + 1)
+        }
+        try FileSystem.createTemporaries(stateFD, [intentFile])
+        do throws(StateStoreError) {
+            try FileSystem.createTemporaries(tenantsFD, replacements)
+            try FileSystem.flush([(stateFD, [intentFile]), (tenantsFD, replacements)])
+        } catch {
+            FileSystem.removeTemporaries(stateFD, [intentFile])
+            FileSystem.removeTemporaries(tenantsFD, replacements)
+            throw error
+        }
+        try crashPoint("intent-temp")
+        do throws(StateStoreError) {
+            try FileSystem.renameTemporary(stateFD, intentFile)
+        } catch {
+            FileSystem.removeTemporaries(tenantsFD, replacements)
+            throw error
+        }
         _ = fsync(stateFD)
         try crashPoint("intent")
-        try replay(intent, stateFD: stateFD, tenantsFD: tenantsFD)
+        try finish(intent, replacements: replacements, stateFD: stateFD, tenantsFD: tenantsFD)
         result.written = files.map { display($0.path) }
         result.journalLines = lines.count
         return result
@@ -382,7 +408,7 @@ public struct StateStore: Sendable {
 
     /// Steps 2–4 of the crash protocol; idempotent.
     func replay(_ intent: Intent, stateFD: Int32, tenantsFD: Int32) throws(StateStoreError) {
-        // Step 2: every new file written and synced together, not one fsync after another;
+        // Step 2: every new file written and flushed together, not one fsync after another;
         // nothing is renamed before every new file is durable.
         let files = intent.files
         let replacements = (0..<files.count).concurrentMap { n -> FileSystem.Replacement? in
@@ -393,6 +419,14 @@ public struct StateStore: Sendable {
             return FileSystem.Replacement(name: name, bytes: bytes, display: display(file.path), step: n + 1)
         }.compactMap { $0 }
         try FileSystem.writeTemporaries(tenantsFD, replacements)
+        try finish(intent, replacements: replacements, stateFD: stateFD, tenantsFD: tenantsFD)
+    }
+
+    /// Steps 2–4 of the crash protocol once every replacement's temporary file is durable:
+    /// renames, journal, intent removed.
+    private func finish(
+        _ intent: Intent, replacements: [FileSystem.Replacement], stateFD: Int32, tenantsFD: Int32
+    ) throws(StateStoreError) {
         for replacement in replacements {
             try crashPoint("tenant-temp-\(replacement.step)")
             try FileSystem.renameTemporary(tenantsFD, replacement)
