@@ -387,6 +387,9 @@ public struct StateStore: Sendable {
             return false
         }
         defer { _ = close(stateFD) }
+        // The intent is checked before anything is removed: a refused intent changes nothing,
+        // not even the temporary files that the interrupted apply flushed with it.
+        let intent = try readIntent()
         FileSystem.removeStaleTemporaries(stateFD, path: statePath)
         let tenantsFD = try FileSystem.openSubdirectory(stateFD, "tenants", display: display("tenants"), create: false)
         if let tenantsFD {
@@ -394,7 +397,7 @@ public struct StateStore: Sendable {
                 tenantsFD, path: (statePath as NSString).appendingPathComponent("tenants"))
             _ = close(tenantsFD)
         }
-        guard let intent = try readIntent() else { return false }
+        guard let intent else { return false }
         guard
             let tenantsFD = try FileSystem.openSubdirectory(
                 stateFD, "tenants", display: display("tenants"), create: true)
