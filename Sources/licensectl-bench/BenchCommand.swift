@@ -237,6 +237,10 @@ struct Runner {
         var postgresStage = StageResult(
             name: Report.postgresApplyStage(tenants: repo.options.tenants), seconds: [], peakRSSBytes: 0)
         let expected = ": \(repo.options.tenants) tenant(s) written, \(repo.expected.events) event(s) journaled."
+        // The plan again, run by run next to the applies: the ratio apply/plan then compares
+        // timings taken under the same load (on a shared machine the load changes in a minute).
+        var planStage = StageResult(name: Report.interleavedPlanStage, seconds: [], peakRSSBytes: 0)
+        let planArgs = ["plan", "-C", repo.root, "--at", SyntheticRepoGenerator.atText, "--format", "json"]
         let aside = scratch + "/applied"
         try fm.createDirectory(atPath: aside, withIntermediateDirectories: true)
         defer { try? fm.removeItem(atPath: aside) }
@@ -245,6 +249,7 @@ struct Runner {
                 try? fm.removeItem(atPath: repo.root + "/state")
             }
             sync()
+            try time(binary, planArgs, exits: [0, 2], into: &planStage, stderrPath: stderrPath)
             try timeApply(args, expected: expected, into: &stage, binary: binary, stdoutPath: stdoutPath, stderrPath: stderrPath)
             if let server {
                 let url = try server.freshDatabase()
@@ -261,7 +266,7 @@ struct Runner {
             }
         }
         try? fm.removeItem(atPath: stdoutPath)
-        return server == nil ? [stage] : [stage, postgresStage]
+        return server == nil ? [planStage, stage] : [planStage, stage, postgresStage]
     }
 
     /// One timed `apply`, checked to have written every tenant and event.
