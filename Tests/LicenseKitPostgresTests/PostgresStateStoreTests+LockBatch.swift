@@ -7,10 +7,9 @@ import Testing
 
 /// The tenant locks of an apply are taken in one statement until the first busy tenant
 /// (docs/state.md §5.1): a busy tenant in the middle of many is named, waited for, and the rest
-/// are locked after it.
-@Suite(.postgresCluster, .timeLimit(.minutes(1))) struct PostgresLockBatchTests {
-    let holder = LockHolder(host: "test-host", pid: 4242, start: Example.instant("2026-11-29T10:00:00Z"))
-
+/// are locked after it. In the suite of ``PostgresStateStoreTests``, on its cluster (a cluster
+/// per suite is started on the test pool's threads, which every other suite shares).
+extension PostgresStateStoreTests {
     /// Advisory locks granted in `database`.
     static func heldLocks(_ cluster: PostgresCluster, _ database: String) throws -> String {
         try cluster.sql(
@@ -21,7 +20,7 @@ import Testing
     }
 
     @Test func aBusyTenantAmongManyIsNamedWaitedForAndTheRestAreLockedAfterIt() async throws {
-        let (cluster, database, store) = try PostgresStateStoreTests.fresh()
+        let (cluster, database, store) = try Self.fresh()
         let names = (1...300).map { String(format: "t-%04d", $0) }
         let first = try await store.lock(tenants: ["t-0150"], timeout: 0, holder: holder)
         let other = LockHolder(host: "ci-2", pid: 77, start: holder.start)
