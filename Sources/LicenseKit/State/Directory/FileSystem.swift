@@ -179,14 +179,15 @@ enum FileSystem {
         }
     }
 
-    /// One file of a batch replacement (see ``writeTemporaries(_:_:)``).
+    /// One file of a batch replacement (see ``createTemporaries(_:_:)`` and ``flush(_:)``).
     struct Replacement: Sendable {
         /// The target's name in the folder.
         var name: String
         var bytes: [UInt8]
         /// The target as shown in messages.
         var display: String
-        /// The crash-test step number of this file (1-based over the apply's files).
+        /// The crash-test step number of this file (1-based over the apply's files; 0 for the
+        /// intent).
         var step: Int
 
         /// `.<name>.tmp.<pid>`, removed by ``removeStaleTemporaries(_:path:)`` after a crash.
@@ -315,7 +316,7 @@ enum FileSystem {
     }
 
     /// Renames a replacement's durable temporary file over its target (after
-    /// ``writeTemporaries(_:_:)``). The caller fsyncs `dir` afterwards.
+    /// ``flush(_:)``). The caller fsyncs `dir` afterwards.
     static func renameTemporary(_ dir: Int32, _ file: Replacement) throws(StateStoreError) {
         guard renameat(dir, file.temporaryName, dir, file.name) == 0 else {
             let text = errnoText()
