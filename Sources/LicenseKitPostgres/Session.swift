@@ -207,10 +207,12 @@ struct Session: Sendable {
             "SELECT name, document::text FROM licensectl.tenants WHERE owner = \(url.owner) ORDER BY name",
             as: (String, String).self)
         let url = url
-        let decoded = rows.map { row -> Result<PriorState, Diagnostic> in
+        // Decoded on all cores, like a state directory's files.
+        let documents = TenantState.decode(storedDocuments: rows.map { Array($0.1.utf8) })
+        let decoded = zip(rows, documents).map { row, document -> Result<PriorState, Diagnostic> in
             let place = url.place(ofTenant: row.0)
-            do throws(Diagnostic) {
-                let document = try TenantState.decode(stateFile: Array(row.1.utf8), path: nil)
+            switch document {
+            case .success(let document):
                 guard document.tenant == row.0 else {
                     return .failure(
                         .error(
@@ -218,7 +220,7 @@ struct Session: Sendable {
                             at: SourceLocation(file: place, line: 1)))
                 }
                 return .success(PriorState(document: document, location: place))
-            } catch {
+            case .failure(let error):
                 var located = error
                 located.location = SourceLocation(file: place, line: 1)
                 return .failure(located)
@@ -235,18 +237,33 @@ struct Session: Sendable {
         return (result, problems)
     }
 
-    /// Takes the transaction-level advisory lock of each tenant, in the given (name) order,
-    /// waiting up to `timeout` seconds for each one busy; on timeout names its holder.
+    /// Takes the transaction-level advisory lock of each tenant, in the given (name) order, in
+    /// one round trip when none is busy: one statement tries them in order and stops at the
+    /// first busy one (`LIMIT 1` over the in-order `unnest`), which is then retried every 50 ms
+    /// for up to `timeout` seconds before the rest are tried; on timeout names its holder. Locks
+    /// already taken stay held until the transaction ends, as with one statement per tenant.
     func lockTenants(_ names: [String], timeout: Double) async throws(StateStoreError) {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .milliseconds(Int64(max(0, timeout) * 1000)))
-        for name in names {
-            let key = "\(url.owner)/\(name)"
+        let keys = names.map { "\(url.owner)/\($0)" }
+        var next = 0
+        while next < keys.count {
+            let rest = Array(keys[next...])
+            let busy = try await rows(
+                """
+                SELECT i FROM unnest(\(rest)::text[]) WITH ORDINALITY AS u(k, i)
+                WHERE NOT pg_try_advisory_xact_lock(hashtextextended(k, 0)) LIMIT 1
+                """, as: Int.self
+            ).first
+            guard let busy else { return }
+            let index = next + busy - 1
+            let key = keys[index]
             while try await rows("SELECT pg_try_advisory_xact_lock(hashtextextended(\(key), 0))", as: Bool.self).first
                 != true
             {
                 if clock.now >= deadline {
                     let holder = try await holderDescription(key)
+                    let name = names[index]
                     if timeout > 0 {
                         throw StateStoreError(
                             "tenant '\(name)' is still locked by \(holder) after waiting \(Self.seconds(timeout)) seconds; wait or retry with a longer --lock-timeout"
@@ -256,6 +273,7 @@ struct Session: Sendable {
                 }
                 try? await Task.sleep(for: .milliseconds(50))
             }
+            next = index + 1
         }
     }
 

@@ -50,6 +50,14 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the PyYAML reference even when python3 with yaml is installed.")
     var noPython = false
 
+    @Flag(
+        help: """
+            Also time apply and the everyday plan with PostgreSQL state, against the same runs with \
+            a state directory, on a throwaway server started for the run (Debian's postgresql \
+            package, or PG_BINDIR; licensectl built with --traits PostgreSQL).
+            """)
+    var postgres = false
+
     /// Serves as the spawn helper when asked to; otherwise starts the helper while this process
     /// is still small (see ``SpawnHelper``), then runs the benchmark.
     static func main() {
@@ -98,6 +106,12 @@ struct Runner {
         var sizes = [command.tenants]
         if command.scale { sizes.append(command.tenants * 10) }
         let python = command.noPython ? nil : try pythonWithYAML(scratch: scratch)
+        var server: PostgresServer?
+        if command.postgres {
+            progress("starting a throwaway PostgreSQL server")
+            server = try PostgresServer.start(scratch: scratch)
+        }
+        defer { server?.stop() }
 
         var results: [RepoResults] = []
         var contexts: [InProcessContext] = []
@@ -133,9 +147,11 @@ struct Runner {
         }
         // The everyday plan, on the first repo only (state for the 10x repo would be ~0.5 GB):
         // after one apply, a week later.
+        // With --postgres, each timed run of these two stages is followed by the same run with
+        // PostgreSQL state, so that both see the same load (docs/benchmarks.md "PostgreSQL").
         if let first = results.first {
-            results[0].stages.append(try measureApply(first.repo, binary: binary, scratch: scratch))
-            results[0].stages.append(try measureWithState(first.repo, binary: binary, scratch: scratch))
+            results[0].stages += try measureApply(first.repo, binary: binary, scratch: scratch, server: server)
+            results[0].stages += try measureWithState(first.repo, binary: binary, scratch: scratch, server: server)
         }
         let note =
             command.noPython
@@ -202,62 +218,127 @@ struct Runner {
     }
 
     /// `apply --yes` on the repo without state (issue 12 item 6): one new state document per
-    /// tenant and every event journaled, timed `runs` times; the state directory is removed (and
-    /// the removal synced) before each run, so that every run writes every file. Leaves the
-    /// state of the last run, which ``measureWithState(_:binary:scratch:)`` then finds applied.
-    private func measureApply(_ repo: SyntheticRepo, binary: String, scratch: String) throws -> StageResult {
+    /// tenant and every event journaled, timed `runs` times; the state directory is moved aside
+    /// (and synced) before each run, so that every run writes every file, and the moved copies
+    /// are deleted after the last run. Not deleted before each run: ext4 does not reuse the
+    /// inode of a file deleted in the last seconds, and searching past 1,000 of them for each
+    /// new file cost the apply after `rm -rf state` a fifth of its CPU time in the kernel
+    /// (`recently_deleted`, seen with `perf record`), which no apply of a CI job pays. Leaves the
+    /// state of the last run, which ``measureWithState(_:binary:scratch:server:)`` then finds
+    /// applied. With a `server`, each run is followed by the same apply into a new, empty
+    /// database of it (issue 13 "Speed").
+    private func measureApply(_ repo: SyntheticRepo, binary: String, scratch: String, server: PostgresServer?)
+        throws -> [StageResult]
+    {
         let stderrPath = scratch + "/stderr.txt"
         let stdoutPath = scratch + "/apply.txt"
         let args = ["apply", "-C", repo.root, "--at", SyntheticRepoGenerator.atText, "--yes"]
         var stage = StageResult(name: Report.applyStage(tenants: repo.options.tenants), seconds: [], peakRSSBytes: 0)
+        var postgresStage = StageResult(
+            name: Report.postgresApplyStage(tenants: repo.options.tenants), seconds: [], peakRSSBytes: 0)
+        let expected = ": \(repo.options.tenants) tenant(s) written, \(repo.expected.events) event(s) journaled."
+        // The plan again, run by run next to the applies: the ratio apply/plan then compares
+        // timings taken under the same load (on a shared machine the load changes in a minute).
+        var planStage = StageResult(name: Report.interleavedPlanStage, seconds: [], peakRSSBytes: 0)
+        let planArgs = ["plan", "-C", repo.root, "--at", SyntheticRepoGenerator.atText, "--format", "json"]
+        let aside = scratch + "/applied"
+        try fm.createDirectory(atPath: aside, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: aside) }
         for run in 1...command.runs {
-            try? fm.removeItem(atPath: repo.root + "/state")
+            if rename(repo.root + "/state", aside + "/state-\(run)") != 0, errno != ENOENT {
+                try? fm.removeItem(atPath: repo.root + "/state")
+            }
             sync()
-            let child = try ChildProcess.run(binary, args, stdoutPath: stdoutPath, stderrPath: stderrPath)
-            try expectExit(child, in: [0], what: "licensectl \(args.joined(separator: " "))")
-            let output = (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? ""
-            guard
-                output.contains(
-                    ": \(repo.options.tenants) tenant(s) written, \(repo.expected.events) event(s) journaled.")
-            else {
-                throw BenchError("apply did not write every tenant and event: \(output.suffix(200))")
+            try time(binary, planArgs, exits: [0, 2], into: &planStage, stderrPath: stderrPath)
+            try timeApply(args, expected: expected, into: &stage, binary: binary, stdoutPath: stdoutPath, stderrPath: stderrPath)
+            if let server {
+                let url = try server.freshDatabase()
+                server.checkpoint()
+                sync()
+                try timeApply(
+                    args + ["--state", url], expected: expected, into: &postgresStage, binary: binary,
+                    stdoutPath: stdoutPath, stderrPath: stderrPath)
             }
             if run == 1 {
                 progress(
                     "apply checked: \(repo.options.tenants) tenant(s) written, \(repo.expected.events) event(s) journaled"
                 )
             }
-            stage.seconds.append(child.seconds)
-            stage.peakRSSBytes = max(stage.peakRSSBytes ?? 0, child.peakRSSBytes)
         }
         try? fm.removeItem(atPath: stdoutPath)
-        return stage
+        return server == nil ? [planStage, stage] : [planStage, stage, postgresStage]
+    }
+
+    /// One timed `apply`, checked to have written every tenant and event.
+    private func timeApply(
+        _ args: [String], expected: String, into stage: inout StageResult, binary: String, stdoutPath: String,
+        stderrPath: String
+    ) throws {
+        let child = try ChildProcess.run(binary, args, stdoutPath: stdoutPath, stderrPath: stderrPath)
+        try expectExit(child, in: [0], what: "licensectl \(Report.redacted(args).joined(separator: " "))")
+        let output = (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? ""
+        guard output.contains(expected) else {
+            throw BenchError("apply did not write every tenant and event: \(output.suffix(200))")
+        }
+        stage.seconds.append(child.seconds)
+        stage.peakRSSBytes = max(stage.peakRSSBytes ?? 0, child.peakRSSBytes)
     }
 
     /// `plan --format json` a week after one `apply` at the bench's `at` (so with one state
     /// file per tenant), timed `runs` times after one checked run: every router and tenant
-    /// planned, no errors. Run last: the repo then has state.
-    private func measureWithState(_ repo: SyntheticRepo, binary: String, scratch: String) throws -> StageResult {
+    /// planned, no errors. Run last: the repo then has state. With a `server`, the same apply
+    /// goes into a new database of it, and each timed plan is followed by the same plan with
+    /// that database as `--state`, checked to give the same counts.
+    private func measureWithState(_ repo: SyntheticRepo, binary: String, scratch: String, server: PostgresServer?)
+        throws -> [StageResult]
+    {
         let stderrPath = scratch + "/stderr.txt"
-        let apply = try ChildProcess.run(
-            binary, ["apply", "-C", repo.root, "--at", SyntheticRepoGenerator.atText, "--yes"], stderrPath: stderrPath)
+        let applyArgs = ["apply", "-C", repo.root, "--at", SyntheticRepoGenerator.atText, "--yes"]
+        let apply = try ChildProcess.run(binary, applyArgs, stderrPath: stderrPath)
         try expectExit(apply, in: [0], what: "licensectl apply -C \(repo.root)")
-        sync()
         let args = ["plan", "-C", repo.root, "--at", Report.statePlanAt, "--format", "json"]
+        var postgresArgs: [String]?
+        if let server {
+            let url = try server.freshDatabase()
+            let intoPostgres = try ChildProcess.run(binary, applyArgs + ["--state", url], stderrPath: stderrPath)
+            try expectExit(intoPostgres, in: [0], what: "licensectl apply -C \(repo.root) --state postgres://…")
+            server.checkpoint()
+            postgresArgs = args + ["--state", url]
+        }
+        sync()
+        let counts = try checkedPlan(args, repo: repo, binary: binary, scratch: scratch)
+        progress("plan with state checked: \(counts)")
+        if let postgresArgs {
+            let postgresCounts = try checkedPlan(postgresArgs, repo: repo, binary: binary, scratch: scratch)
+            guard postgresCounts == counts else {
+                throw BenchError("the plan with PostgreSQL state differs: \(postgresCounts), directory: \(counts)")
+            }
+            progress("plan with PostgreSQL state checked: the same counts")
+        }
+        var stage = StageResult(name: Report.statePlanStage, seconds: [], peakRSSBytes: 0)
+        var postgresStage = StageResult(name: Report.postgresStatePlanStage, seconds: [], peakRSSBytes: 0)
+        for _ in 1...command.runs {
+            try time(binary, args, exits: [0, 2], into: &stage, stderrPath: stderrPath)
+            if let postgresArgs {
+                try time(binary, postgresArgs, exits: [0, 2], into: &postgresStage, stderrPath: stderrPath)
+            }
+        }
+        return postgresArgs == nil ? [stage] : [stage, postgresStage]
+    }
+
+    /// One untimed plan with state, checked to be whole (every router and tenant, no errors).
+    private func checkedPlan(_ args: [String], repo: SyntheticRepo, binary: String, scratch: String) throws
+        -> PlanCounts
+    {
         let planOut = scratch + "/plan-state.json"
-        let plan = try ChildProcess.run(binary, args, stdoutPath: planOut, stderrPath: stderrPath)
-        try expectExit(plan, in: [0, 2], what: "licensectl \(args.joined(separator: " "))")
+        let plan = try ChildProcess.run(binary, args, stdoutPath: planOut, stderrPath: scratch + "/stderr.txt")
+        try expectExit(plan, in: [0, 2], what: "licensectl \(Report.redacted(args).joined(separator: " "))")
         let counts = try PlanCounts(planJSON: try Data(contentsOf: URL(fileURLWithPath: planOut)))
         try? fm.removeItem(atPath: planOut)
         guard counts.errors == 0, counts.routers == repo.routers, counts.tenants == repo.options.tenants else {
             throw BenchError("the plan with state is not whole: \(counts)")
         }
-        progress("plan with state checked: \(counts)")
-        var stage = StageResult(name: Report.statePlanStage, seconds: [], peakRSSBytes: 0)
-        for _ in 1...command.runs {
-            try time(binary, args, exits: [0, 2], into: &stage, stderrPath: stderrPath)
-        }
-        return stage
+        return counts
     }
 
     /// One timed whole-process run of a stage, its exit code checked.
@@ -266,7 +347,7 @@ struct Runner {
         stderrPath: String
     ) throws {
         let child = try ChildProcess.run(executable, args, stderrPath: stderrPath)
-        try expectExit(child, in: exits, what: ([executable] + args).joined(separator: " "))
+        try expectExit(child, in: exits, what: ([executable] + Report.redacted(args)).joined(separator: " "))
         stage.seconds.append(child.seconds)
         stage.peakRSSBytes = max(stage.peakRSSBytes ?? 0, child.peakRSSBytes)
     }

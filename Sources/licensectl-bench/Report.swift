@@ -62,7 +62,27 @@ enum Report {
     static func applyStage(tenants: Int) -> String {
         "`licensectl apply --yes`, \(grouped(tenants)) new tenants (whole process)"
     }
+    /// ``planStage`` timed once before each apply (see `measureApply`).
+    static let interleavedPlanStage = "`licensectl plan --format json` (whole process), timed between the applies"
     static let statePlanStage = "`licensectl plan --format json` with state: a week after one `apply` (whole process)"
+    /// ``applyStage(tenants:)`` with `--state postgres://…` (a new, empty database each run).
+    static func postgresApplyStage(tenants: Int) -> String {
+        "`licensectl apply --yes`, \(grouped(tenants)) new tenants into PostgreSQL (whole process)"
+    }
+    /// ``statePlanStage`` with the same state in PostgreSQL.
+    static let postgresStatePlanStage =
+        "`licensectl plan --format json` with PostgreSQL state: a week after one `apply` (whole process)"
+
+    /// Command-line arguments with the password of a `postgres://` URL replaced by `***`, for
+    /// messages.
+    static func redacted(_ arguments: [String]) -> [String] {
+        arguments.map { argument in
+            guard argument.hasPrefix("postgres://"), let at = argument.firstIndex(of: "@"),
+                let colon = argument[argument.index(argument.startIndex, offsetBy: 11)..<at].firstIndex(of: ":")
+            else { return argument }
+            return String(argument[...colon]) + "***" + String(argument[at...])
+        }
+    }
 
     static func markdown(
         machine: MachineInfo, debugBuild: Bool, runs: Int, results: [RepoResults],
@@ -97,15 +117,29 @@ enum Report {
         if !inProcessWired { out += "\nIn-process stages: not wired into this build of the benchmark.\n" }
         if let pythonNote { out += "\n\(pythonNote)\n" }
 
-        out += "\n### Targets (issue 6)\n\n| target | measured | result |\n|---|---|---|\n"
+        out += "\n### Targets (issues 6, 12, 13)\n\n| target | measured | result |\n|---|---|---|\n"
         if let base = results.first, let plan = base.stage(planStage) {
             let ratio = plan.median / base.floor.median
             out += "| plan ≤ 2.5× the libyaml floor (\(grouped(base.repo.options.tenants)) tenants) | "
             out += "\(String(format: "%.2f", ratio))× | \(ratio <= 2.5 ? "PASS" : "FAIL") |\n"
             if let apply = base.stage(applyStage(tenants: base.repo.options.tenants)) {
+                let nextTo = base.stage(interleavedPlanStage) ?? plan
                 out += "| apply of \(grouped(base.repo.options.tenants)) new tenants ≤ 1 s (issue 12) | "
-                out += "\(seconds(apply.median)) s, \(String(format: "%.2f", apply.median / plan.median))× the plan | "
+                out += "\(seconds(apply.median)) s, \(String(format: "%.2f", apply.median / nextTo.median))× the plan | "
                 out += "\(apply.median <= 1 ? "PASS" : "FAIL") |\n"
+            }
+            let tenants = base.repo.options.tenants
+            if let apply = base.stage(applyStage(tenants: tenants)),
+                let postgres = base.stage(postgresApplyStage(tenants: tenants))
+            {
+                let ratio = postgres.median / apply.median
+                out += "| apply of \(grouped(tenants)) new tenants into PostgreSQL ≤ 1.0× into the directory (issue 13) | "
+                out += "\(String(format: "%.2f", ratio))× | \(ratio <= 1.0 ? "PASS" : "FAIL") |\n"
+            }
+            if let directory = base.stage(statePlanStage), let postgres = base.stage(postgresStatePlanStage) {
+                let ratio = postgres.median / directory.median
+                out += "| everyday plan with PostgreSQL state ≤ 1.5× with directory state (issue 13) | "
+                out += "\(String(format: "%.2f", ratio))× | \(ratio <= 1.5 ? "PASS" : "FAIL") |\n"
             }
             if let py = base.stage(pyyamlStage) {
                 let speedup = py.median / plan.median

@@ -40,128 +40,85 @@ public enum JSONValue: Sendable, Hashable {
     /// trailing newline. Strings are escaped per RFC 8259 (`"`, `\`, control characters); `/` and
     /// non-ASCII characters are written as they are.
     public func serialized() -> String {
-        var out = ""
+        var out = CompactJSONBytes(capacity: 4096)
         write(into: &out, indent: 0)
-        out.append("\n")
-        return out
+        out.raw("\n")
+        return out.text
     }
 
     /// The compact text form, one line without a trailing newline (e.g. a JSON Lines record).
     public func serializedCompact() -> String {
-        var out = ""
+        var out = CompactJSONBytes(capacity: 256)
         writeCompact(into: &out)
-        return out
+        return out.text
     }
 
     private static func sortedKeys(_ members: [String: JSONValue]) -> [String] {
         members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
-    private func write(into out: inout String, indent: Int) {
+    // Written as UTF-8 bytes, not appended to a `String` piece by piece: an apply of 1,000 new
+    // tenants serializes 28 MB of state documents, and `String.append` was most of that time.
+    private func write(into out: inout CompactJSONBytes, indent: Int) {
         switch self {
         case .array(let items) where !items.isEmpty:
-            let inner = String(repeating: " ", count: indent + 2)
-            out.append("[\n")
+            out.raw("[\n")
             for (i, item) in items.enumerated() {
-                out.append(inner)
+                out.spaces(indent + 2)
                 item.write(into: &out, indent: indent + 2)
-                out.append(i + 1 < items.count ? ",\n" : "\n")
+                out.raw(i + 1 < items.count ? ",\n" : "\n")
             }
-            out.append(String(repeating: " ", count: indent))
-            out.append("]")
+            out.spaces(indent)
+            out.raw("]")
         case .object(let members) where !members.isEmpty:
-            let inner = String(repeating: " ", count: indent + 2)
-            out.append("{\n")
+            out.raw("{\n")
             let keys = JSONValue.sortedKeys(members)
             for (i, key) in keys.enumerated() {
-                out.append(inner)
-                JSONValue.writeString(key, into: &out)
-                out.append(": ")
+                out.spaces(indent + 2)
+                out.string(key)
+                out.raw(": ")
                 members[key]?.write(into: &out, indent: indent + 2)
-                out.append(i + 1 < keys.count ? ",\n" : "\n")
+                out.raw(i + 1 < keys.count ? ",\n" : "\n")
             }
-            out.append(String(repeating: " ", count: indent))
-            out.append("}")
+            out.spaces(indent)
+            out.raw("}")
         default:
             writeCompact(into: &out)
         }
     }
 
-    private func writeCompact(into out: inout String) {
+    private func writeCompact(into out: inout CompactJSONBytes) {
         switch self {
-        case .null: out.append("null")
-        case .bool(let b): out.append(b ? "true" : "false")
-        case .int(let i): out.append(String(i))
+        case .null: out.raw("null")
+        case .bool(let b): out.raw(b ? "true" : "false")
+        case .int(let i): out.int(i)
         case .double(let d):
             // JSON has no NaN or infinity; integral doubles keep a fraction so they read back as doubles.
             if !d.isFinite {
-                out.append("null")
+                out.raw("null")
             } else if d == d.rounded(), abs(d) < 1e15 {
-                out.append(String(format: "%.1f", d))
+                out.unescaped(String(format: "%.1f", d))
             } else {
-                out.append("\(d)")
+                out.unescaped("\(d)")
             }
-        case .string(let s): JSONValue.writeString(s, into: &out)
+        case .string(let s): out.string(s)
         case .array(let items):
-            out.append("[")
+            out.raw("[")
             for (i, item) in items.enumerated() {
-                if i > 0 { out.append(",") }
+                if i > 0 { out.raw(",") }
                 item.writeCompact(into: &out)
             }
-            out.append("]")
+            out.raw("]")
         case .object(let members):
-            out.append("{")
+            out.raw("{")
             for (i, key) in JSONValue.sortedKeys(members).enumerated() {
-                if i > 0 { out.append(",") }
-                JSONValue.writeString(key, into: &out)
-                out.append(":")
+                if i > 0 { out.raw(",") }
+                out.string(key)
+                out.raw(":")
                 members[key]?.writeCompact(into: &out)
             }
-            out.append("}")
+            out.raw("}")
         }
-    }
-
-    /// Writes `s` as a JSON string literal, escaping `"`, `\` and U+0000–U+001F (RFC 8259 §7).
-    static func writeString(_ s: String, into out: inout String) {
-        out.append("\"")
-        var s = s
-        // Byte by byte over UTF-8 (every byte to escape is ASCII): an apply's intent escapes
-        // ~50 MB of documents and journal lines, and appending scalar by scalar cost seconds.
-        let escaped: String? = s.withUTF8 { bytes -> String? in
-            guard bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return nil }
-            var buffer = [UInt8]()
-            buffer.reserveCapacity(bytes.count + bytes.count / 4 + 8)
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            for byte in bytes {
-                switch byte {
-                case 0x22, 0x5C:
-                    buffer.append(0x5C)
-                    buffer.append(byte)
-                case 0x0A:
-                    buffer.append(0x5C)
-                    buffer.append(0x6E)  // \n
-                case 0x0D:
-                    buffer.append(0x5C)
-                    buffer.append(0x72)  // \r
-                case 0x09:
-                    buffer.append(0x5C)
-                    buffer.append(0x74)  // \t
-                case 0x08:
-                    buffer.append(0x5C)
-                    buffer.append(0x62)  // \b
-                case 0x0C:
-                    buffer.append(0x5C)
-                    buffer.append(0x66)  // \f
-                case ..<0x20:
-                    // \u00XX
-                    buffer.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
-                default: buffer.append(byte)
-                }
-            }
-            return String(decoding: buffer, as: UTF8.self)
-        }
-        out.append(escaped ?? s)
-        out.append("\"")
     }
 
     // MARK: Reading

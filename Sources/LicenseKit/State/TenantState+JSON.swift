@@ -78,6 +78,24 @@ extension TenantState {
     /// Equal documents always give identical bytes.
     public func canonicalJSON() -> String { jsonValue.serialized() }
 
+    /// ``canonicalJSON()`` of each document, in order, serialized on all cores (an apply of
+    /// 1,000 new tenants writes 28 MB of them).
+    public static func canonicalJSON(of documents: [TenantState]) -> [String] {
+        documents.concurrentMap { $0.canonicalJSON() }
+    }
+
+    /// ``decode(stateFile:path:)`` of each stored document (without a path: no file name
+    /// check), in order, decoded on all cores: 1,000 documents of 100 routers are 46 MB of JSON.
+    public static func decode(storedDocuments documents: [[UInt8]]) -> [Result<TenantState, Diagnostic>] {
+        documents.concurrentMap { bytes in
+            do throws(Diagnostic) {
+                return .success(try TenantState.decode(stateFile: bytes, path: nil))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
     /// Decodes a tenant document from the bytes of a state file, validating every field.
     ///
     /// - Parameters:
