@@ -1,6 +1,9 @@
-/// The Tenant manifest's schema as data (docs/formats.md §3.1): keys, kinds, required keys, enum values and
-/// descriptions. ``ManifestDecoder`` reads manifests through these definitions and
-/// ``ManifestSchema/jsonSchema()`` prints them, so the two cannot drift apart.
+/// The Tenant manifest's schema as data, the one place it is written down (docs/formats.md §3.1):
+/// per mapping its keys (``ManifestKey``), their kinds, which are required, enum values and
+/// descriptions. Everything else derives from these rows: ``ManifestDecoder`` reads manifests
+/// through them, the stream decoder matches keys with the ``KeyTable``s built from them, the YAML
+/// reader interns their keys, and ``ManifestSchema/jsonSchema()`` prints them, so none can drift
+/// apart.
 public enum ManifestSchema {
     /// The only `apiVersion` this version reads.
     public static let apiVersion = "licensectl/v1"

@@ -5,7 +5,7 @@ extension TenantPlanner {
         guard history.activatedAt > at else { return true }
         diagnostics.emit(
             .error(
-                "activated: \(history.activatedAt) of \(d.code.masked) is in the future (after \(at)); 'activated' records an activation the platform already made — to request one, write `activate: \(history.activatedAt)`",
+                PlanError.activatedInTheFuture(activated: history.activatedAt, code: d.code.masked, at: at).message,
                 at: history.source))
         return false
     }
@@ -61,7 +61,9 @@ extension TenantPlanner {
                 if let earlier = paid.first(where: { $0.at < start && adoptedNow.contains($0.code) }) {
                     diagnostics.emit(
                         .error(
-                            "\(earlier.code.masked) was activated at \(earlier.at), before Cloud Free \(l.code.masked) recorded as activated at \(start); the platform refuses Cloud Free after a paid activation — check activated of \(earlier.code.masked)",
+                            PlanError.paidBeforeRecordedCloudFree(
+                                paid: earlier.code.masked, paidAt: earlier.at, free: l.code.masked, freeAt: start
+                            ).message,
                             at: step.desired[earlier.code]?.adopted?.source ?? step.desired[earlier.code]?.source
                                 ?? stateLocation))
                     continue

@@ -16,16 +16,19 @@ extension TenantPlanner {
             if step.adopted.contains(l.code), let t = l.activatedAt, let paid = timeline.paidSince, t >= paid {
                 diagnostics.emit(
                     .error(
-                        "Cloud Free \(l.code.masked) is activated at \(t), at or after the first paid activation of tenant '\(name)' at \(paid); the platform refuses Cloud Free after a paid license — check 'activated'",
+                        PlanError.cloudFreeAdoptedAfterPaid(
+                            code: l.code.masked, activation: t, tenant: name, paid: paid
+                        ).message,
                         at: step.desired[l.code]?.adopted?.source ?? place))
                 continue
             }
             if let t = activation, let paid = plannedPaid, t >= paid {
                 diagnostics.emit(
                     .error(
-                        "cannot activate Cloud Free \(l.code.masked) at \(t): tenant '\(name)' has its first paid activation at \(paid); Cloud Free never follows a paid license"
-                            + (l.renew && activatedNow.contains(l.code)
-                                ? " (this would renew the expired Cloud Free: remove 'renew: true')" : ""),
+                        PlanError.cloudFreeAfterPaid(
+                            code: l.code.masked, activation: t, tenant: name, paid: paid,
+                            renewing: l.renew && activatedNow.contains(l.code)
+                        ).message,
                         at: place))
             }
         }
@@ -35,7 +38,10 @@ extension TenantPlanner {
             for extra in nonTerminal.dropFirst() {
                 diagnostics.emit(
                     .error(
-                        "\(extra.code.masked) would be a second non-terminal Cloud Free license in tenant '\(name)' (\(first.code.masked) is \(first.status.rawValue)); Cloud Free cannot be combined",
+                        PlanError.secondCloudFree(
+                            code: extra.code.masked, tenant: name, first: first.code.masked,
+                            status: first.status.rawValue
+                        ).message,
                         at: step.desired[extra.code]?.source ?? manifest.source))
             }
         }

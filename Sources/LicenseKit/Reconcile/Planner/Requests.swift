@@ -25,7 +25,9 @@ extension TenantPlanner {
                 if at >= d.stockExpiresAt {
                     diagnostics.emit(
                         .error(
-                            "cannot redeem \(d.code.masked): its stock expired at \(d.stockExpiresAt) (issued \(d.issued.dateString) + P2Y)",
+                            PlanError.redeemAfterStockExpiry(
+                                code: d.code.masked, stockExpiresAt: d.stockExpiresAt, issued: d.issued.dateString
+                            ).message,
                             at: d.source))
                     continue
                 }
@@ -34,7 +36,8 @@ extension TenantPlanner {
                     // issue date is the sales order's date, so this is a warning, not an error.
                     diagnostics.emit(
                         .warning(
-                            "\(d.code.masked) is redeemed at \(at), before its issue date \(d.issued.dateString); check the issue date or plan later",
+                            PlanError.redeemBeforeIssue(code: d.code.masked, at: at, issued: d.issued.dateString)
+                                .message,
                             at: d.source))
                 }
                 events.append(PlanEvent(at: at, action: .redeem, code: d.code))
@@ -63,7 +66,7 @@ extension TenantPlanner {
         if !missing.isEmpty {
             diagnostics.emit(
                 .error(
-                    "tenant '\(name)': \(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") in state but missing from the manifest; only expired or invalid licenses may leave it (restore \(missing.count == 1 ? "it" : "them"))",
+                    PlanError.missingFromManifest(tenant: name, licenses: missing).message,
                     at: stateLocation ?? manifest.source))
         }
     }
@@ -90,7 +93,7 @@ extension TenantPlanner {
         if !differences.isEmpty {
             diagnostics.emit(
                 .warning(
-                    "\(d.code.masked) was redeemed with other values; the manifest now gives \(differences.joined(separator: ", ")); state keeps the recorded ones — restore them, or redeem a new code",
+                    PlanError.redeemedWithOtherValues(code: d.code.masked, differences: differences).message,
                     at: d.source))
         }
         record.renew = d.renew
@@ -125,13 +128,16 @@ extension TenantPlanner {
                     let restore = record.activation.map { "restore `\(key): \($0)`" } ?? "remove `activate`"
                     diagnostics.emit(
                         .error(
-                            "license \(d.code.masked) was activated on \(activatedAt); \(restore)",
+                            PlanError.activationChanged(code: d.code.masked, activatedAt: activatedAt, restore: restore)
+                                .message,
                             at: d.activationSource ?? d.source))
                 }
             } else if let wanted = d.activation, wanted != record.activation {
                 diagnostics.emit(
                     .error(
-                        "cannot activate \(d.code.masked): its stock expired at \(record.stockExpiresAt) (issued \(record.issued.dateString) + P2Y)",
+                        PlanError.activateAfterStockExpired(
+                            code: d.code.masked, stockExpiresAt: record.stockExpiresAt, issued: record.issued.dateString
+                        ).message,
                         at: d.activationSource ?? d.source))
             }
             // An active renewable license renews after both steps (``renewCloudFree(_:_:)``); an
@@ -167,7 +173,10 @@ extension TenantPlanner {
             guard t < record.stockExpiresAt else {
                 diagnostics.emit(
                     .error(
-                        "cannot activate \(d.code.masked) at \(t): its stock expires at \(record.stockExpiresAt) (issued \(record.issued.dateString) + P2Y)",
+                        PlanError.activateAtOrAfterStockExpiry(
+                            code: d.code.masked, at: t, stockExpiresAt: record.stockExpiresAt,
+                            issued: record.issued.dateString
+                        ).message,
                         at: place))
                 return
             }
@@ -183,13 +192,16 @@ extension TenantPlanner {
             if case .at(let t) = d.activation, t < at {
                 diagnostics.emit(
                     .warning(
-                        "activate: \(t) of \(d.code.masked) is in the past and was never recorded as scheduled; activating it now, at \(at)",
+                        PlanError.pastActivationNeverScheduled(activation: t, code: d.code.masked, at: at).message,
                         at: place))
             }
             guard at < record.stockExpiresAt else {
                 diagnostics.emit(
                     .error(
-                        "cannot activate \(d.code.masked) at \(at): its stock expires at \(record.stockExpiresAt) (issued \(record.issued.dateString) + P2Y)",
+                        PlanError.activateAtOrAfterStockExpiry(
+                            code: d.code.masked, at: at, stockExpiresAt: record.stockExpiresAt,
+                            issued: record.issued.dateString
+                        ).message,
                         at: place))
                 return
             }

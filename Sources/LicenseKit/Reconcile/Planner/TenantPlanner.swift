@@ -24,7 +24,7 @@ struct TenantPlanner {
         if let doc, at < doc.appliedAt {
             diagnostics.emit(
                 .error(
-                    "--at \(at) is earlier than the appliedAt of tenant '\(name)', \(doc.appliedAt); plan at \(doc.appliedAt) or later",
+                    PlanError.atBeforeAppliedAt(at: at, tenant: name, appliedAt: doc.appliedAt).message,
                     at: stateLocation))
             return unchanged(doc)
         }
@@ -102,7 +102,7 @@ struct TenantPlanner {
             let list = open.map { "\($0.code.masked) (\($0.status.rawValue))" }.joined(separator: ", ")
             diagnostics.emit(
                 .error(
-                    "tenant '\(name)' has state but no manifest, and its licenses \(list) are not expired or invalid; restore its manifest (a tenant retires only when all its licenses are terminal)",
+                    PlanError.retireWithLiveLicenses(tenant: name, licenses: list).message,
                     at: stateLocation))
         } else {
             events.append(PlanEvent(at: at, action: .retire))

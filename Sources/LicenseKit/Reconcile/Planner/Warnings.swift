@@ -30,7 +30,10 @@ extension TenantPlanner {
             let d = step.desired[paid]
             diagnostics.emit(
                 .warning(
-                    "activating \(paid.masked) invalidates Cloud Free \(free.masked): capacity \(before.capacity) → \(capacity.capacity), \(admission.rejected.count) routers rejected",
+                    PlanError.paidInvalidatesCloudFree(
+                        paid: paid.masked, free: free.masked, before: before.capacity, after: capacity.capacity,
+                        rejected: admission.rejected.count
+                    ).message,
                     at: d.map { $0.activationSource ?? $0.source } ?? manifest.source))
         }
     }
@@ -63,7 +66,10 @@ extension TenantPlanner {
         let d = step.desired[first.code]
         diagnostics.emit(
             .warning(
-                "activating \(first.code.masked) at \(s) will invalidate Cloud Free \(free.code.masked): capacity \(free.type.capacity) → \(paidCapacity), \(max(0, connected - paidCapacity)) routers rejected",
+                PlanError.scheduledPaidInvalidatesCloudFree(
+                    paid: first.code.masked, at: s, free: free.code.masked, before: free.type.capacity,
+                    after: paidCapacity, rejected: max(0, connected - paidCapacity)
+                ).message,
                 at: d.map { $0.activationSource ?? $0.source } ?? manifest.source))
     }
 
@@ -75,7 +81,9 @@ extension TenantPlanner {
             ? "no valid license: device management is disabled" : "capacity \(capacity.capacity)"
         diagnostics.emit(
             .warning(
-                "tenant '\(name)': \(admission.rejected.count) of \(admission.connected) connected routers rejected (\(why))",
+                PlanError.routersRejected(
+                    tenant: name, rejected: admission.rejected.count, connected: admission.connected, why: why
+                ).message,
                 at: manifest.source, standing: .rejectedRouters, tenant: name))
     }
 
@@ -85,7 +93,7 @@ extension TenantPlanner {
             if let c = r.connectedAt, c > at {
                 diagnostics.emit(
                     .warning(
-                        "router \(r.serial) has connectedAt \(c), after \(at); it counts as not connected",
+                        PlanError.routerConnectingLater(serial: r.serial, connectedAt: c, at: at).message,
                         at: r.source,
                         standing: .routersConnectingLater, tenant: name, keeping: [r.serial]))
             }
@@ -99,7 +107,8 @@ extension TenantPlanner {
         else { return }
         diagnostics.emit(
             .warning(
-                "Cloud Free \(l.code.masked) expires at \(e) (in \(Self.days(from: at, to: e)) days) and has renew: false; set renew: true to keep limited mode",
+                PlanError.cloudFreeNearExpiry(code: l.code.masked, expiresAt: e, days: Self.days(from: at, to: e))
+                    .message,
                 at: d.source, standing: .cloudFreeNearExpiry, tenant: name))
     }
 
@@ -108,7 +117,10 @@ extension TenantPlanner {
         guard l.status == .available, l.stockExpiresAt.addingDays(-90) <= at, at < l.stockExpiresAt else { return }
         diagnostics.emit(
             .warning(
-                "\(l.code.masked) is still available and its stock expires at \(l.stockExpiresAt) (in \(Self.days(from: at, to: l.stockExpiresAt)) days); activate it before then",
+                PlanError.stockExpiring(
+                    code: l.code.masked, stockExpiresAt: l.stockExpiresAt,
+                    days: Self.days(from: at, to: l.stockExpiresAt)
+                ).message,
                 at: d.source, standing: .stockExpiring, tenant: name))
     }
 
@@ -117,7 +129,7 @@ extension TenantPlanner {
         guard notifications > 0, manifest.contacts.isEmpty else { return }
         diagnostics.emit(
             .warning(
-                "tenant '\(name)' has \(notifications) reminder\(notifications == 1 ? "" : "s") due but no contacts; add spec.contacts",
+                PlanError.remindersWithoutContacts(tenant: name, reminders: notifications).message,
                 at: manifest.source, standing: .remindersWithoutContacts, tenant: name))
     }
 

@@ -1,0 +1,102 @@
+/// What planning one tenant finds (docs/rules.md §4, §4.2, §4.5, §4.8, R1, R2, R8), as the
+/// planner (`Reconcile/Planner/`) reports it: errors that refuse the plan and warnings. Each case
+/// renders its message; codes are passed masked, instants UTC.
+enum PlanError: Error, Sendable, Equatable {
+    /// `--at` before the tenant's `appliedAt`.
+    case atBeforeAppliedAt(at: Instant, tenant: String, appliedAt: Instant)
+    /// A tenant with state and no manifest whose licenses are not all terminal.
+    case retireWithLiveLicenses(tenant: String, licenses: String)
+    /// A code whose stock expired before it was redeemed.
+    case redeemAfterStockExpiry(code: String, stockExpiresAt: Instant, issued: String)
+    /// A code redeemed before its issue date (a warning).
+    case redeemBeforeIssue(code: String, at: Instant, issued: String)
+    /// Licenses recorded in state but missing from the manifest, each `code (status)`.
+    case missingFromManifest(tenant: String, licenses: [String])
+    /// A manifest that now gives other values for a redeemed code (a warning).
+    case redeemedWithOtherValues(code: String, differences: [String])
+    /// A request that contradicts the recorded activation; `restore` says what to write.
+    case activationChanged(code: String, activatedAt: Instant, restore: String)
+    /// An activation of a code whose stock expired.
+    case activateAfterStockExpired(code: String, stockExpiresAt: Instant, issued: String)
+    /// An activation at `at` (requested or now) at or after the code's stock expiry.
+    case activateAtOrAfterStockExpiry(code: String, at: Instant, stockExpiresAt: Instant, issued: String)
+    /// A past activation never recorded as scheduled (a warning).
+    case pastActivationNeverScheduled(activation: Instant, code: String, at: Instant)
+    /// `activated` in the future.
+    case activatedInTheFuture(activated: Instant, code: String, at: Instant)
+    /// A paid activation adopted before a Cloud Free recorded as activated later.
+    case paidBeforeRecordedCloudFree(paid: String, paidAt: Instant, free: String, freeAt: Instant)
+    /// A Cloud Free adopted at or after the tenant's first paid activation.
+    case cloudFreeAdoptedAfterPaid(code: String, activation: Instant, tenant: String, paid: Instant)
+    /// A Cloud Free activation requested at or after the tenant's first paid activation;
+    /// `renewing` when it would renew an expired Cloud Free.
+    case cloudFreeAfterPaid(code: String, activation: Instant, tenant: String, paid: Instant, renewing: Bool)
+    /// A second non-terminal Cloud Free.
+    case secondCloudFree(code: String, tenant: String, first: String, status: String)
+    /// A paid activation now that invalidates Cloud Free (a warning).
+    case paidInvalidatesCloudFree(paid: String, free: String, before: Int, after: Int, rejected: Int)
+    /// A scheduled paid activation that will invalidate Cloud Free (a warning).
+    case scheduledPaidInvalidatesCloudFree(
+        paid: String, at: Instant, free: String, before: Int, after: Int, rejected: Int)
+    /// Connected routers rejected (a standing warning).
+    case routersRejected(tenant: String, rejected: Int, connected: Int, why: String)
+    /// A router whose `connectedAt` lies after `at` (a standing warning).
+    case routerConnectingLater(serial: String, connectedAt: Instant, at: Instant)
+    /// A Cloud Free in its last 30 days without `renew` (a standing warning).
+    case cloudFreeNearExpiry(code: String, expiresAt: Instant, days: Int64)
+    /// An available code near its stock expiry (a standing warning).
+    case stockExpiring(code: String, stockExpiresAt: Instant, days: Int64)
+    /// Reminders due in a tenant without contacts (a standing warning).
+    case remindersWithoutContacts(tenant: String, reminders: Int)
+
+    /// The diagnostic's message: what was found, what was expected, how to fix it.
+    var message: String {
+        switch self {
+        case .atBeforeAppliedAt(let at, let tenant, let appliedAt):
+            "--at \(at) is earlier than the appliedAt of tenant '\(tenant)', \(appliedAt); plan at \(appliedAt) or later"
+        case .retireWithLiveLicenses(let tenant, let licenses):
+            "tenant '\(tenant)' has state but no manifest, and its licenses \(licenses) are not expired or invalid; restore its manifest (a tenant retires only when all its licenses are terminal)"
+        case .redeemAfterStockExpiry(let code, let stockExpiresAt, let issued):
+            "cannot redeem \(code): its stock expired at \(stockExpiresAt) (issued \(issued) + P2Y)"
+        case .redeemBeforeIssue(let code, let at, let issued):
+            "\(code) is redeemed at \(at), before its issue date \(issued); check the issue date or plan later"
+        case .missingFromManifest(let tenant, let licenses):
+            "tenant '\(tenant)': \(licenses.joined(separator: ", ")) \(licenses.count == 1 ? "is" : "are") in state but missing from the manifest; only expired or invalid licenses may leave it (restore \(licenses.count == 1 ? "it" : "them"))"
+        case .redeemedWithOtherValues(let code, let differences):
+            "\(code) was redeemed with other values; the manifest now gives \(differences.joined(separator: ", ")); state keeps the recorded ones — restore them, or redeem a new code"
+        case .activationChanged(let code, let activatedAt, let restore):
+            "license \(code) was activated on \(activatedAt); \(restore)"
+        case .activateAfterStockExpired(let code, let stockExpiresAt, let issued):
+            "cannot activate \(code): its stock expired at \(stockExpiresAt) (issued \(issued) + P2Y)"
+        case .activateAtOrAfterStockExpiry(let code, let at, let stockExpiresAt, let issued):
+            "cannot activate \(code) at \(at): its stock expires at \(stockExpiresAt) (issued \(issued) + P2Y)"
+        case .pastActivationNeverScheduled(let activation, let code, let at):
+            "activate: \(activation) of \(code) is in the past and was never recorded as scheduled; activating it now, at \(at)"
+        case .activatedInTheFuture(let activated, let code, let at):
+            "activated: \(activated) of \(code) is in the future (after \(at)); 'activated' records an activation the platform already made — to request one, write `activate: \(activated)`"
+        case .paidBeforeRecordedCloudFree(let paid, let paidAt, let free, let freeAt):
+            "\(paid) was activated at \(paidAt), before Cloud Free \(free) recorded as activated at \(freeAt); the platform refuses Cloud Free after a paid activation — check activated of \(paid)"
+        case .cloudFreeAdoptedAfterPaid(let code, let activation, let tenant, let paid):
+            "Cloud Free \(code) is activated at \(activation), at or after the first paid activation of tenant '\(tenant)' at \(paid); the platform refuses Cloud Free after a paid license — check 'activated'"
+        case .cloudFreeAfterPaid(let code, let activation, let tenant, let paid, let renewing):
+            "cannot activate Cloud Free \(code) at \(activation): tenant '\(tenant)' has its first paid activation at \(paid); Cloud Free never follows a paid license"
+                + (renewing ? " (this would renew the expired Cloud Free: remove 'renew: true')" : "")
+        case .secondCloudFree(let code, let tenant, let first, let status):
+            "\(code) would be a second non-terminal Cloud Free license in tenant '\(tenant)' (\(first) is \(status)); Cloud Free cannot be combined"
+        case .paidInvalidatesCloudFree(let paid, let free, let before, let after, let rejected):
+            "activating \(paid) invalidates Cloud Free \(free): capacity \(before) → \(after), \(rejected) routers rejected"
+        case .scheduledPaidInvalidatesCloudFree(let paid, let at, let free, let before, let after, let rejected):
+            "activating \(paid) at \(at) will invalidate Cloud Free \(free): capacity \(before) → \(after), \(rejected) routers rejected"
+        case .routersRejected(let tenant, let rejected, let connected, let why):
+            "tenant '\(tenant)': \(rejected) of \(connected) connected routers rejected (\(why))"
+        case .routerConnectingLater(let serial, let connectedAt, let at):
+            "router \(serial) has connectedAt \(connectedAt), after \(at); it counts as not connected"
+        case .cloudFreeNearExpiry(let code, let expiresAt, let days):
+            "Cloud Free \(code) expires at \(expiresAt) (in \(days) days) and has renew: false; set renew: true to keep limited mode"
+        case .stockExpiring(let code, let stockExpiresAt, let days):
+            "\(code) is still available and its stock expires at \(stockExpiresAt) (in \(days) days); activate it before then"
+        case .remindersWithoutContacts(let tenant, let reminders):
+            "tenant '\(tenant)' has \(reminders) reminder\(reminders == 1 ? "" : "s") due but no contacts; add spec.contacts"
+        }
+    }
+}
