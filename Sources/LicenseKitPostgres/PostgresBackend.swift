@@ -32,8 +32,7 @@ public struct PostgresBackend: StateBackend {
 
     public func load() throws(StateStoreError) -> LoadedState {
         let store = store
-        let (states, problems) = try Blocking.wait { () async throws(StateStoreError) in try await store.loadEach() }
-        return LoadedState(states: states, problems: problems)
+        return try Blocking.wait { () async throws(StateStoreError) in try await store.loadEach() }
     }
 
     /// Always `false`: a refused or no-op apply must create nothing, so the locks are taken
@@ -76,8 +75,7 @@ final class PostgresBackendLease: StateLease {
 
     func load() throws(StateStoreError) -> LoadedState {
         let lease = lease
-        let (states, problems) = try Blocking.wait { () async throws(StateStoreError) in try await lease.loadEach() }
-        return LoadedState(states: states, problems: problems)
+        return try Blocking.wait { () async throws(StateStoreError) in try await lease.loadEach() }
     }
 
     func commit(_ plan: Plan) throws(StateStoreError) -> ApplyResult {
@@ -94,11 +92,23 @@ final class PostgresBackendLease: StateLease {
 extension StateBackends {
     /// The PostgreSQL database a `postgres://` / `postgresql://` URL names (docs/state.md §5.1).
     ///
+    /// - Parameters:
+    ///   - text: the URL.
+    ///   - environment: where `PGPASSWORD` is read.
+    ///   - crashAfter: crash tests only: the step of a commit after which the process kills
+    ///     itself with SIGKILL (``PostgresStateStore/faultInjection``'s steps: `locked`,
+    ///     `written`); `nil` in normal runs. The library never reads it from the environment.
     /// - Throws: ``StateStoreError`` for a URL that cannot be parsed (its password never shown).
-    public static func postgres(url text: String, environment: [String: String]) throws(StateStoreError)
-        -> any StateBackend
+    public static func postgres(url text: String, environment: [String: String], crashAfter: String? = nil)
+        throws(StateStoreError) -> any StateBackend
     {
-        PostgresBackend(store: PostgresStateStore(url: try PostgresStateURL(parsing: text, environment: environment)))
+        var store = PostgresStateStore(url: try PostgresStateURL(parsing: text, environment: environment))
+        if let crashAfter, !crashAfter.isEmpty {
+            store.faultInjection = { step, _ in
+                if step == crashAfter { kill(getpid(), SIGKILL) }
+            }
+        }
+        return PostgresBackend(store: store)
     }
 
     /// Whether `text` names a PostgreSQL database rather than a state directory.
