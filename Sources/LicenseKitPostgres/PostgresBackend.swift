@@ -116,10 +116,13 @@ extension StateBackends {
 }
 
 /// The one place where synchronous code (the backend's protocol methods, the CLI's
-/// `state migrate`) waits for the PostgreSQL store's asynchronous work. Call only from a thread
-/// outside Swift's concurrency pool.
+/// `state migrate`) waits for the PostgreSQL store's asynchronous work.
+///
+/// The work runs on ``PostgresExecutor`` (threads of its own), not on Swift's concurrency pool:
+/// a caller that blocks a thread of that pool (a synchronous test; the pool has one thread per
+/// core) can never starve the work it waits for.
 public enum Blocking {
-    /// Runs `body` on the concurrency pool and blocks the calling thread until it ends.
+    /// Runs `body` on ``PostgresExecutor`` and blocks the calling thread until it ends.
     ///
     /// - Throws: what `body` throws, as ``StateStoreError``.
     public static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws(StateStoreError) -> T)
@@ -127,13 +130,18 @@ public enum Blocking {
     {
         let outcome = Outcome<T>()
         let done = DispatchSemaphore(value: 0)
-        Task.detached {
+        let work: @Sendable () async -> Void = {
             do throws(StateStoreError) {
                 outcome.set(.success(try await body()))
             } catch {
                 outcome.set(.failure(error))
             }
             done.signal()
+        }
+        if #available(macOS 15.0, *) {
+            Task.detached(executorPreference: PostgresExecutor.shared, operation: work)
+        } else {
+            Task.detached(operation: work)
         }
         done.wait()
         guard let result = outcome.result else {
@@ -147,6 +155,23 @@ public enum Blocking {
         private var value: Result<T, StateStoreError>?
         var result: Result<T, StateStoreError>? { lock.withLock { value } }
         func set(_ result: Result<T, StateStoreError>) { lock.withLock { value = result } }
+    }
+}
+
+/// Where the PostgreSQL backend's asynchronous work runs when it is waited for synchronously
+/// (``Blocking``) and where each query waits for its answer (`Session`): a concurrent dispatch
+/// queue, whose threads are not bounded by the number of cores as Swift's concurrency pool's are.
+@available(macOS 15.0, *)
+public final class PostgresExecutor: TaskExecutor {
+    /// The one instance.
+    public static let shared = PostgresExecutor()
+
+    private let queue = DispatchQueue(label: "licensectl.postgres", attributes: .concurrent)
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }
 #endif

@@ -146,7 +146,7 @@ struct Session: Sendable {
                 }
             }
             let pending = pending
-            Task {
+            let work: @Sendable () async -> Void = {
                 do {
                     let rows = try await connection.query(query, logger: Self.logger).collect()
                     outcome.resume(.success(rows))
@@ -155,6 +155,11 @@ struct Session: Sendable {
                 }
                 deadline.cancel()
                 pending.remove(ticket)
+            }
+            if #available(macOS 15.0, *) {
+                Task(executorPreference: PostgresExecutor.shared, operation: work)
+            } else {
+                Task(operation: work)
             }
         }
         switch result {

@@ -7,7 +7,11 @@ import Testing
 
 /// The PostgreSQL state backend against a real server (docs/state.md §5.1, docs/README.md §8 "PostgreSQL"): one
 /// throwaway cluster for the suite, one database per test.
-@Suite(.postgresCluster, .timeLimit(.minutes(1))) struct PostgresStateStoreTests {
+///
+/// Time limits are generous: in a whole `swift test` these async tests share Swift's
+/// concurrency pool (one thread per core) with the end-to-end suites, whose tests block a
+/// thread while `licensectl` runs, so a test may wait minutes for a thread. A hang still fails.
+@Suite(.postgresCluster, .timeLimit(.minutes(10))) struct PostgresStateStoreTests {
     let holder = LockHolder(host: "test-host", pid: 4242, start: Example.instant("2026-11-29T10:00:00Z"))
 
     @Test func readsWithoutTheSchemaSeeEmptyStateAndCreateNothing() async throws {
@@ -349,7 +353,7 @@ import Testing
 
 /// The same backend when the server stops in the middle of an apply (its own cluster: the
 /// restart would disturb the other suite's tests).
-@Suite(.postgresCluster, .timeLimit(.minutes(1))) struct PostgresServerStopTests {
+@Suite(.postgresCluster, .timeLimit(.minutes(10))) struct PostgresServerStopTests {
     /// Once the server ends the connection mid-commit, COMMIT, ROLLBACK and close return at once
     /// with an error (they used to wait forever: Session.request).
     @Test
