@@ -238,8 +238,9 @@ import Testing
         let plan = Example.only(repo.plan(at: "2025-01-01", states: [:]), ["harbor-lights"])
         let first = try await store.lock(tenants: ["harbor-lights"], timeout: 0, holder: holder)
         let waiting = Task {
+            // Generous: in a whole swift test this test may wait minutes for a thread of the pool.
             let lease = try await store.lock(
-                tenants: ["harbor-lights"], timeout: 30, holder: LockHolder(host: "ci-2", pid: 77, start: holder.start))
+                tenants: ["harbor-lights"], timeout: 600, holder: LockHolder(host: "ci-2", pid: 77, start: holder.start))
             defer { Task { await lease.release() } }
             return try await lease.load()
         }
