@@ -119,8 +119,10 @@ let package = Package(
             name: "LicenseKitPostgresTests",
             dependencies: ["LicenseKit", "LicenseKitPostgres", "PostgresTestSupport", "StateBackendConformance"]
         ),
+        // End-to-end tests of the built executable; those that are not about files run on both
+        // state backends (a PostgreSQL cluster from PostgresTestSupport with the trait).
         .testTarget(
-            name: "licensectlTests", dependencies: ["LicenseKit", "TestSupport", "GoldenFiles"],
+            name: "licensectlTests", dependencies: ["LicenseKit", "TestSupport", "GoldenFiles", "PostgresTestSupport"],
             exclude: ["ForecastGolden", "Golden", "Scripts"]),
     ],
     swiftLanguageModes: [.v6]

@@ -33,6 +33,8 @@ public struct Workspace: Sendable {
         public var states: [String: PriorState]
         /// Problems reading state files (docs/rules.md §4.5): each refuses the plan.
         public var stateDiagnostics: [Diagnostic]
+        /// Codes redeemed by other owners sharing the state (docs/state.md §5.1).
+        public var codesOfOtherOwners: [ActivationCode: OtherOwnersCode] = [:]
     }
 
     /// Reads the manifests, the CSV files they import and every state document.
@@ -69,7 +71,9 @@ public struct Workspace: Sendable {
                     "an apply was interrupted; its intent is pending and the next apply completes it first (this plan already counts it as state): run apply before committing state/",
                     at: SourceLocation(file: pending, line: 1)))
         }
-        return Inputs(repo: repo, states: state.states, stateDiagnostics: state.problems)
+        return Inputs(
+            repo: repo, states: state.states, stateDiagnostics: state.problems,
+            codesOfOtherOwners: state.codesOfOtherOwners)
     }
 
     /// The plan at `at` (docs/rules.md §4). When a state file cannot be read the plan carries its errors
@@ -97,7 +101,9 @@ public struct Workspace: Sendable {
                 at: at, inputsDigest: inputs.repo.inputsDigest, tenants: [],
                 diagnostics: inputs.repo.diagnostics(selecting: selection) + stateErrors, selection: selection)
         }
-        return Reconciler.plan(repo: inputs.repo, states: inputs.states, at: at, selection: selection)
+        return Reconciler.plan(
+            repo: inputs.repo, states: inputs.states, at: at, selection: selection,
+            codesOfOtherOwners: inputs.codesOfOtherOwners)
     }
 
     /// Every tenant name of the manifests and of state (readable or not): what `--target` may name.

@@ -39,8 +39,7 @@ public struct PostgresBackend: StateBackend {
     /// - Throws: ``StateStoreError`` for connection errors.
     public func load() throws(StateStoreError) -> LoadedState {
         let store = store
-        let (states, problems) = try Blocking.wait { () async throws(StateStoreError) in try await store.loadEach() }
-        return LoadedState(states: states, problems: problems)
+        return try Blocking.wait { () async throws(StateStoreError) in try await store.loadEach() }
     }
 
     /// Always `false`: a refused or no-op apply must create nothing, so the locks are taken
@@ -97,8 +96,7 @@ final class PostgresBackendLease: StateLease {
 
     func load() throws(StateStoreError) -> LoadedState {
         let lease = lease
-        let (states, problems) = try Blocking.wait { () async throws(StateStoreError) in try await lease.loadEach() }
-        return LoadedState(states: states, problems: problems)
+        return try Blocking.wait { () async throws(StateStoreError) in try await lease.loadEach() }
     }
 
     func commit(_ plan: Plan) throws(StateStoreError) -> ApplyResult {
@@ -115,11 +113,23 @@ final class PostgresBackendLease: StateLease {
 extension StateBackends {
     /// The PostgreSQL database a `postgres://` / `postgresql://` URL names (docs/state.md §5.1).
     ///
+    /// - Parameters:
+    ///   - text: the URL.
+    ///   - environment: where `PGPASSWORD` is read.
+    ///   - crashAfter: crash tests only: the step of a commit after which the process kills
+    ///     itself with SIGKILL (``PostgresStateStore/faultInjection``'s steps: `locked`,
+    ///     `written`); `nil` in normal runs. The library never reads it from the environment.
     /// - Throws: ``StateStoreError`` for a URL that cannot be parsed (its password never shown).
-    public static func postgres(url text: String, environment: [String: String]) throws(StateStoreError)
-        -> any StateBackend
+    public static func postgres(url text: String, environment: [String: String], crashAfter: String? = nil)
+        throws(StateStoreError) -> any StateBackend
     {
-        PostgresBackend(store: PostgresStateStore(url: try PostgresStateURL(parsing: text, environment: environment)))
+        var store = PostgresStateStore(url: try PostgresStateURL(parsing: text, environment: environment))
+        if let crashAfter, !crashAfter.isEmpty {
+            store.faultInjection = { step, _ in
+                if step == crashAfter { kill(getpid(), SIGKILL) }
+            }
+        }
+        return PostgresBackend(store: store)
     }
 
     /// Whether `text` names a PostgreSQL database rather than a state directory.
@@ -127,10 +137,13 @@ extension StateBackends {
 }
 
 /// The one place where synchronous code (the backend's protocol methods, the CLI's
-/// `state migrate`) waits for the PostgreSQL store's asynchronous work. Call only from a thread
-/// outside Swift's concurrency pool.
+/// `state migrate`) waits for the PostgreSQL store's asynchronous work.
+///
+/// The work runs on ``PostgresExecutor`` (threads of its own), not on Swift's concurrency pool:
+/// a caller that blocks a thread of that pool (a synchronous test; the pool has one thread per
+/// core) can never starve the work it waits for.
 package enum Blocking {
-    /// Runs `body` on the concurrency pool and blocks the calling thread until it ends.
+    /// Runs `body` on ``PostgresExecutor`` and blocks the calling thread until it ends.
     ///
     /// - Throws: what `body` throws, as ``StateStoreError``.
     package static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws(StateStoreError) -> T)
@@ -138,13 +151,18 @@ package enum Blocking {
     {
         let outcome = Outcome<T>()
         let done = DispatchSemaphore(value: 0)
-        Task.detached {
+        let work: @Sendable () async -> Void = {
             do throws(StateStoreError) {
                 outcome.set(.success(try await body()))
             } catch {
                 outcome.set(.failure(error))
             }
             done.signal()
+        }
+        if #available(macOS 15.0, *) {
+            Task.detached(executorPreference: PostgresExecutor.shared, operation: work)
+        } else {
+            Task.detached(operation: work)
         }
         done.wait()
         guard let result = outcome.result else {
@@ -158,6 +176,23 @@ package enum Blocking {
         private var value: Result<T, StateStoreError>?
         var result: Result<T, StateStoreError>? { lock.withLock { value } }
         func set(_ result: Result<T, StateStoreError>) { lock.withLock { value = result } }
+    }
+}
+
+/// Where the PostgreSQL backend's asynchronous work runs when it is waited for synchronously
+/// (``Blocking``) and where each query waits for its answer (`Session`): a concurrent dispatch
+/// queue, whose threads are not bounded by the number of cores as Swift's concurrency pool's are.
+@available(macOS 15.0, *)
+public final class PostgresExecutor: TaskExecutor {
+    /// The one instance.
+    public static let shared = PostgresExecutor()
+
+    private let queue = DispatchQueue(label: "licensectl.postgres", attributes: .concurrent)
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }
 #endif

@@ -40,11 +40,11 @@ public final class PostgresStateLease: @unchecked Sendable {
         return try await session.loadTenants()
     }
 
-    /// ``load()`` that keeps going past invalid documents (one problem each, at its place).
-    public func loadEach() async throws(StateStoreError) -> (states: [String: PriorState], problems: [Diagnostic]) {
+    /// ``PostgresStateStore/loadEach()`` inside this transaction: the documents (invalid ones as
+    /// problems) and the codes of other owners.
+    public func loadEach() async throws(StateStoreError) -> LoadedState {
         try checkHeld()
-        guard try await session.schemaExists() else { return ([:], []) }
-        return try await session.loadTenantsEach()
+        return try await session.loadForPlanning()
     }
 
     /// Records every `changed` tenant's ``TenantPlan/newState``, their codes, their events'

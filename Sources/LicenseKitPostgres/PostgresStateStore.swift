@@ -62,12 +62,11 @@ public struct PostgresStateStore: Sendable {
         }
     }
 
-    /// ``load()`` that keeps going past invalid documents (one problem each, at its place).
-    public func loadEach() async throws(StateStoreError) -> (states: [String: PriorState], problems: [Diagnostic]) {
-        try await withConnection { session async throws(StateStoreError) in
-            guard try await session.schemaExists() else { return ([:], []) }
-            return try await session.loadTenantsEach()
-        }
+    /// What a plan reads (``StateBackend/load()``): ``load()`` that keeps going past invalid
+    /// documents (one problem each, at its place), with the codes of other owners, which a plan
+    /// checks its manifests against (docs/state.md §5.1).
+    public func loadEach() async throws(StateStoreError) -> LoadedState {
+        try await withConnection { session async throws(StateStoreError) in try await session.loadForPlanning() }
     }
 
     /// The codes recorded for tenants of other owners, by canonical code: a code in this
@@ -75,12 +74,7 @@ public struct PostgresStateStore: Sendable {
     public func codesOfOtherOwners() async throws(StateStoreError) -> [String: RedeemedCode] {
         try await withConnection { session async throws(StateStoreError) in
             guard try await session.schemaExists() else { return [:] }
-            var codes = [String: RedeemedCode]()
-            let rows = try await session.rows(
-                "SELECT code, owner, tenant FROM licensectl.codes WHERE owner <> \(url.owner)",
-                as: (String, String, String).self)
-            for (code, owner, tenant) in rows { codes[code] = RedeemedCode(owner: owner, tenant: tenant) }
-            return codes
+            return try await session.codesOfOtherOwners()
         }
     }
 

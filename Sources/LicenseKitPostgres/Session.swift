@@ -8,9 +8,24 @@ import PostgresNIO
 
 /// One connection of the PostgreSQL backend: queries whose errors become one-line
 /// ``StateStoreError``s that never contain the password, the schema and the tenant locks.
+///
+/// No request waits forever (docs/state.md §5.1: a lost connection at any point leaves the old
+/// state and the run ends with an error): see ``request(_:)``.
 struct Session: Sendable {
     let connection: PostgresConnection
     let url: PostgresStateURL
+    /// The requests waiting for an answer, failed when the connection closes under them.
+    let pending: PendingRequests
+
+    /// The longest one statement may wait for the server's answer before the connection is
+    /// given up (closed, so that the server rolls the transaction back): a server that
+    /// stopped answering without closing the connection (a dead host behind a firewall).
+    static let statementDeadline: TimeAmount = .seconds(300)
+    /// How long a request still waits after its connection closed, for an answer that had
+    /// already arrived (a `COMMIT` acknowledged just before the server went away).
+    static let closeGrace: TimeAmount = .milliseconds(500)
+    /// The longest ``close()`` waits for the connection to close.
+    static let closeDeadline: TimeAmount = .seconds(5)
 
     /// postgres-nio logs nothing of ours: errors are reported by the callers.
     static let logger = Logger(label: "licensectl.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -36,7 +51,7 @@ struct Session: Sendable {
         }
         do {
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-            return Session(connection: connection, url: url)
+            return Session(connection: connection, url: url, pending: PendingRequests(connection: connection))
         } catch {
             throw StateStoreError("cannot connect to \(url): \(describe(error, url: url))")
         }
@@ -60,30 +75,32 @@ struct Session: Sendable {
         return url.sslMode == .allow || url.sslMode == .prefer ? .prefer(context) : .require(context)
     }
 
+    /// Closes the connection (the server then ends its transaction, if any, and drops its
+    /// locks); waits at most ``closeDeadline``.
     func close() async {
-        try? await connection.close()
+        guard !connection.isClosed else { return }
+        let closed = connection.eventLoop.makePromise(of: Void.self)
+        connection.close().cascade(to: closed)
+        let deadline = connection.eventLoop.scheduleTask(in: Self.closeDeadline) {
+            closed.fail(LostConnection())
+        }
+        try? await closed.futureResult.get()
+        deadline.cancel()
     }
 
     // MARK: - Queries
 
     func execute(_ query: PostgresQuery) async throws(StateStoreError) {
-        do {
-            try await connection.query(query, logger: Self.logger)
-        } catch {
-            throw failure(error)
-        }
+        _ = try await request(query)
     }
 
     func rows<each Column: PostgresDecodable>(_ query: PostgresQuery, as types: (repeat each Column).Type)
         async throws(StateStoreError)
         -> [(repeat each Column)]
     {
+        let rows = try await request(query)
         do {
-            var out = [(repeat each Column)]()
-            for try await row in try await connection.query(query, logger: Self.logger) {
-                out.append(try row.decode((repeat each Column).self))
-            }
-            return out
+            return try rows.map { try $0.decode((repeat each Column).self) }
         } catch {
             throw failure(error)
         }
@@ -92,14 +109,62 @@ struct Session: Sendable {
     func rows<Column: PostgresDecodable>(_ query: PostgresQuery, as type: Column.Type) async throws(StateStoreError)
         -> [Column]
     {
+        let rows = try await request(query)
         do {
-            var out = [Column]()
-            for try await row in try await connection.query(query, logger: Self.logger) {
-                out.append(try row.decode(Column.self))
-            }
-            return out
+            return try rows.map { try $0.decode(Column.self) }
         } catch {
             throw failure(error)
+        }
+    }
+
+    /// Sends one statement and collects its rows (so that its command completed, a `COMMIT`
+    /// included), without ever waiting forever.
+    ///
+    /// postgres-nio drops a query written after its channel closed without completing it (the
+    /// write's promise is `nil`; vapor/postgres-nio#487 fixed it and #501 reverted the fix), so
+    /// a `ROLLBACK` after the server ended the connection never returned. Here a request fails
+    /// at once on a closed connection; when the connection closes while it waits, it fails after
+    /// ``closeGrace`` unless its answer arrives meanwhile; and after ``statementDeadline``
+    /// without an answer the connection is closed and the request fails.
+    ///
+    /// - Throws: ``StateStoreError`` (`PostgreSQL state URL: the connection was lost`, the
+    ///   server's message, or `no answer from the server within N seconds`).
+    private func request(_ query: PostgresQuery) async throws(StateStoreError) -> [PostgresRow] {
+        let connection = connection
+        let outcome = FirstOutcome<[PostgresRow]>()
+        typealias Waiting = CheckedContinuation<Result<[PostgresRow], any Error>, Never>
+        let result = await withCheckedContinuation { (continuation: Waiting) in
+            outcome.arm(continuation)
+            guard !connection.isClosed, let ticket = pending.add(outcome) else {
+                outcome.resume(.failure(LostConnection()))
+                return
+            }
+            let deadline = connection.eventLoop.scheduleTask(in: Self.statementDeadline) {
+                let seconds = Self.statementDeadline.nanoseconds / 1_000_000_000
+                if outcome.resume(.failure(StatementTimedOut(seconds: seconds))) {
+                    let _: EventLoopFuture<Void> = connection.close()
+                }
+            }
+            let pending = pending
+            let work: @Sendable () async -> Void = {
+                do {
+                    let rows = try await connection.query(query, logger: Self.logger).collect()
+                    outcome.resume(.success(rows))
+                } catch {
+                    outcome.resume(.failure(error))
+                }
+                deadline.cancel()
+                pending.remove(ticket)
+            }
+            if #available(macOS 15.0, *) {
+                Task(executorPreference: PostgresExecutor.shared, operation: work)
+            } else {
+                Task(operation: work)
+            }
+        }
+        switch result {
+        case .success(let rows): return rows
+        case .failure(let error): throw failure(error)
         }
     }
 
@@ -237,6 +302,29 @@ struct Session: Sendable {
         return (result, problems)
     }
 
+    /// ``loadTenantsEach()`` with the codes of other owners, for a plan (docs/state.md §5.1).
+    func loadForPlanning() async throws(StateStoreError) -> LoadedState {
+        guard try await schemaExists() else { return LoadedState(states: [:]) }
+        let (states, problems) = try await loadTenantsEach()
+        var codes = [ActivationCode: OtherOwnersCode]()
+        for (code, holder) in try await codesOfOtherOwners() {
+            guard let code = try? ActivationCode(parsing: code) else { continue }
+            codes[code] = OtherOwnersCode(
+                owner: holder.owner, tenant: holder.tenant, location: "postgres:\(holder.owner)/\(holder.tenant)")
+        }
+        return LoadedState(states: states, problems: problems, codesOfOtherOwners: codes)
+    }
+
+    /// The codes recorded for tenants of other owners, by canonical code (the schema exists).
+    func codesOfOtherOwners() async throws(StateStoreError) -> [String: RedeemedCode] {
+        var codes = [String: RedeemedCode]()
+        let rows = try await rows(
+            "SELECT code, owner, tenant FROM licensectl.codes WHERE owner <> \(url.owner)",
+            as: (String, String, String).self)
+        for (code, owner, tenant) in rows { codes[code] = RedeemedCode(owner: owner, tenant: tenant) }
+        return codes
+    }
+
     /// Takes the transaction-level advisory lock of each tenant, in the given (name) order, in
     /// one round trip when none is busy: one statement tries them in order and stops at the
     /// first busy one (`LIMIT 1` over the in-order `unnest`), which is then retried every 50 ms
@@ -313,6 +401,10 @@ struct Session: Sendable {
             default:
                 text = "\(error.code)" + (error.underlying.map { " (\(describeTransport($0)))" } ?? "")
             }
+        } else if error is LostConnection {
+            text = "the connection was lost"
+        } else if let error = error as? StatementTimedOut {
+            text = "no answer from the server within \(error.seconds) seconds; the connection was closed"
         } else {
             text = describeTransport(error)
         }
@@ -342,5 +434,87 @@ struct Session: Sendable {
     }
 
     private static func seconds(_ s: Double) -> String { s == s.rounded() ? String(Int(s)) : String(s) }
+}
+/// The connection closed before a request was answered.
+struct LostConnection: Error {}
+
+/// A request the server did not answer within ``Session/statementDeadline``.
+struct StatementTimedOut: Error {
+    var seconds: Int64
+}
+
+/// The first of several outcomes of one request (its answer, its connection's close, its
+/// deadline) resumes the waiting task; the later ones are ignored.
+final class FirstOutcome<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Result<T, any Error>, Never>?
+    private var early: Result<T, any Error>?
+    private var done = false
+
+    func arm(_ continuation: CheckedContinuation<Result<T, any Error>, Never>) {
+        let ready: Result<T, any Error>? = lock.withLock {
+            if let early { return early }
+            self.continuation = continuation
+            return nil
+        }
+        if let ready { continuation.resume(returning: ready) }
+    }
+
+    /// Resumes the waiting task unless an earlier outcome did; whether this one did.
+    @discardableResult
+    func resume(_ result: Result<T, any Error>) -> Bool {
+        let waiting: CheckedContinuation<Result<T, any Error>, Never>?? = lock.withLock {
+            guard !done else { return .none }
+            done = true
+            guard let continuation else {
+                early = result
+                return .some(nil)
+            }
+            self.continuation = nil
+            return .some(continuation)
+        }
+        guard case .some(let continuation) = waiting else { return false }
+        continuation?.resume(returning: result)
+        return true
+    }
+}
+
+/// The requests of one connection still waiting for an answer: when the connection closes,
+/// each one fails ``Session/closeGrace`` later unless it was answered meanwhile.
+final class PendingRequests: @unchecked Sendable {
+    private let lock = NSLock()
+    private var waiting = [Int: FirstOutcome<[PostgresRow]>]()
+    private var nextTicket = 0
+    private var closed = false
+
+    init(connection: PostgresConnection) {
+        let eventLoop = connection.eventLoop
+        connection.closeFuture.whenComplete { _ in
+            _ = eventLoop.scheduleTask(in: Session.closeGrace) { self.failAll() }
+        }
+    }
+
+    /// Registers a request; `nil` when the connection has already closed.
+    func add(_ outcome: FirstOutcome<[PostgresRow]>) -> Int? {
+        lock.withLock {
+            guard !closed else { return nil }
+            nextTicket += 1
+            waiting[nextTicket] = outcome
+            return nextTicket
+        }
+    }
+
+    func remove(_ ticket: Int) {
+        _ = lock.withLock { waiting.removeValue(forKey: ticket) }
+    }
+
+    private func failAll() {
+        let outcomes = lock.withLock {
+            closed = true
+            defer { waiting = [:] }
+            return Array(waiting.values)
+        }
+        for outcome in outcomes { outcome.resume(.failure(LostConnection())) }
+    }
 }
 #endif

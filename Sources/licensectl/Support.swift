@@ -35,18 +35,20 @@ struct StateOptions: ParsableArguments {
     /// the value, else `LICENSECTL_STATE`, else the directory `state`.
     ///
     /// `LICENSECTL_TEST_CRASH_AFTER=<step>` (crash tests only) makes `apply` kill itself after
-    /// that step of the directory backend's commit; the library never reads the environment.
+    /// that step of the backend's commit (the directory's steps, or PostgreSQL's `locked` and
+    /// `written`); the library never reads the environment.
     ///
     /// - Throws: `ExitCode.failure` after printing why, for a PostgreSQL URL in a build without
     ///   the PostgreSQL backend.
     static func backend(_ given: String?, root: String) throws -> any StateBackend {
         let environment = ProcessInfo.processInfo.environment
         let value = given ?? environment["LICENSECTL_STATE"].flatMap { $0.isEmpty ? nil : $0 } ?? "state"
+        let crashAfter = environment["LICENSECTL_TEST_CRASH_AFTER"].flatMap { $0.isEmpty ? nil : $0 }
         let lowered = value.lowercased()
         if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
             #if PostgreSQL
             do {
-                return try StateBackends.postgres(url: value, environment: environment)
+                return try StateBackends.postgres(url: value, environment: environment, crashAfter: crashAfter)
             } catch {
                 try Console.failOnErrors(error.diagnostics)
             }
@@ -56,7 +58,6 @@ struct StateOptions: ParsableArguments {
                 "--state names a PostgreSQL database, but this licensectl was built without the PostgreSQL state backend; build it with: swift build --traits PostgreSQL"
             )
         }
-        let crashAfter = environment["LICENSECTL_TEST_CRASH_AFTER"].flatMap { $0.isEmpty ? nil : $0 }
         return StateBackends.directory(root: root, directory: value, crashAfter: crashAfter)
     }
 

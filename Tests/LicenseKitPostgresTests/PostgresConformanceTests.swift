@@ -9,7 +9,7 @@ import Testing
 /// The state backend conformance checks (`Tests/StateBackendConformance`) on the PostgreSQL
 /// backend, one database per check. Serialized: the synchronous protocol waits for PostgreSQL's
 /// asynchronous work, and the checks must not occupy every thread of Swift's pool.
-@Suite(.postgresCluster, .serialized, .timeLimit(.minutes(2))) struct PostgresConformanceTests {
+@Suite(.postgresCluster, .serialized, .timeLimit(.minutes(10))) struct PostgresConformanceTests {
     @Test(arguments: StateBackendConformance.checks)
     func postgresBackend(check: String) throws {
         let cluster = try #require(PostgresCluster.current)

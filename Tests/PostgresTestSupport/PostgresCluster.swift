@@ -22,6 +22,23 @@ public final class PostgresCluster: Sendable {
     /// The cluster of the running suite (set by the ``PostgresClusterTrait`` scope).
     @TaskLocal public static var current: PostgresCluster?
 
+    /// The cluster of a suite that starts one only when a test asks for it (set by the
+    /// ``LazyPostgresClusterTrait`` scope).
+    @TaskLocal public static var onDemand: OnDemandCluster?
+
+    /// The running suite's cluster: ``current``, else the ``onDemand`` one (started now if
+    /// needed).
+    ///
+    /// - Throws: ``ClusterError`` when the suite has no cluster trait or the cluster cannot
+    ///   start.
+    public static func suiteCluster() throws -> PostgresCluster {
+        if let current { return current }
+        guard let onDemand else {
+            throw ClusterError("the suite has no PostgreSQL cluster: add .postgresCluster or .postgresClusterOnDemand")
+        }
+        return try onDemand.cluster()
+    }
+
     private init(folder: String, binaries: String, password: String, runAs: String?) {
         self.folder = folder
         self.binaries = binaries
@@ -256,4 +273,54 @@ public struct PostgresClusterTrait: SuiteTrait, TestScoping {
 extension Trait where Self == PostgresClusterTrait {
     /// A throwaway PostgreSQL cluster for the suite (see ``PostgresCluster``).
     public static var postgresCluster: Self { PostgresClusterTrait() }
+}
+
+/// A cluster started by the first test that asks for it (``PostgresCluster/suiteCluster()``),
+/// stopped when its suite ends.
+public final class OnDemandCluster: @unchecked Sendable {
+    private let lock = NSLock()
+    private var started: Result<PostgresCluster, ClusterError>?
+
+    /// The cluster, started on the first call (a failure to start is remembered and thrown
+    /// again).
+    public func cluster() throws -> PostgresCluster {
+        try lock.withLock {
+            if let started { return try started.get() }
+            let result: Result<PostgresCluster, ClusterError>
+            do {
+                result = .success(try PostgresCluster.start())
+            } catch let error as ClusterError {
+                result = .failure(error)
+            } catch {
+                result = .failure(ClusterError("\(error)"))
+            }
+            started = result
+            return try result.get()
+        }
+    }
+
+    func stop() {
+        if case .success(let cluster) = lock.withLock({ started }) { cluster.stop() }
+    }
+}
+
+/// Around a suite whose tests run on several state backends: a ``PostgresCluster`` is started
+/// only when one of its tests asks for it, and stopped when the suite ends.
+public struct LazyPostgresClusterTrait: SuiteTrait, TestScoping {
+    public var isRecursive: Bool { false }
+
+    public func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        let onDemand = OnDemandCluster()
+        defer { onDemand.stop() }
+        try await PostgresCluster.$onDemand.withValue(onDemand) {
+            try await function()
+        }
+    }
+}
+
+extension Trait where Self == LazyPostgresClusterTrait {
+    /// A throwaway PostgreSQL cluster for the suite, started by the first test that uses it.
+    public static var postgresClusterOnDemand: Self { LazyPostgresClusterTrait() }
 }

@@ -1,9 +1,11 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 
 /// `licensectl apply` end to end (docs/state.md §5, docs/cli.md §6): saved plans and their staleness, idempotence,
-/// refusals that leave state untouched, confirmation, the outbox.
-@Suite struct ApplyCommandTests {
+/// refusals that leave state untouched, confirmation, the outbox. Tests that are not about files
+/// run on both state backends.
+@Suite(.postgresClusterOnDemand) struct ApplyCommandTests {
     /// The state files' bytes, without the lock file (which every apply creates and empties).
     private func stateFiles(_ repo: TempRepo) -> [String: Data] {
         repo.files(under: "state").filter { $0.key != "state/.lock" }
@@ -11,10 +13,11 @@ import Testing
 
     // MARK: - Saved plans (apply PLANFILE)
 
-    @Test func stalePlanIsRefusedWhenAManifestChanged() throws {
-        let repo = try TempRepo.example(label: "stale-digest")
+    @Test(arguments: Backend.all)
+    func stalePlanIsRefusedWhenAManifestChanged(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "stale-digest")
         defer { repo.remove() }
-        let plan = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--out", "p.json"])
+        let plan = try repo.run(["plan", "-C", repo.root, "--at", "2026-11-29", "--out", "p.json"])
         #expect(plan.status == 0, "\(plan)")
         let saved = try repo.read("p.json")
         #expect(
@@ -23,9 +26,9 @@ import Testing
         let manifest = try repo.read("tenants/acme-water.yaml").replacingOccurrences(
             of: "team: ot", with: "team: water")
         try repo.write("tenants/acme-water.yaml", manifest)
-        let before = stateFiles(repo)
+        let before = try repo.stateFiles()
 
-        let apply = try licensectl(["apply", "-C", repo.root, "p.json"])
+        let apply = try repo.run(["apply", "-C", repo.root, "p.json"])
         #expect(apply.status == 1, "\(apply)")
         #expect(
             apply.stderr.contains(
@@ -33,62 +36,67 @@ import Testing
             ),
             "\(apply.stderr)")
         #expect(apply.stderr.hasSuffix("Apply refused; nothing was written. Run plan again.\n"))
-        #expect(changedPaths(before, stateFiles(repo)) == [])
+        #expect(changedPaths(before, try repo.stateFiles()) == [])
     }
 
-    @Test func freshPlanFileAppliesAndEqualsApplyAtTheSameAt() throws {
+    @Test(arguments: Backend.all)
+    func freshPlanFileAppliesAndEqualsApplyAtTheSameAt(_ backend: Backend) throws {
         let at = utcStamp(Date().addingTimeInterval(-5))
-        let viaFile = try freshRepo(label: "fresh-file")
+        let viaFile = try StateFixture(backend, repo: freshRepo(label: "fresh-file"))
         defer { viaFile.remove() }
-        let direct = try viaFile.copy(label: "fresh-direct")
+        let direct = try StateFixture(backend, repo: viaFile.repo.copy(label: "fresh-direct"))
         defer { direct.remove() }
 
-        let plan = try licensectl(["plan", "-C", viaFile.root, "--at", at, "--out", "plan.json", "--detailed-exitcode"])
+        let plan = try viaFile.run([
+            "plan", "-C", viaFile.root, "--at", at, "--out", "plan.json", "--detailed-exitcode",
+        ])
         #expect(plan.status == 2, "\(plan)")
-        let apply = try licensectl(["apply", "-C", viaFile.root, "plan.json"])
+        let apply = try viaFile.run(["apply", "-C", viaFile.root, "plan.json"])
         #expect(apply.status == 0, "\(apply)")
         #expect(apply.stdout == "Apply complete at \(at): 1 tenant(s) written, 3 event(s) journaled.\n")
 
-        let reference = try licensectl(["apply", "-C", direct.root, "--at", at, "--yes"])
+        let reference = try direct.run(["apply", "-C", direct.root, "--at", at, "--yes"])
         #expect(reference.status == 0, "\(reference)")
-        let a = stateFiles(viaFile)
-        let b = stateFiles(direct)
+        let a = try viaFile.stateFiles()
+        let b = try direct.stateFiles()
         #expect(a.keys.sorted() == ["state/journal.jsonl", "state/tenants/fresh-one.json"])
         #expect(a == b)
     }
 
-    @Test func reapplyingTheSamePlanFileIsStaleBecauseTheSerialChanged() throws {
-        let repo = try freshRepo(label: "stale-serial")
+    @Test(arguments: Backend.all)
+    func reapplyingTheSamePlanFileIsStaleBecauseTheSerialChanged(_ backend: Backend) throws {
+        let repo = try StateFixture(backend, repo: freshRepo(label: "stale-serial"))
         defer { repo.remove() }
-        let first = try licensectl([
+        let first = try repo.run([
             "apply", "-C", repo.root, "--at", utcStamp(Date().addingTimeInterval(-86_400)), "--yes",
         ])
         #expect(first.status == 0, "\(first)")
-        try writeFreshManifest(repo, extraLicense: true)
-        let plan = try licensectl([
+        try writeFreshManifest(repo.repo, extraLicense: true)
+        let plan = try repo.run([
             "plan", "-C", repo.root, "--at", utcStamp(Date().addingTimeInterval(-5)), "--out", "plan.json",
         ])
         #expect(plan.status == 0, "\(plan)")
 
-        let apply = try licensectl(["apply", "-C", repo.root, "plan.json"])
+        let apply = try repo.run(["apply", "-C", repo.root, "plan.json"])
         #expect(apply.status == 0, "\(apply)")
-        let after = stateFiles(repo)
+        let after = try repo.stateFiles()
         #expect(
             String(decoding: after["state/tenants/fresh-one.json"] ?? Data(), as: UTF8.self).contains("\"serial\": 2,"))
 
-        let again = try licensectl(["apply", "-C", repo.root, "plan.json"])
+        let again = try repo.run(["apply", "-C", repo.root, "plan.json"])
         #expect(again.status == 1, "\(again)")
         #expect(
             again.stderr.contains(
                 "licensectl: error: stale plan: tenant 'fresh-one' was applied since (serial 1 → 2)\n"),
             "\(again.stderr)")
-        #expect(changedPaths(after, stateFiles(repo)) == [])
+        #expect(changedPaths(after, try repo.stateFiles()) == [])
     }
 
-    @Test func planFileOfAnotherFormatVersionIsRefused() throws {
-        let repo = try freshRepo(label: "stale-version")
+    @Test(arguments: Backend.all)
+    func planFileOfAnotherFormatVersionIsRefused(_ backend: Backend) throws {
+        let repo = try StateFixture(backend, repo: freshRepo(label: "stale-version"))
         defer { repo.remove() }
-        let plan = try licensectl([
+        let plan = try repo.run([
             "plan", "-C", repo.root, "--at", utcStamp(Date().addingTimeInterval(-5)), "--out", "plan.json",
         ])
         #expect(plan.status == 0, "\(plan)")
@@ -97,30 +105,31 @@ import Testing
         try repo.write(
             "plan.json", text.replacingOccurrences(of: "\"formatVersion\": 1,", with: "\"formatVersion\": 2,"))
 
-        let apply = try licensectl(["apply", "-C", repo.root, "plan.json"])
+        let apply = try repo.run(["apply", "-C", repo.root, "plan.json"])
         #expect(apply.status == 1, "\(apply)")
         #expect(apply.stderr == "licensectl: error: plan.json: stale plan: formatVersion 2, this licensectl reads 1\n")
-        #expect(stateFiles(repo).isEmpty)
+        #expect(try repo.stateFiles().isEmpty)
     }
 
-    @Test func planFileIsStaleWhenATimeDrivenInstantPassedSinceItsAt() throws {
+    @Test(arguments: Backend.all)
+    func planFileIsStaleWhenATimeDrivenInstantPassedSinceItsAt(_ backend: Backend) throws {
         let now = Date()
         let activation = utcStamp(now.addingTimeInterval(-3_600))
         let at = utcStamp(now.addingTimeInterval(-7_200))
-        let repo = try freshRepo(label: "stale-time", activate: activation)
+        let repo = try StateFixture(backend, repo: freshRepo(label: "stale-time", activate: activation))
         defer { repo.remove() }
-        let plan = try licensectl(["plan", "-C", repo.root, "--at", at, "--out", "plan.json", "--show-codes"])
+        let plan = try repo.run(["plan", "-C", repo.root, "--at", at, "--out", "plan.json", "--show-codes"])
         #expect(plan.status == 0, "\(plan)")
         #expect(plan.stdout.contains("schedule  1111-2222-3333  at \(activation)"), "\(plan.stdout)")
 
-        let apply = try licensectl(["apply", "-C", repo.root, "plan.json"])
+        let apply = try repo.run(["apply", "-C", repo.root, "plan.json"])
         #expect(apply.status == 1, "\(apply)")
         #expect(
             apply.stderr.contains(
                 "licensectl: error: stale plan: tenant 'fresh-one' has the scheduled activation of 1111-****-3333 at \(activation), after the plan's at \(at); the world moved on, plan again\n"
             ),
             "\(apply.stderr)")
-        #expect(stateFiles(repo).isEmpty)
+        #expect(try repo.stateFiles().isEmpty)
     }
 
     @Test func planFileIsStaleWhenAStateFileAppearedThatItDidNotCover() throws {
@@ -138,10 +147,11 @@ import Testing
         #expect(try repo.read("state/tenants/fresh-one.json") == "")
     }
 
-    @Test func applyPlanFileRejectsAt() throws {
-        let repo = try freshRepo(label: "plan-at")
+    @Test(arguments: Backend.all)
+    func applyPlanFileRejectsAt(_ backend: Backend) throws {
+        let repo = try StateFixture(backend, repo: freshRepo(label: "plan-at"))
         defer { repo.remove() }
-        let apply = try licensectl(["apply", "-C", repo.root, "plan.json", "--at", "2026-11-29"])
+        let apply = try repo.run(["apply", "-C", repo.root, "plan.json", "--at", "2026-11-29"])
         #expect(apply.status == 1, "\(apply)")  // usage errors exit 1 like every error (docs/cli.md §6)
         #expect(apply.stderr.contains("apply PLANFILE applies the plan at its own at; remove --at"))
     }
@@ -182,42 +192,45 @@ import Testing
 
     // MARK: - Idempotence
 
-    @Test func applyingTwiceAtTheSameAtChangesNothing() throws {
-        let repo = try TempRepo.example(label: "idempotent")
+    @Test(arguments: Backend.all)
+    func applyingTwiceAtTheSameAtChangesNothing(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "idempotent")
         defer { repo.remove() }
-        let first = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
+        let first = try repo.run(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
         #expect(first.status == 0, "\(first)")
         #expect(
             first.stdout.hasSuffix(
                 "Apply complete at 2026-11-29T00:00:00Z: 3 tenant(s) written, 41 event(s) journaled.\n"))
-        let bytes = stateFiles(repo)
-        let dates = repo.modificationDates(under: "state/tenants")
-        #expect(dates.count == 5)
+        let bytes = try repo.stateFiles()
+        // Files' modification times: the directory only.
+        let dates = repo.repo.modificationDates(under: "state/tenants")
+        #expect(dates.count == (backend == .directory ? 5 : 0))
         Thread.sleep(forTimeInterval: 0.05)
 
-        let second = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
+        let second = try repo.run(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
         #expect(second.status == 0, "\(second)")
         #expect(
             second.stdout.hasSuffix("5 tenants unchanged\n\nNo changes. State is up to date. · 0 errors, 4 warnings\n"),
             "\(second.stdout)")
         #expect(!second.stdout.contains("Apply complete"))
-        #expect(changedPaths(bytes, stateFiles(repo)) == [])
-        #expect(repo.modificationDates(under: "state/tenants") == dates)
+        #expect(changedPaths(bytes, try repo.stateFiles()) == [])
+        #expect(repo.repo.modificationDates(under: "state/tenants") == dates)
     }
 
-    @Test func unchangedTenantsAreNotRewritten() throws {
-        let repo = try TempRepo.example(label: "unchanged")
+    @Test(arguments: Backend.all)
+    func unchangedTenantsAreNotRewritten(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "unchanged")
         defer { repo.remove() }
-        let before = stateFiles(repo)
-        let dates = repo.modificationDates(under: "state/tenants")
-        let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
+        let before = try repo.stateFiles()
+        let dates = repo.repo.modificationDates(under: "state/tenants")
+        let apply = try repo.run(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"])
         #expect(apply.status == 0, "\(apply)")
         #expect(
-            changedPaths(before, stateFiles(repo)) == [
+            changedPaths(before, try repo.stateFiles()) == [
                 "state/journal.jsonl", "state/tenants/acme-water.json", "state/tenants/baltic-ports.json",
                 "state/tenants/harbor-lights.json",
             ])
-        let after = repo.modificationDates(under: "state/tenants")
+        let after = repo.repo.modificationDates(under: "state/tenants")
         for name in ["state/tenants/nordlicht-ferries.json", "state/tenants/stadtwerke-nord.json"] {
             #expect(after[name] == dates[name], "\(name) was touched")
         }
@@ -278,24 +291,25 @@ import Testing
         #expect(changedPaths(before, stateFiles(repo)) == [])
     }
 
-    @Test func atBeforeAppliedAtIsRefused() throws {
-        let repo = try TempRepo.example(label: "early-at")
+    @Test(arguments: Backend.all)
+    func atBeforeAppliedAtIsRefused(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "early-at")
         defer { repo.remove() }
-        let before = stateFiles(repo)
+        let before = try repo.stateFiles()
         let lines = ["acme-water", "harbor-lights", "nordlicht-ferries", "stadtwerke-nord"].map {
-            "state/tenants/\($0).json:1:1: error: --at 2026-10-01T00:00:00Z is earlier than the appliedAt of tenant '\($0)', 2026-11-01T00:00:00Z; plan at 2026-11-01T00:00:00Z or later"
+            "\(repo.place(ofTenant: $0)):1:1: error: --at 2026-10-01T00:00:00Z is earlier than the appliedAt of tenant '\($0)', 2026-11-01T00:00:00Z; plan at 2026-11-01T00:00:00Z or later"
         }
-        let plan = try licensectl(["plan", "-C", repo.root, "--at", "2026-10-01"])
+        let plan = try repo.run(["plan", "-C", repo.root, "--at", "2026-10-01"])
         #expect(plan.status == 1, "\(plan)")
         let planErrors = plan.stderr.split(separator: "\n").map(String.init).filter { $0.contains(": error: ") }
         #expect(planErrors == lines)
         #expect(plan.stderr.hasSuffix("Plan refused: 4 error(s); nothing was written.\n"))
 
-        let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-10-01", "--yes"])
+        let apply = try repo.run(["apply", "-C", repo.root, "--at", "2026-10-01", "--yes"])
         #expect(apply.status == 1, "\(apply)")
         #expect(apply.stderr.split(separator: "\n").map(String.init).filter { $0.contains(": error: ") } == lines)
         #expect(apply.stderr.hasSuffix("Apply refused: 4 error(s); nothing was written.\n"))
-        #expect(changedPaths(before, stateFiles(repo)) == [])
+        #expect(changedPaths(before, try repo.stateFiles()) == [])
     }
 
     @Test(
@@ -346,10 +360,11 @@ import Testing
 
     // MARK: - Confirmation and outbox
 
-    @Test func applyWithoutYesAndStdinNotATerminalAppliesWithoutAsking() throws {
-        let repo = try TempRepo.example(label: "no-tty")
+    @Test(arguments: Backend.all)
+    func applyWithoutYesAndStdinNotATerminalAppliesWithoutAsking(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "no-tty")
         defer { repo.remove() }
-        let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29"])
+        let apply = try repo.run(["apply", "-C", repo.root, "--at", "2026-11-29"])
         #expect(apply.status == 0, "\(apply)")
         #expect(!apply.stdout.contains("Do you want"))
         #expect(
@@ -401,45 +416,49 @@ import Testing
         #expect(output.contains("Apply complete at 2026-11-29T00:00:00Z: 3 tenant(s) written, 41 event(s) journaled."))
     }
 
-    @Test func anUnusableOutboxRefusesTheApplyBeforeStateChanges() throws {
-        let repo = try TempRepo.example(label: "outbox-file")
+    @Test(arguments: Backend.all)
+    func anUnusableOutboxRefusesTheApplyBeforeStateChanges(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "outbox-file")
         defer { repo.remove() }
         try repo.write("ob", "")
-        let before = stateFiles(repo)
-        let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes", "--outbox", "ob"])
+        let before = try repo.stateFiles()
+        let apply = try repo.run(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes", "--outbox", "ob"])
         #expect(apply.status == 1, "\(apply)")
         #expect(
             apply.stderr.hasSuffix(
                 "licensectl: error: --outbox 'ob': it is a file, not a folder; nothing was written\n"), "\(apply)")
-        #expect(changedPaths(before, stateFiles(repo)) == [])
+        #expect(changedPaths(before, try repo.stateFiles()) == [])
     }
 
-    @Test(arguments: [
-        "me@x.example\r\nBcc: spy@evil.example", "me@x.example\nBcc: spy@evil.example", "a@x.example, b@x.example",
-    ])
-    func mailFromThatWouldAddAHeaderOrARecipientIsRefused(_ from: String) throws {
-        let repo = try TempRepo.example(label: "mail-from")
+    @Test(
+        arguments: Backend.all, [
+            "me@x.example\r\nBcc: spy@evil.example", "me@x.example\nBcc: spy@evil.example",
+            "a@x.example, b@x.example",
+        ])
+    func mailFromThatWouldAddAHeaderOrARecipientIsRefused(_ backend: Backend, _ from: String) throws {
+        let repo = try StateFixture.example(backend, label: "mail-from")
         defer { repo.remove() }
-        let before = stateFiles(repo)
-        let apply = try licensectl([
+        let before = try repo.stateFiles()
+        let apply = try repo.run([
             "apply", "-C", repo.root, "--at", "2026-11-29", "--yes", "--outbox", "ob", "--mail-from", from,
         ])
         #expect(apply.status == 1, "\(apply)")
         #expect(apply.stderr.contains("--mail-from: expected one address"))
-        #expect(changedPaths(before, stateFiles(repo)) == [])
+        #expect(changedPaths(before, try repo.stateFiles()) == [])
     }
 
-    @Test func outboxGetsOneMessagePerTenantWithRemindersAndNothingElseIsWritten() throws {
-        let repo = try TempRepo.example(label: "outbox")
+    @Test(arguments: Backend.all)
+    func outboxGetsOneMessagePerTenantWithRemindersAndNothingElseIsWritten(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "outbox")
         defer { repo.remove() }
-        let before = repo.files()
-        let apply = try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes", "--outbox", "outbox"])
+        let before = try repo.everything()
+        let apply = try repo.run(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes", "--outbox", "outbox"])
         #expect(apply.status == 0, "\(apply)")
         #expect(apply.stdout.hasSuffix("3 tenant(s) written, 41 event(s) journaled, 1 reminder e-mail(s).\n"))
-        let changed = changedPaths(before, repo.files())
+        let changed = changedPaths(before, try repo.everything())
         #expect(
             changed == [
-                "outbox/acme-water-20261129T000000Z.eml", "state/.lock", "state/journal.jsonl",
+                "outbox/acme-water-20261129T000000Z.eml", "state/journal.jsonl",
                 "state/tenants/acme-water.json", "state/tenants/baltic-ports.json", "state/tenants/harbor-lights.json",
             ])
         let mail = try repo.read("outbox/acme-water-20261129T000000Z.eml")

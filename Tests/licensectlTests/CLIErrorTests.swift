@@ -1,35 +1,38 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 
 /// Errors found while a command runs exit 1 with a `licensectl: error: message` line (docs/cli.md §6),
-/// not the argument parser's usage error (exit 64 and a usage text).
-@Suite struct CLIErrorTests {
+/// not the argument parser's usage error (exit 64 and a usage text); on both state backends.
+@Suite(.postgresClusterOnDemand) struct CLIErrorTests {
     @Test(
         "a bad --at exits 1 with one diagnostic line",
-        arguments: [
+        arguments: Backend.all, [
             ("2026-02-30", "licensectl: error: --at: '2026-02-30' is not a date that exists\n"),
             (
                 "2026-11-29T00:00:00",
                 "licensectl: error: --at: date-time '2026-11-29T00:00:00' has no UTC offset; add 'Z' or an offset such as +01:00\n"
             ),
         ])
-    func badAtExitsOne(_ at: String, _ message: String) throws {
-        let repo = try TempRepo.example(label: "bad-at")
+    func badAtExitsOne(_ backend: Backend, _ atAndMessage: (String, String)) throws {
+        let (at, message) = atAndMessage
+        let repo = try StateFixture.example(backend, label: "bad-at")
         defer { repo.remove() }
-        let before = repo.files()
+        let before = try repo.everything()
         for command in ["plan", "apply", "status"] {
-            let run = try licensectl([command, "-C", repo.root, "--at", at] + (command == "apply" ? ["--yes"] : []))
+            let run = try repo.run([command, "-C", repo.root, "--at", at] + (command == "apply" ? ["--yes"] : []))
             #expect(run.status == 1, "\(command): \(run)")
             #expect(run.stdout.isEmpty, "\(command)")
             #expect(run.stderr == message, "\(command)")
         }
-        #expect(changedPaths(before, repo.files()) == [])
+        #expect(changedPaths(before, try repo.everything()) == [])
     }
 
-    @Test func unwritablePlanOutExitsOne() throws {
-        let repo = try TempRepo.example(label: "bad-out")
+    @Test(arguments: Backend.all)
+    func unwritablePlanOutExitsOne(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "bad-out")
         defer { repo.remove() }
-        let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--out", "missing/p.json"])
+        let run = try repo.run(["plan", "-C", repo.root, "--at", "2026-11-29", "--out", "missing/p.json"])
         #expect(run.status == 1, "\(run)")
         #expect(
             run.stderr.hasSuffix("licensectl: error: cannot write 'missing/p.json': its folder does not exist\n"),
@@ -38,21 +41,23 @@ import Testing
         #expect(!repo.exists("missing"))
     }
 
-    @Test func missingPlanFileExitsOne() throws {
-        let repo = try TempRepo.example(label: "no-plan-file")
+    @Test(arguments: Backend.all)
+    func missingPlanFileExitsOne(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "no-plan-file")
         defer { repo.remove() }
-        let before = repo.files(under: "state")
-        let run = try licensectl(["apply", "-C", repo.root, "missing.json"])
+        let before = try repo.everything()
+        let run = try repo.run(["apply", "-C", repo.root, "missing.json"])
         #expect(run.status == 1, "\(run)")
         #expect(run.stderr == "licensectl: error: cannot read plan file 'missing.json'\n")
-        #expect(changedPaths(before, repo.files(under: "state")).allSatisfy { $0 == "state/.lock" })
+        #expect(changedPaths(before, try repo.everything()) == [])
     }
 
-    @Test func planFileThatIsNotAPlanExitsOne() throws {
-        let repo = try TempRepo.example(label: "not-a-plan")
+    @Test(arguments: Backend.all)
+    func planFileThatIsNotAPlanExitsOne(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "not-a-plan")
         defer { repo.remove() }
         try repo.write("p.json", "[1, 2]\n")
-        let run = try licensectl(["apply", "-C", repo.root, "p.json"])
+        let run = try repo.run(["apply", "-C", repo.root, "p.json"])
         #expect(run.status == 1, "\(run)")
         #expect(run.stderr == "licensectl: error: p.json: not a licensectl plan: expected a JSON object at the top\n")
     }

@@ -1,9 +1,10 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 
 /// `status` as a fleet table, `show TENANT|PLANFILE`, and what an apply that writes nothing
 /// leaves behind (docs/state.md §5, docs/cli.md §6, docs/README.md §8 "Output", "Apply and the lock").
-@Suite struct FleetViewCommandTests {
+@Suite(.postgresClusterOnDemand) struct FleetViewCommandTests {
     // MARK: - status
 
     @Test func statusWithoutTenantsIsOneLinePerTenant() throws {
@@ -109,38 +110,43 @@ import Testing
             "\(run)")
     }
 
-    @Test func showTenantPrintsTheDocumentAsRecorded() throws {
-        let repo = try TempRepo.example(label: "show-tenant")
+    /// On both backends: only the document's place differs (docs/README.md §8 "PostgreSQL").
+    @Test(arguments: Backend.all)
+    func showTenantPrintsTheDocumentAsRecorded(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "show-tenant")
         defer { repo.remove() }
-        let run = try licensectl(["show", "acme-water", "-C", repo.root])
+        let document = try #require(
+            try repo.stateFiles()["state/tenants/acme-water.json"].map { String(decoding: $0, as: UTF8.self) })
+        let run = try repo.run(["show", "acme-water", "-C", repo.root])
         #expect(run.status == 0, "\(run)")
         #expect(
             run.stdout.hasPrefix(
-                "tenant acme-water  (state/tenants/acme-water.json: serial 2, applied 2026-11-01T00:00:00Z)\nas recorded: mode full, capacity 8, 8 online, 2 offline\n\nlicenses (10):\n  CODE            TYPE           STATUS"
+                "tenant acme-water  (\(repo.place(ofTenant: "acme-water")): serial 2, applied 2026-11-01T00:00:00Z)\nas recorded: mode full, capacity 8, 8 online, 2 offline\n\nlicenses (10):\n  CODE            TYPE           STATUS"
             ),
             "\(run.stdout)")
         #expect(run.stdout.contains("\nrouters (10):\n  SERIAL        STATUS   REASON    CONNECTED\n"))
         #expect(run.stdout.contains("  00A0BA16C8F4  offline  capacity  2025-09-08T11:45:00Z\n"))
         // Masked codes unless --show-codes; the JSON is the document itself.
-        #expect(!run.stdout.contains(try #require(firstCode(in: try repo.read("state/tenants/acme-water.json")))))
-        let json = try licensectl(["show", "acme-water", "-C", repo.root, "--format", "json"])
-        #expect(json.stdout == (try repo.read("state/tenants/acme-water.json")))
-        let markdown = try licensectl(["show", "acme-water", "-C", repo.root, "--format", "markdown"])
+        #expect(!run.stdout.contains(try #require(firstCode(in: document))))
+        let json = try repo.run(["show", "acme-water", "-C", repo.root, "--format", "json"])
+        #expect(json.stdout == document)
+        let markdown = try repo.run(["show", "acme-water", "-C", repo.root, "--format", "markdown"])
         #expect(markdown.stdout.hasPrefix("### Tenant `acme-water`\n"))
         #expect(markdown.stdout.contains("| code | type | status | activation | expiry | source |\n"))
     }
 
-    @Test func showTenantDoesNotReplay() throws {
-        let repo = try TempRepo.example(label: "show-no-replay")
+    @Test(arguments: Backend.all)
+    func showTenantDoesNotReplay(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "show-no-replay")
         defer { repo.remove() }
         // Years later every license would have expired; show still prints what was recorded.
-        let run = try licensectl(["show", "acme-water", "-C", repo.root])
+        let run = try repo.run(["show", "acme-water", "-C", repo.root])
         #expect(run.stdout.contains(" active "))
-        let unknown = try licensectl(["show", "nobody", "-C", repo.root])
+        let unknown = try repo.run(["show", "nobody", "-C", repo.root])
         #expect(unknown.status == 1)
         #expect(
             unknown.stderr
-                == "licensectl: error: tenant 'nobody' has no state in state/tenants; tenants with state: acme-water, harbor-lights, nordlicht-ferries, stadtwerke-nord\n"
+                == "licensectl: error: tenant 'nobody' has no state in \(repo.tenantsPlace); tenants with state: acme-water, harbor-lights, nordlicht-ferries, stadtwerke-nord\n"
         )
     }
 

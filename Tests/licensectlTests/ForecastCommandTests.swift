@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 
 /// A repo with spare capacity: one Cloud Basic 25 activated now, two routers connected.
@@ -23,7 +24,7 @@ private let spareCapacityRepo = [
     """
 ]
 
-@Suite struct ForecastCommandTests {
+@Suite(.postgresClusterOnDemand) struct ForecastCommandTests {
     enum Case: String, CaseIterable {
         case text, json, markdown, svg
         var golden: String {
@@ -36,11 +37,12 @@ private let spareCapacityRepo = [
         }
     }
 
-    @Test(arguments: Case.allCases)
-    func exampleRepoForecastMatchesGoldenOutput(_ format: Case) throws {
-        let root = try copyOfExampleRepo()
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let result = try runLicensectl(["forecast", "-C", root, "--at", "2026-11-29", "--format", format.rawValue])
+    /// The same bytes from recorded state in a directory or in PostgreSQL.
+    @Test(arguments: Backend.all, Case.allCases)
+    func exampleRepoForecastMatchesGoldenOutput(_ backend: Backend, _ format: Case) throws {
+        let repo = try StateFixture.example(backend, label: "forecast")
+        defer { repo.remove() }
+        let result = try repo.run(["forecast", "-C", repo.root, "--at", "2026-11-29", "--format", format.rawValue])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stderr.isEmpty)
         assertForecastSnapshot(result.stdout, named: format.golden)

@@ -1,8 +1,10 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 
-/// `--target`/`--shard` end to end (docs/cli.md §5.2, docs/README.md §8 "Selections") on the example repo.
-@Suite struct SelectionCommandTests {
+/// `--target`/`--shard` end to end (docs/cli.md §5.2, docs/README.md §8 "Selections") on the example repo,
+/// on both state backends.
+@Suite(.postgresClusterOnDemand) struct SelectionCommandTests {
     private static let all = ["acme-water", "baltic-ports", "harbor-lights", "nordlicht-ferries", "stadtwerke-nord"]
 
     /// The `"tenant"` names of a JSON plan's tenants, in order.
@@ -16,12 +18,13 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
     }
 
-    @Test func targetPlansOnlyThatTenantAndRecordsTheSelection() throws {
-        let repo = try TempRepo.example(label: "sel-target")
+    @Test(arguments: Backend.all)
+    func targetPlansOnlyThatTenantAndRecordsTheSelection(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "sel-target")
         defer { repo.remove() }
-        let full = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--format", "json"])
+        let full = try repo.run(["plan", "-C", repo.root, "--at", "2026-11-29", "--format", "json"])
         #expect(full.status == 0, "\(full)")
-        let one = try licensectl([
+        let one = try repo.run([
             "plan", "-C", repo.root, "--at", "2026-11-29", "--format", "json",
             "--target", "stadtwerke-nord", "--target", "acme-water",
         ])
@@ -37,10 +40,11 @@ import Testing
         #expect(try tenants(ofPlan: full.stdout) == Self.all)
     }
 
-    @Test func shardsTogetherPlanEveryTenantOnceAndTheSameWay() throws {
-        let repo = try TempRepo.example(label: "sel-shards")
+    @Test(arguments: Backend.all)
+    func shardsTogetherPlanEveryTenantOnceAndTheSameWay(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "sel-shards")
         defer { repo.remove() }
-        let full = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--format", "json"])
+        let full = try repo.run(["plan", "-C", repo.root, "--at", "2026-11-29", "--format", "json"])
         let fullTenants = try #require(try object(full.stdout)["tenants"] as? [[String: Any]])
         var seen: [String] = []
         // From Python's hashlib: acme-water and stadtwerke-nord are in shard 2 of 3, the others in 3.
@@ -49,7 +53,7 @@ import Testing
             3: ["baltic-ports", "harbor-lights", "nordlicht-ferries"],
         ]
         for i in 1...3 {
-            let run = try licensectl([
+            let run = try repo.run([
                 "plan", "-C", repo.root, "--at", "2026-11-29", "--format", "json", "--shard", "\(i)/3",
             ])
             #expect(run.status == 0, "\(run)")
@@ -69,18 +73,19 @@ import Testing
         #expect(seen.sorted() == Self.all)
     }
 
-    @Test(arguments: [
+    @Test(arguments: Backend.all, [
         ("0/3", "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '0/3'"),
         ("4/3", "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '4/3'"),
         ("-1/2", "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '-1/2'"),
         ("1/-2", "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '1/-2'"),
         ("x", "--shard: expected I/N (two whole numbers, e.g. 2/4: the second of four shards), found 'x'"),
     ])
-    func invalidShardIsAUsageErrorWithExit1(shard: String, message: String) throws {
-        let repo = try TempRepo.example(label: "sel-bad-shard")
+    func invalidShardIsAUsageErrorWithExit1(_ backend: Backend, _ shardAndMessage: (String, String)) throws {
+        let (shard, message) = shardAndMessage
+        let repo = try StateFixture.example(backend, label: "sel-bad-shard")
         defer { repo.remove() }
         for command in ["plan", "apply", "status", "forecast"] {
-            let run = try licensectl([command, "-C", repo.root, "--at", "2026-11-29", "--shard", shard])
+            let run = try repo.run([command, "-C", repo.root, "--at", "2026-11-29", "--shard", shard])
             #expect(run.status == 1, "\(command): \(run)")
             #expect(
                 run.stderr.hasPrefix("licensectl: error: \(message)\n") || run.stderr.contains("Error: \(message)"),
@@ -89,11 +94,12 @@ import Testing
         }
     }
 
-    @Test func aTargetNamingNoTenantIsAnError() throws {
-        let repo = try TempRepo.example(label: "sel-unknown")
+    @Test(arguments: Backend.all)
+    func aTargetNamingNoTenantIsAnError(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "sel-unknown")
         defer { repo.remove() }
         for command in ["plan", "apply", "forecast"] {
-            let run = try licensectl(
+            let run = try repo.run(
                 [command, "-C", repo.root, "--at", "2026-11-29", "--target", "nobody", "--yes"]
                     .filter { command == "apply" || $0 != "--yes" })
             #expect(run.status == 1, "\(command): \(run)")
@@ -105,14 +111,15 @@ import Testing
         }
         // A tenant that only has state counts as known.
         try FileManager.default.removeItem(atPath: repo.path("tenants/emea/nordlicht-ferries.yaml"))
-        let stateOnly = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--target", "nordlicht-ferries"])
+        let stateOnly = try repo.run(["plan", "-C", repo.root, "--at", "2026-11-29", "--target", "nordlicht-ferries"])
         #expect(!stateOnly.stderr.contains("unknown tenant"), "\(stateOnly)")
     }
 
-    @Test func positionalTenantsIntersectWithTheShard() throws {
-        let repo = try TempRepo.example(label: "sel-intersect")
+    @Test(arguments: Backend.all)
+    func positionalTenantsIntersectWithTheShard(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "sel-intersect")
         defer { repo.remove() }
-        let run = try licensectl([
+        let run = try repo.run([
             "forecast", "acme-water", "harbor-lights", "-C", repo.root, "--at", "2026-11-29",
             "--format", "json", "--shard", "2/3",
         ])
@@ -122,8 +129,9 @@ import Testing
         #expect(!run.stdout.contains("\"stadtwerke-nord\""))
     }
 
-    @Test func aPlanningErrorOfAnUnselectedTenantFailsOnlyRunsThatIncludeIt() throws {
-        let repo = try TempRepo.example(label: "sel-tenant-error")
+    @Test(arguments: Backend.all)
+    func aPlanningErrorOfAnUnselectedTenantFailsOnlyRunsThatIncludeIt(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "sel-tenant-error")
         defer { repo.remove() }
         // nordlicht-ferries' state records its Cloud Basic 25 as activated on 2025-02-01; another
         // activate is an error of planning that tenant (docs/rules.md §4.2).
@@ -132,21 +140,22 @@ import Testing
         let changed = manifest.replacingOccurrences(of: "activate: 2025-02-01", with: "activate: 2025-03-01")
         #expect(changed != manifest)
         try repo.write(path, changed)
-        let all = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29"])
+        let all = try repo.run(["plan", "-C", repo.root, "--at", "2026-11-29"])
         #expect(all.status == 1, "\(all)")
         #expect(all.stderr.contains("tenants/emea/nordlicht-ferries.yaml:"))
-        let other = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--target", "acme-water"])
+        let other = try repo.run(["plan", "-C", repo.root, "--at", "2026-11-29", "--target", "acme-water"])
         #expect(other.status == 0, "\(other)")
         #expect(!other.stderr.contains("nordlicht"), "\(other.stderr)")
-        let including = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--shard", "3/3"])
+        let including = try repo.run(["plan", "-C", repo.root, "--at", "2026-11-29", "--shard", "3/3"])
         #expect(including.status == 1, "\(including)")
     }
 
-    @Test func readingAndCrossTenantErrorsFailEveryRun() throws {
-        let repo = try TempRepo.example(label: "sel-read-error")
+    @Test(arguments: Backend.all)
+    func readingAndCrossTenantErrorsFailEveryRun(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "sel-read-error")
         defer { repo.remove() }
         try repo.write("tenants/broken.yaml", "apiVersion: licensectl/v1\nkind: Tenant\nmetadata: [\n")
-        let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--target", "acme-water"])
+        let run = try repo.run(["plan", "-C", repo.root, "--at", "2026-11-29", "--target", "acme-water"])
         #expect(run.status == 1, "\(run)")
         #expect(run.stderr.contains("tenants/broken.yaml:"), "\(run.stderr)")
         try FileManager.default.removeItem(atPath: repo.path("tenants/broken.yaml"))
@@ -155,18 +164,19 @@ import Testing
         // is selected.
         let path = "tenants/emea/nordlicht-ferries.yaml"
         try repo.write(path, try repo.read(path) + "    - serial: 00a0ba4eae58\n")
-        let cross = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--target", "stadtwerke-nord"])
+        let cross = try repo.run(["plan", "-C", repo.root, "--at", "2026-11-29", "--target", "stadtwerke-nord"])
         #expect(cross.status == 1, "\(cross)")
         #expect(cross.stderr.contains("is also declared by tenant"), "\(cross.stderr)")
     }
 
-    @Test func warningsOfUnselectedTenantsAreNotPrinted() throws {
-        let repo = try TempRepo.example(label: "sel-warnings")
+    @Test(arguments: Backend.all)
+    func warningsOfUnselectedTenantsAreNotPrinted(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "sel-warnings")
         defer { repo.remove() }
         // JSON keeps every diagnostic (text consolidates standing warnings of unchanged tenants).
-        let all = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--format", "json"])
+        let all = try repo.run(["plan", "-C", repo.root, "--at", "2026-11-29", "--format", "json"])
         #expect(all.stderr.contains("tenants/stadtwerke-nord.yaml"), "\(all.stderr)")
-        let one = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--target", "acme-water"])
+        let one = try repo.run(["plan", "-C", repo.root, "--at", "2026-11-29", "--target", "acme-water"])
         #expect(one.status == 0, "\(one)")
         for line in one.stderr.split(separator: "\n") {
             #expect(line.contains("acme-water") || line.contains("fixtures/"), "\(line)")
@@ -176,57 +186,68 @@ import Testing
 
     // MARK: - apply
 
-    @Test func applyPlanFileAppliesExactlyItsSelection() throws {
-        let repo = try TempRepo.example(withState: false, label: "sel-apply-file")
+    @Test(arguments: Backend.all)
+    func applyPlanFileAppliesExactlyItsSelection(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, withState: false, label: "sel-apply-file")
         defer { repo.remove() }
-        let plan = try licensectl([
+        let plan = try repo.run([
             "plan", "-C", repo.root, "--at", "2026-11-01", "--target", "acme-water", "--out", "p.json",
         ])
         #expect(plan.status == 0, "\(plan)")
         // Another tenant gets state meanwhile: outside the plan's selection, so not stale.
-        let other = try licensectl([
+        let other = try repo.run([
             "apply", "-C", repo.root, "--at", "2026-11-01", "--yes", "--target", "harbor-lights",
         ])
         #expect(other.status == 0, "\(other)")
-        let harbor = try repo.read("state/tenants/harbor-lights.json")
-        let apply = try licensectl(["apply", "-C", repo.root, "p.json"])
+        let harbor = try repo.stateFiles()["state/tenants/harbor-lights.json"]
+        #expect(harbor != nil)
+        let apply = try repo.run(["apply", "-C", repo.root, "p.json"])
         #expect(apply.status == 0, "\(apply)")
+        let state = try repo.stateFiles()
         #expect(
-            try FileManager.default.contentsOfDirectory(atPath: repo.path("state/tenants")).sorted()
-                == ["acme-water.json", "harbor-lights.json"])
-        #expect(try repo.read("state/tenants/harbor-lights.json") == harbor)
-        let journal = try repo.read("state/journal.jsonl")
+            state.keys.sorted()
+                == ["state/journal.jsonl", "state/tenants/acme-water.json", "state/tenants/harbor-lights.json"])
+        #expect(state["state/tenants/harbor-lights.json"] == harbor)
+        let journal = String(decoding: state["state/journal.jsonl"] ?? Data(), as: UTF8.self)
         #expect(!journal.contains("stadtwerke") && !journal.contains("nordlicht"))
     }
 
-    @Test func applyPlanFileWithTargetOrShardIsAnError() throws {
-        let repo = try TempRepo.example(label: "sel-apply-both")
+    @Test(arguments: Backend.all)
+    func applyPlanFileWithTargetOrShardIsAnError(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "sel-apply-both")
         defer { repo.remove() }
-        let run = try licensectl(["apply", "-C", repo.root, "p.json", "--target", "acme-water"])
+        let before = try repo.everything()
+        let run = try repo.run(["apply", "-C", repo.root, "p.json", "--target", "acme-water"])
         #expect(run.status == 1)
         #expect(
             run.stderr.contains(
                 "apply PLANFILE applies exactly the plan file's selection; remove --target/--shard (or plan again with them)"
             ),
             "\(run.stderr)")
-        let shard = try licensectl(["apply", "-C", repo.root, "p.json", "--shard", "1/2"])
+        let shard = try repo.run(["apply", "-C", repo.root, "p.json", "--shard", "1/2"])
         #expect(shard.status == 1)
         #expect(!repo.exists("state/.lock"))
+        #expect(changedPaths(before, try repo.everything()) == [])
     }
 
-    @Test func shardedAppliesGiveTheSameStateAsOneApply() throws {
-        let whole = try TempRepo.example(withState: false, label: "sel-whole")
+    @Test(arguments: Backend.all)
+    func shardedAppliesGiveTheSameStateAsOneApply(_ backend: Backend) throws {
+        let whole = try StateFixture.example(backend, withState: false, label: "sel-whole")
         defer { whole.remove() }
-        let sharded = try whole.copy(label: "sel-sharded")
+        let sharded = try StateFixture.example(backend, withState: false, label: "sel-sharded")
         defer { sharded.remove() }
-        let one = try licensectl(["apply", "-C", whole.root, "--at", "2026-11-01", "--yes"])
+        let one = try whole.run(["apply", "-C", whole.root, "--at", "2026-11-01", "--yes"])
         #expect(one.status == 0, "\(one)")
         for i in 1...3 {
-            let run = try licensectl(["apply", "-C", sharded.root, "--at", "2026-11-01", "--yes", "--shard", "\(i)/3"])
+            let run = try sharded.run([
+                "apply", "-C", sharded.root, "--at", "2026-11-01", "--yes", "--shard", "\(i)/3",
+            ])
             #expect(run.status == 0, "\(run)")
         }
-        #expect(whole.files(under: "state/tenants").mapKeys() == sharded.files(under: "state/tenants").mapKeys())
-        #expect(whole.files(under: "state/tenants") == sharded.files(under: "state/tenants"))
+        let wholeTenants = try whole.stateFiles().filter { $0.key.hasPrefix("state/tenants/") }
+        let shardedTenants = try sharded.stateFiles().filter { $0.key.hasPrefix("state/tenants/") }
+        #expect(wholeTenants.mapKeys() == shardedTenants.mapKeys())
+        #expect(wholeTenants == shardedTenants)
     }
 }
 

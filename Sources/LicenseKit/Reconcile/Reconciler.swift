@@ -13,17 +13,19 @@ public enum Reconciler {
     ///   - at: "now" (UTC).
     ///   - selection: the tenants to plan (docs/cli.md §5.2); cross-tenant checks still run over the
     ///     whole repo and state, and warnings about unselected tenants are left out.
+    ///   - codesOfOtherOwners: codes redeemed into other owners' tenants (PostgreSQL state,
+    ///     docs/state.md §5.1); a manifest code among them is the cross-tenant error.
     /// - Returns: a plan covering every selected manifest tenant and every selected tenant that
     ///   only has state, sorted by name. Errors of docs/rules.md §4.5 are added to `diagnostics`; a plan with errors is
     ///   still returned (the CLI refuses it).
     public static func plan(
         repo: LicenseRepo, states: [String: PriorState], at: Instant,
-        selection: TenantSelection = TenantSelection()
+        selection: TenantSelection = TenantSelection(), codesOfOtherOwners: [ActivationCode: OtherOwnersCode] = [:]
     ) -> Plan {
         let manifests = Dictionary(repo.tenants.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let everyName = Set(manifests.keys).union(states.keys).sorted()
         let names = selection.isRestricting ? everyName.filter(selection.contains) : everyName
-        let cross = crossTenantDiagnostics(repo: repo, states: states)
+        let cross = crossTenantDiagnostics(repo: repo, states: states, codesOfOtherOwners: codesOfOtherOwners)
 
         let inputsDigest = repo.inputsDigest
         let results = names.concurrentMap { name in
@@ -73,9 +75,12 @@ public enum Reconciler {
     }
 
     /// The cross-tenant error that needs state (docs/rules.md §4.5): a code in one tenant's manifest and
-    /// another tenant's state, naming both places. (Codes and router serials declared twice in
-    /// the manifests are reported by ``LicenseRepoLoader``, which sees every file.)
-    static func crossTenantDiagnostics(repo: LicenseRepo, states: [String: PriorState]) -> [Diagnostic] {
+    /// another tenant's state — of this owner or, in a shared PostgreSQL database, of another
+    /// owner (docs/state.md §5.1) — naming both places. (Codes and router serials declared twice
+    /// in the manifests are reported by ``LicenseRepoLoader``, which sees every file.)
+    static func crossTenantDiagnostics(
+        repo: LicenseRepo, states: [String: PriorState], codesOfOtherOwners: [ActivationCode: OtherOwnersCode] = [:]
+    ) -> [Diagnostic] {
         var out: [Diagnostic] = []
         var stateOwner: [ActivationCode: (tenant: String, path: String)] = [:]
         for name in states.keys.sorted() {
@@ -104,6 +109,11 @@ public enum Reconciler {
                             + "git mv \(owner.path) \(folder)\(tenant.name).json, and set its \"tenant\" field to '\(tenant.name)'"
                     }
                     out.append(.error(message, at: license.source))
+                } else if let other = codesOfOtherOwners[license.code] {
+                    out.append(
+                        .error(
+                            "code \(license.code.masked) of tenant '\(tenant.name)' is already redeemed into tenant '\(other.tenant)' of owner '\(other.owner)' (\(other.location)); a code is redeemed into exactly one tenant",
+                            at: license.source))
                 }
             }
         }

@@ -130,13 +130,38 @@ public struct LoadedState: Sendable {
     /// Where an interrupted apply left its pending result (`state/.pending.json`), `nil` when
     /// there is none. Its documents are already in ``states``.
     public var pendingApply: String?
+    /// The codes redeemed into tenants of other owners (other license repos sharing a
+    /// PostgreSQL database, docs/state.md §5.1), by code; always empty for a directory. A plan
+    /// whose manifests hold one of them is refused (``Reconciler/plan(repo:states:at:selection:codesOfOtherOwners:)``).
+    public var codesOfOtherOwners: [ActivationCode: OtherOwnersCode]
 
     /// What a backend read: `states` by tenant, `problems` at their locations, and the pending
     /// apply's place when there is one.
-    public init(states: [String: PriorState], problems: [Diagnostic] = [], pendingApply: String? = nil) {
+    public init(
+        states: [String: PriorState], problems: [Diagnostic] = [], pendingApply: String? = nil,
+        codesOfOtherOwners: [ActivationCode: OtherOwnersCode] = [:]
+    ) {
         self.states = states
         self.problems = problems
         self.pendingApply = pendingApply
+        self.codesOfOtherOwners = codesOfOtherOwners
+    }
+}
+
+/// A code recorded in the state of another owner's tenant (docs/state.md §5.1: "the codes of
+/// every owner count for the same code in two tenants").
+public struct OtherOwnersCode: Sendable, Hashable {
+    /// The other owner (`?owner=` of its URL).
+    public var owner: String
+    /// Its tenant holding the code.
+    public var tenant: String
+    /// Where that tenant's document is stored, as diagnostics name it (`postgres:team-a/acme`).
+    public var location: String
+
+    public init(owner: String, tenant: String, location: String) {
+        self.owner = owner
+        self.tenant = tenant
+        self.location = location
     }
 }
 

@@ -24,6 +24,29 @@ import Testing
             ])
     }
 
+    /// docs/state.md §5.1: in a shared PostgreSQL database the codes of every owner count; a
+    /// plan refuses a manifest code another owner's tenant holds, at the manifest's place,
+    /// naming that owner and tenant — under every selection.
+    @Test(arguments: [TenantSelection(), TenantSelection(targets: ["zeta"])])
+    func error_codeInOneManifestAndAnotherOwnersState(_ selection: TenantSelection) {
+        let repo = Fx.repo(
+            Fx.tenant("beta", [Fx.lic(1, file: "tenants/beta.yaml")], file: "tenants/beta.yaml"), Fx.tenant("zeta"))
+        let others = [
+            Fx.code(1): OtherOwnersCode(owner: "team-a", tenant: "acme", location: "postgres:team-a/acme"),
+            Fx.code(9): OtherOwnersCode(owner: "team-a", tenant: "acme", location: "postgres:team-a/acme"),
+        ]
+        let plan = Reconciler.plan(
+            repo: repo, states: [:], at: Fx.t("2026-01-01"), selection: selection, codesOfOtherOwners: others)
+        #expect(
+            Fx.errors(plan) == [
+                .error(
+                    "code 0000-****-0001 of tenant 'beta' is already redeemed into tenant 'acme' of owner 'team-a' (postgres:team-a/acme); a code is redeemed into exactly one tenant",
+                    at: Fx.loc(11, file: "tenants/beta.yaml"))
+            ])
+        // Without the other owner's codes (a directory) the same repo plans cleanly.
+        #expect(Fx.errors(Reconciler.plan(repo: repo, states: [:], at: Fx.t("2026-01-01"))).isEmpty)
+    }
+
     @Test func error_redeemingACodeWhoseStockExpired() {
         let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, issued: "2024-01-01")])), at: "2026-01-01").plan
         #expect(
