@@ -183,13 +183,14 @@ package enum Blocking {
 /// (``Blocking``) and where each query waits for its answer (`Session`): a concurrent dispatch
 /// queue, whose threads are not bounded by the number of cores as Swift's concurrency pool's are.
 @available(macOS 15.0, *)
-public final class PostgresExecutor: TaskExecutor {
+package final class PostgresExecutor: TaskExecutor {
     /// The one instance.
-    public static let shared = PostgresExecutor()
+    package static let shared = PostgresExecutor()
 
     private let queue = DispatchQueue(label: "licensectl.postgres", attributes: .concurrent)
 
-    public func enqueue(_ job: consuming ExecutorJob) {
+    /// Runs `job` on a thread of the queue.
+    package func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let executor = asUnownedTaskExecutor()
         queue.async { job.runSynchronously(on: executor) }

@@ -250,7 +250,8 @@ struct Runner {
             }
             sync()
             try time(binary, planArgs, exits: [0, 2], into: &planStage, stderrPath: stderrPath)
-            try timeApply(args, expected: expected, into: &stage, binary: binary, stdoutPath: stdoutPath, stderrPath: stderrPath)
+            try timeApply(
+                args, expected: expected, into: &stage, binary: binary, stdoutPath: stdoutPath, stderrPath: stderrPath)
             if let server {
                 let url = try server.freshDatabase()
                 server.checkpoint()

@@ -132,7 +132,8 @@ final class PostgresServer {
     private static func findBinaries() throws -> String {
         if let configured = ProcessInfo.processInfo.environment["PG_BINDIR"], !configured.isEmpty { return configured }
         let root = "/usr/lib/postgresql"
-        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted()
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init)
+            .sorted()
         if let newest = versions.last { return "\(root)/\(newest)/bin" }
         throw BenchError(
             "--postgres: no PostgreSQL server binaries found (install Debian's postgresql package, or set PG_BINDIR)")

@@ -125,7 +125,8 @@ enum Report {
             if let apply = base.stage(applyStage(tenants: base.repo.options.tenants)) {
                 let nextTo = base.stage(interleavedPlanStage) ?? plan
                 out += "| apply of \(grouped(base.repo.options.tenants)) new tenants ≤ 1 s (issue 12) | "
-                out += "\(seconds(apply.median)) s, \(String(format: "%.2f", apply.median / nextTo.median))× the plan | "
+                out +=
+                    "\(seconds(apply.median)) s, \(String(format: "%.2f", apply.median / nextTo.median))× the plan | "
                 out += "\(apply.median <= 1 ? "PASS" : "FAIL") |\n"
             }
             let tenants = base.repo.options.tenants
@@ -133,7 +134,8 @@ enum Report {
                 let postgres = base.stage(postgresApplyStage(tenants: tenants))
             {
                 let ratio = postgres.median / apply.median
-                out += "| apply of \(grouped(tenants)) new tenants into PostgreSQL ≤ 1.0× into the directory (issue 13) | "
+                out +=
+                    "| apply of \(grouped(tenants)) new tenants into PostgreSQL ≤ 1.0× into the directory (issue 13) | "
                 out += "\(String(format: "%.2f", ratio))× | \(ratio <= 1.0 ? "PASS" : "FAIL") |\n"
             }
             if let directory = base.stage(statePlanStage), let postgres = base.stage(postgresStatePlanStage) {

@@ -240,7 +240,8 @@ import Testing
         let waiting = Task {
             // Generous: in a whole swift test this test may wait minutes for a thread of the pool.
             let lease = try await store.lock(
-                tenants: ["harbor-lights"], timeout: 600, holder: LockHolder(host: "ci-2", pid: 77, start: holder.start))
+                tenants: ["harbor-lights"], timeout: 600, holder: LockHolder(host: "ci-2", pid: 77, start: holder.start)
+            )
             defer { Task { await lease.release() } }
             return try await lease.load()
         }

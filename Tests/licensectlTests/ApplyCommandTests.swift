@@ -431,7 +431,8 @@ import Testing
     }
 
     @Test(
-        arguments: Backend.all, [
+        arguments: Backend.all,
+        [
             "me@x.example\r\nBcc: spy@evil.example", "me@x.example\nBcc: spy@evil.example",
             "a@x.example, b@x.example",
         ])

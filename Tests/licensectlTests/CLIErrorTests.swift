@@ -7,7 +7,8 @@ import Testing
 @Suite(.postgresClusterOnDemand) struct CLIErrorTests {
     @Test(
         "a bad --at exits 1 with one diagnostic line",
-        arguments: Backend.all, [
+        arguments: Backend.all,
+        [
             ("2026-02-30", "licensectl: error: --at: '2026-02-30' is not a date that exists\n"),
             (
                 "2026-11-29T00:00:00",

@@ -39,10 +39,13 @@ import Darwin
         cluster.url(database: try cluster.createDatabase())
     }
 
-    static func apply(_ repo: TempRepo, _ url: String, at: String, _ extra: [String] = [], environment: [String: String] = [:])
+    static func apply(
+        _ repo: TempRepo, _ url: String, at: String, _ extra: [String] = [], environment: [String: String] = [:]
+    )
         throws -> CLIRun
     {
-        try licensectl(["apply", "-C", repo.root, "--state", url, "--at", at, "--yes"] + extra, environment: environment)
+        try licensectl(
+            ["apply", "-C", repo.root, "--state", url, "--at", at, "--yes"] + extra, environment: environment)
     }
 
     static func start(_ repo: TempRepo, _ url: String, at: String, _ extra: [String] = []) throws -> RunningCommand {
@@ -223,7 +226,8 @@ import Darwin
         // The plan's warnings come first (it is planned before the locks are taken).
         #expect(
             immediate.stderr.hasSuffix(
-                "\nlicensectl: error: tenant 'acme-water' is locked by pid 4242 on host ci-1 since 2026-11-29T10:00:00Z; wait or retry with --lock-timeout\n"),
+                "\nlicensectl: error: tenant 'acme-water' is locked by pid 4242 on host ci-1 since 2026-11-29T10:00:00Z; wait or retry with --lock-timeout\n"
+            ),
             "\(immediate)")
         #expect(immediate.stdout.contains("Plan: 5 tenants, 3 changed"), "the plan is shown before the lock")
         #expect(try Self.export(fixture.url) == fixture.before, "the refused apply changed state")
@@ -253,7 +257,8 @@ import Darwin
         #expect(Self.events(got) == Self.events(expected))
         #expect(
             changedPaths(
-                expected.filter { $0.key.hasPrefix("state/tenants/") }, got.filter { $0.key.hasPrefix("state/tenants/") })
+                expected.filter { $0.key.hasPrefix("state/tenants/") },
+                got.filter { $0.key.hasPrefix("state/tenants/") })
                 == [])
     }
 
@@ -274,7 +279,8 @@ import Darwin
         let got = try Self.export(url)
         #expect(
             changedPaths(
-                expected.filter { $0.key.hasPrefix("state/tenants/") }, got.filter { $0.key.hasPrefix("state/tenants/") })
+                expected.filter { $0.key.hasPrefix("state/tenants/") },
+                got.filter { $0.key.hasPrefix("state/tenants/") })
                 == [])
         #expect(Self.events(got) == Self.events(expected))
     }
@@ -359,7 +365,8 @@ private struct StateFixtureless {
                 interrupted += 1
                 let lines = run.stderr.split(separator: "\n")
                 #expect(
-                    lines.last?.hasPrefix("licensectl: error: ") == true || lines.last?.contains("nothing was written") == true,
+                    lines.last?.hasPrefix("licensectl: error: ") == true
+                        || lines.last?.contains("nothing was written") == true,
                     "\(label): \(run.stderr)")
                 #expect(!run.stderr.contains(fixture.cluster.password), "\(label): the password was printed")
             } else {

@@ -73,13 +73,15 @@ import Testing
         #expect(seen.sorted() == Self.all)
     }
 
-    @Test(arguments: Backend.all, [
-        ("0/3", "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '0/3'"),
-        ("4/3", "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '4/3'"),
-        ("-1/2", "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '-1/2'"),
-        ("1/-2", "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '1/-2'"),
-        ("x", "--shard: expected I/N (two whole numbers, e.g. 2/4: the second of four shards), found 'x'"),
-    ])
+    @Test(
+        arguments: Backend.all,
+        [
+            ("0/3", "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '0/3'"),
+            ("4/3", "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '4/3'"),
+            ("-1/2", "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '-1/2'"),
+            ("1/-2", "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '1/-2'"),
+            ("x", "--shard: expected I/N (two whole numbers, e.g. 2/4: the second of four shards), found 'x'"),
+        ])
     func invalidShardIsAUsageErrorWithExit1(_ backend: Backend, _ shardAndMessage: (String, String)) throws {
         let (shard, message) = shardAndMessage
         let repo = try StateFixture.example(backend, label: "sel-bad-shard")

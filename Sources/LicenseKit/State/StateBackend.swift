@@ -158,6 +158,7 @@ public struct OtherOwnersCode: Sendable, Hashable {
     /// Where that tenant's document is stored, as diagnostics name it (`postgres:team-a/acme`).
     public var location: String
 
+    /// A code of `owner`'s tenant `tenant`, whose document is at `location`.
     public init(owner: String, tenant: String, location: String) {
         self.owner = owner
         self.tenant = tenant
