@@ -116,9 +116,13 @@ import Testing
     ])
     func lookAlikeCharacterIsNamed(input: String, hint: String) {
         #expect(throws: ActivationCodeError.self) { try ActivationCode(parsing: input) }
+        // Quoted masked when it holds 12 hex digits (docs/README.md §8 "Output"); the two inputs
+        // with a wrong character in place of a digit hold 11 and stay as written.
+        let hexDigits = input.unicodeScalars.filter(\.properties.isASCIIHexDigit).count
+        let quoted = hexDigits >= 12 ? input.replacingOccurrences(of: "3718", with: "****") : input
         #expect(
             ActivationCodeError(text: input).message
-                == "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '\(input)'" + hint)
+                == "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '\(quoted)'" + hint)
     }
 }
 

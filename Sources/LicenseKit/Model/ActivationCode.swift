@@ -72,7 +72,8 @@ public struct ActivationCodeError: Error, Sendable, Equatable, CustomStringConve
     /// What a code looks like and what was found, with a hint for a spreadsheet's number or date
     /// and for a character that is not part of a code (docs/README.md §8 "Inputs").
     public var message: String {
-        var m = "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '\(text)'"
+        var m =
+            "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '\(Self.maskingHexDigits(of: text))'"
         let t = text.trimmingASCIIWhitespace()
         if t.contains("E+") || t.contains("e+") {
             m +=
@@ -95,6 +96,31 @@ public struct ActivationCodeError: Error, Sendable, Equatable, CustomStringConve
 
     /// The same as ``message``.
     public var description: String { message }
+
+    /// `text` as a message may quote it (docs/README.md §8 "Output": a malformed value holding 12
+    /// hex digits is masked like a code): when it holds at least 12 hex digits — counting the
+    /// full-width look-alikes `０-９ Ａ-Ｆ ａ-ｆ` — every one of them but the first and the last
+    /// 4 becomes `*`, whatever stands between them (`FDAC-B6B7-F6<U+200B>07` →
+    /// `FDAC-****-F6<U+200B>07`); anything else stays as written.
+    static func maskingHexDigits(of text: String) -> String {
+        func isHexLike(_ s: Unicode.Scalar) -> Bool {
+            s.properties.isASCIIHexDigit || (0xFF10...0xFF19).contains(s.value)
+                || (0xFF21...0xFF26).contains(s.value) || (0xFF41...0xFF46).contains(s.value)
+        }
+        let count = text.unicodeScalars.reduce(0) { $0 + (isHexLike($1) ? 1 : 0) }
+        guard count >= 12 else { return text }
+        var seen = 0
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            guard isHexLike(scalar) else {
+                out.append(scalar)
+                continue
+            }
+            seen += 1
+            out.append(seen <= 4 || seen > count - 4 ? scalar : "*")
+        }
+        return String(out)
+    }
 
     /// The first character outside `0-9A-Fa-f`, `-`, space and tab, with its 1-based character
     /// position (docs/formats.md §3.4, docs/README.md §8 "Inputs"), e.g. an en dash (U+2013) or a no-break space (U+00A0)

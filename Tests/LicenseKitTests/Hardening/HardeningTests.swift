@@ -99,6 +99,23 @@ import Testing
         #expect(Diagnostic.maskingCodes(in: expected) == expected)
     }
 
+    /// docs/README.md §8 "Output": a malformed code is quoted masked, also when an invisible
+    /// character sits inside a group or a full-width look-alike replaces a digit.
+    @Test(arguments: [
+        ("FDAC-B6B7-F6\u{200B}07", "FDAC-****-F6\u{200B}07"),
+        ("FD\u{200B}AC-B6B7-F607", "FD\u{200B}AC-****-F607"),
+        ("FC\u{A0}10-D0F9-061B", "FC\u{A0}10-****-061B"),
+        ("\u{FF26}DAC-B6B7-F607", "\u{FF26}DAC-****-F607"),
+        ("\u{FF26}\u{FF24}AC-B6B7-F607", "\u{FF26}\u{FF24}AC-****-F607"),
+        ("SO-2024-12240", "SO-2024-12240"),
+    ])
+    func aMalformedCodeIsQuotedMasked(_ text: String, _ quoted: String) throws {
+        #expect(throws: ActivationCodeError.self) { try ActivationCode(parsing: text) }
+        let message = ActivationCodeError(text: text).message
+        #expect(message.contains("found '\(quoted)'"))
+        #expect(Diagnostic.error(message).message.contains("found '\(quoted)'"))
+    }
+
     @Test func routerSerialsKeptOnPurposeStayAsWritten() {
         let d = Diagnostic.warning("router 00A0BAFF4222 has connectedAt …", keeping: ["00A0BAFF4222"])
         #expect(d.message == "router 00A0BAFF4222 has connectedAt …")
