@@ -1,4 +1,5 @@
 import Foundation
+import StateBackendConformance
 
 @testable import LicenseKit
 
@@ -42,24 +43,12 @@ enum Sample {
         do { return try ActivationCode(parsing: text) } catch { fatalError("bad test code: \(error)") }
     }
 
-    /// A small document: one active paid license, one online and one offline router.
+    /// A small document: one active paid license, one online and one offline router — the
+    /// conformance suite's sample (``ConformanceSample/document(tenant:serial:appliedAt:)``).
     static func document(tenant: String = "acme", serial: Int = 1, appliedAt: String = "2026-11-29T00:00:00Z")
         -> TenantState
     {
-        let license = LicenseRecord(
-            code: code("96D9-3718-59E5"), type: .cloudBasic1, status: .active, issued: instant("2026-01-15"),
-            term: .oneYear, activation: .immediately, redeemedAt: instant("2026-11-29"),
-            activatedAt: instant("2026-11-29"), expiresAt: instant("2027-11-29"),
-            source: "tenants/acme.yaml:12")
-        return TenantState(
-            tenant: tenant, lineage: "5b7e6c1e-2f1a-5d4b-9c3e-1a2b3c4d5e6f", serial: serial,
-            appliedAt: instant(appliedAt), paidSince: instant("2026-11-29"), licenses: [license],
-            routers: [
-                RouterRecord(serial: "00A0BA999999", connectedAt: nil, status: .offline, reason: .notConnected),
-                RouterRecord(
-                    serial: "00A0BA123456", connectedAt: instant("2026-11-02T08:15:00Z"), status: .online, reason: nil),
-            ],
-            summary: TenantSummary(mode: .full, capacity: 1, online: 1, offline: 1))
+        ConformanceSample.document(tenant: tenant, serial: serial, appliedAt: appliedAt)
     }
 
     static func plan(at: String = "2026-11-29T00:00:00Z", _ documents: [TenantState], changed: Bool = true) -> Plan {
