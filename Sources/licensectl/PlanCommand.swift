@@ -49,7 +49,7 @@ struct PlanCommand: ParsableCommand {
         // of unchanged tenants (docs/README.md §8 "Output").
         switch format {
         case .json: Console.report(plan.diagnostics)
-        case .github: Console.out(plan.diagnostics.map { $0.maskingCodes.githubAnnotation + "\n" }.joined())
+        case .github: Console.out(HumanDiagnostics(plan).inFull.map { $0.githubAnnotation + "\n" }.joined())
         case .text, .markdown: Console.report(HumanDiagnostics(plan).diagnostics)
         }
         if plan.hasErrors {

@@ -325,7 +325,11 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         severity = try c.decode(Severity.self, forKey: .severity)
-        message = Diagnostic.maskingCodes(in: try c.decode(String.self, forKey: .message))
+        // The plan file's messages were masked when they were made, identifiers such as serials
+        // kept (``init(_:_:at:keeping:standing:)``); masking them again here would hide those
+        // identifiers and `show PLANFILE` would differ from the plan. A canonical code that a
+        // hand-edited file put in a message is still masked.
+        message = maskingActivationCodes(in: try c.decode(String.self, forKey: .message))
         if let file = try c.decodeIfPresent(String.self, forKey: .file) {
             location = SourceLocation(
                 file: file, line: try c.decodeIfPresent(Int.self, forKey: .line) ?? 1,

@@ -10,6 +10,12 @@ public struct HumanDiagnostics: Sendable, Hashable {
     /// The standing warnings of unchanged tenants that the consolidated lines stand for, in the
     /// plan's order (Markdown lists them in a collapsed section).
     public var consolidated: [Diagnostic]
+    /// Every diagnostic of the plan, none folded, in the order a pull request's reader needs:
+    /// errors, then the warnings of changed tenants and of the repo, then the standing warnings
+    /// of unchanged tenants (``consolidated``). `plan --format github` prints this order, so
+    /// that GitHub's cap on annotations per step (10 warnings) is spent on what the change
+    /// touched first (README "Choices where the contract is silent").
+    public var inFull: [Diagnostic]
 
     /// How many tenants a consolidated line names before `and N more`.
     public static let tenantListLimit = 3
@@ -34,6 +40,7 @@ public struct HumanDiagnostics: Sendable, Hashable {
         }
         diagnostics = ordered + lines
         consolidated = folded
+        inFull = ordered + folded
     }
 
     /// `297 tenants: rejected routers (a, b, c and 294 more)`; `1 tenant: stock expiring (a)`.

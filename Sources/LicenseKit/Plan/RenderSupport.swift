@@ -285,14 +285,6 @@ public func maskingActivationCodes(in text: String) -> String {
 }
 
 extension Diagnostic {
-    /// The diagnostic with the activation codes in its message masked (docs/README.md §8 "Output": masked
-    /// in every format), e.g. for ``githubAnnotation``.
-    public var maskingCodes: Diagnostic {
-        var d = self
-        d.message = maskingActivationCodes(in: message)
-        return d
-    }
-
     /// ``description`` with activation codes masked unless `showCodes` (docs/formats.md §3.4).
     public func description(showCodes: Bool) -> String {
         showCodes ? description : maskingActivationCodes(in: description)
