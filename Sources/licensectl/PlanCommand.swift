@@ -71,6 +71,9 @@ struct PlanCommand: ParsableCommand {
         ProcessLifetime.keep(json)
         // The plan file first: when it cannot be written the run fails before printing a plan.
         if let out {
+            try FileOutput.refuseOverwriting(
+                repo.resolve(out), shown: out, inputs: inputs.repo.inputFiles, root: repo.directory,
+                stateDirectory: (workspace.backend as? StateStore).map { ($0.statePath, $0.directory) })
             try FileOutput.write(pieces: json, to: repo.resolve(out), shown: out, secret: true)
         }
         switch format {
@@ -98,6 +101,49 @@ enum FileOutput {
     /// - Throws: `ExitCode.failure` after printing `licensectl: error: cannot write '…': why`.
     static func write(_ text: String, to path: String, shown: String, secret: Bool = false) throws {
         try write(pieces: [text], to: path, shown: shown, secret: secret)
+    }
+
+    /// Refuses an output path that would overwrite what the run reads or records: anything
+    /// inside the state directory, or one of the repo's input files (a manifest, sales CSV or
+    /// device list). Paths are compared after symlinks are resolved (of the file when it exists,
+    /// else of its folder). A newcomer's `plan --out state/journal.jsonl` once replaced the
+    /// journal with the plan (README "Choices where the contract is silent").
+    ///
+    /// - Parameters:
+    ///   - stateDirectory: the state directory's path for system calls and as the user named it;
+    ///     `nil` for a backend without one.
+    /// - Throws: `ExitCode.failure` after printing `licensectl: error: cannot write '…': why`.
+    static func refuseOverwriting(
+        _ path: String, shown: String, inputs: [String], root: String, stateDirectory: (path: String, shown: String)?
+    ) throws {
+        let target = resolved(path)
+        if let stateDirectory, let folder = realPath(stateDirectory.path),
+            target == folder || target.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+        {
+            try Console.fail(
+                "cannot write '\(shown)': it is inside the state directory '\(stateDirectory.shown)', which only apply writes; write the plan file outside it, e.g. --out plan.plan.json"
+            )
+        }
+        for input in inputs where realPath((root as NSString).appendingPathComponent(input)) == target {
+            try Console.fail(
+                "cannot write '\(shown)': it is \(input), an input of this plan; write the plan file to a new name, e.g. --out plan.plan.json"
+            )
+        }
+    }
+
+    /// `path` with symlinks resolved: of the file when it exists, else of its folder.
+    private static func resolved(_ path: String) -> String {
+        if let real = realPath(path) { return real }
+        let name = (path as NSString).lastPathComponent
+        let folder = (path as NSString).deletingLastPathComponent
+        guard let real = realPath(folder.isEmpty ? "." : folder) else { return path }
+        return (real as NSString).appendingPathComponent(name)
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let pointer = realpath(path, nil) else { return nil }
+        defer { free(pointer) }
+        return String(cString: pointer)
     }
 
     /// Writes the pieces, in order, to an `O_EXCL` temporary file beside `path`, then renames it

@@ -118,6 +118,38 @@ func mountFullDisk(_ repo: TempRepo, at relative: String, leaving folders: [Stri
         #expect(try FileManager.default.contentsOfDirectory(atPath: repo.root).filter { $0.contains(".tmp") } == [])
     }
 
+    /// `--out` onto a state file or an input of the plan is refused and changes nothing (newcomer
+    /// run 5: `plan --out state/journal.jsonl` replaced the journal and nothing noticed), also
+    /// through a symlinked folder and with `--state` spelled another way.
+    @Test func planOutRefusesStateFilesAndInputs() throws {
+        let repo = try TempRepo.example(label: "out-onto-state")
+        defer { repo.remove() }
+        try FileManager.default.createSymbolicLink(atPath: repo.path("st"), withDestinationPath: "state")
+        let before = repo.files()
+        let cases: [(args: [String], why: String)] = [
+            (["--out", "state/journal.jsonl"], "it is inside the state directory 'state', which only apply writes"),
+            (["--out", "state/tenants/acme-water.json"], "it is inside the state directory 'state'"),
+            (["--out", "st/new.plan.json"], "it is inside the state directory 'state'"),
+            (["--out", "./state"], "it is inside the state directory 'state'"),
+            (["--out", "tenants/acme-water.yaml"], "it is tenants/acme-water.yaml, an input of this plan"),
+            (
+                ["--out", "fixtures/devices/stadtwerke-nord.csv"],
+                "it is fixtures/devices/stadtwerke-nord.csv, an input of this plan"
+            ),
+        ]
+        for (args, why) in cases {
+            let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29"] + args)
+            #expect(run.status == 1, "\(run)")
+            #expect(run.stderr.contains("licensectl: error: cannot write '\(args[1])': \(why)"), "\(run)")
+            #expect(run.stdout.isEmpty)
+        }
+        let named = try licensectl([
+            "plan", "-C", repo.root, "--at", "2026-11-29", "--state", "./state", "--out", "st/x.json",
+        ])
+        #expect(named.status == 1 && named.stderr.contains("inside the state directory './state'"), "\(named)")
+        #expect(repo.files() == before)
+    }
+
     @Test(.enabled(if: canMountTmpfs, "needs root to mount a 64 KiB tmpfs"))
     func planOutOnAFullDiskExitsOneAndLeavesNoFile() throws {
         let repo = try TempRepo.example(label: "out-full")

@@ -47,7 +47,7 @@ public enum LicenseRepoLoader {
         diagnostics.emit(contentsOf: crossFileErrors(of: kept, in: assembled, names: named.map(\.name)))
         let repo = LicenseRepo(
             tenants: tenants, inputsDigest: assembly.inputsDigest,
-            diagnostics: diagnostics.diagnostics)
+            diagnostics: diagnostics.diagnostics, inputFiles: digestInputs.map(\.0).sorted())
         freeInBackground(
             Leftovers(
                 assembled: consume assembled, assembly: consume assembly,

@@ -217,11 +217,15 @@ public struct LicenseRepo: Sendable {
     public var inputsDigest: String
     /// Every problem found while reading, sorted with `sortedForOutput()`.
     public var diagnostics: [Diagnostic]
+    /// The repo-relative paths of the files the digest covers (manifests, sales CSVs, device
+    /// lists), in path order: what an output file must never overwrite.
+    public var inputFiles: [String]
 
     /// A loaded repo.
-    public init(tenants: [TenantManifest], inputsDigest: String, diagnostics: [Diagnostic]) {
+    public init(tenants: [TenantManifest], inputsDigest: String, diagnostics: [Diagnostic], inputFiles: [String] = []) {
         self.tenants = tenants.sorted { $0.name < $1.name }
         self.inputsDigest = inputsDigest
         self.diagnostics = diagnostics
+        self.inputFiles = inputFiles
     }
 }

@@ -78,7 +78,7 @@ public struct StateStore: Sendable {
     static let journalName = "journal.jsonl"
 
     /// The state directory's path for system calls.
-    var statePath: String {
+    package var statePath: String {
         directory.hasPrefix("/") ? directory : (root as NSString).appendingPathComponent(directory)
     }
 
