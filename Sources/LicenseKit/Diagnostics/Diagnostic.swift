@@ -56,7 +56,8 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     /// Where the problem is; `nil` for a problem of the run (printed as `licensectl: error: …`).
     public var location: SourceLocation?
     /// Set on warnings that repeat a standing condition of one tenant; human output consolidates
-    /// them for unchanged tenants (docs/README.md §8 "Output"). Not part of the JSON shape.
+    /// them for unchanged tenants (docs/README.md §8 "Output"). In the plan JSON as `standing`
+    /// (`{kind, tenant}`, docs/plan-json.md).
     public var standing: StandingCondition?
 
     /// - Parameters:
