@@ -140,6 +140,13 @@ enum Console {
     /// The exit code a command that would end with `code` ends with: 1 after a failed write to
     /// stdout (saying so on stderr) or to stderr (silently: there is nowhere to say it).
     static func finish(_ code: Int32) -> Int32 {
+        // What swift-argument-parser printed itself (`help plan`, `plan --help`) went through C's
+        // buffered stdout: flush it (every C stream; ours are unbuffered descriptors) and count a
+        // failure like one of ours.
+        if fflush(nil) != 0 {
+            let problem = String(cString: strerror(errno))
+            failures.withLock { if $0.out == nil { $0.out = problem } }
+        }
         let state = failures.withLock { $0 }
         if let problem = state.out {
             if state.err == nil {

@@ -22,11 +22,20 @@ func failUsage(_ message: String) -> Never {
     exit(Console.finish(1))
 }
 
+/// `--help`, `help COMMAND` and `--version` print through ``Console``, so that a failed write to
+/// stdout is exit 1 like every other write (docs/README.md §8 "Output").
+func finishIfHelpOrVersion(_ error: any Error) {
+    guard Licensectl.exitCode(for: error) == .success else { return }
+    Console.out(Licensectl.fullMessage(for: error) + "\n")
+    exit(Console.finish(0))
+}
+
 var command: any ParsableCommand
 do {
     command = try Licensectl.parseAsRoot()
 } catch {
     if Licensectl.exitCode(for: error) == .validationFailure { failUsage(Licensectl.fullMessage(for: error)) }
+    finishIfHelpOrVersion(error)
     Licensectl.exit(withError: error)
 }
 do {
@@ -35,6 +44,7 @@ do {
     if Licensectl.exitCode(for: error) == .validationFailure {
         failUsage("licensectl: error: " + Licensectl.message(for: error))
     }
+    finishIfHelpOrVersion(error)
     // A failed write to stdout or stderr turns any outcome into exit 1 (docs/README.md §8 "Output").
     let code = Licensectl.exitCode(for: error).rawValue
     if Console.finish(code) != code { exit(1) }

@@ -56,12 +56,16 @@ func mountFullDisk(_ repo: TempRepo, at relative: String, leaving folders: [Stri
         ["validate", "--format", "json"], ["schema"],
         ["plan", "--at", "2026-11-29"], ["plan", "--at", "2026-11-29", "--format", "json"],
         ["forecast", "--at", "2026-11-29"], ["status", "--at", "2026-11-29"],
+        // Help and version text, printed for swift-argument-parser (newcomer run 5: exit 0).
+        ["--version"], ["--help"], ["plan", "--help"], ["help", "apply"],
     ])
     func aFullStdoutExitsOneWithOneMessage(_ arguments: [String]) throws {
         let repo = try TempRepo.example(label: "full-stdout")
         defer { repo.remove() }
+        let takesRepo =
+            !["schema", "--version", "--help", "help"].contains(arguments[0]) && !arguments.contains("--help")
         let run = try licensectlRedirected(
-            arguments + ["-C", repo.root].filter { _ in arguments[0] != "schema" }, redirect: ">/dev/full")
+            arguments + ["-C", repo.root].filter { _ in takesRepo }, redirect: ">/dev/full")
         #expect(!run.signaled, "\(run)")
         #expect(run.status == 1, "\(run)")
         #expect(run.stderr.hasSuffix(Self.fullDisk), "\(run)")
