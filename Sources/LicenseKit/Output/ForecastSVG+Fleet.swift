@@ -25,14 +25,19 @@ extension ForecastSVG {
     /// The fleet overview (`forecast --format svg` for many tenants, issue 11): a title and the
     /// verdict (the forecast's first rejection, as in every other format), the aggregate chart
     /// as one full panel, then a grid of at most ``maxTiles`` small charts in the given order and
-    /// a line saying how many tenants were not drawn. Its height is bounded whatever the number
-    /// of tenants (about 1,600 px), unlike one 300 px panel per tenant.
+    /// a line saying how many tenants were not drawn and how many of those reject a router
+    /// within the horizon. Its height is bounded whatever the number of tenants (about
+    /// 1,600 px), unlike one 300 px panel per tenant.
+    ///
+    /// - Parameters:
+    ///   - omitted: tenants that have no tile; `omittedRejecting` of them reject a router.
     public static func renderFleet(
-        aggregate: CapacityChart, tiles: [FleetTile], omitted: Int, title: String,
+        aggregate: CapacityChart, tiles: [FleetTile], omitted: Int, omittedRejecting: Int = 0, title: String,
         verdict: Verdict
     ) -> String {
         let shown = Array(tiles.prefix(maxTiles))
         let notDrawn = omitted + (tiles.count - shown.count)
+        let rejectingNotDrawn = omittedRejecting + tiles.dropFirst(maxTiles).filter(\.rejects).count
         let rows = (shown.count + tileColumns - 1) / tileColumns
         let gridTop = headerHeight + panelHeight + 12
         let height = gridTop + Double(rows) * tileHeight + (notDrawn > 0 ? 36 : 8)
@@ -56,7 +61,11 @@ extension ForecastSVG {
         }
         if notDrawn > 0 {
             let text =
-                "\(notDrawn) more tenant\(notDrawn == 1 ? "" : "s") not drawn (no rejection within the horizon first); licensectl forecast --format html shows every tenant."
+                "\(counted(notDrawn, "more tenant")) not drawn, "
+                + (rejectingNotDrawn == 0
+                    ? "none with a rejection within the horizon"
+                    : "\(rejectingNotDrawn) of them with a rejection within the horizon (the earliest are drawn)")
+                + "; licensectl forecast --format html shows every tenant."
             out.append(
                 ##"<text x="\##(fmt(plotLeft - 40))" y="\##(fmt(height - 14))" font-size="12" fill="#555555">\##(escape(text))</text>"##
             )

@@ -82,7 +82,9 @@ public enum ForecastChart {
         }
         return ForecastSVG.renderFleet(
             aggregate: FleetReport.aggregateChart(forecasts, at: at, days: days), tiles: Array(tiles),
-            omitted: forecasts.count - tiles.count, title: title + ", \(counted(forecasts.count, "tenant"))",
+            omitted: forecasts.count - tiles.count,
+            omittedRejecting: ordered.dropFirst(tiles.count).filter { $0.firstRejectionAt != nil }.count,
+            title: title + ", \(counted(forecasts.count, "tenant"))",
             verdict: verdict)
     }
 }

@@ -28,7 +28,7 @@ import Testing
         let height = try #require(Self.height(svg))
         #expect(height < 2_000, "was one panel per tenant: 300 × 300 px")
         #expect(svg.components(separatedBy: "<g id=\"tile-").count - 1 == 48)
-        #expect(svg.contains("252 more tenants not drawn"))
+        #expect(svg.contains("252 more tenants not drawn, none with a rejection within the horizon;"))
         let summary = try #require(ForecastSummary(forecasts, at: F.at).firstRejection)
         #expect(summary.tenant == "tenant-200")
         #expect(svg.contains(">First rejection: tenant-200 on 2026-12-10 (\(summary.routers) routers)<"))
@@ -37,6 +37,19 @@ import Testing
         let second = try #require(svg.range(of: "<g id=\"tile-tenant-003\">"))
         #expect(first.lowerBound < second.lowerBound)
         #expect(ForecastChart.render(forecasts, at: F.at, days: 90, showCodes: false) == svg)
+    }
+
+    /// More rejecting tenants than tiles: the line under the grid says how many of the tenants
+    /// not drawn reject a router (newcomer run 5: it claimed none did).
+    @Test func theLineUnderTheGridCountsRejectingTenantsNotDrawn() throws {
+        let forecasts = Self.fleet(400)
+        let rejecting = forecasts.filter { $0.firstRejectionAt != nil }.count
+        #expect(rejecting > ForecastSVG.maxTiles)
+        let svg = ForecastChart.render(forecasts, at: F.at, days: 90, showCodes: false)
+        #expect(
+            svg.contains(
+                "352 more tenants not drawn, \(rejecting - ForecastSVG.maxTiles) of them with a rejection within the horizon (the earliest are drawn);"
+            ), "\(svg.suffix(400))")
     }
 
     @Test func aFewTenantsKeepOnePanelEach() throws {
