@@ -66,6 +66,7 @@ public final class PostgresStateLease: @unchecked Sendable {
             await finish()
             return result
         } catch {
+            let error = await session.explainingLockTimeout(error, tenants: tenants)
             await release()
             throw error
         }
