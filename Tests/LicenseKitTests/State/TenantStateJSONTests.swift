@@ -213,7 +213,8 @@ import Testing
         do {
             _ = try TenantState.decode(stateFile: Array(text.utf8), path: "state/tenants/acme.json")
         } catch {
-            #expect(error.description == "state/tenants/acme.json:19:17: error: licenses[0].status: \(message)" + Self.keep)
+            #expect(
+                error.description == "state/tenants/acme.json:19:17: error: licenses[0].status: \(message)" + Self.keep)
         }
     }
 }
