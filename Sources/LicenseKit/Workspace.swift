@@ -71,6 +71,7 @@ public struct Workspace: Sendable {
                     "an apply was interrupted; its intent is pending and the next apply completes it first (this plan already counts it as state): run apply before committing state/",
                     at: SourceLocation(file: pending, line: 1)))
         }
+        repo.diagnostics.append(contentsOf: state.warnings)
         return Inputs(
             repo: repo, states: state.states, stateDiagnostics: state.problems,
             codesOfOtherOwners: state.codesOfOtherOwners)
