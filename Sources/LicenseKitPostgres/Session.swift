@@ -56,7 +56,28 @@ struct Session: Sendable {
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
             return Session(connection: connection, url: url, pending: PendingRequests(connection: connection))
         } catch {
-            throw StateStoreError("cannot connect to \(url): \(describe(error, url: url))")
+            throw StateStoreError(
+                "cannot connect to \(url): \(describe(error, url: url))\(whereTried(error, url: url))")
+        }
+    }
+
+    /// What libpq adds when the server cannot be reached: where it was looked for, and what
+    /// to check (`; tried the socket /tmp/pg/.s.PGSQL.5432: is the server running and accepting
+    /// connections there?`). Empty for an error the server itself answered (a password, TLS).
+    static func whereTried(_ error: any Error, url: PostgresStateURL) -> String {
+        let unreachable: Bool
+        if let error = error as? PSQLError {
+            unreachable = error.code == .connectionError
+        } else {
+            unreachable = error is IOError || error is NIOConnectionError || error is ChannelError
+        }
+        guard unreachable else { return "" }
+        switch url.endpoint {
+        case .unixSocket(let path):
+            return "; tried the socket \(path): is the server running and accepting connections there?"
+        case .tcp(let host, let port):
+            return
+                "; tried host \(host) port \(port): is the server running there and accepting TCP/IP connections?"
         }
     }
 

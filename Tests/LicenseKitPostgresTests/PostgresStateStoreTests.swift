@@ -173,8 +173,16 @@ import Testing
     }
 
     @Test(arguments: [
-        ("postgres://licensectl:Hidden-99@%2Ftmp%2Flctl-no-such-folder/db", "No such file or directory"),
-        ("postgres://licensectl:Hidden-99@127.0.0.1:1/db?sslmode=disable", "Connection refused"),
+        // A stopped server: where it was looked for and what to check, as libpq says (found by
+        // a newcomer's attack run: "No such file or directory" alone).
+        (
+            "postgres://licensectl:Hidden-99@%2Ftmp%2Flctl-no-such-folder/db",
+            "No such file or directory; tried the socket /tmp/lctl-no-such-folder/.s.PGSQL.5432: is the server running and accepting connections there?"
+        ),
+        (
+            "postgres://licensectl:Hidden-99@127.0.0.1:1/db?sslmode=disable",
+            "Connection refused; tried host 127.0.0.1 port 1: is the server running there and accepting TCP/IP connections?"
+        ),
     ])
     func anUnreachableServerIsOneLineWithoutThePassword(text: String, reason: String) async throws {
         let store = PostgresStateStore(url: try PostgresStateURL(parsing: text, environment: [:]))
