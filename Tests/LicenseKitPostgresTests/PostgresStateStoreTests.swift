@@ -286,6 +286,29 @@ import Testing
         await lease.release()
     }
 
+    /// A stored document whose status contradicts its appliedAt (a license 'active' past its
+    /// expiresAt, 'available' past its stock expiry) is invalid as a state file is: the one validation serves both backends.
+    @Test func aStoredDocumentWithAStatusItsAppliedAtContradictsIsInvalid() async throws {
+        let (cluster, database, store) = try Self.fresh()
+        let repo = try Example()
+        defer { repo.remove() }
+        let plan = Example.only(repo.plan(at: "2026-11-29", states: [:]), ["harbor-lights"])
+        _ = try await store.lock(tenants: ["harbor-lights"], timeout: 0, holder: holder).commit(plan)
+        try cluster.sql(
+            """
+            UPDATE licensectl.tenants SET document = jsonb_set(document, '{appliedAt}', '"2099-01-01T00:00:00Z"')
+            WHERE name = 'harbor-lights'
+            """, database: database)
+        await #expect {
+            try await store.load()
+        } throws: { error in
+            let text = "\(error)"
+            return text.hasPrefix("postgres:default/harbor-lights:1:1: error: licenses[")
+                && text.contains(".status: '")
+                && text.contains(" is not after appliedAt 2099-01-01T00:00:00Z; the apply at 2099-01-01T00:00:00Z ")
+        }
+    }
+
     /// A session that is not licensectl (psql) holding a tenant's row: the apply used to wait
     /// without end, ignoring --lock-timeout. It now gives up after --lock-timeout (0: at once),
     /// rolls back and names the session (found by a newcomer's attack run).
