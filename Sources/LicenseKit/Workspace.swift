@@ -71,6 +71,7 @@ public struct Workspace: Sendable {
                     "an apply was interrupted; its intent is pending and the next apply completes it first (this plan already counts it as state): run apply before committing state/",
                     at: SourceLocation(file: pending, line: 1)))
         }
+        repo.diagnostics.append(contentsOf: state.warnings)
         return Inputs(
             repo: repo, states: state.states, stateDiagnostics: state.problems,
             codesOfOtherOwners: state.codesOfOtherOwners)
@@ -101,9 +102,25 @@ public struct Workspace: Sendable {
                 at: at, inputsDigest: inputs.repo.inputsDigest, tenants: [],
                 diagnostics: inputs.repo.diagnostics(selecting: selection) + stateErrors, selection: selection)
         }
-        return Reconciler.plan(
+        var plan = Reconciler.plan(
             repo: inputs.repo, states: inputs.states, at: at, selection: selection,
             codesOfOtherOwners: inputs.codesOfOtherOwners)
+        if let notice = emptyShardNotice(plan, inputs: inputs, selection: selection) {
+            plan.diagnostics = (plan.diagnostics + [notice]).sortedForOutput()
+        }
+        return plan
+    }
+
+    /// The warning of a `--shard` that selects no tenant (fewer tenants than shards), so that an
+    /// empty plan is not printed as if all was well; `nil` otherwise (docs/cli.md §5.2). Part of
+    /// every plan made with ``plan(inputs:at:selection:)``.
+    public func emptyShardNotice(_ plan: Plan, inputs: Inputs, selection: TenantSelection) -> Diagnostic? {
+        guard let shard = selection.shard, plan.tenants.isEmpty, !plan.hasErrors else { return nil }
+        let known = knownTenants(inputs).count
+        let among =
+            selection.targets.isEmpty
+            ? "the \(known) tenant\(known == 1 ? "" : "s") of the manifests and state" : "the tenants named by --target"
+        return .warning("--shard \(shard) selects none of \(among); there is nothing to plan in this shard")
     }
 
     /// Every tenant name of the manifests and of state (readable or not): what `--target` may name.

@@ -36,15 +36,23 @@ public final class PostgresStateLease: @unchecked Sendable {
     /// cannot change until it ends), as ``PostgresStateStore/load()``.
     public func load() async throws(StateStoreError) -> [String: PriorState] {
         try checkHeld()
-        guard try await session.schemaExists() else { return [:] }
-        return try await session.loadTenants()
+        do throws(StateStoreError) {
+            guard try await session.schemaExists() else { return [:] }
+            return try await session.loadTenants()
+        } catch {
+            throw await session.explainingLockTimeout(error, tenants: tenants)
+        }
     }
 
     /// ``PostgresStateStore/loadEach()`` inside this transaction: the documents (invalid ones as
     /// problems) and the codes of other owners.
     public func loadEach() async throws(StateStoreError) -> LoadedState {
         try checkHeld()
-        return try await session.loadForPlanning()
+        do throws(StateStoreError) {
+            return try await session.loadForPlanning()
+        } catch {
+            throw await session.explainingLockTimeout(error, tenants: tenants)
+        }
     }
 
     /// Records every `changed` tenant's ``TenantPlan/newState``, their codes, their events'
@@ -66,6 +74,7 @@ public final class PostgresStateLease: @unchecked Sendable {
             await finish()
             return result
         } catch {
+            let error = await session.explainingLockTimeout(error, tenants: tenants)
             await release()
             throw error
         }

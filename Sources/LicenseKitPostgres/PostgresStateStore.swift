@@ -118,6 +118,7 @@ public struct PostgresStateStore: Sendable {
         let lease = PostgresStateLease(store: self, session: session, tenants: Set(tenants), holder: holder)
         do throws(StateStoreError) {
             try await session.execute("BEGIN")
+            try await session.limitLockWaits(to: timeout)
             try await session.lockTenants(tenants.sorted(), timeout: timeout)
             try await inject("locked", lease)
         } catch {
@@ -155,6 +156,7 @@ public struct PostgresStateStore: Sendable {
         do throws(StateStoreError) {
             try await lease.restore(snapshot)
         } catch {
+            let error = await lease.session.explainingLockTimeout(error, tenants: lease.tenants)
             await lease.release()
             throw error
         }

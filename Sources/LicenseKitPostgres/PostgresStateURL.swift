@@ -1,5 +1,11 @@
 import LicenseKit
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A parsed `--state postgres://…` connection URL (docs/state.md §5.1, docs/README.md §8 "PostgreSQL").
 ///
 /// The libpq URI form: `postgres[ql]://[USER[:PASSWORD]@][HOST][:PORT][/DB][?PARAM=VALUE&…]`,
@@ -8,8 +14,10 @@ import LicenseKit
 /// socket folder `/var/run/postgresql`. Parameters: `owner` (a DNS label naming the license
 /// repo, default `default`), `sslmode` (`disable`, `allow`, `prefer` (default), `require`,
 /// `verify-ca`, `verify-full`), `sslrootcert`, `host`, `port`, `user`, `password`, `dbname`,
-/// `connect_timeout` (seconds); any other parameter is an error. The user defaults to `PGUSER`,
-/// then `USER`; the database to the user; the password to `PGPASSWORD`.
+/// `connect_timeout` (seconds); any other parameter is an error (with "did you mean" for a near
+/// miss), and so is a parameter given twice. The user defaults to `PGUSER`, then `USER`, then
+/// the operating-system user this process runs as (as libpq does); the database to the user;
+/// the password to `PGPASSWORD`.
 ///
 /// The password never appears in ``description`` or in any error message.
 public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
@@ -113,10 +121,16 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
         var rootCertificate: String?
         var timeout = 10
         if let query, !query.isEmpty {
+            var given = Set<String>()
             for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
                 let (rawKey, rawValue) = Self.split(pair, at: "=")
                 let key = try Self.decode(rawKey, part: "parameter name", fail: fail)
                 let value = try Self.decode(rawValue ?? "", part: "value of '\(key)'", fail: fail)
+                // One value per parameter: libpq keeps the last one without a word, which
+                // silently picks one of two owners.
+                if Self.parameters.contains(key), !given.insert(key).inserted {
+                    throw fail("parameter '\(key)' is given more than once; give it once")
+                }
                 switch key {
                 case "owner": owner = value
                 case "sslmode":
@@ -138,8 +152,11 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
                     }
                     timeout = seconds == 0 ? 10 : seconds
                 default:
+                    let hint = DidYouMean.suggestion(for: key, among: Self.parameters).map {
+                        " (did you mean '\($0)'?)"
+                    }
                     throw fail(
-                        "unknown parameter '\(key)' (expected owner, sslmode, sslrootcert, host, port, user, password, dbname or connect_timeout)"
+                        "unknown parameter '\(key)'\(hint ?? "") (expected owner, sslmode, sslrootcert, host, port, user, password, dbname or connect_timeout)"
                     )
                 }
             }
@@ -160,6 +177,7 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
             user.flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["PGUSER"].flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? Self.operatingSystemUser()
         guard let resolvedUser else {
             throw fail("no user name: give one in the URL (postgres://USER@HOST/DB) or set PGUSER")
         }
@@ -222,6 +240,19 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
             out = String(out[...query]) + parameters.joined(separator: "&")
         }
         return out
+    }
+
+    /// The parameters a URL may give, each once.
+    static let parameters = [
+        "owner", "sslmode", "sslrootcert", "host", "port", "user", "password", "dbname", "connect_timeout",
+    ]
+
+    /// The name of the user this process runs as (`getpwuid(geteuid())`), as libpq defaults
+    /// to when neither the URL nor `PGUSER` names one; `nil` when it has none.
+    static func operatingSystemUser() -> String? {
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }
+        let text = String(cString: name)
+        return text.isEmpty ? nil : text
     }
 
     static func isDNSLabel(_ text: String) -> Bool {

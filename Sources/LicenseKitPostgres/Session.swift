@@ -16,6 +16,9 @@ struct Session: Sendable {
     let url: PostgresStateURL
     /// The requests waiting for an answer, failed when the connection closes under them.
     let pending: PendingRequests
+    /// This transaction's `lock_timeout` and whether a statement hit it (see
+    /// Session+LockTimeout.swift).
+    let lockWaits = LockWaits()
 
     /// The longest one statement may wait for the server's answer before the connection is
     /// given up (closed, so that the server rolls the transaction back): a server that
@@ -53,7 +56,28 @@ struct Session: Sendable {
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
             return Session(connection: connection, url: url, pending: PendingRequests(connection: connection))
         } catch {
-            throw StateStoreError("cannot connect to \(url): \(describe(error, url: url))")
+            throw StateStoreError(
+                "cannot connect to \(url): \(describe(error, url: url))\(whereTried(error, url: url))")
+        }
+    }
+
+    /// What libpq adds when the server cannot be reached: where it was looked for, and what
+    /// to check (`; tried the socket /tmp/pg/.s.PGSQL.5432: is the server running and accepting
+    /// connections there?`). Empty for an error the server itself answered (a password, TLS).
+    static func whereTried(_ error: any Error, url: PostgresStateURL) -> String {
+        let unreachable: Bool
+        if let error = error as? PSQLError {
+            unreachable = error.code == .connectionError
+        } else {
+            unreachable = error is IOError || error is NIOConnectionError || error is ChannelError
+        }
+        guard unreachable else { return "" }
+        switch url.endpoint {
+        case .unixSocket(let path):
+            return "; tried the socket \(path): is the server running and accepting connections there?"
+        case .tcp(let host, let port):
+            return
+                "; tried host \(host) port \(port): is the server running there and accepting TCP/IP connections?"
         }
     }
 
@@ -169,7 +193,8 @@ struct Session: Sendable {
     }
 
     private func failure(_ error: any Error) -> StateStoreError {
-        StateStoreError("PostgreSQL state \(url): \(Self.describe(error, url: url))")
+        if Self.isLockTimeout(error) { lockWaits.markTimedOut() }
+        return StateStoreError("PostgreSQL state \(url): \(Self.describe(error, url: url))")
     }
 
     // MARK: - Schema
@@ -194,7 +219,9 @@ struct Session: Sendable {
     /// advisory lock (a concurrent first apply waits here, then sees it).
     func createSchemaIfNeeded() async throws(StateStoreError) {
         if try await schemaExists() { return }
-        try await execute("SELECT pg_advisory_xact_lock(\(Self.schemaLockKey.0), \(Self.schemaLockKey.1))")
+        try await waitingUpToTheCeiling { () async throws(StateStoreError) in
+            try await execute("SELECT pg_advisory_xact_lock(\(Self.schemaLockKey.0), \(Self.schemaLockKey.1))")
+        }
         if try await schemaExists() { return }
         // IF NOT EXISTS: a transaction that waited for the lock may still not see the tables
         // another one just committed in its catalog snapshot.
@@ -433,7 +460,7 @@ struct Session: Sendable {
         text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     }
 
-    private static func seconds(_ s: Double) -> String { s == s.rounded() ? String(Int(s)) : String(s) }
+    static func seconds(_ s: Double) -> String { s == s.rounded() ? String(Int(s)) : String(s) }
 }
 /// The connection closed before a request was answered.
 struct LostConnection: Error {}

@@ -66,6 +66,10 @@ struct ForecastCommand: ParsableCommand {
             Console.err("Forecast refused: the plan at \(at) has \(plan.diagnostics.errorCount) error(s).\n")
             throw ExitCode.failure
         }
+        // The forecast prints no plan warnings, but an empty shard is said (docs/cli.md §5.2).
+        if let notice = workspace.emptyShardNotice(plan, inputs: inputs, selection: selected) {
+            Console.report([notice])
+        }
         let forecasts = Forecaster.forecast(
             plan: plan, at: at, days: days,
             tenants: selected.isRestricting ? plan.tenants.map(\.tenant) : nil)

@@ -23,17 +23,27 @@ struct SelectionOptions: ParsableArguments {
     var targets: [String] = []
 
     // `.unconditional`: `--shard -1/2` reaches the range check instead of being taken for a flag.
+    // Collected as an array so that a second `--shard` is an error instead of silently
+    // replacing the first.
     @Option(
-        name: .customLong("shard"), parsing: .unconditional,
+        name: .customLong("shard"), parsing: .unconditionalSingleValue,
         help: ArgumentHelp(
-            "Only the tenants of shard I of N (1 ≤ I ≤ N): 1 + (first 8 bytes of SHA-256 of the name) mod N.",
+            "Only the tenants of shard I of N (1 ≤ I ≤ N): 1 + (first 8 bytes of SHA-256 of the name) mod N. Given once.",
             valueName: "I/N"))
-    var shard: String?
+    var shards: [String] = []
+
+    /// `--shard`, when given.
+    var shard: String? { shards.first }
 
     /// Whether `--target` or `--shard` was given.
     var isGiven: Bool { !targets.isEmpty || shard != nil }
 
     func validate() throws {
+        if shards.count > 1 {
+            throw ValidationError(
+                "--shard is given \(shards.count) times (\(shards.map { "'\($0)'" }.joined(separator: ", "))); a run takes one shard: give --shard once"
+            )
+        }
         if let shard {
             do {
                 _ = try Shard(parsing: shard)

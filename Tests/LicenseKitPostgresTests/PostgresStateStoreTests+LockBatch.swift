@@ -34,7 +34,9 @@ extension PostgresStateStoreTests {
         // The refused attempt released what it had taken before the busy tenant.
         #expect(try Self.heldLocks(cluster, database) == "1\n")
 
-        let waiting = Task { try await store.lock(tenants: names, timeout: 30, holder: other) }
+        // Generous, as in anOverlappingApplyWaitsAndPlansOnTheCommittedState: in a whole swift test
+        // on a loaded machine the polling below took more than 30 s, and the wait timed out.
+        let waiting = Task { try await store.lock(tenants: names, timeout: 600, holder: other) }
         // Waiting at t-0150, holding the 149 tenants before it (and the first run its one).
         var held = ""
         for _ in 0..<200 {

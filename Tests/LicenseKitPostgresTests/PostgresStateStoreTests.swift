@@ -173,8 +173,16 @@ import Testing
     }
 
     @Test(arguments: [
-        ("postgres://licensectl:Hidden-99@%2Ftmp%2Flctl-no-such-folder/db", "No such file or directory"),
-        ("postgres://licensectl:Hidden-99@127.0.0.1:1/db?sslmode=disable", "Connection refused"),
+        // A stopped server: where it was looked for and what to check, as libpq says (found by
+        // a newcomer's attack run: "No such file or directory" alone).
+        (
+            "postgres://licensectl:Hidden-99@%2Ftmp%2Flctl-no-such-folder/db",
+            "No such file or directory; tried the socket /tmp/lctl-no-such-folder/.s.PGSQL.5432: is the server running and accepting connections there?"
+        ),
+        (
+            "postgres://licensectl:Hidden-99@127.0.0.1:1/db?sslmode=disable",
+            "Connection refused; tried host 127.0.0.1 port 1: is the server running there and accepting TCP/IP connections?"
+        ),
     ])
     func anUnreachableServerIsOneLineWithoutThePassword(text: String, reason: String) async throws {
         let store = PostgresStateStore(url: try PostgresStateURL(parsing: text, environment: [:]))
@@ -276,6 +284,82 @@ import Testing
         cluster.reap(child)
         let lease = try await store.lock(tenants: ["acme-water"], timeout: 10, holder: holder)
         await lease.release()
+    }
+
+    /// A stored document whose status contradicts its appliedAt (a license 'active' past its
+    /// expiresAt, 'available' past its stock expiry) is invalid as a state file is: the one validation serves both backends.
+    @Test func aStoredDocumentWithAStatusItsAppliedAtContradictsIsInvalid() async throws {
+        let (cluster, database, store) = try Self.fresh()
+        let repo = try Example()
+        defer { repo.remove() }
+        let plan = Example.only(repo.plan(at: "2026-11-29", states: [:]), ["harbor-lights"])
+        _ = try await store.lock(tenants: ["harbor-lights"], timeout: 0, holder: holder).commit(plan)
+        try cluster.sql(
+            """
+            UPDATE licensectl.tenants SET document = jsonb_set(document, '{appliedAt}', '"2099-01-01T00:00:00Z"')
+            WHERE name = 'harbor-lights'
+            """, database: database)
+        await #expect {
+            try await store.load()
+        } throws: { error in
+            let text = "\(error)"
+            return text.hasPrefix("postgres:default/harbor-lights:1:1: error: licenses[")
+                && text.contains(".status: '")
+                && text.contains(" is not after appliedAt 2099-01-01T00:00:00Z; the apply at 2099-01-01T00:00:00Z ")
+        }
+    }
+
+    /// A session that is not licensectl (psql) holding a tenant's row: the apply used to wait
+    /// without end, ignoring --lock-timeout. It now gives up after --lock-timeout (0: at once),
+    /// rolls back and names the session (found by a newcomer's attack run).
+    @Test(arguments: [0.0, 0.5])
+    func aForeignRowLockFailsAfterTheLockTimeoutNamingTheSession(timeout: Double) async throws {
+        let (cluster, database, store) = try Self.fresh()
+        let repo = try Example()
+        defer { repo.remove() }
+        let first = repo.plan(at: "2025-01-01", states: [:])
+        _ = try await store.lock(tenants: first.tenants.map(\.tenant), timeout: 0, holder: holder).commit(first)
+        let before = try await store.snapshot()
+        let second = Example.only(repo.plan(at: "2026-11-01", states: try await store.load()), ["harbor-lights"])
+        try #require(second.tenants.first?.changed == true)
+
+        let child = try cluster.startClient(
+            "BEGIN;\nSELECT * FROM licensectl.tenants WHERE name = 'harbor-lights' FOR UPDATE;", database: database)
+        defer {
+            kill(child.pid, SIGKILL)
+            cluster.reap(child)
+        }
+        var session = ""
+        for _ in 0..<200 where session.isEmpty {
+            session = try cluster.sql(
+                """
+                SELECT pid || ' ' || floor(extract(epoch FROM xact_start))::int8 FROM pg_stat_activity
+                WHERE application_name = 'psql' AND state = 'idle in transaction' AND datname = current_database()
+                """, database: database
+            ).trimmingCharacters(in: .whitespacesAndNewlines)
+            if session.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let parts = session.split(separator: " ")
+        try #require(parts.count == 2)
+        let since = Instant(secondsSinceEpoch: try #require(Int64(parts[1])))
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        let lease = try await store.lock(tenants: ["harbor-lights"], timeout: timeout, holder: holder)
+        let advice =
+            timeout == 0
+            ? "end that transaction, or wait for it with --lock-timeout"
+            : "it still held the lock after 0.5 seconds; end that transaction or retry with a longer --lock-timeout"
+        await #expect(
+            throws: StateStoreError(
+                "tenant 'harbor-lights' is locked by another session (pid \(parts[0]), application_name 'psql', client local socket, in a transaction since \(since); not a licensectl run); \(advice)"
+            )
+        ) {
+            try await lease.commit(second)
+        }
+        #expect(clock.now - started >= .milliseconds(timeout == 0 ? 100 : 500))
+        #expect(clock.now - started < .seconds(60))
+        #expect(try await store.snapshot() == before)
     }
 
     /// Once the server ends the connection mid-commit, COMMIT, ROLLBACK and close return at once

@@ -2,6 +2,12 @@ import LicenseKit
 import LicenseKitPostgres
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `--state postgres://…` parsing (docs/state.md §5.1, docs/README.md §8 "PostgreSQL"): libpq URIs, percent-decoding,
 /// owners, passwords that are never printed.
 @Suite struct PostgresStateURLTests {
@@ -96,11 +102,35 @@ import Testing
             "postgres://u@h/db?password=hunter2&x=1",
             "state URL postgres://u@h/db?password=***&x=1: unknown parameter 'x' (expected owner, sslmode, sslrootcert, host, port, user, password, dbname or connect_timeout)"
         ),
+        // Found by a newcomer's attack run: the second value silently won, and a near miss of
+        // a parameter name got no hint.
+        (
+            "postgres://u:hunter2@h/db?owner=a&owner=b",
+            "state URL postgres://u:***@h/db?owner=a&owner=b: parameter 'owner' is given more than once; give it once"
+        ),
+        (
+            "postgres://u@h/db?ownr=a",
+            "state URL postgres://u@h/db?ownr=a: unknown parameter 'ownr' (did you mean 'owner'?) (expected owner, sslmode, sslrootcert, host, port, user, password, dbname or connect_timeout)"
+        ),
+        (
+            "postgres://u@h/db?ssl_mode=require",
+            "state URL postgres://u@h/db?ssl_mode=require: unknown parameter 'ssl_mode' (did you mean 'sslmode'?) (expected owner, sslmode, sslrootcert, host, port, user, password, dbname or connect_timeout)"
+        ),
     ])
     func badURLsSayWhatIsWrongWithoutThePassword(text: String, message: String) {
         #expect(throws: StateStoreError(message)) {
             try PostgresStateURL(parsing: text, environment: environment)
         }
+    }
+
+    /// Without a user in the URL, `PGUSER` or `USER`: the operating-system user this process
+    /// runs as, as libpq does (it used to be an error).
+    @Test func withoutAnyUserNameTheOperatingSystemUserIsUsed() throws {
+        let name = try #require(getpwuid(geteuid())?.pointee.pw_name.map { String(cString: $0) })
+        let url = try PostgresStateURL(parsing: "postgres://%2Ftmp%2Fpg/licenses", environment: [:])
+        #expect(url.user == name)
+        #expect(url.database == "licenses")
+        #expect(try PostgresStateURL(parsing: "postgres://h", environment: [:]).database == name)
     }
 
     @Test func anOwnerOf63CharactersIsALabelAndOf64IsNot() throws {

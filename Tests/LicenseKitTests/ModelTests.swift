@@ -173,12 +173,12 @@ import Testing
         #expect(try Term.parse("P100Y") == Term(years: 100))
         #expect(
             throws: ValueParseError(
-                message: "term 'P101Y' is longer than licensectl allows (at most P100Y, P1200M or P36600D)")
+                message: "'P101Y' is longer than licensectl allows (at most P100Y, P1200M or P36600D)")
         ) {
             try Term.parse("P101Y")
         }
         #expect(throws: ValueParseError.self) { try Term.parse("P36601D") }
-        #expect(throws: ValueParseError(message: "term 'P0Y0D' is zero; a license runs for at least a day")) {
+        #expect(throws: ValueParseError(message: "'P0Y0D' is zero; a license runs for at least a day")) {
             try Term.parse("P0Y0D")
         }
     }

@@ -382,7 +382,7 @@ public enum SyntheticRepoGenerator {
         case 6: return "sales-rep-\(row % 7)@vendor.example"
         case 7: return "Framework agreement FA-2025-\(pad(row * 37 % 1000, 4)) / \(tenant)"
         case 8: return "Electronic delivery of activation codes by e-mail"
-        default: return "Imported by the customer portal; no remarks"
+        default: return "Imported by the customer portal, no remarks"
         }
     }
 

@@ -98,8 +98,11 @@ import Darwin
         let scratch = try TempRepo(label: "pg-import")
         defer { scratch.remove() }
         for (path, bytes) in files { try scratch.write(path, String(decoding: bytes, as: UTF8.self)) }
+        let before = scratch.files()
         let run = try licensectl(["state", "migrate", "-C", scratch.root, "--from", "state", "--to", url])
         try #require(run.status == 0, "\(run)")
+        // Reading the source creates nothing, not even state/.lock (a newcomer's attack run).
+        #expect(Set(scratch.files().keys) == Set(before.keys))
         return url
     }
 

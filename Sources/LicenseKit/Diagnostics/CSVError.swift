@@ -26,8 +26,13 @@ enum CSVError: Error, Sendable, Equatable {
     /// A row with fewer fields than the header, lacking required columns (each described as
     /// `name (column N, 'header')`).
     case shortRow(fields: Int, headerFields: Int, missing: [String], delimiter: Unicode.Scalar)
+    /// A row with more fields than the header; `value` is the first extra non-empty field.
+    case extraField(fields: Int, headerFields: Int, value: String, delimiter: Unicode.Scalar)
     /// A value its column's parser refused; `column` is the canonical column name.
     case invalidValue(column: String, message: String)
+    /// ``invalidValue(column:message:)`` of a cell that looks like a spreadsheet's number
+    /// (`4.5123E+11`, `45123`) where a code or a date belongs.
+    case spreadsheetNumber(column: String, message: String)
     /// `connected_at` that is not an instant.
     case invalidConnectedAt(message: String)
     /// `expires_at` without `activated_at`.
@@ -70,8 +75,12 @@ enum CSVError: Error, Sendable, Equatable {
             "missing required column '\(column)' (also accepted: \(synonyms.joined(separator: ", "))); found columns \(Self.quoted(found))"
         case .shortRow(let fields, let headerFields, let missing, let delimiter):
             "the row has \(fields) field\(fields == 1 ? "" : "s") where the header has \(headerFields): \(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") missing; give every column, separated by \(delimiter == "\t" ? "TAB" : "'\(delimiter)'")"
+        case .extraField(let fields, let headerFields, let value, let delimiter):
+            "the row has \(fields) fields where the header has \(headerFields): '\(value)' is past the last column; remove it, or put a value that contains \(delimiter == "\t" ? "a TAB" : "'\(delimiter)'") in double quotes"
         case .invalidValue(let column, let message):
             "\(column): \(message)"
+        case .spreadsheetNumber(let column, let message):
+            "\(column): \(message); a spreadsheet turned this cell into a number: format the column as text and export again"
         case .invalidConnectedAt(let message):
             "connected_at: \(message); leave it empty when the router is not connected"
         case .expiryWithoutActivation:

@@ -15,6 +15,11 @@ enum RepoError: Error, Sendable, Equatable {
     case notARegularFile
     /// A manifest that is a symlink to a place outside the repo root.
     case manifestOutsideRoot
+    /// A symlinked folder under the tenants folder that resolves outside the repo root.
+    case folderOutsideRoot
+    /// A symlinked folder that resolves into the tenants folder or one of the folders it is
+    /// inside of (a loop); `target` is the repo-relative folder it resolves to.
+    case folderLinkLoop(target: String)
     /// A manifest or CSV file that cannot be read; `reason` is empty or starts with `: `.
     case unreadableFile(path: String, reason: String)
     /// A manifest without a Tenant document (a warning).
@@ -41,6 +46,10 @@ enum RepoError: Error, Sendable, Equatable {
             "not a regular file (a FIFO, device or socket); the tenants folder holds only manifests and folders: remove it"
         case .manifestOutsideRoot:
             "manifest resolves through a symlink to a place outside the repository root; files must be inside the license repo"
+        case .folderOutsideRoot:
+            "folder resolves through a symlink to a place outside the repository root; symlinked folders are followed only inside the license repo: copy the manifests in, or link to a folder inside the repo"
+        case .folderLinkLoop(let target):
+            "symlinked folder resolves to '\(target)', which is already searched for manifests (a symlink loop, or the same manifests read twice): remove the link"
         case .unreadableFile(let path, let reason):
             "cannot read '\(path)'\(reason)"
         case .noTenantDocument:

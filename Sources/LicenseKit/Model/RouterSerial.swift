@@ -10,9 +10,33 @@ public enum RouterSerial {
         let valid = copy.withUTF8 { bytes in isValid(bytes) }
         guard valid else {
             throw ValueParseError(
-                message: "expected a router serial of 1-64 characters A-Z a-z 0-9 . _ : -, found '\(text)'")
+                message: "expected a router serial of 1-64 characters A-Z a-z 0-9 . _ : -, found '\(text)'"
+                    + foreignCharacterHint(text))
         }
         return text
+    }
+
+    /// `; character 3 is U+0410, …` for the first character a serial cannot hold, named by its
+    /// code point and 1-based position as a code's is (docs/README.md §8 "Inputs"): a
+    /// look-alike letter (Cyrillic `А`), dash or space pasted from a document is otherwise
+    /// invisible in the message. Empty when every character is allowed (a length error).
+    static func foreignCharacterHint(_ text: String) -> String {
+        for (offset, character) in text.enumerated() {
+            guard let scalar = character.unicodeScalars.first,
+                character.unicodeScalars.count > 1 || !scalar.isASCII || !isAllowed(UInt8(scalar.value))
+            else { continue }
+            let code = ActivationCodeError.codePoint(scalar)
+            if scalar.isASCII, scalar.value > 0x20, scalar.value < 0x7F {
+                return "; character \(offset + 1) is '\(Character(scalar))' (\(code)), which a serial cannot hold"
+            }
+            if scalar.isASCII {
+                return
+                    "; character \(offset + 1) is \(code)\(scalar == " " ? " (a space)" : ""), which a serial cannot hold"
+            }
+            return
+                "; character \(offset + 1) is \(code)\(ActivationCodeError.lookAlike(scalar)), not an ASCII letter, digit or . _ : -: retype it"
+        }
+        return ""
     }
 
     /// Whether the UTF-8 bytes are a valid serial: 1-64 of `[A-Za-z0-9._:-]`.

@@ -69,7 +69,7 @@ public struct Term: Sendable, Hashable, CustomStringConvertible {
             // At most 100 years in any unit, so that instants stay within four-digit years.
             guard n <= (unit == 1 ? 100 : unit == 2 ? 1200 : 36_600) else {
                 throw ValueParseError(
-                    message: "term '\(text)' is longer than licensectl allows (at most P100Y, P1200M or P36600D)")
+                    message: "'\(text)' is longer than licensectl allows (at most P100Y, P1200M or P36600D)")
             }
             lastUnit = unit
             value = nil
@@ -77,7 +77,7 @@ public struct Term: Sendable, Hashable, CustomStringConvertible {
         }
         guard sawUnit, value == nil else { throw fail }
         guard term != Term() else {
-            throw ValueParseError(message: "term '\(text)' is zero; a license runs for at least a day")
+            throw ValueParseError(message: "'\(text)' is zero; a license runs for at least a day")
         }
         return term
     }

@@ -38,11 +38,17 @@ public enum PlanText {
     }
 
     /// `Plan: 4 tenants, 2 changed — redeem 10, activate 8, reject 2 · 0 errors, 3 warnings`, or
-    /// `No changes. State is up to date.` (with the diagnostic counts when there are warnings).
+    /// `No changes. State is up to date.` (with the diagnostic counts when there are warnings),
+    /// or, for a plan with errors, which is refused, `Plan refused: 2 errors, 0 warnings; nothing
+    /// can be applied: fix the errors and plan again` (not "0 tenants", which reads as an empty
+    /// repo).
     public static func summaryLine(_ plan: Plan) -> String {
         let s = plan.summary
         let diagnostics = "\(counted(s.errors, "error")), \(counted(s.warnings, "warning"))"
-        if s.changed == 0, s.errors == 0 {
+        if s.errors > 0 {
+            return "Plan refused: \(diagnostics); nothing can be applied: fix the errors and plan again"
+        }
+        if s.changed == 0 {
             return "No changes. State is up to date." + (s.warnings > 0 ? " · \(diagnostics)" : "")
         }
         let actions = actionCounts(s).map { "\($0.action.rawValue) \($0.count)" }.joined(separator: ", ")

@@ -134,17 +134,21 @@ public struct LoadedState: Sendable {
     /// PostgreSQL database, docs/state.md §5.1), by code; always empty for a directory. A plan
     /// whose manifests hold one of them is refused (``Reconciler/plan(repo:states:at:selection:codesOfOtherOwners:)``).
     public var codesOfOtherOwners: [ActivationCode: OtherOwnersCode]
+    /// Warnings about the stored state that do not stop a plan (a state directory's torn last
+    /// journal line, which the next apply that writes cuts).
+    public var warnings: [Diagnostic]
 
-    /// What a backend read: `states` by tenant, `problems` at their locations, and the pending
-    /// apply's place when there is one.
+    /// What a backend read: `states` by tenant, `problems` at their locations, the pending
+    /// apply's place when there is one, and `warnings` that do not stop a plan.
     public init(
         states: [String: PriorState], problems: [Diagnostic] = [], pendingApply: String? = nil,
-        codesOfOtherOwners: [ActivationCode: OtherOwnersCode] = [:]
+        codesOfOtherOwners: [ActivationCode: OtherOwnersCode] = [:], warnings: [Diagnostic] = []
     ) {
         self.states = states
         self.problems = problems
         self.pendingApply = pendingApply
         self.codesOfOtherOwners = codesOfOtherOwners
+        self.warnings = warnings
     }
 }
 

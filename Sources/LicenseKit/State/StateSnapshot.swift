@@ -53,7 +53,7 @@ public struct StateSnapshot: Sendable, Hashable {
         else {
             throw StateStoreError([
                 .error(
-                    "journal line is not an applied event (expected a JSON object with tenant, action, at and apply); the state was not copied",
+                    "journal line is not an applied event (expected a JSON object with tenant, action, at and apply); the state was not copied: restore the line from git (git diff shows the edit) or delete it, then migrate again",
                     at: location)
             ])
         }
@@ -93,6 +93,13 @@ extension StateStore {
             let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
             for (index, raw) in lines.enumerated() {
                 if index == lines.count - 1, raw.isEmpty { break }
+                // A torn last line is what a crash leaves (docs/README.md §8 "State"): apply cuts
+                // it; reading the source must not, so say how.
+                if index == lines.count - 1, !StateStore.isJournalLine(Array(raw)) {
+                    throw StateStoreError([
+                        tornLastLineRefusal(line: index + 1, totalBytes: bytes.count, kept: bytes.count - raw.count)
+                    ])
+                }
                 guard let line = String(validating: raw, as: UTF8.self) else {
                     throw StateStoreError([
                         .error(

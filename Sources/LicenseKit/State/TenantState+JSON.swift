@@ -309,19 +309,6 @@ extension TenantState {
                 throw StateDecodeError(
                     message: "licenses[\(i)].code: \(license.code) appears twice", offset: item.offset)
             }
-            // Expiry is recorded by the apply that reached it: an expired license has passed its
-            // expiresAt (or, never activated, its stockExpiresAt) by this file's appliedAt. A hand
-            // edit to 'expired' would otherwise take capacity away without a word.
-            if license.status == .expired {
-                let end = license.activatedAt == nil ? license.stockExpiresAt : license.expiresAt
-                guard let end, end <= appliedAt else {
-                    let field = license.activatedAt == nil ? "stockExpiresAt" : "expiresAt"
-                    throw StateDecodeError(
-                        message:
-                            "licenses[\(i)].status: 'expired', but its \(field) \(end.map { "\($0)" } ?? "is null and it") is not at or before appliedAt \(appliedAt); a license expires only when that instant has passed",
-                        offset: item.member("status")?.offset ?? item.offset)
-                }
-            }
             if let violation = license.invariantViolation(appliedAt: appliedAt) {
                 throw StateDecodeError(
                     message: "licenses[\(i)].\(violation.field): \(violation.message)",
@@ -509,7 +496,14 @@ extension LicenseRecord {
     /// - `renew: true` only on Cloud Free;
     /// - instants in order: `redeemedAt`, `activatedAt`, `invalidatedAt`, `archivedAt` and every
     ///   reminder sent at or before the document's `appliedAt`; `activatedAt` before `expiresAt`
-    ///   and at or before `invalidatedAt`; `archivedAt` at or after `redeemedAt`.
+    ///   and at or before `invalidatedAt`; `archivedAt` at or after `redeemedAt`;
+    /// - the status is the one the apply at `appliedAt` reached (docs/rules.md §4.1, step 1
+    ///   replays every event up to and including `at`): `expired` only once its `expiresAt`
+    ///   (never activated: `stockExpiresAt`) is at or before `appliedAt`; `active` only while
+    ///   its `expiresAt` is after it; `scheduled` only while its `scheduledAt` is after it;
+    ///   `available` only while its `stockExpiresAt` is after it. A hand edit of the status
+    ///   would otherwise take capacity away without a word, or give it back with back-dated
+    ///   events.
     ///
     /// Kept apart from decoding so that new fields add their rules here (adoption's `adoptedAt`:
     /// its `redeemedAt` may lie after its `activatedAt`, which is therefore not checked).
@@ -533,6 +527,7 @@ extension LicenseRecord {
         if renew, type.isPaid {
             return ("renew", "true on a \(type) license; renew applies to Cloud Free only: set it to false")
         }
+        if let contradiction = statusContradiction(appliedAt: appliedAt) { return ("status", contradiction) }
         let afterApply = "is after appliedAt \(appliedAt); an apply records only what happened by its at"
         for (field, instant) in [
             ("redeemedAt", redeemedAt), ("activatedAt", activatedAt),
@@ -554,6 +549,40 @@ extension LicenseRecord {
         }
         if let archivedAt, archivedAt < redeemedAt {
             return ("archivedAt", "\(archivedAt) is before redeemedAt \(redeemedAt)")
+        }
+        return nil
+    }
+}
+
+extension LicenseRecord {
+    /// Why ``status`` cannot be what the apply at `appliedAt` recorded, or `nil` (see
+    /// ``invariantViolation(appliedAt:)``).
+    fileprivate func statusContradiction(appliedAt: Instant) -> String? {
+        switch status {
+        case .expired:
+            let field = activatedAt == nil ? "stockExpiresAt" : "expiresAt"
+            let end = activatedAt == nil ? stockExpiresAt : expiresAt
+            guard let end, end <= appliedAt else {
+                return
+                    "'expired', but its \(field) \(end.map { "\($0)" } ?? "is null and it") is not at or before appliedAt \(appliedAt); a license expires only when that instant has passed"
+            }
+        case .active:
+            if let expiresAt, expiresAt <= appliedAt {
+                return
+                    "'active', but its expiresAt \(expiresAt) is not after appliedAt \(appliedAt); the apply at \(appliedAt) recorded it as expired"
+            }
+        case .scheduled:
+            if let scheduledAt, scheduledAt <= appliedAt {
+                return
+                    "'scheduled', but its scheduledAt \(scheduledAt) is not after appliedAt \(appliedAt); the apply at \(appliedAt) activated it (or expired it from stock)"
+            }
+        case .available:
+            if stockExpiresAt <= appliedAt {
+                return
+                    "'available', but its stockExpiresAt \(stockExpiresAt) is not after appliedAt \(appliedAt); the apply at \(appliedAt) recorded it as expired from stock"
+            }
+        case .invalid:
+            break
         }
         return nil
     }

@@ -3,7 +3,9 @@ import Testing
 @testable import LicenseKit
 
 private let path = "fixtures/devices/d.csv"
-private func at(_ line: Int) -> LicenseKit.SourceLocation { LicenseKit.SourceLocation(file: path, line: line) }
+private func at(_ line: Int, _ column: Int = 1) -> LicenseKit.SourceLocation {
+    LicenseKit.SourceLocation(file: path, line: line, column: column)
+}
 
 private func readDevices(_ text: String) -> ([DeviceRecord], [Diagnostic]) {
     let engine = DiagnosticsEngine()
@@ -38,14 +40,35 @@ private func readDevices(_ text: String) -> ([DeviceRecord], [Diagnostic]) {
         #expect(
             diagnostics == [
                 .error(
-                    "serial: expected a router serial of 1-64 characters A-Z a-z 0-9 . _ : -, found '00A0BA 1C2D40'",
+                    "serial: expected a router serial of 1-64 characters A-Z a-z 0-9 . _ : -, found '00A0BA 1C2D40'; character 7 is U+0020 (a space), which a serial cannot hold",
                     at: at(5)),
                 .error(
                     "serial 00A0BA1C2D3E appears on line 2 and line 6 with different connected_at (2025-03-01T07:00:00Z vs 2025-04-01T00:00:00Z); list each router once",
                     at: at(6), keeping: ["00A0BA1C2D3E"]),
                 .error(
                     "connected_at: expected a date YYYY-MM-DD or DD.MM.YYYY or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '01/03/2025'; leave it empty when the router is not connected",
-                    at: at(8)),
+                    at: at(8, 14)),
+            ])
+    }
+
+    /// A look-alike letter (Cyrillic А, U+0410) is named by code point and position, as in a
+    /// code; a spreadsheet's number in connected_at gets the fix; a row with more fields than the
+    /// header is an error at the extra field.
+    @Test func serialLookAlikesSpreadsheetNumbersAndExtraFieldsAreNamedAtTheirCell() {
+        let (records, diagnostics) = readDevices(
+            "serial,connected_at\n00\u{0410}0BA1C2D3E,2025-03-01\n00A0BA1C2D3F,45717\n00A0BA1C2D40,2025-03-01,x\n")
+        #expect(records == [])
+        #expect(
+            diagnostics == [
+                .error(
+                    "serial: expected a router serial of 1-64 characters A-Z a-z 0-9 . _ : -, found '00\u{0410}0BA1C2D3E'; character 3 is U+0410, not an ASCII letter, digit or . _ : -: retype it",
+                    at: at(2)),
+                .error(
+                    "connected_at: expected a date YYYY-MM-DD or DD.MM.YYYY or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '45717'; a spreadsheet turned this cell into a number: format the column as text and export again",
+                    at: at(3, 14)),
+                .error(
+                    "the row has 3 fields where the header has 2: 'x' is past the last column; remove it, or put a value that contains ',' in double quotes",
+                    at: at(4, 25)),
             ])
     }
 

@@ -85,7 +85,9 @@ private func day(_ s: String) throws -> Instant { try Instant.parse(s) }
         #expect(records.map(\.location.line) == [2, 4, 5, 9])
         #expect(records.map(\.order) == ["SO-1\nsecond line", "SO-2, rush", "a\r\n\r\nb \"quoted\"", "SO-4"])
         #expect(
-            diagnostics == [.error("issued: expected a date YYYY-MM-DD or DD.MM.YYYY, found '01/02/2026'", at: at(8))])
+            diagnostics == [
+                .error("issued: expected a date YYYY-MM-DD or DD.MM.YYYY, found '01/02/2026'", at: at(8, 30))
+            ])
     }
 
     @Test(arguments: ["\n", "\r\n"])
@@ -136,11 +138,66 @@ private func day(_ s: String) throws -> Instant { try Instant.parse(s) }
                 .error(
                     "activation_code: expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found 'nope'; character 1 is 'n' (U+006E), not a hex digit 0-9 A-F",
                     at: at(2)),
-                .error("issued: '2026-13-01' is not a date that exists", at: at(2)),
+                // Each at its cell's column (found by a newcomer's attack run: all were column 1).
                 .error(
                     "license_type: expected a license type 'Cloud Basic 1', 'Cloud Basic 25' or 'Cloud Free', found 'Cloud Basic 2'",
-                    at: at(2)),
-                .error("term: expected an ISO 8601 duration such as P1Y, P6M, P30D or P1Y6M, found '1Y'", at: at(2)),
+                    at: at(2, 6)),
+                .error("issued: '2026-13-01' is not a date that exists", at: at(2, 20)),
+                .error(
+                    "term: expected an ISO 8601 duration such as P1Y, P6M, P30D or P1Y6M, found '1Y'", at: at(2, 31)),
+            ])
+    }
+
+    /// More fields than the header used to be read silently (the extra value dropped or, with an
+    /// unquoted delimiter inside a value, shifted): an error at the first extra field's line
+    /// and column. Empty extra fields (a trailing delimiter) are ignored.
+    @Test func aRowWithMoreFieldsThanTheHeaderIsAnErrorAtTheFirstExtraField() throws {
+        let text =
+            "code,type,issued,order\n"
+            + "96D9-3718-59E5,Cloud Basic 1,2026-01-15,SO-1,\n"
+            + "4A1F-0C22-9B7E,Cloud Basic 1,\"2026-01-15\",SO-2, rush,\n"
+        let (records, diagnostics) = readSales(text)
+        #expect(records.map(\.order) == ["SO-1"])
+        #expect(
+            diagnostics == [
+                .error(
+                    "the row has 6 fields where the header has 4: 'rush' is past the last column; remove it, or put a value that contains ',' in double quotes",
+                    at: at(3, 48))
+            ])
+    }
+
+    /// The cell's real column, counting the characters of its physical line, quotes included;
+    /// after a line break inside a quoted field, on that field's last line.
+    @Test func cellErrorsNameTheCellsLineAndColumnQuotesIncluded() throws {
+        let text =
+            "order;code;type;issued\n"
+            + "\"SO \"\"ä\"\"\nnext\";\"96D9-3718-59E5\";Cloud Basic 1;2026-13-01\n"
+        let (_, diagnostics) = readSales(text)
+        #expect(diagnostics == [.error("issued: '2026-13-01' is not a date that exists", at: at(3, 38))])
+    }
+
+    /// A spreadsheet that took a code or a date for a number: the cell gets the fix.
+    @Test(arguments: [
+        (
+            "45123;Cloud Basic 1;15.01.2026", "activation_code", 1,
+            "expected an activation code XXXX-XXXX-XXXX (12 hex digits 0-9 A-F), found '45123'"
+        ),
+        ("96D9-3718-59E5;Cloud Basic 1;45123", "issued", 30, "expected a date YYYY-MM-DD or DD.MM.YYYY, found '45123'"),
+        (
+            "96D9-3718-59E5;Cloud Basic 1;4.5123E+4", "issued", 30,
+            "expected a date YYYY-MM-DD or DD.MM.YYYY, found '4.5123E+4'"
+        ),
+    ])
+    func aSpreadsheetNumberWhereACodeOrDateBelongsGetsTheFix(
+        row: String, column: String, at place: Int, message: String
+    ) {
+        let (records, diagnostics) = readSales("code;type;issued\n" + row + "\n")
+        #expect(records == [])
+        #expect(
+            diagnostics == [
+                .error(
+                    "\(column): \(message); a spreadsheet turned this cell into a number: format the column as text and export again",
+                    at: at(2, place))
             ])
     }
 
@@ -148,7 +205,9 @@ private func day(_ s: String) throws -> Instant { try Instant.parse(s) }
         let (records, diagnostics) = readSales("code,type,issued\n96D9-3718-59E5,Cloud Basic 1,01/02/2026\n")
         #expect(records == [])
         #expect(
-            diagnostics == [.error("issued: expected a date YYYY-MM-DD or DD.MM.YYYY, found '01/02/2026'", at: at(2))])
+            diagnostics == [
+                .error("issued: expected a date YYYY-MM-DD or DD.MM.YYYY, found '01/02/2026'", at: at(2, 30))
+            ])
     }
 
     @Test(arguments: [

@@ -171,9 +171,9 @@ import Testing
         defer { repo.remove() }
         #expect(
             errors(loaded).map { "\($0.location.map { "\($0)" } ?? ""): \($0.message)" } == [
-                "fixtures/platform.csv:2:1: expires_at: given without activated_at; an expiry is recorded only for a license the platform activated — add its activated_at or leave expires_at empty",
-                "fixtures/platform.csv:3:1: expires_at: 2025-02-01T00:00:00Z is not after activated_at 2025-02-01T00:00:00Z; expected the platform's expiry, later than its activation",
-                "fixtures/platform.csv:4:1: activated_at: expected a date YYYY-MM-DD or DD.MM.YYYY or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '01/02/2025'",
+                "fixtures/platform.csv:2:42: expires_at: given without activated_at; an expiry is recorded only for a license the platform activated — add its activated_at or leave expires_at empty",
+                "fixtures/platform.csv:3:52: expires_at: 2025-02-01T00:00:00Z is not after activated_at 2025-02-01T00:00:00Z; expected the platform's expiry, later than its activation",
+                "fixtures/platform.csv:4:41: activated_at: expected a date YYYY-MM-DD or DD.MM.YYYY or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '01/02/2025'",
                 "fixtures/platform.csv:5:1: activated: 2024-12-31T00:00:00Z of 0000-****-0004 is before its issue date 2025-01-01; a code cannot run before it was issued — check the activation or the issue date",
             ])
     }

@@ -49,7 +49,7 @@ import Testing
         defer { repo.remove() }
         #expect(
             repo.load().diagnostics.map(\.description) == [
-                "fixtures/sales.csv:2:1: error: issued: '2026-02-30' is not a date that exists",
+                "fixtures/sales.csv:2:30: error: issued: '2026-02-30' is not a date that exists",
                 "tenants/acme.yaml:11:7: error: licenses entry for code 4A1F-****-9B7E needs 'type' and 'issued' (required unless the code comes from an import)",
             ])
     }

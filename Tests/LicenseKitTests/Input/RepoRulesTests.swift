@@ -55,6 +55,66 @@ import Testing
         #expect(repo.load().diagnostics.isEmpty)
     }
 
+    /// A symlinked folder under tenants/ used to be skipped without a word (symlinked files
+    /// were followed). It is followed like a file when it stays inside the repo; its manifests
+    /// are named, and digested, under the link's path (found by a newcomer's attack run).
+    @Test func symlinkedFolderInsideTheRepoIsFollowedUnderTheLinksPath() throws {
+        let repo = try TestRepo([
+            "tenants/acme.yaml": tenantYAML(spec: []),
+            "shared/team-b/beta.yaml": tenantYAML("beta", spec: license),
+        ])
+        defer { repo.remove() }
+        try repo.symlink("tenants/team-b", to: repo.root + "/shared/team-b")
+        let loaded = repo.load()
+        #expect(loaded.diagnostics.map(\.description) == [])
+        #expect(loaded.tenants.map(\.name).sorted() == ["acme", "beta"])
+        #expect(loaded.tenants.first { $0.name == "beta" }?.source.file == "tenants/team-b/beta.yaml")
+        // The same bytes under a real folder of that name give the same inputs digest.
+        let copy = try TestRepo([
+            "tenants/acme.yaml": tenantYAML(spec: []),
+            "tenants/team-b/beta.yaml": tenantYAML("beta", spec: license),
+        ])
+        defer { copy.remove() }
+        #expect(copy.load().inputsDigest == loaded.inputsDigest)
+    }
+
+    @Test func symlinkedFolderOutsideTheRootIsAnError() throws {
+        let repo = try TestRepo(["tenants/acme.yaml": tenantYAML(spec: [])])
+        defer { repo.remove() }
+        try repo.write(repo.outside + "/elsewhere/other.yaml", tenantYAML("other", spec: []))
+        try repo.symlink("tenants/elsewhere", to: repo.outside + "/elsewhere")
+        let loaded = repo.load()
+        #expect(
+            loaded.diagnostics.map(\.description) == [
+                "tenants/elsewhere:1:1: error: folder resolves through a symlink to a place outside the repository root; symlinked folders are followed only inside the license repo: copy the manifests in, or link to a folder inside the repo"
+            ])
+    }
+
+    /// A symlink loop used to be ignored; a link back into the searched folders is an error at
+    /// the link, and nothing is read twice.
+    @Test(arguments: [
+        ("tenants/team/loop", "tenants", "tenants"),
+        ("tenants/self", "tenants", "tenants"),
+        ("tenants/alias", "tenants/team", "tenants/team"),
+        ("shared/up", "shared", "shared"),
+    ])
+    func symlinkLoopIsAnErrorAtTheLink(link: String, target: String, shown: String) throws {
+        let repo = try TestRepo([
+            "tenants/team/acme.yaml": tenantYAML(spec: []),
+            "shared/beta.yaml": tenantYAML("beta", spec: []),
+        ])
+        defer { repo.remove() }
+        if link.hasPrefix("shared/") { try repo.symlink("tenants/shared", to: repo.root + "/shared") }
+        try repo.symlink(link, to: repo.root + "/" + target)
+        let loaded = repo.load()
+        let place = link.hasPrefix("shared/") ? "tenants/shared/up" : link
+        #expect(
+            loaded.diagnostics.map(\.description) == [
+                "\(place):1:1: error: symlinked folder resolves to '\(shown)', which is already searched for manifests (a symlink loop, or the same manifests read twice): remove the link"
+            ])
+        #expect(loaded.tenants.map(\.name).sorted() == (link.hasPrefix("shared/") ? ["acme", "beta"] : ["acme"]))
+    }
+
     @Test func missingFileIsAnError() throws {
         let repo = try TestRepo(["tenants/team/acme.yaml": tenantYAML(spec: ["  devices: ../../fixtures/none.csv"])])
         defer { repo.remove() }

@@ -173,4 +173,48 @@ import Testing
             #expect(error.description == "state/tenants/acme.json:\(place): error: \(message)" + hint)
         }
     }
+
+    /// A status that contradicts the document's own instants: the apply at `appliedAt` would have
+    /// recorded another one (a newcomer's attack run edited `expired` to `active` and got a
+    /// back-dated `expire` event). Each is an invalid state document, reported at its status.
+    @Test(arguments: [
+        (
+            [("\"appliedAt\": \"2026-11-29T00:00:00Z\"", "\"appliedAt\": \"2027-12-01T00:00:00Z\"")],
+            "'active', but its expiresAt 2027-11-29T00:00:00Z is not after appliedAt 2027-12-01T00:00:00Z; the apply at 2027-12-01T00:00:00Z recorded it as expired"
+        ),
+        (
+            [
+                ("\"activatedAt\": \"2026-11-29T00:00:00Z\"", "\"activatedAt\": null"),
+                ("\"expiresAt\": \"2027-11-29T00:00:00Z\"", "\"expiresAt\": null"),
+                ("\"scheduledAt\": null", "\"scheduledAt\": \"2026-11-20T00:00:00Z\""),
+                ("\"status\": \"active\"", "\"status\": \"scheduled\""),
+            ],
+            "'scheduled', but its scheduledAt 2026-11-20T00:00:00Z is not after appliedAt 2026-11-29T00:00:00Z; the apply at 2026-11-29T00:00:00Z activated it (or expired it from stock)"
+        ),
+        (
+            [
+                ("\"activatedAt\": \"2026-11-29T00:00:00Z\"", "\"activatedAt\": null"),
+                ("\"expiresAt\": \"2027-11-29T00:00:00Z\"", "\"expiresAt\": null"),
+                ("\"appliedAt\": \"2026-11-29T00:00:00Z\"", "\"appliedAt\": \"2028-01-15T00:00:00Z\""),
+                ("\"status\": \"active\"", "\"status\": \"available\""),
+            ],
+            "'available', but its stockExpiresAt 2028-01-15T00:00:00Z is not after appliedAt 2028-01-15T00:00:00Z; the apply at 2028-01-15T00:00:00Z recorded it as expired from stock"
+        ),
+    ])
+    func refusesAStatusTheApplyAtAppliedAtCouldNotHaveRecorded(edits: [(String, String)], message: String) throws {
+        var text = Self.golden
+        for (from, to) in edits {
+            let range = try #require(text.range(of: from))
+            text.replaceSubrange(range, with: to)
+        }
+        #expect(throws: Diagnostic.self) {
+            try TenantState.decode(stateFile: Array(text.utf8), path: "state/tenants/acme.json")
+        }
+        do {
+            _ = try TenantState.decode(stateFile: Array(text.utf8), path: "state/tenants/acme.json")
+        } catch {
+            #expect(
+                error.description == "state/tenants/acme.json:19:17: error: licenses[0].status: \(message)" + Self.keep)
+        }
+    }
 }

@@ -43,13 +43,36 @@ struct CSVColumn: Sendable {
 
 /// One data row of a CSV file: the line of its first physical line and the trimmed values of the
 /// known columns, in the order of the reader's column list (`nil` when the file has no such
-/// column).
+/// column). A field the row lacks (fewer fields than the header) is empty, which an optional
+/// column reads as absent (docs/README.md §8 "Adoption": an empty cell in an optional column).
 struct CSVRow: Sendable {
     var line: Int
     var values: [String?]
+    /// The offset of the record's first byte in ``layout``'s bytes.
+    var start: Int
+    var layout: CSVLayout
 
     /// The value of the column at `index` in the reader's column list.
     subscript(column index: Int) -> String? { values[index] }
+
+    /// Where the cell of the column at `index` begins: its physical line and its column, the
+    /// characters before it on that line plus one (quotes and delimiters included). Without
+    /// such a column or field: the row's line, column 1.
+    func location(ofColumn index: Int) -> SourceLocation {
+        guard let field = layout.fieldOf[index] else { return SourceLocation(file: layout.path, line: line) }
+        let place = CSVTable.place(
+            ofField: field, recordAt: start, line: line, in: layout.body, delimiter: layout.delimiter)
+        return SourceLocation(file: layout.path, line: place.line, column: place.column)
+    }
+}
+
+/// What places a cell of a file: its bytes (after a BOM), its delimiter, the field of each known
+/// column, the path shown.
+struct CSVLayout: Sendable {
+    var path: String
+    var body: ArraySlice<UInt8>
+    var delimiter: UInt8
+    var fieldOf: [Int?]
 }
 
 /// The shared CSV rules of docs/formats.md §3.2/§3.3 over yaslab/CSV.swift: UTF-8 with or without BOM
@@ -98,7 +121,7 @@ enum CSVTable {
 
         var line = 1
         var header: (line: Int, fields: [String])?
-        var rows: [(line: Int, fields: [String])] = []
+        var rows: [(line: Int, fields: [String], start: Int)] = []
         var lastRowSpan = (start: 1, lines: 1)
         // Only a quoted field can hold a line break: without a quote in the file every record is
         // one line, and the fields need no walk (vendors' exports are wide).
@@ -111,8 +134,13 @@ enum CSVTable {
         var malformed: Int?
         let delimiterByte = UInt8(delimiter.value)
         while let fields = reader.next() {
-            if quoted, malformed == nil {
-                malformed = recordMismatch(fields, in: body, from: &position, delimiter: delimiterByte)
+            let recordStart = position
+            if quoted {
+                if malformed == nil {
+                    malformed = recordMismatch(fields, in: body, from: &position, delimiter: delimiterByte)
+                }
+            } else {
+                position = nextLineStart(body, from: position)
             }
             let start = line
             let span = quoted ? 1 + fields.reduce(0) { $0 + lineBreaks(in: $1) } : 1
@@ -122,7 +150,7 @@ enum CSVTable {
             if header == nil {
                 header = (start, fields)
             } else {
-                rows.append((start, fields))
+                rows.append((start, fields, recordStart))
             }
         }
         // CSV.swift reads an unclosed quoted field to the end of the file: the last record then
@@ -219,7 +247,24 @@ enum CSVTable {
         }
         guard ok else { return [] }
 
+        let layout = CSVLayout(path: path, body: body, delimiter: delimiterByte, fieldOf: fieldOf)
         return rows.compactMap { row in
+            // More fields than the header: a value with the delimiter in it that is not quoted,
+            // or a shifted row; its values would land in the wrong columns. Empty extra fields
+            // (a trailing delimiter, as spreadsheets write) say nothing and are ignored.
+            if row.fields.count > header.fields.count,
+                let extra = row.fields.indices.dropFirst(header.fields.count).first(where: { !isBlank(row.fields[$0]) })
+            {
+                let place = Self.place(
+                    ofField: extra, recordAt: row.start, line: row.line, in: body, delimiter: delimiterByte)
+                diagnostics.error(
+                    CSVError.extraField(
+                        fields: row.fields.count, headerFields: header.fields.count,
+                        value: row.fields[extra].trimmingASCIIWhitespace(), delimiter: delimiter
+                    ).message,
+                    at: SourceLocation(file: path, line: place.line, column: place.column))
+                return nil
+            }
             // A row shorter than the header that lacks a required column: say so, rather than
             // report the column's value as empty.
             let short = columns.indices.filter { c in
@@ -242,8 +287,82 @@ enum CSVTable {
             let values = fieldOf.map { field in
                 field.map { $0 < row.fields.count ? row.fields[$0].trimmingASCIIWhitespace() : "" }
             }
-            return CSVRow(line: row.line, values: values)
+            return CSVRow(line: row.line, values: values, start: row.start, layout: layout)
         }
+    }
+
+    /// The offset after the line break (LF, CRLF or a lone CR) that ends the line at `offset`,
+    /// or the end.
+    static func nextLineStart(_ body: ArraySlice<UInt8>, from offset: Int) -> Int {
+        guard let brk = body[offset...].firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) else { return body.endIndex }
+        if body[brk] == 0x0D, brk + 1 < body.endIndex, body[brk + 1] == 0x0A { return brk + 2 }
+        return brk + 1
+    }
+
+    /// The 1-based physical line and column (in Unicode scalars, quotes and delimiters counted)
+    /// where field `field` of the record starting at byte `start` on line `line` begins. The
+    /// record spells out as CSV.swift read it (``recordMismatch(_:in:from:delimiter:)``).
+    static func place(
+        ofField field: Int, recordAt start: Int, line: Int, in body: ArraySlice<UInt8>, delimiter: UInt8
+    ) -> (line: Int, column: Int) {
+        var (p, line, column) = (start, line, 1)
+        let end = body.endIndex
+        func advance() {
+            let b = body[p]
+            if b == 0x0A || b == 0x0D {
+                line += 1
+                column = 1
+                if b == 0x0D, p + 1 < end, body[p + 1] == 0x0A { p += 1 }
+            } else if b & 0xC0 != 0x80 {
+                column += 1
+            }
+            p += 1
+        }
+        for _ in 0..<field {
+            if p < end, body[p] == 0x22 {
+                advance()
+                while p < end {
+                    if body[p] == 0x22 {
+                        if p + 1 < end, body[p + 1] == 0x22 {
+                            advance()
+                            advance()
+                            continue
+                        }
+                        advance()
+                        break
+                    }
+                    advance()
+                }
+            } else {
+                while p < end, body[p] != delimiter, body[p] != 0x0A, body[p] != 0x0D { advance() }
+            }
+            guard p < end, body[p] == delimiter else { break }
+            advance()
+        }
+        return (line, column)
+    }
+
+    /// Whether a cell that its column refused looks like what a spreadsheet makes of a code or a
+    /// date it took for a number: `4.5123E+11`, `45123` (a day count), `1234,5`.
+    static func looksLikeSpreadsheetNumber(_ value: String) -> Bool {
+        var bytes = Array(value.utf8)[...]
+        if let first = bytes.first, first == 0x2B || first == 0x2D { bytes = bytes.dropFirst() }
+        let digits = bytes.prefix { $0 >= 0x30 && $0 <= 0x39 }
+        guard !digits.isEmpty else { return false }
+        bytes = bytes.dropFirst(digits.count)
+        if let first = bytes.first, first == 0x2E || first == 0x2C {
+            let fraction = bytes.dropFirst().prefix { $0 >= 0x30 && $0 <= 0x39 }
+            guard !fraction.isEmpty else { return false }
+            bytes = bytes.dropFirst(1 + fraction.count)
+        }
+        if let first = bytes.first, first == 0x45 || first == 0x65 {
+            bytes = bytes.dropFirst()
+            if let sign = bytes.first, sign == 0x2B || sign == 0x2D { bytes = bytes.dropFirst() }
+            let exponent = bytes.prefix { $0 >= 0x30 && $0 <= 0x39 }
+            guard !exponent.isEmpty else { return false }
+            bytes = bytes.dropFirst(exponent.count)
+        }
+        return bytes.isEmpty
     }
 
     /// Checks one record that CSV.swift returned against the bytes it was read from, starting at

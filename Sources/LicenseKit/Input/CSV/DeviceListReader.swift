@@ -50,18 +50,23 @@ enum DeviceListReader {
         var firstIndex: [String: Int] = [:]
         for row in CSVTable.read(bytes, path: path, columns: columns, mapping: mapping, diagnostics: diagnostics) {
             let location = SourceLocation(file: path, line: row.line)
-            var errors: [CSVError] = []
+            // Each error at its cell (docs/formats.md §3.3).
+            var errors: [(error: CSVError, column: Int)] = []
             var serial: String?
             do { serial = try RouterSerial.validate(row[column: Column.serial] ?? "") } catch {
-                errors.append(.invalidValue(column: "serial", message: error.message))
+                errors.append((.invalidValue(column: "serial", message: error.message), Column.serial))
             }
             var connectedAt: Instant?
             if let text = row[column: Column.connectedAt], !text.isEmpty {
                 do { connectedAt = try Instant.parseCSVInstant(text) } catch {
-                    errors.append(.invalidConnectedAt(message: error.message))
+                    let refused: CSVError =
+                        CSVTable.looksLikeSpreadsheetNumber(text)
+                        ? .spreadsheetNumber(column: "connected_at", message: error.message)
+                        : .invalidConnectedAt(message: error.message)
+                    errors.append((refused, Column.connectedAt))
                 }
             }
-            for error in errors { diagnostics.error(error.message, at: location) }
+            for (error, column) in errors { diagnostics.error(error.message, at: row.location(ofColumn: column)) }
             guard errors.isEmpty, let serial else { continue }
             // One router per upper-cased serial (docs/README.md §8 "Inputs"); a repeated row is read once
             // when its values are the same, as a repeated code is (docs/formats.md §3.3 "Same CSV rules").

@@ -95,47 +95,60 @@ enum SalesCSVReader {
         var firstIndex: [ActivationCode: Int] = [:]
         for row in CSVTable.read(bytes, path: path, columns: columns, mapping: mapping, diagnostics: diagnostics) {
             let location = SourceLocation(file: path, line: row.line)
-            var errors: [CSVError] = []
+            // Each error at its cell (docs/formats.md §3.2 "an error at file:line").
+            var errors: [(error: CSVError, column: Int)] = []
+            // A code or a date that a spreadsheet made a number gets the fix; a code in
+            // scientific notation already says so (ActivationCodeError).
+            func refused(_ column: Int, _ name: String, _ message: String, dateOrCode: Bool = true) {
+                let value = row[column: column] ?? ""
+                let number =
+                    CSVTable.looksLikeSpreadsheetNumber(value)
+                    && (column != Column.code || !value.contains(where: { $0 == "E" || $0 == "e" }))
+                let error: CSVError =
+                    dateOrCode && number
+                    ? .spreadsheetNumber(column: name, message: message) : .invalidValue(column: name, message: message)
+                errors.append((error, column))
+            }
             var code: ActivationCode?
             do { code = try ActivationCode(parsing: row[column: Column.code] ?? "") } catch {
-                errors.append(.invalidValue(column: "activation_code", message: error.message))
+                refused(Column.code, "activation_code", error.message)
             }
             var type: LicenseType?
             do { type = try LicenseType(parsing: row[column: Column.type] ?? "") } catch {
-                errors.append(.invalidValue(column: "license_type", message: error.message))
+                refused(Column.type, "license_type", error.message, dateOrCode: false)
             }
             var issued: Instant?
             do { issued = try Instant.parseSalesDate(row[column: Column.issued] ?? "") } catch {
-                errors.append(.invalidValue(column: "issued", message: error.message))
+                refused(Column.issued, "issued", error.message)
             }
             var term: Term? = .oneYear
             if let text = row[column: Column.term], !text.isEmpty {
                 do { term = try Term.parse(text) } catch {
                     term = nil
-                    errors.append(.invalidValue(column: "term", message: error.message))
+                    refused(Column.term, "term", error.message, dateOrCode: false)
                 }
             }
             var activatedAt: Instant?
             var activatedAtInvalid = false
             if let text = row[column: Column.activatedAt], !text.isEmpty {
                 do { activatedAt = try Instant.parseCSVInstant(text) } catch {
-                    errors.append(.invalidValue(column: "activated_at", message: error.message))
+                    refused(Column.activatedAt, "activated_at", error.message)
                     activatedAtInvalid = true
                 }
             }
             var expiresAt: Instant?
             if let text = row[column: Column.expiresAt], !text.isEmpty {
                 do { expiresAt = try Instant.parseCSVInstant(text) } catch {
-                    errors.append(.invalidValue(column: "expires_at", message: error.message))
+                    refused(Column.expiresAt, "expires_at", error.message)
                 }
             }
             if expiresAt != nil, activatedAt == nil, !activatedAtInvalid {
-                errors.append(.expiryWithoutActivation)
+                errors.append((.expiryWithoutActivation, Column.expiresAt))
             }
             if let a = activatedAt, let e = expiresAt, e <= a {
-                errors.append(.expiryNotAfterActivation(expiresAt: e, activatedAt: a))
+                errors.append((.expiryNotAfterActivation(expiresAt: e, activatedAt: a), Column.expiresAt))
             }
-            for error in errors { diagnostics.error(error.message, at: location) }
+            for (error, column) in errors { diagnostics.error(error.message, at: row.location(ofColumn: column)) }
             guard errors.isEmpty, let code, let type, let issued, let term else {
                 if let code { rejected.insert(code) }
                 continue

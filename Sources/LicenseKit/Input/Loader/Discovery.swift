@@ -39,7 +39,7 @@ extension LicenseRepoLoader {
             return nil
         }
 
-        let scan = scanManifests(in: tenantsReal)
+        let scan = scanManifests(in: tenantsReal, root: paths)
         for problem in scan.problems {
             let absolute = problem.path.isEmpty ? tenantsReal : tenantsReal + "/" + problem.path
             diagnostics.emit(
@@ -80,13 +80,21 @@ extension LicenseRepoLoader {
     /// ``findManifestEntries(in:)`` and the entries that could not be listed or are not files at
     /// all (docs/README.md §8 "State": an unreadable folder or a FIFO under `tenants/` is an error, never
     /// "no manifest there"): each with its path relative to `directory` and why.
-    static func scanManifests(in directory: String)
+    ///
+    /// A symlinked folder is followed like a symlinked manifest (docs/formats.md §3), when it
+    /// resolves inside `root` (the repo; without one, inside `directory`): its manifests are
+    /// listed under the link's path, which is what diagnostics and the inputs digest name. A
+    /// symlinked folder resolving outside is an error; one resolving to a folder already
+    /// searched (`directory` or anything inside it, or a folder on its own path: a loop) is an
+    /// error too, so that every manifest is read once, under one path.
+    static func scanManifests(in directory: String, root: RepoPaths? = nil)
         -> (entries: [(path: String, isSymlink: Bool)], problems: [(path: String, reason: String)])
     {
         var found: [(path: String, isSymlink: Bool)] = []
         var problems: [(path: String, reason: String)] = []
-        var pending = [""]
-        while let relative = pending.popLast() {
+        // Each folder to list with the real folders on its way from `directory` (loops).
+        var pending: [(relative: String, real: [String])] = [("", [directory])]
+        while let (relative, chain) = pending.popLast() {
             let absolute = relative.isEmpty ? directory : directory + "/" + relative
             guard let dir = opendir(absolute) else {
                 problems.append(
@@ -106,7 +114,25 @@ extension LicenseRepoLoader {
                 if name.hasPrefix(".") { continue }
                 let path = relative.isEmpty ? name : relative + "/" + name
                 if isDirectory(entry.pointee.d_type, at: directory + "/" + path) {
-                    pending.append(path)
+                    pending.append((path, chain))
+                } else if let target = symlinkedFolder(entry.pointee.d_type, at: directory + "/" + path) {
+                    let inside = { (folder: String) in target == folder || target.hasPrefix(folder + "/") }
+                    if let bound = root {
+                        guard bound.relative(target) != nil else {
+                            problems.append((path, RepoError.folderOutsideRoot.message))
+                            continue
+                        }
+                    } else if !inside(directory) {
+                        problems.append((path, RepoError.folderOutsideRoot.message))
+                        continue
+                    }
+                    // Inside the searched folder, or a folder on this link's own way (a loop).
+                    if chain.contains(where: inside) || chain.contains(where: { $0.hasPrefix(target + "/") }) {
+                        let shown = root?.relative(target) ?? target
+                        problems.append((path, RepoError.folderLinkLoop(target: shown).message))
+                        continue
+                    }
+                    pending.append((path, chain + [target]))
                 } else if isSpecial(entry.pointee.d_type, at: directory + "/" + path) {
                     problems.append(
                         (
@@ -122,6 +148,15 @@ extension LicenseRepoLoader {
             found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) },
             problems.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         )
+    }
+
+    /// The real path of the folder a symlink entry resolves to; `nil` for anything else (a
+    /// symlinked file, a dangling symlink).
+    static func symlinkedFolder(_ type: UInt8, at path: String) -> String? {
+        guard isSymlink(type, at: path) else { return nil }
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return nil }
+        return RepoPaths.realPath(path)
     }
 
     /// Whether a directory entry is a FIFO, device or socket (asking `lstat` when the file system

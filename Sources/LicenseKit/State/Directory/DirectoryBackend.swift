@@ -30,7 +30,12 @@ extension StateStore: StateBackend {
     public func load() throws(StateStoreError) -> LoadedState {
         let pending = pendingApply
         let (states, problems) = try loadEach()
-        return LoadedState(states: states, problems: problems, pendingApply: pending)
+        // With an interrupted apply pending, its intent decides the journal's end (recovery
+        // truncates it to the intent's offset first).
+        let journal = pending == nil ? journalDiagnostics() : []
+        return LoadedState(
+            states: states, problems: problems + journal.filter { $0.severity == .error }, pendingApply: pending,
+            warnings: journal.filter { $0.severity == .warning })
     }
 
     /// Whether `state/.lock` exists (docs/README.md §8 "Apply and the lock").
@@ -68,6 +73,9 @@ extension StateStore: StateBackend {
         guard FileManager.default.fileExists(atPath: statePath, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw StateStoreError("\(directory) does not exist; there is no state to copy")
         }
+        // Reading creates nothing (docs/state.md §5.1): an apply that may be running holds an
+        // existing `.lock`; without one, no apply has ever written here under a lock to wait for.
+        guard lockExists else { return try snapshot() }
         let lock = try StateLock.acquire(
             stateDirectory: statePath, display: directory, timeout: timeout, holder: holder)
         defer { lock.release() }
