@@ -4,6 +4,9 @@
 enum CSVError: Error, Sendable, Equatable {
     /// A byte that does not continue valid UTF-8 (the first one of the file), in hex.
     case invalidUTF8(byte: String)
+    /// A UTF-16 file (by its byte-order mark, or a NUL byte after the first character): what
+    /// Excel's "Unicode Text" export writes.
+    case utf16(bigEndian: Bool)
     /// CSV.swift refused the text.
     case unreadable(reason: String)
     /// A quoted field that is never closed.
@@ -55,6 +58,8 @@ enum CSVError: Error, Sendable, Equatable {
         switch self {
         case .invalidUTF8(let byte):
             "invalid UTF-8 (byte 0x\(byte)); the file is not UTF-8 (probably Windows-1252 or Latin-1): save it as UTF-8 (in Excel: \"CSV UTF-8\")"
+        case .utf16(let bigEndian):
+            "the file is UTF-16 (\(bigEndian ? "big" : "little")-endian, as Excel's \"Unicode Text\" export writes), not UTF-8: save it as UTF-8 (in Excel: \"CSV UTF-8\"), or convert it with iconv -f UTF-16 -t UTF-8"
         case .unreadable(let reason):
             "cannot read the file as CSV: \(reason)"
         case .unclosedQuote:

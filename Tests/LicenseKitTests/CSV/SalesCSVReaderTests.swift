@@ -236,6 +236,28 @@ private func day(_ s: String) throws -> Instant { try Instant.parse(s) }
             ])
     }
 
+    /// Excel's "Unicode Text" export is UTF-16 with a byte-order mark; a file converted without
+    /// one still has a NUL beside every ASCII character (newcomer run 5: it was called
+    /// Windows-1252).
+    @Test(arguments: [
+        ([0xFF, 0xFE] as [UInt8], false, false), ([0xFE, 0xFF], true, true), ([], false, false), ([], true, true),
+    ])
+    func aUTF16FileIsNamedAsSuch(bom: [UInt8], bigEndian: Bool, expectBigEndian: Bool) throws {
+        let text = "code,type,issued\n96D9-3718-59E5,Cloud Basic 1,2026-01-15\n"
+        let units = text.utf16.flatMap { u -> [UInt8] in
+            let (high, low) = (UInt8(u >> 8), UInt8(u & 0xFF))
+            return bigEndian ? [high, low] : [low, high]
+        }
+        let (records, diagnostics) = readSales(bytes: bom + units)
+        #expect(records == [])
+        #expect(
+            diagnostics == [
+                .error(
+                    "the file is UTF-16 (\(expectBigEndian ? "big" : "little")-endian, as Excel's \"Unicode Text\" export writes), not UTF-8: save it as UTF-8 (in Excel: \"CSV UTF-8\"), or convert it with iconv -f UTF-16 -t UTF-8",
+                    at: at(1, 1))
+            ])
+    }
+
     @Test func identicalDuplicateIsReadOnceWithAWarningNamingTheFirstLine() throws {
         let text =
             "code,type,issued,order\n96D9-3718-59E5,Cloud Basic 1,2026-01-15,SO-1\n4A1F-0C22-9B7E,Cloud Basic 1,2026-01-15,SO-1\n96d9371859e5,cloud basic 1,15.01.2026,SO-1\n"

@@ -85,6 +85,20 @@ enum CSVTable {
     /// trimmed here); an empty set, so that the default `.whitespaces` is not copied per file.
     static let noWhitespace = CharacterSet()
 
+    /// Whether `bytes` look like UTF-16 and in which byte order (`true`: big-endian): a
+    /// byte-order mark, or a NUL byte beside the first character (a header is ASCII text).
+    static func utf16ByteOrder(_ bytes: ArraySlice<UInt8>) -> Bool? {
+        let head = Array(bytes.prefix(2))
+        guard head.count == 2 else { return nil }
+        switch (head[0], head[1]) {
+        case (0xFF, 0xFE): return false
+        case (0xFE, 0xFF): return true
+        case (0x00, let b) where b != 0: return true
+        case (let a, 0x00) where a != 0: return false
+        default: return nil
+        }
+    }
+
     /// Reads the rows of a CSV file, or `[]` after reporting why the file cannot be read.
     ///
     /// - Parameters:
@@ -100,6 +114,10 @@ enum CSVTable {
         let columns = CSVColumn.applying(mapping, to: standard)
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        if let bigEndian = utf16ByteOrder(body) {
+            diagnostics.error(CSVError.utf16(bigEndian: bigEndian).message, at: SourceLocation(file: path, line: 1))
+            return []
+        }
         if let bad = firstInvalidUTF8(body) {
             diagnostics.error(
                 CSVError.invalidUTF8(byte: hex(bad.byte)).message,
