@@ -146,9 +146,10 @@ import Testing
         defer { repo.remove() }
         let plan = repo.plan(at: "2025-01-01", states: [:])
         _ = try await store.lock(tenants: plan.tenants.map(\.tenant), timeout: 0, holder: holder).commit(plan)
-        try cluster.sql("UPDATE licensectl.schema_version SET version = 2", database: database)
+        #expect(PostgresStateStore.schemaVersion == 2)
+        try cluster.sql("UPDATE licensectl.schema_version SET version = 3", database: database)
         let expected = StateStoreError(
-            "PostgreSQL state \(store.url) has schema version 2, newer than this licensectl reads (1); upgrade licensectl"
+            "PostgreSQL state \(store.url) has schema version 3, newer than this licensectl reads (2); upgrade licensectl"
         )
         await #expect(throws: expected) { try await store.load() }
         let lease = try await store.lock(tenants: ["acme-water"], timeout: 0, holder: holder)
