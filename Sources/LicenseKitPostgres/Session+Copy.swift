@@ -105,19 +105,27 @@ struct CopyRows {
         buffer = ByteBufferAllocator().buffer(capacity: capacity)
     }
 
-    /// Appends one row.
-    mutating func row(_ values: String...) {
-        for (index, value) in values.enumerated() {
-            if index > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
-            append(value)
-        }
+    /// Appends one value followed by the column separator (a tab).
+    mutating func field(_ value: String) {
+        append(value)
+        buffer.writeInteger(UInt8(ascii: "\t"))
+    }
+
+    /// Appends the row's last value and ends the row (a newline).
+    mutating func lastField(_ value: String) {
+        append(value)
         buffer.writeInteger(UInt8(ascii: "\n"))
     }
 
     private mutating func append(_ value: String) {
         var value = value
         value.withUTF8 { bytes in
-            guard bytes.contains(where: Self.needsEscape) else {
+            var plain = true
+            for byte in bytes where byte <= UInt8(ascii: "\\") && Self.needsEscape(byte) {
+                plain = false
+                break
+            }
+            guard !plain else {
                 buffer.writeBytes(bytes)
                 return
             }

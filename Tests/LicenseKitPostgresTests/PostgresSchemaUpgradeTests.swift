@@ -121,7 +121,8 @@ import Testing
                 """)
             for license in document.licenses {
                 sql.append(
-                    "INSERT INTO licensectl.codes VALUES ('\(license.code.canonical)', 'default', '\(document.tenant)')")
+                    "INSERT INTO licensectl.codes VALUES ('\(license.code.canonical)', 'default', '\(document.tenant)')"
+                )
             }
         }
         let journal = try directory.snapshot().journal
