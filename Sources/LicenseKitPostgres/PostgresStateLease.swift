@@ -47,6 +47,12 @@ public final class PostgresStateLease: @unchecked Sendable {
         return try await session.loadForPlanning()
     }
 
+    /// ``loadEach()`` with, of other owners' codes, only those among `codes`.
+    public func loadEach(checkingCodes codes: [ActivationCode]) async throws(StateStoreError) -> LoadedState {
+        try checkHeld()
+        return try await session.loadForPlanning(checkingCodes: codes)
+    }
+
     /// Records every `changed` tenant's ``TenantPlan/newState``, their codes, their events'
     /// journal lines and a history entry, then commits and ends the lease (docs/state.md §5.1). A plan
     /// with nothing to write commits nothing and creates no schema.

@@ -71,6 +71,14 @@ public struct PostgresStateStore: Sendable {
         try await withConnection { session async throws(StateStoreError) in try await session.loadForPlanning() }
     }
 
+    /// ``loadEach()`` with, of other owners' codes, only those among `codes` (the manifests'
+    /// codes: a plan checks no other, docs/state.md §5.1).
+    public func loadEach(checkingCodes codes: [ActivationCode]) async throws(StateStoreError) -> LoadedState {
+        try await withConnection { session async throws(StateStoreError) in
+            try await session.loadForPlanning(checkingCodes: codes)
+        }
+    }
+
     /// The codes recorded for tenants of other owners, by canonical code: a code in this
     /// owner's manifests that is listed here is redeemed by another license repo (docs/state.md §5.1).
     public func codesOfOtherOwners() async throws(StateStoreError) -> [String: RedeemedCode] {

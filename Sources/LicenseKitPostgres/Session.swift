@@ -342,12 +342,13 @@ struct Session: Sendable {
         return (result, problems)
     }
 
-    /// ``loadTenantsEach()`` with the codes of other owners, for a plan (docs/state.md §5.1).
-    func loadForPlanning() async throws(StateStoreError) -> LoadedState {
+    /// ``loadTenantsEach()`` with the codes of other owners, for a plan (docs/state.md §5.1):
+    /// all of them, or only those among `checkingCodes` (the manifests' codes).
+    func loadForPlanning(checkingCodes: [ActivationCode]? = nil) async throws(StateStoreError) -> LoadedState {
         guard try await schemaExists() else { return LoadedState(states: [:]) }
         let (states, problems) = try await loadTenantsEach()
         var codes = [ActivationCode: OtherOwnersCode]()
-        for (code, holder) in try await codesOfOtherOwners() {
+        for (code, holder) in try await codesOfOtherOwners(among: checkingCodes?.map(\.canonical)) {
             guard let code = try? ActivationCode(parsing: code) else { continue }
             codes[code] = OtherOwnersCode(
                 owner: holder.owner, tenant: holder.tenant, location: "postgres:\(holder.owner)/\(holder.tenant)")
@@ -355,12 +356,20 @@ struct Session: Sendable {
         return LoadedState(states: states, problems: problems, codesOfOtherOwners: codes)
     }
 
-    /// The codes recorded for tenants of other owners, by canonical code (the schema exists).
-    func codesOfOtherOwners() async throws(StateStoreError) -> [String: RedeemedCode] {
+    /// The codes recorded for tenants of other owners, by canonical code (the schema exists):
+    /// all of them, or only those among `among` (canonical codes; one query, the codes as an
+    /// array parameter, found through the primary key or one pass over the table, whichever the
+    /// server finds cheaper).
+    func codesOfOtherOwners(among: [String]? = nil) async throws(StateStoreError) -> [String: RedeemedCode] {
         var codes = [String: RedeemedCode]()
-        let rows = try await rows(
-            "SELECT code, owner, tenant FROM licensectl.codes WHERE owner <> \(url.owner)",
-            as: (String, String, String).self)
+        if let among, among.isEmpty { return codes }
+        let query: PostgresQuery =
+            if let among {
+                "SELECT code, owner, tenant FROM licensectl.codes WHERE code = ANY(\(among)::text[]) AND owner <> \(url.owner)"
+            } else {
+                "SELECT code, owner, tenant FROM licensectl.codes WHERE owner <> \(url.owner)"
+            }
+        let rows = try await rows(query, as: (String, String, String).self)
         for (code, owner, tenant) in rows { codes[code] = RedeemedCode(owner: owner, tenant: tenant) }
         return codes
     }
