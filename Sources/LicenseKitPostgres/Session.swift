@@ -359,7 +359,10 @@ struct Session: Sendable {
     /// The codes recorded for tenants of other owners, by canonical code (the schema exists):
     /// all of them, or only those among `among` (canonical codes; one query, the codes as an
     /// array parameter, found through the primary key or one pass over the table, whichever the
-    /// server finds cheaper).
+    /// server finds cheaper). On the benchmark's repo (20,000 codes, one owner) the server
+    /// spends about 10 ms on it instead of 1 ms for all other owners' codes, mostly estimating
+    /// the array when planning; with other owners in the database it reads and sends only the
+    /// codes that matter instead of all of theirs.
     func codesOfOtherOwners(among: [String]? = nil) async throws(StateStoreError) -> [String: RedeemedCode] {
         var codes = [String: RedeemedCode]()
         if let among, among.isEmpty { return codes }
