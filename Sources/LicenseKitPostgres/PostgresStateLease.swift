@@ -395,7 +395,7 @@ public final class PostgresStateLease: @unchecked Sendable {
             try await session.rows(
                 """
                 SELECT (SELECT count(*) FROM licensectl.tenants WHERE owner = \(owner)),
-                       (SELECT count(*) FROM licensectl.journal AS j JOIN licensectl.applies AS a ON a.id = j.apply_id WHERE a.owner = \(owner))
+                       (SELECT count(*) FROM licensectl.journal WHERE apply_id = ANY(ARRAY(SELECT id FROM licensectl.applies WHERE owner = \(owner))))
                 """, as: (Int, Int).self
             ).first ?? (0, 0)
         guard counts == (0, 0) else {

@@ -148,8 +148,9 @@ public struct PostgresStateStore: Sendable {
             let documents = try await session.loadTenants().values.map(\.document)
             let journal = try await session.rows(
                 """
-                SELECT j.line FROM licensectl.journal AS j JOIN licensectl.applies AS a ON a.id = j.apply_id
-                WHERE a.owner = \(url.owner) ORDER BY j.apply_id, j.position
+                SELECT line FROM licensectl.journal
+                WHERE apply_id = ANY(ARRAY(SELECT id FROM licensectl.applies WHERE owner = \(url.owner)))
+                ORDER BY apply_id, position
                 """,
                 as: String.self)
             try await session.execute("COMMIT")
