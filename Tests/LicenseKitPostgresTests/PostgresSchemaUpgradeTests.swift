@@ -7,7 +7,8 @@ import Testing
 
 /// Schema version 2 and the upgrade of a version-1 database in place (docs/state.md §5.1
 /// "Schema"): reads leave a version-1 schema as it is, the first apply upgrades it in its
-/// transaction, and the documents, codes and journal written by version 1 stay intact.
+/// transaction, and the documents, codes and journal written by version 1 stay intact; what
+/// version 2 writes with `COPY` comes back byte-identical.
 @Suite(.postgresCluster, .timeLimit(.minutes(10))) struct PostgresSchemaUpgradeTests {
     let holder = LockHolder(host: "test-host", pid: 4242, start: Example.instant("2026-11-29T10:00:00Z"))
 
@@ -93,6 +94,29 @@ import Testing
         #expect(
             try cluster.sql("SELECT count(*) FROM licensectl.journal", database: database)
                 == "\(StateStore.journalLines(of: plan).count)\n")
+    }
+
+    /// Documents and journal lines go through `COPY`'s text format, where a backslash, tab,
+    /// newline or carriage return inside a value must be escaped: a document whose strings hold
+    /// them (JSON escapes them as `\\`, `\"`, `\t`, `\n`, …) comes back byte-identical.
+    @Test func valuesWithBackslashesAndControlCharactersSurviveTheCopy() async throws {
+        let cluster = try #require(PostgresCluster.current)
+        let database = try cluster.createDatabase()
+        let store = PostgresStateStore(
+            url: try PostgresStateURL(parsing: cluster.url(database: database), environment: [:]))
+        let repo = try Example()
+        defer { repo.remove() }
+        var plan = repo.plan(at: "2025-01-01", states: [:])
+        let index = try #require(plan.tenants.firstIndex { $0.tenant == "acme-water" })
+        var document = try #require(plan.tenants[index].newState)
+        let odd = "tenants/we\\ird \"name\"\t\n\r.yaml:3"
+        document.licenses[0].source = odd
+        plan.tenants[index].newState = document
+        _ = try await store.lock(tenants: plan.tenants.map(\.tenant), timeout: 0, holder: holder).commit(plan)
+        let stored = try #require(try await store.load()["acme-water"])
+        #expect(stored.document.licenses.contains { $0.source == odd })
+        #expect(stored.document.canonicalJSON() == document.canonicalJSON())
+        #expect(try await store.snapshot().journal == StateStore.journalLines(of: plan))
     }
 
     static func version(_ cluster: PostgresCluster, _ database: String) throws -> String {
