@@ -4,11 +4,11 @@ import LicenseKit
 import NIOCore
 import PostgresNIO
 
-/// Bulk writes of the PostgreSQL backend: `COPY … FROM STDIN` (docs/state.md §5.1 "Writing an
-/// apply"), which the server stores with its multi-row insert path, instead of one
+/// Bulk writes of the PostgreSQL backend: `COPY … FROM STDIN` (docs/state.md §5.1 "Schema
+/// version 2"), which the server stores with its multi-row insert path, instead of one
 /// `INSERT … SELECT FROM unnest(…)` row by row.
 extension Session {
-    /// How a ``copy(into:columns:chunks:tolerating:)`` ended.
+    /// How a ``copy(into:columns:tolerating:chunks:)`` ended.
     enum CopyOutcome: Equatable {
         /// Every row was stored.
         case stored

@@ -198,7 +198,7 @@ struct Session: Sendable {
     }
 
     /// Creates the schema inside the current transaction unless it exists, or upgrades a
-    /// version-1 schema to version 2 in place (docs/state.md §5.1 "Schema"), under the fixed
+    /// version-1 schema to version 2 in place (docs/state.md §5.1 "Upgrade from version 1"), under the fixed
     /// advisory lock (a concurrent first apply waits here, then sees it). Only an apply (or
     /// `state migrate` into PostgreSQL) calls this; reads never run DDL.
     func createSchemaIfNeeded() async throws(StateStoreError) {
@@ -223,7 +223,7 @@ struct Session: Sendable {
         }
     }
 
-    /// Schema version 2 (docs/state.md §5.1 "Schema"). Each index serves a query:
+    /// Schema version 2 (docs/state.md §5.1 "Schema version 2"). Each index serves a query:
     /// - `tenants` primary key (owner, name): loading an owner's documents in name order, the
     ///   stale-plan check and the update of a tenant's row;
     /// - `codes` primary key (code): one code in the whole database, and the cross-owner check of

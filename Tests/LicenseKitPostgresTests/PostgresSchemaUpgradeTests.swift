@@ -6,7 +6,7 @@ import PostgresTestSupport
 import Testing
 
 /// Schema version 2 and the upgrade of a version-1 database in place (docs/state.md §5.1
-/// "Schema"): reads leave a version-1 schema as it is, the first apply upgrades it in its
+/// "Upgrade from version 1"): reads leave a version-1 schema as it is, the first apply upgrades it in its
 /// transaction, and the documents, codes and journal written by version 1 stay intact; what
 /// version 2 writes with `COPY` comes back byte-identical.
 @Suite(.postgresCluster, .timeLimit(.minutes(10))) struct PostgresSchemaUpgradeTests {

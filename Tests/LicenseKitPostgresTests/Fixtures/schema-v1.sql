@@ -1,6 +1,6 @@
 -- The PostgreSQL state schema version 1, exactly as licensectl created it before schema
 -- version 2 (Session.schema at commit 4082211): the upgrade test creates it, fills it the way
--- version 1 wrote rows, and applies with the current build (docs/state.md §5.1 "Schema").
+-- version 1 wrote rows, and applies with the current build (docs/state.md §5.1 "Upgrade from version 1").
 CREATE SCHEMA IF NOT EXISTS licensectl;
 CREATE TABLE IF NOT EXISTS licensectl.schema_version (version integer NOT NULL);
 CREATE TABLE IF NOT EXISTS licensectl.tenants (
