@@ -117,7 +117,8 @@ let package = Package(
         .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
         .testTarget(
             name: "LicenseKitPostgresTests",
-            dependencies: ["LicenseKit", "LicenseKitPostgres", "PostgresTestSupport", "StateBackendConformance"]
+            dependencies: ["LicenseKit", "LicenseKitPostgres", "PostgresTestSupport", "StateBackendConformance"],
+            exclude: ["Fixtures"]
         ),
         // End-to-end tests of the built executable; those that are not about files run on both
         // state backends (a PostgreSQL cluster from PostgresTestSupport with the trait).

@@ -39,7 +39,15 @@ public struct Workspace: Sendable {
 
     /// Reads the manifests, the CSV files they import and every state document.
     public func loadInputs() -> Inputs {
-        loadInputs { () throws(StateStoreError) in try backend.load() }
+        let repo = loadRepo()
+        let codes = Self.manifestCodes(repo)
+        return inputs(repo: repo) { () throws(StateStoreError) in try backend.load(checkingCodes: codes) }
+    }
+
+    /// The codes the manifests and their CSV files name: the only ones a plan checks against
+    /// other owners' (``StateBackend/load(checkingCodes:)``).
+    public static func manifestCodes(_ repo: LicenseRepo) -> [ActivationCode] {
+        repo.tenants.flatMap { $0.licenses.map(\.code) }
     }
 
     /// Reads the manifests and the CSV files they import, and state through `readState` (an

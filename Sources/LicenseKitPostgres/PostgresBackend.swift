@@ -42,6 +42,15 @@ public struct PostgresBackend: StateBackend {
         return try Blocking.wait { () async throws(StateStoreError) in try await store.loadEach() }
     }
 
+    /// ``load()`` that reads, of other owners' codes, only those among `codes` (one query with
+    /// the codes as an array), not every code of every other owner (docs/state.md §5.1).
+    ///
+    /// - Throws: ``StateStoreError`` for connection errors.
+    public func load(checkingCodes codes: [ActivationCode]) throws(StateStoreError) -> LoadedState {
+        let store = store
+        return try Blocking.wait { () async throws(StateStoreError) in try await store.loadEach(checkingCodes: codes) }
+    }
+
     /// Always `false`: a refused or no-op apply must create nothing, so the locks are taken
     /// after the first plan (docs/README.md §8).
     public var locksBeforePlanning: Bool { false }
@@ -97,6 +106,11 @@ final class PostgresBackendLease: StateLease {
     func load() throws(StateStoreError) -> LoadedState {
         let lease = lease
         return try Blocking.wait { () async throws(StateStoreError) in try await lease.loadEach() }
+    }
+
+    func load(checkingCodes codes: [ActivationCode]) throws(StateStoreError) -> LoadedState {
+        let lease = lease
+        return try Blocking.wait { () async throws(StateStoreError) in try await lease.loadEach(checkingCodes: codes) }
     }
 
     func commit(_ plan: Plan) throws(StateStoreError) -> ApplyResult {

@@ -55,6 +55,12 @@ public final class PostgresStateLease: @unchecked Sendable {
         }
     }
 
+    /// ``loadEach()`` with, of other owners' codes, only those among `codes`.
+    public func loadEach(checkingCodes codes: [ActivationCode]) async throws(StateStoreError) -> LoadedState {
+        try checkHeld()
+        return try await session.loadForPlanning(checkingCodes: codes)
+    }
+
     /// Records every `changed` tenant's ``TenantPlan/newState``, their codes, their events'
     /// journal lines and a history entry, then commits and ends the lease (docs/state.md §5.1). A plan
     /// with nothing to write commits nothing and creates no schema.
@@ -121,19 +127,21 @@ public final class PostgresStateLease: @unchecked Sendable {
             documents.append((tenant.prior, document))
         }
         guard problems.isEmpty else { throw StateStoreError(problems) }
-        let lines = StateStore.journalLines(of: plan)
-        guard !documents.isEmpty || !lines.isEmpty else {
+        // One journal line per event of a changed tenant.
+        let events = plan.tenants.reduce(0) { $0 + ($1.changed ? $1.events.count : 0) }
+        guard !documents.isEmpty || events > 0 else {
             return StateStore.ApplyResult(written: [], unchanged: [], journalLines: 0)
         }
 
         try await session.createSchemaIfNeeded()
         try await compressDocumentsQuickly()
-        try await checkPriors(documents)
-        let written = try await upsert(documents.map(\.state))
+        let stored = try await checkPriors(documents)
+        try await forgetCodes(ofTenants: stored)
+        let written = try await store(documents.map(\.state), stored: stored)
         try await recordCodes(documents.map(\.state))
         let url = store.url
         let unchanged = documents.map(\.state.tenant).filter { !written.contains($0) }
-        guard !written.isEmpty || !lines.isEmpty else {
+        guard !written.isEmpty || events > 0 else {
             return StateStore.ApplyResult(written: [], unchanged: unchanged.map(url.place(ofTenant:)), journalLines: 0)
         }
         let applyID =
@@ -141,25 +149,33 @@ public final class PostgresStateLease: @unchecked Sendable {
                 """
                 INSERT INTO licensectl.applies (owner, kind, at, inputs_digest, host, pid, started_at, ended_at, tenants, events)
                 VALUES (\(owner), 'apply', \(plan.at.description)::timestamptz, \(plan.inputsDigest), \(holder.host), \(holder.pid),
-                        \(holder.start.description)::timestamptz, clock_timestamp(), \(Int32(written.count)), \(Int32(lines.count)))
+                        \(holder.start.description)::timestamptz, clock_timestamp(), \(Int32(written.count)), \(Int32(events)))
                 RETURNING id
                 """, as: Int.self
             ).first ?? 0
-        // The rows' columns straight from the events, in the lines' order (tenants by name,
-        // events in plan order): no need to parse 130,000 lines back.
-        var columns = JournalColumns(lines: lines)
-        for tenant in plan.tenants where tenant.changed {
-            for event in tenant.events {
-                columns.tenants.append(tenant.tenant)
-                columns.instants.append(event.at.description)
-                columns.actions.append(event.action.rawValue)
+        // The lines (130,000 for 1,000 new tenants) are built part by part while the server
+        // stores the part before: numbered over the whole apply, tenants in plan order.
+        let changed = plan.tenants.filter(\.changed)
+        var firstSeqs = [Int]()
+        var next = 1
+        for part in stride(from: 0, to: changed.count, by: Self.journalTenants) {
+            firstSeqs.append(next)
+            next += changed[part..<min(changed.count, part + Self.journalTenants)].reduce(0) { $0 + $1.events.count }
+        }
+        let seqs = firstSeqs
+        if events > 0 {
+            try await insertJournal(applyID: applyID) { index in
+                guard index < seqs.count else { return nil }
+                let start = index * Self.journalTenants
+                return StateStore.journalLines(
+                    of: plan, tenants: changed[start..<min(changed.count, start + Self.journalTenants)],
+                    firstSeq: seqs[index])
             }
         }
-        try await insertJournal(columns, applyID: applyID)
         try await store.inject("written", self)
         return StateStore.ApplyResult(
             written: written.sorted().map(url.place(ofTenant:)),
-            unchanged: unchanged.map(url.place(ofTenant:)), journalLines: lines.count)
+            unchanged: unchanged.map(url.place(ofTenant:)), journalLines: events)
     }
 
     /// Documents of more than ~2 KB are compressed when stored; for this transaction, with LZ4
@@ -175,8 +191,11 @@ public final class PostgresStateLease: @unchecked Sendable {
     }
 
     /// Stale-plan rule of docs/cli.md §6 checked inside the transaction: each written tenant's row
-    /// still has the plan's `prior` lineage and serial.
-    private func checkPriors(_ documents: [(prior: PriorRef?, state: TenantState)]) async throws(StateStoreError) {
+    /// still has the plan's `prior` lineage and serial. Returns the tenants that have a row (the
+    /// others have none, and no other run can add one while this one holds their locks).
+    private func checkPriors(_ documents: [(prior: PriorRef?, state: TenantState)]) async throws(StateStoreError)
+        -> Set<String>
+    {
         let names = documents.map(\.state.tenant)
         let rows = try await session.rows(
             """
@@ -207,34 +226,79 @@ public final class PostgresStateLease: @unchecked Sendable {
             }
         }
         guard reasons.isEmpty else { throw StateStoreError(reasons) }
+        return Set(current.keys)
     }
 
-    /// Inserts or replaces the documents; returns the names whose stored document changed.
-    private func upsert(_ documents: [TenantState]) async throws(StateStoreError) -> Set<String> {
-        guard !documents.isEmpty else { return [] }
-        let names = documents.map(\.tenant)
-        let texts = TenantState.canonicalJSON(of: documents)
-        let lineages = documents.map(\.lineage)
-        let serials = documents.map(\.serial)
-        let applied = documents.map(\.appliedAt.description)
+    /// Stores the documents; returns the names whose stored document changed. Tenants without a
+    /// row (all of them on a first apply) are copied in (``Session/copy(into:columns:tolerating:chunks:)``),
+    /// serialized in batches while the server stores the batch before; the others are updated
+    /// in one statement, each only when its document differs (an unchanged one is not rewritten).
+    private func store(_ documents: [TenantState], stored: Set<String>) async throws(StateStoreError) -> Set<String> {
+        let existing = documents.filter { stored.contains($0.tenant) }
+        let new = documents.filter { !stored.contains($0.tenant) }
+        var written = Set(new.map(\.tenant))
+        if !new.isEmpty {
+            let owner = owner
+            let batch = Self.documentBatch
+            _ = try await session.copy(
+                into: "tenants", columns: ["owner", "name", "document", "lineage", "serial", "applied_at"]
+            ) { index in
+                let batchDocuments = new.dropFirst(index * batch).prefix(batch)
+                guard !batchDocuments.isEmpty else { return nil }
+                let texts = TenantState.compactJSON(of: Array(batchDocuments))
+                var rows = CopyRows(capacity: texts.reduce(0) { $0 + $1.utf8.count + 160 })
+                for (document, text) in zip(batchDocuments, texts) {
+                    rows.field(owner)
+                    rows.field(document.tenant)
+                    rows.field(text)
+                    rows.field(document.lineage)
+                    rows.field(String(document.serial))
+                    rows.lastField(document.appliedAt.description)
+                }
+                return rows.buffer
+            }
+        }
+        guard !existing.isEmpty else { return written }
+        let names = existing.map(\.tenant)
+        let texts = TenantState.compactJSON(of: existing)
+        let lineages = existing.map(\.lineage)
+        let serials = existing.map(\.serial)
+        let applied = existing.map(\.appliedAt.description)
         let rows = try await session.rows(
             """
-            INSERT INTO licensectl.tenants AS t (owner, name, document, lineage, serial, applied_at)
-            SELECT \(owner), n, d::jsonb, l, s, a::timestamptz
+            UPDATE licensectl.tenants AS t
+            SET document = u.d::jsonb, lineage = u.l, serial = u.s, applied_at = u.a::timestamptz
             FROM unnest(\(names)::text[], \(texts)::text[], \(lineages)::text[], \(serials)::int8[], \(applied)::text[]) AS u(n, d, l, s, a)
-            ON CONFLICT (owner, name) DO UPDATE
-                SET document = EXCLUDED.document, lineage = EXCLUDED.lineage, serial = EXCLUDED.serial, applied_at = EXCLUDED.applied_at
-                WHERE t.document IS DISTINCT FROM EXCLUDED.document
-            RETURNING name
+            WHERE t.owner = \(owner) AND t.name = u.n AND t.document IS DISTINCT FROM u.d::jsonb
+            RETURNING t.name
             """, as: String.self)
-        return Set(rows)
+        written.formUnion(rows)
+        return written
     }
 
-    /// Replaces the codes of the given tenants; a code another tenant or owner holds is an error
-    /// naming it (docs/state.md §5.1). A concurrent insert of the same code waits for the other
-    /// transaction, then conflicts.
+    /// Documents serialized and sent per chunk of a copy: small enough that the server starts
+    /// parsing early, large enough that each chunk keeps both cores busy serializing.
+    static let documentBatch = 64
+
+    /// Deletes the recorded codes of tenants that have a row, found through their stored
+    /// documents (before these are replaced): ``recordCodes(_:)`` then records the new ones.
+    private func forgetCodes(ofTenants names: Set<String>) async throws(StateStoreError) {
+        guard !names.isEmpty else { return }
+        try await session.execute(
+            """
+            DELETE FROM licensectl.codes AS c USING licensectl.tenants AS t,
+                LATERAL jsonb_path_query(t.document, 'lax $.licenses[*].code') AS k(code)
+            WHERE t.owner = \(owner) AND t.name = ANY(\(names.sorted())) AND c.code = k.code #>> '{}'
+              AND c.owner = t.owner AND c.tenant = t.name
+            """)
+    }
+
+    /// Records the codes of the given tenants (after ``forgetCodes(ofTenants:)``); a code another
+    /// tenant or owner holds is an error naming it (docs/state.md §5.1). The codes are copied in
+    /// under a savepoint; only when that meets a code already recorded (SQLSTATE 23505, nothing
+    /// of the copy is kept) are they inserted again row by row to name the holders. A
+    /// concurrent insert of the same code waits for the other transaction, then conflicts.
     private func recordCodes(_ documents: [TenantState]) async throws(StateStoreError) {
-        let names = documents.map(\.tenant)
         var codes = [String]()
         var owners = [String]()
         for document in documents {
@@ -243,8 +307,26 @@ public final class PostgresStateLease: @unchecked Sendable {
                 owners.append(document.tenant)
             }
         }
-        try await session.execute("DELETE FROM licensectl.codes WHERE owner = \(owner) AND tenant = ANY(\(names))")
         guard !codes.isEmpty else { return }
+        try await session.execute("SAVEPOINT codes")
+        let owner = owner
+        let copied = try await session.copy(
+            into: "codes", columns: ["code", "owner", "tenant"], tolerating: Session.uniqueViolation
+        ) { [codes, owners] index in
+            guard index == 0 else { return nil }
+            var rows = CopyRows(capacity: codes.count * (32 + owner.utf8.count))
+            for (code, tenant) in zip(codes, owners) {
+                rows.field(code)
+                rows.field(owner)
+                rows.lastField(tenant)
+            }
+            return rows.buffer
+        }
+        guard copied == .refused else {
+            try await session.execute("RELEASE SAVEPOINT codes")
+            return
+        }
+        try await session.execute("ROLLBACK TO SAVEPOINT codes")
         let inserted = Set(
             try await session.rows(
                 """
@@ -263,7 +345,11 @@ public final class PostgresStateLease: @unchecked Sendable {
         var problems = [Diagnostic]()
         for (code, tenant) in missing {
             let shown = (try? ActivationCode(parsing: code).masked) ?? code
-            if let other = holderOf[code] {
+            if let other = holderOf[code], other == RedeemedCode(owner: owner, tenant: tenant) {
+                // Still recorded for this very tenant (its stored document no longer listed it,
+                // e.g. edited by hand): it stays.
+                continue
+            } else if let other = holderOf[code] {
                 problems.append(
                     .error(
                         "code \(shown) of tenant '\(tenant)' is already redeemed into tenant '\(other.tenant)' of owner '\(other.owner)' (postgres:\(other.owner)/\(other.tenant)); a code is redeemed into exactly one tenant"
@@ -275,46 +361,40 @@ public final class PostgresStateLease: @unchecked Sendable {
                     ))
             }
         }
-        throw StateStoreError(problems)
+        guard problems.isEmpty else { throw StateStoreError(problems) }
     }
 
-    /// The journal rows of one apply, column by column (one entry per line).
-    struct JournalColumns {
-        var lines: [String]
-        var tenants = [String]()
-        var instants = [String]()
-        var actions = [String]()
+    /// Changed tenants whose journal lines make one part of the journal's copy (about 8,000
+    /// lines on the benchmark's repo).
+    static let journalTenants = 64
 
-        init(lines: [String]) {
-            self.lines = lines
-            tenants.reserveCapacity(lines.count)
-            instants.reserveCapacity(lines.count)
-            actions.reserveCapacity(lines.count)
-        }
-
-        /// The columns of journal lines read back from a state directory's journal.
-        ///
-        /// - Throws: ``StateStoreError`` at `place`'s line for a line that is not an event.
-        init(parsing lines: [String], place: String) throws(StateStoreError) {
-            self.init(lines: lines)
-            for (index, line) in lines.enumerated() {
-                let fields = try StateSnapshot.fields(ofJournalLine: line, place: place, lineNumber: index + 1)
-                tenants.append(fields.tenant)
-                actions.append(fields.action)
-                instants.append(fields.at.description)
+    /// Copies one apply's journal rows in, part by part as `part(i)` gives them (`nil` after the
+    /// last): positions 1, 2, … in line order over all parts.
+    private func insertJournal(applyID: Int, part: @escaping @Sendable (Int) -> [String]?) async throws(StateStoreError)
+    {
+        let apply = String(applyID)
+        let positions = Counter()
+        _ = try await session.copy(into: "journal", columns: ["apply_id", "position", "line"]) { index in
+            guard let lines = part(index) else { return nil }
+            var rows = CopyRows(capacity: lines.reduce(0) { $0 + $1.utf8.count + 24 })
+            for line in lines {
+                rows.field(apply)
+                rows.field(String(positions.next()))
+                rows.lastField(line)
             }
+            return rows.buffer
         }
     }
 
-    /// Inserts one apply's journal rows with one statement (positions 1, 2, … in line order).
-    private func insertJournal(_ columns: JournalColumns, applyID: Int) async throws(StateStoreError) {
-        guard !columns.lines.isEmpty else { return }
-        try await session.execute(
-            """
-            INSERT INTO licensectl.journal (apply_id, position, owner, tenant, at, action, line)
-            SELECT \(applyID), p, \(owner), t, a::timestamptz, act, l
-            FROM unnest(\(columns.tenants)::text[], \(columns.instants)::text[], \(columns.actions)::text[], \(columns.lines)::text[]) WITH ORDINALITY AS u(t, a, act, l, p)
-            """)
+    /// ``insertJournal(applyID:part:)`` of lines at hand, in parts of 8,192.
+    private func insertJournal(_ lines: [String], applyID: Int) async throws(StateStoreError) {
+        guard !lines.isEmpty else { return }
+        let size = 8192
+        try await insertJournal(applyID: applyID) { index in
+            let start = index * size
+            guard start < lines.count else { return nil }
+            return Array(lines[start..<min(lines.count, start + size)])
+        }
     }
 
     /// The body of ``PostgresStateStore/restore(_:holder:)``.
@@ -323,7 +403,8 @@ public final class PostgresStateLease: @unchecked Sendable {
         let counts =
             try await session.rows(
                 """
-                SELECT (SELECT count(*) FROM licensectl.tenants WHERE owner = \(owner)), (SELECT count(*) FROM licensectl.journal WHERE owner = \(owner))
+                SELECT (SELECT count(*) FROM licensectl.tenants WHERE owner = \(owner)),
+                       (SELECT count(*) FROM licensectl.journal WHERE apply_id = ANY(ARRAY(SELECT id FROM licensectl.applies WHERE owner = \(owner))))
                 """, as: (Int, Int).self
             ).first ?? (0, 0)
         guard counts == (0, 0) else {
@@ -331,9 +412,10 @@ public final class PostgresStateLease: @unchecked Sendable {
                 "\(store.url) already holds state for owner '\(owner)' (\(counts.0) tenant(s), \(counts.1) journal line(s)); migrate only into an empty destination"
             )
         }
-        _ = try await upsert(snapshot.documents)
+        _ = try await store(snapshot.documents, stored: [])
         try await recordCodes(snapshot.documents)
-        // One history entry per original apply (consecutive lines with the same `apply`).
+        // One history entry per original apply (consecutive lines with the same `apply`); every
+        // line must be an event.
         var groups = [(apply: Instant, lines: [String], tenants: Set<String>)]()
         for (index, line) in snapshot.journal.enumerated() {
             let fields = try StateSnapshot.fields(ofJournalLine: line, place: "journal", lineNumber: index + 1)
@@ -354,10 +436,22 @@ public final class PostgresStateLease: @unchecked Sendable {
                     RETURNING id
                     """, as: Int.self
                 ).first ?? 0
-            try await insertJournal(JournalColumns(parsing: group.lines, place: "journal"), applyID: applyID)
+            try await insertJournal(group.lines, applyID: applyID)
         }
         try await session.execute("COMMIT")
         await finish()
+    }
+}
+/// 1, 2, 3, … across the parts of one copy (called from one task at a time, in order).
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last = 0
+
+    func next() -> Int {
+        lock.withLock {
+            last += 1
+            return last
+        }
     }
 }
 #endif

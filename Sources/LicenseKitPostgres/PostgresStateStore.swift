@@ -13,14 +13,16 @@ import PostgresNIO
 /// tenants(owner, name, document jsonb, lineage, serial, applied_at)        one row per tenant
 /// codes(code PRIMARY KEY, owner, tenant)             every redeemed code, unique in the database
 /// applies(id, owner, kind, at, inputs_digest, host, pid, started_at, ended_at, tenants, events)
-/// journal(apply_id, position, owner, tenant, at, action, line)   one row per applied event
+/// journal(apply_id, position, line)          one row per applied event, with the apply it is of
 /// ```
 /// `document` is the §5 tenant document; reads re-serialize it with
 /// ``TenantState/canonicalJSON()``, so documents are byte-identical to a state directory's.
-/// `line` is the event's journal line exactly as a state directory records it. The schema is
-/// created by the first apply that writes something, in its transaction, under a fixed advisory
-/// lock (concurrent first applies are safe); reads of a database without it see empty state and
-/// run no DDL.
+/// `line` is the event's journal line exactly as a state directory records it (its `tenant`,
+/// `at` and `action` are in it). The schema is created by the first apply that writes
+/// something, in its transaction, under a fixed advisory lock (concurrent first applies are
+/// safe); the first apply of this version upgrades a version-1 schema in place the same way;
+/// reads of a database without it see empty state and run no DDL, and read a version-1 schema
+/// as it is. Which index serves which query: `Session.schema`.
 ///
 /// ## Locking
 /// ``lock(tenants:timeout:holder:)`` opens one connection and one transaction and takes a
@@ -39,8 +41,8 @@ public struct PostgresStateStore: Sendable {
     /// simulates a crash at that step.
     public var faultInjection: (@Sendable (_ step: String, _ lease: PostgresStateLease) async throws -> Void)?
 
-    /// The schema version this build creates and reads.
-    public static let schemaVersion = 1
+    /// The schema version this build creates (and upgrades version 1 to); it reads both.
+    public static let schemaVersion = 2
 
     /// The store the URL names; nothing is connected until the first call.
     public init(url: PostgresStateURL) {
@@ -67,6 +69,14 @@ public struct PostgresStateStore: Sendable {
     /// checks its manifests against (docs/state.md §5.1).
     public func loadEach() async throws(StateStoreError) -> LoadedState {
         try await withConnection { session async throws(StateStoreError) in try await session.loadForPlanning() }
+    }
+
+    /// ``loadEach()`` with, of other owners' codes, only those among `codes` (the manifests'
+    /// codes: a plan checks no other, docs/state.md §5.1).
+    public func loadEach(checkingCodes codes: [ActivationCode]) async throws(StateStoreError) -> LoadedState {
+        try await withConnection { session async throws(StateStoreError) in
+            try await session.loadForPlanning(checkingCodes: codes)
+        }
     }
 
     /// The codes recorded for tenants of other owners, by canonical code: a code in this
@@ -138,7 +148,11 @@ public struct PostgresStateStore: Sendable {
             try await session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             let documents = try await session.loadTenants().values.map(\.document)
             let journal = try await session.rows(
-                "SELECT line FROM licensectl.journal WHERE owner = \(url.owner) ORDER BY apply_id, position",
+                """
+                SELECT line FROM licensectl.journal
+                WHERE apply_id = ANY(ARRAY(SELECT id FROM licensectl.applies WHERE owner = \(url.owner)))
+                ORDER BY apply_id, position
+                """,
                 as: String.self)
             try await session.execute("COMMIT")
             return StateSnapshot(documents: documents, journal: journal)

@@ -140,15 +140,47 @@ import Testing
         await reading.release()
     }
 
+    /// A plan reads of other owners' codes only those its manifests name (one query with the
+    /// codes as an array), not every code in the database.
+    @Test func aPlanReadsOnlyTheOtherOwnersCodesItsManifestsName() async throws {
+        let (cluster, database, teamA) = try Self.fresh(owner: "team-a")
+        let teamB = try Self.store(cluster, database, owner: "team-b")
+        let repo = try Example()
+        defer { repo.remove() }
+        let plan = repo.plan(at: "2025-01-01", states: [:])
+        _ = try await teamA.lock(tenants: plan.tenants.map(\.tenant), timeout: 0, holder: holder).commit(plan)
+        let recorded = try Int(
+            cluster.sql("SELECT count(*) FROM licensectl.codes", database: database)
+                .trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(recorded ?? 0 > 2)
+
+        let named = try ActivationCode(parsing: "0D95-1C95-602F")
+        let unknown = try ActivationCode(parsing: "0000-0000-0001")
+        let expected = [
+            named: OtherOwnersCode(owner: "team-a", tenant: "acme-water", location: "postgres:team-a/acme-water")
+        ]
+        #expect(try await teamB.loadEach(checkingCodes: [named, unknown]).codesOfOtherOwners == expected)
+        #expect(try await teamB.loadEach(checkingCodes: []).codesOfOtherOwners.isEmpty)
+        #expect(try await teamB.loadEach().codesOfOtherOwners.count == recorded)
+        let backend = PostgresBackend(store: teamB)
+        #expect(try backend.load(checkingCodes: [named, unknown]).codesOfOtherOwners == expected)
+        let lease = try backend.lock(tenants: ["acme-water"], timeout: 0, holder: holder)
+        #expect(try lease.load(checkingCodes: [named]).codesOfOtherOwners == expected)
+        lease.release()
+        // The owner's own codes are never among them.
+        #expect(try await teamA.loadEach(checkingCodes: [named]).codesOfOtherOwners.isEmpty)
+    }
+
     @Test func aNewerSchemaVersionIsRefused() async throws {
         let (cluster, database, store) = try Self.fresh()
         let repo = try Example()
         defer { repo.remove() }
         let plan = repo.plan(at: "2025-01-01", states: [:])
         _ = try await store.lock(tenants: plan.tenants.map(\.tenant), timeout: 0, holder: holder).commit(plan)
-        try cluster.sql("UPDATE licensectl.schema_version SET version = 2", database: database)
+        #expect(PostgresStateStore.schemaVersion == 2)
+        try cluster.sql("UPDATE licensectl.schema_version SET version = 3", database: database)
         let expected = StateStoreError(
-            "PostgreSQL state \(store.url) has schema version 2, newer than this licensectl reads (1); upgrade licensectl"
+            "PostgreSQL state \(store.url) has schema version 3, newer than this licensectl reads (2); upgrade licensectl"
         )
         await #expect(throws: expected) { try await store.load() }
         let lease = try await store.lock(tenants: ["acme-water"], timeout: 0, holder: holder)

@@ -192,10 +192,13 @@ public struct ApplySession: Sendable {
     /// held.
     private func loadInputs(_ repo: LicenseRepo, _ lease: (any StateLease)?) -> Workspace.Inputs {
         let backend = workspace.backend
+        let codes = Workspace.manifestCodes(repo)
         guard let lease else {
-            return workspace.inputs(repo: repo) { () throws(StateStoreError) in try backend.load() }
+            return workspace.inputs(repo: repo) { () throws(StateStoreError) in
+                try backend.load(checkingCodes: codes)
+            }
         }
-        return workspace.inputs(repo: repo) { () throws(StateStoreError) in try lease.load() }
+        return workspace.inputs(repo: repo) { () throws(StateStoreError) in try lease.load(checkingCodes: codes) }
     }
 
     /// Plans (or reads and checks the plan file), reports, asks; `nil` when there is nothing to

@@ -37,6 +37,14 @@ public protocol StateBackend: Sendable {
     ///   (a symlinked or unreadable state directory, a lost connection).
     func load() throws(StateStoreError) -> LoadedState
 
+    /// ``load()`` for a plan of manifests that name `codes`: ``LoadedState/codesOfOtherOwners``
+    /// then needs to hold only those of them (a plan checks no other code against other owners,
+    /// docs/state.md §5.1), so a backend shared by many owners reads only those. Every other
+    /// part is ``load()``'s, which is the default.
+    ///
+    /// - Throws: what ``load()`` throws.
+    func load(checkingCodes codes: [ActivationCode]) throws(StateStoreError) -> LoadedState
+
     /// Whether `apply` must take the lock before it plans (docs/README.md §8 "Apply and the lock"): for a
     /// directory, whether `state/.lock` exists. When `false`, `apply` plans first, locks only
     /// when it has something to write, and plans again under the lock.
@@ -106,6 +114,9 @@ public protocol StateLease: AnyObject {
     /// ``StateBackend/load()`` under the lock: what the apply plans against.
     func load() throws(StateStoreError) -> LoadedState
 
+    /// ``StateBackend/load(checkingCodes:)`` under the lock; by default ``load()``.
+    func load(checkingCodes codes: [ActivationCode]) throws(StateStoreError) -> LoadedState
+
     /// Records every `changed` tenant's ``PlanTenant/newState`` and the journal lines of their
     /// events as one unit: after a crash at any point either all of it is recorded (at the
     /// latest by the next ``recover()``) or none of it, and each event is journaled exactly
@@ -119,6 +130,16 @@ public protocol StateLease: AnyObject {
 
     /// Ends the lease without committing. Safe to call twice.
     func release()
+}
+
+extension StateBackend {
+    /// ``load()``: a backend of one owner has no other owners' codes to restrict.
+    public func load(checkingCodes codes: [ActivationCode]) throws(StateStoreError) -> LoadedState { try load() }
+}
+
+extension StateLease {
+    /// ``load()``: a backend of one owner has no other owners' codes to restrict.
+    public func load(checkingCodes codes: [ActivationCode]) throws(StateStoreError) -> LoadedState { try load() }
 }
 
 /// What a ``StateBackend`` read: the documents and the problems of those it could not.

@@ -69,6 +69,29 @@ extension StateStore {
         return StateStore(root: ".", crashAfter: nil).journalLines(plan, tenants: changed)
     }
 
+    /// The lines of ``journalLines(of:)`` that belong to some of the tenants, for a backend that
+    /// sends them in parts (docs/state.md §5.1): the events of `tenants` (changed tenants of
+    /// `plan`, in plan order), numbered from `firstSeq` (the `seq` of the first one in the whole
+    /// apply), one tenant per core at a time. Joined over consecutive parts they are
+    /// ``journalLines(of:)``.
+    public static func journalLines(of plan: Plan, tenants: ArraySlice<TenantPlan>, firstSeq: Int) -> [String] {
+        var starts = [Int]()
+        var next = firstSeq
+        for tenant in tenants {
+            starts.append(next)
+            next += tenant.events.count
+        }
+        let firstSeqs = starts
+        let apply = plan.at.description
+        let selected = Array(tenants)
+        return (0..<selected.count).concurrentMap { index in
+            let tenant = selected[index]
+            return tenant.events.enumerated().map { offset, event in
+                journalLine(event, tenant: tenant.tenant, apply: apply, seq: firstSeqs[index] + offset)
+            }
+        }.flatMap { $0 }
+    }
+
     /// Reads everything recorded in this state directory, for `state migrate` (docs/state.md §5.1).
     ///
     /// - Throws: ``StateStoreError``: an interrupted apply is pending (run `apply` first); a
