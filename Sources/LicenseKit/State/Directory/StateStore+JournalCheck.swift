@@ -25,9 +25,12 @@ extension StateStore {
         var lineNumber = 0
         var start = 0
         bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
             while start < buffer.count {
                 lineNumber += 1
-                let end = buffer[start...].firstIndex(of: 0x0A)
+                // memchr: the journal of a big fleet is tens of megabytes, read by every plan.
+                let found = memchr(base + start, 0x0A, buffer.count - start)
+                let end = found.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
                 let lineEnd = end ?? buffer.count
                 if end == nil {
                     if !Self.isJournalLine(Array(buffer[start..<lineEnd])) {
