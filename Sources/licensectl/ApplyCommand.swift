@@ -137,7 +137,7 @@ struct ApplyCommand: ParsableCommand {
         do {
             folder = try OutputFile.openOutbox(outbox, root: repo.directory)
         } catch {
-            throw ApplyFailure([.error("--outbox '\(outbox)': \(error.reason); nothing was written")])
+            throw ApplyFailure([.error(OutboxError.cannotOpenFolder(outbox: outbox, reason: error.reason).message)])
         }
         defer { _ = close(folder) }
         for mail in mails {
@@ -145,7 +145,7 @@ struct ApplyCommand: ParsableCommand {
                 try OutputFile.write([mail.contents], in: folder, name: mail.fileName, mode: 0o600)
             } catch {
                 let shown = (outbox as NSString).appendingPathComponent(mail.fileName)
-                throw ApplyFailure([.error("cannot write '\(shown)': \(error.reason); no state was written")])
+                throw ApplyFailure([.error(OutboxError.cannotWriteMessage(file: shown, reason: error.reason).message)])
             }
         }
     }

@@ -366,24 +366,23 @@ public enum PlanJSON {
         do {
             root = try JSONValue.parse(bytes)
         } catch {
-            throw PlanDecodeError(message: "not a licensectl plan: \(error.description)")
+            throw .notJSON(error.description)
         }
         guard case .object = root else {
-            throw PlanDecodeError(message: "not a licensectl plan: expected a JSON object at the top")
+            throw .notAnObject
         }
         guard case .int(let version)? = root["formatVersion"] else {
-            throw PlanDecodeError(message: "not a licensectl plan: no integer 'formatVersion'")
+            throw .noFormatVersion
         }
         guard version == Plan.currentFormatVersion else {
-            throw PlanDecodeError(
-                message: "stale plan: formatVersion \(version), this licensectl reads \(Plan.currentFormatVersion)")
+            throw .otherFormatVersion(version, reads: Plan.currentFormatVersion)
         }
         do {
             return try JSONDecoder().decode(Plan.self, from: Data(bytes))
         } catch let error as DecodingError {
-            throw PlanDecodeError(message: "not a licensectl plan: \(describe(error))")
+            throw .notAPlan(describe(error))
         } catch {
-            throw PlanDecodeError(message: "not a licensectl plan: \(error)")
+            throw .notAPlan("\(error)")
         }
     }
 
@@ -410,16 +409,4 @@ public enum PlanJSON {
             return "\(error)"
         }
     }
-}
-
-/// A plan file that cannot be applied: `message` says why (docs/plan-json.md §6 "stale plan").
-public struct PlanDecodeError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The whole message, e.g. `stale plan: formatVersion 2, this licensectl reads 1`.
-    public var message: String
-
-    /// An error saying `message`.
-    public init(message: String) { self.message = message }
-
-    /// The same as ``message``.
-    public var description: String { message }
 }

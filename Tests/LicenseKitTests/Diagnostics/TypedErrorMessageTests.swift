@@ -1,0 +1,297 @@
+import Testing
+
+@testable import LicenseKit
+
+/// Each typed error renders the message its stage printed before it was typed (issue 12): the
+/// expected texts are the messages of the e2e and golden files, with these values.
+@Suite struct TypedErrorMessageTests {
+    @Test(arguments: [
+        (
+            CrossTenantError.codeInOtherTenantsState(
+                code: "96D9-****-59E5", tenant: "acme-water", owner: "harbor-lights",
+                location: "state/tenants/harbor-lights.json"),
+            "code 96D9-****-59E5 of tenant 'acme-water' is already redeemed into tenant 'harbor-lights' (state/tenants/harbor-lights.json); a code is redeemed into exactly one tenant"
+        ),
+        (
+            CrossTenantError.codeInRenamedTenantsState(
+                code: "96D9-****-59E5", tenant: "acme-water", owner: "acme", location: "state/tenants/acme.json",
+                folder: "state/tenants/"),
+            "code 96D9-****-59E5 of tenant 'acme-water' is already redeemed into tenant 'acme' (state/tenants/acme.json); a code is redeemed into exactly one tenant. If tenant 'acme' was renamed to 'acme-water' in metadata.name, rename its state file too: git mv state/tenants/acme.json state/tenants/acme-water.json, and set its \"tenant\" field to 'acme-water'"
+        ),
+        (
+            CrossTenantError.codeOfOtherOwner(
+                code: "96D9-****-59E5", tenant: "acme-water", owner: "harbor", otherOwner: "team-b",
+                location: "postgres:team-b/harbor"),
+            "code 96D9-****-59E5 of tenant 'acme-water' is already redeemed into tenant 'harbor' of owner 'team-b' (postgres:team-b/harbor); a code is redeemed into exactly one tenant"
+        ),
+    ])
+    func crossTenantErrors(error: CrossTenantError, message: String) {
+        #expect(error.message == message)
+    }
+
+    @Test(arguments: [
+        (
+            SelectionError.shardNotTwoNumbers("1/2/3"),
+            "--shard: expected I/N (two whole numbers, e.g. 2/4: the second of four shards), found '1/2/3'"
+        ),
+        (
+            SelectionError.shardOutOfRange("4/3"),
+            "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '4/3'"
+        ),
+        (SelectionError.emptyTarget, "--target: expected a tenant name, found an empty value"),
+        (
+            SelectionError.unknownTenant("acme", known: "acme-water, harbor-lights"),
+            "unknown tenant 'acme': no manifest and no state file names it; known tenants: acme-water, harbor-lights"
+        ),
+    ])
+    func selectionErrors(error: SelectionError, message: String) {
+        #expect(error.message == message)
+        #expect(error.description == message)
+    }
+
+    @Test func unknownTenantsAreSelectionErrorsListingTheKnownOnes() {
+        let known = Set((1...12).map { "t\(String(format: "%02d", $0))" })
+        let diagnostics = TenantSelection(targets: ["zz", "aa"]).unknownNames(known: known)
+        #expect(
+            diagnostics.map(\.message) == [
+                "unknown tenant 'aa': no manifest and no state file names it; known tenants: t01, t02, t03, t04, t05, t06, t07, t08, t09, t10 and 2 more",
+                "unknown tenant 'zz': no manifest and no state file names it; known tenants: t01, t02, t03, t04, t05, t06, t07, t08, t09, t10 and 2 more",
+            ])
+        #expect(
+            TenantSelection(arguments: ["x"]).unknownNames(known: []).map(\.message) == [
+                "unknown tenant 'x': no manifest and no state file names it; known tenants: none"
+            ])
+    }
+
+    @Test(arguments: [
+        (
+            PlanDecodeError.notJSON("invalid JSON at byte 0: unexpected end of file"),
+            "not a licensectl plan: invalid JSON at byte 0: unexpected end of file"
+        ),
+        (PlanDecodeError.notAnObject, "not a licensectl plan: expected a JSON object at the top"),
+        (PlanDecodeError.noFormatVersion, "not a licensectl plan: no integer 'formatVersion'"),
+        (PlanDecodeError.otherFormatVersion(2, reads: 1), "stale plan: formatVersion 2, this licensectl reads 1"),
+        (
+            PlanDecodeError.notAPlan("missing key 'inputsDigest' in top level"),
+            "not a licensectl plan: missing key 'inputsDigest' in top level"
+        ),
+    ])
+    func planDecodeErrors(error: PlanDecodeError, message: String) {
+        #expect(error.message == message)
+        #expect(error.description == message)
+    }
+
+    @Test(arguments: [
+        (PlanFileError.unreadable(file: "plan.json"), "cannot read plan file 'plan.json'"),
+        (
+            PlanFileError.undecodable(file: "plan.json", .noFormatVersion),
+            "plan.json: not a licensectl plan: no integer 'formatVersion'"
+        ),
+        (
+            PlanFileError.inputsChanged(from: "sha256:0123456789ab…", to: "sha256:ba9876543210…"),
+            "stale plan: the manifests or CSV files changed since the plan was made (inputs digest sha256:0123456789ab… → sha256:ba9876543210…)"
+        ),
+        (
+            PlanFileError.stateAppeared(tenant: "acme", serial: 3),
+            "stale plan: tenant 'acme' had no state when planned, now it has serial 3"
+        ),
+        (
+            PlanFileError.stateVanished(tenant: "acme", serial: 3),
+            "stale plan: tenant 'acme' had state serial 3 when planned, now it has none"
+        ),
+        (
+            PlanFileError.otherLineage(tenant: "acme", from: "L1", to: "L2"),
+            "stale plan: tenant 'acme' has another lineage (L1 → L2)"
+        ),
+        (
+            PlanFileError.appliedSince(tenant: "acme", from: 3, to: 4),
+            "stale plan: tenant 'acme' was applied since (serial 3 → 4)"
+        ),
+        (
+            PlanFileError.stateNotCovered(tenant: "acme"),
+            "stale plan: tenant 'acme' has a state file the plan did not cover"
+        ),
+        (
+            PlanFileError.otherEvents(tenant: "acme"),
+            "stale plan: tenant 'acme' would now get other events than the plan shows; plan again"
+        ),
+        (PlanFileError.tenantsChanged, "stale plan: the set of tenants changed; plan again"),
+        (
+            PlanFileError.changedBeforeLock,
+            "stale plan: state changed between your confirmation and taking the lock; what you confirmed would not be written. Run apply again."
+        ),
+    ])
+    func planFileErrors(error: PlanFileError, message: String) {
+        #expect(error.message == message)
+    }
+
+    @Test(arguments: [
+        (PlanFileError.TimeDrivenInstant.stockExpiry(code: "96D9-****-59E5"), "the stock expiry of 96D9-****-59E5"),
+        (.scheduledActivation(code: "96D9-****-59E5"), "the scheduled activation of 96D9-****-59E5"),
+        (.expiry(code: "96D9-****-59E5"), "the expiry of 96D9-****-59E5"),
+        (.reminderSlot(code: "96D9-****-59E5"), "a reminder slot of 96D9-****-59E5"),
+        (.renewalWindow(code: "96D9-****-59E5"), "the renewal window of 96D9-****-59E5"),
+    ])
+    func passedInstantsNameWhatAndWhen(what: PlanFileError.TimeDrivenInstant, text: String) throws {
+        let error = PlanFileError.instantPassed(
+            tenant: "acme", what: what, when: try Instant.parse("2026-02-08"), planAt: try Instant.parse("2026-02-01"))
+        #expect(
+            error.message
+                == "stale plan: tenant 'acme' has \(text) at 2026-02-08T00:00:00Z, after the plan's at 2026-02-01T00:00:00Z; the world moved on, plan again"
+        )
+    }
+
+    @Test(arguments: [
+        (
+            OutboxError.cannotOpenFolder(outbox: "../mail", reason: "it lies outside the repository root"),
+            "--outbox '../mail': it lies outside the repository root; nothing was written"
+        ),
+        (
+            OutboxError.cannotWriteMessage(
+                file: "outbox/acme-20261129T000000Z.eml", reason: "it is a folder; name a file"),
+            "cannot write 'outbox/acme-20261129T000000Z.eml': it is a folder; name a file; no state was written"
+        ),
+    ])
+    func outboxErrors(error: OutboxError, message: String) {
+        #expect(error.message == message)
+        #expect(error.description == message)
+    }
+
+    static let file = "state/tenants/acme.json"
+
+    @Test(arguments: [
+        (
+            StateDirectoryError.cannotRead(file: file, reason: "Permission denied"),
+            "cannot read \(file) (Permission denied)"
+        ),
+        (.cannotCreate(file: "state", reason: "Read-only file system"), "cannot create state (Read-only file system)"),
+        (.cannotCreate(file: "state/tenants", reason: nil), "cannot create state/tenants"),
+        (.cannotOpen(file: "state/.lock", reason: "Permission denied"), "cannot open state/.lock (Permission denied)"),
+        (
+            .cannotList(file: "state/tenants", reason: "Permission denied"),
+            "cannot list state/tenants (Permission denied)"
+        ),
+        (.notADirectory(file: "state/tenants"), "state/tenants is not a directory"),
+        (
+            .tenantsFolderIsSymlink(file: "state/tenants"),
+            "state/tenants is a symlink; licensectl does not follow symlinks in the state directory (apply would refuse to write): replace it with a real directory"
+        ),
+        (
+            .strangerInTenantsFolder,
+            "not a regular file (a FIFO, device or socket); the state directory holds only regular files: remove it"
+        ),
+        (
+            .stateFileNotRegular,
+            "state file is not a regular file (a FIFO, device, socket or folder); the state directory holds only regular files: remove it"
+        ),
+        (
+            .stateFileIsSymlink,
+            "state file is a symlink; licensectl does not follow symlinks in the state directory (apply would refuse to write it): replace it with the file itself"
+        ),
+        (
+            .cannotReadStateFile(reason: "Input/output error"),
+            "cannot read state file (Input/output error); it was not changed"
+        ),
+        (
+            .fileIsSymlink(file: "state/journal.jsonl"),
+            "state/journal.jsonl is a symlink; licensectl does not follow symlinks in the state directory: replace it with the file itself"
+        ),
+        (
+            .fileNotRegular(file: "state/.pending.json"),
+            "state/.pending.json is not a regular file (a FIFO, device, socket or folder); the state directory holds only regular files: remove it"
+        ),
+        (
+            .folderIsSymlinkForWrites(file: "state/tenants"),
+            "state/tenants is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a real directory"
+        ),
+        (
+            .fileIsSymlinkForWrites(file: file),
+            "\(file) is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a regular file (nothing was written)"
+        ),
+        (.fileNotRegularForWrites(file: file), "\(file) is not a regular file (nothing was written)"),
+        (
+            .cannotCreateTemporary(file: file, reason: "No space left on device"),
+            "cannot create a temporary file next to \(file) (No space left on device)"
+        ),
+        (
+            .cannotWrite(file: file, reason: "No space left on device"),
+            "cannot write \(file) (No space left on device); it was not changed"
+        ),
+        (.cannotExamine(file: file, reason: "Bad file descriptor"), "cannot write \(file) (Bad file descriptor)"),
+        (
+            .cannotReplace(file: file, reason: "Permission denied"),
+            "cannot replace \(file) (Permission denied); it was not changed"
+        ),
+        (
+            .cannotAppend(file: "state/journal.jsonl", reason: "No space left on device"),
+            "cannot append to state/journal.jsonl (No space left on device)"
+        ),
+        (
+            .cannotRemove(file: "state/.pending.json", reason: "Permission denied"),
+            "cannot remove state/.pending.json (Permission denied)"
+        ),
+        (
+            .cannotRepair(file: "state/journal.jsonl", reason: "Permission denied"),
+            "cannot repair state/journal.jsonl (Permission denied)"
+        ),
+        (.tornJournalLineCut(bytes: 17), "cut a torn last journal line (17 bytes without a newline)"),
+        (.unsafeFileName(tenant: ".."), "tenant name '..' cannot be a state file name"),
+        (.planHasErrors, "the plan has errors; nothing was written"),
+        (
+            .interruptedApplyPending(file: "state/.pending.json"),
+            "an interrupted apply is pending in state/.pending.json; it must be recovered first"
+        ),
+        (
+            .inconsistentIntent(problem: "journalOffset 12 is not at the start of a line of state/journal.jsonl"),
+            "the intent of an interrupted apply is not consistent: journalOffset 12 is not at the start of a line of state/journal.jsonl; nothing was written. It is written atomically, so it or the state was edited since: restore it from a backup, or remove it to discard the interrupted apply and run plan again"
+        ),
+        (
+            .lockFileIsSymlink(file: "state/.lock"),
+            "state/.lock is a symlink; licensectl does not follow symlinks in the state directory: remove it"
+        ),
+        (
+            .cannotLock(file: "state/.lock", reason: "No locks available"),
+            "cannot lock state/.lock (No locks available)"
+        ),
+        (
+            .locked(holder: "pid 4242 on host ci-1 since 2026-11-29T00:00:00Z"),
+            "state is locked by pid 4242 on host ci-1 since 2026-11-29T00:00:00Z; wait or retry with --lock-timeout"
+        ),
+        (
+            .stillLocked(holder: "pid 4242 on host ci-1 since 2026-11-29T00:00:00Z", seconds: "1.5"),
+            "state is still locked by pid 4242 on host ci-1 since 2026-11-29T00:00:00Z after waiting 1.5 seconds; wait or retry with a longer --lock-timeout"
+        ),
+        (.noStateToCopy(directory: "state"), "state does not exist; there is no state to copy"),
+        (
+            .pendingBeforeCopy(file: "state/.pending.json"),
+            "an interrupted apply is pending in state/.pending.json; run licensectl apply to complete it before copying the state"
+        ),
+        (
+            .destinationNotEmpty(directory: "state", documents: 2, journalLines: 7),
+            "state already holds state (2 tenant file(s), 7 journal line(s)); migrate only into an empty destination"
+        ),
+        (
+            .journalLineNotAnEvent,
+            "journal line is not an applied event (expected a JSON object with tenant, action, at and apply); the state was not copied"
+        ),
+        (.journalLineNotUTF8, "journal line is not UTF-8; the state was not copied"),
+        (.lockNotHeld, "internal error: the state lock is not held"),
+        (
+            .noNewState(tenant: "acme"),
+            "internal error: tenant 'acme' is changed but has no new state document"
+        ),
+        (.simulatedCrash(step: "journal"), "simulated crash after journal"),
+    ])
+    func stateDirectoryErrors(error: StateDirectoryError, message: String) {
+        #expect(error.message == message)
+    }
+
+    @Test func aStateStoreErrorOfATypedCaseIsOneErrorAtItsFile() {
+        let error = StateStoreError(.cannotWrite(file: Self.file, reason: "No space left on device"), file: Self.file)
+        #expect(
+            error.description
+                == "state/tenants/acme.json:1:1: error: cannot write state/tenants/acme.json (No space left on device); it was not changed"
+        )
+        #expect(StateStoreError(.lockNotHeld).diagnostics.map(\.location) == [nil])
+    }
+}
