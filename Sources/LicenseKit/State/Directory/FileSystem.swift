@@ -232,11 +232,11 @@ enum FileSystem {
     /// - Throws: ``StateStoreError``: a target is a symlink or not a regular file (naming every
     ///   one); a temporary file cannot be created or written.
     static func createTemporaries(_ dir: Int32, _ files: [Replacement]) throws(StateStoreError) {
-        var problems = [Diagnostic]()
+        let problems = DiagnosticsEngine()
         for file in files {
-            if let problem = checkWritableTarget(dir, file.name, display: file.display) { problems.append(problem) }
+            if let problem = checkWritableTarget(dir, file.name, display: file.display) { problems.emit(problem) }
         }
-        guard problems.isEmpty else { throw StateStoreError(problems) }
+        guard problems.count == 0 else { throw StateStoreError(problems.emitted) }
         for file in files {
             let temp = file.temporaryName
             var fd = openat(dir, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)

@@ -147,17 +147,16 @@ package struct StateStore: Sendable {
         }
         // Any other entry that is not a regular file (a FIFO, a device) is refused too: the state
         // directory holds only regular files (docs/README.md §8 "State").
-        var strangers = [Diagnostic]()
+        let problems = DiagnosticsEngine()
         for name in names.sorted() where !name.hasPrefix(".") && !name.hasSuffix(".json") {
             var info = stat()
             let path = (tenantsPath as NSString).appendingPathComponent(name)
             guard lstat(path, &info) == 0 else { continue }
             let kind = info.st_mode & S_IFMT
             if kind != S_IFREG && kind != S_IFDIR && kind != S_IFLNK {
-                strangers.append(
-                    .error(
-                        StateDirectoryError.strangerInTenantsFolder.message,
-                        at: SourceLocation(file: display("tenants/" + name), line: 1)))
+                problems.error(
+                    StateDirectoryError.strangerInTenantsFolder.message,
+                    at: SourceLocation(file: display("tenants/" + name), line: 1))
             }
         }
         var files = Set(names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { "tenants/" + $0 })
@@ -211,14 +210,13 @@ package struct StateStore: Sendable {
             }
         }
         var result = [String: PriorState]()
-        var problems = strangers
         for outcome in loaded {
             switch outcome {
             case .success(let prior): result[prior.document.tenant] = prior
-            case .failure(let problem): problems.append(problem)
+            case .failure(let problem): problems.emit(problem)
             }
         }
-        return (result, problems)
+        return (result, problems.emitted)
     }
 
     // MARK: - Locking
@@ -270,21 +268,20 @@ package struct StateStore: Sendable {
     package func write(_ plan: Plan, lock: StateLock) throws(StateStoreError) -> ApplyResult {
         guard lock.isHeld else { throw StateStoreError(.lockNotHeld) }
         guard !plan.hasErrors else { throw StateStoreError(.planHasErrors) }
-        var problems = [Diagnostic]()
+        let problems = DiagnosticsEngine()
         var documents = [(tenant: String, state: TenantState)]()
         for tenant in plan.tenants where tenant.changed {
             guard let state = tenant.newState, state.tenant == tenant.tenant else {
-                problems.append(
-                    .error(StateDirectoryError.noNewState(tenant: tenant.tenant).message))
+                problems.error(StateDirectoryError.noNewState(tenant: tenant.tenant).message)
                 continue
             }
             guard StateStore.isSafeFileName(tenant.tenant) else {
-                problems.append(.error(StateDirectoryError.unsafeFileName(tenant: tenant.tenant).message))
+                problems.error(StateDirectoryError.unsafeFileName(tenant: tenant.tenant).message)
                 continue
             }
             documents.append((tenant.tenant, state))
         }
-        guard problems.isEmpty else { throw StateStoreError(problems) }
+        guard problems.count == 0 else { throw StateStoreError(problems.emitted) }
 
         guard let stateFD = try FileSystem.openDirectory(statePath, display: directory, create: true) else {
             throw StateStoreError(.cannotCreate(file: directory, reason: nil))
@@ -320,7 +317,7 @@ package struct StateStore: Sendable {
         for (index, check) in checks.enumerated() {
             let name = tenantNames[index] + ".json"
             if let problem = check.problem {
-                problems.append(problem)
+                problems.emit(problem)
             } else if check.same {
                 result.unchanged.append(display("tenants/" + name))
             } else {
@@ -330,9 +327,9 @@ package struct StateStore: Sendable {
         if let problem = FileSystem.checkWritableTarget(
             stateFD, StateStore.journalName, display: display(StateStore.journalName))
         {
-            problems.append(problem)
+            problems.emit(problem)
         }
-        guard problems.isEmpty else { throw StateStoreError(problems) }
+        guard problems.count == 0 else { throw StateStoreError(problems.emitted) }
 
         let lines = journalLines(plan, tenants: Set(documents.map(\.tenant)))
         if files.isEmpty && lines.isEmpty { return result }
