@@ -7,9 +7,22 @@ import Testing
 @Suite struct CodeMaskingCLITests {
     static let separators = ["\u{2013}", "\u{2014}", "\u{2212}", "\u{A0}", "\u{200B}", ".", "_", "/", "--"]
 
-    /// Every output of `runs` is free of the code's middle group `3C4A`.
-    func expectMasked(_ runs: [CLIRun], _ what: String) {
-        for run in runs {
+    /// Edits `file` of a copy of the example repo with `edit`, runs each of `commands` on it
+    /// (`-C ROOT` after the subcommand) and expects every output free of the code's middle group
+    /// `3C4A` while naming the value (`383C`).
+    func expectMasked(
+        editing file: String, label: String, separator: String, commands: [[String]],
+        _ edit: (String) -> String
+    ) throws {
+        let repo = try TempRepo.example(label: label)
+        defer { repo.remove() }
+        let original = try repo.read(file)
+        let edited = edit(original)
+        #expect(edited != original, "\(file): the edit changed nothing")
+        try repo.write(file, edited)
+        let what = "\(file) \(separator.unicodeScalars.map { String($0.value, radix: 16) })"
+        for command in commands {
+            let run = try licensectl([command[0], "-C", repo.root] + command.dropFirst())
             #expect(run.status == 1, "\(what): \(run)")
             #expect(!(run.stdout + run.stderr).contains("3C4A"), "\(what): \(run)")
             #expect((run.stdout + run.stderr).contains("383C"), "\(what): the message names the value: \(run)")
@@ -18,52 +31,37 @@ import Testing
 
     @Test(arguments: separators)
     func aMistypedCodeInAManifestIsMasked(_ separator: String) throws {
-        let repo = try TempRepo.example(label: "mask-manifest")
-        defer { repo.remove() }
-        let manifest = try repo.read("tenants/harbor-lights.yaml")
-        try repo.write(
-            "tenants/harbor-lights.yaml",
-            manifest.replacingOccurrences(
-                of: "code: 383C-3C4A-AA10", with: "code: \"383C\(separator)3C4A-AA10\""))
-        expectMasked(
-            try [
-                licensectl(["validate", "-C", repo.root, "--format", "github"]),
-                licensectl(["validate", "-C", repo.root]),
-                licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--format", "json"]),
-            ], "manifest \(separator.unicodeScalars.map { String($0.value, radix: 16) })")
+        try expectMasked(
+            editing: "tenants/harbor-lights.yaml", label: "mask-manifest", separator: separator,
+            commands: [
+                ["validate", "--format", "github"],
+                ["validate"],
+                ["plan", "--at", "2026-11-29", "--format", "json"],
+            ]
+        ) { $0.replacingOccurrences(of: "code: 383C-3C4A-AA10", with: "code: \"383C\(separator)3C4A-AA10\"") }
     }
 
     @Test(arguments: separators)
     func aMistypedCodeInASalesCSVIsMasked(_ separator: String) throws {
-        let repo = try TempRepo.example(label: "mask-csv")
-        defer { repo.remove() }
-        let csv = try repo.read("fixtures/sales/acme-water-2025-01.csv")
-        try repo.write(
-            "fixtures/sales/acme-water-2025-01.csv",
-            csv + "383C\(separator)3C4A\(separator)AA10,Cloud Basic 1,2024-12-20,P1Y,SO-1\n")
-        expectMasked(
-            try [
-                licensectl(["validate", "-C", repo.root, "--format", "github"]),
-                licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--format", "markdown"]),
-            ], "CSV \(separator.unicodeScalars.map { String($0.value, radix: 16) })")
+        try expectMasked(
+            editing: "fixtures/sales/acme-water-2025-01.csv", label: "mask-csv", separator: separator,
+            commands: [
+                ["validate", "--format", "github"],
+                ["plan", "--at", "2026-11-29", "--format", "markdown"],
+            ]
+        ) { $0 + "383C\(separator)3C4A\(separator)AA10,Cloud Basic 1,2024-12-20,P1Y,SO-1\n" }
     }
 
     @Test(arguments: separators)
     func aMistypedCodeInAStateFileIsMaskedByPlanStatusAndShow(_ separator: String) throws {
-        let repo = try TempRepo.example(label: "mask-state")
-        defer { repo.remove() }
-        let state = try repo.read("state/tenants/harbor-lights.json")
-        #expect(state.contains("\"383C-3C4A-AA10\""))
-        try repo.write(
-            "state/tenants/harbor-lights.json",
-            state.replacingOccurrences(
-                of: "\"383C-3C4A-AA10\"", with: "\"383C\(separator)3C4A-AA10\""))
-        expectMasked(
-            try [
-                licensectl(["plan", "-C", repo.root, "--at", "2026-11-29"]),
-                licensectl(["status", "-C", repo.root, "--at", "2026-11-29"]),
-                licensectl(["status", "-C", repo.root, "--at", "2026-11-29", "--format", "json"]),
-                licensectl(["show", "-C", repo.root, "harbor-lights"]),
-            ], "state \(separator.unicodeScalars.map { String($0.value, radix: 16) })")
+        try expectMasked(
+            editing: "state/tenants/harbor-lights.json", label: "mask-state", separator: separator,
+            commands: [
+                ["plan", "--at", "2026-11-29"],
+                ["status", "--at", "2026-11-29"],
+                ["status", "--at", "2026-11-29", "--format", "json"],
+                ["show", "harbor-lights"],
+            ]
+        ) { $0.replacingOccurrences(of: "\"383C-3C4A-AA10\"", with: "\"383C\(separator)3C4A-AA10\"") }
     }
 }
