@@ -10,6 +10,9 @@ public enum SelectionError: Error, Sendable, Equatable, CustomStringConvertible 
     /// A `--target` or TENANT name that no manifest and no state document names; `known` lists
     /// the known tenants (at most 10, then `and N more`), or is `none`.
     case unknownTenant(String, known: String)
+    /// A `status` TENANT or `--target` without a state document in `location` (the backend's
+    /// tenants location, `state/tenants`); `status` reads only state.
+    case noState(String, location: String)
 
     /// The whole message, e.g. `--shard: expected I/N with 1 ≤ I ≤ N …, found '0/3'`.
     public var message: String {
@@ -22,6 +25,8 @@ public enum SelectionError: Error, Sendable, Equatable, CustomStringConvertible 
             "--target: expected a tenant name, found an empty value"
         case .unknownTenant(let name, let known):
             "unknown tenant '\(name)': no manifest and no state file names it; known tenants: \(known)"
+        case .noState(let name, let location):
+            "tenant '\(name)' has no state in \(location)"
         }
     }
 

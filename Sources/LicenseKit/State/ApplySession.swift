@@ -222,7 +222,7 @@ public struct ApplySession: Sendable {
         guard plan.hasChanges else { return nil }
         var confirmed = false
         if let confirm = callbacks.confirm {
-            guard confirm() else { throw ApplyFailure([], note: "Apply cancelled; nothing was written.") }
+            guard confirm() else { throw ApplyFailure([], note: ApplyError.cancelled.message) }
             confirmed = true
         }
         return Decision(plan: plan, confirmed: confirmed, inputs: inputs)
@@ -233,7 +233,7 @@ public struct ApplySession: Sendable {
         guard plan.hasErrors else { return }
         throw ApplyFailure(
             HumanDiagnostics(plan).diagnostics,
-            note: "Apply refused: \(plan.diagnostics.errorCount) error(s); nothing was written.")
+            note: ApplyError.refusedWithErrors(plan.diagnostics.errorCount).message)
     }
 
     /// docs/cli.md §6: `apply --at T` and `apply PLANFILE` with an `at` later than the current time warn
@@ -242,9 +242,7 @@ public struct ApplySession: Sendable {
         if at.secondsSinceEpoch > callbacks.now().secondsSinceEpoch + 60 {
             callbacks.report(
                 .diagnostics([
-                    .warning(
-                        "applying at \(at), later than the current time: until then, plans without --at are refused (--at earlier than appliedAt)"
-                    )
+                    .warning(ApplyError.atInTheFuture(at).message)
                 ]))
         }
     }
@@ -275,7 +273,7 @@ public struct ApplySession: Sendable {
             stale.error(reason.message)
         }
         if stale.count > 0 {
-            throw ApplyFailure(stale.emitted, note: "Apply refused; nothing was written. Run plan again.")
+            throw ApplyFailure(stale.emitted, note: ApplyError.refusedAsStale.message)
         }
         return fresh
     }
