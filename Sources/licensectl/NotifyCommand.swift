@@ -129,7 +129,7 @@ struct WebhookTransport: MessageTransport {
     }
 
     func deliver(_ message: OutboxMessage) throws(DeliveryFailure) {
-        guard let handle = curl_easy_init() else { throw DeliveryFailure("cannot start an HTTP request (libcurl)") }
+        guard let handle = curl_easy_init() else { throw .cannotStartRequest }
         defer { curl_easy_cleanup(handle) }
         var headers: UnsafeMutablePointer<curl_slist>?
         headers = curl_slist_append(headers, "Content-Type: application/json; charset=utf-8")
@@ -174,14 +174,13 @@ struct WebhookTransport: MessageTransport {
             guard (200..<300).contains(status) else {
                 let text = String(decoding: answer.body, as: UTF8.self)
                     .split(whereSeparator: \.isNewline).joined(separator: " ")
-                throw DeliveryFailure("the webhook answered HTTP \(status)" + (text.isEmpty ? "" : ": \(text)"))
+                throw .webhookRefused(status: status, body: text)
             }
         case CURLE_OPERATION_TIMEDOUT:
-            throw DeliveryFailure("the webhook did not answer within \(SendmailTransport.seconds(timeout)) s")
+            throw .webhookTimedOut(seconds: SendmailTransport.seconds(timeout))
         default:
             let detail = String(decoding: errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw DeliveryFailure(
-                "cannot reach the webhook: " + (detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
+            throw .webhookUnreachable(detail: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
         }
     }
 }

@@ -43,6 +43,7 @@ import Testing
             SelectionError.unknownTenant("acme", known: "acme-water, harbor-lights"),
             "unknown tenant 'acme': no manifest and no state file names it; known tenants: acme-water, harbor-lights"
         ),
+        (SelectionError.noState("acme", location: "state/tenants"), "tenant 'acme' has no state in state/tenants"),
     ])
     func selectionErrors(error: SelectionError, message: String) {
         #expect(error.message == message)
@@ -141,6 +142,20 @@ import Testing
         )
     }
 
+    @Test func applyMessages() throws {
+        #expect(
+            ApplyError.atInTheFuture(try Instant.parse("2030-01-01")).message
+                == "applying at 2030-01-01T00:00:00Z, later than the current time: until then, plans without --at are refused (--at earlier than appliedAt)"
+        )
+        #expect(
+            ApplyError.interruptedApplyPending.message
+                == "an apply was interrupted; its intent is pending and the next apply completes it first (this plan already counts it as state): run apply before committing state/"
+        )
+        #expect(ApplyError.cancelled.message == "Apply cancelled; nothing was written.")
+        #expect(ApplyError.refusedWithErrors(3).message == "Apply refused: 3 error(s); nothing was written.")
+        #expect(ApplyError.refusedAsStale.message == "Apply refused; nothing was written. Run plan again.")
+    }
+
     @Test(arguments: [
         (
             OutboxError.cannotOpenFolder(outbox: "../mail", reason: "it lies outside the repository root"),
@@ -155,6 +170,83 @@ import Testing
     func outboxErrors(error: OutboxError, message: String) {
         #expect(error.message == message)
         #expect(error.description == message)
+    }
+
+    @Test(arguments: [
+        (
+            DeliveryFailure.cannotWriteTemporaryFile(folder: "/tmp"),
+            "cannot write a temporary file in /tmp"
+        ),
+        (
+            .cannotStartShell(errno: "Resource temporarily unavailable"),
+            "cannot start /bin/sh: Resource temporarily unavailable"
+        ),
+        (
+            .commandTimedOut(command: "sendmail -t -i", seconds: "1.5"),
+            "'sendmail -t -i' did not finish within 1.5 s and was stopped"
+        ),
+        (
+            .commandKilled(command: "sendmail -t -i", signal: 9, stderr: ""),
+            "'sendmail -t -i' was killed by signal 9"
+        ),
+        (
+            .commandFailed(command: "msmtp -t", status: 75, stderr: "relay refused / try later"),
+            "'msmtp -t' exited with status 75: relay refused / try later"
+        ),
+        (.cannotStartRequest, "cannot start an HTTP request (libcurl)"),
+        (.webhookRefused(status: 500, body: "internal trouble"), "the webhook answered HTTP 500: internal trouble"),
+        (.webhookRefused(status: 404, body: ""), "the webhook answered HTTP 404"),
+        (.webhookTimedOut(seconds: "30"), "the webhook did not answer within 30 s"),
+        (
+            .webhookUnreachable(detail: "Failed to connect to 127.0.0.1 port 9"),
+            "cannot reach the webhook: Failed to connect to 127.0.0.1 port 9"
+        ),
+        (.outboxIsAFile(outbox: "box"), "--outbox 'box' is a file, not a folder"),
+        (
+            .cannotReadOutbox(outbox: "box", errno: "Permission denied"),
+            "--outbox 'box': cannot read the folder: Permission denied"
+        ),
+        (.cannotReadMessage(errno: "Permission denied"), "cannot read the message: Permission denied"),
+        (
+            .cannotCreateSent(outbox: "box", errno: "Read-only file system"),
+            "delivered, but cannot create 'box/sent': Read-only file system; it will be delivered again"
+        ),
+        (
+            .cannotMoveToSent(outbox: "box", errno: "Read-only file system"),
+            "delivered, but cannot move it to 'box/sent': Read-only file system; it will be delivered again"
+        ),
+        (.transport("refused"), "refused"),
+    ])
+    func deliveryFailures(error: DeliveryFailure, reason: String) {
+        #expect(error.reason == reason)
+    }
+
+    @Test(arguments: [
+        (OutputFile.WriteError.isAFolder, "it is a folder; name a file"),
+        (.folderMissing, "its folder does not exist"),
+        (.cannotOpenItsFolder(errno: "Permission denied"), "cannot open its folder (Permission denied)"),
+        (
+            .isASymlink,
+            "it is a symlink; licensectl does not write through symlinks: remove it or name the file itself"
+        ),
+        (.notARegularFile, "it is not a regular file (a FIFO, device or socket); name a regular file"),
+        (.cannotExamine(errno: "Permission denied"), "Permission denied"),
+        (
+            .cannotCreateTemporary(errno: "Permission denied"),
+            "cannot create a temporary file next to it (Permission denied)"
+        ),
+        (.notWritten(errno: "No space left on device"), "No space left on device; it was not written"),
+        (
+            .outsideRoot,
+            "it resolves (after symlinks) to a place outside the repository root; name a folder inside the license repo or give an absolute path"
+        ),
+        (.isAFile, "it is a file, not a folder"),
+        (.cannotCreateFolder(errno: "Permission denied"), "cannot create the folder (Permission denied)"),
+        (.cannotOpenFolder(errno: "Permission denied"), "cannot open the folder (Permission denied)"),
+    ])
+    func outputFileWriteErrors(error: OutputFile.WriteError, reason: String) {
+        #expect(error.reason == reason)
+        #expect(error.description == reason)
     }
 
     static let file = "state/tenants/acme.json"
