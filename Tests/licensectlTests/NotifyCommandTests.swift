@@ -149,19 +149,6 @@ import Testing
         #expect(!(try repo.read("delivered/alpha")).contains("\r"))
     }
 
-    @Test func aHangingCommandIsStoppedAtTheTimeout() throws {
-        let repo = try TempRepo(label: "notify-hang")
-        defer { repo.remove() }
-        try repo.write("outbox/alpha-20261129T000000Z.eml", "To: ops@alpha.example\r\nSubject: x\r\n\r\nHello\r\n")
-        let run = try licensectl([
-            "notify", "--outbox", repo.path("outbox"), "--sendmail", "cat > /dev/null; sleep 120", "--timeout", "1",
-        ])
-        #expect(run.status == 1, "\(run)")
-        #expect(run.stderr.contains("did not finish within 1 s and was stopped"), "\(run)")
-        #expect(run.seconds < 30)  // not the 120 s the command would take
-        #expect(Self.pending(repo) == ["alpha-20261129T000000Z.eml"])
-    }
-
     @Test func webhookPostsJSONWithMaskedSummaryAndMovesTheMessage() throws {
         let setup = try Setup.example("notify-webhook", server: "http_server.py")
         defer { setup.stop() }
@@ -210,16 +197,32 @@ import Testing
         #expect(!repo.exists("outbox/sent"))
     }
 
-    @Test func aWebhookThatDoesNotAnswerTimesOut() throws {
-        let setup = try Setup.oneMessage("notify-timeout", server: "http_server.py")
-        defer { setup.stop() }
-        let repo = setup.repo
+    /// A transport that never finishes: a sendmail command that sleeps, a webhook that does not
+    /// answer.
+    enum HangingTransport: CaseIterable, Sendable {
+        case sendmailCommand, webhook
+    }
 
-        let run = try licensectl(setup.notifyWebhook("hang", ["--timeout", "1"]))
+    @Test(arguments: HangingTransport.allCases)
+    func aHangingDeliveryIsStoppedAtTheTimeoutAndTheMessageStays(_ transport: HangingTransport) throws {
+        let setup = try Setup.oneMessage("notify-hang", server: "http_server.py")
+        defer { setup.stop() }
+        let (arguments, said) =
+            switch transport {
+            case .sendmailCommand:
+                (
+                    setup.notifyArguments + ["--sendmail", "cat > /dev/null; sleep 120"],
+                    "'cat > /dev/null; sleep 120' did not finish within 1 s and was stopped"
+                )
+            case .webhook:
+                (setup.notifyWebhook("hang"), "the webhook did not answer within 1 s")
+            }
+
+        let run = try licensectl(arguments + ["--timeout", "1"])
         #expect(run.status == 1, "\(run)")
-        #expect(run.stderr.contains("alpha-20261129T000000Z.eml: the webhook did not answer within 1 s"), "\(run)")
-        #expect(run.seconds < 30)  // not the 60 s the server would wait
-        #expect(Self.pending(repo) == ["alpha-20261129T000000Z.eml"])
+        #expect(run.stderr.contains("alpha-20261129T000000Z.eml: " + said), "\(run)")
+        #expect(run.seconds < 30)  // not the 120 s the command, or the 60 s the server, would wait
+        #expect(Self.pending(setup.repo) == ["alpha-20261129T000000Z.eml"])
     }
 
     /// Waiting for a webhook that does not answer blocks: the process uses almost no CPU (it
