@@ -162,3 +162,96 @@ extension StateStoreError {
         self.init(error.message, file: file)
     }
 }
+
+/// Why the intent of an interrupted apply (`state/.pending.json`, docs/state.md §5) cannot be
+/// carried out: its own shape, or how it fits the files it would touch. Rendered inside
+/// ``StateDirectoryError/inconsistentIntent(problem:)``; `file`s are repo-relative.
+package enum IntentProblem: Error, Sendable, Equatable {
+    // The intent on its own.
+    /// Not JSON (the parser's `reason`).
+    case notJSON(String)
+    /// Not a JSON object.
+    case notAnObject
+    /// Other keys than the intent's (`expected` and `found` joined by `, `).
+    case keys(expected: String, found: String)
+    /// A `formatVersion` other than 1.
+    case formatVersion
+    /// An `apply` that is not an instant.
+    case apply
+    /// A `journalOffset` that is not a byte count.
+    case journalOffset
+    /// `files` is not an array.
+    case filesNotAnArray
+    /// `journal` is not an array.
+    case journalNotAnArray
+    /// `files[index]` is not an object of `path` and `content`.
+    case fileEntry(index: Int)
+    /// `files[index].path` is not `tenants/<tenant>.json`.
+    case filePath(index: Int, path: String)
+    /// `files[index].path` names a file twice.
+    case filePathTwice(index: Int, path: String)
+    /// `files[index].content` is not a tenant document (`problem` at `line` of the content).
+    case fileContent(index: Int, path: String, line: Int, problem: String)
+    /// `files[index].content` was not written by this apply.
+    case fileAppliedAt(index: Int, appliedAt: Instant, apply: String)
+    /// `journal[index]` is not a string.
+    case journalEntryNotAString(index: Int)
+    /// `journal[index]` is not this apply's journal line number `index + 1`.
+    case journalEntry(index: Int, apply: String)
+
+    // The intent against the files.
+    /// A file it touches cannot be read (`message`: the read error's).
+    case unreadable(message: String)
+    /// The content for `path` is not a tenant document.
+    case contentNotADocument(path: String)
+    /// A new file whose serial is not 1.
+    case newFileSerial(file: String, serial: Int)
+    /// An existing file that is not a tenant document.
+    case existingNotADocument(file: String)
+    /// The intent is not the next version of the file.
+    case notTheNextVersion(file: String, lineage: String, serial: Int, fileLineage: String, fileSerial: Int)
+    /// `journalOffset` lies past the journal's end (`bytes` long).
+    case offsetPastTheEnd(offset: Int, journal: String, bytes: Int)
+    /// `journalOffset` is not at a line start.
+    case offsetInsideALine(offset: Int, journal: String)
+    /// After `journalOffset` stand `lines` lines of another apply.
+    case foreignLines(journal: String, lines: Int, offset: Int)
+
+    /// What is wrong, e.g. `journalOffset 12 is not at the start of a line of state/journal.jsonl`.
+    package var message: String {
+        switch self {
+        case .notJSON(let reason): "it is truncated or not JSON (\(reason))"
+        case .notAnObject: "expected a JSON object"
+        case .keys(let expected, let found): "expected exactly the keys \(expected), found \(found)"
+        case .formatVersion: "formatVersion: expected 1"
+        case .apply: "apply: expected an instant YYYY-MM-DDTHH:MM:SSZ"
+        case .journalOffset: "journalOffset: expected a byte count (an integer ≥ 0)"
+        case .filesNotAnArray: "files: expected an array"
+        case .journalNotAnArray: "journal: expected an array"
+        case .fileEntry(let index): "files[\(index)]: expected an object with the strings path and content"
+        case .filePath(let index, let path): "files[\(index)].path: expected tenants/<tenant>.json, found '\(path)'"
+        case .filePathTwice(let index, let path): "files[\(index)].path: '\(path)' appears twice"
+        case .fileContent(let index, let path, let line, let problem):
+            "files[\(index)].content is not a valid tenant document for \(path) (line \(line) of the content: \(problem))"
+        case .fileAppliedAt(let index, let appliedAt, let apply):
+            "files[\(index)].content: appliedAt \(appliedAt) is not the intent's apply \(apply)"
+        case .journalEntryNotAString(let index): "journal[\(index)]: expected a string"
+        case .journalEntry(let index, let apply):
+            "journal[\(index)]: expected one journal line of this apply (an object with at, action, tenant, code or serial, apply \(apply) and seq \(index + 1))"
+        case .unreadable(let message): message
+        case .contentNotADocument(let path): "the content for \(path) is not a valid tenant document"
+        case .newFileSerial(let file, let serial):
+            "\(file) does not exist, but the intent writes serial \(serial) (expected 1 for a new tenant file)"
+        case .existingNotADocument(let file):
+            "\(file) is not a valid tenant document, so the intent cannot be its next version"
+        case .notTheNextVersion(let file, let lineage, let serial, let fileLineage, let fileSerial):
+            "the intent writes \(file) as lineage \(lineage) serial \(serial), but the file holds lineage \(fileLineage) serial \(fileSerial) (expected the same lineage and serial \(fileSerial + 1))"
+        case .offsetPastTheEnd(let offset, let journal, let bytes):
+            "journalOffset \(offset) is past the end of \(journal) (\(bytes) bytes)"
+        case .offsetInsideALine(let offset, let journal):
+            "journalOffset \(offset) is not at the start of a line of \(journal)"
+        case .foreignLines(let journal, let lines, let offset):
+            "\(journal) holds \(lines) line(s) after journalOffset \(offset) that are not this apply's; the replay would delete them"
+        }
+    }
+}

@@ -378,6 +378,81 @@ import Testing
         #expect(error.message == message)
     }
 
+    @Test(arguments: [
+        (
+            IntentProblem.notJSON("unexpected end of file at byte 9"),
+            "it is truncated or not JSON (unexpected end of file at byte 9)"
+        ),
+        (.notAnObject, "expected a JSON object"),
+        (
+            .keys(expected: "apply, files, formatVersion, journal, journalOffset", found: "apply, files"),
+            "expected exactly the keys apply, files, formatVersion, journal, journalOffset, found apply, files"
+        ),
+        (.formatVersion, "formatVersion: expected 1"),
+        (.apply, "apply: expected an instant YYYY-MM-DDTHH:MM:SSZ"),
+        (.journalOffset, "journalOffset: expected a byte count (an integer ≥ 0)"),
+        (.filesNotAnArray, "files: expected an array"),
+        (.journalNotAnArray, "journal: expected an array"),
+        (.fileEntry(index: 2), "files[2]: expected an object with the strings path and content"),
+        (
+            .filePath(index: 0, path: "../x.json"),
+            "files[0].path: expected tenants/<tenant>.json, found '../x.json'"
+        ),
+        (.filePathTwice(index: 1, path: "tenants/acme.json"), "files[1].path: 'tenants/acme.json' appears twice"),
+        (
+            .fileContent(index: 0, path: "tenants/acme.json", line: 3, problem: "missing key 'serial'"),
+            "files[0].content is not a valid tenant document for tenants/acme.json (line 3 of the content: missing key 'serial')"
+        ),
+        (.journalEntryNotAString(index: 4), "journal[4]: expected a string"),
+        (
+            .journalEntry(index: 4, apply: "2026-11-29T00:00:00Z"),
+            "journal[4]: expected one journal line of this apply (an object with at, action, tenant, code or serial, apply 2026-11-29T00:00:00Z and seq 5)"
+        ),
+        (
+            .unreadable(message: "cannot read state/journal.jsonl (Permission denied)"),
+            "cannot read state/journal.jsonl (Permission denied)"
+        ),
+        (
+            .contentNotADocument(path: "tenants/acme.json"),
+            "the content for tenants/acme.json is not a valid tenant document"
+        ),
+        (
+            .newFileSerial(file: file, serial: 3),
+            "\(file) does not exist, but the intent writes serial 3 (expected 1 for a new tenant file)"
+        ),
+        (
+            .existingNotADocument(file: file),
+            "\(file) is not a valid tenant document, so the intent cannot be its next version"
+        ),
+        (
+            .notTheNextVersion(file: file, lineage: "L2", serial: 5, fileLineage: "L1", fileSerial: 3),
+            "the intent writes \(file) as lineage L2 serial 5, but the file holds lineage L1 serial 3 (expected the same lineage and serial 4)"
+        ),
+        (
+            .offsetPastTheEnd(offset: 900, journal: "state/journal.jsonl", bytes: 512),
+            "journalOffset 900 is past the end of state/journal.jsonl (512 bytes)"
+        ),
+        (
+            .offsetInsideALine(offset: 12, journal: "state/journal.jsonl"),
+            "journalOffset 12 is not at the start of a line of state/journal.jsonl"
+        ),
+        (
+            .foreignLines(journal: "state/journal.jsonl", lines: 2, offset: 512),
+            "state/journal.jsonl holds 2 line(s) after journalOffset 512 that are not this apply's; the replay would delete them"
+        ),
+    ])
+    func intentProblems(problem: IntentProblem, message: String) {
+        #expect(problem.message == message)
+    }
+
+    @Test func anIntentWrittenByAnotherApplyNamesBothInstants() throws {
+        let problem = IntentProblem.fileAppliedAt(
+            index: 0, appliedAt: try Instant.parse("2026-11-28"), apply: "2026-11-29T00:00:00Z")
+        #expect(
+            problem.message
+                == "files[0].content: appliedAt 2026-11-28T00:00:00Z is not the intent's apply 2026-11-29T00:00:00Z")
+    }
+
     @Test func aStateStoreErrorOfATypedCaseIsOneErrorAtItsFile() {
         let error = StateStoreError(.cannotWrite(file: Self.file, reason: "No space left on device"), file: Self.file)
         #expect(

@@ -710,11 +710,6 @@ package struct StateStore: Sendable {
     }
 
     /// Why an intent is refused (see ``readIntent()``).
-    struct IntentProblem: Error {
-        var message: String
-        init(_ message: String) { self.message = message }
-    }
-
     /// The bytes of a file opened without following a symlink and without waiting on a FIFO, or
     /// `nil` when it does not exist.
     ///
@@ -749,33 +744,32 @@ package struct StateStore: Sendable {
         do {
             node = try JSONParser.parse(bytes)
         } catch {
-            throw IntentProblem("it is truncated or not JSON (\(error.message))")
+            throw .notJSON(error.message)
         }
-        guard case .object(let members) = node.kind else { throw IntentProblem("expected a JSON object") }
+        guard case .object(let members) = node.kind else { throw .notAnObject }
         let keys = ["apply", "files", "formatVersion", "journal", "journalOffset"]
         guard members.map(\.key).sorted() == keys else {
-            throw IntentProblem(
-                "expected exactly the keys \(keys.joined(separator: ", ")), found \(members.map(\.key).sorted().joined(separator: ", "))"
-            )
+            throw .keys(
+                expected: keys.joined(separator: ", "), found: members.map(\.key).sorted().joined(separator: ", "))
         }
         guard case .number("1")? = node.member("formatVersion")?.kind else {
-            throw IntentProblem("formatVersion: expected 1")
+            throw .formatVersion
         }
         guard case .string(let apply)? = node.member("apply")?.kind, let at = try? Instant.parse(apply),
             at.description == apply
         else {
-            throw IntentProblem("apply: expected an instant YYYY-MM-DDTHH:MM:SSZ")
+            throw .apply
         }
         guard case .number(let offsetText)? = node.member("journalOffset")?.kind, let offset = Int(offsetText),
             offset >= 0
         else {
-            throw IntentProblem("journalOffset: expected a byte count (an integer ≥ 0)")
+            throw .journalOffset
         }
         guard case .array(let fileNodes)? = node.member("files")?.kind else {
-            throw IntentProblem("files: expected an array")
+            throw .filesNotAnArray
         }
         guard case .array(let lineNodes)? = node.member("journal")?.kind else {
-            throw IntentProblem("journal: expected an array")
+            throw .journalNotAnArray
         }
         var files = [IntentFile]()
         var paths = Set<String>()
@@ -783,39 +777,34 @@ package struct StateStore: Sendable {
             guard case .object(let fileMembers) = file.kind, fileMembers.map(\.key).sorted() == ["content", "path"],
                 case .string(let p)? = file.member("path")?.kind,
                 case .string(let content)? = file.member("content")?.kind
-            else { throw IntentProblem("files[\(i)]: expected an object with the strings path and content") }
+            else { throw .fileEntry(index: i) }
             let name = String(p.dropFirst("tenants/".count))
             guard p.hasPrefix("tenants/"), name.hasSuffix(".json"), isSafeFileName(name),
                 !name.dropLast(5).contains("/")
             else {
-                throw IntentProblem("files[\(i)].path: expected tenants/<tenant>.json, found '\(p)'")
+                throw .filePath(index: i, path: p)
             }
-            guard paths.insert(p).inserted else { throw IntentProblem("files[\(i)].path: '\(p)' appears twice") }
+            guard paths.insert(p).inserted else { throw .filePathTwice(index: i, path: p) }
             let document: TenantState
             do throws(Diagnostic) {
                 document = try TenantState.decode(stateFile: Array(content.utf8), path: display(p))
             } catch {
-                throw IntentProblem(
-                    "files[\(i)].content is not a valid tenant document for \(p) (line \(error.location?.line ?? 1) of the content: \(error.message))"
-                )
+                throw .fileContent(index: i, path: p, line: error.location?.line ?? 1, problem: error.message)
             }
             guard document.appliedAt == at else {
-                throw IntentProblem(
-                    "files[\(i)].content: appliedAt \(document.appliedAt) is not the intent's apply \(apply)")
+                throw .fileAppliedAt(index: i, appliedAt: document.appliedAt, apply: apply)
             }
             files.append(IntentFile(path: p, content: content))
         }
         var lines = [String]()
         for (i, line) in lineNodes.enumerated() {
-            guard case .string(let text) = line.kind else { throw IntentProblem("journal[\(i)]: expected a string") }
+            guard case .string(let text) = line.kind else { throw .journalEntryNotAString(index: i) }
             guard isJournalLine(Array(text.utf8)), !text.contains("\n"),
                 let parsed = try? JSONParser.parse(Array(text.utf8)),
                 case .string(apply)? = parsed.member("apply")?.kind,
                 case .number(String(i + 1))? = parsed.member("seq")?.kind
             else {
-                throw IntentProblem(
-                    "journal[\(i)]: expected one journal line of this apply (an object with at, action, tenant, code or serial, apply \(apply) and seq \(i + 1))"
-                )
+                throw .journalEntry(index: i, apply: apply)
             }
             lines.append(text)
         }
@@ -843,29 +832,26 @@ package struct StateStore: Sendable {
             do {
                 current = try Self.readRegularFile(path, display: display(file.path))
             } catch {
-                throw IntentProblem(error.diagnostics.first?.message ?? "cannot read \(display(file.path))")
+                throw .unreadable(message: error.diagnostics.first?.message ?? "cannot read \(display(file.path))")
             }
             let content = Array(file.content.utf8)
             if current == content { continue }
             guard let new = try? TenantState.decode(stateFile: content, path: display(file.path)) else {
-                throw IntentProblem("the content for \(file.path) is not a valid tenant document")
+                throw .contentNotADocument(path: file.path)
             }
             guard let current else {
                 guard new.serial == 1 else {
-                    throw IntentProblem(
-                        "\(display(file.path)) does not exist, but the intent writes serial \(new.serial) (expected 1 for a new tenant file)"
-                    )
+                    throw .newFileSerial(file: display(file.path), serial: new.serial)
                 }
                 continue
             }
             guard let old = try? TenantState.decode(stateFile: current, path: display(file.path)) else {
-                throw IntentProblem(
-                    "\(display(file.path)) is not a valid tenant document, so the intent cannot be its next version")
+                throw .existingNotADocument(file: display(file.path))
             }
             guard old.lineage == new.lineage, old.serial + 1 == new.serial else {
-                throw IntentProblem(
-                    "the intent writes \(display(file.path)) as lineage \(new.lineage) serial \(new.serial), but the file holds lineage \(old.lineage) serial \(old.serial) (expected the same lineage and serial \(old.serial + 1))"
-                )
+                throw .notTheNextVersion(
+                    file: display(file.path), lineage: new.lineage, serial: new.serial, fileLineage: old.lineage,
+                    fileSerial: old.serial)
             }
         }
         let journalShown = display(StateStore.journalName)
@@ -876,14 +862,14 @@ package struct StateStore: Sendable {
                     (statePath as NSString).appendingPathComponent(StateStore.journalName),
                     display: journalShown) ?? []
         } catch {
-            throw IntentProblem(error.diagnostics.first?.message ?? "cannot read \(journalShown)")
+            throw .unreadable(message: error.diagnostics.first?.message ?? "cannot read \(journalShown)")
         }
         let offset = intent.journalOffset
         guard offset <= journal.count else {
-            throw IntentProblem("journalOffset \(offset) is past the end of \(journalShown) (\(journal.count) bytes)")
+            throw .offsetPastTheEnd(offset: offset, journal: journalShown, bytes: journal.count)
         }
         guard offset == 0 || journal[offset - 1] == 0x0A else {
-            throw IntentProblem("journalOffset \(offset) is not at the start of a line of \(journalShown)")
+            throw .offsetInsideALine(offset: offset, journal: journalShown)
         }
         // After the offset only a beginning of this apply's own lines may stand (an attempt that
         // was interrupted while appending); anything else would be cut by the replay.
@@ -891,9 +877,7 @@ package struct StateStore: Sendable {
         let after = journal[offset...]
         guard after.count <= own.count, own.starts(with: after) else {
             let lines = after.filter { $0 == 0x0A }.count
-            throw IntentProblem(
-                "\(journalShown) holds \(lines) line(s) after journalOffset \(offset) that are not this apply's; the replay would delete them"
-            )
+            throw .foreignLines(journal: journalShown, lines: lines, offset: offset)
         }
     }
 }
