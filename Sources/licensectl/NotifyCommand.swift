@@ -43,16 +43,17 @@ struct NotifyCommand: ParsableCommand {
 
     func validate() throws {
         if sendmail == (webhook != nil) {
-            throw ValidationError("notify: give exactly one of --sendmail [COMMAND] and --webhook URL")
+            throw ValidationError(CommandError.notifyNeedsOneTransport.message)
         }
         if command != nil, !sendmail {
-            throw ValidationError("notify: a COMMAND argument is only taken with --sendmail")
+            throw ValidationError(CommandError.notifyCommandWithoutSendmail.message)
         }
         if let command, command.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw ValidationError("--sendmail: the command is empty; leave it out for `sendmail -t -i`")
+            throw ValidationError(CommandError.emptySendmailCommand.message)
         }
         guard timeout.isFinite, timeout > 0, timeout <= 3600 else {
-            throw ValidationError("--timeout: expected a number of seconds from 0 to 3600, found \(timeout)")
+            throw ValidationError(
+                CommandError.secondsOutOfRange(option: "--timeout", upTo: 3600, found: timeout).message)
         }
         if let webhook {
             guard let url = URL(string: webhook), let scheme = url.scheme?.lowercased(),
@@ -60,7 +61,7 @@ struct NotifyCommand: ParsableCommand {
                 url.host != nil
             else {
                 throw ValidationError(
-                    "--webhook: expected an http:// or https:// URL, found '\(WebhookTransport.redacted(webhook))'")
+                    CommandError.webhookNotHTTP(redacted: WebhookTransport.redacted(webhook)).message)
             }
         }
     }

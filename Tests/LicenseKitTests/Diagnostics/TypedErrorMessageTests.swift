@@ -249,6 +249,53 @@ import Testing
         #expect(error.description == reason)
     }
 
+    @Test(arguments: [
+        (CommandError.notifyNeedsOneTransport, "notify: give exactly one of --sendmail [COMMAND] and --webhook URL"),
+        (.notifyCommandWithoutSendmail, "notify: a COMMAND argument is only taken with --sendmail"),
+        (.emptySendmailCommand, "--sendmail: the command is empty; leave it out for `sendmail -t -i`"),
+        (
+            .secondsOutOfRange(option: "--timeout", upTo: 3600, found: 0),
+            "--timeout: expected a number of seconds from 0 to 3600, found 0.0"
+        ),
+        (
+            .secondsOutOfRange(option: "--lock-timeout", upTo: 86_400, found: -1.5),
+            "--lock-timeout: expected a number of seconds from 0 to 86400, found -1.5"
+        ),
+        (
+            .webhookNotHTTP(redacted: "ftp://hooks.example/…"),
+            "--webhook: expected an http:// or https:// URL, found 'ftp://hooks.example/…'"
+        ),
+        (.atWithPlanFile, "apply PLANFILE applies the plan at its own at; remove --at"),
+        (
+            .selectionWithPlanFile,
+            "apply PLANFILE applies exactly the plan file's selection; remove --target/--shard (or plan again with them)"
+        ),
+        (
+            .mailFromNotAnAddress(found: "ops"),
+            "--mail-from: expected one address such as 'licensectl <ops@example.com>', found 'ops'"
+        ),
+        (.daysOutOfRange(found: -1), "--days: expected a whole number of days from 0 to 36500, found -1"),
+        (.pairWithoutEquals(option: "--label", value: "team"), "--label 'team': expected KEY=VALUE"),
+        (.pairWithoutEquals(option: "--column", value: "code"), "--column 'code': expected COLUMN=HEADER"),
+        (.unreadablePlanFile(file: "plan.json"), "cannot read plan file 'plan.json' (is it a readable file?)"),
+        (
+            .cannotWrite(file: "out/plan.json", reason: "its folder does not exist"),
+            "cannot write 'out/plan.json': its folder does not exist"
+        ),
+        (.planRefused(errors: 4), "Plan refused: 4 error(s); nothing was written."),
+        (.recoveredInterruptedApply, "licensectl: completed an interrupted apply first."),
+    ])
+    func commandErrors(error: CommandError, message: String) {
+        #expect(error.message == message)
+        #expect(error.description == message)
+    }
+
+    @Test func aRefusedForecastNamesItsInstant() throws {
+        #expect(
+            CommandError.forecastRefused(at: try Instant.parse("2026-11-29"), errors: 2).message
+                == "Forecast refused: the plan at 2026-11-29T00:00:00Z has 2 error(s).")
+    }
+
     static let file = "state/tenants/acme.json"
 
     @Test(arguments: [
