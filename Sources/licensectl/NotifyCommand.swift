@@ -95,7 +95,8 @@ struct NotifyCommand: ParsableCommand {
                         let shown = (outbox as NSString).appendingPathComponent(name)
                         Console.out("sent \(shown) (\(messageID ?? "no Message-ID")) via \(via)\n")
                     case .failed(let name, let reason):
-                        Console.report([.error("\((outbox as NSString).appendingPathComponent(name)): \(reason)")])
+                        let shown = (outbox as NSString).appendingPathComponent(name)
+                        Console.report([.error(CommandError.notDelivered(file: shown, reason: reason).message)])
                     }
                 })
         } catch {

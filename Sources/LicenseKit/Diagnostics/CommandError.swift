@@ -26,6 +26,9 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadablePlanFile(file: String)
     /// `plan --out FILE` that cannot be written (`reason`: ``OutputFile/WriteError/reason``).
     case cannotWrite(file: String, reason: String)
+    /// `notify`: a message (`file`, in the outbox) not delivered or not moved to `sent/`
+    /// (`reason`: ``DeliveryFailure/reason``).
+    case notDelivered(file: String, reason: String)
     /// The closing line of a plan with `errors` errors.
     case planRefused(errors: Int)
     /// The closing line of a forecast whose plan at `at` has `errors` errors.
@@ -52,6 +55,7 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(option) '\(value)': expected \(option == "--label" ? "KEY=VALUE" : "COLUMN=HEADER")"
         case .unreadablePlanFile(let file): "cannot read plan file '\(file)' (is it a readable file?)"
         case .cannotWrite(let file, let reason): "cannot write '\(file)': \(reason)"
+        case .notDelivered(let file, let reason): "\(file): \(reason)"
         case .planRefused(let errors): "Plan refused: \(errors) error(s); nothing was written."
         case .forecastRefused(let at, let errors): "Forecast refused: the plan at \(at) has \(errors) error(s)."
         case .recoveredInterruptedApply: "licensectl: completed an interrupted apply first."

@@ -282,6 +282,10 @@ import Testing
             .cannotWrite(file: "out/plan.json", reason: "its folder does not exist"),
             "cannot write 'out/plan.json': its folder does not exist"
         ),
+        (
+            .notDelivered(file: "outbox/beta-20261129T000000Z.eml", reason: "the webhook answered HTTP 500"),
+            "outbox/beta-20261129T000000Z.eml: the webhook answered HTTP 500"
+        ),
         (.planRefused(errors: 4), "Plan refused: 4 error(s); nothing was written."),
         (.recoveredInterruptedApply, "licensectl: completed an interrupted apply first."),
     ])
