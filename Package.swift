@@ -97,8 +97,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Synthetic license repos and the seeded generator, shared by the benchmark and the two
-        // test targets (a regular library, so the tests need not depend on the bench executable).
+        // Synthetic license repos, the seeded generator and throwaway PostgreSQL clusters, shared
+        // by the benchmark and the test targets (a regular library without `import Testing`, so
+        // the tests need not depend on the bench executable, nor the bench link Testing).
         .target(name: "TestSupport", dependencies: ["LicenseKit"], path: "Tests/TestSupport"),
         // Golden-file comparison shared by the two test targets. A library of its own because it
         // imports Testing, which the benchmark executable must not link.
@@ -113,8 +114,10 @@ let package = Package(
             dependencies: ["LicenseKit", "TestSupport", "GoldenFiles", "StateBackendConformance"],
             exclude: ["Plan/Golden", "Output/Golden"]
         ),
-        // Throwaway PostgreSQL clusters (initdb + pg_ctl on a Unix socket) for tests.
-        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
+        // Swift Testing's part of the throwaway PostgreSQL clusters (a cluster per suite or on
+        // demand); the cluster itself (initdb + pg_ctl on a Unix socket) is TestSupport's
+        // ThrowawayPostgres, which the benchmark starts too.
+        .target(name: "PostgresTestSupport", dependencies: ["TestSupport"], path: "Tests/PostgresTestSupport"),
         .testTarget(
             name: "LicenseKitPostgresTests",
             dependencies: ["LicenseKit", "LicenseKitPostgres", "PostgresTestSupport", "StateBackendConformance"],

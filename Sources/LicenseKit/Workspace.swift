@@ -75,9 +75,7 @@ public struct Workspace: Sendable {
             // The plan reads the interrupted apply's documents as state (what apply will find
             // after completing it); say so, or "no changes" would hide half-written state files.
             repo.diagnostics.append(
-                .warning(
-                    "an apply was interrupted; its intent is pending and the next apply completes it first (this plan already counts it as state): run apply before committing state/",
-                    at: SourceLocation(file: pending, line: 1)))
+                .warning(ApplyError.interruptedApplyPending.message, at: SourceLocation(file: pending, line: 1)))
         }
         repo.diagnostics.append(contentsOf: state.warnings)
         return Inputs(

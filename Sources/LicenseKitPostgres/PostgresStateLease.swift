@@ -72,7 +72,7 @@ public final class PostgresStateLease: @unchecked Sendable {
     ///   tenant whose lineage or serial no longer matches the plan's `prior` (stale plan); a
     ///   code recorded for another owner's or tenant's state (naming them); a newer schema;
     ///   a lost connection.
-    public func commit(_ plan: Plan) async throws(StateStoreError) -> StateStore.ApplyResult {
+    public func commit(_ plan: Plan) async throws(StateStoreError) -> ApplyResult {
         try checkHeld()
         do throws(StateStoreError) {
             let result = try await write(plan)
@@ -110,7 +110,7 @@ public final class PostgresStateLease: @unchecked Sendable {
 
     private var owner: String { store.url.owner }
 
-    private func write(_ plan: Plan) async throws(StateStoreError) -> StateStore.ApplyResult {
+    private func write(_ plan: Plan) async throws(StateStoreError) -> ApplyResult {
         guard !plan.hasErrors else { throw StateStoreError("the plan has errors; nothing was written") }
         var problems = [Diagnostic]()
         var documents = [(prior: PriorRef?, state: TenantState)]()
@@ -130,7 +130,7 @@ public final class PostgresStateLease: @unchecked Sendable {
         // One journal line per event of a changed tenant.
         let events = plan.tenants.reduce(0) { $0 + ($1.changed ? $1.events.count : 0) }
         guard !documents.isEmpty || events > 0 else {
-            return StateStore.ApplyResult(written: [], unchanged: [], journalLines: 0)
+            return ApplyResult(written: [], unchanged: [], journalLines: 0)
         }
 
         try await session.createSchemaIfNeeded()
@@ -142,7 +142,7 @@ public final class PostgresStateLease: @unchecked Sendable {
         let url = store.url
         let unchanged = documents.map(\.state.tenant).filter { !written.contains($0) }
         guard !written.isEmpty || events > 0 else {
-            return StateStore.ApplyResult(written: [], unchanged: unchanged.map(url.place(ofTenant:)), journalLines: 0)
+            return ApplyResult(written: [], unchanged: unchanged.map(url.place(ofTenant:)), journalLines: 0)
         }
         let applyID =
             try await session.rows(
@@ -173,7 +173,7 @@ public final class PostgresStateLease: @unchecked Sendable {
             }
         }
         try await store.inject("written", self)
-        return StateStore.ApplyResult(
+        return ApplyResult(
             written: written.sorted().map(url.place(ofTenant:)),
             unchanged: unchanged.map(url.place(ofTenant:)), journalLines: events)
     }

@@ -13,7 +13,7 @@ public struct StateLocation: Sendable, CustomStringConvertible {
     public var description: String
 
     /// A state directory.
-    public static func directory(_ store: StateStore) -> StateLocation {
+    package static func directory(_ store: StateStore) -> StateLocation {
         StateLocation(backend: store, isPostgres: false, description: store.directory)
     }
 

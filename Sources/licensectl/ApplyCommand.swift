@@ -44,20 +44,18 @@ struct ApplyCommand: ParsableCommand {
 
     func validate() throws {
         if planFile != nil, state.at != nil {
-            throw ValidationError("apply PLANFILE applies the plan at its own at; remove --at")
+            throw ValidationError(CommandError.atWithPlanFile.message)
         }
         if planFile != nil, selection.isGiven {
-            throw ValidationError(
-                "apply PLANFILE applies exactly the plan file's selection; remove --target/--shard (or plan again with them)"
-            )
+            throw ValidationError(CommandError.selectionWithPlanFile.message)
         }
         guard (0...86_400).contains(timeout), timeout.isFinite else {
-            throw ValidationError("--lock-timeout: expected a number of seconds from 0 to 86400, found \(timeout)")
+            throw ValidationError(
+                CommandError.secondsOutOfRange(option: "--lock-timeout", upTo: 86_400, found: timeout).message)
         }
         // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
         if mailFrom.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x2C }) || !mailFrom.contains("@") {
-            throw ValidationError(
-                "--mail-from: expected one address such as 'licensectl <ops@example.com>', found '\(mailFrom)'")
+            throw ValidationError(CommandError.mailFromNotAnAddress(found: mailFrom).message)
         }
     }
 
@@ -99,7 +97,7 @@ struct ApplyCommand: ParsableCommand {
         case .diagnostics(let diagnostics):
             Console.report(diagnostics)
         case .recoveredInterruptedApply:
-            Console.err("licensectl: completed an interrupted apply first.\n")
+            Console.err(CommandError.recoveredInterruptedApply.message + "\n")
         case .plan(let plan):
             Console.out(PlanText.render(plan, showCodes: showCodes, includeDiagnostics: false))
         case .noChanges:
@@ -137,7 +135,7 @@ struct ApplyCommand: ParsableCommand {
         do {
             folder = try OutputFile.openOutbox(outbox, root: repo.directory)
         } catch {
-            throw ApplyFailure([.error("--outbox '\(outbox)': \(error.reason); nothing was written")])
+            throw ApplyFailure([.error(OutboxError.cannotOpenFolder(outbox: outbox, reason: error.reason).message)])
         }
         defer { _ = close(folder) }
         for mail in mails {
@@ -145,7 +143,7 @@ struct ApplyCommand: ParsableCommand {
                 try OutputFile.write([mail.contents], in: folder, name: mail.fileName, mode: 0o600)
             } catch {
                 let shown = (outbox as NSString).appendingPathComponent(mail.fileName)
-                throw ApplyFailure([.error("cannot write '\(shown)': \(error.reason); no state was written")])
+                throw ApplyFailure([.error(OutboxError.cannotWriteMessage(file: shown, reason: error.reason).message)])
             }
         }
     }

@@ -49,7 +49,7 @@ struct ForecastCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...36_500).contains(days) else {
-            throw ValidationError("--days: expected a whole number of days from 0 to 36500, found \(days)")
+            throw ValidationError(CommandError.daysOutOfRange(found: days).message)
         }
     }
 
@@ -63,7 +63,7 @@ struct ForecastCommand: ParsableCommand {
         let plan = workspace.plan(inputs: inputs, at: at, selection: selected)
         if plan.hasErrors {
             Console.report(plan.diagnostics)
-            Console.err("Forecast refused: the plan at \(at) has \(plan.diagnostics.errorCount) error(s).\n")
+            Console.err(CommandError.forecastRefused(at: at, errors: plan.diagnostics.errorCount).message + "\n")
             throw ExitCode.failure
         }
         // The forecast prints no plan warnings, but an empty shard is said (docs/cli.md §5.2).

@@ -56,8 +56,7 @@ struct InitCommand: ParsableCommand {
     func validate() throws {
         for (option, values) in [("--label", labels), ("--column", columns), ("--device-column", deviceColumns)] {
             for value in values where !value.contains("=") {
-                throw ValidationError(
-                    "\(option) '\(value)': expected \(option == "--label" ? "KEY=VALUE" : "COLUMN=HEADER")")
+                throw ValidationError(CommandError.pairWithoutEquals(option: option, value: value).message)
             }
         }
     }

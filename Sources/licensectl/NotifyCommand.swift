@@ -43,16 +43,17 @@ struct NotifyCommand: ParsableCommand {
 
     func validate() throws {
         if sendmail == (webhook != nil) {
-            throw ValidationError("notify: give exactly one of --sendmail [COMMAND] and --webhook URL")
+            throw ValidationError(CommandError.notifyNeedsOneTransport.message)
         }
         if command != nil, !sendmail {
-            throw ValidationError("notify: a COMMAND argument is only taken with --sendmail")
+            throw ValidationError(CommandError.notifyCommandWithoutSendmail.message)
         }
         if let command, command.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw ValidationError("--sendmail: the command is empty; leave it out for `sendmail -t -i`")
+            throw ValidationError(CommandError.emptySendmailCommand.message)
         }
         guard timeout.isFinite, timeout > 0, timeout <= 3600 else {
-            throw ValidationError("--timeout: expected a number of seconds from 0 to 3600, found \(timeout)")
+            throw ValidationError(
+                CommandError.secondsOutOfRange(option: "--timeout", upTo: 3600, found: timeout).message)
         }
         if let webhook {
             guard let url = URL(string: webhook), let scheme = url.scheme?.lowercased(),
@@ -60,7 +61,7 @@ struct NotifyCommand: ParsableCommand {
                 url.host != nil
             else {
                 throw ValidationError(
-                    "--webhook: expected an http:// or https:// URL, found '\(WebhookTransport.redacted(webhook))'")
+                    CommandError.webhookNotHTTP(redacted: WebhookTransport.redacted(webhook)).message)
             }
         }
     }
@@ -94,7 +95,8 @@ struct NotifyCommand: ParsableCommand {
                         let shown = (outbox as NSString).appendingPathComponent(name)
                         Console.out("sent \(shown) (\(messageID ?? "no Message-ID")) via \(via)\n")
                     case .failed(let name, let reason):
-                        Console.report([.error("\((outbox as NSString).appendingPathComponent(name)): \(reason)")])
+                        let shown = (outbox as NSString).appendingPathComponent(name)
+                        Console.report([.error(CommandError.notDelivered(file: shown, reason: reason).message)])
                     }
                 })
         } catch {
@@ -129,7 +131,7 @@ struct WebhookTransport: MessageTransport {
     }
 
     func deliver(_ message: OutboxMessage) throws(DeliveryFailure) {
-        guard let handle = curl_easy_init() else { throw DeliveryFailure("cannot start an HTTP request (libcurl)") }
+        guard let handle = curl_easy_init() else { throw .cannotStartRequest }
         defer { curl_easy_cleanup(handle) }
         var headers: UnsafeMutablePointer<curl_slist>?
         headers = curl_slist_append(headers, "Content-Type: application/json; charset=utf-8")
@@ -174,14 +176,13 @@ struct WebhookTransport: MessageTransport {
             guard (200..<300).contains(status) else {
                 let text = String(decoding: answer.body, as: UTF8.self)
                     .split(whereSeparator: \.isNewline).joined(separator: " ")
-                throw DeliveryFailure("the webhook answered HTTP \(status)" + (text.isEmpty ? "" : ": \(text)"))
+                throw .webhookRefused(status: status, body: text)
             }
         case CURLE_OPERATION_TIMEDOUT:
-            throw DeliveryFailure("the webhook did not answer within \(SendmailTransport.seconds(timeout)) s")
+            throw .webhookTimedOut(seconds: SendmailTransport.seconds(timeout))
         default:
             let detail = String(decoding: errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw DeliveryFailure(
-                "cannot reach the webhook: " + (detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
+            throw .webhookUnreachable(detail: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
         }
     }
 }

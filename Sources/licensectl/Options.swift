@@ -52,7 +52,7 @@ struct SelectionOptions: ParsableArguments {
             }
         }
         for target in targets where target.isEmpty {
-            throw ValidationError("--target: expected a tenant name, found an empty value")
+            throw ValidationError(SelectionError.emptyTarget.message)
         }
     }
 

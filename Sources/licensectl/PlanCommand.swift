@@ -57,7 +57,7 @@ struct PlanCommand: ParsableCommand {
             if format == .json { PlanJSON.stream(plan, to: Console.out) }
             if format == .markdown { Console.out(PlanMarkdown.render(plan, showCodes: showCodes)) }
             if format == .github { Console.out(PlanText.render(plan, showCodes: showCodes, includeDiagnostics: false)) }
-            Console.err("Plan refused: \(plan.diagnostics.errorCount) error(s); nothing was written.\n")
+            Console.err(CommandError.planRefused(errors: plan.diagnostics.errorCount).message + "\n")
             throw ExitCode.failure
         }
         // Without --out the JSON goes out batch by batch as it is written (a plan of 10,000
@@ -152,7 +152,7 @@ enum FileOutput {
         do {
             try OutputFile.write(pieces, to: path, mode: secret ? 0o600 : 0o644)
         } catch {
-            try Console.fail("cannot write '\(shown)': \(error.reason)")
+            try Console.fail(CommandError.cannotWrite(file: shown, reason: error.reason).message)
         }
     }
 }

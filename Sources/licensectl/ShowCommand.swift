@@ -52,7 +52,7 @@ struct ShowCommand: ParsableCommand {
             )
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            try Console.fail("cannot read plan file '\(subject)' (is it a readable file?)")
+            try Console.fail(CommandError.unreadablePlanFile(file: subject).message)
         }
         let plan: Plan
         do {

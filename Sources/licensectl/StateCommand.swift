@@ -46,7 +46,8 @@ struct StateMigrateCommand: ParsableCommand {
 
     func validate() throws {
         guard lockTimeout.isFinite, (0...86_400).contains(lockTimeout) else {
-            throw ValidationError("--lock-timeout: expected a number of seconds from 0 to 86400, found \(lockTimeout)")
+            throw ValidationError(
+                CommandError.secondsOutOfRange(option: "--lock-timeout", upTo: 86_400, found: lockTimeout).message)
         }
     }
 

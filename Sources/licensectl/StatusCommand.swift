@@ -41,7 +41,7 @@ struct StatusCommand: ParsableCommand {
         }
         if !unknown.isEmpty {
             try Console.failOnErrors(
-                unknown.map { .error("tenant '\($0)' has no state in \(backend.tenantsLocation)") })
+                unknown.map { .error(SelectionError.noState($0, location: backend.tenantsLocation).message) })
         }
         try Console.failOnErrors(
             problems.filter { d in

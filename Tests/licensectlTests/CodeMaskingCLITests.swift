@@ -7,63 +7,67 @@ import Testing
 @Suite struct CodeMaskingCLITests {
     static let separators = ["\u{2013}", "\u{2014}", "\u{2212}", "\u{A0}", "\u{200B}", ".", "_", "/", "--"]
 
-    /// Every output of `runs` is free of the code's middle group `3C4A`.
-    func expectMasked(_ runs: [CLIRun], _ what: String) {
-        for run in runs {
+    /// Where a mistyped code sits, and the commands that print it.
+    enum Place: CaseIterable, Sendable {
+        case manifest, salesCSV, stateFile
+
+        /// The example repo's file that gets the mistyped code.
+        var file: String {
+            switch self {
+            case .manifest: "tenants/harbor-lights.yaml"
+            case .salesCSV: "fixtures/sales/acme-water-2025-01.csv"
+            case .stateFile: "state/tenants/harbor-lights.json"
+            }
+        }
+
+        /// The commands, without `-C ROOT` (it follows the subcommand).
+        var commands: [[String]] {
+            switch self {
+            case .manifest:
+                [
+                    ["validate", "--format", "github"], ["validate"],
+                    ["plan", "--at", "2026-11-29", "--format", "json"],
+                ]
+            case .salesCSV:
+                [["validate", "--format", "github"], ["plan", "--at", "2026-11-29", "--format", "markdown"]]
+            case .stateFile:
+                [
+                    ["plan", "--at", "2026-11-29"], ["status", "--at", "2026-11-29"],
+                    ["status", "--at", "2026-11-29", "--format", "json"], ["show", "harbor-lights"],
+                ]
+            }
+        }
+
+        /// The file's text with 383C-3C4A-AA10 mistyped, `separator` between its groups.
+        func edit(_ text: String, separator: String) -> String {
+            switch self {
+            case .manifest:
+                text.replacingOccurrences(
+                    of: "code: 383C-3C4A-AA10", with: "code: \"383C\(separator)3C4A-AA10\"")
+            case .salesCSV:
+                text + "383C\(separator)3C4A\(separator)AA10,Cloud Basic 1,2024-12-20,P1Y,SO-1\n"
+            case .stateFile:
+                text.replacingOccurrences(of: "\"383C-3C4A-AA10\"", with: "\"383C\(separator)3C4A-AA10\"")
+            }
+        }
+    }
+
+    /// Every output of every command of `place`, after the edit, is free of the code's middle
+    /// group `3C4A` and names the value (`383C`); each run fails.
+    @Test(arguments: Place.allCases, separators)
+    func aMistypedCodeIsMaskedInEveryOutput(_ place: Place, _ separator: String) throws {
+        let repo = try TempRepo.example(label: "mask-\(place)")
+        defer { repo.remove() }
+        let original = try repo.read(place.file)
+        let edited = place.edit(original, separator: separator)
+        #expect(edited != original, "\(place.file): the edit changed nothing")
+        try repo.write(place.file, edited)
+        let what = "\(place.file) \(separator.unicodeScalars.map { String($0.value, radix: 16) })"
+        for command in place.commands {
+            let run = try licensectl([command[0], "-C", repo.root] + command.dropFirst())
             #expect(run.status == 1, "\(what): \(run)")
             #expect(!(run.stdout + run.stderr).contains("3C4A"), "\(what): \(run)")
             #expect((run.stdout + run.stderr).contains("383C"), "\(what): the message names the value: \(run)")
         }
-    }
-
-    @Test(arguments: separators)
-    func aMistypedCodeInAManifestIsMasked(_ separator: String) throws {
-        let repo = try TempRepo.example(label: "mask-manifest")
-        defer { repo.remove() }
-        let manifest = try repo.read("tenants/harbor-lights.yaml")
-        try repo.write(
-            "tenants/harbor-lights.yaml",
-            manifest.replacingOccurrences(
-                of: "code: 383C-3C4A-AA10", with: "code: \"383C\(separator)3C4A-AA10\""))
-        expectMasked(
-            try [
-                licensectl(["validate", "-C", repo.root, "--format", "github"]),
-                licensectl(["validate", "-C", repo.root]),
-                licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--format", "json"]),
-            ], "manifest \(separator.unicodeScalars.map { String($0.value, radix: 16) })")
-    }
-
-    @Test(arguments: separators)
-    func aMistypedCodeInASalesCSVIsMasked(_ separator: String) throws {
-        let repo = try TempRepo.example(label: "mask-csv")
-        defer { repo.remove() }
-        let csv = try repo.read("fixtures/sales/acme-water-2025-01.csv")
-        try repo.write(
-            "fixtures/sales/acme-water-2025-01.csv",
-            csv + "383C\(separator)3C4A\(separator)AA10,Cloud Basic 1,2024-12-20,P1Y,SO-1\n")
-        expectMasked(
-            try [
-                licensectl(["validate", "-C", repo.root, "--format", "github"]),
-                licensectl(["plan", "-C", repo.root, "--at", "2026-11-29", "--format", "markdown"]),
-            ], "CSV \(separator.unicodeScalars.map { String($0.value, radix: 16) })")
-    }
-
-    @Test(arguments: separators)
-    func aMistypedCodeInAStateFileIsMaskedByPlanStatusAndShow(_ separator: String) throws {
-        let repo = try TempRepo.example(label: "mask-state")
-        defer { repo.remove() }
-        let state = try repo.read("state/tenants/harbor-lights.json")
-        #expect(state.contains("\"383C-3C4A-AA10\""))
-        try repo.write(
-            "state/tenants/harbor-lights.json",
-            state.replacingOccurrences(
-                of: "\"383C-3C4A-AA10\"", with: "\"383C\(separator)3C4A-AA10\""))
-        expectMasked(
-            try [
-                licensectl(["plan", "-C", repo.root, "--at", "2026-11-29"]),
-                licensectl(["status", "-C", repo.root, "--at", "2026-11-29"]),
-                licensectl(["status", "-C", repo.root, "--at", "2026-11-29", "--format", "json"]),
-                licensectl(["show", "-C", repo.root, "harbor-lights"]),
-            ], "state \(separator.unicodeScalars.map { String($0.value, radix: 16) })")
     }
 }

@@ -161,24 +161,18 @@ import Darwin
     @Test func randomSigkillsDuringApplyNeverLeaveATornFile() throws {
         let fixture = try Self.makeFixture()
         defer { fixture.remove() }
-        var rng = SplitMix64(seed: 0x11CE_75C7)
-        var died = 0
-        for round in 0..<8 {
+        var interruptions = SeededInterruptions(
+            seed: 0x11CE_75C7, referenceSeconds: fixture.referenceSeconds, fractions: 0.3...1.1)
+        let died = try interruptions.sigkill(rounds: 8) { round in
             let repo = try fixture.baseline.copy(label: "crash-random-\(round)")
-            defer { repo.remove() }
-            let fraction = 0.3 + Double(rng.next() % 1000) / 1000 * 0.8
-            let delay = fixture.referenceSeconds * fraction
-            let running = try startLicensectl(["apply", "-C", repo.root, "--at", GeneratedRepo.t2, "--yes"])
-            Thread.sleep(forTimeInterval: delay)
-            _ = kill(running.pid, SIGKILL)
-            let run = running.wait()
-            let label = "round \(round), SIGKILL after \(String(format: "%.3f", delay)) s"
-            if run.signaled {
-                died += 1
-                #expect(run.status == SIGKILL, "\(label)")
-            } else {
-                #expect(run.status == 0, "\(label): \(run)")
+            do {
+                return (try startLicensectl(["apply", "-C", repo.root, "--at", GeneratedRepo.t2, "--yes"]), repo)
+            } catch {
+                repo.remove()
+                throw error
             }
+        } check: { repo, _, label in
+            defer { repo.remove() }
             Self.checkOldOrNew(repo, fixture, label)
             try Self.rerunConverges(repo, fixture, label)
         }

@@ -18,6 +18,45 @@ import Testing
         return (repo, names)
     }
 
+    /// An outbox and a loopback server (`smtp_server.py` or `http_server.py`) for one test;
+    /// ``stop()`` stops the server and removes the repo.
+    struct Setup {
+        let repo: TempRepo
+        /// The messages in the outbox, sorted.
+        let names: [String]
+        let server: LoopbackServer
+
+        /// The example repo's outbox (``repoWithOutbox(_:)``) and a server running `script`.
+        static func example(_ label: String, server script: String) throws -> Setup {
+            let (repo, names) = try repoWithOutbox(label)
+            return Setup(repo: repo, names: names, server: try LoopbackServer(script: script))
+        }
+
+        /// One message, `alpha-20261129T000000Z.eml` to ops@alpha.example, and a server
+        /// running `script`.
+        static func oneMessage(_ label: String, server script: String) throws -> Setup {
+            let repo = try TempRepo(label: label)
+            try repo.write(
+                "outbox/alpha-20261129T000000Z.eml",
+                "To: ops@alpha.example\r\nSubject: x\r\nMessage-ID: <a@b>\r\n\r\nHello\r\n")
+            return Setup(
+                repo: repo, names: ["alpha-20261129T000000Z.eml"], server: try LoopbackServer(script: script))
+        }
+
+        /// `notify --outbox OUTBOX`.
+        var notifyArguments: [String] { ["notify", "--outbox", repo.path("outbox")] }
+
+        /// `notify --outbox OUTBOX --webhook http://127.0.0.1:PORT/path` with `more` after it.
+        func notifyWebhook(_ path: String, _ more: [String] = []) -> [String] {
+            notifyArguments + ["--webhook", "http://127.0.0.1:\(server.port)/\(path)"] + more
+        }
+
+        func stop() {
+            server.stop()
+            repo.remove()
+        }
+    }
+
     static func pending(_ repo: TempRepo) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: repo.path("outbox"))) ?? []).filter {
             $0.hasSuffix(".eml")
@@ -38,14 +77,13 @@ import Testing
     }
 
     @Test func sendmailThroughMsmtpDeliversEveryMessageAndMovesItToSent() throws {
-        let (repo, names) = try Self.repoWithOutbox("notify-msmtp")
-        defer { repo.remove() }
-        let server = try LoopbackServer(script: "smtp_server.py")
-        defer { server.stop() }
+        let setup = try Setup.example("notify-msmtp", server: "smtp_server.py")
+        defer { setup.stop() }
+        let (repo, names, server) = (setup.repo, setup.names, setup.server)
         let msmtp =
             "msmtp --host=127.0.0.1 --port=\(server.port) --auth=off --tls=off --from=licensectl@localhost -t -i"
 
-        let run = try licensectl(["notify", "--outbox", repo.path("outbox"), "--sendmail", msmtp])
+        let run = try licensectl(setup.notifyArguments + ["--sendmail", msmtp])
         #expect(run.status == 0, "\(run)")
         #expect(run.stdout.contains("Notify: \(names.count) message(s) delivered, 0 failed."), "\(run)")
         #expect(Self.pending(repo).isEmpty)
@@ -73,7 +111,7 @@ import Testing
         #expect(acme.contains("To: ops@acme-water.example"))
 
         // Nothing left: a second run sends nothing.
-        let again = try licensectl(["notify", "--outbox", repo.path("outbox"), "--sendmail", msmtp])
+        let again = try licensectl(setup.notifyArguments + ["--sendmail", msmtp])
         #expect(again.status == 0, "\(again)")
         #expect(again.stdout.contains("No messages in"))
         #expect(server.received(".eml").count == names.count)
@@ -111,28 +149,12 @@ import Testing
         #expect(!(try repo.read("delivered/alpha")).contains("\r"))
     }
 
-    @Test func aHangingCommandIsStoppedAtTheTimeout() throws {
-        let repo = try TempRepo(label: "notify-hang")
-        defer { repo.remove() }
-        try repo.write("outbox/alpha-20261129T000000Z.eml", "To: ops@alpha.example\r\nSubject: x\r\n\r\nHello\r\n")
-        let run = try licensectl([
-            "notify", "--outbox", repo.path("outbox"), "--sendmail", "cat > /dev/null; sleep 120", "--timeout", "1",
-        ])
-        #expect(run.status == 1, "\(run)")
-        #expect(run.stderr.contains("did not finish within 1 s and was stopped"), "\(run)")
-        #expect(run.seconds < 30)  // not the 120 s the command would take
-        #expect(Self.pending(repo) == ["alpha-20261129T000000Z.eml"])
-    }
-
     @Test func webhookPostsJSONWithMaskedSummaryAndMovesTheMessage() throws {
-        let (repo, names) = try Self.repoWithOutbox("notify-webhook")
-        defer { repo.remove() }
-        let server = try LoopbackServer(script: "http_server.py")
-        defer { server.stop() }
+        let setup = try Setup.example("notify-webhook", server: "http_server.py")
+        defer { setup.stop() }
+        let (repo, names, server) = (setup.repo, setup.names, setup.server)
 
-        let run = try licensectl([
-            "notify", "--outbox", repo.path("outbox"), "--webhook", "http://127.0.0.1:\(server.port)/ok",
-        ])
+        let run = try licensectl(setup.notifyWebhook("ok"))
         #expect(run.status == 0, "\(run)")
         // The webhook's path (where Slack and Teams keep the secret) is never printed.
         #expect(run.stdout.contains("via webhook http://127.0.0.1:\(server.port)/…"), "\(run)")
@@ -159,14 +181,11 @@ import Testing
     }
 
     @Test func aRefusingWebhookLeavesTheMessageAndExits1() throws {
-        let (repo, names) = try Self.repoWithOutbox("notify-refuse")
-        defer { repo.remove() }
-        let server = try LoopbackServer(script: "http_server.py")
-        defer { server.stop() }
+        let setup = try Setup.example("notify-refuse", server: "http_server.py")
+        defer { setup.stop() }
+        let (repo, names, server) = (setup.repo, setup.names, setup.server)
 
-        let run = try licensectl([
-            "notify", "--outbox", repo.path("outbox"), "--webhook", "http://127.0.0.1:\(server.port)/refuse",
-        ])
+        let run = try licensectl(setup.notifyWebhook("refuse"))
         #expect(run.status == 1, "\(run)")
         #expect(
             run.stderr.contains("acme-water-20261129T000000Z.eml: the webhook answered HTTP 500: internal trouble"),
@@ -178,40 +197,41 @@ import Testing
         #expect(!repo.exists("outbox/sent"))
     }
 
-    @Test func aWebhookThatDoesNotAnswerTimesOut() throws {
-        let repo = try TempRepo(label: "notify-timeout")
-        defer { repo.remove() }
-        try repo.write(
-            "outbox/alpha-20261129T000000Z.eml",
-            "To: ops@alpha.example\r\nSubject: x\r\nMessage-ID: <a@b>\r\n\r\nHello\r\n")
-        let server = try LoopbackServer(script: "http_server.py")
-        defer { server.stop() }
+    /// A transport that never finishes: a sendmail command that sleeps, a webhook that does not
+    /// answer.
+    enum HangingTransport: CaseIterable, Sendable {
+        case sendmailCommand, webhook
+    }
 
-        let run = try licensectl([
-            "notify", "--outbox", repo.path("outbox"), "--webhook", "http://127.0.0.1:\(server.port)/hang",
-            "--timeout", "1",
-        ])
+    @Test(arguments: HangingTransport.allCases)
+    func aHangingDeliveryIsStoppedAtTheTimeoutAndTheMessageStays(_ transport: HangingTransport) throws {
+        let setup = try Setup.oneMessage("notify-hang", server: "http_server.py")
+        defer { setup.stop() }
+        let (arguments, said) =
+            switch transport {
+            case .sendmailCommand:
+                (
+                    setup.notifyArguments + ["--sendmail", "cat > /dev/null; sleep 120"],
+                    "'cat > /dev/null; sleep 120' did not finish within 1 s and was stopped"
+                )
+            case .webhook:
+                (setup.notifyWebhook("hang"), "the webhook did not answer within 1 s")
+            }
+
+        let run = try licensectl(arguments + ["--timeout", "1"])
         #expect(run.status == 1, "\(run)")
-        #expect(run.stderr.contains("alpha-20261129T000000Z.eml: the webhook did not answer within 1 s"), "\(run)")
-        #expect(run.seconds < 30)  // not the 60 s the server would wait
-        #expect(Self.pending(repo) == ["alpha-20261129T000000Z.eml"])
+        #expect(run.stderr.contains("alpha-20261129T000000Z.eml: " + said), "\(run)")
+        #expect(run.seconds < 30)  // not the 120 s the command, or the 60 s the server, would wait
+        #expect(Self.pending(setup.repo) == ["alpha-20261129T000000Z.eml"])
     }
 
     /// Waiting for a webhook that does not answer blocks: the process uses almost no CPU (it
     /// used ~80% of a core with URLSession, which woke every millisecond).
     @Test func waitingForAWebhookDoesNotBurnCPU() throws {
-        let repo = try TempRepo(label: "notify-cpu")
-        defer { repo.remove() }
-        try repo.write(
-            "outbox/alpha-20261129T000000Z.eml",
-            "To: ops@alpha.example\r\nSubject: x\r\nMessage-ID: <a@b>\r\n\r\nHello\r\n")
-        let server = try LoopbackServer(script: "http_server.py")
-        defer { server.stop() }
+        let setup = try Setup.oneMessage("notify-cpu", server: "http_server.py")
+        defer { setup.stop() }
 
-        let running = try startLicensectl([
-            "notify", "--outbox", repo.path("outbox"), "--webhook",
-            "http://127.0.0.1:\(server.port)/hang", "--timeout", "4",
-        ])
+        let running = try startLicensectl(setup.notifyWebhook("hang", ["--timeout", "4"]))
         // Start-up (loading, reading the outbox) is over well within a second; then it waits.
         Thread.sleep(forTimeInterval: 1)
         let before = try Self.cpuSeconds(of: running.pid)
@@ -235,20 +255,17 @@ import Testing
     }
 
     @Test func aCrashBetweenDeliveryAndMoveDeliversAgainWithTheSameMessageID() throws {
-        let (repo, names) = try Self.repoWithOutbox("notify-crash")
-        defer { repo.remove() }
-        let server = try LoopbackServer(script: "http_server.py")
-        defer { server.stop() }
-        let url = "http://127.0.0.1:\(server.port)/ok"
+        let setup = try Setup.example("notify-crash", server: "http_server.py")
+        defer { setup.stop() }
+        let (repo, names, server) = (setup.repo, setup.names, setup.server)
 
         let crashed = try licensectl(
-            ["notify", "--outbox", repo.path("outbox"), "--webhook", url],
-            environment: ["LICENSECTL_TEST_CRASH_AFTER": "notify-delivered"])
+            setup.notifyWebhook("ok"), environment: ["LICENSECTL_TEST_CRASH_AFTER": "notify-delivered"])
         #expect(crashed.signaled && crashed.status == SIGKILL, "\(crashed)")
         #expect(server.received(".json").count == 1)
         #expect(Self.pending(repo) == names)  // delivered, but not moved
 
-        let rerun = try licensectl(["notify", "--outbox", repo.path("outbox"), "--webhook", url])
+        let rerun = try licensectl(setup.notifyWebhook("ok"))
         #expect(rerun.status == 0, "\(rerun)")
         #expect(Self.sent(repo) == names)
         let bodies = try server.received(".json").map(Self.json)

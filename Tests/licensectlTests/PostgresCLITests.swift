@@ -147,23 +147,12 @@ import Darwin
     @Test func applyKilledAfterSeededRandomDelaysLeavesOldOrNewStateAndTheRerunConverges() throws {
         let fixture = try Self.makeFixture()
         defer { fixture.remove() }
-        var rng = SplitMix64(seed: 0x9_0573_6E55)
-        var died = 0
-        for round in 0..<6 {
+        var interruptions = SeededInterruptions(
+            seed: 0x9_0573_6E55, referenceSeconds: fixture.referenceSeconds, fractions: 0.2...1.1)
+        let died = try interruptions.sigkill(rounds: 6) { _ in
             let url = try Self.copyOf(fixture.old, fixture.cluster)
-            let fraction = 0.2 + Double(rng.next() % 1000) / 1000 * 0.9
-            let delay = fixture.referenceSeconds * fraction
-            let running = try Self.start(fixture.repo, url, at: GeneratedRepo.t2)
-            Thread.sleep(forTimeInterval: delay)
-            _ = kill(running.pid, SIGKILL)
-            let run = running.wait()
-            let label = "round \(round), SIGKILL after \(String(format: "%.3f", delay)) s"
-            if run.signaled {
-                died += 1
-                #expect(run.status == SIGKILL, "\(label)")
-            } else {
-                #expect(run.status == 0, "\(label): \(run)")
-            }
+            return (try Self.start(fixture.repo, url, at: GeneratedRepo.t2), url)
+        } check: { url, run, label in
             let committed = try Self.checkOldOrNew(url, fixture, label)
             // An apply that exited 0 committed; a killed one committed only if the kill came
             // after its COMMIT.
@@ -352,16 +341,15 @@ private struct StateFixtureless {
     @Test func aServerStoppedMidApplyEndsTheApplyWithAnErrorAndTheNextApplyConverges() throws {
         let fixture = try PostgresCLITests.makeFixture()
         defer { fixture.remove() }
-        var rng = SplitMix64(seed: 0x5709_5E7F)
+        var interruptions = SeededInterruptions(
+            seed: 0x5709_5E7F, referenceSeconds: fixture.referenceSeconds, fractions: 0.2...0.9)
         var interrupted = 0
-        for round in 0..<3 {
+        try interruptions.run(rounds: 3, interruption: "server stopped") { _ in
             let url = try PostgresCLITests.copyOf(fixture.old, fixture.cluster)
-            let delay = fixture.referenceSeconds * (0.2 + Double(rng.next() % 1000) / 1000 * 0.7)
-            let running = try PostgresCLITests.start(fixture.repo, url, at: GeneratedRepo.t2)
-            Thread.sleep(forTimeInterval: delay)
+            return (try PostgresCLITests.start(fixture.repo, url, at: GeneratedRepo.t2), url)
+        } interrupt: { _ in
             fixture.cluster.stopServer()
-            let run = running.wait()
-            let label = "round \(round), server stopped after \(String(format: "%.3f", delay)) s"
+        } check: { url, run, label in
             #expect(!run.signaled, "\(label): \(run)")
             #expect(run.seconds < 60, "\(label): the apply hung")
             if run.status == 1 {

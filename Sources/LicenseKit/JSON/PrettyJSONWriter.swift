@@ -220,6 +220,48 @@ struct PrettyJSONWriter: ~Copyable {
         return i + 1 + indent
     }
 
+    // MARK: Members: a key and its value
+
+    /// `"key": n`.
+    mutating func member(_ key: StaticString, _ value: Int) {
+        self.key(key)
+        int(value)
+    }
+
+    /// `"key": "text"`, escaped.
+    mutating func member(_ key: StaticString, _ value: String) {
+        self.key(key)
+        string(value)
+    }
+
+    /// `"key": "YYYY-MM-DDTHH:MM:SSZ"`.
+    mutating func member(_ key: StaticString, _ value: Instant) {
+        self.key(key)
+        instant(value)
+    }
+
+    /// `"key": true` or `false`.
+    mutating func member(_ key: StaticString, _ value: Bool) {
+        self.key(key)
+        bool(value)
+    }
+
+    /// `"key": ` and `text` as it is (already JSON).
+    mutating func member(_ key: StaticString, verbatim text: [UInt8]) {
+        self.key(key)
+        verbatim(text)
+    }
+
+    /// The member when `value` is set; nothing when it is `nil` (optional fields are left out).
+    mutating func member(_ key: StaticString, ifPresent value: Instant?) {
+        if let value { member(key, value) }
+    }
+
+    /// The member when `value` is set; nothing when it is `nil`.
+    mutating func member(_ key: StaticString, ifPresent value: String?) {
+        if let value { member(key, value) }
+    }
+
     // MARK: Scalars
 
     mutating func null() {

@@ -169,15 +169,6 @@ public enum WebhookPayload {
     }
 }
 
-/// Why a message could not be delivered (one line, for `licensectl: error: FILE: reason`).
-public struct DeliveryFailure: Error, Sendable, Equatable {
-    /// What went wrong, e.g. `the webhook answered HTTP 500: …`; never a webhook URL's path.
-    public var reason: String
-
-    /// A failure with its one-line reason.
-    public init(_ reason: String) { self.reason = reason }
-}
-
 /// A way to deliver one outbox message: a sendmail command or a webhook (docs/cli.md §6 `notify`).
 public protocol MessageTransport: Sendable {
     /// Delivers the message; returns only once the receiver accepted it.
@@ -228,7 +219,7 @@ public struct SendmailTransport: MessageTransport {
                 attributes: [.posixPermissions: 0o600]),
             FileManager.default.createFile(atPath: errorPath, contents: nil, attributes: [.posixPermissions: 0o600])
         else {
-            throw DeliveryFailure("cannot write a temporary file in \(FileManager.default.temporaryDirectory.path)")
+            throw .cannotWriteTemporaryFile(folder: FileManager.default.temporaryDirectory.path)
         }
 
         var actions = posix_spawn_file_actions_t()
@@ -256,7 +247,7 @@ public struct SendmailTransport: MessageTransport {
             ["/bin/sh", "-c", command].map { (text: String) in strdup(text) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
-        guard spawned == 0 else { throw DeliveryFailure("cannot start /bin/sh: \(String(cString: strerror(spawned)))") }
+        guard spawned == 0 else { throw .cannotStartShell(errno: String(cString: strerror(spawned))) }
 
         var status: Int32 = 0
         let deadline = Date().addingTimeInterval(timeout)
@@ -274,16 +265,15 @@ public struct SendmailTransport: MessageTransport {
         if !finished {
             kill(-pid, SIGKILL)
             while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-            throw DeliveryFailure("'\(command)' did not finish within \(Self.seconds(timeout)) s and was stopped")
+            throw .commandTimedOut(command: command, seconds: Self.seconds(timeout))
         }
         let stderrText = ((try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
             .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.suffix(3).joined(separator: " / ")
-        let said = stderrText.isEmpty ? "" : ": " + stderrText
         let signal = status & 0x7F
-        if signal != 0 { throw DeliveryFailure("'\(command)' was killed by signal \(signal)\(said)") }
+        if signal != 0 { throw .commandKilled(command: command, signal: signal, stderr: stderrText) }
         let exitStatus = (status >> 8) & 0xFF
-        guard exitStatus == 0 else { throw DeliveryFailure("'\(command)' exited with status \(exitStatus)\(said)") }
+        guard exitStatus == 0 else { throw .commandFailed(command: command, status: exitStatus, stderr: stderrText) }
     }
 
     /// `30` for 30.0, `1.5` for 1.5: seconds as messages show them.
@@ -317,9 +307,9 @@ public struct Outbox: Sendable {
     public func pending() throws(DeliveryFailure) -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
-        guard isDirectory.boolValue else { throw DeliveryFailure("--outbox '\(shown)' is a file, not a folder") }
+        guard isDirectory.boolValue else { throw .outboxIsAFile(outbox: shown) }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
-            throw DeliveryFailure("--outbox '\(shown)': cannot read the folder: \(String(cString: strerror(errno)))")
+            throw .cannotReadOutbox(outbox: shown, errno: String(cString: strerror(errno)))
         }
         return names.filter { name in
             guard name.hasSuffix(".eml"), !name.hasPrefix(".") else { return false }
@@ -331,7 +321,7 @@ public struct Outbox: Sendable {
     /// Reads one pending message.
     public func read(_ name: String) throws(DeliveryFailure) -> OutboxMessage {
         guard let data = FileManager.default.contents(atPath: path + "/" + name) else {
-            throw DeliveryFailure("cannot read the message: \(String(cString: strerror(errno)))")
+            throw .cannotReadMessage(errno: String(cString: strerror(errno)))
         }
         return OutboxMessage(fileName: name, contents: Array(data))
     }
@@ -342,14 +332,10 @@ public struct Outbox: Sendable {
     public func markSent(_ name: String) throws(DeliveryFailure) {
         let sent = path + "/sent"
         if mkdir(sent, 0o755) != 0, errno != EEXIST {
-            throw DeliveryFailure(
-                "delivered, but cannot create '\(shown)/sent': \(String(cString: strerror(errno))); it will be delivered again"
-            )
+            throw .cannotCreateSent(outbox: shown, errno: String(cString: strerror(errno)))
         }
         guard rename(path + "/" + name, sent + "/" + name) == 0 else {
-            throw DeliveryFailure(
-                "delivered, but cannot move it to '\(shown)/sent': \(String(cString: strerror(errno))); it will be delivered again"
-            )
+            throw .cannotMoveToSent(outbox: shown, errno: String(cString: strerror(errno)))
         }
         for folder in [sent, path] {
             let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -68,8 +68,7 @@ public enum PlanJSON {
         emit: (String) -> Void
     ) {
         w.object { w in
-            w.key("at")
-            w.instant(plan.at)
+            w.member("at", plan.at)
             w.key("diagnostics")
             w.array { w in
                 for diagnostic in plan.diagnostics {
@@ -77,17 +76,12 @@ public enum PlanJSON {
                     write(diagnostic, into: &w)
                 }
             }
-            w.key("formatVersion")
-            w.int(plan.formatVersion)
-            w.key("inputsDigest")
-            w.string(plan.inputsDigest)
+            w.member("formatVersion", plan.formatVersion)
+            w.member("inputsDigest", plan.inputsDigest)
             if let selection = plan.selection {
                 w.key("selection")
                 w.object { w in
-                    if let shard = selection.shard {
-                        w.key("shard")
-                        w.string(shard.description)
-                    }
+                    w.member("shard", ifPresent: selection.shard?.description)
                     if !selection.targets.isEmpty {
                         w.key("targets")
                         w.array { w in
@@ -141,17 +135,13 @@ public enum PlanJSON {
             if let l = d.location { w.string(l.file) } else { w.null() }
             w.key("line")
             if let l = d.location { w.int(l.line) } else { w.null() }
-            w.key("message")
-            w.string(d.message)
-            w.key("severity")
-            w.string(d.severity.rawValue)
+            w.member("message", d.message)
+            w.member("severity", d.severity.rawValue)
             if let standing = d.standing {
                 w.key("standing")
                 w.object { w in
-                    w.key("kind")
-                    w.string(standing.kind.rawValue)
-                    w.key("tenant")
-                    w.string(standing.tenant)
+                    w.member("kind", standing.kind.rawValue)
+                    w.member("tenant", standing.tenant)
                 }
             }
         }
@@ -174,14 +164,10 @@ public enum PlanJSON {
                     w.int(counts[action.rank])
                 }
             }
-            w.key("changed")
-            w.int(changed)
-            w.key("errors")
-            w.int(plan.diagnostics.errorCount)
-            w.key("tenants")
-            w.int(plan.tenants.count)
-            w.key("warnings")
-            w.int(plan.diagnostics.warningCount)
+            w.member("changed", changed)
+            w.member("errors", plan.diagnostics.errorCount)
+            w.member("tenants", plan.tenants.count)
+            w.member("warnings", plan.diagnostics.warningCount)
         }
     }
 
@@ -195,33 +181,24 @@ public enum PlanJSON {
         w.object { w in
             w.key("after")
             w.object { w in
-                w.key("capacity")
-                w.int(t.after.capacity)
+                w.member("capacity", t.after.capacity)
                 w.key("licenses")
                 w.object { w in
                     let l = t.after.licenses
-                    w.key("active")
-                    w.int(l.active)
-                    w.key("available")
-                    w.int(l.available)
-                    w.key("expired")
-                    w.int(l.expired)
-                    w.key("invalid")
-                    w.int(l.invalid)
-                    w.key("scheduled")
-                    w.int(l.scheduled)
+                    w.member("active", l.active)
+                    w.member("available", l.available)
+                    w.member("expired", l.expired)
+                    w.member("invalid", l.invalid)
+                    w.member("scheduled", l.scheduled)
                 }
-                w.key("mode")
-                w.string(t.after.mode.rawValue)
+                w.member("mode", t.after.mode.rawValue)
                 w.key("offline")
                 w.array { w in
                     for router in t.after.offline {
                         w.element()
                         w.object { w in
-                            w.key("reason")
-                            w.verbatim(Self.quoted(router.reason))
-                            w.key("serial")
-                            w.string(router.serial)
+                            w.member("reason", verbatim: Self.quoted(router.reason))
+                            w.member("serial", router.serial)
                         }
                     }
                 }
@@ -236,18 +213,13 @@ public enum PlanJSON {
             if let before = t.before {
                 w.key("before")
                 w.object { w in
-                    w.key("capacity")
-                    w.int(before.capacity)
-                    w.key("mode")
-                    w.string(before.mode.rawValue)
-                    w.key("offline")
-                    w.int(before.offline)
-                    w.key("online")
-                    w.int(before.online)
+                    w.member("capacity", before.capacity)
+                    w.member("mode", before.mode.rawValue)
+                    w.member("offline", before.offline)
+                    w.member("online", before.online)
                 }
             }
-            w.key("changed")
-            w.bool(t.changed)
+            w.member("changed", t.changed)
             w.key("events")
             w.array { w in
                 for event in t.events {
@@ -258,16 +230,13 @@ public enum PlanJSON {
             w.key("prior")
             if let prior = t.prior {
                 w.object { w in
-                    w.key("lineage")
-                    w.string(prior.lineage)
-                    w.key("serial")
-                    w.int(prior.serial)
+                    w.member("lineage", prior.lineage)
+                    w.member("serial", prior.serial)
                 }
             } else {
                 w.null()
             }
-            w.key("tenant")
-            w.string(t.tenant)
+            w.member("tenant", t.tenant)
         }
     }
 
@@ -275,54 +244,21 @@ public enum PlanJSON {
     /// reason?, scheduledAt?, serial?, slot?, status?}`: only the fields that are set, keys sorted.
     static func write(_ e: PlanEvent, into w: inout PrettyJSONWriter) {
         w.object { w in
-            w.key("action")
-            w.verbatim(actionNames[e.action.planOrder])
-            if let activatedAt = e.activatedAt {
-                w.key("activatedAt")
-                w.instant(activatedAt)
-            }
-            w.key("at")
-            w.instant(e.at)
-            if let code = e.code {
-                w.key("code")
-                w.string(code.canonical)
-            }
-            if let expiresAt = e.expiresAt {
-                w.key("expiresAt")
-                w.instant(expiresAt)
-            }
-            if let from = e.from {
-                w.key("from")
-                w.instant(from)
-            }
-            if let invalidatedAt = e.invalidatedAt {
-                w.key("invalidatedAt")
-                w.instant(invalidatedAt)
-            }
-            if let invalidatedBy = e.invalidatedBy {
-                w.key("invalidatedBy")
-                w.string(invalidatedBy.canonical)
-            }
+            w.member("action", verbatim: actionNames[e.action.planOrder])
+            w.member("activatedAt", ifPresent: e.activatedAt)
+            w.member("at", e.at)
+            w.member("code", ifPresent: e.code?.canonical)
+            w.member("expiresAt", ifPresent: e.expiresAt)
+            w.member("from", ifPresent: e.from)
+            w.member("invalidatedAt", ifPresent: e.invalidatedAt)
+            w.member("invalidatedBy", ifPresent: e.invalidatedBy?.canonical)
             if let reason = e.reason {
-                w.key("reason")
-                w.verbatim(Self.quoted(reason))
+                w.member("reason", verbatim: Self.quoted(reason))
             }
-            if let scheduledAt = e.scheduledAt {
-                w.key("scheduledAt")
-                w.instant(scheduledAt)
-            }
-            if let serial = e.serial {
-                w.key("serial")
-                w.string(serial)
-            }
-            if let slot = e.slot {
-                w.key("slot")
-                w.instant(slot)
-            }
-            if let status = e.status {
-                w.key("status")
-                w.string(status.rawValue)
-            }
+            w.member("scheduledAt", ifPresent: e.scheduledAt)
+            w.member("serial", ifPresent: e.serial)
+            w.member("slot", ifPresent: e.slot)
+            w.member("status", ifPresent: e.status?.rawValue)
         }
     }
 
@@ -366,24 +302,23 @@ public enum PlanJSON {
         do {
             root = try JSONValue.parse(bytes)
         } catch {
-            throw PlanDecodeError(message: "not a licensectl plan: \(error.description)")
+            throw .notJSON(error.description)
         }
         guard case .object = root else {
-            throw PlanDecodeError(message: "not a licensectl plan: expected a JSON object at the top")
+            throw .notAnObject
         }
         guard case .int(let version)? = root["formatVersion"] else {
-            throw PlanDecodeError(message: "not a licensectl plan: no integer 'formatVersion'")
+            throw .noFormatVersion
         }
         guard version == Plan.currentFormatVersion else {
-            throw PlanDecodeError(
-                message: "stale plan: formatVersion \(version), this licensectl reads \(Plan.currentFormatVersion)")
+            throw .otherFormatVersion(version, reads: Plan.currentFormatVersion)
         }
         do {
             return try JSONDecoder().decode(Plan.self, from: Data(bytes))
         } catch let error as DecodingError {
-            throw PlanDecodeError(message: "not a licensectl plan: \(describe(error))")
+            throw .notAPlan(describe(error))
         } catch {
-            throw PlanDecodeError(message: "not a licensectl plan: \(error)")
+            throw .notAPlan("\(error)")
         }
     }
 
@@ -410,16 +345,4 @@ public enum PlanJSON {
             return "\(error)"
         }
     }
-}
-
-/// A plan file that cannot be applied: `message` says why (docs/plan-json.md §6 "stale plan").
-public struct PlanDecodeError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The whole message, e.g. `stale plan: formatVersion 2, this licensectl reads 1`.
-    public var message: String
-
-    /// An error saying `message`.
-    public init(message: String) { self.message = message }
-
-    /// The same as ``message``.
-    public var description: String { message }
 }

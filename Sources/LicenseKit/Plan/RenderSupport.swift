@@ -156,9 +156,9 @@ public struct RouterChangeGroup: Sendable, Hashable {
 
 /// Left-aligned text columns separated by two spaces; the last column is not padded, so lines
 /// carry no trailing blanks. Widths count `Character`s.
-public enum TextColumns {
+enum TextColumns {
     /// Each row as one line, every column padded to the widest cell of that column.
-    public static func align(_ rows: [[String]], separator: String = "  ") -> [String] {
+    static func align(_ rows: [[String]], separator: String = "  ") -> [String] {
         let columns = rows.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: columns)
         for row in rows {
@@ -181,20 +181,20 @@ public enum TextColumns {
 
 /// A GitHub-flavoured Markdown table. Cells are escaped with ``escape(_:)`` unless they are
 /// given as ``Cell/raw(_:)``.
-public struct MarkdownTable: Sendable {
+struct MarkdownTable: Sendable {
     /// Column alignment (`:--` or `--:`).
-    public enum Alignment: Sendable { case left, right }
+    enum Alignment: Sendable { case left, right }
 
     /// A table cell: text to escape, or Markdown written as it is (e.g. a code span).
-    public enum Cell: Sendable, ExpressibleByStringLiteral {
+    enum Cell: Sendable, ExpressibleByStringLiteral {
         case text(String)
         case raw(String)
 
         /// A literal is text, escaped.
-        public init(stringLiteral value: String) { self = .text(value) }
+        init(stringLiteral value: String) { self = .text(value) }
 
         /// A code span, `` `96D9-****-59E5` ``; empty text gives an empty cell.
-        public static func code(_ s: String) -> Cell {
+        static func code(_ s: String) -> Cell {
             s.isEmpty
                 ? .raw("")
                 : .raw(
@@ -210,23 +210,23 @@ public struct MarkdownTable: Sendable {
     }
 
     /// Column titles (text, escaped).
-    public var headers: [String]
+    var headers: [String]
     /// One per column; left by default.
-    public var alignments: [Alignment]
+    var alignments: [Alignment]
     /// Body rows, one cell per column.
-    public var rows: [[Cell]] = []
+    var rows: [[Cell]] = []
 
     /// An empty table with these column titles.
-    public init(headers: [String], alignments: [Alignment]? = nil) {
+    init(headers: [String], alignments: [Alignment]? = nil) {
         self.headers = headers
         self.alignments = alignments ?? headers.map { _ in .left }
     }
 
     /// Adds a body row.
-    public mutating func append(_ row: [Cell]) { rows.append(row) }
+    mutating func append(_ row: [Cell]) { rows.append(row) }
 
     /// The table, one line per row, ending in a newline.
-    public func render() -> String {
+    func render() -> String {
         func line(_ cells: [Cell]) -> String {
             "|"
                 + cells.map { cell -> String in
@@ -242,7 +242,7 @@ public struct MarkdownTable: Sendable {
 
     /// Text made safe for a table cell or inline Markdown: `|` → `\|`, `<` → `&lt;` (no HTML,
     /// no broken columns), `&` → `&amp;`, line breaks → spaces.
-    public static func escape(_ s: String) -> String {
+    static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.count)
         for ch in s {

@@ -22,13 +22,10 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
         guard parts.count == 2, parts.allSatisfy(whole),
             let index = Int(parts[0]), let count = Int(parts[1])
         else {
-            throw SelectionError(
-                message:
-                    "--shard: expected I/N (two whole numbers, e.g. 2/4: the second of four shards), found '\(text)'")
+            throw .shardNotTwoNumbers(text)
         }
         guard count >= 1, (1...count).contains(index) else {
-            throw SelectionError(
-                message: "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '\(text)'")
+            throw .shardOutOfRange(text)
         }
         self.index = index
         self.count = count
@@ -99,21 +96,8 @@ public struct TenantSelection: Sendable, Hashable {
             sorted.isEmpty
             ? "none"
             : sorted.prefix(10).joined(separator: ", ") + (sorted.count > 10 ? " and \(sorted.count - 10) more" : "")
-        return names.map {
-            .error("unknown tenant '\($0)': no manifest and no state file names it; known tenants: \(list)")
-        }
+        let diagnostics = DiagnosticsEngine()
+        for name in names { diagnostics.error(SelectionError.unknownTenant(name, known: list).message) }
+        return diagnostics.emitted
     }
-}
-
-/// A `--shard` or `--target` value that cannot be used; `message` says what was found and what
-/// is expected.
-public struct SelectionError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The whole message, e.g. `--shard: expected I/N with 1 ≤ I ≤ N …, found '0/3'`.
-    public var message: String
-
-    /// An error with this message.
-    public init(message: String) { self.message = message }
-
-    /// The same as ``message``.
-    public var description: String { message }
 }

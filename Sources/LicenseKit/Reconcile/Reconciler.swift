@@ -25,7 +25,8 @@ public enum Reconciler {
         let manifests = Dictionary(repo.tenants.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let everyName = Set(manifests.keys).union(states.keys).sorted()
         let names = selection.isRestricting ? everyName.filter(selection.contains) : everyName
-        let cross = crossTenantDiagnostics(repo: repo, states: states, codesOfOtherOwners: codesOfOtherOwners)
+        let cross = DiagnosticsEngine()
+        crossTenantDiagnostics(repo: repo, states: states, codesOfOtherOwners: codesOfOtherOwners, into: cross)
 
         let inputsDigest = repo.inputsDigest
         let results = names.concurrentMap { name in
@@ -36,7 +37,7 @@ public enum Reconciler {
             return (plan: plan, diagnostics: planner.diagnostics.emitted)
         }
 
-        var diagnostics = repo.diagnostics(selecting: selection) + cross
+        var diagnostics = repo.diagnostics(selecting: selection) + cross.emitted
         var tenants: [TenantPlan] = []
         tenants.reserveCapacity(names.count)
         for result in results {
@@ -76,12 +77,13 @@ public enum Reconciler {
 
     /// The cross-tenant error that needs state (docs/rules.md §4.5): a code in one tenant's manifest and
     /// another tenant's state — of this owner or, in a shared PostgreSQL database, of another
-    /// owner (docs/state.md §5.1) — naming both places. (Codes and router serials declared twice
-    /// in the manifests are reported by ``LicenseRepoLoader``, which sees every file.)
+    /// owner (docs/state.md §5.1) — naming both places, reported into `diagnostics` as
+    /// ``CrossTenantError``s. (Codes and router serials declared twice in the manifests are
+    /// reported by ``LicenseRepoLoader``, which sees every file.)
     static func crossTenantDiagnostics(
-        repo: LicenseRepo, states: [String: PriorState], codesOfOtherOwners: [ActivationCode: OtherOwnersCode] = [:]
-    ) -> [Diagnostic] {
-        var out: [Diagnostic] = []
+        repo: LicenseRepo, states: [String: PriorState], codesOfOtherOwners: [ActivationCode: OtherOwnersCode] = [:],
+        into diagnostics: DiagnosticsEngine
+    ) {
         var stateOwner: [ActivationCode: (tenant: String, path: String)] = [:]
         for name in states.keys.sorted() {
             guard let prior = states[name] else { continue }
@@ -93,9 +95,8 @@ public enum Reconciler {
         var hinted: Set<String> = []
         for tenant in repo.tenants {
             for license in tenant.licenses {
+                let error: CrossTenantError
                 if let owner = stateOwner[license.code], owner.tenant != tenant.name {
-                    var message =
-                        "code \(license.code.masked) of tenant '\(tenant.name)' is already redeemed into tenant '\(owner.tenant)' (\(owner.path)); a code is redeemed into exactly one tenant"
                     // A tenant renamed only in metadata.name: its state file still has the old
                     // name (docs/state.md §5: git mv it and edit its tenant field). Said once per pair.
                     if states[tenant.name] == nil, !manifestNames.contains(owner.tenant),
@@ -104,19 +105,22 @@ public enum Reconciler {
                         let folder =
                             owner.path.hasSuffix("/\(owner.tenant).json")
                             ? String(owner.path.dropLast("\(owner.tenant).json".count)) : "state/tenants/"
-                        message +=
-                            ". If tenant '\(owner.tenant)' was renamed to '\(tenant.name)' in metadata.name, rename its state file too: "
-                            + "git mv \(owner.path) \(folder)\(tenant.name).json, and set its \"tenant\" field to '\(tenant.name)'"
+                        error = .codeInRenamedTenantsState(
+                            code: license.code.masked, tenant: tenant.name, owner: owner.tenant, location: owner.path,
+                            folder: folder)
+                    } else {
+                        error = .codeInOtherTenantsState(
+                            code: license.code.masked, tenant: tenant.name, owner: owner.tenant, location: owner.path)
                     }
-                    out.append(.error(message, at: license.source))
                 } else if let other = codesOfOtherOwners[license.code] {
-                    out.append(
-                        .error(
-                            "code \(license.code.masked) of tenant '\(tenant.name)' is already redeemed into tenant '\(other.tenant)' of owner '\(other.owner)' (\(other.location)); a code is redeemed into exactly one tenant",
-                            at: license.source))
+                    error = .codeOfOtherOwner(
+                        code: license.code.masked, tenant: tenant.name, owner: other.tenant, otherOwner: other.owner,
+                        location: other.location)
+                } else {
+                    continue
                 }
+                diagnostics.error(error.message, at: license.source)
             }
         }
-        return out
     }
 }

@@ -7,17 +7,15 @@ enum StalePlanCheck {
     ///   - fresh: the plan computed now from the current inputs and state at `saved.at`.
     ///   - states: the state documents as they are now.
     ///   - now: the moment of apply (UTC).
-    /// - Returns: one message per reason, each starting with "stale plan:": a changed inputs
+    /// - Returns: one ``PlanFileError`` per reason (messages start with "stale plan:"): a changed inputs
     ///   digest; a tenant whose lineage or serial changed, whose `prior` was null and now has a
     ///   file, or whose state file the plan did not cover (within the plan's selection, docs/cli.md §5.2); a time-driven instant (activation,
     ///   expiry, stock expiry, reminder slot, renewal window) in `(saved.at, now]`; or a fresh
     ///   plan whose events differ from the saved ones.
-    static func reasons(saved: Plan, fresh: Plan, states: [String: PriorState], now: Instant) -> [String] {
-        var reasons: [String] = []
+    static func reasons(saved: Plan, fresh: Plan, states: [String: PriorState], now: Instant) -> [PlanFileError] {
+        var reasons: [PlanFileError] = []
         if saved.inputsDigest != fresh.inputsDigest {
-            reasons.append(
-                "stale plan: the manifests or CSV files changed since the plan was made (inputs digest \(short(saved.inputsDigest)) → \(short(fresh.inputsDigest)))"
-            )
+            reasons.append(.inputsChanged(from: short(saved.inputsDigest), to: short(fresh.inputsDigest)))
         }
         let covered = Set(saved.tenants.map(\.tenant))
         for tenant in saved.tenants {
@@ -28,20 +26,14 @@ enum StalePlanCheck {
             case (nil, nil):
                 break
             case (nil, let now?):
-                reasons.append(
-                    "stale plan: tenant '\(tenant.tenant)' had no state when planned, now it has serial \(now.serial)")
+                reasons.append(.stateAppeared(tenant: tenant.tenant, serial: now.serial))
             case (let then?, nil):
-                reasons.append(
-                    "stale plan: tenant '\(tenant.tenant)' had state serial \(then.serial) when planned, now it has none"
-                )
+                reasons.append(.stateVanished(tenant: tenant.tenant, serial: then.serial))
             case (let then?, let now?) where then != now:
                 if then.lineage != now.lineage {
-                    reasons.append(
-                        "stale plan: tenant '\(tenant.tenant)' has another lineage (\(then.lineage) → \(now.lineage))")
+                    reasons.append(.otherLineage(tenant: tenant.tenant, from: then.lineage, to: now.lineage))
                 } else {
-                    reasons.append(
-                        "stale plan: tenant '\(tenant.tenant)' was applied since (serial \(then.serial) → \(now.serial))"
-                    )
+                    reasons.append(.appliedSince(tenant: tenant.tenant, from: then.serial, to: now.serial))
                 }
             default:
                 break
@@ -49,35 +41,34 @@ enum StalePlanCheck {
         }
         // Only within the plan's selection (docs/cli.md §5.2): a shard's plan never covers the others.
         for name in states.keys.sorted() where !covered.contains(name) && saved.selection?.contains(name) ?? true {
-            reasons.append("stale plan: tenant '\(name)' has a state file the plan did not cover")
+            reasons.append(.stateNotCovered(tenant: name))
         }
         if now > saved.at {
             for tenant in fresh.tenants {
                 guard let document = tenant.newState else { continue }
                 if let (what, when) = firstTimeDrivenInstant(in: document, after: saved.at, upTo: now) {
-                    reasons.append(
-                        "stale plan: tenant '\(tenant.tenant)' has \(what) at \(when), after the plan's at \(saved.at); the world moved on, plan again"
-                    )
+                    reasons.append(.instantPassed(tenant: tenant.tenant, what: what, when: when, planAt: saved.at))
                 }
             }
         }
         if reasons.isEmpty {
             let savedEvents = Dictionary(saved.tenants.map { ($0.tenant, $0.events) }, uniquingKeysWith: { a, _ in a })
             for tenant in fresh.tenants where savedEvents[tenant.tenant] != tenant.events {
-                reasons.append(
-                    "stale plan: tenant '\(tenant.tenant)' would now get other events than the plan shows; plan again")
+                reasons.append(.otherEvents(tenant: tenant.tenant))
             }
             if Set(fresh.tenants.map(\.tenant)) != covered {
-                reasons.append("stale plan: the set of tenants changed; plan again")
+                reasons.append(.tenantsChanged)
             }
         }
         return reasons
     }
 
     /// The earliest time-driven instant of a tenant document in `(after, upTo]`, with what it is.
-    static func firstTimeDrivenInstant(in document: TenantState, after: Instant, upTo: Instant) -> (String, Instant)? {
-        var found: [(String, Instant)] = []
-        func consider(_ what: String, _ instant: Instant?) {
+    static func firstTimeDrivenInstant(in document: TenantState, after: Instant, upTo: Instant) -> (
+        PlanFileError.TimeDrivenInstant, Instant
+    )? {
+        var found: [(PlanFileError.TimeDrivenInstant, Instant)] = []
+        func consider(_ what: PlanFileError.TimeDrivenInstant, _ instant: Instant?) {
             guard let instant, instant > after, instant <= upTo else { return }
             found.append((what, instant))
         }
@@ -85,19 +76,18 @@ enum StalePlanCheck {
             let code = license.code.masked
             switch license.status {
             case .available:
-                consider("the stock expiry of \(code)", license.stockExpiresAt)
+                consider(.stockExpiry(code: code), license.stockExpiresAt)
             case .scheduled:
-                consider("the scheduled activation of \(code)", license.scheduledAt)
-                consider("the stock expiry of \(code)", license.stockExpiresAt)
+                consider(.scheduledActivation(code: code), license.scheduledAt)
+                consider(.stockExpiry(code: code), license.stockExpiresAt)
             case .active:
-                consider("the expiry of \(code)", license.expiresAt)
+                consider(.expiry(code: code), license.expiresAt)
                 if let expiresAt = license.expiresAt {
                     for slot in LicenseTimeline.reminderSlots(expiresAt: expiresAt) {
-                        consider("a reminder slot of \(code)", slot)
+                        consider(.reminderSlot(code: code), slot)
                     }
                     if license.renew {
-                        consider(
-                            "the renewal window of \(code)", LicenseTimeline.renewalWindowStart(expiresAt: expiresAt))
+                        consider(.renewalWindow(code: code), LicenseTimeline.renewalWindowStart(expiresAt: expiresAt))
                     }
                 }
             case .expired, .invalid:

@@ -126,11 +126,7 @@ public struct ApplySession: Sendable {
         }
         let lease = try takeLock(tenants: first.plan.tenants.map(\.tenant), callbacks)
         defer { lease.release() }
-        let stale = ApplyFailure([
-            .error(
-                "stale plan: state changed between your confirmation and taking the lock; what you confirmed would not be written. Run apply again."
-            )
-        ])
+        let stale = ApplyFailure([.error(PlanFileError.changedBeforeLock.message)])
         // The plan is a function of the manifests, state, `at` and the selection: when state read
         // under the lock is what the first plan read (always, unless another apply wrote
         // meanwhile), planning again would give the same plan, so the first one is the plan made
@@ -229,7 +225,7 @@ public struct ApplySession: Sendable {
         guard plan.hasChanges else { return nil }
         var confirmed = false
         if let confirm = callbacks.confirm {
-            guard confirm() else { throw ApplyFailure([], note: "Apply cancelled; nothing was written.") }
+            guard confirm() else { throw ApplyFailure([], note: ApplyError.cancelled.message) }
             confirmed = true
         }
         return Decision(plan: plan, confirmed: confirmed, inputs: inputs)
@@ -240,7 +236,7 @@ public struct ApplySession: Sendable {
         guard plan.hasErrors else { return }
         throw ApplyFailure(
             HumanDiagnostics(plan).diagnostics,
-            note: "Apply refused: \(plan.diagnostics.errorCount) error(s); nothing was written.")
+            note: ApplyError.refusedWithErrors(plan.diagnostics.errorCount).message)
     }
 
     /// docs/cli.md §6: `apply --at T` and `apply PLANFILE` with an `at` later than the current time warn
@@ -249,9 +245,7 @@ public struct ApplySession: Sendable {
         if at.secondsSinceEpoch > callbacks.now().secondsSinceEpoch + 60 {
             callbacks.report(
                 .diagnostics([
-                    .warning(
-                        "applying at \(at), later than the current time: until then, plans without --at are refused (--at earlier than appliedAt)"
-                    )
+                    .warning(ApplyError.atInTheFuture(at).message)
                 ]))
         }
     }
@@ -264,22 +258,25 @@ public struct ApplySession: Sendable {
     ) throws(ApplyFailure) -> Plan {
         // A FIFO or device must not block or feed the run: only a regular file is a plan file.
         guard let data = OutputFile.readRegularFile(file.path) else {
-            throw ApplyFailure([.error("cannot read plan file '\(file.shown)'")])
+            throw ApplyFailure([.error(PlanFileError.unreadable(file: file.shown).message)])
         }
         let saved: Plan
         do {
             saved = try PlanJSON.decode(Array(data))
         } catch {
-            throw ApplyFailure([.error("\(file.shown): \(error.message)")])
+            throw ApplyFailure([.error(PlanFileError.undecodable(file: file.shown, error).message)])
         }
         if !quiet { warnIfFuture(saved.at, callbacks) }
         let inputs = loadInputs(repo, lease)
         let fresh = workspace.plan(inputs: inputs, at: saved.at, selection: saved.selection ?? TenantSelection())
         try refuseErrors(fresh)
         if !quiet { callbacks.report(.diagnostics(HumanDiagnostics(fresh).diagnostics)) }
-        let reasons = StalePlanCheck.reasons(saved: saved, fresh: fresh, states: inputs.states, now: callbacks.now())
-        if !reasons.isEmpty {
-            throw ApplyFailure(reasons.map { .error($0) }, note: "Apply refused; nothing was written. Run plan again.")
+        let stale = DiagnosticsEngine()
+        for reason in StalePlanCheck.reasons(saved: saved, fresh: fresh, states: inputs.states, now: callbacks.now()) {
+            stale.error(reason.message)
+        }
+        if stale.count > 0 {
+            throw ApplyFailure(stale.emitted, note: ApplyError.refusedAsStale.message)
         }
         return fresh
     }

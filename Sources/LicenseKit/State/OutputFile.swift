@@ -15,12 +15,54 @@ import Darwin
 /// fsync, rename over the target, fsync of the folder. The target must be missing or a regular
 /// file: a FIFO, device, socket, folder or symlink is refused and nothing is written.
 public enum OutputFile {
-    /// Why an output file could not be written; `reason` completes "cannot write 'PATH': …".
-    public struct WriteError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Why an output file could not be written; ``reason`` completes "cannot write 'PATH': …".
+    /// `errno` texts are the system's (`No space left on device`).
+    public enum WriteError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// The path names a folder.
+        case isAFolder
+        /// The file's folder does not exist.
+        case folderMissing
+        /// The file's folder cannot be opened.
+        case cannotOpenItsFolder(errno: String)
+        /// The path is a symlink.
+        case isASymlink
+        /// The path is a FIFO, device or socket.
+        case notARegularFile
+        /// The path cannot be examined.
+        case cannotExamine(errno: String)
+        /// No temporary file can be created next to the file.
+        case cannotCreateTemporary(errno: String)
+        /// A write, fsync or rename failed; the file is unchanged.
+        case notWritten(errno: String)
+        /// The outbox folder resolves outside the repo root.
+        case outsideRoot
+        /// The outbox path is a file.
+        case isAFile
+        /// The outbox folder cannot be created.
+        case cannotCreateFolder(errno: String)
+        /// The outbox folder cannot be opened.
+        case cannotOpenFolder(errno: String)
+
         /// What completes "cannot write 'PATH': …".
-        public var reason: String
-        /// An error with `reason`.
-        public init(_ reason: String) { self.reason = reason }
+        public var reason: String {
+            switch self {
+            case .isAFolder: "it is a folder; name a file"
+            case .folderMissing: "its folder does not exist"
+            case .cannotOpenItsFolder(let errno): "cannot open its folder (\(errno))"
+            case .isASymlink:
+                "it is a symlink; licensectl does not write through symlinks: remove it or name the file itself"
+            case .notARegularFile: "it is not a regular file (a FIFO, device or socket); name a regular file"
+            case .cannotExamine(let errno): errno
+            case .cannotCreateTemporary(let errno): "cannot create a temporary file next to it (\(errno))"
+            case .notWritten(let errno): errno + "; it was not written"
+            case .outsideRoot:
+                "it resolves (after symlinks) to a place outside the repository root; name a folder inside the license repo or give an absolute path"
+            case .isAFile: "it is a file, not a folder"
+            case .cannotCreateFolder(let errno): "cannot create the folder (\(errno))"
+            case .cannotOpenFolder(let errno): "cannot open the folder (\(errno))"
+            }
+        }
+
         /// The same as ``reason``.
         public var description: String { reason }
     }
@@ -37,12 +79,11 @@ public enum OutputFile {
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         guard !name.isEmpty, name != ".", name != "..", !path.hasSuffix("/") else {
-            throw WriteError("it is a folder; name a file")
+            throw .isAFolder
         }
         let dir = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard dir >= 0 else {
-            throw WriteError(
-                errno == ENOENT ? "its folder does not exist" : "cannot open its folder (\(FileSystem.errnoText()))")
+            throw errno == ENOENT ? .folderMissing : .cannotOpenItsFolder(errno: FileSystem.errnoText())
         }
         defer { _ = close(dir) }
         try write(pieces, in: dir, name: name, mode: mode)
@@ -55,14 +96,13 @@ public enum OutputFile {
         if fstatat(dir, name, &info, AT_SYMLINK_NOFOLLOW) == 0 {
             switch info.st_mode & S_IFMT {
             case S_IFREG: break
-            case S_IFDIR: throw WriteError("it is a folder; name a file")
+            case S_IFDIR: throw .isAFolder
             case S_IFLNK:
-                throw WriteError(
-                    "it is a symlink; licensectl does not write through symlinks: remove it or name the file itself")
-            default: throw WriteError("it is not a regular file (a FIFO, device or socket); name a regular file")
+                throw .isASymlink
+            default: throw .notARegularFile
             }
         } else if errno != ENOENT {
-            throw WriteError(FileSystem.errnoText())
+            throw .cannotExamine(errno: FileSystem.errnoText())
         }
         var fd: Int32 = -1
         var temporary = ""
@@ -71,7 +111,7 @@ public enum OutputFile {
             fd = openat(dir, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
             if fd >= 0 || errno != EEXIST { break }
         }
-        guard fd >= 0 else { throw WriteError("cannot create a temporary file next to it (\(FileSystem.errnoText()))") }
+        guard fd >= 0 else { throw .cannotCreateTemporary(errno: FileSystem.errnoText()) }
         var failure: String?
         for piece in pieces where failure == nil {
             failure = writeAll(fd, piece)
@@ -81,7 +121,7 @@ public enum OutputFile {
         if failure == nil, renameat(dir, temporary, dir, name) != 0 { failure = FileSystem.errnoText() }
         if let failure {
             _ = unlinkat(dir, temporary, 0)
-            throw WriteError(failure + "; it was not written")
+            throw .notWritten(errno: failure)
         }
         _ = fsync(dir)
     }
@@ -144,26 +184,22 @@ public enum OutputFile {
             existing = parent
         }
         guard let existingReal = RepoPaths.realPath(existing), inside(existingReal) else {
-            throw WriteError(
-                "it resolves (after symlinks) to a place outside the repository root; name a folder inside the license repo or give an absolute path"
-            )
+            throw .outsideRoot
         }
         if stat(absolute, &info) == 0 {
-            guard (info.st_mode & S_IFMT) == S_IFDIR else { throw WriteError("it is a file, not a folder") }
+            guard (info.st_mode & S_IFMT) == S_IFDIR else { throw .isAFile }
         } else {
             do {
                 try FileManager.default.createDirectory(atPath: absolute, withIntermediateDirectories: true)
             } catch {
-                throw WriteError("cannot create the folder (\(FileSystem.errnoText()))")
+                throw .cannotCreateFolder(errno: FileSystem.errnoText())
             }
         }
         guard let real = RepoPaths.realPath(absolute), inside(real) else {
-            throw WriteError(
-                "it resolves (after symlinks) to a place outside the repository root; name a folder inside the license repo or give an absolute path"
-            )
+            throw .outsideRoot
         }
         let fd = open(real, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw WriteError("cannot open the folder (\(FileSystem.errnoText()))") }
+        guard fd >= 0 else { throw .cannotOpenFolder(errno: FileSystem.errnoText()) }
         return fd
     }
 }

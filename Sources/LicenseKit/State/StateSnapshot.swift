@@ -53,7 +53,7 @@ public struct StateSnapshot: Sendable, Hashable {
         else {
             throw StateStoreError([
                 .error(
-                    "journal line is not an applied event (expected a JSON object with tenant, action, at and apply); the state was not copied: restore the line from git (git diff shows the edit) or delete it, then migrate again",
+                    StateDirectoryError.journalLineNotAnEvent.message,
                     at: location)
             ])
         }
@@ -100,7 +100,7 @@ extension StateStore {
     public func snapshot() throws(StateStoreError) -> StateSnapshot {
         if let pending = pendingApply {
             throw StateStoreError(
-                "an interrupted apply is pending in \(pending); run licensectl apply to complete it before copying the state"
+                .pendingBeforeCopy(file: pending)
             )
         }
         let documents = try loadAll().values.map(\.document)
@@ -111,7 +111,7 @@ extension StateStore {
         if fd >= 0 {
             defer { _ = close(fd) }
             guard let bytes = FileSystem.readAll(fd) else {
-                throw StateStoreError("cannot read \(shown) (\(FileSystem.errnoText()))", file: shown)
+                throw StateStoreError(.cannotRead(file: shown, reason: FileSystem.errnoText()), file: shown)
             }
             let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
             for (index, raw) in lines.enumerated() {
@@ -126,7 +126,7 @@ extension StateStore {
                 guard let line = String(validating: raw, as: UTF8.self) else {
                     throw StateStoreError([
                         .error(
-                            "journal line is not UTF-8; the state was not copied",
+                            StateDirectoryError.journalLineNotUTF8.message,
                             at: SourceLocation(file: shown, line: index + 1))
                     ])
                 }
@@ -134,7 +134,7 @@ extension StateStore {
                 journal.append(line)
             }
         } else if errno != ENOENT {
-            throw StateStoreError("cannot read \(shown) (\(FileSystem.errnoText()))", file: shown)
+            throw StateStoreError(.cannotRead(file: shown, reason: FileSystem.errnoText()), file: shown)
         }
         return StateSnapshot(documents: documents, journal: journal)
     }
@@ -149,32 +149,33 @@ extension StateStore {
     ///   - lock: the held lock of this state directory.
     /// - Throws: ``StateStoreError``: the directory already holds state; a tenant name that
     ///   cannot be a file name; I/O errors.
-    public func restore(_ snapshot: StateSnapshot, lock: StateLock) throws(StateStoreError) {
-        guard lock.isHeld else { throw StateStoreError("internal error: the state lock is not held") }
+    package func restore(_ snapshot: StateSnapshot, lock: StateLock) throws(StateStoreError) {
+        guard lock.isHeld else { throw StateStoreError(.lockNotHeld) }
         _ = try recoverIfNeeded(lock: lock)
         let existing = try self.snapshot()
         guard existing.isEmpty else {
             throw StateStoreError(
-                "\(directory) already holds state (\(existing.documents.count) tenant file(s), \(existing.journal.count) journal line(s)); migrate only into an empty destination"
+                .destinationNotEmpty(
+                    directory: directory, documents: existing.documents.count, journalLines: existing.journal.count)
             )
         }
         var files = [IntentFile]()
         for document in snapshot.documents {
             guard StateStore.isSafeFileName(document.tenant) else {
-                throw StateStoreError("tenant name '\(document.tenant)' cannot be a state file name")
+                throw StateStoreError(.unsafeFileName(tenant: document.tenant))
             }
             files.append(IntentFile(path: "tenants/\(document.tenant).json", content: document.canonicalJSON()))
         }
         guard !files.isEmpty || !snapshot.journal.isEmpty else { return }
         guard let stateFD = try FileSystem.openDirectory(statePath, display: directory, create: true) else {
-            throw StateStoreError("cannot create \(directory)")
+            throw StateStoreError(.cannotCreate(file: directory, reason: nil))
         }
         defer { _ = close(stateFD) }
         guard
             let tenantsFD = try FileSystem.openSubdirectory(
                 stateFD, "tenants", display: display("tenants"), create: true)
         else {
-            throw StateStoreError("cannot create \(display("tenants"))")
+            throw StateStoreError(.cannotCreate(file: display("tenants"), reason: nil))
         }
         defer { _ = close(tenantsFD) }
         let intent = Intent(apply: "migrate", files: files, journal: snapshot.journal, journalOffset: 0)

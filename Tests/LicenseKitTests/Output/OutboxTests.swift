@@ -90,7 +90,7 @@ import Testing
             lock.lock()
             attempts.append(message.fileName)
             lock.unlock()
-            if message.subject.contains("fail") { throw DeliveryFailure("refused") }
+            if message.subject.contains("fail") { throw .transport("refused") }
         }
     }
 
@@ -144,8 +144,9 @@ import Testing
         let file = missing + ".eml"
         try Data("x".utf8).write(to: URL(fileURLWithPath: file))
         defer { try? FileManager.default.removeItem(atPath: file) }
-        #expect(throws: DeliveryFailure("--outbox 'box' is a file, not a folder")) {
+        let error = #expect(throws: DeliveryFailure.outboxIsAFile(outbox: "box")) {
             try Outbox(path: file, shown: "box").pending()
         }
+        #expect(error?.reason == "--outbox 'box' is a file, not a folder")
     }
 }

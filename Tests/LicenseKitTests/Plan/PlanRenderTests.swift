@@ -93,9 +93,10 @@ private let goldenPlans: [(String, Plan)] = [
     func planOfAnotherFormatVersionIsAStalePlan(version: Int) {
         let text = PlanJSON.render(PlanFixtures.noChanges)
             .replacingOccurrences(of: "\"formatVersion\": 1", with: "\"formatVersion\": \(version)")
-        #expect(throws: PlanDecodeError(message: "stale plan: formatVersion \(version), this licensectl reads 1")) {
+        let error = #expect(throws: PlanDecodeError.otherFormatVersion(version, reads: 1)) {
             try PlanJSON.decode(Array(text.utf8))
         }
+        #expect(error?.message == "stale plan: formatVersion \(version), this licensectl reads 1")
     }
 
     @Test(arguments: [
@@ -112,7 +113,8 @@ private let goldenPlans: [(String, Plan)] = [
         ),
     ])
     func bytesThatAreNotAPlanAreRefusedWithTheReason(input: String, message: String) {
-        #expect(throws: PlanDecodeError(message: message)) { try PlanJSON.decode(Array(input.utf8)) }
+        let error = #expect(throws: PlanDecodeError.self) { try PlanJSON.decode(Array(input.utf8)) }
+        #expect(error?.message == message)
     }
 }
 

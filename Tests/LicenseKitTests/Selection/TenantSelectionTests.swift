@@ -36,7 +36,8 @@ import Testing
         ("1/2/3", "--shard: expected I/N (two whole numbers, e.g. 2/4: the second of four shards), found '1/2/3'"),
     ])
     func invalidShardsSayWhatIsExpected(text: String, message: String) {
-        #expect(throws: SelectionError(message: message)) { try Shard(parsing: text) }
+        let error = #expect(throws: SelectionError.self) { try Shard(parsing: text) }
+        #expect(error?.message == message)
     }
 
     @Test func targetsShardAndArgumentsIntersect() throws {

@@ -57,11 +57,11 @@ extension StateStore: StateBackend {
             (statePath as NSString).appendingPathComponent(StateStore.journalName), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT || errno == ENOTDIR { return [] }
-            throw StateStoreError("cannot read \(shown) (\(FileSystem.errnoText()))", file: shown)
+            throw StateStoreError(.cannotRead(file: shown, reason: FileSystem.errnoText()), file: shown)
         }
         defer { _ = close(fd) }
         guard let bytes = FileSystem.readAll(fd) else {
-            throw StateStoreError("cannot read \(shown) (\(FileSystem.errnoText()))", file: shown)
+            throw StateStoreError(.cannotRead(file: shown, reason: FileSystem.errnoText()), file: shown)
         }
         return bytes.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
     }
@@ -71,7 +71,7 @@ extension StateStore: StateBackend {
     public func snapshot(timeout: Double, holder: LockHolder) throws(StateStoreError) -> StateSnapshot {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: statePath, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw StateStoreError("\(directory) does not exist; there is no state to copy")
+            throw StateStoreError(.noStateToCopy(directory: directory))
         }
         // Reading creates nothing (docs/state.md §5.1): an apply that may be running holds an
         // existing `.lock`; without one, no apply has ever written here under a lock to wait for.

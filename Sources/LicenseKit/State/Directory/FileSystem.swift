@@ -21,10 +21,10 @@ enum FileSystem {
     static func openDirectory(_ path: String, display: String, create: Bool) throws(StateStoreError) -> Int32? {
         var st = stat()
         if lstat(path, &st) != 0 {
-            guard errno == ENOENT else { throw StateStoreError("cannot read \(display) (\(errnoText()))") }
+            guard errno == ENOENT else { throw StateStoreError(.cannotRead(file: display, reason: errnoText())) }
             guard create else { return nil }
             if mkdir(path, 0o755) != 0, errno != EEXIST {
-                throw StateStoreError("cannot create \(display) (\(errnoText()))")
+                throw StateStoreError(.cannotCreate(file: display, reason: errnoText()))
             }
             let parent = (path as NSString).deletingLastPathComponent
             let pfd = open(parent.isEmpty ? "." : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -34,13 +34,13 @@ enum FileSystem {
             }
         } else if isSymlink(st) {
             throw StateStoreError(
-                "\(display) is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a real directory"
+                .folderIsSymlinkForWrites(file: display)
             )
         } else if !isDirectory(st) {
-            throw StateStoreError("\(display) is not a directory")
+            throw StateStoreError(.notADirectory(file: display))
         }
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw StateStoreError("cannot open \(display) (\(errnoText()))") }
+        guard fd >= 0 else { throw StateStoreError(.cannotOpen(file: display, reason: errnoText())) }
         return fd
     }
 
@@ -50,21 +50,21 @@ enum FileSystem {
     {
         var st = stat()
         if fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) != 0 {
-            guard errno == ENOENT else { throw StateStoreError("cannot read \(display) (\(errnoText()))") }
+            guard errno == ENOENT else { throw StateStoreError(.cannotRead(file: display, reason: errnoText())) }
             guard create else { return nil }
             if mkdirat(parent, name, 0o755) != 0, errno != EEXIST {
-                throw StateStoreError("cannot create \(display) (\(errnoText()))")
+                throw StateStoreError(.cannotCreate(file: display, reason: errnoText()))
             }
             _ = fsync(parent)
         } else if isSymlink(st) {
             throw StateStoreError(
-                "\(display) is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a real directory"
+                .folderIsSymlinkForWrites(file: display)
             )
         } else if !isDirectory(st) {
-            throw StateStoreError("\(display) is not a directory")
+            throw StateStoreError(.notADirectory(file: display))
         }
         let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw StateStoreError("cannot open \(display) (\(errnoText()))") }
+        guard fd >= 0 else { throw StateStoreError(.cannotOpen(file: display, reason: errnoText())) }
         return fd
     }
 
@@ -73,16 +73,20 @@ enum FileSystem {
         var st = stat()
         if fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0 {
             return errno == ENOENT
-                ? nil : .error("cannot read \(display) (\(errnoText()))", at: SourceLocation(file: display, line: 1))
+                ? nil
+                : .error(
+                    StateDirectoryError.cannotRead(file: display, reason: errnoText()).message,
+                    at: SourceLocation(file: display, line: 1))
         }
         if isSymlink(st) {
             return .error(
-                "\(display) is a symlink; licensectl does not follow symlinks in the state directory for writes: replace it with a regular file (nothing was written)",
+                StateDirectoryError.fileIsSymlinkForWrites(file: display).message,
                 at: SourceLocation(file: display, line: 1))
         }
         if !isRegular(st) {
             return .error(
-                "\(display) is not a regular file (nothing was written)", at: SourceLocation(file: display, line: 1))
+                StateDirectoryError.fileNotRegularForWrites(file: display).message,
+                at: SourceLocation(file: display, line: 1))
         }
         return nil
     }
@@ -107,11 +111,11 @@ enum FileSystem {
         let fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
-            throw StateStoreError("cannot read \(display) (\(errnoText()))", file: display)
+            throw StateStoreError(.cannotRead(file: display, reason: errnoText()), file: display)
         }
         defer { _ = close(fd) }
         guard let bytes = readAll(fd) else {
-            throw StateStoreError("cannot read \(display) (\(errnoText()))", file: display)
+            throw StateStoreError(.cannotRead(file: display, reason: errnoText()), file: display)
         }
         return bytes
     }
@@ -162,20 +166,20 @@ enum FileSystem {
             fd = openat(dir, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         }
         guard fd >= 0 else {
-            throw StateStoreError("cannot create a temporary file next to \(display) (\(errnoText()))", file: display)
+            throw StateStoreError(.cannotCreateTemporary(file: display, reason: errnoText()), file: display)
         }
         guard writeAll(fd, bytes), fsync(fd) == 0 else {
             let text = errnoText()
             _ = close(fd)
             _ = unlinkat(dir, temp, 0)
-            throw StateStoreError("cannot write \(display) (\(text)); it was not changed", file: display)
+            throw StateStoreError(.cannotWrite(file: display, reason: text), file: display)
         }
         _ = close(fd)
         try beforeRename()
         guard renameat(dir, temp, dir, name) == 0 else {
             let text = errnoText()
             _ = unlinkat(dir, temp, 0)
-            throw StateStoreError("cannot replace \(display) (\(text)); it was not changed", file: display)
+            throw StateStoreError(.cannotReplace(file: display, reason: text), file: display)
         }
     }
 
@@ -228,11 +232,11 @@ enum FileSystem {
     /// - Throws: ``StateStoreError``: a target is a symlink or not a regular file (naming every
     ///   one); a temporary file cannot be created or written.
     static func createTemporaries(_ dir: Int32, _ files: [Replacement]) throws(StateStoreError) {
-        var problems = [Diagnostic]()
+        let problems = DiagnosticsEngine()
         for file in files {
-            if let problem = checkWritableTarget(dir, file.name, display: file.display) { problems.append(problem) }
+            if let problem = checkWritableTarget(dir, file.name, display: file.display) { problems.emit(problem) }
         }
-        guard problems.isEmpty else { throw StateStoreError(problems) }
+        guard problems.count == 0 else { throw StateStoreError(problems.emitted) }
         for file in files {
             let temp = file.temporaryName
             var fd = openat(dir, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
@@ -244,14 +248,14 @@ enum FileSystem {
                 let text = errnoText()
                 removeTemporaries(dir, files)
                 throw StateStoreError(
-                    "cannot create a temporary file next to \(file.display) (\(text))", file: file.display)
+                    .cannotCreateTemporary(file: file.display, reason: text), file: file.display)
             }
             let written = writeAll(fd, file.bytes)
             let text = errnoText()
             _ = close(fd)
             guard written else {
                 removeTemporaries(dir, files)
-                throw StateStoreError("cannot write \(file.display) (\(text)); it was not changed", file: file.display)
+                throw StateStoreError(.cannotWrite(file: file.display, reason: text), file: file.display)
             }
         }
     }
@@ -273,12 +277,12 @@ enum FileSystem {
             for group in groups where !group.files.isEmpty {
                 var st = stat()
                 guard fstat(group.dir, &st) == 0 else {
-                    throw StateStoreError("cannot write \(group.files[0].display) (\(errnoText()))")
+                    throw StateStoreError(.cannotExamine(file: group.files[0].display, reason: errnoText()))
                 }
                 guard synced.insert(UInt64(st.st_dev)).inserted else { continue }
                 guard syncfs(group.dir) == 0 else {
                     let shown = group.files[0].display
-                    throw StateStoreError("cannot write \(shown) (\(errnoText())); it was not changed", file: shown)
+                    throw StateStoreError(.cannotWrite(file: shown, reason: errnoText()), file: shown)
                 }
             }
             return
@@ -292,7 +296,7 @@ enum FileSystem {
                 let text = errnoText()
                 if fd >= 0 { _ = close(fd) }
                 return .error(
-                    "cannot write \(file.display) (\(text)); it was not changed",
+                    StateDirectoryError.cannotWrite(file: file.display, reason: text).message,
                     at: SourceLocation(file: file.display, line: 1))
             }
             _ = close(fd)
@@ -321,7 +325,7 @@ enum FileSystem {
         guard renameat(dir, file.temporaryName, dir, file.name) == 0 else {
             let text = errnoText()
             _ = unlinkat(dir, file.temporaryName, 0)
-            throw StateStoreError("cannot replace \(file.display) (\(text)); it was not changed", file: file.display)
+            throw StateStoreError(.cannotReplace(file: file.display, reason: text), file: file.display)
         }
     }
 

@@ -12,11 +12,11 @@ import Darwin
 /// e.g. `4242 ci-1 2026-11-29T10:00:00Z`) into the file so that a second locker can name it. The
 /// kernel drops the lock when the holder's process ends, so no stale lock can block anyone; the
 /// text of a dead holder is simply overwritten by the next one.
-public final class StateLock {
+package final class StateLock {
     /// The open `state/.lock` file; -1 once released.
     private var fd: Int32
     /// The state directory this lock guards (as given to ``acquire(stateDirectory:display:timeout:startTime:)``).
-    public let stateDirectory: String
+    package let stateDirectory: String
 
     private init(fd: Int32, stateDirectory: String) {
         self.fd = fd
@@ -26,7 +26,7 @@ public final class StateLock {
     deinit { release() }
 
     /// Whether the lock is still held by this object.
-    public var isHeld: Bool { fd >= 0 }
+    package var isHeld: Bool { fd >= 0 }
 
     /// Takes the lock, creating the state directory and `.lock` when missing.
     ///
@@ -39,7 +39,7 @@ public final class StateLock {
     /// - Throws: ``StateStoreError`` naming the holder, `state is locked by pid 4242 on host ci-1
     ///   since 2026-11-29T10:00:00Z; …`, or `by another process (unknown holder…)` when the
     ///   file names none; or when the directory or file cannot be opened.
-    public static func acquire(
+    package static func acquire(
         stateDirectory: String, display: String = "state", timeout: Double,
         startTime: Instant
     ) throws(StateStoreError) -> StateLock {
@@ -49,12 +49,12 @@ public final class StateLock {
 
     /// ``acquire(stateDirectory:display:timeout:startTime:)`` recording `holder` (its pid, host
     /// and start) as the lock's holder.
-    public static func acquire(
+    package static func acquire(
         stateDirectory: String, display: String = "state", timeout: Double,
         holder: LockHolder
     ) throws(StateStoreError) -> StateLock {
         guard let dir = try FileSystem.openDirectory(stateDirectory, display: display, create: true) else {
-            throw StateStoreError("cannot create \(display)")
+            throw StateStoreError(.cannotCreate(file: display, reason: nil))
         }
         defer { _ = close(dir) }
         let lockDisplay = display + "/.lock"
@@ -62,10 +62,10 @@ public final class StateLock {
         guard fd >= 0 else {
             if errno == ELOOP {
                 throw StateStoreError(
-                    "\(lockDisplay) is a symlink; licensectl does not follow symlinks in the state directory: remove it"
+                    .lockFileIsSymlink(file: lockDisplay)
                 )
             }
-            throw StateStoreError("cannot open \(lockDisplay) (\(FileSystem.errnoText()))")
+            throw StateStoreError(.cannotOpen(file: lockDisplay, reason: FileSystem.errnoText()))
         }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .milliseconds(Int64(max(0, timeout) * 1000)))
@@ -74,17 +74,17 @@ public final class StateLock {
             if code == EINTR { continue }
             guard code == EWOULDBLOCK else {
                 _ = close(fd)
-                throw StateStoreError("cannot lock \(lockDisplay) (\(FileSystem.errnoText(code)))")
+                throw StateStoreError(.cannotLock(file: lockDisplay, reason: FileSystem.errnoText(code)))
             }
             if clock.now >= deadline {
                 let holder = StateLock.describeHolder(fd: fd, lockDisplay: lockDisplay)
                 _ = close(fd)
                 if timeout > 0 {
                     throw StateStoreError(
-                        "state is still locked by \(holder) after waiting \(formatSeconds(timeout)) seconds; wait or retry with a longer --lock-timeout"
+                        .stillLocked(holder: holder, seconds: formatSeconds(timeout))
                     )
                 }
-                throw StateStoreError("state is locked by \(holder); wait or retry with --lock-timeout")
+                throw StateStoreError(.locked(holder: holder))
             }
             usleep(50_000)
         }
@@ -96,7 +96,7 @@ public final class StateLock {
     }
 
     /// Releases the lock (clearing the holder text first). Safe to call twice.
-    public func release() {
+    package func release() {
         guard fd >= 0 else { return }
         _ = ftruncate(fd, 0)
         _ = flock(fd, LOCK_UN)

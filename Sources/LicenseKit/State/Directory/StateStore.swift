@@ -56,19 +56,19 @@ import Darwin
 /// n-th not renamed yet; n is 1-based over the intent's files), `tenant-<n>` (n-th tenant file
 /// renamed), `tenants` (folder fsynced), `journal-torn` (half of the new journal bytes
 /// written), `journal`, `done` (intent removed, lock still held).
-public struct StateStore: Sendable {
+package struct StateStore: Sendable {
     /// The repo root (`-C DIR`), absolute or relative to the working directory.
-    public var root: String
+    package var root: String
     /// The state directory relative to ``root`` (`--state`, default `state`), or absolute.
-    public var directory: String
+    package var directory: String
     /// Test hook: the step after which the process kills itself (see the type's documentation).
-    public var crashAfter: String?
+    package var crashAfter: String?
 
     /// - Parameters:
     ///   - root: the repo root.
     ///   - directory: the state directory, relative to `root` (default `state`).
     ///   - crashAfter: crash-test step (see the type's documentation); `nil` in normal runs.
-    public init(root: String, directory: String = "state", crashAfter: String? = nil) {
+    package init(root: String, directory: String = "state", crashAfter: String? = nil) {
         self.root = root
         self.directory = directory
         self.crashAfter = crashAfter.flatMap { $0.isEmpty ? nil : $0 }
@@ -94,7 +94,7 @@ public struct StateStore: Sendable {
 
     private func crashPoint(_ step: String) throws(StateStoreError) {
         guard crashAfter == step else { return }
-        if simulateCrashByThrowing { throw StateStoreError("simulated crash after \(step)") }
+        if simulateCrashByThrowing { throw StateStoreError(.simulatedCrash(step: step)) }
         kill(getpid(), SIGKILL)
     }
 
@@ -111,7 +111,7 @@ public struct StateStore: Sendable {
     /// - Throws: ``StateStoreError`` with one diagnostic per bad file (all of them, not the
     ///   first): unreadable, empty, truncated or not JSON, invalid, newer `formatVersion`, or a
     ///   file name that does not match its `tenant` (docs/state.md §5).
-    public func loadAll() throws(StateStoreError) -> [String: PriorState] {
+    package func loadAll() throws(StateStoreError) -> [String: PriorState] {
         let (result, problems) = try loadEach()
         guard problems.isEmpty else { throw StateStoreError(problems) }
         return result
@@ -123,23 +123,23 @@ public struct StateStore: Sendable {
     ///
     /// - Throws: ``StateStoreError`` for problems with the state directory itself (a symlinked
     ///   or unlistable folder), which no selection escapes.
-    public func loadEach() throws(StateStoreError) -> (states: [String: PriorState], problems: [Diagnostic]) {
+    package func loadEach() throws(StateStoreError) -> (states: [String: PriorState], problems: [Diagnostic]) {
         let tenantsPath = (statePath as NSString).appendingPathComponent("tenants")
         // What apply would refuse to write through, plan refuses to read through: otherwise a
         // pull request's plan is green and the apply on merge fails (docs/state.md §5).
         for (path, shown) in [(statePath, directory), (tenantsPath, display("tenants"))] where Self.isSymlink(path) {
             throw StateStoreError(
-                "\(shown) is a symlink; licensectl does not follow symlinks in the state directory (apply would refuse to write): replace it with a real directory"
+                .tenantsFolderIsSymlink(file: shown)
             )
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: tenantsPath, isDirectory: &isDirectory) else { return ([:], []) }
-        guard isDirectory.boolValue else { throw StateStoreError("\(display("tenants")) is not a directory") }
+        guard isDirectory.boolValue else { throw StateStoreError(.notADirectory(file: display("tenants"))) }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: tenantsPath)
         } catch {
-            throw StateStoreError("cannot list \(display("tenants")) (\(error.localizedDescription))")
+            throw StateStoreError(.cannotList(file: display("tenants"), reason: error.localizedDescription))
         }
         var pending = [String: [UInt8]]()
         if let intent = try readIntent() {
@@ -147,17 +147,16 @@ public struct StateStore: Sendable {
         }
         // Any other entry that is not a regular file (a FIFO, a device) is refused too: the state
         // directory holds only regular files (docs/README.md §8 "State").
-        var strangers = [Diagnostic]()
+        let problems = DiagnosticsEngine()
         for name in names.sorted() where !name.hasPrefix(".") && !name.hasSuffix(".json") {
             var info = stat()
             let path = (tenantsPath as NSString).appendingPathComponent(name)
             guard lstat(path, &info) == 0 else { continue }
             let kind = info.st_mode & S_IFMT
             if kind != S_IFREG && kind != S_IFDIR && kind != S_IFLNK {
-                strangers.append(
-                    .error(
-                        "not a regular file (a FIFO, device or socket); the state directory holds only regular files: remove it",
-                        at: SourceLocation(file: display("tenants/" + name), line: 1)))
+                problems.error(
+                    StateDirectoryError.strangerInTenantsFolder.message,
+                    at: SourceLocation(file: display("tenants/" + name), line: 1))
             }
         }
         var files = Set(names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { "tenants/" + $0 })
@@ -182,7 +181,7 @@ public struct StateStore: Sendable {
                     _ = close(fd)
                     return .failure(
                         .error(
-                            "state file is not a regular file (a FIFO, device, socket or folder); the state directory holds only regular files: remove it",
+                            StateDirectoryError.stateFileNotRegular.message,
                             at: SourceLocation(file: path, line: 1)))
                 }
                 guard fd >= 0, let read = FileSystem.readAll(fd) else {
@@ -190,14 +189,14 @@ public struct StateStore: Sendable {
                         if fd >= 0 { _ = close(fd) }
                         return .failure(
                             .error(
-                                "state file is a symlink; licensectl does not follow symlinks in the state directory (apply would refuse to write it): replace it with the file itself",
+                                StateDirectoryError.stateFileIsSymlink.message,
                                 at: SourceLocation(file: path, line: 1)))
                     }
                     let text = FileSystem.errnoText()
                     if fd >= 0 { _ = close(fd) }
                     return .failure(
                         .error(
-                            "cannot read state file (\(text)); it was not changed",
+                            StateDirectoryError.cannotReadStateFile(reason: text).message,
                             at: SourceLocation(file: path, line: 1)))
                 }
                 _ = close(fd)
@@ -211,14 +210,13 @@ public struct StateStore: Sendable {
             }
         }
         var result = [String: PriorState]()
-        var problems = strangers
         for outcome in loaded {
             switch outcome {
             case .success(let prior): result[prior.document.tenant] = prior
-            case .failure(let problem): problems.append(problem)
+            case .failure(let problem): problems.emit(problem)
             }
         }
-        return (result, problems)
+        return (result, problems.emitted)
     }
 
     // MARK: - Locking
@@ -226,7 +224,7 @@ public struct StateStore: Sendable {
     /// Whether `state/.lock` exists (as any kind of file): `apply` then takes the lock before it
     /// plans; otherwise it plans first and creates `state/` and `.lock` only when it has something
     /// to write (docs/README.md §8 "Apply and the lock").
-    public var lockExists: Bool {
+    package var lockExists: Bool {
         var info = stat()
         return lstat((statePath as NSString).appendingPathComponent(".lock"), &info) == 0
     }
@@ -237,21 +235,21 @@ public struct StateStore: Sendable {
     ///   - timeout: seconds to wait for a busy lock (`--lock-timeout`); 0 fails at once.
     ///   - startTime: this process's start time (UTC), recorded for other lockers' messages.
     /// - Throws: ``StateStoreError`` naming the holder.
-    public func lock(timeout: Double, startTime: Instant) throws(StateStoreError) -> StateLock {
+    package func lock(timeout: Double, startTime: Instant) throws(StateStoreError) -> StateLock {
         try StateLock.acquire(stateDirectory: statePath, display: directory, timeout: timeout, startTime: startTime)
     }
 
     // MARK: - Applying
 
     /// The outcome of writing a plan (``ApplyResult``); paths are repo-relative.
-    public typealias ApplyResult = LicenseKit.ApplyResult
+    package typealias ApplyResult = LicenseKit.ApplyResult
 
     /// Locks, completes an interrupted apply, writes the plan, unlocks. For callers that plan
     /// under the lock themselves (the CLI: lock → recover → load → plan → write), use
     /// ``lock(timeout:startTime:)``, ``recoverIfNeeded(lock:)`` and ``write(_:lock:)``.
     ///
     /// - Throws: ``StateStoreError`` (lock busy, plan with errors, symlinks, I/O).
-    public func apply(_ plan: Plan, lockTimeout: Double, startTime: Instant) throws(StateStoreError) -> ApplyResult {
+    package func apply(_ plan: Plan, lockTimeout: Double, startTime: Instant) throws(StateStoreError) -> ApplyResult {
         let lock = try lock(timeout: lockTimeout, startTime: startTime)
         defer { lock.release() }
         let recovered = try recoverIfNeeded(lock: lock)
@@ -267,40 +265,39 @@ public struct StateStore: Sendable {
     /// - Parameter lock: the held lock of this state directory.
     /// - Throws: ``StateStoreError``: the plan has errors; a pending intent was not recovered
     ///   first; a changed tenant has no new document or an unsafe name; a symlink; I/O errors.
-    public func write(_ plan: Plan, lock: StateLock) throws(StateStoreError) -> ApplyResult {
-        guard lock.isHeld else { throw StateStoreError("internal error: the state lock is not held") }
-        guard !plan.hasErrors else { throw StateStoreError("the plan has errors; nothing was written") }
-        var problems = [Diagnostic]()
+    package func write(_ plan: Plan, lock: StateLock) throws(StateStoreError) -> ApplyResult {
+        guard lock.isHeld else { throw StateStoreError(.lockNotHeld) }
+        guard !plan.hasErrors else { throw StateStoreError(.planHasErrors) }
+        let problems = DiagnosticsEngine()
         var documents = [(tenant: String, state: TenantState)]()
         for tenant in plan.tenants where tenant.changed {
             guard let state = tenant.newState, state.tenant == tenant.tenant else {
-                problems.append(
-                    .error("internal error: tenant '\(tenant.tenant)' is changed but has no new state document"))
+                problems.error(StateDirectoryError.noNewState(tenant: tenant.tenant).message)
                 continue
             }
             guard StateStore.isSafeFileName(tenant.tenant) else {
-                problems.append(.error("tenant name '\(tenant.tenant)' cannot be a state file name"))
+                problems.error(StateDirectoryError.unsafeFileName(tenant: tenant.tenant).message)
                 continue
             }
             documents.append((tenant.tenant, state))
         }
-        guard problems.isEmpty else { throw StateStoreError(problems) }
+        guard problems.count == 0 else { throw StateStoreError(problems.emitted) }
 
         guard let stateFD = try FileSystem.openDirectory(statePath, display: directory, create: true) else {
-            throw StateStoreError("cannot create \(directory)")
+            throw StateStoreError(.cannotCreate(file: directory, reason: nil))
         }
         defer { _ = close(stateFD) }
         guard
             (try FileSystem.readFile(stateFD, StateStore.pendingName, display: display(StateStore.pendingName))) == nil
         else {
             throw StateStoreError(
-                "an interrupted apply is pending in \(display(StateStore.pendingName)); it must be recovered first")
+                .interruptedApplyPending(file: display(StateStore.pendingName)))
         }
         guard
             let tenantsFD = try FileSystem.openSubdirectory(
                 stateFD, "tenants", display: display("tenants"), create: true)
         else {
-            throw StateStoreError("cannot create \(display("tenants"))")
+            throw StateStoreError(.cannotCreate(file: display("tenants"), reason: nil))
         }
         defer { _ = close(tenantsFD) }
 
@@ -320,7 +317,7 @@ public struct StateStore: Sendable {
         for (index, check) in checks.enumerated() {
             let name = tenantNames[index] + ".json"
             if let problem = check.problem {
-                problems.append(problem)
+                problems.emit(problem)
             } else if check.same {
                 result.unchanged.append(display("tenants/" + name))
             } else {
@@ -330,9 +327,9 @@ public struct StateStore: Sendable {
         if let problem = FileSystem.checkWritableTarget(
             stateFD, StateStore.journalName, display: display(StateStore.journalName))
         {
-            problems.append(problem)
+            problems.emit(problem)
         }
-        guard problems.isEmpty else { throw StateStoreError(problems) }
+        guard problems.count == 0 else { throw StateStoreError(problems.emitted) }
 
         let lines = journalLines(plan, tenants: Set(documents.map(\.tenant)))
         if files.isEmpty && lines.isEmpty { return result }
@@ -381,8 +378,8 @@ public struct StateStore: Sendable {
     /// - Parameter lock: the held lock of this state directory.
     /// - Returns: whether an interrupted apply was completed.
     /// - Throws: ``StateStoreError`` when the intent is unreadable or a write fails.
-    public func recoverIfNeeded(lock: StateLock) throws(StateStoreError) -> Bool {
-        guard lock.isHeld else { throw StateStoreError("internal error: the state lock is not held") }
+    package func recoverIfNeeded(lock: StateLock) throws(StateStoreError) -> Bool {
+        guard lock.isHeld else { throw StateStoreError(.lockNotHeld) }
         guard let stateFD = try FileSystem.openDirectory(statePath, display: directory, create: false) else {
             return false
         }
@@ -402,7 +399,7 @@ public struct StateStore: Sendable {
             let tenantsFD = try FileSystem.openSubdirectory(
                 stateFD, "tenants", display: display("tenants"), create: true)
         else {
-            throw StateStoreError("cannot create \(display("tenants"))")
+            throw StateStoreError(.cannotCreate(file: display("tenants"), reason: nil))
         }
         defer { _ = close(tenantsFD) }
         try replay(intent, stateFD: stateFD, tenantsFD: tenantsFD)
@@ -441,7 +438,7 @@ public struct StateStore: Sendable {
         let journalShown = display(StateStore.journalName)
         let fd = openat(stateFD, StateStore.journalName, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw StateStoreError("cannot open \(journalShown) (\(FileSystem.errnoText()))", file: journalShown)
+            throw StateStoreError(.cannotOpen(file: journalShown, reason: FileSystem.errnoText()), file: journalShown)
         }
         defer { _ = close(fd) }
         let size = Int(lseek(fd, 0, SEEK_END))
@@ -461,13 +458,13 @@ public struct StateStore: Sendable {
             try crashPoint("journal-torn")
         }
         guard FileSystem.writeAll(fd, bytes), fsync(fd) == 0 else {
-            throw StateStoreError("cannot append to \(journalShown) (\(FileSystem.errnoText()))", file: journalShown)
+            throw StateStoreError(.cannotAppend(file: journalShown, reason: FileSystem.errnoText()), file: journalShown)
         }
         _ = fsync(stateFD)
         try crashPoint("journal")
 
         guard unlinkat(stateFD, StateStore.pendingName, 0) == 0 || errno == ENOENT else {
-            throw StateStoreError("cannot remove \(display(StateStore.pendingName)) (\(FileSystem.errnoText()))")
+            throw StateStoreError(.cannotRemove(file: display(StateStore.pendingName), reason: FileSystem.errnoText()))
         }
         _ = fsync(stateFD)
         try crashPoint("done")
@@ -487,22 +484,24 @@ public struct StateStore: Sendable {
         guard let last = bytes.last, last != 0x0A else { return (bytes.count, nil) }
         let keep = (bytes.lastIndex(of: 0x0A) ?? -1) + 1
         let fd = openat(stateFD, StateStore.journalName, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw StateStoreError("cannot repair \(shown) (\(FileSystem.errnoText()))", file: shown) }
+        guard fd >= 0 else {
+            throw StateStoreError(.cannotRepair(file: shown, reason: FileSystem.errnoText()), file: shown)
+        }
         defer { _ = close(fd) }
         if Self.isJournalLine(Array(bytes[keep...])) {
             guard lseek(fd, 0, SEEK_END) >= 0, FileSystem.writeAll(fd, [0x0A]), fsync(fd) == 0 else {
-                throw StateStoreError("cannot repair \(shown) (\(FileSystem.errnoText()))", file: shown)
+                throw StateStoreError(.cannotRepair(file: shown, reason: FileSystem.errnoText()), file: shown)
             }
             return (bytes.count + 1, nil)
         }
         guard ftruncate(fd, off_t(keep)) == 0, fsync(fd) == 0 else {
-            throw StateStoreError("cannot repair \(shown) (\(FileSystem.errnoText()))", file: shown)
+            throw StateStoreError(.cannotRepair(file: shown, reason: FileSystem.errnoText()), file: shown)
         }
         let line = bytes[0..<keep].filter { $0 == 0x0A }.count + 1
         return (
             keep,
             .warning(
-                "cut a torn last journal line (\(bytes.count - keep) bytes without a newline)",
+                StateDirectoryError.tornJournalLineCut(bytes: bytes.count - keep).message,
                 at: SourceLocation(file: shown, line: line))
         )
     }
@@ -676,7 +675,7 @@ public struct StateStore: Sendable {
 
     /// Where an interrupted apply left its intent (`state/.pending.json`, shown relative to the
     /// repo root), or `nil` when there is none. The next `apply` completes it first.
-    public var pendingApply: String? {
+    package var pendingApply: String? {
         var info = stat()
         let path = (statePath as NSString).appendingPathComponent(StateStore.pendingName)
         return lstat(path, &info) == 0 ? display(StateStore.pendingName) : nil
@@ -704,18 +703,13 @@ public struct StateStore: Sendable {
             try checkAgainstDisk(intent)
         } catch {
             throw StateStoreError(
-                "the intent of an interrupted apply is not consistent: \(error.message); nothing was written. It is written atomically, so it or the state was edited since: restore it from a backup, or remove it to discard the interrupted apply and run plan again",
+                .inconsistentIntent(problem: error.message),
                 file: shown)
         }
         return intent
     }
 
     /// Why an intent is refused (see ``readIntent()``).
-    struct IntentProblem: Error {
-        var message: String
-        init(_ message: String) { self.message = message }
-    }
-
     /// The bytes of a file opened without following a symlink and without waiting on a FIFO, or
     /// `nil` when it does not exist.
     ///
@@ -726,20 +720,20 @@ public struct StateStore: Sendable {
             if errno == ENOENT || errno == ENOTDIR { return nil }
             if errno == ELOOP {
                 throw StateStoreError(
-                    "\(shown) is a symlink; licensectl does not follow symlinks in the state directory: replace it with the file itself",
+                    .fileIsSymlink(file: shown),
                     file: shown)
             }
-            throw StateStoreError("cannot read \(shown) (\(FileSystem.errnoText()))", file: shown)
+            throw StateStoreError(.cannotRead(file: shown, reason: FileSystem.errnoText()), file: shown)
         }
         defer { _ = close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             throw StateStoreError(
-                "\(shown) is not a regular file (a FIFO, device, socket or folder); the state directory holds only regular files: remove it",
+                .fileNotRegular(file: shown),
                 file: shown)
         }
         guard let bytes = FileSystem.readAll(fd) else {
-            throw StateStoreError("cannot read \(shown) (\(FileSystem.errnoText()))", file: shown)
+            throw StateStoreError(.cannotRead(file: shown, reason: FileSystem.errnoText()), file: shown)
         }
         return bytes
     }
@@ -750,33 +744,32 @@ public struct StateStore: Sendable {
         do {
             node = try JSONParser.parse(bytes)
         } catch {
-            throw IntentProblem("it is truncated or not JSON (\(error.message))")
+            throw .notJSON(error.message)
         }
-        guard case .object(let members) = node.kind else { throw IntentProblem("expected a JSON object") }
+        guard case .object(let members) = node.kind else { throw .notAnObject }
         let keys = ["apply", "files", "formatVersion", "journal", "journalOffset"]
         guard members.map(\.key).sorted() == keys else {
-            throw IntentProblem(
-                "expected exactly the keys \(keys.joined(separator: ", ")), found \(members.map(\.key).sorted().joined(separator: ", "))"
-            )
+            throw .keys(
+                expected: keys.joined(separator: ", "), found: members.map(\.key).sorted().joined(separator: ", "))
         }
         guard case .number("1")? = node.member("formatVersion")?.kind else {
-            throw IntentProblem("formatVersion: expected 1")
+            throw .formatVersion
         }
         guard case .string(let apply)? = node.member("apply")?.kind, let at = try? Instant.parse(apply),
             at.description == apply
         else {
-            throw IntentProblem("apply: expected an instant YYYY-MM-DDTHH:MM:SSZ")
+            throw .apply
         }
         guard case .number(let offsetText)? = node.member("journalOffset")?.kind, let offset = Int(offsetText),
             offset >= 0
         else {
-            throw IntentProblem("journalOffset: expected a byte count (an integer ≥ 0)")
+            throw .journalOffset
         }
         guard case .array(let fileNodes)? = node.member("files")?.kind else {
-            throw IntentProblem("files: expected an array")
+            throw .filesNotAnArray
         }
         guard case .array(let lineNodes)? = node.member("journal")?.kind else {
-            throw IntentProblem("journal: expected an array")
+            throw .journalNotAnArray
         }
         var files = [IntentFile]()
         var paths = Set<String>()
@@ -784,39 +777,34 @@ public struct StateStore: Sendable {
             guard case .object(let fileMembers) = file.kind, fileMembers.map(\.key).sorted() == ["content", "path"],
                 case .string(let p)? = file.member("path")?.kind,
                 case .string(let content)? = file.member("content")?.kind
-            else { throw IntentProblem("files[\(i)]: expected an object with the strings path and content") }
+            else { throw .fileEntry(index: i) }
             let name = String(p.dropFirst("tenants/".count))
             guard p.hasPrefix("tenants/"), name.hasSuffix(".json"), isSafeFileName(name),
                 !name.dropLast(5).contains("/")
             else {
-                throw IntentProblem("files[\(i)].path: expected tenants/<tenant>.json, found '\(p)'")
+                throw .filePath(index: i, path: p)
             }
-            guard paths.insert(p).inserted else { throw IntentProblem("files[\(i)].path: '\(p)' appears twice") }
+            guard paths.insert(p).inserted else { throw .filePathTwice(index: i, path: p) }
             let document: TenantState
             do throws(Diagnostic) {
                 document = try TenantState.decode(stateFile: Array(content.utf8), path: display(p))
             } catch {
-                throw IntentProblem(
-                    "files[\(i)].content is not a valid tenant document for \(p) (line \(error.location?.line ?? 1) of the content: \(error.message))"
-                )
+                throw .fileContent(index: i, path: p, line: error.location?.line ?? 1, problem: error.message)
             }
             guard document.appliedAt == at else {
-                throw IntentProblem(
-                    "files[\(i)].content: appliedAt \(document.appliedAt) is not the intent's apply \(apply)")
+                throw .fileAppliedAt(index: i, appliedAt: document.appliedAt, apply: apply)
             }
             files.append(IntentFile(path: p, content: content))
         }
         var lines = [String]()
         for (i, line) in lineNodes.enumerated() {
-            guard case .string(let text) = line.kind else { throw IntentProblem("journal[\(i)]: expected a string") }
+            guard case .string(let text) = line.kind else { throw .journalEntryNotAString(index: i) }
             guard isJournalLine(Array(text.utf8)), !text.contains("\n"),
                 let parsed = try? JSONParser.parse(Array(text.utf8)),
                 case .string(apply)? = parsed.member("apply")?.kind,
                 case .number(String(i + 1))? = parsed.member("seq")?.kind
             else {
-                throw IntentProblem(
-                    "journal[\(i)]: expected one journal line of this apply (an object with at, action, tenant, code or serial, apply \(apply) and seq \(i + 1))"
-                )
+                throw .journalEntry(index: i, apply: apply)
             }
             lines.append(text)
         }
@@ -844,29 +832,26 @@ public struct StateStore: Sendable {
             do {
                 current = try Self.readRegularFile(path, display: display(file.path))
             } catch {
-                throw IntentProblem(error.diagnostics.first?.message ?? "cannot read \(display(file.path))")
+                throw .unreadable(message: error.diagnostics.first?.message ?? "cannot read \(display(file.path))")
             }
             let content = Array(file.content.utf8)
             if current == content { continue }
             guard let new = try? TenantState.decode(stateFile: content, path: display(file.path)) else {
-                throw IntentProblem("the content for \(file.path) is not a valid tenant document")
+                throw .contentNotADocument(path: file.path)
             }
             guard let current else {
                 guard new.serial == 1 else {
-                    throw IntentProblem(
-                        "\(display(file.path)) does not exist, but the intent writes serial \(new.serial) (expected 1 for a new tenant file)"
-                    )
+                    throw .newFileSerial(file: display(file.path), serial: new.serial)
                 }
                 continue
             }
             guard let old = try? TenantState.decode(stateFile: current, path: display(file.path)) else {
-                throw IntentProblem(
-                    "\(display(file.path)) is not a valid tenant document, so the intent cannot be its next version")
+                throw .existingNotADocument(file: display(file.path))
             }
             guard old.lineage == new.lineage, old.serial + 1 == new.serial else {
-                throw IntentProblem(
-                    "the intent writes \(display(file.path)) as lineage \(new.lineage) serial \(new.serial), but the file holds lineage \(old.lineage) serial \(old.serial) (expected the same lineage and serial \(old.serial + 1))"
-                )
+                throw .notTheNextVersion(
+                    file: display(file.path), lineage: new.lineage, serial: new.serial, fileLineage: old.lineage,
+                    fileSerial: old.serial)
             }
         }
         let journalShown = display(StateStore.journalName)
@@ -877,14 +862,14 @@ public struct StateStore: Sendable {
                     (statePath as NSString).appendingPathComponent(StateStore.journalName),
                     display: journalShown) ?? []
         } catch {
-            throw IntentProblem(error.diagnostics.first?.message ?? "cannot read \(journalShown)")
+            throw .unreadable(message: error.diagnostics.first?.message ?? "cannot read \(journalShown)")
         }
         let offset = intent.journalOffset
         guard offset <= journal.count else {
-            throw IntentProblem("journalOffset \(offset) is past the end of \(journalShown) (\(journal.count) bytes)")
+            throw .offsetPastTheEnd(offset: offset, journal: journalShown, bytes: journal.count)
         }
         guard offset == 0 || journal[offset - 1] == 0x0A else {
-            throw IntentProblem("journalOffset \(offset) is not at the start of a line of \(journalShown)")
+            throw .offsetInsideALine(offset: offset, journal: journalShown)
         }
         // After the offset only a beginning of this apply's own lines may stand (an attempt that
         // was interrupted while appending); anything else would be cut by the replay.
@@ -892,9 +877,7 @@ public struct StateStore: Sendable {
         let after = journal[offset...]
         guard after.count <= own.count, own.starts(with: after) else {
             let lines = after.filter { $0 == 0x0A }.count
-            throw IntentProblem(
-                "\(journalShown) holds \(lines) line(s) after journalOffset \(offset) that are not this apply's; the replay would delete them"
-            )
+            throw .foreignLines(journal: journalShown, lines: lines, offset: offset)
         }
     }
 }

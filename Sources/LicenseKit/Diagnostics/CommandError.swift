@@ -1,0 +1,67 @@
+/// What the commands of the executable say themselves (docs/cli.md): an option value that
+/// cannot be used (their `validate()`), a file they cannot read or write, and the closing line
+/// of a refused `plan` or `forecast`. Each case renders its message; option names as typed.
+public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `notify` without, or with both of, `--sendmail` and `--webhook`.
+    case notifyNeedsOneTransport
+    /// `notify COMMAND` without `--sendmail`.
+    case notifyCommandWithoutSendmail
+    /// `--sendmail ''`.
+    case emptySendmailCommand
+    /// A number of seconds (`--timeout`, `--lock-timeout`) outside 0…`upTo`.
+    case secondsOutOfRange(option: String, upTo: Int, found: Double)
+    /// `--webhook` that is not an http(s) URL; `redacted`: the URL without its path.
+    case webhookNotHTTP(redacted: String)
+    /// `apply PLANFILE --at`.
+    case atWithPlanFile
+    /// `apply PLANFILE --target/--shard`.
+    case selectionWithPlanFile
+    /// `--mail-from` that is not one address.
+    case mailFromNotAnAddress(found: String)
+    /// `forecast --days` outside 0…36500.
+    case daysOutOfRange(found: Int)
+    /// `init --label/--column/--device-column` without `=`.
+    case pairWithoutEquals(option: String, value: String)
+    /// `show PLANFILE` that cannot be read.
+    case unreadablePlanFile(file: String)
+    /// `plan --out FILE` that cannot be written (`reason`: ``OutputFile/WriteError/reason``).
+    case cannotWrite(file: String, reason: String)
+    /// `notify`: a message (`file`, in the outbox) not delivered or not moved to `sent/`
+    /// (`reason`: ``DeliveryFailure/reason``).
+    case notDelivered(file: String, reason: String)
+    /// The closing line of a plan with `errors` errors.
+    case planRefused(errors: Int)
+    /// The closing line of a forecast whose plan at `at` has `errors` errors.
+    case forecastRefused(at: Instant, errors: Int)
+    /// `apply` completed an interrupted apply before its own.
+    case recoveredInterruptedApply
+
+    /// The message, e.g. `--days: expected a whole number of days from 0 to 36500, found -1`.
+    public var message: String {
+        switch self {
+        case .notifyNeedsOneTransport: "notify: give exactly one of --sendmail [COMMAND] and --webhook URL"
+        case .notifyCommandWithoutSendmail: "notify: a COMMAND argument is only taken with --sendmail"
+        case .emptySendmailCommand: "--sendmail: the command is empty; leave it out for `sendmail -t -i`"
+        case .secondsOutOfRange(let option, let upTo, let found):
+            "\(option): expected a number of seconds from 0 to \(upTo), found \(found)"
+        case .webhookNotHTTP(let redacted): "--webhook: expected an http:// or https:// URL, found '\(redacted)'"
+        case .atWithPlanFile: "apply PLANFILE applies the plan at its own at; remove --at"
+        case .selectionWithPlanFile:
+            "apply PLANFILE applies exactly the plan file's selection; remove --target/--shard (or plan again with them)"
+        case .mailFromNotAnAddress(let found):
+            "--mail-from: expected one address such as 'licensectl <ops@example.com>', found '\(found)'"
+        case .daysOutOfRange(let found): "--days: expected a whole number of days from 0 to 36500, found \(found)"
+        case .pairWithoutEquals(let option, let value):
+            "\(option) '\(value)': expected \(option == "--label" ? "KEY=VALUE" : "COLUMN=HEADER")"
+        case .unreadablePlanFile(let file): "cannot read plan file '\(file)' (is it a readable file?)"
+        case .cannotWrite(let file, let reason): "cannot write '\(file)': \(reason)"
+        case .notDelivered(let file, let reason): "\(file): \(reason)"
+        case .planRefused(let errors): "Plan refused: \(errors) error(s); nothing was written."
+        case .forecastRefused(let at, let errors): "Forecast refused: the plan at \(at) has \(errors) error(s)."
+        case .recoveredInterruptedApply: "licensectl: completed an interrupted apply first."
+        }
+    }
+
+    /// The same as ``message``.
+    public var description: String { message }
+}
