@@ -123,7 +123,7 @@ private let spareCapacityRepo = [
         #expect(result.stdout.isEmpty)
         #expect(
             result.stderr
-                == "licensectl: error: unknown tenant 'acme-waterr': no manifest and no state file names it; known tenants: acme-water, baltic-ports, harbor-lights, nordlicht-ferries, stadtwerke-nord\n"
+                == "licensectl: error: unknown tenant 'acme-waterr': no manifest and no state file names it; did you mean 'acme-water'? known tenants: acme-water, baltic-ports, harbor-lights, nordlicht-ferries, stadtwerke-nord\n"
         )
     }
 

@@ -8,8 +8,9 @@ public enum SelectionError: Error, Sendable, Equatable, CustomStringConvertible 
     /// `--target` given an empty value.
     case emptyTarget
     /// A `--target` or TENANT name that no manifest and no state document names; `known` lists
-    /// the known tenants (at most 10, then `and N more`), or is `none`.
-    case unknownTenant(String, known: String)
+    /// the known tenants (at most 10, then `and N more`), or is `none`; `suggestion` is the
+    /// closest known name (a typo), if one is close.
+    case unknownTenant(String, known: String, suggestion: String? = nil)
     /// A `status` TENANT or `--target` without a state document in `location` (the backend's
     /// tenants location, `state/tenants`); `status` reads only state.
     case noState(String, location: String)
@@ -23,8 +24,8 @@ public enum SelectionError: Error, Sendable, Equatable, CustomStringConvertible 
             "--shard: expected I/N with 1 ≤ I ≤ N (shards are numbered from 1), found '\(text)'"
         case .emptyTarget:
             "--target: expected a tenant name, found an empty value"
-        case .unknownTenant(let name, let known):
-            "unknown tenant '\(name)': no manifest and no state file names it; known tenants: \(known)"
+        case .unknownTenant(let name, let known, let suggestion):
+            "unknown tenant '\(name)': no manifest and no state file names it; \(suggestion.map { "did you mean '\($0)'? " } ?? "")known tenants: \(known)"
         case .noState(let name, let location):
             "tenant '\(name)' has no state in \(location)"
         }

@@ -87,7 +87,8 @@ public struct TenantSelection: Sendable, Hashable {
     /// manifests or of state (docs/README.md §8 "Selections").
     ///
     /// - Parameter known: every tenant name of the manifests and of state.
-    /// - Returns: one error per unknown name, listing the known tenants (at most 10).
+    /// - Returns: one error per unknown name, with the closest known name when one is close
+    ///   (edit distance 2 at most) and the known tenants (at most 10).
     public func unknownNames(known: Set<String>) -> [Diagnostic] {
         let names = Array(Set(targets + arguments)).sorted().filter { !known.contains($0) }
         guard !names.isEmpty else { return [] }
@@ -97,7 +98,10 @@ public struct TenantSelection: Sendable, Hashable {
             ? "none"
             : sorted.prefix(10).joined(separator: ", ") + (sorted.count > 10 ? " and \(sorted.count - 10) more" : "")
         let diagnostics = DiagnosticsEngine()
-        for name in names { diagnostics.error(SelectionError.unknownTenant(name, known: list).message) }
+        for name in names {
+            let suggestion = DidYouMean.suggestion(for: name, among: sorted)
+            diagnostics.error(SelectionError.unknownTenant(name, known: list, suggestion: suggestion).message)
+        }
         return diagnostics.emitted
     }
 }

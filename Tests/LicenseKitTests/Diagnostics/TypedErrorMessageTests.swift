@@ -50,6 +50,18 @@ import Testing
         #expect(error.description == message)
     }
 
+    /// A typo gets the closest known name (newcomer run 5: `--target t-0003` among 300 tenants
+    /// listed ten names and "290 more").
+    @Test func anUnknownTenantCloseToAKnownOneGetsADidYouMean() {
+        let known: Set<String> = ["acme-water", "baltic-ports", "harbor-lights"]
+        let diagnostics = TenantSelection(targets: ["acme-watr", "zebra"]).unknownNames(known: known)
+        #expect(
+            diagnostics.map(\.message) == [
+                "unknown tenant 'acme-watr': no manifest and no state file names it; did you mean 'acme-water'? known tenants: acme-water, baltic-ports, harbor-lights",
+                "unknown tenant 'zebra': no manifest and no state file names it; known tenants: acme-water, baltic-ports, harbor-lights",
+            ])
+    }
+
     @Test func unknownTenantsAreSelectionErrorsListingTheKnownOnes() {
         let known = Set((1...12).map { "t\(String(format: "%02d", $0))" })
         let diagnostics = TenantSelection(targets: ["zz", "aa"]).unknownNames(known: known)
