@@ -324,4 +324,34 @@ import Testing
         #expect(journal.contains("\"action\":\"adopt\""), "\(journal)")
         #expect(journal.contains("\"invalidatedBy\":\"1A2B-3C4D-0002\""), "\(journal)")
     }
+
+    /// A paid license adopted in its last 30 days gets a warning in the adopting plan, since
+    /// its reminders before adoption were the platform's (newcomer run 5: a license adopted a
+    /// day before its expiry gave no reminder and no warning); one with more than 30 days left
+    /// gets none, and a later plan does not repeat it.
+    @Test func aPaidLicenseAdoptedNearItsExpiryIsAWarningOfTheAdoptingPlan() throws {
+        let repo = try TempRepo(label: "adopt-near-expiry")
+        defer { repo.remove() }
+        try repo.write(
+            "fixtures/l.csv",
+            """
+            code,type,issued,term,activated_at
+            1A2B-3C4D-0011,Cloud Basic 1,2025-10-01,P1Y,2025-11-30T00:00:00Z
+            1A2B-3C4D-0012,Cloud Basic 25,2025-10-01,P1Y,2025-12-19T00:00:00Z
+            1A2B-3C4D-0013,Cloud Basic 25,2025-10-01,P1Y,2026-06-01T00:00:00Z
+
+            """)
+        #expect(try licensectl(["init", "acme", "-C", repo.root, "--licenses", "fixtures/l.csv"]).status == 0)
+        let plan = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29"])
+        #expect(plan.status == 0, "\(plan)")
+        let warnings = plan.stderr.split(separator: "\n").filter { $0.contains("is adopted") }
+        #expect(
+            warnings == [
+                "fixtures/l.csv:2:1: warning: 1A2B-****-0011 is adopted 1 day before it expires at 2026-11-30T00:00:00Z: the platform sent its reminders until now and no reminder is left; redeem and activate its replacement before then",
+                "fixtures/l.csv:3:1: warning: 1A2B-****-0012 is adopted 20 days before it expires at 2026-12-19T00:00:00Z: the platform sent its reminders until now and 3 reminders are left; redeem and activate its replacement before then",
+            ], "\(plan.stderr)")
+        #expect(try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"]).status == 0)
+        let next = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29T12:00:00Z"])
+        #expect(next.status == 0 && !next.stderr.contains("is adopted"), "\(next)")
+    }
 }

@@ -13,6 +13,7 @@ import Testing
         let text = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29"])
         #expect(
             run.stdout == """
+                ::warning file=fixtures/platform/baltic-ports-licenses.csv,line=5,col=1::4CAC-****-CD74 is adopted 3 days before it expires at 2026-12-02T07:45:00Z: the platform sent its reminders until now and 1 reminder is left; redeem and activate its replacement before then
                 ::warning file=tenants/acme-water.yaml,line=8,col=9::tenant 'acme-water': 2 of 10 connected routers rejected (capacity 8)
                 ::warning file=tenants/emea/nordlicht-ferries.yaml,line=20,col=7::3BE6-****-E47F is still available and its stock expires at 2026-12-10T00:00:00Z (in 11 days); activate it before then
                 ::warning file=tenants/emea/nordlicht-ferries.yaml,line=23,col=7::2A11-****-ECE6 is still available and its stock expires at 2026-12-10T00:00:00Z (in 11 days); activate it before then
@@ -47,6 +48,7 @@ import Testing
         #expect(
             run.stderr.hasPrefix(
                 """
+                fixtures/platform/baltic-ports-licenses.csv:5:1: warning: 4CAC-****-CD74 is adopted 3 days before it expires at 2026-12-02T07:45:00Z: the platform sent its reminders until now and 1 reminder is left; redeem and activate its replacement before then
                 tenants/acme-water.yaml:8:9: warning: tenant 'acme-water': 2 of 10 connected routers rejected (capacity 8)
                 licensectl: warning: 1 tenant: rejected routers (stadtwerke-nord)
                 licensectl: warning: 1 tenant: stock expiring (nordlicht-ferries)

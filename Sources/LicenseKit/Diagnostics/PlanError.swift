@@ -48,6 +48,9 @@ enum PlanError: Error, Sendable, Equatable {
     case stockExpiring(code: String, stockExpiresAt: Instant, days: Int64)
     /// Reminders due in a tenant without contacts (a standing warning).
     case remindersWithoutContacts(tenant: String, reminders: Int)
+    /// A paid license adopted in its last 30 days: the reminders before adoption were the
+    /// platform's, `remindersLeft` slots lie ahead.
+    case adoptedNearExpiry(code: String, expiresAt: Instant, days: Int64, remindersLeft: Int)
 
     /// The diagnostic's message: what was found, what was expected, how to fix it.
     var message: String {
@@ -97,6 +100,8 @@ enum PlanError: Error, Sendable, Equatable {
             "\(code) is still available and its stock expires at \(stockExpiresAt) (in \(days) days); activate it before then"
         case .remindersWithoutContacts(let tenant, let reminders):
             "tenant '\(tenant)' has \(reminders) reminder\(reminders == 1 ? "" : "s") due but no contacts; add spec.contacts"
+        case .adoptedNearExpiry(let code, let expiresAt, let days, let remindersLeft):
+            "\(code) is adopted \(days) day\(days == 1 ? "" : "s") before it expires at \(expiresAt): the platform sent its reminders until now and \(remindersLeft == 0 ? "no reminder is left" : "\(remindersLeft) reminder\(remindersLeft == 1 ? " is" : "s are") left"); redeem and activate its replacement before then"
         }
     }
 }

@@ -14,6 +14,7 @@ extension TenantPlanner {
             guard let d = step.desired[l.code] else { continue }
             warnNearExpiryWithoutRenew(l, d)
             warnStockExpiring(l, d)
+            if step.adopted.contains(l.code) { warnAdoptedNearExpiry(l, d) }
         }
         warnRemindersWithoutContacts(manifest, notifications: notifications)
     }
@@ -110,6 +111,23 @@ extension TenantPlanner {
                 PlanError.cloudFreeNearExpiry(code: l.code.masked, expiresAt: e, days: Self.days(from: at, to: e))
                     .message,
                 at: d.source, standing: .cloudFreeNearExpiry, tenant: name))
+    }
+
+    /// A paid license that this plan adopts in its last 30 days (README "Choices where the
+    /// contract is silent"): its reminder slots before `at` were the platform's (docs/rules.md
+    /// §4.8), so the adopting plan is the one place that says the end is near. A Cloud Free is
+    /// left to its renewal and ``warnNearExpiryWithoutRenew(_:_:)``.
+    mutating func warnAdoptedNearExpiry(_ l: LicenseRecord, _ d: DesiredLicense) {
+        guard l.type.isPaid, l.status == .active, let e = l.expiresAt,
+            LicenseTimeline.renewalWindowStart(expiresAt: e) <= at, at < e
+        else { return }
+        let left = LicenseTimeline.reminderSlots(expiresAt: e).filter { $0 > at }.count
+        diagnostics.emit(
+            .warning(
+                PlanError.adoptedNearExpiry(
+                    code: l.code.masked, expiresAt: e, days: Self.days(from: at, to: e), remindersLeft: left
+                ).message,
+                at: d.activationSource ?? d.source))
     }
 
     /// A code still available within 90 days of its stock expiry.
