@@ -17,6 +17,12 @@ import PostgresNIO
 /// The schema's creation lock (``Session/createSchemaIfNeeded()``) waits up to the ceiling
 /// whatever `--lock-timeout` says: concurrent first applies take turns there, they do not fail.
 ///
+/// Statements outside an apply's transaction (every read of `plan`, `status`, `forecast`,
+/// `show`, `state migrate`, and an apply's reads before it locks) run with the session's
+/// `lock_timeout` of ``PostgresStateStore/readLockWait`` (60 s), set when it connects: a table
+/// that another session locked (`LOCK TABLE`, a migration) fails them naming that session
+/// instead of a silent hang.
+///
 /// When a statement times out, the transaction is rolled back and the session holding the
 /// lock is named: the transaction that locked the tenant's or code's row (the row's `xmax`,
 /// whose transaction-id lock that session holds), else a session holding a lock on a
@@ -75,6 +81,18 @@ extension Session {
                 "a lock on the PostgreSQL state \(url) is held by another session that has just ended; retry")
         }
         return StateStoreError("\(blocker.what) is locked by \(blocker.who); \(waited)")
+    }
+
+    /// `error` itself, or, when a read outside an apply's transaction hit the session's
+    /// `lock_timeout` (``PostgresStateStore/readLockWait``), an error naming the session that
+    /// holds a lock on a `licensectl` table (a person's `LOCK TABLE`, a migration, `VACUUM FULL`).
+    func explainingReadLockTimeout(_ error: StateStoreError, waited seconds: Double) async -> StateStoreError {
+        guard lockWaits.timedOut else { return error }
+        try? await execute("ROLLBACK")
+        guard let blocker = try? await tableLockHolder() else { return error }
+        return StateStoreError(
+            "PostgreSQL state \(url): \(blocker.what) is locked by \(blocker.who); reading waited \(Self.seconds(seconds)) seconds for it: end that transaction, then run licensectl again"
+        )
     }
 
     /// The session whose transaction locked a row of one of `tenants` or one of their codes.
