@@ -69,12 +69,13 @@ struct StateOptions: ParsableArguments {
     ///
     /// - Throws: `ExitCode.failure` after printing what was expected.
     static func refuseMistypedURL(_ value: String, option: String) throws {
+        let lowered = value.lowercased()
+        if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") { return }
         let expected = "expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"
         if let range = value.range(of: "://") {
             let scheme = value[..<range.lowerBound]
             try Console.fail("\(option): '\(scheme)://' is not a state backend licensectl knows; \(expected)")
         }
-        let lowered = value.lowercased()
         for scheme in ["postgres:", "postgresql:"] where lowered.hasPrefix(scheme) {
             try Console.fail("\(option): '\(value.prefix(scheme.count))' without '//'; \(expected)")
         }

@@ -52,6 +52,10 @@ import Testing
             #expect(run.status == 1 && run.stderr == expected, "\(command): \(run)")
             #expect(!run.stderr.contains("s3cret"))
         }
+        #if PostgreSQL
+        let migrate = try licensectl(["state", "migrate", "-C", repo.root, "--from", "state", "--to", value])
+        #expect(migrate.status == 1 && migrate.stderr == expected.replacingOccurrences(of: "--state:", with: "--to:"))
+        #endif
         #expect(repo.files() == before)
     }
 
