@@ -382,4 +382,21 @@ import Testing
             #expect(plan.status == 0, "\(plan)")
         }
     }
+
+    /// `init --label` with a line break wrote a header comment and a manifest that `validate`
+    /// refused (newcomer run 5); it is an error and nothing is written.
+    @Test func initRefusesALabelWithALineBreak() throws {
+        let repo = try TempRepo(label: "init-label-newline")
+        defer { repo.remove() }
+        try repo.write("fixtures/l.csv", "code,type,issued\n1A2B-3C4D-0031,Cloud Basic 1,2026-09-01\n")
+        let run = try licensectl([
+            "init", "acme", "-C", repo.root, "--licenses", "fixtures/l.csv", "--label", "team=line1\nline2",
+        ])
+        #expect(run.status == 1, "\(run)")
+        #expect(
+            run.stderr
+                == "licensectl: error: --label for key 'team': holds the control character U+000A; expected one line of text: remove the line break or tab\n"
+        )
+        #expect(!repo.exists("tenants/acme.yaml"))
+    }
 }
