@@ -37,7 +37,12 @@ public enum ReminderMailer {
     /// - Returns: `nil` when the plan has no `notify` event for the tenant or the tenant has no
     ///   contacts (the reconciler warns about the latter, docs/rules.md §4.5).
     public static func message(for tenant: TenantPlan, at: Instant, from: String) -> ReminderMail? {
-        let contacts = tenant.contacts.map { $0.trimmingASCIIWhitespace() }.filter { !$0.isEmpty }
+        // A contact listed twice (in any letter case: mail systems treat addresses so) is
+        // addressed once, in its first spelling.
+        var seen = Set<String>()
+        let contacts = tenant.contacts.map { $0.trimmingASCIIWhitespace() }.filter {
+            !$0.isEmpty && seen.insert($0.lowercased()).inserted
+        }
         guard !contacts.isEmpty else { return nil }
         let items = reminders(in: tenant)
         guard !items.isEmpty else { return nil }

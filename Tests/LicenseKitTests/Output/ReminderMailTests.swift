@@ -111,6 +111,18 @@ enum MailFixtures {
                 for: plan, at: MailFixtures.instant("2026-11-15T00:00:00Z"), from: ReminderMailer.defaultFrom) == nil)
     }
 
+    /// A contact listed twice, in any letter case, is addressed once (newcomer run 5: `To:` held
+    /// `noc@t.example` three times).
+    @Test func aContactListedTwiceIsAddressedOnce() throws {
+        var plan = MailFixtures.acmeWater
+        plan.contacts = ["noc@t.example", "NOC@t.example", "ops@t.example", "noc@t.example"]
+        let mail = try #require(
+            ReminderMailer.message(
+                for: plan, at: MailFixtures.instant("2026-11-15T00:00:00Z"), from: ReminderMailer.defaultFrom))
+        let to = mail.contents.split(separator: "\r\n").first { $0.hasPrefix("To: ") }
+        #expect(to == "To: noc@t.example, ops@t.example", "\(mail.contents)")
+    }
+
     @Test func tenantWithoutNotifyEventsGetsNoMessage() {
         var plan = MailFixtures.acmeWater
         plan.events = plan.events.map {
