@@ -5,6 +5,8 @@ enum YAMLError: Error, Sendable, Equatable {
     case tabIndentation
     /// A byte that does not continue valid UTF-8 (the first one of the file).
     case invalidUTF8(byte: String)
+    /// A UTF-16 file (by its byte-order mark, or a NUL byte beside the first character).
+    case utf16(bigEndian: Bool)
     /// libyaml could not start.
     case parserUnavailable
     /// libyaml's syntax error: its problem and, when it gives one, its context and the
@@ -32,6 +34,8 @@ enum YAMLError: Error, Sendable, Equatable {
             "tab character used for indentation; indent with spaces"
         case .invalidUTF8(let byte):
             "invalid UTF-8 (byte 0x\(byte)); save the file as UTF-8"
+        case .utf16(let bigEndian):
+            "the file is UTF-16 (\(bigEndian ? "big" : "little")-endian), not UTF-8: save it as UTF-8, or convert it with iconv -f UTF-16 -t UTF-8"
         case .parserUnavailable:
             "cannot initialize the YAML parser"
         case .syntax(let problem, let context):

@@ -302,6 +302,20 @@ struct LicenseLineCase: Sendable, CustomTestStringConvertible {
             ])
     }
 
+    /// A manifest saved as UTF-16 (Notepad's "Unicode") is named as such (newcomer run 6: it
+    /// said "invalid UTF-8 (byte 0xFF)").
+    @Test func aUTF16ManifestIsNamedAsSuch() throws {
+        let repo = try TestRepo()
+        defer { repo.remove() }
+        let text = "apiVersion: licensectl/v1\nkind: Tenant\nmetadata:\n  name: acme\n"
+        try repo.write(
+            "tenants/acme.yaml", bytes: [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        #expect(
+            repo.load().diagnostics.map(\.description) == [
+                "tenants/acme.yaml:1:1: error: the file is UTF-16 (little-endian), not UTF-8: save it as UTF-8, or convert it with iconv -f UTF-16 -t UTF-8"
+            ])
+    }
+
     @Test func anchorsAndAliasesWork() throws {
         let manifest = tenantYAML(spec: [
             "  licenses:",

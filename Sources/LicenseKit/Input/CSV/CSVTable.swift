@@ -86,7 +86,8 @@ enum CSVTable {
     static let noWhitespace = CharacterSet()
 
     /// Whether `bytes` look like UTF-16 and in which byte order (`true`: big-endian): a
-    /// byte-order mark, or a NUL byte beside the first character (a header is ASCII text).
+    /// byte-order mark, or a NUL byte beside the first character (a header, or a manifest's
+    /// first line, is ASCII text). The YAML reader asks the same.
     static func utf16ByteOrder(_ bytes: ArraySlice<UInt8>) -> Bool? {
         let head = Array(bytes.prefix(2))
         guard head.count == 2 else { return nil }

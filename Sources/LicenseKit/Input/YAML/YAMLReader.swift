@@ -63,6 +63,9 @@ enum YAMLReader {
     /// One pass over the raw bytes: invalid UTF-8 (first bad byte) and tabs in a line's leading
     /// indentation (every such line). Returns `nil` when the bytes are fine.
     static func checkBytes(_ bytes: [UInt8], from start: Int, path: String) -> [Diagnostic]? {
+        if let bigEndian = CSVTable.utf16ByteOrder(bytes[start...]) {
+            return [.error(YAMLError.utf16(bigEndian: bigEndian).message, at: SourceLocation(file: path, line: 1))]
+        }
         var tabErrors: [Diagnostic] = []
         return bytes.withUnsafeBufferPointer { b -> [Diagnostic]? in
             let raw = UnsafeRawBufferPointer(b)
