@@ -18,8 +18,8 @@ enum CSVError: Error, Sendable, Equatable {
     /// A header that matches two columns (a mapped name and another column's standard name);
     /// `option` is the `licensectl init` option that mapped it, `nil` for a manifest's `columns`.
     case headerMatchesTwoColumns(header: String, column: String, other: String, option: String?)
-    /// Two headers that give the same column.
-    case columnGivenTwice(first: String, second: String, column: String)
+    /// Two headers that give the same column; fields are 1-based.
+    case columnGivenTwice(first: String, second: String, column: String, firstField: Int, secondField: Int)
     /// A header close to a column the file lacks (a warning: its values are ignored).
     case unknownColumn(header: String, suggestion: String)
     /// A mapped header that the file does not have; `found` lists the file's headers.
@@ -70,8 +70,8 @@ enum CSVError: Error, Sendable, Equatable {
             "the file is empty; expected a header row with the columns \(required.joined(separator: ", "))"
         case .headerMatchesTwoColumns(let header, let column, let other, let option):
             "column '\(header)' matches both \(column) and \(other); map each column to a header of its own \(option.map { "with \($0)" } ?? "in the manifest's 'columns'")"
-        case .columnGivenTwice(let first, let second, let column):
-            "columns '\(first)' and '\(second)' both give \(column); keep one of them"
+        case .columnGivenTwice(let first, let second, let column, let firstField, let secondField):
+            "columns \(firstField) ('\(first)') and \(secondField) ('\(second)') both give \(column); keep one of them"
         case .unknownColumn(let header, let suggestion):
             "column '\(header)' is not one licensectl reads (did you mean '\(suggestion)'?); its values are ignored"
         case .mappedColumnMissing(let column, let header, let path, let found):

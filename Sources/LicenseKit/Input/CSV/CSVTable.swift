@@ -218,7 +218,7 @@ enum CSVTable {
                 diagnostics.error(
                     CSVError.columnGivenTwice(
                         first: header.fields[earlier].trimmingASCIIWhitespace(), second: raw.trimmingASCIIWhitespace(),
-                        column: column.name
+                        column: column.name, firstField: earlier + 1, secondField: index + 1
                     ).message,
                     at: SourceLocation(file: path, line: header.line))
                 ok = false
