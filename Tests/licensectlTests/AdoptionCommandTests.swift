@@ -339,6 +339,7 @@ import Testing
             1A2B-3C4D-0011,Cloud Basic 1,2025-10-01,P1Y,2025-11-30T00:00:00Z
             1A2B-3C4D-0012,Cloud Basic 25,2025-10-01,P1Y,2025-12-19T00:00:00Z
             1A2B-3C4D-0013,Cloud Basic 25,2025-10-01,P1Y,2026-06-01T00:00:00Z
+            1A2B-3C4D-0014,Cloud Basic 1,2025-10-01,P1Y,2025-11-29T12:00:00Z
 
             """)
         #expect(try licensectl(["init", "acme", "-C", repo.root, "--licenses", "fixtures/l.csv"]).status == 0)
@@ -349,6 +350,7 @@ import Testing
             warnings == [
                 "fixtures/l.csv:2:1: warning: 1A2B-****-0011 is adopted 1 day before it expires at 2026-11-30T00:00:00Z: the platform sent its reminders until now and no reminder is left; redeem and activate its replacement before then",
                 "fixtures/l.csv:3:1: warning: 1A2B-****-0012 is adopted 20 days before it expires at 2026-12-19T00:00:00Z: the platform sent its reminders until now and 3 reminders are left; redeem and activate its replacement before then",
+                "fixtures/l.csv:5:1: warning: 1A2B-****-0014 is adopted less than a day before it expires at 2026-11-29T12:00:00Z: the platform sent its reminders until now and no reminder is left; redeem and activate its replacement before then",
             ], "\(plan.stderr)")
         #expect(try licensectl(["apply", "-C", repo.root, "--at", "2026-11-29", "--yes"]).status == 0)
         let next = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29T12:00:00Z"])

@@ -107,7 +107,7 @@ enum PlanError: Error, Sendable, Equatable {
         case .remindersWithoutContacts(let tenant, let reminders):
             "tenant '\(tenant)' has \(reminders) reminder\(reminders == 1 ? "" : "s") due but no contacts; add spec.contacts"
         case .adoptedNearExpiry(let code, let expiresAt, let days, let remindersLeft):
-            "\(code) is adopted \(days) day\(days == 1 ? "" : "s") before it expires at \(expiresAt): the platform sent its reminders until now and \(remindersLeft == 0 ? "no reminder is left" : "\(remindersLeft) reminder\(remindersLeft == 1 ? " is" : "s are") left"); redeem and activate its replacement before then"
+            "\(code) is adopted \(days == 0 ? "less than a day" : "\(days) day\(days == 1 ? "" : "s")") before it expires at \(expiresAt): the platform sent its reminders until now and \(remindersLeft == 0 ? "no reminder is left" : "\(remindersLeft) reminder\(remindersLeft == 1 ? " is" : "s are") left"); redeem and activate its replacement before then"
         }
     }
 }
