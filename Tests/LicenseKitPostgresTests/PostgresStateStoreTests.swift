@@ -361,19 +361,7 @@ import Testing
             kill(child.pid, SIGKILL)
             cluster.reap(child)
         }
-        var session = ""
-        for _ in 0..<200 where session.isEmpty {
-            session = try cluster.sql(
-                """
-                SELECT pid || ' ' || floor(extract(epoch FROM xact_start))::int8 FROM pg_stat_activity
-                WHERE application_name = 'psql' AND state = 'idle in transaction' AND datname = current_database()
-                """, database: database
-            ).trimmingCharacters(in: .whitespacesAndNewlines)
-            if session.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        let parts = session.split(separator: " ")
-        try #require(parts.count == 2)
-        let since = Instant(secondsSinceEpoch: try #require(Int64(parts[1])))
+        let (pid, since) = try await Self.psqlHoldingItsLock(cluster, database)
 
         let clock = ContinuousClock()
         let started = clock.now
@@ -384,7 +372,7 @@ import Testing
             : "it still held the lock after 0.5 seconds; end that transaction or retry with a longer --lock-timeout"
         await #expect(
             throws: StateStoreError(
-                "tenant 'harbor-lights' is locked by another session (pid \(parts[0]), application_name 'psql', client local socket, in a transaction since \(since); not a licensectl run); \(advice)"
+                "tenant 'harbor-lights' is locked by another session (pid \(pid), application_name 'psql', client local socket, in a transaction since \(since); not a licensectl run); \(advice)"
             )
         ) {
             try await lease.commit(second)
@@ -410,24 +398,12 @@ import Testing
             kill(child.pid, SIGKILL)
             cluster.reap(child)
         }
-        var session = ""
-        for _ in 0..<200 where session.isEmpty {
-            session = try cluster.sql(
-                """
-                SELECT pid || ' ' || floor(extract(epoch FROM xact_start))::int8 FROM pg_stat_activity
-                WHERE application_name = 'psql' AND state = 'idle in transaction' AND datname = current_database()
-                """, database: database
-            ).trimmingCharacters(in: .whitespacesAndNewlines)
-            if session.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        let parts = session.split(separator: " ")
-        try #require(parts.count == 2)
-        let since = Instant(secondsSinceEpoch: try #require(Int64(parts[1])))
+        let (pid, since) = try await Self.psqlHoldingItsLock(cluster, database)
         let clock = ContinuousClock()
         let started = clock.now
         await #expect(
             throws: StateStoreError(
-                "PostgreSQL state \(store.url): table licensectl.tenants is locked by another session (pid \(parts[0]), application_name 'psql', client local socket, in a transaction since \(since); not a licensectl run); reading waited 0.5 seconds for it: end that transaction, then run licensectl again"
+                "PostgreSQL state \(store.url): table licensectl.tenants is locked by another session (pid \(pid), application_name 'psql', client local socket, in a transaction since \(since); not a licensectl run); reading waited 0.5 seconds for it: end that transaction, then run licensectl again"
             )
         ) {
             _ = try await store.load()
@@ -511,6 +487,24 @@ import Testing
     }
 
     // MARK: - Helpers
+
+    /// The pid and transaction start of the `psql` client that ``PostgresCluster/startClient``
+    /// started, once it sits idle in its transaction (holding what it locked).
+    static func psqlHoldingItsLock(_ cluster: PostgresCluster, _ database: String) async throws -> (String, Instant) {
+        var session = ""
+        for _ in 0..<200 where session.isEmpty {
+            session = try cluster.sql(
+                """
+                SELECT pid || ' ' || floor(extract(epoch FROM xact_start))::int8 FROM pg_stat_activity
+                WHERE application_name = 'psql' AND state = 'idle in transaction' AND datname = current_database()
+                """, database: database
+            ).trimmingCharacters(in: .whitespacesAndNewlines)
+            if session.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let parts = session.split(separator: " ")
+        try #require(parts.count == 2)
+        return (String(parts[0]), Instant(secondsSinceEpoch: try #require(Int64(parts[1]))))
+    }
 
     static func fresh(owner: String = "default") throws -> (PostgresCluster, String, PostgresStateStore) {
         let cluster = try #require(PostgresCluster.current)
