@@ -71,10 +71,9 @@ extension Session {
         var blocker = try? await rowLockHolder(tenants: tenants)
         if blocker == nil { blocker = try? await tableLockHolder() }
         guard let blocker else {
-            return StateStoreError(
-                "a lock on the PostgreSQL state \(url) is held by another session that has just ended; retry")
+            return StateStoreError(.lockHolderEnded(url: "\(url)"))
         }
-        return StateStoreError("\(blocker.what) is locked by \(blocker.who); \(waited)")
+        return StateStoreError(.lockedBySession(what: blocker.what, who: blocker.who, advice: waited))
     }
 
     /// The session whose transaction locked a row of one of `tenants` or one of their codes.
