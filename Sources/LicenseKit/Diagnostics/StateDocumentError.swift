@@ -2,8 +2,7 @@
 /// (docs/state.md §5), as ``TenantState/decode(stateFile:path:)`` reports them. Each case renders
 /// its message; `path` is the dotted path inside the document (`licenses[2]`, `summary`, or
 /// empty for the top level), `field` a path with its key (`licenses[2].capacity`). The decoder
-/// appends how to proceed (`; the file was not changed: fix it or restore it from git`) and the
-/// location.
+/// reports ``reported`` (the message and how to proceed) at the location.
 package enum StateDocumentError: Error, Sendable, Equatable {
     // The file as a whole.
     /// Nothing but white space.
@@ -59,7 +58,15 @@ package enum StateDocumentError: Error, Sendable, Equatable {
         return false
     }
 
-    /// The message, e.g. `licenses[0].capacity: 5 does not match cloud-free (1)`.
+    /// The message and what to do, as the reader reports it: a newer document is valid, just
+    /// not for this build, so it is not to be fixed.
+    package var reported: String {
+        message
+            + (isNewerVersion
+                ? "; the file was not changed" : "; the file was not changed: fix it or restore it from git")
+    }
+
+    /// The message, e.g. `licenses[0].capacity: 5 does not match Cloud Basic 1 (1)`.
     package var message: String {
         switch self {
         case .empty: "state file is empty"

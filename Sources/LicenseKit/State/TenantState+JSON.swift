@@ -116,12 +116,9 @@ extension TenantState {
     ///   that does not match `tenant` (docs/state.md §5).
     public static func decode(stateFile bytes: [UInt8], path: String?) throws(Diagnostic) -> TenantState {
         let file = path ?? "<state>"
-        let keep = "; the file was not changed: fix it or restore it from git"
         func located(_ error: StateDocumentError, _ offset: Int) -> Diagnostic {
             let (line, column) = bytes.lineAndColumn(ofOffset: offset)
-            // A newer document is valid, just not for this build: don't suggest fixing it.
-            let hint = error.isNewerVersion ? "; the file was not changed" : keep
-            return .error(error.message + hint, at: SourceLocation(file: file, line: line, column: column))
+            return .error(error.reported, at: SourceLocation(file: file, line: line, column: column))
         }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             throw located(.empty, 0)

@@ -596,6 +596,16 @@ import Testing
         #expect(error.isNewerVersion == (message.hasSuffix("upgrade licensectl")))
     }
 
+    @Test func aStateDocumentErrorSaysTheFileWasNotChanged() {
+        #expect(
+            StateDocumentError.empty.reported
+                == "state file is empty; the file was not changed: fix it or restore it from git")
+        #expect(
+            StateDocumentError.newerFormatVersion(2, reads: 1).reported
+                == "state file has formatVersion 2, newer than this licensectl reads (1); upgrade licensectl; the file was not changed"
+        )
+    }
+
     @Test func stateDocumentErrorsWithInstantsNameThem() throws {
         let issued = try Instant.parse("2026-01-15")
         let applied = try Instant.parse("2026-11-29")
