@@ -150,9 +150,7 @@ enum Console {
         let state = failures.withLock { $0 }
         if let problem = state.out {
             if state.err == nil {
-                _ = write(
-                    "licensectl: error: cannot write to standard output (\(problem)); the output is incomplete\n", to: 2
-                )
+                _ = write("licensectl: error: \(CommandError.standardOutputFailed(reason: problem).message)\n", to: 2)
             }
             return 1
         }

@@ -35,6 +35,9 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
     case forecastRefused(at: Instant, errors: Int)
     /// `apply` completed an interrupted apply before its own.
     case recoveredInterruptedApply
+    /// A write to standard output failed (`reason`: the system's text for `errno`); printed
+    /// after `licensectl: error: ` on stderr at the end of the run (docs/README.md §8 "Output").
+    case standardOutputFailed(reason: String)
 
     /// The message, e.g. `--days: expected a whole number of days from 0 to 36500, found -1`.
     public var message: String {
@@ -59,6 +62,8 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
         case .planRefused(let errors): "Plan refused: \(errors) error(s); nothing was written."
         case .forecastRefused(let at, let errors): "Forecast refused: the plan at \(at) has \(errors) error(s)."
         case .recoveredInterruptedApply: "licensectl: completed an interrupted apply first."
+        case .standardOutputFailed(let reason):
+            "cannot write to standard output (\(reason)); the output is incomplete"
         }
     }
 

@@ -300,6 +300,10 @@ import Testing
         ),
         (.planRefused(errors: 4), "Plan refused: 4 error(s); nothing was written."),
         (.recoveredInterruptedApply, "licensectl: completed an interrupted apply first."),
+        (
+            .standardOutputFailed(reason: "No space left on device"),
+            "cannot write to standard output (No space left on device); the output is incomplete"
+        ),
     ])
     func commandErrors(error: CommandError, message: String) {
         #expect(error.message == message)
