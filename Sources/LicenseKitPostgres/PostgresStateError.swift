@@ -33,6 +33,10 @@ package enum PostgresStateError: Error, Sendable, Equatable {
     /// how long it was waited for and what to do).
     case lockedBySession(what: String, who: String, advice: String)
 
+    /// A read outside an apply's transaction waited `seconds` (as shown) for a table a foreign
+    /// session locked.
+    case readLockedBySession(url: String, what: String, who: String, seconds: String)
+
     // Writing.
     /// The plan to write has errors.
     case planHasErrors
@@ -78,6 +82,8 @@ package enum PostgresStateError: Error, Sendable, Equatable {
         case .lockHolderEnded(let url):
             "a lock on the PostgreSQL state \(url) is held by another session that has just ended; retry"
         case .lockedBySession(let what, let who, let advice): "\(what) is locked by \(who); \(advice)"
+        case .readLockedBySession(let url, let what, let who, let seconds):
+            "PostgreSQL state \(url): \(what) is locked by \(who); reading waited \(seconds) seconds for it: end that transaction, then run licensectl again"
         case .planHasErrors: "the plan has errors; nothing was written"
         case .stalePlan(let tenant, nil, let now?):
             "stale plan: tenant '\(tenant)' had no state when planned, now it has serial \(now)"

@@ -40,6 +40,11 @@ public struct PostgresStateStore: Sendable {
     /// (every row written, before `COMMIT`). A hook that throws or kills the connection
     /// simulates a crash at that step.
     public var faultInjection: (@Sendable (_ step: String, _ lease: PostgresStateLease) async throws -> Void)?
+    /// How long a statement outside an apply's transaction (a plan's, status's or migrate's
+    /// read, and an apply's reads before it takes its locks) waits for a lock that another
+    /// session holds on a `licensectl` table (seconds; docs/state.md §5.1): then it fails naming
+    /// that session instead of hanging. An apply's transaction uses `--lock-timeout` instead.
+    public var readLockWait: Double = 60
 
     /// The schema version this build creates (and upgrades version 1 to); it reads both.
     public static let schemaVersion = 2
@@ -124,7 +129,7 @@ public struct PostgresStateStore: Sendable {
     public func lock(tenants: [String], timeout: Double, holder: LockHolder) async throws(StateStoreError)
         -> PostgresStateLease
     {
-        let session = try await Session.open(url, applicationName: holder.applicationName)
+        let session = try await Session.open(url, applicationName: holder.applicationName, lockWait: readLockWait)
         let lease = PostgresStateLease(store: self, session: session, tenants: Set(tenants), holder: holder)
         do throws(StateStoreError) {
             try await session.execute("BEGIN")
@@ -189,14 +194,15 @@ public struct PostgresStateStore: Sendable {
     func withConnection<T: Sendable>(_ body: (Session) async throws(StateStoreError) -> T) async throws(StateStoreError)
         -> T
     {
-        let session = try await Session.open(url, applicationName: nil)
+        let session = try await Session.open(url, applicationName: nil, lockWait: readLockWait)
         do throws(StateStoreError) {
             let value = try await body(session)
             await session.close()
             return value
         } catch {
+            let explained = await session.explainingReadLockTimeout(error, waited: readLockWait)
             await session.close()
-            throw error
+            throw explained
         }
     }
 }

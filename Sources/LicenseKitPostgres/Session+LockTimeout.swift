@@ -17,6 +17,12 @@ import PostgresNIO
 /// The schema's creation lock (``Session/createSchemaIfNeeded()``) waits up to the ceiling
 /// whatever `--lock-timeout` says: concurrent first applies take turns there, they do not fail.
 ///
+/// Statements outside an apply's transaction (every read of `plan`, `status`, `forecast`,
+/// `show`, `state migrate`, and an apply's reads before it locks) run with the session's
+/// `lock_timeout` of ``PostgresStateStore/readLockWait`` (60 s), set when it connects: a table
+/// that another session locked (`LOCK TABLE`, a migration) fails them naming that session
+/// instead of a silent hang.
+///
 /// When a statement times out, the transaction is rolled back and the session holding the
 /// lock is named: the transaction that locked the tenant's or code's row (the row's `xmax`,
 /// whose transaction-id lock that session holds), else a session holding a lock on a
@@ -74,6 +80,17 @@ extension Session {
             return StateStoreError(.lockHolderEnded(url: "\(url)"))
         }
         return StateStoreError(.lockedBySession(what: blocker.what, who: blocker.who, advice: waited))
+    }
+
+    /// `error` itself, or, when a read outside an apply's transaction hit the session's
+    /// `lock_timeout` (``PostgresStateStore/readLockWait``), an error naming the session that
+    /// holds a lock on a `licensectl` table (a person's `LOCK TABLE`, a migration, `VACUUM FULL`).
+    func explainingReadLockTimeout(_ error: StateStoreError, waited seconds: Double) async -> StateStoreError {
+        guard lockWaits.timedOut else { return error }
+        try? await execute("ROLLBACK")
+        guard let blocker = try? await tableLockHolder() else { return error }
+        return StateStoreError(
+            .readLockedBySession(url: "\(url)", what: blocker.what, who: blocker.who, seconds: Self.seconds(seconds)))
     }
 
     /// The session whose transaction locked a row of one of `tenants` or one of their codes.

@@ -37,7 +37,11 @@ struct Session: Sendable {
     /// under which the schema is created: "lice", "nsec".
     static let schemaLockKey: (Int32, Int32) = (0x6C69_6365, 0x6E73_6563)
 
-    static func open(_ url: PostgresStateURL, applicationName: String?) async throws(StateStoreError) -> Session {
+    /// - Parameter lockWait: the session's `lock_timeout` (seconds) for statements outside a
+    ///   transaction that sets its own (``limitLockWaits(to:)``).
+    static func open(_ url: PostgresStateURL, applicationName: String?, lockWait: Double = 60)
+        async throws(StateStoreError) -> Session
+    {
         var configuration: PostgresConnection.Configuration
         switch url.endpoint {
         case .unixSocket(let path):
@@ -49,8 +53,11 @@ struct Session: Sendable {
                 tls: try tls(url))
         }
         configuration.options.connectTimeout = .seconds(Int64(url.connectTimeout))
+        configuration.options.additionalStartupParameters = [
+            ("lock_timeout", String(Self.lockTimeoutMilliseconds(forLockTimeout: lockWait)))
+        ]
         if let applicationName {
-            configuration.options.additionalStartupParameters = [("application_name", applicationName)]
+            configuration.options.additionalStartupParameters.append(("application_name", applicationName))
         }
         do {
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)

@@ -73,7 +73,8 @@ struct PlanCommand: ParsableCommand {
         if let out {
             try FileOutput.refuseOverwriting(
                 repo.resolve(out), shown: out, inputs: inputs.repo.inputFiles, root: repo.directory,
-                stateDirectory: (workspace.backend as? StateStore).map { ($0.statePath, $0.directory) })
+                stateDirectory: (workspace.backend as? StateStore).map { ($0.statePath, $0.directory) },
+                tenantsDirectory: (repo.resolve(repo.tenants), repo.tenants))
             try FileOutput.write(pieces: json, to: repo.resolve(out), shown: out, secret: true)
         }
         switch format {
@@ -104,8 +105,8 @@ enum FileOutput {
     }
 
     /// Refuses an output path that would overwrite what the run reads or records: anything
-    /// inside the state directory, or one of the repo's input files (a manifest, sales CSV or
-    /// device list). Paths are compared after symlinks are resolved (of the file when it exists,
+    /// inside the state directory or the tenants folder, or one of the repo's input files (a
+    /// manifest, sales CSV or device list). Paths are compared after symlinks are resolved (of the file when it exists,
     /// else of its folder). A newcomer's `plan --out state/journal.jsonl` once replaced the
     /// journal with the plan (README "Choices where the contract is silent").
     ///
@@ -114,14 +115,22 @@ enum FileOutput {
     ///     `nil` for a backend without one.
     /// - Throws: `ExitCode.failure` after printing `licensectl: error: cannot write '…': why`.
     static func refuseOverwriting(
-        _ path: String, shown: String, inputs: [String], root: String, stateDirectory: (path: String, shown: String)?
+        _ path: String, shown: String, inputs: [String], root: String, stateDirectory: (path: String, shown: String)?,
+        tenantsDirectory: (path: String, shown: String)
     ) throws {
         let target = resolved(path)
-        if let stateDirectory, let folder = realPath(stateDirectory.path),
-            target == folder || target.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
-        {
+        func isInside(_ folder: String) -> Bool {
+            guard let real = realPath(folder) else { return false }
+            return target == real || target.hasPrefix(real.hasSuffix("/") ? real : real + "/")
+        }
+        if let stateDirectory, isInside(stateDirectory.path) {
             try Console.fail(
                 "cannot write '\(shown)': it is inside the state directory '\(stateDirectory.shown)', which only apply writes; write the plan file outside it, e.g. --out plan.plan.json"
+            )
+        }
+        if isInside(tenantsDirectory.path) {
+            try Console.fail(
+                "cannot write '\(shown)': it is inside the tenants folder '\(tenantsDirectory.shown)', whose files are read as manifests; write the plan file outside it, e.g. --out plan.plan.json"
             )
         }
         for input in inputs where realPath((root as NSString).appendingPathComponent(input)) == target {

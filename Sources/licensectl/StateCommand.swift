@@ -56,6 +56,8 @@ struct StateMigrateCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let (directory, from, to, lockTimeout) = (directory, from, to, lockTimeout)
         let holder = LockHolder.current(start: Instant.now())
+        try StateOptions.refuseMistypedURL(from, option: "--from")
+        try StateOptions.refuseMistypedURL(to, option: "--to")
         do {
             let source = try StateLocation.parse(from, root: directory, environment: environment)
             let destination = try StateLocation.parse(to, root: directory, environment: environment)

@@ -58,7 +58,27 @@ struct StateOptions: ParsableArguments {
                 "--state names a PostgreSQL database, but this licensectl was built without the PostgreSQL state backend; build it with: swift build --traits PostgreSQL"
             )
         }
+        try refuseMistypedURL(value, option: "--state")
         return StateBackends.directory(root: root, directory: value, crashAfter: crashAfter)
+    }
+
+    /// A `--state` value that looks like a URL but is not a PostgreSQL one (`postgress://…`,
+    /// `mysql://…`, `postgres:db`) would otherwise name a state directory, and `plan` would show
+    /// every tenant as new (newcomer run 6). Only the scheme is repeated: the rest may hold a
+    /// password.
+    ///
+    /// - Throws: `ExitCode.failure` after printing what was expected.
+    static func refuseMistypedURL(_ value: String, option: String) throws {
+        let lowered = value.lowercased()
+        if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") { return }
+        let expected = "expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"
+        if let range = value.range(of: "://") {
+            let scheme = value[..<range.lowerBound]
+            try Console.fail("\(option): '\(scheme)://' is not a state backend licensectl knows; \(expected)")
+        }
+        for scheme in ["postgres:", "postgresql:"] where lowered.hasPrefix(scheme) {
+            try Console.fail("\(option): '\(value.prefix(scheme.count))' without '//'; \(expected)")
+        }
     }
 
     /// The repo `-C`/`--tenants` with this state backend.

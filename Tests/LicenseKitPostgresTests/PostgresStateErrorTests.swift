@@ -53,6 +53,12 @@ import Testing
                 advice: "end that transaction, or wait for it with --lock-timeout"),
             "tenant 'acme' is locked by PostgreSQL session 4711 (psql, user ci); end that transaction, or wait for it with --lock-timeout"
         ),
+        (
+            .readLockedBySession(
+                url: url, what: "table licensectl.tenants", who: "PostgreSQL session 4711 (psql, user ci)",
+                seconds: "60"),
+            "PostgreSQL state postgres://ci@db.example.com/licenses?owner=emea: table licensectl.tenants is locked by PostgreSQL session 4711 (psql, user ci); reading waited 60 seconds for it: end that transaction, then run licensectl again"
+        ),
         (.planHasErrors, "the plan has errors; nothing was written"),
         (
             .stalePlan(tenant: "acme", then: nil, now: 3),

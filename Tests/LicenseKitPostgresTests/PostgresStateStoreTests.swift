@@ -394,6 +394,48 @@ import Testing
         #expect(try await store.snapshot() == before)
     }
 
+    /// A table that another session locked (a person's `LOCK TABLE`, a migration) makes a read
+    /// fail after the read wait, naming that session (newcomer run 6: `plan` hung silently).
+    @Test func aReadBehindAForeignTableLockFailsNamingTheSession() async throws {
+        let (cluster, database, plain) = try Self.fresh()
+        let repo = try Example()
+        defer { repo.remove() }
+        let first = repo.plan(at: "2025-01-01", states: [:])
+        _ = try await plain.lock(tenants: first.tenants.map(\.tenant), timeout: 0, holder: holder).commit(first)
+        var store = plain
+        store.readLockWait = 0.5
+        let child = try cluster.startClient(
+            "BEGIN;\nLOCK TABLE licensectl.tenants IN ACCESS EXCLUSIVE MODE;", database: database)
+        defer {
+            kill(child.pid, SIGKILL)
+            cluster.reap(child)
+        }
+        var session = ""
+        for _ in 0..<200 where session.isEmpty {
+            session = try cluster.sql(
+                """
+                SELECT pid || ' ' || floor(extract(epoch FROM xact_start))::int8 FROM pg_stat_activity
+                WHERE application_name = 'psql' AND state = 'idle in transaction' AND datname = current_database()
+                """, database: database
+            ).trimmingCharacters(in: .whitespacesAndNewlines)
+            if session.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let parts = session.split(separator: " ")
+        try #require(parts.count == 2)
+        let since = Instant(secondsSinceEpoch: try #require(Int64(parts[1])))
+        let clock = ContinuousClock()
+        let started = clock.now
+        await #expect(
+            throws: StateStoreError(
+                "PostgreSQL state \(store.url): table licensectl.tenants is locked by another session (pid \(parts[0]), application_name 'psql', client local socket, in a transaction since \(since); not a licensectl run); reading waited 0.5 seconds for it: end that transaction, then run licensectl again"
+            )
+        ) {
+            _ = try await store.load()
+        }
+        #expect(clock.now - started >= .milliseconds(500))
+        #expect(clock.now - started < .seconds(60))
+    }
+
     /// Once the server ends the connection mid-commit, COMMIT, ROLLBACK and close return at once
     /// with an error (they used to wait forever: Session.request).
     @Test

@@ -354,4 +354,49 @@ import Testing
         let next = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29T12:00:00Z"])
         #expect(next.status == 0 && !next.stderr.contains("is adopted"), "\(next)")
     }
+
+    /// R1 over the platform's history: two Cloud Free licenses whose validities overlap could
+    /// not both have run (newcomer run 5: both were adopted because both had expired by the
+    /// plan); one that starts after the other ended is fine.
+    @Test(arguments: [("2024-12-15", true), ("2025-01-15T00:00:00Z", false)])
+    func aCloudFreeAdoptedWhileAnotherRanIsAnError(secondActivated: String, overlaps: Bool) throws {
+        let repo = try TempRepo(label: "adopt-free-overlap")
+        defer { repo.remove() }
+        try repo.write(
+            "fixtures/l.csv",
+            """
+            code,type,issued,term,activated_at
+            1A2B-3C4D-0021,Cloud Free,2023-12-01,P1Y,\(secondActivated)
+            1A2B-3C4D-0022,Cloud Free,2023-12-01,P1Y,2024-01-15
+
+            """)
+        #expect(try licensectl(["init", "acme", "-C", repo.root, "--licenses", "fixtures/l.csv"]).status == 0)
+        let plan = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29"])
+        if overlaps {
+            #expect(plan.status == 1, "\(plan)")
+            #expect(
+                plan.stderr.hasPrefix(
+                    "fixtures/l.csv:2:1: error: Cloud Free 1A2B-****-0021 is adopted as activated at 2024-12-15T00:00:00Z, while Cloud Free 1A2B-****-0022 (activated 2024-01-15T00:00:00Z) was valid until 2025-01-15T00:00:00Z; the platform runs one Cloud Free at a time (R1) and would have refused it: check both activated dates\n"
+                ), "\(plan.stderr)")
+        } else {
+            #expect(plan.status == 0, "\(plan)")
+        }
+    }
+
+    /// `init --label` with a line break wrote a header comment and a manifest that `validate`
+    /// refused (newcomer run 5); it is an error and nothing is written.
+    @Test func initRefusesALabelWithALineBreak() throws {
+        let repo = try TempRepo(label: "init-label-newline")
+        defer { repo.remove() }
+        try repo.write("fixtures/l.csv", "code,type,issued\n1A2B-3C4D-0031,Cloud Basic 1,2026-09-01\n")
+        let run = try licensectl([
+            "init", "acme", "-C", repo.root, "--licenses", "fixtures/l.csv", "--label", "team=line1\nline2",
+        ])
+        #expect(run.status == 1, "\(run)")
+        #expect(
+            run.stderr
+                == "licensectl: error: --label for key 'team': holds the control character U+000A; expected one line of text: remove the line break or tab\n"
+        )
+        #expect(!repo.exists("tenants/acme.yaml"))
+    }
 }

@@ -135,7 +135,14 @@ func mountFullDisk(_ repo: TempRepo, at relative: String, leaving folders: [Stri
             (["--out", "state/tenants/acme-water.json"], "it is inside the state directory 'state'"),
             (["--out", "st/new.plan.json"], "it is inside the state directory 'state'"),
             (["--out", "./state"], "it is inside the state directory 'state'"),
-            (["--out", "tenants/acme-water.yaml"], "it is tenants/acme-water.yaml, an input of this plan"),
+            (
+                ["--out", "tenants/new.yaml"],
+                "it is inside the tenants folder 'tenants', whose files are read as manifests"
+            ),
+            (
+                ["--out", "fixtures/sales/acme-water-2025-01.csv"],
+                "it is fixtures/sales/acme-water-2025-01.csv, an input of this plan"
+            ),
             (
                 ["--out", "fixtures/devices/stadtwerke-nord.csv"],
                 "it is fixtures/devices/stadtwerke-nord.csv, an input of this plan"

@@ -40,6 +40,44 @@ import Testing
         #expect(changedPaths(before, repo.files()) == [])
     }
 
+    /// A journal checked out with CRLF (git's core.autocrlf) is one error that says so, not one
+    /// "edited" error per line (newcomer run 6: 249 of them); nothing is written.
+    @Test(arguments: [["plan"], ["apply", "--yes"]])
+    func aCRLFJournalIsOneErrorNamingGitsLineEndings(_ command: [String]) throws {
+        let repo = try TempRepo.example(label: "journal-crlf")
+        defer { repo.remove() }
+        let journal = try repo.read("state/journal.jsonl")
+        let lines = journal.split(separator: "\n")
+        try repo.write("state/journal.jsonl", lines.map { $0 + "\r\n" }.joined())
+        let before = repo.files()
+        let run = try licensectl(command + ["-C", repo.root, "--at", "2026-11-29"])
+        #expect(run.status == 1, "\(run)")
+        let errors = run.stderr.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(
+            errors == [
+                "state/journal.jsonl:1:1: error: \(lines.count) journal lines end in CRLF (Windows line endings, as git's core.autocrlf checks files out); apply writes LF: add 'state/** -text' to .gitattributes and check the journal out again (rm state/journal.jsonl && git checkout -- state/journal.jsonl), or convert it with sed -i 's/\\r$//' state/journal.jsonl; nothing was written"
+            ], "\(run.stderr)")
+        #expect(changedPaths(before, repo.files()) == [])
+    }
+
+    /// A deleted journal beside tenant documents is a warning (newcomer run 6: apply silently
+    /// started a new journal and the history was gone).
+    @Test func aMissingJournalBesideTenantDocumentsIsAWarning() throws {
+        let repo = try TempRepo.example(label: "journal-missing")
+        defer { repo.remove() }
+        try FileManager.default.removeItem(atPath: repo.path("state/journal.jsonl"))
+        let plan = try licensectl(["plan", "-C", repo.root, "--at", "2026-11-29"])
+        #expect(plan.status == 0, "\(plan)")
+        #expect(
+            plan.stderr.contains(
+                "state/journal.jsonl:1:1: warning: the journal is missing while 4 tenant documents exist: the history of past applies is lost; restore it from git (git checkout -- state/journal.jsonl) — the next apply starts a new journal with its own events only\n"
+            ), "\(plan.stderr)")
+        let fresh = try TempRepo.example(withState: false, label: "journal-none")
+        defer { fresh.remove() }
+        let first = try licensectl(["plan", "-C", fresh.root, "--at", "2026-11-20"])
+        #expect(!first.stderr.contains("journal"), "\(first.stderr)")
+    }
+
     #if PostgreSQL
     /// Reading the source creates nothing (no `state/.lock`) and refuses both, each with its fix.
     @Test func migrateRefusesATornLastLineWithTheExactFixAndAGarbageLineWithAHint() throws {

@@ -32,6 +32,33 @@ import Testing
         )
     }
 
+    /// A mistyped URL is not a state directory (newcomer run 6: `postgress://…` planned every
+    /// tenant as new, `postgres:db` applied into a folder of that name); only the scheme is
+    /// repeated, never the password.
+    @Test(arguments: [
+        ("postgress://ci:s3cret@db.example/licenses", "'postgress://' is not a state backend licensectl knows"),
+        ("mysql://ci:s3cret@db.example/licenses", "'mysql://' is not a state backend licensectl knows"),
+        ("postgres:licenses", "'postgres:' without '//'"),
+        ("PostgreSQL:licenses", "'PostgreSQL:' without '//'"),
+    ])
+    func aMistypedURLIsAnErrorNotAStateDirectory(value: String, why: String) throws {
+        let repo = try TempRepo.example(label: "state-mistyped-url")
+        defer { repo.remove() }
+        let before = repo.files()
+        let expected =
+            "licensectl: error: --state: \(why); expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB\n"
+        for command in [["plan"], ["apply", "--yes"], ["status"], ["forecast"]] {
+            let run = try licensectl(command + ["-C", repo.root, "--at", "2026-11-29", "--state", value])
+            #expect(run.status == 1 && run.stderr == expected, "\(command): \(run)")
+            #expect(!run.stderr.contains("s3cret"))
+        }
+        #if PostgreSQL
+        let migrate = try licensectl(["state", "migrate", "-C", repo.root, "--from", "state", "--to", value])
+        #expect(migrate.status == 1 && migrate.stderr == expected.replacingOccurrences(of: "--state:", with: "--to:"))
+        #endif
+        #expect(repo.files() == before)
+    }
+
     #if !PostgreSQL
     @Test func aPostgresURLNeedsTheBackendInTheBuildAndIsNotPrinted() throws {
         let repo = try GeneratedRepo.make(tenants: 1, label: "state-pg-missing")

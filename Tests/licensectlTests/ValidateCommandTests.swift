@@ -131,4 +131,17 @@ private func makeBadRepo() throws -> String {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
     }
+
+    /// `--tenants` naming a folder without manifests is a warning, not a silent "0 tenants"
+    /// (newcomer run 5: `validate --tenants fixtures`).
+    @Test func aTenantsFolderWithoutManifestsIsAWarning() throws {
+        let repo = try TempRepo.example(label: "validate-no-manifests")
+        defer { repo.remove() }
+        let run = try licensectl(["validate", "-C", repo.root, "--tenants", "fixtures"])
+        #expect(run.status == 0, "\(run)")
+        #expect(
+            run.stderr
+                == "licensectl: warning: no tenant manifest (*.yaml, *.yml) under 'fixtures'; --tenants names the folder of the tenant manifests (default: tenants)\n0 tenants, 0 errors, 1 warning\n"
+        )
+    }
 }

@@ -7,6 +7,9 @@ enum InitError: Error, Sendable, Equatable {
     case contactNotEmail(contact: String)
     /// `--label` with an empty key.
     case labelWithoutKey(value: String)
+    /// `--label` whose key or value holds a control character (a line break would end the
+    /// header comment and the YAML line `init` writes); `codePoint` is `U+000A`.
+    case labelWithControlCharacter(key: String, codePoint: String)
     /// `--device-column` without `--devices`.
     case deviceColumnWithoutDevices
     /// `-C` that does not exist.
@@ -39,6 +42,8 @@ enum InitError: Error, Sendable, Equatable {
             "--contact '\(contact)': expected one e-mail address such as ops@example.com"
         case .labelWithoutKey(let value):
             "--label '=\(value)': expected KEY=VALUE with a non-empty key"
+        case .labelWithControlCharacter(let key, let codePoint):
+            "--label for key '\(key)': holds the control character \(codePoint); expected one line of text: remove the line break or tab"
         case .deviceColumnWithoutDevices:
             "--device-column needs --devices FILE"
         case .rootNotFound(let root):

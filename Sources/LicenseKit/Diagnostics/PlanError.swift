@@ -33,6 +33,10 @@ enum PlanError: Error, Sendable, Equatable {
     case cloudFreeAfterPaid(code: String, activation: Instant, tenant: String, paid: Instant, renewing: Bool)
     /// A second non-terminal Cloud Free.
     case secondCloudFree(code: String, tenant: String, first: String, status: String)
+    /// A Cloud Free adopted as activated while another Cloud Free of the tenant was still valid
+    /// (R1 over the platform's history).
+    case cloudFreeAdoptedWhileAnotherRan(
+        code: String, activation: Instant, other: String, otherActivation: Instant, until: Instant)
     /// A paid activation now that invalidates Cloud Free (a warning).
     case paidInvalidatesCloudFree(paid: String, free: String, before: Int, after: Int, rejected: Int)
     /// A scheduled paid activation that will invalidate Cloud Free (a warning).
@@ -84,6 +88,8 @@ enum PlanError: Error, Sendable, Equatable {
         case .cloudFreeAfterPaid(let code, let activation, let tenant, let paid, let renewing):
             "cannot activate Cloud Free \(code) at \(activation): tenant '\(tenant)' has its first paid activation at \(paid); Cloud Free never follows a paid license"
                 + (renewing ? " (this would renew the expired Cloud Free: remove 'renew: true')" : "")
+        case .cloudFreeAdoptedWhileAnotherRan(let code, let activation, let other, let otherActivation, let until):
+            "Cloud Free \(code) is adopted as activated at \(activation), while Cloud Free \(other) (activated \(otherActivation)) was valid until \(until); the platform runs one Cloud Free at a time (R1) and would have refused it: check both activated dates"
         case .secondCloudFree(let code, let tenant, let first, let status):
             "\(code) would be a second non-terminal Cloud Free license in tenant '\(tenant)' (\(first) is \(status)); Cloud Free cannot be combined"
         case .paidInvalidatesCloudFree(let paid, let free, let before, let after, let rejected):

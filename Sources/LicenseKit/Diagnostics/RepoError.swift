@@ -11,8 +11,13 @@ enum RepoError: Error, Sendable, Equatable {
     case tenantsDirectoryOutsideRoot(directory: String, root: String)
     /// A folder under the tenants folder cannot be listed (`reason`: the system's text).
     case unreadableFolder(reason: String)
+    /// A tenants folder without any manifest (a warning).
+    case noManifests(directory: String)
     /// A FIFO, device or socket under the tenants folder.
     case notARegularFile
+    /// A symlink under the tenants folder that resolves to nothing (a dangling link, or links
+    /// that point at each other); `reason` is the system's text.
+    case brokenLink(reason: String)
     /// A manifest that is a symlink to a place outside the repo root.
     case manifestOutsideRoot
     /// A symlinked folder under the tenants folder that resolves outside the repo root.
@@ -42,6 +47,10 @@ enum RepoError: Error, Sendable, Equatable {
             "tenants directory '\(directory)' lies outside the repository root '\(root)'"
         case .unreadableFolder(let reason):
             "cannot read this folder (\(reason)); its manifests would be missing: make it readable (chmod) or remove it"
+        case .noManifests(let directory):
+            "no tenant manifest (*.yaml, *.yml) under '\(directory)'; --tenants names the folder of the tenant manifests (default: tenants)"
+        case .brokenLink(let reason):
+            "a symlink whose target cannot be reached (\(reason)); a linked folder or manifest would be left out: point the link at a folder or manifest inside the repo, or remove it"
         case .notARegularFile:
             "not a regular file (a FIFO, device or socket); the tenants folder holds only manifests and folders: remove it"
         case .manifestOutsideRoot:

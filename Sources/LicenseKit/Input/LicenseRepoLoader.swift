@@ -26,6 +26,11 @@ public enum LicenseRepoLoader {
         guard let found = discover(root: root, tenantsDirectory: tenantsDirectory, diagnostics: diagnostics) else {
             return LicenseRepo(tenants: [], inputsDigest: digest([]), diagnostics: diagnostics.emitted)
         }
+        if found.manifests.isEmpty, diagnostics.emitted.isEmpty {
+            // An empty folder, or `--tenants` naming the wrong one: say so (a repo without
+            // tenants plans nothing, and retires every tenant whose licenses have all ended).
+            diagnostics.warning(RepoError.noManifests(directory: tenantsDirectory).message)
+        }
         // 2, 3. Read and parse them, in parallel.
         let paths = found.paths
         var manifests = found.manifests.concurrentMap { file in

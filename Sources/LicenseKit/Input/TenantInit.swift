@@ -86,6 +86,15 @@ public enum TenantInit {
         for label in request.labels where label.key.isEmpty {
             diagnostics.emit(.error(InitError.labelWithoutKey(value: label.value).message))
         }
+        for label in request.labels {
+            let control = (label.key + label.value).unicodeScalars.first { $0.properties.generalCategory == .control }
+            guard let control else { continue }
+            let key = String(label.key.unicodeScalars.filter { $0.properties.generalCategory != .control })
+            let codePoint =
+                "U+" + String(repeating: "0", count: max(0, 4 - String(control.value, radix: 16).count))
+                + String(control.value, radix: 16, uppercase: true)
+            diagnostics.emit(.error(InitError.labelWithControlCharacter(key: key, codePoint: codePoint).message))
+        }
         let licenseMapping = mapping(
             request.licenseColumns, ManifestSchema.salesColumns, option: "--column",
             diagnostics: diagnostics)

@@ -115,6 +115,27 @@ import Testing
         #expect(loaded.tenants.map(\.name).sorted() == (link.hasPrefix("shared/") ? ["acme", "beta"] : ["acme"]))
     }
 
+    /// A link under the tenants folder that resolves to nothing is an error at the link: a
+    /// dangling folder link and two links pointing at each other were skipped silently, and the
+    /// tenants behind them vanished from the plan (newcomer run 6). Hidden entries stay skipped.
+    @Test func aBrokenSymlinkIsAnErrorAtTheLink() throws {
+        let repo = try TestRepo(["tenants/acme.yaml": tenantYAML(spec: [])])
+        defer { repo.remove() }
+        try repo.symlink("tenants/emea", to: repo.root + "/extra/nope")
+        try repo.symlink("tenants/loop-a", to: repo.root + "/tenants/loop-b")
+        try repo.symlink("tenants/loop-b", to: repo.root + "/tenants/loop-a")
+        try repo.symlink("tenants/.#acme.yaml", to: "user@host.1234")
+        let loaded = repo.load()
+        let advice =
+            "a linked folder or manifest would be left out: point the link at a folder or manifest inside the repo, or remove it"
+        #expect(
+            loaded.diagnostics.map(\.description) == [
+                "tenants/emea:1:1: error: a symlink whose target cannot be reached (No such file or directory); \(advice)",
+                "tenants/loop-a:1:1: error: a symlink whose target cannot be reached (Too many levels of symbolic links); \(advice)",
+                "tenants/loop-b:1:1: error: a symlink whose target cannot be reached (Too many levels of symbolic links); \(advice)",
+            ])
+    }
+
     @Test func missingFileIsAnError() throws {
         let repo = try TestRepo(["tenants/team/acme.yaml": tenantYAML(spec: ["  devices: ../../fixtures/none.csv"])])
         defer { repo.remove() }

@@ -133,6 +133,11 @@ extension LicenseRepoLoader {
                         continue
                     }
                     pending.append((path, chain + [target]))
+                } else if let reason = brokenLink(entry.pointee.d_type, at: directory + "/" + path),
+                    !(name.hasSuffix(".yaml") || name.hasSuffix(".yml"))
+                {
+                    // A linked manifest that resolves to nothing is reported when it is read.
+                    problems.append((path, RepoError.brokenLink(reason: reason).message))
                 } else if isSpecial(entry.pointee.d_type, at: directory + "/" + path) {
                     problems.append(
                         (
@@ -157,6 +162,15 @@ extension LicenseRepoLoader {
         var info = stat()
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return nil }
         return RepoPaths.realPath(path)
+    }
+
+    /// Why a symlink entry resolves to nothing (`No such file or directory`, `Too many levels of
+    /// symbolic links`); `nil` for anything else.
+    static func brokenLink(_ type: UInt8, at path: String) -> String? {
+        guard isSymlink(type, at: path) else { return nil }
+        var info = stat()
+        guard stat(path, &info) != 0 else { return nil }
+        return String(cString: strerror(errno))
     }
 
     /// Whether a directory entry is a FIFO, device or socket (asking `lstat` when the file system

@@ -32,6 +32,7 @@ extension TenantPlanner {
                         at: place))
             }
         }
+        checkAdoptedCloudFreeOverlap(live, step)
         let nonTerminal = live.filter { $0.type.policy.exclusive && !$0.status.isTerminal }
             .sorted { ($0.redeemedAt, $0.code) < ($1.redeemedAt, $1.code) }
         if let first = nonTerminal.first {
@@ -44,6 +45,36 @@ extension TenantPlanner {
                         ).message,
                         at: step.desired[extra.code]?.source ?? manifest.source))
             }
+        }
+    }
+
+    /// R1 over the platform's history: a Cloud Free this plan adopts, activated while another
+    /// Cloud Free of the tenant was valid (between its activation and its expiry or
+    /// invalidation), is an error at the adopted one — whether the other is terminal by now or
+    /// not (README "Choices where the contract is silent").
+    mutating func checkAdoptedCloudFreeOverlap(_ live: [LicenseRecord], _ step: StepTwo) {
+        let frees = live.filter { $0.type.policy.exclusive && $0.activatedAt != nil }
+        for adopted in frees where step.adopted.contains(adopted.code) {
+            guard let start = adopted.activatedAt else { continue }
+            let overlapping = frees.filter { other in
+                guard other.code != adopted.code, let otherStart = other.activatedAt,
+                    let end = other.invalidatedAt ?? other.expiresAt
+                else { return false }
+                return otherStart < start && start < end
+            }
+            let earliest = overlapping.min { a, b in
+                (a.activatedAt ?? start, a.code) < (b.activatedAt ?? start, b.code)
+            }
+            guard let other = earliest,
+                let otherStart = other.activatedAt, let until = other.invalidatedAt ?? other.expiresAt
+            else { continue }
+            diagnostics.emit(
+                .error(
+                    PlanError.cloudFreeAdoptedWhileAnotherRan(
+                        code: adopted.code.masked, activation: start, other: other.code.masked,
+                        otherActivation: otherStart, until: until
+                    ).message,
+                    at: step.desired[adopted.code]?.adopted?.source ?? step.desired[adopted.code]?.source))
         }
     }
 }

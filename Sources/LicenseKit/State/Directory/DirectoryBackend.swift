@@ -32,7 +32,7 @@ extension StateStore: StateBackend {
         let (states, problems) = try loadEach()
         // With an interrupted apply pending, its intent decides the journal's end (recovery
         // truncates it to the intent's offset first).
-        let journal = pending == nil ? journalDiagnostics() : []
+        let journal = pending == nil ? journalDiagnostics(tenantDocuments: states.count) : []
         return LoadedState(
             states: states, problems: problems + journal.filter { $0.severity == .error }, pendingApply: pending,
             warnings: journal.filter { $0.severity == .warning })

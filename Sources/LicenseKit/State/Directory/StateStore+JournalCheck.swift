@@ -16,12 +16,22 @@ import Darwin
 ///   edited by hand: an error everywhere, at its line, nothing written.
 extension StateStore {
     /// The problems of the journal, read-only: a torn last line as a warning, every other line
-    /// that is not a `{…}` object as an error (at `state/journal.jsonl:LINE:1`). A missing or
-    /// unreadable journal has none here (writing it reports those).
-    func journalDiagnostics() -> [Diagnostic] {
-        guard let bytes = readJournal() else { return [] }
+    /// that is not a `{…}` object as an error (at `state/journal.jsonl:LINE:1`), lines that end
+    /// in CRLF as one error (git's `core.autocrlf`), and a journal missing beside
+    /// `tenantDocuments` > 0 tenant documents as a warning (the history is lost; the next apply
+    /// starts a new journal). An unreadable journal has none here (writing it reports that).
+    func journalDiagnostics(tenantDocuments: Int = 0) -> [Diagnostic] {
         let shown = display(StateStore.journalName)
+        guard let bytes = readJournal() else {
+            guard tenantDocuments > 0, !journalExists else { return [] }
+            return [
+                .warning(
+                    "the journal is missing while \(tenantDocuments) tenant document\(tenantDocuments == 1 ? "" : "s") exist: the history of past applies is lost; restore it from git (git checkout -- \(shown)) — the next apply starts a new journal with its own events only",
+                    at: SourceLocation(file: shown, line: 1))
+            ]
+        }
         var diagnostics = [Diagnostic]()
+        var crlf: (first: Int, count: Int)?
         var lineNumber = 0
         var start = 0
         bytes.withUnsafeBufferPointer { buffer in
@@ -39,13 +49,29 @@ extension StateStore {
                                 "the last journal line is torn (\(lineEnd - start) bytes without a newline), as a crash leaves it; the next apply that writes cuts it",
                                 at: SourceLocation(file: shown, line: lineNumber)))
                     }
+                } else if lineEnd - start >= 2, buffer[start] == 0x7B, buffer[lineEnd - 1] == 0x0D,
+                    buffer[lineEnd - 2] == 0x7D
+                {
+                    crlf = (crlf?.first ?? lineNumber, (crlf?.count ?? 0) + 1)
                 } else if lineEnd == start || buffer[start] != 0x7B || buffer[lineEnd - 1] != 0x7D {
                     diagnostics.append(.error(Self.notAnEvent, at: SourceLocation(file: shown, line: lineNumber)))
                 }
                 start = lineEnd + 1
             }
         }
+        if let crlf {
+            diagnostics.append(
+                .error(
+                    "\(crlf.count) journal line\(crlf.count == 1 ? " ends" : "s end") in CRLF (Windows line endings, as git's core.autocrlf checks files out); apply writes LF: add 'state/** -text' to .gitattributes and check the journal out again (rm \(shown) && git checkout -- \(shown)), or convert it with sed -i 's/\\r$//' \(shown); nothing was written",
+                    at: SourceLocation(file: shown, line: crlf.first)))
+        }
         return diagnostics
+    }
+
+    /// Whether the journal exists (as anything: an unreadable one is not "missing").
+    private var journalExists: Bool {
+        var info = stat()
+        return lstat((statePath as NSString).appendingPathComponent(StateStore.journalName), &info) == 0
     }
 
     /// The message for a journal line that is not an applied event, with the fix.
