@@ -71,13 +71,13 @@ struct StateOptions: ParsableArguments {
     static func refuseMistypedURL(_ value: String, option: String) throws {
         let lowered = value.lowercased()
         if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") { return }
-        let expected = "expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"
         if let range = value.range(of: "://") {
-            let scheme = value[..<range.lowerBound]
-            try Console.fail("\(option): '\(scheme)://' is not a state backend licensectl knows; \(expected)")
+            let scheme = String(value[..<range.lowerBound])
+            try Console.fail(CommandError.unknownStateScheme(option: option, scheme: scheme).message)
         }
         for scheme in ["postgres:", "postgresql:"] where lowered.hasPrefix(scheme) {
-            try Console.fail("\(option): '\(value.prefix(scheme.count))' without '//'; \(expected)")
+            try Console.fail(
+                CommandError.stateURLWithoutSlashes(option: option, prefix: String(value.prefix(scheme.count))).message)
         }
     }
 

@@ -301,6 +301,26 @@ import Testing
         (.planRefused(errors: 4), "Plan refused: 4 error(s); nothing was written."),
         (.recoveredInterruptedApply, "licensectl: completed an interrupted apply first."),
         (
+            .unknownStateScheme(option: "--state", scheme: "postgress"),
+            "--state: 'postgress://' is not a state backend licensectl knows; expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"
+        ),
+        (
+            .stateURLWithoutSlashes(option: "--to", prefix: "PostgreSQL:"),
+            "--to: 'PostgreSQL:' without '//'; expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"
+        ),
+        (
+            .planFileInsideStateDirectory(file: "state/new.plan.json", directory: "state"),
+            "cannot write 'state/new.plan.json': it is inside the state directory 'state', which only apply writes; write the plan file outside it, e.g. --out plan.plan.json"
+        ),
+        (
+            .planFileInsideTenantsFolder(file: "tenants/new.yaml", folder: "tenants"),
+            "cannot write 'tenants/new.yaml': it is inside the tenants folder 'tenants', whose files are read as manifests; write the plan file outside it, e.g. --out plan.plan.json"
+        ),
+        (
+            .planFileIsAnInput(file: "sales.csv", input: "sales.csv"),
+            "cannot write 'sales.csv': it is sales.csv, an input of this plan; write the plan file to a new name, e.g. --out plan.plan.json"
+        ),
+        (
             .standardOutputFailed(reason: "No space left on device"),
             "cannot write to standard output (No space left on device); the output is incomplete"
         ),
