@@ -180,7 +180,7 @@ package enum Blocking {
         }
         done.wait()
         guard let result = outcome.result else {
-            throw StateStoreError("internal error: asynchronous work ended without a result")
+            throw StateStoreError(.noResult)
         }
         return try result.get()
     }

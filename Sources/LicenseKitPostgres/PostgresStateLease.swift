@@ -105,23 +105,22 @@ public final class PostgresStateLease: @unchecked Sendable {
     }
 
     private func checkHeld() throws(StateStoreError) {
-        guard isHeld else { throw StateStoreError("internal error: the PostgreSQL state lease has ended") }
+        guard isHeld else { throw StateStoreError(.leaseEnded) }
     }
 
     private var owner: String { store.url.owner }
 
     private func write(_ plan: Plan) async throws(StateStoreError) -> ApplyResult {
-        guard !plan.hasErrors else { throw StateStoreError("the plan has errors; nothing was written") }
+        guard !plan.hasErrors else { throw StateStoreError(PostgresStateError.planHasErrors) }
         var problems = [Diagnostic]()
         var documents = [(prior: PriorRef?, state: TenantState)]()
         for tenant in plan.tenants where tenant.changed {
             guard let document = tenant.newState, document.tenant == tenant.tenant else {
-                problems.append(
-                    .error("internal error: tenant '\(tenant.tenant)' is changed but has no new state document"))
+                problems.append(PostgresStateError.noNewState(tenant: tenant.tenant).diagnostic)
                 continue
             }
             guard tenants.contains(tenant.tenant) else {
-                problems.append(.error("internal error: tenant '\(tenant.tenant)' is not locked by this apply"))
+                problems.append(PostgresStateError.notLocked(tenant: tenant.tenant).diagnostic)
                 continue
             }
             documents.append((tenant.prior, document))
@@ -209,19 +208,14 @@ public final class PostgresStateLease: @unchecked Sendable {
             case (nil, nil): break
             case (nil, let now?):
                 reasons.append(
-                    .error(
-                        "stale plan: tenant '\(document.tenant)' had no state when planned, now it has serial \(now.serial)"
-                    ))
+                    PostgresStateError.stalePlan(tenant: document.tenant, then: nil, now: now.serial).diagnostic)
             case (let then?, nil):
                 reasons.append(
-                    .error(
-                        "stale plan: tenant '\(document.tenant)' had state serial \(then.serial) when planned, now it has none"
-                    ))
+                    PostgresStateError.stalePlan(tenant: document.tenant, then: then.serial, now: nil).diagnostic)
             case (let then?, let now?) where then != now:
                 reasons.append(
-                    .error(
-                        "stale plan: tenant '\(document.tenant)' was applied since (serial \(then.serial) → \(now.serial))"
-                    ))
+                    PostgresStateError.stalePlan(tenant: document.tenant, then: then.serial, now: now.serial).diagnostic
+                )
             default: break
             }
         }
@@ -352,13 +346,12 @@ public final class PostgresStateLease: @unchecked Sendable {
             } else if let other = holderOf[code] {
                 problems.append(
                     .error(
-                        "code \(shown) of tenant '\(tenant)' is already redeemed into tenant '\(other.tenant)' of owner '\(other.owner)' (postgres:\(other.owner)/\(other.tenant)); a code is redeemed into exactly one tenant"
-                    ))
+                        CrossTenantError.codeOfOtherOwner(
+                            code: shown, tenant: tenant, owner: other.tenant, otherOwner: other.owner,
+                            location: "postgres:\(other.owner)/\(other.tenant)"
+                        ).message))
             } else {
-                problems.append(
-                    .error(
-                        "code \(shown) of tenant '\(tenant)' appears twice in the plan; a code is redeemed into exactly one tenant"
-                    ))
+                problems.append(PostgresStateError.codeTwiceInPlan(code: shown, tenant: tenant).diagnostic)
             }
         }
         guard problems.isEmpty else { throw StateStoreError(problems) }
@@ -409,8 +402,7 @@ public final class PostgresStateLease: @unchecked Sendable {
             ).first ?? (0, 0)
         guard counts == (0, 0) else {
             throw StateStoreError(
-                "\(store.url) already holds state for owner '\(owner)' (\(counts.0) tenant(s), \(counts.1) journal line(s)); migrate only into an empty destination"
-            )
+                .destinationNotEmpty(url: "\(store.url)", owner: owner, tenants: counts.0, journalLines: counts.1))
         }
         _ = try await store(snapshot.documents, stored: [])
         try await recordCodes(snapshot.documents)

@@ -187,7 +187,7 @@ public struct PostgresStateStore: Sendable {
         do {
             try await faultInjection(step, lease)
         } catch {
-            throw StateStoreError("simulated crash after \(step): \(error)")
+            throw StateStoreError(.simulatedCrash(step: step, reason: "\(error)"))
         }
     }
 

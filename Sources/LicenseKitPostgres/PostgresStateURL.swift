@@ -72,8 +72,8 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
     ///   port that is not 1–65535, an `owner` that is not a DNS label, an unknown `sslmode`,
     ///   several hosts.
     public init(parsing text: String, environment: [String: String]) throws(StateStoreError) {
-        func fail(_ message: String) -> StateStoreError {
-            StateStoreError("state URL \(Self.redacting(text)): \(message)")
+        func fail(_ problem: PostgresStateURLProblem) -> StateStoreError {
+            StateStoreError(.url(Self.redacting(text), problem))
         }
         let rest: Substring
         if text.hasPrefix("postgresql://") {
@@ -81,7 +81,7 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
         } else if text.hasPrefix("postgres://") {
             rest = text.dropFirst("postgres://".count)
         } else {
-            throw fail("expected a URL starting with postgres:// or postgresql://")
+            throw fail(.notAPostgresURL)
         }
         let (beforeQuery, query) = Self.split(rest, at: "?")
         let (authority, path) = Self.split(beforeQuery, at: "/")
@@ -97,17 +97,17 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
             user = try Self.decode(name, part: "user name", fail: fail)
             if let secret { password = try Self.decode(secret, part: "password", fail: fail) }
         }
-        guard !hostPort.contains(",") else { throw fail("several hosts are not supported; give one host") }
+        guard !hostPort.contains(",") else { throw fail(.severalHosts) }
         var host: String?
         var portText: String?
         if hostPort.hasPrefix("[") {
-            guard let close = hostPort.firstIndex(of: "]") else { throw fail("an IPv6 host needs a closing ']'") }
+            guard let close = hostPort.firstIndex(of: "]") else { throw fail(.unclosedIPv6Host) }
             host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
             let after = hostPort[hostPort.index(after: close)...]
             if after.hasPrefix(":") {
                 portText = String(after.dropFirst())
             } else if !after.isEmpty {
-                throw fail("expected ':PORT' after the IPv6 host, found '\(after)'")
+                throw fail(.afterIPv6Host(found: String(after)))
             }
         } else {
             let (name, port) = Self.split(hostPort, at: ":")
@@ -129,15 +129,13 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
                 // One value per parameter: libpq keeps the last one without a word, which
                 // silently picks one of two owners.
                 if Self.parameters.contains(key), !given.insert(key).inserted {
-                    throw fail("parameter '\(key)' is given more than once; give it once")
+                    throw fail(.parameterTwice(String(key)))
                 }
                 switch key {
                 case "owner": owner = value
                 case "sslmode":
                     guard let mode = SSLMode(rawValue: value) else {
-                        throw fail(
-                            "sslmode: expected one of \(SSLMode.allCases.map(\.rawValue).joined(separator: ", ")), found '\(value)'"
-                        )
+                        throw fail(.sslMode(found: String(value), expected: SSLMode.allCases.map(\.rawValue)))
                     }
                     sslMode = mode
                 case "sslrootcert": rootCertificate = value
@@ -148,28 +146,23 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
                 case "dbname": database = value
                 case "connect_timeout":
                     guard let seconds = Int(value), seconds >= 0 else {
-                        throw fail("connect_timeout: expected a whole number of seconds, found '\(value)'")
+                        throw fail(.connectTimeout(found: String(value)))
                     }
                     timeout = seconds == 0 ? 10 : seconds
                 default:
-                    let hint = DidYouMean.suggestion(for: key, among: Self.parameters).map {
-                        " (did you mean '\($0)'?)"
-                    }
                     throw fail(
-                        "unknown parameter '\(key)'\(hint ?? "") (expected owner, sslmode, sslrootcert, host, port, user, password, dbname or connect_timeout)"
-                    )
+                        .unknownParameter(
+                            String(key), didYouMean: DidYouMean.suggestion(for: key, among: Self.parameters)))
                 }
             }
         }
         guard Self.isDNSLabel(owner) else {
-            throw fail(
-                "owner: expected a DNS label (1 to 63 of a-z, 0-9 and '-', not starting or ending with '-'), found '\(owner)'"
-            )
+            throw fail(.owner(found: String(owner)))
         }
         var port = 5432
         if let portText, !portText.isEmpty {
             guard let number = Int(portText), (1...65_535).contains(number) else {
-                throw fail("port: expected a number from 1 to 65535, found '\(portText)'")
+                throw fail(.port(found: String(portText)))
             }
             port = number
         }
@@ -179,7 +172,7 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
             ?? environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
             ?? Self.operatingSystemUser()
         guard let resolvedUser else {
-            throw fail("no user name: give one in the URL (postgres://USER@HOST/DB) or set PGUSER")
+            throw fail(.noUser)
         }
         let hostName = host.flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultSocketFolder
         endpoint =
@@ -270,7 +263,7 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
 
     private static func decode(
         _ text: Substring, part: String,
-        fail: (String) -> StateStoreError
+        fail: (PostgresStateURLProblem) -> StateStoreError
     ) throws(StateStoreError) -> String {
         var bytes = [UInt8]()
         var iterator = Array(text.utf8)[...]
@@ -283,12 +276,12 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
                 let low = hexValue(iterator.removeFirst())
             else {
                 // The password's own text is not repeated.
-                throw fail("\(part): '%' must be followed by two hex digits")
+                throw fail(.badPercentEscape(part: part))
             }
             bytes.append(high << 4 | low)
         }
         guard let decoded = String(validating: bytes, as: UTF8.self) else {
-            throw fail("\(part): not UTF-8 after percent-decoding")
+            throw fail(.notUTF8(part: part))
         }
         return decoded
     }

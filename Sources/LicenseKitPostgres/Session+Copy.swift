@@ -89,7 +89,7 @@ extension Session {
             if let tolerating, let error = error as? PSQLError, error.serverInfo?[.sqlState] == tolerating {
                 return .refused
             }
-            throw StateStoreError("PostgreSQL state \(url): \(Self.describe(error, url: url))")
+            throw StateStoreError(.server(url: "\(url)", reason: Self.describe(error, url: url)))
         }
     }
 }

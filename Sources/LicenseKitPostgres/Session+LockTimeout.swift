@@ -77,10 +77,9 @@ extension Session {
         var blocker = try? await rowLockHolder(tenants: tenants)
         if blocker == nil { blocker = try? await tableLockHolder() }
         guard let blocker else {
-            return StateStoreError(
-                "a lock on the PostgreSQL state \(url) is held by another session that has just ended; retry")
+            return StateStoreError(.lockHolderEnded(url: "\(url)"))
         }
-        return StateStoreError("\(blocker.what) is locked by \(blocker.who); \(waited)")
+        return StateStoreError(.lockedBySession(what: blocker.what, who: blocker.who, advice: waited))
     }
 
     /// `error` itself, or, when a read outside an apply's transaction hit the session's
@@ -91,8 +90,7 @@ extension Session {
         try? await execute("ROLLBACK")
         guard let blocker = try? await tableLockHolder() else { return error }
         return StateStoreError(
-            "PostgreSQL state \(url): \(blocker.what) is locked by \(blocker.who); reading waited \(Self.seconds(seconds)) seconds for it: end that transaction, then run licensectl again"
-        )
+            .readLockedBySession(url: "\(url)", what: blocker.what, who: blocker.who, seconds: Self.seconds(seconds)))
     }
 
     /// The session whose transaction locked a row of one of `tenants` or one of their codes.

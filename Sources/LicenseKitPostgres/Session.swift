@@ -64,7 +64,7 @@ struct Session: Sendable {
             return Session(connection: connection, url: url, pending: PendingRequests(connection: connection))
         } catch {
             throw StateStoreError(
-                "cannot connect to \(url): \(describe(error, url: url))\(whereTried(error, url: url))")
+                .cannotConnect(url: "\(url)", reason: describe(error, url: url), tried: whereTried(error, url: url)))
         }
     }
 
@@ -101,7 +101,7 @@ struct Session: Sendable {
         do {
             context = try NIOSSLContext(configuration: tls)
         } catch {
-            throw StateStoreError("state URL \(url): cannot set up TLS (\(oneLine(String(describing: error))))")
+            throw StateStoreError(.cannotSetUpTLS(url: "\(url)", reason: oneLine(String(describing: error))))
         }
         return url.sslMode == .allow || url.sslMode == .prefer ? .prefer(context) : .require(context)
     }
@@ -201,7 +201,7 @@ struct Session: Sendable {
 
     private func failure(_ error: any Error) -> StateStoreError {
         if Self.isLockTimeout(error) { lockWaits.markTimedOut() }
-        return StateStoreError("PostgreSQL state \(url): \(Self.describe(error, url: url))")
+        return StateStoreError(.server(url: "\(url)", reason: Self.describe(error, url: url)))
     }
 
     // MARK: - Schema
@@ -223,8 +223,7 @@ struct Session: Sendable {
             try await rows("SELECT coalesce(max(version), 0) FROM licensectl.schema_version", as: Int32.self).first ?? 0
         guard version <= PostgresStateStore.schemaVersion else {
             throw StateStoreError(
-                "PostgreSQL state \(url) has schema version \(version), newer than this licensectl reads (\(PostgresStateStore.schemaVersion)); upgrade licensectl"
-            )
+                .newerSchema(url: "\(url)", version: Int(version), reads: Int(PostgresStateStore.schemaVersion)))
         }
         return Int(version)
     }
@@ -357,7 +356,7 @@ struct Session: Sendable {
                 guard document.tenant == row.0 else {
                     return .failure(
                         .error(
-                            "stored document names tenant '\(document.tenant)', not '\(row.0)'; the state was not changed",
+                            PostgresStateError.tenantMismatch(stored: document.tenant, row: row.0).message,
                             at: SourceLocation(file: place, line: 1)))
                 }
                 return .success(PriorState(document: document, location: place))
@@ -442,10 +441,9 @@ struct Session: Sendable {
                     let name = names[index]
                     if timeout > 0 {
                         throw StateStoreError(
-                            "tenant '\(name)' is still locked by \(holder) after waiting \(Self.seconds(timeout)) seconds; wait or retry with a longer --lock-timeout"
-                        )
+                            .tenantStillLocked(tenant: name, holder: holder, seconds: Self.seconds(timeout)))
                     }
-                    throw StateStoreError("tenant '\(name)' is locked by \(holder); wait or retry with --lock-timeout")
+                    throw StateStoreError(.tenantLocked(tenant: name, holder: holder))
                 }
                 try? await Task.sleep(for: .milliseconds(50))
             }

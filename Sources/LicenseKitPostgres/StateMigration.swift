@@ -64,13 +64,11 @@ public enum StateMigration {
         lockTimeout: Double = 0
     ) throws(StateStoreError) -> StateSnapshot {
         guard source.isPostgres || destination.isPostgres else {
-            throw StateStoreError(
-                "state migrate copies between a state directory and PostgreSQL: give a postgres:// URL as --from or --to"
-            )
+            throw StateStoreError(.migrateNeedsPostgres)
         }
         let snapshot = try source.backend.snapshot(timeout: lockTimeout, holder: holder)
         guard !snapshot.isEmpty else {
-            throw StateStoreError("\(source) holds no state; nothing was copied")
+            throw StateStoreError(.nothingToCopy(source: "\(source)"))
         }
         try destination.backend.restore(snapshot, timeout: lockTimeout, holder: holder)
         return snapshot

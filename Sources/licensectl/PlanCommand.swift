@@ -125,18 +125,14 @@ enum FileOutput {
         }
         if let stateDirectory, isInside(stateDirectory.path) {
             try Console.fail(
-                "cannot write '\(shown)': it is inside the state directory '\(stateDirectory.shown)', which only apply writes; write the plan file outside it, e.g. --out plan.plan.json"
-            )
+                CommandError.planFileInsideStateDirectory(file: shown, directory: stateDirectory.shown).message)
         }
         if isInside(tenantsDirectory.path) {
             try Console.fail(
-                "cannot write '\(shown)': it is inside the tenants folder '\(tenantsDirectory.shown)', whose files are read as manifests; write the plan file outside it, e.g. --out plan.plan.json"
-            )
+                CommandError.planFileInsideTenantsFolder(file: shown, folder: tenantsDirectory.shown).message)
         }
         for input in inputs where realPath((root as NSString).appendingPathComponent(input)) == target {
-            try Console.fail(
-                "cannot write '\(shown)': it is \(input), an input of this plan; write the plan file to a new name, e.g. --out plan.plan.json"
-            )
+            try Console.fail(CommandError.planFileIsAnInput(file: shown, input: input).message)
         }
     }
 

@@ -71,13 +71,13 @@ struct StateOptions: ParsableArguments {
     static func refuseMistypedURL(_ value: String, option: String) throws {
         let lowered = value.lowercased()
         if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") { return }
-        let expected = "expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"
         if let range = value.range(of: "://") {
-            let scheme = value[..<range.lowerBound]
-            try Console.fail("\(option): '\(scheme)://' is not a state backend licensectl knows; \(expected)")
+            let scheme = String(value[..<range.lowerBound])
+            try Console.fail(CommandError.unknownStateScheme(option: option, scheme: scheme).message)
         }
         for scheme in ["postgres:", "postgresql:"] where lowered.hasPrefix(scheme) {
-            try Console.fail("\(option): '\(value.prefix(scheme.count))' without '//'; \(expected)")
+            try Console.fail(
+                CommandError.stateURLWithoutSlashes(option: option, prefix: String(value.prefix(scheme.count))).message)
         }
     }
 
@@ -170,9 +170,7 @@ enum Console {
         let state = failures.withLock { $0 }
         if let problem = state.out {
             if state.err == nil {
-                _ = write(
-                    "licensectl: error: cannot write to standard output (\(problem)); the output is incomplete\n", to: 2
-                )
+                _ = write("licensectl: error: \(CommandError.standardOutputFailed(reason: problem).message)\n", to: 2)
             }
             return 1
         }

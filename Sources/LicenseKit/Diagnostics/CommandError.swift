@@ -35,6 +35,19 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
     case forecastRefused(at: Instant, errors: Int)
     /// `apply` completed an interrupted apply before its own.
     case recoveredInterruptedApply
+    /// A write to standard output failed (`reason`: the system's text for `errno`); printed
+    /// after `licensectl: error: ` on stderr at the end of the run (docs/README.md §8 "Output").
+    case standardOutputFailed(reason: String)
+    /// `--state`, `--from` or `--to` with a URL scheme (`scheme`, without `://`) that is no backend.
+    case unknownStateScheme(option: String, scheme: String)
+    /// `--state`, `--from` or `--to` starting `postgres:` or `postgresql:` (`prefix`, as typed) without `//`.
+    case stateURLWithoutSlashes(option: String, prefix: String)
+    /// `plan --out` naming a file inside the state directory (`directory`, as shown).
+    case planFileInsideStateDirectory(file: String, directory: String)
+    /// `plan --out` naming a file inside the tenants folder (`folder`, as shown).
+    case planFileInsideTenantsFolder(file: String, folder: String)
+    /// `plan --out` naming one of the plan's inputs (`input`, repo-relative).
+    case planFileIsAnInput(file: String, input: String)
 
     /// The message, e.g. `--days: expected a whole number of days from 0 to 36500, found -1`.
     public var message: String {
@@ -59,6 +72,18 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
         case .planRefused(let errors): "Plan refused: \(errors) error(s); nothing was written."
         case .forecastRefused(let at, let errors): "Forecast refused: the plan at \(at) has \(errors) error(s)."
         case .recoveredInterruptedApply: "licensectl: completed an interrupted apply first."
+        case .unknownStateScheme(let option, let scheme):
+            "\(option): '\(scheme)://' is not a state backend licensectl knows; expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"
+        case .stateURLWithoutSlashes(let option, let prefix):
+            "\(option): '\(prefix)' without '//'; expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"
+        case .planFileInsideStateDirectory(let file, let directory):
+            "cannot write '\(file)': it is inside the state directory '\(directory)', which only apply writes; write the plan file outside it, e.g. --out plan.plan.json"
+        case .planFileInsideTenantsFolder(let file, let folder):
+            "cannot write '\(file)': it is inside the tenants folder '\(folder)', whose files are read as manifests; write the plan file outside it, e.g. --out plan.plan.json"
+        case .planFileIsAnInput(let file, let input):
+            "cannot write '\(file)': it is \(input), an input of this plan; write the plan file to a new name, e.g. --out plan.plan.json"
+        case .standardOutputFailed(let reason):
+            "cannot write to standard output (\(reason)); the output is incomplete"
         }
     }
 

@@ -1,7 +1,7 @@
 /// A code that a tenant's manifest declares and another tenant's state already holds
 /// (docs/rules.md §4.5, docs/state.md §5.1), as ``Reconciler`` reports it. Each case renders its
 /// message; `code` is passed masked, `location` is the other document's backend location.
-enum CrossTenantError: Error, Sendable, Equatable {
+package enum CrossTenantError: Error, Sendable, Equatable {
     /// The code is recorded in the state of `owner`, another tenant of this state.
     case codeInOtherTenantsState(code: String, tenant: String, owner: String, location: String)
     /// The same, where `owner` has no manifest and `tenant` no state: most likely a tenant renamed
@@ -11,7 +11,7 @@ enum CrossTenantError: Error, Sendable, Equatable {
     case codeOfOtherOwner(code: String, tenant: String, owner: String, otherOwner: String, location: String)
 
     /// The diagnostic's message: what was found and how to fix it.
-    var message: String {
+    package var message: String {
         switch self {
         case .codeInOtherTenantsState(let code, let tenant, let owner, let location):
             Self.redeemed(code, tenant, "tenant '\(owner)' (\(location))")

@@ -1,10 +1,11 @@
 /// A state document that is not a valid tenant document: what is wrong and the byte offset of
 /// the value at fault.
 struct StateDecodeError: Error, Sendable, Equatable {
-    var message: String
+    var error: StateDocumentError
     var offset: Int
+    var message: String { error.message }
     /// A valid document of a newer `formatVersion`: not to be fixed, only read by a newer build.
-    var isNewerVersion = false
+    var isNewerVersion: Bool { error.isNewerVersion }
 }
 
 // MARK: - Encoding
@@ -115,21 +116,18 @@ extension TenantState {
     ///   that does not match `tenant` (docs/state.md §5).
     public static func decode(stateFile bytes: [UInt8], path: String?) throws(Diagnostic) -> TenantState {
         let file = path ?? "<state>"
-        let keep = "; the file was not changed: fix it or restore it from git"
-        func located(_ message: String, _ offset: Int, newerVersion: Bool = false) -> Diagnostic {
+        func located(_ error: StateDocumentError, _ offset: Int) -> Diagnostic {
             let (line, column) = bytes.lineAndColumn(ofOffset: offset)
-            // A newer document is valid, just not for this build: don't suggest fixing it.
-            let hint = newerVersion ? "; the file was not changed" : keep
-            return .error(message + hint, at: SourceLocation(file: file, line: line, column: column))
+            return .error(error.reported, at: SourceLocation(file: file, line: line, column: column))
         }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-            throw located("state file is empty", 0)
+            throw located(.empty, 0)
         }
         let root: JSONNode
         do {
             root = try JSONParser.parse(bytes)
         } catch {
-            throw located("state file is truncated or not JSON (\(error.message))", error.offset)
+            throw located(.notJSON(reason: error.message), error.offset)
         }
         do throws(StateDecodeError) {
             let state = try TenantState(node: root)
@@ -138,14 +136,12 @@ extension TenantState {
                 guard name == state.tenant + ".json" else {
                     let tenantOffset = root.member("tenant")?.offset ?? 0
                     throw StateDecodeError(
-                        message:
-                            "file name '\(name)' does not match tenant '\(state.tenant)': rename the file to '\(state.tenant).json' (git mv) or fix the tenant field",
-                        offset: tenantOffset)
+                        error: .fileNameMismatch(name: name, tenant: state.tenant), offset: tenantOffset)
                 }
             }
             return state
         } catch {
-            throw located(error.message, error.offset, newerVersion: error.isNewerVersion)
+            throw located(error.error, error.offset)
         }
     }
 }
@@ -184,24 +180,20 @@ private struct JSONFields {
 
     init(_ node: JSONNode, path: String, keys: [String], optional: [String] = []) throws(StateDecodeError) {
         guard case .object(let list) = node.kind else {
-            throw StateDecodeError(
-                message: "\(path.isEmpty ? "document" : path): expected an object, found \(node.kindName)",
-                offset: node.offset)
+            throw StateDecodeError(error: .notAnObject(path: path, found: node.kindName), offset: node.offset)
         }
         self.node = node
         self.path = path
         for (key, value) in list where !keys.contains(key) && !optional.contains(key) {
             throw StateDecodeError(
-                message:
-                    "\(path.isEmpty ? key : path + "." + key): unknown key (expected one of \((keys + optional).sorted().joined(separator: ", ")))",
+                error: .unknownKey(field: path.isEmpty ? key : path + "." + key, expected: (keys + optional).sorted()),
                 offset: value.offset)
         }
         // The members as listed (the parser refused duplicates): looked up by a scan, which
         // for objects of up to ~20 keys costs less than building a dictionary per object.
         self.members = list
         for key in keys where !list.contains(where: { $0.key == key }) {
-            throw StateDecodeError(
-                message: "\(path.isEmpty ? "document" : path): missing key '\(key)'", offset: node.offset)
+            throw StateDecodeError(error: .missingKey(path: path, key: key), offset: node.offset)
         }
     }
 
@@ -219,7 +211,8 @@ private struct JSONFields {
         var found = n.kindName
         if case .string(let s) = n.kind { found = "'\(s)'" }
         if case .number(let s) = n.kind { found = s }
-        return StateDecodeError(message: "\(name(key)): expected \(expected), found \(found)", offset: n.offset)
+        return StateDecodeError(
+            error: .wrongValue(field: name(key), expected: expected, found: found), offset: n.offset)
     }
 
     func string(_ key: String) throws(StateDecodeError) -> String {
@@ -289,16 +282,13 @@ extension TenantState {
     /// document is reported as newer, not as invalid.
     init(node: JSONNode) throws(StateDecodeError) {
         guard case .object = node.kind else {
-            throw StateDecodeError(
-                message: "expected a tenant document (a JSON object), found \(node.kindName)", offset: node.offset)
+            throw StateDecodeError(error: .notADocument(found: node.kindName), offset: node.offset)
         }
         if let v = node.member("formatVersion"), case .number(let text) = v.kind, let n = Int(text),
             n > TenantState.currentFormatVersion
         {
             throw StateDecodeError(
-                message:
-                    "state file has formatVersion \(n), newer than this licensectl reads (\(TenantState.currentFormatVersion)); upgrade licensectl",
-                offset: v.offset, isNewerVersion: true)
+                error: .newerFormatVersion(n, reads: TenantState.currentFormatVersion), offset: v.offset)
         }
         let f = try JSONFields(node, path: "", keys: tenantKeys)
         let version = try f.int("formatVersion", atLeast: 1)
@@ -314,12 +304,11 @@ extension TenantState {
         for (i, item) in try f.array("licenses").enumerated() {
             let license = try LicenseRecord(node: item, path: "licenses[\(i)]")
             guard codes.insert(license.code).inserted else {
-                throw StateDecodeError(
-                    message: "licenses[\(i)].code: \(license.code) appears twice", offset: item.offset)
+                throw StateDecodeError(error: .codeTwice(index: i, code: license.code), offset: item.offset)
             }
             if let violation = license.invariantViolation(appliedAt: appliedAt) {
                 throw StateDecodeError(
-                    message: "licenses[\(i)].\(violation.field): \(violation.message)",
+                    error: .license(path: "licenses[\(i)]", field: violation.field, violation.problem),
                     offset: item.member(violation.field)?.offset ?? item.offset)
             }
             licenses.append(license)
@@ -327,9 +316,7 @@ extension TenantState {
         for (key, instant) in [("paidSince", paidSince), ("retiredAt", retiredAt)] {
             if let instant, instant > appliedAt {
                 throw StateDecodeError(
-                    message:
-                        "\(key): \(instant) is after appliedAt \(appliedAt); an apply records only what happened by its at",
-                    offset: f.node(key).offset)
+                    error: .afterApply(field: key, instant: instant, appliedAt: appliedAt), offset: f.node(key).offset)
             }
         }
         var routers = [RouterRecord]()
@@ -338,10 +325,7 @@ extension TenantState {
             let router = try RouterRecord(node: item, path: "routers[\(i)]")
             // One router per upper-cased serial (docs/README.md §8 "Inputs").
             guard serials.insert(RouterSerial.identity(router.serial)).inserted else {
-                throw StateDecodeError(
-                    message:
-                        "routers[\(i)].serial: '\(router.serial)' appears twice (serials are compared case-insensitively)",
-                    offset: item.offset)
+                throw StateDecodeError(error: .serialTwice(index: i, serial: router.serial), offset: item.offset)
             }
             routers.append(router)
         }
@@ -357,7 +341,7 @@ extension TenantState {
             if let i = violation.router, case .array(let items) = f.node("routers").kind, i < items.count {
                 offset = items[i].member("status")?.offset ?? items[i].offset
             }
-            throw StateDecodeError(message: violation.message, offset: offset)
+            throw StateDecodeError(error: violation.error, offset: offset)
         }
     }
 
@@ -365,24 +349,23 @@ extension TenantState {
     /// connected (its `connectedAt` at or before `appliedAt`); no more routers are online than
     /// the capacity; `summary.online`/`offline` count the routers. `router` is the index to blame,
     /// `nil` for the summary.
-    func routersInvariantViolation() -> (router: Int?, message: String)? {
+    func routersInvariantViolation() -> (router: Int?, error: StateDocumentError)? {
         for (i, router) in routers.enumerated() where router.status == .online {
             guard let connectedAt = router.connectedAt, connectedAt <= appliedAt else {
-                return (
-                    i,
-                    "routers[\(i)].status: 'online', but the router is not connected by appliedAt \(appliedAt) (connectedAt \(router.connectedAt.map { "\($0)" } ?? "null"))"
-                )
+                return (i, .onlineNotConnected(index: i, appliedAt: appliedAt, connectedAt: router.connectedAt))
             }
         }
         let online = routers.filter { $0.status == .online }.count
         guard summary.online == online, summary.offline == routers.count - online else {
             return (
                 nil,
-                "summary: online \(summary.online) and offline \(summary.offline) do not count the routers (\(online) online, \(routers.count - online) offline)"
+                .summaryCounts(
+                    online: summary.online, offline: summary.offline, countedOnline: online,
+                    countedOffline: routers.count - online)
             )
         }
         guard online <= summary.capacity else {
-            return (nil, "summary: \(online) routers online, more than the capacity \(summary.capacity)")
+            return (nil, .overCapacity(online: online, capacity: summary.capacity))
         }
         return nil
     }
@@ -417,8 +400,7 @@ extension LicenseRecord {
         let capacity = try f.int("capacity")
         guard capacity == type.capacity else {
             throw StateDecodeError(
-                message: "\(path).capacity: \(capacity) does not match \(type) (\(type.capacity))",
-                offset: f.node("capacity").offset)
+                error: .capacityMismatch(path: path, capacity: capacity, type: type), offset: f.node("capacity").offset)
         }
         let status = try f.oneOf("status", LicenseStatus.allCases)
         let issued = try f.instant("issued")
@@ -437,17 +419,14 @@ extension LicenseRecord {
         let stockExpiresAt = try f.instant("stockExpiresAt")
         guard stockExpiresAt == issued.adding(.twoYears) else {
             throw StateDecodeError(
-                message:
-                    "\(path).stockExpiresAt: expected \(issued.adding(.twoYears)) (issued + P2Y), found \(stockExpiresAt)",
+                error: .stockExpiresAt(path: path, expected: issued.adding(.twoYears), found: stockExpiresAt),
                 offset: f.node("stockExpiresAt").offset)
         }
         var reminders = [Instant]()
         for (i, item) in try f.array("remindersSent").enumerated() {
             guard case .string(let s) = item.kind, let r = try? Instant.parse(s), r.description == s else {
                 throw StateDecodeError(
-                    message:
-                        "\(path).remindersSent[\(i)]: expected an instant YYYY-MM-DDTHH:MM:SSZ, found \(item.kindName)",
-                    offset: item.offset)
+                    error: .reminderNotAnInstant(path: path, index: i, found: item.kindName), offset: item.offset)
             }
             reminders.append(r)
         }
@@ -459,9 +438,7 @@ extension LicenseRecord {
             renew: try f.bool("renew"), remindersSent: reminders, source: try f.string("source"),
             adoptedAt: f.has("adoptedAt") ? try f.instant("adoptedAt") : nil)
         if adoptedAt != nil, activatedAt == nil {
-            throw StateDecodeError(
-                message: "\(path).adoptedAt: only an activated license is adopted, but activatedAt is null",
-                offset: f.node("adoptedAt").offset)
+            throw StateDecodeError(error: .adoptedNotActivated(path: path), offset: f.node("adoptedAt").offset)
         }
         try checkLifecycle(f, path: path)
     }
@@ -471,9 +448,7 @@ extension LicenseRecord {
     /// breaks this would otherwise never expire or never activate.
     private func checkLifecycle(_ f: JSONFields, path: String) throws(StateDecodeError) {
         func missing(_ key: String) -> StateDecodeError {
-            StateDecodeError(
-                message: "\(path).\(key): a license with status '\(status.rawValue)' needs \(key), found null",
-                offset: f.node(key).offset)
+            StateDecodeError(error: .statusNeeds(path: path, key: key, status: status), offset: f.node(key).offset)
         }
         switch status {
         case .scheduled:
@@ -483,7 +458,9 @@ extension LicenseRecord {
             guard let expiresAt else { throw missing("expiresAt") }
             guard activatedAt < expiresAt else {
                 throw StateDecodeError(
-                    message: "\(path).expiresAt: \(expiresAt) is not after activatedAt \(activatedAt)",
+                    error: .license(
+                        path: path, field: "expiresAt",
+                        .expiresNotAfterActivation(expiresAt: expiresAt, activatedAt: activatedAt)),
                     offset: f.node("expiresAt").offset)
             }
         case .invalid:
@@ -515,48 +492,37 @@ extension LicenseRecord {
     ///
     /// Kept apart from decoding so that new fields add their rules here (adoption's `adoptedAt`:
     /// its `redeemedAt` may lie after its `activatedAt`, which is therefore not checked).
-    func invariantViolation(appliedAt: Instant) -> (field: String, message: String)? {
-        let status = "status '\(self.status.rawValue)'"
-        if archivedAt != nil, !self.status.isTerminal {
-            return (
-                "archivedAt",
-                "set on a license with \(status); only expired or invalid licenses are archived: set it to null"
-            )
+    func invariantViolation(appliedAt: Instant) -> (field: String, problem: LicenseInvariantViolation)? {
+        if archivedAt != nil, !status.isTerminal {
+            return ("archivedAt", .setOnStatus(field: "archivedAt", status: status))
         }
-        if invalidatedAt != nil, self.status != .invalid {
-            return ("invalidatedAt", "set on a license with \(status); only invalid licenses have it: set it to null")
+        if invalidatedAt != nil, status != .invalid {
+            return ("invalidatedAt", .setOnStatus(field: "invalidatedAt", status: status))
         }
-        if activatedAt != nil, self.status == .available || self.status == .scheduled {
-            return (
-                "activatedAt",
-                "set on a license with \(status); only activated (active, expired or invalid) licenses have it: set it to null"
-            )
+        if activatedAt != nil, status == .available || status == .scheduled {
+            return ("activatedAt", .setOnStatus(field: "activatedAt", status: status))
         }
-        if renew, type.isPaid {
-            return ("renew", "true on a \(type) license; renew applies to Cloud Free only: set it to false")
-        }
+        if renew, type.isPaid { return ("renew", .renewOnPaid(type)) }
         if let contradiction = statusContradiction(appliedAt: appliedAt) { return ("status", contradiction) }
-        let afterApply = "is after appliedAt \(appliedAt); an apply records only what happened by its at"
         for (field, instant) in [
             ("redeemedAt", redeemedAt), ("activatedAt", activatedAt),
             ("invalidatedAt", invalidatedAt), ("archivedAt", archivedAt),
         ] {
-            if let instant, instant > appliedAt { return (field, "\(instant) \(afterApply)") }
+            if let instant, instant > appliedAt { return (field, .afterApply(instant: instant, appliedAt: appliedAt)) }
         }
         if let late = remindersSent.first(where: { $0 > appliedAt }) {
-            return ("remindersSent", "\(late) \(afterApply)")
+            return ("remindersSent", .afterApply(instant: late, appliedAt: appliedAt))
         }
         if let activatedAt, let expiresAt, expiresAt <= activatedAt {
-            return ("expiresAt", "\(expiresAt) is not after activatedAt \(activatedAt)")
+            return ("expiresAt", .expiresNotAfterActivation(expiresAt: expiresAt, activatedAt: activatedAt))
         }
         if let activatedAt, let invalidatedAt, invalidatedAt < activatedAt {
             return (
-                "invalidatedAt",
-                "\(invalidatedAt) is before activatedAt \(activatedAt); a license is invalidated only once active"
+                "invalidatedAt", .invalidatedBeforeActivation(invalidatedAt: invalidatedAt, activatedAt: activatedAt)
             )
         }
         if let archivedAt, archivedAt < redeemedAt {
-            return ("archivedAt", "\(archivedAt) is before redeemedAt \(redeemedAt)")
+            return ("archivedAt", .archivedBeforeRedeemed(archivedAt: archivedAt, redeemedAt: redeemedAt))
         }
         return nil
     }
@@ -565,29 +531,25 @@ extension LicenseRecord {
 extension LicenseRecord {
     /// Why ``status`` cannot be what the apply at `appliedAt` recorded, or `nil` (see
     /// ``invariantViolation(appliedAt:)``).
-    fileprivate func statusContradiction(appliedAt: Instant) -> String? {
+    fileprivate func statusContradiction(appliedAt: Instant) -> LicenseInvariantViolation? {
         switch status {
         case .expired:
             let field = activatedAt == nil ? "stockExpiresAt" : "expiresAt"
             let end = activatedAt == nil ? stockExpiresAt : expiresAt
             guard let end, end <= appliedAt else {
-                return
-                    "'expired', but its \(field) \(end.map { "\($0)" } ?? "is null and it") is not at or before appliedAt \(appliedAt); a license expires only when that instant has passed"
+                return .expiredTooEarly(field: field, end: end, appliedAt: appliedAt)
             }
         case .active:
             if let expiresAt, expiresAt <= appliedAt {
-                return
-                    "'active', but its expiresAt \(expiresAt) is not after appliedAt \(appliedAt); the apply at \(appliedAt) recorded it as expired"
+                return .activeAfterExpiry(expiresAt: expiresAt, appliedAt: appliedAt)
             }
         case .scheduled:
             if let scheduledAt, scheduledAt <= appliedAt {
-                return
-                    "'scheduled', but its scheduledAt \(scheduledAt) is not after appliedAt \(appliedAt); the apply at \(appliedAt) activated it (or expired it from stock)"
+                return .scheduledAfterStart(scheduledAt: scheduledAt, appliedAt: appliedAt)
             }
         case .available:
             if stockExpiresAt <= appliedAt {
-                return
-                    "'available', but its stockExpiresAt \(stockExpiresAt) is not after appliedAt \(appliedAt); the apply at \(appliedAt) recorded it as expired from stock"
+                return .availableAfterStockExpiry(stockExpiresAt: stockExpiresAt, appliedAt: appliedAt)
             }
         case .invalid:
             break

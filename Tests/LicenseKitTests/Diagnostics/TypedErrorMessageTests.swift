@@ -300,6 +300,30 @@ import Testing
         ),
         (.planRefused(errors: 4), "Plan refused: 4 error(s); nothing was written."),
         (.recoveredInterruptedApply, "licensectl: completed an interrupted apply first."),
+        (
+            .unknownStateScheme(option: "--state", scheme: "postgress"),
+            "--state: 'postgress://' is not a state backend licensectl knows; expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"
+        ),
+        (
+            .stateURLWithoutSlashes(option: "--to", prefix: "PostgreSQL:"),
+            "--to: 'PostgreSQL:' without '//'; expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"
+        ),
+        (
+            .planFileInsideStateDirectory(file: "state/new.plan.json", directory: "state"),
+            "cannot write 'state/new.plan.json': it is inside the state directory 'state', which only apply writes; write the plan file outside it, e.g. --out plan.plan.json"
+        ),
+        (
+            .planFileInsideTenantsFolder(file: "tenants/new.yaml", folder: "tenants"),
+            "cannot write 'tenants/new.yaml': it is inside the tenants folder 'tenants', whose files are read as manifests; write the plan file outside it, e.g. --out plan.plan.json"
+        ),
+        (
+            .planFileIsAnInput(file: "sales.csv", input: "sales.csv"),
+            "cannot write 'sales.csv': it is sales.csv, an input of this plan; write the plan file to a new name, e.g. --out plan.plan.json"
+        ),
+        (
+            .standardOutputFailed(reason: "No space left on device"),
+            "cannot write to standard output (No space left on device); the output is incomplete"
+        ),
     ])
     func commandErrors(error: CommandError, message: String) {
         #expect(error.message == message)
@@ -523,5 +547,169 @@ import Testing
                 == "state/tenants/acme.json:1:1: error: cannot write state/tenants/acme.json (No space left on device); it was not changed"
         )
         #expect(StateStoreError(.lockNotHeld).diagnostics.map(\.location) == [nil])
+    }
+
+    @Test(arguments: [
+        (StateDocumentError.empty, "state file is empty"),
+        (
+            .notJSON(reason: "invalid JSON at byte 0: unexpected end of file"),
+            "state file is truncated or not JSON (invalid JSON at byte 0: unexpected end of file)"
+        ),
+        (
+            .fileNameMismatch(name: "acme.json", tenant: "acme-water"),
+            "file name 'acme.json' does not match tenant 'acme-water': rename the file to 'acme-water.json' (git mv) or fix the tenant field"
+        ),
+        (.notADocument(found: "an array"), "expected a tenant document (a JSON object), found an array"),
+        (
+            .newerFormatVersion(2, reads: 1),
+            "state file has formatVersion 2, newer than this licensectl reads (1); upgrade licensectl"
+        ),
+        (.notAnObject(path: "", found: "a string"), "document: expected an object, found a string"),
+        (.notAnObject(path: "summary", found: "null"), "summary: expected an object, found null"),
+        (
+            .unknownKey(field: "routers[0].colour", expected: ["connectedAt", "reason", "serial", "status"]),
+            "routers[0].colour: unknown key (expected one of connectedAt, reason, serial, status)"
+        ),
+        (.missingKey(path: "", key: "lineage"), "document: missing key 'lineage'"),
+        (.missingKey(path: "licenses[1]", key: "renew"), "licenses[1]: missing key 'renew'"),
+        (
+            .wrongValue(field: "serial", expected: "an integer from 1 to 2^53", found: "0"),
+            "serial: expected an integer from 1 to 2^53, found 0"
+        ),
+        (
+            .serialTwice(index: 3, serial: "rt-0001"),
+            "routers[3].serial: 'rt-0001' appears twice (serials are compared case-insensitively)"
+        ),
+        (
+            .reminderNotAnInstant(path: "licenses[0]", index: 1, found: "a number"),
+            "licenses[0].remindersSent[1]: expected an instant YYYY-MM-DDTHH:MM:SSZ, found a number"
+        ),
+        (
+            .adoptedNotActivated(path: "licenses[2]"),
+            "licenses[2].adoptedAt: only an activated license is adopted, but activatedAt is null"
+        ),
+        (
+            .statusNeeds(path: "licenses[0]", key: "scheduledAt", status: .scheduled),
+            "licenses[0].scheduledAt: a license with status 'scheduled' needs scheduledAt, found null"
+        ),
+        (
+            .summaryCounts(online: 3, offline: 0, countedOnline: 2, countedOffline: 1),
+            "summary: online 3 and offline 0 do not count the routers (2 online, 1 offline)"
+        ),
+        (.overCapacity(online: 26, capacity: 25), "summary: 26 routers online, more than the capacity 25"),
+        (
+            .license(path: "licenses[4]", field: "archivedAt", .setOnStatus(field: "archivedAt", status: .active)),
+            "licenses[4].archivedAt: set on a license with status 'active'; only expired or invalid licenses are archived: set it to null"
+        ),
+        (
+            .license(
+                path: "licenses[0]", field: "invalidatedAt", .setOnStatus(field: "invalidatedAt", status: .expired)),
+            "licenses[0].invalidatedAt: set on a license with status 'expired'; only invalid licenses have it: set it to null"
+        ),
+        (
+            .license(path: "licenses[0]", field: "activatedAt", .setOnStatus(field: "activatedAt", status: .available)),
+            "licenses[0].activatedAt: set on a license with status 'available'; only activated (active, expired or invalid) licenses have it: set it to null"
+        ),
+        (
+            .license(path: "licenses[1]", field: "renew", .renewOnPaid(.cloudBasic1)),
+            "licenses[1].renew: true on a Cloud Basic 1 license; renew applies to Cloud Free only: set it to false"
+        ),
+    ])
+    func stateDocumentErrors(error: StateDocumentError, message: String) {
+        #expect(error.message == message)
+        #expect(error.isNewerVersion == (message.hasSuffix("upgrade licensectl")))
+    }
+
+    @Test func aStateDocumentErrorSaysTheFileWasNotChanged() {
+        #expect(
+            StateDocumentError.empty.reported
+                == "state file is empty; the file was not changed: fix it or restore it from git")
+        #expect(
+            StateDocumentError.newerFormatVersion(2, reads: 1).reported
+                == "state file has formatVersion 2, newer than this licensectl reads (1); upgrade licensectl; the file was not changed"
+        )
+    }
+
+    @Test func stateDocumentErrorsWithInstantsNameThem() throws {
+        let issued = try Instant.parse("2026-01-15")
+        let applied = try Instant.parse("2026-11-29")
+        let later = try Instant.parse("2026-12-01")
+        let code = try ActivationCode(parsing: "96D9-1A2B-59E5")
+        let cases: [(StateDocumentError, String)] = [
+            (.codeTwice(index: 2, code: code), "licenses[2].code: 96D9-1A2B-59E5 appears twice"),
+            (
+                .capacityMismatch(path: "licenses[0]", capacity: 5, type: .cloudBasic1),
+                "licenses[0].capacity: 5 does not match Cloud Basic 1 (1)"
+            ),
+            (
+                .stockExpiresAt(path: "licenses[0]", expected: issued.adding(.twoYears), found: later),
+                "licenses[0].stockExpiresAt: expected 2028-01-15T00:00:00Z (issued + P2Y), found 2026-12-01T00:00:00Z"
+            ),
+            (
+                .afterApply(field: "retiredAt", instant: later, appliedAt: applied),
+                "retiredAt: 2026-12-01T00:00:00Z is after appliedAt 2026-11-29T00:00:00Z; an apply records only what happened by its at"
+            ),
+            (
+                .onlineNotConnected(index: 1, appliedAt: applied, connectedAt: nil),
+                "routers[1].status: 'online', but the router is not connected by appliedAt 2026-11-29T00:00:00Z (connectedAt null)"
+            ),
+            (
+                .onlineNotConnected(index: 1, appliedAt: applied, connectedAt: later),
+                "routers[1].status: 'online', but the router is not connected by appliedAt 2026-11-29T00:00:00Z (connectedAt 2026-12-01T00:00:00Z)"
+            ),
+            (
+                .license(
+                    path: "licenses[0]", field: "status",
+                    .expiredTooEarly(field: "stockExpiresAt", end: later, appliedAt: applied)),
+                "licenses[0].status: 'expired', but its stockExpiresAt 2026-12-01T00:00:00Z is not at or before appliedAt 2026-11-29T00:00:00Z; a license expires only when that instant has passed"
+            ),
+            (
+                .license(
+                    path: "licenses[0]", field: "status",
+                    .expiredTooEarly(field: "expiresAt", end: nil, appliedAt: applied)),
+                "licenses[0].status: 'expired', but its expiresAt is null and it is not at or before appliedAt 2026-11-29T00:00:00Z; a license expires only when that instant has passed"
+            ),
+            (
+                .license(
+                    path: "licenses[0]", field: "status", .activeAfterExpiry(expiresAt: issued, appliedAt: applied)),
+                "licenses[0].status: 'active', but its expiresAt 2026-01-15T00:00:00Z is not after appliedAt 2026-11-29T00:00:00Z; the apply at 2026-11-29T00:00:00Z recorded it as expired"
+            ),
+            (
+                .license(
+                    path: "licenses[0]", field: "status", .scheduledAfterStart(scheduledAt: issued, appliedAt: applied)),
+                "licenses[0].status: 'scheduled', but its scheduledAt 2026-01-15T00:00:00Z is not after appliedAt 2026-11-29T00:00:00Z; the apply at 2026-11-29T00:00:00Z activated it (or expired it from stock)"
+            ),
+            (
+                .license(
+                    path: "licenses[0]", field: "status",
+                    .availableAfterStockExpiry(stockExpiresAt: issued, appliedAt: applied)),
+                "licenses[0].status: 'available', but its stockExpiresAt 2026-01-15T00:00:00Z is not after appliedAt 2026-11-29T00:00:00Z; the apply at 2026-11-29T00:00:00Z recorded it as expired from stock"
+            ),
+            (
+                .license(path: "licenses[0]", field: "redeemedAt", .afterApply(instant: later, appliedAt: applied)),
+                "licenses[0].redeemedAt: 2026-12-01T00:00:00Z is after appliedAt 2026-11-29T00:00:00Z; an apply records only what happened by its at"
+            ),
+            (
+                .license(
+                    path: "licenses[0]", field: "expiresAt",
+                    .expiresNotAfterActivation(expiresAt: issued, activatedAt: applied)),
+                "licenses[0].expiresAt: 2026-01-15T00:00:00Z is not after activatedAt 2026-11-29T00:00:00Z"
+            ),
+            (
+                .license(
+                    path: "licenses[0]", field: "invalidatedAt",
+                    .invalidatedBeforeActivation(invalidatedAt: issued, activatedAt: applied)),
+                "licenses[0].invalidatedAt: 2026-01-15T00:00:00Z is before activatedAt 2026-11-29T00:00:00Z; a license is invalidated only once active"
+            ),
+            (
+                .license(
+                    path: "licenses[0]", field: "archivedAt",
+                    .archivedBeforeRedeemed(archivedAt: issued, redeemedAt: applied)),
+                "licenses[0].archivedAt: 2026-01-15T00:00:00Z is before redeemedAt 2026-11-29T00:00:00Z"
+            ),
+        ]
+        for (error, message) in cases {
+            #expect(error.message == message)
+        }
     }
 }
