@@ -66,6 +66,15 @@ package enum StateDocumentError: Error, Sendable, Equatable {
                 ? "; the file was not changed" : "; the file was not changed: fix it or restore it from git")
     }
 
+    /// ``reported`` for a document stored in PostgreSQL: there is no file and no git to restore
+    /// it from (newcomer run 6), so the advice names the stored document.
+    package var reportedStored: String {
+        message
+            + (isNewerVersion
+                ? "; nothing was changed"
+                : "; nothing was changed: fix the stored document (licensectl.tenants.document) or restore it from a backup of the database")
+    }
+
     /// The message, e.g. `licenses[0].capacity: 5 does not match Cloud Basic 1 (1)`.
     package var message: String {
         switch self {

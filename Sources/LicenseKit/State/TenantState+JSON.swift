@@ -98,7 +98,7 @@ extension TenantState {
     public static func decode(storedDocuments documents: [[UInt8]]) -> [Result<TenantState, Diagnostic>] {
         documents.concurrentMap { bytes in
             do throws(Diagnostic) {
-                return .success(try TenantState.decode(stateFile: bytes, path: nil))
+                return .success(try TenantState.decode(stateFile: bytes, path: nil, stored: true))
             } catch {
                 return .failure(error)
             }
@@ -113,12 +113,17 @@ extension TenantState {
     ///     the file name is `<tenant>.json`; `nil` skips the name check.
     /// - Throws: a ``Diagnostic`` at the place of the problem: empty file, not JSON, newer
     ///   `formatVersion`, missing or unknown keys, wrong types, unknown enum values, a file name
-    ///   that does not match `tenant` (docs/state.md §5).
-    public static func decode(stateFile bytes: [UInt8], path: String?) throws(Diagnostic) -> TenantState {
+    ///   that does not match `tenant` (docs/state.md §5). The advice at its end speaks of a file
+    ///   and git, or, for a document `stored` in a database, of the stored document.
+    public static func decode(stateFile bytes: [UInt8], path: String?, stored: Bool = false) throws(Diagnostic)
+        -> TenantState
+    {
         let file = path ?? "<state>"
         func located(_ error: StateDocumentError, _ offset: Int) -> Diagnostic {
             let (line, column) = bytes.lineAndColumn(ofOffset: offset)
-            return .error(error.reported, at: SourceLocation(file: file, line: line, column: column))
+            return .error(
+                stored ? error.reportedStored : error.reported,
+                at: SourceLocation(file: file, line: line, column: column))
         }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             throw located(.empty, 0)
