@@ -1,4 +1,3 @@
-#if PostgreSQL
 import LicenseKit
 
 /// What the PostgreSQL state backend (docs/state.md §5.1) cannot parse, reach, lock or write, as
@@ -170,4 +169,3 @@ extension StateStoreError {
         self.init(error.message)
     }
 }
-#endif
