@@ -47,9 +47,7 @@ struct ShowCommand: ParsableCommand {
     private func showPlan() throws {
         let path = subject.hasPrefix("/") ? subject : (directory as NSString).appendingPathComponent(subject)
         guard FileManager.default.fileExists(atPath: path) else {
-            try Console.fail(
-                "plan file '\(subject)' does not exist (an argument containing '.' or '/' is a plan file; a tenant name has neither)"
-            )
+            try Console.fail(CommandError.planFileNotFound(file: subject).message)
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             try Console.fail(CommandError.unreadablePlanFile(file: subject).message)
@@ -58,7 +56,7 @@ struct ShowCommand: ParsableCommand {
         do {
             plan = try PlanJSON.decode(Array(data))
         } catch {
-            try Console.fail("\(subject): \(error.message)")
+            try Console.fail(CommandError.notAPlanFile(file: subject, problem: error.message).message)
         }
         switch format {
         case .text:
@@ -86,13 +84,10 @@ struct ShowCommand: ParsableCommand {
         let (states, problems) = (loaded.states, loaded.problems)
         try Console.failOnErrors(problems.filter { backend.tenant(atLocation: $0.location?.file ?? "") == subject })
         guard let prior = states[subject] else {
-            let known = states.keys.sorted()
             try Console.fail(
-                "tenant '\(subject)' has no state in \(backend.tenantsLocation); tenants with state: "
-                    + (known.isEmpty
-                        ? "none (run apply first)"
-                        : known.prefix(10).joined(separator: ", ")
-                            + (known.count > 10 ? " and \(known.count - 10) more" : "")))
+                CommandError.noStateToShow(
+                    tenant: subject, location: backend.tenantsLocation, known: states.keys.sorted()
+                ).message)
         }
         switch format {
         case .text: Console.out(StateDocumentRender.text(prior.document, path: prior.location, showCodes: showCodes))

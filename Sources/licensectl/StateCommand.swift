@@ -70,9 +70,7 @@ struct StateMigrateCommand: ParsableCommand {
             try Console.failOnErrors(error.diagnostics)
         }
         #else
-        try Console.fail(
-            "state migrate needs the PostgreSQL state backend, which this licensectl was built without; build it with: swift build --traits PostgreSQL"
-        )
+        try Console.fail(CommandError.builtWithoutPostgres(migrate: true).message)
         #endif
     }
 }

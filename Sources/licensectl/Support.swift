@@ -54,9 +54,7 @@ struct StateOptions: ParsableArguments {
             }
             #endif
             // The URL may hold a password: it is not repeated here.
-            try Console.fail(
-                "--state names a PostgreSQL database, but this licensectl was built without the PostgreSQL state backend; build it with: swift build --traits PostgreSQL"
-            )
+            try Console.fail(CommandError.builtWithoutPostgres(migrate: false).message)
         }
         try refuseMistypedURL(value, option: "--state")
         return StateBackends.directory(root: root, directory: value, crashAfter: crashAfter)
@@ -94,7 +92,7 @@ struct StateOptions: ParsableArguments {
         do {
             return try Instant.parse(at)
         } catch {
-            try Console.fail("--at: \(error.message)")
+            try Console.fail(CommandError.invalidValue(option: "--at", problem: error.message).message)
         }
     }
 }

@@ -48,6 +48,17 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
     case planFileInsideTenantsFolder(file: String, folder: String)
     /// `plan --out` naming one of the plan's inputs (`input`, repo-relative).
     case planFileIsAnInput(file: String, input: String)
+    /// `show PLANFILE` naming a file that does not exist.
+    case planFileNotFound(file: String)
+    /// `show PLANFILE` of a file that is not a plan; `problem` is ``PlanDecodeError``'s message.
+    case notAPlanFile(file: String, problem: String)
+    /// `show TENANT` of a tenant without a state document in `location`; `known` are the
+    /// tenants with state, by name.
+    case noStateToShow(tenant: String, location: String, known: [String])
+    /// A PostgreSQL URL (`--state`) or `state migrate` in a build without the PostgreSQL backend.
+    case builtWithoutPostgres(migrate: Bool)
+    /// An option value its parser refused (`--at`); `problem` is the parser's message.
+    case invalidValue(option: String, problem: String)
 
     /// The message, e.g. `--days: expected a whole number of days from 0 to 36500, found -1`.
     public var message: String {
@@ -84,6 +95,20 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
             "cannot write '\(file)': it is \(input), an input of this plan; write the plan file to a new name, e.g. --out plan.plan.json"
         case .standardOutputFailed(let reason):
             "cannot write to standard output (\(reason)); the output is incomplete"
+        case .planFileNotFound(let file):
+            "plan file '\(file)' does not exist (an argument containing '.' or '/' is a plan file; a tenant name has neither)"
+        case .notAPlanFile(let file, let problem): "\(file): \(problem)"
+        case .noStateToShow(let tenant, let location, let known):
+            "tenant '\(tenant)' has no state in \(location); tenants with state: "
+                + (known.isEmpty
+                    ? "none (run apply first)"
+                    : known.prefix(10).joined(separator: ", ")
+                        + (known.count > 10 ? " and \(known.count - 10) more" : ""))
+        case .builtWithoutPostgres(let migrate):
+            migrate
+                ? "state migrate needs the PostgreSQL state backend, which this licensectl was built without; build it with: swift build --traits PostgreSQL"
+                : "--state names a PostgreSQL database, but this licensectl was built without the PostgreSQL state backend; build it with: swift build --traits PostgreSQL"
+        case .invalidValue(let option, let problem): "\(option): \(problem)"
         }
     }
 

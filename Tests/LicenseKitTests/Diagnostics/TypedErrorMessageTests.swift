@@ -324,6 +324,28 @@ import Testing
             .standardOutputFailed(reason: "No space left on device"),
             "cannot write to standard output (No space left on device); the output is incomplete"
         ),
+        (
+            .planFileNotFound(file: "p.plan.json"),
+            "plan file 'p.plan.json' does not exist (an argument containing '.' or '/' is a plan file; a tenant name has neither)"
+        ),
+        (.notAPlanFile(file: "x.json", problem: "not JSON"), "x.json: not JSON"),
+        (
+            .noStateToShow(tenant: "acme", location: "state/tenants", known: []),
+            "tenant 'acme' has no state in state/tenants; tenants with state: none (run apply first)"
+        ),
+        (
+            .noStateToShow(tenant: "t-99", location: "postgres:emea", known: (1...12).map { "t-\($0)" }),
+            "tenant 't-99' has no state in postgres:emea; tenants with state: t-1, t-2, t-3, t-4, t-5, t-6, t-7, t-8, t-9, t-10 and 2 more"
+        ),
+        (
+            .builtWithoutPostgres(migrate: true),
+            "state migrate needs the PostgreSQL state backend, which this licensectl was built without; build it with: swift build --traits PostgreSQL"
+        ),
+        (
+            .builtWithoutPostgres(migrate: false),
+            "--state names a PostgreSQL database, but this licensectl was built without the PostgreSQL state backend; build it with: swift build --traits PostgreSQL"
+        ),
+        (.invalidValue(option: "--at", problem: "'x' is not a date"), "--at: 'x' is not a date"),
     ])
     func commandErrors(error: CommandError, message: String) {
         #expect(error.message == message)
