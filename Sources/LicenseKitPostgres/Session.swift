@@ -215,7 +215,19 @@ struct Session: Sendable {
     /// build's ``PostgresStateStore/schemaVersion``. Reads work on every version this build
     /// knows: they use only what versions 1 and 2 share.
     func schemaVersion() async throws(StateStoreError) -> Int? {
-        guard try await rows("SELECT to_regclass('licensectl.schema_version') IS NOT NULL", as: Bool.self).first == true
+        // A scan of pg_class, not to_regclass: to_regclass looks the name up in the session's
+        // catalog cache, which can still hold "no such table" from before another session
+        // committed the schema (it is refreshed only when the session takes a table lock), so a
+        // first apply that waited for the schema lock would run the DDL again and wait for
+        // every other apply's table locks.
+        guard
+            try await rows(
+                """
+                SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c
+                               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                               WHERE n.nspname = 'licensectl' AND c.relname = 'schema_version')
+                """, as: Bool.self
+            ).first == true
         else {
             return nil
         }
@@ -240,8 +252,9 @@ struct Session: Sendable {
         }
         switch try await schemaVersion() {
         case nil:
-            // IF NOT EXISTS: a transaction that waited for the lock may still not see the tables
-            // another one just committed in its catalog snapshot.
+            // Nobody else has these tables: the check above sees every committed schema, and
+            // a creator still at work holds the schema lock. IF NOT EXISTS only spares a
+            // `licensectl` schema that a person created by hand.
             for statement in Self.schema { try await execute(PostgresQuery(unsafeSQL: statement)) }
             try await execute(
                 """
@@ -249,8 +262,12 @@ struct Session: Sendable {
                 SELECT \(current) WHERE NOT EXISTS (SELECT 1 FROM licensectl.schema_version)
                 """)
         case 1:
-            for statement in Self.upgradeFromVersion1 { try await execute(PostgresQuery(unsafeSQL: statement)) }
-            try await execute("UPDATE licensectl.schema_version SET version = \(current)")
+            // Other runs (plans, older builds' applies) may be reading these tables: the upgrade
+            // waits for them up to the ceiling, as for the schema lock.
+            try await waitingUpToTheCeiling { () async throws(StateStoreError) in
+                for statement in Self.upgradeFromVersion1 { try await execute(PostgresQuery(unsafeSQL: statement)) }
+                try await execute("UPDATE licensectl.schema_version SET version = \(current)")
+            }
         default:
             return
         }
