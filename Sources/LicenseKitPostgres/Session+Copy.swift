@@ -25,9 +25,7 @@ extension Session {
     /// while the server still stores chunk `i − 1`, so the client's and the server's work
     /// overlap. `chunks(i)` returns `nil` after the last chunk.
     ///
-    /// No request waits forever, as for every other statement (``request(_:)`` in Session.swift):
-    /// it fails at once on a closed connection, ``closeGrace`` after the connection closes under
-    /// it, and after ``statementDeadline`` without an answer the connection is closed.
+    /// No request waits forever, as for every other statement (``guarded(_:)`` in Session.swift).
     ///
     /// - Parameters:
     ///   - table: a table of the `licensectl` schema (a constant; the statement is built with it).
@@ -44,43 +42,15 @@ extension Session {
         // the search path, set for the rest of the transaction (every other statement names
         // the schema of its tables).
         try await execute("SELECT set_config('search_path', 'licensectl', true)")
-        let connection = connection
-        let outcome = FirstOutcome<[PostgresRow]>()
-        typealias Waiting = CheckedContinuation<Result<[PostgresRow], any Error>, Never>
-        let result = await withCheckedContinuation { (continuation: Waiting) in
-            outcome.arm(continuation)
-            guard !connection.isClosed, let ticket = pending.add(outcome) else {
-                outcome.resume(.failure(LostConnection()))
-                return
-            }
-            let deadline = connection.eventLoop.scheduleTask(in: Self.statementDeadline) {
-                let seconds = Self.statementDeadline.nanoseconds / 1_000_000_000
-                if outcome.resume(.failure(StatementTimedOut(seconds: seconds))) {
-                    let _: EventLoopFuture<Void> = connection.close()
+        let result = await guarded { connection in
+            try await connection.copyFrom(table: table, columns: columns, logger: Self.logger) { writer in
+                var index = 0
+                while let chunk = chunks(index) {
+                    try await writer.write(chunk)
+                    index += 1
                 }
             }
-            let pending = pending
-            let work: @Sendable () async -> Void = {
-                do {
-                    try await connection.copyFrom(table: table, columns: columns, logger: Self.logger) { writer in
-                        var index = 0
-                        while let chunk = chunks(index) {
-                            try await writer.write(chunk)
-                            index += 1
-                        }
-                    }
-                    outcome.resume(.success([]))
-                } catch {
-                    outcome.resume(.failure(error))
-                }
-                deadline.cancel()
-                pending.remove(ticket)
-            }
-            if #available(macOS 15.0, *) {
-                Task(executorPreference: PostgresExecutor.shared, operation: work)
-            } else {
-                Task(operation: work)
-            }
+            return []
         }
         switch result {
         case .success:

@@ -161,10 +161,26 @@ struct Session: Sendable {
     /// - Throws: ``StateStoreError`` (`PostgreSQL state URL: the connection was lost`, the
     ///   server's message, or `no answer from the server within N seconds`).
     private func request(_ query: PostgresQuery) async throws(StateStoreError) -> [PostgresRow] {
+        switch await guarded({ try await $0.query(query, logger: Self.logger).collect() }) {
+        case .success(let rows): return rows
+        case .failure(let error): throw failure(error)
+        }
+    }
+
+    /// Runs `work` on the connection without ever waiting forever (the rules of
+    /// ``request(_:)``, for a statement or a `COPY`): fails at once on a closed connection,
+    /// ``closeGrace`` after the connection closes under it, and after ``statementDeadline``
+    /// without an answer the connection is closed.
+    ///
+    /// - Returns: `work`'s rows, or the error it threw (`LostConnection`, `StatementTimedOut`,
+    ///   or postgres-nio's), for the caller to describe.
+    func guarded(_ work: @escaping @Sendable (PostgresConnection) async throws -> [PostgresRow]) async
+        -> Result<[PostgresRow], any Error>
+    {
         let connection = connection
         let outcome = FirstOutcome<[PostgresRow]>()
         typealias Waiting = CheckedContinuation<Result<[PostgresRow], any Error>, Never>
-        let result = await withCheckedContinuation { (continuation: Waiting) in
+        return await withCheckedContinuation { (continuation: Waiting) in
             outcome.arm(continuation)
             guard !connection.isClosed, let ticket = pending.add(outcome) else {
                 outcome.resume(.failure(LostConnection()))
@@ -177,10 +193,9 @@ struct Session: Sendable {
                 }
             }
             let pending = pending
-            let work: @Sendable () async -> Void = {
+            let run: @Sendable () async -> Void = {
                 do {
-                    let rows = try await connection.query(query, logger: Self.logger).collect()
-                    outcome.resume(.success(rows))
+                    outcome.resume(.success(try await work(connection)))
                 } catch {
                     outcome.resume(.failure(error))
                 }
@@ -188,14 +203,10 @@ struct Session: Sendable {
                 pending.remove(ticket)
             }
             if #available(macOS 15.0, *) {
-                Task(executorPreference: PostgresExecutor.shared, operation: work)
+                Task(executorPreference: PostgresExecutor.shared, operation: run)
             } else {
-                Task(operation: work)
+                Task(operation: run)
             }
-        }
-        switch result {
-        case .success(let rows): return rows
-        case .failure(let error): throw failure(error)
         }
     }
 
