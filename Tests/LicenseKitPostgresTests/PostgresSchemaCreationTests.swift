@@ -23,10 +23,7 @@ import Darwin
     /// that lock (`CREATE INDEX IF NOT EXISTS` locks its table before it looks) and fail after
     /// `--lock-timeout 0`'s 100 ms, naming the writer.
     @Test func aFirstApplyThatWaitedForTheSchemaLockUsesTheSchemaCommittedMeanwhile() async throws {
-        let cluster = try #require(PostgresCluster.current)
-        let database = try cluster.createDatabase()
-        let store = PostgresStateStore(
-            url: try PostgresStateURL(parsing: cluster.url(database: database), environment: [:]))
+        let (cluster, database, store) = try PostgresStateStoreTests.fresh()
         let repo = try Example()
         defer { repo.remove() }
         let plan = Example.only(repo.plan(at: "2025-01-01", states: [:]), ["acme-water"])

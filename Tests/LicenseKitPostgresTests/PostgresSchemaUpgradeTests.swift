@@ -19,10 +19,7 @@ import Testing
     }
 
     @Test func theFirstApplyUpgradesAVersionOneSchemaKeepingDocumentsCodesAndJournal() async throws {
-        let cluster = try #require(PostgresCluster.current)
-        let database = try cluster.createDatabase()
-        let store = PostgresStateStore(
-            url: try PostgresStateURL(parsing: cluster.url(database: database), environment: [:]))
+        let (cluster, database, store) = try PostgresStateStoreTests.fresh()
         let repo = try Example()
         defer { repo.remove() }
         let directory = StateStore(root: repo.root, directory: "state", crashAfter: nil)
@@ -81,10 +78,7 @@ import Testing
     }
 
     @Test func aFreshDatabaseGetsVersionTwo() async throws {
-        let cluster = try #require(PostgresCluster.current)
-        let database = try cluster.createDatabase()
-        let store = PostgresStateStore(
-            url: try PostgresStateURL(parsing: cluster.url(database: database), environment: [:]))
+        let (cluster, database, store) = try PostgresStateStoreTests.fresh()
         let repo = try Example()
         defer { repo.remove() }
         let plan = repo.plan(at: "2025-01-01", states: [:])
@@ -100,10 +94,7 @@ import Testing
     /// newline or carriage return inside a value must be escaped: a document whose strings hold
     /// them (JSON escapes them as `\\`, `\"`, `\t`, `\n`, …) comes back byte-identical.
     @Test func valuesWithBackslashesAndControlCharactersSurviveTheCopy() async throws {
-        let cluster = try #require(PostgresCluster.current)
-        let database = try cluster.createDatabase()
-        let store = PostgresStateStore(
-            url: try PostgresStateURL(parsing: cluster.url(database: database), environment: [:]))
+        let (_, _, store) = try PostgresStateStoreTests.fresh()
         let repo = try Example()
         defer { repo.remove() }
         var plan = repo.plan(at: "2025-01-01", states: [:])
