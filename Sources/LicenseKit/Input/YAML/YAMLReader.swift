@@ -296,7 +296,7 @@ private struct TreeBuilder {
         let place = YAMLReader.lineAndColumn(ofOffset: offset, in: input)
         // A control character is named by its code point, with what it says about the file.
         let shown: YAMLError =
-            YAMLReader.controlCharacter(at: offset, in: input).map {
+            Self.controlCharacter(at: offset, in: input).map {
                 .controlCharacter(codePoint: ActivationCodeError.codePoint($0))
             } ?? error
         diagnostics.error(shown.message, at: SourceLocation(file: path, line: place.line, column: place.column))
