@@ -147,6 +147,33 @@ import Testing
             ], "\(run.stderr)")
     }
 
+    @Test func aLocaleDateInAManifestGetsTheSameHint() throws {
+        let repo = try self.repo(
+            "spreadsheet-yaml", sales: "",
+            manifest: """
+                apiVersion: licensectl/v1
+                kind: Tenant
+                metadata:
+                  name: acme-water
+                spec:
+                  licenses:
+                    - code: 96D9-3718-59E5
+                      type: Cloud Basic 1
+                      issued: 2.12.2024
+
+                """)
+        defer { repo.remove() }
+        let run = try licensectl(["validate", "-C", repo.root])
+        #expect(run.status == 1)
+        #expect(
+            run.stderr.contains(
+                "tenants/acme.yaml:9:15: error: issued: "), "\(run.stderr)")
+        #expect(
+            run.stderr.contains(
+                "found '2.12.2024'; write the date as YYYY-MM-DD (ISO 8601) ('2.12.2024' is probably 2024-12-02)\n"
+            ), "\(run.stderr)")
+    }
+
     // MARK: 3. Control characters
 
     @Test func aNULByteInACSVIsNamedAtItsLineAndColumn() throws {

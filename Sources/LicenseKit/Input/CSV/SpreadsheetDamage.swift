@@ -21,7 +21,9 @@ enum SpreadsheetDamage {
     /// A date written in a spreadsheet's locale form (day, month and year as numbers separated
     /// by `/`, `.` or `-`, in another order or without leading zeros): the ISO 8601 form that is
     /// expected and, where the order can be told, the date it probably meant.
-    static func dateHint(_ value: String) -> String? {
+    /// `cell`: the value is a CSV cell (the message then names the spreadsheet); `false` for a
+    /// manifest's scalar, which only says the form to write.
+    static func dateHint(_ value: String, cell: Bool = true) -> String? {
         if let formula = textFormulaHint(value) { return formula }
         let separators: Set<Character> = ["/", ".", "-"]
         guard let separator = value.first(where: { separators.contains($0) }) else { return nil }
@@ -29,7 +31,10 @@ enum SpreadsheetDamage {
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isASCIIDigitCharacter) }),
             let a = Int(parts[0]), let b = Int(parts[1]), let c = Int(parts[2])
         else { return nil }
-        let expected = "; it looks like a spreadsheet wrote the date in its locale's form: write it as YYYY-MM-DD (ISO 8601)"
+        let expected =
+            cell
+            ? "; it looks like a spreadsheet wrote the date in its locale's form: write it as YYYY-MM-DD (ISO 8601)"
+            : "; write the date as YYYY-MM-DD (ISO 8601)"
         let candidates: [(year: Int, month: Int, day: Int)]
         if parts[0].count == 4 {
             candidates = [(a, b, c)]  // 2024/12/02: year, month, day

@@ -357,7 +357,17 @@ struct ManifestDecoder {
         do {
             return try parse(text)
         } catch {
-            self.error(.unparsable(key: key, error), node)
+            // A date in a locale's form, or a value pasted as Excel's text formula, gets the
+            // hint a CSV cell gets (docs/formats.md §3.2 "Spreadsheet damage").
+            let hint: String? =
+                switch kind {
+                case .date, .instant, .activation: SpreadsheetDamage.dateHint(text, cell: false)
+                case .routerSerial: SpreadsheetDamage.serialHint(text)
+                default: SpreadsheetDamage.textFormulaHint(text)
+                }
+            var shown = error
+            if let hint { shown = ValueParseError(message: error.message + hint, kind: error.kind) }
+            self.error(.unparsable(key: key, shown), node)
             return nil
         }
     }
