@@ -70,8 +70,8 @@ enum SpreadsheetDamage {
     }
 
     /// The serials of one device list that a spreadsheet probably shortened by dropping their
-    /// leading zeros: all digits, shorter than the length most serials of the file share, when
-    /// some serials of that length start with `0`. Returns, per index in `serials`, the length
+    /// leading zeros: all digits and not starting with `0`, shorter than the length most serials
+    /// of the file share, when some serials of that length are all digits starting with `0`. Returns, per index in `serials`, the length
     /// and an example of the common form, and the serial padded with zeros to that length.
     static func droppedLeadingZeros(_ serials: [String]) -> [(index: Int, length: Int, example: String, padded: String)] {
         guard serials.count >= 3 else { return [] }
@@ -79,11 +79,16 @@ enum SpreadsheetDamage {
         for serial in serials { byLength[serial.utf8.count, default: 0] += 1 }
         guard let common = byLength.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }),
             common.value * 2 > serials.count,
-            let example = serials.first(where: { $0.utf8.count == common.key && $0.hasPrefix("0") })
+            let example = serials.first(where: {
+                $0.utf8.count == common.key && $0.hasPrefix("0") && $0.allSatisfy(\.isASCIIDigitCharacter)
+            })
         else { return [] }
         return serials.indices.compactMap { i in
             let s = serials[i]
-            guard s.utf8.count < common.key, s.allSatisfy(\.isASCIIDigitCharacter) else { return nil }
+            // A serial that still starts with `0` kept its zeros.
+            guard s.utf8.count < common.key, !s.hasPrefix("0"), s.allSatisfy(\.isASCIIDigitCharacter) else {
+                return nil
+            }
             return (i, common.key, example, String(repeating: "0", count: common.key - s.utf8.count) + s)
         }
     }

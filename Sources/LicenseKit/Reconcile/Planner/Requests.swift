@@ -102,8 +102,8 @@ extension TenantPlanner {
                 let byTerm = record.activatedAt.map { recorded == $0.adding(record.term) } ?? false
                 let restore =
                     inCSV
-                    ? (byTerm ? "empty its expires_at cell" : "write \(recorded) back into its expires_at cell")
-                    : (byTerm ? "remove `expires`" : "restore `expires: \(recorded)`")
+                    ? "write \(recorded) back into its expires_at cell" + (byTerm ? " (or empty the cell)" : "")
+                    : "restore `expires: \(recorded)`" + (byTerm ? " (or remove `expires`)" : "")
                 diagnostics.emit(
                     .error(
                         PlanError.adoptedExpiryOfTerminalLicense(
