@@ -75,7 +75,9 @@ import Testing
         #expect(json.stdout.contains("\"from\": \"2026-03-01T00:00:00Z\""), "\(json.stdout)")
         #expect(try licensectl(["apply", "-C", repo.root, "--yes", "--at", "2026-01-11"]).status == 0)
         let document = try repo.read("state/tenants/acme-water.json")
-        #expect(document.contains("\"expiresAt\" : \"2026-04-01T00:00:00Z\"") || document.contains("\"expiresAt\": \"2026-04-01T00:00:00Z\""))
+        #expect(
+            document.contains("\"expiresAt\" : \"2026-04-01T00:00:00Z\"")
+                || document.contains("\"expiresAt\": \"2026-04-01T00:00:00Z\""))
         let again = try licensectl(["plan", "-C", repo.root, "--at", "2026-01-12", "--detailed-exitcode"])
         #expect(again.status == 0, "\(again)")
     }
@@ -188,7 +190,9 @@ import Testing
                 "fixtures/sales.csv:2:21: error: found U+0000 (a NUL byte), which a text file never holds; expected CSV text in UTF-8: the file is binary (an .xlsx or .xls renamed to .csv?) or was saved in UTF-16 — export it from the spreadsheet as \"CSV UTF-8\", or convert it with iconv -f UTF-16 -t UTF-8\n"
             ), "\(run.stderr)")
         #expect(changedPaths(before, repo.files()) == [])
-        try repo.write("fixtures/sales.csv", "activation_code;license_type;issued\n96D9-3718-59E1;Cloud Basic 1;2024-12-02\u{1A}\n")
+        try repo.write(
+            "fixtures/sales.csv", "activation_code;license_type;issued\n96D9-3718-59E1;Cloud Basic 1;2024-12-02\u{1A}\n"
+        )
         let substitute = try licensectl(["validate", "-C", repo.root])
         #expect(
             substitute.stderr.hasPrefix(
@@ -198,7 +202,8 @@ import Testing
 
     @Test func aNULByteInAManifestIsNamed() throws {
         let repo = try self.repo(
-            "nul-yaml", sales: "", manifest: "apiVersion: licensectl/v1\nkind: Tenant\nmetadata:\n  name: acme\u{0}-water\n")
+            "nul-yaml", sales: "",
+            manifest: "apiVersion: licensectl/v1\nkind: Tenant\nmetadata:\n  name: acme\u{0}-water\n")
         defer { repo.remove() }
         let run = try licensectl(["validate", "-C", repo.root])
         #expect(run.status == 1)
@@ -263,7 +268,8 @@ import Testing
         let atLimit = String(repeating: "x", count: 64)
         try repo.write(
             "tenants/acme.yaml",
-            "apiVersion: licensectl/v1\nkind: Tenant\nmetadata:\n  name: acme-water\nspec:\n  contacts: [\(atLimit)@acme.example]\n")
+            "apiVersion: licensectl/v1\nkind: Tenant\nmetadata:\n  name: acme-water\nspec:\n  contacts: [\(atLimit)@acme.example]\n"
+        )
         let ok = try licensectl(["validate", "-C", repo.root])
         #expect(ok.status == 0, "\(ok)")
     }

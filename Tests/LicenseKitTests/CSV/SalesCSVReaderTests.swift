@@ -90,7 +90,9 @@ private func day(_ s: String) throws -> Instant { try Instant.parse(s) }
         #expect(records.map(\.order) == ["SO-1\nsecond line", "SO-2, rush", "a\r\n\r\nb \"quoted\"", "SO-4"])
         #expect(
             diagnostics == [
-                .error("issued: expected a date YYYY-MM-DD or DD.MM.YYYY, found '01/02/2026'" + Self.slashDateHint, at: at(8, 30))
+                .error(
+                    "issued: expected a date YYYY-MM-DD or DD.MM.YYYY, found '01/02/2026'" + Self.slashDateHint,
+                    at: at(8, 30))
             ])
     }
 
@@ -210,7 +212,9 @@ private func day(_ s: String) throws -> Instant { try Instant.parse(s) }
         #expect(records == [])
         #expect(
             diagnostics == [
-                .error("issued: expected a date YYYY-MM-DD or DD.MM.YYYY, found '01/02/2026'" + Self.slashDateHint, at: at(2, 30))
+                .error(
+                    "issued: expected a date YYYY-MM-DD or DD.MM.YYYY, found '01/02/2026'" + Self.slashDateHint,
+                    at: at(2, 30))
             ])
     }
 

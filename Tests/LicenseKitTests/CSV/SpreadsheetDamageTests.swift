@@ -10,12 +10,16 @@ import Testing
         ("2024/12/02", "('2024/12/02' is probably 2024-12-02)"),
         ("2024-2-3", "('2024-2-3' is probably 2024-02-03)"),
         ("13/2/2024", "('13/2/2024' is probably 2024-02-13)"),
-        ("12/2/2024", "('12/2/2024' is 2024-02-12 when the day comes first, 2024-12-02 when the month does: check the original)"),
+        (
+            "12/2/2024",
+            "('12/2/2024' is 2024-02-12 when the day comes first, 2024-12-02 when the month does: check the original)"
+        ),
     ])
     func aLocaleDateSaysWhatItProbablyMeans(_ value: String, _ meaning: String) {
         #expect(
             SpreadsheetDamage.dateHint(value)
-                == "; it looks like a spreadsheet wrote the date in its locale's form: write it as YYYY-MM-DD (ISO 8601) \(meaning)")
+                == "; it looks like a spreadsheet wrote the date in its locale's form: write it as YYYY-MM-DD (ISO 8601) \(meaning)"
+        )
     }
 
     @Test(arguments: ["2026-02-30", "2026-12-01T10:00:00", "immediately", "31/31/2024", "45123", ""])
@@ -26,7 +30,8 @@ import Testing
     @Test func aTwoDigitYearOnlySaysTheFormToWrite() {
         #expect(
             SpreadsheetDamage.dateHint("12/2/24")
-                == "; it looks like a spreadsheet wrote the date in its locale's form: write it as YYYY-MM-DD (ISO 8601)")
+                == "; it looks like a spreadsheet wrote the date in its locale's form: write it as YYYY-MM-DD (ISO 8601)"
+        )
     }
 
     @Test func textFormulaIsRecognisedOnlyAsAWholeCell() {
@@ -49,7 +54,8 @@ import Testing
                 == ["3 12 001234567891 001234567894"])
         // Alphanumeric serials of the common length: a spreadsheet would not have made them
         // numbers, so a short numeric serial says nothing.
-        #expect(SpreadsheetDamage.droppedLeadingZeros(["00A0BA1C2D3E", "00A0BA1C2D3F", "00A0BA1C2D41", "12345"]).isEmpty)
+        #expect(
+            SpreadsheetDamage.droppedLeadingZeros(["00A0BA1C2D3E", "00A0BA1C2D3F", "00A0BA1C2D41", "12345"]).isEmpty)
         // Too few serials to tell.
         #expect(SpreadsheetDamage.droppedLeadingZeros(["001234567891", "1234567894"]).isEmpty)
     }

@@ -345,7 +345,10 @@ extension Fx {
         #expect(event.from == Fx.t("2026-06-01"))
         #expect(event.expiresAt == Fx.t("2026-07-01"))
         #expect(event.status == .active)
-        #expect(event.details == "activated 2025-06-01T00:00:00Z, expires 2026-07-01T00:00:00Z (corrected from 2026-06-01T00:00:00Z), active")
+        #expect(
+            event.details
+                == "activated 2025-06-01T00:00:00Z, expires 2026-07-01T00:00:00Z (corrected from 2026-06-01T00:00:00Z), active"
+        )
         #expect(Fx.events(corrected.plan) == ["2026-02-02T00:00:00Z adopt 0000-0000-0001"])
         #expect(Fx.license(corrected.plan, 1)?.expiresAt == Fx.t("2026-07-01"))
         // Applied, the corrected expiry is the recorded one: the same manifest changes nothing.
@@ -368,7 +371,8 @@ extension Fx {
 
     @Test func adopt_anEditedExpiryOfAnExpiredLicenseIsAnErrorThatSaysWhatToDo() {
         let first = Fx.apply(
-            Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01", expires: "2026-01-15")])), at: "2026-02-01")
+            Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01", expires: "2026-01-15")])),
+            at: "2026-02-01")
         #expect(Fx.license(first.plan, 1)?.status == .expired)
         let edited = Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01", expires: "2026-03-01")]))
         let plan = Fx.apply(edited, first.states, at: "2026-02-02").plan
@@ -381,7 +385,8 @@ extension Fx {
         #expect(Fx.license(plan, 1)?.expiresAt == Fx.t("2026-01-15"))
         // Removing `expires` (back to activated + term) is the same error, saying to restore it.
         let removed = Fx.apply(
-            Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01")])), first.states, at: "2026-02-02").plan
+            Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01")])), first.states, at: "2026-02-02"
+        ).plan
         #expect(Fx.errors(removed).count == 1)
         #expect(Fx.errors(removed).first?.message.contains("restore `expires: 2026-01-15T00:00:00Z`") == true)
     }

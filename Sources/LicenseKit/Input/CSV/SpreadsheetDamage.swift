@@ -28,7 +28,8 @@ enum SpreadsheetDamage {
         let separators: Set<Character> = ["/", ".", "-"]
         guard let separator = value.first(where: { separators.contains($0) }) else { return nil }
         let parts = value.split(separator: separator, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isASCIIDigitCharacter) }),
+        guard parts.count == 3,
+            parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isASCIIDigitCharacter) }),
             let a = Int(parts[0]), let b = Int(parts[1]), let c = Int(parts[2])
         else { return nil }
         let expected =
@@ -71,9 +72,11 @@ enum SpreadsheetDamage {
 
     /// The serials of one device list that a spreadsheet probably shortened by dropping their
     /// leading zeros: all digits and not starting with `0`, shorter than the length most serials
-    /// of the file share, when some serials of that length are all digits starting with `0`. Returns, per index in `serials`, the length
-    /// and an example of the common form, and the serial padded with zeros to that length.
-    static func droppedLeadingZeros(_ serials: [String]) -> [(index: Int, length: Int, example: String, padded: String)] {
+    /// of the file share, when some serials of that length are all digits starting with `0`.
+    /// Returns, per index in `serials`, the common length, an example of it, and the serial
+    /// padded with zeros to that length.
+    static func droppedLeadingZeros(_ serials: [String]) -> [(index: Int, length: Int, example: String, padded: String)]
+    {
         guard serials.count >= 3 else { return [] }
         var byLength: [Int: Int] = [:]
         for serial in serials { byLength[serial.utf8.count, default: 0] += 1 }

@@ -534,18 +534,22 @@ struct ManifestDecoder {
                 }
                 let code = ActivationCodeError.codePoint(scalar)
                 if c > 0x20, c < 0x7F {
-                    return "; character \(offset + 1) is '\(Character(scalar))' (\(code)), which a DNS label cannot hold: use a-z, 0-9 and -"
+                    return
+                        "; character \(offset + 1) is '\(Character(scalar))' (\(code)), which a DNS label cannot hold: use a-z, 0-9 and -"
                 }
-                return "; character \(offset + 1) is \(code)\(c == 0x20 ? " (a space)" : " (a control character)"), which a DNS label cannot hold: remove it"
+                return
+                    "; character \(offset + 1) is \(code)\(c == 0x20 ? " (a space)" : " (a control character)"), which a DNS label cannot hold: remove it"
             }
             // A combining mark on an allowed letter hides behind it: name the mark.
             let shown = extra ? (character.unicodeScalars.first { !$0.isASCII } ?? scalar) : scalar
             let code = ActivationCodeError.codePoint(shown)
             let kind =
                 shown.value == 0xFEFF
-                ? " (a byte-order mark)" : ActivationCodeError.lookAlike(shown).isEmpty && shown.properties.isAlphabetic
+                ? " (a byte-order mark)"
+                : ActivationCodeError.lookAlike(shown).isEmpty && shown.properties.isAlphabetic
                     ? " (a look-alike letter, not ASCII)" : ActivationCodeError.lookAlike(shown)
-            return "; character \(offset + 1) is \(code)\(kind), which a DNS label cannot hold: retype the name (a-z, 0-9 and - only)"
+            return
+                "; character \(offset + 1) is \(code)\(kind), which a DNS label cannot hold: retype the name (a-z, 0-9 and - only)"
         }
         return ""
     }
