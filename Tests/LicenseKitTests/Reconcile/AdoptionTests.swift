@@ -369,6 +369,21 @@ extension Fx {
         #expect(Fx.tenantPlan(plan)?.after.capacity == 0)
     }
 
+    @Test func adopt_aCloudFreeExpiryCorrectedWhileActiveIsAdoptedAgainWithoutAnR1Error() throws {
+        let first = Fx.apply(
+            Fx.repo(Fx.tenant("acme", [Fx.adopted(1, .cloudFree, activated: "2025-06-01", expires: "2026-05-01")])),
+            at: "2026-02-01")
+        #expect(Fx.errors(first.plan).isEmpty)
+        let edited = Fx.repo(
+            Fx.tenant("acme", [Fx.adopted(1, .cloudFree, activated: "2025-06-01", expires: "2026-06-01")]))
+        let plan = Fx.apply(edited, first.states, at: "2026-02-02").plan
+        #expect(Fx.errors(plan).isEmpty)
+        let event = try #require(Fx.event(plan, .adopt, 1))
+        #expect(event.from == Fx.t("2026-05-01"))
+        #expect(event.expiresAt == Fx.t("2026-06-01"))
+        #expect(Fx.license(plan, 1)?.status == .active)
+    }
+
     @Test func adopt_anEditedExpiryOfAnExpiredLicenseIsAnErrorThatSaysWhatToDo() {
         let first = Fx.apply(
             Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01", expires: "2026-01-15")])),
