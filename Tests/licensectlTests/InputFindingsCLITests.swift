@@ -133,6 +133,7 @@ import Testing
             001234567892;
             001234567893;
             1234567894;
+            ="00A0BA000001";
 
             """)
         let run = try licensectl(["validate", "-C", repo.root])
@@ -145,7 +146,8 @@ import Testing
                 "fixtures/devices.csv:3:1: error: serial: expected a router serial of 1-64 characters A-Z a-z 0-9 . _ : -, found '1.00E+11'; character 6 is '+' (U+002B), which a serial cannot hold; \(scientific)",
                 "fixtures/devices.csv:4:14: error: connected_at: expected a date YYYY-MM-DD or DD.MM.YYYY or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '12/2/2024'; it looks like a spreadsheet wrote the date in its locale's form: write it as YYYY-MM-DD (ISO 8601) ('12/2/2024' is 2024-02-12 when the day comes first, 2024-12-02 when the month does: check the original); leave it empty when the router is not connected",
                 "fixtures/devices.csv:8:1: warning: serial '1234567894' has 10 digits where the file's other serials have 12 characters (such as '001234567891'); a spreadsheet that took the column for numbers drops leading zeros: if the router's serial is '001234567894', correct it, or format the column as text and export again",
-                "1 tenant, 3 errors, 1 warning",
+                "fixtures/devices.csv:9:1: error: serial: expected a router serial of 1-64 characters A-Z a-z 0-9 . _ : -, found '=\"00A0BA000001\"'; character 1 is '=' (U+003D), which a serial cannot hold; the cell is Excel's text formula =\"…\", not a plain value: write '00A0BA000001', or export plain values (copy the column, Paste Special → Values, save as \"CSV UTF-8\")",
+                "1 tenant, 4 errors, 1 warning",
             ], "\(run.stderr)")
     }
 

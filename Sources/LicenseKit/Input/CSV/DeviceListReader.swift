@@ -68,7 +68,13 @@ enum DeviceListReader {
                     errors.append((refused, Column.connectedAt))
                 }
             }
-            for (error, column) in errors { diagnostics.error(error.message, at: row.location(ofColumn: column)) }
+            // A serial is no secret: one written as Excel's text formula is shown as written, so
+            // that the hint's "write '…'" can be followed.
+            let raw = row[column: Column.serial] ?? ""
+            let keeping = SpreadsheetDamage.textFormulaValue(raw).map { [raw, $0] } ?? []
+            for (error, column) in errors {
+                diagnostics.error(error.message, at: row.location(ofColumn: column), keeping: keeping)
+            }
             guard errors.isEmpty, let serial else { continue }
             // One router per upper-cased serial (docs/README.md §8 "Inputs"); a repeated row is read once
             // when its values are the same, as a repeated code is (docs/formats.md §3.3 "Same CSV rules").
