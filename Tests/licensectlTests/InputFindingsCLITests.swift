@@ -82,6 +82,31 @@ import Testing
         #expect(again.status == 0, "\(again)")
     }
 
+    /// A changed activated_at after adoption said to restore `activated:` in the manifest.
+    @Test func aChangedActivatedAtAfterAdoptionSaysToRestoreTheCSVCell() throws {
+        let header = "activation_code,license_type,issued,activated_at,expires_at\n"
+        let repo = try self.repo(
+            "adopted-activated", sales: header + "96D9-3718-59E5,Cloud Basic 1,2025-01-15,2025-02-01,2026-03-01\n")
+        defer { repo.remove() }
+        #expect(try licensectl(["apply", "-C", repo.root, "--yes", "--at", "2026-01-10"]).status == 0)
+        try repo.write("fixtures/sales.csv", header + "96D9-3718-59E5,Cloud Basic 1,2025-01-15,2025-02-03,2026-03-01\n")
+        let before = repo.files()
+        let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-01-11"])
+        #expect(run.status == 1)
+        #expect(
+            run.stderr.hasPrefix(
+                "fixtures/sales.csv:2:1: error: license 96D9-****-59E5 was activated on 2025-02-01T00:00:00Z; write 2025-02-01T00:00:00Z back into its activated_at cell\n"
+            ), "\(run.stderr)")
+        #expect(changedPaths(before, repo.files()) == [])
+        // An emptied cell says the same (the row is then no adoption, but state records one).
+        try repo.write("fixtures/sales.csv", header + "96D9-3718-59E5,Cloud Basic 1,2025-01-15,,\n")
+        let emptied = try licensectl(["plan", "-C", repo.root, "--at", "2026-01-11"])
+        #expect(emptied.status == 1)
+        #expect(
+            emptied.stderr.contains("write 2025-02-01T00:00:00Z back into its activated_at cell\n"),
+            "\(emptied.stderr)")
+    }
+
     // MARK: 2. Spreadsheet damage
 
     @Test func localeDatesAndTextFormulasInASalesCSVSayWhatWasMeant() throws {

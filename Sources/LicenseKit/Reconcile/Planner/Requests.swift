@@ -157,7 +157,13 @@ extension TenantPlanner {
                 let same = d.activation == record.activation || d.adopted.map { $0.activatedAt == activatedAt } ?? false
                 if !same {
                     let key = record.adoptedAt == nil ? "activate" : "activated"
-                    let restore = record.activation.map { "restore `\(key): \($0)`" } ?? "remove `activate`"
+                    // An adoption from a sales CSV is restored in its activated_at cell, not in
+                    // the manifest (docs/rules.md §4.8).
+                    let inCSV = record.adoptedAt != nil && (d.adopted?.source ?? d.source).file != manifest?.source.file
+                    let restore =
+                        record.activation.map {
+                            inCSV ? "write \($0) back into its activated_at cell" : "restore `\(key): \($0)`"
+                        } ?? "remove `activate`"
                     diagnostics.emit(
                         .error(
                             PlanError.activationChanged(code: d.code.masked, activatedAt: activatedAt, restore: restore)
