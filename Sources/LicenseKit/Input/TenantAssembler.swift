@@ -41,7 +41,7 @@ enum TenantAssembler {
                 let adopted = record.activatedAt.map {
                     AdoptedHistory(
                         activatedAt: $0, expiresAt: record.expiresAt, source: record.location,
-                        expiresSource: record.expiresAt == nil ? nil : record.location)
+                        expiresSource: record.expiresAt == nil ? nil : record.expiresAtLocation ?? record.location)
                 }
                 let candidate = DesiredLicense(
                     code: record.code, type: record.type, issued: record.issued, term: record.term,

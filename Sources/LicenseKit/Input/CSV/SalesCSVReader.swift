@@ -16,12 +16,16 @@ struct SalesCodeRecord: Sendable, Hashable {
     var activatedAt: Instant?
     /// `expires_at`: the platform's expiry, when not `activatedAt + term` (docs/rules.md §4.8), UTC.
     var expiresAt: Instant?
+    /// Where the `expires_at` cell stands (its line and column), when the row gives one.
+    var expiresAtLocation: SourceLocation?
 
     /// A record as the reader produces it; `term` defaults to `P1Y`, `order` to none.
     init(
         code: ActivationCode, type: LicenseType, issued: Instant, term: Term = .oneYear,
-        order: String? = nil, location: SourceLocation, activatedAt: Instant? = nil, expiresAt: Instant? = nil
+        order: String? = nil, location: SourceLocation, activatedAt: Instant? = nil, expiresAt: Instant? = nil,
+        expiresAtLocation: SourceLocation? = nil
     ) {
+        self.expiresAtLocation = expiresAtLocation
         self.code = code
         self.type = type
         self.issued = issued
@@ -104,9 +108,15 @@ enum SalesCSVReader {
                 let number =
                     CSVTable.looksLikeSpreadsheetNumber(value)
                     && (column != Column.code || !value.contains(where: { $0 == "E" || $0 == "e" }))
+                // A locale date or Excel's text formula gets its own hint (docs/formats.md §3.2
+                // "Spreadsheet damage").
+                let isDate = column != Column.code && dateOrCode
+                let hint =
+                    (isDate ? SpreadsheetDamage.dateHint(value) : SpreadsheetDamage.textFormulaHint(value)) ?? ""
                 let error: CSVError =
                     dateOrCode && number
-                    ? .spreadsheetNumber(column: name, message: message) : .invalidValue(column: name, message: message)
+                    ? .spreadsheetNumber(column: name, message: message)
+                    : .invalidValue(column: name, message: message + hint)
                 errors.append((error, column))
             }
             var code: ActivationCode?
@@ -156,7 +166,8 @@ enum SalesCSVReader {
             let order = row[column: Column.order].flatMap { $0.isEmpty ? nil : $0 }
             let record = SalesCodeRecord(
                 code: code, type: type, issued: issued, term: term, order: order,
-                location: location, activatedAt: activatedAt, expiresAt: expiresAt)
+                location: location, activatedAt: activatedAt, expiresAt: expiresAt,
+                expiresAtLocation: expiresAt == nil ? nil : row.location(ofColumn: Column.expiresAt))
             if let index = firstIndex[code] {
                 let first = records[index]
                 let differences = differences(first, record)
