@@ -21,12 +21,11 @@ struct StateOptions: ParsableArguments {
             valueName: "T"))
     var at: String?
 
-    /// The state backend `--state` names, for the repo at `root`.
+    /// The state backend `--state` names, for the repo at `root`. A state directory named by
+    /// `--state` or `LICENSECTL_STATE` that does not exist is noted on stderr
+    /// (``noteIfMissing(directory:root:source:)``).
     ///
     /// - Throws: `ExitCode.failure` after printing why the value names no usable backend.
-    ///
-    /// A state directory named by `--state` or `LICENSECTL_STATE` that does not exist is
-    /// noted on stderr (``noteIfMissing(directory:root:source:)``).
     func backend(root: String) throws -> any StateBackend {
         try Self.backend(state, root: root, noteIfMissing: true)
     }
@@ -38,8 +37,11 @@ struct StateOptions: ParsableArguments {
     /// that step of the backend's commit (the directory's steps, or PostgreSQL's `locked` and
     /// `written`); the library never reads the environment.
     ///
+    /// - Parameter noteIfMissing: note a state directory named by `--state` or
+    ///   `LICENSECTL_STATE` that does not exist (`plan`, `apply`, `status`, `forecast`).
     /// - Throws: `ExitCode.failure` after printing why, for a PostgreSQL URL in a build without
-    ///   the PostgreSQL backend.
+    ///   the PostgreSQL backend, or a value that looks like a mistyped URL (naming `--state`,
+    ///   or `LICENSECTL_STATE` when the value came from it).
     static func backend(_ given: String?, root: String, noteIfMissing: Bool = false) throws -> any StateBackend {
         let environment = ProcessInfo.processInfo.environment
         let fromEnvironment = environment["LICENSECTL_STATE"].flatMap { $0.isEmpty ? nil : $0 }
