@@ -32,6 +32,12 @@ package enum PostgresStateError: Error, Sendable, Equatable {
     /// how long it was waited for and what to do).
     case lockedBySession(what: String, who: String, advice: String)
 
+    // The connection.
+    /// The connection ended under `run`'s transaction (`reason`: the server's or transport's
+    /// text, `nil` when the connection just closed); `committing`: while the server committed
+    /// it, so it may or may not have been recorded. Otherwise nothing was recorded.
+    case connectionLost(url: String, reason: String?, run: PostgresRun, committing: Bool)
+
     /// A read outside an apply's transaction waited `seconds` (as shown) for a table a foreign
     /// session locked.
     case readLockedBySession(url: String, what: String, who: String, seconds: String)
@@ -83,6 +89,14 @@ package enum PostgresStateError: Error, Sendable, Equatable {
         case .lockedBySession(let what, let who, let advice): "\(what) is locked by \(who); \(advice)"
         case .readLockedBySession(let url, let what, let who, let seconds):
             "PostgreSQL state \(url): \(what) is locked by \(who); reading waited \(seconds) seconds for it: end that transaction, then run licensectl again"
+        case .connectionLost(let url, let reason, .apply, false):
+            "PostgreSQL state \(url): the connection to the server was lost during the apply\(Self.parenthesized(reason)); nothing was recorded: the server rolled the apply's transaction back. Start the server (or restore the connection) and run apply again"
+        case .connectionLost(let url, let reason, .apply, true):
+            "PostgreSQL state \(url): the connection to the server was lost while the apply committed\(Self.parenthesized(reason)); it may or may not have been recorded. Start the server (or restore the connection) and run apply again: it plans against what was recorded, and has no changes if the apply was"
+        case .connectionLost(let url, let reason, .migrate, false):
+            "PostgreSQL state \(url): the connection to the server was lost during state migrate\(Self.parenthesized(reason)); nothing was copied: the server rolled the copy's transaction back. Start the server (or restore the connection) and run state migrate again"
+        case .connectionLost(let url, let reason, .migrate, true):
+            "PostgreSQL state \(url): the connection to the server was lost while state migrate committed\(Self.parenthesized(reason)); the copy may or may not have been recorded. Start the server (or restore the connection) and run licensectl status with this --state: if it lists the tenants, the copy is complete; else run state migrate again"
         case .planHasErrors: "the plan has errors; nothing was written"
         case .stalePlan(let tenant, nil, let now?):
             "stale plan: tenant '\(tenant)' had no state when planned, now it has serial \(now)"
@@ -107,6 +121,17 @@ package enum PostgresStateError: Error, Sendable, Equatable {
 
     /// This error as a diagnostic without a location.
     package var diagnostic: Diagnostic { .error(message) }
+
+    /// ` (reason)`, or nothing.
+    private static func parenthesized(_ reason: String?) -> String { reason.map { " (\($0))" } ?? "" }
+}
+
+/// The runs of licensectl that write PostgreSQL state in one transaction (docs/state.md §5.1).
+package enum PostgresRun: Sendable, Equatable {
+    /// `licensectl apply`.
+    case apply
+    /// `licensectl state migrate` into PostgreSQL.
+    case migrate
 }
 
 /// Why a `postgres://` state URL cannot be used (docs/state.md §5.1), rendered after
@@ -139,6 +164,8 @@ package enum PostgresStateURLProblem: Error, Sendable, Equatable {
     case badPercentEscape(part: String)
     /// A `part` that is not UTF-8 once decoded.
     case notUTF8(part: String)
+    /// A `#fragment` after the host, database name or parameters.
+    case fragment
 
     /// What is wrong, e.g. `port: expected a number from 1 to 65535, found '0'`.
     package var message: String {
@@ -159,6 +186,8 @@ package enum PostgresStateURLProblem: Error, Sendable, Equatable {
         case .noUser: "no user name: give one in the URL (postgres://USER@HOST/DB) or set PGUSER"
         case .badPercentEscape(let part): "\(part): '%' must be followed by two hex digits"
         case .notUTF8(let part): "\(part): not UTF-8 after percent-decoding"
+        case .fragment:
+            "a '#' starts a URL fragment, which a PostgreSQL URL does not take; remove the '#' and what follows it, or write a '#' that belongs to a value (a password, a database name) as %23"
         }
     }
 }

@@ -40,7 +40,7 @@ public final class PostgresStateLease: @unchecked Sendable {
             guard try await session.schemaExists() else { return [:] }
             return try await session.loadTenants()
         } catch {
-            throw await session.explainingLockTimeout(error, tenants: tenants)
+            throw await session.explainingLockTimeout(session.explainingConnectionLoss(error, run: .apply), tenants: tenants)
         }
     }
 
@@ -51,14 +51,18 @@ public final class PostgresStateLease: @unchecked Sendable {
         do throws(StateStoreError) {
             return try await session.loadForPlanning()
         } catch {
-            throw await session.explainingLockTimeout(error, tenants: tenants)
+            throw await session.explainingLockTimeout(session.explainingConnectionLoss(error, run: .apply), tenants: tenants)
         }
     }
 
     /// ``loadEach()`` with, of other owners' codes, only those among `codes`.
     public func loadEach(checkingCodes codes: [ActivationCode]) async throws(StateStoreError) -> LoadedState {
         try checkHeld()
-        return try await session.loadForPlanning(checkingCodes: codes)
+        do throws(StateStoreError) {
+            return try await session.loadForPlanning(checkingCodes: codes)
+        } catch {
+            throw session.explainingConnectionLoss(error, run: .apply)
+        }
     }
 
     /// Records every `changed` tenant's ``TenantPlan/newState``, their codes, their events'
@@ -71,12 +75,26 @@ public final class PostgresStateLease: @unchecked Sendable {
     ///   plan has errors; a changed tenant outside the locked ones or without a document; a
     ///   tenant whose lineage or serial no longer matches the plan's `prior` (stale plan); a
     ///   code recorded for another owner's or tenant's state (naming them); a newer schema;
-    ///   a lost connection.
+    ///   a lost connection (nothing was recorded, or, lost during `COMMIT`, maybe recorded:
+    ///   ``PostgresStateError/connectionLost(url:reason:run:committing:)``).
     public func commit(_ plan: Plan) async throws(StateStoreError) -> ApplyResult {
         try checkHeld()
         do throws(StateStoreError) {
-            let result = try await write(plan)
-            try await session.execute(result.written.isEmpty && result.journalLines == 0 ? "ROLLBACK" : "COMMIT")
+            let result: ApplyResult
+            do throws(StateStoreError) {
+                result = try await write(plan)
+            } catch {
+                throw session.explainingConnectionLoss(error, run: .apply)
+            }
+            let commits = !(result.written.isEmpty && result.journalLines == 0)
+            // A COMMIT sent on an open connection may have been committed before the answer
+            // was lost; one that could not be sent was not.
+            let sent = !session.connection.isClosed
+            do throws(StateStoreError) {
+                try await session.execute(commits ? "COMMIT" : "ROLLBACK")
+            } catch {
+                throw session.explainingConnectionLoss(error, run: .apply, committing: commits && sent)
+            }
             await finish()
             return result
         } catch {
@@ -430,7 +448,12 @@ public final class PostgresStateLease: @unchecked Sendable {
                 ).first ?? 0
             try await insertJournal(group.lines, applyID: applyID)
         }
-        try await session.execute("COMMIT")
+        let sent = !session.connection.isClosed
+        do throws(StateStoreError) {
+            try await session.execute("COMMIT")
+        } catch {
+            throw session.explainingConnectionLoss(error, run: .migrate, committing: sent)
+        }
         await finish()
     }
 }

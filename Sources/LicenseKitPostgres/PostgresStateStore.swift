@@ -125,8 +125,16 @@ public struct PostgresStateStore: Sendable {
     /// - Returns: the lease; ``PostgresStateLease/commit(_:)`` or
     ///   ``PostgresStateLease/release()`` ends it.
     /// - Throws: ``StateStoreError``: `tenant 'acme' is locked by pid 4242 on host ci-1 since …`
-    ///   (or `still locked … after waiting N seconds`); cannot connect.
+    ///   (or `still locked … after waiting N seconds`); cannot connect; the connection was lost
+    ///   (nothing was recorded: start the server and apply again).
     public func lock(tenants: [String], timeout: Double, holder: LockHolder) async throws(StateStoreError)
+        -> PostgresStateLease
+    {
+        try await lock(tenants: tenants, timeout: timeout, holder: holder, run: .apply)
+    }
+
+    /// ``lock(tenants:timeout:holder:)`` for `run`, which a lost connection's error names.
+    func lock(tenants: [String], timeout: Double, holder: LockHolder, run: PostgresRun) async throws(StateStoreError)
         -> PostgresStateLease
     {
         let session = try await Session.open(url, applicationName: holder.applicationName, lockWait: readLockWait)
@@ -137,6 +145,7 @@ public struct PostgresStateStore: Sendable {
             try await session.lockTenants(tenants.sorted(), timeout: timeout)
             try await inject("locked", lease)
         } catch {
+            let error = session.explainingConnectionLoss(error, run: run)
             await lease.release()
             throw error
         }
@@ -171,11 +180,12 @@ public struct PostgresStateStore: Sendable {
     /// - Throws: ``StateStoreError``: the owner already holds state; a code recorded by another
     ///   owner's tenant (naming it); a journal line that is not an event; connection errors.
     public func restore(_ snapshot: StateSnapshot, holder: LockHolder) async throws(StateStoreError) {
-        let lease = try await lock(tenants: snapshot.documents.map(\.tenant), timeout: 0, holder: holder)
+        let lease = try await lock(tenants: snapshot.documents.map(\.tenant), timeout: 0, holder: holder, run: .migrate)
         do throws(StateStoreError) {
             try await lease.restore(snapshot)
         } catch {
-            let error = await lease.session.explainingLockTimeout(error, tenants: lease.tenants)
+            let error = await lease.session.explainingLockTimeout(
+                lease.session.explainingConnectionLoss(error, run: .migrate), tenants: lease.tenants)
             await lease.release()
             throw error
         }

@@ -70,7 +70,7 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: ``StateStoreError`` with one message naming the faulty part (never the
     ///   password): not a `postgres://` URL, bad percent-encoding, an unknown parameter, a
     ///   port that is not 1–65535, an `owner` that is not a DNS label, an unknown `sslmode`,
-    ///   several hosts.
+    ///   several hosts, a `#fragment`.
     public init(parsing text: String, environment: [String: String]) throws(StateStoreError) {
         func fail(_ problem: PostgresStateURLProblem) -> StateStoreError {
             StateStoreError(.url(Self.redacting(text), problem))
@@ -96,6 +96,12 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
             let (name, secret) = Self.split(userInfo, at: ":")
             user = try Self.decode(name, part: "user name", fail: fail)
             if let secret { password = try Self.decode(secret, part: "password", fail: fail) }
+        }
+        // A fragment (`#…`) means nothing to a connection; libpq would take it into the host,
+        // database name or last parameter's value. Only a password may hold a raw `#`, which
+        // the `@` after it ends.
+        guard !hostPort.contains("#"), path?.contains("#") != true, query?.contains("#") != true else {
+            throw fail(.fragment)
         }
         guard !hostPort.contains(",") else { throw fail(.severalHosts) }
         var host: String?
@@ -213,8 +219,9 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
     /// Where messages about stored tenant `name` point: `postgres:<owner>/<name>` (docs/README.md §8).
     public func place(ofTenant name: String) -> String { "postgres:\(owner)/\(name)" }
 
-    /// `text` with any password between `//user:` and `@` (and a `password=` parameter)
-    /// replaced by `***`, for messages about a URL that could not be parsed.
+    /// `text` with any password between `//user:` and `@` (and a `password=` parameter, up to
+    /// the next `&`, a `#` included) replaced by `***`, for messages about a URL that could not
+    /// be parsed.
     public static func redacting(_ text: String) -> String {
         var out = text
         if let scheme = out.range(of: "://") {

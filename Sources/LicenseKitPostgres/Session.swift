@@ -19,6 +19,8 @@ struct Session: Sendable {
     /// This transaction's `lock_timeout` and whether a statement hit it (see
     /// Session+LockTimeout.swift).
     let lockWaits = LockWaits()
+    /// Whether a request failed because the connection ended (see Session+ConnectionLoss.swift).
+    let connectionLoss = ConnectionLoss()
 
     /// The longest one statement may wait for the server's answer before the connection is
     /// given up (closed, so that the server rolls the transaction back): a server that
@@ -212,6 +214,7 @@ struct Session: Sendable {
 
     private func failure(_ error: any Error) -> StateStoreError {
         if Self.isLockTimeout(error) { lockWaits.markTimedOut() }
+        noteConnectionLoss(error)
         return StateStoreError(.server(url: "\(url)", reason: Self.describe(error, url: url)))
     }
 

@@ -21,11 +21,14 @@ struct ApplyCommand: ParsableCommand {
 
     @OptionGroup var selection: SelectionOptions
 
+    // `.unconditional`: `--lock-timeout -1` reaches the check below ("a wait cannot be
+    // negative") instead of swift-argument-parser's "Missing value" (newcomer run 7).
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
-            "Wait up to this many seconds for another apply's lock (default: 0, fail at once).",
+            "Wait up to this many seconds (0 to 86400) for another apply's lock (default: 0, fail at once).",
             valueName: "SECONDS"))
-    var lockTimeout: Double?
+    var lockTimeout: String?
 
     @Option(
         help: ArgumentHelp(
@@ -49,9 +52,12 @@ struct ApplyCommand: ParsableCommand {
         if planFile != nil, selection.isGiven {
             throw ValidationError(CommandError.selectionWithPlanFile.message)
         }
-        guard (0...86_400).contains(timeout), timeout.isFinite else {
-            throw ValidationError(
-                CommandError.secondsOutOfRange(option: "--lock-timeout", upTo: 86_400, found: timeout).message)
+        if let lockTimeout {
+            do {
+                _ = try Seconds.parse(lockTimeout, option: "--lock-timeout", upTo: 86_400)
+            } catch {
+                throw ValidationError(error.message)
+            }
         }
         // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
         if mailFrom.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x2C }) || !mailFrom.contains("@") {
@@ -59,8 +65,10 @@ struct ApplyCommand: ParsableCommand {
         }
     }
 
-    /// `--lock-timeout` in seconds, 0 when absent.
-    private var timeout: Double { lockTimeout ?? 0 }
+    /// `--lock-timeout` in seconds, 0 when absent (``validate()`` has checked it).
+    private var timeout: Double {
+        lockTimeout.flatMap { try? Seconds.parse($0, option: "--lock-timeout", upTo: 86_400) } ?? 0
+    }
 
     func run() throws {
         let workspace = try state.workspace(repo)

@@ -38,7 +38,11 @@ struct NotifyCommand: ParsableCommand {
             valueName: "URL"))
     var webhook: String?
 
-    @Option(help: ArgumentHelp("Seconds one delivery may take before it counts as failed.", valueName: "SECONDS"))
+    // `.unconditional`: `--timeout -1` reaches the range check in validate() instead of
+    // swift-argument-parser's "Missing value" (as `--lock-timeout`, newcomer run 7).
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Seconds one delivery may take before it counts as failed.", valueName: "SECONDS"))
     var timeout: Double = 30
 
     func validate() throws {

@@ -61,3 +61,31 @@ struct SelectionOptions: ParsableArguments {
         TenantSelection(targets: targets, shard: shard.flatMap { try? Shard(parsing: $0) }, arguments: arguments)
     }
 }
+
+/// A number of seconds as typed on the command line (`--lock-timeout`, docs/cli.md §6 "apply"):
+/// a decimal number (`30`, `1.5`, `1e3`) from 0 up to a bound. Errors repeat the value as typed,
+/// not as a `Double` prints it (`1e9`, not `1000000000.0`).
+enum Seconds {
+    /// The seconds `text` names.
+    ///
+    /// - Throws: ``CommandError/negativeSeconds(option:upTo:found:)`` below zero;
+    ///   ``CommandError/notSeconds(option:upTo:found:)`` for text that is no decimal number
+    ///   (`nan`, `inf`, `0x10`, `soon`) or a number above `upTo`.
+    static func parse(_ text: String, option: String, upTo: Int) throws(CommandError) -> Double {
+        // Digits, a point, an exponent: Double(_:) alone also takes nan, inf and hex.
+        let decimal = !text.isEmpty && text.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"),
+                UInt8(ascii: "+"), UInt8(ascii: "-")].contains(byte)
+        }
+        guard decimal, let value = Double(text), value.isFinite else {
+            throw .notSeconds(option: option, upTo: upTo, found: text)
+        }
+        if value < 0 || text.hasPrefix("-") {
+            throw .negativeSeconds(option: option, upTo: upTo, found: text)
+        }
+        guard value <= Double(upTo) else {
+            throw .notSeconds(option: option, upTo: upTo, found: text)
+        }
+        return value
+    }
+}

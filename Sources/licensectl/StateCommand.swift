@@ -38,23 +38,29 @@ struct StateMigrateCommand: ParsableCommand {
             "Where to copy it: a state directory (relative to -C) or a postgres:// URL.", valueName: "DST"))
     var to: String
 
+    // `.unconditional`: `--lock-timeout -1` is refused as negative, not taken for an option.
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
-            "Wait up to this many seconds for a state directory's lock (default: fail at once).",
+            "Wait up to this many seconds (0 to 86400) for a state directory's lock (default: 0, fail at once).",
             valueName: "SECONDS"))
-    var lockTimeout: Double = 0
+    var lockTimeout: String = "0"
 
     func validate() throws {
-        guard lockTimeout.isFinite, (0...86_400).contains(lockTimeout) else {
-            throw ValidationError(
-                CommandError.secondsOutOfRange(option: "--lock-timeout", upTo: 86_400, found: lockTimeout).message)
+        do {
+            _ = try Seconds.parse(lockTimeout, option: "--lock-timeout", upTo: 86_400)
+        } catch {
+            throw ValidationError(error.message)
         }
     }
+
+    /// `--lock-timeout` in seconds (``validate()`` has checked it).
+    private var seconds: Double { (try? Seconds.parse(lockTimeout, option: "--lock-timeout", upTo: 86_400)) ?? 0 }
 
     func run() throws {
         #if PostgreSQL
         let environment = ProcessInfo.processInfo.environment
-        let (directory, from, to, lockTimeout) = (directory, from, to, lockTimeout)
+        let (directory, from, to, lockTimeout) = (directory, from, to, seconds)
         let holder = LockHolder.current(start: Instant.now())
         try StateOptions.refuseMistypedURL(from, option: "--from")
         try StateOptions.refuseMistypedURL(to, option: "--to")

@@ -1,11 +1,8 @@
 import ArgumentParser
 import Foundation
 import LicenseKit
-import Synchronization
-
-#if PostgreSQL
 import LicenseKitPostgres
-#endif
+import Synchronization
 
 /// `--state` and `--at`, shared by the commands that read state (docs/cli.md §6).
 struct StateOptions: ParsableArguments {
@@ -24,11 +21,13 @@ struct StateOptions: ParsableArguments {
             valueName: "T"))
     var at: String?
 
-    /// The state backend `--state` names, for the repo at `root`.
+    /// The state backend `--state` names, for the repo at `root`. A state directory named by
+    /// `--state` or `LICENSECTL_STATE` that does not exist is noted on stderr
+    /// (``noteIfMissing(directory:root:source:)``).
     ///
     /// - Throws: `ExitCode.failure` after printing why the value names no usable backend.
     func backend(root: String) throws -> any StateBackend {
-        try Self.backend(state, root: root)
+        try Self.backend(state, root: root, noteIfMissing: true)
     }
 
     /// The state backend a `--state` value names (docs/state.md §5, §5.1; `show` has its own option):
@@ -38,11 +37,15 @@ struct StateOptions: ParsableArguments {
     /// that step of the backend's commit (the directory's steps, or PostgreSQL's `locked` and
     /// `written`); the library never reads the environment.
     ///
+    /// - Parameter noteIfMissing: note a state directory named by `--state` or
+    ///   `LICENSECTL_STATE` that does not exist (`plan`, `apply`, `status`, `forecast`).
     /// - Throws: `ExitCode.failure` after printing why, for a PostgreSQL URL in a build without
-    ///   the PostgreSQL backend.
-    static func backend(_ given: String?, root: String) throws -> any StateBackend {
+    ///   the PostgreSQL backend, or a value that looks like a mistyped URL (naming `--state`,
+    ///   or `LICENSECTL_STATE` when the value came from it).
+    static func backend(_ given: String?, root: String, noteIfMissing: Bool = false) throws -> any StateBackend {
         let environment = ProcessInfo.processInfo.environment
-        let value = given ?? environment["LICENSECTL_STATE"].flatMap { $0.isEmpty ? nil : $0 } ?? "state"
+        let fromEnvironment = environment["LICENSECTL_STATE"].flatMap { $0.isEmpty ? nil : $0 }
+        let value = given ?? fromEnvironment ?? "state"
         let crashAfter = environment["LICENSECTL_TEST_CRASH_AFTER"].flatMap { $0.isEmpty ? nil : $0 }
         let lowered = value.lowercased()
         if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
@@ -56,19 +59,29 @@ struct StateOptions: ParsableArguments {
             // The URL may hold a password: it is not repeated here.
             try Console.fail(CommandError.builtWithoutPostgres(migrate: false).message)
         }
-        try refuseMistypedURL(value, option: "--state")
+        try refuseMistypedURL(value, option: given == nil && fromEnvironment != nil ? "LICENSECTL_STATE" : "--state")
+        if noteIfMissing, given != nil || fromEnvironment != nil {
+            Self.noteIfMissing(directory: value, root: root, source: given != nil ? "--state" : "LICENSECTL_STATE")
+        }
         return StateBackends.directory(root: root, directory: value, crashAfter: crashAfter)
     }
 
     /// A `--state` value that looks like a URL but is not a PostgreSQL one (`postgress://…`,
-    /// `mysql://…`, `postgres:db`) would otherwise name a state directory, and `plan` would show
-    /// every tenant as new (newcomer run 6). Only the scheme is repeated: the rest may hold a
-    /// password.
+    /// `postgress:/host/db`, `mysql://…`, `postgres:db`) would otherwise name a state directory,
+    /// and `plan` would show every tenant as new (newcomer runs 6 and 7). A scheme one or two
+    /// edits from `postgres`/`postgresql` gets "did you mean", with the value corrected and its
+    /// password redacted; otherwise only the scheme is repeated: the rest may hold a password.
     ///
     /// - Throws: `ExitCode.failure` after printing what was expected.
     static func refuseMistypedURL(_ value: String, option: String) throws {
         let lowered = value.lowercased()
         if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") { return }
+        if let mistyped = mistypedPostgresScheme(value) {
+            try Console.fail(
+                CommandError.mistypedStateScheme(
+                    option: option, typed: mistyped.typed, suggestion: mistyped.suggestion
+                ).message)
+        }
         if let range = value.range(of: "://") {
             let scheme = String(value[..<range.lowerBound])
             try Console.fail(CommandError.unknownStateScheme(option: option, scheme: scheme).message)
@@ -77,6 +90,32 @@ struct StateOptions: ParsableArguments {
             try Console.fail(
                 CommandError.stateURLWithoutSlashes(option: option, prefix: String(value.prefix(scheme.count))).message)
         }
+    }
+
+    /// `value`'s scheme as typed (`postgress:/`) and the value with the scheme corrected
+    /// (`postgres://host/db`, password redacted), when it starts with a scheme (letters, then
+    /// `:`) that is a near miss of `postgres` or `postgresql` but neither of them.
+    static func mistypedPostgresScheme(_ value: String) -> (typed: String, suggestion: String)? {
+        guard let colon = value.firstIndex(of: ":") else { return nil }
+        let scheme = value[..<colon]
+        guard scheme.count >= 2, scheme.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic }),
+            !["postgres", "postgresql"].contains(scheme.lowercased()),
+            let known = DidYouMean.suggestion(for: String(scheme), among: ["postgres", "postgresql"])
+        else { return nil }
+        let afterColon = value[value.index(after: colon)...]
+        let rest = afterColon.drop(while: { $0 == "/" })
+        let typed = String(value[...colon]) + String(afterColon.prefix(afterColon.count - rest.count))
+        return (typed, PostgresStateURL.redacting(known + "://" + rest))
+    }
+
+    /// Notes on stderr that the state directory `directory` (relative to `root` unless absolute),
+    /// named by `--state` or `LICENSECTL_STATE`, does not exist: a mistyped path plans every
+    /// tenant as new (newcomer run 7). The default `state` of a first run stays quiet.
+    static func noteIfMissing(directory: String, root: String, source: String) {
+        let path = directory.hasPrefix("/") ? directory : (root as NSString).appendingPathComponent(directory)
+        var status = stat()
+        guard lstat(path, &status) != 0, errno == ENOENT else { return }
+        Console.err(CommandError.stateDirectoryMissing(directory: directory, source: source).message + "\n")
     }
 
     /// The repo `-C`/`--tenants` with this state backend.

@@ -59,6 +59,25 @@ import Testing
                 seconds: "60"),
             "PostgreSQL state postgres://ci@db.example.com/licenses?owner=emea: table licensectl.tenants is locked by PostgreSQL session 4711 (psql, user ci); reading waited 60 seconds for it: end that transaction, then run licensectl again"
         ),
+        // Newcomer run 7: a server stopped mid-apply said only "the connection was lost".
+        (
+            .connectionLost(url: url, reason: nil, run: .apply, committing: false),
+            "PostgreSQL state postgres://ci@db.example.com/licenses?owner=emea: the connection to the server was lost during the apply; nothing was recorded: the server rolled the apply's transaction back. Start the server (or restore the connection) and run apply again"
+        ),
+        (
+            .connectionLost(
+                url: url, reason: "terminating connection due to administrator command (SQLSTATE 57P01)", run: .apply,
+                committing: true),
+            "PostgreSQL state postgres://ci@db.example.com/licenses?owner=emea: the connection to the server was lost while the apply committed (terminating connection due to administrator command (SQLSTATE 57P01)); it may or may not have been recorded. Start the server (or restore the connection) and run apply again: it plans against what was recorded, and has no changes if the apply was"
+        ),
+        (
+            .connectionLost(url: url, reason: "Connection reset by peer", run: .migrate, committing: false),
+            "PostgreSQL state postgres://ci@db.example.com/licenses?owner=emea: the connection to the server was lost during state migrate (Connection reset by peer); nothing was copied: the server rolled the copy's transaction back. Start the server (or restore the connection) and run state migrate again"
+        ),
+        (
+            .connectionLost(url: url, reason: nil, run: .migrate, committing: true),
+            "PostgreSQL state postgres://ci@db.example.com/licenses?owner=emea: the connection to the server was lost while state migrate committed; the copy may or may not have been recorded. Start the server (or restore the connection) and run licensectl status with this --state: if it lists the tenants, the copy is complete; else run state migrate again"
+        ),
         (.planHasErrors, "the plan has errors; nothing was written"),
         (
             .stalePlan(tenant: "acme", then: nil, now: 3),
@@ -126,6 +145,10 @@ import Testing
         (.noUser, "no user name: give one in the URL (postgres://USER@HOST/DB) or set PGUSER"),
         (.badPercentEscape(part: "password"), "password: '%' must be followed by two hex digits"),
         (.notUTF8(part: "user"), "user: not UTF-8 after percent-decoding"),
+        (
+            .fragment,
+            "a '#' starts a URL fragment, which a PostgreSQL URL does not take; remove the '#' and what follows it, or write a '#' that belongs to a value (a password, a database name) as %23"
+        ),
     ])
     func urlProblems(problem: PostgresStateURLProblem, message: String) {
         #expect(problem.message == message)

@@ -524,7 +524,7 @@ import Testing
 
 /// The same backend when the server stops in the middle of an apply (its own cluster: the
 /// restart would disturb the other suite's tests).
-@Suite(.postgresCluster, .timeLimit(.minutes(10))) struct PostgresServerStopTests {
+@Suite(.postgresCluster, .serialized, .timeLimit(.minutes(10))) struct PostgresServerStopTests {
     /// Once the server ends the connection mid-commit, COMMIT, ROLLBACK and close return at once
     /// with an error (they used to wait forever: Session.request).
     @Test
@@ -549,6 +549,37 @@ import Testing
         let result = try await store.lock(tenants: plan.tenants.map(\.tenant), timeout: 0, holder: holder).commit(plan)
         #expect(result.written.count == 5)  // every tenant of the example repo is new
         #expect(try await store.snapshot().journal.count == StateStore.journalLines(of: plan).count)
+    }
+
+    /// Stopped after the locks were taken and before anything was written: the commit's error is
+    /// the typed one that says nothing was recorded and to apply again (newcomer run 7), and
+    /// after a restart nothing was recorded indeed.
+    @Test func aServerStoppedBeforeTheWritesSaysNothingWasRecordedAndToApplyAgain() async throws {
+        let cluster = try #require(PostgresCluster.current)
+        let database = try cluster.createDatabase()
+        let holder = LockHolder(host: "test-host", pid: 4242, start: Example.instant("2026-11-29T10:00:00Z"))
+        let url = try PostgresStateURL(parsing: cluster.url(database: database), environment: [:])
+        var store = PostgresStateStore(url: url)
+        let repo = try Example()
+        defer { repo.remove() }
+        let plan = repo.plan(at: "2025-01-01", states: [:])
+        store.faultInjection = { step, _ in if step == "locked" { cluster.stopServer() } }
+        let lease = try await store.lock(tenants: plan.tenants.map(\.tenant), timeout: 0, holder: holder)
+        var message = ""
+        do {
+            _ = try await lease.commit(plan)
+        } catch {
+            message = error.diagnostics.map(\.message).joined(separator: "\n")
+        }
+        try cluster.startServer()
+        #expect(message.hasPrefix("PostgreSQL state \(url): the connection to the server was lost during the apply"), "\(message)")
+        #expect(
+            message.hasSuffix(
+                "; nothing was recorded: the server rolled the apply's transaction back. Start the server (or restore the connection) and run apply again"
+            ), "\(message)")
+        #expect(!message.contains(cluster.password))
+        store.faultInjection = nil
+        #expect(try await store.load().isEmpty)
     }
 }
 

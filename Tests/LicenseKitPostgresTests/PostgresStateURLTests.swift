@@ -66,6 +66,17 @@ import Darwin
         #expect(!fromEnvironment.description.contains("from-env"))
     }
 
+    /// A `#` in the password, before its `@`, is part of it (as libpq reads it); `%23` is a `#`
+    /// anywhere.
+    @Test func aHashInThePasswordOrPercentEncodedIsNoFragment() throws {
+        let raw = try PostgresStateURL(parsing: "postgres://u:pa#ss@h/db", environment: environment)
+        #expect(raw.password == "pa#ss")
+        #expect(raw.database == "db")
+        let encoded = try PostgresStateURL(parsing: "postgres://u@h/db%23eu?owner=emea", environment: environment)
+        #expect(encoded.database == "db#eu")
+        #expect(encoded.owner == "emea")
+    }
+
     @Test func ipv6HostsInBrackets() throws {
         let url = try PostgresStateURL(parsing: "postgres://u@[::1]:5433/db", environment: environment)
         #expect(url.endpoint == .tcp(host: "::1", port: 5433))
@@ -115,6 +126,24 @@ import Darwin
         (
             "postgres://u@h/db?ssl_mode=require",
             "state URL postgres://u@h/db?ssl_mode=require: unknown parameter 'ssl_mode' (did you mean 'sslmode'?) (expected owner, sslmode, sslrootcert, host, port, user, password, dbname or connect_timeout)"
+        ),
+        // Newcomer run 7: a fragment was taken into the database name or a parameter's value
+        // without a word. The password is not shown, in the URL nor in the fragment.
+        (
+            "postgres://u:hunter2@h/db#emea",
+            "state URL postgres://u:***@h/db#emea: a '#' starts a URL fragment, which a PostgreSQL URL does not take; remove the '#' and what follows it, or write a '#' that belongs to a value (a password, a database name) as %23"
+        ),
+        (
+            "postgres://u:hunter2@h/db?owner=emea#top",
+            "state URL postgres://u:***@h/db?owner=emea#top: a '#' starts a URL fragment, which a PostgreSQL URL does not take; remove the '#' and what follows it, or write a '#' that belongs to a value (a password, a database name) as %23"
+        ),
+        (
+            "postgres://u@h:5432#x",
+            "state URL postgres://u@h:5432#x: a '#' starts a URL fragment, which a PostgreSQL URL does not take; remove the '#' and what follows it, or write a '#' that belongs to a value (a password, a database name) as %23"
+        ),
+        (
+            "postgres://u@h/db?password=hun#ter2",
+            "state URL postgres://u@h/db?password=***: a '#' starts a URL fragment, which a PostgreSQL URL does not take; remove the '#' and what follows it, or write a '#' that belongs to a value (a password, a database name) as %23"
         ),
     ])
     func badURLsSayWhatIsWrongWithoutThePassword(text: String, message: String) {

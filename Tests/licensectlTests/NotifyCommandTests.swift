@@ -297,6 +297,11 @@ import Testing
             "a COMMAND argument is only taken with --sendmail"
         ),
         (["notify", "--outbox", "o", "--sendmail", "--timeout", "0"], "--timeout: expected a number of seconds"),
+        // Not "Missing value" (the `-1` taken for an option).
+        (
+            ["notify", "--outbox", "o", "--sendmail", "--timeout", "-1"],
+            "--timeout: expected a number of seconds from 0 to 3600, found -1"
+        ),
     ])
     func usageErrorsExit1(arguments: [String], message: String) throws {
         let run = try licensectl(arguments)

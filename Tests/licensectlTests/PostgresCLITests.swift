@@ -254,6 +254,30 @@ import Darwin
                 == [])
     }
 
+    /// A refused `state migrate` into a directory creates nothing (docs/state.md §5; newcomer run
+    /// 7: it left `state/.lock` behind): a clone whose `state/` (from git, no `.lock`) holds state.
+    @Test func aRefusedMigrateIntoADirectoryCreatesNoLock() throws {
+        let cluster = try Self.cluster()
+        let fixture = try StateFixtureless.example(cluster)
+        defer { fixture.repo.remove() }
+        let clone = try TempRepo.example(label: "pg-migrate-refused")
+        defer { clone.remove() }
+        let before = clone.files()
+        let journalLines = try clone.read("state/journal.jsonl").split(separator: "\n").count
+        let run = try licensectl(["state", "migrate", "-C", clone.root, "--from", fixture.url, "--to", "state"])
+        #expect(run.status == 1, "\(run)")
+        #expect(
+            run.stderr
+                == "licensectl: error: state already holds state (4 tenant file(s), \(journalLines) journal line(s)); migrate only into an empty destination\n",
+            "\(run)")
+        #expect(!clone.exists("state/.lock"))
+        #expect(clone.files() == before)
+        // Into a folder that does not exist, the copy goes ahead and creates it.
+        let copy = try licensectl(["state", "migrate", "-C", clone.root, "--from", fixture.url, "--to", "copy"])
+        #expect(copy.status == 0, "\(copy)")
+        #expect(clone.exists("copy/tenants/acme-water.json"))
+    }
+
     @Test func twoAppliesOnOverlappingTenantsAtOnceBothSucceedWithLockTimeoutAndLoseNoEvent() throws {
         let cluster = try Self.cluster()
         let repo = try GeneratedRepo.make(tenants: Self.tenantCount, label: "pg-overlap")
@@ -368,6 +392,52 @@ private struct StateFixtureless {
             try PostgresCLITests.rerunConverges(url, fixture, label)
         }
         #expect(interrupted > 0, "the server never stopped before an apply ended")
+    }
+
+    /// The server stopped (`pg_ctl stop -m fast`, as `systemctl stop` does) while an apply waits
+    /// for a tenant's lock: the error says what a person must know (newcomer run 7): nothing was
+    /// recorded, start the server and apply again. After a restart, state is unchanged and the
+    /// next apply succeeds.
+    @Test func aServerStoppedMidApplySaysNothingWasRecordedAndToApplyAgain() throws {
+        let cluster = try PostgresCLITests.cluster()
+        let fixture = try StateFixtureless.example(cluster)
+        defer { fixture.repo.remove() }
+        let holder = try cluster.startClient(
+            """
+            SET application_name = 'licensectl 4242 ci-1 2026-11-29T10:00:00Z';
+            BEGIN;
+            SELECT pg_advisory_xact_lock(hashtextextended('default/acme-water', 0));
+            """, database: fixture.database)
+        let waiting = try PostgresCLITests.start(fixture.repo, fixture.url, at: "2026-11-29", ["--lock-timeout", "120"])
+        // Both in a transaction: the holder, and the apply waiting for acme-water's lock.
+        let deadline = Date().addingTimeInterval(60)
+        while try cluster.sql(
+            """
+            SELECT count(*) FROM pg_stat_activity
+            WHERE application_name LIKE 'licensectl %' AND xact_start IS NOT NULL
+            """, database: fixture.database) != "2\n",
+            Date() < deadline
+        {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        cluster.stopServer(immediately: false)
+        kill(holder.pid, SIGKILL)
+        cluster.reap(holder)
+        let run = waiting.wait()
+        try cluster.startServer()
+        #expect(run.status == 1 && !run.signaled, "\(run)")
+        let last = String(run.stderr.split(separator: "\n").last ?? "")
+        #expect(last.hasPrefix("licensectl: error: PostgreSQL state postgres://"), "\(run)")
+        #expect(last.contains(": the connection to the server was lost during the apply"), "\(run)")
+        #expect(
+            last.hasSuffix(
+                "; nothing was recorded: the server rolled the apply's transaction back. Start the server (or restore the connection) and run apply again"
+            ), "\(run)")
+        #expect(!run.stderr.contains(cluster.password), "the password was printed")
+        #expect(try PostgresCLITests.export(fixture.url) == fixture.before, "state changed")
+        let again = try PostgresCLITests.apply(fixture.repo, fixture.url, at: "2026-11-29")
+        #expect(again.status == 0, "\(again)")
+        #expect(try PostgresCLITests.export(fixture.url) != fixture.before)
     }
 }
 #endif

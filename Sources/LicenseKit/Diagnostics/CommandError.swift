@@ -8,8 +8,13 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
     case notifyCommandWithoutSendmail
     /// `--sendmail ''`.
     case emptySendmailCommand
-    /// A number of seconds (`--timeout`, `--lock-timeout`) outside 0…`upTo`.
+    /// A number of seconds (`--timeout`) outside 0…`upTo`.
     case secondsOutOfRange(option: String, upTo: Int, found: Double)
+    /// `--lock-timeout` below zero (`found`, as typed: `-1`).
+    case negativeSeconds(option: String, upTo: Int, found: String)
+    /// `--lock-timeout` that is no number of seconds from 0 to `upTo` (`found`, as typed:
+    /// `1e9`, `nan`, `inf`, `soon`).
+    case notSeconds(option: String, upTo: Int, found: String)
     /// `--webhook` that is not an http(s) URL; `redacted`: the URL without its path.
     case webhookNotHTTP(redacted: String)
     /// `apply PLANFILE --at`.
@@ -40,6 +45,13 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
     case standardOutputFailed(reason: String)
     /// `--state`, `--from` or `--to` with a URL scheme (`scheme`, without `://`) that is no backend.
     case unknownStateScheme(option: String, scheme: String)
+    /// `--state`, `--from` or `--to` whose scheme (`typed`, as typed with its `:` and slashes:
+    /// `postgress://`, `postgress:/`, `postgre:`) is a near miss of `postgres` or `postgresql`;
+    /// `suggestion` is the value with the scheme corrected and its password redacted.
+    case mistypedStateScheme(option: String, typed: String, suggestion: String)
+    /// A state directory named by `source` (`--state` or `LICENSECTL_STATE`) that does not
+    /// exist (`directory`, as given): a note, not an error, since a first apply creates it.
+    case stateDirectoryMissing(directory: String, source: String)
     /// `--state`, `--from` or `--to` starting `postgres:` or `postgresql:` (`prefix`, as typed) without `//`.
     case stateURLWithoutSlashes(option: String, prefix: String)
     /// `plan --out` naming a file inside the state directory (`directory`, as shown).
@@ -68,6 +80,10 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
         case .emptySendmailCommand: "--sendmail: the command is empty; leave it out for `sendmail -t -i`"
         case .secondsOutOfRange(let option, let upTo, let found):
             "\(option): expected a number of seconds from 0 to \(upTo), found \(found)"
+        case .negativeSeconds(let option, let upTo, let found):
+            "\(option): expected a number of seconds from 0 to \(upTo), found '\(found)'; a wait cannot be negative: give 0 to fail at once"
+        case .notSeconds(let option, let upTo, let found):
+            "\(option): expected a number of seconds from 0 to \(upTo) such as 30 or 1.5 (0 fails at once), found '\(found)'"
         case .webhookNotHTTP(let redacted): "--webhook: expected an http:// or https:// URL, found '\(redacted)'"
         case .atWithPlanFile: "apply PLANFILE applies the plan at its own at; remove --at"
         case .selectionWithPlanFile:
@@ -85,6 +101,10 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
         case .recoveredInterruptedApply: "licensectl: completed an interrupted apply first."
         case .unknownStateScheme(let option, let scheme):
             "\(option): '\(scheme)://' is not a state backend licensectl knows; expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"
+        case .mistypedStateScheme(let option, let typed, let suggestion):
+            "\(option): '\(typed)' is not a state backend licensectl knows; did you mean \(suggestion)? Expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"
+        case .stateDirectoryMissing(let directory, let source):
+            "licensectl: note: state directory '\(directory)' (from \(source)) does not exist: every tenant is planned as new, and apply creates it; if state is recorded elsewhere, check \(source)"
         case .stateURLWithoutSlashes(let option, let prefix):
             "\(option): '\(prefix)' without '//'; expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"
         case .planFileInsideStateDirectory(let file, let directory):

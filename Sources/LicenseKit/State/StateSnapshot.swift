@@ -139,6 +139,24 @@ extension StateStore {
         return StateSnapshot(documents: documents, journal: journal)
     }
 
+    /// Refuses to restore `snapshot` here, reading only (it creates and locks nothing): when this
+    /// directory holds state already, or a tenant's name cannot be a file name.
+    ///
+    /// - Throws: ``StateStoreError``: the directory already holds state (tenant files or
+    ///   journal lines); a tenant name that cannot be a file name; the directory cannot be read.
+    package func refuseUnrestorable(_ snapshot: StateSnapshot) throws(StateStoreError) {
+        let existing = try self.snapshot()
+        guard existing.isEmpty else {
+            throw StateStoreError(
+                .destinationNotEmpty(
+                    directory: directory, documents: existing.documents.count, journalLines: existing.journal.count)
+            )
+        }
+        for document in snapshot.documents where !StateStore.isSafeFileName(document.tenant) {
+            throw StateStoreError(.unsafeFileName(tenant: document.tenant))
+        }
+    }
+
     /// Writes a snapshot into this state directory, which must hold no state yet (no tenant
     /// file, empty or no journal), under its lock and with the crash protocol of an apply:
     /// after a crash the next `apply` completes the copy. Documents are written as
@@ -152,19 +170,9 @@ extension StateStore {
     package func restore(_ snapshot: StateSnapshot, lock: StateLock) throws(StateStoreError) {
         guard lock.isHeld else { throw StateStoreError(.lockNotHeld) }
         _ = try recoverIfNeeded(lock: lock)
-        let existing = try self.snapshot()
-        guard existing.isEmpty else {
-            throw StateStoreError(
-                .destinationNotEmpty(
-                    directory: directory, documents: existing.documents.count, journalLines: existing.journal.count)
-            )
-        }
-        var files = [IntentFile]()
-        for document in snapshot.documents {
-            guard StateStore.isSafeFileName(document.tenant) else {
-                throw StateStoreError(.unsafeFileName(tenant: document.tenant))
-            }
-            files.append(IntentFile(path: "tenants/\(document.tenant).json", content: document.canonicalJSON()))
+        try refuseUnrestorable(snapshot)
+        let files = snapshot.documents.map { document in
+            IntentFile(path: "tenants/\(document.tenant).json", content: document.canonicalJSON())
         }
         guard !files.isEmpty || !snapshot.journal.isEmpty else { return }
         guard let stateFD = try FileSystem.openDirectory(statePath, display: directory, create: true) else {

@@ -274,6 +274,14 @@ import Testing
             "--lock-timeout: expected a number of seconds from 0 to 86400, found -1.5"
         ),
         (
+            .negativeSeconds(option: "--lock-timeout", upTo: 86_400, found: "-1"),
+            "--lock-timeout: expected a number of seconds from 0 to 86400, found '-1'; a wait cannot be negative: give 0 to fail at once"
+        ),
+        (
+            .notSeconds(option: "--lock-timeout", upTo: 86_400, found: "1e9"),
+            "--lock-timeout: expected a number of seconds from 0 to 86400 such as 30 or 1.5 (0 fails at once), found '1e9'"
+        ),
+        (
             .webhookNotHTTP(redacted: "ftp://hooks.example/…"),
             "--webhook: expected an http:// or https:// URL, found 'ftp://hooks.example/…'"
         ),
@@ -303,6 +311,14 @@ import Testing
         (
             .unknownStateScheme(option: "--state", scheme: "postgress"),
             "--state: 'postgress://' is not a state backend licensectl knows; expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"
+        ),
+        (
+            .mistypedStateScheme(option: "--state", typed: "postgress:/", suggestion: "postgres://ci:***@db/licenses"),
+            "--state: 'postgress:/' is not a state backend licensectl knows; did you mean postgres://ci:***@db/licenses? Expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"
+        ),
+        (
+            .stateDirectoryMissing(directory: "stat", source: "--state"),
+            "licensectl: note: state directory 'stat' (from --state) does not exist: every tenant is planned as new, and apply creates it; if state is recorded elsewhere, check --state"
         ),
         (
             .stateURLWithoutSlashes(option: "--to", prefix: "PostgreSQL:"),

@@ -50,6 +50,41 @@ import Testing
         #expect(try backend.snapshot(timeout: 0, holder: holder) == before)
     }
 
+    /// A refused copy creates nothing (docs/state.md §5, newcomer run 7: it left `.lock`): a
+    /// destination holding state without `.lock` (a fresh clone: `.lock` is not in git), and a
+    /// new destination refused for a tenant name that cannot be a file name.
+    @Test func aRefusedRestoreCreatesNoLockAndNoFolder() throws {
+        let repo = try TempRepo()
+        defer { repo.remove() }
+        let backend: any StateBackend = StateBackends.directory(root: repo.root, directory: "state")
+        let lease = try backend.lock(tenants: nil, timeout: 0, holder: holder)
+        _ = try lease.commit(Sample.plan([Sample.document(tenant: "acme")]))
+        lease.release()
+        try FileManager.default.removeItem(atPath: repo.path("state/.lock"))
+        let before = try backend.snapshot(timeout: 0, holder: holder)
+        #expect(!repo.exists("state/.lock"), "reading creates no lock")
+
+        let other = StateSnapshot(documents: [Sample.document(tenant: "baltic")], journal: [])
+        #expect(
+            throws: StateStoreError(
+                "state already holds state (1 tenant file(s), \(before.journal.count) journal line(s)); migrate only into an empty destination"
+            )
+        ) { try backend.restore(other, timeout: 0, holder: holder) }
+        #expect(!repo.exists("state/.lock"))
+        #expect(!repo.exists("state/tenants/baltic.json"))
+        #expect(try backend.snapshot(timeout: 0, holder: holder) == before)
+
+        let fresh: any StateBackend = StateBackends.directory(root: repo.root, directory: "fresh")
+        let unsafe = StateSnapshot(documents: [Sample.document(tenant: "../escape")], journal: [])
+        #expect(throws: StateStoreError("tenant name '../escape' cannot be a state file name")) {
+            try fresh.restore(unsafe, timeout: 0, holder: holder)
+        }
+        #expect(!repo.exists("fresh"))
+        // Nothing to copy: nothing created either.
+        try fresh.restore(StateSnapshot(documents: [], journal: []), timeout: 0, holder: holder)
+        #expect(!repo.exists("fresh"))
+    }
+
     @Test func aMissingDirectoryHasNoStateToCopyAndIsNotCreated() throws {
         let repo = try TempRepo()
         defer { repo.remove() }

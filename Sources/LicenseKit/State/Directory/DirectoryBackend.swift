@@ -83,7 +83,16 @@ extension StateStore: StateBackend {
     }
 
     /// ``restore(_:lock:)`` under the directory's lock (creating `state/` and `.lock`).
+    ///
+    /// A copy that is refused creates nothing (docs/state.md §5 "Writes and crash guarantees"):
+    /// without `.lock` (and without an interrupted apply, which the lock's holder completes
+    /// first) the destination is checked before the lock is taken, as an apply plans before it
+    /// creates `state/` and `.lock`, and checked again under the lock.
     public func restore(_ snapshot: StateSnapshot, timeout: Double, holder: LockHolder) throws(StateStoreError) {
+        if !lockExists, pendingApply == nil {
+            try refuseUnrestorable(snapshot)
+            if snapshot.isEmpty { return }
+        }
         let lock = try StateLock.acquire(
             stateDirectory: statePath, display: directory, timeout: timeout, holder: holder)
         defer { lock.release() }
