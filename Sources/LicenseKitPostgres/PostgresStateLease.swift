@@ -40,7 +40,8 @@ public final class PostgresStateLease: @unchecked Sendable {
             guard try await session.schemaExists() else { return [:] }
             return try await session.loadTenants()
         } catch {
-            throw await session.explainingLockTimeout(session.explainingConnectionLoss(error, run: .apply), tenants: tenants)
+            throw await session.explainingLockTimeout(
+                session.explainingConnectionLoss(error, run: .apply), tenants: tenants)
         }
     }
 
@@ -51,7 +52,8 @@ public final class PostgresStateLease: @unchecked Sendable {
         do throws(StateStoreError) {
             return try await session.loadForPlanning()
         } catch {
-            throw await session.explainingLockTimeout(session.explainingConnectionLoss(error, run: .apply), tenants: tenants)
+            throw await session.explainingLockTimeout(
+                session.explainingConnectionLoss(error, run: .apply), tenants: tenants)
         }
     }
 

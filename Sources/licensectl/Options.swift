@@ -73,10 +73,15 @@ enum Seconds {
     ///   (`nan`, `inf`, `0x10`, `soon`) or a number above `upTo`.
     static func parse(_ text: String, option: String, upTo: Int) throws(CommandError) -> Double {
         // Digits, a point, an exponent: Double(_:) alone also takes nan, inf and hex.
-        let decimal = !text.isEmpty && text.utf8.allSatisfy { byte in
-            (0x30...0x39).contains(byte) || [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"),
-                UInt8(ascii: "+"), UInt8(ascii: "-")].contains(byte)
-        }
+        let decimal =
+            !text.isEmpty
+            && text.utf8.allSatisfy { byte in
+                (0x30...0x39).contains(byte)
+                    || [
+                        UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"),
+                        UInt8(ascii: "+"), UInt8(ascii: "-"),
+                    ].contains(byte)
+            }
         guard decimal, let value = Double(text), value.isFinite else {
             throw .notSeconds(option: option, upTo: upTo, found: text)
         }

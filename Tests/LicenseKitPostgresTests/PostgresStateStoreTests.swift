@@ -572,7 +572,9 @@ import Testing
             message = error.diagnostics.map(\.message).joined(separator: "\n")
         }
         try cluster.startServer()
-        #expect(message.hasPrefix("PostgreSQL state \(url): the connection to the server was lost during the apply"), "\(message)")
+        #expect(
+            message.hasPrefix("PostgreSQL state \(url): the connection to the server was lost during the apply"),
+            "\(message)")
         #expect(
             message.hasSuffix(
                 "; nothing was recorded: the server rolled the apply's transaction back. Start the server (or restore the connection) and run apply again"

@@ -31,7 +31,10 @@ import Testing
         }
         #if PostgreSQL
         let migrate = try licensectl(
-            ["state", "migrate", "-C", repo.root, "--from", "state", "--to", "postgres://u@h/db", "--lock-timeout", value])
+            [
+                "state", "migrate", "-C", repo.root, "--from", "state", "--to", "postgres://u@h/db", "--lock-timeout",
+                value,
+            ])
         #expect(migrate.status == 1, "\(migrate)")
         #expect(migrate.stderr.hasPrefix("Error: \(message)\n"), "\(migrate)")
         #endif

@@ -408,7 +408,8 @@ private struct StateFixtureless {
             BEGIN;
             SELECT pg_advisory_xact_lock(hashtextextended('default/acme-water', 0));
             """, database: fixture.database)
-        let waiting = try PostgresCLITests.start(fixture.repo, fixture.url, at: "2026-11-29", ["--lock-timeout", "120"])
+        let waiting = try PostgresCLITests.start(
+            fixture.repo, fixture.url, at: "2026-11-29", ["--lock-timeout", "120"])
         // Both in a transaction: the holder, and the apply waiting for acme-water's lock.
         let deadline = Date().addingTimeInterval(60)
         while try cluster.sql(

@@ -79,13 +79,15 @@ import Testing
         // From the environment, the message names it.
         let fromEnvironment = try licensectl(
             ["plan", "-C", repo.root, "--at", "2026-11-29"], environment: ["LICENSECTL_STATE": value])
-        #expect(fromEnvironment.status == 1 && fromEnvironment.stderr == "licensectl: error: LICENSECTL_STATE: \(why)\n")
+        #expect(
+            fromEnvironment.status == 1 && fromEnvironment.stderr == "licensectl: error: LICENSECTL_STATE: \(why)\n")
         #if PostgreSQL
         let migrate = try licensectl(["state", "migrate", "-C", repo.root, "--from", "state", "--to", value])
         #expect(migrate.status == 1 && migrate.stderr == expected.replacingOccurrences(of: "--state:", with: "--to:"))
         #endif
         #expect(repo.files() == before)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: repo.root).sorted() == ["fixtures", "state", "tenants"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: repo.root).sorted() == ["fixtures", "state", "tenants"])
     }
 
     /// A `--state` folder that does not exist (a typo, `--state stat`) is read as empty state, so
