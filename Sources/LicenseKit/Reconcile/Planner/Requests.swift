@@ -124,13 +124,18 @@ extension TenantPlanner {
                 // same as the recorded activation when X is its activatedAt.
                 let same = d.activation == record.activation || d.adopted.map { $0.activatedAt == activatedAt } ?? false
                 if !same {
+                    // An adopted activation given by a CSV is restored in its cell (docs/rules.md §4.8).
+                    let place = d.adopted?.source ?? d.activationSource ?? d.source
                     let key = record.adoptedAt == nil ? "activate" : "activated"
-                    let restore = record.activation.map { "restore `\(key): \($0)`" } ?? "remove `activate`"
+                    let restore =
+                        record.adoptedAt != nil && isInCSV(place)
+                        ? "restore its activated_at cell to \(activatedAt)"
+                        : record.activation.map { "restore `\(key): \($0)`" } ?? "remove `activate`"
                     diagnostics.emit(
                         .error(
                             PlanError.activationChanged(code: d.code.masked, activatedAt: activatedAt, restore: restore)
                                 .message,
-                            at: d.activationSource ?? d.source))
+                            at: place))
                 }
             } else if let wanted = d.activation, wanted != record.activation {
                 diagnostics.emit(
