@@ -7,6 +7,9 @@ enum CSVError: Error, Sendable, Equatable {
     /// A UTF-16 file (by its byte-order mark, or a NUL byte after the first character): what
     /// Excel's "Unicode Text" export writes.
     case utf16(bigEndian: Bool)
+    /// A control character (`U+0000`, `U+001A` …) in the text; a NUL byte means the file is
+    /// binary or UTF-16.
+    case controlCharacter(codePoint: String)
     /// CSV.swift refused the text.
     case unreadable(reason: String)
     /// A quoted field that is never closed.
@@ -56,6 +59,10 @@ enum CSVError: Error, Sendable, Equatable {
     case repeatedSerial(serial: String, firstLine: Int)
     /// A router listed again with another `connected_at` (`empty` when there is none).
     case conflictingSerial(serial: String, firstLine: Int, line: Int, first: String, second: String)
+    /// A numeric serial shorter than the `length` most serials of the file share, some of
+    /// which (`example`) start with `0` (a warning: a spreadsheet may have dropped its leading
+    /// zeros).
+    case droppedLeadingZeros(serial: String, length: Int, example: String)
     /// A sales CSV with a header and no codes (a warning).
     case onlyHeader
 
@@ -66,6 +73,10 @@ enum CSVError: Error, Sendable, Equatable {
             "invalid UTF-8 (byte 0x\(byte)); the file is not UTF-8 (probably Windows-1252 or Latin-1): save it as UTF-8 (in Excel: \"CSV UTF-8\")"
         case .utf16(let bigEndian):
             "the file is UTF-16 (\(bigEndian ? "big" : "little")-endian, as Excel's \"Unicode Text\" export writes), not UTF-8: save it as UTF-8 (in Excel: \"CSV UTF-8\"), or convert it with iconv -f UTF-16 -t UTF-8"
+        case .controlCharacter(let codePoint) where codePoint == "U+0000":
+            "found U+0000 (a NUL byte), which a text file never holds; expected CSV text in UTF-8: the file is binary (an .xlsx or .xls renamed to .csv?) or was saved in UTF-16 — export it from the spreadsheet as \"CSV UTF-8\", or convert it with iconv -f UTF-16 -t UTF-8"
+        case .controlCharacter(let codePoint):
+            "found \(codePoint) (a control character), which CSV text never holds; expected printable text: remove it (an editor that shows invisible characters finds it), or export the file again as \"CSV UTF-8\""
         case .unreadable(let reason):
             "cannot read the file as CSV: \(reason)"
         case .unclosedQuote:
@@ -114,6 +125,8 @@ enum CSVError: Error, Sendable, Equatable {
             "serial \(serial) appears again (first on line \(firstLine)) with the same connected_at; it is read once"
         case .conflictingSerial(let serial, let firstLine, let line, let first, let second):
             "serial \(serial) appears on line \(firstLine) and line \(line) with different connected_at (\(first) vs \(second)); list each router once"
+        case .droppedLeadingZeros(let serial, let length, let example):
+            "serial '\(serial)' has \(serial.count) digits where the file's other serials have \(length) characters (such as '\(example)'); a spreadsheet that took the column for numbers drops leading zeros: if the router's serial is '\(String(repeating: "0", count: max(0, length - serial.count)) + serial)', correct it, or format the column as text and export again"
         case .onlyHeader:
             "no activation codes in this file, only a header; was the export cut short?"
         }

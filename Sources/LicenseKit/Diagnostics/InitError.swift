@@ -38,8 +38,10 @@ enum InitError: Error, Sendable, Equatable {
         switch self {
         case .nameNotDNSLabel(let name):
             "tenant name '\(name)' is not a DNS label; expected \(ScalarKind.dnsLabel.expectation), e.g. acme-water"
+                + ManifestDecoder.dnsLabelHint(name)
         case .contactNotEmail(let contact):
             "--contact '\(contact)': expected one e-mail address such as ops@example.com"
+                + (ManifestDecoder.emailLengthProblem(contact).map { " (\(Self.lengthReason($0)))" } ?? "")
         case .labelWithoutKey(let value):
             "--label '=\(value)': expected KEY=VALUE with a non-empty key"
         case .labelWithControlCharacter(let key, let codePoint):
@@ -67,5 +69,11 @@ enum InitError: Error, Sendable, Equatable {
         case .fileNotFound(let option, let path, let lookedFor):
             "\(option) '\(path)' not found (looked for '\(lookedFor)' in the repository root)"
         }
+    }
+
+    /// `the local part has 65 octets, more than the 64 that RFC 5321 allows`, for a contact beyond its limits.
+    private static func lengthReason(_ problem: ManifestError) -> String {
+        guard case .contactTooLong(_, let part, let octets, let limit) = problem else { return problem.message }
+        return "the \(part) has \(octets) octets, more than the \(limit) that RFC 5321 allows"
     }
 }

@@ -12,6 +12,14 @@ enum ManifestError: Error, Sendable, Equatable {
     /// A scalar that is not what the key takes (a constant, a DNS label, an e-mail address, a
     /// header name, a date).
     case invalidValue(key: String, expected: String, text: String)
+    /// ``invalidValue(key:expected:text:)`` with a hint that names the offending character
+    /// (`; character 5 is U+200B …`).
+    case invalidValueWithHint(key: String, expected: String, text: String, hint: String)
+    /// `contacts`: a mailbox beyond RFC 5321's limits; `part` is `local part` (64 octets) or
+    /// `address` (254).
+    case contactTooLong(address: String, part: String, octets: Int, limit: Int)
+    /// `contacts`: an address listed again (a warning; reminders go to it once).
+    case repeatedContact(address: String, firstLine: Int)
     /// `code`: not an activation code.
     case invalidCode(ActivationCodeError)
     /// A scalar whose parser refused it (an activation code, a term, an instant …).
@@ -49,6 +57,12 @@ enum ManifestError: Error, Sendable, Equatable {
             "\(key): expected \(expected), found \(found)"
         case .invalidValue(let key, let expected, let text):
             "\(key): expected \(expected), found '\(text)'"
+        case .invalidValueWithHint(let key, let expected, let text, let hint):
+            "\(key): expected \(expected), found '\(text)'\(hint)"
+        case .contactTooLong(let address, let part, let octets, let limit):
+            "contacts: the \(part) of '\(address)' has \(octets) octets, more than the \(limit) that RFC 5321 allows; expected one mailbox local@domain (local part at most 64 octets, address at most 254): shorten it or use another address"
+        case .repeatedContact(let address, let firstLine):
+            "contacts: '\(address)' is listed again (first on line \(firstLine)); reminders go to each address once: remove the repeat"
         case .invalidCode(let error):
             "code: \(error.message)"
         case .unparsable(let key, let error):

@@ -13,7 +13,13 @@ enum PlanError: Error, Sendable, Equatable {
     /// Licenses recorded in state but missing from the manifest, each `code (status)`.
     case missingFromManifest(tenant: String, licenses: [String])
     /// A manifest that now gives other values for a redeemed code (a warning).
-    case redeemedWithOtherValues(code: String, differences: [String])
+    /// `file` is the sales CSV that gives the new values, `nil` when the manifest does.
+    case redeemedWithOtherValues(code: String, differences: [String], file: String?)
+    /// An adopted license's `expires` edited after it expired or became invalid in state
+    /// (docs/rules.md §4.8, docs/README.md §8: such a license is never rewritten); `file` gives
+    /// the edited value, `restore` says what to write back.
+    case adoptedExpiryOfTerminalLicense(
+        code: String, status: LicenseStatus, recorded: Instant, found: Instant, file: String, restore: String)
     /// A request that contradicts the recorded activation; `restore` says what to write.
     case activationChanged(code: String, activatedAt: Instant, restore: String)
     /// An activation of a code whose stock expired.
@@ -79,8 +85,10 @@ enum PlanError: Error, Sendable, Equatable {
             "\(code) is redeemed at \(at), before its issue date \(issued); check the issue date or plan later"
         case .missingFromManifest(let tenant, let licenses):
             "tenant '\(tenant)': \(licenses.joined(separator: ", ")) \(licenses.count == 1 ? "is" : "are") in state but missing from the manifest; only expired or invalid licenses may leave it (restore \(licenses.count == 1 ? "it" : "them"))"
-        case .redeemedWithOtherValues(let code, let differences):
-            "\(code) was redeemed with other values; the manifest now gives \(differences.joined(separator: ", ")); state keeps the recorded ones — restore them, or redeem a new code"
+        case .adoptedExpiryOfTerminalLicense(let code, let status, let recorded, let found, let file, let restore):
+            "\(code) is recorded as \(status.rawValue) (expiry \(recorded)), but \(file) now gives expiry \(found); the history of an expired or invalid license is never rewritten: \(restore). An adopted expiry can be corrected only while the license is active; when the vendor confirms another date now, keep the recorded one and note the vendor's date in the pull request"
+        case .redeemedWithOtherValues(let code, let differences, let file):
+            "\(code) was redeemed with other values; \(file ?? "the manifest") now gives \(differences.joined(separator: ", ")); state keeps the recorded ones — restore them, or redeem a new code"
         case .activationChanged(let code, let activatedAt, let restore):
             "license \(code) was activated on \(activatedAt); \(restore)"
         case .activateAfterStockExpired(let code, let stockExpiresAt, let issued):

@@ -7,6 +7,9 @@ enum YAMLError: Error, Sendable, Equatable {
     case invalidUTF8(byte: String)
     /// A UTF-16 file (by its byte-order mark, or a NUL byte beside the first character).
     case utf16(bigEndian: Bool)
+    /// A control character (`U+0000` …) that YAML text cannot hold; a NUL byte means the file
+    /// is binary or UTF-16.
+    case controlCharacter(codePoint: String)
     /// libyaml could not start.
     case parserUnavailable
     /// libyaml's syntax error: its problem and, when it gives one, its context and the
@@ -36,6 +39,10 @@ enum YAMLError: Error, Sendable, Equatable {
             "invalid UTF-8 (byte 0x\(byte)); save the file as UTF-8"
         case .utf16(let bigEndian):
             "the file is UTF-16 (\(bigEndian ? "big" : "little")-endian), not UTF-8: save it as UTF-8, or convert it with iconv -f UTF-16 -t UTF-8"
+        case .controlCharacter(let codePoint) where codePoint == "U+0000":
+            "found U+0000 (a NUL byte), which YAML text cannot hold; the file is binary or was saved in UTF-16: save it as UTF-8, or convert it with iconv -f UTF-16 -t UTF-8"
+        case .controlCharacter(let codePoint):
+            "found \(codePoint) (a control character), which YAML text cannot hold; remove it (an editor that shows invisible characters finds it)"
         case .parserUnavailable:
             "cannot initialize the YAML parser"
         case .syntax(let problem, let context):

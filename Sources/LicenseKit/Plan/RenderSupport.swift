@@ -52,7 +52,10 @@ extension PlanEvent {
         case .adopt:
             var parts: [String] = []
             if let activatedAt { parts.append("activated \(activatedAt)") }
-            if let expiresAt { parts.append("expires \(expiresAt)") }
+            if let expiresAt {
+                // An adopted expiry corrected after adoption: `from` is the recorded one.
+                parts.append("expires \(expiresAt)" + (from.map { " (corrected from \($0))" } ?? ""))
+            }
             switch status {
             case .expired?: parts.append("already expired")
             case .invalid?:

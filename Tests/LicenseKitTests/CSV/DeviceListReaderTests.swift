@@ -46,7 +46,7 @@ private func readDevices(_ text: String) -> ([DeviceRecord], [Diagnostic]) {
                     "serial 00A0BA1C2D3E appears on line 2 and line 6 with different connected_at (2025-03-01T07:00:00Z vs 2025-04-01T00:00:00Z); list each router once",
                     at: at(6), keeping: ["00A0BA1C2D3E"]),
                 .error(
-                    "connected_at: expected a date YYYY-MM-DD or DD.MM.YYYY or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '01/03/2025'; leave it empty when the router is not connected",
+                    "connected_at: expected a date YYYY-MM-DD or DD.MM.YYYY or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '01/03/2025'; it looks like a spreadsheet wrote the date in its locale's form: write it as YYYY-MM-DD (ISO 8601) ('01/03/2025' is 2025-03-01 when the day comes first, 2025-01-03 when the month does: check the original); leave it empty when the router is not connected",
                     at: at(8, 14)),
             ])
     }

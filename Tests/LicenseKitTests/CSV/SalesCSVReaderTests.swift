@@ -21,6 +21,10 @@ private func code(_ s: String) throws -> ActivationCode { try ActivationCode(par
 private func day(_ s: String) throws -> Instant { try Instant.parse(s) }
 
 @Suite struct SalesCSVReaderTests {
+    /// The locale-date hint that a slash date gets (docs/formats.md §3.2 "Spreadsheet damage");
+    /// `01/02/2026` is ambiguous, so both readings are named.
+    static let slashDateHint =
+        "; it looks like a spreadsheet wrote the date in its locale's form: write it as YYYY-MM-DD (ISO 8601) ('01/02/2026' is 2026-02-01 when the day comes first, 2026-01-02 when the month does: check the original)"
     @Test func germanSpreadsheetExportWithBOMSemicolonCRLFAndDottedDatesIsRead() throws {
         let text =
             "Activation Code;Product;Issue Date;Duration;Order Number\r\n"
@@ -86,7 +90,9 @@ private func day(_ s: String) throws -> Instant { try Instant.parse(s) }
         #expect(records.map(\.order) == ["SO-1\nsecond line", "SO-2, rush", "a\r\n\r\nb \"quoted\"", "SO-4"])
         #expect(
             diagnostics == [
-                .error("issued: expected a date YYYY-MM-DD or DD.MM.YYYY, found '01/02/2026'", at: at(8, 30))
+                .error(
+                    "issued: expected a date YYYY-MM-DD or DD.MM.YYYY, found '01/02/2026'" + Self.slashDateHint,
+                    at: at(8, 30))
             ])
     }
 
@@ -206,7 +212,9 @@ private func day(_ s: String) throws -> Instant { try Instant.parse(s) }
         #expect(records == [])
         #expect(
             diagnostics == [
-                .error("issued: expected a date YYYY-MM-DD or DD.MM.YYYY, found '01/02/2026'", at: at(2, 30))
+                .error(
+                    "issued: expected a date YYYY-MM-DD or DD.MM.YYYY, found '01/02/2026'" + Self.slashDateHint,
+                    at: at(2, 30))
             ])
     }
 

@@ -191,7 +191,7 @@ import Testing
         let again = Fx.apply(repo.load(), first.states, at: "2026-12-02T12:00:00Z").plan
         #expect(
             lines(Fx.errors(again)) == [
-                "fixtures/platform/site-006-licenses.csv:3:46: error: license D953-****-CEC3 was activated on 2025-04-21T12:47:00Z; restore its activated_at cell to 2025-04-21T12:47:00Z"
+                "fixtures/platform/site-006-licenses.csv:3:46: error: license D953-****-CEC3 was activated on 2025-04-21T12:47:00Z; write 2025-04-21T12:47:00Z back into its activated_at cell"
             ])
     }
 

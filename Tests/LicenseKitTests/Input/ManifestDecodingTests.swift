@@ -52,7 +52,7 @@ struct LicenseLineCase: Sendable, CustomTestStringConvertible {
                     "  licenses:", "    - code: 96D9-3718-59E5", "      type: Cloud Basic 1",
                     "      issued: 28.11.2024",
                 ])) == [
-                    "tenants/acme.yaml:9:15: error: issued: expected a date YYYY-MM-DD, found '28.11.2024'"
+                    "tenants/acme.yaml:9:15: error: issued: expected a date YYYY-MM-DD, found '28.11.2024'; write the date as YYYY-MM-DD (ISO 8601) ('28.11.2024' is probably 2024-11-28)"
                 ])
     }
 
@@ -248,11 +248,15 @@ struct LicenseLineCase: Sendable, CustomTestStringConvertible {
             ])
     }
 
-    @Test(arguments: ["Acme", "-acme", "acme-", "acme_water", String(repeating: "a", count: 64)])
-    func invalidTenantNameIsAnError(name: String) throws {
+    @Test(arguments: [
+        ("Acme", "; character 1 is 'A': write the name in lower case"), ("-acme", ""), ("acme-", ""),
+        ("acme_water", "; character 5 is '_' (U+005F), which a DNS label cannot hold: use a-z, 0-9 and -"),
+        (String(repeating: "a", count: 64), ""),
+    ])
+    func invalidTenantNameIsAnError(name: String, hint: String) throws {
         #expect(
             try diagnostics(tenantYAML(name, spec: [])) == [
-                "tenants/acme.yaml:4:9: error: name: expected a DNS label (1-63 of a-z 0-9 -, starting and ending with a letter or digit), found '\(name)'"
+                "tenants/acme.yaml:4:9: error: name: expected a DNS label (1-63 of a-z 0-9 -, starting and ending with a letter or digit), found '\(name)'\(hint)"
             ])
     }
 

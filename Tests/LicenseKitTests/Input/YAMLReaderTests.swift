@@ -162,7 +162,7 @@ import Testing
     @Test func aControlCharacterIsReportedWhereItStands() {
         #expect(
             read(Array("a: 1\nb: 2\n# note \u{01} here\n".utf8)).diagnostics == [
-                "t.yaml:3:8: error: invalid YAML: control characters are not allowed"
+                "t.yaml:3:8: error: found U+0001 (a control character), which YAML text cannot hold; remove it (an editor that shows invisible characters finds it)"
             ])
     }
 

@@ -335,18 +335,75 @@ extension Fx {
         #expect(Fx.tenantPlan(plan)?.changed == false)
     }
 
-    @Test func adopt_anEditedExpiryAfterAdoptionKeepsTheRecordedOneWithAWarning() {
+    @Test func adopt_anEditedExpiryOfAnActiveLicenseIsAdoptedAgainWithTheRecordedOneAsFrom() throws {
         let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01")])), at: "2026-02-01")
         let edited = Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01", expires: "2026-07-01")]))
+        let corrected = Fx.apply(edited, first.states, at: "2026-02-02")
+        #expect(Fx.errors(corrected.plan).isEmpty)
+        #expect(Fx.warnings(corrected.plan).isEmpty)
+        let event = try #require(Fx.event(corrected.plan, .adopt, 1))
+        #expect(event.from == Fx.t("2026-06-01"))
+        #expect(event.expiresAt == Fx.t("2026-07-01"))
+        #expect(event.status == .active)
+        #expect(
+            event.details
+                == "activated 2025-06-01T00:00:00Z, expires 2026-07-01T00:00:00Z (corrected from 2026-06-01T00:00:00Z), active"
+        )
+        #expect(Fx.events(corrected.plan) == ["2026-02-02T00:00:00Z adopt 0000-0000-0001"])
+        #expect(Fx.license(corrected.plan, 1)?.expiresAt == Fx.t("2026-07-01"))
+        // Applied, the corrected expiry is the recorded one: the same manifest changes nothing.
+        let again = Fx.apply(edited, corrected.states, at: "2026-02-03")
+        #expect(Fx.tenantPlan(again.plan)?.changed == false)
+        #expect(Fx.errors(again.plan).isEmpty && Fx.warnings(again.plan).isEmpty)
+    }
+
+    @Test func adopt_anExpiryCorrectedToBeforeAtAdoptsTheLicenseAsExpired() throws {
+        let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01")])), at: "2026-02-01")
+        let edited = Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01", expires: "2026-01-15")]))
         let plan = Fx.apply(edited, first.states, at: "2026-02-02").plan
         #expect(Fx.errors(plan).isEmpty)
+        let event = try #require(Fx.event(plan, .adopt, 1))
+        #expect(event.status == .expired)
+        #expect(event.from == Fx.t("2026-06-01"))
+        #expect(Fx.license(plan, 1)?.status == .expired)
+        #expect(Fx.tenantPlan(plan)?.after.capacity == 0)
+    }
+
+    @Test func adopt_aCloudFreeExpiryCorrectedWhileActiveIsAdoptedAgainWithoutAnR1Error() throws {
+        let first = Fx.apply(
+            Fx.repo(Fx.tenant("acme", [Fx.adopted(1, .cloudFree, activated: "2025-06-01", expires: "2026-05-01")])),
+            at: "2026-02-01")
+        #expect(Fx.errors(first.plan).isEmpty)
+        let edited = Fx.repo(
+            Fx.tenant("acme", [Fx.adopted(1, .cloudFree, activated: "2025-06-01", expires: "2026-06-01")]))
+        let plan = Fx.apply(edited, first.states, at: "2026-02-02").plan
+        #expect(Fx.errors(plan).isEmpty)
+        let event = try #require(Fx.event(plan, .adopt, 1))
+        #expect(event.from == Fx.t("2026-05-01"))
+        #expect(event.expiresAt == Fx.t("2026-06-01"))
+        #expect(Fx.license(plan, 1)?.status == .active)
+    }
+
+    @Test func adopt_anEditedExpiryOfAnExpiredLicenseIsAnErrorThatSaysWhatToDo() {
+        let first = Fx.apply(
+            Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01", expires: "2026-01-15")])),
+            at: "2026-02-01")
+        #expect(Fx.license(first.plan, 1)?.status == .expired)
+        let edited = Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01", expires: "2026-03-01")]))
+        let plan = Fx.apply(edited, first.states, at: "2026-02-02").plan
         #expect(
-            Fx.warnings(plan) == [
-                .warning(
-                    "0000-****-0001 was redeemed with other values; the manifest now gives expiry 2026-07-01T00:00:00Z (recorded 2026-06-01T00:00:00Z); state keeps the recorded ones — restore them, or redeem a new code",
-                    at: Fx.loc(11))
+            Fx.errors(plan) == [
+                .error(
+                    "0000-****-0001 is recorded as expired (expiry 2026-01-15T00:00:00Z), but tenants/acme.yaml now gives expiry 2026-03-01T00:00:00Z; the history of an expired or invalid license is never rewritten: restore `expires: 2026-01-15T00:00:00Z`. An adopted expiry can be corrected only while the license is active; when the vendor confirms another date now, keep the recorded one and note the vendor's date in the pull request",
+                    at: Fx.loc(11, column: 18))
             ])
-        #expect(Fx.license(plan, 1)?.expiresAt == Fx.t("2026-06-01"))
+        #expect(Fx.license(plan, 1)?.expiresAt == Fx.t("2026-01-15"))
+        // Removing `expires` (back to activated + term) is the same error, saying to restore it.
+        let removed = Fx.apply(
+            Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01")])), first.states, at: "2026-02-02"
+        ).plan
+        #expect(Fx.errors(removed).count == 1)
+        #expect(Fx.errors(removed).first?.message.contains("restore `expires: 2026-01-15T00:00:00Z`") == true)
     }
 
     @Test func adopt_aRequestActivatedByLicensectlIsTheSameAsActivatedAtItsInstant() {

@@ -134,6 +134,12 @@ enum CSVTable {
                 at: SourceLocation(file: path, line: bad.line, column: bad.column))
             return []
         }
+        if let control = firstControlCharacter(body) {
+            diagnostics.error(
+                CSVError.controlCharacter(codePoint: ActivationCodeError.codePoint(control.scalar)).message,
+                at: SourceLocation(file: path, line: control.line, column: control.column))
+            return []
+        }
         let text = String(decoding: body, as: UTF8.self)
         let delimiter = detectDelimiter(body)
         let reader: CSVReader
@@ -588,6 +594,40 @@ enum CSVTable {
                 return nil
             }
         }
+    }
+
+    /// The first control character of valid UTF-8 text other than TAB, LF and CR (U+0000–U+001F,
+    /// U+007F, U+0080–U+009F), with its 1-based line and column (in Unicode scalars): text never
+    /// holds one, and CSV.swift would pass it on inside a value (docs/formats.md §3.2).
+    static func firstControlCharacter(_ bytes: ArraySlice<UInt8>) -> (scalar: Unicode.Scalar, line: Int, column: Int)? {
+        // Almost every file has none: find the first candidate over the bytes, and count lines
+        // and columns only up to it.
+        let found = bytes.withUnsafeBufferPointer { b -> Int? in
+            for i in 0..<b.count {
+                let c = b[i]
+                if c < 0x20, c != 0x09, c != 0x0A, c != 0x0D { return i }
+                if c == 0x7F { return i }
+                if c == 0xC2, i + 1 < b.count, b[i + 1] >= 0x80, b[i + 1] <= 0x9F { return i }
+            }
+            return nil
+        }
+        guard let found else { return nil }
+        let offset = bytes.startIndex + found
+        var line = 1
+        var column = 1
+        var k = bytes.startIndex
+        while k < offset {
+            let c = bytes[k]
+            if c == 0x0A || (c == 0x0D && (k + 1 == bytes.endIndex || bytes[k + 1] != 0x0A)) {
+                line += 1
+                column = 1
+            } else if c & 0xC0 != 0x80 && c != 0x0D {
+                column += 1
+            }
+            k += 1
+        }
+        let value = bytes[offset] == 0xC2 ? UInt32(bytes[offset + 1]) : UInt32(bytes[offset])
+        return (Unicode.Scalar(value) ?? "\u{0}", line, column)
     }
 
     /// Whether the bytes are valid UTF-8 (no overlongs, surrogates or values past U+10FFFF).

@@ -48,13 +48,15 @@ enum DeviceListReader {
     {
         var records: [DeviceRecord] = []
         var firstIndex: [String: Int] = [:]
+        var serialPlaces: [SourceLocation] = []
         for row in CSVTable.read(bytes, path: path, columns: columns, mapping: mapping, diagnostics: diagnostics) {
             let location = SourceLocation(file: path, line: row.line)
             // Each error at its cell (docs/formats.md §3.3).
             var errors: [(error: CSVError, column: Int)] = []
             var serial: String?
             do { serial = try RouterSerial.validate(row[column: Column.serial] ?? "") } catch {
-                errors.append((.invalidValue(column: "serial", message: error.message), Column.serial))
+                let hint = SpreadsheetDamage.serialHint(row[column: Column.serial] ?? "") ?? ""
+                errors.append((.invalidValue(column: "serial", message: error.message + hint), Column.serial))
             }
             var connectedAt: Instant?
             if let text = row[column: Column.connectedAt], !text.isEmpty {
@@ -62,11 +64,17 @@ enum DeviceListReader {
                     let refused: CSVError =
                         CSVTable.looksLikeSpreadsheetNumber(text)
                         ? .spreadsheetNumber(column: "connected_at", message: error.message)
-                        : .invalidConnectedAt(message: error.message)
+                        : .invalidConnectedAt(message: error.message + (SpreadsheetDamage.dateHint(text) ?? ""))
                     errors.append((refused, Column.connectedAt))
                 }
             }
-            for (error, column) in errors { diagnostics.error(error.message, at: row.location(ofColumn: column)) }
+            // A serial is no secret: one written as Excel's text formula is shown as written, so
+            // that the hint's "write '…'" can be followed.
+            let raw = row[column: Column.serial] ?? ""
+            let keeping = SpreadsheetDamage.textFormulaValue(raw).map { [raw, $0] } ?? []
+            for (error, column) in errors {
+                diagnostics.error(error.message, at: row.location(ofColumn: column), keeping: keeping)
+            }
             guard errors.isEmpty, let serial else { continue }
             // One router per upper-cased serial (docs/README.md §8 "Inputs"); a repeated row is read once
             // when its values are the same, as a repeated code is (docs/formats.md §3.3 "Same CSV rules").
@@ -89,6 +97,18 @@ enum DeviceListReader {
             }
             firstIndex[RouterSerial.identity(serial)] = records.count
             records.append(DeviceRecord(serial: serial, connectedAt: connectedAt, location: location))
+            serialPlaces.append(row.location(ofColumn: Column.serial))
+        }
+        // A numeric serial shorter than the file's others: a spreadsheet that took the column
+        // for numbers drops leading zeros (docs/formats.md §3.3 "Spreadsheet damage"). A warning:
+        // the serial is valid as written.
+        for shortened in SpreadsheetDamage.droppedLeadingZeros(records.map(\.serial)) {
+            diagnostics.warning(
+                CSVError.droppedLeadingZeros(
+                    serial: records[shortened.index].serial, length: shortened.length, example: shortened.example
+                ).message,
+                at: serialPlaces[shortened.index],
+                keeping: [records[shortened.index].serial, shortened.example, shortened.padded])
         }
         return records
     }

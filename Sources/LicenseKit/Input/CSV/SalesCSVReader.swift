@@ -114,9 +114,15 @@ enum SalesCSVReader {
                 let number =
                     CSVTable.looksLikeSpreadsheetNumber(value)
                     && (column != Column.code || !value.contains(where: { $0 == "E" || $0 == "e" }))
+                // A locale date or Excel's text formula gets its own hint (docs/formats.md §3.2
+                // "Spreadsheet damage").
+                let isDate = column != Column.code && dateOrCode
+                let hint =
+                    (isDate ? SpreadsheetDamage.dateHint(value) : SpreadsheetDamage.textFormulaHint(value)) ?? ""
                 let error: CSVError =
                     dateOrCode && number
-                    ? .spreadsheetNumber(column: name, message: message) : .invalidValue(column: name, message: message)
+                    ? .spreadsheetNumber(column: name, message: message)
+                    : .invalidValue(column: name, message: message + hint)
                 errors.append((error, column))
             }
             var code: ActivationCode?

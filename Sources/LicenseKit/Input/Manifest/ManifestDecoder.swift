@@ -136,16 +136,31 @@ struct ManifestDecoder {
                 if ManifestDecoder.isDNSLabel(name) {
                     draft.name = name
                 } else {
-                    error(.invalidValue(key: "name", expected: ScalarKind.dnsLabel.expectation, text: name), nameNode)
+                    error(
+                        .invalidValueWithHint(
+                            key: "name", expected: ScalarKind.dnsLabel.expectation, text: name,
+                            hint: ManifestDecoder.dnsLabelHint(name)),
+                        nameNode)
                 }
             }
             if let labels = metadata[.labels] { draft.labels = stringMap(labels, "labels") }
         }
         if let specNode = top[.spec], let spec = fields(specNode, ManifestSchema.spec, key: "spec") {
             if let node = spec[.contacts] {
+                // A contact listed twice (in any letter case, as mail systems compare them) gets
+                // reminders once; the repeat is a warning at its place (docs/formats.md §3.1 `contacts`).
+                var firstLine: [String: Int] = [:]
                 for item in sequence(node, "contacts") {
                     guard let text = scalar(item, "contacts", .scalar(.email)) else { continue }
-                    if ManifestDecoder.isEmail(text) {
+                    if let tooLong = ManifestDecoder.emailLengthProblem(text) {
+                        error(tooLong, item)
+                    } else if ManifestDecoder.isEmail(text) {
+                        if let line = firstLine[text.lowercased()] {
+                            diagnostics.warning(
+                                ManifestError.repeatedContact(address: text, firstLine: line).message, at: place(item))
+                        } else {
+                            firstLine[text.lowercased()] = item.line
+                        }
                         draft.contacts.append(text)
                     } else {
                         error(.invalidValue(key: "contacts", expected: ScalarKind.email.expectation, text: text), item)
@@ -342,7 +357,17 @@ struct ManifestDecoder {
         do {
             return try parse(text)
         } catch {
-            self.error(.unparsable(key: key, error), node)
+            // A date in a locale's form, or a value pasted as Excel's text formula, gets the
+            // hint a CSV cell gets (docs/formats.md §3.2 "Spreadsheet damage").
+            let hint: String? =
+                switch kind {
+                case .date, .instant, .activation: SpreadsheetDamage.dateHint(text, cell: false)
+                case .routerSerial: SpreadsheetDamage.serialHint(text)
+                default: SpreadsheetDamage.textFormulaHint(text)
+                }
+            var shown = error
+            if let hint { shown = ValueParseError(message: error.message + hint, kind: error.kind) }
+            self.error(.unparsable(key: key, shown), node)
             return nil
         }
     }
@@ -468,6 +493,7 @@ struct ManifestDecoder {
     /// no white space or control characters (CR, LF, TAB…), no `,` `;` `<` `>` `"` `(` `)` `[`
     /// `]` `\`. Non-ASCII letters are allowed (RFC 6532).
     static func isEmail(_ s: String) -> Bool {
+        guard emailLengthProblem(s) == nil else { return false }
         var ats = 0
         for byte in s.utf8 {
             switch byte {
@@ -477,6 +503,55 @@ struct ManifestDecoder {
             }
         }
         return ats == 1 && s.utf8.first != 0x40 && s.utf8.last != 0x40
+    }
+
+    /// The RFC 5321 size limits of a mailbox (§4.5.3.1): a local part of at most 64 octets, an
+    /// address of at most 254 (a path of 256 with its angle brackets). `nil` within them.
+    static func emailLengthProblem(_ s: String) -> ManifestError? {
+        let octets = s.utf8.count
+        if let at = s.utf8.lastIndex(of: 0x40) {
+            let local = s.utf8.distance(from: s.utf8.startIndex, to: at)
+            if local > 64 { return .contactTooLong(address: s, part: "local part", octets: local, limit: 64) }
+        }
+        if octets > 254 { return .contactTooLong(address: s, part: "address", octets: octets, limit: 254) }
+        return nil
+    }
+
+    /// `; character 5 is U+200B (an invisible or non-breaking space) …` for the first
+    /// character a DNS label cannot hold, named by its code point and 1-based position as a
+    /// code's and a serial's are (docs/README.md §8 "Inputs"); an upper-case ASCII letter is
+    /// told to be written in lower case. Empty when every character is allowed (a length or
+    /// a leading/trailing `-` problem).
+    static func dnsLabelHint(_ name: String) -> String {
+        for (offset, character) in name.enumerated() {
+            guard let scalar = character.unicodeScalars.first else { continue }
+            let extra = character.unicodeScalars.count > 1
+            if !extra, scalar.isASCII {
+                let c = scalar.value
+                if (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x2D { continue }
+                if c >= 0x41 && c <= 0x5A {
+                    return "; character \(offset + 1) is '\(Character(scalar))': write the name in lower case"
+                }
+                let code = ActivationCodeError.codePoint(scalar)
+                if c > 0x20, c < 0x7F {
+                    return
+                        "; character \(offset + 1) is '\(Character(scalar))' (\(code)), which a DNS label cannot hold: use a-z, 0-9 and -"
+                }
+                return
+                    "; character \(offset + 1) is \(code)\(c == 0x20 ? " (a space)" : " (a control character)"), which a DNS label cannot hold: remove it"
+            }
+            // A combining mark on an allowed letter hides behind it: name the mark.
+            let shown = extra ? (character.unicodeScalars.first { !$0.isASCII } ?? scalar) : scalar
+            let code = ActivationCodeError.codePoint(shown)
+            let kind =
+                shown.value == 0xFEFF
+                ? " (a byte-order mark)"
+                : ActivationCodeError.lookAlike(shown).isEmpty && shown.properties.isAlphabetic
+                    ? " (a look-alike letter, not ASCII)" : ActivationCodeError.lookAlike(shown)
+            return
+                "; character \(offset + 1) is \(code)\(kind), which a DNS label cannot hold: retype the name (a-z, 0-9 and - only)"
+        }
+        return ""
     }
 
     /// The closest key within edit distance 2 (or equal ignoring case), for did-you-mean.

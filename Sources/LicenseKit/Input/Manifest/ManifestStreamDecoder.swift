@@ -243,7 +243,10 @@ private struct Reader {
                     && sequence {
                         guard let b = valueBytes else { return false }
                         let address = String(decoding: b, as: UTF8.self)
-                        guard ManifestDecoder.isEmail(address) else { return false }
+                        // A repeat (any letter case) is the tree decoder's warning.
+                        guard ManifestDecoder.isEmail(address),
+                            !draft.contacts.contains(where: { $0.lowercased() == address.lowercased() })
+                        else { return false }
                         draft.contacts.append(address)
                         return true
                     }

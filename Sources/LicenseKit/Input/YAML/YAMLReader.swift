@@ -292,8 +292,26 @@ private struct TreeBuilder {
         }
         // libyaml checks characters ahead of its tokens and gives a reader error only a byte
         // offset: its marks still stand where reading was.
-        let place = YAMLReader.lineAndColumn(ofOffset: Int(parser.problem_offset), in: input)
-        diagnostics.error(error.message, at: SourceLocation(file: path, line: place.line, column: place.column))
+        let offset = Int(parser.problem_offset)
+        let place = YAMLReader.lineAndColumn(ofOffset: offset, in: input)
+        // A control character is named by its code point, with what it says about the file.
+        let shown: YAMLError =
+            Self.controlCharacter(at: offset, in: input).map {
+                .controlCharacter(codePoint: ActivationCodeError.codePoint($0))
+            } ?? error
+        diagnostics.error(shown.message, at: SourceLocation(file: path, line: place.line, column: place.column))
+    }
+
+    /// The control character (C0 but TAB, LF, CR; DEL; C1) whose UTF-8 starts at `offset`, or
+    /// `nil`.
+    static func controlCharacter(at offset: Int, in input: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
+        guard offset >= 0, offset < input.count else { return nil }
+        let c = input[offset]
+        if (c < 0x20 && c != 0x09 && c != 0x0A && c != 0x0D) || c == 0x7F { return Unicode.Scalar(c) }
+        if c == 0xC2, offset + 1 < input.count, (0x80...0x9F).contains(input[offset + 1]) {
+            return Unicode.Scalar(input[offset + 1])
+        }
+        return nil
     }
 
     /// Returns false to stop reading the file.

@@ -98,7 +98,8 @@ extension TenantPlanner {
         for l in timeline.licenses where adoptedNow.contains(l.code) {
             events.append(
                 PlanEvent(
-                    at: at, action: .adopt, code: l.code, expiresAt: l.expiresAt, activatedAt: l.activatedAt,
+                    at: at, action: .adopt, code: l.code, from: step.correctedExpiries[l.code],
+                    expiresAt: l.expiresAt, activatedAt: l.activatedAt,
                     status: l.status,
                     invalidatedAt: l.status == .invalid ? l.invalidatedAt : nil, invalidatedBy: invalidatedBy[l.code]))
         }

@@ -85,15 +85,41 @@ extension TenantPlanner {
             differences.append("issued \(d.issued.dateString) (recorded \(record.issued.dateString))")
         }
         if d.term != record.term { differences.append("term \(d.term) (recorded \(record.term))") }
+        // An adopted license's `expires` edited after adoption (docs/rules.md §4.8, README
+        // "Correcting an adopted expiry"): while the license is active it is adopted again with
+        // the corrected expiry (an `adopt` event whose `from` is the recorded one); an expired or
+        // invalid license is never rewritten (docs/README.md §8), so the edit is an error there.
+        var correctedExpiry: Instant?
         if record.adoptedAt != nil, !record.renew, let history = d.adopted, let recorded = record.expiresAt,
-            history.expiry(term: record.term) != recorded
+            history.activatedAt == record.activatedAt, history.expiry(term: record.term) != recorded
         {
-            differences.append("expiry \(history.expiry(term: record.term)) (recorded \(recorded))")
+            let wanted = history.expiry(term: record.term)
+            let place = history.expiresSource ?? history.source
+            if record.status == .active {
+                correctedExpiry = wanted
+            } else {
+                let inCSV = place.file != manifest?.source.file
+                let byTerm = record.activatedAt.map { recorded == $0.adding(record.term) } ?? false
+                let restore =
+                    inCSV
+                    ? "write \(recorded) back into its expires_at cell" + (byTerm ? " (or empty the cell)" : "")
+                    : "restore `expires: \(recorded)`" + (byTerm ? " (or remove `expires`)" : "")
+                diagnostics.emit(
+                    .error(
+                        PlanError.adoptedExpiryOfTerminalLicense(
+                            code: d.code.masked, status: record.status, recorded: recorded, found: wanted,
+                            file: place.file, restore: restore
+                        ).message,
+                        at: place))
+            }
         }
         if !differences.isEmpty {
             diagnostics.emit(
                 .warning(
-                    PlanError.redeemedWithOtherValues(code: d.code.masked, differences: differences).message,
+                    PlanError.redeemedWithOtherValues(
+                        code: d.code.masked, differences: differences,
+                        file: d.source.file == manifest?.source.file ? nil : d.source.file
+                    ).message,
                     at: d.source))
         }
         record.renew = d.renew
@@ -119,18 +145,26 @@ extension TenantPlanner {
                 request(&record, d, timeline: &timeline, step: &step)
             }
         case .active, .expired, .invalid:
+            if correctedExpiry != nil, let history = d.adopted {
+                // Same activation (checked above): adopted again with the corrected history.
+                step.correctedExpiries[record.code] = record.expiresAt
+                adopt(&record, history, timeline: &timeline, step: &step)
+                return
+            }
             if let activatedAt = record.activatedAt {
                 // docs/README.md §8: `activated: X` is the request recorded as `activate: X`, and the
                 // same as the recorded activation when X is its activatedAt.
                 let same = d.activation == record.activation || d.adopted.map { $0.activatedAt == activatedAt } ?? false
                 if !same {
-                    // An adopted activation given by a CSV is restored in its cell (docs/rules.md §4.8).
+                    // An adoption from a sales CSV is restored in its activated_at cell, not in the
+                    // manifest, and the error stands at that cell (docs/rules.md §4.8).
                     let place = d.adopted?.source ?? d.activationSource ?? d.source
                     let key = record.adoptedAt == nil ? "activate" : "activated"
+                    let inCSV = record.adoptedAt != nil && (d.adopted?.source ?? d.source).file != manifest?.source.file
                     let restore =
-                        record.adoptedAt != nil && isInCSV(place)
-                        ? "restore its activated_at cell to \(activatedAt)"
-                        : record.activation.map { "restore `\(key): \($0)`" } ?? "remove `activate`"
+                        record.activation.map {
+                            inCSV ? "write \($0) back into its activated_at cell" : "restore `\(key): \($0)`"
+                        } ?? "remove `activate`"
                     diagnostics.emit(
                         .error(
                             PlanError.activationChanged(code: d.code.masked, activatedAt: activatedAt, restore: restore)

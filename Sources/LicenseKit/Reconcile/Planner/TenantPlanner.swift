@@ -85,6 +85,9 @@ struct TenantPlanner {
         var renewed: Set<ActivationCode> = []
         /// Licenses adopted by this plan with their platform history (docs/rules.md §4.8).
         var adopted: [ActivationCode] = []
+        /// Adopted licenses whose `expires` this plan corrects, with the recorded expiry
+        /// (docs/rules.md §4.8): their `adopt` event carries it as `from`.
+        var correctedExpiries: [ActivationCode: Instant] = [:]
         /// The manifest's licenses by code (lookup only).
         var desired = DesiredLicenses(licenses: [])
     }

@@ -16,7 +16,8 @@ extension TenantPlanner {
             warnStockExpiring(l, d)
             if step.adopted.contains(l.code) {
                 warnAdoptedNearExpiry(l, d)
-                warnAdoptedExpiryOffTerm(l, d)
+                // A corrected expiry is a deliberate edit, shown as such by its `adopt` event.
+                if step.correctedExpiries[l.code] == nil { warnAdoptedExpiryOffTerm(l, d) }
             }
         }
         warnRemindersWithoutContacts(manifest, notifications: notifications)
@@ -123,8 +124,8 @@ extension TenantPlanner {
     /// A paid license that this plan adopts with an `expires`/`expires_at` other than its
     /// activation + term (docs/rules.md R4, §4.8). The contract allows another expiry (the
     /// platform's date wins when the vendor extended a license), so this is a warning at the
-    /// value, in the one plan that adopts it: a mistyped year would otherwise count as capacity
-    /// for decades without a word.
+    /// value, in the one plan that adopts it (not in one that corrects an adopted expiry): a
+    /// mistyped year would otherwise count as capacity for decades without a word.
     mutating func warnAdoptedExpiryOffTerm(_ l: LicenseRecord, _ d: DesiredLicense) {
         guard l.type.isPaid, let history = d.adopted, let given = history.expiresAt, let e = l.expiresAt,
             given == e
