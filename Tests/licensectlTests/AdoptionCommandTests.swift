@@ -378,7 +378,7 @@ import Testing
             #expect(plan.status == 1, "\(plan)")
             #expect(
                 plan.stderr.hasPrefix(
-                    "fixtures/l.csv:2:1: error: Cloud Free 1A2B-****-0021 is adopted as activated at 2024-12-15T00:00:00Z, while Cloud Free 1A2B-****-0022 (activated 2024-01-15T00:00:00Z) was valid until 2025-01-15T00:00:00Z; the platform runs one Cloud Free at a time (R1) and would have refused it: check both activated dates\n"
+                    "fixtures/l.csv:2:42: error: Cloud Free 1A2B-****-0021 is adopted as activated at 2024-12-15T00:00:00Z, while Cloud Free 1A2B-****-0022 (activated 2024-01-15T00:00:00Z) was valid until 2025-01-15T00:00:00Z; the platform runs one Cloud Free at a time (R1) and would have refused it: check both activated dates\n"
                 ), "\(plan.stderr)")
         } else {
             #expect(plan.status == 0, "\(plan)")

@@ -95,7 +95,7 @@ import Testing
         #expect(run.status == 1)
         #expect(
             run.stderr.hasPrefix(
-                "fixtures/sales.csv:2:1: error: license 96D9-****-59E5 was activated on 2025-02-01T00:00:00Z; write 2025-02-01T00:00:00Z back into its activated_at cell\n"
+                "fixtures/sales.csv:2:41: error: license 96D9-****-59E5 was activated on 2025-02-01T00:00:00Z; write 2025-02-01T00:00:00Z back into its activated_at cell\n"
             ), "\(run.stderr)")
         #expect(changedPaths(before, repo.files()) == [])
         // An emptied cell says the same (the row is then no adoption, but state records one).

@@ -6,6 +6,9 @@ enum AssemblyError: Error, Sendable, Equatable {
     case importedWithOtherValues(code: String, here: String, there: String, at: String)
     /// A code imported twice with another `activate`.
     case importedWithOtherActivation(code: String, here: String, there: String, at: String)
+    /// A code of a sales CSV row (no `activated_at`) that another import of the tenant lists as
+    /// running in the platform (`row`, activated `activatedAt`; docs/rules.md §4.8).
+    case alreadyRunning(code: String, row: String, activatedAt: Instant)
     /// A code imported twice with the same values (a warning).
     case importedTwice(code: String, at: String)
     /// A code listed twice in `licenses`.
@@ -35,10 +38,12 @@ enum AssemblyError: Error, Sendable, Equatable {
     case serialAlsoListed(serial: String, at: String)
     /// A router serial also listed at another place with another `connectedAt`.
     case serialListedWithOtherConnection(serial: String, at: String, there: String, here: String)
-    /// `activated` before the code's issue date.
-    case activatedBeforeIssue(activated: Instant, code: String, issued: String)
-    /// `activated` at or after the code's stock expiry.
-    case activatedAfterStockExpiry(activated: Instant, code: String, stockExpiresAt: Instant, issued: String)
+    /// `activated` before the code's issue date; `key` is `activated`, or `activated_at` for a
+    /// CSV cell.
+    case activatedBeforeIssue(activated: Instant, code: String, issued: String, key: String = "activated")
+    /// `activated` at or after the code's stock expiry; `key` as in ``activatedBeforeIssue``.
+    case activatedAfterStockExpiry(
+        activated: Instant, code: String, stockExpiresAt: Instant, issued: String, key: String = "activated")
     /// `expires` not after `activated`.
     case expiresNotAfterActivation(expires: Instant, code: String, activated: Instant)
 
@@ -49,6 +54,8 @@ enum AssemblyError: Error, Sendable, Equatable {
             "code \(code) is imported again with different values: \(here) here, \(there) at \(at)"
         case .importedWithOtherActivation(let code, let here, let there, let at):
             "code \(code) is imported twice with different 'activate': \(here) here, \(there) at \(at)"
+        case .alreadyRunning(let code, let row, let activatedAt):
+            "code \(code) already runs in the platform (adopted from \(row), activated \(activatedAt)); this row would redeem it again as unactivated stock: remove this row"
         case .importedTwice(let code, let at):
             "code \(code) is imported twice (also at \(at)); merged"
         case .listedTwice(let code, let line, let column):
@@ -77,10 +84,10 @@ enum AssemblyError: Error, Sendable, Equatable {
             "router serial '\(serial)' is also listed at \(at); merged"
         case .serialListedWithOtherConnection(let serial, let at, let there, let here):
             "router serial '\(serial)' is also listed at \(at) with connectedAt \(there); here \(here)"
-        case .activatedBeforeIssue(let activated, let code, let issued):
-            "activated: \(activated) of \(code) is before its issue date \(issued); a code cannot run before it was issued — check the activation or the issue date"
-        case .activatedAfterStockExpiry(let activated, let code, let stockExpiresAt, let issued):
-            "activated: \(activated) of \(code) is at or after its stock expiry \(stockExpiresAt) (issued \(issued) + P2Y); the platform cannot have activated it then — check the activation or the issue date"
+        case .activatedBeforeIssue(let activated, let code, let issued, let key):
+            "\(key): \(activated) of \(code) is before its issue date \(issued); a code cannot run before it was issued — check the activation or the issue date"
+        case .activatedAfterStockExpiry(let activated, let code, let stockExpiresAt, let issued, let key):
+            "\(key): \(activated) of \(code) is at or after its stock expiry \(stockExpiresAt) (issued \(issued) + P2Y); the platform cannot have activated it then — check the activation or the issue date"
         case .expiresNotAfterActivation(let expires, let code, let activated):
             "expires: \(expires) of \(code) is not after its activation \(activated); expected the platform's expiry, later than 'activated'"
         }

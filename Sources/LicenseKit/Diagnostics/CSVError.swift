@@ -25,6 +25,12 @@ enum CSVError: Error, Sendable, Equatable {
     case columnGivenTwice(first: String, second: String, column: String, firstField: Int, secondField: Int)
     /// A header close to a column the file lacks (a warning: its values are ignored).
     case unknownColumn(header: String, suggestion: String)
+    /// A header close to an adoption column (`activated_at`, `expires_at`; docs/rules.md §4.8)
+    /// that the file lacks: an error, since ignoring it changes what the plan adopts. `option`
+    /// is the `licensectl init` option that maps columns; `mapped` says that a manifest's
+    /// `columns` or that option is in use (else the message names both ways to map it).
+    case misspelledAdoptionColumn(
+        header: String, suggestion: String, column: String, synonyms: [String], option: String?, mapped: Bool)
     /// A mapped header that the file does not have; `found` lists the file's headers.
     case mappedColumnMissing(column: String, header: String, path: String, found: [String])
     /// A required column the header lacks.
@@ -85,6 +91,14 @@ enum CSVError: Error, Sendable, Equatable {
             "columns \(firstField) ('\(first)') and \(secondField) ('\(second)') both give \(column); keep one of them"
         case .unknownColumn(let header, let suggestion):
             "column '\(header)' is not one licensectl reads (did you mean '\(suggestion)'?); its values are ignored"
+        case .misspelledAdoptionColumn(let header, let suggestion, let column, let synonyms, let option, let mapped):
+            "column '\(header)' is not one licensectl reads (did you mean '\(suggestion)'?), and the file has no \(column) column: "
+                + (column == "activated_at"
+                    ? "every running license of this file would be redeemed as unactivated stock instead of adopted"
+                    : "every adopted license of this file would expire at its activation + term instead of the platform's expiry")
+                + "; rename the header to \(column) (or \(synonyms.joined(separator: ", "))), or map it: "
+                + Self.mappingAdvice(column: column, header: header, option: option, mapped: mapped)
+                + "; if the column holds something else, rename it"
         case .mappedColumnMissing(let column, let header, let path, let found):
             "columns: \(column) is mapped to '\(header)', but \(path) has no such column; found columns \(Self.quoted(found))"
         case .missingColumn(let column, let synonyms, let found):
@@ -100,7 +114,7 @@ enum CSVError: Error, Sendable, Equatable {
         case .invalidConnectedAt(let message):
             "connected_at: \(message); leave it empty when the router is not connected"
         case .expiryWithoutActivation:
-            "expires_at: given without activated_at; an expiry is recorded only for a license the platform activated — add its activated_at or leave expires_at empty"
+            "expires_at: given without activated_at; an expiry is recorded only for a license the platform activated — give this row the platform's activation date in the activated_at column (check that the file's header names it: activated_at, activated, activation_date or active_since); empty expires_at only for a code the platform never activated, which is then redeemed as unactivated stock"
         case .expiryNotAfterActivation(let expiresAt, let activatedAt):
             "expires_at: \(expiresAt) is not after activated_at \(activatedAt); expected the platform's expiry, later than its activation"
         case .repeatedCode(let code, let firstLine):
@@ -116,6 +130,14 @@ enum CSVError: Error, Sendable, Equatable {
         case .onlyHeader:
             "no activation codes in this file, only a header; was the export cut short?"
         }
+    }
+
+    /// How to map `column` to the file's `header`: with the manifest's `columns`, with the
+    /// `licensectl init` option, or (when not known which one reads the file) both.
+    private static func mappingAdvice(column: String, header: String, option: String?, mapped: Bool) -> String {
+        if let option { return "\(option) '\(column)=\(header)'" }
+        let manifest = "the import's `columns: {\(column): \(OrderedJSON.quote(header))}`"
+        return mapped ? manifest : "\(manifest) (licensectl init: --column '\(column)=\(header)')"
     }
 
     /// `'a', 'b', 'c'`.

@@ -61,6 +61,16 @@ enum PlanError: Error, Sendable, Equatable {
     /// A paid license adopted in its last 30 days: the reminders before adoption were the
     /// platform's, `remindersLeft` slots lie ahead.
     case adoptedNearExpiry(code: String, expiresAt: Instant, days: Int64, remindersLeft: Int)
+    /// A future `activated_at` in a CSV row (``activatedInTheFuture(activated:code:at:)`` for a
+    /// cell): the request belongs in `manifest`, which has `activate`.
+    case activatedAtInTheFuture(activated: Instant, code: String, at: Instant, manifest: String)
+    /// ``cloudFreeNearExpiry(code:expiresAt:days:)`` of a code only a CSV lists: `renew` goes
+    /// on a `licenses` entry in `manifest` (a standing warning).
+    case importedCloudFreeNearExpiry(code: String, expiresAt: Instant, days: Int64, manifest: String)
+    /// A paid license adopted with an expiry other than activation + term (`byTerm`, R4; a
+    /// warning): `active` says whether it is adopted as active, `inCSV` where the value is.
+    case adoptedExpiryOffTerm(
+        code: String, expires: Instant, activated: Instant, term: String, byTerm: Instant, active: Bool, inCSV: Bool)
 
     /// The diagnostic's message: what was found, what was expected, how to fix it.
     var message: String {
@@ -116,6 +126,12 @@ enum PlanError: Error, Sendable, Equatable {
             "tenant '\(tenant)' has \(reminders) reminder\(reminders == 1 ? "" : "s") due but no contacts; add spec.contacts"
         case .adoptedNearExpiry(let code, let expiresAt, let days, let remindersLeft):
             "\(code) is adopted \(days == 0 ? "less than a day" : "\(days) day\(days == 1 ? "" : "s")") before it expires at \(expiresAt): the platform sent its reminders until now and \(remindersLeft == 0 ? "no reminder is left" : "\(remindersLeft) reminder\(remindersLeft == 1 ? " is" : "s are") left"); redeem and activate its replacement before then"
+        case .activatedAtInTheFuture(let activated, let code, let at, let manifest):
+            "activated_at: \(activated) of \(code) is in the future (after \(at)); activated_at records an activation the platform already made — correct the cell to the platform's activation date, or, if the platform has not activated the code yet, empty the cell and request the activation in \(manifest): a `licenses` entry for this code with `activate: \(activated)`"
+        case .importedCloudFreeNearExpiry(let code, let expiresAt, let days, let manifest):
+            "Cloud Free \(code) expires at \(expiresAt) (in \(days) days) and has renew: false; to keep limited mode, set `renew: true` on a `licenses` entry for this code in \(manifest) (an entry with the code and `renew: true` is enough: its other values stay in the CSV, which has no renew column)"
+        case .adoptedExpiryOffTerm(let code, let expires, let activated, let term, let byTerm, let active, let inCSV):
+            "\(inCSV ? "expires_at" : "expires"): \(expires) of \(code) is not its activation + term (\(activated) + \(term) = \(byTerm)); it is adopted as given, \(active ? "active until then" : "already expired"). Check the license's expiry in the platform: if it shows \(byTerm), correct \(inCSV ? "this cell (or empty it)" : "`expires` (or remove it)") before applying; keep \(expires) only if the vendor changed the license's expiry"
         }
     }
 }

@@ -31,7 +31,8 @@ enum RepoError: Error, Sendable, Equatable {
     case noTenantDocument
     /// A tenant name used by more than one manifest; `others` names the other places.
     case tenantNameTaken(name: String, others: String)
-    /// A code declared by more than one tenant; `row` is ` (row path:line)` or empty.
+    /// A code declared by more than one tenant; `row` is ` of tenant 't' (imported by
+    /// path:line:column)` when the error stands at a CSV row, else empty.
     case codeInTwoTenants(code: String, row: String, others: String)
     /// A router serial declared by more than one tenant.
     case serialInTwoTenants(serial: String, others: String)

@@ -40,7 +40,8 @@ enum TenantAssembler {
                 // `activate` applies only to the file's other codes.
                 let adopted = record.activatedAt.map {
                     AdoptedHistory(
-                        activatedAt: $0, expiresAt: record.expiresAt, source: record.location,
+                        activatedAt: $0, expiresAt: record.expiresAt,
+                        source: record.activatedAtLocation ?? record.location,
                         expiresSource: record.expiresAt == nil ? nil : record.expiresAtLocation ?? record.location)
                 }
                 let candidate = DesiredLicense(
@@ -51,7 +52,21 @@ enum TenantAssembler {
                     adopted: adopted)
                 if let existing = merged[record.code] {
                     let old = existing.license
-                    if old.type != record.type || old.issued != record.issued || old.term != record.term {
+                    if let running = old.adopted ?? candidate.adopted,
+                        (old.adopted == nil) != (candidate.adopted == nil)
+                    {
+                        // A running license listed again as stock (docs/rules.md §4.8): the stock row is
+                        // what to remove, whichever import comes first.
+                        let stock = old.adopted == nil ? old.source : record.location
+                        let adoptedRow = old.adopted == nil ? record.location : old.source
+                        diagnostics.emit(
+                            .error(
+                                AssemblyError.alreadyRunning(
+                                    code: record.code.masked, row: adoptedRow.fileAndLine,
+                                    activatedAt: running.activatedAt
+                                ).message,
+                                at: stock))
+                    } else if old.type != record.type || old.issued != record.issued || old.term != record.term {
                         diagnostics.emit(
                             .error(
                                 AssemblyError.importedWithOtherValues(
@@ -248,7 +263,11 @@ enum TenantAssembler {
                         at: entry?.renewLocation ?? license.source))
                 ok = false
             }
-            if let adopted = license.adopted, !checkAdopted(license, adopted, diagnostics: diagnostics) { ok = false }
+            if let adopted = license.adopted,
+                !checkAdopted(license, adopted, manifest: draft.nameLocation.file, diagnostics: diagnostics)
+            {
+                ok = false
+            }
             guard ok else { continue }
             licenses.append(license)
             codePlaces[code] = item.place
@@ -310,16 +329,18 @@ enum TenantAssembler {
     /// `issued` and < `stockExpiresAt`; `expires` > `activated`. (A future `activated` is
     /// judged by the reconciler, which knows `at`.)
     private static func checkAdopted(
-        _ license: DesiredLicense, _ adopted: AdoptedHistory,
+        _ license: DesiredLicense, _ adopted: AdoptedHistory, manifest: String,
         diagnostics: DiagnosticsEngine
     ) -> Bool {
         var ok = true
         let code = license.code.masked
+        // A CSV cell is named by its column (docs/formats.md §3.2), a manifest value by its key.
+        let key = adopted.source.file == manifest ? "activated" : "activated_at"
         if adopted.activatedAt < license.issued {
             diagnostics.emit(
                 .error(
                     AssemblyError.activatedBeforeIssue(
-                        activated: adopted.activatedAt, code: code, issued: license.issued.dateString
+                        activated: adopted.activatedAt, code: code, issued: license.issued.dateString, key: key
                     ).message,
                     at: adopted.source))
             ok = false
@@ -328,7 +349,7 @@ enum TenantAssembler {
                 .error(
                     AssemblyError.activatedAfterStockExpiry(
                         activated: adopted.activatedAt, code: code, stockExpiresAt: license.stockExpiresAt,
-                        issued: license.issued.dateString
+                        issued: license.issued.dateString, key: key
                     ).message,
                     at: adopted.source))
             ok = false

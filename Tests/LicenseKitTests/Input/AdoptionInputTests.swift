@@ -39,8 +39,7 @@ import Testing
             licenses[0].adopted
                 == AdoptedHistory(
                     activatedAt: june, expiresAt: expiry,
-                    source: SourceLocation(file: "fixtures/platform.csv", line: 3),
-                    // The expires_at cell itself (a diagnostic about the expiry names it).
+                    source: SourceLocation(file: "fixtures/platform.csv", line: 3, column: 42),
                     expiresSource: SourceLocation(file: "fixtures/platform.csv", line: 3, column: 53)))
         #expect(licenses[0].activation == .at(try Instant.parse("2024-06-01")))
         #expect(licenses[1].adopted == nil)
@@ -172,10 +171,10 @@ import Testing
         defer { repo.remove() }
         #expect(
             errors(loaded).map { "\($0.location.map { "\($0)" } ?? ""): \($0.message)" } == [
-                "fixtures/platform.csv:2:42: expires_at: given without activated_at; an expiry is recorded only for a license the platform activated — add its activated_at or leave expires_at empty",
+                "fixtures/platform.csv:2:42: expires_at: given without activated_at; an expiry is recorded only for a license the platform activated — give this row the platform's activation date in the activated_at column (check that the file's header names it: activated_at, activated, activation_date or active_since); empty expires_at only for a code the platform never activated, which is then redeemed as unactivated stock",
                 "fixtures/platform.csv:3:52: expires_at: 2025-02-01T00:00:00Z is not after activated_at 2025-02-01T00:00:00Z; expected the platform's expiry, later than its activation",
                 "fixtures/platform.csv:4:41: activated_at: expected a date YYYY-MM-DD or DD.MM.YYYY or a date-time YYYY-MM-DDTHH:MM:SSZ (RFC 3339 with Z or an offset), found '01/02/2025'; it looks like a spreadsheet wrote the date in its locale's form: write it as YYYY-MM-DD (ISO 8601) ('01/02/2025' is 2025-02-01 when the day comes first, 2025-01-02 when the month does: check the original)",
-                "fixtures/platform.csv:5:1: activated: 2024-12-31T00:00:00Z of 0000-****-0004 is before its issue date 2025-01-01; a code cannot run before it was issued — check the activation or the issue date",
+                "fixtures/platform.csv:5:41: activated_at: 2024-12-31T00:00:00Z of 0000-****-0004 is before its issue date 2025-01-01; a code cannot run before it was issued — check the activation or the issue date",
             ])
     }
 

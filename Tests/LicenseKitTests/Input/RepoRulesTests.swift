@@ -160,9 +160,9 @@ import Testing
             ])
     }
 
-    /// An imported code is reported at the manifest's `imports` entry; the message names the
-    /// CSV row too, where the code is written.
-    @Test func anImportedCodeInTwoTenantsNamesItsCSVRow() throws {
+    /// An imported code is reported at its CSV row, where the code is written (the file a pull
+    /// request touched carries the annotation); the message names the `imports` entry too.
+    @Test func anImportedCodeInTwoTenantsIsReportedAtItsCSVRow() throws {
         let repo = try TestRepo([
             "tenants/a.yaml": tenantYAML("alpha", spec: license),
             "tenants/b.yaml": tenantYAML("beta", spec: ["  imports:", "    - file: ../fixtures/b.csv"]),
@@ -172,8 +172,8 @@ import Testing
         defer { repo.remove() }
         #expect(
             repo.load().diagnostics.map(\.description) == [
-                "tenants/a.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'beta' at tenants/b.yaml:7:7 (row fixtures/b.csv:3); a code belongs to exactly one tenant",
-                "tenants/b.yaml:7:7: error: code 96D9-****-59E5 (row fixtures/b.csv:3) is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a code belongs to exactly one tenant",
+                "fixtures/b.csv:3:1: error: code 96D9-****-59E5 of tenant 'beta' (imported by tenants/b.yaml:7:7) is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a code belongs to exactly one tenant",
+                "tenants/a.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'beta' at fixtures/b.csv:3:1 (imported by tenants/b.yaml:7:7); a code belongs to exactly one tenant",
             ])
     }
 

@@ -11,32 +11,41 @@ struct CSVColumn: Sendable {
     /// column lists are static).
     let keys: [String]
 
-    init(name: String, synonyms: [String], required: Bool) {
+    init(name: String, synonyms: [String], required: Bool, adoption: Bool = false) {
         self.name = name
         self.synonyms = synonyms
         self.required = required
         self.keys = ([name] + synonyms).map(CSVTable.squash)
+        self.adoption = adoption
     }
 
     /// The column matched by one header name of the file instead of its names (docs/README.md §8
     /// "Inputs": a mapped name replaces the canonical name and every synonym).
-    init(name: String, mappedTo header: String, required: Bool) {
+    init(name: String, mappedTo header: String, required: Bool, adoption: Bool = false) {
         self.name = name
         self.synonyms = []
         self.required = required
         self.keys = [CSVTable.squash(header)]
         self.mapped = true
+        self.adoption = adoption
     }
 
     /// Whether ``keys`` is a manifest's `columns` mapping rather than the standard names.
     var mapped = false
+
+    /// A column of a running license's history (`activated_at`, `expires_at`; docs/rules.md
+    /// §4.8). A header close to it in a file that lacks it is an error, not the warning of other
+    /// columns: its values ignored, running licenses would be redeemed as stock or expire at
+    /// the wrong instant, and the plan would still go through.
+    var adoption = false
 
     /// `columns` with the manifest's mapping applied (docs/formats.md §3.2 `columns`).
     static func applying(_ mapping: ColumnMapping?, to columns: [CSVColumn]) -> [CSVColumn] {
         guard let mapping, !mapping.isEmpty else { return columns }
         return columns.map { column in
             guard let entry = mapping.entries.first(where: { $0.column == column.name }) else { return column }
-            return CSVColumn(name: column.name, mappedTo: entry.header, required: column.required)
+            return CSVColumn(
+                name: column.name, mappedTo: entry.header, required: column.required, adoption: column.adoption)
         }
     }
 }
@@ -145,7 +154,7 @@ enum CSVTable {
         }
 
         var line = 1
-        var header: (line: Int, fields: [String])?
+        var header: (line: Int, fields: [String], start: Int)?
         var rows: [(line: Int, fields: [String], start: Int)] = []
         var lastRowSpan = (start: 1, lines: 1)
         // Only a quoted field can hold a line break: without a quote in the file every record is
@@ -173,7 +182,7 @@ enum CSVTable {
             lastRowSpan = (start, span)
             if fields.allSatisfy(isBlank) { continue }
             if header == nil {
-                header = (start, fields)
+                header = (start, fields, recordStart)
             } else {
                 rows.append((start, fields, recordStart))
             }
@@ -240,15 +249,30 @@ enum CSVTable {
         let known = columns.enumerated().flatMap { c, column in
             zip(column.keys, [column.name] + column.synonyms).map { (key: $0, spelled: $1, column: c) }
         }
-        for raw in header.fields {
+        for (index, raw) in header.fields.enumerated() {
             let key = squash(raw)
             guard !key.isEmpty, !known.contains(where: { $0.key == key }),
                 let match = ManifestDecoder.suggestion(for: key, among: known.map(\.key)),
                 let entry = known.first(where: { $0.key == match }), fieldOf[entry.column] == nil
             else { continue }
-            diagnostics.warning(
-                CSVError.unknownColumn(header: raw.trimmingASCIIWhitespace(), suggestion: entry.spelled).message,
-                at: SourceLocation(file: path, line: header.line))
+            let column = columns[entry.column]
+            guard column.adoption else {
+                diagnostics.warning(
+                    CSVError.unknownColumn(header: raw.trimmingASCIIWhitespace(), suggestion: entry.spelled).message,
+                    at: SourceLocation(file: path, line: header.line))
+                continue
+            }
+            // docs/rules.md §4.8: a misspelled adoption column would turn running licenses into
+            // stock (or give them the wrong expiry) without an error: an error at the header cell.
+            let place = Self.place(
+                ofField: index, recordAt: header.start, line: header.line, in: body, delimiter: delimiterByte)
+            diagnostics.error(
+                CSVError.misspelledAdoptionColumn(
+                    header: raw.trimmingASCIIWhitespace(), suggestion: entry.spelled, column: column.name,
+                    synonyms: column.synonyms, option: mapping?.option, mapped: mapping != nil
+                ).message,
+                at: SourceLocation(file: path, line: place.line, column: place.column))
+            ok = false
         }
         for (c, column) in columns.enumerated() where column.mapped && fieldOf[c] == nil {
             let entry = mapping?.entries.first { $0.column == column.name }

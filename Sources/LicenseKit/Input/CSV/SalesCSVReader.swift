@@ -14,6 +14,9 @@ struct SalesCodeRecord: Sendable, Hashable {
     var location: SourceLocation
     /// `activated_at`: the platform's activation instant of a running license (docs/rules.md §4.8), UTC.
     var activatedAt: Instant?
+    /// Where the `activated_at` cell stands (its line and column), when the row gives one; set
+    /// by the reader after the record is made.
+    var activatedAtLocation: SourceLocation?
     /// `expires_at`: the platform's expiry, when not `activatedAt + term` (docs/rules.md §4.8), UTC.
     var expiresAt: Instant?
     /// Where the `expires_at` cell stands (its line and column), when the row gives one.
@@ -55,8 +58,11 @@ enum SalesCSVReader {
         CSVColumn(name: "issued", synonyms: ["issued_on", "issue_date", "order_date"], required: true),
         CSVColumn(name: "term", synonyms: ["duration"], required: false),
         CSVColumn(name: "order", synonyms: ["order_number", "order_id"], required: false),
-        CSVColumn(name: "activated_at", synonyms: ["activated", "activation_date", "active_since"], required: false),
-        CSVColumn(name: "expires_at", synonyms: ["expires", "expiry_date", "valid_until"], required: false),
+        CSVColumn(
+            name: "activated_at", synonyms: ["activated", "activation_date", "active_since"], required: false,
+            adoption: true),
+        CSVColumn(
+            name: "expires_at", synonyms: ["expires", "expiry_date", "valid_until"], required: false, adoption: true),
     ]
 
     /// Positions in ``columns`` (and so in a row's values).
@@ -185,7 +191,9 @@ enum SalesCSVReader {
                 continue
             }
             firstIndex[code] = records.count
-            records.append(record)
+            var located = record
+            if activatedAt != nil { located.activatedAtLocation = row.location(ofColumn: Column.activatedAt) }
+            records.append(located)
         }
         if records.isEmpty, !diagnostics.emitted.contains(where: { $0.location?.file == path }) {
             diagnostics.warning(

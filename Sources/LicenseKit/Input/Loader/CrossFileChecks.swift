@@ -71,28 +71,34 @@ extension LicenseRepoLoader {
                 }
             }
         }
-        /// The CSV row of an imported code, when the place is the manifest's `imports` entry.
-        func rowNote(_ at: EntryIndex) -> String {
-            let row = assembled[at.tenant].manifest.licenses[at.entry].source
-            return row == codePlace(at) ? "" : " (row \(row.file):\(row.line))"
+        /// Where the code is written (its CSV row, or its `licenses` entry) and, for an imported
+        /// code, the manifest entry that brings it in.
+        func places(_ at: EntryIndex) -> (written: SourceLocation, entry: SourceLocation?) {
+            let written = assembled[at.tenant].manifest.licenses[at.entry].source
+            let entry = codePlace(at)
+            return (written, written == entry ? nil : entry)
         }
         for (code, entries) in codeDuplicates {
-            // Rows are named where they tell the places apart (not for one CSV imported twice).
-            let rows = entries.map(rowNote)
-            let named = Set(rows).count > 1
-            let places = entries.indices.map {
+            // Each error stands where the code is written — the CSV row a pull request adds is
+            // annotated (docs/README.md §8 "Output") — and names the manifest entry importing it.
+            // One CSV imported by two tenants has one row for both: there the manifest entries
+            // tell the places apart.
+            let written = entries.map(places)
+            let distinct = Set(written.map { "\($0.written)" }).count == written.count
+            let places = entries.indices.map { i in
                 (
-                    place: codePlace(entries[$0]), tenant: names[entries[$0].tenant],
-                    row: named ? rows[$0] : ""
+                    place: distinct ? written[i].written : codePlace(entries[i]), tenant: names[entries[i].tenant],
+                    via: distinct ? written[i].entry.map { " (imported by \($0))" } ?? "" : ""
                 )
             }
             for (i, here) in places.enumerated() {
                 let others = places.enumerated().filter { $0.offset != i }
-                    .map { "tenant '\($0.element.tenant)' at \($0.element.place)\($0.element.row)" }.joined(
+                    .map { "tenant '\($0.element.tenant)' at \($0.element.place)\($0.element.via)" }.joined(
                         separator: " and by ")
+                let row = here.via.isEmpty ? "" : " of tenant '\(here.tenant)'\(here.via)"
                 found.append(
                     .error(
-                        RepoError.codeInTwoTenants(code: code.masked, row: here.row, others: others).message,
+                        RepoError.codeInTwoTenants(code: code.masked, row: row, others: others).message,
                         at: here.place))
             }
         }

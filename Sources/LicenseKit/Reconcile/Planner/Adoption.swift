@@ -1,14 +1,27 @@
 /// Adoption of running licenses (docs/rules.md §4.8).
 extension TenantPlanner {
-    /// docs/rules.md §4.8: `activated` must not lie after `at`; a future activation is a request.
+    /// docs/rules.md §4.8: `activated` must not lie after `at`; a future activation is a request
+    /// (in a manifest `activate`; a CSV has no such column, so its advice names the manifest).
     mutating func notInFuture(_ d: DesiredLicense, _ history: AdoptedHistory) -> Bool {
         guard history.activatedAt > at else { return true }
-        diagnostics.emit(
-            .error(
-                PlanError.activatedInTheFuture(activated: history.activatedAt, code: d.code.masked, at: at).message,
-                at: history.source))
+        let error =
+            isInCSV(history.source)
+            ? PlanError.activatedAtInTheFuture(
+                activated: history.activatedAt, code: d.code.masked, at: at, manifest: manifestFile)
+            : PlanError.activatedInTheFuture(activated: history.activatedAt, code: d.code.masked, at: at)
+        diagnostics.emit(.error(error.message, at: history.source))
         return false
     }
+
+    /// Whether a place of this tenant's input is in a CSV file (an import's row) rather than in
+    /// its manifest: the advice of a diagnostic then names a cell, not a YAML key.
+    func isInCSV(_ place: SourceLocation) -> Bool {
+        guard let manifest else { return false }
+        return place.file != manifest.source.file
+    }
+
+    /// The tenant manifest's repo-relative path, for advice that a CSV cannot follow.
+    var manifestFile: String { manifest?.source.file ?? "the tenant's manifest" }
 
     /// Enters a running license into state with its history (docs/rules.md §4.8): `activation` =
     /// `activatedAt` = the given instant, `expiresAt` = `expires` or `activated + term`,

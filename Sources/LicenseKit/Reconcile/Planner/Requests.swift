@@ -156,9 +156,10 @@ extension TenantPlanner {
                 // same as the recorded activation when X is its activatedAt.
                 let same = d.activation == record.activation || d.adopted.map { $0.activatedAt == activatedAt } ?? false
                 if !same {
+                    // An adoption from a sales CSV is restored in its activated_at cell, not in the
+                    // manifest, and the error stands at that cell (docs/rules.md §4.8).
+                    let place = d.adopted?.source ?? d.activationSource ?? d.source
                     let key = record.adoptedAt == nil ? "activate" : "activated"
-                    // An adoption from a sales CSV is restored in its activated_at cell, not in
-                    // the manifest (docs/rules.md §4.8).
                     let inCSV = record.adoptedAt != nil && (d.adopted?.source ?? d.source).file != manifest?.source.file
                     let restore =
                         record.activation.map {
@@ -168,7 +169,7 @@ extension TenantPlanner {
                         .error(
                             PlanError.activationChanged(code: d.code.masked, activatedAt: activatedAt, restore: restore)
                                 .message,
-                            at: d.activationSource ?? d.source))
+                            at: place))
                 }
             } else if let wanted = d.activation, wanted != record.activation {
                 diagnostics.emit(

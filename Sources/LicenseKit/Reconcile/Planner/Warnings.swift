@@ -14,7 +14,11 @@ extension TenantPlanner {
             guard let d = step.desired[l.code] else { continue }
             warnNearExpiryWithoutRenew(l, d)
             warnStockExpiring(l, d)
-            if step.adopted.contains(l.code) { warnAdoptedNearExpiry(l, d) }
+            if step.adopted.contains(l.code) {
+                warnAdoptedNearExpiry(l, d)
+                // A corrected expiry is a deliberate edit, shown as such by its `adopt` event.
+                if step.correctedExpiries[l.code] == nil { warnAdoptedExpiryOffTerm(l, d) }
+            }
         }
         warnRemindersWithoutContacts(manifest, notifications: notifications)
     }
@@ -106,11 +110,36 @@ extension TenantPlanner {
         guard l.type.policy.renewable, l.status == .active, !l.renew, let e = l.expiresAt,
             LicenseTimeline.renewalWindowStart(expiresAt: e) <= at, at < e
         else { return }
+        // A code that only a CSV lists has no place for `renew` (docs/formats.md §3.1): say where.
+        let message =
+            isInCSV(d.source)
+            ? PlanError.importedCloudFreeNearExpiry(
+                code: l.code.masked, expiresAt: e, days: Self.days(from: at, to: e), manifest: manifestFile
+            ).message
+            : PlanError.cloudFreeNearExpiry(code: l.code.masked, expiresAt: e, days: Self.days(from: at, to: e))
+                .message
+        diagnostics.emit(.warning(message, at: d.source, standing: .cloudFreeNearExpiry, tenant: name))
+    }
+
+    /// A paid license that this plan adopts with an `expires`/`expires_at` other than its
+    /// activation + term (docs/rules.md R4, §4.8). The contract allows another expiry (the
+    /// platform's date wins when the vendor extended a license), so this is a warning at the
+    /// value, in the one plan that adopts it (not in one that corrects an adopted expiry): a
+    /// mistyped year would otherwise count as capacity for decades without a word.
+    mutating func warnAdoptedExpiryOffTerm(_ l: LicenseRecord, _ d: DesiredLicense) {
+        guard l.type.isPaid, let history = d.adopted, let given = history.expiresAt, let e = l.expiresAt,
+            given == e
+        else { return }
+        let byTerm = history.activatedAt.adding(l.term)
+        guard given != byTerm else { return }
+        let place = history.expiresSource ?? history.source
         diagnostics.emit(
             .warning(
-                PlanError.cloudFreeNearExpiry(code: l.code.masked, expiresAt: e, days: Self.days(from: at, to: e))
-                    .message,
-                at: d.source, standing: .cloudFreeNearExpiry, tenant: name))
+                PlanError.adoptedExpiryOffTerm(
+                    code: l.code.masked, expires: given, activated: history.activatedAt, term: "\(l.term)",
+                    byTerm: byTerm, active: at < given, inCSV: isInCSV(place)
+                ).message,
+                at: place))
     }
 
     /// A paid license that this plan adopts in its last 30 days (README "Choices where the

@@ -1,0 +1,262 @@
+import Foundation
+import Testing
+
+@testable import LicenseKit
+
+/// What a newcomer found adopting a 300-tenant fleet from the platform's exports (docs/rules.md
+/// §4.8, docs/formats.md §3.2): each test holds the reproducing input, reduced to one tenant.
+@Suite struct AdoptionFindingsTests {
+    /// The platform's export of one tenant, as the fleet's `site-006-licenses.csv`.
+    private static let export = """
+        Activation Code,Product,Issued,Term,Activated,Valid Until,Order Number
+        F499-4093-F6DE,Cloud Basic 25,2023-11-23,P3Y,2024-01-03T08:12:00Z,2027-01-03T08:12:00Z,SO-55533
+        D953-1D87-CEC3,Cloud Basic 25,2025-04-13,P2Y,2025-04-21T12:47:00Z,2027-04-21T12:47:00Z,SO-73972
+
+        """
+
+    private static let importing = tenantYAML(
+        "site-006", spec: ["  imports:", "    - file: ../fixtures/platform/site-006-licenses.csv"])
+
+    private func repo(_ csv: String, manifest: String = importing, more: [String: String] = [:]) throws -> TestRepo {
+        var files = ["tenants/site-006.yaml": manifest, "fixtures/platform/site-006-licenses.csv": csv]
+        files.merge(more) { $1 }
+        return try TestRepo(files)
+    }
+
+    private func lines(_ diagnostics: [Diagnostic]) -> [String] { diagnostics.map(\.description) }
+
+    // MARK: 1. A misspelled adoption header is an error at its cell
+
+    /// The newcomer's `m7f`: `Activated` misspelled, the expiries emptied. It used to be a
+    /// warning, and every running code was redeemed as stock (tenant disabled).
+    @Test(arguments: [
+        (
+            "Activatd", "activated",
+            "every running license of this file would be redeemed as unactivated stock instead of adopted; rename the header to activated_at (or activated, activation_date, active_since), or map it: the import's `columns: {activated_at: \"Activatd\"}` (licensectl init: --column 'activated_at=Activatd'); if the column holds something else, rename it"
+        ),
+        (
+            "Activated On", "activated_at",
+            "every running license of this file would be redeemed as unactivated stock instead of adopted; rename the header to activated_at (or activated, activation_date, active_since), or map it: the import's `columns: {activated_at: \"Activated On\"}` (licensectl init: --column 'activated_at=Activated On'); if the column holds something else, rename it"
+        ),
+    ])
+    func aMisspelledActivatedHeaderIsAnErrorAtItsCell(header: String, meant: String, advice: String) throws {
+        let csv = """
+            Activation Code,Product,Issued,Term,\(header),Valid Until,Order Number
+            D953-1D87-CEC3,Cloud Basic 25,2025-04-13,P2Y,2025-04-21T12:47:00Z,,SO-73972
+
+            """
+        let repo = try repo(csv)
+        defer { repo.remove() }
+        let loaded = repo.load()
+        #expect(
+            lines(loaded.diagnostics) == [
+                "fixtures/platform/site-006-licenses.csv:1:37: error: column '\(header)' is not one licensectl reads (did you mean '\(meant)'?), and the file has no activated_at column: \(advice)"
+            ])
+        // Nothing of the file is read: no code is planned as stock.
+        #expect(loaded.tenants.first?.licenses.isEmpty ?? true)
+    }
+
+    @Test func aMisspelledExpiryHeaderIsAnErrorToo_andAManifestsColumnsNamesOnlyThatWay() throws {
+        let csv = """
+            Code;Product;Issued;Activated;Valid Untl
+            D953-1D87-CEC3;Cloud Free;2025-04-13;2025-04-21T12:47:00Z;2027-04-21T12:47:00Z
+
+            """
+        let manifest = tenantYAML(
+            "site-006",
+            spec: [
+                "  imports:", "    - file: ../fixtures/platform/site-006-licenses.csv", "      columns:",
+                "        activation_code: Code",
+            ])
+        let repo = try repo(csv, manifest: manifest)
+        defer { repo.remove() }
+        #expect(
+            lines(repo.load().diagnostics) == [
+                "fixtures/platform/site-006-licenses.csv:1:31: error: column 'Valid Untl' is not one licensectl reads (did you mean 'valid_until'?), and the file has no expires_at column: every adopted license of this file would expire at its activation + term instead of the platform's expiry; rename the header to expires_at (or expires, expiry_date, valid_until), or map it: the import's `columns: {expires_at: \"Valid Untl\"}`; if the column holds something else, rename it"
+            ])
+    }
+
+    /// A header close to an adoption column is no error when the file has that column: it is
+    /// then some other column, ignored as before.
+    @Test func aHeaderCloseToAnAdoptionColumnTheFileHasIsNoError() throws {
+        let csv = """
+            Activation Code,Product,Issued,Term,Activated,Activate,Valid Until
+            D953-1D87-CEC3,Cloud Basic 25,2025-04-13,P2Y,2025-04-21T12:47:00Z,yes,2027-04-21T12:47:00Z
+
+            """
+        let repo = try repo(csv)
+        defer { repo.remove() }
+        let loaded = repo.load()
+        #expect(loaded.diagnostics.isEmpty)
+        #expect(
+            loaded.tenants.first?.licenses.first?.adopted?.activatedAt == (try Instant.parse("2025-04-21T12:47:00Z")))
+    }
+
+    // MARK: 2. An adopted paid expiry other than activation + term warns at the value
+
+    /// The newcomer's `m11`: 2072 typed for 2027 was adopted silently, capacity for 45 years.
+    @Test func aPaidExpiryOtherThanActivationPlusTermWarnsAtItsCellInTheAdoptingPlan() throws {
+        let repo = try repo(
+            Self.export.replacingOccurrences(of: ",2027-04-21T12:47:00Z,", with: ",2072-04-21T12:47:00Z,"))
+        defer { repo.remove() }
+        let loaded = repo.load()
+        #expect(loaded.diagnostics.isEmpty)
+        let first = Fx.apply(loaded, at: "2026-12-01T12:00:00Z")
+        #expect(Fx.errors(first.plan).isEmpty)
+        #expect(
+            lines(Fx.warnings(first.plan)) == [
+                "fixtures/platform/site-006-licenses.csv:3:67: warning: expires_at: 2072-04-21T12:47:00Z of D953-****-CEC3 is not its activation + term (2025-04-21T12:47:00Z + P2Y = 2027-04-21T12:47:00Z); it is adopted as given, active until then. Check the license's expiry in the platform: if it shows 2027-04-21T12:47:00Z, correct this cell (or empty it) before applying; keep 2072-04-21T12:47:00Z only if the vendor changed the license's expiry"
+            ])
+        // The plan that adopts it says so; later plans do not repeat it.
+        let later = Fx.apply(loaded, first.states, at: "2026-12-02T12:00:00Z")
+        #expect(later.plan.diagnostics.isEmpty)
+    }
+
+    @Test func aManifestsExpiresOtherThanActivationPlusTermWarnsAtTheKey_aCloudFreeOrAnExactExpiryDoesNot() throws {
+        let manifest = tenantYAML(
+            "site-006",
+            spec: [
+                "  licenses:",
+                "    - code: D953-1D87-CEC3", "      type: Cloud Basic 1", "      issued: 2025-04-13",
+                "      activated: 2025-04-21T12:47:00Z", "      expires: 2025-10-21T12:47:00Z",
+                "    - code: F499-4093-F6DE", "      type: Cloud Basic 1", "      issued: 2025-04-13",
+                "      activated: 2025-04-21T12:47:00Z", "      expires: 2026-04-21T12:47:00Z",
+                "    - code: 0000-0000-0001", "      type: Cloud Free", "      issued: 2025-01-13",
+                "      activated: 2025-01-21T12:47:00Z", "      expires: 2027-01-21T12:47:00Z",
+            ])
+        let repo = try TestRepo(["tenants/site-006.yaml": manifest])
+        defer { repo.remove() }
+        let plan = Fx.apply(repo.load(), at: "2026-12-01T12:00:00Z").plan
+        #expect(
+            lines(plan.diagnostics.filter { $0.message.contains("activation + term") }) == [
+                "tenants/site-006.yaml:11:16: warning: expires: 2025-10-21T12:47:00Z of D953-****-CEC3 is not its activation + term (2025-04-21T12:47:00Z + P1Y = 2026-04-21T12:47:00Z); it is adopted as given, already expired. Check the license's expiry in the platform: if it shows 2026-04-21T12:47:00Z, correct `expires` (or remove it) before applying; keep 2025-10-21T12:47:00Z only if the vendor changed the license's expiry"
+            ])
+    }
+
+    // MARK: 3. A code in two tenants' CSV files is reported at each row
+
+    /// The newcomer's `m4`: site-006's row appended to site-007's export.
+    @Test func aCodeInTwoTenantsCSVFilesIsAnErrorAtEachRow() throws {
+        let site007 = """
+            Activation Code,Product,Issued,Term,Activated,Valid Until,Order Number
+            FA7F-4C4F-9B06,Cloud Basic 25,2026-05-06,P1Y,2026-06-09T03:01:00Z,2027-06-09T03:01:00Z,SO-94268
+            D953-1D87-CEC3,Cloud Basic 25,2025-04-13,P2Y,2025-04-21T12:47:00Z,2027-04-21T12:47:00Z,SO-73972
+
+            """
+        let repo = try repo(
+            Self.export,
+            more: [
+                "tenants/site-007.yaml": tenantYAML(
+                    "site-007", spec: ["  imports:", "    - file: ../fixtures/platform/site-007-licenses.csv"]),
+                "fixtures/platform/site-007-licenses.csv": site007,
+            ])
+        defer { repo.remove() }
+        #expect(
+            lines(repo.load().diagnostics) == [
+                "fixtures/platform/site-006-licenses.csv:3:1: error: code D953-****-CEC3 of tenant 'site-006' (imported by tenants/site-006.yaml:7:7) is also declared by tenant 'site-007' at fixtures/platform/site-007-licenses.csv:3:1 (imported by tenants/site-007.yaml:7:7); a code belongs to exactly one tenant",
+                "fixtures/platform/site-007-licenses.csv:3:1: error: code D953-****-CEC3 of tenant 'site-007' (imported by tenants/site-007.yaml:7:7) is also declared by tenant 'site-006' at fixtures/platform/site-006-licenses.csv:3:1 (imported by tenants/site-006.yaml:7:7); a code belongs to exactly one tenant",
+            ])
+    }
+
+    /// One CSV imported by two tenants has one row for both: the manifests' entries are the places.
+    @Test func oneCSVImportedByTwoTenantsIsReportedAtEachImportsEntry() throws {
+        let repo = try repo(
+            Self.export,
+            more: [
+                "tenants/site-007.yaml": tenantYAML(
+                    "site-007", spec: ["  imports:", "    - file: ../fixtures/platform/site-006-licenses.csv"])
+            ])
+        defer { repo.remove() }
+        let errors = repo.load().diagnostics
+        #expect(errors.count == 4)
+        #expect(
+            errors.map { $0.location.map { "\($0)" } ?? "" } == [
+                "tenants/site-006.yaml:7:7", "tenants/site-006.yaml:7:7", "tenants/site-007.yaml:7:7",
+                "tenants/site-007.yaml:7:7",
+            ])
+        #expect(errors.allSatisfy { !$0.message.contains("imported by") })
+    }
+
+    // MARK: 4. CSV-adopted values get advice for a CSV, at the cell
+
+    /// The newcomer's `m4a`: the `Activated` cell changed after the apply that adopted it.
+    @Test func aChangedActivatedAtCellAfterAdoptionSaysToRestoreTheCell() throws {
+        let repo = try repo(Self.export)
+        defer { repo.remove() }
+        let first = Fx.apply(repo.load(), at: "2026-12-01T12:00:00Z")
+        #expect(Fx.errors(first.plan).isEmpty)
+        try repo.write(
+            "fixtures/platform/site-006-licenses.csv",
+            Self.export.replacingOccurrences(of: "2025-04-21T12:47:00Z,2027", with: "2025-04-22T12:47:00Z,2027"))
+        let again = Fx.apply(repo.load(), first.states, at: "2026-12-02T12:00:00Z").plan
+        #expect(
+            lines(Fx.errors(again)) == [
+                "fixtures/platform/site-006-licenses.csv:3:46: error: license D953-****-CEC3 was activated on 2025-04-21T12:47:00Z; write 2025-04-21T12:47:00Z back into its activated_at cell"
+            ])
+    }
+
+    /// The newcomer's `m4b`: a future activation date in the export.
+    @Test func aFutureActivatedAtCellSaysWhatToDoInACSV() throws {
+        let repo = try repo(
+            Self.export.replacingOccurrences(
+                of: "2025-04-21T12:47:00Z,2027-04-21T12:47:00Z", with: "2026-12-21T12:47:00Z,"))
+        defer { repo.remove() }
+        let plan = Fx.apply(repo.load(), at: "2026-12-01T12:00:00Z").plan
+        #expect(
+            lines(Fx.errors(plan)) == [
+                "fixtures/platform/site-006-licenses.csv:3:46: error: activated_at: 2026-12-21T12:47:00Z of D953-****-CEC3 is in the future (after 2026-12-01T12:00:00Z); activated_at records an activation the platform already made — correct the cell to the platform's activation date, or, if the platform has not activated the code yet, empty the cell and request the activation in tenants/site-006.yaml: a `licenses` entry for this code with `activate: 2026-12-21T12:47:00Z`"
+            ])
+    }
+
+    /// The newcomer's `m4c`: "set renew: true" for a Cloud Free that only a CSV lists — and the
+    /// advice works: an entry with the code and `renew: true` renews it.
+    @Test func anImportedCloudFreeNearExpiryNamesTheManifestEntryThatRenewsIt() throws {
+        let csv = """
+            Activation Code,Product,Issued,Term,Activated,Valid Until
+            ABCD-1234-ABCD,Cloud Free,2025-12-01,P1Y,2025-12-10T10:00:00Z,
+
+            """
+        let repo = try repo(csv)
+        defer { repo.remove() }
+        let plan = Fx.apply(repo.load(), at: "2026-12-01T12:00:00Z").plan
+        #expect(
+            lines(plan.diagnostics) == [
+                "fixtures/platform/site-006-licenses.csv:2:1: warning: Cloud Free ABCD-****-ABCD expires at 2026-12-10T10:00:00Z (in 8 days) and has renew: false; to keep limited mode, set `renew: true` on a `licenses` entry for this code in tenants/site-006.yaml (an entry with the code and `renew: true` is enough: its other values stay in the CSV, which has no renew column)"
+            ])
+        try repo.write(
+            "tenants/site-006.yaml",
+            Self.importing + "  licenses:\n    - code: ABCD-1234-ABCD\n      renew: true\n")
+        let renewed = Fx.apply(repo.load(), at: "2026-12-01T12:00:00Z").plan
+        #expect(renewed.diagnostics.isEmpty)
+        #expect(Fx.events(renewed, "site-006").contains("2026-12-01T12:00:00Z renew ABCD-1234-ABCD"))
+    }
+
+    @Test func activationErrorsOfACSVRowNameTheColumnAndStandAtTheCell() throws {
+        let repo = try repo(
+            Self.export.replacingOccurrences(of: "2025-04-21T12:47:00Z,2027", with: "2028-04-21T12:47:00Z,2029"))
+        defer { repo.remove() }
+        #expect(
+            lines(repo.load().diagnostics) == [
+                "fixtures/platform/site-006-licenses.csv:3:46: error: activated_at: 2028-04-21T12:47:00Z of D953-****-CEC3 is at or after its stock expiry 2027-04-13T00:00:00Z (issued 2025-04-13 + P2Y); the platform cannot have activated it then — check the activation or the issue date"
+            ])
+    }
+
+    // MARK: 5. An adopted code listed again in a sales CSV
+
+    /// The newcomer's `m5`, with the sales file imported after the platform's export and before it.
+    @Test(arguments: [true, false])
+    func anAdoptedCodeListedAgainInASalesCSVIsAnErrorAtTheSalesRow(salesFirst: Bool) throws {
+        let imports = [
+            "    - file: ../fixtures/platform/site-006-licenses.csv", "    - file: ../fixtures/sales.csv",
+        ]
+        let repo = try repo(
+            Self.export,
+            manifest: tenantYAML("site-006", spec: ["  imports:"] + (salesFirst ? imports.reversed() : imports)),
+            more: ["fixtures/sales.csv": "code,type,issued,term\nD953-1D87-CEC3,Cloud Basic 25,2025-04-13,P2Y\n"])
+        defer { repo.remove() }
+        #expect(
+            lines(repo.load().diagnostics) == [
+                "fixtures/sales.csv:2:1: error: code D953-****-CEC3 already runs in the platform (adopted from fixtures/platform/site-006-licenses.csv:3, activated 2025-04-21T12:47:00Z); this row would redeem it again as unactivated stock: remove this row"
+            ])
+    }
+}
