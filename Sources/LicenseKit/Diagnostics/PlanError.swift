@@ -4,6 +4,9 @@
 enum PlanError: Error, Sendable, Equatable {
     /// `--at` before the tenant's `appliedAt`.
     case atBeforeAppliedAt(at: Instant, tenant: String, appliedAt: Instant)
+    /// `--at` earlier than the `appliedAt` of `count` (2 or more) tenants, the first by name
+    /// `first`; `latest` is the latest of their `appliedAt`s.
+    case atBeforeAppliedAtOfTenants(at: Instant, count: Int, first: String, latest: Instant)
     /// A tenant with state and no manifest whose licenses are not all terminal.
     case retireWithLiveLicenses(tenant: String, licenses: String)
     /// A code whose stock expired before it was redeemed.
@@ -61,6 +64,8 @@ enum PlanError: Error, Sendable, Equatable {
         switch self {
         case .atBeforeAppliedAt(let at, let tenant, let appliedAt):
             "--at \(at) is earlier than the appliedAt of tenant '\(tenant)', \(appliedAt); plan at \(appliedAt) or later"
+        case .atBeforeAppliedAtOfTenants(let at, let count, let first, let latest):
+            "--at \(at) is earlier than the appliedAt of \(count) tenants ('\(first)' and \(count - 1) more; the latest is \(latest)); plan at \(latest) or later"
         case .retireWithLiveLicenses(let tenant, let licenses):
             "tenant '\(tenant)' has state but no manifest, and its licenses \(licenses) are not expired or invalid; restore its manifest (a tenant retires only when all its licenses are terminal)"
         case .redeemAfterStockExpiry(let code, let stockExpiresAt, let issued):

@@ -180,6 +180,23 @@ import Testing
         #expect(Fx.tenantPlan(plan)?.changed == false)
     }
 
+    /// One mistaken `--at` over many tenants is one error naming how many, the first tenant's
+    /// state document as its place and the latest appliedAt.
+    @Test func error_atEarlierThanAppliedAtOfManyTenantsIsOneError() {
+        let repo = Fx.repo(Fx.tenant("acme", [Fx.lic(1)]), Fx.tenant("zeta", [Fx.lic(2)]))
+        var states = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1)])), at: "2026-02-01").states
+        states["zeta"] = Fx.apply(Fx.repo(Fx.tenant("zeta", [Fx.lic(2)])), at: "2026-03-01").states["zeta"]
+        #expect(states.count == 2)
+        let plan = Fx.apply(repo, states, at: "2026-01-01").plan
+        #expect(
+            Fx.errors(plan) == [
+                .error(
+                    "--at 2026-01-01T00:00:00Z is earlier than the appliedAt of 2 tenants ('acme' and 1 more; the latest is 2026-03-01T00:00:00Z); plan at 2026-03-01T00:00:00Z or later",
+                    at: SourceLocation(file: "state/tenants/acme.json", line: 1))
+            ])
+        #expect(plan.tenants.allSatisfy { !$0.changed })
+    }
+
     @Test func repoDiagnosticsAreCarriedIntoThePlan() {
         let loaderError = Diagnostic.error("unknown key 'activte' (did you mean 'activate'?)", at: Fx.loc(3))
         let repo = LicenseRepo(tenants: [Fx.tenant("acme")], inputsDigest: Fx.digest, diagnostics: [loaderError])

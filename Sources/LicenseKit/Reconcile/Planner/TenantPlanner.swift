@@ -8,6 +8,9 @@ struct TenantPlanner {
     /// This tenant's errors and warnings.
     let diagnostics = DiagnosticsEngine()
     var events: [PlanEvent] = []
+    /// The recorded `appliedAt` when `at` is earlier (docs/rules.md §4.5): the error is the
+    /// reconciler's, one for all tenants (``Reconciler/plan(repo:states:at:selection:codesOfOtherOwners:)``).
+    private(set) var appliedAtAfterAt: Instant?
 
     init(name: String, manifest: TenantManifest?, prior: PriorState?, at: Instant, inputsDigest: String) {
         self.name = name
@@ -22,10 +25,7 @@ struct TenantPlanner {
     mutating func run() -> TenantPlan {
         let doc = prior?.document
         if let doc, at < doc.appliedAt {
-            diagnostics.emit(
-                .error(
-                    PlanError.atBeforeAppliedAt(at: at, tenant: name, appliedAt: doc.appliedAt).message,
-                    at: stateLocation))
+            appliedAtAfterAt = doc.appliedAt
             return unchanged(doc)
         }
         if let doc, doc.retiredAt != nil, manifest == nil { return unchanged(doc) }
