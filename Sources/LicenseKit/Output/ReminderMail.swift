@@ -261,8 +261,12 @@ public enum ReminderMailer {
         let paid = items.filter { ($0.record?.type.isPaid) ?? true }
         let free = items.filter { $0.record.map { !$0.type.isPaid } ?? false }
         if stillCovered {
+            // Say what keeps the routers online: the scheduled licenses, or (none scheduled) the
+            // licenses that stay active after these expiries.
             paragraph(
-                "Nothing, if the scheduled licenses above are what you expect: all \(online.count) online routers stay online.",
+                scheduled.isEmpty
+                    ? "Nothing: your other active licenses cover all \(online.count) online routers after these expiries, so they stay online."
+                    : "Nothing, if the scheduled licenses above are what you expect: all \(online.count) online routers stay online.",
                 indent: "  ")
         } else {
             if !paid.isEmpty {
