@@ -45,6 +45,11 @@ enum PlanError: Error, Sendable, Equatable {
     /// A scheduled paid activation that will invalidate Cloud Free (a warning).
     case scheduledPaidInvalidatesCloudFree(
         paid: String, at: Instant, free: String, before: Int, after: Int, rejected: Int)
+    /// A scheduled paid activation recorded in state that this plan carries out at `at` (its
+    /// instant) and that invalidates Cloud Free (a warning); `after` and `rejected` are as of
+    /// the plan's `at`.
+    case recordedScheduledPaidInvalidatedCloudFree(
+        paid: String, at: Instant, free: String, before: Int, after: Int, rejected: Int)
     /// Connected routers rejected (a standing warning).
     case routersRejected(tenant: String, rejected: Int, connected: Int, why: String)
     /// A router whose `connectedAt` lies after `at` (a standing warning).
@@ -101,6 +106,8 @@ enum PlanError: Error, Sendable, Equatable {
             "activating \(paid) invalidates Cloud Free \(free): capacity \(before) → \(after), \(rejected) routers rejected"
         case .scheduledPaidInvalidatesCloudFree(let paid, let at, let free, let before, let after, let rejected):
             "activating \(paid) at \(at) will invalidate Cloud Free \(free): capacity \(before) → \(after), \(rejected) routers rejected"
+        case .recordedScheduledPaidInvalidatedCloudFree(let paid, let at, let free, let before, let after, let rejected):
+            "the scheduled activation of \(paid) at \(at) invalidates Cloud Free \(free): capacity \(before) → \(after), \(rejected) routers rejected"
         case .routersRejected(let tenant, let rejected, let connected, let why):
             "tenant '\(tenant)': \(rejected) of \(connected) connected routers rejected (\(why))"
         case .routerConnectingLater(let serial, let connectedAt, let at):

@@ -273,6 +273,32 @@ import Testing
             ])
     }
 
+    /// Newcomer report: once an apply had recorded the scheduled Cloud Basic 25, the plan that
+    /// carries it out (step 1, at its instant) showed only the generic rejected-routers warning.
+    @Test func warning_recordedScheduledActivationThatInvalidatesCloudFree() {
+        let repo = Fx.repo(
+            Fx.tenant(
+                "acme",
+                [
+                    Fx.lic(1, .cloudFree, activate: .immediately),
+                    Fx.lic(2, .cloudBasic25, activate: Fx.on("2026-04-01")),
+                ], routers: Fx.routers(30)))
+        let first = Fx.apply(repo, at: "2026-03-01")
+        let plan = Fx.apply(repo, first.states, at: "2026-04-10").plan
+        #expect(
+            Fx.warnings(plan) == [
+                .warning(
+                    "tenant 'acme': 5 of 30 connected routers rejected (capacity 25)", at: Fx.loc(4, column: 9),
+                    standing: .rejectedRouters, tenant: "acme"),
+                .warning(
+                    "the scheduled activation of 0000-****-0002 at 2026-04-01T00:00:00Z invalidates Cloud Free 0000-****-0001: capacity 1000 → 25, 5 routers rejected",
+                    at: Fx.loc(12, column: 17)),
+            ])
+        // Once recorded, the invalidation is not repeated.
+        let later = Fx.apply(repo, Fx.apply(repo, first.states, at: "2026-04-10").states, at: "2026-04-20").plan
+        #expect(Fx.warnings(later).allSatisfy { !$0.message.contains("invalidates Cloud Free") })
+    }
+
     @Test func warning_rejectedRoutersCountPerTenant() {
         let plan = Fx.apply(
             Fx.repo(Fx.tenant("acme", [Fx.lic(1, activate: .immediately)], routers: Fx.routers(3))), at: "2026-03-01"

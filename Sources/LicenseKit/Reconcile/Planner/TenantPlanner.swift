@@ -32,7 +32,8 @@ struct TenantPlanner {
 
         // Step 1: recorded facts over (appliedAt, at].
         var timeline = LicenseTimeline(licenses: doc?.licenses ?? [], paidSince: doc?.paidSince)
-        events += timeline.run(through: at)
+        let replayed = timeline.run(through: at)
+        events += replayed
 
         guard let manifest else {
             if let doc { return retire(doc, timeline) }
@@ -58,7 +59,7 @@ struct TenantPlanner {
             routers: manifest.routers.map { ($0.serial, $0.connectedAt) }, capacity: capacity, at: at)
         routerEvents(manifest, doc, admission)
         warnings(
-            manifest, timeline, step, settle: settle, before: beforeStepTwo, capacity: capacity,
+            manifest, timeline, step, replayed: replayed, settle: settle, before: beforeStepTwo, capacity: capacity,
             admission: admission, notifications: notifications.count)
 
         var newDoc = TenantState(
