@@ -98,7 +98,9 @@ struct NotifyCommand: ParsableCommand {
                         return
                     }
                     warnedAboutSender = true
-                    Console.report([.warning(MailSenderWarning.notifyDelivers(outbox: outbox, from: message.from).message)])
+                    Console.report([
+                        .warning(MailSenderWarning.notifyDelivers(outbox: outbox, from: message.from).message)
+                    ])
                 },
                 afterDelivery: { _ in
                     if crashAfterDelivery { kill(getpid(), SIGKILL) }

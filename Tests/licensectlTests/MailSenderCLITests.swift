@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import LicenseKit
+import Testing
 
 /// Reminder e-mails from the default `licensectl@localhost` are rejected by mail relays (newcomer
 /// report: the README's CI recipe gave no `--mail-from`): `apply --outbox` and `notify` say so
@@ -35,7 +34,8 @@ import LicenseKit
         ])
         #expect(given.status == 0, "\(given)")
         #expect(Self.warnings(given.stderr).isEmpty, "\(given)")
-        #expect(try other.read("outbox/acme-water-20261129T000000Z.eml").contains("From: Licenses <licenses@example.com>"))
+        #expect(
+            try other.read("outbox/acme-water-20261129T000000Z.eml").contains("From: Licenses <licenses@example.com>"))
 
         // notify: once for the run, not per message; nothing for a local test server.
         let local = try licensectl([
@@ -52,13 +52,15 @@ import LicenseKit
         for name in ["alpha", "beta"] {
             try repo.write(
                 "outbox/\(name)-20261129T000000Z.eml",
-                "From: licensectl <licensectl@localhost>\r\nTo: ops@\(name).example\r\nSubject: x\r\nMessage-ID: <\(name)@b>\r\n\r\nHello\r\n")
+                "From: licensectl <licensectl@localhost>\r\nTo: ops@\(name).example\r\nSubject: x\r\nMessage-ID: <\(name)@b>\r\n\r\nHello\r\n"
+            )
         }
         let run = try licensectl(["notify", "--outbox", repo.path("outbox"), "--sendmail", "cat > /dev/null"])
         #expect(run.status == 0, "\(run)")
         #expect(
             Self.warnings(run.stderr) == [
-                Self.warningPrefix + "reminder e-mails in '\(repo.path("outbox"))' come from 'licensectl <licensectl@localhost>', which mail relays usually reject; they were written by apply --outbox without --mail-from: give apply a sender of your domain, e.g. --mail-from 'Licenses <licenses@example.com>'"
+                Self.warningPrefix
+                    + "reminder e-mails in '\(repo.path("outbox"))' come from 'licensectl <licensectl@localhost>', which mail relays usually reject; they were written by apply --outbox without --mail-from: give apply a sender of your domain, e.g. --mail-from 'Licenses <licenses@example.com>'"
             ], "\(run)")
         #expect(run.stdout.hasSuffix("Notify: 2 message(s) delivered, 0 failed.\n"), "\(run)")
     }

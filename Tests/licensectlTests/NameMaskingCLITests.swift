@@ -23,11 +23,13 @@ import Testing
         #expect(validate.status == 1, "\(validate)")
         #expect(
             validate.stderr.contains(
-                "tenants/cafe-2024-0001.yaml:4:9: error: tenant name 'cafe-2024-0001' is also used at tenants/dup.yaml:4:9"),
+                "tenants/cafe-2024-0001.yaml:4:9: error: tenant name 'cafe-2024-0001' is also used at tenants/dup.yaml:4:9"
+            ),
             "\(validate)")
         #expect(
             validate.stderr.contains(
-                "tenants/dup.yaml:4:9: error: tenant name 'cafe-2024-0001' is also used at tenants/cafe-2024-0001.yaml:4:9"),
+                "tenants/dup.yaml:4:9: error: tenant name 'cafe-2024-0001' is also used at tenants/cafe-2024-0001.yaml:4:9"
+            ),
             "\(validate)")
         #expect(!validate.stderr.contains("****"), "\(validate)")
 

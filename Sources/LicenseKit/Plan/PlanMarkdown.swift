@@ -67,7 +67,9 @@ public enum PlanMarkdown {
         guard !files.isEmpty else { return [] }
         var out: Set<String> = []
         for tenant in plan.tenants {
-            let sources = (tenant.newState?.licenses ?? []).lazy.map { $0.source.split(separator: ":").first.map(String.init) ?? "" }
+            let sources = (tenant.newState?.licenses ?? []).lazy.map {
+                $0.source.split(separator: ":").first.map(String.init) ?? ""
+            }
             if files.contains("state/tenants/\(tenant.tenant).json")
                 || files.contains(where: { $0.hasPrefix("postgres:") && $0.hasSuffix("/" + tenant.tenant) })
                 || sources.contains(where: files.contains)
@@ -100,7 +102,9 @@ public enum PlanMarkdown {
         let rows = tenants.map(summaryRow)
         // restBytes[k]: the table rows of tenants k..<count.
         var restBytes = [Int](repeating: 0, count: tenants.count + 1)
-        for k in stride(from: tenants.count - 1, through: 0, by: -1) { restBytes[k] = restBytes[k + 1] + rows[k].utf8.count }
+        for k in stride(from: tenants.count - 1, through: 0, by: -1) {
+            restBytes[k] = restBytes[k + 1] + rows[k].utf8.count
+        }
         let frameReserve = summaryFrame(tenants: tenants.count, limit: limit).utf8.count
         var kept = 0
         var sectionBytes = 0
@@ -133,7 +137,11 @@ public enum PlanMarkdown {
         }
         text += rows[kept..<shown].joined()
         let leftOut = tenants[shown...]
-        return (text + omissionNote(tenants: leftOut.count, events: leftOut.reduce(0) { $0 + $1.events.count }, limit: limit), false)
+        return (
+            text
+                + omissionNote(tenants: leftOut.count, events: leftOut.reduce(0) { $0 + $1.events.count }, limit: limit),
+            false
+        )
     }
 
     /// The heading and header of the compact table of ``reviewSections(_:fixed:limit:showCodes:)``.

@@ -24,7 +24,10 @@ import Testing
             "outbox/site-003-20261229T051700Z.eml: sendmail exited with status 1",
             "outbox/site-003-20261229T051700Z.eml: sendmail exited with status 1"
         ),
-        ("unknown tenant 'cafe-2024-001'; did you mean 'cafe-2024-0001'?", "unknown tenant 'cafe-2024-001'; did you mean 'cafe-2024-0001'?"),
+        (
+            "unknown tenant 'cafe-2024-001'; did you mean 'cafe-2024-0001'?",
+            "unknown tenant 'cafe-2024-001'; did you mean 'cafe-2024-0001'?"
+        ),
         ("rename the file to 'cafe-2024-0001.json' (git mv)", "rename the file to 'cafe-2024-0001.json' (git mv)"),
         ("tenant 'cafe-2024-0001' has no state", "tenant 'cafe-2024-0001' has no state"),
         // Inside a longer word: no code.
@@ -45,6 +48,8 @@ import Testing
     @Test func aLocationShapedLikeACodeStaysInTheDescription() {
         let d = Diagnostic.error("bad", at: SourceLocation(file: "tenants/CAFE-2024-0001.yaml", line: 3, column: 1))
         #expect(d.description(showCodes: false) == "tenants/CAFE-2024-0001.yaml:3:1: error: bad")
-        #expect(maskingActivationCodes(in: "code CAFE-2024-0001 in tenants/CAFE-2024-0001.yaml") == "code CAFE-****-0001 in tenants/CAFE-2024-0001.yaml")
+        #expect(
+            maskingActivationCodes(in: "code CAFE-2024-0001 in tenants/CAFE-2024-0001.yaml")
+                == "code CAFE-****-0001 in tenants/CAFE-2024-0001.yaml")
     }
 }

@@ -269,7 +269,8 @@ private let goldenPlans: [(String, Plan)] = [
         #expect(md.contains("\n### \(rows.count) more changed tenants, one row each\n"))
         // Every tenant is named once, in a section or a row.
         for tenant in plan.tenants {
-            let named = md.components(separatedBy: "`\(tenant.tenant)`").count - 1
+            let named =
+                md.components(separatedBy: "`\(tenant.tenant)`").count - 1
                 + md.components(separatedBy: "<code>+ \(tenant.tenant)</code>").count - 1
                 + md.components(separatedBy: "<code>~ \(tenant.tenant)</code>").count - 1
             #expect(named == 1, "\(tenant.tenant)")
