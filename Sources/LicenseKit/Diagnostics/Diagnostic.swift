@@ -245,7 +245,8 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     ///   `ob/site-003-20261229T051700Z.eml`, `cafe-2024-0001.json`); a value whose parts are all
     ///   hex digits (`AAAA/BBBB/0031`, `AAAA.BBBB.0031`) is no path and stays masked;
     /// - a quoted name after `tenant '`, `tenant name '` or `did you mean '` (tenant names are
-    ///   DNS labels and suggestions come from known names, keys or columns, never from codes).
+    ///   DNS labels and suggestions come from known names, keys or columns, never from codes);
+    /// - a list of tenant names after `known tenants: ` or `tenants with state: ` (to the end).
     static func protectNames(_ bytes: [UInt8], _ protected: inout [Bool]) {
         func isDelimiter(_ b: UInt8) -> Bool {
             b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x22 || b == 0x27 || b == 0x60 || b == 0x28
@@ -275,6 +276,14 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
                 for k in start..<end { protected[k] = true }
             }
             start = end
+        }
+        for marker in ["known tenants: ", "tenants with state: "] {
+            let m = Array(marker.utf8)
+            guard bytes.count > m.count else { continue }
+            for k in 0...(bytes.count - m.count) where bytes[k..<(k + m.count)].elementsEqual(m) {
+                for j in (k + m.count)..<bytes.count { protected[j] = true }
+                break
+            }
         }
         for marker in ["tenant '", "tenant name '", "did you mean '"] {
             let m = Array(marker.utf8)

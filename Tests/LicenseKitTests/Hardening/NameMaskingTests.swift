@@ -45,6 +45,32 @@ import Testing
         #expect(Diagnostic.error(message).description(showCodes: false).hasSuffix(expected))
     }
 
+    @Test func listsOfTenantNamesStayAsWritten() {
+        let show = "tenant 'x' has no state in state/tenants; tenants with state: abcd-1234-5678, cafe-2024-0001"
+        #expect(Diagnostic.error(show).message == show)
+        let unknown = "unknown tenant 'x': no manifest and no state file names it; known tenants: cafe-2024-0001"
+        #expect(Diagnostic.error(unknown).message == unknown)
+    }
+
+    /// The consolidated line of standing warnings names unchanged tenants as written.
+    @Test func consolidatedStandingWarningsNameTenantsAsWritten() throws {
+        let after = TenantAfter(mode: .full, capacity: 1, online: [], offline: [], licenses: LicenseCounts())
+        let names = ["cafe-2024-0001", "site-008"]
+        let plan = Plan(
+            at: try Instant.parse("2026-12-01T00:00:00Z"), inputsDigest: "sha256:0",
+            tenants: names.map { TenantPlan(tenant: $0, prior: nil, changed: false, events: [], after: after) },
+            diagnostics: names.map {
+                .warning(
+                    "tenant '\($0)': 2 of 3 connected routers rejected (capacity 1)",
+                    at: SourceLocation(file: "tenants/\($0).yaml", line: 4, column: 9), standing: .rejectedRouters,
+                    tenant: $0)
+            })
+        #expect(
+            HumanDiagnostics(plan).diagnostics.map(\.message) == [
+                "2 tenants: rejected routers (cafe-2024-0001, site-008)"
+            ])
+    }
+
     @Test func aLocationShapedLikeACodeStaysInTheDescription() {
         let d = Diagnostic.error("bad", at: SourceLocation(file: "tenants/CAFE-2024-0001.yaml", line: 3, column: 1))
         #expect(d.description(showCodes: false) == "tenants/CAFE-2024-0001.yaml:3:1: error: bad")
