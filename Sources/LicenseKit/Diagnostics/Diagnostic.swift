@@ -244,8 +244,9 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     ///   `.` and a letter that is not a hex digit (`tenants/cafe-2024-0001.yaml:6:9`,
     ///   `ob/site-003-20261229T051700Z.eml`, `cafe-2024-0001.json`); a value whose parts are all
     ///   hex digits (`AAAA/BBBB/0031`, `AAAA.BBBB.0031`) is no path and stays masked;
-    /// - a quoted name after `tenant '`, `tenant name '` or `did you mean '` (tenant names are
-    ///   DNS labels and suggestions come from known names, keys or columns, never from codes);
+    /// - a quoted DNS label after `tenant '`, `tenant name '` or `did you mean '` (tenant names
+    ///   are DNS labels and suggestions come from known names, keys or columns, never from codes);
+    ///   an upper-case or otherwise malformed quoted value (a code pasted as a name) is masked;
     /// - a list of tenant names after `known tenants: ` or `tenants with state: ` (to the end).
     static func protectNames(_ bytes: [UInt8], _ protected: inout [Bool]) {
         func isDelimiter(_ b: UInt8) -> Bool {
@@ -294,10 +295,17 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
                     continue
                 }
                 k += m.count
-                while k < bytes.count, bytes[k] != 0x27 {
-                    protected[k] = true
-                    k += 1
+                // Only a closed quote around a DNS label (`a-z`, `0-9`, `-`) is a name: a code
+                // pasted as a tenant name (upper-case, or with other characters) stays masked.
+                var end = k
+                while end < bytes.count, bytes[end] != 0x27 { end += 1 }
+                let isLabel = bytes[k..<end].allSatisfy { b in
+                    (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2D
                 }
+                if end < bytes.count, isLabel {
+                    for j in k..<end { protected[j] = true }
+                }
+                k = end
             }
         }
     }

@@ -38,6 +38,9 @@ import Testing
             "code 96D9-****-59E5 of tenant 'cafe-2024-0001' (tenants/cafe-2024-0001.yaml:7)"
         ),
         ("found 'cafe-2024-0001'", "found 'cafe-****-0001'"),
+        // A code pasted as a tenant name is no DNS label: masked.
+        ("tenant name '96D9-3718-59E5' is not a DNS label", "tenant name '96D9-****-59E5' is not a DNS label"),
+        ("tenant '96d9 3718 59e5' has no state", "tenant '96d9 **** 59e5' has no state"),
         ("found 'AAAA/BBBB/0031'", "found 'AAAA/****/0031'"),
     ])
     func namesAndPathsStayCodesAreMasked(_ message: String, _ expected: String) {
