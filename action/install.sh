@@ -30,6 +30,9 @@ if [ -n "$version" ]; then
     url="${INPUT_RELEASE_URL:-$default_url}"
     url="${url//\{version\}/$version}"
     work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/licensectl-install.XXXXXX")"
+    # The download folder goes on every exit: a failed download or a checksum mismatch leaves
+    # no tarball behind in RUNNER_TEMP.
+    trap 'rm -rf "$work"' EXIT
     curl -fsSL --retry 3 -o "$work/$name.tar.gz" "$url" || fail "cannot download $url"
     expected="${INPUT_SHA256:-}"
     if [ -z "$expected" ]; then

@@ -38,6 +38,16 @@ if echo "$libraries" | grep -E 'not found|libyaml|libswift|libFoundation|lib_Fou
 fi
 pass "ldd: no libyaml, Swift runtime, Foundation, dispatch or ICU library"
 
+# Every library the binary names (DT_NEEDED) is one the README's Install section names: glibc,
+# libstdc++ of GCC, and the system's libcurl 4, which every command loads at start.
+needed="$(readelf -d "$dir/bin/licensectl" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')"
+unnamed="$(echo "$needed" | grep -vxE 'libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|libutil\.so\.1|ld-linux-x86-64\.so\.2|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libcurl\.so\.4' || true)"
+[ -z "$unnamed" ] || fail "the binary needs libraries the README's Install section does not name: $(echo $unnamed)"
+echo "$needed" | grep -qx 'libcurl\.so\.4' || fail "the binary no longer needs libcurl.so.4: update the README's Install section"
+grep -q 'command needs it, not only `notify --webhook`' "$root/README.md" \
+    || fail "the README's Install section does not say that every command needs libcurl 4"
+pass "NEEDED: $(echo $needed) (named in the README)"
+
 # A minimal environment: no toolchain on PATH, an empty LD_LIBRARY_PATH, a folder outside the
 # build as the working directory.
 run() { (cd "$away" && env -i PATH=/usr/bin:/bin HOME="$away" LD_LIBRARY_PATH= NO_COLOR=1 "$dir/bin/licensectl" "$@"); }

@@ -154,5 +154,10 @@ struct ApplyCommand: ParsableCommand {
                 throw ApplyFailure([.error(OutboxError.cannotWriteMessage(file: shown, reason: error.reason).message)])
             }
         }
+        if ReminderMailer.isLocalhostSender(mailFrom) {
+            Console.report([
+                .warning(MailSenderWarning.applyWrote(count: mails.count, outbox: outbox, from: mailFrom).message)
+            ])
+        }
     }
 }

@@ -74,22 +74,38 @@ struct NotifyCommand: ParsableCommand {
         if let webhook, let url = URL(string: webhook) {
             try deliver(
                 through: WebhookTransport(url: url, timeout: timeout),
-                via: "webhook " + WebhookTransport.redacted(webhook))
+                via: "webhook " + WebhookTransport.redacted(webhook),
+                toThisMachine: ReminderMailer.namesLoopback(url.host ?? ""))
         } else {
             let command = self.command ?? SendmailTransport.defaultCommand
-            try deliver(through: SendmailTransport(command: command, timeout: timeout), via: "'\(command)'")
+            try deliver(
+                through: SendmailTransport(command: command, timeout: timeout), via: "'\(command)'",
+                toThisMachine: ReminderMailer.namesLoopback(command))
         }
     }
 
-    private func deliver(through transport: some MessageTransport, via: String) throws {
+    /// - Parameter toThisMachine: the target is a local test server, which takes any sender:
+    ///   no warning about a `@localhost` sender then.
+    private func deliver(through transport: some MessageTransport, via: String, toThisMachine: Bool) throws {
         let box = Outbox(path: outbox, shown: outbox)
         // Crash test: stop between a delivery and its move, the window at-least-once covers.
         let crashAfterDelivery =
             ProcessInfo.processInfo.environment["LICENSECTL_TEST_CRASH_AFTER"] == "notify-delivered"
         let outcomes: [OutboxDelivery.Outcome]
+        var warnedAboutSender = false
         do {
             outcomes = try OutboxDelivery.run(
                 box, through: transport,
+                beforeDelivery: { message in
+                    // Once per run: a relay rejects a @localhost sender (README "Reminder e-mails").
+                    guard !warnedAboutSender, !toThisMachine, ReminderMailer.isLocalhostSender(message.from) else {
+                        return
+                    }
+                    warnedAboutSender = true
+                    Console.report([
+                        .warning(MailSenderWarning.notifyDelivers(outbox: outbox, from: message.from).message)
+                    ])
+                },
                 afterDelivery: { _ in
                     if crashAfterDelivery { kill(getpid(), SIGKILL) }
                 },

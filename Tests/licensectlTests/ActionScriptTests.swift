@@ -325,6 +325,7 @@ import Testing
         #expect(runner.read(runner.root + "/path.txt") == bin + "\n")
         #expect(runner.outputs["path"] == bin + "/licensectl")
         #expect(run.stdout.contains("licensectl 9.8.7 (commit 0123456789ab) installed"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: runner.root + "/tmp") == [])
 
         // A pinned checksum is used instead of the published one.
         let pinned = try runner.run(
@@ -354,6 +355,27 @@ import Testing
                 "::error title=licensectl install::checksum mismatch for licensectl-9.8.7-x86_64-linux.tar.gz: expected \(wrong)"
             ), "\(run)")
         #expect(!FileManager.default.fileExists(atPath: runner.root + "/tools/licensectl-9.8.7-x86_64-linux"))
+        #expect(runner.read(runner.root + "/path.txt").isEmpty)
+        // Nothing is left in RUNNER_TEMP (newcomer report: licensectl-install.XXXXXX with the tarball).
+        #expect(try FileManager.default.contentsOfDirectory(atPath: runner.root + "/tmp") == [])
+    }
+
+    @Test func aFailedDownloadLeavesNothingInRunnerTemp() throws {
+        let runner = try FakeRunner(label: "install-404")
+        defer { runner.remove() }
+        _ = try Self.fakeRelease(runner, version: "9.8.7")
+        let run = try runner.run(
+            "install.sh",
+            [
+                "INPUT_VERSION": "9.8.6", "INSTALL_ROOT": runner.root + "/tools",
+                "INPUT_RELEASE_URL": "https://example.invalid/{version}/licensectl-{version}-x86_64-linux.tar.gz",
+            ])
+        #expect(run.status == 1, "\(run)")
+        #expect(
+            run.stdout.contains(
+                "::error title=licensectl install::cannot download https://example.invalid/9.8.6/licensectl-9.8.6-x86_64-linux.tar.gz"
+            ), "\(run)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: runner.root + "/tmp") == [])
         #expect(runner.read(runner.root + "/path.txt").isEmpty)
     }
 }

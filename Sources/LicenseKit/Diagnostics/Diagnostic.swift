@@ -137,12 +137,22 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
                 k += 1
             }
         }
+        // Paths and tenant names are not codes: a user must be able to paste them.
+        protectNames(bytes, &protected)
         func isHex(_ k: Int) -> Bool { !protected[k] && isHexByte(bytes[k]) }
         var changed = false
         var i = 0
         while i < bytes.count {
             guard isHex(i) else {
                 i += 1
+                continue
+            }
+            // Hex digits inside a longer word (`site-003-20261229T…`, `decade`) start no run:
+            // skip the rest of that word.
+            if startsInsideWord(bytes, at: i) {
+                while i < bytes.count, isASCIIAlphanumeric(bytes[i]) || isJoinedWordSeparator(bytes, at: i) {
+                    i += 1
+                }
                 continue
             }
             let start = i
@@ -225,6 +235,100 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
         let length = k - start
         guard length > 0, length <= 4, k < bytes.count, !hasSpace || startsWord else { return nil }
         return length
+    }
+
+    /// Marks as protected the bytes of paths and tenant names in `bytes`, which masking leaves
+    /// as written (a path or name that merely has the shape of a code must stay pasteable):
+    ///
+    /// - a path: a token (between whitespace, quotes, brackets, `,` and `;`) that holds `/` or
+    ///   `.` and a letter that is not a hex digit (`tenants/cafe-2024-0001.yaml:6:9`,
+    ///   `ob/site-003-20261229T051700Z.eml`, `cafe-2024-0001.json`); a value whose parts are all
+    ///   hex digits (`AAAA/BBBB/0031`, `AAAA.BBBB.0031`) is no path and stays masked;
+    /// - a quoted DNS label after `tenant '`, `tenant name '` or `did you mean '` (tenant names
+    ///   are DNS labels and suggestions come from known names, keys or columns, never from codes);
+    ///   an upper-case or otherwise malformed quoted value (a code pasted as a name) is masked;
+    /// - a list of tenant names after `known tenants: ` or `tenants with state: ` (to the end).
+    static func protectNames(_ bytes: [UInt8], _ protected: inout [Bool]) {
+        func isDelimiter(_ b: UInt8) -> Bool {
+            b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x22 || b == 0x27 || b == 0x60 || b == 0x28
+                || b == 0x29 || b == 0x5B || b == 0x5D || b == 0x2C || b == 0x3B || b == 0x3C || b == 0x3E
+        }
+        func isNonHexLetter(_ b: UInt8) -> Bool {
+            (b >= 0x47 && b <= 0x5A) || (b >= 0x67 && b <= 0x7A)
+        }
+        var start = 0
+        while start < bytes.count {
+            guard !isDelimiter(bytes[start]) else {
+                start += 1
+                continue
+            }
+            var end = start
+            var hasSeparator = false
+            var hasLetter = false
+            while end < bytes.count, !isDelimiter(bytes[end]) {
+                let b = bytes[end]
+                if b == 0x2F || (b == 0x2E && end + 1 < bytes.count && !isDelimiter(bytes[end + 1])) {
+                    hasSeparator = true
+                }
+                if isNonHexLetter(b) { hasLetter = true }
+                end += 1
+            }
+            if hasSeparator, hasLetter {
+                for k in start..<end { protected[k] = true }
+            }
+            start = end
+        }
+        for marker in ["known tenants: ", "tenants with state: "] {
+            let m = Array(marker.utf8)
+            guard bytes.count > m.count else { continue }
+            for k in 0...(bytes.count - m.count) where bytes[k..<(k + m.count)].elementsEqual(m) {
+                for j in (k + m.count)..<bytes.count { protected[j] = true }
+                break
+            }
+        }
+        for marker in ["tenant '", "tenant name '", "did you mean '"] {
+            let m = Array(marker.utf8)
+            var k = 0
+            while k + m.count <= bytes.count {
+                guard bytes[k..<(k + m.count)].elementsEqual(m) else {
+                    k += 1
+                    continue
+                }
+                k += m.count
+                // Only a closed quote around a DNS label (`a-z`, `0-9`, `-`) is a name: a code
+                // pasted as a tenant name (upper-case, or with other characters) stays masked.
+                var end = k
+                while end < bytes.count, bytes[end] != 0x27 { end += 1 }
+                let isLabel = bytes[k..<end].allSatisfy { b in
+                    (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2D
+                }
+                if end < bytes.count, isLabel {
+                    for j in k..<end { protected[j] = true }
+                }
+                k = end
+            }
+        }
+    }
+
+    /// Whether the hex digit at `bytes[i]` continues a longer word: an ASCII letter or digit
+    /// stands before it, or a `-`/`_` that follows one (`site-003-2026…`, `cafe-2024-0001-x`
+    /// is one word from its start).
+    static func startsInsideWord(_ bytes: [UInt8], at i: Int) -> Bool {
+        guard i > 0 else { return false }
+        let before = bytes[i - 1]
+        if isASCIIAlphanumeric(before) { return true }
+        return (before == 0x2D || before == 0x5F) && i > 1 && isASCIIAlphanumeric(bytes[i - 2])
+    }
+
+    /// A `-` or `_` between two ASCII letters or digits.
+    static func isJoinedWordSeparator(_ bytes: [UInt8], at i: Int) -> Bool {
+        (bytes[i] == 0x2D || bytes[i] == 0x5F) && i > 0 && i + 1 < bytes.count && isASCIIAlphanumeric(bytes[i - 1])
+            && isASCIIAlphanumeric(bytes[i + 1])
+    }
+
+    /// An ASCII letter or digit.
+    static func isASCIIAlphanumeric(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
     }
 
     /// An ASCII letter or digit, or a byte of a non-ASCII character.

@@ -4,6 +4,9 @@
 enum PlanError: Error, Sendable, Equatable {
     /// `--at` before the tenant's `appliedAt`.
     case atBeforeAppliedAt(at: Instant, tenant: String, appliedAt: Instant)
+    /// `--at` earlier than the `appliedAt` of `count` (2 or more) tenants, the first by name
+    /// `first`; `latest` is the latest of their `appliedAt`s.
+    case atBeforeAppliedAtOfTenants(at: Instant, count: Int, first: String, latest: Instant)
     /// A tenant with state and no manifest whose licenses are not all terminal.
     case retireWithLiveLicenses(tenant: String, licenses: String)
     /// A code whose stock expired before it was redeemed.
@@ -48,6 +51,11 @@ enum PlanError: Error, Sendable, Equatable {
     /// A scheduled paid activation that will invalidate Cloud Free (a warning).
     case scheduledPaidInvalidatesCloudFree(
         paid: String, at: Instant, free: String, before: Int, after: Int, rejected: Int)
+    /// A scheduled paid activation recorded in state that this plan carries out at `at` (its
+    /// instant) and that invalidates Cloud Free (a warning); `after` and `rejected` are as of
+    /// the plan's `at`.
+    case recordedScheduledPaidInvalidatedCloudFree(
+        paid: String, at: Instant, free: String, before: Int, after: Int, rejected: Int)
     /// Connected routers rejected (a standing warning).
     case routersRejected(tenant: String, rejected: Int, connected: Int, why: String)
     /// A router whose `connectedAt` lies after `at` (a standing warning).
@@ -77,6 +85,8 @@ enum PlanError: Error, Sendable, Equatable {
         switch self {
         case .atBeforeAppliedAt(let at, let tenant, let appliedAt):
             "--at \(at) is earlier than the appliedAt of tenant '\(tenant)', \(appliedAt); plan at \(appliedAt) or later"
+        case .atBeforeAppliedAtOfTenants(let at, let count, let first, let latest):
+            "--at \(at) is earlier than the appliedAt of \(count) tenants ('\(first)' and \(count - 1) more; the latest is \(latest)); plan at \(latest) or later"
         case .retireWithLiveLicenses(let tenant, let licenses):
             "tenant '\(tenant)' has state but no manifest, and its licenses \(licenses) are not expired or invalid; restore its manifest (a tenant retires only when all its licenses are terminal)"
         case .redeemAfterStockExpiry(let code, let stockExpiresAt, let issued):
@@ -114,6 +124,8 @@ enum PlanError: Error, Sendable, Equatable {
             "activating \(paid) invalidates Cloud Free \(free): capacity \(before) → \(after), \(rejected) routers rejected"
         case .scheduledPaidInvalidatesCloudFree(let paid, let at, let free, let before, let after, let rejected):
             "activating \(paid) at \(at) will invalidate Cloud Free \(free): capacity \(before) → \(after), \(rejected) routers rejected"
+        case .recordedScheduledPaidInvalidatedCloudFree(let paid, let at, let free, let before, let after, let rejected):
+            "the scheduled activation of \(paid) at \(at) invalidates Cloud Free \(free): capacity \(before) → \(after), \(rejected) routers rejected"
         case .routersRejected(let tenant, let rejected, let connected, let why):
             "tenant '\(tenant)': \(rejected) of \(connected) connected routers rejected (\(why))"
         case .routerConnectingLater(let serial, let connectedAt, let at):

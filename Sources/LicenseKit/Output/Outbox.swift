@@ -13,6 +13,8 @@ public struct OutboxMessage: Sendable, Hashable {
     public var to: [String]
     /// The `Subject` header's value (unfolded), or `""`.
     public var subject: String
+    /// The `From` header's value (unfolded), or `""`.
+    public var from: String
     /// The tenant: the file name without `-YYYYMMDDTHHMMSSZ.eml` (the outbox naming of docs/README.md §8
     /// "Apply and the lock"), else the file name without `.eml`.
     public var tenant: String
@@ -50,6 +52,7 @@ public struct OutboxMessage: Sendable, Hashable {
             !$0.isEmpty
         }
         subject = field("subject") ?? ""
+        from = field("from") ?? ""
         bodyLines = index < lines.count ? Array(lines[(index + 1)...]) : []
         tenant = Self.tenant(fromFileName: fileName)
     }
@@ -364,11 +367,14 @@ public enum OutboxDelivery {
     /// - Parameters:
     ///   - afterDelivery: called with the file name between a successful delivery and the move
     ///     to `sent/` (the crash tests stop the process there).
+    ///   - beforeDelivery: called with each message read, before it is delivered (`notify`
+    ///     checks its sender there).
     ///   - report: called once per message, in order, as it is done.
     /// - Returns: the outcomes, in order; empty when the outbox is missing or empty.
     /// - Throws: ``DeliveryFailure`` when the outbox is not a readable folder (nothing is tried).
     public static func run(
         _ outbox: Outbox, through transport: some MessageTransport,
+        beforeDelivery: (OutboxMessage) -> Void = { _ in },
         afterDelivery: (String) -> Void = { _ in },
         report: (Outcome) -> Void = { _ in }
     ) throws(DeliveryFailure) -> [Outcome] {
@@ -377,6 +383,7 @@ public enum OutboxDelivery {
             let outcome: Outcome
             do {
                 let message = try outbox.read(name)
+                beforeDelivery(message)
                 try transport.deliver(message)
                 afterDelivery(name)
                 try outbox.markSent(name)

@@ -23,6 +23,26 @@ public enum ReminderMailer {
     /// The sender the CLI uses when `--mail-from` is not given.
     public static let defaultFrom = "licensectl <licensectl@localhost>"
 
+    /// Whether the address in `mailbox` (`Name <user@host>` or `user@host`) is at `localhost`,
+    /// as ``defaultFrom`` is: mail relays reject such a sender (README "Reminder e-mails").
+    public static func isLocalhostSender(_ mailbox: String) -> Bool {
+        guard let at = mailbox.lastIndex(of: "@") else { return false }
+        let host = mailbox[mailbox.index(after: at)...].prefix { $0 != ">" && $0 != " " && $0 != "\t" }
+        return host.lowercased() == "localhost"
+    }
+
+    /// Whether a delivery target — a `notify --sendmail` COMMAND or a webhook's host — names
+    /// this machine (`localhost`, `127.x.x.x`, `::1`): a local test server, which takes any
+    /// sender, so `notify` does not warn about a ``defaultFrom`` sender.
+    public static func namesLoopback(_ target: String) -> Bool {
+        let separators: Set<Character> = [" ", "\t", "=", ",", "'", "\"", "@", "/", "[", "]"]
+        return target.split(whereSeparator: { separators.contains($0) }).contains { token in
+            let t = token.lowercased()
+            let host = t.hasPrefix("::1") ? "::1" : String(t.split(separator: ":").first ?? "")
+            return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        }
+    }
+
     /// How many serials of routers that would go offline the body names before summarizing.
     static let maxListedSerials = 12
 
@@ -261,8 +281,12 @@ public enum ReminderMailer {
         let paid = items.filter { ($0.record?.type.isPaid) ?? true }
         let free = items.filter { $0.record.map { !$0.type.isPaid } ?? false }
         if stillCovered {
+            // Say what keeps the routers online: the scheduled licenses, or (none scheduled) the
+            // licenses that stay active after these expiries.
             paragraph(
-                "Nothing, if the scheduled licenses above are what you expect: all \(online.count) online routers stay online.",
+                scheduled.isEmpty
+                    ? "Nothing: your other active licenses cover all \(online.count) online routers after these expiries, so they stay online."
+                    : "Nothing, if the scheduled licenses above are what you expect: all \(online.count) online routers stay online.",
                 indent: "  ")
         } else {
             if !paid.isEmpty {

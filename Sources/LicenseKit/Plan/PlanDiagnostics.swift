@@ -36,7 +36,10 @@ public struct HumanDiagnostics: Sendable, Hashable {
         }
         let ordered = kept.filter { $0.severity == .error } + kept.filter { $0.severity == .warning }
         let lines = StandingCondition.Kind.allCases.compactMap { kind in
-            tenants[kind].map { Diagnostic.warning(Self.line(kind, tenants: $0.sorted())) }
+            tenants[kind].map {
+                // The tenant names listed are names, not codes, whatever their shape.
+                Diagnostic.warning(Self.line(kind, tenants: $0.sorted()), keeping: Array($0))
+            }
         }
         diagnostics = ordered + lines
         consolidated = folded

@@ -30,16 +30,134 @@ public enum PlanMarkdown {
             budget: max(0, (limit - head.utf8.count) / 3))
         let fixed = head.utf8.count + diagnostics.utf8.count + tail.utf8.count
 
-        let body = cappedSections(
-            changed, fixed: fixed, limit: limit, render: { section($0, showCodes: showCodes) },
-            events: { $0.events.count },
-            note: { omissionNote(tenants: $0, events: $1, limit: limit) })
+        let body = reviewSections(
+            reviewOrder(changed, plan: plan), fixed: fixed, limit: limit, showCodes: showCodes)
         var text = head + body.text + tail + diagnostics
         // All standing warnings of unchanged tenants, collapsed, in whatever room is left.
         if body.complete, !human.consolidated.isEmpty {
             text += standingList(human.consolidated, showCodes: showCodes, budget: limit - text.utf8.count)
         }
         return body.complete ? text : truncated(text, limit: limit)
+    }
+
+    /// How urgently a reviewer must see a changed tenant, most urgent first: 0 its files carry
+    /// an error; 1 routers end rejected (capacity or no valid license) or device management
+    /// disabled; 2 licenses expire or reminders are due in this plan; 3 the rest.
+    static func reviewRank(_ tenant: TenantPlan, erroneous: Set<String>) -> Int {
+        if erroneous.contains(tenant.tenant) { return 0 }
+        if tenant.after.mode == .disabled || tenant.after.offline.contains(where: { $0.reason != .notConnected }) {
+            return 1
+        }
+        if tenant.events.contains(where: { $0.action == .notify || $0.action == .expire }) { return 2 }
+        return 3
+    }
+
+    /// `changed` in review order (``reviewRank(_:erroneous:)``), by name within a rank: on a
+    /// big adoption the tenants that need a look come before those that only change quietly.
+    static func reviewOrder(_ changed: [TenantPlan], plan: Plan) -> [TenantPlan] {
+        let erroneous = tenantsWithErrors(plan)
+        let ranks = changed.map { reviewRank($0, erroneous: erroneous) }
+        return changed.indices.sorted { (ranks[$0], $0) < (ranks[$1], $1) }.map { changed[$0] }
+    }
+
+    /// The tenants an error's place belongs to: its state document (`state/tenants/<t>.json`,
+    /// `postgres:<owner>/<t>`) or a file its licenses come from (manifest, sales CSV).
+    static func tenantsWithErrors(_ plan: Plan) -> Set<String> {
+        let files = Set(plan.diagnostics.lazy.filter { $0.severity == .error }.compactMap { $0.location?.file })
+        guard !files.isEmpty else { return [] }
+        var out: Set<String> = []
+        for tenant in plan.tenants {
+            let sources = (tenant.newState?.licenses ?? []).lazy.map {
+                $0.source.split(separator: ":").first.map(String.init) ?? ""
+            }
+            if files.contains("state/tenants/\(tenant.tenant).json")
+                || files.contains(where: { $0.hasPrefix("postgres:") && $0.hasSuffix("/" + tenant.tenant) })
+                || sources.contains(where: files.contains)
+            {
+                out.insert(tenant.tenant)
+            }
+        }
+        return out
+    }
+
+    /// The changed tenants' sections, in the given order, within `limit`. When not all fit, the
+    /// first ones are shown in full and every other one as a row of a compact table (events,
+    /// capacity before → after, rejected routers), as many sections kept as leave room for the
+    /// whole table; only when not even the table fits are its last rows left out, with the
+    /// closing note of ``omissionNote(tenants:events:limit:)``.
+    ///
+    /// - Parameter fixed: bytes (UTF-8) already taken by the rest of the comment.
+    static func reviewSections(_ tenants: [TenantPlan], fixed: Int, limit: Int, showCodes: Bool) -> (
+        text: String, complete: Bool
+    ) {
+        var sections: [String] = []
+        var used = fixed
+        for tenant in tenants where used < limit {
+            let s = section(tenant, showCodes: showCodes)
+            sections.append(s)
+            used += s.utf8.count
+        }
+        if sections.count == tenants.count, used < limit { return (sections.joined(), true) }
+
+        let rows = tenants.map(summaryRow)
+        // restBytes[k]: the table rows of tenants k..<count.
+        var restBytes = [Int](repeating: 0, count: tenants.count + 1)
+        for k in stride(from: tenants.count - 1, through: 0, by: -1) {
+            restBytes[k] = restBytes[k + 1] + rows[k].utf8.count
+        }
+        let frameReserve = summaryFrame(tenants: tenants.count, limit: limit).utf8.count
+        var kept = 0
+        var sectionBytes = 0
+        while kept < sections.count,
+            fixed + sectionBytes + sections[kept].utf8.count + frameReserve + restBytes[kept + 1] < limit
+        {
+            sectionBytes += sections[kept].utf8.count
+            kept += 1
+        }
+        guard fixed + sectionBytes + frameReserve + restBytes[kept] >= limit else {
+            let text = sections.prefix(kept).joined() + summaryFrame(tenants: tenants.count - kept, limit: limit)
+            return (text + rows[kept...].joined(), false)
+        }
+        // Not even the table of the rest fits: the most urgent sections in half the room, then
+        // as many rows as fit, then the note for the rest.
+        let noteReserve = omissionNote(tenants: tenants.count, events: Int.max / 2, limit: limit).utf8.count
+        var room = limit - fixed - frameReserve - noteReserve
+        kept = 0
+        sectionBytes = 0
+        while kept < sections.count, sectionBytes + sections[kept].utf8.count < room / 2 {
+            sectionBytes += sections[kept].utf8.count
+            kept += 1
+        }
+        room -= sectionBytes
+        var text = sections.prefix(kept).joined() + summaryFrame(tenants: tenants.count - kept, limit: limit)
+        var shown = kept
+        while shown < tenants.count, rows[shown].utf8.count < room {
+            room -= rows[shown].utf8.count
+            shown += 1
+        }
+        text += rows[kept..<shown].joined()
+        let leftOut = tenants[shown...]
+        return (
+            text
+                + omissionNote(tenants: leftOut.count, events: leftOut.reduce(0) { $0 + $1.events.count }, limit: limit),
+            false
+        )
+    }
+
+    /// The heading and header of the compact table of ``reviewSections(_:fixed:limit:showCodes:)``.
+    static func summaryFrame(tenants: Int, limit: Int) -> String {
+        "\n### \(counted(tenants, "more changed tenant")), one row each\n\n"
+            + "_Kept below \(limit) characters: run `licensectl plan --target TENANT` for a tenant's events, "
+            + "`licensectl plan --format json` for the full plan._\n\n"
+            + "| tenant | events | capacity | rejected |\n|:--|--:|:--|--:|\n"
+    }
+
+    /// One row of the compact table: name, event count, capacity before → after, routers
+    /// rejected after (capacity or no valid license).
+    static func summaryRow(_ tenant: TenantPlan) -> String {
+        let rejected = tenant.after.offline.filter { $0.reason != .notConnected }.count
+        return "| `\(MarkdownTable.escape(tenant.tenant))` | \(tenant.events.count) | "
+            + "\(transition(tenant.before?.capacity, tenant.after.capacity)) | \(rejected) |\n"
     }
 
     /// The sections of a capped Markdown comment (plan or forecast): rendered only until the

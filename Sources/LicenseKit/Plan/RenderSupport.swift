@@ -262,17 +262,21 @@ struct MarkdownTable: Sendable {
 }
 
 /// `text` with every canonical activation code in it (`XXXX-XXXX-XXXX` between non-alphanumeric
-/// characters) masked as `XXXX-****-XXXX`, for diagnostic messages in human output (docs/formats.md §3.4).
+/// characters) masked as `XXXX-****-XXXX`, for diagnostic messages in human output (docs/formats.md §3.4);
+/// paths and quoted tenant names stay as written (``Diagnostic/protectNames(_:_:)``).
 public func maskingActivationCodes(in text: String) -> String {
     let b = Array(text.utf8)
     guard b.count >= 14 else { return text }
     func isHex(_ c: UInt8) -> Bool { (c >= 48 && c <= 57) || (c >= 65 && c <= 70) }
     func isWord(_ c: UInt8) -> Bool { (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
+    var protected = [Bool](repeating: false, count: b.count)
+    Diagnostic.protectNames(b, &protected)
     var out = b
     var i = 0
     var changed = false
     while i + 14 <= b.count {
-        let isCode = (0..<14).allSatisfy { k in k == 4 || k == 9 ? b[i + k] == 45 : isHex(b[i + k]) }
+        let isCode =
+            !protected[i] && (0..<14).allSatisfy { k in k == 4 || k == 9 ? b[i + k] == 45 : isHex(b[i + k]) }
         let bounded =
             (i == 0 || (!isWord(b[i - 1]) && b[i - 1] != 45))
             && (i + 14 == b.count || (!isWord(b[i + 14]) && b[i + 14] != 45))

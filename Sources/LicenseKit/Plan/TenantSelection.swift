@@ -100,7 +100,8 @@ public struct TenantSelection: Sendable, Hashable {
         let diagnostics = DiagnosticsEngine()
         for name in names {
             let suggestion = DidYouMean.suggestion(for: name, among: sorted)
-            diagnostics.error(SelectionError.unknownTenant(name, known: list, suggestion: suggestion).message)
+            diagnostics.error(
+                SelectionError.unknownTenant(name, known: list, suggestion: suggestion).message, keeping: sorted)
         }
         return diagnostics.emitted
     }

@@ -34,19 +34,48 @@ public enum Reconciler {
                 name: name, manifest: manifests[name], prior: states[name],
                 at: at, inputsDigest: inputsDigest)
             let plan = planner.run()
-            return (plan: plan, diagnostics: planner.diagnostics.emitted)
+            return (
+                plan: plan, diagnostics: planner.diagnostics.emitted,
+                appliedAtAfterAt: planner.appliedAtAfterAt.map { (appliedAt: $0, location: planner.stateLocation) }
+            )
         }
 
+        // One mistaken `--at` is one error, however many tenants were applied after it.
+        let laterApplied = results.compactMap { result in
+            result.appliedAtAfterAt.map { (tenant: result.plan.tenant, appliedAt: $0.appliedAt, location: $0.location) }
+        }
         var diagnostics = repo.diagnostics(selecting: selection) + cross.emitted
         var tenants: [TenantPlan] = []
         tenants.reserveCapacity(names.count)
         for result in results {
             tenants.append(result.plan)
+            if let first = laterApplied.first, result.plan.tenant == first.tenant {
+                diagnostics.append(atBeforeAppliedAt(at: at, laterApplied))
+            }
             diagnostics += result.diagnostics
         }
         return Plan(
             at: at, inputsDigest: repo.inputsDigest, tenants: tenants, diagnostics: diagnostics,
             selection: selection)
+    }
+
+    /// The error for `at` earlier than the `appliedAt` of the tenants in `laterApplied` (docs/rules.md
+    /// §4.5), at the first one's state document: for one tenant its own message, for more one
+    /// error naming how many and the latest `appliedAt` (a fleet of 300 tenants printed 300
+    /// identical errors for one mistaken `--at`).
+    private static func atBeforeAppliedAt(
+        at: Instant, _ laterApplied: [(tenant: String, appliedAt: Instant, location: SourceLocation?)]
+    ) -> Diagnostic {
+        let first = laterApplied[0]
+        guard laterApplied.count > 1, let latest = laterApplied.map(\.appliedAt).max() else {
+            return .error(
+                PlanError.atBeforeAppliedAt(at: at, tenant: first.tenant, appliedAt: first.appliedAt).message,
+                at: first.location)
+        }
+        return .error(
+            PlanError.atBeforeAppliedAtOfTenants(
+                at: at, count: laterApplied.count, first: first.tenant, latest: latest
+            ).message, at: first.location, keeping: [first.tenant])
     }
 
     /// Step 1 only, for `status` (docs/cli.md §6): the recorded state replayed over (`appliedAt`, `at`] —

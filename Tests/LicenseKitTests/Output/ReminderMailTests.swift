@@ -250,6 +250,22 @@ enum MailFixtures {
         #expect(text.contains("You receive this message as a contact of the tenant acme-water."))
     }
 
+    /// Newcomer report: the mail said "if the scheduled licenses above are what you expect" to a
+    /// tenant with no scheduled license, whose other active licenses cover its routers.
+    @Test func otherActiveLicensesCoveringTheRoutersAreNamedNotScheduledOnes() throws {
+        var plan = MailFixtures.acmeWater
+        plan.after.online = ["00A0BA000001", "00A0BA000002"]
+        let mail = try #require(
+            ReminderMailer.message(
+                for: plan, at: MailFixtures.instant("2026-11-15T00:00:00Z"), from: ReminderMailer.defaultFrom))
+        let text = MailFixtures.flattened(mail.contents)
+        #expect(!text.contains("scheduled"), "\(text)")
+        #expect(
+            text.contains(
+                "What to do Nothing: your other active licenses cover all 2 online routers after these expiries, so they stay online."
+            ), "\(text)")
+    }
+
     @Test func licensesInStockAreNamedWithTheirLastDay() throws {
         var plan = MailFixtures.acmeWater
         let stock = LicenseRecord(

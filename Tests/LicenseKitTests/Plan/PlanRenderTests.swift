@@ -229,7 +229,11 @@ private let goldenPlans: [(String, Plan)] = [
         #expect(md.utf8.count < 60_000)
         let shown = md.components(separatedBy: "<details>").count - 1
         #expect(shown > 0)
-        let leftOut = 2_000 - shown
+        // The rest: one row each of the compact table, as many as fit, then the note.
+        let rows = md.split(separator: "\n").filter { $0.hasPrefix("| `tenant-") }.count
+        #expect(rows > 100)
+        #expect(md.contains("\n### \(2_000 - shown) more changed tenants, one row each\n"))
+        let leftOut = 2_000 - shown - rows
         #expect(
             md.contains(
                 "> **\(leftOut) changed tenants (\(leftOut * 50) events) not shown:** this comment is kept below 60000 characters. Run `licensectl plan --format json` or `licensectl plan --out PLANFILE` for the full plan.\n"
@@ -244,7 +248,33 @@ private let goldenPlans: [(String, Plan)] = [
         let md = PlanMarkdown.render(
             PlanFixtures.large(tenants: 300, eventsPerTenant: 20), showCodes: false, limit: limit)
         #expect(md.utf8.count < limit)
-        #expect(md.contains("not shown"))
+        #expect(md.contains("not shown") || md.contains("one row each"))
+    }
+
+    /// Newcomer report: a 300-tenant adoption plan showed 36 tenants alphabetically and left 264
+    /// out. The tenants a reviewer must see come first (errors, rejected routers, expiries), and
+    /// the rest is one row each, all 300 tenants within the limit.
+    @Test func aBigPlanShowsUrgentTenantsFirstAndEveryOtherAsARow() throws {
+        var plan = PlanFixtures.large(tenants: 300, eventsPerTenant: 20)
+        let urgent = 250
+        plan.tenants[urgent].after.offline = [OfflineRouter(serial: "00A0BA000001", reason: .capacity)]
+        let md = PlanMarkdown.render(plan, showCodes: false)
+        #expect(md.utf8.count < 60_000)
+        #expect(!md.contains("not shown"))
+        let sections = md.components(separatedBy: "<details><summary><code>").dropFirst()
+        let first = try #require(sections.first)
+        #expect(first.contains(plan.tenants[urgent].tenant), "\(first.prefix(120))")
+        let rows = md.split(separator: "\n").filter { $0.hasPrefix("| `tenant-") }
+        #expect(sections.count + rows.count == 300)
+        #expect(md.contains("\n### \(rows.count) more changed tenants, one row each\n"))
+        // Every tenant is named once, in a section or a row.
+        for tenant in plan.tenants {
+            let named =
+                md.components(separatedBy: "`\(tenant.tenant)`").count - 1
+                + md.components(separatedBy: "<code>+ \(tenant.tenant)</code>").count - 1
+                + md.components(separatedBy: "<code>~ \(tenant.tenant)</code>").count - 1
+            #expect(named == 1, "\(tenant.tenant)")
+        }
     }
 
     @Test func manyDiagnosticsAreCutWithACount() {

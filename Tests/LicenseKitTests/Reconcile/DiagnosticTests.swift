@@ -180,6 +180,23 @@ import Testing
         #expect(Fx.tenantPlan(plan)?.changed == false)
     }
 
+    /// One mistaken `--at` over many tenants is one error naming how many, the first tenant's
+    /// state document as its place and the latest appliedAt.
+    @Test func error_atEarlierThanAppliedAtOfManyTenantsIsOneError() {
+        let repo = Fx.repo(Fx.tenant("acme", [Fx.lic(1)]), Fx.tenant("zeta", [Fx.lic(2)]))
+        var states = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1)])), at: "2026-02-01").states
+        states["zeta"] = Fx.apply(Fx.repo(Fx.tenant("zeta", [Fx.lic(2)])), at: "2026-03-01").states["zeta"]
+        #expect(states.count == 2)
+        let plan = Fx.apply(repo, states, at: "2026-01-01").plan
+        #expect(
+            Fx.errors(plan) == [
+                .error(
+                    "--at 2026-01-01T00:00:00Z is earlier than the appliedAt of 2 tenants ('acme' and 1 more; the latest is 2026-03-01T00:00:00Z); plan at 2026-03-01T00:00:00Z or later",
+                    at: SourceLocation(file: "state/tenants/acme.json", line: 1))
+            ])
+        #expect(plan.tenants.allSatisfy { !$0.changed })
+    }
+
     @Test func repoDiagnosticsAreCarriedIntoThePlan() {
         let loaderError = Diagnostic.error("unknown key 'activte' (did you mean 'activate'?)", at: Fx.loc(3))
         let repo = LicenseRepo(tenants: [Fx.tenant("acme")], inputsDigest: Fx.digest, diagnostics: [loaderError])
@@ -254,6 +271,32 @@ import Testing
                     "activating 0000-****-0002 at 2026-04-01T00:00:00Z will invalidate Cloud Free 0000-****-0001: capacity 1000 → 25, 5 routers rejected",
                     at: Fx.loc(12, column: 17))
             ])
+    }
+
+    /// Newcomer report: once an apply had recorded the scheduled Cloud Basic 25, the plan that
+    /// carries it out (step 1, at its instant) showed only the generic rejected-routers warning.
+    @Test func warning_recordedScheduledActivationThatInvalidatesCloudFree() {
+        let repo = Fx.repo(
+            Fx.tenant(
+                "acme",
+                [
+                    Fx.lic(1, .cloudFree, activate: .immediately),
+                    Fx.lic(2, .cloudBasic25, activate: Fx.on("2026-04-01")),
+                ], routers: Fx.routers(30)))
+        let first = Fx.apply(repo, at: "2026-03-01")
+        let plan = Fx.apply(repo, first.states, at: "2026-04-10").plan
+        #expect(
+            Fx.warnings(plan) == [
+                .warning(
+                    "tenant 'acme': 5 of 30 connected routers rejected (capacity 25)", at: Fx.loc(4, column: 9),
+                    standing: .rejectedRouters, tenant: "acme"),
+                .warning(
+                    "the scheduled activation of 0000-****-0002 at 2026-04-01T00:00:00Z invalidates Cloud Free 0000-****-0001: capacity 1000 → 25, 5 routers rejected",
+                    at: Fx.loc(12, column: 17)),
+            ])
+        // Once recorded, the invalidation is not repeated.
+        let later = Fx.apply(repo, Fx.apply(repo, first.states, at: "2026-04-10").states, at: "2026-04-20").plan
+        #expect(Fx.warnings(later).allSatisfy { !$0.message.contains("invalidates Cloud Free") })
     }
 
     @Test func warning_rejectedRoutersCountPerTenant() {

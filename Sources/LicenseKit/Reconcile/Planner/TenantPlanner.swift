@@ -8,6 +8,9 @@ struct TenantPlanner {
     /// This tenant's errors and warnings.
     let diagnostics = DiagnosticsEngine()
     var events: [PlanEvent] = []
+    /// The recorded `appliedAt` when `at` is earlier (docs/rules.md §4.5): the error is the
+    /// reconciler's, one for all tenants (``Reconciler/plan(repo:states:at:selection:codesOfOtherOwners:)``).
+    private(set) var appliedAtAfterAt: Instant?
 
     init(name: String, manifest: TenantManifest?, prior: PriorState?, at: Instant, inputsDigest: String) {
         self.name = name
@@ -22,17 +25,15 @@ struct TenantPlanner {
     mutating func run() -> TenantPlan {
         let doc = prior?.document
         if let doc, at < doc.appliedAt {
-            diagnostics.emit(
-                .error(
-                    PlanError.atBeforeAppliedAt(at: at, tenant: name, appliedAt: doc.appliedAt).message,
-                    at: stateLocation))
+            appliedAtAfterAt = doc.appliedAt
             return unchanged(doc)
         }
         if let doc, doc.retiredAt != nil, manifest == nil { return unchanged(doc) }
 
         // Step 1: recorded facts over (appliedAt, at].
         var timeline = LicenseTimeline(licenses: doc?.licenses ?? [], paidSince: doc?.paidSince)
-        events += timeline.run(through: at)
+        let replayed = timeline.run(through: at)
+        events += replayed
 
         guard let manifest else {
             if let doc { return retire(doc, timeline) }
@@ -58,7 +59,7 @@ struct TenantPlanner {
             routers: manifest.routers.map { ($0.serial, $0.connectedAt) }, capacity: capacity, at: at)
         routerEvents(manifest, doc, admission)
         warnings(
-            manifest, timeline, step, settle: settle, before: beforeStepTwo, capacity: capacity,
+            manifest, timeline, step, replayed: replayed, settle: settle, before: beforeStepTwo, capacity: capacity,
             admission: admission, notifications: notifications.count)
 
         var newDoc = TenantState(

@@ -2,9 +2,11 @@
 extension TenantPlanner {
     mutating func warnings(
         _ manifest: TenantManifest, _ timeline: LicenseTimeline, _ step: StepTwo,
-        settle: [PlanEvent], before: Capacity, capacity: Capacity,
+        replayed: [PlanEvent], settle: [PlanEvent], before: Capacity, capacity: Capacity,
         admission: Admission, notifications: Int
     ) {
+        warnScheduledActivationInvalidated(
+            manifest, timeline, step, replayed: replayed, capacity: capacity, admission: admission)
         warnActivationInvalidatingNow(
             manifest, step, settle: settle, before: before, capacity: capacity, admission: admission)
         warnScheduledActivationWillInvalidate(manifest, timeline, step)
@@ -21,6 +23,34 @@ extension TenantPlanner {
             }
         }
         warnRemindersWithoutContacts(manifest, notifications: notifications)
+    }
+
+    /// A recorded scheduled paid activation that step 1 carries out in this plan (at its instant,
+    /// in (`appliedAt`, `at`]) and that invalidates Cloud Free (R2, docs/rules.md §4.5): the Cloud
+    /// Free's capacity before, the capacity at `at` after, and the routers rejected at `at` — the
+    /// warning an activation now gets, which the example's harbor-lights lacked once its Cloud
+    /// Basic 25 had been scheduled by an earlier apply.
+    mutating func warnScheduledActivationInvalidated(
+        _ manifest: TenantManifest, _ timeline: LicenseTimeline, _ step: StepTwo, replayed: [PlanEvent],
+        capacity: Capacity, admission: Admission
+    ) {
+        let licenses = Dictionary(timeline.licenses.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        for invalidation in replayed where invalidation.action == .invalidate {
+            guard let freeCode = invalidation.code, let free = licenses[freeCode], free.type.invalidatedByPaid,
+                let paid = replayed.first(where: { e in
+                    e.action == .activate && e.at == invalidation.at
+                        && (e.code.flatMap { licenses[$0] }?.type.isPaid ?? false)
+                })?.code
+            else { continue }
+            let d = step.desired[paid]
+            diagnostics.emit(
+                .warning(
+                    PlanError.recordedScheduledPaidInvalidatedCloudFree(
+                        paid: paid.masked, at: invalidation.at, free: freeCode.masked, before: free.type.capacity,
+                        after: capacity.capacity, rejected: admission.rejected.count
+                    ).message,
+                    at: d.map { $0.activationSource ?? $0.source } ?? manifest.source))
+        }
     }
 
     /// An activation now that invalidates Cloud Free (R2): the capacity before and after.
