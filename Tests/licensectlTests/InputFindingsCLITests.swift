@@ -17,6 +17,22 @@ import Testing
 
         """
 
+    /// `licensectl validate` of `repo`, expected to fail with exit 1.
+    private func refusedValidation(_ repo: TempRepo, sourceLocation: SourceLocation = #_sourceLocation) throws
+        -> CLIRun
+    {
+        let run = try licensectl(["validate", "-C", repo.root])
+        #expect(run.status == 1, "\(run)", sourceLocation: sourceLocation)
+        return run
+    }
+
+    /// Expects `run`'s stderr to start with `message` (its first diagnostic).
+    private func expectError(
+        _ run: CLIRun, startingWith message: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(run.stderr.hasPrefix(message), "\(run.stderr)", sourceLocation: sourceLocation)
+    }
+
     private func repo(_ label: String, sales: String, manifest: String = Self.manifest) throws -> TempRepo {
         let repo = try TempRepo(label: label)
         try repo.write("tenants/acme.yaml", manifest)
@@ -39,10 +55,11 @@ import Testing
         let before = repo.files()
         let run = try licensectl(["apply", "-C", repo.root, "--yes", "--at", "2026-03-06"])
         #expect(run.status == 1)
-        #expect(
-            run.stderr.hasPrefix(
+        expectError(
+            run,
+            startingWith:
                 "fixtures/sales.csv:2:52: error: 96D9-****-59E5 is recorded as expired (expiry 2026-03-01T00:00:00Z), but fixtures/sales.csv now gives expiry 2026-04-01T00:00:00Z; the history of an expired or invalid license is never rewritten: write 2026-03-01T00:00:00Z back into its expires_at cell. An adopted expiry can be corrected only while the license is active; when the vendor confirms another date now, keep the recorded one and note the vendor's date in the pull request\n"
-            ), "\(run.stderr)")
+        )
         #expect(!run.stderr.contains("the manifest"))
         #expect(changedPaths(before, repo.files()) == [])
         // Another value of the CSV row names the CSV file, not "the manifest".
@@ -93,10 +110,11 @@ import Testing
         let before = repo.files()
         let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-01-11"])
         #expect(run.status == 1)
-        #expect(
-            run.stderr.hasPrefix(
+        expectError(
+            run,
+            startingWith:
                 "fixtures/sales.csv:2:41: error: license 96D9-****-59E5 was activated on 2025-02-01T00:00:00Z; write 2025-02-01T00:00:00Z back into its activated_at cell\n"
-            ), "\(run.stderr)")
+        )
         #expect(changedPaths(before, repo.files()) == [])
         // An emptied cell says the same (the row is then no adoption, but state records one).
         try repo.write("fixtures/sales.csv", header + "96D9-3718-59E5,Cloud Basic 1,2025-01-15,,\n")
@@ -123,8 +141,7 @@ import Testing
 
                 """)
         defer { repo.remove() }
-        let run = try licensectl(["validate", "-C", repo.root])
-        #expect(run.status == 1)
+        let run = try refusedValidation(repo)
         let iso = "it looks like a spreadsheet wrote the date in its locale's form: write it as YYYY-MM-DD (ISO 8601)"
         let formula =
             "the cell is Excel's text formula =\"…\", not a plain value: write '%@', or export plain values (copy the column, Paste Special → Values, save as \"CSV UTF-8\")"
@@ -161,8 +178,7 @@ import Testing
             ="00A0BA000001";
 
             """)
-        let run = try licensectl(["validate", "-C", repo.root])
-        #expect(run.status == 1)
+        let run = try refusedValidation(repo)
         let scientific =
             "it looks like a spreadsheet turned the serial into a number in scientific notation, and the digits it rounded away are lost: take the serial from the router or the original export, format the column as text and export again"
         #expect(
@@ -192,8 +208,7 @@ import Testing
 
                 """)
         defer { repo.remove() }
-        let run = try licensectl(["validate", "-C", repo.root])
-        #expect(run.status == 1)
+        let run = try refusedValidation(repo)
         #expect(
             run.stderr.contains(
                 "tenants/acme.yaml:9:15: error: issued: "), "\(run.stderr)")
@@ -212,10 +227,11 @@ import Testing
         let before = repo.files()
         let run = try licensectl(["plan", "-C", repo.root, "--at", "2026-01-01"])
         #expect(run.status == 1)
-        #expect(
-            run.stderr.hasPrefix(
+        expectError(
+            run,
+            startingWith:
                 "fixtures/sales.csv:2:21: error: found U+0000 (a NUL byte), which a text file never holds; expected CSV text in UTF-8: the file is binary (an .xlsx or .xls renamed to .csv?) or was saved in UTF-16 — export it from the spreadsheet as \"CSV UTF-8\", or convert it with iconv -f UTF-16 -t UTF-8\n"
-            ), "\(run.stderr)")
+        )
         #expect(changedPaths(before, repo.files()) == [])
         try repo.write(
             "fixtures/sales.csv", "activation_code;license_type;issued\n96D9-3718-59E1;Cloud Basic 1;2024-12-02\u{1A}\n"
@@ -232,12 +248,12 @@ import Testing
             "nul-yaml", sales: "",
             manifest: "apiVersion: licensectl/v1\nkind: Tenant\nmetadata:\n  name: acme\u{0}-water\n")
         defer { repo.remove() }
-        let run = try licensectl(["validate", "-C", repo.root])
-        #expect(run.status == 1)
-        #expect(
-            run.stderr.hasPrefix(
+        let run = try refusedValidation(repo)
+        expectError(
+            run,
+            startingWith:
                 "tenants/acme.yaml:4:13: error: found U+0000 (a NUL byte), which YAML text cannot hold; the file is binary or was saved in UTF-16: save it as UTF-8, or convert it with iconv -f UTF-16 -t UTF-8\n"
-            ), "\(run.stderr)")
+        )
     }
 
     // MARK: 4. Tenant names
@@ -253,12 +269,12 @@ import Testing
             "tenant-name", sales: "",
             manifest: "apiVersion: licensectl/v1\nkind: Tenant\nmetadata:\n  name: \(name)\n")
         defer { repo.remove() }
-        let run = try licensectl(["validate", "-C", repo.root])
-        #expect(run.status == 1)
-        #expect(
-            run.stderr.hasPrefix(
+        let run = try refusedValidation(repo)
+        expectError(
+            run,
+            startingWith:
                 "tenants/acme.yaml:4:9: error: name: expected a DNS label (1-63 of a-z 0-9 -, starting and ending with a letter or digit), found '\(name)'; \(named), which a DNS label cannot hold: retype the name (a-z, 0-9 and - only)\n"
-            ), "\(run.stderr)")
+        )
     }
 
     // MARK: 5. Contacts
@@ -282,8 +298,7 @@ import Testing
 
                 """)
         defer { repo.remove() }
-        let run = try licensectl(["validate", "-C", repo.root])
-        #expect(run.status == 1)
+        let run = try refusedValidation(repo)
         #expect(
             run.stderr.split(separator: "\n").map(String.init) == [
                 "tenants/acme.yaml:8:7: error: contacts: the local part of '\(local)@acme.example' has 65 octets, more than the 64 that RFC 5321 allows; expected one mailbox local@domain (local part at most 64 octets, address at most 254): shorten it or use another address",

@@ -256,14 +256,17 @@ import Testing
             ])
     }
 
+    /// Tenant acme: Cloud Free active now, a Cloud Basic 25 scheduled for 2026-04-01, 30 routers.
+    static let cloudFreeThenBasic25On20260401 = Fx.repo(
+        Fx.tenant(
+            "acme",
+            [
+                Fx.lic(1, .cloudFree, activate: .immediately),
+                Fx.lic(2, .cloudBasic25, activate: Fx.on("2026-04-01")),
+            ], routers: Fx.routers(30)))
+
     @Test func warning_scheduledActivationThatWillInvalidateCloudFree() {
-        let repo = Fx.repo(
-            Fx.tenant(
-                "acme",
-                [
-                    Fx.lic(1, .cloudFree, activate: .immediately),
-                    Fx.lic(2, .cloudBasic25, activate: Fx.on("2026-04-01")),
-                ], routers: Fx.routers(30)))
+        let repo = Self.cloudFreeThenBasic25On20260401
         let plan = Fx.apply(repo, at: "2026-03-01").plan
         #expect(
             Fx.warnings(plan) == [
@@ -276,13 +279,7 @@ import Testing
     /// Newcomer report: once an apply had recorded the scheduled Cloud Basic 25, the plan that
     /// carries it out (step 1, at its instant) showed only the generic rejected-routers warning.
     @Test func warning_recordedScheduledActivationThatInvalidatesCloudFree() {
-        let repo = Fx.repo(
-            Fx.tenant(
-                "acme",
-                [
-                    Fx.lic(1, .cloudFree, activate: .immediately),
-                    Fx.lic(2, .cloudBasic25, activate: Fx.on("2026-04-01")),
-                ], routers: Fx.routers(30)))
+        let repo = Self.cloudFreeThenBasic25On20260401
         let first = Fx.apply(repo, at: "2026-03-01")
         let plan = Fx.apply(repo, first.states, at: "2026-04-10").plan
         #expect(

@@ -8,6 +8,16 @@ import Testing
 @Suite struct StateBackendSnapshotTests {
     let holder = LockHolder(host: "test-host", pid: 4242, start: Sample.instant("2026-11-29T10:00:00Z"))
 
+    /// A temporary repo whose state directory holds one applied tenant, acme, and its backend.
+    func directoryStateWithAcme() throws -> (TempRepo, any StateBackend) {
+        let repo = try TempRepo()
+        let backend: any StateBackend = StateBackends.directory(root: repo.root, directory: "state")
+        let lease = try backend.lock(tenants: nil, timeout: 0, holder: holder)
+        _ = try lease.commit(Sample.plan([Sample.document(tenant: "acme")]))
+        lease.release()
+        return (repo, backend)
+    }
+
     @Test func aSnapshotRestoredIntoAnEmptyDirectoryIsByteIdentical() throws {
         let repo = try TempRepo()
         defer { repo.remove() }
@@ -32,12 +42,8 @@ import Testing
     }
 
     @Test func restoreRefusesADirectoryThatHoldsStateAndWritesNothing() throws {
-        let repo = try TempRepo()
+        let (repo, backend) = try directoryStateWithAcme()
         defer { repo.remove() }
-        let backend: any StateBackend = StateBackends.directory(root: repo.root, directory: "state")
-        let lease = try backend.lock(tenants: nil, timeout: 0, holder: holder)
-        _ = try lease.commit(Sample.plan([Sample.document(tenant: "acme")]))
-        lease.release()
         let before = try backend.snapshot(timeout: 0, holder: holder)
 
         let other = StateSnapshot(documents: [Sample.document(tenant: "baltic")], journal: [])
@@ -54,12 +60,8 @@ import Testing
     /// destination holding state without `.lock` (a fresh clone: `.lock` is not in git), and a
     /// new destination refused for a tenant name that cannot be a file name.
     @Test func aRefusedRestoreCreatesNoLockAndNoFolder() throws {
-        let repo = try TempRepo()
+        let (repo, backend) = try directoryStateWithAcme()
         defer { repo.remove() }
-        let backend: any StateBackend = StateBackends.directory(root: repo.root, directory: "state")
-        let lease = try backend.lock(tenants: nil, timeout: 0, holder: holder)
-        _ = try lease.commit(Sample.plan([Sample.document(tenant: "acme")]))
-        lease.release()
         try FileManager.default.removeItem(atPath: repo.path("state/.lock"))
         let before = try backend.snapshot(timeout: 0, holder: holder)
         #expect(!repo.exists("state/.lock"), "reading creates no lock")
