@@ -33,6 +33,10 @@ enum CSVError: Error, Sendable, Equatable {
         header: String, suggestion: String, column: String, synonyms: [String], option: String?, mapped: Bool)
     /// A mapped header that the file does not have; `found` lists the file's headers.
     case mappedColumnMissing(column: String, header: String, path: String, found: [String])
+    /// A header that names no column but is evidently the platform's activation or expiry date
+    /// (``AdoptionHeader``; docs/formats.md §3.2) in a file without that adoption column: an
+    /// error, as ``misspelledAdoptionColumn(header:suggestion:column:synonyms:option:mapped:)``.
+    case unrecognisedAdoptionColumn(header: String, column: String, synonyms: [String], option: String?, mapped: Bool)
     /// A required column the header lacks.
     case missingColumn(column: String, synonyms: [String], found: [String])
     /// A row with fewer fields than the header, lacking required columns (each described as
@@ -99,6 +103,15 @@ enum CSVError: Error, Sendable, Equatable {
                 + "; rename the header to \(column) (or \(synonyms.joined(separator: ", "))), or map it: "
                 + Self.mappingAdvice(column: column, header: header, option: option, mapped: mapped)
                 + "; if the column holds something else, rename it"
+        case .unrecognisedAdoptionColumn(let header, let column, let synonyms, let option, let mapped):
+            "column '\(header)' looks like the platform's \(column == "activated_at" ? "activation" : "expiry") date "
+                + "(its name says so and its values are dates), but licensectl reads that date only from a column named "
+                + "\(column) (or \(synonyms.joined(separator: ", "))) and the file has none: "
+                + (column == "activated_at"
+                    ? "every running license of this file would be redeemed as unactivated stock instead of adopted"
+                    : "every adopted license of this file would expire at its activation + term instead of the platform's expiry")
+                + "; map it: " + Self.mappingAdvice(column: column, header: header, option: option, mapped: mapped)
+                + ", or rename the header to \(column); if the column holds something else, rename it"
         case .mappedColumnMissing(let column, let header, let path, let found):
             "columns: \(column) is mapped to '\(header)', but \(path) has no such column; found columns \(Self.quoted(found))"
         case .missingColumn(let column, let synonyms, let found):

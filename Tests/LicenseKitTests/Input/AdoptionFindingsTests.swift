@@ -92,6 +92,87 @@ import Testing
             loaded.tenants.first?.licenses.first?.adopted?.activatedAt == (try Instant.parse("2025-04-21T12:47:00Z")))
     }
 
+    // MARK: 1b. A translated or decorated adoption header is an error at its cell
+
+    /// Newcomer run 8: `Aktiviert am,Gültig bis` (no near-miss of any name) were ignored
+    /// silently, the running codes redeemed as stock and the tenant disabled.
+    @Test func aGermanActivationAndExpiryHeaderAreErrorsAtTheirCells() throws {
+        let csv = """
+            Activation Code,Product,Issued,Term,Aktiviert am,Gültig bis,Order Number
+            D953-1D87-CEC3,Cloud Basic 25,2025-04-13,P2Y,2025-04-21T12:47:00Z,2027-04-21T12:47:00Z,SO-73972
+
+            """
+        let repo = try repo(csv)
+        defer { repo.remove() }
+        let loaded = repo.load()
+        #expect(
+            lines(loaded.diagnostics) == [
+                "fixtures/platform/site-006-licenses.csv:1:37: error: column 'Aktiviert am' looks like the platform's activation date (its name says so and its values are dates), but licensectl reads that date only from a column named activated_at (or activated, activation_date, active_since) and the file has none: every running license of this file would be redeemed as unactivated stock instead of adopted; map it: the import's `columns: {activated_at: \"Aktiviert am\"}` (licensectl init: --column 'activated_at=Aktiviert am'), or rename the header to activated_at; if the column holds something else, rename it",
+                "fixtures/platform/site-006-licenses.csv:1:50: error: column 'Gültig bis' looks like the platform's expiry date (its name says so and its values are dates), but licensectl reads that date only from a column named expires_at (or expires, expiry_date, valid_until) and the file has none: every adopted license of this file would expire at its activation + term instead of the platform's expiry; map it: the import's `columns: {expires_at: \"Gültig bis\"}` (licensectl init: --column 'expires_at=Gültig bis'), or rename the header to expires_at; if the column holds something else, rename it",
+            ])
+        #expect(loaded.tenants.first?.licenses.isEmpty ?? true)
+    }
+
+    /// A unit suffix is no part of a name: `Activated (UTC)` is an error naming the mapping.
+    @Test func aDecoratedActivationHeaderIsAnError_andItsMappingReadsIt() throws {
+        let csv = """
+            Activation Code,Product,Issued,Activated (UTC)
+            D953-1D87-CEC3,Cloud Basic 25,2025-04-13,21.04.2025
+
+            """
+        let refused = try repo(csv)
+        defer { refused.remove() }
+        let errors = refused.load().diagnostics
+        #expect(errors.map { $0.location?.column } == [32])
+        #expect(errors.first?.message.hasPrefix("column 'Activated (UTC)' looks like the platform's activation date") == true)
+
+        let mapped = tenantYAML(
+            "site-006",
+            spec: [
+                "  imports:", "    - file: ../fixtures/platform/site-006-licenses.csv", "      columns:",
+                "        activated_at: Activated (UTC)",
+            ])
+        let accepted = try repo(csv, manifest: mapped)
+        defer { accepted.remove() }
+        let loaded = accepted.load()
+        #expect(lines(loaded.diagnostics) == [])
+        #expect(loaded.tenants.first?.licenses.first?.adopted?.activatedAt.description == "2025-04-21T00:00:00Z")
+    }
+
+    /// Other columns stay ignored: a date column that names no activation or expiry
+    /// (`Shipped`), and an activation-named column whose values are no dates (`Active`: yes/no,
+    /// `Aktiviert durch`: a name).
+    @Test func otherDateColumnsAndNonDateActivationColumnsStayIgnored() throws {
+        let csv = """
+            Activation Code,Product,Order date,Shipped,Active,Aktiviert durch,Gültig
+            D953-1D87-CEC3,Cloud Basic 25,2025-04-13,2025-04-14,yes,mia,ja
+
+            """
+        let repo = try repo(csv)
+        defer { repo.remove() }
+        let loaded = repo.load()
+        #expect(lines(loaded.diagnostics) == [])
+        #expect(loaded.tenants.first?.licenses.count == 1)
+    }
+
+    @Test(arguments: [
+        ("Aktiviert am", "activated_at"), ("Activé le", "activated_at"), ("Data attivazione", "activated_at"),
+        ("Valid from", "activated_at"), ("Gültig bis", "expires_at"), ("Ablaufdatum", "expires_at"),
+        ("Expiration (UTC)", "expires_at"), ("Active until", "expires_at"), ("Order date", nil),
+        ("Business unit", nil), ("Deactivated", nil),
+    ] as [(String, String?)])
+    func aHeadersWordsNameItsAdoptionColumn(header: String, column: String?) {
+        #expect(AdoptionHeader.column(named: header) == column)
+    }
+
+    @Test(arguments: [
+        ("2026-06-09", true), ("09.06.2026 03:01", true), ("6/9/2026", true), ("2026-06-09T03:01:00Z", true),
+        ("96D9-3718-59E5", false), ("3451-5675-F6AD", false), ("yes", false), ("365", false), ("1.5", false),
+    ])
+    func aCellLooksLikeADate(value: String, date: Bool) {
+        #expect(AdoptionHeader.looksLikeDate(value) == date)
+    }
+
     // MARK: 2. An adopted paid expiry other than activation + term warns at the value
 
     /// The newcomer's `m11`: 2072 typed for 2027 was adopted silently, capacity for 45 years.

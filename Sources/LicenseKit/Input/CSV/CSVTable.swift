@@ -249,6 +249,7 @@ enum CSVTable {
         let known = columns.enumerated().flatMap { c, column in
             zip(column.keys, [column.name] + column.synonyms).map { (key: $0, spelled: $1, column: c) }
         }
+        var flagged: Set<Int> = []
         for (index, raw) in header.fields.enumerated() {
             let key = squash(raw)
             guard !key.isEmpty, !known.contains(where: { $0.key == key }),
@@ -270,6 +271,30 @@ enum CSVTable {
                 CSVError.misspelledAdoptionColumn(
                     header: raw.trimmingASCIIWhitespace(), suggestion: entry.spelled, column: column.name,
                     synonyms: column.synonyms, option: mapping?.option, mapped: mapping != nil
+                ).message,
+                at: SourceLocation(file: path, line: place.line, column: place.column))
+            flagged.insert(index)
+            ok = false
+        }
+        // A header that is no near-miss but evidently the platform's activation or expiry date
+        // (`Aktiviert am`, `Gültig bis`, `Activated (UTC)`) in a file without that column: the
+        // same error (docs/formats.md §3.2 "Columns"). Its values must read as dates, so that a
+        // sales CSV's other columns (`Active`: yes/no, `Order date`) stay ignored.
+        let matched = Set(fieldOf.compactMap { $0 })
+        for (index, raw) in header.fields.enumerated() where !matched.contains(index) && !flagged.contains(index) {
+            guard let name = AdoptionHeader.column(named: raw),
+                let c = columns.firstIndex(where: { $0.name == name }), columns[c].adoption, fieldOf[c] == nil
+            else { continue }
+            let values = rows.lazy.compactMap { $0.fields.indices.contains(index) ? $0.fields[index] : nil }
+                .map { $0.trimmingASCIIWhitespace() }.filter { !$0.isEmpty }
+            guard !values.isEmpty, values.allSatisfy(AdoptionHeader.looksLikeDate) else { continue }
+            let column = columns[c]
+            let place = Self.place(
+                ofField: index, recordAt: header.start, line: header.line, in: body, delimiter: delimiterByte)
+            diagnostics.error(
+                CSVError.unrecognisedAdoptionColumn(
+                    header: raw.trimmingASCIIWhitespace(), column: column.name, synonyms: column.synonyms,
+                    option: mapping?.option, mapped: mapping != nil
                 ).message,
                 at: SourceLocation(file: path, line: place.line, column: place.column))
             ok = false
