@@ -16,6 +16,40 @@ public enum RouterSerial {
         return text
     }
 
+    /// ``validate(_:)`` for a serial read from a manifest or a device list: a serial with the
+    /// shape of an activation code (`XXXX-XXXX-XXXX`, hexadecimal, either case) is also refused
+    /// (docs/formats.md §3.3 "Serials"): it is a code pasted into the serial column, a secret that
+    /// plan and status would otherwise print in full. State keeps using ``validate(_:)``.
+    ///
+    /// - Throws: ``ValueParseError`` saying what is allowed, or that the value is a code.
+    public static func validateInput(_ text: String) throws(ValueParseError) -> String {
+        let serial = try validate(text)
+        if hasActivationCodeShape(serial) {
+            throw ValueParseError(
+                message: "expected a router serial, found '\(serial.uppercased())', which has the shape of an activation code"
+                    + " (XXXX-XXXX-XXXX): a code pasted where the router's serial belongs; write the router's serial"
+                    + " here, and put the code into a sales CSV or a manifest's licenses entry")
+        }
+        return serial
+    }
+
+    /// Whether `serial` is three groups of four hexadecimal digits joined by `-`
+    /// (docs/formats.md §3.4), in either case.
+    static func hasActivationCodeShape(_ serial: String) -> Bool {
+        hasActivationCodeShape(Array(serial.utf8))
+    }
+
+    /// ``hasActivationCodeShape(_:)`` over a serial's UTF-8 bytes.
+    static func hasActivationCodeShape<Bytes: RandomAccessCollection<UInt8>>(_ serial: Bytes) -> Bool {
+        guard serial.count == 14 else { return false }
+        let bytes = Array(serial)
+        return bytes.indices.allSatisfy { i in
+            let b = bytes[i]
+            if i == 4 || i == 9 { return b == 0x2D }
+            return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66)
+        }
+    }
+
     /// `; character 3 is U+0410, …` for the first character a serial cannot hold, named by its
     /// code point and 1-based position as a code's is (docs/README.md §8 "Inputs"): a
     /// look-alike letter (Cyrillic `А`), dash or space pasted from a document is otherwise

@@ -132,4 +132,24 @@ private func readDevices(_ text: String) -> ([DeviceRecord], [Diagnostic]) {
                     at: at(1))
             ])
     }
+
+    /// Newcomer run 8: an activation code pasted into the serial column was read as a router
+    /// and printed in full by plan and status. It is an error at the cell, the code masked; a
+    /// 12-digit hexadecimal serial (a code's digits without dashes) stays a serial.
+    @Test func aSerialWithTheShapeOfAnActivationCodeIsAnErrorWithTheCodeMasked() {
+        let (records, diagnostics) = readDevices(
+            """
+            Seriennummer;connected_at
+            00A0BC000062;01.02.2024
+            3451-5675-F6AD;01.01.2025
+            3451-5675-f6ad;
+            00A0BC0000DE;
+
+            """.replacingOccurrences(of: "Seriennummer", with: "serial"))
+        #expect(records.map(\.serial) == ["00A0BC000062", "00A0BC0000DE"])
+        let message =
+            "serial: expected a router serial, found '3451-****-F6AD', which has the shape of an activation code (XXXX-XXXX-XXXX): a code pasted where the router's serial belongs; write the router's serial here, and put the code into a sales CSV or a manifest's licenses entry"
+        #expect(diagnostics == [.error(message, at: at(3)), .error(message, at: at(4))])
+        #expect(!diagnostics.contains { $0.description.contains("5675") })
+    }
 }

@@ -192,6 +192,17 @@ struct LicenseLineCase: Sendable, CustomTestStringConvertible {
         #expect(loaded.tenants.first?.routers.map(\.serial) == ["012"])
     }
 
+    /// A manifest's `routers` entry refuses a code-shaped serial as a device list does
+    /// (docs/formats.md §3.3 "Serials"), the code masked.
+    @Test func aManifestSerialWithTheShapeOfAnActivationCodeIsAnError() throws {
+        let repo = try TestRepo(["tenants/acme.yaml": tenantYAML(spec: ["  routers:", "    - serial: 3451-5675-F6AD"])])
+        defer { repo.remove() }
+        #expect(
+            repo.load().diagnostics.map(\.description) == [
+                "tenants/acme.yaml:7:15: error: serial: expected a router serial, found '3451-****-F6AD', which has the shape of an activation code (XXXX-XXXX-XXXX): a code pasted where the router's serial belongs; write the router's serial here, and put the code into a sales CSV or a manifest's licenses entry"
+            ])
+    }
+
     @Test func cloudFreeTermOtherThanOneYearIsAnError() throws {
         #expect(
             try diagnostics(licenseManifest(type: "Cloud Free", extra: ["term: P2Y"])) == [

@@ -54,7 +54,7 @@ enum DeviceListReader {
             // Each error at its cell (docs/formats.md §3.3).
             var errors: [(error: CSVError, column: Int)] = []
             var serial: String?
-            do { serial = try RouterSerial.validate(row[column: Column.serial] ?? "") } catch {
+            do { serial = try RouterSerial.validateInput(row[column: Column.serial] ?? "") } catch {
                 let hint = SpreadsheetDamage.serialHint(row[column: Column.serial] ?? "") ?? ""
                 errors.append((.invalidValue(column: "serial", message: error.message + hint), Column.serial))
             }

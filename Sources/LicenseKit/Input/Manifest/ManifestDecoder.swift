@@ -311,7 +311,7 @@ struct ManifestDecoder {
         let connectedAtNode = entry[.connectedAt]
         guard
             let serial = value(
-                serialNode, "serial", .routerSerial, { t throws(ValueParseError) in try RouterSerial.validate(t) })
+                serialNode, "serial", .routerSerial, { t throws(ValueParseError) in try RouterSerial.validateInput(t) })
         else { return nil }
         var connectedAt: Instant?
         if let n = connectedAtNode {

@@ -415,7 +415,7 @@ private struct Reader {
             guard let b = valueBytes else { return false }
             switch key {
             case .serial:
-                guard RouterSerial.isValid(b) else { return false }
+                guard RouterSerial.isValid(b), !RouterSerial.hasActivationCodeShape(b) else { return false }
                 serial = String(decoding: b, as: UTF8.self)
                 return true
             case .connectedAt:
