@@ -79,6 +79,11 @@ enum PlanError: Error, Sendable, Equatable {
     /// warning): `active` says whether it is adopted as active, `inCSV` where the value is.
     case adoptedExpiryOffTerm(
         code: String, expires: Instant, activated: Instant, term: String, byTerm: Instant, active: Bool, inCSV: Bool)
+    /// An active adopted license's expiry corrected to an instant at or before the tenant's
+    /// last apply (`appliedAt`), when state recorded it as active (docs/rules.md §4.8): the
+    /// correction rewrites what that apply admitted; `inCSV` names the `expires_at` cell.
+    case correctedExpiryBeforeAppliedAt(
+        code: String, recorded: Instant, found: Instant, appliedAt: Instant, inCSV: Bool)
 
     /// The diagnostic's message: what was found, what was expected, how to fix it.
     var message: String {
@@ -142,6 +147,8 @@ enum PlanError: Error, Sendable, Equatable {
             "activated_at: \(activated) of \(code) is in the future (after \(at)); activated_at records an activation the platform already made — correct the cell to the platform's activation date, or, if the platform has not activated the code yet, empty the cell and request the activation in \(manifest): a `licenses` entry for this code with `activate: \(activated)`"
         case .importedCloudFreeNearExpiry(let code, let expiresAt, let days, let manifest):
             "Cloud Free \(code) expires at \(expiresAt) (in \(days) days) and has renew: false; to keep limited mode, set `renew: true` on a `licenses` entry for this code in \(manifest) (an entry with the code and `renew: true` is enough: its other values stay in the CSV, which has no renew column)"
+        case .correctedExpiryBeforeAppliedAt(let code, let recorded, let found, let appliedAt, let inCSV):
+            "\(inCSV ? "expires_at" : "expires"): \(found) of \(code) corrects the recorded expiry \(recorded) to an instant before the last apply (\(appliedAt)), at which state recorded the license as active and counted its capacity; this plan adopts it again as already expired, and the routers it admitted may be rejected. Check the license's expiry in the platform: if it shows \(found), the license ran out before that apply and this plan is right; if it shows \(recorded), \(inCSV ? "write \(recorded) back into this cell" : "restore `expires: \(recorded)`") before applying"
         case .adoptedExpiryOffTerm(let code, let expires, let activated, let term, let byTerm, let active, let inCSV):
             "\(inCSV ? "expires_at" : "expires"): \(expires) of \(code) is not its activation + term (\(activated) + \(term) = \(byTerm)); it is adopted as given, \(active ? "active until then" : "already expired"). Check the license's expiry in the platform: if it shows \(byTerm), correct \(inCSV ? "this cell (or empty it)" : "`expires` (or remove it)") before applying; keep \(expires) only if the vendor changed the license's expiry"
         }

@@ -367,6 +367,23 @@ extension Fx {
         #expect(event.from == Fx.t("2026-06-01"))
         #expect(Fx.license(plan, 1)?.status == .expired)
         #expect(Fx.tenantPlan(plan)?.after.capacity == 0)
+        // Newcomer run 8: before the last apply (2026-02-01), which recorded the license as
+        // active: a warning at the value, naming both expiries and appliedAt.
+        #expect(
+            Fx.warnings(plan).map(\.message) == [
+                "expires: 2026-01-15T00:00:00Z of 0000-****-0001 corrects the recorded expiry 2026-06-01T00:00:00Z to an instant before the last apply (2026-02-01T00:00:00Z), at which state recorded the license as active and counted its capacity; this plan adopts it again as already expired, and the routers it admitted may be rejected. Check the license's expiry in the platform: if it shows 2026-01-15T00:00:00Z, the license ran out before that apply and this plan is right; if it shows 2026-06-01T00:00:00Z, restore `expires: 2026-06-01T00:00:00Z` before applying"
+            ])
+    }
+
+    /// Corrected to after the last apply but before `at`: the license did run at that apply, so
+    /// the plan's `already expired` says everything; no warning.
+    @Test func adopt_anExpiryCorrectedToBetweenTheLastApplyAndAtIsNotWarnedAbout() throws {
+        let first = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01")])), at: "2026-02-01")
+        let edited = Fx.repo(Fx.tenant("acme", [Fx.adopted(1, activated: "2025-06-01", expires: "2026-02-10")]))
+        let plan = Fx.apply(edited, first.states, at: "2026-03-01").plan
+        #expect(Fx.errors(plan).isEmpty)
+        #expect(Fx.warnings(plan).isEmpty)
+        #expect(Fx.license(plan, 1)?.status == .expired)
     }
 
     @Test func adopt_aCloudFreeExpiryCorrectedWhileActiveIsAdoptedAgainWithoutAnR1Error() throws {

@@ -97,6 +97,18 @@ extension TenantPlanner {
             let place = history.expiresSource ?? history.source
             if record.status == .active {
                 correctedExpiry = wanted
+                // Corrected to before the last apply, which recorded the license as active: the
+                // edit rewrites what that apply admitted (docs/rules.md §4.8). Allowed (the
+                // platform's date wins), but never silently.
+                if let appliedAt = prior?.document.appliedAt, wanted <= appliedAt {
+                    diagnostics.emit(
+                        .warning(
+                            PlanError.correctedExpiryBeforeAppliedAt(
+                                code: d.code.masked, recorded: recorded, found: wanted, appliedAt: appliedAt,
+                                inCSV: place.file != manifest?.source.file
+                            ).message,
+                            at: place))
+                }
             } else {
                 let inCSV = place.file != manifest?.source.file
                 let byTerm = record.activatedAt.map { recorded == $0.adding(record.term) } ?? false
