@@ -34,6 +34,9 @@ enum RepoError: Error, Sendable, Equatable {
     /// A code declared by more than one tenant; `row` is ` of tenant 't' (imported by
     /// path:line:column)` when the error stands at a CSV row, else empty.
     case codeInTwoTenants(code: String, row: String, others: String)
+    /// A CSV file imported by more than one tenant (docs/formats.md §3.2); `others` names the
+    /// other tenants and their `imports` entries, `codes` counts the codes they share.
+    case csvImportedByTwoTenants(file: String, others: String, codes: Int)
     /// A router serial declared by more than one tenant.
     case serialInTwoTenants(serial: String, others: String)
 
@@ -68,6 +71,8 @@ enum RepoError: Error, Sendable, Equatable {
             "tenant name '\(name)' is also used at \(others); tenant names must be unique"
         case .codeInTwoTenants(let code, let row, let others):
             "code \(code)\(row) is also declared by \(others); a code belongs to exactly one tenant"
+        case .csvImportedByTwoTenants(let file, let others, let codes):
+            "\(file) is also imported by \(others), so its \(codes) code\(codes == 1 ? "" : "s") would belong to both; a code belongs to exactly one tenant: remove this imports entry, or split the file into one file per tenant"
         case .serialInTwoTenants(let serial, let others):
             "router serial '\(serial)' is also declared by \(others); a router belongs to exactly one tenant"
         }

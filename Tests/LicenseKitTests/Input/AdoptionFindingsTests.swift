@@ -248,14 +248,32 @@ import Testing
                     "site-007", spec: ["  imports:", "    - file: ../fixtures/platform/site-006-licenses.csv"])
             ])
         defer { repo.remove() }
-        let errors = repo.load().diagnostics
-        #expect(errors.count == 4)
+        // Newcomer run 8: one error per imports entry naming the other tenant (it was one per
+        // code and tenant: 600 lines for a 300-row file), never one per code.
         #expect(
-            errors.map { $0.location.map { "\($0)" } ?? "" } == [
-                "tenants/site-006.yaml:7:7", "tenants/site-006.yaml:7:7", "tenants/site-007.yaml:7:7",
-                "tenants/site-007.yaml:7:7",
+            lines(repo.load().diagnostics) == [
+                "tenants/site-006.yaml:7:7: error: fixtures/platform/site-006-licenses.csv is also imported by tenant 'site-007' at tenants/site-007.yaml:7:7, so its 2 codes would belong to both; a code belongs to exactly one tenant: remove this imports entry, or split the file into one file per tenant",
+                "tenants/site-007.yaml:7:7: error: fixtures/platform/site-006-licenses.csv is also imported by tenant 'site-006' at tenants/site-006.yaml:7:7, so its 2 codes would belong to both; a code belongs to exactly one tenant: remove this imports entry, or split the file into one file per tenant",
             ])
-        #expect(errors.allSatisfy { !$0.message.contains("imported by") })
+    }
+
+    /// Three tenants importing one file: each entry names both others; a code that one of them
+    /// also lists in its own manifest keeps the per-code error at each place.
+    @Test func oneCSVImportedByThreeTenantsNamesBothOthersAtEachEntry() throws {
+        let importing = { (name: String) in
+            tenantYAML(name, spec: ["  imports:", "    - file: ../fixtures/platform/site-006-licenses.csv"])
+        }
+        let repo = try repo(
+            Self.export, more: ["tenants/site-007.yaml": importing("site-007"), "tenants/site-008.yaml": importing("site-008")])
+        defer { repo.remove() }
+        let errors = repo.load().diagnostics
+        #expect(errors.map { $0.location.map { "\($0)" } ?? "" } == [
+            "tenants/site-006.yaml:7:7", "tenants/site-007.yaml:7:7", "tenants/site-008.yaml:7:7",
+        ])
+        #expect(
+            errors.first?.message.hasPrefix(
+                "fixtures/platform/site-006-licenses.csv is also imported by tenant 'site-007' at tenants/site-007.yaml:7:7 and by tenant 'site-008' at tenants/site-008.yaml:7:7, so its 2 codes"
+            ) == true)
     }
 
     // MARK: 4. CSV-adopted values get advice for a CSV, at the cell

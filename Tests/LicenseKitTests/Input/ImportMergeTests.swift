@@ -150,10 +150,8 @@ import Testing
         defer { repo.remove() }
         #expect(
             repo.load().diagnostics.map(\.description) == [
-                "tenants/a.yaml:7:7: error: code 0000-****-0001 is also declared by tenant 'beta' at tenants/b.yaml:7:7; a code belongs to exactly one tenant",
-                "tenants/a.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'beta' at tenants/b.yaml:7:7; a code belongs to exactly one tenant",
-                "tenants/b.yaml:7:7: error: code 0000-****-0001 is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a code belongs to exactly one tenant",
-                "tenants/b.yaml:7:7: error: code 96D9-****-59E5 is also declared by tenant 'alpha' at tenants/a.yaml:7:7; a code belongs to exactly one tenant",
+                "tenants/a.yaml:7:7: error: fixtures/sales.csv is also imported by tenant 'beta' at tenants/b.yaml:7:7, so its 2 codes would belong to both; a code belongs to exactly one tenant: remove this imports entry, or split the file into one file per tenant",
+                "tenants/b.yaml:7:7: error: fixtures/sales.csv is also imported by tenant 'alpha' at tenants/a.yaml:7:7, so its 2 codes would belong to both; a code belongs to exactly one tenant: remove this imports entry, or split the file into one file per tenant",
             ])
     }
 

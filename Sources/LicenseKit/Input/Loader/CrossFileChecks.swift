@@ -33,18 +33,57 @@ extension LicenseRepoLoader {
     /// Codes and router serials each declared by one tenant only, among the `kept` tenants in
     /// manifest order. Every key belongs to one of two halves (by its last byte), each half
     /// checked on its own core: the first declaration of a key owns it, as in a single pass.
+    ///
+    /// One CSV file imported by several tenants is reported once per `imports` entry, naming the
+    /// other tenants that import it and how many codes they share (docs/formats.md §3.2), not once
+    /// per code and tenant: a 300-row file would otherwise give 600 errors.
     static func crossFileErrors(of kept: [Int], in assembled: [AssembledTenant], names: [String]) -> [Diagnostic] {
-        [0, 1].concurrentMap { half in crossFileErrors(half: half, of: kept, in: assembled, names: names) }
-            .flatMap { $0 }
+        let halves = [0, 1].concurrentMap { half in
+            var shared: [SharedImport: Int] = [:]
+            let found = crossFileErrors(half: half, of: kept, in: assembled, names: names, shared: &shared)
+            return (found, shared)
+        }
+        var shared: [SharedImport: Int] = [:]
+        for half in halves { shared.merge(half.1, uniquingKeysWith: +) }
+        var found = halves.flatMap(\.0)
+        let groups = shared.keys.sorted { a, b in
+            a.file != b.file ? a.file < b.file : a.importers.map(\.place).lexicographicallyPrecedes(b.importers.map(\.place))
+        }
+        for group in groups {
+            let codes = shared[group] ?? 0
+            for (i, here) in group.importers.enumerated() {
+                let others = group.importers.enumerated().filter { $0.offset != i }
+                    .map { "tenant '\(names[$0.element.tenant])' at \($0.element.place)" }.joined(separator: " and by ")
+                found.append(
+                    .error(
+                        RepoError.csvImportedByTwoTenants(file: group.file, others: others, codes: codes).message,
+                        at: here.place))
+            }
+        }
+        return found
+    }
+
+    /// A CSV file imported by more than one tenant: the file, and each importing tenant with its
+    /// `imports` entry, in manifest order.
+    struct SharedImport: Hashable {
+        struct Importer: Hashable {
+            var tenant: Int
+            var place: SourceLocation
+        }
+        var file: String
+        var importers: [Importer]
     }
 
     /// The errors for codes and router serials declared by more than one tenant, among the keys
     /// of one `half` (0 or 1: the parity of the key's last byte), visiting `kept` tenants in
     /// order. The tables remember first owners as indices (tenant, entry): the loop over every
     /// router copies no strings, and places are looked up only to report a duplicate.
+    ///
+    /// A code whose every declaration is the same CSV row (one file imported by several
+    /// tenants) is counted in `shared` instead, for one error per `imports` entry.
     static func crossFileErrors(
         half: Int, of kept: [Int], in assembled: [AssembledTenant],
-        names: [String]
+        names: [String], shared: inout [SharedImport: Int]
     ) -> [Diagnostic] {
         func inHalf(_ key: String) -> Bool { Int(key.utf8.last ?? 0) & 1 == half }
         /// Where the manifest declares a code: its `licenses` entry, else its `imports` entry.
@@ -84,6 +123,11 @@ extension LicenseRepoLoader {
             // One CSV imported by two tenants has one row for both: there the manifest entries
             // tell the places apart.
             let written = entries.map(places)
+            if let row = written.first?.written, written.allSatisfy({ $0.written == row && $0.entry != nil }) {
+                let importers = entries.map { SharedImport.Importer(tenant: $0.tenant, place: codePlace($0)) }
+                shared[SharedImport(file: row.file, importers: importers), default: 0] += 1
+                continue
+            }
             let distinct = Set(written.map { "\($0.written)" }).count == written.count
             let places = entries.indices.map { i in
                 (
