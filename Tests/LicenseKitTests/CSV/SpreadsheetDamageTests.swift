@@ -22,6 +22,28 @@ import Testing
         )
     }
 
+    /// Newcomer run 8: `09.06.2026 03:01` in an Activated cell got only the generic error.
+    @Test(arguments: [
+        ("09.06.2026 03:01", "('09.06.2026 03:01' is probably 2026-06-09T03:01:00Z if the export's times are UTC: check its time zone)"),
+        ("2026-06-09 3:01:07", "('2026-06-09 3:01:07' is probably 2026-06-09T03:01:07Z if the export's times are UTC: check its time zone)"),
+        (
+            "6/9/2026 03:01",
+            "('6/9/2026 03:01' is 2026-09-06T03:01:00Z when the day comes first, 2026-06-09T03:01:00Z when the month does, if the times are UTC: check the original)"
+        ),
+    ])
+    func aLocaleDateTimeSaysTheInstantItProbablyMeans(_ value: String, _ meaning: String) {
+        #expect(
+            SpreadsheetDamage.dateHint(value)
+                == "; it looks like a spreadsheet wrote the date-time in its locale's form: write it as YYYY-MM-DDTHH:MM:SSZ (RFC 3339, UTC) or with the export's offset (+01:00) \(meaning)"
+        )
+        #expect(SpreadsheetDamage.dateHint(value, cell: false)?.hasPrefix("; write it as YYYY-MM-DDTHH:MM:SSZ") == true)
+    }
+
+    @Test(arguments: ["09.06.2026 25:01", "09.06.2026 03:1", "31.31.2026 03:01", "09.06.2026 03:01:00Z", "next 03:01"])
+    func aDateTimeWithoutAValidDateOrClockTimeGetsNoHint(_ value: String) {
+        #expect(SpreadsheetDamage.dateHint(value) == nil)
+    }
+
     @Test(arguments: ["2026-02-30", "2026-12-01T10:00:00", "immediately", "31/31/2024", "45123", ""])
     func whatIsNoLocaleDateGetsNoHint(_ value: String) {
         #expect(SpreadsheetDamage.dateHint(value) == nil)

@@ -23,8 +23,35 @@ enum SpreadsheetDamage {
     /// expected and, where the order can be told, the date it probably meant.
     /// `cell`: the value is a CSV cell (the message then names the spreadsheet); `false` for a
     /// manifest's scalar, which only says the form to write.
+    ///
+    /// A date-time in a locale's form (`09.06.2026 03:01`, `6/9/2026 3:01:00`, `2026-06-09 03:01`:
+    /// the date, one space, `H:MM` or `H:MM:SS`) gets the RFC 3339 form to write and the instant
+    /// it probably means if the time is UTC (the export names no zone).
     static func dateHint(_ value: String, cell: Bool = true) -> String? {
         if let formula = textFormulaHint(value) { return formula }
+        let halves = value.split(separator: " ", omittingEmptySubsequences: false)
+        if halves.count == 2, let time = clockTime(halves[1]) {
+            return dateTimeHint(value, date: String(halves[0]), time: time, cell: cell)
+        }
+        guard let readings = dateReadings(value) else { return nil }
+        let expected =
+            cell
+            ? "; it looks like a spreadsheet wrote the date in its locale's form: write it as YYYY-MM-DD (ISO 8601)"
+            : "; write the date as YYYY-MM-DD (ISO 8601)"
+        switch readings.count {
+        case 1: return expected + " ('\(value)' is probably \(readings[0]))"
+        case 2:
+            return expected
+                + " ('\(value)' is \(readings[0]) when the day comes first, \(readings[1]) when the month does: check the original)"
+        default: return expected
+        }
+    }
+
+    /// The ISO 8601 dates (`YYYY-MM-DD`) that a date in a locale's form can mean: one, two (the
+    /// day and the month could be either way round: day first, then month first), or none when
+    /// the order cannot be told at all (no 4-digit year); `nil` when `value` is no such form or
+    /// no date in any order (`2026-02-30` says so itself).
+    private static func dateReadings(_ value: String) -> [String]? {
         let separators: Set<Character> = ["/", ".", "-"]
         guard let separator = value.first(where: { separators.contains($0) }) else { return nil }
         let parts = value.split(separator: separator, omittingEmptySubsequences: false)
@@ -32,10 +59,6 @@ enum SpreadsheetDamage {
             parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isASCIIDigitCharacter) }),
             let a = Int(parts[0]), let b = Int(parts[1]), let c = Int(parts[2])
         else { return nil }
-        let expected =
-            cell
-            ? "; it looks like a spreadsheet wrote the date in its locale's form: write it as YYYY-MM-DD (ISO 8601)"
-            : "; write the date as YYYY-MM-DD (ISO 8601)"
         let candidates: [(year: Int, month: Int, day: Int)]
         if parts[0].count == 4 {
             candidates = [(a, b, c)]  // 2024/12/02: year, month, day
@@ -43,20 +66,44 @@ enum SpreadsheetDamage {
             // 2.12.2024 is day first (the dotted form is European); 12/2/2024 is either.
             candidates = separator == "." ? [(c, b, a)] : [(c, b, a), (c, a, b)]
         } else {
-            return expected
+            return []
         }
-        let valid = candidates.filter { Instant(year: $0.year, month: $0.month, day: $0.day) != nil }
-        let distinct = Set(valid.map { iso($0) })
-        if distinct.isEmpty { return nil }  // no date in any order (`2026-02-30` says so itself)
-        guard distinct.count == 1, let only = distinct.first else {
-            if distinct.count == 2 {
-                let both = valid.map { iso($0) }
-                return expected
-                    + " ('\(value)' is \(both[0]) when the day comes first, \(both[1]) when the month does: check the original)"
-            }
-            return expected
+        var readings: [String] = []
+        for date in candidates where Instant(year: date.year, month: date.month, day: date.day) != nil {
+            if !readings.contains(iso(date)) { readings.append(iso(date)) }
         }
-        return expected + " ('\(value)' is probably \(only))"
+        return readings.isEmpty ? nil : readings
+    }
+
+    /// `H:MM` or `HH:MM`, optionally `:SS`, as `HH:MM:SS`; `nil` for anything else.
+    private static func clockTime(_ text: Substring) -> String? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(parts.count),
+            parts.allSatisfy({ !$0.isEmpty && $0.count <= 2 && $0.allSatisfy(\.isASCIIDigitCharacter) }),
+            let hour = Int(parts[0]), hour < 24, parts[1].count == 2, let minute = Int(parts[1]), minute < 60
+        else { return nil }
+        let second = parts.count == 3 ? Int(parts[2]) ?? 60 : 0
+        guard second < 60, parts.count == 2 || parts[2].count == 2 else { return nil }
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(two(hour)):\(two(minute)):\(two(second))"
+    }
+
+    /// ``dateHint(_:cell:)`` of a date and a clock time: the RFC 3339 form, and the instant
+    /// the date part probably means (as ``dateReadings(_:)`` reads it) at that time in UTC.
+    private static func dateTimeHint(_ value: String, date: String, time: String, cell: Bool) -> String? {
+        guard let readings = dateReadings(date) else { return nil }
+        let expected =
+            (cell ? "; it looks like a spreadsheet wrote the date-time in its locale's form:" : ";")
+            + " write it as YYYY-MM-DDTHH:MM:SSZ (RFC 3339, UTC) or with the export's offset (+01:00)"
+        switch readings.count {
+        case 1:
+            return expected
+                + " ('\(value)' is probably \(readings[0])T\(time)Z if the export's times are UTC: check its time zone)"
+        case 2:
+            return expected
+                + " ('\(value)' is \(readings[0])T\(time)Z when the day comes first, \(readings[1])T\(time)Z when the month does, if the times are UTC: check the original)"
+        default: return expected
+        }
     }
 
     /// A router serial that a spreadsheet turned into a number in scientific notation
