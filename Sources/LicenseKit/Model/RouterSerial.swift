@@ -26,7 +26,8 @@ public enum RouterSerial {
         let serial = try validate(text)
         if hasActivationCodeShape(serial) {
             throw ValueParseError(
-                message: "expected a router serial, found '\(serial.uppercased())', which has the shape of an activation code"
+                message:
+                    "expected a router serial, found '\(serial.uppercased())', which has the shape of an activation code"
                     + " (XXXX-XXXX-XXXX): a code pasted where the router's serial belongs; write the router's serial"
                     + " here, and put the code into a sales CSV or a manifest's licenses entry")
         }

@@ -24,8 +24,14 @@ import Testing
 
     /// Newcomer run 8: `09.06.2026 03:01` in an Activated cell got only the generic error.
     @Test(arguments: [
-        ("09.06.2026 03:01", "('09.06.2026 03:01' is probably 2026-06-09T03:01:00Z if the export's times are UTC: check its time zone)"),
-        ("2026-06-09 3:01:07", "('2026-06-09 3:01:07' is probably 2026-06-09T03:01:07Z if the export's times are UTC: check its time zone)"),
+        (
+            "09.06.2026 03:01",
+            "('09.06.2026 03:01' is probably 2026-06-09T03:01:00Z if the export's times are UTC: check its time zone)"
+        ),
+        (
+            "2026-06-09 3:01:07",
+            "('2026-06-09 3:01:07' is probably 2026-06-09T03:01:07Z if the export's times are UTC: check its time zone)"
+        ),
         (
             "6/9/2026 03:01",
             "('6/9/2026 03:01' is 2026-09-06T03:01:00Z when the day comes first, 2026-06-09T03:01:00Z when the month does, if the times are UTC: check the original)"

@@ -124,7 +124,9 @@ import Testing
         defer { refused.remove() }
         let errors = refused.load().diagnostics
         #expect(errors.map { $0.location?.column } == [32])
-        #expect(errors.first?.message.hasPrefix("column 'Activated (UTC)' looks like the platform's activation date") == true)
+        #expect(
+            errors.first?.message.hasPrefix("column 'Activated (UTC)' looks like the platform's activation date")
+                == true)
 
         let mapped = tenantYAML(
             "site-006",
@@ -155,12 +157,13 @@ import Testing
         #expect(loaded.tenants.first?.licenses.count == 1)
     }
 
-    @Test(arguments: [
-        ("Aktiviert am", "activated_at"), ("Activé le", "activated_at"), ("Data attivazione", "activated_at"),
-        ("Valid from", "activated_at"), ("Gültig bis", "expires_at"), ("Ablaufdatum", "expires_at"),
-        ("Expiration (UTC)", "expires_at"), ("Active until", "expires_at"), ("Order date", nil),
-        ("Business unit", nil), ("Deactivated", nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("Aktiviert am", "activated_at"), ("Activé le", "activated_at"), ("Data attivazione", "activated_at"),
+            ("Valid from", "activated_at"), ("Gültig bis", "expires_at"), ("Ablaufdatum", "expires_at"),
+            ("Expiration (UTC)", "expires_at"), ("Active until", "expires_at"), ("Order date", nil),
+            ("Business unit", nil), ("Deactivated", nil),
+        ] as [(String, String?)])
     func aHeadersWordsNameItsAdoptionColumn(header: String, column: String?) {
         #expect(AdoptionHeader.column(named: header) == column)
     }
@@ -264,12 +267,14 @@ import Testing
             tenantYAML(name, spec: ["  imports:", "    - file: ../fixtures/platform/site-006-licenses.csv"])
         }
         let repo = try repo(
-            Self.export, more: ["tenants/site-007.yaml": importing("site-007"), "tenants/site-008.yaml": importing("site-008")])
+            Self.export,
+            more: ["tenants/site-007.yaml": importing("site-007"), "tenants/site-008.yaml": importing("site-008")])
         defer { repo.remove() }
         let errors = repo.load().diagnostics
-        #expect(errors.map { $0.location.map { "\($0)" } ?? "" } == [
-            "tenants/site-006.yaml:7:7", "tenants/site-007.yaml:7:7", "tenants/site-008.yaml:7:7",
-        ])
+        #expect(
+            errors.map { $0.location.map { "\($0)" } ?? "" } == [
+                "tenants/site-006.yaml:7:7", "tenants/site-007.yaml:7:7", "tenants/site-008.yaml:7:7",
+            ])
         #expect(
             errors.first?.message.hasPrefix(
                 "fixtures/platform/site-006-licenses.csv is also imported by tenant 'site-007' at tenants/site-007.yaml:7:7 and by tenant 'site-008' at tenants/site-008.yaml:7:7, so its 2 codes"

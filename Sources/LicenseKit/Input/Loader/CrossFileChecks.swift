@@ -47,7 +47,8 @@ extension LicenseRepoLoader {
         for half in halves { shared.merge(half.1, uniquingKeysWith: +) }
         var found = halves.flatMap(\.0)
         let groups = shared.keys.sorted { a, b in
-            a.file != b.file ? a.file < b.file : a.importers.map(\.place).lexicographicallyPrecedes(b.importers.map(\.place))
+            a.file != b.file
+                ? a.file < b.file : a.importers.map(\.place).lexicographicallyPrecedes(b.importers.map(\.place))
         }
         for group in groups {
             let codes = shared[group] ?? 0
