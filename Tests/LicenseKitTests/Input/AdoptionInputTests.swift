@@ -209,6 +209,7 @@ import Testing
         let (loaded, repo) = try load([
             "tenants/acme.yaml": mapped([
                 "activation_code: Aktivierungscode", "license_type: Typ", "issued: Ausstellungsdatum",
+                "activated_at: Aktiviert am",
             ]),
             "fixtures/export.csv": german,
         ])
@@ -252,6 +253,7 @@ import Testing
         let (loaded, repo) = try load([
             "tenants/acme.yaml": mapped([
                 "activation_code: Aktivierungscode", "license_type: Produkt", "issued: Ausstellungsdatum",
+                "activated_at: aktiviert-am",
             ]),
             "tenants/beta.yaml": tenantYAML(
                 "beta",
@@ -263,9 +265,10 @@ import Testing
             "fixtures/export.csv": german,
         ])
         defer { repo.remove() }
-        // One code in two tenants: the usual cross-tenant error, nothing else.
-        #expect(!errors(loaded).isEmpty)
-        #expect(errors(loaded).allSatisfy { $0.message.contains("96D9-****-59E5") })
+        // One file in two tenants: the shared-import error at each imports entry, nothing else.
+        #expect(
+            errors(loaded).map { $0.location?.description ?? "" } == ["tenants/acme.yaml:7:7", "tenants/beta.yaml:7:7"])
+        #expect(errors(loaded).allSatisfy { $0.message.hasPrefix("fixtures/export.csv is also imported by tenant") })
         let manifests = try ["tenants/acme.yaml", "tenants/beta.yaml"].map { path in
             (path, try #require(LicenseRepoLoader.readBytes(repo.root + "/" + path)))
         }
