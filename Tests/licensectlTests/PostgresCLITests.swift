@@ -394,6 +394,52 @@ private struct StateFixtureless {
         #expect(interrupted > 0, "the server never stopped before an apply ended")
     }
 
+    /// The server stopped (`pg_ctl stop -m fast`) while an apply's `COPY` runs, round after
+    /// round (newcomer run 8: 2 of ~20 such stops crashed with SIGILL in postgres-nio's
+    /// `preconditionFailure("Copy mode is only supported for extended queries")`, 4 of 12
+    /// printed `NIOPostgres error: connection closed`). The copy stops writing once the
+    /// connection is closed (Session+Copy.swift): every round ends with exit 1 and the
+    /// lost-connection message, nothing recorded; after a restart the next apply succeeds.
+    /// postgres-nio's remaining window (one event-loop hop) is not closed by this: a rare crash
+    /// would fail this test, which then should be rerun rather than relaxed.
+    @Test func aServerStoppedMidCopyNeverCrashesAndSaysTheConnectionWasLost() throws {
+        let cluster = try PostgresCLITests.cluster()
+        let repo = try GeneratedRepo.make(tenants: PostgresCLITests.tenantCount, label: "pg-stop-copy")
+        defer { repo.remove() }
+        var stoppedMidCopy = 0
+        for round in 1...8 {
+            let database = try cluster.createDatabase()
+            let url = cluster.url(database: database)
+            let running = try PostgresCLITests.start(repo, url, at: GeneratedRepo.t1)
+            var copying = false
+            while !copying, running.process.isRunning {
+                copying =
+                    try cluster.sql(
+                        """
+                        SELECT count(*) FROM pg_stat_activity
+                        WHERE datname = '\(database)' AND state = 'active' AND query LIKE 'COPY%'
+                        """) == "1\n"
+            }
+            cluster.stopServer(immediately: false)
+            let run = running.wait()
+            try cluster.startServer()
+            #expect(!run.signaled, "round \(round): \(run)")
+            if copying, run.status == 1 {
+                stoppedMidCopy += 1
+                let last = String(run.stderr.split(separator: "\n").last ?? "")
+                #expect(last.contains(": the connection to the server was lost during the apply"), "round \(round): \(run)")
+                #expect(try PostgresCLITests.export(url).isEmpty, "round \(round): state recorded")
+                if stoppedMidCopy == 1 {
+                    let again = try PostgresCLITests.apply(repo, url, at: GeneratedRepo.t1)
+                    #expect(again.status == 0, "\(again)")
+                }
+            } else {
+                #expect(run.status == 0, "round \(round): \(run)")
+            }
+        }
+        #expect(stoppedMidCopy > 0, "the server never stopped during a COPY")
+    }
+
     /// The server stopped (`pg_ctl stop -m fast`, as `systemctl stop` does) while an apply waits
     /// for a tenant's lock: the error says what a person must know (newcomer run 7): nothing was
     /// recorded, start the server and apply again. After a restart, state is unchanged and the
