@@ -427,7 +427,8 @@ private struct StateFixtureless {
             if copying, run.status == 1 {
                 stoppedMidCopy += 1
                 let last = String(run.stderr.split(separator: "\n").last ?? "")
-                #expect(last.contains(": the connection to the server was lost during the apply"), "round \(round): \(run)")
+                #expect(
+                    last.contains(": the connection to the server was lost during the apply"), "round \(round): \(run)")
                 #expect(try PostgresCLITests.export(url).isEmpty, "round \(round): state recorded")
                 if stoppedMidCopy == 1 {
                     let again = try PostgresCLITests.apply(repo, url, at: GeneratedRepo.t1)

@@ -155,7 +155,9 @@ public enum Reconciler {
         }
         if ofOtherOwners.count > maxCodesOfOtherOwnersEach, let first = ofOtherOwners.first {
             var tenants: [String] = []
-            for entry in ofOtherOwners where !tenants.contains(entry.other.tenant) { tenants.append(entry.other.tenant) }
+            for entry in ofOtherOwners where !tenants.contains(entry.other.tenant) {
+                tenants.append(entry.other.tenant)
+            }
             let error = CrossTenantError.codesOfOtherOwners(
                 count: ofOtherOwners.count, otherOwners: Set(ofOtherOwners.map(\.other.owner)).sorted(),
                 otherTenants: tenants, firstCode: first.code.masked, firstTenant: first.tenant,

@@ -55,7 +55,10 @@ import Testing
         let file = "tenants/beta.yaml"
         let others = Dictionary(
             uniqueKeysWithValues: (1...5).map {
-                (Fx.code($0), OtherOwnersCode(owner: "sh", tenant: "site-00\($0)", location: "postgres:sh/site-00\($0)"))
+                (
+                    Fx.code($0),
+                    OtherOwnersCode(owner: "sh", tenant: "site-00\($0)", location: "postgres:sh/site-00\($0)")
+                )
             })
         let many = Fx.repo(Fx.tenant("beta", (1...5).map { Fx.lic($0, file: file) }, file: file))
         #expect(
@@ -65,11 +68,13 @@ import Testing
                     at: Fx.loc(11, file: file))
             ])
         let few = Fx.repo(Fx.tenant("beta", (1...3).map { Fx.lic($0, file: file) }, file: file))
-        let errors = Fx.errors(Reconciler.plan(repo: few, states: [:], at: Fx.t("2026-01-01"), codesOfOtherOwners: others))
+        let errors = Fx.errors(
+            Reconciler.plan(repo: few, states: [:], at: Fx.t("2026-01-01"), codesOfOtherOwners: others))
         #expect(
-            errors.map(\.message) == (1...3).map {
-                "code 0000-****-000\($0) of tenant 'beta' is already redeemed into tenant 'site-00\($0)' of owner 'sh' (postgres:sh/site-00\($0)); a code is redeemed into exactly one tenant"
-            })
+            errors.map(\.message)
+                == (1...3).map {
+                    "code 0000-****-000\($0) of tenant 'beta' is already redeemed into tenant 'site-00\($0)' of owner 'sh' (postgres:sh/site-00\($0)); a code is redeemed into exactly one tenant"
+                })
     }
 
     @Test func error_redeemingACodeWhoseStockExpired() {
