@@ -17,6 +17,12 @@ extension Session {
     /// 57P01)`, `Connection reset by peer`), `nil` when the connection did not end.
     static func connectionLossReason(_ error: any Error, url: PostgresStateURL) -> String?? {
         if error is LostConnection { return .some(nil) }
+        // The legacy error postgres-nio's channel handler throws for a request after the
+        // connection closed (`NIOPostgres error: connection closed`, newcomer run 8).
+        if let error = error as? PostgresError {
+            if case .connectionClosed = error { return .some(nil) }
+            return nil
+        }
         if error is StatementTimedOut || error is IOError || error is ChannelError || error is NIOConnectionError {
             return .some(describe(error, url: url))
         }

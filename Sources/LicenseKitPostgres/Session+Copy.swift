@@ -46,9 +46,16 @@ extension Session {
             try await connection.copyFrom(table: table, columns: columns, logger: Self.logger) { writer in
                 var index = 0
                 while let chunk = chunks(index) {
-                    try await writer.write(chunk)
+                    if await Self.closedAndReleased(connection) { throw LostConnection() }
+                    do {
+                        try await writer.write(chunk)
+                    } catch {
+                        _ = await Self.closedAndReleased(connection)
+                        throw error
+                    }
                     index += 1
                 }
+                if await Self.closedAndReleased(connection) { throw LostConnection() }
             }
             return []
         }
@@ -62,6 +69,23 @@ extension Session {
             noteConnectionLoss(error)
             throw StateStoreError(.server(url: "\(url)", reason: Self.describe(error, url: url)))
         }
+    }
+
+    /// Whether `connection`'s channel is closed (checked on its event loop); when it is, returns
+    /// only after the channel has let go of its handlers.
+    ///
+    /// postgres-nio 1.33.2 stops the process (`preconditionFailure("Copy mode is only supported
+    /// for extended queries")`) when a `CopyData`, `CopyDone` or `CopyFail` is sent while its
+    /// state machine has left the query but its handler is still in the channel, e.g. after the
+    /// server's `FATAL` on a shutdown (docs/state.md §5.1 "Lost connections"). Once the handlers
+    /// are removed, the same calls fail with `connection closed` instead. So the copy checks
+    /// before each write, before it ends, and before a failed write's `CopyFail`: that narrows
+    /// the window to one event-loop hop; it cannot close it.
+    static func closedAndReleased(_ connection: PostgresConnection) async -> Bool {
+        let closed = (try? await connection.eventLoop.submit { connection.isClosed }.get()) ?? true
+        guard closed else { return false }
+        try? await connection.closeFuture.get()
+        return true
     }
 }
 

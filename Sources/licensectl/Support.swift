@@ -47,8 +47,8 @@ struct StateOptions: ParsableArguments {
         let fromEnvironment = environment["LICENSECTL_STATE"].flatMap { $0.isEmpty ? nil : $0 }
         let value = given ?? fromEnvironment ?? "state"
         let crashAfter = environment["LICENSECTL_TEST_CRASH_AFTER"].flatMap { $0.isEmpty ? nil : $0 }
-        let lowered = value.lowercased()
-        if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
+        // The scheme is matched as libpq matches it: lower case (`Postgres://` gets "did you mean").
+        if value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") {
             #if PostgreSQL
             do {
                 return try StateBackends.postgres(url: value, environment: environment, crashAfter: crashAfter)
@@ -67,15 +67,16 @@ struct StateOptions: ParsableArguments {
     }
 
     /// A `--state` value that looks like a URL but is not a PostgreSQL one (`postgress://…`,
-    /// `postgress:/host/db`, `mysql://…`, `postgres:db`) would otherwise name a state directory,
+    /// `postgress:/host/db`, `mysql://…`, `postgres:db`, `Postgres://…`: libpq takes the scheme
+    /// in lower case only) would otherwise name a state directory,
     /// and `plan` would show every tenant as new (newcomer runs 6 and 7). A scheme one or two
     /// edits from `postgres`/`postgresql` gets "did you mean", with the value corrected and its
     /// password redacted; otherwise only the scheme is repeated: the rest may hold a password.
     ///
     /// - Throws: `ExitCode.failure` after printing what was expected.
     static func refuseMistypedURL(_ value: String, option: String) throws {
+        if value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") { return }
         let lowered = value.lowercased()
-        if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") { return }
         if let mistyped = mistypedPostgresScheme(value) {
             try Console.fail(
                 CommandError.mistypedStateScheme(
@@ -99,10 +100,12 @@ struct StateOptions: ParsableArguments {
         guard let colon = value.firstIndex(of: ":") else { return nil }
         let scheme = value[..<colon]
         guard scheme.count >= 2, scheme.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic }),
-            !["postgres", "postgresql"].contains(scheme.lowercased()),
+            !["postgres", "postgresql"].contains(String(scheme)),
             let known = DidYouMean.suggestion(for: String(scheme), among: ["postgres", "postgresql"])
         else { return nil }
         let afterColon = value[value.index(after: colon)...]
+        // `PostgreSQL:db` lacks the slashes rather than being a near miss.
+        if ["postgres", "postgresql"].contains(scheme.lowercased()), !afterColon.hasPrefix("//") { return nil }
         let rest = afterColon.drop(while: { $0 == "/" })
         let typed = String(value[...colon]) + String(afterColon.prefix(afterColon.count - rest.count))
         return (typed, PostgresStateURL.redacting(known + "://" + rest))

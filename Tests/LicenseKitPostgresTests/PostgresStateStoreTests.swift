@@ -118,8 +118,8 @@ import Testing
         #expect(foreign["0D95-1C95-602F"] == RedeemedCode(owner: "team-a", tenant: "acme-water"))
         #expect(try await teamA.codesOfOtherOwners().isEmpty)
 
-        // What a plan reads carries them (docs/state.md §5.1), and the plan refuses each such
-        // code at its manifest place, naming the other owner and tenant.
+        // What a plan reads carries them (docs/state.md §5.1), and the plan refuses them, naming
+        // the other owner and tenant: the 27 codes of the example repo as one error.
         let loaded = try await teamB.loadEach()
         let code = try ActivationCode(parsing: "0D95-1C95-602F")
         #expect(
@@ -133,7 +133,7 @@ import Testing
             refused.diagnostics.contains {
                 $0.severity == .error
                     && $0.message
-                        == "code 0D95-****-602F of tenant 'acme-water' is already redeemed into tenant 'acme-water' of owner 'team-a' (postgres:team-a/acme-water); a code is redeemed into exactly one tenant"
+                        == "27 codes of the manifests are already redeemed into tenants of owner 'team-a' of this database ('acme-water', 'baltic-ports', 'harbor-lights' and 2 more), the first: code 0D95-****-602F of tenant 'acme-water' in tenant 'acme-water' (postgres:team-a/acme-water); a code is redeemed into exactly one tenant: check ?owner= in the state URL — this database's tenants holding them belong to owner 'team-a'"
             })
         let reading = try await teamB.lock(tenants: ["acme-water"], timeout: 0, holder: holder)
         #expect(try await reading.loadEach().codesOfOtherOwners[code]?.owner == "team-a")

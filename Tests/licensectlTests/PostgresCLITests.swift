@@ -316,21 +316,23 @@ import Darwin
         #expect(first.status == 0, "\(first)")
 
         // Team B's repo holds the same manifests: every code of team A's tenants is taken.
-        // A plan says so before anything is locked or written, at each code's manifest or CSV
-        // line (one error per code: 27 codes).
+        // A plan says so before anything is locked or written: 27 codes of another owner are
+        // most likely a wrong `?owner=`, one error at the first code's CSV line (newcomer run 8
+        // got one error per code, 873 lines).
         let plan = try licensectl(["plan", "-C", b.root, "--state", teamB, "--at", "2025-01-01"])
         #expect(plan.status == 1, "\(plan)")
         #expect(
             plan.stderr.contains(
-                "fixtures/sales/acme-water-2024-12.csv:2:1: error: code 0D95-****-602F of tenant 'acme-water' is already redeemed into tenant 'acme-water' of owner 'team-a' (postgres:team-a/acme-water); a code is redeemed into exactly one tenant\n"
+                "fixtures/sales/acme-water-2024-12.csv:2:1: error: 27 codes of the manifests are already redeemed into tenants of owner 'team-a' of this database ('acme-water', 'baltic-ports', 'harbor-lights' and 2 more), the first: code 0D95-****-602F of tenant 'acme-water' in tenant 'acme-water' (postgres:team-a/acme-water); a code is redeemed into exactly one tenant: check ?owner= in the state URL — this database's tenants holding them belong to owner 'team-a'\n"
             ),
             "\(plan.stderr)")
         #expect(!plan.stderr.contains("0D95-1C95-602F"))
-        #expect(plan.stderr.components(separatedBy: "; a code is redeemed into exactly one tenant\n").count == 28)
+        #expect(plan.stderr.components(separatedBy: "is already redeemed").count == 1, "\(plan.stderr)")
+        #expect(plan.stderr.components(separatedBy: "are already redeemed").count == 2, "\(plan.stderr)")
         #expect(plan.stderr.hasSuffix("nothing was written.\n"), "\(plan.stderr)")
         let apply = try Self.apply(b, teamB, at: "2025-01-01")
         #expect(apply.status == 1, "\(apply)")
-        #expect(apply.stderr.contains("of owner 'team-a' (postgres:team-a/acme-water)"), "\(apply.stderr)")
+        #expect(apply.stderr.contains("in tenant 'acme-water' (postgres:team-a/acme-water)"), "\(apply.stderr)")
         #expect(try Self.export(teamB).isEmpty)
 
         // The same repo for team A itself: its own codes are no conflict.
@@ -392,6 +394,53 @@ private struct StateFixtureless {
             try PostgresCLITests.rerunConverges(url, fixture, label)
         }
         #expect(interrupted > 0, "the server never stopped before an apply ended")
+    }
+
+    /// The server stopped (`pg_ctl stop -m fast`) while an apply's `COPY` runs, round after
+    /// round (newcomer run 8: 2 of ~20 such stops crashed with SIGILL in postgres-nio's
+    /// `preconditionFailure("Copy mode is only supported for extended queries")`, 4 of 12
+    /// printed `NIOPostgres error: connection closed`). The copy stops writing once the
+    /// connection is closed (Session+Copy.swift): every round ends with exit 1 and the
+    /// lost-connection message, nothing recorded; after a restart the next apply succeeds.
+    /// postgres-nio's remaining window (one event-loop hop) is not closed by this: a rare crash
+    /// would fail this test, which then should be rerun rather than relaxed.
+    @Test func aServerStoppedMidCopyNeverCrashesAndSaysTheConnectionWasLost() throws {
+        let cluster = try PostgresCLITests.cluster()
+        let repo = try GeneratedRepo.make(tenants: PostgresCLITests.tenantCount, label: "pg-stop-copy")
+        defer { repo.remove() }
+        var stoppedMidCopy = 0
+        for round in 1...8 {
+            let database = try cluster.createDatabase()
+            let url = cluster.url(database: database)
+            let running = try PostgresCLITests.start(repo, url, at: GeneratedRepo.t1)
+            var copying = false
+            while !copying, running.process.isRunning {
+                copying =
+                    try cluster.sql(
+                        """
+                        SELECT count(*) FROM pg_stat_activity
+                        WHERE datname = '\(database)' AND state = 'active' AND query LIKE 'COPY%'
+                        """) == "1\n"
+            }
+            cluster.stopServer(immediately: false)
+            let run = running.wait()
+            try cluster.startServer()
+            #expect(!run.signaled, "round \(round): \(run)")
+            if copying, run.status == 1 {
+                stoppedMidCopy += 1
+                let last = String(run.stderr.split(separator: "\n").last ?? "")
+                #expect(
+                    last.contains(": the connection to the server was lost during the apply"), "round \(round): \(run)")
+                #expect(try PostgresCLITests.export(url).isEmpty, "round \(round): state recorded")
+                if stoppedMidCopy == 1 {
+                    let again = try PostgresCLITests.apply(repo, url, at: GeneratedRepo.t1)
+                    #expect(again.status == 0, "\(again)")
+                }
+            } else {
+                #expect(run.status == 0, "round \(round): \(run)")
+            }
+        }
+        #expect(stoppedMidCopy > 0, "the server never stopped during a COPY")
     }
 
     /// The server stopped (`pg_ctl stop -m fast`, as `systemctl stop` does) while an apply waits

@@ -53,6 +53,15 @@ import Testing
             "postgresq://db.example/licenses?owner=emea",
             "'postgresq://' is not a state backend licensectl knows; did you mean postgres://db.example/licenses?owner=emea? Expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"
         ),
+        // Newcomer run 8: libpq takes the scheme in lower case only.
+        (
+            "Postgres://ci@db/x",
+            "'Postgres://' is not a state backend licensectl knows; did you mean postgres://ci@db/x? Expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"
+        ),
+        (
+            "POSTGRESQL://ci:s3cret@db/x",
+            "'POSTGRESQL://' is not a state backend licensectl knows; did you mean postgresql://ci:***@db/x? Expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"
+        ),
         (
             "mysql://ci:s3cret@db.example/licenses",
             "'mysql://' is not a state backend licensectl knows; expected a state directory or a PostgreSQL URL postgres://USER@HOST:PORT/DB"

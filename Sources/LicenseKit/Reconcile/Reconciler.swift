@@ -122,6 +122,9 @@ public enum Reconciler {
         }
         let manifestNames = Set(repo.tenants.map(\.name))
         var hinted: Set<String> = []
+        // Codes another owner holds: a few are errors each; more are most likely a wrong or
+        // second `?owner=` on the same database, one error (newcomer run 8 printed 873).
+        var ofOtherOwners: [(code: ActivationCode, tenant: String, other: OtherOwnersCode, at: SourceLocation?)] = []
         for tenant in repo.tenants {
             for license in tenant.licenses {
                 let error: CrossTenantError
@@ -142,14 +145,35 @@ public enum Reconciler {
                             code: license.code.masked, tenant: tenant.name, owner: owner.tenant, location: owner.path)
                     }
                 } else if let other = codesOfOtherOwners[license.code] {
-                    error = .codeOfOtherOwner(
-                        code: license.code.masked, tenant: tenant.name, owner: other.tenant, otherOwner: other.owner,
-                        location: other.location)
+                    ofOtherOwners.append((license.code, tenant.name, other, license.source))
+                    continue
                 } else {
                     continue
                 }
                 diagnostics.error(error.message, at: license.source)
             }
         }
+        if ofOtherOwners.count > maxCodesOfOtherOwnersEach, let first = ofOtherOwners.first {
+            var tenants: [String] = []
+            for entry in ofOtherOwners where !tenants.contains(entry.other.tenant) {
+                tenants.append(entry.other.tenant)
+            }
+            let error = CrossTenantError.codesOfOtherOwners(
+                count: ofOtherOwners.count, otherOwners: Set(ofOtherOwners.map(\.other.owner)).sorted(),
+                otherTenants: tenants, firstCode: first.code.masked, firstTenant: first.tenant,
+                firstOwner: first.other.tenant, firstLocation: first.other.location)
+            diagnostics.error(error.message, at: first.at)
+            return
+        }
+        for entry in ofOtherOwners {
+            let error = CrossTenantError.codeOfOtherOwner(
+                code: entry.code.masked, tenant: entry.tenant, owner: entry.other.tenant, otherOwner: entry.other.owner,
+                location: entry.other.location)
+            diagnostics.error(error.message, at: entry.at)
+        }
     }
+
+    /// How many codes held by another owner are reported one error each; more make one error
+    /// (``CrossTenantError/codesOfOtherOwners(count:otherOwners:otherTenants:firstCode:firstTenant:firstOwner:firstLocation:)``).
+    static let maxCodesOfOtherOwnersEach = 3
 }

@@ -47,6 +47,36 @@ import Testing
         #expect(Fx.errors(Reconciler.plan(repo: repo, states: [:], at: Fx.t("2026-01-01"))).isEmpty)
     }
 
+    /// A wrong or second `?owner=` on the same database (newcomer run 8: 873 errors, one per
+    /// code): more than three codes held by other owners make one error, at the first code,
+    /// saying how many, which owner, the first tenants and to check `?owner=`; three stay one
+    /// error each.
+    @Test func error_manyCodesOfAnotherOwnerAreOneError() {
+        let file = "tenants/beta.yaml"
+        let others = Dictionary(
+            uniqueKeysWithValues: (1...5).map {
+                (
+                    Fx.code($0),
+                    OtherOwnersCode(owner: "sh", tenant: "site-00\($0)", location: "postgres:sh/site-00\($0)")
+                )
+            })
+        let many = Fx.repo(Fx.tenant("beta", (1...5).map { Fx.lic($0, file: file) }, file: file))
+        #expect(
+            Fx.errors(Reconciler.plan(repo: many, states: [:], at: Fx.t("2026-01-01"), codesOfOtherOwners: others)) == [
+                .error(
+                    "5 codes of the manifests are already redeemed into tenants of owner 'sh' of this database ('site-001', 'site-002', 'site-003' and 2 more), the first: code 0000-****-0001 of tenant 'beta' in tenant 'site-001' (postgres:sh/site-001); a code is redeemed into exactly one tenant: check ?owner= in the state URL — this database's tenants holding them belong to owner 'sh'",
+                    at: Fx.loc(11, file: file))
+            ])
+        let few = Fx.repo(Fx.tenant("beta", (1...3).map { Fx.lic($0, file: file) }, file: file))
+        let errors = Fx.errors(
+            Reconciler.plan(repo: few, states: [:], at: Fx.t("2026-01-01"), codesOfOtherOwners: others))
+        #expect(
+            errors.map(\.message)
+                == (1...3).map {
+                    "code 0000-****-000\($0) of tenant 'beta' is already redeemed into tenant 'site-00\($0)' of owner 'sh' (postgres:sh/site-00\($0)); a code is redeemed into exactly one tenant"
+                })
+    }
+
     @Test func error_redeemingACodeWhoseStockExpired() {
         let plan = Fx.apply(Fx.repo(Fx.tenant("acme", [Fx.lic(1, issued: "2024-01-01")])), at: "2026-01-01").plan
         #expect(
