@@ -300,10 +300,15 @@ import Testing
         defer { repo.remove() }
         let plan = try repo.run(["plan", "-C", repo.root, "--at", "2026-10-01", "--format", "markdown"])
         #expect(plan.status == 1, "\(plan)")
-        #expect(plan.stdout.hasPrefix("## licensectl plan at 2026-10-01T00:00:00Z\n\n**The plan has 1 error: nothing can be applied.**\n"), "\(plan.stdout)")
+        #expect(
+            plan.stdout.hasPrefix(
+                "## licensectl plan at 2026-10-01T00:00:00Z\n\n**The plan has 1 error: nothing can be applied.**\n"),
+            "\(plan.stdout)")
         #expect(!plan.stdout.contains("<details>"), "\(plan.stdout)")
         #expect(!plan.stdout.contains("unchanged"), "\(plan.stdout)")
-        #expect(plan.stdout.contains("\n### Errors and warnings\n\n- **error** `\(repo.place(ofTenant: "acme-water"))"), "\(plan.stdout)")
+        #expect(
+            plan.stdout.contains("\n### Errors and warnings\n\n- **error** `\(repo.place(ofTenant: "acme-water"))"),
+            "\(plan.stdout)")
     }
 
     @Test(arguments: Backend.all)
