@@ -70,17 +70,16 @@ public enum PlanMarkdown {
         return 4
     }
 
-    /// The earliest expiry after `at` of a license still active after the plan: from the
-    /// document apply writes, or, for a plan read back from its JSON (no document), from the
-    /// plan's `activate`, `renew` and `adopt` events. `nil` when no license will expire.
+    /// The earliest expiry after `at` named by the plan's own events (`activate`, `renew`,
+    /// `adopt`, `notify`) of a license the plan does not expire; `nil` when none names one.
+    /// Only events, which the plan JSON carries, so that `show PLANFILE` prints what `plan`
+    /// printed (docs/README.md §8 "Output").
     static func nextExpiry(_ tenant: TenantPlan, after at: Instant) -> Instant? {
-        if let state = tenant.newState {
-            return state.licenses.lazy.filter { $0.status == .active && $0.archivedAt == nil }
-                .compactMap(\.expiresAt).filter { $0 > at }.min()
-        }
         let expired = Set(tenant.events.lazy.filter { $0.action == .expire }.compactMap(\.code))
         return tenant.events.lazy
-            .filter { [.activate, .renew, .adopt].contains($0.action) && !($0.code.map(expired.contains) ?? false) }
+            .filter {
+                [.activate, .renew, .adopt, .notify].contains($0.action) && !($0.code.map(expired.contains) ?? false)
+            }
             .compactMap(\.expiresAt).filter { $0 > at }.min()
     }
 
