@@ -41,7 +41,7 @@ public enum PlanMarkdown {
         let fixed = head.utf8.count + diagnostics.utf8.count + tail.utf8.count
 
         let body = reviewSections(
-            reviewOrder(changed, plan: plan), at: plan.at, fixed: fixed, limit: limit, showCodes: showCodes)
+            reviewOrder(changed, at: plan.at), at: plan.at, fixed: fixed, limit: limit, showCodes: showCodes)
         var text = head + body.text + tail + diagnostics
         // All standing warnings of unchanged tenants, collapsed, in whatever room is left.
         if body.complete, !human.consolidated.isEmpty {
@@ -50,24 +50,23 @@ public enum PlanMarkdown {
         return body.complete ? text : truncated(text, limit: limit)
     }
 
-    /// How many days after the plan instant a license expiry counts as near: such a tenant is
-    /// ranked right after the erroneous ones and its date is bold in the compact table.
+    /// How many days after the plan instant a license expiry counts as near: such a tenant
+    /// comes first in review order and its date is bold in the compact table.
     static let nearExpiryDays = 30
 
-    /// How urgently a reviewer must see a changed tenant, most urgent first: 0 its files carry
-    /// an error; 1 a license expires within ``nearExpiryDays`` of the plan instant
-    /// (``nextExpiry(_:after:)``); 2 routers end rejected (capacity or no valid license) or
-    /// device management disabled; 3 licenses expire or reminders are due in this plan; 4 the
-    /// rest. Newcomer run 8: a tenant adopted one day before its license expires was a compact
-    /// row below hundreds of tenants whose routers were rejected long ago.
-    static func reviewRank(_ tenant: TenantPlan, erroneous: Set<String>, at: Instant) -> Int {
-        if erroneous.contains(tenant.tenant) { return 0 }
-        if let next = nextExpiry(tenant, after: at), next <= at.addingDays(nearExpiryDays) { return 1 }
+    /// How urgently a reviewer must see a changed tenant, most urgent first: 0 a license
+    /// expires within ``nearExpiryDays`` of the plan instant (``nextExpiry(_:after:)``); 1
+    /// routers end rejected (capacity or no valid license) or device management disabled; 2
+    /// licenses expire or reminders are due in this plan; 3 the rest. Newcomer run 8: a tenant
+    /// adopted one day before its license expires was a compact row below hundreds of tenants
+    /// whose routers were rejected long ago. (A plan with errors shows no tenants.)
+    static func reviewRank(_ tenant: TenantPlan, at: Instant) -> Int {
+        if let next = nextExpiry(tenant, after: at), next <= at.addingDays(nearExpiryDays) { return 0 }
         if tenant.after.mode == .disabled || tenant.after.offline.contains(where: { $0.reason != .notConnected }) {
-            return 2
+            return 1
         }
-        if tenant.events.contains(where: { $0.action == .notify || $0.action == .expire }) { return 3 }
-        return 4
+        if tenant.events.contains(where: { $0.action == .notify || $0.action == .expire }) { return 2 }
+        return 3
     }
 
     /// The earliest expiry after `at` named by the plan's own events (`activate`, `renew`,
@@ -83,32 +82,11 @@ public enum PlanMarkdown {
             .compactMap(\.expiresAt).filter { $0 > at }.min()
     }
 
-    /// `changed` in review order (``reviewRank(_:erroneous:at:)``), by name within a rank: on a
-    /// big adoption the tenants that need a look come before those that only change quietly.
-    static func reviewOrder(_ changed: [TenantPlan], plan: Plan) -> [TenantPlan] {
-        let erroneous = tenantsWithErrors(plan)
-        let ranks = changed.map { reviewRank($0, erroneous: erroneous, at: plan.at) }
+    /// `changed` in review order (``reviewRank(_:at:)``), by name within a rank: on a big
+    /// adoption the tenants that need a look come before those that only change quietly.
+    static func reviewOrder(_ changed: [TenantPlan], at: Instant) -> [TenantPlan] {
+        let ranks = changed.map { reviewRank($0, at: at) }
         return changed.indices.sorted { (ranks[$0], $0) < (ranks[$1], $1) }.map { changed[$0] }
-    }
-
-    /// The tenants an error's place belongs to: its state document (`state/tenants/<t>.json`,
-    /// `postgres:<owner>/<t>`) or a file its licenses come from (manifest, sales CSV).
-    static func tenantsWithErrors(_ plan: Plan) -> Set<String> {
-        let files = Set(plan.diagnostics.lazy.filter { $0.severity == .error }.compactMap { $0.location?.file })
-        guard !files.isEmpty else { return [] }
-        var out: Set<String> = []
-        for tenant in plan.tenants {
-            let sources = (tenant.newState?.licenses ?? []).lazy.map {
-                $0.source.split(separator: ":").first.map(String.init) ?? ""
-            }
-            if files.contains("state/tenants/\(tenant.tenant).json")
-                || files.contains(where: { $0.hasPrefix("postgres:") && $0.hasSuffix("/" + tenant.tenant) })
-                || sources.contains(where: files.contains)
-            {
-                out.insert(tenant.tenant)
-            }
-        }
-        return out
     }
 
     /// The changed tenants' sections, in the given order, within `limit`. When not all fit, the
