@@ -28,6 +28,9 @@ dir="${INPUT_DIRECTORY:-.}"
 at="${INPUT_AT:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}"
 read -r -a extra <<< "${INPUT_ARGS:-}"
 work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/licensectl-pr.XXXXXX")"
+# The scratch folder goes on every exit (newcomer run 8: licensectl-pr.* folders stayed behind);
+# only the Markdown plan of the `plan-markdown` output outlives the step, as one file.
+trap 'rm -rf "$work"' EXIT
 marker="<!-- licensectl-plan: $dir -->"
 
 if ! command -v "$bin" >/dev/null 2>&1; then
@@ -56,7 +59,13 @@ fi
 "$bin" plan -C "$dir" --at "$at" "${extra[@]}" --format markdown --detailed-exitcode \
     > "$work/plan.md" 2> "$work/plan.err"
 code=$?
-cat "$work/plan.err" >&2
+# `plan --format github` above already ended its output with the verdict ("Plan refused: 1
+# error, 0 warnings; nothing can be applied…"): the log says it once (newcomer run 8).
+if grep -qw github <<<"$plan_help"; then
+    grep -v '^Plan refused: ' "$work/plan.err" >&2
+else
+    cat "$work/plan.err" >&2
+fi
 if [ "$code" -ne 0 ] && [ "$code" -ne 2 ]; then code=1; fi
 if [ "$annotate" -eq 1 ]; then code=1; fi
 
@@ -89,10 +98,12 @@ fi
 
 # 3. Outputs.
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
+    plan_md="$(mktemp "${RUNNER_TEMP:-/tmp}/licensectl-plan.XXXXXX")"
+    cp "$work/plan.md" "$plan_md"
     {
         echo "exit-code=$code"
         echo "changes=$([ "$code" -eq 2 ] && echo true || echo false)"
-        echo "plan-markdown=$work/plan.md"
+        echo "plan-markdown=$plan_md"
     } >> "$GITHUB_OUTPUT"
 fi
 

@@ -63,7 +63,7 @@ struct SelectionOptions: ParsableArguments {
 }
 
 /// A number of seconds as typed on the command line (`--lock-timeout`, docs/cli.md §6 "apply"):
-/// a decimal number (`30`, `1.5`, `1e3`) from 0 up to a bound. Errors repeat the value as typed,
+/// a decimal number (`30`, `1.5`, `1e3`) from 0 up to a bound; `-0` is zero. Errors repeat the value as typed,
 /// not as a `Double` prints it (`1e9`, not `1000000000.0`).
 enum Seconds {
     /// The seconds `text` names.
@@ -85,12 +85,13 @@ enum Seconds {
         guard decimal, let value = Double(text), value.isFinite else {
             throw .notSeconds(option: option, upTo: upTo, found: text)
         }
-        if value < 0 || text.hasPrefix("-") {
+        // `-0` (and `-0.0`, `-0e3`) is zero, not negative (newcomer run 8).
+        if value < 0 {
             throw .negativeSeconds(option: option, upTo: upTo, found: text)
         }
         guard value <= Double(upTo) else {
             throw .notSeconds(option: option, upTo: upTo, found: text)
         }
-        return value
+        return value == 0 ? 0 : value
     }
 }

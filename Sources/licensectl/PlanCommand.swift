@@ -56,8 +56,12 @@ struct PlanCommand: ParsableCommand {
             // Machine and pull-request formats still print, so CI can post the errors.
             if format == .json { PlanJSON.stream(plan, to: Console.out) }
             if format == .markdown { Console.out(PlanMarkdown.render(plan, showCodes: showCodes)) }
-            if format == .github { Console.out(PlanText.render(plan, showCodes: showCodes, includeDiagnostics: false)) }
-            Console.err(CommandError.planRefused(errors: plan.diagnostics.errorCount).message + "\n")
+            if format == .github {
+                // The text plan ends with the verdict ("Plan refused: …"): not said twice.
+                Console.out(PlanText.render(plan, showCodes: showCodes, includeDiagnostics: false))
+            } else {
+                Console.err(CommandError.planRefused(errors: plan.diagnostics.errorCount).message + "\n")
+            }
             throw ExitCode.failure
         }
         // Without --out the JSON goes out batch by batch as it is written (a plan of 10,000

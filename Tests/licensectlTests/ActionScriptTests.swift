@@ -177,6 +177,32 @@ import Testing
         #expect(runner.callLines.last?.contains("--method POST") == true)
         let content = body.split(separator: "\n").dropFirst().joined(separator: "\n")
         #expect(content.range(of: Self.fullCode, options: .regularExpression) == nil, "codes must be masked")
+        // The log says the verdict once, in one wording (newcomer run 8: two refusals).
+        let refusals = (run.stdout + run.stderr).split(separator: "\n").filter { $0.hasPrefix("Plan refused: ") }
+        #expect(
+            refusals == ["Plan refused: 1 error, 0 warnings; nothing can be applied: fix the errors and plan again"],
+            "\(run)")
+    }
+
+    /// The scratch folder `licensectl-pr.*` is removed on exit (newcomer run 8); only the file
+    /// of the `plan-markdown` output stays in RUNNER_TEMP, and nothing without GITHUB_OUTPUT.
+    @Test(arguments: [true, false])
+    func nothingButThePlanMarkdownOutputIsLeftInRunnerTemp(withOutput: Bool) throws {
+        let repo = try TempRepo.example(label: "action-cleanup")
+        defer { repo.remove() }
+        let runner = try FakeRunner(label: "cleanup")
+        defer { runner.remove() }
+        let run = try runner.run(
+            "pull-request.sh", ["INPUT_DIRECTORY": repo.root, "GITHUB_OUTPUT": withOutput ? runner.output : ""])
+        #expect(run.status == 0, "\(run)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: runner.root + "/tmp")
+        if withOutput {
+            let planFile = try #require(runner.outputs["plan-markdown"])
+            #expect(left == [(planFile as NSString).lastPathComponent], "\(left)")
+            #expect(runner.read(planFile).hasPrefix("## licensectl plan at 2026-11-29T00:00:00Z\n"))
+        } else {
+            #expect(left == [], "\(left)")
+        }
     }
 
     /// Once `plan --format github` exists, the script takes the annotations from it instead of

@@ -291,6 +291,26 @@ import Testing
         #expect(changedPaths(before, stateFiles(repo)) == [])
     }
 
+    /// Newcomer run 8: a plan whose error comes from a state check (here `--at` before
+    /// appliedAt) still printed tenant sections in Markdown. Like an input error, it is now
+    /// the title, the summary and the errors only.
+    @Test(arguments: Backend.all)
+    func markdownOfAPlanWithAStateCheckErrorIsOnlyItsDiagnostics(_ backend: Backend) throws {
+        let repo = try StateFixture.example(backend, label: "early-at-md")
+        defer { repo.remove() }
+        let plan = try repo.run(["plan", "-C", repo.root, "--at", "2026-10-01", "--format", "markdown"])
+        #expect(plan.status == 1, "\(plan)")
+        #expect(
+            plan.stdout.hasPrefix(
+                "## licensectl plan at 2026-10-01T00:00:00Z\n\n**The plan has 1 error: nothing can be applied.**\n"),
+            "\(plan.stdout)")
+        #expect(!plan.stdout.contains("<details>"), "\(plan.stdout)")
+        #expect(!plan.stdout.contains("unchanged"), "\(plan.stdout)")
+        #expect(
+            plan.stdout.contains("\n### Errors and warnings\n\n- **error** `\(repo.place(ofTenant: "acme-water"))"),
+            "\(plan.stdout)")
+    }
+
     @Test(arguments: Backend.all)
     func atBeforeAppliedAtIsRefused(_ backend: Backend) throws {
         let repo = try StateFixture.example(backend, label: "early-at")
@@ -446,6 +466,12 @@ import Testing
         ])
         #expect(apply.status == 1, "\(apply)")
         #expect(apply.stderr.contains("--mail-from: expected one address"))
+        // Control characters are shown escaped, never raw on the terminal (newcomer run 8).
+        #expect(!apply.stderr.utf8.contains(13), "\(apply)")
+        #expect(
+            apply.stderr.contains(
+                "found '\(from.replacingOccurrences(of: "\r", with: "\\u{D}").replacingOccurrences(of: "\n", with: "\\u{A}"))'"
+            ), "\(apply)")
         #expect(changedPaths(before, try repo.stateFiles()) == [])
     }
 

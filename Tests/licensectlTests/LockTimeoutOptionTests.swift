@@ -42,8 +42,9 @@ import Testing
         #expect(!repo.exists("state"))
     }
 
-    /// `0` (fail at once), whole and decimal numbers and the bound are taken.
-    @Test(arguments: ["0", "1.5", "1e2", "86400"])
+    /// `0` (fail at once), whole and decimal numbers and the bound are taken; `-0` is zero, not
+    /// negative (newcomer run 8).
+    @Test(arguments: ["0", "-0", "-0.0", "1.5", "1e2", "86400"])
     func aWaitFrom0To86400IsTaken(value: String) throws {
         let repo = try TempRepo.example(label: "lock-timeout-ok")
         defer { repo.remove() }

@@ -300,7 +300,12 @@ import Testing
         // Not "Missing value" (the `-1` taken for an option).
         (
             ["notify", "--outbox", "o", "--sendmail", "--timeout", "-1"],
-            "--timeout: expected a number of seconds from 0 to 3600, found -1"
+            "--timeout: expected a number of seconds above 0 and at most 3600, found -1\n"
+        ),
+        // `-0` is 0, refused as 0 is (a delivery needs time), not printed as `-0.0`.
+        (
+            ["notify", "--outbox", "o", "--sendmail", "--timeout", "-0"],
+            "--timeout: expected a number of seconds above 0 and at most 3600, found 0\n"
         ),
     ])
     func usageErrorsExit1(arguments: [String], message: String) throws {

@@ -8,7 +8,8 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
     case notifyCommandWithoutSendmail
     /// `--sendmail ''`.
     case emptySendmailCommand
-    /// A number of seconds (`--timeout`) outside 0…`upTo`.
+    /// A number of seconds (`notify --timeout`) that is not above 0 and at most `upTo`; `found`
+    /// prints as a whole number when it is one (`-0` as `0`).
     case secondsOutOfRange(option: String, upTo: Int, found: Double)
     /// `--lock-timeout` below zero (`found`, as typed: `-1`).
     case negativeSeconds(option: String, upTo: Int, found: String)
@@ -21,7 +22,8 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
     case atWithPlanFile
     /// `apply PLANFILE --target/--shard`.
     case selectionWithPlanFile
-    /// `--mail-from` that is not one address.
+    /// `--mail-from` that is not one address; control characters in `found` are shown as
+    /// `\u{D}` (a header injection must not reach the terminal raw).
     case mailFromNotAnAddress(found: String)
     /// `forecast --days` outside 0…36500.
     case daysOutOfRange(found: Int)
@@ -79,7 +81,9 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notifyCommandWithoutSendmail: "notify: a COMMAND argument is only taken with --sendmail"
         case .emptySendmailCommand: "--sendmail: the command is empty; leave it out for `sendmail -t -i`"
         case .secondsOutOfRange(let option, let upTo, let found):
-            "\(option): expected a number of seconds from 0 to \(upTo), found \(found)"
+            // `-0` is zero, and a whole number prints without `.0` (newcomer run 8).
+            "\(option): expected a number of seconds above 0 and at most \(upTo), found "
+                + (found == found.rounded() && abs(found) < 1e15 ? "\(Int(found))" : "\(found)")
         case .negativeSeconds(let option, let upTo, let found):
             "\(option): expected a number of seconds from 0 to \(upTo), found '\(found)'; a wait cannot be negative: give 0 to fail at once"
         case .notSeconds(let option, let upTo, let found):
@@ -89,7 +93,7 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
         case .selectionWithPlanFile:
             "apply PLANFILE applies exactly the plan file's selection; remove --target/--shard (or plan again with them)"
         case .mailFromNotAnAddress(let found):
-            "--mail-from: expected one address such as 'licensectl <ops@example.com>', found '\(found)'"
+            "--mail-from: expected one address such as 'licensectl <ops@example.com>', found '\(Diagnostic.escapingControlCharacters(found))'"
         case .daysOutOfRange(let found): "--days: expected a whole number of days from 0 to 36500, found \(found)"
         case .pairWithoutEquals(let option, let value):
             "\(option) '\(value)': expected \(option == "--label" ? "KEY=VALUE" : "COLUMN=HEADER")"

@@ -1,6 +1,9 @@
 /// The plan as a pull-request comment (`plan --format markdown`, issue 5), GitHub-flavoured
 /// Markdown.
 ///
+/// A plan with errors (from any source: input files or state checks) is only the title, the
+/// summary table and its diagnostics (README "Plan with errors"): no tenant sections.
+///
 /// Shape, change first (docs/cli.md §6, docs/README.md §8 "Output"): a title; a summary table (tenants, changed,
 /// events by action, errors, warnings); one collapsible `<details>` per changed tenant with its
 /// events table (router admission events grouped into one row per kind, at most 10 serials
@@ -18,20 +21,27 @@ public enum PlanMarkdown {
     /// The comment text, lines ended by `\n`.
     public static func render(_ plan: Plan, showCodes: Bool, limit: Int = 60_000) -> String {
         let head = title(plan) + "\n" + summaryTable(plan)
+        let human = HumanDiagnostics(plan)
+        // A plan with errors shows only its diagnostics, whatever their source (an input file or
+        // a state check such as codes held by another owner): nothing of it can be applied, so
+        // its tenant sections would only push the errors out of the comment.
+        if plan.hasErrors {
+            let diagnostics = diagnosticsList(human.diagnostics, showCodes: showCodes, budget: limit - head.utf8.count)
+            return truncated(head + diagnostics, limit: limit)
+        }
         let changed = plan.tenants.filter(\.changed)
         let unchanged = plan.tenants.count - changed.count
         let tail = unchanged > 0 ? "\n_\(counted(unchanged, "tenant")) unchanged._\n" : ""
 
         // The errors and warnings that stand alone may take at most a third of what the head
         // leaves; tenant sections come first in the text and take what is left.
-        let human = HumanDiagnostics(plan)
         let diagnostics = diagnosticsList(
             human.diagnostics, showCodes: showCodes,
             budget: max(0, (limit - head.utf8.count) / 3))
         let fixed = head.utf8.count + diagnostics.utf8.count + tail.utf8.count
 
         let body = reviewSections(
-            reviewOrder(changed, plan: plan), fixed: fixed, limit: limit, showCodes: showCodes)
+            reviewOrder(changed, at: plan.at), at: plan.at, fixed: fixed, limit: limit, showCodes: showCodes)
         var text = head + body.text + tail + diagnostics
         // All standing warnings of unchanged tenants, collapsed, in whatever room is left.
         if body.complete, !human.consolidated.isEmpty {
@@ -40,11 +50,18 @@ public enum PlanMarkdown {
         return body.complete ? text : truncated(text, limit: limit)
     }
 
-    /// How urgently a reviewer must see a changed tenant, most urgent first: 0 its files carry
-    /// an error; 1 routers end rejected (capacity or no valid license) or device management
-    /// disabled; 2 licenses expire or reminders are due in this plan; 3 the rest.
-    static func reviewRank(_ tenant: TenantPlan, erroneous: Set<String>) -> Int {
-        if erroneous.contains(tenant.tenant) { return 0 }
+    /// How many days after the plan instant a license expiry counts as near: such a tenant
+    /// comes first in review order and its date is bold in the compact table.
+    static let nearExpiryDays = 30
+
+    /// How urgently a reviewer must see a changed tenant, most urgent first: 0 a license
+    /// expires within ``nearExpiryDays`` of the plan instant (``nextExpiry(_:after:)``); 1
+    /// routers end rejected (capacity or no valid license) or device management disabled; 2
+    /// licenses expire or reminders are due in this plan; 3 the rest. Newcomer run 8: a tenant
+    /// adopted one day before its license expires was a compact row below hundreds of tenants
+    /// whose routers were rejected long ago. (A plan with errors shows no tenants.)
+    static func reviewRank(_ tenant: TenantPlan, at: Instant) -> Int {
+        if let next = nextExpiry(tenant, after: at), next <= at.addingDays(nearExpiryDays) { return 0 }
         if tenant.after.mode == .disabled || tenant.after.offline.contains(where: { $0.reason != .notConnected }) {
             return 1
         }
@@ -52,42 +69,36 @@ public enum PlanMarkdown {
         return 3
     }
 
-    /// `changed` in review order (``reviewRank(_:erroneous:)``), by name within a rank: on a
-    /// big adoption the tenants that need a look come before those that only change quietly.
-    static func reviewOrder(_ changed: [TenantPlan], plan: Plan) -> [TenantPlan] {
-        let erroneous = tenantsWithErrors(plan)
-        let ranks = changed.map { reviewRank($0, erroneous: erroneous) }
-        return changed.indices.sorted { (ranks[$0], $0) < (ranks[$1], $1) }.map { changed[$0] }
+    /// The earliest expiry after `at` named by the plan's own events (`activate`, `renew`,
+    /// `adopt`, `notify`) of a license the plan does not expire; `nil` when none names one.
+    /// Only events, which the plan JSON carries, so that `show PLANFILE` prints what `plan`
+    /// printed (docs/README.md §8 "Output").
+    static func nextExpiry(_ tenant: TenantPlan, after at: Instant) -> Instant? {
+        let expired = Set(tenant.events.lazy.filter { $0.action == .expire }.compactMap(\.code))
+        return tenant.events.lazy
+            .filter {
+                [.activate, .renew, .adopt, .notify].contains($0.action) && !($0.code.map(expired.contains) ?? false)
+            }
+            .compactMap(\.expiresAt).filter { $0 > at }.min()
     }
 
-    /// The tenants an error's place belongs to: its state document (`state/tenants/<t>.json`,
-    /// `postgres:<owner>/<t>`) or a file its licenses come from (manifest, sales CSV).
-    static func tenantsWithErrors(_ plan: Plan) -> Set<String> {
-        let files = Set(plan.diagnostics.lazy.filter { $0.severity == .error }.compactMap { $0.location?.file })
-        guard !files.isEmpty else { return [] }
-        var out: Set<String> = []
-        for tenant in plan.tenants {
-            let sources = (tenant.newState?.licenses ?? []).lazy.map {
-                $0.source.split(separator: ":").first.map(String.init) ?? ""
-            }
-            if files.contains("state/tenants/\(tenant.tenant).json")
-                || files.contains(where: { $0.hasPrefix("postgres:") && $0.hasSuffix("/" + tenant.tenant) })
-                || sources.contains(where: files.contains)
-            {
-                out.insert(tenant.tenant)
-            }
-        }
-        return out
+    /// `changed` in review order (``reviewRank(_:at:)``), by name within a rank: on a big
+    /// adoption the tenants that need a look come before those that only change quietly.
+    static func reviewOrder(_ changed: [TenantPlan], at: Instant) -> [TenantPlan] {
+        let ranks = changed.map { reviewRank($0, at: at) }
+        return changed.indices.sorted { (ranks[$0], $0) < (ranks[$1], $1) }.map { changed[$0] }
     }
 
     /// The changed tenants' sections, in the given order, within `limit`. When not all fit, the
     /// first ones are shown in full and every other one as a row of a compact table (events,
-    /// capacity before → after, rejected routers), as many sections kept as leave room for the
+    /// capacity before → after, rejected routers, next expiry), as many sections kept as leave room for the
     /// whole table; only when not even the table fits are its last rows left out, with the
     /// closing note of ``omissionNote(tenants:events:limit:)``.
     ///
-    /// - Parameter fixed: bytes (UTF-8) already taken by the rest of the comment.
-    static func reviewSections(_ tenants: [TenantPlan], fixed: Int, limit: Int, showCodes: Bool) -> (
+    /// - Parameters:
+    ///   - at: the plan instant, for the rows' next expiry.
+    ///   - fixed: bytes (UTF-8) already taken by the rest of the comment.
+    static func reviewSections(_ tenants: [TenantPlan], at: Instant, fixed: Int, limit: Int, showCodes: Bool) -> (
         text: String, complete: Bool
     ) {
         var sections: [String] = []
@@ -99,7 +110,7 @@ public enum PlanMarkdown {
         }
         if sections.count == tenants.count, used < limit { return (sections.joined(), true) }
 
-        let rows = tenants.map(summaryRow)
+        let rows = tenants.map { summaryRow($0, at: at) }
         // restBytes[k]: the table rows of tenants k..<count.
         var restBytes = [Int](repeating: 0, count: tenants.count + 1)
         for k in stride(from: tenants.count - 1, through: 0, by: -1) {
@@ -144,20 +155,26 @@ public enum PlanMarkdown {
         )
     }
 
-    /// The heading and header of the compact table of ``reviewSections(_:fixed:limit:showCodes:)``.
+    /// The heading and header of the compact table of ``reviewSections(_:at:fixed:limit:showCodes:)``.
     static func summaryFrame(tenants: Int, limit: Int) -> String {
         "\n### \(counted(tenants, "more changed tenant")), one row each\n\n"
             + "_Kept below \(limit) characters: run `licensectl plan --target TENANT` for a tenant's events, "
             + "`licensectl plan --format json` for the full plan._\n\n"
-            + "| tenant | events | capacity | rejected |\n|:--|--:|:--|--:|\n"
+            + "| tenant | events | capacity | rejected | next expiry |\n|:--|--:|:--|--:|:--|\n"
     }
 
     /// One row of the compact table: name, event count, capacity before → after, routers
-    /// rejected after (capacity or no valid license).
-    static func summaryRow(_ tenant: TenantPlan) -> String {
+    /// rejected after (capacity or no valid license), and the date of the next license expiry
+    /// after `at` (``nextExpiry(_:after:)``, `none` without one), bold within
+    /// ``nearExpiryDays``.
+    static func summaryRow(_ tenant: TenantPlan, at: Instant) -> String {
         let rejected = tenant.after.offline.filter { $0.reason != .notConnected }.count
+        var expiry = "none"
+        if let next = nextExpiry(tenant, after: at) {
+            expiry = next <= at.addingDays(nearExpiryDays) ? "**\(next.dateString)**" : next.dateString
+        }
         return "| `\(MarkdownTable.escape(tenant.tenant))` | \(tenant.events.count) | "
-            + "\(transition(tenant.before?.capacity, tenant.after.capacity)) | \(rejected) |\n"
+            + "\(transition(tenant.before?.capacity, tenant.after.capacity)) | \(rejected) | \(expiry) |\n"
     }
 
     /// The sections of a capped Markdown comment (plan or forecast): rendered only until the

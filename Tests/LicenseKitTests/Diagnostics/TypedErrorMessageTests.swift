@@ -267,11 +267,15 @@ import Testing
         (.emptySendmailCommand, "--sendmail: the command is empty; leave it out for `sendmail -t -i`"),
         (
             .secondsOutOfRange(option: "--timeout", upTo: 3600, found: 0),
-            "--timeout: expected a number of seconds from 0 to 3600, found 0.0"
+            "--timeout: expected a number of seconds above 0 and at most 3600, found 0"
+        ),
+        (
+            .secondsOutOfRange(option: "--timeout", upTo: 3600, found: -0.0),
+            "--timeout: expected a number of seconds above 0 and at most 3600, found 0"
         ),
         (
             .secondsOutOfRange(option: "--lock-timeout", upTo: 86_400, found: -1.5),
-            "--lock-timeout: expected a number of seconds from 0 to 86400, found -1.5"
+            "--lock-timeout: expected a number of seconds above 0 and at most 86400, found -1.5"
         ),
         (
             .negativeSeconds(option: "--lock-timeout", upTo: 86_400, found: "-1"),

@@ -277,6 +277,59 @@ private let goldenPlans: [(String, Plan)] = [
         }
     }
 
+    /// Newcomer run 8: on a 300-tenant adoption, site-208 (its license expired the next day) was
+    /// a compact row far down, below tenants whose routers were rejected long ago. A license
+    /// expiring within 30 days now ranks right after errors, and every row names its next expiry.
+    @Test func aTenantWhoseLicenseExpiresSoonComesBeforeRejectedRouters() throws {
+        var plan = PlanFixtures.large(tenants: 300, eventsPerTenant: 20)
+        let soon = try #require(plan.tenants.firstIndex { $0.tenant == "tenant-208" })
+        for i in 0..<100 where i != soon {
+            plan.tenants[i].after.offline = [OfflineRouter(serial: "00A0BA00000\(i)", reason: .capacity)]
+        }
+        let nextDay = plan.at.addingDays(1)
+        plan.tenants[soon].events = plan.tenants[soon].events.map {
+            var e = $0
+            if e.action == .activate { e.expiresAt = nextDay }
+            return e
+        }
+        let md = PlanMarkdown.render(plan, showCodes: false)
+        let sections = md.components(separatedBy: "<details><summary><code>").dropFirst()
+        let first = try #require(sections.first)
+        #expect(first.hasPrefix("~ tenant-208</code>"), "\(first.prefix(120))")
+        #expect(md.contains("| tenant | events | capacity | rejected | next expiry |\n"))
+        #expect(
+            PlanMarkdown.summaryRow(plan.tenants[soon], at: plan.at)
+                == "| `tenant-208` | 20 | 1 → 1 | 0 | **\(nextDay.dateString)** |\n")
+        #expect(
+            PlanMarkdown.summaryRow(plan.tenants[0], at: plan.at)
+                == "| `\(plan.tenants[0].tenant)` | 20 | 1 → 1 | 1 | 2027-11-29 |\n")
+        plan.tenants[1].events = []
+        #expect(
+            PlanMarkdown.summaryRow(plan.tenants[1], at: plan.at)
+                == "| `\(plan.tenants[1].tenant)` | 0 | 1 → 1 | 1 | none |\n")
+    }
+
+    /// Newcomer run 8: a plan whose errors come from state checks (codes held by another owner)
+    /// still has its tenants; the Markdown used to show their sections and compact table and cut
+    /// the errors to a third of the comment. Now it is only the title, summary and diagnostics.
+    @Test func aPlanWithStateCheckErrorsShowsOnlyItsDiagnostics() {
+        var plan = PlanFixtures.large(tenants: 300, eventsPerTenant: 20)
+        plan.diagnostics = (1...300).map {
+            .error(
+                "activation code 96D9-3A7C-59E5 is held by owner 'x' (\($0))",
+                at: SourceLocation(file: "postgres:x/tenant-\($0)", line: 1))
+        }
+        let md = PlanMarkdown.render(plan, showCodes: false)
+        #expect(md.utf8.count < 60_000)
+        #expect(!md.contains("<details>"))
+        #expect(!md.contains("one row each"))
+        #expect(!md.contains("not shown"))
+        #expect(md.contains("**The plan has 300 errors: nothing can be applied.**"))
+        #expect(md.components(separatedBy: "\n- **error** `postgres:x/tenant-").count - 1 == 300)
+        #expect(!md.contains(" more (see `licensectl plan --format json`)"))
+        #expect(md.hasSuffix("is held by owner 'x' (300)\n"))
+    }
+
     @Test func manyDiagnosticsAreCutWithACount() {
         var plan = PlanFixtures.noChanges
         plan.diagnostics = (1...3_000).map {
