@@ -66,8 +66,7 @@ extension Session {
             if let tolerating, let error = error as? PSQLError, error.serverInfo?[.sqlState] == tolerating {
                 return .refused
             }
-            noteConnectionLoss(error)
-            throw StateStoreError(.server(url: "\(url)", reason: Self.describe(error, url: url)))
+            throw failure(error)
         }
     }
 

@@ -212,7 +212,9 @@ struct Session: Sendable {
         }
     }
 
-    private func failure(_ error: any Error) -> StateStoreError {
+    /// `error` of a statement or a `COPY` as a ``StateStoreError``, noting a lock timeout (for
+    /// ``explainingLockTimeout(_:tenants:)``) and a lost connection on the way.
+    func failure(_ error: any Error) -> StateStoreError {
         if Self.isLockTimeout(error) { lockWaits.markTimedOut() }
         noteConnectionLoss(error)
         return StateStoreError(.server(url: "\(url)", reason: Self.describe(error, url: url)))
